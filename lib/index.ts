@@ -1,0 +1,8 @@
+/**
+ * @vagg/lib — the shared library of the virtual-agglomeration replications.
+ * Notebooks: `import 'tsx/cjs'` first, then `import { feols, readTable } from '@vagg/lib'`.
+ */
+export * from "./util/errors";
+export * from "./util/rng";
+export * from "./util/seed";
+export * from "./data/table";

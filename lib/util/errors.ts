@@ -1,0 +1,71 @@
+/**
+ * Typed errors with one stable, one-line message format:
+ *
+ *   vagg <kind>: <where>: <what>
+ *
+ * where `<where>` names the file, column, row or formula term involved, e.g.
+ *
+ *   vagg data error: data/raw/cities.csv: column "gdp", row 17: expected a number, found "n/a"
+ *   vagg formula error: term "vag": unknown variable (did you mean "vagg"?)
+ *
+ * The CLI prints `err.message` only (no stack unless VAGG_DEBUG=1), so the message must
+ * stand on its own. Every location field is optional; the ones given are joined in a fixed order.
+ */
+export interface ErrorLocation {
+  readonly file?: string;
+  readonly column?: string;
+  /** 1-based data row (header excluded), as a spreadsheet user counts. */
+  readonly row?: number;
+  readonly term?: string;
+}
+
+function formatWhere(loc: ErrorLocation): string {
+  const parts: string[] = [];
+  if (loc.file !== undefined) parts.push(loc.file);
+  const inner: string[] = [];
+  if (loc.column !== undefined) inner.push(`column "${loc.column}"`);
+  if (loc.row !== undefined) inner.push(`row ${loc.row}`);
+  if (loc.term !== undefined) inner.push(`term "${loc.term}"`);
+  if (inner.length) parts.push(inner.join(", "));
+  return parts.join(": ");
+}
+
+export abstract class VaggError extends Error {
+  abstract readonly kind: string;
+  readonly location: ErrorLocation;
+  readonly detail: string;
+  constructor(detail: string, location: ErrorLocation = {}) {
+    super(detail);
+    this.detail = detail;
+    this.location = location;
+  }
+  /** The one-line message; computed lazily so subclasses' `kind` is set. */
+  override get message(): string {
+    const where = formatWhere(this.location);
+    return `vagg ${this.kind}: ${where ? where + ": " : ""}${this.detail}`.replace(/\s*\n\s*/g, " ");
+  }
+  override set message(_v: string) {
+    /* Error's constructor assigns message; the formatted getter wins. */
+  }
+}
+
+/** A data file or column is missing, malformed, of the wrong type, or has duplicate keys. */
+export class DataError extends VaggError {
+  readonly kind = "data error";
+}
+/** A formula is malformed or names a variable that is not there. */
+export class FormulaError extends VaggError {
+  readonly kind = "formula error";
+}
+/** An estimation cannot proceed (no observations left, a singular design, ...). */
+export class EstimationError extends VaggError {
+  readonly kind = "estimation error";
+}
+/** A function argument or CLI option is invalid. */
+export class ArgumentError extends VaggError {
+  readonly kind = "argument error";
+}
+
+export function isVaggError(e: unknown): e is VaggError {
+  return e instanceof VaggError;
+}
