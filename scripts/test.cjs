@@ -6,7 +6,7 @@ const { spawnSync } = require('node:child_process');
 const path = require('node:path');
 const root = path.resolve(__dirname, '..');
 const pattern = process.argv[2] || '\\.test\\.ts$';
-const uvu = require.resolve('uvu/bin.js');
+const uvu = path.join(path.join(root, 'node_modules', 'uvu'), 'bin.js');
 const r = spawnSync(process.execPath, [uvu, 'tests', pattern, '-r', 'tsx/cjs'], {
   cwd: root, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024, env: { ...process.env, VAGG_TEST: '1' },
 });

@@ -31,39 +31,42 @@ function formatWhere(loc: ErrorLocation): string {
 }
 
 export abstract class VaggError extends Error {
-  abstract readonly kind: string;
+  readonly kind: string;
   readonly location: ErrorLocation;
   readonly detail: string;
-  constructor(detail: string, location: ErrorLocation = {}) {
-    super(detail);
+  constructor(kind: string, detail: string, location: ErrorLocation = {}) {
+    const where = formatWhere(location);
+    super(`vagg ${kind}: ${where ? where + ": " : ""}${detail}`.replace(/\s*\n\s*/g, " "));
+    this.kind = kind;
     this.detail = detail;
     this.location = location;
-  }
-  /** The one-line message; computed lazily so subclasses' `kind` is set. */
-  override get message(): string {
-    const where = formatWhere(this.location);
-    return `vagg ${this.kind}: ${where ? where + ": " : ""}${this.detail}`.replace(/\s*\n\s*/g, " ");
-  }
-  override set message(_v: string) {
-    /* Error's constructor assigns message; the formatted getter wins. */
+    this.name = new.target.name;
   }
 }
 
 /** A data file or column is missing, malformed, of the wrong type, or has duplicate keys. */
 export class DataError extends VaggError {
-  readonly kind = "data error";
+  constructor(detail: string, location: ErrorLocation = {}) {
+    super("data error", detail, location);
+  }
 }
 /** A formula is malformed or names a variable that is not there. */
 export class FormulaError extends VaggError {
-  readonly kind = "formula error";
+  constructor(detail: string, location: ErrorLocation = {}) {
+    super("formula error", detail, location);
+  }
 }
 /** An estimation cannot proceed (no observations left, a singular design, ...). */
 export class EstimationError extends VaggError {
-  readonly kind = "estimation error";
+  constructor(detail: string, location: ErrorLocation = {}) {
+    super("estimation error", detail, location);
+  }
 }
 /** A function argument or CLI option is invalid. */
 export class ArgumentError extends VaggError {
-  readonly kind = "argument error";
+  constructor(detail: string, location: ErrorLocation = {}) {
+    super("argument error", detail, location);
+  }
 }
 
 export function isVaggError(e: unknown): e is VaggError {
