@@ -6,3 +6,7 @@ export * from "./util/errors";
 export * from "./util/rng";
 export * from "./util/seed";
 export * from "./data/table";
+export * from "./data/duckdb";
+export * from "./data/io";
+export * from "./data/schema";
+export * from "./data/panel";

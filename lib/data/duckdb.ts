@@ -1,0 +1,181 @@
+import {
+  DuckDBInstance,
+  DuckDBConnection,
+  DuckDBDataChunk,
+  DuckDBDoubleType,
+  DuckDBIntegerType,
+  DuckDBVarCharType,
+  DuckDBTypeId,
+  type DuckDBType,
+  type DuckDBValue,
+} from "@duckdb/node-api";
+import { table, type Column, type Table, NA_INT } from "./table";
+import { DataError } from "../util/errors";
+
+/**
+ * The embedded DuckDB engine (no server): one in-memory database per process, shared by
+ * every reader and SQL query. DuckDB does the heavy lifting on large files (CSV/Parquet
+ * parsing, joins, group-bys on tens of millions of rows); results come back as column
+ * tables of typed arrays.
+ *
+ * @example
+ *   const t = await sql("SELECT city, avg(gdp) AS gdp FROM read_parquet('x.parquet') GROUP BY city");
+ */
+let connection: Promise<DuckDBConnection> | null = null;
+
+export function duckdb(): Promise<DuckDBConnection> {
+  if (!connection) {
+    connection = (async () => {
+      const inst = await DuckDBInstance.create(":memory:", { threads: String(Math.max(1, require("node:os").cpus().length)) });
+      return inst.connect();
+    })();
+  }
+  return connection;
+}
+
+/** How a result column is brought back to JavaScript. */
+export type ResultKind = "f64" | "i32" | "str";
+
+function kindOf(t: DuckDBType): ResultKind {
+  switch (t.typeId) {
+    case DuckDBTypeId.BOOLEAN:
+    case DuckDBTypeId.TINYINT:
+    case DuckDBTypeId.SMALLINT:
+    case DuckDBTypeId.INTEGER:
+    case DuckDBTypeId.BIGINT:
+    case DuckDBTypeId.UTINYINT:
+    case DuckDBTypeId.USMALLINT:
+    case DuckDBTypeId.UINTEGER:
+    case DuckDBTypeId.UBIGINT:
+    case DuckDBTypeId.HUGEINT:
+    case DuckDBTypeId.FLOAT:
+    case DuckDBTypeId.DOUBLE:
+    case DuckDBTypeId.DECIMAL:
+      return "f64";
+    default:
+      return "str";
+  }
+}
+
+function quoteIdent(name: string): string {
+  return '"' + name.replace(/"/g, '""') + '"';
+}
+
+/**
+ * Run a SQL query and return the result as a column table. Numeric columns become
+ * Float64Array (NULL → NaN), unless `intColumns` names them (Int32Array, NULL → NA_INT);
+ * everything else comes back as strings (NULL → null). Numeric conversion happens inside
+ * DuckDB (one CAST per column), and the doubles are copied out chunk by chunk as raw
+ * memory, so a 5-million-row table costs one pass.
+ */
+export async function sql(query: string, opts: { intColumns?: readonly string[]; source?: string } = {}): Promise<Table> {
+  const con = await duckdb();
+  // Describe first, to choose the conversion of every column.
+  const desc = await con.run(`DESCRIBE ${query}`);
+  const descRows = await desc.getRowObjects();
+  const names = descRows.map((r) => String(r["column_name"]));
+  const probe = await con.stream(`SELECT * FROM (${query}) LIMIT 0`);
+  const types = probe.columnTypes();
+  const ints = new Set(opts.intColumns ?? []);
+  const kinds: ResultKind[] = types.map((t, j) => (ints.has(names[j] as string) ? "i32" : kindOf(t)));
+  const exprs = names.map((n, j) => {
+    const q = quoteIdent(n);
+    if (kinds[j] === "f64") return `coalesce(CAST(${q} AS DOUBLE), 'NaN'::DOUBLE) AS ${q}`;
+    if (kinds[j] === "i32") return `coalesce(CAST(${q} AS INTEGER), ${NA_INT}) AS ${q}`;
+    return `CAST(${q} AS VARCHAR) AS ${q}`;
+  });
+  // One streaming pass: each chunk's vectors are copied out (DuckDB reuses chunk memory),
+  // then the pieces are joined once at the end. No separate count(*) pass over the file.
+  const pieces: Column[][] = kinds.map(() => []);
+  let nrows = 0;
+  const result = await con.stream(`SELECT ${exprs.join(", ")} FROM (${query})`);
+  for (;;) {
+    const chunk = await result.fetchChunk();
+    if (!chunk || chunk.rowCount === 0) break;
+    const m = chunk.rowCount;
+    for (let j = 0; j < kinds.length; j++) {
+      const vec = chunk.getColumnVector(j) as unknown as { items?: Float64Array | Int32Array; getItem(i: number): DuckDBValue };
+      const list = pieces[j] as Column[];
+      if (kinds[j] === "str") {
+        const d: (string | null)[] = new Array(m);
+        for (let i = 0; i < m; i++) {
+          const v = vec.getItem(i);
+          d[i] = v === null ? null : String(v);
+        }
+        list.push(d);
+      } else if (vec.items && vec.items.length >= m) {
+        list.push(vec.items.slice(0, m));
+      } else {
+        const d = kinds[j] === "f64" ? new Float64Array(m) : new Int32Array(m);
+        for (let i = 0; i < m; i++) d[i] = Number(vec.getItem(i));
+        list.push(d);
+      }
+    }
+    nrows += m;
+  }
+  const out: Column[] = kinds.map((k, j) => concatPieces(k, pieces[j] as Column[], nrows));
+  const cols: Record<string, Column> = {};
+  names.forEach((n, j) => (cols[n] = out[j] as Column));
+  return table(cols, opts.source);
+}
+
+function concatPieces(kind: ResultKind, parts: Column[], n: number): Column {
+  if (kind === "str") {
+    const o: (string | null)[] = new Array(n);
+    let k = 0;
+    for (const p of parts) for (let i = 0; i < p.length; i++) o[k++] = (p as (string | null)[])[i] ?? null;
+    return o;
+  }
+  const o = kind === "f64" ? new Float64Array(n) : new Int32Array(n);
+  let k = 0;
+  for (const p of parts) {
+    o.set(p as never, k);
+    k += p.length;
+  }
+  return o;
+}
+
+/** Run a statement that returns nothing (CREATE, COPY, ...). */
+export async function exec(statement: string): Promise<void> {
+  const con = await duckdb();
+  await con.run(statement);
+}
+
+/**
+ * Register a column table as a DuckDB table (replacing one of the same name), so that SQL
+ * can join and aggregate it. Float64 → DOUBLE (NaN → NULL), Int32 → INTEGER (NA_INT → NULL),
+ * strings → VARCHAR.
+ */
+export async function registerTable(name: string, t: Table): Promise<void> {
+  const con = await duckdb();
+  const types: DuckDBType[] = t.names.map((n) => {
+    const c = t.columns[n] as Column;
+    return c instanceof Float64Array ? DuckDBDoubleType.instance : c instanceof Int32Array ? DuckDBIntegerType.instance : DuckDBVarCharType.instance;
+  });
+  const ddl = t.names.map((n, j) => `${quoteIdent(n)} ${(types[j] as DuckDBType).toString()}`).join(", ");
+  await con.run(`CREATE OR REPLACE TABLE ${quoteIdent(name)} (${ddl})`);
+  const app = await con.createAppender(name);
+  const CH = 2048;
+  for (let start = 0; start < t.nrows; start += CH) {
+    const m = Math.min(CH, t.nrows - start);
+    const chunk = DuckDBDataChunk.create(types, m);
+    const colsOut: DuckDBValue[][] = t.names.map((n) => {
+      const c = t.columns[n] as Column;
+      const vals: DuckDBValue[] = new Array(m);
+      if (c instanceof Float64Array) for (let i = 0; i < m; i++) { const v = c[start + i] as number; vals[i] = Number.isNaN(v) ? null : v; }
+      else if (c instanceof Int32Array) for (let i = 0; i < m; i++) { const v = c[start + i] as number; vals[i] = v === NA_INT ? null : v; }
+      else for (let i = 0; i < m; i++) vals[i] = c[start + i] ?? null;
+      return vals;
+    });
+    chunk.setColumns(colsOut);
+    app.appendDataChunk(chunk);
+  }
+  app.flushSync();
+  app.closeSync();
+}
+
+/** A SQL string literal. */
+export function sqlString(s: string): string {
+  return "'" + s.replace(/'/g, "''") + "'";
+}
+export { quoteIdent };
