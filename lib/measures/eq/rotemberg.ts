@@ -1,5 +1,5 @@
 import { Matrix, QrDecomposition } from "ml-matrix";
-import { type Table, column, numeric } from "../../data/table";
+import { type Table, column, numeric, table } from "../../data/table";
 import { ArgumentError, DataError, EstimationError } from "../../util/errors";
 import { keyAt, keysOf, numberAt } from "./keys";
 
@@ -396,4 +396,24 @@ export function rotembergSummary(rows: readonly RotembergRow[]): {
     sharePositive: Math.abs(sp) / tot, shareNegative: Math.abs(sn) / tot,
     betaWeightedPositive: bp, betaWeightedNegative: bn, betaBartik: bp + bn, sumAlphaByYear: byYear,
   };
+}
+
+/**
+ * All instrument rows as a column table `year, ind, g, alpha, beta, pi, gamma, F` (for export:
+ * the ADH example gives 780 rows = 390 industries × 2 periods).
+ *
+ * @example
+ *   const t = rotembergTable(rotembergLong({ ... }).rows); // t.nrows === 780 on ADH
+ */
+export function rotembergTable(rows: readonly RotembergRow[]): Table {
+  return table({
+    year: Float64Array.from(rows, (r) => r.year),
+    ind: rows.map((r) => r.ind),
+    g: Float64Array.from(rows, (r) => r.g),
+    alpha: Float64Array.from(rows, (r) => r.alpha),
+    beta: Float64Array.from(rows, (r) => r.beta),
+    pi: Float64Array.from(rows, (r) => r.pi),
+    gamma: Float64Array.from(rows, (r) => r.gamma),
+    F: Float64Array.from(rows, (r) => r.F),
+  });
 }
