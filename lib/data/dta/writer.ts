@@ -75,7 +75,8 @@ const CHUNK_BYTES = 8 * 1024 * 1024;
  * </value_labels></stata_dta>`, text in UTF-8.
  *
  * Numeric columns: NaN is written as system missing `.`, or as `.a`–`.z` where
- * `missingTags` says so. ±Infinity cannot be stored in Stata and is an error naming the row.
+ * `missingTags` says so. Values ≥ 2^1023 (+Infinity included) fall in Stata's missing range and
+ * are an error naming the row.
  * String columns: `null` is written as "" (Stata has no string NA).
  *
  * @example
@@ -232,8 +233,8 @@ function planColumn(path: string, name: string, col: Column, opts: WriteDtaOptio
     for (let i = 0; i < num.length; i++) {
       const x = num[i] as number;
       if (x !== x) continue;
-      if (!(Math.abs(x) < DOUBLE_MISS_MIN))
-        throw new DataError(`${x} cannot be stored in a Stata file (largest magnitude is 8.988e307; write NaN for missing)`, { file: path, column: name, row: i + 1 });
+      if (x >= DOUBLE_MISS_MIN)
+        throw new DataError(`${x} cannot be stored in a Stata file (values from 8.988e307 up are Stata's missing codes; write NaN for missing)`, { file: path, column: name, row: i + 1 });
       if (allInt && !Number.isInteger(x)) allInt = false;
       if (x < lo) lo = x;
       if (x > hi) hi = x;
