@@ -25,7 +25,10 @@ import { keyAt, keysOf, numberAt } from "./keys";
  * Pairs: `pairs: "all"` (default) uses every unordered pair of cities present in the data;
  * or a table of adjacent pairs (columns `a`, `b`): self-pairs are ignored, duplicates/reversed
  * duplicates kept once, and pairs naming a city without prices are counted in the report.
- * Prices ≤ 0 or NA give an NA change for that cell (counted). No scaling (×100 etc.) is applied.
+ * Prices ≤ 0 or NA give an NA change for that cell (counted; with `"level"` prices the first
+ * panel year, which has no previous year, is not counted). A pair-year without any category
+ * change (e.g. the first year of level prices) produces no row; a city-year without any change
+ * produces no row. No scaling (×100 etc.) is applied.
  *
  * @example
  *   const { cities } = marketSegmentation(cpi, { city: "city", time: "year", category: "cat", price: "cpi" });

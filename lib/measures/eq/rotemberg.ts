@@ -112,7 +112,8 @@ export function rotembergWeights(input: RotembergInput): RotembergResult {
     V.set(i, 1, input.y[i] as number);
     for (let k = 0; k < K; k++) {
       const v = (input.Z[k] as Float64Array)[i] as number;
-      V.set(i, 2 + k, Number.isNaN(v) ? 0 : v);
+      if (!Number.isFinite(v)) throw new DataError(`NA or non-finite share in instrument ${k + 1} (use 0 for absent industries)`, { row: i + 1 });
+      V.set(i, 2 + k, v);
     }
   }
   let R: Matrix;
@@ -162,7 +163,7 @@ export function rotembergWeights(input: RotembergInput): RotembergResult {
     let zzwzz = 0;
     for (let i = 0; i < n; i++) {
       const wi = w[i] as number;
-      const zi = Number.isNaN(z[i] as number) ? 0 : (z[i] as number);
+      const zi = z[i] as number;
       const zz = R.get(i, 2 + k);
       zwx += zi * wi * (xx[i] as number);
       zwy += zi * wi * (yy[i] as number);

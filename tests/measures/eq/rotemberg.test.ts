@@ -218,6 +218,8 @@ test("rotembergWeights: bad inputs", () => {
   const x = Float64Array.of(1, 2, 4);
   assert.throws(() => rotembergWeights({ y, x, Z: [Float64Array.of(1, 0, 0)], G: Float64Array.of(1, 2) }), (e: unknown) => e instanceof ArgumentError);
   assert.throws(() => rotembergWeights({ y: Float64Array.of(1, NaN, 3), x, Z: [Float64Array.of(1, 0, 0)], G: Float64Array.of(1) }), /row 2/);
+  // NA share in an instrument column is an error (not silently 0)
+  assert.throws(() => rotembergWeights({ y, x, Z: [Float64Array.of(1, NaN, 0)], G: Float64Array.of(1) }), /row 2: NA or non-finite share/);
   // collinear controls
   assert.throws(
     () => rotembergWeights({ y, x, Z: [Float64Array.of(1, 0, 0)], G: Float64Array.of(1), controls: [Float64Array.of(1, 1, 1)] }),
