@@ -263,7 +263,9 @@ function parseXmlHeader(src: DtaSource, decode: (version: number) => Decoder): D
   const endAt = map[12] as number;
   if (!(vlAt > strlsOffset && isAt(vlAt, "<value_labels>")))
     throw src.error(`corrupt file: the map does not point to "<value_labels>" (byte ${vlAt})`);
-  const vlEnd = endAt > vlAt && isAt(endAt, "</stata_dta>") ? endAt : src.size;
+  if (!(endAt > vlAt && isAt(endAt, "</stata_dta>")))
+    throw src.error(`truncated or corrupt file: no "</stata_dta>" where the map says the file ends (byte ${endAt} of ${src.size})`);
+  const vlEnd = endAt;
   return finish(
     src,
     {
