@@ -1,0 +1,352 @@
+import type { Factor } from "./factorize";
+
+/**
+ * Partial out fixed effects: for each column x, the residual x − Dα̂ of the (weighted)
+ * least-squares projection on the dummies D = [D_1 … D_Q] of Q fixed effects.
+ *
+ * Two exact-in-the-limit methods, chosen by `method: "auto"` (default):
+ *
+ * 1. **direct** — solve the normal equations D'WD α = D'Wx exactly. The largest fixed
+ *    effect is eliminated by its diagonal block (a Schur complement: for ~1,200 HS4 levels
+ *    against ~280 cities + 11 years the reduced system has 291 unknowns); the reduced,
+ *    positive semi-definite system is factorised once by Cholesky, skipping pivots below
+ *    `pivotTol` × diagonal (the exact redundancies between fixed effects). Each column then
+ *    costs two passes over the observations. Used when the reduced system has at most
+ *    `directMaxLevels` unknowns. One fixed effect is the special case r = 0 (group means).
+ *
+ * 2. **map** — the method of alternating projections (Guimarães & Portugal 2010; Gaure
+ *    2013, lfe) with Irons–Tuck acceleration as in fixest (Bergé 2018): sweep the fixed
+ *    effects, subtracting weighted group means, until the largest change of any
+ *    observation, relative to the column's scale, is below `tol`; at most `maxIter` sweeps.
+ *    Non-convergence is reported per column, never silent.
+ *
+ * Both return the same residuals up to the stated tolerance (tested against each other and
+ * against OLS with explicit dummies).
+ *
+ * @example
+ *   const r = demean([y, x1], { factors: [city, year] });
+ *   r.columns[0]; // y within city and year
+ */
+export interface FixedEffectsDesign {
+  readonly factors: readonly Factor[];
+  /** Analytic weights (optional). */
+  readonly weights?: Float64Array;
+}
+
+export interface DemeanOptions {
+  readonly method?: "auto" | "direct" | "map";
+  /** MAP convergence: max |Δx_i| / scale(x) per sweep. Default 1e-10. */
+  readonly tol?: number;
+  /** MAP iteration cap. Default 10,000. */
+  readonly maxIter?: number;
+  /** Largest reduced system the direct method factorises. Default 1,000. */
+  readonly directMaxLevels?: number;
+  /** Relative pivot tolerance of the semi-definite Cholesky. Default 1e-9. */
+  readonly pivotTol?: number;
+}
+
+export interface DemeanResult {
+  readonly columns: Float64Array[];
+  readonly method: "none" | "direct" | "map";
+  /** Sweeps per column (MAP), or 0 (direct). */
+  readonly iterations: number[];
+  readonly converged: boolean;
+  /** Redundant fixed-effect levels found by the direct factorisation (beyond the one per extra FE). */
+  readonly redundantLevels?: number;
+}
+
+export const DEMEAN_DEFAULTS = { tol: 1e-10, maxIter: 10_000, directMaxLevels: 1_000, pivotTol: 1e-9 } as const;
+
+export function demean(columns: readonly Float64Array[], fe: FixedEffectsDesign, opts: DemeanOptions = {}): DemeanResult {
+  if (fe.factors.length === 0) return { columns: columns.map((c) => c), method: "none", iterations: columns.map(() => 0), converged: true };
+  const method = opts.method ?? "auto";
+  if (method !== "map") {
+    const plan = directPlan(fe, opts);
+    if (plan) return { columns: columns.map((c) => directResidual(plan, c).residual), method: "direct", iterations: columns.map(() => 0), converged: true, redundantLevels: plan.skipped };
+    if (method === "direct") throw new RangeError(`direct demeaning needs at most ${opts.directMaxLevels ?? DEMEAN_DEFAULTS.directMaxLevels} non-eliminated levels`);
+  }
+  const res = columns.map((c) => mapDemean(c, fe, opts));
+  return { columns: res.map((r) => r.residual), method: "map", iterations: res.map((r) => r.iterations), converged: res.every((r) => r.converged) };
+}
+
+/**
+ * Fixed-effect coefficients α_q (one Float64Array per factor) of the projection of x on the
+ * dummies. Normalisation: the direct method sets redundant levels to 0; the fitted values
+ * Σ_q α_q[g_q(i)] are unique, the individual α are not (as in every FE estimator).
+ */
+export function fixefCoefficients(x: Float64Array, fe: FixedEffectsDesign, opts: DemeanOptions = {}): { alpha: Float64Array[]; method: "direct" | "map"; converged: boolean } {
+  const plan = opts.method === "map" ? null : directPlan(fe, opts);
+  if (plan) {
+    const r = directResidual(plan, x);
+    return { alpha: r.alpha, method: "direct", converged: true };
+  }
+  const m = mapDemean(x, fe, opts, true);
+  return { alpha: m.alpha as Float64Array[], method: "map", converged: m.converged };
+}
+
+// ---------------------------------------------------------------------------------------
+// Direct method
+
+interface DirectPlan {
+  readonly fe: FixedEffectsDesign;
+  readonly big: number;
+  readonly others: number[];
+  readonly offsets: number[];
+  readonly r: number;
+  readonly nBig: Float64Array;
+  /** CSR over big levels: rowPtr (size Gb+1), col (other-level index), val (weight sum). */
+  readonly rowPtr: Int32Array;
+  readonly col: Int32Array;
+  readonly val: Float64Array;
+  /** Lower Cholesky factor of the reduced system, row-major r×r. */
+  readonly L: Float64Array;
+  readonly dependent: Uint8Array;
+  readonly skipped: number;
+}
+
+const planCache = new WeakMap<FixedEffectsDesign, DirectPlan | null>();
+
+function directPlan(fe: FixedEffectsDesign, opts: DemeanOptions): DirectPlan | null {
+  if (planCache.has(fe)) return planCache.get(fe) as DirectPlan | null;
+  const plan = buildDirectPlan(fe, opts);
+  planCache.set(fe, plan);
+  return plan;
+}
+
+function buildDirectPlan(fe: FixedEffectsDesign, opts: DemeanOptions): DirectPlan | null {
+  const F = fe.factors;
+  const Q = F.length;
+  let big = 0;
+  for (let q = 1; q < Q; q++) if ((F[q] as Factor).size > (F[big] as Factor).size) big = q;
+  const others: number[] = [];
+  const offsets: number[] = [];
+  let r = 0;
+  for (let q = 0; q < Q; q++) if (q !== big) { others.push(q); offsets.push(r); r += (F[q] as Factor).size; }
+  if (r > (opts.directMaxLevels ?? DEMEAN_DEFAULTS.directMaxLevels)) return null;
+  const w = fe.weights;
+  const cb = (F[big] as Factor).codes;
+  const Gb = (F[big] as Factor).size;
+  const n = cb.length;
+  const nBig = new Float64Array(Gb);
+  for (let i = 0; i < n; i++) nBig[cb[i] as number] += w ? (w[i] as number) : 1;
+  // observations grouped by big level (counting sort)
+  const start = new Int32Array(Gb + 1);
+  for (let i = 0; i < n; i++) start[(cb[i] as number) + 1]++;
+  for (let h = 0; h < Gb; h++) start[h + 1] += start[h] as number;
+  const order = new Int32Array(n);
+  const fill = start.slice(0, Gb);
+  for (let i = 0; i < n; i++) order[fill[cb[i] as number]++ as number] = i;
+  const oc = others.map((q) => (F[q] as Factor).codes);
+  // A: the other-FE block of D'WD (diagonal counts and cross counts), dense r×r
+  const S = new Float64Array(r * r);
+  for (let i = 0; i < n; i++) {
+    const wi = w ? (w[i] as number) : 1;
+    for (let a = 0; a < oc.length; a++) {
+      const ja = (offsets[a] as number) + ((oc[a] as Int32Array)[i] as number);
+      S[ja * r + ja] += wi;
+      for (let b = a + 1; b < oc.length; b++) {
+        const jb = (offsets[b] as number) + ((oc[b] as Int32Array)[i] as number);
+        S[ja * r + jb] += wi;
+        S[jb * r + ja] += wi;
+      }
+    }
+  }
+  // B (big × other cross counts) in CSR, and S -= B' diag(1/nBig) B
+  const scratch = new Float64Array(r);
+  const touched = new Int32Array(r);
+  const rowPtr = new Int32Array(Gb + 1);
+  const colList: number[] = [];
+  const valList: number[] = [];
+  for (let h = 0; h < Gb; h++) {
+    let nt = 0;
+    for (let p = start[h] as number; p < (start[h + 1] as number); p++) {
+      const i = order[p] as number;
+      const wi = w ? (w[i] as number) : 1;
+      for (let a = 0; a < oc.length; a++) {
+        const j = (offsets[a] as number) + ((oc[a] as Int32Array)[i] as number);
+        if (scratch[j] === 0) touched[nt++] = j;
+        scratch[j] += wi;
+      }
+    }
+    const inv = 1 / (nBig[h] as number);
+    for (let s = 0; s < nt; s++) {
+      const j = touched[s] as number;
+      const bj = scratch[j] as number;
+      colList.push(j);
+      valList.push(bj);
+      const f = bj * inv;
+      const row = j * r;
+      for (let t = 0; t < nt; t++) {
+        const k = touched[t] as number;
+        S[row + k] -= f * (scratch[k] as number);
+      }
+    }
+    for (let s = 0; s < nt; s++) scratch[touched[s] as number] = 0;
+    rowPtr[h + 1] = colList.length;
+  }
+  // semi-definite Cholesky with skipped (dependent) pivots
+  const pivotTol = opts.pivotTol ?? DEMEAN_DEFAULTS.pivotTol;
+  const diag0 = new Float64Array(r);
+  for (let j = 0; j < r; j++) diag0[j] = S[j * r + j] as number;
+  const L = S; // in place, lower triangle
+  const dependent = new Uint8Array(r);
+  let skipped = 0;
+  for (let j = 0; j < r; j++) {
+    const rj = j * r;
+    let d = L[rj + j] as number;
+    for (let k = 0; k < j; k++) d -= (L[rj + k] as number) * (L[rj + k] as number);
+    // the scale of a level's column in D: its own diagonal before elimination
+    const scale = Math.max(diag0[j] as number, 1e-300);
+    if (d <= pivotTol * scale) {
+      dependent[j] = 1;
+      skipped++;
+      for (let i = j; i < r; i++) L[i * r + j] = 0;
+      continue;
+    }
+    const ljj = Math.sqrt(d);
+    L[rj + j] = ljj;
+    for (let i = j + 1; i < r; i++) {
+      const ri = i * r;
+      let s = L[ri + j] as number;
+      for (let k = 0; k < j; k++) s -= (L[ri + k] as number) * (L[rj + k] as number);
+      L[ri + j] = s / ljj;
+    }
+  }
+  // The redundancies every design has: one per extra fixed effect (Q − 1); report the rest.
+  return {
+    fe, big, others, offsets, r, nBig, rowPtr,
+    col: Int32Array.from(colList), val: Float64Array.from(valList),
+    L, dependent, skipped,
+  };
+}
+
+function directResidual(plan: DirectPlan, x: Float64Array): { residual: Float64Array; alpha: Float64Array[] } {
+  const { fe, big, others, offsets, r, nBig, rowPtr, col, val, L, dependent } = plan;
+  const F = fe.factors;
+  const w = fe.weights;
+  const cb = (F[big] as Factor).codes;
+  const Gb = nBig.length;
+  const n = x.length;
+  const oc = others.map((q) => (F[q] as Factor).codes);
+  const sBig = new Float64Array(Gb);
+  const rhs = new Float64Array(r);
+  for (let i = 0; i < n; i++) {
+    const v = w ? (w[i] as number) * (x[i] as number) : (x[i] as number);
+    sBig[cb[i] as number] += v;
+    for (let a = 0; a < oc.length; a++) rhs[(offsets[a] as number) + ((oc[a] as Int32Array)[i] as number)] += v;
+  }
+  // reduced right-hand side: rhs − B' diag(1/nBig) sBig
+  for (let h = 0; h < Gb; h++) {
+    const f = (sBig[h] as number) / (nBig[h] as number);
+    for (let p = rowPtr[h] as number; p < (rowPtr[h + 1] as number); p++) rhs[col[p] as number] -= (val[p] as number) * f;
+  }
+  // solve L L' α = rhs (dependent levels fixed at 0)
+  const z = rhs;
+  for (let j = 0; j < r; j++) {
+    if (dependent[j]) { z[j] = 0; continue; }
+    let s = z[j] as number;
+    const rj = j * r;
+    for (let k = 0; k < j; k++) s -= (L[rj + k] as number) * (z[k] as number);
+    z[j] = s / (L[rj + j] as number);
+  }
+  for (let j = r - 1; j >= 0; j--) {
+    if (dependent[j]) { z[j] = 0; continue; }
+    let s = z[j] as number;
+    for (let i = j + 1; i < r; i++) s -= (L[i * r + j] as number) * (z[i] as number);
+    z[j] = s / (L[j * r + j] as number);
+  }
+  const alphaOther = z;
+  const alphaBig = new Float64Array(Gb);
+  for (let h = 0; h < Gb; h++) {
+    let s = sBig[h] as number;
+    for (let p = rowPtr[h] as number; p < (rowPtr[h + 1] as number); p++) s -= (val[p] as number) * (alphaOther[col[p] as number] as number);
+    alphaBig[h] = s / (nBig[h] as number);
+  }
+  const out = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    let f = alphaBig[cb[i] as number] as number;
+    for (let a = 0; a < oc.length; a++) f += alphaOther[(offsets[a] as number) + ((oc[a] as Int32Array)[i] as number)] as number;
+    out[i] = (x[i] as number) - f;
+  }
+  const alpha: Float64Array[] = new Array(F.length);
+  alpha[big] = alphaBig;
+  others.forEach((q, a) => (alpha[q] = alphaOther.slice(offsets[a] as number, (offsets[a] as number) + (F[q] as Factor).size)));
+  return { residual: out, alpha };
+}
+
+// ---------------------------------------------------------------------------------------
+// MAP with Irons–Tuck acceleration
+
+function sweep(x: Float64Array, out: Float64Array, fe: FixedEffectsDesign, sums: Float64Array[], wsum: Float64Array[], alpha?: Float64Array[]): void {
+  const F = fe.factors;
+  const w = fe.weights;
+  const n = x.length;
+  if (out !== x) out.set(x);
+  for (let q = 0; q < F.length; q++) {
+    const c = (F[q] as Factor).codes;
+    const s = sums[q] as Float64Array;
+    s.fill(0);
+    if (w) for (let i = 0; i < n; i++) s[c[i] as number] += (w[i] as number) * (out[i] as number);
+    else for (let i = 0; i < n; i++) s[c[i] as number] += out[i] as number;
+    const ws = wsum[q] as Float64Array;
+    for (let g = 0; g < s.length; g++) s[g] = (s[g] as number) / (ws[g] as number);
+    for (let i = 0; i < n; i++) out[i] -= s[c[i] as number] as number;
+    if (alpha) { const a = alpha[q] as Float64Array; for (let g = 0; g < s.length; g++) a[g] += s[g] as number; }
+  }
+}
+
+function mapDemean(x: Float64Array, fe: FixedEffectsDesign, opts: DemeanOptions, wantAlpha = false): { residual: Float64Array; iterations: number; converged: boolean; alpha?: Float64Array[] } {
+  const tol = opts.tol ?? DEMEAN_DEFAULTS.tol;
+  const maxIter = opts.maxIter ?? DEMEAN_DEFAULTS.maxIter;
+  const F = fe.factors;
+  const n = x.length;
+  const sums = F.map((f) => new Float64Array(f.size));
+  const wsum = F.map((f) => {
+    const s = new Float64Array(f.size);
+    for (let i = 0; i < n; i++) s[f.codes[i] as number] += fe.weights ? (fe.weights[i] as number) : 1;
+    return s;
+  });
+  let scale = 0;
+  for (let i = 0; i < n; i++) scale = Math.max(scale, Math.abs(x[i] as number));
+  scale = Math.max(scale, 1e-300);
+  // With alpha wanted, run plain sweeps (the accumulated means are the coefficients).
+  if (wantAlpha) {
+    const alpha = F.map((f) => new Float64Array(f.size));
+    let cur = Float64Array.from(x);
+    const nxt = new Float64Array(n);
+    for (let it = 1; it <= maxIter; it++) {
+      sweep(cur, nxt, fe, sums, wsum, alpha);
+      let d = 0;
+      for (let i = 0; i < n; i++) d = Math.max(d, Math.abs((nxt[i] as number) - (cur[i] as number)));
+      cur.set(nxt);
+      if (d / scale < tol) return { residual: cur, iterations: it, converged: true, alpha };
+    }
+    return { residual: cur, iterations: maxIter, converged: false, alpha };
+  }
+  let X = Float64Array.from(x);
+  const GX = new Float64Array(n);
+  const GGX = new Float64Array(n);
+  sweep(X, GX, fe, sums, wsum);
+  if (F.length === 1) return { residual: GX, iterations: 1, converged: true };
+  let iter = 1;
+  for (; iter < maxIter; iter++) {
+    sweep(GX, GGX, fe, sums, wsum);
+    // Irons–Tuck: X' = GGX − [(δGX·δ²X)/(δ²X·δ²X)] δGX, δGX = GGX − GX, δ²X = GGX − 2GX + X
+    let num = 0, den = 0, change = 0;
+    for (let i = 0; i < n; i++) {
+      const g1 = GX[i] as number, g2 = GGX[i] as number;
+      const d1 = g2 - g1;
+      const d2 = d1 - (g1 - (X[i] as number));
+      num += d1 * d2;
+      den += d2 * d2;
+      change = Math.max(change, Math.abs(d1));
+    }
+    if (change / scale < tol) return { residual: GGX, iterations: iter + 1, converged: true };
+    if (den > 0) {
+      const coef = num / den;
+      for (let i = 0; i < n; i++) X[i] = (GGX[i] as number) - coef * ((GGX[i] as number) - (GX[i] as number));
+    } else X = Float64Array.from(GGX);
+    sweep(X, GX, fe, sums, wsum);
+  }
+  return { residual: GX, iterations: iter, converged: false };
+}

@@ -1,0 +1,72 @@
+/**
+ * Factor encoding for fixed effects and clusters: any column → dense Int32 codes 0..G−1
+ * in order of first appearance, with −1 for NA. `interact` combines two encodings into the
+ * codes of their interaction (fixest's `a^b`).
+ *
+ * @example factorize(["b", "a", "b"]) // { codes: [0, 1, 0], size: 2 }
+ */
+export interface Factor {
+  readonly codes: Int32Array;
+  readonly size: number;
+}
+
+export function factorize(values: ArrayLike<unknown>): Factor {
+  const n = values.length;
+  const codes = new Int32Array(n);
+  if (values instanceof Float64Array || values instanceof Int32Array) {
+    const map = new Map<number, number>();
+    const NA_INT = -2147483648;
+    for (let i = 0; i < n; i++) {
+      const v = values[i] as number;
+      if (Number.isNaN(v) || (values instanceof Int32Array && v === NA_INT)) { codes[i] = -1; continue; }
+      let k = map.get(v);
+      if (k === undefined) { k = map.size; map.set(v, k); }
+      codes[i] = k;
+    }
+    return { codes, size: map.size };
+  }
+  const map = new Map<unknown, number>();
+  for (let i = 0; i < n; i++) {
+    const v = values[i];
+    if (v === null || v === undefined) { codes[i] = -1; continue; }
+    let k = map.get(v);
+    if (k === undefined) { k = map.size; map.set(v, k); }
+    codes[i] = k;
+  }
+  return { codes, size: map.size };
+}
+
+/** Codes of the interaction a × b; NA if either is NA. */
+export function interact(a: Factor, b: Factor): Factor {
+  const n = a.codes.length;
+  const combined = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const x = a.codes[i] as number, y = b.codes[i] as number;
+    combined[i] = x < 0 || y < 0 ? NaN : x * b.size + y;
+  }
+  return factorize(combined);
+}
+
+/** Re-encode codes on a subset of rows so that levels are dense again (0..G'−1). */
+export function subsetFactor(f: Factor, rows: Int32Array): Factor {
+  const remap = new Int32Array(f.size).fill(-1);
+  const codes = new Int32Array(rows.length);
+  let size = 0;
+  for (let i = 0; i < rows.length; i++) {
+    const c = f.codes[rows[i] as number] as number;
+    if (c < 0) { codes[i] = -1; continue; }
+    let k = remap[c] as number;
+    if (k < 0) { k = size++; remap[c] = k; }
+    codes[i] = k;
+  }
+  return { codes, size };
+}
+
+/** Number of observations (or total weight) per level. */
+export function levelCounts(f: Factor, weights?: Float64Array): Float64Array {
+  const out = new Float64Array(f.size);
+  const c = f.codes;
+  if (weights) for (let i = 0; i < c.length; i++) out[c[i] as number] += weights[i] as number;
+  else for (let i = 0; i < c.length; i++) out[c[i] as number] += 1;
+  return out;
+}

@@ -1,0 +1,148 @@
+import type { Factor } from "../core/fixed-effects/factorize";
+
+/**
+ * Sandwich variance estimators on the demeaned (and √w-scaled) design, before any
+ * small-sample factor. The scores are s_i = x̃_i ẽ_i (x̃ = √w·x, ẽ = √w·e, so s_i = w_i x_i e_i).
+ *
+ * - `meatHetero`:  Σ_i s_i s_i'                     (White 1980)
+ * - `meatCluster`: Σ_g (Σ_{i∈g} s_i)(Σ_{i∈g} s_i)'  (Liang & Zeger 1986; Arellano 1987)
+ * - `sandwich(bread, meat)` = bread · meat · bread
+ *
+ * Multi-way clustering (Cameron, Gelbach & Miller 2011) combines one-way meats by
+ * inclusion–exclusion over the intersections of the cluster variables: `meatMultiway`.
+ */
+export function scoresMatrix(X: readonly Float64Array[], e: Float64Array): Float64Array[] {
+  return X.map((x) => {
+    const s = new Float64Array(e.length);
+    for (let i = 0; i < e.length; i++) s[i] = (x[i] as number) * (e[i] as number);
+    return s;
+  });
+}
+
+export function meatHetero(S: readonly Float64Array[]): Float64Array {
+  const k = S.length;
+  const M = new Float64Array(k * k);
+  for (let a = 0; a < k; a++)
+    for (let b = a; b < k; b++) {
+      const sa = S[a] as Float64Array, sb = S[b] as Float64Array;
+      let s = 0;
+      for (let i = 0; i < sa.length; i++) s += (sa[i] as number) * (sb[i] as number);
+      M[a * k + b] = s;
+      M[b * k + a] = s;
+    }
+  return M;
+}
+
+export function meatCluster(S: readonly Float64Array[], cl: Factor): Float64Array {
+  const k = S.length;
+  const G = cl.size;
+  const sums = new Float64Array(G * k);
+  const c = cl.codes;
+  for (let a = 0; a < k; a++) {
+    const sa = S[a] as Float64Array;
+    for (let i = 0; i < sa.length; i++) sums[(c[i] as number) * k + a] += sa[i] as number;
+  }
+  const M = new Float64Array(k * k);
+  for (let g = 0; g < G; g++) {
+    const o = g * k;
+    for (let a = 0; a < k; a++) {
+      const va = sums[o + a] as number;
+      if (va === 0) continue;
+      for (let b = a; b < k; b++) M[a * k + b] += va * (sums[o + b] as number);
+    }
+  }
+  for (let a = 0; a < k; a++) for (let b = 0; b < a; b++) M[a * k + b] = M[b * k + a] as number;
+  return M;
+}
+
+export function sandwich(bread: Float64Array, meat: Float64Array, k: number): Float64Array {
+  const T = new Float64Array(k * k);
+  for (let i = 0; i < k; i++)
+    for (let j = 0; j < k; j++) {
+      let s = 0;
+      for (let m = 0; m < k; m++) s += (bread[i * k + m] as number) * (meat[m * k + j] as number);
+      T[i * k + j] = s;
+    }
+  const V = new Float64Array(k * k);
+  for (let i = 0; i < k; i++)
+    for (let j = 0; j < k; j++) {
+      let s = 0;
+      for (let m = 0; m < k; m++) s += (T[i * k + m] as number) * (bread[m * k + j] as number);
+      V[i * k + j] = s;
+    }
+  return V;
+}
+
+/**
+ * Inclusion–exclusion over all non-empty subsets of the cluster variables:
+ * V = Σ_{subsets S} (−1)^{|S|+1} meat(∩S). Returns the combined meat.
+ */
+export function meatMultiway(S: readonly Float64Array[], clusters: readonly Factor[], intersect: (fs: readonly Factor[]) => Factor): Float64Array {
+  const k = S.length;
+  const M = new Float64Array(k * k);
+  const m = clusters.length;
+  for (let mask = 1; mask < 1 << m; mask++) {
+    const members = clusters.filter((_, j) => mask & (1 << j));
+    const sign = members.length % 2 === 1 ? 1 : -1;
+    const f = members.length === 1 ? (members[0] as Factor) : intersect(members);
+    const Mi = meatCluster(S, f);
+    for (let t = 0; t < k * k; t++) M[t] += sign * (Mi[t] as number);
+  }
+  return M;
+}
+
+/**
+ * Eigenvalue fix of a non-positive-semidefinite multiway vcov (Cameron, Gelbach & Miller
+ * 2011, p. 241): negative eigenvalues set to zero. Jacobi eigen-decomposition (k is small).
+ */
+export function psdFix(V: Float64Array, k: number): { V: Float64Array; fixed: boolean } {
+  let neg = false;
+  for (let i = 0; i < k; i++) if ((V[i * k + i] as number) < 0) neg = true;
+  if (!neg) return { V, fixed: false };
+  const { values, vectors } = jacobiEigen(V, k);
+  const out = new Float64Array(k * k);
+  for (let m = 0; m < k; m++) {
+    const lam = Math.max(values[m] as number, 0);
+    if (lam === 0) continue;
+    for (let i = 0; i < k; i++) for (let j = 0; j < k; j++) out[i * k + j] += lam * (vectors[i * k + m] as number) * (vectors[j * k + m] as number);
+  }
+  return { V: out, fixed: true };
+}
+
+export function jacobiEigen(A0: Float64Array, k: number): { values: Float64Array; vectors: Float64Array } {
+  const A = Float64Array.from(A0);
+  const Vv = new Float64Array(k * k);
+  for (let i = 0; i < k; i++) Vv[i * k + i] = 1;
+  for (let sweepN = 0; sweepN < 100; sweepN++) {
+    let off = 0;
+    for (let p = 0; p < k; p++) for (let q = p + 1; q < k; q++) off += (A[p * k + q] as number) ** 2;
+    if (off < 1e-30) break;
+    for (let p = 0; p < k; p++)
+      for (let q = p + 1; q < k; q++) {
+        const apq = A[p * k + q] as number;
+        if (Math.abs(apq) < 1e-300) continue;
+        const app = A[p * k + p] as number, aqq = A[q * k + q] as number;
+        const theta = (aqq - app) / (2 * apq);
+        const t = Math.sign(theta || 1) / (Math.abs(theta) + Math.sqrt(theta * theta + 1));
+        const c = 1 / Math.sqrt(t * t + 1), s = t * c;
+        for (let r = 0; r < k; r++) {
+          const arp = A[r * k + p] as number, arq = A[r * k + q] as number;
+          A[r * k + p] = c * arp - s * arq;
+          A[r * k + q] = s * arp + c * arq;
+        }
+        for (let r = 0; r < k; r++) {
+          const apr = A[p * k + r] as number, aqr = A[q * k + r] as number;
+          A[p * k + r] = c * apr - s * aqr;
+          A[q * k + r] = s * apr + c * aqr;
+        }
+        for (let r = 0; r < k; r++) {
+          const vrp = Vv[r * k + p] as number, vrq = Vv[r * k + q] as number;
+          Vv[r * k + p] = c * vrp - s * vrq;
+          Vv[r * k + q] = s * vrp + c * vrq;
+        }
+      }
+  }
+  const values = new Float64Array(k);
+  for (let i = 0; i < k; i++) values[i] = A[i * k + i] as number;
+  return { values, vectors: Vv };
+}
