@@ -7,7 +7,7 @@ import { keysOf, numberAt } from "./keys";
  *
  *   coa_ct = 1 − |agg_ct − vagg_ct| / (agg_ct + vagg_ct)
  *
- * agg = location quotient of secondary-industry employment (see `locationQuotient`), vagg =
+ * agg = location quotient of secondary-industry employment (see `locationQuotientFromTotals`), vagg =
  * virtual agglomeration. Conventions: both inputs must be ≥ 0 (a negative value is an
  * ArgumentError naming the row); NA in either → NA; agg = vagg = 0 (agg + vagg = 0) → NA (0/0:
  * neither kind of agglomeration, the index is undefined); otherwise coa ∈ [0, 1], 1 when

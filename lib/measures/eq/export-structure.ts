@@ -199,12 +199,12 @@ export function locationQuotients(t: Table, o: ExportStructureOptions = {}): Tab
  * NA in → NA out; a zero denominator gives NA.
  *
  * @example
- *   locationQuotient(Float64Array.of(40), Float64Array.of(100), 300, 1000); // (40/100)/(300/1000) = 4/3
+ *   locationQuotientFromTotals(Float64Array.of(40), Float64Array.of(100), 300, 1000); // (40/100)/(300/1000) = 4/3
  */
-export function locationQuotient(eci: Float64Array, ec: Float64Array, ei: Float64Array | number, e: Float64Array | number): Float64Array {
+export function locationQuotientFromTotals(eci: Float64Array, ec: Float64Array, ei: Float64Array | number, e: Float64Array | number): Float64Array {
   const n = eci.length;
   if (ec.length !== n || (typeof ei !== "number" && ei.length !== n) || (typeof e !== "number" && e.length !== n))
-    throw new ArgumentError("locationQuotient: arrays of different lengths");
+    throw new ArgumentError("locationQuotientFromTotals: arrays of different lengths");
   const out = new Float64Array(n);
   for (let i = 0; i < n; i++) {
     const a = eci[i] as number;

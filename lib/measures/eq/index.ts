@@ -13,7 +13,7 @@ export { melitzPolanec } from "./melitz-polanec";
 export type { MelitzPolanecOptions, MelitzPolanecReport } from "./melitz-polanec";
 export { marketSegmentation } from "./market-segmentation";
 export type { MarketSegmentationOptions, MarketSegmentationReport } from "./market-segmentation";
-export { exportStructure, locationQuotients, locationQuotient } from "./export-structure";
+export { exportStructure, locationQuotients, locationQuotientFromTotals } from "./export-structure";
 export type { ExportStructureOptions, ExportStructureReport } from "./export-structure";
 export { coagglomeration, coEvolution, coEvolutionFromChanges } from "./coagglomeration";
 export { VAGG_TERMS, createSegmenter, countTerms, textIndex } from "./text-index";

@@ -2,7 +2,7 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { fromRecords, numeric } from "../../../lib/data/table";
 import { DataError, ArgumentError } from "../../../lib/util/errors";
-import { exportStructure, locationQuotients, locationQuotient } from "../../../lib/measures/eq/export-structure";
+import { exportStructure, locationQuotients, locationQuotientFromTotals } from "../../../lib/measures/eq/export-structure";
 import { coagglomeration, coEvolution, coEvolutionFromChanges } from "../../../lib/measures/eq/coagglomeration";
 
 // Tolerances
@@ -47,7 +47,7 @@ test("location quotients: table and vectorised forms", () => {
   const lq = numeric(locationQuotients(ex, o), "lq");
   [2.25, 0.75, 0.75, 2.25, 3].forEach((e, i) => near(lq[i] as number, e));
   // (40/100)/(300/1000) = .4/.3 = 4/3; zero city total → NA
-  const v = locationQuotient(Float64Array.of(40, 5), Float64Array.of(100, 0), 300, 1000);
+  const v = locationQuotientFromTotals(Float64Array.of(40, 5), Float64Array.of(100, 0), 300, 1000);
   near(v[0] as number, 4 / 3);
   assert.ok(Number.isNaN(v[1] as number));
 });
