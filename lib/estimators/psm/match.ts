@@ -31,6 +31,12 @@ import { ArgumentError, DataError } from "../../util/errors";
  *
  * The ATT estimate for either is Σ_T w y / Σ_T w − Σ_C w y / Σ_C w (`att`).
  *
+ * Verification (tests/estimators/psm, fixtures in tests/fixtures/rs/psm.R): 1:1 without
+ * replacement, with and without caliper, equals R MatchIt 4.5.1 run on a |Δps| distance matrix
+ * in data order; "largest first" with caliper and matching with replacement equal plain base-R
+ * greedy / brute-force matchers (the installed MatchIt's vector-distance code path was found
+ * to ignore calipers and pick non-nearest controls, see psm.R).
+ *
  * @example
  *   const m = nearestNeighbor(ps, treat, { caliper: 0.05 });
  *   m.pairs;   // [{ treated, control, distance }] with row indices
