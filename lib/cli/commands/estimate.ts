@@ -1,0 +1,62 @@
+import { readTable } from "../../data/io";
+import { feols, type FeolsResult } from "../../estimators/feols";
+import { parseFormula } from "../../estimators/formula";
+import { parseArgs, helpText, type ArgSpec } from "../args";
+import { ArgumentError } from "../../util/errors";
+import { summaryText } from "../../estimators/summary";
+
+const SPEC: ArgSpec = {
+  data: { type: "string", help: "data file (.csv, .csv.gz, .parquet, .dta)", required: true },
+  formula: { type: "string", help: 'fixest-style formula, e.g. "y ~ x1 + x2 | fe1 + fe2" or "y ~ x | fe | endo ~ z"', required: true },
+  vcov: { type: "string", help: "iid | hetero | cluster:VAR[+VAR2] (VAR may be a^b); default: cluster by the first FE, else iid" },
+  weights: { type: "string", help: "analytic weights variable" },
+  singletons: { type: "string", help: "drop (default) | keep" },
+  ssc: { type: "string", help: "small-sample preset: fixest (default) | reghdfe | ivreghdfe (IV)" },
+  json: { type: "boolean", help: "print one JSON object instead of the summary" },
+  help: { type: "boolean", help: "show this help" },
+};
+
+export const estimateHelp = helpText("estimate", "OLS / 2SLS with high-dimensional fixed effects", SPEC);
+
+export function resultJson(r: FeolsResult): Record<string, unknown> {
+  return {
+    formula: r.formula,
+    coef: r.coef,
+    se: r.se,
+    vcov: r.vcov,
+    nobs: r.nobs,
+    removed: { na: r.removed.na, singletons: r.removed.singletons, non_positive_weight: r.removed.nonPositiveWeight, na_by_variable: r.removed.naByVariable, inf_by_variable: r.removed.infByVariable },
+    collinear: r.collinear,
+    r2: r.r2,
+    r2_within: Number.isNaN(r.withinR2) ? null : r.withinR2,
+    vcov_type: r.vcovType,
+    dof: r.dof,
+  };
+}
+
+export async function runEstimate(argv: string[]): Promise<number> {
+  const { opts } = parseArgs(argv, SPEC, "estimate");
+  if (opts["help"]) { console.log(estimateHelp); return 0; }
+  const singletons = (opts["singletons"] as string | undefined) ?? "drop";
+  if (singletons !== "drop" && singletons !== "keep") throw new ArgumentError(`--singletons must be drop or keep, got "${singletons}"`);
+  const ssc = (opts["ssc"] as string | undefined) ?? "fixest";
+  if (!["fixest", "reghdfe", "ivreghdfe"].includes(ssc)) throw new ArgumentError(`--ssc must be fixest, reghdfe or ivreghdfe, got "${ssc}"`);
+  const formula = opts["formula"] as string;
+  const parsed = parseFormula(formula);
+  const data = await readTable(opts["data"] as string);
+  const common = { vcov: opts["vcov"] as string | undefined, weights: opts["weights"] as string | undefined, singletons: singletons as "drop" | "keep" };
+  let result: FeolsResult;
+  let extra: Record<string, unknown> = {};
+  if (parsed.endo.length) {
+    const iv = require("../../estimators/iv2sls") as { iv2sls: (d: unknown, f: string, o: unknown) => FeolsResult };
+    result = iv.iv2sls(data, formula, { ...common, ssc });
+    const js = require("./iv-json") as { ivDiagnosticsJson: (r: unknown) => Record<string, unknown> };
+    extra = { diagnostics: js.ivDiagnosticsJson(result) };
+  } else {
+    if (ssc === "ivreghdfe") throw new ArgumentError(`--ssc ivreghdfe applies to IV formulas only`);
+    result = feols(data, formula, { ...common, ssc: ssc as "fixest" | "reghdfe" });
+  }
+  if (opts["json"]) process.stdout.write(JSON.stringify({ ...resultJson(result), ...extra }) + "\n");
+  else process.stdout.write(summaryText(result) + "\n");
+  return 0;
+}
