@@ -4,7 +4,7 @@
  * Melitz–Polanec decomposition, market segmentation, export structure, co-agglomeration and
  * the text index. (The KSW product-quality estimator lives with the HDFE/IV engine.)
  */
-export { sharedDataPath } from "./paths";
+export { sharedDataPath, publicDataPath } from "./paths";
 export { bartik, digitalShift } from "./bartik";
 export type { BartikOptions, BartikReport, BartikResult, UnmatchedIndustry, DigitalShiftOptions } from "./bartik";
 export { rotembergWeights, rotembergLong, rotembergTop, rotembergSummary, rotembergTable } from "./rotemberg";

@@ -3,25 +3,24 @@ import * as path from "node:path";
 import { DataError } from "../../util/errors";
 
 /**
- * Where the project's shared, read-only real data live (`/work/shared/data` on the
- * workstation, `../shared/data` beside a CI clone of the repository).
- *
- * Resolution order:
- *   1. `path.resolve(__dirname, '../../../../shared/data')`, i.e. `<repo>/../shared/data`
- *      (this file is `<repo>/lib/measures/eq/paths.ts`);
- *   2. the environment variable `VAGG_SHARED` (either the `shared` folder or its `data` folder).
+ * Where the real public data live: the project's own copy `data/raw/public/` first (committed,
+ * with licences and checksums in data/README.md), then `<repo>/../shared/data` (the
+ * workstation's shared folder), then `$VAGG_SHARED` (the `shared` folder or its `data`).
  * Extra arguments are joined onto the data folder. A DataError names every place looked at
  * when none exists.
  *
  * @example
- *   sharedDataPath("adh", "master.csv"); // "/work/shared/data/adh/master.csv"
+ *   publicDataPath("adh", "master.csv"); // "<repo>/data/raw/public/adh/master.csv"
  */
-export function sharedDataPath(...parts: string[]): string {
-  const candidates: string[] = [path.resolve(__dirname, "../../../../shared/data")];
+export function publicDataPath(...parts: string[]): string {
+  const candidates: string[] = [path.resolve(__dirname, "../../../data/raw/public"), path.resolve(__dirname, "../../../../shared/data")];
   const env = process.env["VAGG_SHARED"];
   if (env) candidates.push(path.resolve(env, "data"), path.resolve(env));
-  for (const c of candidates) if (fs.existsSync(c) && fs.statSync(c).isDirectory()) return path.join(c, ...parts);
-  throw new DataError(`shared data folder not found (looked in ${candidates.join(", ")}; set VAGG_SHARED)`, {
-    file: path.join("shared/data", ...parts),
+  for (const c of candidates) if (fs.existsSync(path.join(c, ...parts))) return path.join(c, ...parts);
+  throw new DataError(`public data file not found (looked in ${candidates.join(", ")}; set VAGG_SHARED)`, {
+    file: path.join("data/raw/public", ...parts),
   });
 }
+
+/** Same as `publicDataPath` (the name used before the data were copied into the repository). */
+export const sharedDataPath = publicDataPath;
