@@ -1,0 +1,74 @@
+import { column, NA_INT, type Table } from "../data/table";
+import { ArgumentError } from "../util/errors";
+import { formatCount, formatNumber } from "./format";
+import type { BodyRow, HeaderCell, ReportTable } from "./model";
+
+export interface DataTableOptions {
+  readonly title?: string;
+  readonly notes?: readonly string[];
+  /** Columns to show, in order (default all). The first is the stub column. */
+  readonly columns?: readonly string[];
+  /** Header text per column name (default the name itself). */
+  readonly headers?: Readonly<Record<string, string>>;
+  /** Decimals of float columns: one number, or per column name (default 4). */
+  readonly digits?: number | Readonly<Record<string, number>>;
+  /** Columns printed as counts with thousands separators (default: "N", "n", "nobs", "obs" when present). */
+  readonly counts?: readonly string[];
+  /** Replacements for text values (e.g. variable name → label). */
+  readonly rowLabels?: Readonly<Record<string, string>>;
+  /** Show at most this many rows (a note says how many were left out). */
+  readonly maxRows?: number;
+  /** Column groups over the columns after the first (spans must add up to their number). */
+  readonly groups?: readonly { readonly label: string; readonly span: number }[];
+  /** Text for missing values (default ""). */
+  readonly na?: string;
+}
+
+/**
+ * A descriptive or any other data table (from the project's column `Table`) in the same
+ * three-line model as regression tables, so it renders to HTML, LaTeX, Markdown, CSV and Word.
+ * Float columns get fixed decimals, count columns thousands separators, Int32 columns plain
+ * integers (years stay "2010"), text columns their (relabelled) text.
+ *
+ * @example
+ *   dataTable(describe(panel, ["hs4_qua", "vagg"]), {
+ *     title: "Table 1 Descriptive statistics", digits: 3,
+ *     headers: { variable: "Variable", sd: "S.D." }, rowLabels: { hs4_qua: "Export quality" },
+ *   });
+ */
+export function dataTable(t: Table, opts: DataTableOptions = {}): ReportTable {
+  const cols = opts.columns ?? t.names;
+  if (cols.length === 0) throw new ArgumentError("dataTable needs at least one column");
+  const counts = new Set(opts.counts ?? ["N", "n", "nobs", "obs"]);
+  const na = opts.na ?? "";
+  const nShow = Math.min(t.nrows, opts.maxRows ?? t.nrows);
+  const digitsOf = (name: string) => (typeof opts.digits === "number" ? opts.digits : opts.digits?.[name] ?? 4);
+  const rows: string[][] = Array.from({ length: nShow }, () => []);
+  for (const name of cols) {
+    const c = column(t, name);
+    for (let i = 0; i < nShow; i++) {
+      const row = rows[i] as string[];
+      if (c instanceof Float64Array) {
+        const v = c[i] as number;
+        row.push(counts.has(name) ? formatCount(v, na) : formatNumber(v, digitsOf(name), na));
+      } else if (c instanceof Int32Array) {
+        const v = c[i] as number;
+        row.push(v === NA_INT ? na : counts.has(name) ? formatCount(v) : String(v));
+      } else {
+        const v = c[i];
+        row.push(v === null || v === undefined ? na : opts.rowLabels?.[v] ?? v);
+      }
+    }
+  }
+  const header: HeaderCell[][] = [];
+  if (opts.groups) {
+    const total = opts.groups.reduce((a, g) => a + g.span, 0);
+    if (total !== cols.length - 1) throw new ArgumentError(`column groups span ${total} columns but the table has ${cols.length - 1} after the first`);
+    header.push([{ text: "" }, ...opts.groups.map((g) => ({ text: g.label, span: g.span, rule: true }))]);
+  }
+  header.push(cols.map((c) => ({ text: opts.headers?.[c] ?? c })));
+  const body: BodyRow[] = rows.map((r) => ({ kind: "data", cells: r.map((text) => ({ text })) }));
+  const notes = [...(opts.notes ?? [])];
+  if (nShow < t.nrows) notes.push(`Showing ${nShow} of ${formatCount(t.nrows)} rows.`);
+  return { kind: "report-table", ncol: cols.length, title: opts.title, header, body, notes };
+}
