@@ -1,0 +1,87 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { listFiles, sha256 } from "./provenance";
+import type { DataFileHash } from "./provenance";
+
+/**
+ * A notebook is skipped when nothing it depends on changed since its last successful run:
+ * its own file, the `.ts` files next to it, every source under `lib/`, the data files, the
+ * lock file, the run parameters (scale, seed) and Node's version. The manifest lives in
+ * `<out>/.cache/<name>.json` and is written only after an ok run.
+ */
+export interface CacheParts {
+  notebook: string;
+  localTs: string;
+  lib: string;
+  data: string;
+  lock: string;
+  params: string;
+}
+
+export interface CacheManifest {
+  key: string;
+  parts: CacheParts;
+  seconds: number;
+  cells: number;
+  at: string;
+}
+
+const LIB_EXT = /\.(ts|cts|mts|js|cjs|mjs|json)$/;
+
+/** One hash over every source under lib/ (path + content), node_modules and build output excluded. */
+export function hashLib(root: string): string {
+  const lib = path.join(root, "lib");
+  const files = listFiles(lib, root, (rel, isDir) => (isDir ? /(^|\/)(node_modules|dist)$/.test(rel) : !LIB_EXT.test(rel)));
+  return sha256(files.map((f) => `${f}\0${sha256(fs.readFileSync(path.join(root, f)))}`).join("\n"));
+}
+
+export function hashData(files: readonly DataFileHash[]): string {
+  return sha256(files.map((f) => `${f.path}\0${f.sha256}`).join("\n"));
+}
+
+export function cacheParts(nbPath: string, shared: { lib: string; data: string; lock: string; scale: string; seed: number }): CacheParts {
+  const dir = path.dirname(nbPath);
+  const local = fs.readdirSync(dir).filter((f) => /\.(ts|cts|mts)$/.test(f) && !f.endsWith(".d.ts")).sort();
+  return {
+    notebook: sha256(fs.readFileSync(nbPath)),
+    localTs: sha256(local.map((f) => `${f}\0${sha256(fs.readFileSync(path.join(dir, f)))}`).join("\n")),
+    lib: shared.lib,
+    data: shared.data,
+    lock: shared.lock,
+    params: sha256(JSON.stringify({ scale: shared.scale, seed: shared.seed, node: process.version })),
+  };
+}
+
+export function cacheKey(p: CacheParts): string {
+  return sha256(JSON.stringify(p));
+}
+
+export function manifestPath(outDir: string, name: string): string {
+  return path.join(outDir, ".cache", `${name}.json`);
+}
+
+export function readManifest(outDir: string, name: string): CacheManifest | null {
+  const f = manifestPath(outDir, name);
+  if (!fs.existsSync(f)) return null;
+  try {
+    return JSON.parse(fs.readFileSync(f, "utf8")) as CacheManifest;
+  } catch {
+    return null;
+  }
+}
+
+export function writeManifest(outDir: string, name: string, m: CacheManifest): void {
+  const f = manifestPath(outDir, name);
+  fs.mkdirSync(path.dirname(f), { recursive: true });
+  fs.writeFileSync(f, JSON.stringify(m, null, 1) + "\n");
+}
+
+export function removeManifest(outDir: string, name: string): void {
+  fs.rmSync(manifestPath(outDir, name), { force: true });
+}
+
+/** Which parts differ (for the log line "rerun: lib, data changed"). */
+export function changedParts(prev: CacheParts | undefined, next: CacheParts): string[] {
+  if (!prev) return ["no previous ok run"];
+  return (Object.keys(next) as (keyof CacheParts)[]).filter((k) => prev[k] !== next[k]);
+}

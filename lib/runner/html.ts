@@ -1,0 +1,239 @@
+import type { Cell, CodeCell, MimeBundle, Notebook, Output } from "./notebook";
+import { text } from "./notebook";
+import { ansiStrip } from "./execute";
+import { createMarkdown, inlineKatexCss } from "./markdown";
+import type { Provenance } from "./provenance";
+
+/**
+ * One executed notebook → one self-contained, offline HTML file: no script, no remote style,
+ * font or image. Markdown and math (KaTeX, fonts inlined) are rendered here; SVG and HTML
+ * outputs are embedded as they are; code is shown (monospace, collapsible without JS).
+ */
+export interface ReportInfo {
+  name: string;
+  title: string;
+  status: "ok" | "error";
+  seconds: number;
+  /** 0-based index in nb.cells of the failing cell. */
+  failedIndex?: number;
+  failedCell?: number;
+  message?: string;
+  provenance: Provenance;
+  /** Relative link to the runs index (omitted: no link). */
+  indexHref?: string;
+  /** Relative link to the executed .ipynb. */
+  notebookHref?: string;
+}
+
+export function escapeHtml(s: string): string {
+  return s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
+}
+
+/** Remove what would make the file load something from elsewhere or run code. */
+export function sanitizeEmbedded(html: string): string {
+  return html
+    .replace(/<script\b[\s\S]*?<\/script\s*>/gi, "")
+    .replace(/<script\b[^>]*\/?>/gi, "")
+    .replace(/<link\b[^>]*>/gi, "");
+}
+
+const MIME_ORDER = ["image/svg+xml", "text/html", "image/png", "image/jpeg", "image/gif", "text/markdown", "text/latex", "application/json", "text/plain"];
+
+function mimeText(v: unknown): string {
+  if (typeof v === "string") return v;
+  if (Array.isArray(v) && v.every((x) => typeof x === "string")) return v.join("");
+  return JSON.stringify(v, null, 2);
+}
+
+export function renderReport(nb: Notebook, info: ReportInfo): string {
+  const md = createMarkdown();
+  const body: string[] = [];
+  let firstHeading = "";
+  nb.cells.forEach((cell, i) => {
+    body.push(renderCell(cell, i, info, md));
+    if (!firstHeading && md.headings.length > 0) firstHeading = (md.headings[0] as { text: string }).text;
+  });
+  const toc = md.headings.filter((h) => h.level <= 3);
+  const tocHtml = toc.length
+    ? `<nav class="toc"><div class="toc-title">Contents</div><ul>${toc.map((h) => `<li class="l${h.level}"><a href="#${h.id}">${escapeHtml(h.text)}</a></li>`).join("")}</ul></nav>`
+    : "";
+  const banner =
+    info.status === "error"
+      ? `<div class="banner fail">Execution failed${info.failedCell !== undefined ? ` at <a href="#cell-${info.failedIndex ?? ""}">cell ${info.failedCell}</a>` : ""}: <code>${escapeHtml(info.message ?? "")}</code>. Outputs below stop there; later cells were not run.</div>`
+      : "";
+  const css = BASE_CSS + (md.usedMath ? inlineKatexCss() : "");
+  const title = info.title || firstHeading || info.name;
+  const links = [info.indexHref ? `<a href="${escapeHtml(info.indexHref)}">all reports</a>` : "", info.notebookHref ? `<a href="${escapeHtml(info.notebookHref)}">executed notebook (.ipynb)</a>` : ""].filter(Boolean).join(" · ");
+  return `<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="generator" content="vagg notebook runner">
+<title>${escapeHtml(title)}</title>
+<style>${css}</style>
+</head><body>
+<header><div class="meta">${escapeHtml(info.name)} · <span class="status ${info.status}">${info.status === "ok" ? "executed OK" : "FAILED"}</span> · ${info.seconds.toFixed(1)} s · seed ${info.provenance.seed} · scale ${escapeHtml(info.provenance.scale)} · commit ${escapeHtml((info.provenance.commit ?? "unknown").slice(0, 10))}${info.provenance.dirty ? " (dirty)" : ""}${links ? ` · ${links}` : ""}</div></header>
+${banner}
+${tocHtml}
+<main>
+${body.join("\n")}
+</main>
+${renderProvenance(nb, info)}
+</body></html>
+`;
+}
+
+function renderCell(cell: Cell, i: number, info: ReportInfo, md: ReturnType<typeof createMarkdown>): string {
+  const src = text(cell.source);
+  if (cell.cell_type === "markdown") return `<section class="cell md" id="cell-${i}">${md.render(src)}</section>`;
+  if (cell.cell_type === "raw") return src.trim() ? `<section class="cell raw" id="cell-${i}"><pre>${escapeHtml(src)}</pre></section>` : "";
+  const c = cell as CodeCell;
+  const failed = info.failedIndex === i;
+  const notRun = c.execution_count === null && src.trim() !== "";
+  const meta = (c.metadata["vagg"] ?? {}) as { seconds?: number | null };
+  const label = c.execution_count !== null ? `In [${c.execution_count}]` : "In [ ]";
+  const timing = typeof meta.seconds === "number" ? `${meta.seconds.toFixed(3)} s` : "";
+  const cls = ["cell", "code", failed ? "failed" : "", notRun ? "not-run" : ""].filter(Boolean).join(" ");
+  const outputs = c.outputs.map((o) => renderOutput(o, md)).join("\n");
+  const flag = failed ? `<span class="flag">✗ failed here</span>` : notRun ? `<span class="flag-muted">not executed</span>` : "";
+  return `<section class="${cls}" id="cell-${i}">
+<details open><summary><span class="prompt">${label}</span> ${flag}<span class="timing">${timing}</span></summary><pre class="source"><code>${escapeHtml(src)}</code></pre></details>
+${outputs ? `<div class="outputs">${outputs}</div>` : ""}
+</section>`;
+}
+
+function renderOutput(o: Output, md: ReturnType<typeof createMarkdown>): string {
+  switch (o.output_type) {
+    case "stream":
+      return `<pre class="stream ${o.name}">${escapeHtml(ansiStrip(text(o.text)))}</pre>`;
+    case "error":
+      return `<div class="error"><div class="ename">${escapeHtml(o.ename)}: ${escapeHtml(o.evalue)}</div>${o.traceback.length ? `<pre>${escapeHtml(ansiStrip(o.traceback.join("\n")))}</pre>` : ""}</div>`;
+    case "display_data":
+    case "execute_result":
+      return renderBundle(o.data, md);
+  }
+}
+
+function renderBundle(data: MimeBundle, md: ReturnType<typeof createMarkdown>): string {
+  const mime = MIME_ORDER.find((m) => data[m] !== undefined);
+  if (mime === undefined) {
+    const kinds = Object.keys(data);
+    return `<div class="note">output of type ${escapeHtml(kinds.join(", ") || "(empty)")} cannot be shown offline</div>`;
+  }
+  const v = mimeText(data[mime]);
+  switch (mime) {
+    case "image/svg+xml":
+      return `<div class="svg">${sanitizeEmbedded(v.replace(/^<\?xml[^>]*>\s*/, ""))}</div>`;
+    case "text/html":
+      return `<div class="html">${sanitizeEmbedded(v)}</div>`;
+    case "image/png":
+    case "image/jpeg":
+    case "image/gif":
+      return `<div class="img"><img alt="figure" src="data:${mime};base64,${v.replace(/\s+/g, "")}"></div>`;
+    case "text/markdown":
+      return `<div class="md-out">${md.render(v)}</div>`;
+    case "text/latex": {
+      const m = /^\s*\$\$([\s\S]*)\$\$\s*$/.exec(v) ?? /^\s*\\\[([\s\S]*)\\\]\s*$/.exec(v);
+      const inl = /^\s*\$([\s\S]*)\$\s*$/.exec(v);
+      return `<div class="latex">${m ? md.math(m[1] as string, true) : inl ? md.math(inl[1] as string, false) : md.math(v, true)}</div>`;
+    }
+    case "application/json":
+      return `<pre class="json">${escapeHtml(v)}</pre>`;
+    default:
+      return `<pre class="text">${escapeHtml(ansiStrip(v))}</pre>`;
+  }
+}
+
+function renderProvenance(nb: Notebook, info: ReportInfo): string {
+  const p = info.provenance;
+  const rows: [string, string][] = [
+    ["notebook", escapeHtml(info.name)],
+    ["status", info.status === "ok" ? "ok" : `error at cell ${info.failedCell ?? "?"}: ${escapeHtml(info.message ?? "")}`],
+    ["git commit", `<code>${escapeHtml(p.commit ?? "unknown (not a git checkout)")}</code>`],
+    ["working tree", p.dirty === null ? "unknown" : p.dirty ? `dirty (${p.dirtyFiles.length} changed or untracked path${p.dirtyFiles.length === 1 ? "" : "s"}${p.dirtyFiles.length ? `: ${escapeHtml(p.dirtyFiles.slice(0, 20).join(", "))}${p.dirtyFiles.length > 20 ? ", …" : ""}` : ""})` : "clean"],
+    ["lock file", p.lockFile ? `${escapeHtml(p.lockFile.path)} sha256 <code>${p.lockFile.sha256}</code>` : "none"],
+    ["seed", String(p.seed)],
+    ["scale", escapeHtml(p.scale)],
+    ["versions", Object.entries(p.versions).map(([k, v]) => `${escapeHtml(k)} ${escapeHtml(v)}`).join(" · ")],
+    ["run at", escapeHtml(p.generatedAt)],
+    ["wall time", `${info.seconds.toFixed(3)} s (child process, including the TypeScript compiler start-up)`],
+  ];
+  const data = p.dataFiles.length
+    ? `<table class="prov-data"><thead><tr><th>data file</th><th>bytes</th><th>sha256</th></tr></thead><tbody>${p.dataFiles.map((f) => `<tr><td>${escapeHtml(f.path)}</td><td class="num">${f.bytes}</td><td><code>${f.sha256}</code></td></tr>`).join("")}</tbody></table>`
+    : `<p>No files under <code>data/raw/</code> at run time.</p>`;
+  const timings: string[] = [];
+  nb.cells.forEach((c, i) => {
+    if (c.cell_type !== "code" || text(c.source).trim() === "") return;
+    const m = (c.metadata["vagg"] ?? {}) as { seconds?: number | null; status?: string };
+    const st = i === info.failedIndex ? "error" : c.execution_count === null ? "not run" : (m.status ?? "ok");
+    timings.push(`<tr class="${st === "error" ? "bad" : ""}"><td><a href="#cell-${i}">${c.execution_count !== null ? `In [${c.execution_count}]` : "–"}</a></td><td>${st}</td><td class="num">${typeof m.seconds === "number" ? m.seconds.toFixed(3) : "–"}</td></tr>`);
+  });
+  return `<footer class="provenance"><h2 id="provenance">Provenance</h2>
+<table class="prov">${rows.map(([k, v]) => `<tr><th>${k}</th><td>${v}</td></tr>`).join("")}</table>
+<h3>Data files (SHA-256)</h3>${data}
+<h3>Cell timings</h3><table class="timings"><thead><tr><th>cell</th><th>status</th><th>seconds</th></tr></thead><tbody>${timings.join("")}</tbody></table>
+</footer>`;
+}
+
+export interface IndexEntry {
+  name: string;
+  title: string;
+  status: "ok" | "error" | "missing";
+  seconds?: number;
+  cells?: number;
+  failedCell?: number;
+  message?: string;
+  cached?: boolean;
+  report?: string;
+  notebook?: string;
+}
+
+export function renderIndex(entries: IndexEntry[], p: Provenance): string {
+  const rows = entries.map((e) => `<tr class="${e.status === "error" ? "bad" : ""}"><td>${e.report ? `<a href="${escapeHtml(e.report)}">${escapeHtml(e.title || e.name)}</a>` : escapeHtml(e.title || e.name)}</td><td><code>${escapeHtml(e.name)}</code></td><td><span class="status ${e.status}">${e.status}</span>${e.cached ? " (cached)" : ""}${e.status === "error" ? `<br><small>cell ${e.failedCell ?? "?"}: ${escapeHtml(e.message ?? "")}</small>` : ""}</td><td class="num">${e.seconds !== undefined ? e.seconds.toFixed(1) : "–"}</td><td>${e.notebook ? `<a href="${escapeHtml(e.notebook)}">.ipynb</a>` : ""}</td></tr>`);
+  return `<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>Replication reports</title><style>${BASE_CSS}</style></head><body>
+<main>
+<h1>Replication reports</h1>
+<p>Executed notebooks, one self-contained HTML report each (works offline). Seed ${p.seed}, scale ${escapeHtml(p.scale)}, commit <code>${escapeHtml(p.commit ?? "unknown")}</code>${p.dirty ? " (dirty working tree)" : ""}, generated ${escapeHtml(p.generatedAt)}.</p>
+<table class="index"><thead><tr><th>report</th><th>name</th><th>status</th><th>seconds</th><th>notebook</th></tr></thead><tbody>
+${rows.join("\n")}
+</tbody></table>
+</main></body></html>
+`;
+}
+
+const BASE_CSS = `
+:root{--fg:#1b1b1b;--muted:#666;--line:#ddd;--code:#f6f8fa;--bad:#b00020;--ok:#1a7f37}
+*{box-sizing:border-box}
+body{margin:0;color:var(--fg);font:16px/1.55 -apple-system,"Segoe UI",Roboto,"Noto Sans","Noto Sans CJK SC","Source Han Sans SC","PingFang SC","Microsoft YaHei",sans-serif;background:#fff}
+main,header,footer,nav.toc,.banner{max-width:980px;margin:0 auto;padding:0 24px}
+header .meta{font-size:13px;color:var(--muted);padding:10px 0;border-bottom:1px solid var(--line)}
+.status.ok{color:var(--ok);font-weight:600}.status.error,.status.missing{color:var(--bad);font-weight:600}
+.banner.fail{margin:12px auto;padding:10px 14px;border:2px solid var(--bad);background:#fdecee;color:var(--bad);border-radius:4px}
+nav.toc{margin-top:14px;font-size:14px}nav.toc ul{margin:4px 0;padding-left:18px}nav.toc li.l2{margin-left:14px}nav.toc li.l3{margin-left:28px}
+.toc-title{font-weight:600}
+.cell{margin:14px 0}
+.cell.code{border-left:3px solid #c9d1d9;padding-left:10px}
+.cell.code.failed{border-left:4px solid var(--bad);background:#fff5f6}
+.cell.code.not-run{opacity:.55}
+summary{cursor:pointer;font:12px ui-monospace,SFMono-Regular,Menlo,Consolas,"DejaVu Sans Mono",monospace;color:var(--muted)}
+.prompt{color:#345}.timing{float:right}.flag{color:var(--bad);font-weight:700}.flag-muted{color:var(--muted)}
+pre{font:13px/1.45 ui-monospace,SFMono-Regular,Menlo,Consolas,"DejaVu Sans Mono",monospace;white-space:pre-wrap;word-break:break-word;margin:6px 0}
+pre.source{background:var(--code);padding:8px 10px;border-radius:4px;overflow-x:auto}
+pre.stream{padding:2px 0}pre.stream.stderr{background:#fff3e0;padding:4px 8px}
+.error{border:1px solid var(--bad);background:#fdecee;padding:6px 10px;border-radius:4px}.error .ename{color:var(--bad);font-weight:600}
+.error pre{font-size:12px;color:#5a0010}
+.outputs{margin:6px 0 0}
+.outputs .svg svg,.outputs img{max-width:100%;height:auto}
+.html table,.md table,.md-out table,table.index,table.prov,table.timings,table.prov-data{border-collapse:collapse;margin:8px 0;font-size:14px}
+.html table{border-top:2px solid #000;border-bottom:2px solid #000}
+.html th,.html td,.md th,.md td,.md-out th,.md-out td{padding:3px 10px;text-align:right}
+.html thead th{border-bottom:1px solid #000}
+.md th,.md td{border:1px solid var(--line)}
+table.index td,table.index th,table.prov td,table.prov th,table.timings td,table.timings th,table.prov-data td,table.prov-data th{border-bottom:1px solid var(--line);padding:3px 8px;text-align:left;vertical-align:top}
+td.num{text-align:right;font-variant-numeric:tabular-nums}
+tr.bad td{color:var(--bad)}
+.math-display{display:block;overflow-x:auto;overflow-y:hidden}
+.note{color:var(--muted);font-style:italic}
+footer.provenance{margin-top:40px;border-top:2px solid var(--line);font-size:13px;padding-bottom:40px}
+footer.provenance code{font-size:12px;word-break:break-all}
+`;

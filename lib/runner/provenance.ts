@@ -1,0 +1,132 @@
+import { execFileSync } from "node:child_process";
+import { createHash } from "node:crypto";
+import * as fs from "node:fs";
+import * as path from "node:path";
+
+/** Everything a reviewer needs to trace a report back to code, data and parameters. */
+export interface Provenance {
+  commit: string | null;
+  /** Uncommitted changes in tracked files or untracked files (outside the ignored ones). */
+  dirty: boolean | null;
+  dirtyFiles: string[];
+  lockFile: { path: string; sha256: string } | null;
+  dataFiles: DataFileHash[];
+  seed: number;
+  scale: string;
+  versions: Record<string, string>;
+  generatedAt: string;
+}
+
+export interface DataFileHash { path: string; bytes: number; sha256: string }
+
+export function gitState(root: string): { commit: string | null; dirty: boolean | null; dirtyFiles: string[] } {
+  const git = (...args: string[]): string | null => {
+    try {
+      return execFileSync("git", args, { cwd: root, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"], maxBuffer: 64 * 1024 * 1024 });
+    } catch {
+      return null;
+    }
+  };
+  const head = git("rev-parse", "HEAD");
+  if (head === null) return { commit: null, dirty: null, dirtyFiles: [] };
+  const status = git("status", "--porcelain", "--untracked-files=normal") ?? "";
+  const files = status.split("\n").filter((l) => l.trim() !== "").map((l) => l.slice(3));
+  return { commit: head.trim(), dirty: files.length > 0, dirtyFiles: files };
+}
+
+/** SHA-256 of a file, streamed (data files can be gigabytes). */
+export function sha256File(file: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const h = createHash("sha256");
+    fs.createReadStream(file, { highWaterMark: 1 << 20 })
+      .on("data", (b) => h.update(b))
+      .on("error", reject)
+      .on("end", () => resolve(h.digest("hex")));
+  });
+}
+
+export function sha256(s: string | Buffer): string {
+  return createHash("sha256").update(s).digest("hex");
+}
+
+/** Regular files under `dir`, recursively, sorted, as paths relative to `base`. */
+export function listFiles(dir: string, base: string, skip: (rel: string, isDir: boolean) => boolean = () => false): string[] {
+  const out: string[] = [];
+  const walk = (d: string): void => {
+    let ents: fs.Dirent[];
+    try { ents = fs.readdirSync(d, { withFileTypes: true }); } catch { return; }
+    for (const e of ents) {
+      const abs = path.join(d, e.name);
+      const rel = path.relative(base, abs).split(path.sep).join("/");
+      if (e.isDirectory()) { if (!skip(rel, true)) walk(abs); }
+      else if (e.isFile() && !skip(rel, false)) out.push(rel);
+    }
+  };
+  walk(dir);
+  return out.sort();
+}
+
+/**
+ * SHA-256 of every file under `<root>/data/raw`. Hashes are remembered in `cacheFile` by
+ * (path, size, mtime) so paper-scale data is streamed once, not on every run.
+ */
+export async function hashDataFiles(root: string, cacheFile?: string): Promise<DataFileHash[]> {
+  const rawDir = path.join(root, "data", "raw");
+  const files = listFiles(rawDir, root);
+  type Entry = { bytes: number; mtimeMs: number; sha256: string };
+  let memo: Record<string, Entry> = {};
+  if (cacheFile && fs.existsSync(cacheFile)) {
+    try { memo = JSON.parse(fs.readFileSync(cacheFile, "utf8")) as Record<string, Entry>; } catch { memo = {}; }
+  }
+  const next: Record<string, Entry> = {};
+  const out: DataFileHash[] = [];
+  for (const rel of files) {
+    const st = fs.statSync(path.join(root, rel));
+    const m = memo[rel];
+    const sha = m && m.bytes === st.size && m.mtimeMs === st.mtimeMs ? m.sha256 : await sha256File(path.join(root, rel));
+    next[rel] = { bytes: st.size, mtimeMs: st.mtimeMs, sha256: sha };
+    out.push({ path: rel, bytes: st.size, sha256: sha });
+  }
+  if (cacheFile) {
+    fs.mkdirSync(path.dirname(cacheFile), { recursive: true });
+    fs.writeFileSync(cacheFile, JSON.stringify(next, null, 1));
+  }
+  return out;
+}
+
+export function packageVersion(root: string, name: string): string {
+  try {
+    const p = require.resolve(`${name}/package.json`, { paths: [root] });
+    return (JSON.parse(fs.readFileSync(p, "utf8")) as { version: string }).version;
+  } catch {
+    return "not installed";
+  }
+}
+
+export function toolVersions(root: string): Record<string, string> {
+  return {
+    node: process.version,
+    tslab: packageVersion(root, "tslab"),
+    "typescript (tslab cells)": packageVersion(path.dirname(require.resolve("tslab/package.json", { paths: [root] })), "@tslab/typescript-for-tslab"),
+    "typescript (lib, tsc)": packageVersion(root, "typescript"),
+    tsx: packageVersion(root, "tsx"),
+    katex: packageVersion(root, "katex"),
+    "markdown-it": packageVersion(root, "markdown-it"),
+  };
+}
+
+export async function collectProvenance(root: string, p: { seed: number; scale: string; dataHashCache?: string }): Promise<Provenance> {
+  const g = gitState(root);
+  const lock = path.join(root, "package-lock.json");
+  return {
+    commit: g.commit,
+    dirty: g.dirty,
+    dirtyFiles: g.dirtyFiles,
+    lockFile: fs.existsSync(lock) ? { path: "package-lock.json", sha256: await sha256File(lock) } : null,
+    dataFiles: await hashDataFiles(root, p.dataHashCache),
+    seed: p.seed,
+    scale: p.scale,
+    versions: toolVersions(root),
+    generatedAt: new Date().toISOString(),
+  };
+}

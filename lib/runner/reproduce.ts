@@ -1,0 +1,279 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { ArgumentError } from "../util/errors";
+import { projectSeed } from "../util/seed";
+import { cacheKey, cacheParts, changedParts, hashData, hashLib, readManifest, removeManifest, writeManifest } from "./cache";
+import type { IndexEntry } from "./html";
+import { renderIndex, renderReport } from "./html";
+import { writeNotebook } from "./notebook";
+import type { Provenance } from "./provenance";
+import { collectProvenance, listFiles } from "./provenance";
+import { executeNotebook } from "./spawn";
+
+/**
+ * `vagg reproduce`: generate the synthetic data if missing, execute every notebook of
+ * notebooks/toc.json (one child process each, in toc order) and export, into the out dir,
+ * `<name>.ipynb` (executed, nbformat 4.5), `<name>.html` (self-contained offline report),
+ * `index.html` and `run-log.json`.
+ */
+export type Scale = "small" | "default" | "paper";
+export const SCALES: readonly Scale[] = ["small", "default", "paper"];
+
+export interface TocEntry { name: string; file: string; title: string }
+
+export interface RunLogEntry {
+  name: string;
+  status: "ok" | "error";
+  seconds: number;
+  cells: number;
+  failedCell?: number;
+  message?: string;
+  /** Skipped because nothing it depends on changed since the last ok run. */
+  cached?: boolean;
+  title?: string;
+  report?: string;
+  notebook?: string;
+  at?: string;
+}
+
+export interface RunOptions {
+  /** Repository root (lib/, data/raw/, package-lock.json). */
+  root: string;
+  /** Table of contents; notebook paths in it are relative to its folder. */
+  toc: string;
+  outDir: string;
+  scale: Scale;
+  seed: number;
+  only?: readonly string[];
+  force?: boolean;
+  timeoutSec: number;
+  /** Call lib/synth's generate() when the data are missing (default true). */
+  generateData?: boolean;
+  /** Progress lines (default: stdout). Failure lines always go to `error`. */
+  log?: (line: string) => void;
+  error?: (line: string) => void;
+}
+
+export const REPO_ROOT = path.resolve(__dirname, "..", "..");
+
+export const HELP = `vagg reproduce — execute every notebook and export the appendix reports
+
+Usage: npm run reproduce -- [options]
+
+Options:
+  --scale small|default|paper   data scale (env VAGG_SCALE for the notebooks; default: default)
+  --seed S                      project seed (env VAGG_SEED; default: VAGG_SEED or the project seed)
+  --only NAME[,NAME…]           run only these toc entries (repeatable)
+  --force                       rerun even when nothing changed since the last ok run
+  --out DIR                     output folder (default: exports/)
+  --timeout SECONDS             per-notebook limit, whole notebook (default: 1800)
+  --toc FILE                    table of contents (default: notebooks/toc.json)
+  --no-data                     do not generate missing synthetic data
+  --help                        this text
+
+Writes <out>/<name>.ipynb, <out>/<name>.html, <out>/index.html, <out>/run-log.json.
+A failing notebook prints "notebook <name>, cell <n>: <message>" (n = its In [n]) and the
+command exits 1 after writing the partial report.`;
+
+export function parseReproduceArgs(argv: readonly string[], root = REPO_ROOT): RunOptions | "help" {
+  let scale: string = process.env["VAGG_SCALE"] || "default";
+  let seed: number | undefined;
+  const only: string[] = [];
+  let force = false;
+  let out = path.join(root, "exports");
+  let timeoutSec = 1800;
+  let toc = path.join(root, "notebooks", "toc.json");
+  let generateData = true;
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i] as string;
+    const eq = a.indexOf("=");
+    const name = a.startsWith("--") && eq > 0 ? a.slice(0, eq) : a;
+    const value = (): string => {
+      const v = eq > 0 && a.startsWith("--") ? a.slice(eq + 1) : argv[++i];
+      if (v === undefined || v === "") throw new ArgumentError(`option ${name} needs a value`);
+      return v;
+    };
+    switch (name) {
+      case "--help": case "-h": return "help";
+      case "--scale": scale = value(); break;
+      case "--seed": {
+        const v = value();
+        const s = Number(v);
+        if (!Number.isInteger(s) || s < 0) throw new ArgumentError(`--seed must be a non-negative integer, got "${v}"`);
+        seed = s;
+        break;
+      }
+      case "--only": only.push(...value().split(",").map((s) => s.trim()).filter(Boolean)); break;
+      case "--force": force = true; break;
+      case "--out": out = path.resolve(value()); break;
+      case "--timeout": {
+        const v = value();
+        const t = Number(v);
+        if (!Number.isFinite(t) || t <= 0) throw new ArgumentError(`--timeout must be a positive number of seconds, got "${v}"`);
+        timeoutSec = t;
+        break;
+      }
+      case "--toc": toc = path.resolve(value()); break;
+      case "--no-data": generateData = false; break;
+      default: throw new ArgumentError(`unknown option "${a}" for "vagg reproduce" (see --help)`);
+    }
+  }
+  if (!(SCALES as readonly string[]).includes(scale)) throw new ArgumentError(`--scale must be one of ${SCALES.join(", ")}, got "${scale}"`);
+  const opts: RunOptions = { root, toc, outDir: out, scale: scale as Scale, seed: seed ?? projectSeed(), force, timeoutSec, generateData };
+  if (only.length) opts.only = only;
+  return opts;
+}
+
+/** CLI entry, wired as `vagg reproduce …` / `npm run reproduce -- …`. Returns the exit code. */
+export async function runReproduce(argv: string[]): Promise<number> {
+  const opts = parseReproduceArgs(argv);
+  if (opts === "help") { console.log(HELP); return 0; }
+  const log = await runAll(opts);
+  return log.some((e) => e.status === "error") ? 1 : 0;
+}
+
+export function readToc(tocPath: string): TocEntry[] {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(fs.readFileSync(tocPath, "utf8"));
+  } catch (e) {
+    throw new ArgumentError(`cannot read the table of contents ${tocPath}: ${(e as Error).message}`);
+  }
+  if (!Array.isArray(raw)) throw new ArgumentError(`${tocPath} must be a JSON array of {name, file, title}`);
+  const seen = new Set<string>();
+  return raw.map((x: unknown, i: number) => {
+    const e = x as Partial<TocEntry>;
+    if (!e || typeof e.name !== "string" || typeof e.file !== "string") throw new ArgumentError(`${tocPath}: entry ${i} needs string "name" and "file"`);
+    if (!/^[A-Za-z0-9._-]+$/.test(e.name)) throw new ArgumentError(`${tocPath}: entry name "${e.name}" may use only letters, digits, ".", "_" and "-" (it names the output files)`);
+    if (seen.has(e.name)) throw new ArgumentError(`${tocPath}: duplicate name "${e.name}"`);
+    seen.add(e.name);
+    return { name: e.name, file: e.file, title: typeof e.title === "string" ? e.title : e.name };
+  });
+}
+
+/**
+ * Generate the synthetic data through lib/synth's `generate({scale, seed, outDir})` when it
+ * exists and the data for this scale and seed are not there yet (stamp in <out>/.cache/synth.json).
+ */
+export async function ensureData(opts: RunOptions, say: (s: string) => void): Promise<void> {
+  const synth = path.join(opts.root, "lib", "synth", "index.ts");
+  if (!fs.existsSync(synth)) { say("data: lib/synth/index.ts not found, synthetic data generation skipped"); return; }
+  const outDir = path.join(opts.root, "data", "raw", "synthetic");
+  const stampFile = path.join(opts.outDir, ".cache", "synth.json");
+  type Stamp = { scale: string; seed: number; files: Record<string, number> };
+  let stamp: Stamp | null = null;
+  try { stamp = JSON.parse(fs.readFileSync(stampFile, "utf8")) as Stamp; } catch { stamp = null; }
+  const present = (s: Stamp): boolean =>
+    Object.keys(s.files).length > 0 && Object.entries(s.files).every(([f, bytes]) => { try { return fs.statSync(path.join(outDir, f)).size === bytes; } catch { return false; } });
+  if (stamp && stamp.scale === opts.scale && stamp.seed === opts.seed && present(stamp)) { say(`data: synthetic data (scale ${opts.scale}, seed ${opts.seed}) present`); return; }
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const mod = require(synth) as { generate?: (o: { scale: Scale; seed: number; outDir: string }) => unknown };
+  if (typeof mod.generate !== "function") { say("data: lib/synth/index.ts exports no generate(), data generation skipped"); return; }
+  say(`data: generating synthetic data (scale ${opts.scale}, seed ${opts.seed}) into ${path.relative(opts.root, outDir)}/ …`);
+  const t0 = Date.now();
+  await mod.generate({ scale: opts.scale, seed: opts.seed, outDir });
+  const files: Record<string, number> = {};
+  for (const f of listFiles(outDir, outDir)) files[f] = fs.statSync(path.join(outDir, f)).size;
+  fs.mkdirSync(path.dirname(stampFile), { recursive: true });
+  fs.writeFileSync(stampFile, JSON.stringify({ scale: opts.scale, seed: opts.seed, files }, null, 1) + "\n");
+  say(`data: generated ${Object.keys(files).length} files in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+}
+
+export async function runAll(opts: RunOptions): Promise<RunLogEntry[]> {
+  const say = opts.log ?? ((s: string) => process.stdout.write(s + "\n"));
+  const fail = opts.error ?? ((s: string) => process.stderr.write(s + "\n"));
+  const toc = readToc(opts.toc);
+  const tocDir = path.dirname(opts.toc);
+  if (opts.only) {
+    const unknown = opts.only.filter((n) => !toc.some((e) => e.name === n));
+    if (unknown.length) throw new ArgumentError(`--only: no notebook named ${unknown.map((u) => `"${u}"`).join(", ")} in ${path.relative(opts.root, opts.toc) || opts.toc} (names: ${toc.map((e) => e.name).join(", ")})`);
+  }
+  const selected = opts.only ? toc.filter((e) => (opts.only as readonly string[]).includes(e.name)) : toc;
+  fs.mkdirSync(path.join(opts.outDir, ".cache"), { recursive: true });
+  if (opts.generateData !== false) await ensureData(opts, say);
+
+  const prov: Provenance = await collectProvenance(opts.root, { seed: opts.seed, scale: opts.scale, dataHashCache: path.join(opts.outDir, ".cache", "data-hashes.json") });
+  const shared = { lib: hashLib(opts.root), data: hashData(prov.dataFiles), lock: prov.lockFile?.sha256 ?? "none", scale: opts.scale, seed: opts.seed };
+  const env = { VAGG_SCALE: opts.scale, VAGG_SEED: String(opts.seed) };
+
+  const previous = readRunLog(opts.outDir);
+  const results = new Map<string, RunLogEntry>();
+  let k = 0;
+  for (const entry of selected) {
+    k++;
+    const tag = `[${k}/${selected.length}] ${entry.name}`;
+    const nbPath = path.resolve(tocDir, entry.file);
+    const htmlName = `${entry.name}.html`;
+    const ipynbName = `${entry.name}.ipynb`;
+    if (!fs.existsSync(nbPath)) {
+      const message = `notebook file not found: ${path.relative(opts.root, nbPath)}`;
+      fail(`notebook ${entry.name}, cell 0: ${message}`);
+      results.set(entry.name, { name: entry.name, title: entry.title, status: "error", seconds: 0, cells: 0, message, at: new Date().toISOString() });
+      continue;
+    }
+    const parts = cacheParts(nbPath, shared);
+    const key = cacheKey(parts);
+    const man = readManifest(opts.outDir, entry.name);
+    const outputsExist = fs.existsSync(path.join(opts.outDir, htmlName)) && fs.existsSync(path.join(opts.outDir, ipynbName));
+    if (!opts.force && man && man.key === key && outputsExist) {
+      say(`${tag}: unchanged since the ok run of ${man.at}, skipped (--force reruns)`);
+      results.set(entry.name, { name: entry.name, title: entry.title, status: "ok", seconds: man.seconds, cells: man.cells, cached: true, report: htmlName, notebook: ipynbName, at: man.at });
+      continue;
+    }
+    say(`${tag}: running${man && !opts.force ? ` (changed: ${changedParts(man.parts, parts).join(", ")})` : ""} …`);
+    const r = await executeNotebook(nbPath, { timeoutSec: opts.timeoutSec, env });
+    const at = new Date().toISOString();
+    r.notebook.metadata = { ...r.notebook.metadata, vagg: { name: entry.name, scale: opts.scale, seed: opts.seed, commit: prov.commit, dirty: prov.dirty, runAt: at, status: r.status, seconds: r.seconds, versions: r.versions ?? null } };
+    writeNotebook(path.join(opts.outDir, ipynbName), r.notebook);
+    const info = { name: entry.name, title: entry.title, status: r.status, seconds: r.seconds, provenance: { ...prov, versions: { ...prov.versions, ...(r.versions ? { "typescript (tslab cells)": r.versions.typescript } : {}) } }, indexHref: "index.html", notebookHref: ipynbName };
+    const report = renderReport(r.notebook, {
+      ...info,
+      ...(r.failedIndex !== undefined ? { failedIndex: r.failedIndex } : {}),
+      ...(r.failedCell !== undefined ? { failedCell: r.failedCell } : {}),
+      ...(r.message !== undefined ? { message: r.message } : {}),
+    });
+    fs.writeFileSync(path.join(opts.outDir, htmlName), report);
+    const e: RunLogEntry = { name: entry.name, title: entry.title, status: r.status, seconds: r.seconds, cells: r.cells, report: htmlName, notebook: ipynbName, at };
+    if (r.status === "error") {
+      e.failedCell = r.failedCell ?? 0;
+      e.message = r.message ?? "unknown error";
+      fail(`notebook ${entry.name}, cell ${e.failedCell}: ${e.message}`);
+      removeManifest(opts.outDir, entry.name);
+    } else {
+      say(`${tag}: ok, ${r.cells} cells, ${r.seconds.toFixed(1)} s`);
+      writeManifest(opts.outDir, entry.name, { key, parts, seconds: r.seconds, cells: r.cells, at });
+    }
+    results.set(entry.name, e);
+  }
+
+  // run-log.json and index.html cover the whole toc: entries not selected this time keep their last result.
+  const log: RunLogEntry[] = [];
+  const index: IndexEntry[] = [];
+  for (const entry of toc) {
+    const e = results.get(entry.name) ?? previous.get(entry.name);
+    if (e) {
+      log.push(e);
+      const ie: IndexEntry = { name: e.name, title: entry.title, status: e.status, seconds: e.seconds, cells: e.cells };
+      if (e.failedCell !== undefined) ie.failedCell = e.failedCell;
+      if (e.message !== undefined) ie.message = e.message;
+      if (e.cached) ie.cached = true;
+      if (e.report && fs.existsSync(path.join(opts.outDir, e.report))) ie.report = e.report;
+      if (e.notebook && fs.existsSync(path.join(opts.outDir, e.notebook))) ie.notebook = e.notebook;
+      index.push(ie);
+    } else index.push({ name: entry.name, title: entry.title, status: "missing" });
+  }
+  fs.writeFileSync(path.join(opts.outDir, "run-log.json"), JSON.stringify(log, null, 1) + "\n");
+  fs.writeFileSync(path.join(opts.outDir, "index.html"), renderIndex(index, prov));
+  const bad = [...results.values()].filter((e) => e.status === "error").length;
+  say(`reproduce: ${results.size - bad} ok, ${bad} failed → ${path.relative(process.cwd(), path.join(opts.outDir, "index.html")) || "index.html"}`);
+  return [...results.values()];
+}
+
+function readRunLog(outDir: string): Map<string, RunLogEntry> {
+  const m = new Map<string, RunLogEntry>();
+  try {
+    const arr = JSON.parse(fs.readFileSync(path.join(outDir, "run-log.json"), "utf8")) as RunLogEntry[];
+    if (Array.isArray(arr)) for (const e of arr) if (e && typeof e.name === "string") m.set(e.name, e);
+  } catch { /* first run */ }
+  return m;
+}
