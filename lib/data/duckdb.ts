@@ -70,46 +70,36 @@ function quoteIdent(name: string): string {
  */
 export async function sql(query: string, opts: { intColumns?: readonly string[]; source?: string } = {}): Promise<Table> {
   const con = await duckdb();
-  // Describe first, to choose the conversion of every column.
-  const desc = await con.run(`DESCRIBE ${query}`);
-  const descRows = await desc.getRowObjects();
-  const names = descRows.map((r) => String(r["column_name"]));
-  const probe = await con.stream(`SELECT * FROM (${query}) LIMIT 0`);
-  const types = probe.columnTypes();
   const ints = new Set(opts.intColumns ?? []);
+  // One streaming pass. Column types come from the result itself: DOUBLE, FLOAT and the
+  // integer types are copied out of DuckDB's vectors as raw typed memory; anything else
+  // (DECIMAL, DATE, ...) makes us re-issue the query with explicit casts.
+  let result = await con.stream(query);
+  let names = result.columnNames();
+  let types = result.columnTypes();
+  const direct = (t: DuckDBType) => [DuckDBTypeId.DOUBLE, DuckDBTypeId.FLOAT, DuckDBTypeId.BIGINT, DuckDBTypeId.INTEGER, DuckDBTypeId.SMALLINT, DuckDBTypeId.TINYINT, DuckDBTypeId.UTINYINT, DuckDBTypeId.USMALLINT, DuckDBTypeId.UINTEGER, DuckDBTypeId.BOOLEAN, DuckDBTypeId.VARCHAR].includes(t.typeId);
+  if (!types.every(direct) || names.some((n) => ints.has(n))) {
+    const kinds0: ResultKind[] = types.map((t, j) => (ints.has(names[j] as string) ? "i32" : kindOf(t)));
+    const exprs = names.map((n, j) => {
+      const q = quoteIdent(n);
+      if (kinds0[j] === "f64") return `CAST(${q} AS DOUBLE) AS ${q}`;
+      if (kinds0[j] === "i32") return `CAST(${q} AS INTEGER) AS ${q}`;
+      return `CAST(${q} AS VARCHAR) AS ${q}`;
+    });
+    result = await con.stream(`SELECT ${exprs.join(", ")} FROM (${query})`);
+    names = result.columnNames();
+    types = result.columnTypes();
+  }
   const kinds: ResultKind[] = types.map((t, j) => (ints.has(names[j] as string) ? "i32" : kindOf(t)));
-  const exprs = names.map((n, j) => {
-    const q = quoteIdent(n);
-    if (kinds[j] === "f64") return `coalesce(CAST(${q} AS DOUBLE), 'NaN'::DOUBLE) AS ${q}`;
-    if (kinds[j] === "i32") return `coalesce(CAST(${q} AS INTEGER), ${NA_INT}) AS ${q}`;
-    return `CAST(${q} AS VARCHAR) AS ${q}`;
-  });
-  // One streaming pass: each chunk's vectors are copied out (DuckDB reuses chunk memory),
-  // then the pieces are joined once at the end. No separate count(*) pass over the file.
   const pieces: Column[][] = kinds.map(() => []);
   let nrows = 0;
-  const result = await con.stream(`SELECT ${exprs.join(", ")} FROM (${query})`);
   for (;;) {
     const chunk = await result.fetchChunk();
     if (!chunk || chunk.rowCount === 0) break;
     const m = chunk.rowCount;
     for (let j = 0; j < kinds.length; j++) {
-      const vec = chunk.getColumnVector(j) as unknown as { items?: Float64Array | Int32Array; getItem(i: number): DuckDBValue };
-      const list = pieces[j] as Column[];
-      if (kinds[j] === "str") {
-        const d: (string | null)[] = new Array(m);
-        for (let i = 0; i < m; i++) {
-          const v = vec.getItem(i);
-          d[i] = v === null ? null : String(v);
-        }
-        list.push(d);
-      } else if (vec.items && vec.items.length >= m) {
-        list.push(vec.items.slice(0, m));
-      } else {
-        const d = kinds[j] === "f64" ? new Float64Array(m) : new Int32Array(m);
-        for (let i = 0; i < m; i++) d[i] = Number(vec.getItem(i));
-        list.push(d);
-      }
+      const vec = chunk.getColumnVector(j) as unknown as VectorInternals;
+      (pieces[j] as Column[]).push(copyVector(vec, kinds[j] as ResultKind, m));
     }
     nrows += m;
   }
@@ -117,6 +107,48 @@ export async function sql(query: string, opts: { intColumns?: readonly string[];
   const cols: Record<string, Column> = {};
   names.forEach((n, j) => (cols[n] = out[j] as Column));
   return table(cols, opts.source);
+}
+
+/** The parts of a DuckDB vector we read: raw items and the validity bitmask (NULLs). */
+interface VectorInternals {
+  items?: Float64Array | Float32Array | Int32Array | BigInt64Array | Int16Array | Int8Array | Uint8Array | Uint16Array | Uint32Array;
+  validity?: { data?: BigUint64Array | null; offset?: number };
+  getItem(i: number): DuckDBValue;
+}
+
+function copyVector(vec: VectorInternals, kind: ResultKind, m: number): Column {
+  if (kind === "str") {
+    const d: (string | null)[] = new Array(m);
+    for (let i = 0; i < m; i++) {
+      const v = vec.getItem(i);
+      d[i] = v === null ? null : String(v);
+    }
+    return d;
+  }
+  const items = vec.items;
+  const valid = vec.validity?.data ?? null;
+  const off = vec.validity?.offset ?? 0;
+  const out = kind === "f64" ? new Float64Array(m) : new Int32Array(m);
+  if (items && items.length >= m && !(items instanceof BigInt64Array)) {
+    if (items instanceof Float64Array && out instanceof Float64Array) out.set(items.subarray(0, m));
+    else for (let i = 0; i < m; i++) out[i] = Number(items[i]);
+  } else if (items instanceof BigInt64Array && items.length >= m) {
+    for (let i = 0; i < m; i++) out[i] = Number(items[i]);
+  } else {
+    for (let i = 0; i < m; i++) { const v = vec.getItem(i); out[i] = v === null ? NaN : Number(v); }
+    if (kind === "i32") for (let i = 0; i < m; i++) if (Number.isNaN(out[i] as number)) out[i] = NA_INT;
+    return out;
+  }
+  if (valid) {
+    // NULLs: a cleared bit in the validity mask (read as 32-bit words to avoid BigInt work)
+    const words = new Uint32Array(valid.buffer, valid.byteOffset, valid.length * 2);
+    const na = kind === "f64" ? NaN : NA_INT;
+    for (let i = 0; i < m; i++) {
+      const bit = off + i;
+      if (((words[bit >>> 5] as number) & (1 << (bit & 31))) === 0) out[i] = na;
+    }
+  }
+  return out;
 }
 
 function concatPieces(kind: ResultKind, parts: Column[], n: number): Column {

@@ -62,7 +62,7 @@ export function demean(columns: readonly Float64Array[], fe: FixedEffectsDesign,
   const method = opts.method ?? "auto";
   if (method !== "map") {
     const plan = directPlan(fe, opts);
-    if (plan) return { columns: columns.map((c) => directResidual(plan, c).residual), method: "direct", iterations: columns.map(() => 0), converged: true, redundantLevels: plan.skipped };
+    if (plan) return { columns: directResiduals(plan, columns), method: "direct", iterations: columns.map(() => 0), converged: true, redundantLevels: plan.skipped };
     if (method === "direct") throw new RangeError(`direct demeaning needs at most ${opts.directMaxLevels ?? DEMEAN_DEFAULTS.directMaxLevels} non-eliminated levels`);
   }
   const res = columns.map((c) => mapDemean(c, fe, opts));
@@ -218,6 +218,91 @@ function buildDirectPlan(fe: FixedEffectsDesign, opts: DemeanOptions): DirectPla
     col: Int32Array.from(colList), val: Float64Array.from(valList),
     L, dependent, skipped,
   };
+}
+
+/**
+ * Residuals of several columns with one pass over the fixed-effect ids for the
+ * right-hand sides and one for the residuals (the ids are loaded once per observation).
+ */
+function directResiduals(plan: DirectPlan, xs: readonly Float64Array[]): Float64Array[] {
+  const K = xs.length;
+  if (K === 0) return [];
+  const { fe, big, others, offsets, r, nBig } = plan;
+  const F = fe.factors;
+  const w = fe.weights;
+  const cb = (F[big] as Factor).codes;
+  const Gb = nBig.length;
+  const n = (xs[0] as Float64Array).length;
+  const oc = others.map((q) => (F[q] as Factor).codes);
+  const Q1 = oc.length;
+  // interleaved sums: sBig[h*K + k], rhs[j*K + k]
+  const sBig = new Float64Array(Gb * K);
+  const rhs = new Float64Array(r * K);
+  const idx = new Int32Array(Q1);
+  for (let i = 0; i < n; i++) {
+    const wi = w ? (w[i] as number) : 1;
+    const hb = (cb[i] as number) * K;
+    for (let a = 0; a < Q1; a++) idx[a] = ((offsets[a] as number) + ((oc[a] as Int32Array)[i] as number)) * K;
+    for (let k = 0; k < K; k++) {
+      const v = wi * ((xs[k] as Float64Array)[i] as number);
+      sBig[hb + k] += v;
+      for (let a = 0; a < Q1; a++) rhs[(idx[a] as number) + k] += v;
+    }
+  }
+  const alphaBig: Float64Array[] = [];
+  const alphaOther: Float64Array[] = [];
+  for (let k = 0; k < K; k++) {
+    const sb = new Float64Array(Gb);
+    for (let h = 0; h < Gb; h++) sb[h] = sBig[h * K + k] as number;
+    const rh = new Float64Array(r);
+    for (let j = 0; j < r; j++) rh[j] = rhs[j * K + k] as number;
+    const sol = solveReduced(plan, sb, rh);
+    alphaBig.push(sol.alphaBig);
+    alphaOther.push(sol.alphaOther);
+  }
+  const out = xs.map(() => new Float64Array(n));
+  for (let i = 0; i < n; i++) {
+    const h = cb[i] as number;
+    for (let a = 0; a < Q1; a++) idx[a] = (offsets[a] as number) + ((oc[a] as Int32Array)[i] as number);
+    for (let k = 0; k < K; k++) {
+      const ao = alphaOther[k] as Float64Array;
+      let f = (alphaBig[k] as Float64Array)[h] as number;
+      for (let a = 0; a < Q1; a++) f += ao[idx[a] as number] as number;
+      (out[k] as Float64Array)[i] = ((xs[k] as Float64Array)[i] as number) - f;
+    }
+  }
+  return out;
+}
+
+/** Solve the reduced system for one column given its D'Wx sums (big FE, other FEs). */
+function solveReduced(plan: DirectPlan, sBig: Float64Array, rhs: Float64Array): { alphaBig: Float64Array; alphaOther: Float64Array } {
+  const { r, nBig, rowPtr, col, val, L, dependent } = plan;
+  const Gb = nBig.length;
+  for (let h = 0; h < Gb; h++) {
+    const f = (sBig[h] as number) / (nBig[h] as number);
+    for (let p = rowPtr[h] as number; p < (rowPtr[h + 1] as number); p++) rhs[col[p] as number] -= (val[p] as number) * f;
+  }
+  const z = rhs;
+  for (let j = 0; j < r; j++) {
+    if (dependent[j]) { z[j] = 0; continue; }
+    let s = z[j] as number;
+    const rj = j * r;
+    for (let k = 0; k < j; k++) s -= (L[rj + k] as number) * (z[k] as number);
+    z[j] = s / (L[rj + j] as number);
+  }
+  for (let j = r - 1; j >= 0; j--) {
+    if (dependent[j]) { z[j] = 0; continue; }
+    let s = z[j] as number;
+    for (let i = j + 1; i < r; i++) s -= (L[i * r + j] as number) * (z[i] as number);
+    z[j] = s / (L[j * r + j] as number);
+  }
+  const alphaBig = new Float64Array(Gb);
+  for (let h = 0; h < Gb; h++) {
+    let s = sBig[h] as number;
+    for (let p = rowPtr[h] as number; p < (rowPtr[h + 1] as number); p++) s -= (val[p] as number) * (z[col[p] as number] as number);
+    alphaBig[h] = s / (nBig[h] as number);
+  }
+  return { alphaBig, alphaOther: z };
 }
 
 function directResidual(plan: DirectPlan, x: Float64Array): { residual: Float64Array; alpha: Float64Array[] } {

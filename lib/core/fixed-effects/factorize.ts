@@ -14,6 +14,8 @@ export function factorize(values: ArrayLike<unknown>): Factor {
   const n = values.length;
   const codes = new Int32Array(n);
   if (values instanceof Float64Array || values instanceof Int32Array) {
+    const dense = factorizeIntegerRange(values);
+    if (dense) return dense;
     const map = new Map<number, number>();
     const NA_INT = -2147483648;
     for (let i = 0; i < n; i++) {
@@ -34,6 +36,39 @@ export function factorize(values: ArrayLike<unknown>): Factor {
     codes[i] = k;
   }
   return { codes, size: map.size };
+}
+
+/**
+ * Fast path for integer-valued numeric columns with a modest range (ids, years, codes): a
+ * lookup array over [min, max] instead of a hash map. Same codes (order of first appearance).
+ * Returns null when a value is fractional or the range exceeds 2^24.
+ */
+function factorizeIntegerRange(values: Float64Array | Int32Array): Factor | null {
+  const n = values.length;
+  const NA_INT = -2147483648;
+  const isInt = values instanceof Int32Array;
+  let lo = Infinity, hi = -Infinity;
+  for (let i = 0; i < n; i++) {
+    const v = values[i] as number;
+    if (Number.isNaN(v) || (isInt && v === NA_INT)) continue;
+    if (!Number.isInteger(v)) return null;
+    if (v < lo) lo = v;
+    if (v > hi) hi = v;
+  }
+  if (lo === Infinity) return { codes: new Int32Array(n).fill(-1), size: 0 };
+  if (hi - lo > 1 << 24) return null;
+  const lut = new Int32Array(hi - lo + 1).fill(-1);
+  const codes = new Int32Array(n);
+  let size = 0;
+  for (let i = 0; i < n; i++) {
+    const v = values[i] as number;
+    if (Number.isNaN(v) || (isInt && v === NA_INT)) { codes[i] = -1; continue; }
+    const j = v - lo;
+    let k = lut[j] as number;
+    if (k < 0) { k = size++; lut[j] = k; }
+    codes[i] = k;
+  }
+  return { codes, size };
 }
 
 /** Codes of the interaction a × b; NA if either is NA. */
