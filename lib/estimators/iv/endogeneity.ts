@@ -1,0 +1,67 @@
+import { cross, dot, inv, mulVec, crossVec, residualize, at, type Mat } from "./linalg";
+import { gmmJ, momentScores } from "./gmm";
+import { meatOf } from "./ssc";
+import { pChi2, pF } from "../../util/distributions";
+import { type Chi2Stat, type FStat, type Invalid, type IvDesign, invalid } from "./types";
+
+/**
+ * Endogeneity tests of the endogenous regressors (H0: they are exogenous).
+ *
+ * `cStatistic` — ivreg2's `endog()` (Baum, Schaffer & Stillman 2003, §4.2; Hayashi 2000,
+ * p. 220): the difference of two Sargan–Hansen statistics,
+ *   C = J(Z ∪ X1) − J(Z),
+ * both evaluated with the moment covariance Ω of the larger model (estimated from its
+ * residuals — OLS, since all regressors are then instruments), J(Z) using the Z-block of Ω.
+ * iid: Ω = σ̂²Z'Z with σ̂² = ê'ê/N. χ²(K1); guaranteed ≥ 0.
+ *
+ * `wuHausman` — fixest's `wh` (Wu 1973; Hausman 1978), the control-function F test:
+ * regress y on [X1, V̂1, X2] (V̂1 first-stage residuals) and F-test V̂1 = 0 with the iid
+ * variance, df = (K1, N − nparams − K1), nparams counting fixest's fixed-effect levels.
+ *
+ * @example
+ *   cStatistic(design);   // { kind: "chi2", stat, df: 1, p }
+ *   wuHausman(design);    // { kind: "F", stat, df1, df2, p }
+ */
+export function cStatistic(d: IvDesign): Chi2Stat | Invalid {
+  const K1 = d.endo.length;
+  const X = [...d.endo, ...d.exog];
+  const Zr = [...d.inst, ...d.exog];
+  const Zf = [...Zr, ...d.endo];
+  // full model: all regressors are instruments → OLS residuals
+  const eOls = residualize([d.y], X).resid[0] as Float64Array;
+  let Of: Mat;
+  if (d.vce.kind === "iid") {
+    const s2 = dot(eOls, eOls) / d.n;
+    Of = cross(Zf).map((r) => r.map((v) => v * s2));
+  } else Of = meatOf(momentScores(Zf, eOls), d.vce);
+  const lr = Zr.length;
+  const Or = Of.slice(0, lr).map((r) => r.slice(0, lr));
+  try {
+    const Jf = gmmJ(d.y, X, Zf, Of).J;
+    const Jr = gmmJ(d.y, X, Zr, Or).J;
+    const stat = Jf - Jr;
+    return Object.freeze({ kind: "chi2", stat, df: K1, p: pChi2(stat, K1) });
+  } catch {
+    return invalid("singular moment covariance in the C statistic (too few clusters or collinear instruments)");
+  }
+}
+
+export function wuHausman(d: IvDesign): FStat | Invalid {
+  const K1 = d.endo.length;
+  const W = [...d.exog, ...d.inst];
+  const V = residualize([...d.endo], W).resid;
+  const R = [...d.endo, ...V, ...d.exog];
+  let XtXi: Mat;
+  try { XtXi = inv(cross(R)); } catch { return invalid("collinear control-function regression"); }
+  const b = mulVec(XtXi, crossVec(R, d.y));
+  const e = Float64Array.from(d.y);
+  R.forEach((x, j) => { const bj = b[j] as number; for (let i = 0; i < e.length; i++) e[i] -= bj * (x[i] as number); });
+  const nparams = d.exog.length + K1 + d.feDofFixest;
+  const df2 = d.n - (nparams + K1);
+  const s2 = dot(e, e) / df2;
+  const idx = Array.from({ length: K1 }, (_, j) => K1 + j);
+  const bv = idx.map((j) => b[j] as number);
+  const Vv = idx.map((i) => idx.map((j) => at(XtXi, i, j) * s2));
+  const stat = dot(bv, mulVec(inv(Vv), bv)) / K1;
+  return Object.freeze({ kind: "F", stat, df1: K1, df2, p: pF(stat, K1, df2) });
+}

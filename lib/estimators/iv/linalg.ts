@@ -1,0 +1,164 @@
+import { jacobiEigen } from "../../vcov/sandwich";
+
+/**
+ * Small dense linear algebra for the IV diagnostics (matrices of the size of the instrument
+ * and regressor lists, never N×k): cross-products of column arrays, Gauss–Jordan inverse with
+ * partial pivoting, symmetric eigen-decomposition (Jacobi, from lib/vcov/sandwich), and the
+ * symmetric square root. Matrices are `number[][]` (row-major rows).
+ *
+ * @example
+ *   const A = cross([x1, x2]);      // [[x1'x1, x1'x2], [x2'x1, x2'x2]]
+ *   const Ai = inv(A);
+ */
+export type Mat = number[][];
+
+export function zeros(r: number, c: number): Mat {
+  return Array.from({ length: r }, () => new Array<number>(c).fill(0));
+}
+export function eye(k: number): Mat {
+  const I = zeros(k, k);
+  for (let i = 0; i < k; i++) (I[i] as number[])[i] = 1;
+  return I;
+}
+export function at(A: Mat, i: number, j: number): number {
+  return (A[i] as number[])[j] as number;
+}
+export function transpose(A: Mat): Mat {
+  const r = A.length, c = r ? (A[0] as number[]).length : 0;
+  const T = zeros(c, r);
+  for (let i = 0; i < r; i++) for (let j = 0; j < c; j++) (T[j] as number[])[i] = at(A, i, j);
+  return T;
+}
+export function mul(A: Mat, B: Mat): Mat {
+  const r = A.length, m = B.length, c = m ? (B[0] as number[]).length : 0;
+  const C = zeros(r, c);
+  for (let i = 0; i < r; i++) {
+    const Ai = A[i] as number[], Ci = C[i] as number[];
+    for (let k = 0; k < m; k++) {
+      const a = Ai[k] as number;
+      if (a === 0) continue;
+      const Bk = B[k] as number[];
+      for (let j = 0; j < c; j++) Ci[j] = (Ci[j] as number) + a * (Bk[j] as number);
+    }
+  }
+  return C;
+}
+export function mulVec(A: Mat, v: ArrayLike<number>): number[] {
+  return A.map((row) => row.reduce((s, a, j) => s + a * (v[j] as number), 0));
+}
+export function dot(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += (a[i] as number) * (b[i] as number);
+  return s;
+}
+/** Quadratic form v'A^{-1}v through a linear solve. */
+export function quadInv(A: Mat, v: readonly number[]): number {
+  return dot(v, solve(A, v));
+}
+export function symmetrize(A: Mat): Mat {
+  const k = A.length;
+  const S = zeros(k, k);
+  for (let i = 0; i < k; i++) for (let j = 0; j < k; j++) (S[i] as number[])[j] = (at(A, i, j) + at(A, j, i)) / 2;
+  return S;
+}
+
+/** A'B for column lists A (a columns) and B (b columns), each of length n. */
+export function cross(A: readonly Float64Array[], B: readonly Float64Array[] = A): Mat {
+  const C = zeros(A.length, B.length);
+  const same = A === B;
+  for (let i = 0; i < A.length; i++)
+    for (let j = same ? i : 0; j < B.length; j++) {
+      const v = dot(A[i] as Float64Array, B[j] as Float64Array);
+      (C[i] as number[])[j] = v;
+      if (same) (C[j] as number[])[i] = v;
+    }
+  return C;
+}
+/** A'y for a column list A. */
+export function crossVec(A: readonly Float64Array[], y: Float64Array): number[] {
+  return A.map((a) => dot(a, y));
+}
+
+/** Inverse by Gauss–Jordan elimination with partial pivoting; throws on a singular matrix. */
+export function inv(A0: Mat): Mat {
+  const k = A0.length;
+  const A = A0.map((r) => r.slice());
+  const I = eye(k);
+  for (let c = 0; c < k; c++) {
+    let p = c, best = Math.abs(at(A, c, c));
+    for (let r = c + 1; r < k; r++) if (Math.abs(at(A, r, c)) > best) { best = Math.abs(at(A, r, c)); p = r; }
+    if (!(best > 0) || !Number.isFinite(best)) throw new Error("singular matrix");
+    [A[c], A[p]] = [A[p] as number[], A[c] as number[]];
+    [I[c], I[p]] = [I[p] as number[], I[c] as number[]];
+    const piv = at(A, c, c);
+    const Ac = A[c] as number[], Ic = I[c] as number[];
+    for (let j = 0; j < k; j++) { Ac[j] = (Ac[j] as number) / piv; Ic[j] = (Ic[j] as number) / piv; }
+    for (let r = 0; r < k; r++) {
+      if (r === c) continue;
+      const f = at(A, r, c);
+      if (f === 0) continue;
+      const Ar = A[r] as number[], Ir = I[r] as number[];
+      for (let j = 0; j < k; j++) { Ar[j] = (Ar[j] as number) - f * (Ac[j] as number); Ir[j] = (Ir[j] as number) - f * (Ic[j] as number); }
+    }
+  }
+  return I;
+}
+export function solve(A: Mat, b: readonly number[]): number[] {
+  return mulVec(inv(A), b);
+}
+
+/** Symmetric eigen-decomposition, eigenvalues ascending; vectors as columns of `vectors`. */
+export function eigSym(A: Mat): { values: number[]; vectors: Mat } {
+  const k = A.length;
+  const flat = new Float64Array(k * k);
+  for (let i = 0; i < k; i++) for (let j = 0; j < k; j++) flat[i * k + j] = (at(A, i, j) + at(A, j, i)) / 2;
+  const { values, vectors } = jacobiEigen(flat, k);
+  const order = Array.from({ length: k }, (_, i) => i).sort((a, b) => (values[a] as number) - (values[b] as number));
+  const V = zeros(k, k);
+  order.forEach((src, dst) => { for (let i = 0; i < k; i++) (V[i] as number[])[dst] = vectors[i * k + src] as number; });
+  return { values: order.map((i) => values[i] as number), vectors: V };
+}
+/** Symmetric PSD square root V diag(√λ) V' (negative rounding-level eigenvalues set to 0). */
+export function sqrtSym(A: Mat): Mat {
+  const { values, vectors } = eigSym(A);
+  const k = A.length;
+  const S = zeros(k, k);
+  for (let m = 0; m < k; m++) {
+    const l = Math.sqrt(Math.max(values[m] as number, 0));
+    for (let i = 0; i < k; i++) for (let j = 0; j < k; j++) (S[i] as number[])[j] = at(S, i, j) + l * at(vectors, i, m) * at(vectors, j, m);
+  }
+  return S;
+}
+/** Lower Cholesky factor L (A = LL'); throws if A is not positive definite. */
+export function cholLower(A: Mat): Mat {
+  const k = A.length;
+  const L = zeros(k, k);
+  for (let j = 0; j < k; j++) {
+    let s = at(A, j, j);
+    for (let m = 0; m < j; m++) s -= at(L, j, m) ** 2;
+    if (!(s > 0)) throw new Error("matrix not positive definite");
+    const d = Math.sqrt(s);
+    (L[j] as number[])[j] = d;
+    for (let i = j + 1; i < k; i++) {
+      let t = at(A, i, j);
+      for (let m = 0; m < j; m++) t -= at(L, i, m) * at(L, j, m);
+      (L[i] as number[])[j] = t / d;
+    }
+  }
+  return L;
+}
+
+/** Residuals of each column of Y on the columns of X (least squares), plus the coefficients (X'X)^{-1}X'Y (rows = X columns). */
+export function residualize(Y: readonly Float64Array[], X: readonly Float64Array[]): { resid: Float64Array[]; coef: Mat } {
+  if (X.length === 0) return { resid: Y.map((y) => Float64Array.from(y)), coef: [] };
+  const XtXi = inv(cross(X));
+  const coef = zeros(X.length, Y.length);
+  const resid = Y.map((y, j) => {
+    const b = mulVec(XtXi, crossVec(X, y));
+    b.forEach((v, i) => ((coef[i] as number[])[j] = v));
+    const r = Float64Array.from(y);
+    X.forEach((x, i) => { const bi = b[i] as number; for (let t = 0; t < r.length; t++) r[t] -= bi * (x[t] as number); });
+    return r;
+  });
+  return { resid, coef };
+}
