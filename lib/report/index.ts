@@ -14,3 +14,4 @@ export * from "./markdown";
 export * from "./csv";
 export * from "./text";
 export * from "./docx";
+export * from "./charts";
