@@ -1,7 +1,8 @@
 import { cross, dot, inv, mulVec, crossVec, residualize, at, type Mat } from "./linalg";
 import { gmmJ, momentScores } from "./gmm";
 import { meatOf } from "./ssc";
-import { pChi2, pF } from "../../util/distributions";
+import { pF } from "../../util/distributions";
+import { pChi2Upper as pChi2 } from "./pvalues";
 import { type Chi2Stat, type FStat, type Invalid, type IvDesign, invalid } from "./types";
 
 /**

@@ -13,3 +13,4 @@ export * from "./endogeneity";
 export * from "./first-stage";
 export * from "./anderson-rubin";
 export * from "./diagnostics";
+export * from "./pvalues";

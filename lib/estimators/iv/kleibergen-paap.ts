@@ -1,6 +1,6 @@
 import { at, cholLower, cross, eigSym, inv, mul, quadInv, sqrtSym, transpose, zeros, type Mat } from "./linalg";
 import { meatOf, nClusters, type Vce } from "./ssc";
-import { pChi2 } from "../../util/distributions";
+import { pChi2Upper as pChi2 } from "./pvalues";
 import { type Chi2Stat, type Invalid, invalid } from "./types";
 
 /**

@@ -1,7 +1,7 @@
 import { cross, dot, solve } from "./linalg";
 import { gmmJ, momentScores } from "./gmm";
 import { meatOf, nClusters } from "./ssc";
-import { pChi2 } from "../../util/distributions";
+import { pChi2Upper as pChi2 } from "./pvalues";
 import { type Chi2Stat, type Invalid, type IvDesign, invalid } from "./types";
 
 /**
