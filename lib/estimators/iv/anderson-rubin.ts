@@ -87,7 +87,8 @@ function check(d: IvDesign): Invalid | null {
 export function andersonRubinTest(d: IvDesign, beta0: number): FStat | Invalid {
   const bad = check(d);
   if (bad) return bad;
-  const s = scaleF(d, waldAt(arParts(d), d, beta0));
+  let s: { stat: number; df1: number; df2: number };
+  try { s = scaleF(d, waldAt(arParts(d), d, beta0)); } catch { return invalid("singular reduced-form variance (too few clusters or collinear instruments)"); }
   return Object.freeze({ kind: "F", ...s, p: pF(s.stat, s.df1, s.df2) });
 }
 
@@ -111,10 +112,15 @@ export function qFupper(alpha: number, d1: number, d2: number): number {
 }
 
 export function arConfidenceSet(d: IvDesign, opts: { level?: number; center: number; scale: number; gridPoints?: number }): ArConfidenceSet | Invalid {
+  try { return arSet(d, opts); } catch { return invalid("singular reduced-form variance (too few clusters or collinear instruments)"); }
+}
+
+function arSet(d: IvDesign, opts: { level?: number; center: number; scale: number; gridPoints?: number }): ArConfidenceSet | Invalid {
   const bad = check(d);
   if (bad) return bad;
   const level = opts.level ?? 0.95;
   const parts = arParts(d);
+  try { waldAt(parts, d, opts.center); waldAt(parts, d, Infinity); } catch { return invalid("singular reduced-form variance (too few clusters or collinear instruments)"); }
   const fAt = (b: number) => scaleF(d, waldAt(parts, d, b));
   const { df1, df2 } = fAt(opts.center);
   const crit = qFupper(1 - level, df1, df2);
