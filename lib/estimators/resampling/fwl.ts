@@ -1,11 +1,12 @@
 import { type Table } from "../../data/table";
 import { parseFormula, type ParsedFormula } from "../formula";
 import { buildModelFrame, type ModelFrame } from "../model-frame";
-import { defaultVcov } from "../feols";
+import { defaultVcov, linearCore } from "../feols";
 import { demean, type DemeanOptions, type FixedEffectsDesign } from "../../core/fixed-effects/demean";
 import { interact, type Factor } from "../../core/fixed-effects/factorize";
 import { computeVcov, parseVcov, type VcovSpec, type SscPreset, type DofAudit } from "../../vcov";
 import { ArgumentError, EstimationError } from "../../util/errors";
+import { feProjector, type FeProjector } from "./fe-projector";
 
 /**
  * One coefficient of an HDFE OLS model, prepared for many re-estimations in which only that
@@ -25,9 +26,10 @@ import { ArgumentError, EstimationError } from "../../util/errors";
  * regressors and fixed effects exactly as `feols` does, via `computeVcov`), the coefficient,
  * SE and t equal a full `feols` re-estimate up to rounding (tested to 1e-8).
  *
- * Multi-way clustering uses the same inclusion–exclusion of one-way meats; a negative
- * variance is set to 0 (the 1×1 analogue of the eigenvalue fix; the full model's fix on the
- * k×k matrix can differ in that rare case).
+ * Multi-way clustering uses the same inclusion–exclusion of one-way meats; when that scalar
+ * is negative the full model's vcov is not positive semi-definite and `feols` applies the
+ * eigenvalue fix to the whole k×k matrix, which a scalar cannot reproduce — that draw is then
+ * re-estimated in full (`fullRefit`), so the result still equals `feols`.
  *
  * @example
  *   const m = prepareFwl(data, "y ~ x1 + x2 | city + year", "x1", { vcov: "cluster:city" });
@@ -60,8 +62,8 @@ export interface FwlModel {
   readonly demeanOpts: DemeanOptions;
   /** √w, or undefined without weights. */
   readonly sw?: Float64Array;
-  /** Orthonormal basis of the demeaned, scaled controls, row-major n × k. */
-  readonly Q: Float64Array;
+  /** Orthonormal basis of the demeaned, scaled controls (k columns of length n). */
+  readonly Q: readonly Float64Array[];
   readonly k: number;
   /** Demeaned scaled outcome, and its residual on the controls. */
   readonly ys: Float64Array;
@@ -74,9 +76,14 @@ export interface FwlModel {
   readonly vcovClusters: readonly Factor[];
   readonly extraClusters: readonly Factor[];
   readonly vcovLabel: string;
+  readonly ssc: SscPreset;
   /** The estimate on the observed data. */
   readonly actual: FwlFit;
   readonly scratch: Float64Array;
+  /** The split fixed-effect projection used by the fused fast path (null: generic `demean`). */
+  readonly proj: FeProjector | null;
+  /** y'y of ry, for iid variances from sums. */
+  readonly ryry: number;
 }
 
 export interface FwlFit {
@@ -129,8 +136,7 @@ export function prepareFwl(data: Table, formula: string, target: string, opts: F
     kept.push(ctrlNames[a] as string);
   });
   const k = basis.length;
-  const Q = new Float64Array(n * k);
-  basis.forEach((q, a) => { for (let i = 0; i < n; i++) Q[i * k + a] = q[i] as number; });
+  const Q = basis;
   const ry = Float64Array.from(ys);
   for (let pass = 0; pass < 2; pass++) for (const q of basis) axpy(-dot(q, ry), q, ry);
   const vcovClusters = frame.clusters.slice(0, vcovCl.length);
@@ -143,7 +149,8 @@ export function prepareFwl(data: Table, formula: string, target: string, opts: F
       meatTerms.push({ factor: members.reduce((a, b) => interact(a, b)), sign: members.length % 2 === 1 ? 1 : -1 });
     }
   }
-  const base = { formula: f, frame, target, x: frame.X[j] as Float64Array, n, controls: kept, collinear, design, demeanOpts: dOpts, sw, Q, k, ys, ry, spec, meatTerms, vcovClusters, extraClusters, scratch: new Float64Array(n) };
+  const proj = frame.fixef.length ? feProjector(design, dOpts.directMaxLevels ?? 1000, dOpts.pivotTol ?? 1e-9) : null;
+  const base = { proj, ryry: dot(ry, ry), formula: f, frame, target, x: frame.X[j] as Float64Array, n, controls: kept, collinear, design, demeanOpts: dOpts, sw, Q, k, ys, ry, spec, meatTerms, vcovClusters, extraClusters, scratch: new Float64Array(n) };
   // the full model's degrees of freedom, from the same routine feols uses (on the observed x)
   const r0 = residualOnControls(base, base.x);
   const rr = dot(r0, r0);
@@ -157,7 +164,7 @@ export function prepareFwl(data: Table, formula: string, target: string, opts: F
     fixef: frame.fixef, fixefNames: frame.fixefNames, clusters: vcovClusters, clusterNames: vcovCl,
     spec, preset: opts.ssc ?? "fixest",
   });
-  const model: FwlModel = { ...base, dof: vc.dof, vcovLabel: vc.label, actual: { coef: NaN, se: NaN, t: NaN } };
+  const model: FwlModel = { ...base, ssc: opts.ssc ?? "fixest", dof: vc.dof, vcovLabel: vc.label, actual: { coef: NaN, se: NaN, t: NaN } };
   const actual = fwlFit(model, base.x);
   return { ...model, actual };
 }
@@ -173,38 +180,125 @@ export function residualOnControls(m: Pick<FwlModel, "design" | "demeanOpts" | "
   return r;
 }
 
-/** v ← v − Q(Q'v), with Q row-major n × k orthonormal (applied twice for accuracy). */
-export function projectOut(Q: Float64Array, k: number, v: Float64Array): void {
+/** v ← v − Q(Q'v), Q orthonormal columns; a second pass only if the first removed most of v (Kahan–Parlett "twice is enough"). */
+export function projectOut(Q: readonly Float64Array[], k: number, v: Float64Array): void {
   if (k === 0) return;
-  const n = v.length;
+  const before = dot(v, v);
   const c = new Float64Array(k);
   for (let pass = 0; pass < 2; pass++) {
-    c.fill(0);
-    for (let i = 0; i < n; i++) {
-      const vi = v[i] as number;
-      const o = i * k;
-      for (let a = 0; a < k; a++) c[a] += (Q[o + a] as number) * vi;
-    }
-    for (let i = 0; i < n; i++) {
-      const o = i * k;
-      let s = 0;
-      for (let a = 0; a < k; a++) s += (Q[o + a] as number) * (c[a] as number);
-      v[i] = (v[i] as number) - s;
-    }
+    dotsBlocked(Q, v, c);
+    axpyBlocked(Q, c, v, -1);
+    if (pass === 0 && dot(v, v) > 0.25 * before) break;
   }
+}
+
+/** c[a] = Q[a]'v, four columns per sweep over v. */
+export function dotsBlocked(Q: readonly Float64Array[], v: Float64Array, c: Float64Array): void {
+  const k = Q.length, n = v.length;
+  let a = 0;
+  for (; a + 4 <= k; a += 4) {
+    const q0 = Q[a] as Float64Array, q1 = Q[a + 1] as Float64Array, q2 = Q[a + 2] as Float64Array, q3 = Q[a + 3] as Float64Array;
+    let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+    for (let i = 0; i < n; i++) { const vi = v[i] as number; s0 += (q0[i] as number) * vi; s1 += (q1[i] as number) * vi; s2 += (q2[i] as number) * vi; s3 += (q3[i] as number) * vi; }
+    c[a] = s0; c[a + 1] = s1; c[a + 2] = s2; c[a + 3] = s3;
+  }
+  for (; a < k; a++) c[a] = dot(Q[a] as Float64Array, v);
+}
+
+/** out += sign · Σ_a c[a] Q[a], four columns per sweep. */
+export function axpyBlocked(Q: readonly Float64Array[], c: Float64Array, out: Float64Array, sign: number): void {
+  const k = Q.length, n = out.length;
+  let a = 0;
+  for (; a + 4 <= k; a += 4) {
+    const q0 = Q[a] as Float64Array, q1 = Q[a + 1] as Float64Array, q2 = Q[a + 2] as Float64Array, q3 = Q[a + 3] as Float64Array;
+    const c0 = sign * (c[a] as number), c1 = sign * (c[a + 1] as number), c2 = sign * (c[a + 2] as number), c3 = sign * (c[a + 3] as number);
+    for (let i = 0; i < n; i++) out[i] = (out[i] as number) + c0 * (q0[i] as number) + c1 * (q1[i] as number) + c2 * (q2[i] as number) + c3 * (q3[i] as number);
+  }
+  for (; a < k; a++) { const q = Q[a] as Float64Array; const ca = sign * (c[a] as number); for (let i = 0; i < n; i++) out[i] = (out[i] as number) + ca * (q[i] as number); }
 }
 
 /** Coefficient, SE and t of the target when its values are `x` (raw scale, estimation-sample order). */
 export function fwlFit(m: FwlModel, x: Float64Array): FwlFit {
+  if (m.proj) return fusedFit(m, m.proj, x);
   const r = residualOnControls(m, x);
-  return fitFromResidual(m, r, m.ry);
+  return fitFromResidual(m, r, m.ry, 0, x);
+}
+
+/** The same computation through `demean` (used without fixed effects, and in tests as a cross-check). */
+export function fwlFitGeneric(m: FwlModel, x: Float64Array): FwlFit {
+  return fitFromResidual(m, residualOnControls(m, x), m.ry, 0, x);
+}
+
+const fusedBuffers = new WeakMap<FwlModel, { xs: Float64Array; qc: Float64Array; c: Float64Array; sBig: Float64Array; rhs: Float64Array; aBig: Float64Array; S1: Float64Array[]; S2: Float64Array[] }>();
+
+/**
+ * Two passes over N: (1) group sums of x for every fixed effect, c = Q'(√w x) and (√w x)'ry;
+ * small solve for the FE coefficients; (2) r_i = √w_i (x_i − Σ_q α_q[g_q(i)]) − (Qc)_i with the
+ * per-cluster sums Σ r_i ry_i and Σ r_i² from which the cluster scores Σ r_i e_i follow once β
+ * is known (e = ry − β r). Uses r'ry = (√w x)'ry and Q'r̃ = Q'(√w x), both because ry and Q are
+ * orthogonal to the (√w-scaled) fixed-effect dummies.
+ */
+function fusedFit(m: FwlModel, P: FeProjector, x: Float64Array): FwlFit {
+  const n = m.n, k = m.k, sw = m.sw;
+  let buf = fusedBuffers.get(m);
+  if (!buf) {
+    buf = { xs: new Float64Array(n), qc: new Float64Array(n), c: new Float64Array(k), sBig: new Float64Array(P.nBigLevels), rhs: new Float64Array(P.r), aBig: new Float64Array(P.nBigLevels),
+      S1: m.meatTerms.map((t) => new Float64Array(t.factor.size)), S2: m.meatTerms.map((t) => new Float64Array(t.factor.size)) };
+    fusedBuffers.set(m, buf);
+  }
+  const { qc, c, sBig, rhs, aBig } = buf;
+  let xs = x;
+  if (sw) { xs = buf.xs; for (let i = 0; i < n; i++) xs[i] = (x[i] as number) * (sw[i] as number); }
+  dotsBlocked(m.Q, xs, c);
+  const xry = dot(xs, m.ry);
+  P.groupSums(x, sBig, rhs);
+  P.solve(sBig, rhs, aBig);
+  qc.fill(0);
+  axpyBlocked(m.Q, c, qc, 1);
+  const big = P.big, oth = P.others, ry = m.ry, r = m.scratch;
+  let rr = 0;
+  if (oth.length === 2 && !sw) {
+    const o0 = oth[0] as Int32Array, o1 = oth[1] as Int32Array;
+    for (let i = 0; i < n; i++) { const v = (x[i] as number) - (aBig[big[i] as number] as number) - (rhs[o0[i] as number] as number) - (rhs[o1[i] as number] as number) - (qc[i] as number); r[i] = v; rr += v * v; }
+  } else {
+    for (let i = 0; i < n; i++) {
+      let f = aBig[big[i] as number] as number;
+      for (let a = 0; a < oth.length; a++) f += rhs[(oth[a] as Int32Array)[i] as number] as number;
+      const v = ((x[i] as number) - f) * (sw ? (sw[i] as number) : 1) - (qc[i] as number);
+      r[i] = v; rr += v * v;
+    }
+  }
+  const beta = xry / rr;
+  let v: number;
+  const { dof, spec } = m;
+  if (spec === "iid") v = (m.ryry - beta * xry) / (n - dof.K) / rr;
+  else {
+    let meat = 0;
+    if (spec === "hetero") {
+      for (let i = 0; i < n; i++) { const s = (r[i] as number) * ((ry[i] as number) - beta * (r[i] as number)); meat += s * s; }
+    } else {
+      m.meatTerms.forEach((term, t) => {
+        const S1 = (buf as { S1: Float64Array[] }).S1[t] as Float64Array, S2 = (buf as { S2: Float64Array[] }).S2[t] as Float64Array;
+        S1.fill(0); S2.fill(0);
+        const cd = term.factor.codes;
+        for (let i = 0; i < n; i++) { const g = cd[i] as number, ri = r[i] as number; S1[g] += ri * (ry[i] as number); S2[g] += ri * ri; }
+        let s = 0;
+        for (let g = 0; g < S1.length; g++) { const sc = (S1[g] as number) - beta * (S2[g] as number); s += sc * sc; }
+        meat += term.sign * s;
+      });
+      if (meat < 0) return fullRefit(m, x);
+    }
+    v = (meat / (rr * rr)) * dof.ssAdj * dof.clusterAdj;
+  }
+  const se = Math.sqrt(v);
+  return { coef: beta, se, t: beta / se };
 }
 
 /**
  * Given r = M_C x̃ and the outcome's residual on the controls u = M_C ỹ, the full-model
  * coefficient on x, its SE (vcov type and small-sample factors of the model) and t.
  */
-export function fitFromResidual(m: FwlModel, r: Float64Array, u: Float64Array, nullValue = 0): FwlFit & { rr: number } {
+export function fitFromResidual(m: FwlModel, r: Float64Array, u: Float64Array, nullValue = 0, xForRefit?: Float64Array): FwlFit & { rr: number } {
   const n = m.n;
   let rr = 0, ru = 0;
   for (let i = 0; i < n; i++) { const ri = r[i] as number; rr += ri * ri; ru += ri * (u[i] as number); }
@@ -212,6 +306,7 @@ export function fitFromResidual(m: FwlModel, r: Float64Array, u: Float64Array, n
   const e = m.scratch;
   for (let i = 0; i < n; i++) e[i] = (u[i] as number) - beta * (r[i] as number);
   const v = varianceOfCoef(m, r, e, rr);
+  if (Number.isNaN(v) && m.meatTerms.length > 1) { if (!xForRefit) return { coef: beta, se: NaN, t: NaN, rr }; const full = fullRefit(m, xForRefit); return { ...full, rr }; }
   const se = Math.sqrt(v);
   return { coef: beta, se, t: (beta - nullValue) / se, rr };
 }
@@ -238,9 +333,23 @@ export function varianceOfCoef(m: FwlModel, r: Float64Array, e: Float64Array, rr
       for (let g = 0; g < G; g++) s += (sums[g] as number) * (sums[g] as number);
       meat += term.sign * s;
     }
-    if (meat < 0) meat = 0;
+    if (meat < 0) return NaN;
   }
   return (meat / (rr * rr)) * dof.ssAdj * dof.clusterAdj;
+}
+
+/** A full re-estimate (demean all columns, QR, full vcov) with the target's values replaced by x. */
+export function fullRefit(m: FwlModel, x: Float64Array): FwlFit {
+  const fr = m.frame;
+  const X = fr.X.map((c, a) => (fr.xNames[a] === m.target ? x : c));
+  const core = linearCore(fr, fr.y, X, fr.xNames, m.formula.intercept);
+  const k = core.names.length;
+  const a = core.names.indexOf(m.target);
+  if (a < 0) return { coef: NaN, se: NaN, t: NaN };
+  const vc = computeVcov({ X: core.Xs, e: core.es, bread: core.xtxInv, rss: core.rss, n: m.n, kCoef: k, fixef: fr.fixef, fixefNames: fr.fixefNames, clusters: m.vcovClusters, clusterNames: fr.clusterNames.slice(0, m.vcovClusters.length), spec: m.spec, preset: m.ssc });
+  const b = core.beta[a] as number;
+  const se = Math.sqrt(vc.V[a * k + a] as number);
+  return { coef: b, se, t: b / se };
 }
 
 export function dot(a: Float64Array, b: Float64Array): number {

@@ -172,10 +172,27 @@ export async function placebo(data: Table, formula: string, opts: PlaceboOptions
   };
 }
 
-/** Fisher–Yates on a[from, to). */
+/**
+ * Fisher–Yates on a[from, to), with Lemire's (2019) multiply-and-reject bounded integers:
+ * j = ⌊u·m / 2³²⌋ for a 32-bit u, rejecting u when the low word falls below 2³² mod m — exactly
+ * uniform, and without the floating-point modulo of `Rng.int` on every draw (m ≤ 2²¹ keeps
+ * u·m exact in a double; larger ranges use `Rng.int`).
+ */
 export function shuffleInPlace(s: Rng, a: Float64Array, from: number, to: number): void {
+  const TWO32 = 4294967296;
   for (let i = to - 1; i > from; i--) {
-    const j = from + s.int(i - from + 1);
+    const m = i - from + 1;
+    let j: number;
+    if (m <= 2097152) {
+      let p = s.nextUint32() * m;
+      let hi = Math.floor(p / TWO32);
+      let lo = p - hi * TWO32;
+      if (lo < m) {
+        const t = TWO32 % m;
+        while (lo < t) { p = s.nextUint32() * m; hi = Math.floor(p / TWO32); lo = p - hi * TWO32; }
+      }
+      j = from + hi;
+    } else j = from + s.int(m);
     const t = a[i] as number;
     a[i] = a[j] as number;
     a[j] = t;
