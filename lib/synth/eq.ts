@@ -1,0 +1,293 @@
+import { Rng } from "../util/rng";
+import { TRUTH } from "./truth";
+import { type World, EQ_CONTROLS, ti } from "./world";
+
+/**
+ * EQ micro data: HS codes, σ per HS3, destinations, firms, and customs rows
+ * (firm × HS6 × destination × year, 2005–2015), generated from the EQ model:
+ *
+ *   cell target   m_cjt = a + β vagg_ct + γ'controls_ct + μ_c + ν_j + δ_t + ξ_cjt      (EQ eq. 17)
+ *   variety       ln(λ_i/λ_cut) = e_i ~ Exp(κ_{c,t,h}),  κ = 1 + σ_h + k0 exp(−k1 (vagg − v̄))   (eq. 13)
+ *   normalised    ρ_i = m_cjt + e_i + mode offset − [value-weighted cell mean of the same]  ("cutoff" solves the mean)
+ *   price         ln p_id = ln C_i + α ρ_i − ln((σ−1)/σ) + η_id                            (eq. 7)
+ *   quantity      ln q_id = (σ−1) ρ_i − σ ln p_id + D_dt + D_h + ε_id                     (eq. 2)
+ *
+ * so that ln q + σ ln p = (σ−1) ρ + FE + ε and the Khandelwal–Schott–Wei residual over
+ * (σ−1), min–max normalised within HS6, returns ρ (see dgp.md for the approximations).
+ */
+export interface Products {
+  readonly hs4: string[];
+  readonly hs6: string[];
+  readonly hs6ToHs4: Int32Array;
+  readonly hs4Hs6: number[][];
+  readonly hs3: string[];
+  readonly sigma: Map<string, number>;
+  readonly hs4Sigma: Float64Array;
+  readonly bec: string[];
+  readonly hs4Effect: Float64Array;
+}
+
+export const DESTS = ["USA", "HKG", "JPN", "KOR", "DEU", "NLD", "GBR", "IND", "SGP", "VNM", "RUS", "AUS", "CAN", "MYS", "THA", "IDN", "FRA", "ITA", "BRA", "MEX",
+  "ARE", "SAU", "PHL", "ESP", "BEL", "TUR", "POL", "CHL", "ZAF", "PAK", "NGA", "EGY", "IRN", "BGD", "KAZ", "ARG", "SWE", "CHE", "ISR", "NZL"];
+
+export function buildProducts(w: World, r: Rng): Products {
+  const cand: string[] = [];
+  for (let ch = 1; ch <= 96; ch++) {
+    if (ch === 77) continue;
+    const agri = ch <= 27;
+    const nh = agri ? 4 : 30;
+    for (let h = 1; h <= nh; h++) cand.push(String(ch).padStart(2, "0") + String(h).padStart(2, "0"));
+  }
+  const perm = r.permutation(cand.length);
+  const hs4 = Array.from(perm.slice(0, w.spec.nHs4), (i) => cand[i] as string).sort();
+  const hs6: string[] = [];
+  const hs6ToHs4: number[] = [];
+  const hs4Hs6: number[][] = [];
+  const subs = ["10", "20", "90", "30", "40"];
+  hs4.forEach((h, j) => {
+    const k = 1 + r.int(3);
+    const list: number[] = [];
+    for (let q = 0; q < k; q++) { list.push(hs6.length); hs6.push(h + subs[q]); hs6ToHs4.push(j); }
+    hs4Hs6.push(list);
+  });
+  const hs3 = [...new Set(hs6.map((h) => h.slice(0, 3)))].sort();
+  const sigma = new Map<string, number>();
+  for (const h of hs3) sigma.set(h, Math.round((TRUTH.eq.sigma_min + (TRUTH.eq.sigma_max - TRUTH.eq.sigma_min) * r.uniform()) * 1000) / 1000);
+  const hs4Sigma = Float64Array.from(hs4, (h) => sigma.get(h.slice(0, 3)) as number);
+  const becClasses = ["intermediate", "consumption", "capital"];
+  const bec = hs4.map(() => becClasses[r.int(3)] as string);
+  const hs4Effect = Float64Array.from(hs4, () => TRUTH.eq.sd.hs4 * r.normal());
+  return { hs4, hs6, hs6ToHs4: Int32Array.from(hs6ToHs4), hs4Hs6, hs3, sigma, hs4Sigma, bec, hs4Effect };
+}
+
+export interface Customs {
+  readonly firm_id: Int32Array;
+  readonly city_code: Int32Array;
+  readonly hs6: string[];
+  readonly dest: string[];
+  readonly year: Int32Array;
+  readonly value_usd: Float64Array;
+  readonly quantity: Float64Array;
+  readonly trade_mode: string[];
+  readonly is_intermediary: Int32Array;
+  /** realised diagnostics */
+  readonly stats: { cells: number; varietyYears: number; rows: number; processingValueShare: number; clippedShare: number };
+}
+
+class Grow {
+  a: Float64Array;
+  n = 0;
+  constructor(cap = 1024) { this.a = new Float64Array(cap); }
+  push(v: number): void {
+    if (this.n === this.a.length) { const b = new Float64Array(this.a.length * 2); b.set(this.a); this.a = b; }
+    this.a[this.n++] = v;
+  }
+  view(): Float64Array { return this.a.subarray(0, this.n); }
+}
+
+export function buildCustoms(w: World, P: Products, root: Rng): Customs {
+  const T = TRUTH.eq;
+  const nC = w.cities.length;
+  const nJ = P.hs4.length;
+  const years: number[] = [];
+  for (let y = 2005; y <= 2015; y++) years.push(y);
+  const rF = root.fork("firms");
+  // firms
+  const nF = w.spec.firmsPerCity;
+  const firmMode = new Uint8Array(nC * nF);
+  const firmInter = new Uint8Array(nC * nF);
+  const firmCost = new Float64Array(nC * nF);
+  for (let f = 0; f < nC * nF; f++) {
+    firmMode[f] = rF.uniform() < T.processing_firm_share ? 1 : 0;
+    firmInter[f] = rF.uniform() < T.intermediary_firm_share ? 1 : 0;
+    firmCost[f] = 0.3 * rF.normal() + (firmMode[f] ? Math.log(T.processing_cost_multiplier) : 0);
+  }
+  const firmId = (c: number, k: number): number => (c + 1) * 100000 + k + 1;
+  // destinations × years demand
+  const rD = root.fork("destinations");
+  const nD = Math.min(w.spec.nDest, DESTS.length);
+  const destW = Float64Array.from({ length: nD }, (_, d) => Math.exp(-0.08 * d));
+  const Ddt = years.map(() => Float64Array.from({ length: nD }, () => 0.3 * rD.normal()));
+  const destTrend = Float64Array.from({ length: nD }, () => 0.05 * rD.normal());
+  const Dh = Float64Array.from(P.hs6, () => 0.5 * rD.normal());
+  const Ch = Float64Array.from(P.hs6, () => 0.5 * rD.normal());
+  // city effects, cell participation
+  const rM = root.fork("cells");
+  const mu = Float64Array.from({ length: nC }, () => T.sd.city * rM.normal());
+  const wj = Float64Array.from({ length: nJ }, () => Math.exp(0.7 * rM.normal()));
+  const wc = Float64Array.from({ length: nC }, (_, c) => Math.exp(0.6 * (w.sizeZ[c] as number) + 0.3 * rM.normal()));
+  const mwj = wj.reduce((a, v) => a + v, 0) / nJ;
+  const mwc = wc.reduce((a, v) => a + v, 0) / nC;
+  // pass A: cells and their m without year effects
+  const cellC: number[] = [], cellJ: number[] = [], cellT: number[] = [];
+  const cellM = new Grow(1 << 16);
+  const pairStart: number[] = [];
+  for (let c = 0; c < nC; c++) {
+    for (let j = 0; j < nJ; j++) {
+      const p = Math.min(0.98, w.spec.pairFrac * ((wc[c] as number) / mwc) * ((wj[j] as number) / mwj));
+      if (rM.uniform() >= p) continue;
+      pairStart.push(cellC.length);
+      let any = false;
+      for (let k = 0; k < years.length; k++) {
+        const active = rM.uniform() < 0.88 || (!any && k === years.length - 1);
+        if (!active) continue;
+        any = true;
+        const t = ti(years[k] as number);
+        let m = T.beta_vagg * ((w.vagg[c] as Float64Array)[t] as number) + (mu[c] as number) + (P.hs4Effect[j] as number) + T.sd.cell * rM.normal();
+        for (const name of EQ_CONTROLS) m += (T.gamma as Record<string, number>)[name]! * ((w.ctrl[name] as Float64Array[])[c] as Float64Array)[t]!;
+        cellC.push(c); cellJ.push(j); cellT.push(k); cellM.push(m);
+      }
+    }
+  }
+  pairStart.push(cellC.length);
+  const nCell = cellC.length;
+  const m = cellM.view();
+  // δ_t: every year's cell mean equals the target mean (KSW's destination×year FE remove year means anyway)
+  const ysum = new Float64Array(years.length), ycnt = new Float64Array(years.length);
+  for (let i = 0; i < nCell; i++) { ysum[cellT[i] as number] += m[i] as number; ycnt[cellT[i] as number]++; }
+  for (let i = 0; i < nCell; i++) { const k = cellT[i] as number; m[i] = (m[i] as number) - (ysum[k] as number) / Math.max(1, ycnt[k] as number) + T.intercept_target_mean; }
+
+  // pass B: varieties
+  const rV = root.fork("varieties");
+  const vyCell = new Grow(1 << 17), vyFirm = new Grow(1 << 17), vyHs6 = new Grow(1 << 17), vyRho = new Grow(1 << 17);
+  const rowVy = new Grow(1 << 18), rowDest = new Grow(1 << 18), rowEta = new Grow(1 << 18), rowEps = new Grow(1 << 18);
+  let clipped = 0, procVal = 0, totVal = 0;
+  const alpha = T.alpha_cost;
+  for (let p = 0; p + 1 < pairStart.length; p++) {
+    const a0 = pairStart[p] as number, a1 = pairStart[p + 1] as number;
+    const c = cellC[a0] as number, j = cellJ[a0] as number;
+    const sigma = P.hs4Sigma[j] as number;
+    const hs6s = P.hs4Hs6[j] as number[];
+    let live: { f: number; h: number; e: number }[] = [];
+    let lastK = -2;
+    for (let q = a0; q < a1; q++) {
+      const k = cellT[q] as number;
+      const t = ti(years[k] as number);
+      const vg = (w.vagg[c] as Float64Array)[t] as number;
+      const kappa = 1 + sigma + T.kappa_excess * Math.exp(-T.kappa_slope * (vg - w.vaggMean));
+      // survival and entry
+      live = k === lastK + 1 ? live.filter(() => rV.uniform() < 0.75) : live.filter(() => rV.uniform() < 0.5);
+      let nNew = poisson(rV, live.length === 0 ? w.spec.varieties : w.spec.varieties * 0.25);
+      if (live.length === 0 && nNew === 0) nNew = 1;
+      for (let e = 0; e < nNew; e++) {
+        const f = c * nF + rV.int(nF);
+        const h = hs6s[rV.int(hs6s.length)] as number;
+        if (live.some((v) => v.f === f && v.h === h)) continue;
+        live.push({ f, h, e: -Math.log(1 - rV.uniform()) / kappa });
+      }
+      lastK = k;
+      // destinations and noise, value weights at ρ = 0
+      const start = vyCell.n;
+      const K: number[] = [];
+      const rowStart = rowVy.n;
+      for (const v of live) {
+        const nd = Math.min(nD, 1 + poisson(rV, 0.9));
+        const chosen: number[] = [];
+        let guard = 0;
+        while (chosen.length < nd && guard++ < 50) {
+          const d = weightedPick(rV, destW);
+          if (!chosen.includes(d)) chosen.push(d);
+        }
+        chosen.sort((a, b) => a - b);
+        const lnC = (firmCost[v.f] as number) + (Ch[v.h] as number) - T.cost_vagg * vg;
+        let kk = 0;
+        for (const d of chosen) {
+          const eta = T.sd_price_dest * rV.normal();
+          const eps = T.sd_lnq * rV.normal();
+          rowVy.push(vyCell.n); rowDest.push(d); rowEta.push(eta); rowEps.push(eps);
+          kk += Math.exp((1 - sigma) * (lnC + eta) + ((Ddt[k] as Float64Array)[d] as number) + (destTrend[d] as number) * k + (Dh[v.h] as number) + eps);
+        }
+        K.push(kk);
+        vyCell.push(q); vyFirm.push(v.f); vyHs6.push(v.h); vyRho.push(0);
+      }
+      // ρ: target + Pareto deviation + trade-mode offset, recentred on the value-weighted mean (non-intermediaries)
+      const n = live.length;
+      const rho = new Float64Array(n);
+      const gap = T.mode_gap_level + T.mode_gap_slope * (vg - w.vaggMean);
+      const wt = (x: number, i: number): number => (K[i] as number) * Math.exp((sigma - 1) * (1 - alpha) * x);
+      let pv = 0, tv = 0;
+      for (let i = 0; i < n; i++) {
+        rho[i] = (m[q] as number) + T.ln_lambda_per_unit * ((live[i] as { e: number }).e);
+        if (firmInter[(live[i] as { f: number }).f]) continue;
+        const wv = wt(rho[i] as number, i);
+        tv += wv;
+        if (firmMode[(live[i] as { f: number }).f]) pv += wv;
+      }
+      const pi = tv > 0 ? pv / tv : 0;
+      for (let i = 0; i < n; i++) if (!firmInter[(live[i] as { f: number }).f]) rho[i] = (rho[i] as number) + (firmMode[(live[i] as { f: number }).f] ? -(1 - pi) * gap : pi * gap);
+      let sw = 0, swx = 0;
+      for (let i = 0; i < n; i++) {
+        if (firmInter[(live[i] as { f: number }).f]) continue;
+        const wv = wt(rho[i] as number, i);
+        sw += wv; swx += wv * (rho[i] as number);
+      }
+      const shift = sw > 0 ? swx / sw - (m[q] as number) : 0;
+      for (let i = 0; i < n; i++) {
+        let x = firmInter[(live[i] as { f: number }).f] ? rV.uniform() : (rho[i] as number) - shift;
+        if (x < 0 || x > 1) { clipped++; x = Math.min(1, Math.max(0, x)); }
+        vyRho.a[start + i] = x;
+        const wv = wt(x, i);
+        totVal += wv;
+        if (firmMode[(live[i] as { f: number }).f]) procVal += wv;
+      }
+      void rowStart;
+    }
+  }
+  const nVy = vyCell.n;
+  const rhoV = vyRho.view();
+  // every HS6 attains 0 and 1 among non-intermediary variety-years (so the sample min–max normalisation is the identity)
+  const lo = new Int32Array(P.hs6.length).fill(-1), hi = new Int32Array(P.hs6.length).fill(-1);
+  for (let i = 0; i < nVy; i++) {
+    if (firmInter[vyFirm.a[i] as number]) continue;
+    const h = vyHs6.a[i] as number;
+    if (lo[h] === -1 || (rhoV[i] as number) < (rhoV[lo[h] as number] as number)) lo[h] = i;
+    if (hi[h] === -1 || (rhoV[i] as number) > (rhoV[hi[h] as number] as number)) hi[h] = i;
+  }
+  for (let h = 0; h < P.hs6.length; h++) if (lo[h] !== -1 && hi[h] !== -1 && lo[h] !== hi[h]) { rhoV[lo[h] as number] = 0; rhoV[hi[h] as number] = 1; }
+
+  // pass C: rows
+  const nR = rowVy.n;
+  const out = {
+    firm_id: new Int32Array(nR), city_code: new Int32Array(nR), hs6: new Array<string>(nR), dest: new Array<string>(nR), year: new Int32Array(nR),
+    value_usd: new Float64Array(nR), quantity: new Float64Array(nR), trade_mode: new Array<string>(nR), is_intermediary: new Int32Array(nR),
+  };
+  for (let r = 0; r < nR; r++) {
+    const vy = rowVy.a[r] as number;
+    const q = vyCell.a[vy] as number;
+    const c = cellC[q] as number, j = cellJ[q] as number, k = cellT[q] as number;
+    const f = vyFirm.a[vy] as number, h = vyHs6.a[vy] as number, d = rowDest.a[r] as number;
+    const sigma = P.hs4Sigma[j] as number;
+    const vg = (w.vagg[c] as Float64Array)[ti(years[k] as number)] as number;
+    const x = rhoV[vy] as number;
+    const lnp = (firmCost[f] as number) + (Ch[h] as number) - T.cost_vagg * vg + alpha * x - Math.log((sigma - 1) / sigma) + (rowEta.a[r] as number) + 1.5;
+    const lnq = (sigma - 1) * x - sigma * lnp + ((Ddt[k] as Float64Array)[d] as number) + (destTrend[d] as number) * k + (Dh[h] as number) + (rowEps.a[r] as number) + 9 + 1.5 * sigma;
+    const qty = Math.exp(lnq);
+    out.firm_id[r] = firmId(c, f - c * nF);
+    out.city_code[r] = (w.cities[c] as { code: number }).code;
+    out.hs6[r] = P.hs6[h] as string;
+    out.dest[r] = DESTS[d] as string;
+    out.year[r] = years[k] as number;
+    out.quantity[r] = Number(qty.toPrecision(9));
+    out.value_usd[r] = Number((qty * Math.exp(lnp)).toPrecision(9));
+    out.trade_mode[r] = firmMode[f] ? "processing" : "ordinary";
+    out.is_intermediary[r] = firmInter[f] as number;
+  }
+  return { ...out, stats: { cells: nCell, varietyYears: nVy, rows: nR, processingValueShare: procVal / totVal, clippedShare: clipped / Math.max(1, nVy) } };
+}
+
+export function poisson(r: Rng, lam: number): number {
+  if (lam <= 0) return 0;
+  if (lam > 30) return Math.max(0, Math.round(lam + Math.sqrt(lam) * r.normal()));
+  const L = Math.exp(-lam);
+  let k = 0, p = 1;
+  do { k++; p *= r.uniform(); } while (p > L);
+  return k - 1;
+}
+
+function weightedPick(r: Rng, w: Float64Array): number {
+  let tot = 0;
+  for (let i = 0; i < w.length; i++) tot += w[i] as number;
+  let u = r.uniform() * tot;
+  for (let i = 0; i < w.length; i++) { u -= w[i] as number; if (u <= 0) return i; }
+  return w.length - 1;
+}
