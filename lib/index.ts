@@ -21,3 +21,8 @@ export * from "./estimators/feols";
 export * from "./vcov";
 export * from "./util/distributions";
 export * from "./measures/eq";
+export * from "./measures/rs";
+export * from "./estimators/psm";
+export * from "./estimators/did";
+export * from "./estimators/summary";
+export * from "./report";
