@@ -1,0 +1,14 @@
+import type { Schema } from "../schema";
+
+/** HS6 → HS4, HS3 and BEC class. File: `products.csv`. Codebook: data/codebook/products.md. */
+export const PRODUCTS: Schema = {
+  name: "products",
+  description: "HS6 → HS4, HS3 and BEC class",
+  key: ["hs6"],
+  columns: [
+    { name: "hs6", type: "string" },
+    { name: "hs4", type: "string" },
+    { name: "hs3", type: "string" },
+    { name: "bec", type: "string", description: "intermediate | consumption | capital" },
+  ],
+};
