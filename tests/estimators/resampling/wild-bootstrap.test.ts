@@ -70,7 +70,6 @@ test("WCR: under a false null the p-value is small; a nonzero null shifts the te
 test("WCR bad input: fewer than 2 clusters, multiway, missing param", async () => {
   const d = panel(5);
   const one = table({ ...d.columns, one: new Float64Array(d.nrows).fill(1) });
-  await assert.rejects?.(wildClusterBootstrap(one, "y ~ x1 + x2", { param: "x1", cluster: "one" }));
   let msg = "";
   try { await wildClusterBootstrap(one, "y ~ x1 + x2", { param: "x1", cluster: "one" }); } catch (e) { msg = String((e as Error).message); }
   assert.match(msg, /at least 2/);
