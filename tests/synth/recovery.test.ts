@@ -58,7 +58,7 @@ test("EQ baseline: vagg on city×HS4×year quality recovers 0.3087 (city + year 
   yc.forEach((c, i) => ybKey.set(`${c}|${yy[i]}`, i));
   // EQ controls (EQ Table 1 definitions, see data/codebook/dgp.md)
   const g = (n: string) => numeric(yb, n);
-  const [gdp, pop, defl, wage, fdi, trade, fe, sci, edu, fix, loans, dep, er] = ["gdp", "pop", "deflator", "wage", "fdi_usd", "trade_usd", "fiscal_exp", "sci_exp", "edu_exp", "fixinv", "loans", "deposits"].map(g).concat([new Float64Array(0)]);
+  const [gdp, pop, defl, wage, fdi, trade, fe, sci, edu, fix, loans, dep, er] = ["gdp", "pop", "deflator", "wage", "fdi_usd", "trade_usd", "fiscal_exp", "sci_exp", "edu_exp", "fixinv", "loans", "deposits"].map(g).concat([new Float64Array(0)]) as Float64Array[] as [Float64Array, Float64Array, Float64Array, Float64Array, Float64Array, Float64Array, Float64Array, Float64Array, Float64Array, Float64Array, Float64Array, Float64Array, Float64Array];
   const nat = await readTable(path.join(dir, "national_series.csv"));
   const fx = new Map<number, number>(); numeric(nat, "year").forEach((y, i) => fx.set(y, numeric(nat, "cny_per_usd")[i] as number));
   const shifts = await readTable(path.join(dir, "digital_shifts.csv"));
