@@ -29,10 +29,9 @@ export interface CacheManifest {
 const LIB_EXT = /\.(ts|cts|mts|js|cjs|mjs|json)$/;
 
 /** One hash over every source under lib/ (path + content), node_modules and build output excluded. */
-export function hashLib(root: string): string {
-  const lib = path.join(root, "lib");
-  const files = listFiles(lib, root, (rel, isDir) => (isDir ? /(^|\/)(node_modules|dist)$/.test(rel) : !LIB_EXT.test(rel)));
-  return sha256(files.map((f) => `${f}\0${sha256(fs.readFileSync(path.join(root, f)))}`).join("\n"));
+export function hashLib(libDir: string): string {
+  const files = listFiles(libDir, libDir, (rel, isDir) => (isDir ? /(^|\/)(node_modules|dist)$/.test(rel) : !LIB_EXT.test(rel)));
+  return sha256(files.map((f) => `${f}\0${sha256(fs.readFileSync(path.join(libDir, f)))}`).join("\n"));
 }
 
 export function hashData(files: readonly DataFileHash[]): string {

@@ -60,8 +60,8 @@ export async function runChild(nbPath: string, eventsPath: string): Promise<numb
   const dir = path.dirname(nbPath);
   process.chdir(dir);
 
-  // Resolve tslab from the notebook's folder upwards, as the kernel does.
-  const req = require("node:module").createRequire(path.join(dir, "__runner__.js")) as NodeRequire;
+  // The project's pinned tslab (the one the kernelspec's launcher starts), wherever the notebook is.
+  const req = require;
   const tslabPkg = req("tslab/package.json") as { version: string };
   if (tslabPkg.version !== TSLAB_PIN) {
     process.stderr.write(`runner: warning: written against tslab ${TSLAB_PIN}, found ${tslabPkg.version}\n`);

@@ -70,8 +70,7 @@ export function listFiles(dir: string, base: string, skip: (rel: string, isDir: 
  * SHA-256 of every file under `<root>/data/raw`. Hashes are remembered in `cacheFile` by
  * (path, size, mtime) so paper-scale data is streamed once, not on every run.
  */
-export async function hashDataFiles(root: string, cacheFile?: string): Promise<DataFileHash[]> {
-  const rawDir = path.join(root, "data", "raw");
+export async function hashDataFiles(root: string, cacheFile?: string, rawDir = path.join(root, "data", "raw")): Promise<DataFileHash[]> {
   const files = listFiles(rawDir, root);
   type Entry = { bytes: number; mtimeMs: number; sha256: string };
   let memo: Record<string, Entry> = {};
@@ -115,7 +114,7 @@ export function toolVersions(root: string): Record<string, string> {
   };
 }
 
-export async function collectProvenance(root: string, p: { seed: number; scale: string; dataHashCache?: string }): Promise<Provenance> {
+export async function collectProvenance(root: string, p: { seed: number; scale: string; dataHashCache?: string; dataDir?: string }): Promise<Provenance> {
   const g = gitState(root);
   const lock = path.join(root, "package-lock.json");
   return {
@@ -123,7 +122,7 @@ export async function collectProvenance(root: string, p: { seed: number; scale: 
     dirty: g.dirty,
     dirtyFiles: g.dirtyFiles,
     lockFile: fs.existsSync(lock) ? { path: "package-lock.json", sha256: await sha256File(lock) } : null,
-    dataFiles: await hashDataFiles(root, p.dataHashCache),
+    dataFiles: await hashDataFiles(root, p.dataHashCache, p.dataDir),
     seed: p.seed,
     scale: p.scale,
     versions: toolVersions(root),

@@ -47,6 +47,10 @@ export interface RunOptions {
   only?: readonly string[];
   force?: boolean;
   timeoutSec: number;
+  /** Library sources whose hash invalidates the cache (default <root>/lib). */
+  libDir?: string;
+  /** Data files hashed for provenance and the cache (default <root>/data/raw). */
+  dataDir?: string;
   /** Call lib/synth's generate() when the data are missing (default true). */
   generateData?: boolean;
   /** Progress lines (default: stdout). Failure lines always go to `error`. */
@@ -192,8 +196,8 @@ export async function runAll(opts: RunOptions): Promise<RunLogEntry[]> {
   fs.mkdirSync(path.join(opts.outDir, ".cache"), { recursive: true });
   if (opts.generateData !== false) await ensureData(opts, say);
 
-  const prov: Provenance = await collectProvenance(opts.root, { seed: opts.seed, scale: opts.scale, dataHashCache: path.join(opts.outDir, ".cache", "data-hashes.json") });
-  const shared = { lib: hashLib(opts.root), data: hashData(prov.dataFiles), lock: prov.lockFile?.sha256 ?? "none", scale: opts.scale, seed: opts.seed };
+  const prov: Provenance = await collectProvenance(opts.root, { seed: opts.seed, scale: opts.scale, dataHashCache: path.join(opts.outDir, ".cache", "data-hashes.json"), ...(opts.dataDir ? { dataDir: opts.dataDir } : {}) });
+  const shared = { lib: hashLib(opts.libDir ?? path.join(opts.root, "lib")), data: hashData(prov.dataFiles), lock: prov.lockFile?.sha256 ?? "none", scale: opts.scale, seed: opts.seed };
   const env = { VAGG_SCALE: opts.scale, VAGG_SEED: String(opts.seed) };
 
   const previous = readRunLog(opts.outDir);
