@@ -26,3 +26,5 @@ export * from "./estimators/psm";
 export * from "./estimators/did";
 export * from "./estimators/summary";
 export * from "./report";
+export * from "./estimators/iv2sls";
+export * from "./estimators/iv";

@@ -6,6 +6,7 @@
 const tDist = require("@stdlib/stats-base-dists-t") as { cdf(x: number, v: number): number; quantile(p: number, v: number): number };
 const fDist = require("@stdlib/stats-base-dists-f") as { cdf(x: number, d1: number, d2: number): number; quantile(p: number, d1: number, d2: number): number };
 const chi2 = require("@stdlib/stats-base-dists-chisquare") as { cdf(x: number, k: number): number; quantile(p: number, k: number): number };
+const gammainc = require("@stdlib/math-base-special-gammainc") as (x: number, s: number, regularized?: boolean, upper?: boolean) => number;
 const normal = require("@stdlib/stats-base-dists-normal") as { cdf(x: number, m: number, s: number): number; quantile(p: number, m: number, s: number): number };
 
 /** Two-sided p-value of a t statistic with `df` degrees of freedom (df = Infinity: normal). */
@@ -25,10 +26,10 @@ export function pF(f: number, d1: number, d2: number): number {
   // P(F > f) = P(F(d2, d1) < 1/f)
   return f === 0 ? 1 : fDist.cdf(1 / f, d2, d1);
 }
-/** Upper-tail p-value of a chi-square statistic. */
+/** Upper-tail p-value of a chi-square statistic: Q(k/2, x/2), the regularised upper incomplete gamma (keeps tiny p-values). */
 export function pChi2(x: number, k: number): number {
-  if (!(x >= 0)) return NaN;
-  return 1 - chi2.cdf(x, k);
+  if (!(x >= 0) || !(k > 0)) return NaN;
+  return gammainc(x / 2, k / 2, true, true);
 }
 export function qChi2(p: number, k: number): number {
   return chi2.quantile(p, k);
