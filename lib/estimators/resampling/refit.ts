@@ -1,6 +1,6 @@
 import type { ModelFrame } from "../model-frame";
 import type { ParsedFormula } from "../formula";
-import { linearCore } from "../feols";
+import { linearCore, type LinearCore } from "../feols";
 import { subsetFactor } from "../../core/fixed-effects/factorize";
 
 /**
@@ -23,9 +23,10 @@ export function refitRows(frame: ModelFrame, f: ParsedFormula, rows: Int32Array,
     clusters: [], clusterNames: [],
   };
   const out = new Float64Array(names.length).fill(NaN);
-  let core;
+  let core: LinearCore;
   try { core = linearCore(sub, sub.y, sub.X, frame.xNames, f.intercept); } catch { return out; }
-  names.forEach((nm, a) => { const j = core.names.indexOf(nm); if (j >= 0) out[a] = core.beta[j] as number; });
+  const kept = core.names;
+  names.forEach((nm, a) => { const j = kept.indexOf(nm); if (j >= 0) out[a] = core.beta[j] as number; });
   return out;
 }
 
