@@ -43,9 +43,11 @@ export function errorOutput(e: unknown): { output: Output; message: string } {
     const ename = err.name || err.constructor?.name || "Error";
     const evalue = String(err.message ?? "");
     // Node decorates errors thrown inside vm code with "evalmachine.<anonymous>:N\n<source>\n^\n\n" before the stack.
-    const stack = ansiStrip(String(err.stack ?? `${ename}: ${evalue}`));
+    const stack = ansiStrip(String(err.stack ?? `${ename}: ${evalue}`)).split("\n");
+    // Drop the frames of the machinery below the cell (vm, tslab's executor, this runner).
+    const cut = stack.findIndex((l) => /^\s+at .*(\(node:vm|node:internal\/vm|tslab[\\/]dist[\\/]executor|lib[\\/]runner[\\/]execute)/.test(l));
     return {
-      output: { output_type: "error", ename, evalue, traceback: stack.split("\n") },
+      output: { output_type: "error", ename, evalue, traceback: cut > 0 ? stack.slice(0, cut) : stack },
       message: evalue ? `${ename}: ${evalue}` : ename,
     };
   }

@@ -220,8 +220,8 @@ summary{cursor:pointer;font:12px ui-monospace,SFMono-Regular,Menlo,Consolas,"Dej
 pre{font:13px/1.45 ui-monospace,SFMono-Regular,Menlo,Consolas,"DejaVu Sans Mono",monospace;white-space:pre-wrap;word-break:break-word;margin:6px 0}
 pre.source{background:var(--code);padding:8px 10px;border-radius:4px;overflow-x:auto}
 pre.stream{padding:2px 0}pre.stream.stderr{background:#fff3e0;padding:4px 8px}
-.error{border:1px solid var(--bad);background:#fdecee;padding:6px 10px;border-radius:4px}.error .ename{color:var(--bad);font-weight:600}
-.error pre{font-size:12px;color:#5a0010}
+div.error{border:1px solid var(--bad);background:#fdecee;padding:6px 10px;border-radius:4px}div.error .ename{color:var(--bad);font-weight:600}
+div.error pre{font-size:12px;color:#5a0010}
 .outputs{margin:6px 0 0}
 .outputs .svg svg,.outputs img{max-width:100%;height:auto}
 .html table,.md table,.md-out table,table.index,table.prov,table.timings,table.prov-data{border-collapse:collapse;margin:8px 0;font-size:14px}

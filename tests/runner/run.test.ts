@@ -98,6 +98,8 @@ test("runs notebooks in child processes: outputs, env, failing cell with the rea
   const fc = fnb.cells as CodeCell[];
   assert.equal(fc[3]!.outputs[0], { output_type: "stream", name: "stdout", text: ["partial output\n"] }, "output before the throw kept");
   assert.equal({ ...fc[3]!.outputs[1], traceback: undefined }, { output_type: "error", ename: "RangeError", evalue: "bad value 42", traceback: undefined });
+  const tb = (fc[3]!.outputs[1] as { traceback: string[] }).traceback.join("\n");
+  assert.ok(tb.includes("RangeError: bad value 42") && !/tslab[\\/]dist|lib[\\/]runner|node:vm/.test(tb), `traceback keeps the cell, drops the machinery: ${tb}`);
   assert.is(fc[4]!.execution_count, null, "cells after the failure are not run");
   assert.equal(fc[4]!.outputs, []);
   const failHtml = fs.readFileSync(path.join(out, "t-fail.html"), "utf8");
