@@ -28,7 +28,105 @@ export interface QrFit {
   readonly rss: number;
 }
 
-export function qrLeastSquares(X: readonly Float64Array[], y: Float64Array, opts: { tol?: number; refNorms?: ArrayLike<number> } = {}): QrFit {
+export interface LeastSquaresOptions {
+  /** Collinearity tolerance on remaining norm / reference norm. Default 1e-10 (QR), see below for Cholesky. */
+  readonly tol?: number;
+  /** Reference norms of the columns (default: their own norms). */
+  readonly refNorms?: ArrayLike<number>;
+  /**
+   * "qr": Householder (always); "cholesky": blocked Gram matrix + ordered pivoted Cholesky +
+   * one step of corrected semi-normal equations (Björck 1987), about 5–10× faster for large N;
+   * "auto" (default): Cholesky when N·K² > 5e6, else QR.
+   */
+  readonly solver?: "auto" | "qr" | "cholesky";
+}
+
+export function qrLeastSquares(X: readonly Float64Array[], y: Float64Array, opts: LeastSquaresOptions = {}): QrFit {
+  const solver = opts.solver ?? "auto";
+  if (solver === "cholesky" || (solver === "auto" && y.length * X.length * X.length > 5e6)) return choleskyLeastSquares(X, y, opts);
+  return householderLeastSquares(X, y, opts);
+}
+
+/**
+ * Least squares through the Gram matrix with the same column-ordered collinearity rule as the
+ * QR: the Cholesky pivot d_j of column j is its squared remaining norm after projection on the
+ * earlier kept columns, so a column is dropped when sqrt(d_j) ≤ tol·ref_j — with tol raised
+ * to at least 1e-7 (R lm's tolerance), since d_j from a Gram matrix is only accurate to about
+ * ε·‖x_j‖². Columns are equilibrated (scaled to unit norm) before the factorisation, and the
+ * coefficients get one corrected-semi-normal-equations step (r = y − Xβ; β += (X'X)^{-1}X'r),
+ * which restores QR-level forward accuracy for condition numbers up to ~1e7 (Björck 1987,
+ * "Stability analysis of the method of seminormal equations", LAA 88/89). Tested against
+ * Householder QR and the NIST StRD Longley certified values.
+ */
+export function choleskyLeastSquares(X: readonly Float64Array[], y: Float64Array, opts: LeastSquaresOptions = {}): QrFit {
+  const tol = Math.max(opts.tol ?? 1e-10, 1e-7);
+  const K = X.length;
+  const n = y.length;
+  const { crossprod, crossprod2 } = require("./gram") as typeof import("./gram");
+  const G = crossprod([...X, y]);
+  const K1 = K + 1;
+  const kept: number[] = [];
+  const dropped: number[] = [];
+  const scale = new Float64Array(K);
+  for (let j = 0; j < K; j++) scale[j] = Math.sqrt(G[j * K1 + j] as number);
+  // absorbed / zero columns: own norm vs reference norm (accurate, no cancellation)
+  const ref = opts.refNorms;
+  const L = new Float64Array(K * K); // lower factor of the kept, scaled columns (index by kept order)
+  for (let j = 0; j < K; j++) {
+    const sj = scale[j] as number;
+    const rj = ref ? (ref[j] as number) : sj;
+    if (!(sj > (opts.tol ?? 1e-10) * rj) || !Number.isFinite(sj)) { dropped.push(j); continue; }
+    const m = kept.length;
+    // row m of L: L[m][c] for c < m, then the pivot
+    let d = 1; // scaled diagonal G_jj / s_j² = 1
+    for (let c = 0; c < m; c++) {
+      const kc = kept[c] as number;
+      let v = (G[j * K1 + kc] as number) / (sj * (scale[kc] as number));
+      for (let t = 0; t < c; t++) v -= (L[m * K + t] as number) * (L[c * K + t] as number);
+      v /= L[c * K + c] as number;
+      L[m * K + c] = v;
+      d -= v * v;
+    }
+    if (!(d > tol * tol)) { for (let c = 0; c < m; c++) L[m * K + c] = 0; dropped.push(j); continue; }
+    L[m * K + m] = Math.sqrt(d);
+    kept.push(j);
+  }
+  const k = kept.length;
+  const solve = (b: Float64Array): Float64Array => {
+    const z = Float64Array.from(b);
+    for (let i = 0; i < k; i++) { let s = z[i] as number; for (let t = 0; t < i; t++) s -= (L[i * K + t] as number) * (z[t] as number); z[i] = s / (L[i * K + i] as number); }
+    for (let i = k - 1; i >= 0; i--) { let s = z[i] as number; for (let t = i + 1; t < k; t++) s -= (L[t * K + i] as number) * (z[t] as number); z[i] = s / (L[i * K + i] as number); }
+    return z;
+  };
+  const Xk = kept.map((j) => X[j] as Float64Array);
+  const sk = Float64Array.from(kept, (j) => scale[j] as number);
+  const xty = Float64Array.from(kept, (j, a) => (G[j * K1 + K] as number) / (sk[a] as number));
+  const gam = solve(xty); // coefficients of the scaled columns
+  // one CSNE refinement step
+  const r = Float64Array.from(y);
+  for (let a = 0; a < k; a++) { const b = (gam[a] as number) / (sk[a] as number); const x = Xk[a] as Float64Array; for (let i = 0; i < n; i++) r[i] -= b * (x[i] as number); }
+  const xtr = crossprod2(Xk, [r]).map((v, a) => v / (sk[a] as number));
+  const dg = solve(xtr);
+  const beta = new Float64Array(k);
+  for (let a = 0; a < k; a++) beta[a] = ((gam[a] as number) + (dg[a] as number)) / (sk[a] as number);
+  // final residual sum of squares, computed directly
+  const e = Float64Array.from(y);
+  for (let a = 0; a < k; a++) { const b = beta[a] as number; const x = Xk[a] as Float64Array; for (let i = 0; i < n; i++) e[i] -= b * (x[i] as number); }
+  let rss = 0;
+  for (let i = 0; i < n; i++) rss += (e[i] as number) * (e[i] as number);
+  // (X'X)^{-1} = S^{-1} (L L')^{-1} S^{-1}; R = L' S (upper)
+  const xtxInv = new Float64Array(k * k);
+  for (let c = 0; c < k; c++) {
+    const ec = new Float64Array(k); ec[c] = 1;
+    const col = solve(ec);
+    for (let a = 0; a < k; a++) xtxInv[a * k + c] = (col[a] as number) / ((sk[a] as number) * (sk[c] as number));
+  }
+  const R = new Float64Array(k * k);
+  for (let a = 0; a < k; a++) for (let b = a; b < k; b++) R[a * k + b] = (L[b * K + a] as number) * (sk[b] as number);
+  return { kept, dropped, beta, xtxInv, R, rss };
+}
+
+function householderLeastSquares(X: readonly Float64Array[], y: Float64Array, opts: LeastSquaresOptions = {}): QrFit {
   const tol = opts.tol ?? 1e-10;
   const n = y.length;
   const K = X.length;

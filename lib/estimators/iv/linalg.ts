@@ -1,4 +1,5 @@
 import { jacobiEigen } from "../../vcov/sandwich";
+import { crossprod, crossprod2 } from "../../core/linalg/gram";
 
 /**
  * Small dense linear algebra for the IV diagnostics (matrices of the size of the instrument
@@ -62,21 +63,15 @@ export function symmetrize(A: Mat): Mat {
   return S;
 }
 
-/** A'B for column lists A (a columns) and B (b columns), each of length n. */
+/** A'B for column lists A (a columns) and B (b columns), each of length n (blocked kernels of lib/core/linalg/gram). */
 export function cross(A: readonly Float64Array[], B: readonly Float64Array[] = A): Mat {
-  const C = zeros(A.length, B.length);
-  const same = A === B;
-  for (let i = 0; i < A.length; i++)
-    for (let j = same ? i : 0; j < B.length; j++) {
-      const v = dot(A[i] as Float64Array, B[j] as Float64Array);
-      (C[i] as number[])[j] = v;
-      if (same) (C[j] as number[])[i] = v;
-    }
-  return C;
+  const p = A.length, q = B.length;
+  const flat = A === B ? crossprod(A) : crossprod2(A, B);
+  return Array.from({ length: p }, (_, i) => Array.from(flat.subarray(i * q, (i + 1) * q)));
 }
 /** A'y for a column list A. */
 export function crossVec(A: readonly Float64Array[], y: Float64Array): number[] {
-  return A.map((a) => dot(a, y));
+  return Array.from(crossprod2(A, [y]));
 }
 
 /** Inverse by Gauss–Jordan elimination with partial pivoting; throws on a singular matrix. */

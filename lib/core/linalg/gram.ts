@@ -1,0 +1,58 @@
+/**
+ * Cross-products of column arrays, blocked over rows so that every block of every column
+ * stays in cache while all K(K+1)/2 products are accumulated: one pass over memory instead of
+ * one per pair. Sums are accumulated per block and then added (pairwise over blocks), which
+ * also keeps the rounding error of long sums small.
+ *
+ * @example crossprod([x1, x2]) // Float64Array [x1'x1, x1'x2, x2'x1, x2'x2] (row-major 2×2)
+ */
+const BLOCK = 2048;
+
+export function crossprod(cols: readonly Float64Array[]): Float64Array {
+  const k = cols.length;
+  const G = new Float64Array(k * k);
+  if (k === 0) return G;
+  const n = (cols[0] as Float64Array).length;
+  const part = new Float64Array(k * k);
+  for (let s = 0; s < n; s += BLOCK) {
+    const e = Math.min(n, s + BLOCK);
+    for (let a = 0; a < k; a++) {
+      const ca = cols[a] as Float64Array;
+      for (let b = 0; b <= a; b++) {
+        const cb = cols[b] as Float64Array;
+        let acc0 = 0, acc1 = 0;
+        let i = s;
+        for (; i + 1 < e; i += 2) {
+          acc0 += (ca[i] as number) * (cb[i] as number);
+          acc1 += (ca[i + 1] as number) * (cb[i + 1] as number);
+        }
+        if (i < e) acc0 += (ca[i] as number) * (cb[i] as number);
+        part[a * k + b] = acc0 + acc1;
+      }
+    }
+    for (let a = 0; a < k; a++) for (let b = 0; b <= a; b++) G[a * k + b] += part[a * k + b] as number;
+  }
+  for (let a = 0; a < k; a++) for (let b = 0; b < a; b++) G[b * k + a] = G[a * k + b] as number;
+  return G;
+}
+
+/** A'B for column lists A (p columns) and B (q columns): row-major p×q. */
+export function crossprod2(A: readonly Float64Array[], B: readonly Float64Array[]): Float64Array {
+  const p = A.length, q = B.length;
+  const C = new Float64Array(p * q);
+  if (p === 0 || q === 0) return C;
+  const n = (A[0] as Float64Array).length;
+  for (let s = 0; s < n; s += BLOCK) {
+    const e = Math.min(n, s + BLOCK);
+    for (let a = 0; a < p; a++) {
+      const ca = A[a] as Float64Array;
+      for (let b = 0; b < q; b++) {
+        const cb = B[b] as Float64Array;
+        let acc = 0;
+        for (let i = s; i < e; i++) acc += (ca[i] as number) * (cb[i] as number);
+        C[a * q + b] += acc;
+      }
+    }
+  }
+  return C;
+}
