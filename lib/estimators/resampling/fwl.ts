@@ -257,7 +257,22 @@ function fusedFit(m: FwlModel, P: FeProjector, x: Float64Array): FwlFit {
   axpyBlocked(m.Q, c, qc, 1);
   const big = P.big, oth = P.others, ry = m.ry, r = m.scratch;
   let rr = 0;
-  if (oth.length === 2 && !sw) {
+  const oneWay = m.spec !== "iid" && m.spec !== "hetero" && m.meatTerms.length === 1;
+  let fusedCluster = false;
+  if (oth.length === 2 && !sw && oneWay) {
+    // the common case (3 FE, one-way clustering): cluster sums in the same pass
+    const o0 = oth[0] as Int32Array, o1 = oth[1] as Int32Array;
+    const S1 = buf.S1[0] as Float64Array, S2 = buf.S2[0] as Float64Array;
+    S1.fill(0); S2.fill(0);
+    const cd = (m.meatTerms[0] as { factor: Factor }).factor.codes;
+    for (let i = 0; i < n; i++) {
+      const v = (x[i] as number) - (aBig[big[i] as number] as number) - (rhs[o0[i] as number] as number) - (rhs[o1[i] as number] as number) - (qc[i] as number);
+      rr += v * v;
+      const g = cd[i] as number;
+      S1[g] += v * (ry[i] as number); S2[g] += v * v;
+    }
+    fusedCluster = true;
+  } else if (oth.length === 2 && !sw) {
     const o0 = oth[0] as Int32Array, o1 = oth[1] as Int32Array;
     for (let i = 0; i < n; i++) { const v = (x[i] as number) - (aBig[big[i] as number] as number) - (rhs[o0[i] as number] as number) - (rhs[o1[i] as number] as number) - (qc[i] as number); r[i] = v; rr += v * v; }
   } else {
@@ -279,9 +294,11 @@ function fusedFit(m: FwlModel, P: FeProjector, x: Float64Array): FwlFit {
     } else {
       m.meatTerms.forEach((term, t) => {
         const S1 = (buf as { S1: Float64Array[] }).S1[t] as Float64Array, S2 = (buf as { S2: Float64Array[] }).S2[t] as Float64Array;
-        S1.fill(0); S2.fill(0);
-        const cd = term.factor.codes;
-        for (let i = 0; i < n; i++) { const g = cd[i] as number, ri = r[i] as number; S1[g] += ri * (ry[i] as number); S2[g] += ri * ri; }
+        if (!fusedCluster) {
+          S1.fill(0); S2.fill(0);
+          const cd = term.factor.codes;
+          for (let i = 0; i < n; i++) { const g = cd[i] as number, ri = r[i] as number; S1[g] += ri * (ry[i] as number); S2[g] += ri * ri; }
+        }
         let s = 0;
         for (let g = 0; g < S1.length; g++) { const sc = (S1[g] as number) - beta * (S2[g] as number); s += sc * sc; }
         meat += term.sign * s;
