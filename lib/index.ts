@@ -28,3 +28,4 @@ export * from "./estimators/summary";
 export * from "./report";
 export * from "./estimators/iv2sls";
 export * from "./estimators/iv";
+export * from "./estimators/resampling";
