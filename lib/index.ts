@@ -29,3 +29,4 @@ export * from "./report";
 export * from "./estimators/iv2sls";
 export * from "./estimators/iv";
 export * from "./estimators/resampling";
+export type { VegaLiteSpec } from "./report";
