@@ -3,6 +3,7 @@ import { parseFormula } from "./formula";
 import { buildModelFrame } from "./model-frame";
 import { demean } from "../core/fixed-effects/demean";
 import { qrLeastSquares } from "../core/linalg/qr";
+import { GramCache } from "../core/linalg/gram";
 import { computeVcov, parseVcov, type VcovSpec } from "../vcov";
 import { pT2, qT, pF } from "../util/distributions";
 import { EstimationError } from "../util/errors";
@@ -77,17 +78,19 @@ export function iv2sls(data: Table, formula: string, opts: Iv2slsOptions = {}): 
   const exD = S.slice(1, 1 + kx), enD = S.slice(1 + kx, 1 + kx + k1), inD = S.slice(1 + kx + k1);
   const refEx = ref.slice(0, kx), refEn = ref.slice(kx, kx + k1), refIn = ref.slice(kx + k1);
   const tol = opts.collinTol ?? 1e-10;
+  // the demeaned columns are not modified from here on: share their cross-products
+  const cache = new GramCache();
   // 1. exogenous regressors
-  const qx = qrLeastSquares(exD, ys, { tol, refNorms: refEx });
+  const qx = qrLeastSquares(exD, ys, { tol, refNorms: refEx, cache });
   const ex = qx.kept.map((j) => exD[j] as Float64Array), exN = qx.kept.map((j) => exNames[j] as string);
   const collinear: string[] = qx.dropped.map((j) => exNames[j] as string);
   const refExK = qx.kept.map((j) => refEx[j] as number);
   // 2. instruments (collinear with exog/FE or with each other)
-  const qz = qrLeastSquares([...ex, ...inD], ys, { tol, refNorms: [...refExK, ...refIn] });
+  const qz = qrLeastSquares([...ex, ...inD], ys, { tol, refNorms: [...refExK, ...refIn], cache });
   const instKeep = qz.kept.filter((j) => j >= ex.length).map((j) => j - ex.length);
   const droppedInstruments = qz.dropped.filter((j) => j >= ex.length).map((j) => frame.instNames[j - ex.length] as string);
   // 3. endogenous regressors (collinear with exog/FE or each other)
-  const qe = qrLeastSquares([...ex, ...enD], ys, { tol, refNorms: [...refExK, ...refEn] });
+  const qe = qrLeastSquares([...ex, ...enD], ys, { tol, refNorms: [...refExK, ...refEn], cache });
   const endoKeep = qe.kept.filter((j) => j >= ex.length).map((j) => j - ex.length);
   const droppedEndo = qe.dropped.filter((j) => j >= ex.length).map((j) => frame.endoNames[j - ex.length] as string);
   collinear.push(...droppedEndo);
@@ -98,7 +101,7 @@ export function iv2sls(data: Table, formula: string, opts: Iv2slsOptions = {}): 
   // first stage fitted values
   const W = [...ex, ...inst];
   const xhat = en.map((x) => {
-    const q = qrLeastSquares(W, x, { tol: 0 });
+    const q = qrLeastSquares(W, x, { tol: 0, cache });
     const h = new Float64Array(n);
     q.kept.forEach((j, a) => { const b = q.beta[a] as number, c = W[j] as Float64Array; for (let i = 0; i < n; i++) h[i] += b * (c[i] as number); });
     return h;
@@ -109,7 +112,7 @@ export function iv2sls(data: Table, formula: string, opts: Iv2slsOptions = {}): 
   const Xh = [...(intIdx >= 0 ? [ex[intIdx] as Float64Array] : []), ...xhat, ...exOther];
   const Xa = [...(intIdx >= 0 ? [ex[intIdx] as Float64Array] : []), ...en, ...exOther];
   const names = [...(intIdx >= 0 ? ["(Intercept)"] : []), ...enN, ...exOtherN];
-  const q2 = qrLeastSquares(Xh, ys, { tol });
+  const q2 = qrLeastSquares(Xh, ys, { tol, cache });
   if (q2.dropped.length) throw new EstimationError(`second stage is rank deficient (${q2.dropped.map((j) => names[j]).join(", ")}): the instruments do not identify the endogenous regressors separately`, { term: formula });
   const k = names.length;
   if (n <= k) throw new EstimationError(`${n} observations for ${k} coefficients: not identified`);

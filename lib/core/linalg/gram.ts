@@ -56,3 +56,52 @@ export function crossprod2(A: readonly Float64Array[], B: readonly Float64Array[
   }
   return C;
 }
+
+/**
+ * A cache of column cross-products for estimators that solve several least-squares problems
+ * on the same (immutable) columns, e.g. 2SLS: exogenous, instrument, endogenous and
+ * second-stage regressions share most of their columns. Keyed by array identity: only use
+ * it with arrays that are not modified afterwards.
+ */
+export class GramCache {
+  private readonly m = new WeakMap<Float64Array, WeakMap<Float64Array, number>>();
+  get(a: Float64Array, b: Float64Array): number | undefined {
+    return this.m.get(a)?.get(b) ?? this.m.get(b)?.get(a);
+  }
+  set(a: Float64Array, b: Float64Array, v: number): void {
+    let inner = this.m.get(a);
+    if (!inner) { inner = new WeakMap(); this.m.set(a, inner); }
+    inner.set(b, v);
+  }
+  /** The Gram matrix of `cols`, computing (blocked, in one pass) only the pairs not yet known. */
+  crossprod(cols: readonly Float64Array[]): Float64Array {
+    const k = cols.length;
+    const G = new Float64Array(k * k);
+    const missing: [number, number][] = [];
+    for (let a = 0; a < k; a++) for (let b = 0; b <= a; b++) {
+      const v = this.get(cols[a] as Float64Array, cols[b] as Float64Array);
+      if (v === undefined) missing.push([a, b]);
+      else { G[a * k + b] = v; G[b * k + a] = v; }
+    }
+    if (missing.length) {
+      const n = (cols[0] as Float64Array).length;
+      const acc = new Float64Array(missing.length);
+      for (let s = 0; s < n; s += BLOCK) {
+        const e = Math.min(n, s + BLOCK);
+        for (let p = 0; p < missing.length; p++) {
+          const [a, b] = missing[p] as [number, number];
+          const ca = cols[a] as Float64Array, cb = cols[b] as Float64Array;
+          let t = 0;
+          for (let i = s; i < e; i++) t += (ca[i] as number) * (cb[i] as number);
+          acc[p] += t;
+        }
+      }
+      missing.forEach(([a, b], p) => {
+        const v = acc[p] as number;
+        G[a * k + b] = v; G[b * k + a] = v;
+        this.set(cols[a] as Float64Array, cols[b] as Float64Array, v);
+      });
+    }
+    return G;
+  }
+}

@@ -39,6 +39,8 @@ export interface LeastSquaresOptions {
    * "auto" (default): Cholesky when N·K² > 5e6, else QR.
    */
   readonly solver?: "auto" | "qr" | "cholesky";
+  /** Reuse cross-products across calls on the same immutable columns (Cholesky solver only). */
+  readonly cache?: import("./gram").GramCache;
 }
 
 export function qrLeastSquares(X: readonly Float64Array[], y: Float64Array, opts: LeastSquaresOptions = {}): QrFit {
@@ -63,7 +65,7 @@ export function choleskyLeastSquares(X: readonly Float64Array[], y: Float64Array
   const K = X.length;
   const n = y.length;
   const { crossprod, crossprod2 } = require("./gram") as typeof import("./gram");
-  const G = crossprod([...X, y]);
+  const G = opts.cache ? opts.cache.crossprod([...X, y]) : crossprod([...X, y]);
   const K1 = K + 1;
   const kept: number[] = [];
   const dropped: number[] = [];
