@@ -1,7 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { readTable } from "../../data/io";
-import { column, numeric, table, fromRecords, type Table } from "../../data/table";
+import { column, numeric, table, fromRecords, takeRows, type Table } from "../../data/table";
 import { DataError, ArgumentError } from "../../util/errors";
 import { entropyIndex, type EntropyIndicator } from "./entropy";
 import { rollingSd } from "./rolling";
@@ -310,6 +310,7 @@ export async function buildResiliencePanel(dir: string, opts: ResiliencePanelOpt
     mp: logp(mp.mp), lmp: logp(mp.lmp), hmp: logp(mp.hmp),
     agg: pick(agg), infra: inf.index,
     smart_year: Float64Array.from(rows, (i) => smart.get(city[i] as number) ?? NaN),
+    smart_city: Float64Array.from(rows, (i) => (smart.has(city[i] as number) ? 1 : 0)),
     municipality: Float64Array.from(rows, (i) => (capitals.get(city[i] as number) === "municipality" ? 1 : 0)),
     capital: Float64Array.from(rows, (i) => (capitals.has(city[i] as number) ? 1 : 0)),
     old_industrial: Float64Array.from(rows, (i) => (old.has(city[i] as number) ? 1 : 0)),
@@ -421,4 +422,56 @@ export function martinSample(panel: Table): Table {
     return r;
   });
   return fromRecords(recs);
+}
+
+/** Rows of the panel where `col` equals `value` (e.g. drop municipalities and capitals: `subsetPanel(p, "capital", 0)`). */
+export function subsetPanel(panel: Table, col: string, value: number): Table {
+  const x = numeric(panel, col);
+  const idx: number[] = [];
+  for (let i = 0; i < x.length; i++) if (x[i] === value) idx.push(i);
+  if (idx.length === 0) throw new DataError(`no rows with ${col} = ${value}`, { file: panel.source, column: col });
+  return takeRows(panel, Int32Array.from(idx));
+}
+
+/** Event-study coefficients as points for `eventStudyPlot` (period from the et_mK / et_pK names, CI from the coefficient table). */
+export function eventPoints(es: { readonly eventNames: readonly string[]; readonly table: readonly { readonly name: string; readonly estimate: number; readonly ciLow: number; readonly ciHigh: number }[] }): { period: number; estimate: number; lo: number; hi: number }[] {
+  return es.eventNames.map((n) => {
+    const r = es.table.find((x) => x.name === n);
+    if (!r) throw new ArgumentError(`event-time coefficient "${n}" not in the model (collinear?)`, { term: n });
+    const m = /^et_([mp])(\d+)$/.exec(n);
+    const period = m ? (m[1] === "m" ? -1 : 1) * Number(m[2]) : NaN;
+    return { period, estimate: r.estimate, lo: r.ciLow, hi: r.ciHigh };
+  });
+}
+
+type Stat = { readonly kind: string; readonly stat?: number; readonly p?: number; readonly df?: number; readonly df1?: number; readonly df2?: number; readonly reason?: string };
+function statText(s: Stat | undefined): [number, number, string] {
+  if (!s || s.kind === "invalid") return [NaN, NaN, s?.reason ?? "not available"];
+  const df = s.df !== undefined ? `χ²(${s.df})` : s.df1 !== undefined ? `F(${s.df1}, ${s.df2})` : "";
+  return [s.stat ?? NaN, s.p ?? NaN, df];
+}
+
+/**
+ * The weak-IV diagnostics of an `iv2sls` fit as ivreg2/ivreghdfe print them: first-stage F and
+ * partial R², Kleibergen–Paap rk LM (under-identification), Cragg–Donald and Kleibergen–Paap
+ * rk Wald F (weak identification) with Stock–Yogo critical values, Hansen J / Sargan,
+ * endogeneity C statistic, Anderson–Rubin test and confidence set.
+ */
+export function ivDiagnosticsTable(iv: { readonly firstStage: readonly { readonly endogenous: string; readonly partialR2: number; readonly f: Stat; readonly swF: Stat }[]; readonly diagnostics?: Record<string, unknown> }, title = "IV diagnostics"): ReportTable {
+  const d = (iv.diagnostics ?? {}) as Record<string, any>;
+  const recs: Record<string, string | number>[] = [];
+  const add = (test: string, s: Stat | undefined, note = ""): void => { const [stat, p, df] = statText(s); recs.push({ test, statistic: stat, p, distribution: df, note }); };
+  for (const f of iv.firstStage) {
+    add(`First-stage F (${f.endogenous})`, f.f, `partial R² ${f.partialR2.toFixed(4)}`);
+    add(`Sanderson–Windmeijer F (${f.endogenous})`, f.swF);
+  }
+  add(d.underidentification?.test === "anderson-lm" ? "Anderson LM (under-identification)" : "Kleibergen–Paap rk LM (under-identification)", d.underidentification);
+  recs.push({ test: "Cragg–Donald Wald F (weak identification)", statistic: d.cd?.kind === "cd" ? d.cd.ivreg2 : NaN, p: NaN, distribution: "", note: "" });
+  recs.push({ test: d.weakIdF?.test === "cragg-donald-f" ? "Weak-ID F used (Cragg–Donald)" : "Kleibergen–Paap rk Wald F (weak identification)", statistic: d.weakIdF?.stat ?? NaN, p: NaN, distribution: "", note: d.stockYogo ? `Stock–Yogo 10% max IV size: ${d.stockYogo.ivSize?.["10"] ?? "–"}; 15%: ${d.stockYogo.ivSize?.["15"] ?? "–"}` : "" });
+  add(d.overidentification?.test === "sargan" ? "Sargan (over-identification)" : "Hansen J (over-identification)", d.overidentification, d.overidentification?.kind === "invalid" ? "exactly identified" : "");
+  add("Endogeneity C statistic", d.endogeneity?.cStatistic);
+  add("Anderson–Rubin test (β = 0)", d.andersonRubin?.test);
+  const cs = d.andersonRubin?.confidenceSet;
+  recs.push({ test: "Anderson–Rubin confidence set", statistic: NaN, p: NaN, distribution: cs?.level ? `${cs.level * 100}%` : "", note: cs && cs.kind !== "invalid" ? `${cs.kind}: ${(cs.intervals as [number, number][]).map(([a, b]) => `[${a.toFixed(4)}, ${b.toFixed(4)}]`).join(" ∪ ")}` : "not available" });
+  return dataTable(fromRecords(recs), { title, digits: { statistic: 3, p: 4 }, na: "–" });
 }
