@@ -30,3 +30,7 @@ export * from "./estimators/iv2sls";
 export * from "./estimators/iv";
 export * from "./estimators/resampling";
 export type { VegaLiteSpec } from "./report";
+export * from "./measures/rs/panel";
+export * from "./util/notebook-env";
+export * from "./report/export";
+export { TRUTH } from "./synth/truth";

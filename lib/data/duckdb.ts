@@ -68,7 +68,23 @@ function quoteIdent(name: string): string {
  * DuckDB (one CAST per column), and the doubles are copied out chunk by chunk as raw
  * memory, so a 5-million-row table costs one pass.
  */
-export async function sql(query: string, opts: { intColumns?: readonly string[]; source?: string } = {}): Promise<Table> {
+export function sql(query: string, opts: { intColumns?: readonly string[]; source?: string } = {}): Promise<Table> {
+  return serialized(() => sqlNow(query, opts));
+}
+
+/**
+ * One statement at a time on the shared connection: a DuckDB connection cannot interleave two
+ * streaming results (a second query invalidates the first one's chunks), so concurrent callers
+ * (`Promise.all([readTable(a), readTable(b)])`) are queued.
+ */
+let queue: Promise<unknown> = Promise.resolve();
+function serialized<T>(f: () => Promise<T>): Promise<T> {
+  const run = queue.then(f, f);
+  queue = run.catch(() => undefined);
+  return run;
+}
+
+async function sqlNow(query: string, opts: { intColumns?: readonly string[]; source?: string }): Promise<Table> {
   const con = await duckdb();
   const ints = new Set(opts.intColumns ?? []);
   // One streaming pass. Column types come from the result itself: DOUBLE, FLOAT and the
@@ -168,9 +184,11 @@ function concatPieces(kind: ResultKind, parts: Column[], n: number): Column {
 }
 
 /** Run a statement that returns nothing (CREATE, COPY, ...). */
-export async function exec(statement: string): Promise<void> {
-  const con = await duckdb();
-  await con.run(statement);
+export function exec(statement: string): Promise<void> {
+  return serialized(async () => {
+    const con = await duckdb();
+    await con.run(statement);
+  });
 }
 
 /**
@@ -178,7 +196,11 @@ export async function exec(statement: string): Promise<void> {
  * can join and aggregate it. Float64 → DOUBLE (NaN → NULL), Int32 → INTEGER (NA_INT → NULL),
  * strings → VARCHAR.
  */
-export async function registerTable(name: string, t: Table): Promise<void> {
+export function registerTable(name: string, t: Table): Promise<void> {
+  return serialized(() => registerNow(name, t));
+}
+
+async function registerNow(name: string, t: Table): Promise<void> {
   const con = await duckdb();
   const types: DuckDBType[] = t.names.map((n) => {
     const c = t.columns[n] as Column;

@@ -162,7 +162,7 @@ export function readToc(tocPath: string): TocEntry[] {
 export async function ensureData(opts: RunOptions, say: (s: string) => void): Promise<void> {
   const synth = path.join(opts.root, "lib", "synth", "index.ts");
   if (!fs.existsSync(synth)) { say("data: lib/synth/index.ts not found, synthetic data generation skipped"); return; }
-  const outDir = path.join(opts.root, "data", "raw", "synthetic");
+  const outDir = path.join(opts.root, "data", "raw", "synthetic", opts.scale);
   const stampFile = path.join(opts.outDir, ".cache", "synth.json");
   type Stamp = { scale: string; seed: number; files: Record<string, number> };
   let stamp: Stamp | null = null;

@@ -82,4 +82,15 @@ test("SQL group-by returns a column table", async () => {
   assert.equal(toRecords(t), [{ c: "a", s: 3 }, { c: "b", s: 5 }]);
 });
 
+test("concurrent reads on the shared connection do not corrupt each other", async () => {
+  const a = f("ca.csv", "x,y\n" + Array.from({ length: 5000 }, (_, i) => `${i},${i * 2}`).join("\n") + "\n");
+  const b = f("cb.csv", "u,v\n" + Array.from({ length: 7000 }, (_, i) => `${i + 0.5},${-i}`).join("\n") + "\n");
+  const [ta, tb] = await Promise.all([readTable(a), readTable(b)]);
+  assert.is(ta.nrows, 5000);
+  assert.is(tb.nrows, 7000);
+  assert.is((ta.columns["y"] as Float64Array)[4999], 9998);
+  assert.is((tb.columns["v"] as Float64Array)[6999], -6999);
+  assert.not.ok(Array.from(tb.columns["u"] as Float64Array).some(Number.isNaN));
+});
+
 test.run();
