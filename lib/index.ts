@@ -34,3 +34,5 @@ export * from "./measures/rs/panel";
 export * from "./util/notebook-env";
 export * from "./report/export";
 export { TRUTH } from "./synth/truth";
+export * from "./measures/eq/quality";
+export * from "./theory/ces";

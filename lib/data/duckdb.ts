@@ -87,32 +87,28 @@ function serialized<T>(f: () => Promise<T>): Promise<T> {
 async function sqlNow(query: string, opts: { intColumns?: readonly string[]; source?: string }): Promise<Table> {
   const con = await duckdb();
   const ints = new Set(opts.intColumns ?? []);
-  // One streaming pass. Column types come from the result itself: DOUBLE, FLOAT and the
-  // integer types are copied out of DuckDB's vectors as raw typed memory; anything else
-  // (DECIMAL, DATE, ...) makes us re-issue the query with explicit casts.
-  let result = await con.stream(query);
-  let names = result.columnNames();
-  let types = result.columnTypes();
-  const direct = (t: DuckDBType) => [DuckDBTypeId.DOUBLE, DuckDBTypeId.FLOAT, DuckDBTypeId.BIGINT, DuckDBTypeId.INTEGER, DuckDBTypeId.SMALLINT, DuckDBTypeId.TINYINT, DuckDBTypeId.UTINYINT, DuckDBTypeId.USMALLINT, DuckDBTypeId.UINTEGER, DuckDBTypeId.BOOLEAN, DuckDBTypeId.VARCHAR].includes(t.typeId);
-  if (!types.every(direct) || names.some((n) => ints.has(n))) {
-    const kinds0: ResultKind[] = types.map((t, j) => (ints.has(names[j] as string) ? "i32" : kindOf(t)));
-    const exprs = names.map((n, j) => {
-      const q = quoteIdent(n);
-      if (kinds0[j] === "f64") return `CAST(${q} AS DOUBLE) AS ${q}`;
-      if (kinds0[j] === "i32") return `CAST(${q} AS INTEGER) AS ${q}`;
-      return `CAST(${q} AS VARCHAR) AS ${q}`;
-    });
-    result = await con.stream(`SELECT ${exprs.join(", ")} FROM (${query})`);
-    names = result.columnNames();
-    types = result.columnTypes();
-  }
-  const kinds: ResultKind[] = types.map((t, j) => (ints.has(names[j] as string) ? "i32" : kindOf(t)));
+  // 1. the result's column names and types (for a file scan: DuckDB's sniffer, no full pass);
+  // 2. one materialised query (DuckDB parses in parallel) that casts every numeric column to
+  //    DOUBLE (INTEGER for `intColumns`) inside DuckDB, so that the values are copied out of
+  //    its vectors as raw typed memory — no per-value conversion in JavaScript.
+  const desc = await (await con.run(`DESCRIBE ${query}`)).getRowObjects();
+  const names = desc.map((r) => String(r["column_name"]));
+  const typeNames = desc.map((r) => String(r["column_type"]).toUpperCase());
+  const kinds: ResultKind[] = typeNames.map((t, j) => (ints.has(names[j] as string) ? "i32" : numericTypeName(t) ? "f64" : "str"));
+  const exprs = names.map((n, j) => {
+    const q = quoteIdent(n);
+    if (kinds[j] === "f64") return typeNames[j] === "DOUBLE" ? q : `CAST(${q} AS DOUBLE) AS ${q}`;
+    if (kinds[j] === "i32") return `CAST(${q} AS INTEGER) AS ${q}`;
+    return typeNames[j] === "VARCHAR" ? q : `CAST(${q} AS VARCHAR) AS ${q}`;
+  });
+  const result = await con.run(`SELECT ${exprs.join(", ")} FROM (${query})`);
   const pieces: Column[][] = kinds.map(() => []);
   let nrows = 0;
-  for (;;) {
-    const chunk = await result.fetchChunk();
-    if (!chunk || chunk.rowCount === 0) break;
+  const nChunks = result.chunkCount;
+  for (let c = 0; c < nChunks; c++) {
+    const chunk = result.getChunk(c);
     const m = chunk.rowCount;
+    if (m === 0) continue;
     for (let j = 0; j < kinds.length; j++) {
       const vec = chunk.getColumnVector(j) as unknown as VectorInternals;
       (pieces[j] as Column[]).push(copyVector(vec, kinds[j] as ResultKind, m));
@@ -123,6 +119,10 @@ async function sqlNow(query: string, opts: { intColumns?: readonly string[]; sou
   const cols: Record<string, Column> = {};
   names.forEach((n, j) => (cols[n] = out[j] as Column));
   return table(cols, opts.source);
+}
+
+function numericTypeName(t: string): boolean {
+  return /^(DOUBLE|FLOAT|REAL|BIGINT|INTEGER|SMALLINT|TINYINT|HUGEINT|UBIGINT|UINTEGER|USMALLINT|UTINYINT|BOOLEAN|DECIMAL.*)$/.test(t);
 }
 
 /** The parts of a DuckDB vector we read: raw items and the validity bitmask (NULLs). */
