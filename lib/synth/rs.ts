@@ -13,6 +13,9 @@ import { feols } from "../estimators/feols";
  */
 export interface Members { readonly m: Int32Array[][]; /* [c][s][t] */ readonly vaggRs: Float64Array[] }
 
+export const RS_INDICATOR_NOISE = 0.02;
+/** First year of the additive (city + year) per-capita levels in the yearbook (see buildYearbook). */
+export const RS_ADDITIVE_FROM = 2008;
 export const RS_VAGG_SCALE = 0.2;
 
 export function buildMembers(w: World, root: Rng): Members {
@@ -24,11 +27,15 @@ export function buildMembers(w: World, root: Rng): Members {
   const m: Int32Array[][] = [];
   const t05 = ti(2005);
   const m05 = new Float64Array(nC);
+  // city-specific member growth after 2005 (independent of everything else: its own fork), so vagg_RS varies within cities
+  const rg = root.fork("alibaba-growth");
+  const gC = Float64Array.from({ length: nC }, () => TRUTH.rs.member_growth_sd * rg.normal());
   // 2005 first (its count drives later growth: the IV's relevance)
   const lam = (c: number, s: number, t: number, tilt: number): number => {
     const y = Y0 + t;
     const boost = w.cities[c]!.smartCityYear !== null && y > (w.cities[c]!.smartCityYear as number) ? Math.exp(TRUTH.rs.smart_city_member_boost) : 1;
-    return M(y) * ((prop[c] as number) / tot) * ((w.share04[c] as Float64Array)[s] as number) * tilt * boost;
+    const grow = Math.exp((gC[c] as number) * Math.max(0, y - 2005));
+    return M(y) * ((prop[c] as number) / tot) * ((w.share04[c] as Float64Array)[s] as number) * tilt * boost * grow;
   };
   const draws: Int32Array[][] = [];
   for (let c = 0; c < nC; c++) {
@@ -87,6 +94,16 @@ export const RESILIENCE_INDICATORS: readonly (EntropyIndicator & { readonly form
 
 export interface YearbookOut { readonly columns: Record<string, (number | null)[]>; readonly resi: Float64Array; readonly zScale: number; readonly calib: { slopeOnZ0: number[]; }; readonly betaCity: Float64Array; readonly groups: Record<string, Uint8Array> }
 
+/** Right-skewed, standardised city effects (lognormal, σ = RS_CITY_SKEW): indicators affine in z then carry large entropy weights. */
+export const RS_CITY_SKEW = 1;
+function skewCity(x: Float64Array): Float64Array {
+  if (RS_CITY_SKEW <= 0) return x;
+  const e = Float64Array.from(x, (v) => Math.exp(RS_CITY_SKEW * v));
+  const m = e.reduce((a, v) => a + v, 0) / e.length;
+  const sd = Math.sqrt(e.reduce((a, v) => a + (v - m) ** 2, 0) / Math.max(1, e.length - 1)) || 1;
+  return Float64Array.from(e, (v) => (v - m) / sd);
+}
+
 function rollingSd(x: Float64Array, t: number): number {
   if (t < 2) return NaN;
   const a = x[t - 2] as number, b = x[t - 1] as number, c = x[t] as number;
@@ -124,30 +141,49 @@ export function buildYearbook(w: World, mem: Members, root: Rng): YearbookOut {
   const col = (): Float64Array => new Float64Array(N);
   const noise = (): Float64Array => Float64Array.from({ length: N }, () => r.normal());
   const cityN = (): Float64Array => Float64Array.from({ length: nC }, () => r.normal());
-  const mu = cityN(), fre_c = cityN(), road_c = cityN(), edu_c = cityN(), e0 = noise(), dyear = Float64Array.from(years, () => T.sd.year * r.normal());
+  const mu = skewCity(cityN()), fre_c = cityN(), road_c = cityN(), edu_c = cityN(), e0 = noise(), dyear = Float64Array.from(years, () => T.sd.year * r.normal());
   const C: Record<string, Float64Array> = {};
   for (const k of ["pop", "area", "gdp", "gdp_index", "cpi", "emp", "wage", "fdi_usd", "trade_usd", "fiscal_exp", "fiscal_rev", "sci_exp", "edu_exp", "fixinv", "capital", "secondary_gdp", "tertiary_gdp", "students", "road_area", "road_freight", "retail_sales", "savings", "unemp_rate", "loans", "deposits", "patents", "new_firms", "internet_users", "mobile_users", "telecom_rev", "industrial_firms", "sec_emp", "deflator"]) C[k] = col();
   const ctl: Record<string, Float64Array> = { pop: col(), open: col(), fre: col(), road: col(), wage: col(), edu: col() };
   const vaggRs = col(), vaggEq = col();
   const nz = { cpi: noise(), gdpi: noise(), sav: noise(), un: noise(), ret: noise(), fr: noise(), pat: noise(), ts: noise(), nf: noise(), dep: noise(), fre: noise(), road: noise(), edu: noise(), K: noise(), L: noise(), inet: noise(), mob: noise(), tel: noise(), firms: noise(), sec: noise() };
   const tauK = cityN(), tauL = cityN(), inetC = cityN(), indC = cityN();
+  // Per-capita levels that enter the resilience index without loading on z (GDP, fixed investment,
+  // S&T and education spending per capita, the loan ratio) are made additive in city and year from
+  // RS_ADDITIVE_FROM on: x_ct = x_c,t0 + (x̄_t − x̄_t0). Multiplicative growth (x = A_c·B_t) leaves a
+  // city-specific trend (A_c − Ā)(B_t − B̄) that two-way FE do not absorb; in the entropy index it
+  // dominated the residual and correlated with vagg_RS trends by chance (see dgp.md).
+  const pcw = (n: string, c: number, k: number): number => {
+    const t = ti(years[k] as number), gg = (q: string): number => ((w.ctrl[q] as Float64Array[])[c] as Float64Array)[t] as number;
+    const gdppc = Math.exp(gg("gdp")) * (((w.deflator[c] as Float64Array)[t] as number) / 100);
+    return n === "gdp" ? gdppc : n === "dlp" ? gg("dlp") : gg(n) * gdppc;
+  };
+  const kA = years.indexOf(RS_ADDITIVE_FROM);
+  const addv: Record<string, Float64Array> = {};
+  for (const n of ["gdp", "fixinv", "sci", "edu", "dlp"]) {
+    const x = new Float64Array(N);
+    const mean = new Float64Array(nYr);
+    for (let c = 0; c < nC; c++) for (let k = 0; k < nYr; k++) { x[idx(c, k)] = pcw(n, c, k); mean[k] = (mean[k] as number) + (x[idx(c, k)] as number) / nC; }
+    if (kA >= 0) for (let c = 0; c < nC; c++) for (let k = kA + 1; k < nYr; k++) x[idx(c, k)] = (x[idx(c, kA)] as number) + (mean[k] as number) - (mean[kA] as number);
+    addv[n] = x;
+  }
   for (let c = 0; c < nC; c++) for (let k = 0; k < nYr; k++) {
     const y = years[k] as number, t = ti(y), i = idx(c, k);
     const pop = (w.pop[c] as Float64Array)[t] as number;
     const defl = (w.deflator[c] as Float64Array)[t] as number;
     const g = (n: string): number => ((w.ctrl[n] as Float64Array[])[c] as Float64Array)[t] as number;
-    const gdp = Math.exp(g("gdp")) * (defl / 100) * pop; // 10k CNY nominal
+    const gdp = (addv.gdp![i] as number) * pop; // 10k CNY nominal
     C.pop![i] = pop; C.deflator![i] = defl;
     C.area![i] = (pop * 1e4) / Math.exp(w.lnDensity[c] as number);
     C.gdp![i] = gdp;
     C.wage![i] = Math.exp(g("wage")) * (defl / 100);
     C.fdi_usd![i] = (g("fdi") * gdp) / (w.exchangeRate[t] as number);
     C.trade_usd![i] = (g("open") * gdp) / (w.exchangeRate[t] as number);
-    C.sci_exp![i] = g("sci") * gdp; C.edu_exp![i] = g("edu") * gdp;
-    C.fiscal_exp![i] = (g("fisc") + g("sci") + g("edu")) * gdp;
-    C.fixinv![i] = g("fixinv") * gdp;
+    C.sci_exp![i] = (addv.sci![i] as number) * pop; C.edu_exp![i] = (addv.edu![i] as number) * pop;
+    C.fiscal_exp![i] = g("fisc") * gdp + (C.sci_exp![i] as number) + (C.edu_exp![i] as number);
+    C.fixinv![i] = (addv.fixinv![i] as number) * pop;
     const dep = gdp * 1.6 * Math.exp(0.25 * (nz.dep[i] as number) + 0.04 * (y - 2010));
-    C.deposits![i] = dep; C.loans![i] = (dep * g("dlp")) / (1 - g("dlp"));
+    C.deposits![i] = dep; C.loans![i] = (dep * (addv.dlp![i] as number)) / (1 - (addv.dlp![i] as number));
     // RS controls (published units) and their raw sources
     ctl.pop![i] = Math.log((pop * 1e4) / (C.area![i] as number));
     ctl.open![i] = Math.log(1 + ((C.fdi_usd![i] as number) * 1e4) / (pop * 1e4));
@@ -188,6 +224,8 @@ export function buildYearbook(w: World, mem: Members, root: Rng): YearbookOut {
   setZ0();
   // indicators' dedicated raw columns load on z = zScale·z0; calibrate zScale so resi ≈ z0 (slope 1 within city and year)
   const L = 4;
+  /** SD of each loaded indicator's own noise, relative to the SD (=1) of L·z. */
+  const EPS = RS_INDICATOR_NOISE;
   const rsRows: number[] = [];
   for (let c = 0; c < nC; c++) for (let k = 0; k < nYr; k++) if ((years[k] as number) >= 2008) rsRows.push(idx(c, k));
   // zScale: the loaded indicators' z part has about the size of their noise (fixed); kv makes the index's slope on z0 one
@@ -203,18 +241,20 @@ export function buildYearbook(w: World, mem: Members, root: Rng): YearbookOut {
       const i = idx(c, k), y = years[k] as number;
       const z = zScale * (z0[i] as number);
       const gdp = C.gdp![i] as number, pop = C.pop![i] as number;
-      C.cpi![i] = 102.5 + 1.2 * Math.sin(y) + 1.2 * Math.exp(-L * z / 4) * (nz.cpi[i] as number);
-      C.gdp_index![i] = 110 - 0.4 * (y - 2003) + 2.5 * Math.exp(-L * z / 4) * (nz.gdpi[i] as number);
+      // volatility falls with z; the shock pattern alternates in sign (plus a little noise) so the 3-year rolling SD is ≈ a function of z, not of the draws
+      const alt = k % 2 === 0 ? 1 : -1;
+      C.cpi![i] = 102.5 + 1.2 * Math.sin(y) + 1.2 * Math.exp(-L * z / 4) * (alt + EPS * (nz.cpi[i] as number));
+      C.gdp_index![i] = 110 - 0.4 * (y - 2003) + 2.5 * Math.exp(-L * z / 4) * (alt + EPS * (nz.gdpi[i] as number));
       // loaded indicators are affine in z (so the min–max-normalised entropy index is ≈ affine in z)
-      C.savings![i] = pop * (20000 * Math.exp(0.08 * (y - 2003)) + 20000 * (L * z + 0.3 * (nz.sav[i] as number)));
-      C.unemp_rate![i] = 3.2 + 4 * L * z * 0.1 + 0.3 * (nz.un[i] as number);
-      C.retail_sales![i] = gdp * (0.35 + 0.1 * (L * z + 0.3 * (nz.ret[i] as number)));
-      C.fiscal_rev![i] = (C.fiscal_exp![i] as number) * (0.5 + 0.15 * (L * z + 0.3 * (nz.fr[i] as number)));
-      C.patents![i] = Math.round(pop * (5 * Math.exp(0.1 * (y - 2003)) + 5 * (L * z + 0.3 * (nz.pat[i] as number))));
-      const ts = 0.8 + 0.02 * (y - 2003) + 0.2 * (L * z + 0.3 * (nz.ts[i] as number));
+      C.savings![i] = pop * (20000 * Math.exp(0.08 * (y - 2003)) + 20000 * (L * z + EPS * (nz.sav[i] as number)));
+      C.unemp_rate![i] = 3.2 + 4 * L * z * 0.1 + EPS * (nz.un[i] as number);
+      C.retail_sales![i] = gdp * (0.35 + 0.1 * (L * z + EPS * (nz.ret[i] as number)));
+      C.fiscal_rev![i] = (C.fiscal_exp![i] as number) * (0.5 + 0.15 * (L * z + EPS * (nz.fr[i] as number)));
+      C.patents![i] = Math.round(pop * (5 * Math.exp(0.1 * (y - 2003)) + 5 * (L * z + EPS * (nz.pat[i] as number))));
+      const ts = 0.8 + 0.02 * (y - 2003) + 0.2 * (L * z + EPS * (nz.ts[i] as number));
       const sec = 0.47 / (1 + 0.2 * (ts - 0.8));
       C.secondary_gdp![i] = gdp * sec; C.tertiary_gdp![i] = gdp * sec * ts;
-      C.new_firms![i] = Math.round(pop * (10 * Math.exp(0.08 * (y - 2003)) + 10 * (L * z + 0.3 * (nz.nf[i] as number))));
+      C.new_firms![i] = Math.round(pop * (10 * Math.exp(0.08 * (y - 2003)) + 10 * (L * z + EPS * (nz.nf[i] as number))));
     }
     const ind = resilienceIndicatorColumns(C, nC, nYr);
     const tb = table({

@@ -72,13 +72,15 @@ export const TRUTH = {
       yangtze_belt: { in: 0.0037, out: 0.0089 },
     },
     gamma: { pop: 0.002, open: 0.001, fre: 0.002, road: 0.002, wage: 0.01, edu: 0.002 },
-    sd: { city: 0.03, year: 0.01, noise: 0.01 },
+    sd: { city: 0.03, year: 0.01, noise: 0.001 },
     /** Mechanisms: signs built in, magnitudes emergent (see dgp.md). Labour-wedge and internet-penetration responses to vagg. */
     labour_wedge_vagg: -0.3,
     capital_wedge_vagg: 0.0,
     internet_pen_vagg: 8.0,
     /** vagg_RS_ct = Σ_s LQ_sct · Virtual_st / vagg_scale (raw OECD coefficients), LQ_sct = (m_sct / M_st) / (emp_ct / EMP_t). */
     member_growth_iv: 0.35,
+    /** SD of the city-specific log growth rate of members per year after 2005 (drawn independently of everything else): the within-city variation of vagg_RS. */
+    member_growth_sd: 0.2,
     smart_city_member_boost: 0.15,
   },
 } as const;
