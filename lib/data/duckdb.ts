@@ -102,8 +102,11 @@ async function sqlNow(query: string, opts: { intColumns?: readonly string[]; sou
     return typeNames[j] === "VARCHAR" ? q : `CAST(${q} AS VARCHAR) AS ${q}`;
   });
   const result = await con.run(`SELECT ${exprs.join(", ")} FROM (${query})`);
-  const pieces: Column[][] = kinds.map(() => []);
-  let nrows = 0;
+  // The row count is known: allocate every output column once and copy chunk by chunk
+  // (no intermediate pieces, so peak memory is DuckDB's result plus one copy).
+  const nrows = result.rowCount;
+  const out: Column[] = kinds.map((k) => (k === "f64" ? new Float64Array(nrows) : k === "i32" ? new Int32Array(nrows) : new Array<string | null>(nrows)));
+  let offset = 0;
   const nChunks = result.chunkCount;
   for (let c = 0; c < nChunks; c++) {
     const chunk = result.getChunk(c);
@@ -111,11 +114,11 @@ async function sqlNow(query: string, opts: { intColumns?: readonly string[]; sou
     if (m === 0) continue;
     for (let j = 0; j < kinds.length; j++) {
       const vec = chunk.getColumnVector(j) as unknown as VectorInternals;
-      (pieces[j] as Column[]).push(copyVector(vec, kinds[j] as ResultKind, m));
+      copyVectorInto(vec, kinds[j] as ResultKind, m, out[j] as Column, offset);
     }
-    nrows += m;
+    offset += m;
   }
-  const out: Column[] = kinds.map((k, j) => concatPieces(k, pieces[j] as Column[], nrows));
+  if (offset !== nrows) throw new DataError(`DuckDB returned ${offset} rows, expected ${nrows}`, { file: opts.source });
   const cols: Record<string, Column> = {};
   names.forEach((n, j) => (cols[n] = out[j] as Column));
   return table(cols, opts.source);
@@ -130,6 +133,35 @@ interface VectorInternals {
   items?: Float64Array | Float32Array | Int32Array | BigInt64Array | Int16Array | Int8Array | Uint8Array | Uint16Array | Uint32Array;
   validity?: { data?: BigUint64Array | null; offset?: number };
   getItem(i: number): DuckDBValue;
+}
+
+function copyVectorInto(vec: VectorInternals, kind: ResultKind, m: number, dest: Column, offset: number): void {
+  if (kind === "str") {
+    const d = dest as (string | null)[];
+    for (let i = 0; i < m; i++) {
+      const v = vec.getItem(i);
+      d[offset + i] = v === null ? null : String(v);
+    }
+    return;
+  }
+  const items = vec.items;
+  const out = dest as Float64Array | Int32Array;
+  if (items && items.length >= m && (items instanceof Float64Array ? out instanceof Float64Array : items instanceof Int32Array && out instanceof Int32Array)) {
+    out.set(items.subarray(0, m) as never, offset);
+  } else {
+    out.set(copyVector(vec, kind, m) as Float64Array | Int32Array, offset);
+    return;
+  }
+  const valid = vec.validity?.data ?? null;
+  if (valid) {
+    const off = vec.validity?.offset ?? 0;
+    const words = new Uint32Array(valid.buffer, valid.byteOffset, valid.length * 2);
+    const na = kind === "f64" ? NaN : NA_INT;
+    for (let i = 0; i < m; i++) {
+      const bit = off + i;
+      if (((words[bit >>> 5] as number) & (1 << (bit & 31))) === 0) out[offset + i] = na;
+    }
+  }
 }
 
 function copyVector(vec: VectorInternals, kind: ResultKind, m: number): Column {
@@ -167,21 +199,6 @@ function copyVector(vec: VectorInternals, kind: ResultKind, m: number): Column {
   return out;
 }
 
-function concatPieces(kind: ResultKind, parts: Column[], n: number): Column {
-  if (kind === "str") {
-    const o: (string | null)[] = new Array(n);
-    let k = 0;
-    for (const p of parts) for (let i = 0; i < p.length; i++) o[k++] = (p as (string | null)[])[i] ?? null;
-    return o;
-  }
-  const o = kind === "f64" ? new Float64Array(n) : new Int32Array(n);
-  let k = 0;
-  for (const p of parts) {
-    o.set(p as never, k);
-    k += p.length;
-  }
-  return o;
-}
 
 /** Run a statement that returns nothing (CREATE, COPY, ...). */
 export function exec(statement: string): Promise<void> {
