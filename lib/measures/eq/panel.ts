@@ -25,6 +25,9 @@ import { exec, registerTable, sql, sqlString } from "../../data/duckdb";
 import { scanExpression } from "../../data/io";
 import { table, type Table } from "../../data/table";
 import { productQuality, type QualityOptions, type QualityResult } from "./quality";
+import { placeboChart } from "../../estimators/resampling/charts";
+import type { PlaceboResult } from "../../estimators/resampling/placebo";
+import type { VegaLiteSpec } from "../../report/charts/spec";
 
 export const EQ_CONTROLS = ["fdi", "open", "fisc", "dlp", "sci", "edu", "wage", "gdp", "fixinv"] as const;
 
@@ -166,6 +169,12 @@ export function ivStatRows(fits: readonly { readonly diagnostics?: object }[], p
     stock_yogo_10: Float64Array.from(d, (x) => num(x.stockYogo?.ivSize?.["10"])),
     stock_yogo_15: Float64Array.from(d, (x) => num(x.stockYogo?.ivSize?.["15"])),
   });
+}
+
+/** Figure 2: `placeboChart` typed as a report chart (for `showChart` / `exportFigure`). */
+export function placeboFigure(p: PlaceboResult): VegaLiteSpec {
+  const spec = placeboChart(p);
+  return { $schema: String(spec["$schema"] ?? "https://vega.github.io/schema/vega-lite/v5.json"), ...spec } as VegaLiteSpec;
 }
 
 /** Quote helper re-exported for tests. */

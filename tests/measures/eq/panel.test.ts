@@ -6,7 +6,8 @@ import * as path from "node:path";
 import { generate } from "../../../lib/synth";
 import { buildWorld, ti } from "../../../lib/synth/world";
 import { column, numeric } from "../../../lib/data/table";
-import { buildQualityPanel, placeboRepsFor, ivStatRows, EQ_CONTROLS, EQ_PUBLISHED } from "../../../lib/measures/eq/panel";
+import { buildQualityPanel, placeboRepsFor, placeboFigure, ivStatRows, EQ_CONTROLS, EQ_PUBLISHED } from "../../../lib/measures/eq/panel";
+import { placebo } from "../../../lib/estimators/resampling/placebo";
 import { feols } from "../../../lib/estimators/feols";
 import { iv2sls } from "../../../lib/estimators/iv2sls";
 
@@ -67,6 +68,12 @@ test("eq panel: baseline and IV estimate β with the right sign; diagnostics row
   const t = ivStatRows([iv], [EQ_PUBLISHED.table3[3]]);
   assert.ok((numeric(t, "kp_f")[0] as number) > 10);
   assert.is(numeric(t, "stock_yogo_10")[0], 16.38);
+});
+
+test("placebo figure is a report chart", async () => {
+  const eq = await built;
+  const p = await placebo(eq.panel, "quality ~ vagg | city + year + hs4", { permute: "vagg", reps: 5, vcov: "cluster:city^hs4", seed: 1 });
+  assert.is(typeof placeboFigure(p).$schema, "string");
 });
 
 test("placebo replications by scale", () => {
