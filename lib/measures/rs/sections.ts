@@ -35,11 +35,11 @@ export const RS_BASELINE = rsFormula("resi", "vagg");
 /**
  * Published numbers the paper prints in the text of §5–6 but that `RS_PUBLISHED` (panel.ts)
  * does not hold yet: the effects of dist on the three resilience sub-dimensions (§5), and the
- * signs of the §6 extension (the paper reports no coefficients there in our notes).
+ * signs of the §6 extension (the paper prints no coefficients there, only signs and significance).
  */
 export const RS_PUBLISHED_SECTIONS = {
   distDims: { resist: -0.0023, adapt: -0.0003, transform: -0.012 } as Readonly<Record<string, number>>,
-  extension: { vagg_c: "+", agg_c: "+", "vagg_c:agg_c": "+", quartiles: ["+", "+", "+", "n.s."] },
+  extension: { vagg_c: "+", agg_c: "+", "vagg_c:agg_c": "+", quartiles: ["+", "+", "+ (largest)", "n.s."] },
 } as const;
 
 // ---------------------------------------------------------------------------------------------
@@ -80,6 +80,8 @@ export interface HeterogeneitySplit {
   readonly outModel: FeolsResult;
   /** `coefDiffTest` (cluster permutation by city): diff = b_in − b_out. */
   readonly test: CoefDiffResult;
+  /** `coefDiffTest` (pairs cluster bootstrap by city within each group), the "Bootstrap, 1,000 draws" of the paper's note to Table 4; null when not requested. */
+  readonly bootstrap: CoefDiffResult | null;
   /** `coefDiffInteraction`: fully interacted pooled model, Wald test of vagg × group. */
   readonly wald: InteractionTestResult;
   readonly published: { readonly in: { readonly coef: number; readonly se: number; readonly n?: number }; readonly out: { readonly coef: number; readonly se: number; readonly n?: number }; readonly p?: number } | null;
@@ -89,8 +91,8 @@ export interface HeterogeneitySplit {
 export interface HeterogeneityOptions {
   /** Draws of the permutation test (default `heterogeneityReps()`). */
   readonly reps?: number;
-  /** "permutation" (bdiff's Fisher permutation, default) or "bootstrap". */
-  readonly method?: "permutation" | "bootstrap";
+  /** Also run the within-group cluster bootstrap (default true). */
+  readonly bootstrap?: boolean;
   readonly groups?: readonly string[];
   readonly formula?: string;
   readonly seed?: number;
@@ -122,11 +124,13 @@ export async function heterogeneitySplits(panel: Table, opts: HeterogeneityOptio
     const meta = RS_HET_GROUPS.find((g) => g.group === group) ?? { group, label: group, inLabel: `${group} = 1`, outLabel: `${group} = 0` };
     const inModel = feols(rowsWhere(panel, group, 1), formula, { vcov: CLUSTER });
     const outModel = feols(rowsWhere(panel, group, 0), formula, { vcov: CLUSTER });
-    const test = await coefDiffTest(panel, formula, { group, coef: "vagg", reps, method: opts.method ?? "permutation", cluster: "city", ...(opts.seed !== undefined ? { seed: opts.seed } : {}) });
+    const seed = opts.seed !== undefined ? { seed: opts.seed } : {};
+    const test = await coefDiffTest(panel, formula, { group, coef: "vagg", reps, method: "permutation", cluster: "city", ...seed });
+    const bootstrap = opts.bootstrap === false ? null : await coefDiffTest(panel, formula, { group, coef: "vagg", reps, method: "bootstrap", cluster: "city", ...seed });
     const wald = coefDiffInteraction(panel, formula, { group, coef: "vagg", vcov: CLUSTER });
     const pub = (RS_PUBLISHED.table4 as Record<string, HeterogeneitySplit["published"]>)[group] ?? null;
     const tr = (TRUTH.rs.het as Record<string, { in: number; out: number }>)[group] ?? null;
-    out.push({ ...meta, inModel, outModel, test, wald, published: pub, truth: tr });
+    out.push({ ...meta, inModel, outModel, test, bootstrap, wald, published: pub, truth: tr });
   }
   return out;
 }
@@ -149,12 +153,13 @@ export function heterogeneityTable(splits: readonly HeterogeneitySplit[], title 
       { label: "Published empirical p", values: two((s) => p(s, s.published?.p)), position: "end", digits: 3 },
       { label: "Empirical p, permutation (one-sided)", values: two((s) => p(s, s.test.pOneSided)), position: "end", digits: 3 },
       { label: "Empirical p, permutation (two-sided)", values: two((s) => p(s, s.test.pTwoSided)), position: "end", digits: 3 },
+      { label: "Empirical p, cluster bootstrap (one-sided)", values: two((s) => p(s, s.bootstrap?.pOneSided)), position: "end", digits: 3 },
       { label: "Wald p, interacted model", values: two((s) => p(s, s.wald.p)), position: "end", digits: 3 },
     ],
     na: "–",
     notes: [
       "Each pair: baseline (1) with controls, city and year FE, SEs clustered by city, on the two subsamples. p-values (under the first column of each pair) test b_in = b_out.",
-      "Empirical p: the group labels are permuted across cities (group sizes kept), both subsamples re-estimated, one-sided p = (1 + #{d* at least as far as d in its direction})/(1 + R) as in Stata bdiff; Wald p: t-test of vagg × group in the fully interacted pooled model (all FE interacted with the group).",
+      "Empirical p, permutation: the group labels are permuted across cities (group sizes kept), both subsamples re-estimated, one-sided p = (1 + #{d* at least as far as d in its direction})/(1 + R) as in Stata bdiff; cluster bootstrap: cities resampled with replacement within each group, p = share of d* on the other side of 0 (the paper's note says \"Bootstrap, 1,000 times\"); Wald p: t-test of vagg × group in the fully interacted pooled model (all FE interacted with the group).",
       "Synthetic data calibrated to the paper; published numbers from real data (N = 3,177). True (DGP): the group slopes the generator builds in (approximate: the four group deviations add up city by city).",
     ],
   });
@@ -169,6 +174,7 @@ export function heterogeneityTests(splits: readonly HeterogeneitySplit[], title 
     diff_R: s.test.diff,
     p_perm1: s.test.pOneSided,
     p_perm2: s.test.pTwoSided,
+    p_boot: s.bootstrap?.pOneSided ?? NaN,
     wald_diff: s.wald.diff,
     wald_se: s.wald.se,
     p_wald: s.wald.p,
@@ -178,11 +184,11 @@ export function heterogeneityTests(splits: readonly HeterogeneitySplit[], title 
   }));
   return dataTable(fromRecords(recs), {
     title, na: "–", counts: ["reps"],
-    digits: { diff_P: 4, p_P: 3, diff_R: 4, p_perm1: 3, p_perm2: 3, wald_diff: 4, wald_se: 4, p_wald: 3, p_naive: 3, diff_true: 4 },
-    headers: { diff_P: "d published", p_P: "p published", diff_R: "d recomputed", p_perm1: "p perm. (1-sided)", p_perm2: "p perm. (2-sided)", wald_diff: "d interacted", wald_se: "(SE)", p_wald: "p Wald", p_naive: "p naive z", diff_true: "d true (DGP)", reps: "draws" },
+    digits: { diff_P: 4, p_P: 3, diff_R: 4, p_perm1: 3, p_perm2: 3, p_boot: 3, wald_diff: 4, wald_se: 4, p_wald: 3, p_naive: 3, diff_true: 4 },
+    headers: { diff_P: "d published", p_P: "p published", diff_R: "d recomputed", p_perm1: "p perm. (1-sided)", p_perm2: "p perm. (2-sided)", p_boot: "p boot. (1-sided)", wald_diff: "d interacted", wald_se: "(SE)", p_wald: "p Wald", p_naive: "p naive z", diff_true: "d true (DGP)", reps: "draws" },
     notes: [
       "d = b_in − b_out (bdiff prints b0 − b1 = −d). The interacted model reproduces d exactly; its Wald p uses one pooled city-clustered vcov. Naive z: d/√(se_in² + se_out²) from the two separate fits.",
-      "published: the paper on real data (p from 1,000 bdiff draws, one-sided); recomputed: this notebook on synthetic data; true (DGP): the in − out gap the generator builds in.",
+      "published: the paper on real data (p from 1,000 \"Bootstrap\" draws, bdiff style, one-sided); recomputed: this notebook on synthetic data; true (DGP): the in − out gap the generator builds in.",
     ],
   });
 }
@@ -427,7 +433,7 @@ export function extensionTable(ext: ExtensionResult, title = "Extension: virtual
     na: "–",
     notes: [
       "vagg and agg (above-scale industrial firms per km²) centred at their sample means; quartile groups cut at the pooled city-year quartiles of agg. Controls, city and year FE, SEs clustered by city.",
-      "Published: the paper reports positive vagg, agg and vagg × agg coefficients and a positive vagg effect in the bottom three agg groups, insignificant in the top group (real data). True (DGP): the generator has no vagg × agg term (complementarity not built in) and an average vagg slope of 0.0075 in every group (cities' slopes differ by the Table 4 groups, so group means can deviate).",
+      "Published (RS §6, real data, no coefficients printed): vagg, agg and vagg × agg all significantly positive; by groups cut at the lower quartile, median and upper quartile of agg, the vagg effect is significantly positive in the three lower groups, largest in the third, and insignificant in the top group. True (DGP): the generator has no vagg × agg term (complementarity not built in) and an average vagg slope of 0.0075 in every group (cities' slopes differ by the Table 4 groups, so group means can deviate).",
     ],
   });
 }

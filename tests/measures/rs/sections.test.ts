@@ -95,6 +95,9 @@ test("heterogeneitySplits: subsample slopes, d = b_in − b_out, interacted mode
   assert.ok(Math.abs(h.wald.diff - h.test.diff) < 1e-6);
   assert.is(h.test.reps, 49);
   assert.is(h.test.unit, "clusters");
+  assert.is(h.test.method, "permutation");
+  assert.is(h.bootstrap!.method, "bootstrap");
+  assert.ok(Math.abs(h.bootstrap!.diff - h.test.diff) < EXACT);
   assert.equal(h.published, RS_PUBLISHED.table4.old_industrial);
   assert.equal(h.truth, { in: 0.0039, out: 0.0099 });
   // a real slope gap (resi: in 3, out 1) is detected by both tests
@@ -102,6 +105,9 @@ test("heterogeneitySplits: subsample slopes, d = b_in − b_out, interacted mode
   assert.ok(Math.abs(g[0]!.test.diff - 2) < 0.3);
   assert.ok(g[0]!.test.pTwoSided <= 0.02);
   assert.ok(g[0]!.wald.p < 0.01);
+  assert.ok(g[0]!.bootstrap!.pOneSided <= 0.02);
+  const nb = await heterogeneitySplits(p, { reps: 19, groups: ["old_industrial"], bootstrap: false });
+  assert.is(nb[0]!.bootstrap, null);
   const t = toText(heterogeneityTable(g));
   assert.match(t, /Published empirical p/);
   assert.match(t, /0\.072/);
