@@ -36,3 +36,5 @@ export * from "./report/export";
 export { TRUTH } from "./synth/truth";
 export * from "./measures/eq/quality";
 export * from "./theory/ces";
+export * from "./theory/pareto";
+export * from "./measures/eq/panel";
