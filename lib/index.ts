@@ -38,3 +38,4 @@ export * from "./measures/eq/quality";
 export * from "./theory/ces";
 export * from "./theory/pareto";
 export * from "./measures/eq/panel";
+export * from "./measures/rs/sections";
