@@ -136,8 +136,12 @@ export function linearCore(frame: ModelFrame, y: Float64Array, X: readonly Float
   const ref = rawScaled.map((c) => Math.sqrt(c.reduce((s, v) => s + v * v, 0)));
   const qr = qrLeastSquares(Xd, ys, { tol: opts.collinTol ?? 1e-10, refNorms: ref });
   const Xs = qr.kept.map((j) => Xd[j] as Float64Array);
-  const es = Float64Array.from(ys);
-  Xs.forEach((x, a) => { const b = qr.beta[a] as number; for (let i = 0; i < n; i++) es[i] -= b * (x[i] as number); });
+  let es: Float64Array;
+  if (qr.residuals) es = qr.residuals;
+  else {
+    es = Float64Array.from(ys);
+    Xs.forEach((x, a) => { const b = qr.beta[a] as number; for (let i = 0; i < n; i++) es[i] -= b * (x[i] as number); });
+  }
   let rss = 0;
   for (let i = 0; i < n; i++) rss += (es[i] as number) * (es[i] as number);
   return {

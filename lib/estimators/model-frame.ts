@@ -130,8 +130,11 @@ export function buildModelFrame(t: Table, f: ParsedFormula, opts: FrameOptions =
   const rows = indexOf(keep);
   const n = rows.length;
   if (n === 0) throw new EstimationError(`no observations left after removing ${singletons} fixed-effect singletons`, { file: t.source });
-  const take = (v: Float64Array) => { const o = new Float64Array(n); for (let i = 0; i < n; i++) o[i] = v[rows[i] as number] as number; return o; };
-  const clustersS = clusters.map((c) => subsetFactor(c, rows));
+  // Columns and factors are shared, not copied, when every row is kept (they are never written to).
+  const all = n === n0;
+  const take = (v: Float64Array) => { if (all) return v; const o = new Float64Array(n); for (let i = 0; i < n; i++) o[i] = v[rows[i] as number] as number; return o; };
+  const sub = (fac: Factor) => (all ? fac : subsetFactor(fac, rows));
+  const clustersS = clusters.map(sub);
   clustersS.forEach((c, q) => {
     if (c.size < 2) throw new ArgumentError(`cluster variable has only ${c.size} level in the estimation sample; clustered standard errors need at least 2`, { term: clusterNames[q] });
   });
@@ -142,7 +145,7 @@ export function buildModelFrame(t: Table, f: ParsedFormula, opts: FrameOptions =
     endo: endo.map(take), endoNames: f.endo.map((r) => r.label),
     inst: inst.map(take), instNames: f.inst.map((r) => r.label),
     weights: w ? take(w) : undefined,
-    fixef: fixef.map((fac) => subsetFactor(fac, rows)), fixefNames,
+    fixef: fixef.map(sub), fixefNames,
     clusters: clustersS, clusterNames,
     removed: { na: naRemoved, naByVariable: naBy, infByVariable: infBy, nonPositiveWeight: nonPos, singletons },
   };

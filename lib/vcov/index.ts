@@ -1,6 +1,6 @@
 import type { Factor } from "../core/fixed-effects/factorize";
 import { interact } from "../core/fixed-effects/factorize";
-import { meatCluster, meatHetero, meatMultiway, psdFix, sandwich, scoresMatrix } from "./sandwich";
+import { meatClusterXe, meatHetero, meatMultiway, psdFix, sandwich, scoresMatrix } from "./sandwich";
 import { type DofAudit, type SscPreset, isNested, mobilityGroups } from "./ssc";
 import { ArgumentError } from "../util/errors";
 
@@ -92,13 +92,14 @@ export function computeVcov(inp: VcovInput): VcovResult {
     const sigma2 = inp.rss / (n - K);
     V = inp.bread.map((b) => b * sigma2);
   } else {
-    const S = scoresMatrix(inp.X, inp.e);
+    // one-way clustering: cluster sums of x_i e_i accumulated directly (no N×k score matrix)
+    const S = spec !== "hetero" && clusters.length === 1 ? null : scoresMatrix(inp.X, inp.e);
     if (spec === "hetero") {
       clusterAdj = n / (n - 1);
-      V = sandwich(inp.bread, meatHetero(S), k).map((v) => v * ssAdj * clusterAdj);
+      V = sandwich(inp.bread, meatHetero(S as Float64Array[]), k).map((v) => v * ssAdj * clusterAdj);
     } else {
       if (clusters.length === 0) throw new ArgumentError(`cluster vcov requested but no cluster variable given`);
-      const meat = clusters.length === 1 ? meatCluster(S, clusters[0] as Factor) : meatMultiway(S, clusters, (fs) => fs.reduce((a, b) => interact(a, b)));
+      const meat = S === null ? meatClusterXe(inp.X, inp.e, clusters[0] as Factor) : meatMultiway(S, clusters, (fs) => fs.reduce((a, b) => interact(a, b)));
       const Gmin = Math.min(...clusters.map((c) => c.size));
       G = {};
       clusters.forEach((c, q) => ((G as Record<string, number>)[clusterNames[q] as string] = c.size));

@@ -26,6 +26,8 @@ export interface QrFit {
   readonly R: Float64Array;
   /** Residual sum of squares. */
   readonly rss: number;
+  /** Residuals y − Xβ (Cholesky solver; undefined for Householder, which never forms them). */
+  readonly residuals?: Float64Array;
 }
 
 export interface LeastSquaresOptions {
@@ -125,7 +127,7 @@ export function choleskyLeastSquares(X: readonly Float64Array[], y: Float64Array
   }
   const R = new Float64Array(k * k);
   for (let a = 0; a < k; a++) for (let b = a; b < k; b++) R[a * k + b] = (L[b * K + a] as number) * (sk[b] as number);
-  return { kept, dropped, beta, xtxInv, R, rss };
+  return { kept, dropped, beta, xtxInv, R, rss, residuals: e };
 }
 
 function householderLeastSquares(X: readonly Float64Array[], y: Float64Array, opts: LeastSquaresOptions = {}): QrFit {
