@@ -198,7 +198,8 @@ export async function runAll(opts: RunOptions): Promise<RunLogEntry[]> {
 
   const prov: Provenance = await collectProvenance(opts.root, { seed: opts.seed, scale: opts.scale, dataHashCache: path.join(opts.outDir, ".cache", "data-hashes.json"), ...(opts.dataDir ? { dataDir: opts.dataDir } : {}) });
   const shared = { lib: hashLib(opts.libDir ?? path.join(opts.root, "lib")), data: hashData(prov.dataFiles), lock: prov.lockFile?.sha256 ?? "none", scale: opts.scale, seed: opts.seed };
-  const env = { VAGG_SCALE: opts.scale, VAGG_SEED: String(opts.seed) };
+  // the notebooks write their tables and figures under the same output folder as the reports
+  const env = { VAGG_SCALE: opts.scale, VAGG_SEED: String(opts.seed), VAGG_EXPORTS: path.resolve(opts.outDir) };
 
   const previous = readRunLog(opts.outDir);
   const results = new Map<string, RunLogEntry>();
