@@ -1,4 +1,4 @@
-import { type Table, column, hasColumn, suggest } from "../data/table";
+import { type Table, column, hasColumn, suggest, maskToIndex } from "../data/table";
 import { factorize, interact, subsetFactor, type Factor } from "../core/fixed-effects/factorize";
 import { removeSingletons } from "../core/fixed-effects/singletons";
 import { type ParsedFormula, type Term, checkVariables, evalTerm } from "./formula";
@@ -121,13 +121,13 @@ export function buildModelFrame(t: Table, f: ParsedFormula, opts: FrameOptions =
   let singletons = 0;
   if ((opts.singletons ?? "drop") === "drop" && fixef.length > 0) {
     // singletons are defined on the sample that survives NA removal
-    const rowsNA = indexOf(keep);
+    const rowsNA = maskToIndex(keep);
     const sub = fixef.map((fac) => subsetFactor(fac, rowsNA));
     const r = removeSingletons(sub, new Uint8Array(rowsNA.length).fill(1));
     singletons = r.removed;
     for (let j = 0; j < rowsNA.length; j++) if (!r.keep[j]) keep[rowsNA[j] as number] = 0;
   }
-  const rows = indexOf(keep);
+  const rows = maskToIndex(keep);
   const n = rows.length;
   if (n === 0) throw new EstimationError(`no observations left after removing ${singletons} fixed-effect singletons`, { file: t.source });
   // Columns and factors are shared, not copied, when every row is kept (they are never written to).
@@ -149,13 +149,4 @@ export function buildModelFrame(t: Table, f: ParsedFormula, opts: FrameOptions =
     clusters: clustersS, clusterNames,
     removed: { na: naRemoved, naByVariable: naBy, infByVariable: infBy, nonPositiveWeight: nonPos, singletons },
   };
-}
-
-function indexOf(mask: Uint8Array): Int32Array {
-  let k = 0;
-  for (let i = 0; i < mask.length; i++) if (mask[i]) k++;
-  const out = new Int32Array(k);
-  k = 0;
-  for (let i = 0; i < mask.length; i++) if (mask[i]) out[k++] = i;
-  return out;
 }

@@ -35,13 +35,17 @@ export function meatHetero(S: readonly Float64Array[]): Float64Array {
 
 export function meatCluster(S: readonly Float64Array[], cl: Factor): Float64Array {
   const k = S.length;
-  const G = cl.size;
-  const sums = new Float64Array(G * k);
+  const sums = new Float64Array(cl.size * k);
   const c = cl.codes;
   for (let a = 0; a < k; a++) {
     const sa = S[a] as Float64Array;
     for (let i = 0; i < sa.length; i++) sums[(c[i] as number) * k + a] += sa[i] as number;
   }
+  return meatFromClusterSums(sums, cl.size, k);
+}
+
+/** Σ_g s_g s_g' from per-cluster score sums (G × k, row-major). */
+function meatFromClusterSums(sums: Float64Array, G: number, k: number): Float64Array {
   const M = new Float64Array(k * k);
   for (let g = 0; g < G; g++) {
     const o = g * k;
@@ -58,24 +62,13 @@ export function meatCluster(S: readonly Float64Array[], cl: Factor): Float64Arra
 /** meatCluster on the scores x_i e_i without materialising them: one pass per column. */
 export function meatClusterXe(X: readonly Float64Array[], e: Float64Array, cl: Factor): Float64Array {
   const k = X.length;
-  const G = cl.size;
-  const sums = new Float64Array(G * k);
+  const sums = new Float64Array(cl.size * k);
   const c = cl.codes;
   for (let a = 0; a < k; a++) {
     const xa = X[a] as Float64Array;
     for (let i = 0; i < e.length; i++) sums[(c[i] as number) * k + a] += (xa[i] as number) * (e[i] as number);
   }
-  const M = new Float64Array(k * k);
-  for (let g = 0; g < G; g++) {
-    const o = g * k;
-    for (let a = 0; a < k; a++) {
-      const va = sums[o + a] as number;
-      if (va === 0) continue;
-      for (let b = a; b < k; b++) M[a * k + b] += va * (sums[o + b] as number);
-    }
-  }
-  for (let a = 0; a < k; a++) for (let b = 0; b < a; b++) M[a * k + b] = M[b * k + a] as number;
-  return M;
+  return meatFromClusterSums(sums, cl.size, k);
 }
 
 export function sandwich(bread: Float64Array, meat: Float64Array, k: number): Float64Array {

@@ -306,47 +306,20 @@ function solveReduced(plan: DirectPlan, sBig: Float64Array, rhs: Float64Array): 
 }
 
 function directResidual(plan: DirectPlan, x: Float64Array): { residual: Float64Array; alpha: Float64Array[] } {
-  const { fe, big, others, offsets, r, nBig, rowPtr, col, val, L, dependent } = plan;
+  const { fe, big, others, offsets, r, nBig } = plan;
   const F = fe.factors;
   const w = fe.weights;
   const cb = (F[big] as Factor).codes;
-  const Gb = nBig.length;
-  const n = x.length;
   const oc = others.map((q) => (F[q] as Factor).codes);
-  const sBig = new Float64Array(Gb);
+  const n = x.length;
+  const sBig = new Float64Array(nBig.length);
   const rhs = new Float64Array(r);
   for (let i = 0; i < n; i++) {
     const v = w ? (w[i] as number) * (x[i] as number) : (x[i] as number);
     sBig[cb[i] as number] += v;
     for (let a = 0; a < oc.length; a++) rhs[(offsets[a] as number) + ((oc[a] as Int32Array)[i] as number)] += v;
   }
-  // reduced right-hand side: rhs − B' diag(1/nBig) sBig
-  for (let h = 0; h < Gb; h++) {
-    const f = (sBig[h] as number) / (nBig[h] as number);
-    for (let p = rowPtr[h] as number; p < (rowPtr[h + 1] as number); p++) rhs[col[p] as number] -= (val[p] as number) * f;
-  }
-  // solve L L' α = rhs (dependent levels fixed at 0)
-  const z = rhs;
-  for (let j = 0; j < r; j++) {
-    if (dependent[j]) { z[j] = 0; continue; }
-    let s = z[j] as number;
-    const rj = j * r;
-    for (let k = 0; k < j; k++) s -= (L[rj + k] as number) * (z[k] as number);
-    z[j] = s / (L[rj + j] as number);
-  }
-  for (let j = r - 1; j >= 0; j--) {
-    if (dependent[j]) { z[j] = 0; continue; }
-    let s = z[j] as number;
-    for (let i = j + 1; i < r; i++) s -= (L[i * r + j] as number) * (z[i] as number);
-    z[j] = s / (L[j * r + j] as number);
-  }
-  const alphaOther = z;
-  const alphaBig = new Float64Array(Gb);
-  for (let h = 0; h < Gb; h++) {
-    let s = sBig[h] as number;
-    for (let p = rowPtr[h] as number; p < (rowPtr[h + 1] as number); p++) s -= (val[p] as number) * (alphaOther[col[p] as number] as number);
-    alphaBig[h] = s / (nBig[h] as number);
-  }
+  const { alphaBig, alphaOther } = solveReduced(plan, sBig, rhs);
   const out = new Float64Array(n);
   for (let i = 0; i < n; i++) {
     let f = alphaBig[cb[i] as number] as number;
@@ -357,6 +330,72 @@ function directResidual(plan: DirectPlan, x: Float64Array): { residual: Float64A
   alpha[big] = alphaBig;
   others.forEach((q, a) => (alpha[q] = alphaOther.slice(offsets[a] as number, (offsets[a] as number) + (F[q] as Factor).size)));
   return { residual: out, alpha };
+}
+
+/**
+ * The direct projection split into its two passes, for loops that fuse other work into them
+ * (e.g. the placebo replications of lib/estimators/resampling): `groupSums` (pass 1: weighted
+ * sums of x per level of every fixed effect), `solve` (the small reduced system, no pass over
+ * N), and the codes needed for pass 2 (fitted value α_big[g_big(i)] + Σ α_other[others[a][i]]).
+ * Uses the same cached factorisation as `demean`. Null when the direct method does not apply
+ * (the reduced system would exceed `directMaxLevels`).
+ *
+ * @example
+ *   const p = directProjector({ factors: [city, hs4, year] });
+ *   p.groupSums(x, sBig, rhs); p.solve(sBig, rhs, alphaBig);  // rhs becomes α of the other FE
+ */
+export interface DirectProjector {
+  readonly big: Int32Array;
+  /** Codes of the other fixed effects, already offset into the reduced system. */
+  readonly others: Int32Array[];
+  readonly nBigLevels: number;
+  readonly r: number;
+  readonly weights?: Float64Array;
+  groupSums(x: Float64Array, sBig: Float64Array, rhs: Float64Array): void;
+  /** In place: rhs ← α of the other FE; alphaBig filled. */
+  solve(sBig: Float64Array, rhs: Float64Array, alphaBig: Float64Array): void;
+}
+
+export function directProjector(fe: FixedEffectsDesign, opts: DemeanOptions = {}): DirectProjector | null {
+  if (fe.factors.length === 0) return null;
+  const plan = directPlan(fe, opts);
+  if (!plan) return null;
+  const F = fe.factors;
+  const w = fe.weights;
+  const big = (F[plan.big] as Factor).codes;
+  const n = big.length;
+  const others = plan.others.map((q, a) => {
+    const c = (F[q] as Factor).codes, off = plan.offsets[a] as number, o = new Int32Array(n);
+    for (let i = 0; i < n; i++) o[i] = (c[i] as number) + off;
+    return o;
+  });
+  return {
+    big, others, nBigLevels: plan.nBig.length, r: plan.r, weights: w,
+    groupSums(x, sBig, rhs) {
+      sBig.fill(0);
+      rhs.fill(0);
+      // unrolled for the common unweighted two- and three-FE designs (the placebo hot loop)
+      if (!w && others.length === 2) {
+        const a0 = others[0] as Int32Array, a1 = others[1] as Int32Array;
+        for (let i = 0; i < n; i++) { const v = x[i] as number; sBig[big[i] as number] += v; rhs[a0[i] as number] += v; rhs[a1[i] as number] += v; }
+        return;
+      }
+      if (!w && others.length === 1) {
+        const a0 = others[0] as Int32Array;
+        for (let i = 0; i < n; i++) { const v = x[i] as number; sBig[big[i] as number] += v; rhs[a0[i] as number] += v; }
+        return;
+      }
+      for (let i = 0; i < n; i++) {
+        const v = w ? (w[i] as number) * (x[i] as number) : (x[i] as number);
+        sBig[big[i] as number] += v;
+        for (let a = 0; a < others.length; a++) rhs[(others[a] as Int32Array)[i] as number] += v;
+      }
+    },
+    solve(sBig, rhs, alphaBig) {
+      const { alphaBig: ab } = solveReduced(plan, sBig, rhs);
+      alphaBig.set(ab);
+    },
+  };
 }
 
 // ---------------------------------------------------------------------------------------
