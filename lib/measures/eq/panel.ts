@@ -49,7 +49,7 @@ export const EQ_PUBLISHED = {
   },
   /** Table 6: vagg × location interactions (one regression per pair; N 616,591). */
   table6: {
-    centre: { coef: -0.0396, se: 0.0054 }, periphery: { coef: 0.0396, se: null },
+    centre: { coef: -0.0396, se: 0.0054 }, periphery: { coef: 0.0396 },
     east: { coef: -0.076, se: 0.0053 }, middle: { coef: 0.069, se: 0.0056 }, west: { coef: 0.0375, se: 0.0076 }, n: 616591,
   },
   /** Table 7: Melitz–Polanec components of Δ quality regressed on vagg. */
