@@ -2,16 +2,15 @@ import { type Table } from "../data/table";
 import { parseFormula } from "./formula";
 import { buildModelFrame } from "./model-frame";
 import { demean } from "../core/fixed-effects/demean";
-import { qrLeastSquares } from "../core/linalg/qr";
-import { GramCache } from "../core/linalg/gram";
-import { computeVcov, parseVcov, type VcovSpec } from "../vcov";
+import { collinearityCheck, qrLeastSquares } from "../core/linalg/qr";
+import { parseVcov, vcovDof, type VcovSpec } from "../vcov";
 import { pT2, qT, pF } from "../util/distributions";
 import { EstimationError } from "../util/errors";
 import { defaultVcov, scaleBySqrtW, type CoefRow, type FeolsOptions, type FeolsResult } from "./feols";
 import { ivVcov, type IvSscPreset, type Vce } from "./iv/ssc";
 import { firstStage, type FirstStageResult } from "./iv/first-stage";
 import { ivDiagnostics, type IvDiagnostics } from "./iv/diagnostics";
-import { inv } from "./iv/linalg";
+import { freezeColumns, frozenGram, inv } from "./iv/linalg";
 import type { IvDesign } from "./iv/types";
 
 /**
@@ -79,18 +78,19 @@ export function iv2sls(data: Table, formula: string, opts: Iv2slsOptions = {}): 
   const refEx = ref.slice(0, kx), refEn = ref.slice(kx, kx + k1), refIn = ref.slice(kx + k1);
   const tol = opts.collinTol ?? 1e-10;
   // the demeaned columns are not modified from here on: share their cross-products
-  const cache = new GramCache();
+  freezeColumns(S);
+  const cache = frozenGram();
   // 1. exogenous regressors
-  const qx = qrLeastSquares(exD, ys, { tol, refNorms: refEx, cache });
+  const qx = collinearityCheck(exD, ys, { tol, refNorms: refEx, cache });
   const ex = qx.kept.map((j) => exD[j] as Float64Array), exN = qx.kept.map((j) => exNames[j] as string);
   const collinear: string[] = qx.dropped.map((j) => exNames[j] as string);
   const refExK = qx.kept.map((j) => refEx[j] as number);
   // 2. instruments (collinear with exog/FE or with each other)
-  const qz = qrLeastSquares([...ex, ...inD], ys, { tol, refNorms: [...refExK, ...refIn], cache });
+  const qz = collinearityCheck([...ex, ...inD], ys, { tol, refNorms: [...refExK, ...refIn], cache });
   const instKeep = qz.kept.filter((j) => j >= ex.length).map((j) => j - ex.length);
   const droppedInstruments = qz.dropped.filter((j) => j >= ex.length).map((j) => frame.instNames[j - ex.length] as string);
   // 3. endogenous regressors (collinear with exog/FE or each other)
-  const qe = qrLeastSquares([...ex, ...enD], ys, { tol, refNorms: [...refExK, ...refEn], cache });
+  const qe = collinearityCheck([...ex, ...enD], ys, { tol, refNorms: [...refExK, ...refEn], cache });
   const endoKeep = qe.kept.filter((j) => j >= ex.length).map((j) => j - ex.length);
   const droppedEndo = qe.dropped.filter((j) => j >= ex.length).map((j) => frame.endoNames[j - ex.length] as string);
   collinear.push(...droppedEndo);
@@ -102,8 +102,14 @@ export function iv2sls(data: Table, formula: string, opts: Iv2slsOptions = {}): 
   const W = [...ex, ...inst];
   const xhat = en.map((x) => {
     const q = qrLeastSquares(W, x, { tol: 0, cache });
+    const r = q.residuals;
+    if (!r) { // solvers that do not return residuals: fitted values from the coefficients
+      const h = new Float64Array(n);
+      q.kept.forEach((j, a) => { const b = q.beta[a] as number, c = W[j] as Float64Array; for (let i = 0; i < n; i++) h[i] += b * (c[i] as number); });
+      return h;
+    }
     const h = new Float64Array(n);
-    q.kept.forEach((j, a) => { const b = q.beta[a] as number, c = W[j] as Float64Array; for (let i = 0; i < n; i++) h[i] += b * (c[i] as number); });
+    for (let i = 0; i < n; i++) h[i] = (x[i] as number) - (r[i] as number);
     return h;
   });
   // second stage: order (Intercept), endogenous, other exogenous
@@ -156,12 +162,12 @@ export function iv2sls(data: Table, formula: string, opts: Iv2slsOptions = {}): 
   } catch { fstat = { kind: "invalid", reason: "singular vcov of the slopes" }; }
   // design for diagnostics
   const vce: Vce = spec === "iid" ? { kind: "iid", clusters: [] } : spec === "hetero" ? { kind: "hetero", clusters: [] } : { kind: "cluster", clusters: frame.clusters };
-  const rh = preset === "reghdfe" ? vc : computeVcov({ ...vcIn, X: Xh, e: es, bread: q2.xtxInv, rss, n, kCoef: k, preset: "reghdfe" });
+  const rhK = preset === "reghdfe" ? vc.dof.K : vcovDof({ ...vcIn, n, kCoef: k, preset: "reghdfe" }).K;
   const design: IvDesign = Object.freeze({
     n, y: ys, endo: en, endoNames: enN, exog: ex, exogNames: exN, inst, instNames: instN, vce,
-    sdofminus: rh.dof.K - k, feDofFixest, fixef: frame.fixef,
+    sdofminus: rhK - k, feDofFixest, fixef: frame.fixef,
   });
-  const fs = firstStage(design, (X, e, bread, r) => ivVcov({ ...vcIn, X, e, bread, rss: r, n, kCoef: X.length, preset }).V);
+  const fs = firstStage(design, (X, e, bread, r, kCoef) => ivVcov({ ...vcIn, X, e, bread, rss: r, n, kCoef: kCoef ?? X.length, preset }).V);
   const enIdx = names.indexOf(enN[0] as string);
   const diagnostics = opts.skipDiagnostics ? undefined : ivDiagnostics(design, es, { level: opts.arLevel ?? level, center: q2.beta[enIdx] as number, scale: se[enN[0] as string] as number });
   const notes: string[] = [];

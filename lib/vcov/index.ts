@@ -51,10 +51,16 @@ export interface VcovResult {
   readonly psdFixed: boolean;
 }
 
-/** The variance matrix with the preset's small-sample factors and its degrees-of-freedom audit. */
-export function computeVcov(inp: VcovInput): VcovResult {
-  const { n, kCoef, fixef, fixefNames, clusters, clusterNames, spec, preset } = inp;
-  const k = inp.X.length;
+/**
+ * The parameter count K of a preset's small-sample factor (N − K), with the fixed-effect
+ * levels, the fixed effects nested in a cluster variable (counted 0) and the redundant levels:
+ * fixest counts Σ(G_q − 1) + 1, reghdfe the first FE fully, the second minus its mobility
+ * groups with the first, further ones minus 1 (Correia 2015).
+ *
+ * @example vcovDof({ n, kCoef: 10, fixef, fixefNames, clusters, spec, preset: "reghdfe" }).K
+ */
+export function vcovDof(inp: Pick<VcovInput, "n" | "kCoef" | "fixef" | "fixefNames" | "clusters" | "spec" | "preset">): { K: number; redundant: number; nestedFe: string[]; feLevels: Record<string, number> } {
+  const { kCoef, fixef, fixefNames, clusters, spec, preset } = inp;
   const feLevels: Record<string, number> = {};
   fixef.forEach((f, q) => (feLevels[fixefNames[q] as string] = f.size));
   const clustered = typeof spec === "object";
@@ -82,6 +88,14 @@ export function computeVcov(inp: VcovInput): VcovResult {
     });
     K = kCoef + (active.length === 0 ? 1 : absorbed);
   }
+  return { K, redundant, nestedFe, feLevels };
+}
+
+/** The variance matrix with the preset's small-sample factors and its degrees-of-freedom audit. */
+export function computeVcov(inp: VcovInput): VcovResult {
+  const { n, kCoef, clusters, clusterNames, spec } = inp;
+  const k = inp.X.length;
+  const { K, redundant, nestedFe, feLevels } = vcovDof(inp);
   const ssAdj = (n - 1) / (n - K);
   let V: Float64Array;
   let clusterAdj = 1;

@@ -63,38 +63,11 @@ export function qrLeastSquares(X: readonly Float64Array[], y: Float64Array, opts
  * Householder QR and the NIST StRD Longley certified values.
  */
 export function choleskyLeastSquares(X: readonly Float64Array[], y: Float64Array, opts: LeastSquaresOptions = {}): QrFit {
-  const tol = Math.max(opts.tol ?? 1e-10, 1e-7);
-  const K = X.length;
   const n = y.length;
-  const { crossprod, crossprod2 } = require("./gram") as typeof import("./gram");
-  const G = opts.cache ? opts.cache.crossprod([...X, y]) : crossprod([...X, y]);
+  const { crossprod2 } = require("./gram") as typeof import("./gram");
+  const K = X.length;
+  const { G, kept, dropped, L, scale } = gramPivots(X, y, opts);
   const K1 = K + 1;
-  const kept: number[] = [];
-  const dropped: number[] = [];
-  const scale = new Float64Array(K);
-  for (let j = 0; j < K; j++) scale[j] = Math.sqrt(G[j * K1 + j] as number);
-  // absorbed / zero columns: own norm vs reference norm (accurate, no cancellation)
-  const ref = opts.refNorms;
-  const L = new Float64Array(K * K); // lower factor of the kept, scaled columns (index by kept order)
-  for (let j = 0; j < K; j++) {
-    const sj = scale[j] as number;
-    const rj = ref ? (ref[j] as number) : sj;
-    if (!(sj > (opts.tol ?? 1e-10) * rj) || !Number.isFinite(sj)) { dropped.push(j); continue; }
-    const m = kept.length;
-    // row m of L: L[m][c] for c < m, then the pivot
-    let d = 1; // scaled diagonal G_jj / s_j² = 1
-    for (let c = 0; c < m; c++) {
-      const kc = kept[c] as number;
-      let v = (G[j * K1 + kc] as number) / (sj * (scale[kc] as number));
-      for (let t = 0; t < c; t++) v -= (L[m * K + t] as number) * (L[c * K + t] as number);
-      v /= L[c * K + c] as number;
-      L[m * K + c] = v;
-      d -= v * v;
-    }
-    if (!(d > tol * tol)) { for (let c = 0; c < m; c++) L[m * K + c] = 0; dropped.push(j); continue; }
-    L[m * K + m] = Math.sqrt(d);
-    kept.push(j);
-  }
   const k = kept.length;
   const solve = (b: Float64Array): Float64Array => {
     const z = Float64Array.from(b);
@@ -128,6 +101,61 @@ export function choleskyLeastSquares(X: readonly Float64Array[], y: Float64Array
   const R = new Float64Array(k * k);
   for (let a = 0; a < k; a++) for (let b = a; b < k; b++) R[a * k + b] = (L[b * K + a] as number) * (sk[b] as number);
   return { kept, dropped, beta, xtxInv, R, rss, residuals: e };
+}
+
+/**
+ * The column-ordered Cholesky pivots of `choleskyLeastSquares` (equilibrated Gram matrix of
+ * [X, y], same tolerance rule), without solving: which columns are kept and which are
+ * collinear. For collinearity checks that need no coefficients (e.g. 2SLS instrument lists).
+ */
+export function gramPivots(X: readonly Float64Array[], y: Float64Array, opts: LeastSquaresOptions = {}): { G: Float64Array; kept: number[]; dropped: number[]; L: Float64Array; scale: Float64Array } {
+  const tol = Math.max(opts.tol ?? 1e-10, 1e-7);
+  const K = X.length;
+  const { crossprod } = require("./gram") as typeof import("./gram");
+  const G = opts.cache ? opts.cache.crossprod([...X, y]) : crossprod([...X, y]);
+  const K1 = K + 1;
+  const kept: number[] = [];
+  const dropped: number[] = [];
+  const scale = new Float64Array(K);
+  for (let j = 0; j < K; j++) scale[j] = Math.sqrt(G[j * K1 + j] as number);
+  // absorbed / zero columns: own norm vs reference norm (accurate, no cancellation)
+  const ref = opts.refNorms;
+  const L = new Float64Array(K * K); // lower factor of the kept, scaled columns (index by kept order)
+  for (let j = 0; j < K; j++) {
+    const sj = scale[j] as number;
+    const rj = ref ? (ref[j] as number) : sj;
+    if (!(sj > (opts.tol ?? 1e-10) * rj) || !Number.isFinite(sj)) { dropped.push(j); continue; }
+    const m = kept.length;
+    // row m of L: L[m][c] for c < m, then the pivot
+    let d = 1; // scaled diagonal G_jj / s_j² = 1
+    for (let c = 0; c < m; c++) {
+      const kc = kept[c] as number;
+      let v = (G[j * K1 + kc] as number) / (sj * (scale[kc] as number));
+      for (let t = 0; t < c; t++) v -= (L[m * K + t] as number) * (L[c * K + t] as number);
+      v /= L[c * K + c] as number;
+      L[m * K + c] = v;
+      d -= v * v;
+    }
+    if (!(d > tol * tol)) { for (let c = 0; c < m; c++) L[m * K + c] = 0; dropped.push(j); continue; }
+    L[m * K + m] = Math.sqrt(d);
+    kept.push(j);
+  }
+  return { G, kept, dropped, L, scale };
+}
+
+/**
+ * Kept and collinear columns of X (in order), by the same rule as `qrLeastSquares` with the
+ * same options: Cholesky pivots of the Gram matrix when the Cholesky solver would be used,
+ * the Householder QR otherwise.
+ */
+export function collinearityCheck(X: readonly Float64Array[], y: Float64Array, opts: LeastSquaresOptions = {}): { kept: number[]; dropped: number[] } {
+  const solver = opts.solver ?? "auto";
+  if (solver === "cholesky" || (solver === "auto" && y.length * X.length * X.length > 5e6)) {
+    const { kept, dropped } = gramPivots(X, y, opts);
+    return { kept, dropped };
+  }
+  const q = householderLeastSquares(X, y, opts);
+  return { kept: q.kept, dropped: q.dropped };
 }
 
 function householderLeastSquares(X: readonly Float64Array[], y: Float64Array, opts: LeastSquaresOptions = {}): QrFit {

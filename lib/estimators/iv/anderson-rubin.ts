@@ -33,9 +33,15 @@ interface ArParts {
   readonly Myy: Mat; readonly Mxy: Mat; readonly Mxx: Mat; // meat blocks (robust) or σ-pieces (iid)
   readonly syy: number; readonly sxy: number; readonly sxx: number;
   readonly ZZ: Mat;
+  /** A·M·A blocks (robust): V(β0) = Vyy − β0·Vc + β0²·Vxx with Vc = A(Mxy + Mxy')A. */
+  readonly Vyy: Mat; readonly Vc: Mat; readonly Vxx: Mat;
 }
 
+const partsCache = new WeakMap<IvDesign, ArParts>();
+
 function arParts(d: IvDesign): ArParts {
+  const hit = partsCache.get(d);
+  if (hit) return hit;
   const p = partialOut(d);
   const Z = p.inst, y = p.y, x = p.endo[0] as Float64Array;
   const ZZ = cross(Z), A = inv(ZZ);
@@ -50,7 +56,15 @@ function arParts(d: IvDesign): ArParts {
     const blk = (r0: number, c0: number) => Array.from({ length: L1 }, (_, i) => Array.from({ length: L1 }, (_, j) => at(M, r0 + i, c0 + j)));
     Myy = blk(0, 0); Mxy = blk(L1, 0); Mxx = blk(L1, L1);
   }
-  return { piY, piX, A, Myy, Mxy, Mxx, syy: dot(ey, ey), sxy: dot(ex, ey), sxx: dot(ex, ex), ZZ };
+  const sandwichOf = (M: Mat): Mat => mul(mul(A, M), A);
+  const robust = d.vce.kind !== "iid";
+  const out: ArParts = {
+    piY, piX, A, Myy, Mxy, Mxx, syy: dot(ey, ey), sxy: dot(ex, ey), sxx: dot(ex, ex), ZZ,
+    Vyy: robust ? sandwichOf(Myy) : [], Vxx: robust ? sandwichOf(Mxx) : [],
+    Vc: robust ? sandwichOf(Mxy.map((r, i) => r.map((v, j) => v + at(Mxy, j, i)))) : [],
+  };
+  partsCache.set(d, out);
+  return out;
 }
 
 function scaleF(d: IvDesign, W: number): { stat: number; df1: number; df2: number } {
@@ -72,9 +86,9 @@ function waldAt(parts: ArParts, d: IvDesign, b0: number): number {
     const s2 = (inf ? parts.sxx : parts.syy - 2 * b0 * parts.sxy + b0 * b0 * parts.sxx) / d.n;
     return dot(b, mulVec(parts.ZZ, b)) / s2;
   }
-  const M: Mat = Array.from({ length: L1 }, (_, i) => Array.from({ length: L1 }, (_, j) =>
-    inf ? at(parts.Mxx, i, j) : at(parts.Myy, i, j) - b0 * (at(parts.Mxy, i, j) + at(parts.Mxy, j, i)) + b0 * b0 * at(parts.Mxx, i, j)));
-  const V = mul(mul(parts.A, M), parts.A);
+  const V: Mat = Array.from({ length: L1 }, (_, i) => Array.from({ length: L1 }, (_, j) =>
+    inf ? at(parts.Vxx, i, j) : at(parts.Vyy, i, j) - b0 * at(parts.Vc, i, j) + b0 * b0 * at(parts.Vxx, i, j)));
+  if (L1 === 1) { const v = at(V, 0, 0); if (!(Math.abs(v) > 0) || !Number.isFinite(v)) throw new Error("singular matrix"); return (b[0] as number) ** 2 / v; }
   return dot(b, mulVec(inv(V), b));
 }
 

@@ -1,5 +1,6 @@
 import { cross, dot, inv, mulVec, crossVec, residualize, at, type Mat } from "./linalg";
 import { gmmJ, momentScores } from "./gmm";
+import { partialOut } from "./partial";
 import { meatOf } from "./ssc";
 import { pF } from "../../util/distributions";
 import { pChi2Upper as pChi2 } from "./pvalues";
@@ -25,11 +26,16 @@ import { type Chi2Stat, type FStat, type Invalid, type IvDesign, invalid } from 
  */
 export function cStatistic(d: IvDesign): Chi2Stat | Invalid {
   const K1 = d.endo.length;
-  const X = [...d.endo, ...d.exog];
-  const Zr = [...d.inst, ...d.exog];
-  const Zf = [...Zr, ...d.endo];
+  // On the partialled design (exogenous regressors removed by FWL): both J statistics are
+  // numerically invariant to it, because the exogenous moments are matched exactly by their
+  // own coefficients (minimising over them leaves the Schur complement, i.e. the partialled
+  // block of Ω), and the residuals are the full-model ones.
+  const p = partialOut(d);
+  const X = p.endo;
+  const Zr = p.inst;
+  const Zf = [...Zr, ...p.endo];
   // full model: all regressors are instruments → OLS residuals
-  const eOls = residualize([d.y], X).resid[0] as Float64Array;
+  const eOls = residualize([p.y], X).resid[0] as Float64Array;
   let Of: Mat;
   if (d.vce.kind === "iid") {
     const s2 = dot(eOls, eOls) / d.n;
@@ -38,8 +44,8 @@ export function cStatistic(d: IvDesign): Chi2Stat | Invalid {
   const lr = Zr.length;
   const Or = Of.slice(0, lr).map((r) => r.slice(0, lr));
   try {
-    const Jf = gmmJ(d.y, X, Zf, Of).J;
-    const Jr = gmmJ(d.y, X, Zr, Or).J;
+    const Jf = gmmJ(p.y, X, Zf, Of).J;
+    const Jr = gmmJ(p.y, X, Zr, Or).J;
     const stat = Jf - Jr;
     return Object.freeze({ kind: "chi2", stat, df: K1, p: pChi2(stat, K1) });
   } catch {
@@ -49,13 +55,14 @@ export function cStatistic(d: IvDesign): Chi2Stat | Invalid {
 
 export function wuHausman(d: IvDesign): FStat | Invalid {
   const K1 = d.endo.length;
-  const W = [...d.exog, ...d.inst];
-  const V = residualize([...d.endo], W).resid;
-  const R = [...d.endo, ...V, ...d.exog];
+  // partialled design (FWL: same coefficients, residuals and inverse block of V̂)
+  const p = partialOut(d);
+  const V = residualize(p.endo, p.inst).resid;
+  const R = [...p.endo, ...V];
   let XtXi: Mat;
   try { XtXi = inv(cross(R)); } catch { return invalid("collinear control-function regression"); }
-  const b = mulVec(XtXi, crossVec(R, d.y));
-  const e = Float64Array.from(d.y);
+  const b = mulVec(XtXi, crossVec(R, p.y));
+  const e = Float64Array.from(p.y);
   R.forEach((x, j) => { const bj = b[j] as number; for (let i = 0; i < e.length; i++) e[i] -= bj * (x[i] as number); });
   const nparams = d.exog.length + K1 + d.feDofFixest;
   const df2 = d.n - (nparams + K1);

@@ -37,8 +37,12 @@ export interface FirstStageResult {
   readonly swF: FStat | Invalid;
 }
 
-/** Returns the model-preset vcov (row-major k×k) of an OLS fit with regressors X, residuals e, bread (X'X)^{-1}. */
-export type VcovFor = (X: readonly Float64Array[], e: Float64Array, bread: Float64Array, rss: number) => Float64Array;
+/**
+ * Returns the model-preset vcov (row-major k×k) of an OLS fit with regressors X, residuals e,
+ * bread (X'X)^{-1}; `kCoef` (default X.length) is the coefficient count of the small-sample
+ * factor, larger than X.length when X holds partialled columns of a bigger regression.
+ */
+export type VcovFor = (X: readonly Float64Array[], e: Float64Array, bread: Float64Array, rss: number, kCoef?: number) => Float64Array;
 
 /** ivreg2's Wald F of all columns of Z̃ in a regression of the residual-generating vector r on Z̃ (partialled). */
 function ivreg2WaldF(d: IvDesign, r: Float64Array, Zt: readonly Float64Array[], df1: number): FStat | Invalid {
@@ -71,9 +75,12 @@ export function firstStage(d: IvDesign, vcovFor?: VcovFor): FirstStageResult[] {
   const K1 = d.endo.length, L1 = d.inst.length;
   const W = [...d.exog, ...d.inst];
   const Wnames = [...d.exogNames, ...d.instNames];
-  const full = residualize([...d.endo], W);
   const WtWi = inv(cross(W));
+  // full first-stage coefficients from the (cached) cross-products; residuals from the
+  // partialled regression, equal to the full ones by FWL
+  const full = { coef: mul(WtWi, cross(W, [...d.endo])) };
   const fit = residualize(p.endo, p.inst);
+  const oneWay = d.vce.kind !== "cluster" || d.vce.clusters.length === 1;
   const Xhat = p.endo.map((x, j) => { const h = Float64Array.from(x); const r = fit.resid[j] as Float64Array; for (let i = 0; i < h.length; i++) h[i] -= r[i] as number; return h; });
   const XXi = inv(cross(p.endo)), XhXhi = inv(cross(Xhat));
   const df2 = d.n - (W.length + d.feDofFixest);
@@ -86,13 +93,20 @@ export function firstStage(d: IvDesign, vcovFor?: VcovFor): FirstStageResult[] {
     const f: FStat = Object.freeze({ kind: "F", stat: fstat, df1: L1, df2, p: pF(fstat, L1, df2) });
     let wald: FStat | Invalid = invalid("no vcov supplied");
     if (vcovFor) {
-      const e = full.resid[j] as Float64Array;
-      const k = W.length;
+      const e = fit.resid[j] as Float64Array;
+      // FWL for the sandwich: the instrument block of the full first-stage vcov equals the vcov of
+      // the partialled regression (same scores z̃_i e_i, bread (Z̃'Z̃)^{-1}) with the full
+      // coefficient count in the small-sample factor. Multiway clustering repairs negative
+      // eigenvalues of the whole matrix, so it keeps the full computation.
+      const Xv = oneWay ? p.inst : W;
+      const k = Xv.length;
+      const Bi = oneWay ? inv(cross(p.inst)) : WtWi;
       const bread = new Float64Array(k * k);
-      for (let a = 0; a < k; a++) for (let c = 0; c < k; c++) bread[a * k + c] = at(WtWi, a, c);
-      const V = vcovFor(W, e, bread, dot(e, e));
-      const idx = Array.from({ length: L1 }, (_, l) => d.exog.length + l);
-      const bz = idx.map((i) => at(full.coef, i, j));
+      for (let a = 0; a < k; a++) for (let c = 0; c < k; c++) bread[a * k + c] = at(Bi, a, c);
+      const V = vcovFor(Xv, e, bread, dot(e, e), W.length);
+      const off = oneWay ? 0 : d.exog.length;
+      const idx = Array.from({ length: L1 }, (_, l) => off + l);
+      const bz = Array.from({ length: L1 }, (_, l) => at(full.coef, d.exog.length + l, j));
       const Vz = idx.map((a) => idx.map((c) => V[a * k + c] as number));
       try {
         const s = dot(bz, mulVec(inv(Vz), bz)) / L1;

@@ -1,5 +1,5 @@
 import { jacobiEigen } from "../../vcov/sandwich";
-import { crossprod, crossprod2 } from "../../core/linalg/gram";
+import { crossprod, crossprod2, GramCache } from "../../core/linalg/gram";
 
 /**
  * Small dense linear algebra for the IV diagnostics (matrices of the size of the instrument
@@ -63,14 +63,41 @@ export function symmetrize(A: Mat): Mat {
   return S;
 }
 
+/**
+ * Columns declared immutable by `freezeColumns` (the demeaned design of a 2SLS fit and its
+ * partialled copies): their pairwise cross-products are computed once and shared by every
+ * diagnostic (`cross`, `crossVec`). Keyed by array identity in WeakMaps, so nothing is kept
+ * alive; a column that is modified after `freezeColumns` would return stale products, so only
+ * arrays that are never written again may be declared.
+ */
+const frozen = new WeakSet<Float64Array>();
+const gram = new GramCache();
+export function freezeColumns(cols: readonly Float64Array[]): void {
+  for (const c of cols) frozen.add(c);
+}
+/** The shared cross-product cache of frozen columns (for `qrLeastSquares(…, { cache })` on them). */
+export function frozenGram(): GramCache {
+  return gram;
+}
+
 /** A'B for column lists A (a columns) and B (b columns), each of length n (blocked kernels of lib/core/linalg/gram). */
 export function cross(A: readonly Float64Array[], B: readonly Float64Array[] = A): Mat {
   const p = A.length, q = B.length;
+  if (A.every((a) => frozen.has(a)) && B.every((b) => frozen.has(b))) {
+    if (A === B) {
+      const G = gram.crossprod(A);
+      return Array.from({ length: p }, (_, i) => Array.from(G.subarray(i * p, (i + 1) * p)));
+    }
+    // A'B is the off-diagonal block of the Gram matrix of [A, B]
+    const G = gram.crossprod([...A, ...B]), m = p + q;
+    return Array.from({ length: p }, (_, i) => Array.from({ length: q }, (_, j) => G[i * m + p + j] as number));
+  }
   const flat = A === B ? crossprod(A) : crossprod2(A, B);
   return Array.from({ length: p }, (_, i) => Array.from(flat.subarray(i * q, (i + 1) * q)));
 }
 /** A'y for a column list A. */
 export function crossVec(A: readonly Float64Array[], y: Float64Array): number[] {
+  if (frozen.has(y) && A.every((a) => frozen.has(a))) return cross(A, [y]).map((r) => r[0] as number);
   return Array.from(crossprod2(A, [y]));
 }
 

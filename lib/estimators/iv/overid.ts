@@ -1,5 +1,6 @@
 import { cross, dot, solve } from "./linalg";
 import { gmmJ, momentScores } from "./gmm";
+import { partialOut } from "./partial";
 import { meatOf, nClusters } from "./ssc";
 import { pChi2Upper as pChi2 } from "./pvalues";
 import { type Chi2Stat, type Invalid, type IvDesign, invalid } from "./types";
@@ -24,18 +25,22 @@ export function overid(d: IvDesign, resid2sls: Float64Array): OverId {
   const K1 = d.endo.length, L1 = d.inst.length;
   const df = L1 - K1;
   if (df <= 0) return invalid("exactly identified");
-  const Z = [...d.inst, ...d.exog];
-  const X = [...d.endo, ...d.exog];
+  // On the partialled design: X2'ê = 0 for the 2SLS residuals, so Sargan's quadratic form and
+  // Hansen's J only involve the partialled instruments (FWL; ivreg2's partial() leaves them unchanged).
+  const p = partialOut(d);
+  const Z = p.inst;
+  const X = p.endo;
+  const nInst = d.inst.length + d.exog.length;
   if (d.vce.kind === "iid") {
     const g = cross(Z, [resid2sls]).map((r) => r[0] as number);
     const ZZ = cross(Z);
     const stat = (d.n * dot(g, solve(ZZ, g))) / dot(resid2sls, resid2sls);
     return Object.freeze({ kind: "chi2", test: "sargan", stat, df, p: pChi2(stat, df) });
   }
-  if (d.vce.kind === "cluster" && nClusters(d.vce) < Z.length) return invalid(`${nClusters(d.vce)} clusters but ${Z.length} instruments: the cluster-robust moment covariance is singular, so Hansen's J is not defined`);
+  if (d.vce.kind === "cluster" && nClusters(d.vce) < nInst) return invalid(`${nClusters(d.vce)} clusters but ${nInst} instruments: the cluster-robust moment covariance is singular, so Hansen's J is not defined`);
   const Omega = meatOf(momentScores(Z, resid2sls), d.vce);
   try {
-    const { J } = gmmJ(d.y, X, Z, Omega);
+    const { J } = gmmJ(p.y, X, Z, Omega);
     return Object.freeze({ kind: "chi2", test: "hansen", stat: J, df, p: pChi2(J, df) });
   } catch {
     return invalid("the robust moment covariance matrix is singular");

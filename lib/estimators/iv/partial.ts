@@ -1,4 +1,4 @@
-import { residualize } from "./linalg";
+import { freezeColumns, residualize } from "./linalg";
 import type { IvDesign } from "./types";
 
 /**
@@ -22,6 +22,7 @@ export function partialOut(d: IvDesign): Partialled {
   const hit = cache.get(d);
   if (hit) return hit;
   const r = residualize([d.y, ...d.endo, ...d.inst], d.exog).resid;
+  freezeColumns(r);
   const out = { y: r[0] as Float64Array, endo: r.slice(1, 1 + d.endo.length), inst: r.slice(1 + d.endo.length) };
   cache.set(d, out);
   return out;

@@ -172,4 +172,52 @@ test("multiple endogenous: SW F differs from the plain first-stage F and has df1
   }
 });
 
+
+test("Hansen J, C statistic and Wu–Hausman on the partialled design equal the full-design computations (FWL invariance)", () => {
+  const { overid } = require("../../../lib/estimators/iv/overid") as typeof import("../../../lib/estimators/iv/overid");
+  const { cStatistic, wuHausman } = require("../../../lib/estimators/iv/endogeneity") as typeof import("../../../lib/estimators/iv/endogeneity");
+  const { gmmJ, momentScores } = require("../../../lib/estimators/iv/gmm") as typeof import("../../../lib/estimators/iv/gmm");
+  const { meatOf } = require("../../../lib/estimators/iv/ssc") as typeof import("../../../lib/estimators/iv/ssc");
+  const { residualize, cross, crossVec, inv, mulVec, dot } = require("../../../lib/estimators/iv/linalg") as typeof import("../../../lib/estimators/iv/linalg");
+  const { factorize } = require("../../../lib/core/fixed-effects/factorize") as typeof import("../../../lib/core/fixed-effects/factorize");
+  const { takeRows } = require("../../../lib/data/table") as typeof import("../../../lib/data/table");
+  const s = takeRows(data, iv2sls(data, "y ~ x3 | x1 ~ z1 + z2", { vcov: "cluster:cl2" }).obsRows);
+  const col = (n: string) => Float64Array.from(s.columns[n] as ArrayLike<number>);
+  const n = s.nrows;
+  const one = new Float64Array(n).fill(1);
+  const y = col("y"), x1 = col("x1"), x3 = col("x3"), z1 = col("z1"), z2 = col("z2");
+  const cl = factorize(s.columns["cl2"] as Float64Array);
+  const vce = { kind: "cluster" as const, clusters: [cl] };
+  const d = { n, y, endo: [x1], endoNames: ["x1"], exog: [one, x3], exogNames: ["(Intercept)", "x3"], inst: [z1, z2], instNames: ["z1", "z2"], vce, sdofminus: 0, feDofFixest: 0, fixef: [] };
+  // 2SLS residuals on the full design
+  const W = [z1, z2, one, x3], X = [x1, one, x3];
+  const xh = residualize([x1], W).resid[0]!.map((v, i) => x1[i]! - v);
+  const Xh = [xh, one, x3];
+  const b = mulVec(inv(cross(Xh)), crossVec(Xh, y));
+  const e = Float64Array.from(y, (v, i) => v - b[0]! * x1[i]! - b[1]! - b[2]! * x3[i]!);
+  const jFull = gmmJ(y, X, W, meatOf(momentScores(W, e), vce)).J;
+  const o = overid(d, e);
+  assert.ok(!isInvalid(o) && o.test === "hansen");
+  if (!isInvalid(o)) close(o.stat, jFull, PROP, "Hansen J partialled vs full");
+  // C statistic on the full design: J(Z ∪ X1) − J(Z) with Ω from the OLS residuals
+  const eOls = residualize([y], X).resid[0]!;
+  const Zf = [...W, x1];
+  const Of = meatOf(momentScores(Zf, eOls), vce);
+  const Or = Of.slice(0, 4).map((r) => r.slice(0, 4));
+  const cFull = gmmJ(y, X, Zf, Of).J - gmmJ(y, X, W, Or).J;
+  const c = cStatistic(d);
+  assert.ok(!isInvalid(c));
+  if (!isInvalid(c)) close(c.stat, cFull, 1e-7, "C partialled vs full");
+  // Wu–Hausman on the full design: y on [x1, v̂, 1, x3], iid F of v̂
+  const v = residualize([x1], W).resid[0]!;
+  const R = [x1, v, one, x3];
+  const Ri = inv(cross(R));
+  const br = mulVec(Ri, crossVec(R, y));
+  const er = Float64Array.from(y, (yy, i) => yy - br[0]! * x1[i]! - br[1]! * v[i]! - br[2]! - br[3]! * x3[i]!);
+  const df2 = n - (2 + 1 + 1);
+  const whFull = br[1]! ** 2 / ((Ri[1]![1]!) * dot(er, er) / df2);
+  const wh = wuHausman(d);
+  assert.ok(!isInvalid(wh));
+  if (!isInvalid(wh)) close(wh.stat, whFull, 1e-7, "Wu–Hausman partialled vs full");
+});
 test.run();
