@@ -95,6 +95,26 @@ export interface QualityCounts {
   readonly singletons: number;
   readonly estimation: number;
   readonly products: number;
+  /**
+   * What is left after each step, in order: the input, rules 1–5, fixed-effect singletons, and
+   * rows of HS6 products whose estimated quality has no range (max = min, so (20) is undefined;
+   * they are left out of the aggregates (21)). See {@link qualityStepsTable}.
+   */
+  readonly steps?: readonly QualityStep[];
+  /** Rows of HS6 products with max = min estimated quality (rqua undefined, not aggregated). */
+  readonly noRange?: number;
+}
+
+/** One cleaning step of the quality pipeline: rows dropped by it and what remains after it. */
+export interface QualityStep {
+  readonly step: string;
+  /** Rows dropped by this step (0 for the input line). */
+  readonly dropped: number;
+  /** Rows, HS6 products, firms and export value (USD) remaining after the step. */
+  readonly rows: number;
+  readonly hs6: number;
+  readonly firms: number;
+  readonly value: number;
 }
 
 export interface SigmaEstimate {
@@ -214,6 +234,13 @@ export async function productQuality(o: QualityOptions): Promise<QualityResult> 
       count(DISTINCT hs6) FILTER (WHERE drop_rule = 5) AS r5p
     FROM ${id}_f`);
   const c0 = (n: string) => (numeric(cnt, n)[0] as number);
+  // what remains after each rule k (a row dropped by rule r survived the rules before r)
+  const left = await sql(`SELECT ${[0, 1, 2, 3, 4, 5].map((k) => `count(*) FILTER (WHERE drop_rule = 0 OR drop_rule > ${k}) AS n${k},
+      count(DISTINCT hs6) FILTER (WHERE drop_rule = 0 OR drop_rule > ${k}) AS h${k},
+      count(DISTINCT firm_id) FILTER (WHERE drop_rule = 0 OR drop_rule > ${k}) AS f${k},
+      coalesce(sum(value_usd) FILTER (WHERE (drop_rule = 0 OR drop_rule > ${k}) AND value_usd > 0), 0) AS v${k}`).join(",\n      ")}
+    FROM ${id}_f`);
+  const lk = (p: string, k: number) => numeric(left, `${p}${k}`)[0] as number;
   // 2. estimation sample with dense integer FE ids and σ_h
   await exec(`CREATE OR REPLACE TEMP TABLE ${id}_est AS
     WITH hk AS (SELECT hs6, row_number() OVER (ORDER BY hs6) - 1 AS hs6_id FROM (SELECT DISTINCT hs6 FROM ${id}_f WHERE drop_rule = 0)),
@@ -270,7 +297,8 @@ export async function productQuality(o: QualityOptions): Promise<QualityResult> 
       singletons = m.removed.singletons; used = m.nobs;
     } else {
       const g = column(est, "hs3_id") as Int32Array;
-      const G = Math.max(...g) + 1;
+      let G = 0;
+      for (let i = 0; i < n; i++) if ((g[i] as number) + 1 > G) G = (g[i] as number) + 1; // no spread: Math.max(...g) overflows the stack at customs scale
       const idx: number[][] = Array.from({ length: G }, () => []);
       for (let i = 0; i < n; i++) (idx[g[i] as number] as number[]).push(i);
       const rows: { hs3: string; sigma_hat: number; se: number; nobs: number; sigma_table: number }[] = [];
@@ -317,12 +345,23 @@ export async function productQuality(o: QualityOptions): Promise<QualityResult> 
   const hs6 = await agg("city_code, hs6, hs4, year");
   const firm = await agg("firm_id, city_code, hs6, hs4, year");
   const nprod = await sql(`SELECT count(DISTINCT hs6) AS p FROM ${id}_r`);
+  const fin = await sql(`SELECT count(*) AS n, count(DISTINCT hs6) AS h, count(DISTINCT firm_id) AS f, coalesce(sum(value_usd), 0) AS v,
+      count(*) FILTER (WHERE rqua IS NOT NULL) AS n2, count(DISTINCT hs6) FILTER (WHERE rqua IS NOT NULL) AS h2,
+      count(DISTINCT firm_id) FILTER (WHERE rqua IS NOT NULL) AS f2, coalesce(sum(value_usd) FILTER (WHERE rqua IS NOT NULL), 0) AS v2 FROM ${id}_r`);
+  const fv = (n: string) => numeric(fin, n)[0] as number;
   for (const t of ["base", "f", "est", "r", "q"]) await exec(`DROP TABLE IF EXISTS ${id}_${t}`);
   if (typeof o.customs === "object" && !("sql" in o.customs)) await exec(`DROP TABLE IF EXISTS ${id}_src`);
   const counts: QualityCounts = {
     input: c0("input"), nonPositive: c0("r1"), intermediaries: c0("r2"), resourceProducts: c0("r3"),
     noOtherDestination: c0("r4"), smallProducts: c0("r5"), smallProductsHs6: c0("r5p"),
     singletons, estimation: used, products: numeric(nprod, "p")[0] as number,
+    noRange: fv("n") - fv("n2"),
+    steps: [
+      { step: "input rows", dropped: 0, rows: lk("n", 0), hs6: lk("h", 0), firms: lk("f", 0), value: lk("v", 0) },
+      ...ruleText(chapters, minObs).map((r, j) => ({ step: r, dropped: lk("n", j) - lk("n", j + 1), rows: lk("n", j + 1), hs6: lk("h", j + 1), firms: lk("f", j + 1), value: lk("v", j + 1) })),
+      { step: "fixed-effect singletons (estimator)", dropped: lk("n", 5) - fv("n"), rows: fv("n"), hs6: fv("h"), firms: fv("f"), value: fv("v") },
+      { step: "HS6 products with max = min quality (rqua undefined)", dropped: fv("n") - fv("n2"), rows: fv("n2"), hs6: fv("h2"), firms: fv("f2"), value: fv("v2") },
+    ],
   };
   return { cityHs4Year, hs6, firm, sigmaHat, sigmaByHs3, counts, firstStage, rules: ruleText(chapters, minObs), method };
 }
@@ -332,6 +371,30 @@ export function qualityCountsTable(c: QualityCounts, rules: readonly string[]): 
   const steps = ["input rows", ...rules, "fixed-effect singletons (estimator)", "estimation sample", "HS6 products in the sample"];
   const vals = [c.input, c.nonPositive, c.intermediaries, c.resourceProducts, c.noOtherDestination, c.smallProducts, c.singletons, c.estimation, c.products];
   return table({ step: steps, rows: Float64Array.from(vals) });
+}
+
+/**
+ * The cleaning steps of `productQuality` as a table: step, rows dropped, rows / HS6 products /
+ * firms left, and the shares of input rows and export value left — every dropped row counted.
+ * Needs `counts.steps` (filled by `productQuality`).
+ *
+ * @example
+ *   const q = await productQuality({ customs, sigma });
+ *   showTable(dataTable(qualityStepsTable(q.counts)));   // input rows … estimation sample
+ */
+export function qualityStepsTable(c: QualityCounts): Table {
+  const st = c.steps;
+  if (!st || st.length === 0) throw new ArgumentError("qualityStepsTable: the counts have no per-step detail (steps); they come from productQuality");
+  const first = st[0] as QualityStep;
+  return table({
+    step: st.map((s) => s.step),
+    dropped: Float64Array.from(st, (s) => s.dropped),
+    rows_left: Float64Array.from(st, (s) => s.rows),
+    rows_left_share: Float64Array.from(st, (s) => (first.rows > 0 ? s.rows / first.rows : NaN)),
+    hs6_left: Float64Array.from(st, (s) => s.hs6),
+    firms_left: Float64Array.from(st, (s) => s.firms),
+    value_left_share: Float64Array.from(st, (s) => (first.value > 0 ? s.value / first.value : NaN)),
+  });
 }
 
 export interface BaciQualityResult extends QualityResult {
