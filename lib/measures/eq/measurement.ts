@@ -318,10 +318,12 @@ export function digitalShiftsChart(shifts: Table, opts: { title?: string; years?
     if (!s) by.set(n, (s = { x: [], y: [] }));
     s.x.push(yy); s.y.push(val[i] as number);
   }
-  return curvePlot([...by].map(([n, s]) => ({ name: n, x: s.x, y: s.y })), {
+  const spec = curvePlot([...by].map(([n, s]) => ({ name: n, x: s.x, y: s.y })), {
     title: opts.title ?? "Bartik shifts Virtual_st by using industry (OECD IOT 2021, China)",
     xTitle: "year", yTitle: v === "shift" ? "Virtual_st (normalised)" : v, legendTitle: "using industry", width: 460, height: 300,
-  });
+  }) as VegaLiteSpec & { encoding: Record<string, Record<string, unknown>> };
+  // 17 industries: a 20-colour palette so no two lines share a colour
+  return { ...spec, encoding: { ...spec.encoding, color: { ...spec.encoding["color"], scale: { scheme: "tableau20" }, legend: { labelLimit: 260 } } } } as VegaLiteSpec;
 }
 
 /**
