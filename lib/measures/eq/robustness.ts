@@ -5,7 +5,7 @@
  * - **`vagg_in`** (col. 1, "measurement error"): the Bartik index (22) with the digital-service
  *   input *quantities* in place of the direct consumption coefficients — the paper: "使用数据要素
  *   投入量替换直接消耗系数重新构建代理指标". Shares are the same 2004 census output shares
- *   (`census_2004.csv`); the shift of industry s in year t is the flow of digital inputs into s,
+ *   (`census_2004.csv` through `censusShares`); the shift of industry s in year t is the flow of digital inputs into s,
  *   Z_st = z_D61,s,t + z_D62T63,s,t + ω · z_D45T47,s,t (OECD Input-Output Tables 2021, China, total
  *   flows at basic prices, USD million — `oecd_iot2021_chn_digital_coef.csv`, column `z`, the same
  *   cells as `oecd_iot2021_chn_1995_2018_long.csv`), ω the digital share of wholesale/retail (the
@@ -21,11 +21,12 @@
  */
 import * as path from "node:path";
 import { readTable } from "../../data/io";
-import { CENSUS, GOV_REPORTS } from "../../data/schemas";
+import { GOV_REPORTS } from "../../data/schemas";
 import { type Table, column, fromRecords, numeric, table, withColumns } from "../../data/table";
-import { ArgumentError, DataError } from "../../util/errors";
+import { ArgumentError } from "../../util/errors";
 import { bartik, digitalShift, type BartikReport } from "./bartik";
 import { keysOf, numberAt } from "./keys";
+import { censusShares } from "./measurement";
 import { publicDataPath } from "./paths";
 import { textIndex, type Segmenter } from "./text-index";
 
@@ -75,25 +76,14 @@ export async function attachAlternativeVagg(panel: Table, dir: string, opts: Alt
   const counts: { item: string; rows: number }[] = [];
 
   // vagg_in: 2004 census output shares × digital input flows
-  const census = await readTable(path.join(dir, "census_2004.csv"), { schema: CENSUS });
-  const cCity = keysOf(column(census, "city_code"));
-  const out = numeric(census, "output");
-  const tot = new Map<string, number>();
-  let naOutput = 0;
-  for (let i = 0; i < census.nrows; i++) {
-    const o = out[i] as number;
-    if (Number.isNaN(o)) naOutput++;
-    else if (o < 0) throw new DataError(`negative output ${o}`, { file: census.source, column: "output", row: i + 1 });
-    else tot.set(cCity[i] as string, (tot.get(cCity[i] as string) ?? 0) + o);
-  }
-  counts.push({ item: "census_2004.csv: rows with missing output (the city's vagg_in is NA)", rows: naOutput });
-  const shares = table({ city: cCity, ind: column(census, "industry"), share: Float64Array.from(out, (o, i) => o / (tot.get(cCity[i] as string) as number)) }, census.source);
+  const cs = await censusShares(path.join(dir, "census_2004.csv"));
+  counts.push({ item: "census_2004.csv: rows with missing or negative output (left out of the shares)", rows: cs.droppedRows });
   const ioFile = opts.io ?? publicDataPath("io", "oecd_iot2021_chn_digital_coef.csv");
   const io = await readTable(ioFile, { columns: ["year", "input_isic4", "use_isic4", "z"] });
   const flows = digitalShift(io, { inputs: { D61: 1, D62T63: 1, D45T47: omega }, columns: { value: "z" } });
   counts.push({ item: `${path.basename(ioFile)}: use industry × year cells missing one of D61, D62T63, D45T47`, rows: flows.missingInputs });
   const shifts = withColumns(flows.table, { shift: numeric(flows.table, "shift").map((v) => v / unit) });
-  const b = bartik(shares, shifts, { unit: "city", industry: "ind" });
+  const b = bartik(cs.table, shifts, { unit: "city", industry: "ind" });
   counts.push({ item: "census_2004.csv: rows whose industry has no digital-input flow (unmatched)", rows: b.report.unmatchedRows });
   const inputs = table({ city: column(b.table, "city"), year: column(b.table, "time"), vagg_in: numeric(b.table, "vagg"), matched_share: numeric(b.table, "matched_share") }, ioFile);
 

@@ -21,7 +21,7 @@ function fixture(): { dir: string; io: string } {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "eq-rob-"));
   const w = (f: string, s: string) => fs.writeFileSync(path.join(dir, f), s);
   // A = 100: output x 30, y 10 → shares .75/.25; B = 200: only y
-  w("census_2004.csv", "city_code,industry,year,output,employment,firms\n100,Dx,2004,30,1,1\n100,Dy,2004,10,1,1\n200,Dy,2004,5,1,1\n");
+  w("census_2004.csv", "city_code,industry,year,output,employment,firms\n100,Dx,2004,30,1,1\n100,Dy,2004,10,1,1\n200,Dy,2004,5,1,1\n200,Dz,2004,,1,1\n"); // B: Dz output missing → left out, counted
   // flows (USD million): x 2005: D61 1000, D62T63 500, D45T47 2000 → Z = 1000 + 500 + 0.2·2000 = 1900
   //                      y 2005: 100, 100, 1000 → 400; an unused input (D58T60) is ignored
   w("io.csv", [
@@ -49,6 +49,7 @@ test("vagg_in: census shares × digital input flows / 1000; vagg_txt: ln(1 + dic
   const find = (s: string) => Object.entries(counts).find(([k]) => k.includes(s))?.[1];
   assert.is(find("without vagg_in"), 1);
   assert.is(find("without vagg_txt"), 1);
+  assert.is(find("missing or negative output"), 1);
   // ω and the unit are options
   const a2 = await attachAlternativeVagg(panel, dir, { io, tradeShare: 0, unit: 1 });
   near(numeric(a2.panel, "vagg_in")[2] as number, 200, "B, ω = 0, USD million");
