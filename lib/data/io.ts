@@ -1,7 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { sql, exec, registerTable, sqlString, quoteIdent } from "./duckdb";
-import { type Table } from "./table";
+import { table, type Column, type Table } from "./table";
 import { type Schema, validateTable } from "./schema";
 import { DataError } from "../util/errors";
 
@@ -54,6 +54,20 @@ export async function readTable(file: string, opts: ReadOptions = {}): Promise<T
   const cols = opts.columns ? opts.columns.map(quoteIdent).join(", ") : "*";
   const where = opts.where ? ` WHERE ${opts.where}` : "";
   let t: Table;
+  // plain numeric CSV: parsed in JavaScript (lib/data/csv-fast.ts), same values as DuckDB;
+  // anything else (or VAGG_CSV_FAST=0) goes through DuckDB
+  if (fmt === "csv" && !opts.where && !(opts.intColumns && opts.intColumns.length) && process.env["VAGG_CSV_FAST"] !== "0") {
+    const { readNumericCsv } = require("./csv-fast") as typeof import("./csv-fast");
+    const fast = readNumericCsv(file);
+    if (fast) {
+      if (opts.columns) {
+        const missing = opts.columns.find((c) => !(c in fast.columns));
+        if (missing !== undefined) throw new DataError(`missing`, { file, column: missing });
+        t = table(Object.fromEntries(opts.columns.map((c) => [c, fast.columns[c] as Column])), file);
+      } else t = fast;
+      return opts.schema ? validateTable(t, opts.schema, file) : t;
+    }
+  }
   try {
     t = await sql(`SELECT ${cols} FROM ${scanExpression(file)}${where}`, { intColumns: opts.intColumns, source: file });
   } catch (e) {

@@ -1,0 +1,100 @@
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { parseNumericCsv } from "../../lib/data/csv-fast";
+import { readTable } from "../../lib/data/io";
+import type { Table } from "../../lib/data/table";
+
+// The fast CSV path must give exactly (bitwise, NaN = NaN) what the DuckDB path gives, or
+// decline (null) so that DuckDB reads the file. Tolerance: none.
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), "vagg-csvfast-"));
+let seq = 0;
+const write = (text: string): string => { const f = path.join(dir, `f${++seq}.csv`); fs.writeFileSync(f, text); return f; };
+
+async function both(file: string): Promise<{ fast: Table; duck: Table }> {
+  const prev = process.env["VAGG_CSV_FAST"];
+  try {
+    process.env["VAGG_CSV_FAST"] = "0";
+    const duck = await readTable(file);
+    delete process.env["VAGG_CSV_FAST"];
+    const fast = await readTable(file);
+    return { fast, duck };
+  } finally { if (prev === undefined) delete process.env["VAGG_CSV_FAST"]; else process.env["VAGG_CSV_FAST"] = prev; }
+}
+function sameBits(a: Table, b: Table): void {
+  assert.equal([...a.names], [...b.names]);
+  assert.is(a.nrows, b.nrows);
+  for (const n of b.names) {
+    const x = a.columns[n], y = b.columns[n];
+    assert.is(Object.prototype.toString.call(x), Object.prototype.toString.call(y), `column ${n} type`);
+    if (!(y instanceof Float64Array)) { assert.equal(Array.from(x as ArrayLike<unknown>), Array.from(y as ArrayLike<unknown>)); continue; }
+    const xf = x as Float64Array;
+    for (let i = 0; i < y.length; i++) {
+      const u = xf[i] as number, v = y[i] as number;
+      assert.ok(u === v || (Number.isNaN(u) && Number.isNaN(v)), `${n}[${i}]: fast ${u} vs duckdb ${v}`);
+    }
+  }
+}
+
+test("random decimal tokens (1–17 significant digits, signs, exponents, integers, blanks) equal DuckDB's values bit for bit", async () => {
+  let s = 12345;
+  const u = () => ((s = (s * 1103515245 + 12345) % 2147483648) / 2147483648);
+  const rows = ["a,b,c,d,e"];
+  for (let i = 0; i < 30000; i++) {
+    const dec = (u() * 2 - 1) * 10 ** Math.floor(u() * 12 - 4);
+    const digits = 1 + Math.floor(u() * 17);
+    const a = dec.toPrecision(digits).replace(/e\+?/, "e");
+    const b = String(Math.floor(u() * 1e6) - 500000);
+    const c = u() < 0.1 ? "" : (u() * 100).toFixed(Math.floor(u() * 9));
+    const d = (u() * 1e-3).toExponential(Math.floor(u() * 10));
+    const e = String(Math.floor(u() * 3e15));
+    rows.push([a, b, c, d, e].join(","));
+  }
+  const f = write(rows.join("\n") + "\n");
+  assert.ok(parseNumericCsv(fs.readFileSync(f)) !== null, "fast path taken");
+  const { fast, duck } = await both(f);
+  sameBits(fast, duck);
+});
+
+test("CRLF line ends, no final newline, negative zero and 0.x forms", async () => {
+  const f = write("x,y\r\n-0,0.5\r\n-0.0,.25\r\n1.0000000000000002,-.5\r\n3,4");
+  assert.ok(parseNumericCsv(fs.readFileSync(f)) !== null);
+  const { fast, duck } = await both(f);
+  assert.is(fast.nrows, 4);
+  for (const n of fast.names) { const x = fast.columns[n] as Float64Array, y = duck.columns[n] as Float64Array; for (let i = 0; i < 4; i++) assert.ok(x[i] === y[i], `${n}[${i}] ${x[i]} vs ${y[i]}`); }
+});
+
+test("declines (→ DuckDB) quotes, strings, NA, dates, leading zeros, ragged rows, empty columns, one column, numeric-looking header", () => {
+  const cases = [
+    'x,y\n"1",2\n', "x,y\n1,a\n", "x,y\n1,NA\n", "x,y\n2020-01-01,1\n", "x,y\n007,1\n", "x,y\n1,2,3\n", "x,y\n1\n",
+    "x,y\n,1\n,2\n", "x\n1\n2\n", "1,2\n3,4\n", "x,y\n1, 2\n", "x,y\n1.,2\n", "x,x\n1,2\n", "x;y\n1;2\n", "x,y\n1,2\n\n3,4\n",
+  ];
+  for (const c of cases) assert.is(parseNumericCsv(Buffer.from(c)), null, JSON.stringify(c));
+});
+
+test("declined files still read through DuckDB with their own types", async () => {
+  const f = write("city,name,v\n1,Beijing,0.5\n2,Tianjin,\n");
+  const t = await readTable(f);
+  assert.ok(Array.isArray(t.columns["name"]));
+  assert.equal(Array.from(t.columns["name"] as string[]), ["Beijing", "Tianjin"]);
+});
+
+test("readTable with columns= on the fast path selects and names a missing column", async () => {
+  const f = write("a,b,c\n1,2,3\n4,5,6\n");
+  const t = await readTable(f, { columns: ["c", "a"] });
+  assert.equal([...t.names], ["c", "a"]);
+  assert.equal(Array.from(t.columns["c"] as Float64Array), [3, 6]);
+  try { await readTable(f, { columns: ["zz"] }); assert.unreachable(); } catch (e) { assert.match(String((e as Error).message), /zz/); }
+});
+
+test("the fixest reference data read the same both ways", async () => {
+  const f = path.resolve(__dirname, "../../../shared/reference/fixest/data.csv");
+  if (!fs.existsSync(f)) return;
+  const { fast, duck } = await both(f);
+  sameBits(fast, duck);
+});
+
+test.after(() => fs.rmSync(dir, { recursive: true, force: true }));
+test.run();
