@@ -1,4 +1,5 @@
 import * as fs from "node:fs";
+import * as crypto from "node:crypto";
 import * as path from "node:path";
 import { ArgumentError } from "../util/errors";
 import { projectSeed } from "../util/seed";
@@ -157,19 +158,26 @@ export function readToc(tocPath: string): TocEntry[] {
 
 /**
  * Generate the synthetic data through lib/synth's `generate({scale, seed, outDir})` when it
- * exists and the data for this scale and seed are not there yet (stamp in <out>/.cache/synth.json).
+ * exists and the data for this scale, seed and generator source are not there yet (stamp in
+ * data/raw/synthetic/<scale>/.stamp.json).
  */
 export async function ensureData(opts: RunOptions, say: (s: string) => void): Promise<void> {
   const synth = path.join(opts.root, "lib", "synth", "index.ts");
   if (!fs.existsSync(synth)) { say("data: lib/synth/index.ts not found, synthetic data generation skipped"); return; }
   const outDir = path.join(opts.root, "data", "raw", "synthetic", opts.scale);
-  const stampFile = path.join(opts.outDir, ".cache", "synth.json");
-  type Stamp = { scale: string; seed: number; files: Record<string, number> };
+  // the stamp lives with the data and names the generator's source hash, so any --out reuses
+  // the data and a changed generator regenerates it
+  const stampFile = path.join(outDir, ".stamp.json");
+  const synthDir = path.join(opts.root, "lib", "synth");
+  const h = crypto.createHash("sha256");
+  for (const f of listFiles(synthDir, synthDir).filter((f) => f.endsWith(".ts")).sort()) h.update(f).update(fs.readFileSync(path.join(synthDir, f)));
+  const generator = h.digest("hex").slice(0, 16);
+  type Stamp = { scale: string; seed: number; generator?: string; files: Record<string, number> };
   let stamp: Stamp | null = null;
   try { stamp = JSON.parse(fs.readFileSync(stampFile, "utf8")) as Stamp; } catch { stamp = null; }
   const present = (s: Stamp): boolean =>
     Object.keys(s.files).length > 0 && Object.entries(s.files).every(([f, bytes]) => { try { return fs.statSync(path.join(outDir, f)).size === bytes; } catch { return false; } });
-  if (stamp && stamp.scale === opts.scale && stamp.seed === opts.seed && present(stamp)) { say(`data: synthetic data (scale ${opts.scale}, seed ${opts.seed}) present`); return; }
+  if (stamp && stamp.scale === opts.scale && stamp.seed === opts.seed && stamp.generator === generator && present(stamp)) { say(`data: synthetic data (scale ${opts.scale}, seed ${opts.seed}) present`); return; }
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const mod = require(synth) as { generate?: (o: { scale: Scale; seed: number; outDir: string }) => unknown };
   if (typeof mod.generate !== "function") { say("data: lib/synth/index.ts exports no generate(), data generation skipped"); return; }
@@ -177,9 +185,9 @@ export async function ensureData(opts: RunOptions, say: (s: string) => void): Pr
   const t0 = Date.now();
   await mod.generate({ scale: opts.scale, seed: opts.seed, outDir });
   const files: Record<string, number> = {};
-  for (const f of listFiles(outDir, outDir)) files[f] = fs.statSync(path.join(outDir, f)).size;
+  for (const f of listFiles(outDir, outDir)) if (f !== ".stamp.json") files[f] = fs.statSync(path.join(outDir, f)).size;
   fs.mkdirSync(path.dirname(stampFile), { recursive: true });
-  fs.writeFileSync(stampFile, JSON.stringify({ scale: opts.scale, seed: opts.seed, files }, null, 1) + "\n");
+  fs.writeFileSync(stampFile, JSON.stringify({ scale: opts.scale, seed: opts.seed, generator, files }, null, 1) + "\n");
   say(`data: generated ${Object.keys(files).length} files in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
 }
 
