@@ -22,13 +22,20 @@ export interface DataTableOptions {
   readonly groups?: readonly { readonly label: string; readonly span: number }[];
   /** Text for missing values (default ""). */
   readonly na?: string;
+  /**
+   * In float columns, print whole numbers of magnitude ≥ 100 as counts ("128,354", not
+   * "128354.0000"): mixed statistic/value tables hold counts and estimates in one column.
+   * Default true; false prints every float with fixed decimals.
+   */
+  readonly wholeNumbersAsCounts?: boolean;
 }
 
 /**
  * A descriptive or any other data table (from the project's column `Table`) in the same
  * three-line model as regression tables, so it renders to HTML, LaTeX, Markdown, CSV and Word.
- * Float columns get fixed decimals, count columns thousands separators, Int32 columns plain
- * integers (years stay "2010"), text columns their (relabelled) text.
+ * Float columns get fixed decimals (whole numbers ≥ 100 print as counts), count columns
+ * thousands separators, Int32 columns plain integers (years stay "2010"), text columns their
+ * (relabelled) text.
  *
  * @example
  *   dataTable(describe(panel, ["hs4_qua", "vagg"]), {
@@ -41,6 +48,7 @@ export function dataTable(t: Table, opts: DataTableOptions = {}): ReportTable {
   if (cols.length === 0) throw new ArgumentError("dataTable needs at least one column");
   const counts = new Set(opts.counts ?? ["N", "n", "nobs", "obs"]);
   const na = opts.na ?? "";
+  const wholeAsCounts = opts.wholeNumbersAsCounts ?? true;
   const nShow = Math.min(t.nrows, opts.maxRows ?? t.nrows);
   const digitsOf = (name: string) => (typeof opts.digits === "number" ? opts.digits : opts.digits?.[name] ?? 4);
   const rows: string[][] = Array.from({ length: nShow }, () => []);
@@ -50,7 +58,8 @@ export function dataTable(t: Table, opts: DataTableOptions = {}): ReportTable {
       const row = rows[i] as string[];
       if (c instanceof Float64Array) {
         const v = c[i] as number;
-        row.push(counts.has(name) ? formatCount(v, na) : formatNumber(v, digitsOf(name), na));
+        const whole = wholeAsCounts && Number.isInteger(v) && Math.abs(v) >= 100;
+        row.push(counts.has(name) || whole ? formatCount(v, na) : formatNumber(v, digitsOf(name), na));
       } else if (c instanceof Int32Array) {
         const v = c[i] as number;
         row.push(v === NA_INT ? na : counts.has(name) ? formatCount(v) : String(v));

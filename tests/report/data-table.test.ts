@@ -78,4 +78,11 @@ test("dataTable: describe() output, NA text, maxRows note, column groups", () =>
   assert.match(toText(dataTable(table({ 变量: ["出口质量"], v: [1] }))), /出口质量  1\.0000/);
 });
 
+test("mixed statistic/value columns: whole numbers ≥ 100 print as counts, estimates keep their decimals; opt-out", () => {
+  const t = table({ v: Float64Array.from([128354, 1000, 0.3087, 2, -250]) });
+  const cells = (o = {}) => dataTable(t, o).body.map((r) => (r.kind === "data" ? r.cells[0]!.text : ""));
+  assert.equal(cells(), ["128,354", "1,000", "0.3087", "2.0000", "-250"]);
+  assert.equal(cells({ wholeNumbersAsCounts: false }), ["128354.0000", "1000.0000", "0.3087", "2.0000", "-250.0000"]);
+});
+
 test.run();
