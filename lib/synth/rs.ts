@@ -14,28 +14,49 @@ import { feols } from "../estimators/feols";
 export interface Members { readonly m: Int32Array[][]; /* [c][s][t] */ readonly vaggRs: Float64Array[] }
 
 export const RS_INDICATOR_NOISE = 0.02;
+/** Volatility amplitude of the CPI and GDP-index shocks: max(RS_VOL_FLOOR, 1 − RS_VOL_SLOPE · standardised centred z). */
+export const RS_VOL_SLOPE = 0.15;
+export const RS_VOL_FLOOR = 0.1;
 /** First year of the additive (city + year) per-capita levels in the yearbook (see buildYearbook). */
 export const RS_ADDITIVE_FROM = 2008;
-export const RS_VAGG_SCALE = 0.2;
+/**
+ * Multiplier of Σ_s LQ_sct · a_st in vagg_RS (the paper prints no normalisation). Calibrated so the city-year mean of
+ * vagg_RS over 2008–2019 is ≈ RS Table 2's 0.159 (default scale, seed 20220707: 0.133; across seeds 0.13–0.17);
+ * `buildResiliencePanel` uses it as its default `vaggScale`.
+ */
+export const RS_VAGG_SCALE = 0.9;
 
 export function buildMembers(w: World, root: Rng): Members {
   const r = root.fork("alibaba");
   const nC = w.cities.length, S = w.shifts.industries.length;
   const M = (y: number): number => (nC / 281) * 1000 * Math.exp(0.45 * (y - 2005));
-  const prop = w.cities.map((c) => Math.exp(1.2 * Math.log(c.pop2010 / 1e6) + (c.region === "east" ? 1.0 : c.region === "middle" ? 0.2 : 0) + 0.9 * r.normal()));
+  const prop = w.cities.map((c) => Math.exp(1.2 * Math.log(c.pop2010 / 1e6) + (c.region === "east" ? 1.0 : c.region === "middle" ? 0.2 : 0) + TRUTH.rs.member_propensity_sd * r.normal()));
   const tot = prop.reduce((a, v) => a + v, 0);
   const m: Int32Array[][] = [];
   const t05 = ti(2005);
   const m05 = new Float64Array(nC);
-  // city-specific member growth after 2005 (independent of everything else: its own fork), so vagg_RS varies within cities
-  const rg = root.fork("alibaba-growth");
-  const gC = Float64Array.from({ length: nC }, () => TRUTH.rs.member_growth_sd * rg.normal());
+  // transitory city × year shocks (AR(1), stationary SD member_shock_sd, own fork): broad-based within-city variation with light tails
+  const rs = root.fork("alibaba-shocks");
+  const ar = TRUTH.rs.member_shock_ar, sdS = TRUTH.rs.member_shock_sd;
+  const shock: Float64Array[] = Array.from({ length: nC }, () => {
+    const x = new Float64Array(NY);
+    let u = sdS * rs.normal();
+    for (let t = 0; t < NY; t++) { if (t > 0) u = ar * u + sdS * Math.sqrt(1 - ar * ar) * rs.normal(); x[t] = u; }
+    return x;
+  });
+  const theta = TRUTH.rs.member_diffuse_share;
+  const popTot = Float64Array.from({ length: NY }, (_, t) => w.pop.reduce((a, p) => a + (p[t] as number), 0));
+  const shockF = (c: number, t: number): number => (Y0 + t > 2005 ? Math.exp(((shock[c] as Float64Array)[t] as number) - (sdS * sdS) / 2) : 1);
   // 2005 first (its count drives later growth: the IV's relevance)
   const lam = (c: number, s: number, t: number, tilt: number): number => {
     const y = Y0 + t;
     const boost = w.cities[c]!.smartCityYear !== null && y > (w.cities[c]!.smartCityYear as number) ? Math.exp(TRUTH.rs.smart_city_member_boost) : 1;
-    const grow = Math.exp((gC[c] as number) * Math.max(0, y - 2005));
-    return M(y) * ((prop[c] as number) / tot) * ((w.share04[c] as Float64Array)[s] as number) * tilt * boost * grow;
+    // concentrated part: city propensity × the city's 2004 industry mix (× the smart-city boost)
+    const conc = ((prop[c] as number) / tot) * ((w.share04[c] as Float64Array)[s] as number) * boost;
+    // diffuse part: in proportion to population × the national industry mix, with the city × year shock and the IV tilt;
+    // in vagg_RS it is ≈ additive (≈ RS_VAGG_SCALE · θ · Σ_s a_st · shock · tilt), so within-city variation is spread over cities
+    const diff = (((w.pop[c] as Float64Array)[t] as number) / (popTot[t] as number)) * ((w.shifts.natShare[s] as Float64Array)[ti(2004)] as number) * shockF(c, t) * tilt;
+    return M(y) * ((1 - theta) * conc + theta * diff);
   };
   const draws: Int32Array[][] = [];
   for (let c = 0; c < nC; c++) {
@@ -95,13 +116,38 @@ export const RESILIENCE_INDICATORS: readonly (EntropyIndicator & { readonly form
 export interface YearbookOut { readonly columns: Record<string, (number | null)[]>; readonly resi: Float64Array; readonly zScale: number; readonly calib: { slopeOnZ0: number[]; }; readonly betaCity: Float64Array; readonly groups: Record<string, Uint8Array> }
 
 /** Right-skewed, standardised city effects (lognormal, σ = RS_CITY_SKEW): indicators affine in z then carry large entropy weights. */
-export const RS_CITY_SKEW = 1;
+export const RS_CITY_SKEW = 1.5;
 function skewCity(x: Float64Array): Float64Array {
   if (RS_CITY_SKEW <= 0) return x;
   const e = Float64Array.from(x, (v) => Math.exp(RS_CITY_SKEW * v));
   const m = e.reduce((a, v) => a + v, 0) / e.length;
   const sd = Math.sqrt(e.reduce((a, v) => a + (v - m) ** 2, 0) / Math.max(1, e.length - 1)) || 1;
   return Float64Array.from(e, (v) => (v - m) / sd);
+}
+
+/**
+ * A series x_0..x_{n−1} around `level` whose 3-year rolling SD (t−2..t, divisor 2) equals target[t] for every t ≥ 2:
+ * given x_{t−2}, x_{t−1} (mean p, difference d) the SD is T iff (x_t − p)² = 3(T² − d²/4); of the two roots the one
+ * closer to `level` is taken unless it would make the next step infeasible (|x_t − x_{t−1}|/2 > T_{t+1}). If T_t < |d|/2
+ * (never at the targets used here; counted in `infeasible`) x_t = p, the smallest SD attainable.
+ */
+export function volatilityPath(target: Float64Array, level: number): Float64Array & { infeasible?: number } {
+  const n = target.length;
+  const x = new Float64Array(n);
+  const t0 = target[Math.min(2, n - 1)] as number;
+  x[0] = level + t0 / 2; if (n > 1) x[1] = level - t0 / 2;
+  let bad = 0;
+  for (let t = 2; t < n; t++) {
+    const a = x[t - 2] as number, b = x[t - 1] as number, p = (a + b) / 2, d = a - b, T = target[t] as number;
+    const q = 3 * (T * T - (d * d) / 4);
+    if (q < 0) { x[t] = p; bad++; continue; }
+    const r = Math.sqrt(q), lo = p - r, hi = p + r;
+    const next = t + 1 < n ? (target[t + 1] as number) : Infinity;
+    const ok = (v: number): boolean => Math.abs(v - b) / 2 <= next;
+    const near = Math.abs(lo - level) <= Math.abs(hi - level) ? lo : hi, far = near === lo ? hi : lo;
+    x[t] = ok(near) || !ok(far) ? near : far;
+  }
+  return Object.assign(x, { infeasible: bad });
 }
 
 function rollingSd(x: Float64Array, t: number): number {
@@ -241,20 +287,26 @@ export function buildYearbook(w: World, mem: Members, root: Rng): YearbookOut {
       const i = idx(c, k), y = years[k] as number;
       const z = zScale * (z0[i] as number);
       const gdp = C.gdp![i] as number, pop = C.pop![i] as number;
-      // volatility falls with z; the shock pattern alternates in sign (plus a little noise) so the 3-year rolling SD is ≈ a function of z, not of the draws
-      const alt = k % 2 === 0 ? 1 : -1;
-      C.cpi![i] = 102.5 + 1.2 * Math.sin(y) + 1.2 * Math.exp(-L * z / 4) * (alt + EPS * (nz.cpi[i] as number));
-      C.gdp_index![i] = 110 - 0.4 * (y - 2003) + 2.5 * Math.exp(-L * z / 4) * (alt + EPS * (nz.gdpi[i] as number));
       // loaded indicators are affine in z (so the min–max-normalised entropy index is ≈ affine in z)
-      C.savings![i] = pop * (20000 * Math.exp(0.08 * (y - 2003)) + 20000 * (L * z + EPS * (nz.sav[i] as number)));
+      C.savings![i] = pop * (20000 + 20000 * (L * z + EPS * (nz.sav[i] as number)));
       C.unemp_rate![i] = 3.2 + 4 * L * z * 0.1 + EPS * (nz.un[i] as number);
       C.retail_sales![i] = gdp * (0.35 + 0.1 * (L * z + EPS * (nz.ret[i] as number)));
       C.fiscal_rev![i] = (C.fiscal_exp![i] as number) * (0.5 + 0.15 * (L * z + EPS * (nz.fr[i] as number)));
-      C.patents![i] = Math.round(pop * (5 * Math.exp(0.1 * (y - 2003)) + 5 * (L * z + EPS * (nz.pat[i] as number))));
-      const ts = 0.8 + 0.02 * (y - 2003) + 0.2 * (L * z + EPS * (nz.ts[i] as number));
+      C.patents![i] = Math.round(pop * (5 + 5 * (L * z + EPS * (nz.pat[i] as number))));
+      const ts = 0.8 + 0.2 * (L * z + EPS * (nz.ts[i] as number));
       const sec = 0.47 / (1 + 0.2 * (ts - 0.8));
       C.secondary_gdp![i] = gdp * sec; C.tertiary_gdp![i] = gdp * sec * ts;
-      C.new_firms![i] = Math.round(pop * (10 * Math.exp(0.08 * (y - 2003)) + 10 * (L * z + EPS * (nz.nf[i] as number))));
+      C.new_firms![i] = Math.round(pop * (10 + 10 * (L * z + EPS * (nz.nf[i] as number))));
+    }
+    // volatility: the CPI growth and GDP-index series are built so that their 3-year rolling SD at t equals a target that is
+    // linear in the current z only (see volatilityPath): no lags, no year pattern inside the window, no interaction.
+    for (let c = 0; c < nC; c++) {
+      const tgt = (sd0: number, q: Float64Array) => Float64Array.from({ length: nYr }, (_, k) => {
+        const i = idx(c, k);
+        return sd0 * Math.max(RS_VOL_FLOOR, 1 - RS_VOL_SLOPE * L * zScale * ((z0[i] as number) - zm)) * (1 + EPS * (q[i] as number));
+      });
+      const cp = volatilityPath(tgt(1.2, nz.cpi), 2.5), gp = volatilityPath(tgt(2.5, nz.gdpi), 9);
+      for (let k = 0; k < nYr; k++) { C.cpi![idx(c, k)] = 100 + (cp[k] as number); C.gdp_index![idx(c, k)] = 100 + (gp[k] as number); }
     }
     const ind = resilienceIndicatorColumns(C, nC, nYr);
     const tb = table({

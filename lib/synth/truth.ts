@@ -71,16 +71,23 @@ export const TRUTH = {
       urban_agglomeration: { in: 0.0061, out: 0.0068 },
       yangtze_belt: { in: 0.0037, out: 0.0089 },
     },
-    gamma: { pop: 0.002, open: 0.001, fre: 0.002, road: 0.002, wage: 0.01, edu: 0.002 },
-    sd: { city: 0.03, year: 0.01, noise: 0.001 },
+    gamma: { pop: 0.002, open: 0.001, fre: 0.002, road: 0.002, wage: 0.001, edu: 0.002 },
+    sd: { city: 0.03, year: 0.001, noise: 0.001 },
     /** Mechanisms: signs built in, magnitudes emergent (see dgp.md). Labour-wedge and internet-penetration responses to vagg. */
     labour_wedge_vagg: -0.3,
     capital_wedge_vagg: 0.0,
     internet_pen_vagg: 8.0,
-    /** vagg_RS_ct = Σ_s LQ_sct · Virtual_st / vagg_scale (raw OECD coefficients), LQ_sct = (m_sct / M_st) / (emp_ct / EMP_t). */
-    member_growth_iv: 0.35,
-    /** SD of the city-specific log growth rate of members per year after 2005 (drawn independently of everything else): the within-city variation of vagg_RS. */
-    member_growth_sd: 0.2,
+    /** vagg_RS_ct = RS_VAGG_SCALE · Σ_s LQ_sct · a_st (raw OECD coefficients), LQ_sct = (m_sct / M_st) / (pop_ct / POP_t). Expected members
+     *  λ_sct = M_t · [(1 − θ) · conc_sc · boost + θ · (pop_ct / POP_t) · natshare_s · shock_ct · tilt_ct] (see dgp.md). */
+    /** IV relevance: the diffuse part grows faster in cities with more members in 2005: tilt = exp(member_growth_iv · z(ln(1 + m_c,2005)) · ln(users_t / users_2005)). */
+    member_growth_iv: 0.3,
+    /** θ: share of expected members that is diffuse (population × national industry mix × shock × tilt). */
+    member_diffuse_share: 0.6,
+    /** Transitory city × year log shocks of the diffuse part after 2005: AR(1) with this stationary SD and autocorrelation (own fork, independent of everything else). */
+    member_shock_sd: 0.6,
+    member_shock_ar: 0.7,
+    /** SD of the normal term in the log propensity of the concentrated part (city size and region enter as well): the cross-city spread of vagg_RS. */
+    member_propensity_sd: 1.5,
     smart_city_member_boost: 0.15,
   },
 } as const;

@@ -126,7 +126,7 @@ test("RS baseline: vagg on the entropy resilience index recovers 0.0075 (city + 
   console.log(`    RS: N=${fit.nobs} vagg ${row.estimate.toFixed(5)} (${row.se.toFixed(5)}), true ${TRUTH.rs.beta_vagg}`);
   assert.ok(row.ciLow <= TRUTH.rs.beta_vagg && TRUTH.rs.beta_vagg <= row.ciHigh, `${row.estimate} [${row.ciLow}, ${row.ciHigh}]`);
   // precision: before the within-city member growth and the additive per-capita levels (dgp.md) the SE here was ≈ 0.12
-  // and the CI far too wide to prove anything; now ≈ 0.0038 at this scale (raw files, no winsorisation). Bound 0.005.
+  // and the CI far too wide to prove anything; now ≈ 0.002 at this scale (raw files, no winsorisation; dgp.md Changes 3). Bound 0.005.
   assert.ok(row.se < 0.005, `RS SE ${row.se} ≥ 0.005`);
 });
 

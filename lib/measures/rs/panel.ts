@@ -10,6 +10,7 @@ import { misallocation } from "./misallocation";
 import { marketPotentialPanel } from "./market-potential";
 import { martinSensitivity } from "./martin";
 import { dataTable } from "../../report/data-table";
+import { RS_VAGG_SCALE } from "../../synth/rs";
 import type { ReportTable } from "../../report/model";
 
 /**
@@ -29,8 +30,8 @@ import type { ReportTable } from "../../report/model";
  *  4. vagg_ct = scale · Σ_s LQ_sct · a_st with LQ_sct = (m_sct / M_st) / (pop_ct / POP_t)
  *     (members relative to population; sums over the cities in the files), a_st the
  *     industry's digital-service direct consumption coefficient (`digital_shifts.csv`,
- *     column `virtual_raw` by default) and scale 0.2 (the synthetic DGP's normalisation; the
- *     paper does not print one).
+ *     column `virtual_raw` by default) and scale `RS_VAGG_SCALE` (0.9, the synthetic DGP's
+ *     normalisation, calibrated to RS Table 2's mean; the paper does not print one).
  *  5. Controls pop, open, fre, road, wage, edu (Table 2 units), and the variables of the
  *     robustness, heterogeneity, mechanism and extension sections (IV, Bartik, smart-city
  *     year, groups, misallocation, market potential, geographic agglomeration).
@@ -93,7 +94,7 @@ export const RS_PUBLISHED = {
 export interface ResiliencePanelOptions {
   /** Analysis years (default [2008, 2019]). */
   readonly years?: readonly [number, number];
-  /** Multiplier of Σ LQ·a (default 0.2, the synthetic DGP's; set 1 for the raw sum). */
+  /** Multiplier of Σ LQ·a (default `RS_VAGG_SCALE` = 0.9, the synthetic DGP's; set 1 for the raw sum). */
   readonly vaggScale?: number;
   /** Column of digital_shifts.csv with the coefficient (default "virtual_raw"). */
   readonly coefficient?: string;
@@ -160,7 +161,7 @@ const YEARBOOK_RAW = ["pop", "area", "gdp", "gdp_index", "cpi", "emp", "wage", "
  */
 export async function buildResiliencePanel(dir: string, opts: ResiliencePanelOptions = {}): Promise<ResiliencePanel> {
   const [y0, y1] = opts.years ?? [2008, 2019];
-  const scale = opts.vaggScale ?? 0.2;
+  const scale = opts.vaggScale ?? RS_VAGG_SCALE;
   const coefCol = opts.coefficient ?? "virtual_raw";
   const wins = opts.winsorize === undefined ? 0.01 : opts.winsorize;
   const lists = opts.listsDir ?? path.join(REPO_ROOT, "data", "raw", "public", "lists");

@@ -30,7 +30,7 @@ test("CSV lines with quoted commas", () => {
   assert.equal(splitCsvLine('a,"say ""hi""",'), ["a", 'say "hi"', ""]);
 });
 
-test("vagg = 0.2 Σ LQ × digital coefficient reproduces the generator's vagg_RS exactly", async () => {
+test("vagg = RS_VAGG_SCALE · Σ LQ × digital coefficient reproduces the generator's vagg_RS exactly", async () => {
   const { raw } = await built;
   const w = buildWorld("small", SEED);
   const mem = buildMembers(w, new Rng(SEED).fork("members"));
