@@ -18,3 +18,7 @@ export type { ExportStructureOptions, ExportStructureReport } from "./export-str
 export { coagglomeration, coEvolution, coEvolutionFromChanges } from "./coagglomeration";
 export { VAGG_TERMS, createSegmenter, countTerms, textIndex } from "./text-index";
 export type { Segmenter, TextIndexOptions } from "./text-index";
+export * from "./measurement";
+export * from "./rotemberg-ols";
+export * from "./extensions";
+export * from "./robustness";
