@@ -58,7 +58,7 @@ export async function readTable(file: string, opts: ReadOptions = {}): Promise<T
   // anything else (or VAGG_CSV_FAST=0) goes through DuckDB
   if (fmt === "csv" && !opts.where && !(opts.intColumns && opts.intColumns.length) && process.env["VAGG_CSV_FAST"] !== "0") {
     const { readNumericCsv } = require("./csv-fast") as typeof import("./csv-fast");
-    const fast = readNumericCsv(file);
+    const fast = await readNumericCsv(file);
     if (fast) {
       if (opts.columns) {
         const missing = opts.columns.find((c) => !(c in fast.columns));

@@ -53,25 +53,25 @@ test("random decimal tokens (1–17 significant digits, signs, exponents, intege
     rows.push([a, b, c, d, e].join(","));
   }
   const f = write(rows.join("\n") + "\n");
-  assert.ok(parseNumericCsv(fs.readFileSync(f)) !== null, "fast path taken");
+  assert.ok((await parseNumericCsv(fs.readFileSync(f))) !== null, "fast path taken");
   const { fast, duck } = await both(f);
   sameBits(fast, duck);
 });
 
 test("CRLF line ends, no final newline, negative zero and 0.x forms", async () => {
   const f = write("x,y\r\n-0,0.5\r\n-0.0,.25\r\n1.0000000000000002,-.5\r\n3,4");
-  assert.ok(parseNumericCsv(fs.readFileSync(f)) !== null);
+  assert.ok((await parseNumericCsv(fs.readFileSync(f))) !== null);
   const { fast, duck } = await both(f);
   assert.is(fast.nrows, 4);
   for (const n of fast.names) { const x = fast.columns[n] as Float64Array, y = duck.columns[n] as Float64Array; for (let i = 0; i < 4; i++) assert.ok(x[i] === y[i], `${n}[${i}] ${x[i]} vs ${y[i]}`); }
 });
 
-test("declines (→ DuckDB) quotes, strings, NA, dates, leading zeros, ragged rows, empty columns, one column, numeric-looking header", () => {
+test("declines (→ DuckDB) quotes, strings, NA, dates, leading zeros, ragged rows, empty columns, one column, numeric-looking header", async () => {
   const cases = [
     'x,y\n"1",2\n', "x,y\n1,a\n", "x,y\n1,NA\n", "x,y\n2020-01-01,1\n", "x,y\n007,1\n", "x,y\n1,2,3\n", "x,y\n1\n",
     "x,y\n,1\n,2\n", "x\n1\n2\n", "1,2\n3,4\n", "x,y\n1, 2\n", "x,y\n1.,2\n", "x,x\n1,2\n", "x;y\n1;2\n", "x,y\n1,2\n\n3,4\n",
   ];
-  for (const c of cases) assert.is(parseNumericCsv(Buffer.from(c)), null, JSON.stringify(c));
+  for (const c of cases) assert.is(await parseNumericCsv(Buffer.from(c)), null, JSON.stringify(c));
 });
 
 test("declined files still read through DuckDB with their own types", async () => {
@@ -87,6 +87,29 @@ test("readTable with columns= on the fast path selects and names a missing colum
   assert.equal([...t.names], ["c", "a"]);
   assert.equal(Array.from(t.columns["c"] as Float64Array), [3, 6]);
   try { await readTable(f, { columns: ["zz"] }); assert.unreachable(); } catch (e) { assert.match(String((e as Error).message), /zz/); }
+});
+
+test("two-thread parse (shared buffer split at a line feed) equals the one-thread parse and DuckDB; a bad token or an empty line in either half declines", async () => {
+  let s = 777;
+  const u = () => ((s = (s * 1103515245 + 12345) % 2147483648) / 2147483648);
+  const rows = ["a,b,c"];
+  for (let i = 0; i < 20000; i++) rows.push([(u() * 10 - 5).toFixed(6), String(Math.floor(u() * 1000)), u() < 0.05 ? "" : (u() * 1e-4).toExponential(3)].join(","));
+  const text = rows.join("\n") + "\n";
+  const shared = (t: string) => { const b = Buffer.from(t); const sab = new SharedArrayBuffer(b.length); const v = new Uint8Array(sab); v.set(b); return v; };
+  const two = await parseNumericCsv(shared(text), undefined, { parallelBytes: 1000 });
+  const one = await parseNumericCsv(Buffer.from(text));
+  assert.ok(two && one);
+  if (two && one) sameBits(two, one);
+  const f = write(text);
+  const { duck } = await both(f);
+  if (two) sameBits(two, duck);
+  const lines = text.split("\n");
+  for (const at of [100, 15000]) {
+    const bad = [...lines]; bad[at] = "1,x,2";
+    assert.is(await parseNumericCsv(shared(bad.join("\n")), undefined, { parallelBytes: 1000 }), null, `bad token at line ${at}`);
+    const gap = [...lines]; gap.splice(at, 0, "");
+    assert.is(await parseNumericCsv(shared(gap.join("\n")), undefined, { parallelBytes: 1000 }), null, `empty line at ${at}`);
+  }
 });
 
 test("the fixest reference data read the same both ways", async () => {
