@@ -1,14 +1,12 @@
-import {
-  DuckDBInstance,
-  DuckDBConnection,
-  DuckDBDataChunk,
-  DuckDBDoubleType,
-  DuckDBIntegerType,
-  DuckDBVarCharType,
-  DuckDBTypeId,
-  type DuckDBType,
-  type DuckDBValue,
-} from "@duckdb/node-api";
+import type { DuckDBConnection, DuckDBType, DuckDBValue } from "@duckdb/node-api";
+/**
+ * The DuckDB bindings, loaded on first use: the native module takes 0.1–0.2 s to load, which a
+ * command that never queries (e.g. `vagg estimate` on a plain numeric CSV) should not pay.
+ */
+function api(): typeof import("@duckdb/node-api") {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require("@duckdb/node-api") as typeof import("@duckdb/node-api");
+}
 import { table, type Column, type Table, NA_INT } from "./table";
 import { DataError } from "../util/errors";
 
@@ -26,7 +24,7 @@ let connection: Promise<DuckDBConnection> | null = null;
 export function duckdb(): Promise<DuckDBConnection> {
   if (!connection) {
     connection = (async () => {
-      const inst = await DuckDBInstance.create(":memory:", { threads: String(Math.max(1, require("node:os").cpus().length)) });
+      const inst = await api().DuckDBInstance.create(":memory:", { threads: String(Math.max(1, require("node:os").cpus().length)) });
       return inst.connect();
     })();
   }
@@ -37,6 +35,7 @@ export function duckdb(): Promise<DuckDBConnection> {
 export type ResultKind = "f64" | "i32" | "str";
 
 function kindOf(t: DuckDBType): ResultKind {
+  const DuckDBTypeId = api().DuckDBTypeId;
   switch (t.typeId) {
     case DuckDBTypeId.BOOLEAN:
     case DuckDBTypeId.TINYINT:
@@ -221,7 +220,7 @@ async function registerNow(name: string, t: Table): Promise<void> {
   const con = await duckdb();
   const types: DuckDBType[] = t.names.map((n) => {
     const c = t.columns[n] as Column;
-    return c instanceof Float64Array ? DuckDBDoubleType.instance : c instanceof Int32Array ? DuckDBIntegerType.instance : DuckDBVarCharType.instance;
+    return c instanceof Float64Array ? api().DuckDBDoubleType.instance : c instanceof Int32Array ? api().DuckDBIntegerType.instance : api().DuckDBVarCharType.instance;
   });
   const ddl = t.names.map((n, j) => `${quoteIdent(n)} ${(types[j] as DuckDBType).toString()}`).join(", ");
   await con.run(`CREATE OR REPLACE TABLE ${quoteIdent(name)} (${ddl})`);
@@ -229,7 +228,7 @@ async function registerNow(name: string, t: Table): Promise<void> {
   const CH = 2048;
   for (let start = 0; start < t.nrows; start += CH) {
     const m = Math.min(CH, t.nrows - start);
-    const chunk = DuckDBDataChunk.create(types, m);
+    const chunk = api().DuckDBDataChunk.create(types, m);
     const colsOut: DuckDBValue[][] = t.names.map((n) => {
       const c = t.columns[n] as Column;
       const vals: DuckDBValue[] = new Array(m);
