@@ -82,7 +82,8 @@ export async function parseNumericCsv(bytes: Uint8Array, source?: string, opts: 
   if (row < 0) return null;
   if (row === 0 || seen.some((s) => s === 0)) return null;
   const out: Record<string, Float64Array> = {};
-  names.forEach((nm, k) => { out[nm] = row === rowsMax && !shared ? cols[k]! : cols[k]!.slice(0, row); });
+  // a view, not a copy (at most the one row of a trailing line feed is left unused)
+  names.forEach((nm, k) => { out[nm] = row === rowsMax ? cols[k]! : cols[k]!.subarray(0, row); });
   return table(out, source);
 }
 
