@@ -40,7 +40,7 @@ export const TRUTH = {
     /** Bartik shifts: Virtual_st = vagg_scale × (a_D61 + a_D62T63 + omega_trade × a_D45T47), OECD ICIO 2021 China, year t (2019 uses 2018). vagg_scale is set so the national-output-weighted mean over 2005–2015 is 0.574 (EQ Table 1). */
     omega_trade: 0.2,
     vagg_target_mean: 0.574,
-    /** Census 2004 shares: ln share_sc = ln natshare_s + share_sd·η_sc + tel_tilt·z_tel_c·b_s + post_tilt·z_post_c·b_s (b_s: standardised slope of Virtual_st on national internet investment). */
+    /** Census 2004 shares: ln share_sc = ln natshare_s + share_sd·η_sc + tel_tilt·z_tel_c·b_s + post_tilt·z_post_c·b_s (b_s: standardised slope of Virtual_st on national internet investment). Not tuned to the published first-stage F (see dgp.md, Changes 3: F values by scale). */
     share_sd: 0.8,
     tel_tilt: 0.15,
     post_tilt: 0.6,
