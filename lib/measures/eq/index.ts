@@ -22,3 +22,5 @@ export * from "./measurement";
 export * from "./rotemberg-ols";
 export * from "./extensions";
 export * from "./robustness";
+export * from "./heterogeneity";
+export * from "./mechanism";

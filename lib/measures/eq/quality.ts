@@ -254,7 +254,7 @@ export async function productQuality(o: QualityOptions): Promise<QualityResult> 
     const miss = await sql(`SELECT count(*) AS n, min(hs3) AS hs3 FROM ${id}_est WHERE sigma_h IS NULL OR sigma_h <= 1`);
     if ((numeric(miss, "n")[0] as number) > 0) throw new ArgumentError(`the σ table has no value > 1 for HS3 "${column(miss, "hs3")[0]}" (${numeric(miss, "n")[0]} rows)`);
   }
-  const est = await sql(`SELECT rid, lnq, lnp, z_loo, hs6_id, dy_id, hs3_id, CAST(firm_id AS INTEGER) AS firm_id, sigma_h${controls.map((c) => `, "${c}"`).join("")} FROM ${id}_est`,
+  const est = await sql(`SELECT rid, lnq, lnp, z_loo, hs6_id, dy_id, hs3_id, CAST(dense_rank() OVER (ORDER BY firm_id) AS INTEGER) AS firm_id, sigma_h${controls.map((c) => `, "${c}"`).join("")} FROM ${id}_est ORDER BY rid`, // firm codes renumbered 1..F (real customs codes have 10 digits: no INTEGER cast)
     { intColumns: ["rid", "hs6_id", "dy_id", "hs3_id", "firm_id"] });
   if (est.nrows === 0) throw new ArgumentError(`no observations left after cleaning: ${c0("input")} rows; dropped by rule 1–5: ${["r1", "r2", "r3", "r4", "r5"].map(c0).join(", ")} (${ruleText(chapters, minObs).join("; ")})`);
   const n = est.nrows;

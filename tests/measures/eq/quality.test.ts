@@ -73,6 +73,16 @@ test("quality: 2SLS σ̂ covers the true σ; quality ranks match the truth (Spea
   for (const v of numeric(g.sigmaByHs3!, "sigma_hat")) assert.ok(Math.abs(v - SIGMA) < 0.5, `σ̂_hs3 ${v}`);
 });
 
+test("quality: 10-digit customs firm codes (beyond 32-bit) are clustered correctly: same σ̂ and SE as small codes", async () => {
+  const { customs } = simulate(11);
+  const ids = numeric(customs, "firm_id");
+  const big = table({ ...customs.columns, firm_id: Float64Array.from(ids, (g) => 3201000000 + g * 7919) });
+  const a = await productQuality({ customs, sigma: sigmaTable, minObs: 100 });
+  const b = await productQuality({ customs: big, sigma: sigmaTable, minObs: 100 });
+  assert.ok(Math.abs(a.sigmaHat!.estimate - b.sigmaHat!.estimate) < 1e-12);
+  assert.ok(Math.abs(a.sigmaHat!.se - b.sigmaHat!.se) < 1e-12, `${a.sigmaHat!.se} vs ${b.sigmaHat!.se}`);
+});
+
 test("quality: cleaning counts are exact on a hand-made table", async () => {
   const rows: Record<string, number | string | null>[] = [];
   const add = (firm: number, hs6: string, dest: string, year: number, v: number | null, q: number | null, inter = 0) =>
