@@ -227,51 +227,76 @@ function buildDirectPlan(fe: FixedEffectsDesign, opts: DemeanOptions): DirectPla
 function directResiduals(plan: DirectPlan, xs: readonly Float64Array[]): Float64Array[] {
   const K = xs.length;
   if (K === 0) return [];
-  const { fe, big, others, offsets, r, nBig } = plan;
-  const F = fe.factors;
-  const w = fe.weights;
-  const cb = (F[big] as Factor).codes;
+  const { fe, big, r, nBig } = plan;
+  const cb = (fe.factors[big] as Factor).codes;
   const Gb = nBig.length;
   const n = (xs[0] as Float64Array).length;
-  const oc = others.map((q) => (F[q] as Factor).codes);
+  // one column at a time: its sums stay in L1 cache and the FE codes are a few sequential streams
+  const oc = mergedOtherCodes(plan);
   const Q1 = oc.length;
-  // interleaved sums: sBig[h*K + k], rhs[j*K + k]
-  const sBig = new Float64Array(Gb * K);
-  const rhs = new Float64Array(r * K);
-  const idx = new Int32Array(Q1);
-  for (let i = 0; i < n; i++) {
-    const wi = w ? (w[i] as number) : 1;
-    const hb = (cb[i] as number) * K;
-    for (let a = 0; a < Q1; a++) idx[a] = ((offsets[a] as number) + ((oc[a] as Int32Array)[i] as number)) * K;
-    for (let k = 0; k < K; k++) {
-      const v = wi * ((xs[k] as Float64Array)[i] as number);
-      sBig[hb + k] += v;
-      for (let a = 0; a < Q1; a++) rhs[(idx[a] as number) + k] += v;
-    }
-  }
-  const alphaBig: Float64Array[] = [];
-  const alphaOther: Float64Array[] = [];
+  const out: Float64Array[] = [];
+  const sb = new Float64Array(Gb), rh = new Float64Array(r);
   for (let k = 0; k < K; k++) {
-    const sb = new Float64Array(Gb);
-    for (let h = 0; h < Gb; h++) sb[h] = sBig[h * K + k] as number;
-    const rh = new Float64Array(r);
-    for (let j = 0; j < r; j++) rh[j] = rhs[j * K + k] as number;
+    const x = xs[k] as Float64Array;
+    groupSums(cb, oc, fe.weights, x, sb, rh);
     const sol = solveReduced(plan, sb, rh);
-    alphaBig.push(sol.alphaBig);
-    alphaOther.push(sol.alphaOther);
-  }
-  const out = xs.map(() => new Float64Array(n));
-  for (let i = 0; i < n; i++) {
-    const h = cb[i] as number;
-    for (let a = 0; a < Q1; a++) idx[a] = (offsets[a] as number) + ((oc[a] as Int32Array)[i] as number);
-    for (let k = 0; k < K; k++) {
-      const ao = alphaOther[k] as Float64Array;
-      let f = (alphaBig[k] as Float64Array)[h] as number;
-      for (let a = 0; a < Q1; a++) f += ao[idx[a] as number] as number;
-      (out[k] as Float64Array)[i] = ((xs[k] as Float64Array)[i] as number) - f;
+    const ab = sol.alphaBig, ao = sol.alphaOther;
+    const y = new Float64Array(n);
+    if (Q1 === 2) {
+      const a0 = oc[0] as Int32Array, a1 = oc[1] as Int32Array;
+      for (let i = 0; i < n; i++) y[i] = (x[i] as number) - (ab[cb[i] as number] as number) - (ao[a0[i] as number] as number) - (ao[a1[i] as number] as number);
+    } else {
+      for (let i = 0; i < n; i++) {
+        let f = ab[cb[i] as number] as number;
+        for (let a = 0; a < Q1; a++) f += ao[(oc[a] as Int32Array)[i] as number] as number;
+        y[i] = (x[i] as number) - f;
+      }
     }
+    out.push(y);
   }
   return out;
+}
+
+/** The other fixed effects' codes with their offset in the reduced system added (one array per FE), cached per plan. */
+const mergedCache = new WeakMap<DirectPlan, Int32Array[]>();
+function mergedOtherCodes(plan: DirectPlan): Int32Array[] {
+  const hit = mergedCache.get(plan);
+  if (hit) return hit;
+  const F = plan.fe.factors;
+  const n = (F[plan.big] as Factor).codes.length;
+  const out = plan.others.map((q, a) => {
+    const c = (F[q] as Factor).codes, off = plan.offsets[a] as number, o = new Int32Array(n);
+    for (let i = 0; i < n; i++) o[i] = (c[i] as number) + off;
+    return o;
+  });
+  mergedCache.set(plan, out);
+  return out;
+}
+
+/**
+ * D'Wx of one column: its (weighted) sums by level of the big fixed effect (sBig) and of the
+ * others (rhs, offsets merged). One sequential pass; the sums stay in L1 cache. Unrolled for
+ * the common unweighted two- and three-FE designs.
+ */
+function groupSums(big: Int32Array, others: readonly Int32Array[], w: Float64Array | undefined | null, x: Float64Array, sBig: Float64Array, rhs: Float64Array): void {
+  const n = big.length;
+  sBig.fill(0);
+  rhs.fill(0);
+  if (!w && others.length === 2) {
+    const a0 = others[0] as Int32Array, a1 = others[1] as Int32Array;
+    for (let i = 0; i < n; i++) { const v = x[i] as number; sBig[big[i] as number] += v; rhs[a0[i] as number] += v; rhs[a1[i] as number] += v; }
+    return;
+  }
+  if (!w && others.length === 1) {
+    const a0 = others[0] as Int32Array;
+    for (let i = 0; i < n; i++) { const v = x[i] as number; sBig[big[i] as number] += v; rhs[a0[i] as number] += v; }
+    return;
+  }
+  for (let i = 0; i < n; i++) {
+    const v = w ? (w[i] as number) * (x[i] as number) : (x[i] as number);
+    sBig[big[i] as number] += v;
+    for (let a = 0; a < others.length; a++) rhs[(others[a] as Int32Array)[i] as number] += v;
+  }
 }
 
 /** Solve the reduced system for one column given its D'Wx sums (big FE, other FEs). */
@@ -364,32 +389,11 @@ export function directProjector(fe: FixedEffectsDesign, opts: DemeanOptions = {}
   const w = fe.weights;
   const big = (F[plan.big] as Factor).codes;
   const n = big.length;
-  const others = plan.others.map((q, a) => {
-    const c = (F[q] as Factor).codes, off = plan.offsets[a] as number, o = new Int32Array(n);
-    for (let i = 0; i < n; i++) o[i] = (c[i] as number) + off;
-    return o;
-  });
+  const others = mergedOtherCodes(plan);
   return {
     big, others, nBigLevels: plan.nBig.length, r: plan.r, weights: w,
     groupSums(x, sBig, rhs) {
-      sBig.fill(0);
-      rhs.fill(0);
-      // unrolled for the common unweighted two- and three-FE designs (the placebo hot loop)
-      if (!w && others.length === 2) {
-        const a0 = others[0] as Int32Array, a1 = others[1] as Int32Array;
-        for (let i = 0; i < n; i++) { const v = x[i] as number; sBig[big[i] as number] += v; rhs[a0[i] as number] += v; rhs[a1[i] as number] += v; }
-        return;
-      }
-      if (!w && others.length === 1) {
-        const a0 = others[0] as Int32Array;
-        for (let i = 0; i < n; i++) { const v = x[i] as number; sBig[big[i] as number] += v; rhs[a0[i] as number] += v; }
-        return;
-      }
-      for (let i = 0; i < n; i++) {
-        const v = w ? (w[i] as number) * (x[i] as number) : (x[i] as number);
-        sBig[big[i] as number] += v;
-        for (let a = 0; a < others.length; a++) rhs[(others[a] as Int32Array)[i] as number] += v;
-      }
+      groupSums(big, others, w, x, sBig, rhs);
     },
     solve(sBig, rhs, alphaBig) {
       const { alphaBig: ab } = solveReduced(plan, sBig, rhs);
