@@ -29,6 +29,9 @@ import { qualityStepsTable, type QualityResult } from "./quality";
  * @example
  *   const q = await productQuality({ ...qualityInputs(notebookEnv().dataDir), sigmaBy: "hs3" });
  */
+/** ω, the digital share of the OECD D45T47 (wholesale and retail trade) coefficient: the synthetic DGP's value (the paper prints none). */
+export const DIGITAL_TRADE_SHARE = 0.2;
+
 export function qualityInputs(dir: string): { customs: string; sigma: string; products: string } {
   return { customs: path.join(dir, "customs.parquet"), sigma: path.join(dir, "sigma_hs3.csv"), products: path.join(dir, "products.csv") };
 }
@@ -91,7 +94,7 @@ export interface OecdShifts {
  *   sh.scale;   // ≈ 7.4e0 (raw coefficients ≈ 0.08 on average)
  */
 export async function oecdDigitalShifts(o: OecdShiftOptions = {}): Promise<OecdShifts> {
-  const omega = o.omega ?? 0.2;
+  const omega = o.omega ?? DIGITAL_TRADE_SHARE;
   if (!(omega >= 0 && omega <= 1)) throw new ArgumentError(`omega (digital share of trade D45T47) must be in [0, 1], got ${omega}`);
   const file = o.file ?? publicDataPath("io", "oecd_iot2021_chn_digital_coef.csv");
   const coefs = await readTable(file);

@@ -26,12 +26,12 @@ import { type Table, column, fromRecords, numeric, table, withColumns } from "..
 import { ArgumentError } from "../../util/errors";
 import { bartik, digitalShift, type BartikReport } from "./bartik";
 import { keysOf, numberAt } from "./keys";
-import { censusShares } from "./measurement";
+import { censusShares, DIGITAL_TRADE_SHARE } from "./measurement";
+export { DIGITAL_TRADE_SHARE };
 import { publicDataPath } from "./paths";
 import { textIndex, type Segmenter } from "./text-index";
 
 /** Digital share of wholesale/retail (D45T47) in the digital input bundle: the baseline shifts' ω. */
-export const DIGITAL_TRADE_SHARE = 0.2;
 
 export interface AlternativeVaggOptions {
   /** OECD digital-input file (columns year, input_isic4, use_isic4, z); default the public OECD 2021 China file. */
