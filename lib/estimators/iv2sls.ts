@@ -102,14 +102,10 @@ export function iv2sls(data: Table, formula: string, opts: Iv2slsOptions = {}): 
   const W = [...ex, ...inst];
   const xhat = en.map((x) => {
     const q = qrLeastSquares(W, x, { tol: 0, cache });
-    const r = q.residuals;
-    if (!r) { // solvers that do not return residuals: fitted values from the coefficients
-      const h = new Float64Array(n);
-      q.kept.forEach((j, a) => { const b = q.beta[a] as number, c = W[j] as Float64Array; for (let i = 0; i < n; i++) h[i] += b * (c[i] as number); });
-      return h;
-    }
     const h = new Float64Array(n);
-    for (let i = 0; i < n; i++) h[i] = (x[i] as number) - (r[i] as number);
+    const r = q.residuals; // Cholesky solver: fitted = x − residuals; Householder: from the coefficients
+    if (r) for (let i = 0; i < n; i++) h[i] = (x[i] as number) - (r[i] as number);
+    else q.kept.forEach((j, a) => { const b = q.beta[a] as number, c = W[j] as Float64Array; for (let i = 0; i < n; i++) h[i] += b * (c[i] as number); });
     return h;
   });
   // second stage: order (Intercept), endogenous, other exogenous

@@ -46,9 +46,13 @@ export interface LeastSquaresOptions {
 }
 
 export function qrLeastSquares(X: readonly Float64Array[], y: Float64Array, opts: LeastSquaresOptions = {}): QrFit {
+  return usesCholesky(y.length, X.length, opts) ? choleskyLeastSquares(X, y, opts) : householderLeastSquares(X, y, opts);
+}
+
+/** The solver rule of `qrLeastSquares` (and `collinearityCheck`): Cholesky when asked, or "auto" with N·K² > 5e6. */
+function usesCholesky(n: number, k: number, opts: LeastSquaresOptions): boolean {
   const solver = opts.solver ?? "auto";
-  if (solver === "cholesky" || (solver === "auto" && y.length * X.length * X.length > 5e6)) return choleskyLeastSquares(X, y, opts);
-  return householderLeastSquares(X, y, opts);
+  return solver === "cholesky" || (solver === "auto" && n * k * k > 5e6);
 }
 
 /**
@@ -149,8 +153,7 @@ export function gramPivots(X: readonly Float64Array[], y: Float64Array, opts: Le
  * the Householder QR otherwise.
  */
 export function collinearityCheck(X: readonly Float64Array[], y: Float64Array, opts: LeastSquaresOptions = {}): { kept: number[]; dropped: number[] } {
-  const solver = opts.solver ?? "auto";
-  if (solver === "cholesky" || (solver === "auto" && y.length * X.length * X.length > 5e6)) {
+  if (usesCholesky(y.length, X.length, opts)) {
     const { kept, dropped } = gramPivots(X, y, opts);
     return { kept, dropped };
   }
