@@ -1,5 +1,4 @@
 import * as fs from "node:fs";
-import * as crypto from "node:crypto";
 import * as path from "node:path";
 import { ArgumentError } from "../util/errors";
 import { projectSeed } from "../util/seed";
@@ -168,10 +167,7 @@ export async function ensureData(opts: RunOptions, say: (s: string) => void): Pr
   // the stamp lives with the data and names the generator's source hash, so any --out reuses
   // the data and a changed generator regenerates it
   const stampFile = path.join(outDir, ".stamp.json");
-  const synthDir = path.join(opts.root, "lib", "synth");
-  const h = crypto.createHash("sha256");
-  for (const f of listFiles(synthDir, synthDir).filter((f) => f.endsWith(".ts")).sort()) h.update(f).update(fs.readFileSync(path.join(synthDir, f)));
-  const generator = h.digest("hex").slice(0, 16);
+  const generator = hashLib(path.join(opts.root, "lib", "synth")).slice(0, 16);
   type Stamp = { scale: string; seed: number; generator?: string; files: Record<string, number> };
   let stamp: Stamp | null = null;
   try { stamp = JSON.parse(fs.readFileSync(stampFile, "utf8")) as Stamp; } catch { stamp = null; }
