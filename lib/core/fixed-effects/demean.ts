@@ -225,36 +225,35 @@ function buildDirectPlan(fe: FixedEffectsDesign, opts: DemeanOptions): DirectPla
  * right-hand sides and one for the residuals (the ids are loaded once per observation).
  */
 function directResiduals(plan: DirectPlan, xs: readonly Float64Array[]): Float64Array[] {
-  const K = xs.length;
-  if (K === 0) return [];
-  const { fe, big, r, nBig } = plan;
-  const cb = (fe.factors[big] as Factor).codes;
-  const Gb = nBig.length;
-  const n = (xs[0] as Float64Array).length;
   // one column at a time: its sums stay in L1 cache and the FE codes are a few sequential streams
+  const sb = new Float64Array(plan.nBig.length), rh = new Float64Array(plan.r);
+  return xs.map((x) => directColumn(plan, x, sb, rh).residual);
+}
+
+/**
+ * x minus its least-squares projection on the fixed effects, with the FE coefficients, using
+ * the scratch arrays sb (big FE sums) and rh (other FE sums; returned as `alphaOther`, so it is
+ * overwritten by the next call).
+ */
+function directColumn(plan: DirectPlan, x: Float64Array, sb: Float64Array, rh: Float64Array): { residual: Float64Array; alphaBig: Float64Array; alphaOther: Float64Array } {
+  const cb = (plan.fe.factors[plan.big] as Factor).codes;
+  const n = x.length;
   const oc = mergedOtherCodes(plan);
   const Q1 = oc.length;
-  const out: Float64Array[] = [];
-  const sb = new Float64Array(Gb), rh = new Float64Array(r);
-  for (let k = 0; k < K; k++) {
-    const x = xs[k] as Float64Array;
-    groupSums(cb, oc, fe.weights, x, sb, rh);
-    const sol = solveReduced(plan, sb, rh);
-    const ab = sol.alphaBig, ao = sol.alphaOther;
-    const y = new Float64Array(n);
-    if (Q1 === 2) {
-      const a0 = oc[0] as Int32Array, a1 = oc[1] as Int32Array;
-      for (let i = 0; i < n; i++) y[i] = (x[i] as number) - (ab[cb[i] as number] as number) - (ao[a0[i] as number] as number) - (ao[a1[i] as number] as number);
-    } else {
-      for (let i = 0; i < n; i++) {
-        let f = ab[cb[i] as number] as number;
-        for (let a = 0; a < Q1; a++) f += ao[(oc[a] as Int32Array)[i] as number] as number;
-        y[i] = (x[i] as number) - f;
-      }
+  groupSums(cb, oc, plan.fe.weights, x, sb, rh);
+  const { alphaBig: ab, alphaOther: ao } = solveReduced(plan, sb, rh);
+  const y = new Float64Array(n);
+  if (Q1 === 2) {
+    const a0 = oc[0] as Int32Array, a1 = oc[1] as Int32Array;
+    for (let i = 0; i < n; i++) y[i] = (x[i] as number) - (ab[cb[i] as number] as number) - (ao[a0[i] as number] as number) - (ao[a1[i] as number] as number);
+  } else {
+    for (let i = 0; i < n; i++) {
+      let f = ab[cb[i] as number] as number;
+      for (let a = 0; a < Q1; a++) f += ao[(oc[a] as Int32Array)[i] as number] as number;
+      y[i] = (x[i] as number) - f;
     }
-    out.push(y);
   }
-  return out;
+  return { residual: y, alphaBig: ab, alphaOther: ao };
 }
 
 /** The other fixed effects' codes with their offset in the reduced system added (one array per FE), cached per plan. */
@@ -333,28 +332,11 @@ function solveReduced(plan: DirectPlan, sBig: Float64Array, rhs: Float64Array): 
 function directResidual(plan: DirectPlan, x: Float64Array): { residual: Float64Array; alpha: Float64Array[] } {
   const { fe, big, others, offsets, r, nBig } = plan;
   const F = fe.factors;
-  const w = fe.weights;
-  const cb = (F[big] as Factor).codes;
-  const oc = others.map((q) => (F[q] as Factor).codes);
-  const n = x.length;
-  const sBig = new Float64Array(nBig.length);
-  const rhs = new Float64Array(r);
-  for (let i = 0; i < n; i++) {
-    const v = w ? (w[i] as number) * (x[i] as number) : (x[i] as number);
-    sBig[cb[i] as number] += v;
-    for (let a = 0; a < oc.length; a++) rhs[(offsets[a] as number) + ((oc[a] as Int32Array)[i] as number)] += v;
-  }
-  const { alphaBig, alphaOther } = solveReduced(plan, sBig, rhs);
-  const out = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    let f = alphaBig[cb[i] as number] as number;
-    for (let a = 0; a < oc.length; a++) f += alphaOther[(offsets[a] as number) + ((oc[a] as Int32Array)[i] as number)] as number;
-    out[i] = (x[i] as number) - f;
-  }
+  const { residual, alphaBig, alphaOther } = directColumn(plan, x, new Float64Array(nBig.length), new Float64Array(r));
   const alpha: Float64Array[] = new Array(F.length);
   alpha[big] = alphaBig;
   others.forEach((q, a) => (alpha[q] = alphaOther.slice(offsets[a] as number, (offsets[a] as number) + (F[q] as Factor).size)));
-  return { residual: out, alpha };
+  return { residual, alpha };
 }
 
 /**
