@@ -1,7 +1,7 @@
-import { column, NA_INT, type Table } from "../data/table";
+import { column, NA_INT, select, type Table } from "../data/table";
 import { ArgumentError } from "../util/errors";
-import { formatCount, formatNumber } from "./format";
-import type { BodyRow, HeaderCell, ReportTable } from "./model";
+import { countCell, formatCount, formatNumber } from "./format";
+import type { BodyRow, Cell, HeaderCell, ReportTable } from "./model";
 
 export interface DataTableOptions {
   readonly title?: string;
@@ -14,6 +14,11 @@ export interface DataTableOptions {
   readonly digits?: number | Readonly<Record<string, number>>;
   /** Columns printed as counts with thousands separators (default: "N", "n", "nobs", "obs" when present). */
   readonly counts?: readonly string[];
+  /**
+   * Columns holding years, printed as plain integers ("1990", never "1,990"). Default: the
+   * columns named "year", "yr", or ending in "_year" / starting with "year_" (e.g. "smart_year").
+   */
+  readonly years?: readonly string[];
   /** Replacements for text values (e.g. variable name → label). */
   readonly rowLabels?: Readonly<Record<string, string>>;
   /** Show at most this many rows (a note says how many were left out). */
@@ -34,8 +39,12 @@ export interface DataTableOptions {
  * A descriptive or any other data table (from the project's column `Table`) in the same
  * three-line model as regression tables, so it renders to HTML, LaTeX, Markdown, CSV and Word.
  * Float columns get fixed decimals (whole numbers ≥ 100 print as counts), count columns
- * thousands separators, Int32 columns plain integers (years stay "2010"), text columns their
- * (relabelled) text.
+ * thousands separators, Int32 and year columns plain integers (years stay "2010"), text columns
+ * their (relabelled) text.
+ *
+ * The returned table carries the shown columns of `t` with all rows, unrounded, as `data`:
+ * `toCsv` and `exportTable` write that (raw round-trip doubles, integers as integers, missing
+ * empty, original text values), while HTML, LaTeX, Markdown and Word print the display grid.
  *
  * @example
  *   dataTable(describe(panel, ["hs4_qua", "vagg"]), {
@@ -51,21 +60,25 @@ export function dataTable(t: Table, opts: DataTableOptions = {}): ReportTable {
   const wholeAsCounts = opts.wholeNumbersAsCounts ?? true;
   const nShow = Math.min(t.nrows, opts.maxRows ?? t.nrows);
   const digitsOf = (name: string) => (typeof opts.digits === "number" ? opts.digits : opts.digits?.[name] ?? 4);
-  const rows: string[][] = Array.from({ length: nShow }, () => []);
+  const years = new Set(opts.years ?? cols.filter((n) => /^(year|yr)$|_year$|^year_/i.test(n)));
+  const rows: Cell[][] = Array.from({ length: nShow }, () => []);
   for (const name of cols) {
     const c = column(t, name);
     for (let i = 0; i < nShow; i++) {
-      const row = rows[i] as string[];
+      const row = rows[i] as Cell[];
       if (c instanceof Float64Array) {
         const v = c[i] as number;
-        const whole = wholeAsCounts && Number.isInteger(v) && Math.abs(v) >= 100;
-        row.push(counts.has(name) || whole ? formatCount(v, na) : formatNumber(v, digitsOf(name), na));
+        if (years.has(name)) row.push({ text: Number.isInteger(v) ? String(v) : formatNumber(v, digitsOf(name), na) });
+        else {
+          const whole = wholeAsCounts && Number.isInteger(v) && Math.abs(v) >= 100;
+          row.push(counts.has(name) || whole ? countCell(v, na) : { text: formatNumber(v, digitsOf(name), na) });
+        }
       } else if (c instanceof Int32Array) {
         const v = c[i] as number;
-        row.push(v === NA_INT ? na : counts.has(name) ? formatCount(v) : String(v));
+        row.push(v === NA_INT ? { text: na } : counts.has(name) && !years.has(name) ? countCell(v) : { text: String(v) });
       } else {
         const v = c[i];
-        row.push(v === null || v === undefined ? na : opts.rowLabels?.[v] ?? v);
+        row.push({ text: v === null || v === undefined ? na : opts.rowLabels?.[v] ?? v });
       }
     }
   }
@@ -76,8 +89,8 @@ export function dataTable(t: Table, opts: DataTableOptions = {}): ReportTable {
     header.push([{ text: "" }, ...opts.groups.map((g) => ({ text: g.label, span: g.span, rule: true }))]);
   }
   header.push(cols.map((c) => ({ text: opts.headers?.[c] ?? c })));
-  const body: BodyRow[] = rows.map((r) => ({ kind: "data", cells: r.map((text) => ({ text })) }));
+  const body: BodyRow[] = rows.map((cells) => ({ kind: "data", cells }));
   const notes = [...(opts.notes ?? [])];
   if (nShow < t.nrows) notes.push(`Showing ${nShow} of ${formatCount(t.nrows)} rows.`);
-  return { kind: "report-table", ncol: cols.length, title: opts.title, header, body, notes };
+  return { kind: "report-table", ncol: cols.length, title: opts.title, header, body, notes, data: select(t, cols) };
 }

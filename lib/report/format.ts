@@ -54,3 +54,33 @@ export function formatCount(x: number | null | undefined, na = ""): string {
   const s = Math.round(Math.abs(x)).toString().replace(/\B(?=(\d{3})+(?!\d))/g, ",");
   return neg ? "-" + s : s;
 }
+
+/**
+ * A count as a table cell: thousands separators in the display text, none in the plain text that
+ * CSV writes.
+ *
+ * @example
+ *   countCell(616591); // { text: "616,591", plain: "616591" }
+ *   countCell(NaN, "–"); // { text: "–" }
+ */
+export function countCell(x: number | null | undefined, na = ""): { readonly text: string; readonly plain?: string } {
+  const text = formatCount(x, na);
+  const plain = x === null || x === undefined || !Number.isFinite(x) ? text : String(Math.round(x));
+  return plain === text ? { text } : { text, plain };
+}
+
+/**
+ * A number as machine-readable text: the shortest string that reads back to the same double
+ * (`String(x)`, so integers print as integers: 1990, 616591), no thousands separators, no
+ * rounding; NaN/null/undefined → "" (missing); negative zero → "-0"; ±Inf → "Infinity"/"-Infinity"
+ * (what `Number()` reads back).
+ *
+ * @example
+ *   formatRaw(0.1 + 0.2); // "0.30000000000000004"
+ *   formatRaw(1990);      // "1990"
+ *   formatRaw(NaN);       // ""
+ */
+export function formatRaw(x: number | null | undefined): string {
+  if (x === null || x === undefined || Number.isNaN(x)) return "";
+  return Object.is(x, -0) ? "-0" : String(x);
+}

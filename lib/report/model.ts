@@ -1,3 +1,5 @@
+import type { Table } from "../data/table";
+
 /**
  * The intermediate form every report table is built into and every renderer reads:
  * a title, header rows (cells may span columns), body rows, notes. Builders
@@ -20,6 +22,11 @@ export interface Cell {
   readonly text: string;
   /** Significance stars, rendered after the text (superscript where the format allows). */
   readonly stars?: string;
+  /**
+   * The text for plain machine formats (CSV) when it differs from the display text: a count
+   * without thousands separators (`text` "616,591", `plain` "616591"). Default: `text`.
+   */
+  readonly plain?: string;
 }
 
 export interface HeaderCell {
@@ -40,6 +47,36 @@ export interface BodyRow {
   readonly ruleAbove?: boolean;
 }
 
+/**
+ * One model × term of a regression table in the tidy layout of broom's / pyfixest's `tidy()`:
+ * the raw doubles behind the printed coefficient, SE, statistic and p-value, plus the model's
+ * N and the numeric per-model rows the table prints (e.g. "Published", R²) in `extra`.
+ */
+export interface TidyRow {
+  /** Panel title when the table stacks panels (`panels`). */
+  readonly panel?: string;
+  /** 1-based column number of the model in the table. */
+  readonly model: number;
+  /** Column label of the model (the `headers` option), if any. */
+  readonly modelLabel?: string;
+  /** Column-group label spanning the model (the `groups` option), if any. */
+  readonly group?: string;
+  /** Dependent variable, if the model names it. */
+  readonly depvar?: string;
+  /** Coefficient name as in the model. */
+  readonly term: string;
+  /** Row label the table prints for the term. */
+  readonly termLabel: string;
+  readonly estimate: number;
+  readonly stdError: number;
+  /** t (or z) statistic: the model's own, else estimate / std error. */
+  readonly statistic: number;
+  readonly pValue: number;
+  readonly nobs: number;
+  /** Numeric per-model values printed in the table (column name → value), e.g. { published: 0.2013, r2: 0.41 }. */
+  readonly extra?: Readonly<Record<string, number>>;
+}
+
 export interface ReportTable {
   readonly kind: "report-table";
   /** Columns including the first (stub) column. */
@@ -48,6 +85,13 @@ export interface ReportTable {
   readonly header: readonly (readonly HeaderCell[])[];
   readonly body: readonly BodyRow[];
   readonly notes: readonly string[];
+  /**
+   * Machine-readable payload of a data table: the column table it was built from (shown columns,
+   * all rows), unrounded. `toCsv` writes it instead of the display grid.
+   */
+  readonly data?: Table;
+  /** Machine-readable payload of a regression table: one row per model × term (`toTidyCsv`). */
+  readonly tidy?: readonly TidyRow[];
 }
 
 export function isReportTable(x: unknown): x is ReportTable {
@@ -57,6 +101,17 @@ export function isReportTable(x: unknown): x is ReportTable {
 /** The text of a cell with its stars appended. */
 export function cellText(c: Cell): string {
   return c.text + (c.stars ?? "");
+}
+
+/**
+ * The text of a cell for plain machine formats (CSV): `plain` when set, else `text`, with its
+ * stars appended.
+ *
+ * @example
+ *   cellPlainText({ text: "616,591", plain: "616591" }); // "616591"
+ */
+export function cellPlainText(c: Cell): string {
+  return (c.plain ?? c.text) + (c.stars ?? "");
 }
 
 /** Header row expanded to one string per column (a spanning cell fills its first column). */

@@ -1,7 +1,7 @@
 import { ArgumentError } from "../util/errors";
 import { suggest } from "../data/table";
-import { DEFAULT_STARS, formatCount, formatNumber, stars as starsFor } from "./format";
-import type { BodyRow, Cell, HeaderCell, ReportTable } from "./model";
+import { DEFAULT_STARS, countCell, formatCount, formatNumber, stars as starsFor } from "./format";
+import type { BodyRow, Cell, HeaderCell, ReportTable, TidyRow } from "./model";
 
 /**
  * What a regression table needs from an estimate. `FeolsResult` (lib/estimators/feols.ts)
@@ -252,13 +252,17 @@ export function regressionTable(models: readonly RegressionModel[], opts: Regres
   for (const s of opts.stats ?? ["nobs", "r2"]) {
     const cells: Cell[] = [{ text: opts.statLabels?.[s] ?? W.stats[s] }];
     for (const m of models) {
-      let t: string;
-      if (s === "nobs") t = formatCount(m.nobs, na);
-      else if (s === "clusters") {
+      if (s === "nobs") {
+        cells.push(countCell(m.nobs, na));
+        continue;
+      }
+      if (s === "clusters") {
         const g = m.dof?.G;
-        t = g && Object.keys(g).length ? Object.values(g).map((x) => formatCount(x)).join(" / ") : na;
-      } else t = formatNumber(m[s], statDigits, na);
-      cells.push({ text: t });
+        const gs = g ? Object.values(g) : [];
+        cells.push(gs.length ? { text: gs.map((x) => formatCount(x)).join(" / "), plain: gs.map((x) => String(x)).join(" / ") } : { text: na });
+        continue;
+      }
+      cells.push({ text: formatNumber(m[s], statDigits, na) });
     }
     body.push({ kind: "stat", cells });
   }
@@ -292,5 +296,91 @@ export function regressionTable(models: readonly RegressionModel[], opts: Regres
   }
   notes.push(...(opts.notes ?? []));
 
-  return { kind: "report-table", ncol: k + 1, title: opts.title, header, body, notes };
+  return { kind: "report-table", ncol: k + 1, title: opts.title, header, body, notes, tidy: tidyRows(models, shown, opts, W.constant) };
+}
+
+const TIDY_COLUMNS = new Set(["panel", "model", "model_label", "group", "depvar", "term", "term_label", "estimate", "std_error", "statistic", "p_value", "nobs"]);
+
+/**
+ * A label as a CSV column name: NFKD-normalised without accents (R² → r2, é → e), lower case, runs of anything but
+ * letters and digits → "_", no leading/trailing "_".
+ *
+ * @example
+ *   columnSlug("True (DGP)"); // "true_dgp"
+ */
+export function columnSlug(label: string): string {
+  return label.normalize("NFKD").replace(/\p{M}/gu, "").toLowerCase().replace(/[^\p{L}\p{N}]+/gu, "_").replace(/^_+|_+$/g, "");
+}
+
+/**
+ * The tidy rows of a regression table (one per model × shown term, models in column order):
+ * raw estimate, SE, statistic (the model's t, else estimate / SE), p-value and N, plus the
+ * numeric per-model values the table prints — the R²-type statistics asked for in `stats`,
+ * cluster counts, and every `extra` row whose values are all numbers or empty — under
+ * `columnSlug` names (made unique, never one of the fixed tidy columns).
+ */
+function tidyRows(models: readonly RegressionModel[], shown: readonly string[], opts: RegressionTableOptions, constant: string): TidyRow[] {
+  const groupOf: (string | undefined)[] = [];
+  for (const g of opts.groups ?? []) for (let j = 0; j < g.span; j++) groupOf.push(g.label);
+  const used = new Set(TIDY_COLUMNS);
+  const key = (label: string): string => {
+    let base = columnSlug(label) || "extra";
+    if (TIDY_COLUMNS.has(base)) base = `extra_${base}`;
+    let k = base;
+    for (let n = 2; used.has(k); n++) k = `${base}_${n}`;
+    used.add(k);
+    return k;
+  };
+  const extras: Record<string, number>[] = models.map(() => ({}));
+  const statKeys: Partial<Record<StatKey, string>> = { r2: "r2", adjR2: "adj_r2", withinR2: "within_r2" };
+  for (const s of opts.stats ?? ["nobs", "r2"]) {
+    if (s === "nobs") continue;
+    if (s === "clusters") {
+      const dims = [...new Set(models.flatMap((m) => Object.keys(m.dof?.G ?? {})))];
+      for (const d of dims) {
+        const k = key(dims.length === 1 ? "clusters" : `clusters ${d}`);
+        models.forEach((m, i) => {
+          const g = m.dof?.G?.[d];
+          if (g !== undefined) (extras[i] as Record<string, number>)[k] = g;
+        });
+      }
+      continue;
+    }
+    const k = key(statKeys[s] ?? s);
+    models.forEach((m, i) => {
+      const v = m[s];
+      if (typeof v === "number" && !Number.isNaN(v)) (extras[i] as Record<string, number>)[k] = v;
+    });
+  }
+  for (const e of opts.extra ?? []) {
+    if (!e.values.every((v) => typeof v === "number" || v === null || v === undefined)) continue;
+    const k = key(e.label);
+    e.values.forEach((v, i) => {
+      if (typeof v === "number" && !Number.isNaN(v)) (extras[i] as Record<string, number>)[k] = v;
+    });
+  }
+  const rows: TidyRow[] = [];
+  models.forEach((m, i) => {
+    for (const name of shown) {
+      const b = m.coef[name];
+      if (b === undefined) continue;
+      const se = m.se[name] ?? NaN;
+      const extra = extras[i] as Record<string, number>;
+      rows.push({
+        model: i + 1,
+        ...(opts.headers?.[i] !== undefined ? { modelLabel: opts.headers[i] } : {}),
+        ...(groupOf[i] !== undefined ? { group: groupOf[i] } : {}),
+        ...(m.depvar !== undefined ? { depvar: m.depvar } : {}),
+        term: name,
+        termLabel: opts.labels?.[name] ?? (name === INTERCEPT ? constant : name),
+        estimate: b,
+        stdError: se,
+        statistic: m.tstat?.[name] ?? b / se,
+        pValue: m.pvalue[name] ?? NaN,
+        nobs: m.nobs,
+        ...(Object.keys(extra).length ? { extra: Object.freeze({ ...extra }) } : {}),
+      });
+    }
+  });
+  return rows;
 }

@@ -162,7 +162,7 @@ test("stars: strict thresholds exactly at the boundaries", () => {
   assert.is(regressionTable([fake(0.001)], { stars: false }).body[0]!.cells[1]!.stars, undefined);
 });
 
-test("number formatting: digits, negative zero, N with thousands separators", () => {
+test("number formatting: digits, negative zero, N with thousands separators (display), none in CSV", () => {
   assert.is(formatNumber(0.31349, 4), "0.3135");
   assert.is(formatNumber(-0.00001, 4), "0.0000");
   assert.is(formatNumber(-0.0396, 4), "-0.0396");
@@ -171,7 +171,8 @@ test("number formatting: digits, negative zero, N with thousands separators", ()
   assert.is(formatCount(1234567890), "1,234,567,890");
   assert.is(formatCount(999), "999");
   const t = regressionTable([fake(0.5)], { digits: 3 });
-  assert.is(toCsv(t), ',(1)\nb,0.123\n,(0.010)\nN,"616,591"\nR²,0.500\n');
+  assert.is(toCsv(t), ",(1)\nb,0.123\n,(0.010)\nN,616591\nR²,0.500\n");
+  assert.match(toMarkdown(t), /\| N \| 616,591 \|/);
 });
 
 test("keep / drop / labels: order, regex, unknown names", () => {
