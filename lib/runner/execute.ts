@@ -1,183 +1,233 @@
 /**
- * In-process notebook execution with tslab 1.0.22's converter and executor (runs inside the
- * runner's child process, one notebook per process). Pinned assumptions about tslab 1.0.22
- * (node_modules/tslab/dist/{converter,executor,jupyter}.js):
- * - `createConverter({isJS, isBrowser})` reads `process.cwd()` once: we chdir to the notebook's
- *   folder first, as Jupyter starts the kernel there;
- * - `createExecutor(rootDir, convs, console)` returns `execute(src): Promise<boolean>`; on failure
- *   it reports through `console.error` only: TypeScript diagnostics as
- *   `("%s%d:%d - %s", file, line, col, message)`, runtime errors as the thrown value; the value
- *   of a cell's last expression goes to `console.log`;
- * - `tslab.display.*` and `lastWriteDisplayData` go through the module-global
- *   `require("tslab/dist/jupyter").lastWriteDisplayData(data, update)`;
- * - the kernel redirects `process.stdout.write`/`process.stderr.write` into the cell.
- * We reproduce the kernel's wiring, but keep the real error object, its message and the cell.
+ * Execute one notebook in the project's tslab kernel, the same kernel Jupyter, JupyterLab and
+ * VS Code start (notebooks/.jupyter/kernels/tslab), driven over the Jupyter messaging protocol
+ * (lib/runner/kernel.ts). Outputs are assembled as Jupyter's own client (nbclient) assembles
+ * them: stream (consecutive chunks of one stream merged), display_data with every MIME type,
+ * update_display_data applied in place, execute_result, error, clear_output.
+ *
+ * tslab 1.0.22 reports a failing cell by `console.error` (a stderr stream: TypeScript
+ * diagnostics as `line:col - message`, runtime errors as the inspected error) and an
+ * execute_reply with status "error"; it sends no `error` message. The executed notebook keeps
+ * exactly what the kernel sent; the runner reads the one-line message from that stderr text.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import * as util from "node:util";
-import type { MimeBundle, Output } from "./notebook";
+import type { CodeCell, ErrorOutput, MimeBundle, Notebook, Output } from "./notebook";
 import { readNotebook, text } from "./notebook";
+import { KernelClient, KernelDied, type KernelMessage } from "./kernel";
 
-export type ChildEvent =
-  | { type: "versions"; tslab: string; typescript: string; node: string }
-  | { type: "start"; cell: number; count: number }
-  | { type: "cell"; cell: number; count: number; ok: boolean; seconds: number; outputs: Output[]; message?: string }
-  | { type: "done"; seconds: number };
+/** Outcome of executing one notebook. */
+export interface ExecutedNotebook {
+  /** The notebook with outputs, execution counts and `metadata.vagg` per executed cell. */
+  notebook: Notebook;
+  status: "ok" | "error";
+  seconds: number;
+  /** Code cells executed (including the failing one). */
+  cells: number;
+  /** Execution count ("In [n]") of the failing code cell. */
+  failedCell?: number;
+  /** Index of the failing cell in `notebook.cells` (0-based). */
+  failedIndex?: number;
+  message?: string;
+  versions?: { tslab: string; typescript: string; node: string };
+  /** The kernel process's own stdout/stderr outside cells (tail), for diagnosis. */
+  kernelLog: string;
+}
 
-interface Diag { start: { line: number; character: number }; messageText: string; fileName?: string }
-interface TslabExecutor { execute(src: string): Promise<boolean>; close(): void }
-interface TslabConverter { close(): void }
+export interface ExecuteOptions {
+  /** Whole-notebook limit in seconds; the kernel is killed when it is reached. */
+  timeoutSec: number;
+  /** Extra environment for the kernel (VAGG_SCALE, VAGG_SEED, VAGG_EXPORTS…). */
+  env?: Record<string, string>;
+  /** Kernelspec folder (default: the project's tslab kernel). */
+  kernelDir?: string;
+  /** Called when a code cell starts (progress). */
+  onCell?: (count: number, total: number) => void;
+}
 
-const TSLAB_PIN = "1.0.22";
+/** The project-local tslab kernelspec. */
+export const TSLAB_KERNEL_DIR = path.resolve(__dirname, "..", "..", "notebooks", ".jupyter", "kernels", "tslab");
 
 export function ansiStrip(s: string): string {
   // eslint-disable-next-line no-control-regex
   return s.replace(/\x1b\[[0-9;]*[A-Za-z]/g, "");
 }
 
-/** The error output (nbformat) and one-line message for a value thrown by a cell. */
-export function errorOutput(e: unknown): { output: Output; message: string } {
-  if (e instanceof Error || (e && typeof e === "object" && "message" in e && "stack" in e)) {
-    const err = e as Error;
-    const ename = err.name || err.constructor?.name || "Error";
-    const evalue = String(err.message ?? "");
-    // Node decorates errors thrown inside vm code with "evalmachine.<anonymous>:N\n<source>\n^\n\n" before the stack.
-    const stack = ansiStrip(String(err.stack ?? `${ename}: ${evalue}`)).split("\n");
-    // Drop the frames of the machinery below the cell (vm, tslab's executor, this runner).
-    const cut = stack.findIndex((l) => /^\s+at .*(\(node:vm|node:internal\/vm|tslab[\\/]dist[\\/]executor|lib[\\/]runner[\\/]execute)/.test(l));
-    return {
-      output: { output_type: "error", ename, evalue, traceback: cut > 0 ? stack.slice(0, cut) : stack },
-      message: evalue ? `${ename}: ${evalue}` : ename,
-    };
+/**
+ * The one-line message of a failed tslab cell, from the stderr text it printed: the TypeScript
+ * diagnostics (`TypeScript: 1:7 - …`), else the last `Name: message` line of an inspected error,
+ * else the last non-empty line.
+ */
+export function failureMessage(stderr: string): string {
+  const ls = ansiStrip(stderr).split("\n").map((l) => l.trimEnd()).filter((l) => l.trim() !== "");
+  const diags = ls.filter((l) => /^(\S+ )?\d+:\d+ - /.test(l));
+  if (diags.length) return `TypeScript: ${diags.join("; ")}`;
+  for (let i = ls.length - 1; i >= 0; i--) {
+    const l = ls[i] as string;
+    const m = /^(?:Uncaught )?([A-Za-z_$][\w$]*(?:Error|Exception)|Error)(?: \[[^\]]*\])?: (.*)$/.exec(l);
+    if (m) return `${m[1]}: ${m[2]}`;
   }
-  const v = typeof e === "string" ? e : util.inspect(e);
-  return { output: { output_type: "error", ename: "Thrown", evalue: v, traceback: [`Uncaught ${v}`] }, message: `thrown value: ${v}` };
+  return ls[ls.length - 1]?.trim() ?? "the kernel reported an error without a message";
 }
 
-export async function runChild(nbPath: string, eventsPath: string): Promise<number> {
-  const t0 = process.hrtime.bigint();
-  const emit = (ev: ChildEvent): void => fs.appendFileSync(eventsPath, JSON.stringify(ev) + "\n");
-  const nb = readNotebook(nbPath);
-  const dir = path.dirname(nbPath);
-  process.chdir(dir);
-
-  // The project's pinned tslab (the one the kernelspec's launcher starts), wherever the notebook is.
-  const req = require;
-  const tslabPkg = req("tslab/package.json") as { version: string };
-  if (tslabPkg.version !== TSLAB_PIN) {
-    process.stderr.write(`runner: warning: written against tslab ${TSLAB_PIN}, found ${tslabPkg.version}\n`);
-  }
-  const converter = req("tslab/dist/converter") as { createConverter(o: { isJS: boolean; isBrowser: boolean }): TslabConverter };
-  const executorMod = req("tslab/dist/executor") as {
-    createExecutor(root: string, convs: { node: TslabConverter; browser: TslabConverter; close(): void }, console: { log(...a: unknown[]): void; error(...a: unknown[]): void }): TslabExecutor;
-  };
-  const jupyter = req("tslab/dist/jupyter") as { lastWriteDisplayData: ((d: unknown, update?: boolean) => void) | null };
-  const pub = req("tslab") as { versions?: { tslab: string; typescript: string; node: string } };
-  emit({ type: "versions", tslab: tslabPkg.version, typescript: pub.versions?.typescript ?? "?", node: process.version });
-
-  // Current cell's sink.
-  let outputs: Output[] = [];
-  const origOut = process.stdout.write.bind(process.stdout);
-  const origErr = process.stderr.write.bind(process.stderr);
-  const writeStream = (name: "stdout" | "stderr", chunk: unknown): void => {
-    const s = typeof chunk === "string" ? chunk : Buffer.from(chunk as Uint8Array).toString("utf8");
-    const last = outputs[outputs.length - 1];
-    if (last && last.output_type === "stream" && last.name === name) last.text = text(last.text) + s;
-    else outputs.push({ output_type: "stream", name, text: s });
-  };
-  const hook = (name: "stdout" | "stderr") =>
-    ((chunk: unknown, enc?: unknown, cb?: unknown): boolean => {
-      writeStream(name, chunk);
-      const done = typeof enc === "function" ? enc : cb;
-      if (typeof done === "function") (done as () => void)();
-      return true;
-    }) as typeof process.stdout.write;
-
-  let errors: unknown[][] = [];
-  const cellConsole = {
-    log: (...a: unknown[]) => writeStream("stdout", util.format(...a) + "\n"),
-    error: (...a: unknown[]) => { errors.push(a); },
-  };
-  jupyter.lastWriteDisplayData = (d: unknown, update?: boolean) => {
-    const msg = d as { data?: MimeBundle; metadata?: Record<string, unknown>; transient?: { display_id?: string } };
-    const metadata: Record<string, unknown> = { ...(msg.metadata ?? {}) };
-    const id = msg.transient?.display_id;
-    if (id) {
-      // nbformat does not store `transient`; keep the id so update_display_data can be applied.
-      metadata["vagg_display_id"] = id;
-      if (update) {
-        for (const o of outputs) {
-          if (o.output_type === "display_data" && o.metadata["vagg_display_id"] === id) { o.data = msg.data ?? {}; return; }
-        }
-      }
-    }
-    outputs.push({ output_type: "display_data", data: msg.data ?? {}, metadata });
-  };
-  process.on("uncaughtException", (e) => writeStream("stderr", `UncaughtException: ${errorOutput(e).message}\n`));
-  process.on("unhandledRejection", (e) => writeStream("stderr", `UnhandledPromiseRejection: ${errorOutput(e).message}\n`));
-
-  process.stdout.write = hook("stdout");
-  process.stderr.write = hook("stderr");
-  let conv: TslabConverter;
-  let executor: TslabExecutor;
+/** Versions of the kernel's tslab and its TypeScript, and of Node. */
+function kernelVersions(): ExecutedNotebook["versions"] {
   try {
-    conv = converter.createConverter({ isJS: false, isBrowser: false });
-    executor = executorMod.createExecutor(dir, { node: conv, browser: conv, close: () => conv.close() }, cellConsole);
-  } finally {
-    process.stdout.write = origOut;
-    process.stderr.write = origErr;
+    const tslab = (require("tslab/package.json") as { version: string }).version;
+    const tsPath = require.resolve("@tslab/typescript-for-tslab/package.json", { paths: [path.dirname(require.resolve("tslab/package.json"))] });
+    const typescript = (JSON.parse(fs.readFileSync(tsPath, "utf8")) as { version: string }).version;
+    return { tslab, typescript, node: process.version };
+  } catch {
+    return undefined;
   }
-  const setup = outputs; // converter warnings, if any
-  if (setup.length) origErr(setup.map((o) => (o.output_type === "stream" ? text(o.text) : "")).join(""));
+}
 
-  let count = 0;
-  let failed = false;
-  for (let i = 0; i < nb.cells.length; i++) {
-    const cell = nb.cells[i] as (typeof nb.cells)[number];
-    if (cell.cell_type !== "code") continue;
-    const src = text(cell.source);
-    if (src.trim() === "") continue;
-    count++;
-    emit({ type: "start", cell: i, count });
-    outputs = [];
-    errors = [];
-    process.stdout.write = hook("stdout");
-    process.stderr.write = hook("stderr");
-    const c0 = process.hrtime.bigint();
-    let ok: boolean;
-    let thrown: unknown = undefined;
-    try {
-      ok = await executor.execute(src);
-    } catch (e) {
-      ok = false;
-      thrown = e;
-    }
-    const seconds = Number(process.hrtime.bigint() - c0) / 1e9;
-    process.stdout.write = origOut;
-    process.stderr.write = origErr;
-    let message: string | undefined;
-    if (!ok) {
-      const diags = errors.filter((a) => a[0] === "%s%d:%d - %s");
-      const other = errors.filter((a) => a[0] !== "%s%d:%d - %s");
-      if (diags.length > 0) {
-        const ds = diags.map((a) => `${String(a[1])}${String(a[2])}:${String(a[3])} - ${String(a[4])}`);
-        outputs.push({ output_type: "error", ename: "TypeScriptError", evalue: ds.join("\n"), traceback: ds });
-        message = `TypeScript: ${ds.join("; ")}`;
-      } else {
-        const e = thrown !== undefined ? thrown : other.length > 0 ? (other[other.length - 1] as unknown[])[0] : new Error("tslab reported a failure without a message");
-        const r = errorOutput(e);
-        outputs.push(r.output);
-        message = r.message;
-      }
-    } else if (errors.length > 0) {
-      // Diagnostics printed for a `//%module` cell: tslab registers the module anyway.
-      writeStream("stderr", errors.map((a) => util.format(...a)).join("\n") + "\n");
-    }
-    emit({ type: "cell", cell: i, count, ok, seconds, outputs, ...(message !== undefined ? { message } : {}) });
-    if (!ok) { failed = true; break; }
+/** nbclient's output assembly for one cell. */
+class CellOutputs {
+  readonly outputs: Output[] = [];
+  private clearPending = false;
+  constructor(private readonly displays: Map<string, Output[]>) {}
+
+  private push(o: Output): void {
+    if (this.clearPending) { this.outputs.length = 0; this.clearPending = false; }
+    const last = this.outputs[this.outputs.length - 1];
+    if (o.output_type === "stream" && last?.output_type === "stream" && last.name === o.name) { last.text = text(last.text) + text(o.text); return; }
+    this.outputs.push(o);
   }
-  try { executor.close(); } catch { /* the watch program may already be closed */ }
-  emit({ type: "done", seconds: Number(process.hrtime.bigint() - t0) / 1e9 });
-  return failed ? 1 : 0;
+
+  handle(m: KernelMessage): void {
+    const c = m.content;
+    switch (m.header.msg_type) {
+      case "stream":
+        this.push({ output_type: "stream", name: c["name"] === "stderr" ? "stderr" : "stdout", text: String(c["text"] ?? "") });
+        break;
+      case "display_data": {
+        const o: Output = { output_type: "display_data", data: (c["data"] ?? {}) as MimeBundle, metadata: (c["metadata"] ?? {}) as Record<string, unknown> };
+        this.push(o);
+        const id = (c["transient"] as { display_id?: string } | undefined)?.display_id;
+        if (id) this.displays.set(id, [...(this.displays.get(id) ?? []), o]);
+        break;
+      }
+      case "update_display_data": {
+        const id = (c["transient"] as { display_id?: string } | undefined)?.display_id;
+        for (const o of (id && this.displays.get(id)) || []) {
+          if (o.output_type === "display_data") { o.data = (c["data"] ?? {}) as MimeBundle; o.metadata = (c["metadata"] ?? {}) as Record<string, unknown>; }
+        }
+        break;
+      }
+      case "execute_result":
+        this.push({ output_type: "execute_result", execution_count: (c["execution_count"] as number | undefined) ?? null, data: (c["data"] ?? {}) as MimeBundle, metadata: (c["metadata"] ?? {}) as Record<string, unknown> });
+        break;
+      case "error":
+        this.push({ output_type: "error", ename: String(c["ename"] ?? "Error"), evalue: String(c["evalue"] ?? ""), traceback: (c["traceback"] as string[] | undefined) ?? [] });
+        break;
+      case "clear_output":
+        if (c["wait"]) this.clearPending = true;
+        else this.outputs.length = 0;
+        break;
+      default:
+        break; // execute_input, comm messages
+    }
+  }
+
+  stderr(): string {
+    return this.outputs.map((o) => (o.output_type === "stream" && o.name === "stderr" ? text(o.text) : "")).join("");
+  }
+}
+
+/**
+ * Execute `nbPath` in a fresh kernel started in the notebook's folder, cell by cell, stopping at
+ * the first failing cell. Never throws for notebook failures: a failing, timed-out or crashed
+ * notebook comes back with status "error", the failing cell (its In [n]) and the real message;
+ * outputs up to that cell are kept, later cells stay unexecuted.
+ */
+export async function executeNotebook(nbPath: string, opts: ExecuteOptions): Promise<ExecutedNotebook> {
+  const abs = path.resolve(nbPath);
+  const source = readNotebook(abs);
+  const nb: Notebook = { ...source, cells: source.cells.map((c) => (c.cell_type === "code" ? { ...c, outputs: [], execution_count: null, metadata: stripVagg(c.metadata) } : c)) };
+  const t0 = Date.now();
+  const deadline = t0 + Math.max(1, opts.timeoutSec) * 1000;
+  const versions = kernelVersions();
+  const codeCells = nb.cells.map((c, i) => [c, i] as const).filter(([c]) => c.cell_type === "code" && text(c.source).trim() !== "");
+  const result = (status: "ok" | "error", cells: number, kernelLog: string, fail?: { index: number; count: number; message: string }): ExecutedNotebook => {
+    const r: ExecutedNotebook = { notebook: nb, status, seconds: round((Date.now() - t0) / 1000), cells, kernelLog };
+    if (fail) { if (fail.index >= 0) r.failedIndex = fail.index; r.failedCell = fail.count; r.message = fail.message; }
+    if (versions) r.versions = versions;
+    return r;
+  };
+
+  let kernel: KernelClient;
+  try {
+    kernel = await KernelClient.start({ kernelDir: opts.kernelDir ?? TSLAB_KERNEL_DIR, cwd: path.dirname(abs), env: opts.env ?? {}, startTimeoutSec: Math.min(120, opts.timeoutSec) });
+  } catch (e) {
+    return result("error", 0, "", { index: -1, count: 0, message: `kernel start failed: ${(e as Error).message}` });
+  }
+  const displays = new Map<string, Output[]>();
+  let count = 0;
+  try {
+    for (const [cell, index] of codeCells) {
+      const c = cell as CodeCell;
+      count++;
+      opts.onCell?.(count, codeCells.length);
+      const sink = new CellOutputs(displays);
+      c.outputs = sink.outputs;
+      const c0 = Date.now();
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<"timeout">((resolve) => { timer = setTimeout(() => resolve("timeout"), Math.max(0, deadline - Date.now())); });
+      let reply: Record<string, unknown> | "timeout";
+      try {
+        const run = kernel.execute(text(c.source), (m) => sink.handle(m));
+        run.catch(() => {}); // after a timeout the kernel is killed and this rejects unobserved
+        reply = await Promise.race([run, timeout]);
+      } catch (e) {
+        const why = e instanceof KernelDied ? e.message : `kernel error: ${(e as Error).message}`;
+        sink.outputs.push(runnerError("KernelDied", why));
+        c.execution_count = count;
+        c.metadata = { ...c.metadata, vagg: { status: "error", timings: { seconds: null } } };
+        return result("error", count, kernel.log, { index, count, message: `KernelDied: ${why}` });
+      } finally {
+        clearTimeout(timer);
+      }
+      const seconds = round((Date.now() - c0) / 1000);
+      if (reply === "timeout") {
+        kernel.kill();
+        const why = `timed out after ${opts.timeoutSec} s (runner --timeout)`;
+        sink.outputs.push(runnerError("Timeout", why));
+        c.execution_count = count;
+        c.metadata = { ...c.metadata, vagg: { status: "error", timings: { seconds: null } } };
+        return result("error", count, kernel.log, { index, count, message: `Timeout: ${why}` });
+      }
+      const n = typeof reply["execution_count"] === "number" ? (reply["execution_count"] as number) : count;
+      c.execution_count = n;
+      const ok = reply["status"] === "ok";
+      c.metadata = { ...c.metadata, vagg: { status: ok ? "ok" : "error", timings: { seconds } } };
+      if (!ok) {
+        const errOut = sink.outputs.find((o): o is ErrorOutput => o.output_type === "error");
+        const message = errOut ? (errOut.evalue ? `${errOut.ename}: ${errOut.evalue}` : errOut.ename) : failureMessage(sink.stderr());
+        return result("error", count, kernel.log, { index, count: n, message });
+      }
+    }
+    return result("ok", count, kernel.log);
+  } finally {
+    await kernel.shutdown();
+  }
+}
+
+/** An error output written by the runner itself (timeout, kernel death): the kernel sent none. */
+function runnerError(ename: string, why: string): ErrorOutput {
+  return { output_type: "error", ename, evalue: why, traceback: [`${ename}: ${why}`] };
+}
+
+function stripVagg(m: Record<string, unknown>): Record<string, unknown> {
+  const { vagg: _drop, ...rest } = m;
+  return rest;
+}
+
+function round(s: number): number {
+  return Math.round(s * 1000) / 1000;
+}
+
+/** All text of a cell's outputs (tests, logs). */
+export function outputText(c: CodeCell): string {
+  return c.outputs.map((o) => (o.output_type === "stream" ? text(o.text) : o.output_type === "error" ? `${o.ename}: ${o.evalue}` : JSON.stringify(o.data))).join("");
 }

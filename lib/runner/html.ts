@@ -25,6 +25,10 @@ export interface ReportInfo {
   notebookHref?: string;
 }
 
+function decodeEntities(s: string): string {
+  return s.replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&amp;/g, "&");
+}
+
 export function escapeHtml(s: string): string {
   return s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
 }
@@ -45,17 +49,61 @@ function mimeText(v: unknown): string {
   return JSON.stringify(v, null, 2);
 }
 
+/** A table or figure of a report, with its number and caption (`Table 3 …`, `Figure A1. …`). */
+export interface Exhibit {
+  readonly kind: "table" | "figure";
+  /** Anchor in the report (`table-1`, `figure-2`). */
+  readonly id: string;
+  /** "Table 3", "Figure 2" (the paper's own number) or "Table A1" (numbered in this report). */
+  readonly label: string;
+  /** Caption text without the label. */
+  readonly caption: string;
+}
+
+const PAPER_NUMBER = /^(Table|Figure)\s+(\d+[A-Za-z]?)(?![\d])[.:]?\s*/;
+
+/** Numbers the report's tables and figures: the paper's own number when the caption starts with one, else A1, A2… per kind. */
+class ExhibitCounter {
+  readonly list: Exhibit[] = [];
+  private readonly next = { table: 0, figure: 0 };
+  add(kind: "table" | "figure", title: string): Exhibit {
+    const id = `${kind}-${this.list.filter((e) => e.kind === kind).length + 1}`;
+    const m = PAPER_NUMBER.exec(title);
+    const word = kind === "table" ? "Table" : "Figure";
+    let e: Exhibit;
+    if (m && (m[1] as string).toLowerCase() === kind) e = { kind, id, label: `${word} ${m[2] as string}`, caption: title.slice(m[0].length) };
+    else e = { kind, id, label: `${word} A${++this.next[kind]}`, caption: title };
+    this.list.push(e);
+    return e;
+  }
+}
+
+function exhibitTitle(spec: unknown): string {
+  const t = (spec as { title?: unknown } | null)?.title;
+  if (typeof t === "string") return t;
+  if (Array.isArray(t)) return t.join(" ");
+  const tx = (t as { text?: unknown } | undefined)?.text;
+  return typeof tx === "string" ? tx : Array.isArray(tx) ? tx.join(" ") : "";
+}
+
 export function renderReport(nb: Notebook, info: ReportInfo): string {
   const md = createMarkdown();
   const body: string[] = [];
+  const exhibits = new ExhibitCounter();
   let firstHeading = "";
   nb.cells.forEach((cell, i) => {
-    body.push(renderCell(cell, i, info, md));
+    body.push(renderCell(cell, i, info, md, exhibits));
     if (!firstHeading && md.headings.length > 0) firstHeading = (md.headings[0] as { text: string }).text;
   });
   const toc = md.headings.filter((h) => h.level <= 3);
   const tocHtml = toc.length
     ? `<nav class="toc"><div class="toc-title">Contents</div><ul>${toc.map((h) => `<li class="l${h.level}"><a href="#${h.id}">${escapeHtml(h.text)}</a></li>`).join("")}</ul></nav>`
+    : "";
+  const exhibitList = exhibits.list.length
+    ? `<nav class="exhibits"><div class="toc-title">Figures and tables</div><ul>${exhibits.list.map((e) => `<li><a href="#${e.id}">${escapeHtml(e.label)}</a>${e.caption ? ` ${escapeHtml(e.caption)}` : ""}</li>`).join("")}</ul></nav>`
+    : "";
+  const dirtyBanner = info.provenance.dirty
+    ? `<div class="banner warn">Built from a working tree with uncommitted changes (<code>--allow-dirty</code>): these results may not match commit <code>${escapeHtml((info.provenance.commit ?? "unknown").slice(0, 10))}</code>. Changed: ${escapeHtml(info.provenance.dirtyFiles.slice(0, 10).join(", "))}${info.provenance.dirtyFiles.length > 10 ? ", …" : ""}.</div>`
     : "";
   const banner =
     info.status === "error"
@@ -71,9 +119,11 @@ export function renderReport(nb: Notebook, info: ReportInfo): string {
 <title>${escapeHtml(title)}</title>
 <style>${css}</style>
 </head><body>
-<header><div class="meta">${escapeHtml(info.name)} · <span class="status ${info.status}">${info.status === "ok" ? "executed OK" : "FAILED"}</span> · ${info.seconds.toFixed(1)} s · seed ${info.provenance.seed} · scale ${escapeHtml(info.provenance.scale)} · commit ${escapeHtml((info.provenance.commit ?? "unknown").slice(0, 10))}${info.provenance.dirty ? " (dirty)" : ""}${links ? ` · ${links}` : ""}</div></header>
+<header><div class="meta">${escapeHtml(info.name)} · <span class="status ${info.status}">${info.status === "ok" ? "executed OK" : "FAILED"}</span> · tslab kernel · seed ${info.provenance.seed} · scale ${escapeHtml(info.provenance.scale)} · commit ${escapeHtml((info.provenance.commit ?? "unknown").slice(0, 10))}${info.provenance.dirty ? ` <span class="status error">(uncommitted changes)</span>` : ""}${links ? ` · ${links}` : ""}</div></header>
+${dirtyBanner}
 ${banner}
 ${tocHtml}
+${exhibitList}
 <main>
 ${body.join("\n")}
 </main>
@@ -82,26 +132,24 @@ ${renderProvenance(nb, info)}
 `;
 }
 
-function renderCell(cell: Cell, i: number, info: ReportInfo, md: ReturnType<typeof createMarkdown>): string {
+function renderCell(cell: Cell, i: number, info: ReportInfo, md: ReturnType<typeof createMarkdown>, exhibits: ExhibitCounter): string {
   const src = text(cell.source);
   if (cell.cell_type === "markdown") return `<section class="cell md" id="cell-${i}">${md.render(src)}</section>`;
   if (cell.cell_type === "raw") return src.trim() ? `<section class="cell raw" id="cell-${i}"><pre>${escapeHtml(src)}</pre></section>` : "";
   const c = cell as CodeCell;
   const failed = info.failedIndex === i;
   const notRun = c.execution_count === null && src.trim() !== "";
-  const meta = (c.metadata["vagg"] ?? {}) as { seconds?: number | null };
   const label = c.execution_count !== null ? `In [${c.execution_count}]` : "In [ ]";
-  const timing = typeof meta.seconds === "number" ? `${meta.seconds.toFixed(3)} s` : "";
   const cls = ["cell", "code", failed ? "failed" : "", notRun ? "not-run" : ""].filter(Boolean).join(" ");
-  const outputs = c.outputs.map((o) => renderOutput(o, md)).join("\n");
+  const outputs = c.outputs.map((o) => renderOutput(o, md, exhibits)).join("\n");
   const flag = failed ? `<span class="flag">✗ failed here</span>` : notRun ? `<span class="flag-muted">not executed</span>` : "";
   return `<section class="${cls}" id="cell-${i}">
-<details open><summary><span class="prompt">${label}</span> ${flag}<span class="timing">${timing}</span></summary><pre class="source"><code>${escapeHtml(src)}</code></pre></details>
+<details open><summary><span class="prompt">${label}</span> ${flag}</summary><pre class="source"><code>${escapeHtml(src)}</code></pre></details>
 ${outputs ? `<div class="outputs">${outputs}</div>` : ""}
 </section>`;
 }
 
-function renderOutput(o: Output, md: ReturnType<typeof createMarkdown>): string {
+function renderOutput(o: Output, md: ReturnType<typeof createMarkdown>, exhibits: ExhibitCounter): string {
   switch (o.output_type) {
     case "stream":
       return `<pre class="stream ${o.name}">${escapeHtml(ansiStrip(text(o.text)))}</pre>`;
@@ -109,12 +157,31 @@ function renderOutput(o: Output, md: ReturnType<typeof createMarkdown>): string 
       return `<div class="error"><div class="ename">${escapeHtml(o.ename)}: ${escapeHtml(o.evalue)}</div>${o.traceback.length ? `<pre>${escapeHtml(ansiStrip(o.traceback.join("\n")))}</pre>` : ""}</div>`;
     case "display_data":
     case "execute_result":
-      return renderBundle(o.data, md);
+      return renderBundle(o.data, md, exhibits);
   }
 }
 
-function renderBundle(data: MimeBundle, md: ReturnType<typeof createMarkdown>): string {
+function renderBundle(data: MimeBundle, md: ReturnType<typeof createMarkdown>, exhibits: ExhibitCounter): string {
   const mime = MIME_ORDER.find((m) => data[m] !== undefined);
+  const vl = Object.keys(data).find((k) => /^application\/vnd\.vegalite\.v\d+\+json$/.test(k));
+  if (vl !== undefined && mime === "image/svg+xml") {
+    // a chart: numbered and captioned figure, drawn inline from its SVG
+    const e = exhibits.add("figure", exhibitTitle(data[vl]));
+    return `<figure class="exhibit" id="${e.id}"><figcaption><b>${escapeHtml(e.label)}.</b> ${escapeHtml(e.caption)}</figcaption><div class="svg">${sanitizeEmbedded(mimeText(data[mime]).replace(/^<\?xml[^>]*>\s*/, ""))}</div></figure>`;
+  }
+  if (mime === "text/html") {
+    const html = mimeText(data[mime]);
+    const cap = /<caption\b([^>]*)>([\s\S]*?)<\/caption>/i.exec(html);
+    if (/<table\b/i.test(html)) {
+      // a table: numbered, its caption prefixed with the label, anchored for the list of tables
+      const title = cap ? decodeEntities((cap[2] as string).replace(/<[^>]*>/g, "")).trim() : "";
+      const e = exhibits.add("table", title);
+      const numbered = cap
+        ? html.replace(cap[0], `<caption${cap[1] as string}><b>${escapeHtml(e.label)}.</b> ${escapeHtml(e.caption)}</caption>`)
+        : html.replace(/<table\b([^>]*)>/i, `<table$1><caption style="caption-side:top;font-weight:bold;padding:.3em 0"><b>${escapeHtml(e.label)}.</b></caption>`);
+      return `<div class="html exhibit" id="${e.id}">${sanitizeEmbedded(numbered)}</div>`;
+    }
+  }
   if (mime === undefined) {
     const kinds = Object.keys(data);
     return `<div class="note">output of type ${escapeHtml(kinds.join(", ") || "(empty)")} cannot be shown offline</div>`;
@@ -154,8 +221,6 @@ function renderProvenance(nb: Notebook, info: ReportInfo): string {
     ["seed", String(p.seed)],
     ["scale", escapeHtml(p.scale)],
     ["versions", Object.entries(p.versions).map(([k, v]) => `${escapeHtml(k)} ${escapeHtml(v)}`).join(" · ")],
-    ["run at", escapeHtml(p.generatedAt)],
-    ["wall time", `${info.seconds.toFixed(3)} s (child process, including the TypeScript compiler start-up)`],
   ];
   const data = p.dataFiles.length
     ? `<table class="prov-data"><thead><tr><th>data file</th><th>bytes</th><th>sha256</th></tr></thead><tbody>${p.dataFiles.map((f) => `<tr><td>${escapeHtml(f.path)}</td><td class="num">${f.bytes}</td><td><code>${f.sha256}</code></td></tr>`).join("")}</tbody></table>`
@@ -163,15 +228,23 @@ function renderProvenance(nb: Notebook, info: ReportInfo): string {
   const timings: string[] = [];
   nb.cells.forEach((c, i) => {
     if (c.cell_type !== "code" || text(c.source).trim() === "") return;
-    const m = (c.metadata["vagg"] ?? {}) as { seconds?: number | null; status?: string };
+    const m = (c.metadata["vagg"] ?? {}) as { timings?: { seconds?: number | null }; status?: string };
     const st = i === info.failedIndex ? "error" : c.execution_count === null ? "not run" : (m.status ?? "ok");
-    timings.push(`<tr class="${st === "error" ? "bad" : ""}"><td><a href="#cell-${i}">${c.execution_count !== null ? `In [${c.execution_count}]` : "–"}</a></td><td>${st}</td><td class="num">${typeof m.seconds === "number" ? m.seconds.toFixed(3) : "–"}</td></tr>`);
+    const sec = m.timings?.seconds;
+    timings.push(`<tr class="${st === "error" ? "bad" : ""}"><td><a href="#cell-${i}">${c.execution_count !== null ? `In [${c.execution_count}]` : "–"}</a></td><td>${st}</td><td class="num">${timing(typeof sec === "number" ? sec.toFixed(3) : "–")}</td></tr>`);
   });
   return `<footer class="provenance"><h2 id="provenance">Provenance</h2>
 <table class="prov">${rows.map(([k, v]) => `<tr><th>${k}</th><td>${v}</td></tr>`).join("")}</table>
 <h3>Data files (SHA-256)</h3>${data}
-<h3>Cell timings</h3><table class="timings"><thead><tr><th>cell</th><th>status</th><th>seconds</th></tr></thead><tbody>${timings.join("")}</tbody></table>
+<h3 id="timings">Timings</h3>
+<p>Run at ${timing(escapeHtml(p.generatedAt))}; wall time ${timing(info.seconds.toFixed(3))} s (kernel start-up, TypeScript compiler included). Values in <code>span.timing</code> are the only parts of this file that differ between two runs of the same commit, data, seed and scale.</p>
+<table class="timings"><thead><tr><th>cell</th><th>status</th><th>seconds</th></tr></thead><tbody>${timings.join("")}</tbody></table>
 </footer>`;
+}
+
+/** A timing value, marked so a byte comparison of two runs can ignore it (`<span class="timing">`). */
+export function timing(v: string): string {
+  return `<span class="timing">${v}</span>`;
 }
 
 export interface IndexEntry {
@@ -188,12 +261,12 @@ export interface IndexEntry {
 }
 
 export function renderIndex(entries: IndexEntry[], p: Provenance): string {
-  const rows = entries.map((e) => `<tr class="${e.status === "error" ? "bad" : ""}"><td>${e.report ? `<a href="${escapeHtml(e.report)}">${escapeHtml(e.title || e.name)}</a>` : escapeHtml(e.title || e.name)}</td><td><code>${escapeHtml(e.name)}</code></td><td><span class="status ${e.status}">${e.status}</span>${e.cached ? " (cached)" : ""}${e.status === "error" ? `<br><small>cell ${e.failedCell ?? "?"}: ${escapeHtml(e.message ?? "")}</small>` : ""}</td><td class="num">${e.seconds !== undefined ? e.seconds.toFixed(1) : "–"}</td><td>${e.notebook ? `<a href="${escapeHtml(e.notebook)}">.ipynb</a>` : ""}</td></tr>`);
+  const rows = entries.map((e) => `<tr class="${e.status === "error" ? "bad" : ""}"><td>${e.report ? `<a href="${escapeHtml(e.report)}">${escapeHtml(e.title || e.name)}</a>` : escapeHtml(e.title || e.name)}</td><td><code>${escapeHtml(e.name)}</code></td><td><span class="status ${e.status}">${e.status}</span>${e.cached ? " (cached)" : ""}${e.status === "error" ? `<br><small>cell ${e.failedCell ?? "?"}: ${escapeHtml(e.message ?? "")}</small>` : ""}</td><td class="num">${e.seconds !== undefined ? timing(e.seconds.toFixed(1)) : "–"}</td><td>${e.notebook ? `<a href="${escapeHtml(e.notebook)}">.ipynb</a>` : ""}</td></tr>`);
   return `<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>Replication reports</title><style>${BASE_CSS}</style></head><body>
 <main>
 <h1>Replication reports</h1>
-<p>Executed notebooks, one self-contained HTML report each (works offline). Seed ${p.seed}, scale ${escapeHtml(p.scale)}, commit <code>${escapeHtml(p.commit ?? "unknown")}</code>${p.dirty ? " (dirty working tree)" : ""}, generated ${escapeHtml(p.generatedAt)}.</p>
+<p>Executed notebooks, one self-contained HTML report each (works offline). Seed ${p.seed}, scale ${escapeHtml(p.scale)}, commit <code>${escapeHtml(p.commit ?? "unknown")}</code>${p.dirty ? ` <b class="status error">(built from uncommitted changes)</b>` : ""}, generated ${timing(escapeHtml(p.generatedAt))}.</p>
 <table class="index"><thead><tr><th>report</th><th>name</th><th>status</th><th>seconds</th><th>notebook</th></tr></thead><tbody>
 ${rows.join("\n")}
 </tbody></table>
@@ -208,6 +281,9 @@ body{margin:0;color:var(--fg);font:16px/1.55 -apple-system,"Segoe UI",Roboto,"No
 main,header,footer,nav.toc,.banner{max-width:980px;margin:0 auto;padding:0 24px}
 header .meta{font-size:13px;color:var(--muted);padding:10px 0;border-bottom:1px solid var(--line)}
 .status.ok{color:var(--ok);font-weight:600}.status.error,.status.missing{color:var(--bad);font-weight:600}
+.banner.warn{margin:12px auto;padding:10px 14px;border:2px solid #b26a00;background:#fff4e0;color:#7a4a00;border-radius:4px}
+nav.exhibits{max-width:980px;margin:10px auto 0;padding:0 24px;font-size:14px}nav.exhibits ul{margin:4px 0;padding-left:18px;list-style:none}
+figure.exhibit{margin:12px 0}figure.exhibit figcaption{font-size:14px;margin-bottom:4px}
 .banner.fail{margin:12px auto;padding:10px 14px;border:2px solid var(--bad);background:#fdecee;color:var(--bad);border-radius:4px}
 nav.toc{margin-top:14px;font-size:14px}nav.toc ul{margin:4px 0;padding-left:18px}nav.toc li.l2{margin-left:14px}nav.toc li.l3{margin-left:28px}
 .toc-title{font-weight:600}

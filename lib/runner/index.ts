@@ -1,8 +1,10 @@
-/** The notebook runner: execute notebooks (tslab in a child process) and export offline HTML reports. */
+/** The notebook runner: execute notebooks (in the project tslab kernel, over the Jupyter protocol) and export offline HTML reports. */
 export { runReproduce, runAll, parseReproduceArgs, readToc, ensureData, HELP as REPRODUCE_HELP } from "./reproduce";
 export type { RunOptions, RunLogEntry, TocEntry, Scale } from "./reproduce";
-export { executeNotebook } from "./spawn";
-export type { ExecutedNotebook, ExecuteOptions } from "./spawn";
+export { executeNotebook, failureMessage, TSLAB_KERNEL_DIR } from "./execute";
+export type { ExecutedNotebook, ExecuteOptions } from "./execute";
+export { KernelClient, readKernelSpec } from "./kernel";
+export type { KernelSpec, KernelMessage } from "./kernel";
 export { renderReport, renderIndex } from "./html";
 export type { ReportInfo, IndexEntry } from "./html";
 export { createMarkdown, inlineKatexCss } from "./markdown";

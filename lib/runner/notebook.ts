@@ -89,10 +89,21 @@ export function normalizeNotebook(nb: Notebook, seed = ""): Notebook {
     if (!id) id = createHash("sha256").update(`${seed}#${i}`).digest("hex").slice(0, 12);
     used.add(id);
     const base = { ...c, id, metadata: c.metadata ?? {} };
-    if (c.cell_type === "code") return { ...(base as CodeCell), outputs: (c as CodeCell).outputs ?? [], execution_count: (c as CodeCell).execution_count ?? null };
+    if (c.cell_type === "code") return { ...(base as CodeCell), outputs: ((c as CodeCell).outputs ?? []).map(joinOutput), execution_count: (c as CodeCell).execution_count ?? null };
     return base as Cell;
   });
   return { ...nb, nbformat: 4, nbformat_minor: Math.max(5, nb.nbformat_minor ?? 5), metadata: nb.metadata ?? {}, cells };
+}
+
+/** An output with nbformat's line lists joined back into strings (the in-memory form). */
+function joinOutput(o: Output): Output {
+  if (o.output_type === "stream") return { ...o, text: text(o.text) };
+  if (o.output_type === "display_data" || o.output_type === "execute_result") {
+    const data: MimeBundle = {};
+    for (const [k, v] of Object.entries(o.data ?? {})) data[k] = Array.isArray(v) && v.every((x) => typeof x === "string") && (k.startsWith("text/") || SPLIT_MIMES.has(k)) ? v.join("") : v;
+    return { ...o, data };
+  }
+  return o;
 }
 
 /** A fresh copy with every code cell's outputs and execution count cleared. */
@@ -103,16 +114,42 @@ export function clearOutputs(nb: Notebook): Notebook {
   };
 }
 
-/** Serialise like Jupyter does (1-space indent, sources as line lists, trailing newline). */
+/** MIME types whose string values nbformat stores as line lists (besides text/*). */
+const SPLIT_MIMES = new Set(["application/javascript", "image/svg+xml"]);
+
+function splitBundle(data: MimeBundle): MimeBundle {
+  const out: MimeBundle = {};
+  for (const [k, v] of Object.entries(data)) out[k] = typeof v === "string" && (k.startsWith("text/") || SPLIT_MIMES.has(k)) ? lines(v) : v;
+  return out;
+}
+
+/** A copy of a JSON value with every object's keys sorted (Python's `json.dumps(sort_keys=True)`). */
+function sortKeys(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(sortKeys);
+  if (v && typeof v === "object") {
+    const o: Record<string, unknown> = {};
+    for (const k of Object.keys(v as object).sort()) o[k] = sortKeys((v as Record<string, unknown>)[k]);
+    return o;
+  }
+  return v;
+}
+
+/**
+ * Serialise as nbformat's `write` does: sources, stream texts and text-like MIME values as line
+ * lists (`split_lines`), keys sorted, 1-space indent, non-ASCII kept, trailing newline.
+ */
 export function serializeNotebook(nb: Notebook): string {
   const cells = nb.cells.map((c) => {
     const out: Record<string, unknown> = { ...c, source: lines(text(c.source)) };
     if (c.cell_type === "code") {
-      out["outputs"] = c.outputs.map((o) => (o.output_type === "stream" ? { ...o, text: lines(text(o.text)) } : o));
+      out["outputs"] = c.outputs.map((o) =>
+        o.output_type === "stream" ? { ...o, text: lines(text(o.text)) }
+        : o.output_type === "display_data" || o.output_type === "execute_result" ? { ...o, data: splitBundle(o.data) }
+        : o);
     }
     return out;
   });
-  return JSON.stringify({ ...nb, cells }, null, 1) + "\n";
+  return JSON.stringify(sortKeys({ ...nb, cells }), null, 1) + "\n";
 }
 
 export function writeNotebook(file: string, nb: Notebook): void {

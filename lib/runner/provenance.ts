@@ -6,7 +6,7 @@ import * as path from "node:path";
 /** Everything a reviewer needs to trace a report back to code, data and parameters. */
 export interface Provenance {
   commit: string | null;
-  /** Uncommitted changes in tracked files or untracked files (outside the ignored ones). */
+  /** Files outside exports/ that differ from `commit` (changed, staged or untracked, outside the ignored ones). */
   dirty: boolean | null;
   dirtyFiles: string[];
   lockFile: { path: string; sha256: string } | null;
@@ -30,7 +30,8 @@ export function gitState(root: string): { commit: string | null; dirty: boolean 
   const head = git("rev-parse", "HEAD");
   if (head === null) return { commit: null, dirty: null, dirtyFiles: [] };
   const status = git("status", "--porcelain", "--untracked-files=normal") ?? "";
-  const files = status.split("\n").filter((l) => l.trim() !== "").map((l) => l.slice(3));
+  // exports/ is what a run writes: only the sources, data and settings outside it count
+  const files = status.split("\n").filter((l) => l.trim() !== "").map((l) => l.slice(3)).filter((f) => !/^"?exports\//.test(f));
   return { commit: head.trim(), dirty: files.length > 0, dirtyFiles: files };
 }
 

@@ -8,7 +8,7 @@ import { renderIndex, renderReport } from "./html";
 import { writeNotebook } from "./notebook";
 import type { Provenance } from "./provenance";
 import { collectProvenance, listFiles } from "./provenance";
-import { executeNotebook } from "./spawn";
+import { executeNotebook } from "./execute";
 
 /**
  * `vagg reproduce`: generate the synthetic data if missing, execute every notebook of
@@ -24,7 +24,6 @@ export interface TocEntry { name: string; file: string; title: string }
 export interface RunLogEntry {
   name: string;
   status: "ok" | "error";
-  seconds: number;
   cells: number;
   failedCell?: number;
   message?: string;
@@ -33,7 +32,8 @@ export interface RunLogEntry {
   title?: string;
   report?: string;
   notebook?: string;
-  at?: string;
+  /** The only fields that differ between two runs of the same commit, data, seed and scale. */
+  timings: { seconds: number; at: string };
 }
 
 export interface RunOptions {
@@ -46,6 +46,8 @@ export interface RunOptions {
   seed: number;
   only?: readonly string[];
   force?: boolean;
+  /** Write into the committed exports/ from a working tree with uncommitted changes (reports carry a warning). */
+  allowDirty?: boolean;
   timeoutSec: number;
   /** Library sources whose hash invalidates the cache (default <root>/lib). */
   libDir?: string;
@@ -53,6 +55,8 @@ export interface RunOptions {
   dataDir?: string;
   /** Call lib/synth's generate() when the data are missing (default true). */
   generateData?: boolean;
+  /** Called when a code cell starts (default: a progress line on a terminal). */
+  onCell?: (notebook: string, cell: number, cells: number) => void;
   /** Progress lines (default: stdout). Failure lines always go to `error`. */
   log?: (line: string) => void;
   error?: (line: string) => void;
@@ -69,12 +73,16 @@ Options:
   --seed S                      project seed (env VAGG_SEED; default: VAGG_SEED or the project seed)
   --only NAME[,NAME…]           run only these toc entries (repeatable)
   --force                       rerun even when nothing changed since the last ok run
+  --allow-dirty                 write into exports/ although files outside exports/ differ from
+                                the commit (the reports then carry a visible warning)
   --out DIR                     output folder (default: exports/)
   --timeout SECONDS             per-notebook limit, whole notebook (default: 1800)
   --toc FILE                    table of contents (default: notebooks/toc.json)
   --no-data                     do not generate missing synthetic data
   --help                        this text
 
+Each notebook runs in the project's tslab kernel (notebooks/.jupyter/kernels/tslab), the kernel
+Jupyter, JupyterLab and VS Code use, driven over the Jupyter messaging protocol.
 Writes <out>/<name>.ipynb, <out>/<name>.html, <out>/index.html, <out>/run-log.json.
 A failing notebook prints "notebook <name>, cell <n>: <message>" (n = its In [n]) and the
 command exits 1 after writing the partial report.`;
@@ -84,6 +92,7 @@ export function parseReproduceArgs(argv: readonly string[], root = REPO_ROOT): R
   let seed: number | undefined;
   const only: string[] = [];
   let force = false;
+  let allowDirty = false;
   let out = path.join(root, "exports");
   let timeoutSec = 1800;
   let toc = path.join(root, "notebooks", "toc.json");
@@ -109,6 +118,7 @@ export function parseReproduceArgs(argv: readonly string[], root = REPO_ROOT): R
       }
       case "--only": only.push(...value().split(",").map((s) => s.trim()).filter(Boolean)); break;
       case "--force": force = true; break;
+      case "--allow-dirty": allowDirty = true; break;
       case "--out": out = path.resolve(value()); break;
       case "--timeout": {
         const v = value();
@@ -123,7 +133,7 @@ export function parseReproduceArgs(argv: readonly string[], root = REPO_ROOT): R
     }
   }
   if (!(SCALES as readonly string[]).includes(scale)) throw new ArgumentError(`--scale must be one of ${SCALES.join(", ")}, got "${scale}"`);
-  const opts: RunOptions = { root, toc, outDir: out, scale: scale as Scale, seed: seed ?? projectSeed(), force, timeoutSec, generateData };
+  const opts: RunOptions = { root, toc, outDir: out, scale: scale as Scale, seed: seed ?? projectSeed(), force, allowDirty, timeoutSec, generateData };
   if (only.length) opts.only = only;
   return opts;
 }
@@ -201,6 +211,10 @@ export async function runAll(opts: RunOptions): Promise<RunLogEntry[]> {
   if (opts.generateData !== false) await ensureData(opts, say);
 
   const prov: Provenance = await collectProvenance(opts.root, { seed: opts.seed, scale: opts.scale, dataHashCache: path.join(opts.outDir, ".cache", "data-hashes.json"), ...(opts.dataDir ? { dataDir: opts.dataDir } : {}) });
+  const committedExports = path.resolve(opts.outDir) === path.resolve(opts.root, "exports");
+  if (committedExports && prov.dirty && !opts.allowDirty) {
+    throw new ArgumentError(`the working tree differs from commit ${(prov.commit ?? "?").slice(0, 10)} outside exports/ (${prov.dirtyFiles.slice(0, 5).join(", ")}${prov.dirtyFiles.length > 5 ? ", …" : ""}): commit first, write elsewhere with --out DIR, or pass --allow-dirty (the reports then say so)`);
+  }
   const shared = { lib: hashLib(opts.libDir ?? path.join(opts.root, "lib")), data: hashData(prov.dataFiles), lock: prov.lockFile?.sha256 ?? "none", scale: opts.scale, seed: opts.seed };
   // the notebooks write their tables and figures under the same output folder as the reports
   const env = { VAGG_SCALE: opts.scale, VAGG_SEED: String(opts.seed), VAGG_EXPORTS: path.resolve(opts.outDir) };
@@ -217,7 +231,7 @@ export async function runAll(opts: RunOptions): Promise<RunLogEntry[]> {
     if (!fs.existsSync(nbPath)) {
       const message = `notebook file not found: ${path.relative(opts.root, nbPath)}`;
       fail(`notebook ${entry.name}, cell 0: ${message}`);
-      results.set(entry.name, { name: entry.name, title: entry.title, status: "error", seconds: 0, cells: 0, message, at: new Date().toISOString() });
+      results.set(entry.name, { name: entry.name, title: entry.title, status: "error", cells: 0, message, timings: { seconds: 0, at: new Date().toISOString() } });
       continue;
     }
     const parts = cacheParts(nbPath, shared);
@@ -226,13 +240,13 @@ export async function runAll(opts: RunOptions): Promise<RunLogEntry[]> {
     const outputsExist = fs.existsSync(path.join(opts.outDir, htmlName)) && fs.existsSync(path.join(opts.outDir, ipynbName));
     if (!opts.force && man && man.key === key && outputsExist) {
       say(`${tag}: unchanged since the ok run of ${man.at}, skipped (--force reruns)`);
-      results.set(entry.name, { name: entry.name, title: entry.title, status: "ok", seconds: man.seconds, cells: man.cells, cached: true, report: htmlName, notebook: ipynbName, at: man.at });
+      results.set(entry.name, { name: entry.name, title: entry.title, status: "ok", cells: man.cells, cached: true, report: htmlName, notebook: ipynbName, timings: { seconds: man.seconds, at: man.at } });
       continue;
     }
     say(`${tag}: running${man && !opts.force ? ` (changed: ${changedParts(man.parts, parts).join(", ")})` : ""} …`);
-    const r = await executeNotebook(nbPath, { timeoutSec: opts.timeoutSec, env });
+    const r = await executeNotebook(nbPath, { timeoutSec: opts.timeoutSec, env, onCell: opts.onCell ? (n, total) => opts.onCell?.(entry.name, n, total) : progressLine(tag) });
     const at = new Date().toISOString();
-    r.notebook.metadata = { ...r.notebook.metadata, vagg: { name: entry.name, scale: opts.scale, seed: opts.seed, commit: prov.commit, dirty: prov.dirty, runAt: at, status: r.status, seconds: r.seconds, versions: r.versions ?? null } };
+    r.notebook.metadata = { ...r.notebook.metadata, vagg: { name: entry.name, scale: opts.scale, seed: opts.seed, commit: prov.commit, dirty: prov.dirty, status: r.status, versions: r.versions ?? null, timings: { seconds: r.seconds, at } } };
     writeNotebook(path.join(opts.outDir, ipynbName), r.notebook);
     const info = { name: entry.name, title: entry.title, status: r.status, seconds: r.seconds, provenance: { ...prov, versions: { ...prov.versions, ...(r.versions ? { "typescript (tslab cells)": r.versions.typescript } : {}) } }, indexHref: "index.html", notebookHref: ipynbName };
     const report = renderReport(r.notebook, {
@@ -242,7 +256,7 @@ export async function runAll(opts: RunOptions): Promise<RunLogEntry[]> {
       ...(r.message !== undefined ? { message: r.message } : {}),
     });
     fs.writeFileSync(path.join(opts.outDir, htmlName), report);
-    const e: RunLogEntry = { name: entry.name, title: entry.title, status: r.status, seconds: r.seconds, cells: r.cells, report: htmlName, notebook: ipynbName, at };
+    const e: RunLogEntry = { name: entry.name, title: entry.title, status: r.status, cells: r.cells, report: htmlName, notebook: ipynbName, timings: { seconds: r.seconds, at } };
     if (r.status === "error") {
       e.failedCell = r.failedCell ?? 0;
       e.message = r.message ?? "unknown error";
@@ -262,7 +276,7 @@ export async function runAll(opts: RunOptions): Promise<RunLogEntry[]> {
     const e = results.get(entry.name) ?? previous.get(entry.name);
     if (e) {
       log.push(e);
-      const ie: IndexEntry = { name: e.name, title: entry.title, status: e.status, seconds: e.seconds, cells: e.cells };
+      const ie: IndexEntry = { name: e.name, title: entry.title, status: e.status, seconds: e.timings?.seconds ?? 0, cells: e.cells };
       if (e.failedCell !== undefined) ie.failedCell = e.failedCell;
       if (e.message !== undefined) ie.message = e.message;
       if (e.cached) ie.cached = true;
@@ -276,6 +290,12 @@ export async function runAll(opts: RunOptions): Promise<RunLogEntry[]> {
   const bad = [...results.values()].filter((e) => e.status === "error").length;
   say(`reproduce: ${results.size - bad} ok, ${bad} failed → ${path.relative(process.cwd(), path.join(opts.outDir, "index.html")) || "index.html"}`);
   return [...results.values()];
+}
+
+/** "In [n/N]" progress on a terminal (rewritten in place); nothing when stdout is not a TTY. */
+function progressLine(tag: string): ((n: number, total: number) => void) | undefined {
+  if (!process.stdout.isTTY) return undefined;
+  return (n, total) => { process.stdout.write(`\r${tag}: cell ${n}/${total}\x1b[K`); if (n === total) process.stdout.write("\r\x1b[K"); };
 }
 
 function readRunLog(outDir: string): Map<string, RunLogEntry> {
