@@ -1,5 +1,10 @@
 import * as path from "node:path";
+import { inspect } from "node:util";
 import { projectSeed } from "./seed";
+import { REPO_ROOT_DIR, displayPath } from "./paths";
+
+export { REPO_ROOT_DIR, displayPath } from "./paths";
+export { sourceDateEpoch, DOS_EPOCH_SECONDS } from "./source-date";
 
 /**
  * Parameters a notebook runs with: the data scale (`VAGG_SCALE`, default "default"), the seed
@@ -7,8 +12,15 @@ import { projectSeed } from "./seed";
  * (or `VAGG_DATA_DIR`, e.g. a folder of real files in the codebook schemas) and the exports
  * folder (`VAGG_EXPORTS`, default <repo>/exports).
  *
+ * `dataDir` and `exportsDir` are absolute, for code to use. What a notebook shows is not: printing
+ * the object (util.inspect, console.log, a notebook cell ending in `env`) or `JSON.stringify`-ing it
+ * gives the folders relative to the repository root, or — for a `VAGG_DATA_DIR` / `VAGG_EXPORTS`
+ * outside the repository — as the user gave them (see `displayPath`), so that outputs do not depend
+ * on where the repository was checked out.
+ *
  * @example
- *   const env = notebookEnv();   // { scale: "small", seed: 20220707, dataDir: ".../data/raw/synthetic/small", exportsDir: ".../exports", synthetic: true }
+ *   const env = notebookEnv();   // prints { scale: 'small', seed: 20220707, dataDir: 'data/raw/synthetic/small', exportsDir: 'exports', synthetic: true }
+ *   env.dataDir;                 // "/…/data/raw/synthetic/small" (absolute)
  */
 export interface NotebookEnv {
   readonly scale: string;
@@ -19,13 +31,26 @@ export interface NotebookEnv {
   readonly synthetic: boolean;
 }
 
-export const REPO_ROOT_DIR = path.resolve(__dirname, "../..");
+/** An absolute folder as shown: relative to the repository when inside it, else as the user gave it (`given`), else absolute. */
+function shown(abs: string, given: string | undefined): string {
+  const d = displayPath(abs);
+  return d !== abs ? d : given ?? abs;
+}
 
 export function notebookEnv(): NotebookEnv {
   const scale = process.env["VAGG_SCALE"] || "default";
   if (!/^[A-Za-z0-9_-]+$/.test(scale)) throw new Error(`vagg argument error: VAGG_SCALE must be a scale name (small|default|paper), got "${scale}"`);
   const own = process.env["VAGG_DATA_DIR"];
+  const ownExports = process.env["VAGG_EXPORTS"];
   const dataDir = own ? path.resolve(own) : path.join(REPO_ROOT_DIR, "data", "raw", "synthetic", scale);
-  const exportsDir = process.env["VAGG_EXPORTS"] ? path.resolve(process.env["VAGG_EXPORTS"]) : path.join(REPO_ROOT_DIR, "exports");
-  return { scale, seed: projectSeed(), dataDir, exportsDir, synthetic: !own };
+  const exportsDir = ownExports ? path.resolve(ownExports) : path.join(REPO_ROOT_DIR, "exports");
+  const env: NotebookEnv = { scale, seed: projectSeed(), dataDir, exportsDir, synthetic: !own };
+  const display = { ...env, dataDir: shown(dataDir, own || undefined), exportsDir: shown(exportsDir, ownExports || undefined) };
+  // Not enumerable: Object.keys, spreads and deep-equality checks see the plain five fields.
+  Object.defineProperty(env, inspect.custom, {
+    value: (depth: number, options: object) => inspect(display, { ...options, depth }),
+    enumerable: false,
+  });
+  Object.defineProperty(env, "toJSON", { value: () => ({ ...display }), enumerable: false });
+  return env;
 }
