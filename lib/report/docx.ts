@@ -3,6 +3,8 @@ import {
   type IBorderOptions, type ITableCellBorders,
 } from "docx";
 import type { ReportTable } from "./model";
+import { normalizeZip } from "../util/reproducible-zip";
+import { sourceDateEpoch } from "../util/source-date";
 
 export interface DocxOptions {
   /** Latin font (default "Times New Roman"). */
@@ -13,6 +15,11 @@ export interface DocxOptions {
   readonly fontSize?: number;
   /** Stars as superscripts (default true). */
   readonly superscriptStars?: boolean;
+  /**
+   * Seconds since the Unix epoch used for the document's created/modified dates and the zip entries'
+   * times (default `sourceDateEpoch()`: SOURCE_DATE_EPOCH, else the commit time of HEAD).
+   */
+  readonly epoch?: number;
 }
 
 const THICK: IBorderOptions = { style: BorderStyle.SINGLE, size: 12, color: "000000" }; // 1.5 pt
@@ -24,6 +31,10 @@ const NONE: IBorderOptions = { style: BorderStyle.NONE, size: 0, color: "FFFFFF"
  * a real three-line table — borders only on top (thick), under the header (thin, plus thin partial
  * rules under column groups and above later panels) and at the bottom (thick) — with its title
  * above and its notes below.
+ *
+ * The bytes are a function of the tables, the options and the time `opts.epoch` only (see
+ * `sourceDateEpoch`): docProps/core.xml carries that time as its created and modified dates, and
+ * the zip has every entry stamped with it, in a fixed order ([Content_Types].xml first, then by name).
  *
  * @example
  *   fs.writeFileSync("exports/tables/table2.docx", await toDocx(regressionTable([m1, m2], { lang: "zh" })));
@@ -100,5 +111,29 @@ export async function toDocx(tables: ReportTable | readonly ReportTable[], opts:
     for (const n of t.notes) children.push(new Paragraph({ children: [run(n, { size: Math.max(2, size - 3) })] }));
   });
   const doc = new Document({ sections: [{ children }] });
-  return Packer.toBuffer(doc);
+  const epoch = opts.epoch ?? sourceDateEpoch();
+  if (!Number.isFinite(epoch)) throw new Error(`vagg argument error: toDocx epoch must be a finite number of seconds, got ${epoch}`);
+  const zip = await Packer.toBuffer(doc, undefined, [{ path: "docProps/core.xml", data: coreXml(epoch) }]);
+  return normalizeZip(zip, { epoch, first: ["[Content_Types].xml"] });
+}
+
+/** W3CDTF (ISO 8601, UTC, whole seconds) of `seconds` since the Unix epoch. */
+function w3cdtf(seconds: number): string {
+  return new Date(Math.floor(seconds) * 1000).toISOString().replace(/\.\d{3}Z$/, "Z");
+}
+
+/**
+ * docProps/core.xml as docx writes it for a document without title/creator options (creator
+ * "Un-named", revision 1), but with `epoch` as the created and modified dates instead of the clock.
+ */
+function coreXml(epoch: number): string {
+  const t = w3cdtf(epoch);
+  return (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>' +
+    '<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" xmlns:dcmitype="http://purl.org/dc/dcmitype/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">' +
+    "<dc:creator>Un-named</dc:creator><cp:lastModifiedBy>Un-named</cp:lastModifiedBy><cp:revision>1</cp:revision>" +
+    `<dcterms:created xsi:type="dcterms:W3CDTF">${t}</dcterms:created>` +
+    `<dcterms:modified xsi:type="dcterms:W3CDTF">${t}</dcterms:modified>` +
+    "</cp:coreProperties>"
+  );
 }

@@ -6,7 +6,11 @@ import { regressionTable } from "../../lib/report/regression-table";
 import { dataTable } from "../../lib/report/data-table";
 import { panels } from "../../lib/report/panels";
 import { toDocx } from "../../lib/report/docx";
-import { unzip } from "./zip";
+import { dosDateTime } from "../../lib/util/reproducible-zip";
+import { sourceDateEpoch } from "../../lib/util/source-date";
+import { Document, Packer, patchDocument } from "docx";
+import { crc32 } from "node:zlib";
+import { unzip, zipEntries } from "./zip";
 
 const d = table({ y: [1, 3, 2, 5, 4, 6, 8, 7], x: [1, 2, 3, 4, 5, 6, 7, 8], g: ["a", "a", "b", "b", "c", "c", "d", "d"] });
 const m1 = feols(d, "y ~ x", { vcov: "iid" });
@@ -55,6 +59,75 @@ test("docx: several tables and panels in one document", async () => {
   const tx = texts(xml);
   for (const s of ["Table 1", "12,345", "Table 3", "Panel A", "Panel B"]) assert.ok(tx.includes(s), s);
   assert.match(xml, /<w:gridSpan w:val="3"\/>/);
+});
+
+/** Runs `f` with SOURCE_DATE_EPOCH set to `value` (undefined: unset), restoring it afterwards. */
+async function withEpoch<T>(value: string | undefined, f: () => Promise<T>): Promise<T> {
+  const prev = process.env["SOURCE_DATE_EPOCH"];
+  if (value === undefined) delete process.env["SOURCE_DATE_EPOCH"];
+  else process.env["SOURCE_DATE_EPOCH"] = value;
+  try {
+    return await f();
+  } finally {
+    if (prev === undefined) delete process.env["SOURCE_DATE_EPOCH"];
+    else process.env["SOURCE_DATE_EPOCH"] = prev;
+  }
+}
+
+const created = (core: string) => /<dcterms:created [^>]*>([^<]*)<\/dcterms:created>/.exec(core)?.[1];
+const modified = (core: string) => /<dcterms:modified [^>]*>([^<]*)<\/dcterms:modified>/.exec(core)?.[1];
+
+test("docx: deterministic — two calls a second apart give the same bytes (epoch from git HEAD)", async () => {
+  const t = regressionTable([m1, m2], { title: "表2 基准回归", lang: "zh" });
+  const [a, b] = await withEpoch(undefined, async () => {
+    const a = await toDocx(t);
+    await new Promise((r) => setTimeout(r, 1100));
+    return [a, await toDocx(t)] as const;
+  });
+  assert.ok(a.equals(b), "byte-identical");
+  const epoch = await withEpoch(undefined, async () => sourceDateEpoch());
+  const core = unzip(a).get("docProps/core.xml")!.toString("utf8");
+  const iso = new Date(epoch * 1000).toISOString().replace(/\.000Z$/, "Z");
+  assert.is(created(core), iso);
+  assert.is(modified(core), iso);
+});
+
+test("docx: SOURCE_DATE_EPOCH sets core.xml created/modified and every zip entry's time; entries in a fixed order", async () => {
+  const t = regressionTable([m1, m2]);
+  const buf = await withEpoch("1700000000", () => toDocx(t));
+  const core = unzip(buf).get("docProps/core.xml")!.toString("utf8");
+  assert.is(created(core), "2023-11-14T22:13:20Z");
+  assert.is(modified(core), "2023-11-14T22:13:20Z");
+  const { date, time } = dosDateTime(1700000000);
+  const entries = zipEntries(buf);
+  for (const e of entries) assert.equal([e.time, e.date, e.localTime, e.localDate], [time, date, time, date], e.name);
+  const names = entries.map((e) => e.name);
+  assert.is(names[0], "[Content_Types].xml");
+  assert.equal(names.slice(1), [...names.slice(1)].sort());
+  assert.ok(names.includes("word/document.xml") && names.includes("docProps/core.xml"));
+  const other = await withEpoch("1800000000", () => toDocx(t));
+  assert.not.ok(other.equals(buf), "another epoch, other bytes");
+  assert.ok((await toDocx(t, { epoch: 1700000000 })).equals(buf), "opts.epoch = the same time, the same bytes");
+});
+
+test("docx: core.xml is docx's own but for the dates", async () => {
+  const strip = (x: string) => x.replace(/(<dcterms:(?:created|modified) [^>]*>)[^<]*</g, "$1<");
+  const theirs = unzip(await Packer.toBuffer(new Document({ sections: [] }))).get("docProps/core.xml")!.toString("utf8");
+  const ours = unzip(await toDocx(regressionTable([m1]), { epoch: 0 })).get("docProps/core.xml")!.toString("utf8");
+  assert.is(strip(ours), strip(theirs));
+  assert.is(created(ours), "1970-01-01T00:00:00Z");
+});
+
+test("docx: the rewritten zip is sound — CRCs match and docx itself reads it back", async () => {
+  const buf = await toDocx(regressionTable([m1, m2], { title: "Table 2" }), { epoch: 1700000000 });
+  const files = unzip(buf);
+  for (const e of zipEntries(buf)) {
+    assert.is(e.crc, crc32(files.get(e.name)!), e.name);
+    assert.is(e.localCrc, e.crc, e.name);
+  }
+  const patched = await patchDocument({ outputType: "nodebuffer", data: buf, patches: {} });
+  const xml = unzip(patched).get("word/document.xml")!.toString("utf8");
+  assert.ok(texts(xml).includes("Table 2"));
 });
 
 test.run();
