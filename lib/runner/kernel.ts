@@ -120,7 +120,7 @@ export class KernelClient {
     const argv = spec.argv.map((a) => a.replace(/\{connection_file\}/g, connFile).replace(/\{resource_dir\}/g, path.resolve(opts.kernelDir)));
     const child = spawn(argv[0] as string, argv.slice(1), {
       cwd: opts.cwd,
-      env: { ...process.env, ...(spec.env ?? {}), ...(opts.env ?? {}) },
+      env: { ...withoutForcedColour(process.env), ...(spec.env ?? {}), ...(opts.env ?? {}) },
       stdio: ["ignore", "pipe", "pipe"],
       detached: process.platform !== "win32", // own process group: shutdown and timeouts kill what the kernel spawned too
     });
@@ -260,6 +260,12 @@ export class KernelDied extends Error {
     super(`the kernel process exited during this cell (${signal ? `signal ${signal}` : `exit code ${String(code)}`})${lastLine(log)}`);
     this.name = "KernelDied";
   }
+}
+
+/** The environment without FORCE_COLOR: a test runner's or CI's forced colours must not put ANSI codes into notebook outputs. */
+function withoutForcedColour(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const { FORCE_COLOR: _drop, ...rest } = env;
+  return rest;
 }
 
 function sleep(ms: number): Promise<void> {

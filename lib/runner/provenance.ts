@@ -103,11 +103,19 @@ export function packageVersion(root: string, name: string): string {
   }
 }
 
+function tslabTypescript(root: string): string {
+  try {
+    return packageVersion(path.dirname(require.resolve("tslab/package.json", { paths: [root] })), "@tslab/typescript-for-tslab");
+  } catch {
+    return "not installed";
+  }
+}
+
 export function toolVersions(root: string): Record<string, string> {
   return {
     node: process.version,
     tslab: packageVersion(root, "tslab"),
-    "typescript (tslab cells)": packageVersion(path.dirname(require.resolve("tslab/package.json", { paths: [root] })), "@tslab/typescript-for-tslab"),
+    "typescript (tslab cells)": tslabTypescript(root),
     "typescript (lib, tsc)": packageVersion(root, "typescript"),
     tsx: packageVersion(root, "tsx"),
     katex: packageVersion(root, "katex"),

@@ -1,4 +1,5 @@
 import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
 import { ArgumentError } from "../util/errors";
 import { projectSeed } from "../util/seed";
@@ -55,6 +56,8 @@ export interface RunOptions {
   dataDir?: string;
   /** Call lib/synth's generate() when the data are missing (default true). */
   generateData?: boolean;
+  /** Notebooks executed at once, each in its own kernel (default 1). */
+  jobs?: number;
   /** Called when a code cell starts (default: a progress line on a terminal). */
   onCell?: (notebook: string, cell: number, cells: number) => void;
   /** Progress lines (default: stdout). Failure lines always go to `error`. */
@@ -77,6 +80,8 @@ Options:
                                 the commit (the reports then carry a visible warning)
   --out DIR                     output folder (default: exports/)
   --timeout SECONDS             per-notebook limit, whole notebook (default: 1800)
+  --jobs N                      notebooks executed at once, each in its own kernel
+                                (default: the number of CPUs, at most 2)
   --toc FILE                    table of contents (default: notebooks/toc.json)
   --no-data                     do not generate missing synthetic data
   --help                        this text
@@ -93,6 +98,7 @@ export function parseReproduceArgs(argv: readonly string[], root = REPO_ROOT): R
   const only: string[] = [];
   let force = false;
   let allowDirty = false;
+  let jobs = Math.max(1, Math.min(2, os.availableParallelism()));
   let out = path.join(root, "exports");
   let timeoutSec = 1800;
   let toc = path.join(root, "notebooks", "toc.json");
@@ -127,13 +133,20 @@ export function parseReproduceArgs(argv: readonly string[], root = REPO_ROOT): R
         timeoutSec = t;
         break;
       }
+      case "--jobs": {
+        const v = value();
+        const j = Number(v);
+        if (!Number.isInteger(j) || j < 1) throw new ArgumentError(`--jobs must be a positive integer, got "${v}"`);
+        jobs = j;
+        break;
+      }
       case "--toc": toc = path.resolve(value()); break;
       case "--no-data": generateData = false; break;
       default: throw new ArgumentError(`unknown option "${a}" for "vagg reproduce" (see --help)`);
     }
   }
   if (!(SCALES as readonly string[]).includes(scale)) throw new ArgumentError(`--scale must be one of ${SCALES.join(", ")}, got "${scale}"`);
-  const opts: RunOptions = { root, toc, outDir: out, scale: scale as Scale, seed: seed ?? projectSeed(), force, allowDirty, timeoutSec, generateData };
+  const opts: RunOptions = { root, toc, outDir: out, scale: scale as Scale, seed: seed ?? projectSeed(), force, allowDirty, jobs, timeoutSec, generateData };
   if (only.length) opts.only = only;
   return opts;
 }
@@ -221,9 +234,7 @@ export async function runAll(opts: RunOptions): Promise<RunLogEntry[]> {
 
   const previous = readRunLog(opts.outDir);
   const results = new Map<string, RunLogEntry>();
-  let k = 0;
-  for (const entry of selected) {
-    k++;
+  const runOne = async (entry: TocEntry, k: number): Promise<void> => {
     const tag = `[${k}/${selected.length}] ${entry.name}`;
     const nbPath = path.resolve(tocDir, entry.file);
     const htmlName = `${entry.name}.html`;
@@ -232,7 +243,7 @@ export async function runAll(opts: RunOptions): Promise<RunLogEntry[]> {
       const message = `notebook file not found: ${path.relative(opts.root, nbPath)}`;
       fail(`notebook ${entry.name}, cell 0: ${message}`);
       results.set(entry.name, { name: entry.name, title: entry.title, status: "error", cells: 0, message, timings: { seconds: 0, at: new Date().toISOString() } });
-      continue;
+      return;
     }
     const parts = cacheParts(nbPath, shared);
     const key = cacheKey(parts);
@@ -241,10 +252,10 @@ export async function runAll(opts: RunOptions): Promise<RunLogEntry[]> {
     if (!opts.force && man && man.key === key && outputsExist) {
       say(`${tag}: unchanged since the ok run of ${man.at}, skipped (--force reruns)`);
       results.set(entry.name, { name: entry.name, title: entry.title, status: "ok", cells: man.cells, cached: true, report: htmlName, notebook: ipynbName, timings: { seconds: man.seconds, at: man.at } });
-      continue;
+      return;
     }
     say(`${tag}: running${man && !opts.force ? ` (changed: ${changedParts(man.parts, parts).join(", ")})` : ""} …`);
-    const r = await executeNotebook(nbPath, { timeoutSec: opts.timeoutSec, env, onCell: opts.onCell ? (n, total) => opts.onCell?.(entry.name, n, total) : progressLine(tag) });
+    const r = await executeNotebook(nbPath, { timeoutSec: opts.timeoutSec, env, onCell: opts.onCell ? (n, total) => opts.onCell?.(entry.name, n, total) : (opts.jobs ?? 1) === 1 ? progressLine(tag) : undefined });
     const at = new Date().toISOString();
     r.notebook.metadata = { ...r.notebook.metadata, vagg: { name: entry.name, scale: opts.scale, seed: opts.seed, commit: prov.commit, dirty: prov.dirty, status: r.status, versions: r.versions ?? null, timings: { seconds: r.seconds, at } } };
     writeNotebook(path.join(opts.outDir, ipynbName), r.notebook);
@@ -267,7 +278,12 @@ export async function runAll(opts: RunOptions): Promise<RunLogEntry[]> {
       writeManifest(opts.outDir, entry.name, { key, parts, seconds: r.seconds, cells: r.cells, at });
     }
     results.set(entry.name, e);
-  }
+  };
+  // notebooks are independent (each reads data/raw and writes its own files): run `jobs` at a time,
+  // each in its own kernel; outputs do not depend on the order
+  let next = 0;
+  const worker = async (): Promise<void> => { while (next < selected.length) { const i = next++; await runOne(selected[i] as TocEntry, i + 1); } };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(opts.jobs ?? 1, selected.length)) }, worker));
 
   // run-log.json and index.html cover the whole toc: entries not selected this time keep their last result.
   const log: RunLogEntry[] = [];

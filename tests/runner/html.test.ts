@@ -30,10 +30,10 @@ function executed(): ReturnType<typeof makeNotebook> {
     codeCell("never()"),
   ]);
   const c = nb.cells as CodeCell[];
-  Object.assign(c[1]!, { execution_count: 1, outputs: [{ output_type: "stream", name: "stdout", text: "hello <world>\n" }], metadata: { vagg: { seconds: 0.5, status: "ok" } } });
-  Object.assign(c[2]!, { execution_count: 2, outputs: [{ output_type: "display_data", data: { "application/vnd.vegalite.v5+json": { mark: "bar" }, "image/svg+xml": SVG, "text/plain": "chart" }, metadata: {} }], metadata: { vagg: { seconds: 0.25, status: "ok" } } });
-  Object.assign(c[3]!, { execution_count: 3, outputs: [{ output_type: "display_data", data: { "text/html": "<table><tr><td>β = 0.123***</td></tr></table><script src=\"https://cdn.example.org/x.js\"></script>" }, metadata: {} }], metadata: { vagg: { seconds: 0.1, status: "ok" } } });
-  Object.assign(c[4]!, { execution_count: 4, outputs: [{ output_type: "error", ename: "RangeError", evalue: "bad value 42", traceback: ["RangeError: bad value 42", "    at cell"] }], metadata: { vagg: { seconds: 0.01, status: "error" } } });
+  Object.assign(c[1]!, { execution_count: 1, outputs: [{ output_type: "stream", name: "stdout", text: "hello <world>\n" }], metadata: { vagg: { status: "ok", timings: { seconds: 0.5 } } } });
+  Object.assign(c[2]!, { execution_count: 2, outputs: [{ output_type: "display_data", data: { "application/vnd.vegalite.v5+json": { mark: "bar", title: "Figure 2 Placebo estimates" }, "image/svg+xml": SVG, "text/plain": "chart" }, metadata: {} }], metadata: { vagg: { status: "ok", timings: { seconds: 0.25 } } } });
+  Object.assign(c[3]!, { execution_count: 3, outputs: [{ output_type: "display_data", data: { "text/html": "<table><tr><td>β = 0.123***</td></tr></table><script src=\"https://cdn.example.org/x.js\"></script>" }, metadata: {} }], metadata: { vagg: { status: "ok", timings: { seconds: 0.1 } } } });
+  Object.assign(c[4]!, { execution_count: 4, outputs: [{ output_type: "error", ename: "RangeError", evalue: "bad value 42", traceback: ["RangeError: bad value 42", "    at cell"] }], metadata: { vagg: { status: "error", timings: { seconds: 0.01 } } } });
   return nb;
 }
 
@@ -77,7 +77,33 @@ test("report: provenance footer", () => {
   for (const s of [prov.commit as string, "dirty (1 changed", "a".repeat(64), "data/raw/synthetic/trade.csv", "b".repeat(64), "20220707", "small", "tslab 1.0.22", "typescript (tslab cells) 5.0.4", "v20.0.0"]) {
     assert.ok(foot.includes(s), `footer shows ${s}`);
   }
-  assert.ok(/<td><a href="#cell-1">In \[1\]<\/a><\/td><td>ok<\/td><td class="num">0.500<\/td>/.test(foot), "per-cell timing row");
+  assert.ok(/<td><a href="#cell-1">In \[1\]<\/a><\/td><td>ok<\/td><td class="num"><span class="timing">0.500<\/span><\/td>/.test(foot), "per-cell timing row, marked as a timing");
+  const outsideTimings = html.replace(/<span class="timing">[^<]*<\/span>/g, "");
+  assert.not.ok(outsideTimings.includes(prov.generatedAt), "the run time appears only inside timing spans");
+  assert.not.ok(outsideTimings.includes("1.500"), "the wall time appears only inside timing spans");
+});
+
+test("report: tables and figures numbered as in the paper or A1, A2…, listed at the top; dirty tree warned", () => {
+  const nb = makeNotebook([codeCell("a"), codeCell("b"), codeCell("c"), codeCell("d")]);
+  const c = nb.cells as CodeCell[];
+  const table = (cap: string) => ({ output_type: "display_data", data: { "text/html": `<table class="three-line"><caption style="x">${cap}</caption><tr><td>1</td></tr></table>`, "text/plain": cap }, metadata: {} });
+  Object.assign(c[0]!, { execution_count: 1, outputs: [table("Table 3 Endogeneity &amp; 2SLS"), table("Rotemberg weights by industry")] });
+  Object.assign(c[1]!, { execution_count: 2, outputs: [{ output_type: "display_data", data: { "application/vnd.vegalite.v5+json": { title: { text: "Bartik shifts" } }, "image/svg+xml": SVG }, metadata: {} }] });
+  Object.assign(c[2]!, { execution_count: 3, outputs: [{ output_type: "display_data", data: { "application/vnd.vegalite.v5+json": { title: "Figure 2: placebo" }, "image/svg+xml": SVG }, metadata: {} }] });
+  Object.assign(c[3]!, { execution_count: 4, outputs: [{ output_type: "display_data", data: { "text/html": "<table><tr><td>no caption</td></tr></table>" }, metadata: {} }] });
+  const html = renderReport(nb, { name: "x", title: "X", status: "ok", seconds: 1, provenance: prov });
+  const list = html.slice(html.indexOf('<nav class="exhibits">'), html.indexOf("</nav>", html.indexOf('<nav class="exhibits">')));
+  assert.ok(list.includes('<a href="#table-1">Table 3</a> Endogeneity &amp; 2SLS'), list);
+  assert.ok(list.includes('<a href="#table-2">Table A1</a> Rotemberg weights by industry'), list);
+  assert.ok(list.includes('<a href="#figure-1">Figure A1</a> Bartik shifts'), list);
+  assert.ok(list.includes('<a href="#figure-2">Figure 2</a> placebo'), list);
+  assert.ok(list.includes('<a href="#table-3">Table A2</a>'), list);
+  assert.ok(html.includes('<caption style="x"><b>Table 3.</b> Endogeneity &amp; 2SLS</caption>'), "caption carries the label");
+  assert.ok(/<figure class="exhibit" id="figure-1"><figcaption><b>Figure A1\.<\/b> Bartik shifts<\/figcaption><div class="svg"><svg/.test(html), "chart drawn inline as a captioned figure");
+  assert.ok(html.includes('class="banner warn"') && html.includes("lib/x.ts"), "uncommitted changes are warned about, naming the files");
+  const clean = renderReport(nb, { name: "x", title: "X", status: "ok", seconds: 1, provenance: { ...prov, dirty: false, dirtyFiles: [] } });
+  assert.not.ok(clean.includes('class="banner warn"'));
+  assert.not.ok(/dirty/i.test(clean.replace(/<style>[\s\S]*?<\/style>/, "")), "a clean report never says dirty");
 });
 
 test("report without math embeds no fonts", () => {

@@ -5,6 +5,8 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { runAll, parseReproduceArgs, REPO_ROOT } from "../../lib/runner/reproduce";
 import type { RunLogEntry, RunOptions } from "../../lib/runner/reproduce";
+import { failureMessage } from "../../lib/runner/execute";
+import { execFileSync } from "node:child_process";
 import { makeNotebook, markdownCell, codeCell, writeNotebook, readNotebook } from "../../lib/runner/notebook";
 import type { CodeCell } from "../../lib/runner/notebook";
 
@@ -179,12 +181,13 @@ test("cache: unchanged notebook is skipped, a change or --force reruns it, failu
 });
 
 test("CLI options", () => {
-  const o = parseReproduceArgs(["--scale", "paper", "--seed=7", "--only", "a,b", "--only", "c", "--force", "--out", "/tmp/x", "--timeout", "30", "--no-data"], "/repo");
+  const o = parseReproduceArgs(["--scale", "paper", "--seed=7", "--only", "a,b", "--only", "c", "--force", "--allow-dirty", "--out", "/tmp/x", "--timeout", "30", "--no-data"], "/repo");
   assert.ok(o !== "help");
   assert.is(o.scale, "paper");
   assert.is(o.seed, 7);
   assert.equal(o.only, ["a", "b", "c"]);
   assert.is(o.force, true);
+  assert.is(o.allowDirty, true);
   assert.is(o.outDir, "/tmp/x");
   assert.is(o.timeoutSec, 30);
   assert.is(o.generateData, false);
@@ -202,6 +205,33 @@ test("--only with an unknown name is an error naming the toc entries", async () 
   } catch (e) {
     assert.match((e as Error).message, /no notebook named "nope".*t-ok, t-fail/);
   }
+});
+
+test("failureMessage reads tslab's stderr: TypeScript diagnostics, inspected errors, plain text", () => {
+  assert.is(failureMessage("1:7 - Type 'string' is not assignable to type 'number'.\n"), "TypeScript: 1:7 - Type 'string' is not assignable to type 'number'.");
+  assert.is(failureMessage("2:1 - Cannot find name 'x'.\n3:4 - Cannot find name 'y'.\n"), "TypeScript: 2:1 - Cannot find name 'x'.; 3:4 - Cannot find name 'y'.");
+  assert.is(failureMessage("evalmachine.<anonymous>:3\nthrow new RangeError(`bad`);\n^\n\nRangeError: bad value 42\n    at evalmachine.<anonymous>:3:7\n    at node:vm:1:1\n"), "RangeError: bad value 42");
+  assert.is(failureMessage("\u001b[31mError: vagg data error: x.csv: column \"y\" missing\u001b[39m\n    at f (a.ts:1:1)\n"), "Error: vagg data error: x.csv: column \"y\" missing");
+  assert.is(failureMessage("warning first\nsomething odd\n"), "something odd");
+  assert.is(failureMessage(""), "the kernel reported an error without a message");
+});
+
+test("reproduce into the committed exports/ refuses a working tree that differs outside exports/, unless --allow-dirty", async () => {
+  const repo = fs.mkdtempSync(path.join(os.tmpdir(), "vagg-dirty-"));
+  const git = (...a: string[]) => execFileSync("git", a, { cwd: repo, stdio: "ignore" });
+  git("init", "-q"); git("config", "user.email", "t@t"); git("config", "user.name", "t");
+  fs.writeFileSync(path.join(repo, "toc.json"), "[]");
+  fs.mkdirSync(path.join(repo, "exports"));
+  fs.writeFileSync(path.join(repo, "exports", "old.html"), "x");
+  git("add", "."); git("commit", "-qm", "init");
+  const o = (extra: Partial<RunOptions> = {}): RunOptions => ({ root: repo, libDir: path.join(dir, "lib"), dataDir: path.join(dir, "data"), toc: path.join(repo, "toc.json"), outDir: path.join(repo, "exports"), scale: "small", seed: 1, timeoutSec: 10, generateData: false, log: () => {}, error: () => {}, ...extra });
+  fs.writeFileSync(path.join(repo, "exports", "old.html"), "changed by a run");
+  await runAll(o()); // changes inside exports/ do not make the tree dirty
+  fs.writeFileSync(path.join(repo, "toc.json"), "[ ]");
+  try { await runAll(o()); assert.unreachable("dirty tree accepted"); } catch (e) { assert.match((e as Error).message, /differs from commit .* outside exports\/ \(toc\.json\).*--allow-dirty/); }
+  await runAll(o({ allowDirty: true }));
+  await runAll(o({ outDir: path.join(repo, "elsewhere") })); // another folder is always allowed
+  fs.rmSync(repo, { recursive: true, force: true });
 });
 
 test.run();
