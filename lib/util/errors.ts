@@ -1,3 +1,4 @@
+import { displayPath } from "./paths";
 /**
  * Typed errors with one stable, one-line message format:
  *
@@ -21,7 +22,8 @@ export interface ErrorLocation {
 
 function formatWhere(loc: ErrorLocation): string {
   const parts: string[] = [];
-  if (loc.file !== undefined) parts.push(loc.file);
+  // a file inside the repository is named relative to it: messages (and notebook outputs) carry no machine path
+  if (loc.file !== undefined) parts.push(displayPath(loc.file));
   const inner: string[] = [];
   if (loc.column !== undefined) inner.push(`column "${loc.column}"`);
   if (loc.row !== undefined) inner.push(`row ${loc.row}`);

@@ -15,7 +15,8 @@ export { sourceDateEpoch, DOS_EPOCH_SECONDS } from "./source-date";
  * `dataDir` and `exportsDir` are absolute, for code to use. What a notebook shows is not: printing
  * the object (util.inspect, console.log, a notebook cell ending in `env`) or `JSON.stringify`-ing it
  * gives the folders relative to the repository root, or — for a `VAGG_DATA_DIR` / `VAGG_EXPORTS`
- * outside the repository — as the user gave them (see `displayPath`), so that outputs do not depend
+ * outside the repository — `VAGG_DATA_DIR` as the user gave it, `VAGG_EXPORTS` as the literal
+ * `$VAGG_EXPORTS` (the runner sets it to a machine path, e.g. a temporary folder), so that outputs do not depend
  * on where the repository was checked out.
  *
  * @example
@@ -45,7 +46,7 @@ export function notebookEnv(): NotebookEnv {
   const dataDir = own ? path.resolve(own) : path.join(REPO_ROOT_DIR, "data", "raw", "synthetic", scale);
   const exportsDir = ownExports ? path.resolve(ownExports) : path.join(REPO_ROOT_DIR, "exports");
   const env: NotebookEnv = { scale, seed: projectSeed(), dataDir, exportsDir, synthetic: !own };
-  const display = { ...env, dataDir: shown(dataDir, own || undefined), exportsDir: shown(exportsDir, ownExports || undefined) };
+  const display = { ...env, dataDir: shown(dataDir, own || undefined), exportsDir: shown(exportsDir, ownExports ? "$VAGG_EXPORTS" : undefined) };
   // Not enumerable: Object.keys, spreads and deep-equality checks see the plain five fields.
   Object.defineProperty(env, inspect.custom, {
     value: (depth: number, options: object) => inspect(display, { ...options, depth }),

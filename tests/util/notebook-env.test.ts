@@ -56,8 +56,10 @@ test("notebookEnv: VAGG_DATA_DIR / VAGG_EXPORTS outside the repository are shown
   assert.is(j["dataDir"], outside);
   assert.is(j["exportsDir"], "exports/run1");
   assert.match(inspect(env), /exportsDir: 'exports\/run1'/);
-  const abs = withEnv({ VAGG_DATA_DIR: "/mnt/real" }, () => notebookEnv());
+  const abs = withEnv({ VAGG_DATA_DIR: "/mnt/real", VAGG_EXPORTS: "/tmp/vagg-run-42" }, () => notebookEnv());
   assert.match(inspect(abs), /dataDir: '\/mnt\/real'/);
+  assert.match(inspect(abs), /exportsDir: '\$VAGG_EXPORTS'/, "a runner's temporary exports folder is not printed");
+  assert.is(abs.exportsDir, "/tmp/vagg-run-42");
 });
 
 test("notebook-env re-exports displayPath and sourceDateEpoch", () => {
