@@ -128,7 +128,9 @@ test("newDisplay and progress(): display_data once, then update_display_data wit
   assert.match(String(pid), /^[0-9a-f]{16}$/);
   assert.is.not(pid, a![0].transient?.display_id, "a new display per progress run");
   assert.is(prog[1]![0].data["text/plain"], "placebo: 2/4 (50%), elapsed 0s, ETA 0s");
-  assert.match(prog[3]![0].data["text/html"] as string, /<progress value="4" max="4"[^>]*><\/progress> placebo: 4\/4 \(100%\), done in 1s/);
+  assert.match(prog[3]![0].data["text/html"] as string, /<progress value="4" max="4"[^>]*><\/progress> placebo: 4\/4 \(100%\), done<\/div>/);
+  assert.is(prog[3]![0].data["text/plain"], "placebo: 4/4 (100%), done", "the kept output has no duration: it would differ between runs");
+  assert.equal(prog[3]![0].metadata, { vagg: { timings: { seconds: 1 } } }, "the duration goes to the declared timing field");
 });
 
 test("kernel detection: a loaded tslab/dist/jupyter module with lastWriteDisplayData is used", () => {
