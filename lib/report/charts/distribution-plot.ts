@@ -1,15 +1,19 @@
-import { frame, type ChartOptions, type VegaLiteSpec } from "./spec";
-
-export interface MarkedValue {
-  readonly value: number;
-  readonly label?: string;
-}
+import { formatMarked, frame, markedList, ruleMarksLayer, OURS_COLOR, PUBLISHED_COLOR, type ChartOptions, type MarkedValue, type RuleMark, type VegaLiteSpec } from "./spec";
 
 export interface DistributionPlotOptions extends ChartOptions {
-  /** Values to mark with a vertical rule (e.g. the true estimate in a placebo test). */
+  /** Our values to mark with a solid red rule (e.g. the actual estimate in a placebo test). */
   readonly marked?: number | MarkedValue | readonly MarkedValue[];
+  /**
+   * Mark the mean of the (finite) values with a dotted rule: true labels it "mean <value>", a
+   * string "<string> <value>" (e.g. "recomputed mean").
+   */
+  readonly mean?: boolean | string;
+  /** Published values to mark beside ours: dashed orange rules (default label "published <value>"). */
+  readonly published?: number | MarkedValue | readonly MarkedValue[];
   /** Maximum number of histogram bins (default 40). */
   readonly maxbins?: number;
+  /** Approximate number of x-axis ticks (default 8; the axis is not tied to the bin edges). */
+  readonly tickCount?: number;
   readonly xTitle?: string;
   /** Default "Count". */
   readonly yTitle?: string;
@@ -17,10 +21,16 @@ export interface DistributionPlotOptions extends ChartOptions {
 
 /**
  * Histogram of a distribution with marked values (Figure 2: placebo coefficients with the true
- * estimate). Non-finite values are left out.
+ * estimate) and, when given, published values beside them; the marked values are named in a
+ * legend under the plot. Non-finite values are left out.
+ * Bins come from a `bin` transform drawn as bars from bin start to end, so the x axis has
+ * ordinary rounded ticks (about `tickCount`) instead of one tick per bin edge.
  *
  * @example
- *   await showChart(distributionPlot(placebo.coefs, { marked: { value: 0.2013, label: "true estimate" }, xTitle: "Placebo coefficient" }));
+ *   await showChart(distributionPlot(placebo.coefs, {
+ *     marked: { value: 0.2013, label: "true estimate" }, mean: "placebo mean", published: { value: -0.0005, label: "published mean" },
+ *     xTitle: "Placebo coefficient",
+ *   }));
  */
 export function distributionPlot(values: ArrayLike<number>, opts: DistributionPlotOptions = {}): VegaLiteSpec {
   const data: { v: number }[] = [];
@@ -28,26 +38,27 @@ export function distributionPlot(values: ArrayLike<number>, opts: DistributionPl
     const v = values[i] as number;
     if (Number.isFinite(v)) data.push({ v });
   }
-  const m = opts.marked;
-  const marks: MarkedValue[] = m === undefined ? [] : typeof m === "number" ? [{ value: m }] : "value" in m ? [m as MarkedValue] : [...(m as readonly MarkedValue[])];
+  const marks = markedList(opts.marked);
+  const meanMark: RuleMark[] = [];
+  if (opts.mean && data.length) {
+    const m = data.reduce((a, d) => a + d.v, 0) / data.length;
+    meanMark.push({ value: m, label: `${typeof opts.mean === "string" ? opts.mean : "mean"} ${formatMarked(m)}`, color: "#333", dash: [2, 2] });
+  }
+  const pub = markedList(opts.published, (v) => `published ${formatMarked(v)}`);
   const layer: Record<string, unknown>[] = [
     {
       data: { values: data },
+      transform: [{ bin: { maxbins: opts.maxbins ?? 40 }, field: "v", as: ["bin_start", "bin_end"] }],
       mark: { type: "bar", color: "#9bb4d0" },
       encoding: {
-        x: { field: "v", type: "quantitative", bin: { maxbins: opts.maxbins ?? 40 }, title: opts.xTitle ?? "Value" },
+        x: { field: "bin_start", type: "quantitative", title: opts.xTitle ?? "Value", scale: { zero: false }, axis: { tickCount: opts.tickCount ?? 8 } },
+        x2: { field: "bin_end" },
         y: { aggregate: "count", type: "quantitative", title: opts.yTitle ?? "Count" },
+        tooltip: [{ field: "bin_start", title: "from", format: ".4g" }, { field: "bin_end", title: "to", format: ".4g" }, { aggregate: "count", title: "count" }],
       },
     },
   ];
-  if (marks.length) {
-    const mv = marks.map((x) => ({ value: x.value, label: x.label ?? String(x.value) }));
-    layer.push({ data: { values: mv }, mark: { type: "rule", color: "#c00", strokeWidth: 2 }, encoding: { x: { field: "value", type: "quantitative" } } });
-    layer.push({
-      data: { values: mv },
-      mark: { type: "text", align: "left", dx: 4, dy: -4, baseline: "bottom", color: "#c00" },
-      encoding: { x: { field: "value", type: "quantitative" }, y: { value: 0 }, text: { field: "label" } },
-    });
-  }
+  const rules = ruleMarksLayer([...marks.map((m) => ({ ...m, color: OURS_COLOR })), ...meanMark, ...pub.map((m) => ({ ...m, color: PUBLISHED_COLOR, dash: [6, 3] }))]);
+  if (rules) layer.push(rules);
   return { ...frame(opts), layer } as VegaLiteSpec;
 }

@@ -19,7 +19,9 @@ test("placebo and bootstrap charts compile with vega-lite and carry the data", a
   assert.match(await renderSvg(js), /<svg/, "placebo spec renders");
   const b = bootstrapChart(p.coefs, 0.1, { ci: [-0.1, 0.2], name: "x1" });
   assert.match(await renderSvg(JSON.parse(JSON.stringify(b))), /<svg/, "bootstrap spec renders");
-  assert.is((b["layer"] as unknown[]).length, 4);
+  const layers = b["layer"] as { data?: { values: { v: number }[] } }[];
+  assert.is(layers.length, 3, "bars, density, rules");
+  assert.equal(layers[2]!.data!.values.map((r) => r.v), [0.1, -0.1, 0.2], "estimate, then the percentile bounds");
 });
 
 test.run();
