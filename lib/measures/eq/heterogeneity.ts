@@ -43,6 +43,8 @@ import type { CoefDiffResult } from "../../estimators/resampling/coef-diff";
 import type { InteractionTestResult } from "../../estimators/resampling/interaction-test";
 import { dataTable } from "../../report/data-table";
 import type { ReportTable } from "../../report/model";
+import { distributionPlot } from "../../report/charts/distribution-plot";
+import { formatMarked, type VegaLiteSpec } from "../../report/charts/spec";
 import { rng } from "../../util/rng";
 import { projectSeed } from "../../util/seed";
 import { pT2, qT, qNormal } from "../../util/distributions";
@@ -515,6 +517,25 @@ export function diffTestsTable(rows: readonly DiffTestRow[], title = "Coefficien
       "p perm.: the group labels permuted across observations (bdiff's Fisher permutation; the groups overlap within city × HS4 cells, so clusters cannot be relabelled), both subsamples re-estimated, one-sided (1 + #{d* at least as far as d in its direction})/(1 + R); p boot.: city × HS4 clusters resampled within each group, share of d* on the other side of 0; p naive z: d/√(se0² + se1²).",
       "published: the difference of the paper's coefficients (the paper prints no test); recomputed: synthetic data; true (DGP): the difference built into the generator.",
     ],
+  });
+}
+
+/**
+ * The permutation distribution of one split-sample difference (a `diffTestsTable` row): the
+ * permuted d*, the observed d (red) and, when the row has one, the published difference of the
+ * paper's coefficients (orange dashed), named in the legend.
+ *
+ * @example
+ *   await showChart(diffTestChart({ label: "ordinary − processing", permutation: p, published: 0.2295 }, "Table 5: permutation test"));
+ */
+export function diffTestChart(row: Pick<DiffTestRow, "label" | "permutation" | "published">, title?: string): VegaLiteSpec {
+  const d = row.permutation.diff;
+  const pub = row.published;
+  return distributionPlot(row.permutation.draws, {
+    title: title ?? `Permutation test of the difference ${row.label}`,
+    xTitle: `Permuted difference d* (${row.label})`,
+    marked: { value: d, label: `observed d ${formatMarked(d)}` },
+    ...(pub !== null && pub !== undefined ? { published: { value: pub, label: `published d ${formatMarked(pub)}` } } : {}),
   });
 }
 

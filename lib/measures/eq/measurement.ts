@@ -7,7 +7,7 @@
  */
 import * as path from "node:path";
 import { readTable } from "../../data/io";
-import { column, numeric, table, fromRecords, type Table } from "../../data/table";
+import { column, hasColumn, numeric, table, fromRecords, type Table } from "../../data/table";
 import { describe } from "../../report/describe";
 import { dataTable } from "../../report/data-table";
 import type { ReportTable } from "../../report/model";
@@ -304,29 +304,61 @@ export function vaggAgreement(a: Table, b: Table, opts: { keys?: readonly string
 
 /**
  * The shifts Virtual_st over time, one line per using industry (names from the OECD sector
- * list): which industries became more "virtual" and when.
+ * list): which industries became more "virtual" and when. Years print as "2004". With 17
+ * industries a legend cannot be read, so only `top` industries (default 6) are coloured and
+ * named — those with the largest |weight| in `rankBy` (industry code or name → weight, or a
+ * table with columns `ind` and `alpha` such as `rotembergByIndustry`), else those with the
+ * largest mean shift over the plotted years — and the others are thin grey lines ("other (n)").
+ * `highlight` names the industries (codes or names) directly.
  *
- * @example await showChart(digitalShiftsChart(sh.table, { years: [2005, 2015] }));
+ * @example
+ *   await showChart(digitalShiftsChart(sh.table, { years: [2005, 2015] }));
+ *   digitalShiftsChart(sh.table, { years: [2005, 2015], rankBy: rotembergByIndustry(rw.rows, { names }) }); // by Rotemberg α_s
  */
-export function digitalShiftsChart(shifts: Table, opts: { title?: string; years?: readonly [number, number]; value?: string } = {}): VegaLiteSpec {
+export function digitalShiftsChart(shifts: Table, opts: { title?: string; years?: readonly [number, number]; value?: string; top?: number; highlight?: readonly string[]; rankBy?: Table | ReadonlyMap<string, number> } = {}): VegaLiteSpec {
   const v = opts.value ?? "shift";
-  const name = column(shifts, "name"), year = numeric(shifts, "year"), val = numeric(shifts, v);
+  const name = column(shifts, "name"), ind = hasColumn(shifts, "ind") ? column(shifts, "ind") : name;
+  const year = numeric(shifts, "year"), val = numeric(shifts, v);
   const [y0, y1] = opts.years ?? [-Infinity, Infinity];
-  const by = new Map<string, { x: number[]; y: number[] }>();
+  const by = new Map<string, { code: string; x: number[]; y: number[] }>();
   for (let i = 0; i < shifts.nrows; i++) {
     const yy = year[i] as number;
     if (yy < y0 || yy > y1) continue;
     const n = keyAt(name, i) ?? "NA";
     let s = by.get(n);
-    if (!s) by.set(n, (s = { x: [], y: [] }));
+    if (!s) by.set(n, (s = { code: keyAt(ind, i) ?? n, x: [], y: [] }));
     s.x.push(yy); s.y.push(val[i] as number);
   }
-  const spec = curvePlot([...by].map(([n, s]) => ({ name: n, x: s.x, y: s.y })), {
+  const top = Math.max(1, Math.min(opts.top ?? 6, 8));
+  let highlight: string[] | undefined;
+  let how = "largest mean shift";
+  if (opts.highlight) {
+    const want = new Set(opts.highlight);
+    highlight = [...by].filter(([n, s]) => want.has(n) || want.has(s.code)).map(([n]) => n);
+    how = "selected";
+  } else {
+    let weight: ReadonlyMap<string, number> | undefined;
+    if (opts.rankBy && !(opts.rankBy instanceof Map)) {
+      const t = opts.rankBy as Table, k = column(t, "ind"), a = numeric(t, "alpha");
+      weight = new Map(Array.from({ length: t.nrows }, (_, i) => [keyAt(k, i) ?? "", a[i] as number] as const));
+      how = "largest Rotemberg |α|";
+    } else if (opts.rankBy) {
+      weight = opts.rankBy as ReadonlyMap<string, number>;
+      how = "largest |weight|";
+    }
+    const score = ([n, s]: [string, { code: string; y: number[] }]): number => {
+      if (weight) return Math.abs(weight.get(s.code) ?? weight.get(n) ?? NaN);
+      const f = s.y.filter(Number.isFinite);
+      return f.length ? f.reduce((a, b) => a + b, 0) / f.length : NaN;
+    };
+    highlight = [...by].map((e) => [e[0], score(e)] as const).filter((e) => Number.isFinite(e[1])).sort((a, b) => b[1] - a[1]).slice(0, top).map((e) => e[0]);
+  }
+  return curvePlot([...by].map(([n, s]) => ({ name: n, x: s.x, y: s.y })), {
     title: opts.title ?? "Bartik shifts Virtual_st by using industry (OECD IOT 2021, China)",
-    xTitle: "year", yTitle: v === "shift" ? "Virtual_st (normalised)" : v, legendTitle: "using industry", width: 460, height: 300,
-  }) as VegaLiteSpec & { encoding: Record<string, Record<string, unknown>> };
-  // 17 industries: a 20-colour palette so no two lines share a colour
-  return { ...spec, encoding: { ...spec.encoding, color: { ...spec.encoding["color"], scale: { scheme: "tableau20" }, legend: { labelLimit: 260 } } } } as VegaLiteSpec;
+    xTitle: "year", xYear: true, yTitle: v === "shift" ? "Virtual_st (normalised)" : v,
+    legendTitle: by.size > highlight.length ? `using industry (${how})` : "using industry", width: 460, height: 300,
+    highlight, maxLegend: top + 1,
+  });
 }
 
 /**

@@ -25,7 +25,7 @@ import { exec, registerTable, sql, sqlString } from "../../data/duckdb";
 import { scanExpression } from "../../data/io";
 import { table, type Table } from "../../data/table";
 import { productQuality, type QualityOptions, type QualityResult } from "./quality";
-import { placeboChart } from "../../estimators/resampling/charts";
+import { placeboChart, type PlaceboPublished } from "../../estimators/resampling/charts";
 import type { PlaceboResult } from "../../estimators/resampling/placebo";
 import type { VegaLiteSpec } from "../../report/charts/spec";
 
@@ -191,9 +191,26 @@ export function ivStatRows(fits: readonly { readonly diagnostics?: object }[], p
   });
 }
 
-/** Figure 2: `placeboChart` typed as a report chart (for `showChart` / `exportFigure`). */
-export function placeboFigure(p: PlaceboResult): VegaLiteSpec {
-  const spec = placeboChart(p);
+/**
+ * The published numbers of EQ Figure 2: mean placebo coefficient and t-value (printed with the
+ * figure) and the actual estimate the placebo draws are compared with (Table 2 column 4).
+ */
+export const EQ_FIGURE2_PUBLISHED: PlaceboPublished = {
+  coefMean: EQ_PUBLISHED.placebo.coefMean,
+  tMean: EQ_PUBLISHED.placebo.tMean,
+  coef: (EQ_PUBLISHED.table2[3] as { coef: number }).coef,
+};
+
+/**
+ * Figure 2: `placeboChart` typed as a report chart (for `showChart` / `exportFigure`); with
+ * `published` (e.g. `EQ_FIGURE2_PUBLISHED`) the paper's placebo means and estimate are marked
+ * beside ours.
+ *
+ * @example
+ *   await showChart(placeboFigure(pl, { published: EQ_FIGURE2_PUBLISHED }));
+ */
+export function placeboFigure(p: PlaceboResult, opts: { published?: PlaceboPublished } = {}): VegaLiteSpec {
+  const spec = placeboChart(p, opts);
   return { $schema: String(spec["$schema"] ?? "https://vega.github.io/schema/vega-lite/v5.json"), ...spec } as VegaLiteSpec;
 }
 

@@ -6,6 +6,8 @@ import { regressionTable } from "../../report/regression-table";
 import { dataTable } from "../../report/data-table";
 import type { ReportTable } from "../../report/model";
 import type { CoefPoint } from "../../report/charts/coef-points";
+import { distributionPlot } from "../../report/charts/distribution-plot";
+import { formatMarked, type VegaLiteSpec } from "../../report/charts/spec";
 import { qT, qNormal } from "../../util/distributions";
 import { ArgumentError, DataError } from "../../util/errors";
 import { TRUTH } from "../../synth/truth";
@@ -208,6 +210,25 @@ export function heterogeneityPoints(splits: readonly HeterogeneitySplit[]): Coef
     ciPoint(s.inModel, "vagg", s.label, "in group (= 1)", s.published?.in.coef),
     ciPoint(s.outModel, "vagg", s.label, "out of group (= 0)", s.published?.out.coef),
   ]);
+}
+
+/**
+ * The empirical p-value of one Table 4 split as a chart: the permuted differences d* = b_in −
+ * b_out, the observed d (red) and the published difference of the paper's two coefficients
+ * (orange dashed, when printed), named in the legend.
+ *
+ * @example
+ *   await showChart(heterogeneityTestChart(het[0], "Empirical p-value of Table 4 (old industrial bases)"));
+ */
+export function heterogeneityTestChart(split: HeterogeneitySplit, title?: string): VegaLiteSpec {
+  const d = split.test.diff;
+  const pub = split.published ? split.published.in.coef - split.published.out.coef : undefined;
+  return distributionPlot(split.test.draws, {
+    title: title ?? `Empirical p-value of Table 4 (${split.label})`,
+    xTitle: `Permuted difference d* (${split.inLabel} − ${split.outLabel})`,
+    marked: { value: d, label: `observed d ${formatMarked(d)}` },
+    ...(pub !== undefined ? { published: { value: pub, label: `published d ${formatMarked(pub)}` } } : {}),
+  });
 }
 
 // ---------------------------------------------------------------------------------------------
