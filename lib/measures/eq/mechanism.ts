@@ -163,7 +163,7 @@ export function decompositionChart(byYear: Table, opts: ChartOptions = {}): Vega
       {
         data: { values: bars }, mark: { type: "bar" },
         encoding: {
-          x: { field: "year", type: "ordinal", title: "Year t (change from t − 1)" },
+          x: { field: "year", type: "ordinal", title: "Year t (change from t − 1)", axis: { labelAngle: 0 } },
           y: { field: "value", type: "quantitative", stack: "zero", title: "Mean component" },
           color: { field: "component", type: "nominal", sort: order, scale: { domain: order }, title: "Component" },
           order: { field: "component", sort: "ascending" },

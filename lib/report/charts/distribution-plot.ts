@@ -12,7 +12,7 @@ export interface DistributionPlotOptions extends ChartOptions {
   readonly published?: number | MarkedValue | readonly MarkedValue[];
   /** Maximum number of histogram bins (default 40). */
   readonly maxbins?: number;
-  /** Approximate number of x-axis ticks (default 8; the axis is not tied to the bin edges). */
+  /** Approximate number of x-axis ticks (default one per 70 px of width, at least 4; the axis is not tied to the bin edges). */
   readonly tickCount?: number;
   readonly xTitle?: string;
   /** Default "Count". */
@@ -51,7 +51,7 @@ export function distributionPlot(values: ArrayLike<number>, opts: DistributionPl
       transform: [{ bin: { maxbins: opts.maxbins ?? 40 }, field: "v", as: ["bin_start", "bin_end"] }],
       mark: { type: "bar", color: "#9bb4d0" },
       encoding: {
-        x: { field: "bin_start", type: "quantitative", title: opts.xTitle ?? "Value", scale: { zero: false }, axis: { tickCount: opts.tickCount ?? 8 } },
+        x: { field: "bin_start", type: "quantitative", title: opts.xTitle ?? "Value", scale: { zero: false }, axis: { tickCount: opts.tickCount ?? Math.max(4, Math.round((opts.width ?? 420) / 70)) } },
         x2: { field: "bin_end" },
         y: { aggregate: "count", type: "quantitative", title: opts.yTitle ?? "Count" },
         tooltip: [{ field: "bin_start", title: "from", format: ".4g" }, { field: "bin_end", title: "to", format: ".4g" }, { aggregate: "count", title: "count" }],
