@@ -331,20 +331,20 @@ export function digitalShiftsChart(shifts: Table, opts: { title?: string; years?
   }
   const top = Math.max(1, Math.min(opts.top ?? 6, 8));
   let highlight: string[] | undefined;
-  let how = "largest mean shift";
+  let how = "mean shift";
   if (opts.highlight) {
     const want = new Set(opts.highlight);
     highlight = [...by].filter(([n, s]) => want.has(n) || want.has(s.code)).map(([n]) => n);
-    how = "selected";
+    how = "";
   } else {
     let weight: ReadonlyMap<string, number> | undefined;
     if (opts.rankBy && !(opts.rankBy instanceof Map)) {
       const t = opts.rankBy as Table, k = column(t, "ind"), a = numeric(t, "alpha");
       weight = new Map(Array.from({ length: t.nrows }, (_, i) => [keyAt(k, i) ?? "", a[i] as number] as const));
-      how = "largest Rotemberg |α|";
+      how = "Rotemberg |α|";
     } else if (opts.rankBy) {
       weight = opts.rankBy as ReadonlyMap<string, number>;
-      how = "largest |weight|";
+      how = "|weight|";
     }
     const score = ([n, s]: [string, { code: string; y: number[] }]): number => {
       if (weight) return Math.abs(weight.get(s.code) ?? weight.get(n) ?? NaN);
@@ -356,7 +356,7 @@ export function digitalShiftsChart(shifts: Table, opts: { title?: string; years?
   return curvePlot([...by].map(([n, s]) => ({ name: n, x: s.x, y: s.y })), {
     title: opts.title ?? "Bartik shifts Virtual_st by using industry (OECD IOT 2021, China)",
     xTitle: "year", xYear: true, yTitle: v === "shift" ? "Virtual_st (normalised)" : v,
-    legendTitle: by.size > highlight.length ? `using industry (${how})` : "using industry", width: 460, height: 300,
+    legendTitle: by.size > highlight.length && how ? `industry (top ${highlight.length} by ${how})` : "using industry", width: 460, height: 300,
     highlight, maxLegend: top + 1,
   });
 }

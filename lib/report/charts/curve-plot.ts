@@ -86,7 +86,7 @@ export function curvePlot(series: readonly CurveSeries[], opts: CurvePlotOptions
   const year = opts.xYear ?? looksLikeYears(xs);
   const x = { field: "x", type: "quantitative", title: opts.xTitle ?? "x", axis: year ? yearAxis(opts.tickCount ?? 8) : { tickCount: opts.tickCount ?? 8 }, ...(year ? { scale: { zero: false } } : {}) };
   const y = { field: "y", type: "quantitative", title: opts.yTitle ?? "y" };
-  const legend = { labelLimit: 260 };
+  const legend = { labelLimit: 320, titleLimit: 320 };
   let layerSpec: Record<string, unknown>;
   if (nOther === 0) {
     layerSpec = { mark: { type: "line" }, encoding: { x, y, color: { field: "name", type: "nominal", sort: names, title: opts.legendTitle ?? null, legend } } };
