@@ -100,7 +100,7 @@ export interface PlaceboPublished {
  * @example
  *   placeboChart(pl, { published: { coefMean: -0.0005, tMean: 0.2417, coef: 0.3187 } });
  */
-export function placeboChart(p: Pick<PlaceboResult, "coefs" | "tstats" | "actual" | "permute" | "reps" | "coefMean" | "tMean">, o: { bins?: number; width?: number; height?: number; published?: PlaceboPublished } = {}): VegaLiteSpec {
+export function placeboChart(p: Pick<PlaceboResult, "coefs" | "tstats" | "actual" | "permute" | "reps" | "coefMean" | "tMean">, o: { bins?: number; width?: number; height?: number; published?: PlaceboPublished; title?: string } = {}): VegaLiteSpec {
   const fmt = (x: number) => (Math.abs(x) >= 100 ? x.toFixed(1) : x.toFixed(4)).replace(/^-/, "−");
   const pub = o.published ?? {};
   const dashPub = [6, 3], dotted = [2, 2];
@@ -109,11 +109,11 @@ export function placeboChart(p: Pick<PlaceboResult, "coefs" | "tstats" | "actual
     ...(pubMean !== undefined ? [{ value: pubMean, label: `published placebo mean ${fmt(pubMean)}`, color: PUBLISHED_COLOR, dash: dashPub }] : []),
     ...(pubActual !== undefined ? [{ value: pubActual, label: `published ${what} ${fmt(pubActual)}`, color: PUBLISHED_COLOR, dash: [2, 4] }] : []),
   ];
-  const { published: _pub, ...size } = o;
+  const { published: _pub, title: _title, ...size } = o;
   const anyPub = Object.values(pub).some((v) => v !== undefined);
   return {
     $schema: SCHEMA,
-    title: { text: `Placebo test: ${p.permute} reassigned at random (${p.reps} replications)`, subtitle: `mean coefficient ${fmt(p.coefMean)}, mean t ${fmt(p.tMean)}; red: actual estimate${anyPub ? "; orange dashed: published" : ""}` },
+    title: { text: o.title ?? `Placebo test: ${p.permute} reassigned at random (${p.reps} replications)`, subtitle: `mean coefficient ${fmt(p.coefMean)}, mean t ${fmt(p.tMean)}; red: actual estimate${anyPub ? "; orange dashed: published" : ""}` },
     hconcat: [
       distributionLayer(p.coefs, p.actual.coef, `actual estimate ${fmt(p.actual.coef)}`, { ...size, title: "Placebo coefficients", xTitle: `coefficient on ${p.permute}`, marks: extra(p.coefMean, pub.coefMean, pub.coef, "estimate") }),
       distributionLayer(p.tstats, p.actual.t, `actual t ${fmt(p.actual.t)}`, { ...size, title: "Placebo t-values", xTitle: "t-value", color: "#72b7b2", marks: extra(p.tMean, pub.tMean, pub.t, "t") }),

@@ -202,15 +202,15 @@ export const EQ_FIGURE2_PUBLISHED: PlaceboPublished = {
 };
 
 /**
- * Figure 2: `placeboChart` typed as a report chart (for `showChart` / `exportFigure`); with
- * `published` (e.g. `EQ_FIGURE2_PUBLISHED`) the paper's placebo means and estimate are marked
- * beside ours.
+ * Figure 2: `placeboChart` typed as a report chart (for `showChart` / `exportFigure`), titled
+ * "Figure 2 …" so the report numbers it as the paper does; with `published` (e.g.
+ * `EQ_FIGURE2_PUBLISHED`) the paper's placebo means and estimate are marked beside ours.
  *
  * @example
  *   await showChart(placeboFigure(pl, { published: EQ_FIGURE2_PUBLISHED }));
  */
 export function placeboFigure(p: PlaceboResult, opts: { published?: PlaceboPublished } = {}): VegaLiteSpec {
-  const spec = placeboChart(p, opts);
+  const spec = placeboChart(p, { ...opts, title: `Figure 2 Placebo test: ${p.permute} reassigned at random (${p.reps} replications)` });
   return { $schema: String(spec["$schema"] ?? "https://vega.github.io/schema/vega-lite/v5.json"), ...spec } as VegaLiteSpec;
 }
 
