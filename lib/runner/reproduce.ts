@@ -13,7 +13,7 @@ import { executeNotebook } from "./execute";
 
 /**
  * `vagg reproduce`: generate the synthetic data if missing, execute every notebook of
- * notebooks/toc.json (one child process each, in toc order) and export, into the out dir,
+ * notebooks/toc.json (each in its own tslab kernel, `jobs` at a time) and export, into the out dir,
  * `<name>.ipynb` (executed, nbformat 4.5), `<name>.html` (self-contained offline report),
  * `index.html` and `run-log.json`.
  */
