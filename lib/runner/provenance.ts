@@ -2,9 +2,11 @@ import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { sourceCommit } from "../util/source-date";
 
 /** Everything a reviewer needs to trace a report back to code, data and parameters. */
 export interface Provenance {
+  /** The newest commit that changed anything outside exports/ (`sourceCommit`). */
   commit: string | null;
   /** Files outside exports/ that differ from `commit` (changed, staged or untracked, outside the ignored ones). */
   dirty: boolean | null;
@@ -29,10 +31,12 @@ export function gitState(root: string): { commit: string | null; dirty: boolean 
   };
   const head = git("rev-parse", "HEAD");
   if (head === null) return { commit: null, dirty: null, dirtyFiles: [] };
+  // the source commit: committing a regenerated appendix does not change what it was built from
+  const source = sourceCommit(root);
   const status = git("status", "--porcelain", "--untracked-files=normal") ?? "";
   // exports/ is what a run writes: only the sources, data and settings outside it count
   const files = status.split("\n").filter((l) => l.trim() !== "").map((l) => l.slice(3)).filter((f) => !/^"?exports\//.test(f));
-  return { commit: head.trim(), dirty: files.length > 0, dirtyFiles: files };
+  return { commit: source?.hash ?? head.trim(), dirty: files.length > 0, dirtyFiles: files };
 }
 
 /** SHA-256 of a file, streamed (data files can be gigabytes). */

@@ -5,24 +5,41 @@ import { REPO_ROOT_DIR } from "./paths";
 /** 1980-01-01T00:00:00Z in seconds since the Unix epoch: the earliest time a zip (DOS) timestamp can hold. */
 export const DOS_EPOCH_SECONDS = 315532800;
 
-const gitTimes = new Map<string, number | undefined>();
+const commits = new Map<string, SourceCommit | null>();
 
-function gitCommitTime(root: string): number | undefined {
+/** A commit and its committer time (seconds since the Unix epoch). */
+export interface SourceCommit {
+  readonly hash: string;
+  readonly time: number;
+}
+
+/**
+ * The commit the exports' sources come from: the newest commit that changed anything outside
+ * `exports/` (`git log -1 -- . ':(exclude)exports'`), or null outside a git repository. Committing a
+ * regenerated appendix does not move it, so a rerun from the commit that holds the appendix names
+ * the same source commit and time, and reproduces the committed files byte for byte.
+ * Looked up once per root and cached.
+ *
+ * @example
+ *   sourceCommit();   // { hash: "fc899927…", time: 1796583011 }
+ */
+export function sourceCommit(root: string = REPO_ROOT_DIR): SourceCommit | null {
   const key = path.resolve(root);
-  if (gitTimes.has(key)) return gitTimes.get(key);
-  let t: number | undefined;
+  const hit = commits.get(key);
+  if (hit !== undefined) return hit;
+  let c: SourceCommit | null = null;
   try {
-    const out = execFileSync("git", ["-C", key, "log", "-1", "--format=%ct"], {
-      encoding: "utf8",
-      stdio: ["ignore", "pipe", "ignore"],
-      timeout: 10_000,
-    }).trim();
-    t = /^\d+$/.test(out) ? Number(out) : undefined;
+    const log = (...spec: string[]): string =>
+      execFileSync("git", ["-C", key, "log", "-1", "--format=%H %ct", ...spec], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"], timeout: 10_000 }).trim();
+    // no commit outside exports/ (e.g. only empty commits): HEAD
+    const out = log("--", ".", ":(exclude)exports") || log();
+    const m = /^([0-9a-f]{40}) (\d+)$/.exec(out);
+    c = m ? { hash: m[1] as string, time: Number(m[2]) } : null;
   } catch {
-    t = undefined;
+    c = null;
   }
-  gitTimes.set(key, t);
-  return t;
+  commits.set(key, c);
+  return c;
 }
 
 /**
@@ -31,14 +48,14 @@ function gitCommitTime(root: string): number | undefined {
  * so that an export is a pure function of commit, data, seed and scale rather than of the wall clock:
  *
  * 1. the environment variable `SOURCE_DATE_EPOCH` when set (a non-negative integer; anything else throws);
- * 2. otherwise the committer time of the repository's HEAD (`git log -1 --format=%ct`), looked up
- *    once per root and cached;
+ * 2. otherwise the committer time of the source commit ({@link sourceCommit}: the newest commit
+ *    that changed anything outside `exports/`), looked up once per root and cached;
  * 3. otherwise (no git, not a repository, no commit) {@link DOS_EPOCH_SECONDS}, 1980-01-01T00:00:00Z,
  *    the zip (DOS) epoch.
  *
  * The environment variable is read on every call; only the git lookup is cached.
  *
- * @param root the repository whose HEAD gives the time (default the repository holding this library)
+ * @param root the repository whose source commit gives the time (default the repository holding this library)
  *
  * @example
  *   const t = sourceDateEpoch();              // e.g. 1795276202
@@ -52,5 +69,5 @@ export function sourceDateEpoch(root: string = REPO_ROOT_DIR): number {
       throw new Error(`vagg argument error: SOURCE_DATE_EPOCH must be a non-negative integer number of seconds, got "${env}"`);
     return Number(s);
   }
-  return gitCommitTime(root) ?? DOS_EPOCH_SECONDS;
+  return sourceCommit(root)?.time ?? DOS_EPOCH_SECONDS;
 }

@@ -6,6 +6,7 @@ import { REPO_ROOT } from "../../lib/runner/reproduce";
 import { readNotebook } from "../../lib/runner/notebook";
 import { readTable, publicDataPath, rotembergLong, rotembergTable } from "../../lib";
 import { column } from "../../lib/data/table";
+import { sourceCommit } from "../../lib/util/source-date";
 
 // The committed appendix (exports/), read as a reader and a referee would: every figure drawn,
 // every table HTML, machine-readable CSVs, clean provenance, no machine path, and the README's
@@ -52,11 +53,14 @@ test("every chart is in its executed notebook as Vega-Lite + SVG and in its repo
   assert.ok(charts >= 15, `${charts} charts in the appendix`);
 });
 
-test("provenance: no report was built from uncommitted changes; every notebook names its commit", () => {
+test("provenance: no report was built from uncommitted changes; every notebook names its commit, the current sources' commit", () => {
+  // the appendix is rebuilt whenever a commit changes anything outside exports/ (VAGG_APPENDIX: another run, any commit)
+  const current = process.env["VAGG_APPENDIX"] ? undefined : sourceCommit(REPO_ROOT)?.hash;
   for (const name of reports) {
     const nb = readNotebook(path.join(EXPORTS, `${name}.ipynb`));
     const v = nb.metadata["vagg"] as { commit?: string; dirty?: boolean; status?: string };
     assert.match(String(v.commit), /^[0-9a-f]{40}$/, `${name}: commit`);
+    if (current) assert.is(v.commit, current, `${name}: built from ${String(v.commit).slice(0, 10)}, the sources are at ${current.slice(0, 10)}: rerun npm run reproduce on a clean tree and commit exports/`);
     assert.is(v.dirty, false, `${name}: built from a dirty tree`);
     assert.is(v.status, "ok", name);
     const html = fs.readFileSync(path.join(EXPORTS, `${name}.html`), "utf8");

@@ -4,7 +4,7 @@ import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { sourceDateEpoch, DOS_EPOCH_SECONDS } from "../../lib/util/source-date";
+import { sourceDateEpoch, sourceCommit, DOS_EPOCH_SECONDS } from "../../lib/util/source-date";
 import { REPO_ROOT_DIR } from "../../lib/util/paths";
 
 /** Runs `f` with SOURCE_DATE_EPOCH set to `value` (undefined: unset), restoring it afterwards. */
@@ -44,7 +44,7 @@ test("sourceDateEpoch: a malformed SOURCE_DATE_EPOCH throws", () => {
     assert.throws(() => withEpoch(bad, () => sourceDateEpoch()), /SOURCE_DATE_EPOCH/, bad);
 });
 
-test("sourceDateEpoch: unset (or empty) — the committer time of HEAD, looked up once per root", () => {
+test("sourceDateEpoch: unset (or empty) — the committer time of the source commit (the newest commit outside exports/), looked up once per root", () => {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "vagg-sde-"));
   const git = (args: string[], date: string) =>
     execFileSync("git", ["-C", tmp, ...args], {
@@ -70,6 +70,30 @@ test("sourceDateEpoch: unset (or empty) — the committer time of HEAD, looked u
   const here = withEpoch(undefined, () => sourceDateEpoch());
   const now = gitTime(REPO_ROOT_DIR);
   assert.ok(Number.isInteger(here) && here <= (now ?? DOS_EPOCH_SECONDS), String(here));
+});
+
+test("sourceCommit: a commit that changes only exports/ does not move the source commit or its time", () => {
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "vagg-sde-"));
+  const git = (args: string[], date: string) =>
+    execFileSync("git", ["-C", tmp, ...args], {
+      stdio: "ignore",
+      env: { ...process.env, GIT_AUTHOR_NAME: "t", GIT_AUTHOR_EMAIL: "t@example.org", GIT_COMMITTER_NAME: "t", GIT_COMMITTER_EMAIL: "t@example.org", GIT_AUTHOR_DATE: date, GIT_COMMITTER_DATE: date },
+    });
+  try {
+    try { git(["init", "-q"], "@0"); } catch { return; }
+    fs.writeFileSync(path.join(tmp, "a.ts"), "1");
+    git(["add", "a.ts"], "@0");
+    git(["commit", "-q", "--no-gpg-sign", "-m", "source"], "@1700000000 +0000");
+    const src = execFileSync("git", ["-C", tmp, "rev-parse", "HEAD"], { encoding: "utf8" }).trim();
+    fs.mkdirSync(path.join(tmp, "exports"));
+    fs.writeFileSync(path.join(tmp, "exports", "t.csv"), "x\n1\n");
+    git(["add", "exports"], "@0");
+    git(["commit", "-q", "--no-gpg-sign", "-m", "appendix"], "@1700000500 +0000");
+    assert.equal(sourceCommit(tmp), { hash: src, time: 1700000000 });
+    assert.is(withEpoch(undefined, () => sourceDateEpoch(tmp)), 1700000000);
+  } finally {
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
 });
 
 test("sourceDateEpoch: not a git repository — the DOS epoch", () => {
