@@ -156,12 +156,17 @@ export async function executeNotebook(nbPath: string, opts: ExecuteOptions): Pro
     return r;
   };
 
-  let kernel: KernelClient;
-  try {
-    kernel = await KernelClient.start({ kernelDir: opts.kernelDir ?? TSLAB_KERNEL_DIR, cwd: path.dirname(abs), env: opts.env ?? {}, startTimeoutSec: Math.min(120, opts.timeoutSec) });
-  } catch (e) {
-    return result("error", 0, "", { index: -1, count: 0, message: `kernel start failed: ${(e as Error).message}` });
+  // a second attempt with fresh ports covers a port taken between choosing and binding it
+  let kernel: KernelClient | undefined;
+  let startError = "";
+  for (let attempt = 0; attempt < 2 && !kernel; attempt++) {
+    try {
+      kernel = await KernelClient.start({ kernelDir: opts.kernelDir ?? TSLAB_KERNEL_DIR, cwd: path.dirname(abs), env: opts.env ?? {}, startTimeoutSec: Math.max(1, Math.min(120, (deadline - Date.now()) / 1000)) });
+    } catch (e) {
+      startError = (e as Error).message;
+    }
   }
+  if (!kernel) return result("error", 0, "", { index: -1, count: 0, message: `kernel start failed: ${startError}` });
   const displays = new Map<string, Output[]>();
   let count = 0;
   try {

@@ -150,21 +150,36 @@ export class KernelClient {
     const deadline = Date.now() + timeoutSec * 1000;
     let dead = false;
     void this.exited.then(() => { dead = true; });
-    while (Date.now() < deadline) {
-      if (dead) throw new Error(`the kernel exited before it was ready${lastLine(this.log)}`);
-      const id = randomUUID();
-      let shellOk = false;
-      let iopubOk = false;
-      this.iopubHandlers.set(id, () => { iopubOk = true; });
-      const reply = new Promise<void>((resolve) => this.waiters.set(id, () => { shellOk = true; resolve(); }));
-      await this.send(this.shell, "kernel_info_request", {}, id);
-      await Promise.race([reply, sleep(1000)]);
-      for (let i = 0; i < 10 && shellOk && !iopubOk; i++) await sleep(50);
-      this.waiters.delete(id);
-      this.iopubHandlers.delete(id);
+    // Every request of the handshake stays registered until the end: a loaded machine may answer
+    // the first request only after several more were sent, and any answer proves the same thing.
+    const ids: string[] = [];
+    let shellOk = false;
+    let iopubOk = false;
+    try {
+      while (Date.now() < deadline) {
+        if (dead) throw new Error(`the kernel exited before it was ready${tail(this.log)}`);
+        if (shellOk && iopubOk) return;
+        if (!shellOk || ids.length === 0) {
+          const id = randomUUID();
+          ids.push(id);
+          this.iopubHandlers.set(id, () => { iopubOk = true; });
+          this.waiters.set(id, () => { shellOk = true; });
+          await this.send(this.shell, "kernel_info_request", {}, id);
+        } else if (!iopubOk) {
+          // shell answered but IOPub saw nothing yet (slow joiner): ask again so a status message is published
+          const id = randomUUID();
+          ids.push(id);
+          this.iopubHandlers.set(id, () => { iopubOk = true; });
+          this.waiters.set(id, () => {});
+          await this.send(this.shell, "kernel_info_request", {}, id);
+        }
+        for (let i = 0; i < 20 && !(shellOk && iopubOk) && !dead; i++) await sleep(50);
+      }
       if (shellOk && iopubOk) return;
+      throw new Error(`the kernel did not answer within ${timeoutSec} s (shell ${shellOk ? "answered" : "silent"}, IOPub ${iopubOk ? "answered" : "silent"})${tail(this.log)}`);
+    } finally {
+      for (const id of ids) { this.waiters.delete(id); this.iopubHandlers.delete(id); }
     }
-    throw new Error(`the kernel did not answer within ${timeoutSec} s${lastLine(this.log)}`);
   }
 
   /** Execute `code`; IOPub messages of the request go to `onMessage`; resolves with the execute_reply content. */
@@ -270,6 +285,12 @@ function withoutForcedColour(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
 
 function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
+}
+
+/** The kernel's last output lines on one line (start-up failures print several). */
+function tail(log: string): string {
+  const t = log.trim().split("\n").map((l) => l.trim()).filter(Boolean).slice(-6).join(" ⏎ ");
+  return t ? `; kernel output: ${t.slice(-600)}` : "";
 }
 
 function lastLine(log: string): string {
