@@ -21,10 +21,25 @@ import { DataError } from "../util/errors";
  */
 let connection: Promise<DuckDBConnection> | null = null;
 
+/**
+ * DuckDB's worker threads: 1 unless `VAGG_DUCKDB_THREADS` says otherwise. With more than one
+ * thread, DuckDB adds floating-point partial sums in the order its threads finish, so `sum`/`avg`
+ * of doubles — and every estimate built on them (export quality, the panels) — can differ in the
+ * last bits from run to run. One thread makes every result a pure function of the input; set
+ * `VAGG_DUCKDB_THREADS=2` (or more) to trade that for speed on very large customs files.
+ */
+export function duckdbThreads(): number {
+  const v = process.env["VAGG_DUCKDB_THREADS"];
+  if (v === undefined || v === "") return 1;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`vagg argument error: VAGG_DUCKDB_THREADS must be a positive integer, got "${v}"`);
+  return n;
+}
+
 export function duckdb(): Promise<DuckDBConnection> {
   if (!connection) {
     connection = (async () => {
-      const inst = await api().DuckDBInstance.create(":memory:", { threads: String(Math.max(1, require("node:os").cpus().length)) });
+      const inst = await api().DuckDBInstance.create(":memory:", { threads: String(duckdbThreads()) });
       return inst.connect();
     })();
   }

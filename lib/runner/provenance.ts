@@ -72,11 +72,12 @@ export function listFiles(dir: string, base: string, skip: (rel: string, isDir: 
 }
 
 /**
- * SHA-256 of every file under `<root>/data/raw`. Hashes are remembered in `cacheFile` by
- * (path, size, mtime) so paper-scale data is streamed once, not on every run.
+ * SHA-256 of every file under the given data folders (default `<root>/data/raw`), named relative
+ * to `root`. Hashes are remembered in `cacheFile` by (path, size, mtime) so paper-scale data is
+ * streamed once, not on every run.
  */
-export async function hashDataFiles(root: string, cacheFile?: string, rawDir = path.join(root, "data", "raw")): Promise<DataFileHash[]> {
-  const files = listFiles(rawDir, root);
+export async function hashDataFiles(root: string, cacheFile?: string, rawDirs: string | readonly string[] = path.join(root, "data", "raw")): Promise<DataFileHash[]> {
+  const files = [...new Set((typeof rawDirs === "string" ? [rawDirs] : rawDirs).flatMap((d) => listFiles(d, root)))].sort();
   type Entry = { bytes: number; mtimeMs: number; sha256: string };
   let memo: Record<string, Entry> = {};
   if (cacheFile && fs.existsSync(cacheFile)) {
@@ -127,6 +128,16 @@ export function toolVersions(root: string): Record<string, string> {
   };
 }
 
+/**
+ * The data a run reads: the public files and the synthetic files of its scale
+ * (`data/raw/synthetic/<scale>`), or the researcher's own folder when `VAGG_DATA_DIR` is set —
+ * not the other scales' folders that happen to be on the machine.
+ */
+export function runDataDirs(root: string, scale: string, env: NodeJS.ProcessEnv = process.env): string[] {
+  const own = env["VAGG_DATA_DIR"];
+  return [path.join(root, "data", "raw", "public"), own ? path.resolve(own) : path.join(root, "data", "raw", "synthetic", scale)];
+}
+
 export async function collectProvenance(root: string, p: { seed: number; scale: string; dataHashCache?: string; dataDir?: string }): Promise<Provenance> {
   const g = gitState(root);
   const lock = path.join(root, "package-lock.json");
@@ -135,7 +146,7 @@ export async function collectProvenance(root: string, p: { seed: number; scale: 
     dirty: g.dirty,
     dirtyFiles: g.dirtyFiles,
     lockFile: fs.existsSync(lock) ? { path: "package-lock.json", sha256: await sha256File(lock) } : null,
-    dataFiles: await hashDataFiles(root, p.dataHashCache, p.dataDir),
+    dataFiles: await hashDataFiles(root, p.dataHashCache, p.dataDir ?? runDataDirs(root, p.scale)),
     seed: p.seed,
     scale: p.scale,
     versions: toolVersions(root),

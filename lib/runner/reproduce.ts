@@ -52,7 +52,7 @@ export interface RunOptions {
   timeoutSec: number;
   /** Library sources whose hash invalidates the cache (default <root>/lib). */
   libDir?: string;
-  /** Data files hashed for provenance and the cache (default <root>/data/raw). */
+  /** Data files hashed for provenance and the cache (default: data/raw/public and the scale's synthetic folder, or VAGG_DATA_DIR). */
   dataDir?: string;
   /** Call lib/synth's generate() when the data are missing (default true). */
   generateData?: boolean;

@@ -6,6 +6,7 @@ import * as path from "node:path";
 import { runAll, parseReproduceArgs, REPO_ROOT } from "../../lib/runner/reproduce";
 import type { RunLogEntry, RunOptions } from "../../lib/runner/reproduce";
 import { failureMessage } from "../../lib/runner/execute";
+import { runDataDirs } from "../../lib/runner/provenance";
 import { execFileSync } from "node:child_process";
 import { makeNotebook, markdownCell, codeCell, writeNotebook, readNotebook } from "../../lib/runner/notebook";
 import type { CodeCell } from "../../lib/runner/notebook";
@@ -232,6 +233,11 @@ test("reproduce into the committed exports/ refuses a working tree that differs 
   await runAll(o({ allowDirty: true }));
   await runAll(o({ outDir: path.join(repo, "elsewhere") })); // another folder is always allowed
   fs.rmSync(repo, { recursive: true, force: true });
+});
+
+test("provenance hashes the data the run reads: public files and its scale's synthetic folder, or VAGG_DATA_DIR", () => {
+  assert.equal(runDataDirs("/repo", "small", {}), ["/repo/data/raw/public", "/repo/data/raw/synthetic/small"]);
+  assert.equal(runDataDirs("/repo", "paper", { VAGG_DATA_DIR: "/mnt/real" }), ["/repo/data/raw/public", "/mnt/real"]);
 });
 
 test.run();
