@@ -12,6 +12,17 @@ import { type Table, hasColumn, numeric, suggest, column } from "../data/table";
  *
  * Terms: a variable name, a function of a term (log, log1p, exp, sqrt, abs), or a product
  * `a:b` of numeric terms. Errors name the offending term.
+ *
+ * Variable names may use letters of any script, as in R and Stata 14+:
+ *
+ *   产值 ~ 数字化 + log(人口) | 城市 + 年份
+ *   lnGDP ~ vagg:开放度 | 城市^年份
+ *   产值 ~ 控制 | 城市 | 数字化 ~ 工具
+ *
+ * Names with spaces or symbols are quoted with backticks, as in R: `` `GDP 增速` ~ x | `city code` ``.
+ * Names reach coefficient names unchanged (数字化 stays 数字化); a quoted name keeps its
+ * backticks in the label (`` `GDP 增速` ``, as R prints it) so labels parse back as formulas,
+ * while `vars` holds the bare column names.
  */
 export interface Term {
   /** The term as written (normalised spacing): the coefficient name. */
@@ -39,22 +50,59 @@ const FUNCS: Record<string, (v: number) => number> = {
   abs: Math.abs,
 };
 
+/**
+ * Split `s` at `sep` where it stands outside parentheses and outside backtick-quoted names.
+ *
+ * @example splitTop("a + `b + c` + log(d + e)", "+") // ["a ", " `b + c` ", " log(d + e)"]
+ */
 function splitTop(s: string, sep: string): string[] {
   const out: string[] = [];
-  let depth = 0, cur = "";
+  let depth = 0, cur = "", quoted = false;
   for (const ch of s) {
+    if (ch === "`") { quoted = !quoted; cur += ch; continue; }
+    if (quoted) { cur += ch; continue; }
     if (ch === "(") depth++;
     if (ch === ")") depth--;
     if (depth < 0) throw new FormulaError(`unbalanced parentheses`, { term: s.trim() });
     if (ch === sep && depth === 0) { out.push(cur); cur = ""; }
     else cur += ch;
   }
+  if (quoted) throw new FormulaError(`unclosed backtick (quote a name as \`GDP 增速\`)`, { term: s.trim() });
   if (depth !== 0) throw new FormulaError(`unbalanced parentheses`, { term: s.trim() });
   out.push(cur);
   return out;
 }
 
-const NAME = /^[A-Za-z_.][A-Za-z0-9_.]*$/;
+/**
+ * A syntactic variable name, as in R: letters of any script (Unicode \p{L}, so 产值, 数字化,
+ * ÖffnungsGrad), digits, combining marks, "_" and "."; not starting with a digit.
+ * Anything else (spaces, symbols, a leading digit) must be quoted with backticks.
+ */
+const NAME = /^[\p{L}_.][\p{L}\p{M}\p{N}_.]*$/u;
+/** A backtick-quoted name: `GDP 增速`, `city code`, `2010年`. */
+const QUOTED = /^`([^`]+)`$/;
+const FUNC = /^([A-Za-z_][A-Za-z0-9_]*)\s*\((.*)\)$/s;
+/** Full-width operators a Chinese input method may produce instead of ASCII ones. */
+const FULLWIDTH = /[～＋－｜（）：＾，　]/;
+
+/** The variable a name token denotes (backticks removed), or null when it is not a name. */
+function nameOf(tok: string): string | null {
+  if (NAME.test(tok)) return tok;
+  const q = QUOTED.exec(tok);
+  return q ? (q[1] as string) : null;
+}
+
+/** How a variable is written in a label: bare when syntactic, else in backticks (as R prints it). */
+export function quoteName(v: string): string {
+  return NAME.test(v) ? v : `\`${v}\``;
+}
+
+function cannotParse(s: string): FormulaError {
+  const hint = FULLWIDTH.test(s)
+    ? ` — it contains a full-width character (～＋｜（）：＾ or a full-width space); type the ASCII operator instead`
+    : ` — quote names with spaces or symbols in backticks, e.g. \`GDP 增速\``;
+  return new FormulaError(`cannot parse (expected a variable name, fn(term) or a:b)${hint}`, { term: s });
+}
 
 function parseTerm(raw: string): Term {
   const s = raw.trim();
@@ -64,22 +112,25 @@ function parseTerm(raw: string): Term {
     const parts = factors.map(parseTerm);
     return { label: parts.map((p) => p.label).join(":"), vars: parts.flatMap((p) => p.vars) };
   }
-  if (NAME.test(s)) return { label: s, vars: [s] };
-  const m = /^([A-Za-z_][A-Za-z0-9_]*)\s*\((.*)\)$/s.exec(s);
+  const v = nameOf(s);
+  if (v !== null) return { label: quoteName(v), vars: [v] };
+  const m = FUNC.exec(s);
   if (m) {
     const fn = m[1] as string;
     if (!(fn in FUNCS)) throw new FormulaError(`unknown function "${fn}" (supported: ${Object.keys(FUNCS).join(", ")})`, { term: s });
     const inner = parseTerm(m[2] as string);
     return { label: `${fn}(${inner.label})`, vars: inner.vars };
   }
-  throw new FormulaError(`cannot parse (expected a variable name, fn(term) or a:b)`, { term: s });
+  throw cannotParse(s);
 }
 
 function parseTerms(s: string, allowIntercept: boolean): { terms: Term[]; intercept: boolean } {
   // split on + and -, keeping the sign
   const tokens: { sign: 1 | -1; text: string }[] = [];
-  let depth = 0, cur = "", sign: 1 | -1 = 1;
+  let depth = 0, cur = "", sign: 1 | -1 = 1, quoted = false;
   for (const ch of s) {
+    if (ch === "`") quoted = !quoted;
+    if (quoted) { cur += ch; continue; }
     if (ch === "(") depth++;
     if (ch === ")") depth--;
     if ((ch === "+" || ch === "-") && depth === 0) {
@@ -110,7 +161,10 @@ function parseTerms(s: string, allowIntercept: boolean): { terms: Term[]; interc
 }
 
 export function parseFormula(text: string): ParsedFormula {
-  if (typeof text !== "string" || !text.includes("~")) throw new FormulaError(`a formula needs "~" (e.g. "y ~ x1 + x2 | fe1 + fe2")`, { term: String(text) });
+  if (typeof text !== "string" || !text.includes("~")) {
+    const wide = typeof text === "string" && text.includes("～") ? ` — "～" is the full-width tilde; type the ASCII "~"` : "";
+    throw new FormulaError(`a formula needs "~" (e.g. "y ~ x1 + x2 | fe1 + fe2")${wide}`, { term: String(text) });
+  }
   const parts = splitTop(text, "|");
   const head = parts[0] as string;
   const ht = splitTop(head, "~");
@@ -134,11 +188,12 @@ export function parseFormula(text: string): ParsedFormula {
       if (!endo.length || !inst.length) throw new FormulaError(`the IV part needs endogenous variables and instruments`, { term: part });
     } else {
       if (part === "0" || part === "") { fixef = []; continue; }
-      fixef = splitTop(part, "+").map((f) => {
-        const vars = f.split("^").map((v) => v.trim());
-        for (const v of vars) if (!NAME.test(v)) throw new FormulaError(`a fixed effect must be a variable or a^b`, { term: f.trim() });
-        return vars;
-      });
+      fixef = splitTop(part, "+").map((f) =>
+        splitTop(f, "^").map((raw) => {
+          const v = nameOf(raw.trim());
+          if (v === null) throw new FormulaError(`a fixed effect must be a variable or a^b (quote names with spaces in backticks)`, { term: f.trim() });
+          return v;
+        }));
     }
   }
   return { text, lhs, rhs, intercept: intercept && fixef.length === 0, fixef, endo, inst };
@@ -159,8 +214,15 @@ export function checkVariables(t: Table, f: ParsedFormula): void {
   for (const fe of f.fixef) for (const v of fe) if (!hasColumn(t, v)) throw new FormulaError(`unknown fixed-effect variable "${v}"${suggest(v, t.names)}`, { term: fe.join("^"), file: t.source });
 }
 
-/** Values of a term on the table (NaN where undefined, e.g. log of a negative). */
+/**
+ * Values of a term on the table (NaN where undefined, e.g. log of a negative). The term is
+ * evaluated from its label, so a hand-made `{ label: "人口", vars: ["人口"] }` works too; a
+ * label that is exactly a column name (e.g. a weight variable with a space) is that column.
+ *
+ * @example evalTerm(t, parseFormula("产值 ~ log(人口)").rhs[0]) // log of column 人口
+ */
 export function evalTerm(t: Table, term: Term): Float64Array {
+  if (term.vars.length === 1 && term.label === term.vars[0] && hasColumn(t, term.label)) return numeric(t, term.label);
   return evalText(t, term.label);
 }
 
@@ -172,8 +234,10 @@ function evalText(t: Table, s: string): Float64Array {
     for (let p = 1; p < parts.length; p++) { const q = parts[p] as Float64Array; for (let i = 0; i < out.length; i++) out[i] *= q[i] as number; }
     return out;
   }
-  if (NAME.test(s)) return numeric(t, s);
-  const m = /^([A-Za-z_][A-Za-z0-9_]*)\((.*)\)$/s.exec(s) as RegExpExecArray;
+  const v = nameOf(s.trim());
+  if (v !== null) return numeric(t, v);
+  const m = FUNC.exec(s.trim());
+  if (!m) throw cannotParse(s.trim());
   const fn = FUNCS[m[1] as string] as (v: number) => number;
   const inner = evalText(t, m[2] as string);
   return inner.map((v) => fn(v));
