@@ -7,7 +7,7 @@
  *   const { table, meta } = readDta("data/raw/customs_2010.dta", { encoding: "gb18030" });
  *   writeDta("/tmp/out.dta", table, writeOptionsFromMeta(meta));
  */
-export { readDta } from "./reader";
+export { readDta, checkDistinctNames } from "./reader";
 export type { ReadDtaOptions, DtaMeta } from "./reader";
 export { writeDta, writeOptionsFromMeta } from "./writer";
 export type { WriteDtaOptions } from "./writer";

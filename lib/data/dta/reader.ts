@@ -1,6 +1,6 @@
 import { table, Table, Column } from "../table";
 import { DtaSource } from "./source";
-import { makeDecoder } from "./encoding";
+import { makeDecoder, autoProbe, normalizeEncoding, type Decoder } from "./encoding";
 import { parseHeader } from "./header";
 import { readDataSection, RawColumn } from "./data";
 import { parseValueLabels } from "./value-labels";
@@ -13,7 +13,10 @@ import { ArgumentError, DataError } from "../../util/errors";
 export interface ReadDtaOptions {
   /**
    * Text encoding of formats 114–117 (118+ is always UTF-8), any name iconv-lite knows:
-   * "windows-1252" (default, as haven), "latin1", "gb18030", "gbk", "utf-8", …
+   * "windows-1252" (haven's default), "latin1", "gb18030", "gbk", "utf-8", …, or "auto"
+   * (default): UTF-8 when every non-ASCII text field (strings, names, variable and value
+   * labels) is valid UTF-8, else GB18030 (Stata 13 and older on Chinese Windows write GBK)
+   * when every one is valid GB18030, else windows-1252. `meta.encoding` says which was used.
    */
   encoding?: string;
   /**
@@ -76,14 +79,29 @@ export function readDta(path: string, opts: ReadDtaOptions = {}): { table: Table
   if (labelsMode !== "codes" && labelsMode !== "strings") throw new ArgumentError(`valueLabels must be "codes" or "strings", not "${String(labelsMode)}"`);
   const datesMode = opts.dates ?? "iso";
   if (datesMode !== "iso" && datesMode !== "numeric") throw new ArgumentError(`dates must be "iso" or "numeric", not "${String(datesMode)}"`);
+  const requested = normalizeEncoding(opts.encoding ?? "auto");
+  if (requested !== "auto") return readDtaWith(path, opts, requested);
+  // auto: read once with text as latin1 while checking it; re-read only when non-ASCII text of an old format needs another decoder
+  const probe = autoProbe();
+  const first = readDtaWith(path, opts, "latin1", probe.decoder);
+  if (first.meta.version >= 118) return first; // always UTF-8: the probe was not used
+  const choice = probe.choice();
+  if (choice === null) return { table: first.table, meta: { ...first.meta, encoding: "windows-1252" } }; // ASCII only: any encoding reads it the same
+  return readDtaWith(path, opts, choice);
+}
+
+function readDtaWith(path: string, opts: ReadDtaOptions, enc: string, probe?: Decoder): { table: Table; meta: DtaMeta } {
+  const labelsMode = opts.valueLabels ?? "codes";
+  const datesMode = opts.dates ?? "iso";
   const src = DtaSource.open(path);
   try {
     let encoding = "";
     const h = parseHeader(src, (version) => {
-      encoding = version >= 118 ? "utf-8" : (opts.encoding ?? "windows-1252");
-      return makeDecoder(version, opts.encoding);
+      encoding = version >= 118 ? "utf-8" : enc;
+      return probe && version < 118 ? probe : makeDecoder(version, enc);
     });
-    const dec = makeDecoder(h.version, opts.encoding);
+    const dec = probe && h.version < 118 ? probe : makeDecoder(h.version, enc);
+    checkDistinctNames(h.variables.map((v) => v.name), path);
     const raw = readDataSection(src, h, dec);
     const sets = parseValueLabels(src, h, dec);
     const hasStrl = h.variables.some((v) => v.type === "strL");
@@ -194,4 +212,20 @@ function isoColumn(num: Float64Array, kind: "date" | "datetime"): (string | null
     out[i] = x !== x ? null : f(x);
   }
   return out;
+}
+
+/**
+ * A DataError when two columns share a name: `column "gdp" appears twice (columns 3 and 7)`
+ * (1-based positions). Tables are keyed by name, so a duplicate would silently hide a column.
+ *
+ * @example
+ *   checkDistinctNames(["id", "gdp", "gdp"], "x.csv"); // throws: x.csv: column "gdp" appears twice (columns 2 and 3)
+ */
+export function checkDistinctNames(names: readonly string[], file?: string): void {
+  const at = new Map<string, number>();
+  names.forEach((n, j) => {
+    const k = at.get(n);
+    if (k !== undefined) throw new DataError(`column "${n}" appears twice (columns ${k + 1} and ${j + 1})`, { file });
+    at.set(n, j);
+  });
 }

@@ -1,4 +1,5 @@
 import * as fs from "fs";
+import * as iconv from "iconv-lite";
 import { Table, Column, NA_INT } from "../table";
 import { ArgumentError, DataError } from "../../util/errors";
 import type { ByteOrder, StorageType, ValueLabelSet } from "./types";
@@ -31,8 +32,16 @@ export interface WriteDtaOptions {
   compress?: boolean;
   /** Default "LSF". */
   byteOrder?: ByteOrder;
-  /** 118 (default; ≤ 32,767 variables) or 119. */
-  version?: 118 | 119;
+  /**
+   * 118 (default; ≤ 32,767 variables), 119, or 117 (Stata 13: text in a code page, see
+   * `encoding`; names ≤ 32 bytes, labels ≤ 80 bytes, N < 2^32).
+   */
+  version?: 117 | 118 | 119;
+  /**
+   * Text encoding of format 117 (118+ is always UTF-8): any name iconv-lite knows, e.g. "gbk"
+   * or "gb18030" for a file as Stata 13 on Chinese Windows writes it; default "windows-1252".
+   */
+  encoding?: string;
   /** Strings longer than this many UTF-8 bytes make the column a strL (default and maximum 2045). */
   strlThreshold?: number;
 }
@@ -88,11 +97,17 @@ const CHUNK_BYTES = 8 * 1024 * 1024;
  */
 export function writeDta(path: string, t: Table, opts: WriteDtaOptions = {}): void {
   const version = opts.version ?? 118;
-  if (version !== 118 && version !== 119) throw new ArgumentError(`writeDta writes formats 118 and 119, not ${String(version)}`, { file: path });
+  if (version !== 117 && version !== 118 && version !== 119) throw new ArgumentError(`writeDta writes formats 117, 118 and 119, not ${String(version)}`, { file: path });
+  const enc = version >= 118 ? "utf-8" : (opts.encoding ?? "windows-1252").toLowerCase();
+  if (enc !== "utf-8" && enc !== "utf8" && !iconv.encodingExists(enc)) throw new ArgumentError(`unknown text encoding "${opts.encoding}"`, { file: path });
+  encodeText = enc === "utf-8" || enc === "utf8" ? (t: string) => Buffer.from(t, "utf8") : (t: string) => encodeStrict(t, enc, path);
+  encodingName = enc === "utf8" ? "utf-8" : enc;
+  const old = version === 117;
+  if (old && t.nrows > 4294967295) throw new DataError(`${t.nrows} observations need format 118`, { file: path });
   const le = (opts.byteOrder ?? "LSF") === "LSF";
   const compress = opts.compress ?? true;
   const strlThreshold = Math.min(opts.strlThreshold ?? 2045, 2045);
-  if (version === 118 && t.names.length > 32767) throw new DataError(`${t.names.length} variables need format 119 (version: 119)`, { file: path });
+  if (version <= 118 && t.names.length > 32767) throw new DataError(`${t.names.length} variables need format 119 (version: 119)`, { file: path });
 
   // Value-label sets: named sets first, then per-column ones.
   const sets = new Map<string, ValueLabelSet>();
@@ -116,10 +131,10 @@ export function writeDta(path: string, t: Table, opts: WriteDtaOptions = {}): vo
   w.ascii(`<stata_dta><header><release>${version}</release><byteorder>${le ? "LSF" : "MSF"}</byteorder><K>`);
   w.uint(K, version === 119 ? 4 : 2);
   w.ascii("</K><N>");
-  w.uint(N, 8);
+  w.uint(N, old ? 4 : 8);
   w.ascii("</N><label>");
-  const dl = textBytes(opts.dataLabel ?? "", 320, path, "data label");
-  w.uint(dl.length, 2);
+  const dl = textBytes(opts.dataLabel ?? "", old ? 80 : 320, path, "data label");
+  w.uint(dl.length, old ? 1 : 2);
   w.bytes(dl);
   w.ascii("</label><timestamp>");
   const ts = stamp(opts.timestamp ?? new Date());
@@ -138,7 +153,7 @@ export function writeDta(path: string, t: Table, opts: WriteDtaOptions = {}): vo
   w.ascii("</variable_types>");
   map[3] = w.length;
   w.ascii("<varnames>");
-  for (const p of plans) w.fixed(textBytes(p.name, 128, path, "variable name", p.name), 129);
+  for (const p of plans) w.fixed(textBytes(p.name, old ? 32 : 128, path, "variable name", p.name), old ? 33 : 129);
   w.ascii("</varnames>");
   map[4] = w.length;
   w.ascii("<sortlist>");
@@ -146,15 +161,15 @@ export function writeDta(path: string, t: Table, opts: WriteDtaOptions = {}): vo
   w.ascii("</sortlist>");
   map[5] = w.length;
   w.ascii("<formats>");
-  for (const p of plans) w.fixed(textBytes(p.format, 56, path, "format", p.name), 57);
+  for (const p of plans) w.fixed(textBytes(p.format, old ? 48 : 56, path, "format", p.name), old ? 49 : 57);
   w.ascii("</formats>");
   map[6] = w.length;
   w.ascii("<value_label_names>");
-  for (const p of plans) w.fixed(textBytes(p.labelSet, 128, path, "value-label name", p.name), 129);
+  for (const p of plans) w.fixed(textBytes(p.labelSet, old ? 32 : 128, path, "value-label name", p.name), old ? 33 : 129);
   w.ascii("</value_label_names>");
   map[7] = w.length;
   w.ascii("<variable_labels>");
-  for (const p of plans) w.fixed(textBytes(p.label, 320, path, "variable label", p.name), 321);
+  for (const p of plans) w.fixed(textBytes(p.label, old ? 80 : 320, path, "variable label", p.name), old ? 81 : 321);
   w.ascii("</variable_labels>");
   map[8] = w.length;
   w.ascii("<characteristics></characteristics>");
@@ -176,7 +191,7 @@ export function writeDta(path: string, t: Table, opts: WriteDtaOptions = {}): vo
         if (b.length === 0) continue;
         tail.ascii("GSO");
         tail.uint(j + 1, 4);
-        tail.uint(i + 1, 8);
+        tail.uint(i + 1, old ? 4 : 8);
         tail.uint(130, 1);
         tail.uint(b.length + 1, 4);
         tail.bytes(b);
@@ -186,7 +201,7 @@ export function writeDta(path: string, t: Table, opts: WriteDtaOptions = {}): vo
     tail.ascii("</strls>");
     map[11] = pos + tail.length;
     tail.ascii("<value_labels>");
-    for (const [name, set] of sets) writeLabelTable(tail, name, set, path);
+    for (const [name, set] of sets) writeLabelTable(tail, name, set, path, old ? 33 : 129);
     tail.ascii("</value_labels>");
     map[12] = pos + tail.length;
     tail.ascii("</stata_dta>");
@@ -254,7 +269,7 @@ function planColumn(path: string, name: string, col: Column, opts: WriteDtaOptio
   let maxLen = 1;
   for (let i = 0; i < strs.length; i++) {
     const s = strs[i];
-    const b = s === null || s === undefined || s === "" ? EMPTY : Buffer.from(s, "utf8");
+    const b = s === null || s === undefined || s === "" ? EMPTY : encodeText(s);
     if (b.indexOf(0) >= 0 && b.length <= strlThreshold) throw new DataError(`a NUL character cannot be stored in a Stata str# value`, { file: path, column: name, row: i + 1 });
     bytes[i] = b;
     if (b.length > maxLen) maxLen = b.length;
@@ -275,7 +290,7 @@ function writeData(fd: number, pos: number, plans: Plan[], n: number, le: boolea
   const ab = new ArrayBuffer(chunkRows * rec);
   const buf = Buffer.from(ab);
   const dv = new DataView(ab);
-  const vBytes = version === 118 ? 2 : 3;
+  const vBytes = version === 117 ? 4 : version === 118 ? 2 : 3;
   for (let row0 = 0; row0 < n; row0 += chunkRows) {
     const rows = Math.min(chunkRows, n - row0);
     buf.fill(0, 0, rows * rec);
@@ -340,14 +355,14 @@ function putUInt(buf: Uint8Array, pos: number, n: number, v: number, le: boolean
   }
 }
 
-function writeLabelTable(w: Out, name: string, set: ValueLabelSet, path: string): void {
+function writeLabelTable(w: Out, name: string, set: ValueLabelSet, path: string, nameWidth: number): void {
   const entries: [number, Buffer][] = [];
   for (const [key, text] of Object.entries(set)) {
     const tag = missingTagOfCode(key);
     const v = tag >= 0 ? LONG_MISS + tag : Number(key);
     if (!Number.isInteger(v) || (tag < 0 && (v < -2147483647 || v > LONG_MAX)))
       throw new ArgumentError(`value label key "${key}" of set "${name}" is not an integer from -2147483647 to 2147483620 or a missing code ".", ".a"…".z"`, { file: path });
-    entries.push([v, Buffer.from(text, "utf8")]);
+    entries.push([v, encodeText(text)]);
   }
   entries.sort((a, b) => a[0] - b[0]);
   const n = entries.length;
@@ -355,7 +370,7 @@ function writeLabelTable(w: Out, name: string, set: ValueLabelSet, path: string)
   for (const [, b] of entries) txtlen += b.length + 1;
   w.ascii("<lbl>");
   w.uint(8 + 8 * n + txtlen, 4);
-  w.fixed(textBytes(name, 128, path, "value-label name"), 129);
+  w.fixed(textBytes(name, nameWidth - 1, path, "value-label name"), nameWidth);
   w.bytes(Buffer.alloc(3));
   w.uint(n, 4);
   w.uint(txtlen, 4);
@@ -373,8 +388,24 @@ function writeLabelTable(w: Out, name: string, set: ValueLabelSet, path: string)
 }
 
 function textBytes(s: string, max: number, file: string, what: string, column?: string): Buffer {
-  const b = Buffer.from(s, "utf8");
-  if (b.length > max) throw new DataError(`${what} is ${b.length} bytes in UTF-8; Stata allows ${max}`, column === undefined ? { file } : { file, column });
+  const b = encodeText(s);
+  if (b.length > max) throw new DataError(`${what} is ${b.length} bytes in ${encodingName}; Stata allows ${max}`, column === undefined ? { file } : { file, column });
+  return b;
+}
+
+/** The text encoder of the file being written (set by `writeDta`, which runs synchronously). */
+let encodeText: (s: string) => Buffer = (s) => Buffer.from(s, "utf8");
+let encodingName = "utf-8";
+
+/** Encode `s` in `enc`; a character the encoding cannot represent is an error naming it. */
+function encodeStrict(s: string, enc: string, file: string): Buffer {
+  const b = iconv.encode(s, enc);
+  const back = iconv.decode(b, enc);
+  if (back !== s) {
+    let k = 0;
+    while (k < s.length && s[k] === back[k]) k++;
+    throw new DataError(`text "${s}" has a character ("${s[k] ?? ""}") that ${enc} cannot store; write format 118 (UTF-8) instead`, { file });
+  }
   return b;
 }
 
