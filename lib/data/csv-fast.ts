@@ -22,6 +22,7 @@
  *   const t = await readNumericCsv("design.csv");   // Table, or null → use DuckDB
  */
 import * as fs from "node:fs";
+import { isUtf8 } from "node:buffer";
 import { table, type Table } from "./table";
 
 const LF = 10;
@@ -51,6 +52,8 @@ export async function parseNumericCsv(bytes: Uint8Array, source?: string, opts: 
   // header
   let he = 0;
   while (he < n && buf[he] !== LF) he++;
+  // a header that is not UTF-8 (e.g. GBK column names) is left to readTable's encoding check
+  if (!isUtf8(buf.subarray(0, he))) return null;
   let headerText = Buffer.from(buf.buffer, buf.byteOffset, he).toString("utf8");
   if (headerText.endsWith("\r")) headerText = headerText.slice(0, -1);
   if (headerText.startsWith("\ufeff")) return null;

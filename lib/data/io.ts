@@ -1,9 +1,14 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
+import * as os from "node:os";
+import * as zlib from "node:zlib";
+import * as iconv from "iconv-lite";
 import { sql, exec, registerTable, sqlString, quoteIdent } from "./duckdb";
 import { table, type Column, type Table } from "./table";
 import { type Schema, validateTable } from "./schema";
-import { DataError } from "../util/errors";
+import { ArgumentError, DataError } from "../util/errors";
+import { firstInvalidGb18030, firstInvalidUtf8, isGbEncoding, normalizeEncoding } from "./dta/encoding";
+import { checkDistinctNames } from "./dta/reader";
 
 /**
  * Read and write column tables: CSV and Parquet through embedded DuckDB.
@@ -21,6 +26,21 @@ export interface ReadOptions {
   readonly intColumns?: readonly string[];
   /** A SQL WHERE clause applied while reading. */
   readonly where?: string;
+  /**
+   * Text encoding of a CSV file or of a .dta file before Stata 14 (formats ≤ 117): any name
+   * iconv-lite knows ("gbk", "gb18030", "big5", "windows-1252", "utf-8", …) or "auto"
+   * (default). Auto: a UTF-8 byte-order mark or valid UTF-8 means UTF-8; otherwise a file that
+   * decodes as GB18030 (a superset of GBK/GB2312: Excel's "CSV" on Chinese Windows) is read as
+   * GB18030; otherwise the read stops with one line naming the byte offset and row. Non-UTF-8
+   * text is transcoded to UTF-8 before parsing; plain ASCII/UTF-8 files are not copied.
+   */
+  readonly encoding?: string;
+  /**
+   * A CSV column whose values are mostly numbers but which also holds other text (not empty,
+   * not "NA", not a Stata missing code "." / ".a"–".z"): "error" (default) stops with the file,
+   * column, row and value; "text" keeps the column as text.
+   */
+  readonly mixedColumns?: "error" | "text";
 }
 
 export type FileFormat = "csv" | "parquet" | "dta";
@@ -46,41 +66,235 @@ export async function readTable(file: string, opts: ReadOptions = {}): Promise<T
   const fmt = fileFormat(file);
   if (fmt === "dta") {
     // Stata files are parsed in JavaScript (lib/data/dta); DuckDB cannot read them.
-    const { readDta } = require("./dta") as { readDta: (p: string) => { table: Table } };
-    const t = readDta(file).table;
+    const { readDta } = require("./dta") as typeof import("./dta");
+    const t = readDta(file, { encoding: opts.encoding ?? "auto" }).table;
     return opts.schema ? validateTable({ ...t, source: file }, opts.schema, file) : t;
   }
   if (st.size === 0) throw new DataError(`file is empty`, { file });
-  const cols = opts.columns ? opts.columns.map(quoteIdent).join(", ") : "*";
-  const where = opts.where ? ` WHERE ${opts.where}` : "";
-  let t: Table;
+  const enc = normalizeEncoding(opts.encoding ?? "auto");
+  if (enc !== "auto" && enc !== "utf-8" && !iconv.encodingExists(enc)) throw new ArgumentError(`unknown text encoding "${opts.encoding}" (e.g. "gbk", "gb18030", "utf-8", "auto")`);
+  const fastOk = fmt === "csv" && !opts.where && !(opts.intColumns && opts.intColumns.length) && process.env["VAGG_CSV_FAST"] !== "0";
   // plain numeric CSV: parsed in JavaScript (lib/data/csv-fast.ts), same values as DuckDB;
-  // anything else (or VAGG_CSV_FAST=0) goes through DuckDB
-  if (fmt === "csv" && !opts.where && !(opts.intColumns && opts.intColumns.length) && process.env["VAGG_CSV_FAST"] !== "0") {
+  // anything else (or VAGG_CSV_FAST=0) goes through DuckDB. The fast path accepts ASCII bodies
+  // and a UTF-8 header only, so it needs no encoding check.
+  if (fastOk && (enc === "auto" || enc === "utf-8")) {
     const { readNumericCsv } = require("./csv-fast") as typeof import("./csv-fast");
     const fast = await readNumericCsv(file);
-    if (fast) {
-      if (opts.columns) {
-        const missing = opts.columns.find((c) => !(c in fast.columns));
-        if (missing !== undefined) throw new DataError(`missing`, { file, column: missing });
-        t = table(Object.fromEntries(opts.columns.map((c) => [c, fast.columns[c] as Column])), file);
-      } else t = fast;
-      return opts.schema ? validateTable(t, opts.schema, file) : t;
-    }
+    if (fast) return finishFast(fast, file, opts);
   }
+  // parquet is binary; CSV text is checked (and transcoded to UTF-8 when it is not UTF-8)
+  const prepared = fmt === "csv" ? prepareCsv(file, enc) : { scanFile: file, text: null as Buffer | null, cleanup: () => undefined };
   try {
-    t = await sql(`SELECT ${cols} FROM ${scanExpression(file)}${where}`, { intColumns: opts.intColumns, source: file });
-  } catch (e) {
-    if (e instanceof DataError) throw e;
-    const msg = String((e as Error).message ?? e).split("\n")[0] ?? "";
-    if (/No files found|does not exist/.test(msg)) throw new DataError(`file not found`, { file });
-    if (opts.columns && /not found|Referenced column/.test(msg)) {
-      const m = /column "?([^"\s]+)"? not found|Referenced column "?([^"\s]+)"?/i.exec(msg);
-      throw new DataError(`missing`, { file, column: m?.[1] ?? m?.[2] ?? opts.columns.join(",") });
+    if (prepared.text !== null && fastOk) {
+      const { parseNumericCsv } = require("./csv-fast") as typeof import("./csv-fast");
+      const fast = await parseNumericCsv(prepared.text, file);
+      if (fast) return finishFast(fast, file, opts);
     }
-    throw new DataError(`cannot be read: ${msg}`, { file });
+    const cols = opts.columns ? opts.columns.map(quoteIdent).join(", ") : "*";
+    const where = opts.where ? ` WHERE ${opts.where}` : "";
+    let t: Table;
+    try {
+      t = await sql(`SELECT ${cols} FROM ${scanExpression(prepared.scanFile)}${where}`, { intColumns: opts.intColumns, source: file });
+    } catch (e) {
+      if (e instanceof DataError) throw e;
+      const msg = String((e as Error).message ?? e).split("\n")[0] ?? "";
+      if (/No files found|does not exist/.test(msg)) throw new DataError(`file not found`, { file });
+      if (opts.columns && /not found|Referenced column/.test(msg)) {
+        const m = /column "?([^"\s]+)"? not found|Referenced column "?([^"\s]+)"?/i.exec(msg);
+        throw new DataError(`missing`, { file, column: m?.[1] ?? m?.[2] ?? opts.columns.join(",") });
+      }
+      throw new DataError(`cannot be read: ${msg.split(path.resolve(prepared.scanFile)).join(file)}`, { file });
+    }
+    if (fmt === "csv") t = stataMissingColumns(t, file, opts.mixedColumns ?? "error");
+    return opts.schema ? validateTable(t, opts.schema, file) : t;
+  } finally {
+    prepared.cleanup();
+  }
+}
+
+/** The fast path's table, narrowed to `opts.columns` and validated against `opts.schema`. */
+function finishFast(fast: Table, file: string, opts: ReadOptions): Table {
+  let t = fast;
+  if (opts.columns) {
+    const missing = opts.columns.find((c) => !(c in fast.columns));
+    if (missing !== undefined) throw new DataError(`missing`, { file, column: missing });
+    t = table(Object.fromEntries(opts.columns.map((c) => [c, fast.columns[c] as Column])), file);
   }
   return opts.schema ? validateTable(t, opts.schema, file) : t;
+}
+
+/** Files up to this size are checked (and transcoded) in memory; larger ones are checked on their first 64 MB. */
+const CHECK_ALL_BYTES = 1024 * 2 ** 20;
+let tmpCounter = 0;
+
+/**
+ * Check a CSV file's text encoding and make it readable for DuckDB as UTF-8: the file itself
+ * when it is UTF-8 (or ASCII), else a temporary UTF-8 copy (`text` holds its bytes, `cleanup`
+ * removes it). Checks the header for duplicate column names. Throws one-line DataErrors: bytes
+ * that are not valid in the encoding (byte offset, row), a duplicate column.
+ */
+function prepareCsv(file: string, enc: string): { scanFile: string; text: Buffer | null; cleanup: () => void } {
+  const gz = /\.gz$/i.test(file);
+  const size = fs.statSync(file).size;
+  let bytes: Buffer;
+  if (gz) bytes = zlib.gunzipSync(fs.readFileSync(file));
+  else if (size <= CHECK_ALL_BYTES) bytes = fs.readFileSync(file);
+  else {
+    const fd = fs.openSync(file, "r");
+    try {
+      bytes = Buffer.alloc(64 * 2 ** 20);
+      bytes = bytes.subarray(0, fs.readSync(fd, bytes, 0, bytes.length, 0));
+      // cut at the last line feed so that a multi-byte character is not split
+      bytes = bytes.subarray(0, bytes.lastIndexOf(10) + 1 || bytes.length);
+    } finally { fs.closeSync(fd); }
+  }
+  const partial = !gz && size > CHECK_ALL_BYTES;
+  const bom = bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf;
+  let use = enc;
+  if (enc === "auto") {
+    const bad = bom ? firstInvalidUtf8(bytes, 3) : firstInvalidUtf8(bytes);
+    if (bad < 0) use = "utf-8";
+    else if (bom) throw encodingError(file, bytes, bad, "UTF-8 (it starts with a UTF-8 byte-order mark)");
+    else {
+      const badGb = firstInvalidGb18030(bytes);
+      if (badGb >= 0)
+        throw new DataError(`text encoding not recognised: not UTF-8 (byte ${bad}, row ${rowAt(bytes, bad)}) nor GBK/GB18030 (byte ${badGb}, row ${rowAt(bytes, badGb)}); name it with encoding (CLI: --encoding), e.g. "big5" or "windows-1252"`, { file });
+      use = "gb18030";
+    }
+  } else if (enc === "utf-8") {
+    const bad = firstInvalidUtf8(bytes, bom ? 3 : 0);
+    if (bad >= 0) throw encodingError(file, bytes, bad, "UTF-8");
+  } else if (isGbEncoding(enc)) {
+    const bad = firstInvalidGb18030(bytes);
+    if (bad >= 0) throw encodingError(file, bytes, bad, enc.toUpperCase());
+  }
+  if (use === "utf-8") {
+    checkHeader(bytes.toString("utf8", bom ? 3 : 0, Math.min(bytes.length, headerEnd(bytes))), file);
+    return { scanFile: file, text: null, cleanup: () => undefined };
+  }
+  if (partial) throw new DataError(`is ${use.toUpperCase()} text larger than ${CHECK_ALL_BYTES / 2 ** 20} MB; convert it to UTF-8 first (e.g. iconv -f ${use.toUpperCase()} -t UTF-8)`, { file });
+  const text = iconv.decode(bytes, use);
+  if (!isGbEncoding(use)) {
+    const k = text.indexOf("\ufffd");
+    if (k >= 0) throw new DataError(`is not valid ${use} text at row ${rowOfText(text, k)} (an undecodable byte sequence); name the right encoding with encoding (CLI: --encoding), e.g. "gbk" or "utf-8"`, { file });
+  }
+  checkHeader(text.slice(0, (text.indexOf("\n") + 1 || text.length + 1) - 1), file);
+  const utf8 = Buffer.from(text, "utf8");
+  const tmp = path.join(os.tmpdir(), `vagg-utf8-${process.pid}-${++tmpCounter}${gz ? path.extname(file.slice(0, -3)) : path.extname(file)}`);
+  fs.writeFileSync(tmp, utf8);
+  return { scanFile: tmp, text: utf8, cleanup: () => fs.rmSync(tmp, { force: true }) };
+}
+
+/** One line for an invalid byte sequence: byte offset, row (1-based, header excluded; 0 = the header) and the option to use. */
+function encodingError(file: string, bytes: Uint8Array, at: number, what: string): DataError {
+  const hex = Array.from(bytes.subarray(at, Math.min(at + 2, bytes.length)), (b) => b.toString(16).toUpperCase().padStart(2, "0")).join(" ");
+  const row = rowAt(bytes, at);
+  return new DataError(`not valid ${what} text: bytes ${hex} at byte ${at} (${row === 0 ? "header" : `row ${row}`}); name the file's encoding with encoding (CLI: --encoding), e.g. "gbk" or "utf-8"`, { file });
+}
+
+/** Data row (1-based, header excluded; 0 = the header line) of byte offset `at`. */
+function rowAt(bytes: Uint8Array, at: number): number {
+  let n = 0;
+  for (let i = 0; i < at; i++) if (bytes[i] === 10) n++;
+  return n;
+}
+
+function rowOfText(text: string, at: number): number {
+  let n = 0;
+  for (let i = text.indexOf("\n"); i >= 0 && i < at; i = text.indexOf("\n", i + 1)) n++;
+  return n;
+}
+
+function headerEnd(bytes: Buffer): number {
+  const i = bytes.indexOf(10);
+  return i < 0 ? bytes.length : i;
+}
+
+/**
+ * The header line's column names (delimiter: the most frequent of , ; tab | outside quotes)
+ * must be distinct: DuckDB would rename a duplicate ("gdp_1") and the table would silently
+ * hold a column nobody named. Names differing only in case are also refused, since DuckDB
+ * identifiers are case-insensitive.
+ */
+function checkHeader(line: string, file: string): void {
+  const l = line.replace(/\r$/, "").replace(/^\ufeff/, "");
+  const counts: Record<string, number> = { ",": 0, ";": 0, "\t": 0, "|": 0 };
+  let q = false;
+  for (const ch of l) if (ch === '"') q = !q; else if (!q && ch in counts) counts[ch]!++;
+  const delim = Object.entries(counts).sort((a, b) => b[1] - a[1])[0]![0];
+  if (counts[delim] === 0) return;
+  const names: string[] = [];
+  let cur = "";
+  q = false;
+  for (let i = 0; i < l.length; i++) {
+    const ch = l[i] as string;
+    if (ch === '"') { if (q && l[i + 1] === '"') { cur += '"'; i++; } else q = !q; }
+    else if (ch === delim && !q) { names.push(cur.trim()); cur = ""; }
+    else cur += ch;
+  }
+  names.push(cur.trim());
+  checkDistinctNames(names.filter((n) => n !== ""), file);
+  const lower = new Map<string, number>();
+  names.forEach((n, j) => {
+    if (n === "") return;
+    const k = lower.get(n.toLowerCase());
+    if (k !== undefined) throw new DataError(`columns "${names[k]}" (column ${k + 1}) and "${n}" (column ${j + 1}) differ only in case; rename one`, { file });
+    lower.set(n.toLowerCase(), j);
+  });
+}
+
+/** Stata's missing codes: "." (system missing) and ".a"–".z" (extended missing). */
+const STATA_MISSING = /^\.[a-z]?$/;
+/** Cells read as missing in a numeric column: Stata's codes and the NA spellings `numeric()` accepts. */
+function isMissingToken(v: string): boolean {
+  return STATA_MISSING.test(v) || v === "NA" || v === "NaN";
+}
+
+/**
+ * Text columns of a CSV that are really numeric columns with Stata's missing codes (a Stata
+ * `export delimited` or `outsheet` writes "." and ".a"–".z"): every non-empty value a number
+ * or a missing code → a Float64Array with NaN for the missing ones, so that estimators count
+ * them per variable as every other NA (`removed.naByVariable`). A column that is mostly
+ * numbers but also holds other text is an error naming the file, column, row and value
+ * (unless `mixed` is "text", which keeps it as text); a mostly-text column stays text.
+ */
+export function stataMissingColumns(t: Table, file: string, mixed: "error" | "text" = "error"): Table {
+  let changed: Record<string, Column> | null = null;
+  for (const name of t.names) {
+    const c = t.columns[name] as Column;
+    if (c instanceof Float64Array || c instanceof Int32Array) continue;
+    let nNum = 0, nMiss = 0, nText = 0, firstText = -1;
+    for (let i = 0; i < c.length; i++) {
+      const v = c[i];
+      if (v === null || v === undefined) continue;
+      const s = v.trim();
+      if (s === "") continue;
+      if (isMissingToken(s)) nMiss++;
+      else if (isNumberText(s)) nNum++;
+      else { nText++; if (firstText < 0) firstText = i; }
+    }
+    if (nText > 0) {
+      if (mixed === "error" && nNum > nText) {
+        const v = (c[firstText] as string).trim();
+        throw new DataError(`non-numeric text "${v}" in a numeric column (${nNum} of ${nNum + nMiss + nText} values are numbers); correct it, or leave the cell empty or "." for missing`, { file, column: name, row: firstText + 1 });
+      }
+      continue;
+    }
+    if (nMiss === 0) continue; // DuckDB keeps such a column as text on purpose (e.g. "007" codes)
+    const out = new Float64Array(c.length);
+    for (let i = 0; i < c.length; i++) {
+      const v = c[i];
+      const s = v === null || v === undefined ? "" : v.trim();
+      out[i] = s === "" || isMissingToken(s) ? NaN : Number(s);
+    }
+    (changed ??= {})[name] = out;
+  }
+  return changed ? table({ ...t.columns, ...changed }, t.source ?? file) : t;
+}
+
+/** A decimal number as a CSV holds one ("12", "-0.5", "1e-3", "+3"). */
+function isNumberText(s: string): boolean {
+  return /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(s);
 }
 
 /** Write a table to CSV or Parquet (by extension), creating the directory. */
