@@ -1,7 +1,18 @@
 import { column, NA_INT, select, type Table } from "../data/table";
 import { ArgumentError } from "../util/errors";
 import { countCell, formatCount, formatNumber } from "./format";
-import type { BodyRow, Cell, HeaderCell, ReportTable } from "./model";
+import type { BodyRow, Cell, HeaderCell, Lang, ReportTable } from "./model";
+
+/**
+ * Chinese header words for the columns of common statistics tables (`describe` output and the
+ * like): variable → 变量, N → 观测值, mean → 均值, sd → 标准差, min → 最小值, max → 最大值, ….
+ * `dataTable(t, { lang: "zh" })` uses them for columns without an entry in `headers`.
+ */
+export const ZH_STAT_HEADERS: Readonly<Record<string, string>> = Object.freeze({
+  variable: "变量", var: "变量", label: "变量含义", N: "观测值", n: "观测值", nobs: "观测值", obs: "观测值",
+  mean: "均值", sd: "标准差", se: "标准误", min: "最小值", max: "最大值", median: "中位数", p50: "中位数",
+  p25: "25%分位数", p75: "75%分位数", year: "年份", city: "城市", province: "省份",
+});
 
 export interface DataTableOptions {
   readonly title?: string;
@@ -19,7 +30,10 @@ export interface DataTableOptions {
    * columns named "year", "yr", or ending in "_year" / starting with "year_" (e.g. "smart_year").
    */
   readonly years?: readonly string[];
-  /** Replacements for text values (e.g. variable name → label). */
+  /**
+   * Replacements for text values (e.g. variable name → label). Empty labels are ignored, so a
+   * .dta file's `meta.variableLabels` can be passed as it is.
+   */
   readonly rowLabels?: Readonly<Record<string, string>>;
   /** Show at most this many rows (a note says how many were left out). */
   readonly maxRows?: number;
@@ -33,6 +47,12 @@ export interface DataTableOptions {
    * Default true; false prints every float with fixed decimals.
    */
   readonly wholeNumbersAsCounts?: boolean;
+  /**
+   * Language of the words the table adds (default "en"). "zh": headers of columns not in
+   * `headers` from `ZH_STAT_HEADERS` (变量, 观测值, 均值, 标准差, 最小值, 最大值, …) and the
+   * row-limit note in Chinese; renderers then use CJK fonts (see `ReportTable.lang`).
+   */
+  readonly lang?: Lang;
 }
 
 /**
@@ -46,7 +66,11 @@ export interface DataTableOptions {
  * `toCsv` and `exportTable` write that (raw round-trip doubles, integers as integers, missing
  * empty, original text values), while HTML, LaTeX, Markdown and Word print the display grid.
  *
+ * With `lang: "zh"` the stock column names get Chinese headers (`ZH_STAT_HEADERS`).
+ *
  * @example
+ *   dataTable(describe(panel, ["vagg", "quality"]), { lang: "zh", title: "表1 描述性统计", rowLabels: { vagg: "虚拟集聚", quality: "出口产品质量" } });
+ *   // header: 变量 | 观测值 | 均值 | 标准差 | 最小值 | 最大值
  *   dataTable(describe(panel, ["hs4_qua", "vagg"]), {
  *     title: "Table 1 Descriptive statistics", digits: 3,
  *     headers: { variable: "Variable", sd: "S.D." }, rowLabels: { hs4_qua: "Export quality" },
@@ -78,7 +102,7 @@ export function dataTable(t: Table, opts: DataTableOptions = {}): ReportTable {
         row.push(v === NA_INT ? { text: na } : counts.has(name) && !years.has(name) ? countCell(v) : { text: String(v) });
       } else {
         const v = c[i];
-        row.push({ text: v === null || v === undefined ? na : opts.rowLabels?.[v] ?? v });
+        row.push({ text: v === null || v === undefined ? na : opts.rowLabels?.[v] || v });
       }
     }
   }
@@ -88,9 +112,10 @@ export function dataTable(t: Table, opts: DataTableOptions = {}): ReportTable {
     if (total !== cols.length - 1) throw new ArgumentError(`column groups span ${total} columns but the table has ${cols.length - 1} after the first`);
     header.push([{ text: "" }, ...opts.groups.map((g) => ({ text: g.label, span: g.span, rule: true }))]);
   }
-  header.push(cols.map((c) => ({ text: opts.headers?.[c] ?? c })));
+  const zh = opts.lang === "zh";
+  header.push(cols.map((c) => ({ text: opts.headers?.[c] ?? (zh ? ZH_STAT_HEADERS[c] : undefined) ?? c })));
   const body: BodyRow[] = rows.map((cells) => ({ kind: "data", cells }));
   const notes = [...(opts.notes ?? [])];
-  if (nShow < t.nrows) notes.push(`Showing ${nShow} of ${formatCount(t.nrows)} rows.`);
-  return { kind: "report-table", ncol: cols.length, title: opts.title, header, body, notes, data: select(t, cols) };
+  if (nShow < t.nrows) notes.push(zh ? `仅显示前 ${nShow} 行（共 ${formatCount(t.nrows)} 行）。` : `Showing ${nShow} of ${formatCount(t.nrows)} rows.`);
+  return { kind: "report-table", ncol: cols.length, title: opts.title, header, body, notes, ...(zh ? { lang: "zh" as const } : {}), data: select(t, cols) };
 }

@@ -37,6 +37,9 @@ export interface HeaderCell {
   readonly rule?: boolean;
 }
 
+/** Language of the words a builder adds itself (stat labels, Yes/No, notes). */
+export type Lang = "en" | "zh";
+
 export type RowKind = "coef" | "se" | "indicator" | "stat" | "extra" | "panel" | "data";
 
 export interface BodyRow {
@@ -86,6 +89,12 @@ export interface ReportTable {
   readonly body: readonly BodyRow[];
   readonly notes: readonly string[];
   /**
+   * Language of the table ("zh" from `regressionTable`/`dataTable` with `lang: "zh"`). Renderers
+   * use it to pick a CJK font stack (HTML), a CJK engine note (LaTeX) and East Asian run
+   * properties (Word); when absent they look for CJK characters in the text (`isCjkTable`).
+   */
+  readonly lang?: Lang;
+  /**
    * Machine-readable payload of a data table: the column table it was built from (shown columns,
    * all rows), unrounded. `toCsv` writes it instead of the display grid.
    */
@@ -96,6 +105,29 @@ export interface ReportTable {
 
 export function isReportTable(x: unknown): x is ReportTable {
   return typeof x === "object" && x !== null && (x as { kind?: unknown }).kind === "report-table";
+}
+
+const CJK = /[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u{20000}-\u{2fa1f}]/u;
+
+/** Does the text hold CJK characters (ideographs, CJK punctuation, full-width forms)? */
+export function hasCjk(s: string): boolean {
+  return CJK.test(s);
+}
+
+/**
+ * Is the table Chinese (or otherwise CJK)? `t.lang === "zh"`, or, when `lang` is not set, CJK
+ * characters in its title, header, body or notes. Renderers use this to add CJK fonts or notes.
+ *
+ * @example
+ *   isCjkTable(regressionTable([m], { lang: "zh" })); // true
+ *   isCjkTable(regressionTable([m], { labels: { x: "虚拟集聚" } })); // true (detected)
+ */
+export function isCjkTable(t: ReportTable): boolean {
+  if (t.lang !== undefined) return t.lang === "zh";
+  if (t.title !== undefined && hasCjk(t.title)) return true;
+  if (t.notes.some(hasCjk)) return true;
+  if (t.header.some((r) => r.some((c) => hasCjk(c.text)))) return true;
+  return t.body.some((r) => r.cells.some((c) => hasCjk(c.text)));
 }
 
 /** The text of a cell with its stars appended. */

@@ -1,7 +1,9 @@
 import { ArgumentError } from "../util/errors";
 import { suggest } from "../data/table";
 import { DEFAULT_STARS, countCell, formatCount, formatNumber, stars as starsFor } from "./format";
-import type { BodyRow, Cell, HeaderCell, ReportTable, TidyRow } from "./model";
+import type { BodyRow, Cell, HeaderCell, Lang, ReportTable, TidyRow } from "./model";
+
+export type { Lang } from "./model";
 
 /**
  * What a regression table needs from an estimate. `FeolsResult` (lib/estimators/feols.ts)
@@ -21,11 +23,14 @@ export interface RegressionModel {
   readonly withinR2?: number;
   readonly depvar?: string;
   readonly fixef?: { readonly names: readonly string[] };
-  /** Degrees-of-freedom audit; `G` (clusters per cluster variable) feeds the "clusters" statistic. */
+  /**
+   * Degrees-of-freedom audit; `G` (clusters per cluster variable) feeds the "clusters" statistic
+   * and names the cluster level in the Chinese SE note.
+   */
   readonly dof?: { readonly G?: Readonly<Record<string, number>> };
+  /** How the SEs were computed ("IID", "Heteroskedasticity-robust", "Clustered (city)"), as `FeolsResult.vcovType`. */
+  readonly vcovType?: string;
 }
-
-export type Lang = "en" | "zh";
 export type StatKey = "nobs" | "r2" | "adjR2" | "withinR2" | "clusters";
 
 /** A Yes/No row. Give `values` (one per model), or `vars`: "Yes" when the model has all these coefficients. */
@@ -60,7 +65,11 @@ export interface RegressionTableOptions {
   readonly keep?: readonly (string | RegExp)[];
   /** Coefficients to hide (applied after `keep`). */
   readonly drop?: readonly (string | RegExp)[];
-  /** Row labels for coefficient names (and for dependent-variable names in the depvar row). */
+  /**
+   * Row labels for coefficient names (and for dependent-variable names in the depvar row), e.g.
+   * `{ vagg: "虚拟集聚" }`. Empty labels are ignored, so a .dta file's variable labels can be
+   * passed as they are (`labels: readDta(f).meta.variableLabels`).
+   */
   readonly labels?: Readonly<Record<string, string>>;
   /** Decimals of coefficients and SEs (default 4, as the papers print). */
   readonly digits?: number;
@@ -78,7 +87,7 @@ export interface RegressionTableOptions {
   readonly depvarRow?: boolean;
   /** Column-group headers spanning adjacent models (spans must add up to the number of models). */
   readonly groups?: readonly ColumnGroup[];
-  /** Text of the stub (first) column in the last header row, e.g. "变量". */
+  /** Text of the stub (first) column in the last header row (default "" in English, "变量" in Chinese). */
   readonly stubHeader?: string;
   /** Indicator rows for controls and the like. Variables named in `vars` are hidden from the coefficient rows unless `keep` names them. */
   readonly indicators?: readonly IndicatorRow[];
@@ -87,35 +96,96 @@ export interface RegressionTableOptions {
    * a record maps a row label to the FE name(s) that must all be present; false for none.
    */
   readonly fixef?: "auto" | false | Readonly<Record<string, string | readonly string[]>>;
-  /** Labels for automatic FE rows (FE name → label). */
+  /** Labels for automatic FE rows (FE name → whole row label, e.g. `{ "province^year": "省份×年份固定效应" }`). */
   readonly fixefLabels?: Readonly<Record<string, string>>;
+  /**
+   * Names of fixed-effect and cluster variables for the automatic FE rows ("<name> FE",
+   * "<name>固定效应") and the Chinese SE note ("括号内为<name>层面聚类稳健标准误"). An interaction
+   * "a^b" is named from its parts ("城市×产品(HS4)"). With `lang: "zh"` these are merged over
+   * `ZH_VAR_NAMES` (city → 城市, year → 年份, hs4 → 产品(HS4), province → 省份, …).
+   */
+  readonly varNames?: Readonly<Record<string, string>>;
+  /**
+   * Chinese SE note: the cluster level as printed ("城市×HS4"), or false to leave the level out.
+   * Default: from the models' cluster variables (`dof.G`) through `varNames`, when all models
+   * cluster by the same variables.
+   */
+  readonly clusterLabel?: string | false;
   /** Statistics rows (default ["nobs", "r2"]). */
   readonly stats?: readonly StatKey[];
   readonly statLabels?: Partial<Readonly<Record<StatKey, string>>>;
   readonly extra?: readonly ExtraRow[];
-  /** Language of the words the table adds itself: "Yes/No", stat labels, the star note (default "en"). */
+  /**
+   * Language of the words the table adds itself (default "en"). "zh" follows Chinese journals:
+   * stub header 变量, FE rows 城市固定效应 etc. with 是/否, 观测值, R², 组内R², 聚类数, and the notes
+   * 括号内为(…层面)聚类稳健标准误 and *、**、*** 分别表示 10%、5%、1% 的显著性水平.
+   */
   readonly lang?: Lang;
   /** Text for a missing value (default ""). */
   readonly na?: string;
 }
 
+/**
+ * Chinese names of the fixed-effect and cluster variables the papers use, for FE rows
+ * ("城市固定效应") and the SE note ("城市层面聚类稳健标准误"); extend or override with `varNames`.
+ */
+export const ZH_VAR_NAMES: Readonly<Record<string, string>> = Object.freeze({
+  city: "城市", year: "年份", hs4: "产品(HS4)", hs6: "产品(HS6)", hs2: "行业(HS2)", province: "省份",
+  firm: "企业", industry: "行业", country: "国家", region: "地区", month: "月份",
+});
+
+/** The SE note's words for the kind of standard error, from `vcovType`. */
+type SeKind = { readonly kind: "iid" | "hetero" | "cluster"; readonly level?: string };
+
 const WORDS = {
   en: {
-    yes: "Yes", no: "No", constant: "Constant", fe: (n: string) => `${n} FE`,
+    yes: "Yes", no: "No", constant: "Constant", stub: "", join: "^", fe: (n: string) => `${n} FE`,
     stats: { nobs: "N", r2: "R²", adjR2: "Adj. R²", withinR2: "Within R²", clusters: "Clusters" } as Record<StatKey, string>,
     below: { se: "Standard errors", t: "t statistics", p: "p-values", none: "" },
-    inParens: (what: string) => `${what} in parentheses.`,
+    inParens: (what: string, _se?: SeKind) => `${what} in parentheses.`,
     starNote: (th: readonly (readonly [number, string])[]) => th.map(([p, s]) => `${s} p<${p}`).join(", ") + ".",
   },
   zh: {
-    yes: "是", no: "否", constant: "常数项", fe: (n: string) => `${n}固定效应`,
+    yes: "是", no: "否", constant: "常数项", stub: "变量", join: "×", fe: (n: string) => `${n}固定效应`,
     stats: { nobs: "观测值", r2: "R²", adjR2: "调整R²", withinR2: "组内R²", clusters: "聚类数" } as Record<StatKey, string>,
     below: { se: "标准误", t: "t值", p: "p值", none: "" },
-    inParens: (what: string) => `括号内为${what}；`,
-    starNote: (th: readonly (readonly [number, string])[]) =>
-      `${th.map(([, s]) => s).join("、")}分别表示在${th.map(([p]) => `${+(p * 100).toFixed(6)}%`).join("、")}的水平上显著。`,
+    inParens: (what: string, se?: SeKind) => {
+      if (what !== "标准误" || !se || se.kind === "iid") return `括号内为${what}；`;
+      if (se.kind === "hetero") return "括号内为异方差稳健标准误；";
+      const lv = se.level ?? "";
+      return `括号内为${lv}${lv === "" ? "" : /[A-Za-z0-9]$/.test(lv) ? " 层面" : "层面"}聚类稳健标准误；`;
+    },
+    // largest p first, as Chinese journals print it: "*、**、*** 分别表示 10%、5%、1% 的显著性水平。"
+    starNote: (th: readonly (readonly [number, string])[]) => {
+      const d = [...th].reverse();
+      return `${d.map(([, s]) => s).join("、")} 分别表示 ${d.map(([p]) => `${+(p * 100).toFixed(6)}%`).join("、")} 的显著性水平。`;
+    },
   },
 };
+
+/**
+ * The kind of standard error all models share, for the SE note: clustered (by the same variables
+ * in every model, named through `nameOf`), heteroskedasticity-robust or i.i.d.; undefined when
+ * the models differ or do not say.
+ */
+function seKindOf(models: readonly RegressionModel[], nameOf: (v: string) => string, clusterLabel: string | false | undefined): SeKind | undefined {
+  const kinds = models.map((m): SeKind["kind"] | undefined => {
+    if (m.dof?.G && Object.keys(m.dof.G).length) return "cluster";
+    const v = m.vcovType ?? "";
+    if (/^clustered|clustered \(/i.test(v)) return "cluster";
+    if (/^hetero/i.test(v)) return "hetero";
+    if (/^iid$/i.test(v)) return "iid";
+    return undefined;
+  });
+  const k = kinds[0];
+  if (k === undefined || kinds.some((x) => x !== k)) return undefined;
+  if (k !== "cluster") return { kind: k };
+  if (clusterLabel === false) return { kind: k };
+  if (clusterLabel !== undefined) return { kind: k, level: clusterLabel };
+  const keys = models.map((m) => Object.keys(m.dof?.G ?? {}).join("|"));
+  if (keys[0] === "" || keys.some((x) => x !== keys[0])) return { kind: k };
+  return { kind: k, level: (keys[0] as string).split("|").map(nameOf).join("、") };
+}
 
 const INTERCEPT = "(Intercept)";
 
@@ -134,6 +204,13 @@ function namesOf(m: RegressionModel): readonly string[] {
  * `toMarkdown`, `toCsv`, `toDocx` or `toText`.
  *
  * Stars use strict inequalities: p = 0.05 exactly gets `*`, not `**`.
+ *
+ * With `lang: "zh"` the words the table adds are Chinese (see `lang`): stub header 变量, FE rows
+ * named through `varNames`/`ZH_VAR_NAMES` (城市固定效应 是/否), 观测值, R², 组内R², 聚类数, and the
+ * notes name the cluster level when every model clusters by the same variables
+ * ("括号内为城市×产品(HS4)层面聚类稳健标准误；*、**、*** 分别表示 10%、5%、1% 的显著性水平。").
+ * Variable labels come from `labels` (a .dta file's `meta.variableLabels` works as is; the
+ * column `Table` itself carries no labels).
  *
  * @example
  *   const m1 = feols(d, "quality ~ vagg | city + year");
@@ -155,7 +232,10 @@ export function regressionTable(models: readonly RegressionModel[], opts: Regres
   const na = opts.na ?? "";
   const thresholds = opts.stars === false ? [] : opts.stars ?? DEFAULT_STARS;
   const below = opts.below ?? "se";
-  const labels = opts.labels ?? {};
+  const labels: Readonly<Record<string, string>> = Object.fromEntries(Object.entries(opts.labels ?? {}).filter(([, v]) => v !== ""));
+  const names = { ...(lang === "zh" ? ZH_VAR_NAMES : {}), ...(opts.varNames ?? {}) };
+  /** An FE or cluster variable's name; "a^b" from its parts when not named as a whole. */
+  const nameOf = (v: string): string => names[v] ?? (v.includes("^") && v.split("^").some((p) => names[p] !== undefined) ? v.split("^").map((p) => names[p] ?? p).join(W.join) : v);
   const indicators = opts.indicators ?? [];
   const checkLen = (what: string, n: number) => {
     if (n !== k) throw new ArgumentError(`${what} has ${n} values but there are ${k} models`);
@@ -235,7 +315,7 @@ export function regressionTable(models: readonly RegressionModel[], opts: Regres
     for (const n of feNames)
       body.push({
         kind: "indicator",
-        cells: [{ text: opts.fixefLabels?.[n] ?? W.fe(n) }, ...models.map((m) => ({ text: yn((m.fixef?.names ?? []).includes(n)) }))],
+        cells: [{ text: opts.fixefLabels?.[n] ?? W.fe(nameOf(n)) }, ...models.map((m) => ({ text: yn((m.fixef?.names ?? []).includes(n)) }))],
       });
   } else if (fe !== false) {
     for (const [label, want] of Object.entries(fe)) {
@@ -284,19 +364,24 @@ export function regressionTable(models: readonly RegressionModel[], opts: Regres
   if (opts.depvarRow) header.push([{ text: "" }, ...models.map((m) => ({ text: m.depvar !== undefined ? labels[m.depvar] ?? m.depvar : "" }))]);
   if (header.length === 0 || (header.length === 1 && opts.groups)) header.push([{ text: "" }, ...models.map((_, i) => ({ text: `(${i + 1})` }))]);
   const last = header[header.length - 1] as HeaderCell[];
-  if (opts.stubHeader) last[0] = { text: opts.stubHeader };
+  const stub = opts.stubHeader ?? W.stub;
+  if (stub) last[0] = { text: stub };
 
   // ---- notes ----
   const notes: string[] = [];
   if (opts.starNote ?? true) {
     const parts: string[] = [];
-    if (below !== "none") parts.push(W.inParens(W.below[below]));
+    if (below !== "none") parts.push(W.inParens(W.below[below], seKindOf(models, nameOf, opts.clusterLabel)));
     if (thresholds.length) parts.push(W.starNote([...thresholds].sort((a, b) => a[0] - b[0])));
     if (parts.length) notes.push(parts.join(lang === "zh" ? "" : " "));
   }
   notes.push(...(opts.notes ?? []));
 
-  return { kind: "report-table", ncol: k + 1, title: opts.title, header, body, notes, tidy: tidyRows(models, shown, opts, W.constant) };
+  return {
+    kind: "report-table", ncol: k + 1, title: opts.title, header, body, notes,
+    ...(lang === "zh" ? { lang } : {}),
+    tidy: tidyRows(models, shown, { ...opts, labels }, W.constant),
+  };
 }
 
 const TIDY_COLUMNS = new Set(["panel", "model", "model_label", "group", "depvar", "term", "term_label", "estimate", "std_error", "statistic", "p_value", "nobs"]);

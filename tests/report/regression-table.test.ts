@@ -193,7 +193,7 @@ test("lang zh: 是/否, Chinese stat labels and star note", () => {
   const t = regressionTable([m1, m2], { lang: "zh", keep: ["x"], stubHeader: "变量", stats: ["nobs", "r2", "withinR2"] });
   const rows = toCsv(t).trim().split("\n");
   assert.equal(rows, ["变量,(1),(2)", "x,0.9286***,1.5000", ",(0.1515),(0.7906)", "g固定效应,否,是", "观测值,8,8", "R²,0.8622,0.9405", "组内R²,,0.7222"]);
-  assert.equal(t.notes, ["括号内为标准误；***、**、*分别表示在1%、5%、10%的水平上显著。"]);
+  assert.equal(t.notes, ["括号内为标准误；*、**、*** 分别表示 10%、5%、1% 的显著性水平。"]);
 });
 
 test("fixed-effect rows from an explicit map; indicator values; extra positions; below = t", () => {
