@@ -2,7 +2,7 @@ import {
   AlignmentType, BorderStyle, Document, Packer, Paragraph, Table, TableCell, TableRow, TextRun, WidthType,
   type IBorderOptions, type ITableCellBorders,
 } from "docx";
-import type { ReportTable } from "./model";
+import { isCjkTable, type ReportTable } from "./model";
 import { normalizeZip } from "../util/reproducible-zip";
 import { sourceDateEpoch } from "../util/source-date";
 
@@ -32,6 +32,11 @@ const NONE: IBorderOptions = { style: BorderStyle.NONE, size: 0, color: "FFFFFF"
  * rules under column groups and above later panels) and at the bottom (thick) — with its title
  * above and its notes below.
  *
+ * Every run names a Latin font (Times New Roman) and an East Asian one (SimSun, 宋体), so Word
+ * and WPS set digits in Times and Chinese in 宋体. Runs of a Chinese table (`isCjkTable`) also
+ * carry `w:lang w:eastAsia="zh-CN"` and the font hint "eastAsia" (shared symbols such as × and
+ * “” in the Chinese font), as a document typed in Chinese Word has them.
+ *
  * The bytes are a function of the tables, the options and the time `opts.epoch` only (see
  * `sourceDateEpoch`): docProps/core.xml carries that time as its created and modified dates, and
  * the zip has every entry stamped with it, in a fixed order ([Content_Types].xml first, then by name).
@@ -42,13 +47,20 @@ const NONE: IBorderOptions = { style: BorderStyle.NONE, size: 0, color: "FFFFFF"
 export async function toDocx(tables: ReportTable | readonly ReportTable[], opts: DocxOptions = {}): Promise<Buffer> {
   const list: readonly ReportTable[] = Array.isArray(tables) ? tables : [tables as ReportTable];
   const latin = opts.font ?? "Times New Roman";
-  const font = { ascii: latin, hAnsi: latin, cs: latin, eastAsia: opts.eastAsiaFont ?? "SimSun" };
+  const eastAsia = opts.eastAsiaFont ?? "SimSun";
   const size = Math.round((opts.fontSize ?? 10.5) * 2);
   const sup = opts.superscriptStars ?? true;
+  let cjk = false;
   const run = (text: string, extra: { bold?: boolean; superScript?: boolean; size?: number; italics?: boolean } = {}) =>
-    new TextRun({ text, font, size: extra.size ?? size, bold: extra.bold, superScript: extra.superScript, italics: extra.italics });
+    new TextRun({
+      text,
+      font: { ascii: latin, hAnsi: latin, cs: latin, eastAsia, ...(cjk ? { hint: "eastAsia" } : {}) },
+      ...(cjk ? { language: { value: "en-US", eastAsia: "zh-CN" } } : {}),
+      size: extra.size ?? size, bold: extra.bold, superScript: extra.superScript, italics: extra.italics,
+    });
   const children: (Paragraph | Table)[] = [];
   list.forEach((t, ti) => {
+    cjk = isCjkTable(t);
     if (ti > 0) children.push(new Paragraph({ children: [] }));
     if (t.title) children.push(new Paragraph({ alignment: AlignmentType.CENTER, children: [run(t.title, { bold: true })] }));
     const rows: TableRow[] = [];

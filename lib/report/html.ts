@@ -1,4 +1,13 @@
-import type { ReportTable } from "./model";
+import { isCjkTable, type ReportTable } from "./model";
+
+/**
+ * Font stack for Chinese tables: a Latin serif for digits and Latin letters first, then the
+ * Song/Ming faces of Windows (SimSun 宋体), macOS (Songti SC), Linux (Noto Serif CJK SC / Source
+ * Han Serif SC) and CJK sans fallbacks — so numbers print in Times and Chinese in 宋体 as in
+ * Chinese journals.
+ */
+export const CJK_FONT_STACK =
+  '"Times New Roman",Times,"SimSun","宋体","Songti SC","STSong","Noto Serif CJK SC","Source Han Serif SC","Noto Serif SC","Microsoft YaHei","PingFang SC","Noto Sans CJK SC",serif';
 
 /**
  * CSS for `<table class="three-line">`: thick top and bottom rules, a thin rule under the
@@ -7,6 +16,7 @@ import type { ReportTable } from "./model";
  */
 export const threeLineCss = [
   "table.three-line{border-collapse:collapse;margin:.6em auto;font-variant-numeric:tabular-nums;line-height:1.35}",
+  `table.three-line:lang(zh){font-family:${CJK_FONT_STACK}}`,
   "table.three-line caption{caption-side:top;font-weight:bold;padding:.3em 0}",
   "table.three-line th,table.three-line td{padding:.12em .9em;text-align:center;border:none;white-space:nowrap}",
   "table.three-line th:first-child,table.three-line td:first-child{text-align:left}",
@@ -38,6 +48,8 @@ const THIN = "1px solid #000";
 
 /**
  * Render a report table as `<table class="three-line">` (caption, thead, tbody, tfoot for notes).
+ * A Chinese table (`isCjkTable`: `lang: "zh"`, or CJK text) gets `lang="zh-CN"`, which selects
+ * `CJK_FONT_STACK` through `threeLineCss`, and the stack inline too with `inlineStyles`.
  *
  * @example
  *   const html = toHtml(regressionTable([m1, m2]), { css: true });
@@ -52,7 +64,9 @@ export function toHtml(t: ReportTable, opts: HtmlOptions = {}): string {
   };
   const out: string[] = [];
   if (opts.css) out.push(`<style>\n${threeLineCss}\n</style>`);
-  out.push(`<table class="three-line"${inline ? ' style="border-collapse:collapse;margin:.6em auto;font-variant-numeric:tabular-nums"' : ""}>`);
+  const cjk = isCjkTable(t);
+  const tableStyle = "border-collapse:collapse;margin:.6em auto;font-variant-numeric:tabular-nums" + (cjk ? `;font-family:${CJK_FONT_STACK.replace(/"/g, "'")}` : "");
+  out.push(`<table class="three-line"${cjk ? ' lang="zh-CN"' : ""}${inline ? ` style="${tableStyle}"` : ""}>`);
   if (t.title !== undefined && t.title !== "") out.push(`<caption${st(["caption-side:top", "font-weight:bold", "padding:.3em 0"])}>${escapeHtml(t.title)}</caption>`);
   out.push("<thead>");
   const nh = t.header.length;

@@ -1,4 +1,13 @@
-import type { ReportTable } from "./model";
+import { isCjkTable, type ReportTable } from "./model";
+
+/**
+ * Comment lines `toLatex` puts before a Chinese table: pdfLaTeX cannot set CJK text, the
+ * document needs ctex or xeCJK and XeLaTeX (or LuaLaTeX).
+ */
+export const CJK_LATEX_NOTE: readonly string[] = [
+  "% Chinese text: requires xeCJK (XeLaTeX) or ctex, e.g. \\documentclass{ctexart} or",
+  "% \\usepackage{ctex} (or \\usepackage{xeCJK}\\setCJKmainfont{SimSun}); compile with xelatex.",
+];
 
 export interface LatexOptions {
   /** Wrap in a `table` float with `\caption` (default true); false gives the bare `tabular` plus notes. */
@@ -44,7 +53,9 @@ export function escapeLatex(s: string): string {
 /**
  * Render a report table as a booktabs `tabular` (\toprule, \midrule under the header,
  * \cmidrule under column groups, \bottomrule), inside a `table` float with caption and notes.
- * Needs `\usepackage{booktabs}`.
+ * Needs `\usepackage{booktabs}`. A Chinese table (`isCjkTable`) starts with `CJK_LATEX_NOTE`,
+ * comments saying it needs a CJK-capable engine (`% requires xeCJK (XeLaTeX) or ctex`); the
+ * escaping is the same (Chinese characters pass through, 10% → 10\%, × → $\times$).
  *
  * @example
  *   fs.writeFileSync("exports/tables/table2.tex", toLatex(regressionTable([m1, m2]), { label: "tab:baseline" }));
@@ -91,5 +102,6 @@ export function toLatex(t: ReportTable, opts: LatexOptions = {}): string {
   }
   if (!float && t.title) out.unshift(`% ${t.title.replace(/\n/g, " ")}`);
   if (float) out.push("\\end{table}");
+  if (isCjkTable(t)) out.unshift(...CJK_LATEX_NOTE);
   return out.join("\n");
 }
