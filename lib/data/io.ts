@@ -105,7 +105,8 @@ export async function readTable(file: string, opts: ReadOptions = {}): Promise<T
       }
       throw new DataError(`cannot be read: ${msg.split(path.resolve(prepared.scanFile)).join(file)}`, { file });
     }
-    if (fmt === "csv") t = stataMissingColumns(t, file, opts.mixedColumns ?? "error");
+    // columns a schema declares are checked by the schema (its own message names the row)
+    if (fmt === "csv") t = stataMissingColumns(t, file, opts.mixedColumns ?? "error", new Set(opts.schema?.columns.map((c) => c.name)));
     return opts.schema ? validateTable(t, opts.schema, file) : t;
   } finally {
     prepared.cleanup();
@@ -158,7 +159,7 @@ function prepareCsv(file: string, enc: string): { scanFile: string; text: Buffer
     else {
       const badGb = firstInvalidGb18030(bytes);
       if (badGb >= 0)
-        throw new DataError(`text encoding not recognised: not UTF-8 (byte ${bad}, row ${rowAt(bytes, bad)}) nor GBK/GB18030 (byte ${badGb}, row ${rowAt(bytes, badGb)}); name it with encoding (CLI: --encoding), e.g. "big5" or "windows-1252"`, { file });
+        throw new DataError(`text encoding not recognised: not UTF-8 (${where(bytes, bad)}) nor GBK/GB18030 (${where(bytes, badGb)}); name the file's encoding with encoding (CLI: --encoding), e.g. "big5" or "windows-1252"`, { file });
       use = "gb18030";
     }
   } else if (enc === "utf-8") {
@@ -187,9 +188,14 @@ function prepareCsv(file: string, enc: string): { scanFile: string; text: Buffer
 
 /** One line for an invalid byte sequence: byte offset, row (1-based, header excluded; 0 = the header) and the option to use. */
 function encodingError(file: string, bytes: Uint8Array, at: number, what: string): DataError {
+  return new DataError(`not valid ${what} text: ${where(bytes, at)}; name the file's encoding with encoding (CLI: --encoding), e.g. "gbk" or "utf-8"`, { file });
+}
+
+/** "bytes FF B1 at byte 157 (row 7)": the offending bytes, their offset, and the data row (or "header"). */
+function where(bytes: Uint8Array, at: number): string {
   const hex = Array.from(bytes.subarray(at, Math.min(at + 2, bytes.length)), (b) => b.toString(16).toUpperCase().padStart(2, "0")).join(" ");
   const row = rowAt(bytes, at);
-  return new DataError(`not valid ${what} text: bytes ${hex} at byte ${at} (${row === 0 ? "header" : `row ${row}`}); name the file's encoding with encoding (CLI: --encoding), e.g. "gbk" or "utf-8"`, { file });
+  return `bytes ${hex} at byte ${at} (${row === 0 ? "header" : `row ${row}`})`;
 }
 
 /** Data row (1-based, header excluded; 0 = the header line) of byte offset `at`. */
@@ -256,9 +262,10 @@ function isMissingToken(v: string): boolean {
  * or a missing code → a Float64Array with NaN for the missing ones, so that estimators count
  * them per variable as every other NA (`removed.naByVariable`). A column that is mostly
  * numbers but also holds other text is an error naming the file, column, row and value
- * (unless `mixed` is "text", which keeps it as text); a mostly-text column stays text.
+ * (unless `mixed` is "text", or the column is in `leave`, which keep it as text); a
+ * mostly-text column stays text.
  */
-export function stataMissingColumns(t: Table, file: string, mixed: "error" | "text" = "error"): Table {
+export function stataMissingColumns(t: Table, file: string, mixed: "error" | "text" = "error", leave: ReadonlySet<string> = new Set()): Table {
   let changed: Record<string, Column> | null = null;
   for (const name of t.names) {
     const c = t.columns[name] as Column;
@@ -274,7 +281,7 @@ export function stataMissingColumns(t: Table, file: string, mixed: "error" | "te
       else { nText++; if (firstText < 0) firstText = i; }
     }
     if (nText > 0) {
-      if (mixed === "error" && nNum > nText) {
+      if (mixed === "error" && nNum > nText && !leave.has(name)) {
         const v = (c[firstText] as string).trim();
         throw new DataError(`non-numeric text "${v}" in a numeric column (${nNum} of ${nNum + nMiss + nText} values are numbers); correct it, or leave the cell empty or "." for missing`, { file, column: name, row: firstText + 1 });
       }
