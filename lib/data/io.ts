@@ -159,7 +159,7 @@ function prepareCsv(file: string, enc: string): { scanFile: string; text: Buffer
     else {
       const badGb = firstInvalidGb18030(bytes);
       if (badGb >= 0)
-        throw new DataError(`text encoding not recognised: not UTF-8 (${where(bytes, bad)}) nor GBK/GB18030 (${where(bytes, badGb)}); name the file's encoding with encoding (CLI: --encoding), e.g. "big5" or "windows-1252"`, { file });
+        throw new DataError(`text encoding not recognised: not UTF-8 (${where(bytes, bad)}) nor GBK/GB18030 (${where(bytes, badGb)}); set the file's encoding with --encoding (readTable: { encoding }), e.g. "big5" or "windows-1252"`, { file });
       use = "gb18030";
     }
   } else if (enc === "utf-8") {
@@ -177,7 +177,7 @@ function prepareCsv(file: string, enc: string): { scanFile: string; text: Buffer
   const text = iconv.decode(bytes, use);
   if (!isGbEncoding(use)) {
     const k = text.indexOf("\ufffd");
-    if (k >= 0) throw new DataError(`is not valid ${use} text at row ${rowOfText(text, k)} (an undecodable byte sequence); name the right encoding with encoding (CLI: --encoding), e.g. "gbk" or "utf-8"`, { file });
+    if (k >= 0) throw new DataError(`is not valid ${use} text at row ${rowOfText(text, k)} (an undecodable byte sequence); set the right encoding with --encoding (readTable: { encoding }), e.g. "gbk" or "utf-8"`, { file });
   }
   checkHeader(text.slice(0, (text.indexOf("\n") + 1 || text.length + 1) - 1), file);
   const utf8 = Buffer.from(text, "utf8");
@@ -188,7 +188,7 @@ function prepareCsv(file: string, enc: string): { scanFile: string; text: Buffer
 
 /** One line for an invalid byte sequence: byte offset, row (1-based, header excluded; 0 = the header) and the option to use. */
 function encodingError(file: string, bytes: Uint8Array, at: number, what: string): DataError {
-  return new DataError(`not valid ${what} text: ${where(bytes, at)}; name the file's encoding with encoding (CLI: --encoding), e.g. "gbk" or "utf-8"`, { file });
+  return new DataError(`not valid ${what} text: ${where(bytes, at)}; set the file's encoding with --encoding (readTable: { encoding }), e.g. "gbk" or "utf-8"`, { file });
 }
 
 /** "bytes FF B1 at byte 157 (row 7)": the offending bytes, their offset, and the data row (or "header"). */

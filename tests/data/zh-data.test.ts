@@ -83,9 +83,9 @@ test("UTF-8 and ASCII files are not transcoded: the fast path still reads plain 
 
 test("wrong explicit encoding and undecodable file: one line with file, byte offset, row and the option", async () => {
   const m1 = oneLine(await errorOf(readTable(fx("gbk-cities.csv"), { encoding: "utf-8" })), rel("gbk-cities.csv"));
-  assert.match(m1, /not valid UTF-8 text: bytes B3 C7 at byte 0 \(header\); name the file's encoding with encoding \(CLI: --encoding\)/);
+  assert.match(m1, /not valid UTF-8 text: bytes B3 C7 at byte 0 \(header\); set the file's encoding with --encoding \(readTable: \{ encoding \}\)/);
   const m2 = oneLine(await errorOf(readTable(fx("bad-gbk-invalid.csv"))), rel("bad-gbk-invalid.csv"));
-  assert.is(m2, `vagg data error: ${rel("bad-gbk-invalid.csv")}: text encoding not recognised: not UTF-8 (bytes B3 C7 at byte 0 (header)) nor GBK/GB18030 (bytes FF B1 at byte 157 (row 7)); name the file's encoding with encoding (CLI: --encoding), e.g. "big5" or "windows-1252"`);
+  assert.is(m2, `vagg data error: ${rel("bad-gbk-invalid.csv")}: text encoding not recognised: not UTF-8 (bytes B3 C7 at byte 0 (header)) nor GBK/GB18030 (bytes FF B1 at byte 157 (row 7)); set the file's encoding with --encoding (readTable: { encoding }), e.g. "big5" or "windows-1252"`);
   const m3 = oneLine(await errorOf(readTable(fx("bad-gbk-invalid.csv"), { encoding: "gbk" })), rel("bad-gbk-invalid.csv"));
   assert.match(m3, /not valid GBK text: bytes FF B1 at byte 157 \(row 7\)/);
   const e4 = await errorOf(readTable(fx("gbk-cities.csv"), { encoding: "klingon" }));

@@ -16,6 +16,7 @@ import { placebo, type PlaceboResult } from "../../estimators/resampling/placebo
  */
 const SPEC: ArgSpec = {
   data: { type: "string", help: "data file (.csv, .csv.gz, .parquet, .dta)", required: true },
+  encoding: { type: "string", help: 'text encoding of a CSV or pre-Stata-14 .dta: auto (default: UTF-8, else GBK/GB18030) | gbk | gb18030 | utf-8 | big5 | …' },
   formula: { type: "string", help: 'fixest-style formula, e.g. "y ~ vagg + x | city + year"', required: true },
   permute: { type: "string", help: "the regressor whose values are reassigned at random", required: true },
   reps: { type: "number", help: "number of replications (default 1000)" },
@@ -48,7 +49,7 @@ export async function runPlacebo(argv: string[]): Promise<number> {
   if (!Number.isInteger(reps) || reps < 1) throw new ArgumentError(`--reps must be a positive integer, got ${reps}`);
   const seed = opts["seed"] as number | undefined;
   if (seed !== undefined && (!Number.isInteger(seed) || seed < 0)) throw new ArgumentError(`--seed must be a non-negative integer, got ${seed}`);
-  const data = await readTable(opts["data"] as string);
+  const data = await readTable(opts["data"] as string, { encoding: opts["encoding"] as string | undefined });
   const ac = new AbortController();
   const onSigint = () => ac.abort();
   process.once("SIGINT", onSigint);
