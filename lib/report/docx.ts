@@ -2,7 +2,7 @@ import {
   AlignmentType, BorderStyle, Document, Packer, Paragraph, Table, TableCell, TableRow, TextRun, WidthType,
   type IBorderOptions, type ITableCellBorders,
 } from "docx";
-import { isCjkTable, type ReportTable } from "./model";
+import { hasCjk, isCjkTable, type ReportTable } from "./model";
 import { normalizeZip } from "../util/reproducible-zip";
 import { sourceDateEpoch } from "../util/source-date";
 
@@ -26,6 +26,30 @@ const THICK: IBorderOptions = { style: BorderStyle.SINGLE, size: 12, color: "000
 const THIN: IBorderOptions = { style: BorderStyle.SINGLE, size: 6, color: "000000" }; // 0.75 pt
 const NONE: IBorderOptions = { style: BorderStyle.NONE, size: 0, color: "FFFFFF" };
 
+/** Text width of docx's default page (A4, 11906 twips, less two 1-inch margins), in twips. */
+const PAGE_TEXT_WIDTH = 11906 - 2 * 1440;
+
+/**
+ * Grid column widths (twips) for a table on the default page: the stub column as wide as its
+ * longest label (a CJK character 1 em, anything else about 0.55 em, plus cell padding; between
+ * 15% and 45% of the text width), the other columns sharing the rest equally — so a label such
+ * as 产品(HS4)固定效应 stays on one line in Word, WPS and LibreOffice.
+ *
+ * @example
+ *   stubColumnWidths(t, 21); // e.g. [2376, 1662, 1662, 1662, 1662] for five columns at 10.5 pt
+ */
+export function stubColumnWidths(t: ReportTable, halfPoints: number): number[] {
+  if (t.ncol <= 1) return [PAGE_TEXT_WIDTH];
+  const em = halfPoints * 10;
+  const widthEm = (s: string): number => [...s].reduce((a, c) => a + (hasCjk(c) ? 1 : 0.55), 0);
+  let longest = 0;
+  for (const r of t.header) if ((r[0]?.span ?? 1) === 1) longest = Math.max(longest, widthEm(r[0]?.text ?? ""));
+  for (const r of t.body) if (r.kind !== "panel") longest = Math.max(longest, widthEm(r.cells[0]?.text ?? ""));
+  const stub = Math.round(Math.min(0.45 * PAGE_TEXT_WIDTH, Math.max(0.15 * PAGE_TEXT_WIDTH, longest * em + 300)));
+  const rest = Math.floor((PAGE_TEXT_WIDTH - stub) / (t.ncol - 1));
+  return [PAGE_TEXT_WIDTH - rest * (t.ncol - 1), ...Array.from({ length: t.ncol - 1 }, () => rest)];
+}
+
 /**
  * Render one or more report tables as a Word document (.docx, returned as a Buffer): each table
  * a real three-line table — borders only on top (thick), under the header (thin, plus thin partial
@@ -36,6 +60,8 @@ const NONE: IBorderOptions = { style: BorderStyle.NONE, size: 0, color: "FFFFFF"
  * and WPS set digits in Times and Chinese in 宋体. Runs of a Chinese table (`isCjkTable`) also
  * carry `w:lang w:eastAsia="zh-CN"` and the font hint "eastAsia" (shared symbols such as × and
  * “” in the Chinese font), as a document typed in Chinese Word has them.
+ *
+ * The stub column is as wide as its longest label (`stubColumnWidths`), the others share the rest.
  *
  * The bytes are a function of the tables, the options and the time `opts.epoch` only (see
  * `sourceDateEpoch`): docProps/core.xml carries that time as its created and modified dates, and
@@ -117,6 +143,7 @@ export async function toDocx(tables: ReportTable | readonly ReportTable[], opts:
       new Table({
         rows,
         width: { size: 100, type: WidthType.PERCENTAGE },
+        columnWidths: stubColumnWidths(t, size),
         borders: { top: THICK, bottom: THICK, left: NONE, right: NONE, insideHorizontal: NONE, insideVertical: NONE },
       }),
     );
