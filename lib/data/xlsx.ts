@@ -22,8 +22,10 @@ import { DataError } from "../util/errors";
  *     no .xls and no merged-cell information, which the two-row headers need.
  *
  * Method (see {@link readXlsx}):
- *  1. Header: `headerRow` (1-based Excel row; default: the first row with two or more filled cells,
- *     which skips title rows such as "表1 各城市主要经济指标") and `headerRows` rows (default: 1, or
+ *  1. Header: `headerRow` (1-based Excel row; default: the first row with two or more labelled cells
+ *     and at least half as many as the fullest of the first 50 rows, where a merge wider than half
+ *     the sheet counts once and a unit cell "单位：…" not at all: title and unit rows such as
+ *     "表1 各城市主要经济指标 … 单位：亿元" are skipped) and `headerRows` rows (default: 1, or
  *     the height of the merged cells starting in the header row, 2 when a merged group label spans
  *     columns but one row). A merged cell's label fills every column it spans. Column names join the
  *     header rows' labels with "_" ("地区生产总值_增速"; a label repeated by a vertical merge counts
@@ -49,7 +51,7 @@ import { DataError } from "../util/errors";
 export interface XlsxOptions {
   /** Sheet name or 1-based position; default the first sheet. */
   readonly sheet?: string | number;
-  /** 1-based Excel row of the first header row; default: the first row with two or more filled cells. */
+  /** 1-based Excel row of the first header row; default: the first row at least half as full as the fullest (title rows skipped). */
   readonly headerRow?: number;
   /** Number of header rows; default from the merged cells of the header row (1 when none). */
   readonly headerRows?: number;
@@ -89,6 +91,7 @@ export type XlsxTable = Table & { readonly xlsx: XlsxInfo };
 type Cell = XLSX.CellObject | undefined;
 
 const NOTE = /^(注|注释|附注|资料来源|数据来源|来源|说明|备注|notes?\b|sources?\b|\*|※|①|\(1\)|（1）)/i;
+const UNIT = /^(计量)?单位[:：]/;
 const NUMERIC_TEXT = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 const THOUSANDS = /^[+-]?\d{1,3}(,\d{3})+(\.\d*)?$/;
 
@@ -183,18 +186,41 @@ export function readXlsx(file: string, opts: XlsxOptions = {}): XlsxTable {
   const filledIn = (r: number): number => { let k = 0; for (let c = c0; c <= c1; c++) if (isFilled(at(r, c))) k++; return k; };
 
   // 1. header position
+  const merges = (ws["!merges"] ?? []).filter((m) => m.e.r >= r0 && m.s.r <= r1 && m.e.c >= c0 && m.s.c <= c1);
   let h0: number;
   if (opts.headerRow !== undefined) {
     if (!Number.isInteger(opts.headerRow) || opts.headerRow < 1) throw new DataError(`headerRow must be an Excel row number (1, 2, …), not ${opts.headerRow}`, { file });
     h0 = opts.headerRow - 1;
     if (h0 < r0 || h0 > r1) throw new DataError(`${where}: headerRow ${opts.headerRow} is outside the used range ${XLSX.utils.encode_range(rg)}`, { file });
   } else {
-    const need = c1 > c0 ? 2 : 1;
-    h0 = -1;
-    for (let r = r0; r <= r1; r++) if (filledIn(r) >= need) { h0 = r; break; }
+    // the header is the first row with two labelled cells and at least half as many as the fullest
+    // of the first 50 rows. Cells under a merged label count as labelled, a merge wider than half the
+    // sheet counts once and a unit cell ("单位：亿元") not at all, so title and unit rows are skipped.
+    const width = c1 - c0 + 1;
+    const labelled = (r: number): number => {
+      let k = 0;
+      for (let c = c0; c <= c1; c++) {
+        const m = merges.find((m) => r >= m.s.r && r <= m.e.r && c >= m.s.c && c <= m.e.c);
+        if (m) {
+          if (!isFilled(at(m.s.r, m.s.c))) continue;
+          if (m.e.c - m.s.c + 1 > width / 2) { if (c === Math.max(m.s.c, c0)) k++; continue; }
+          k++;
+          continue;
+        }
+        const t = cellText(at(r, c));
+        if (t && !UNIT.test(t)) k++;
+      }
+      return k;
+    };
+    const top = Math.min(r1, r0 + 49);
+    const counts: number[] = [];
+    for (let r = r0; r <= top; r++) counts.push(labelled(r));
+    const need = width > 1 ? Math.max(2, Math.ceil(Math.max(...counts) / 2)) : 1;
+    const i = counts.findIndex((k) => k >= need);
+    h0 = i < 0 ? -1 : r0 + i;
+    if (h0 < 0) { for (let r = r0; r <= r1; r++) if (filledIn(r) >= 1) { h0 = r; break; } }
     if (h0 < 0) return empty();
   }
-  const merges = (ws["!merges"] ?? []).filter((m) => m.e.r >= r0 && m.s.r <= r1 && m.e.c >= c0 && m.s.c <= c1);
   let nh = opts.headerRows ?? 1;
   if (opts.headerRows === undefined)
     for (const m of merges) if (m.s.r === h0) nh = Math.max(nh, m.e.r > m.s.r ? m.e.r - m.s.r + 1 : m.e.c > m.s.c ? 2 : 1);

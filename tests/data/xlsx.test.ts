@@ -103,6 +103,20 @@ test("feols on a yearbook sheet with Chinese names", () => {
   assert.equal(r.coefNames, ["log(户籍)"]);
 });
 
+test("title and unit in one row are skipped; Excel error cells are missing and counted; a note's continuation line is dropped", () => {
+  const t = readXlsx(fx("title-unit.xlsx"));
+  assert.equal(t.names, ["城市", "2019年", "2020年", "增长率"]);
+  assert.equal(t.xlsx.headerRows, [2, 2]);
+  assert.is(t.nrows, 3);
+  assert.is(t.xlsx.errorCells, 1);
+  assert.ok(Number.isNaN(numeric(t, "增长率")[1] as number));
+  assert.equal(t.xlsx.dropped.map((d) => [d.row, d.reason]), [[6, "note"], [7, "no-data"]]);
+  assert.match(t.xlsx.summary, /dropped 2 rows .*; 1 Excel error cells read as missing$/);
+  // names starting with a digit are quoted in formulas
+  const r = feols(t, "`2020年` ~ `2019年`");
+  assert.ok(Number.isFinite(r.coef["`2019年`"] as number));
+});
+
 test("files that are not workbooks get one line", () => {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "vagg-xlsx-"));
   const fake = path.join(tmp, "data.xlsx");
