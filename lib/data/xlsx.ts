@@ -126,8 +126,15 @@ function openSheet(file: string, opts: XlsxOptions): { name: string; ws: XLSX.Wo
   if (fs.statSync(file).isDirectory()) throw new DataError(`is a directory, not a file`, { file });
   const buf = fs.readFileSync(file);
   if (buf.length === 0) throw new DataError(`file is empty`, { file });
-  if (/\.(xlsx|xlsm)$/i.test(file) && !(buf[0] === 0x50 && buf[1] === 0x4b))
-    throw new DataError(`is not an .xlsx workbook (an .xlsx file is a zip archive; this one starts with ${JSON.stringify(buf.subarray(0, 8).toString("latin1"))}); if it is CSV or text, rename it and read it as such`, { file });
+  // SheetJS would read any bytes as text: accept only what a spreadsheet starts with
+  const zip = buf[0] === 0x50 && buf[1] === 0x4b; // .xlsx, .xlsm, .xlsb, .ods
+  const cfb = buf.length >= 4 && buf.readUInt32BE(0) === 0xd0cf11e0; // .xls (BIFF5/8 in a compound file)
+  const biff = buf[0] === 0x09 && [0x00, 0x02, 0x04, 0x08].includes(buf[1] as number); // BIFF2-4 .xls
+  const markup = /^(\ufeff)?\s*</.test(buf.subarray(0, 64).toString("utf8")); // HTML or XML "xls" exports
+  if (/\.(xlsx|xlsm|xlsb|ods)$/i.test(file) ? !zip : !(zip || cfb || biff || markup)) {
+    const what = /\.(xlsx|xlsm|xlsb|ods)$/i.test(file) ? `an ${path.extname(file)} workbook (that is a zip archive)` : `an Excel workbook (neither .xls nor .xlsx)`;
+    throw new DataError(`is not ${what}; if it is comma- or tab-separated text, rename it to .csv or .tsv; otherwise open it in Excel or WPS and save it as .xlsx`, { file });
+  }
   const sel = opts.sheet;
   let wb: XLSX.WorkBook;
   try {

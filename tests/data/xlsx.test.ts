@@ -121,7 +121,16 @@ test("files that are not workbooks get one line", () => {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "vagg-xlsx-"));
   const fake = path.join(tmp, "data.xlsx");
   fs.writeFileSync(fake, "城市,产值\n北京,1\n");
-  throwsOneLine(() => readXlsx(fake), /data\.xlsx: is not an \.xlsx workbook \(an \.xlsx file is a zip archive/);
+  throwsOneLine(() => readXlsx(fake), /data\.xlsx: is not an \.xlsx workbook \(that is a zip archive\); if it is comma- or tab-separated text, rename it to \.csv/);
+  const tsv = path.join(tmp, "data.xls");
+  fs.writeFileSync(tsv, "城市\t产值\n北京\t1\n");
+  throwsOneLine(() => readXlsx(tsv), /data\.xls: is not an Excel workbook \(neither \.xls nor \.xlsx\).*save it as \.xlsx$/);
+  fs.writeFileSync(path.join(tmp, "x.xls"), "ab");
+  throwsOneLine(() => readXlsx(path.join(tmp, "x.xls")), /is not an Excel workbook/);
+  // an HTML table saved as .xls (as statistics websites export) is read
+  const html = path.join(tmp, "web.xls");
+  fs.writeFileSync(html, "<html><body><table><tr><td>城市</td><td>产值</td></tr><tr><td>北京</td><td>1.5</td></tr></table></body></html>");
+  assert.equal(toRecords(readXlsx(html)), [{ 城市: "北京", 产值: 1.5 }]);
   const empty = path.join(tmp, "empty.xlsx");
   fs.writeFileSync(empty, "");
   throwsOneLine(() => readXlsx(empty), /file is empty/);
