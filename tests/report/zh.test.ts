@@ -9,7 +9,7 @@ import { isCjkTable } from "../../lib/report/model";
 import { toHtml, threeLineCss, CJK_FONT_STACK } from "../../lib/report/html";
 import { toLatex, CJK_LATEX_NOTE } from "../../lib/report/latex";
 import { toCsv } from "../../lib/report/csv";
-import { toDocx } from "../../lib/report/docx";
+import { toDocx, stubColumnWidths } from "../../lib/report/docx";
 import { unzip } from "./zip";
 
 // 4 cities × 3 products × 4 years, y = 0.5·x + effects + a fixed wobble (no randomness).
@@ -143,6 +143,20 @@ test("docx: Chinese text intact in word/document.xml, East Asian font, zh-CN run
   const en = unzip(await toDocx(regressionTable([b1]), { epoch: 1700000000 })).get("word/document.xml")!.toString("utf8");
   assert.not.match(en, /<w:lang |w:hint=/);
   assert.match(en, /w:eastAsia="SimSun"/);
+});
+
+test("docx: the stub column is as wide as its longest label, the grid fills the A4 text width", async () => {
+  const t = regressionTable([b1, b2], { lang: "zh", labels, keep: ["x"] });
+  const w = stubColumnWidths(t, 21);
+  assert.is(w.reduce((a, b) => a + b, 0), 11906 - 2880);
+  // "产品(HS4)固定效应": 6 CJK characters + 5 others = 8.75 em at 210 twips, plus padding
+  assert.ok(w[0]! >= 8.75 * 210 + 300 && w[0]! < 8.75 * 210 + 303, JSON.stringify(w));
+  assert.equal(new Set(w.slice(1)).size, 1);
+  const xml = unzip(await toDocx(t, { epoch: 1700000000 })).get("word/document.xml")!.toString("utf8");
+  assert.ok(xml.includes(`<w:tblGrid>${w.map((x) => `<w:gridCol w:w="${x}"/>`).join("")}</w:tblGrid>`));
+  // never below 15% or above 45% of the text width
+  assert.is(stubColumnWidths(regressionTable([b1], { keep: ["x"] }), 21)[0], Math.round(0.15 * 9026));
+  assert.is(stubColumnWidths(regressionTable([b1], { keep: ["x"], labels: { x: "很".repeat(40) } }), 21)[0], Math.round(0.45 * 9026));
 });
 
 test.run();
