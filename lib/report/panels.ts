@@ -22,7 +22,7 @@ export interface PanelsOptions {
  *
  * Machine-readable payloads are stacked too, with the panel title in a first column `panel`:
  * `tidy` when every panel has one (regression tables), `data` when every panel has data with
- * the same column names (data tables). Otherwise the combined table has no payload and
+ * the same column names (data tables). The result is Chinese (`lang: "zh"`) when any panel is. Otherwise the combined table has no payload and
  * `exportTable` falls back to the cells (`cellsTidy`).
  *
  * @example
@@ -54,6 +54,7 @@ export function panels(list: readonly Panel[], opts: PanelsOptions = {}): Report
     header: first.table.header,
     body,
     notes: opts.notes ?? notes,
+    ...(list.some((p) => p.table.lang === "zh") ? { lang: "zh" as const } : {}),
     ...(tidy ? { tidy } : {}),
     ...(data ? { data } : {}),
   };

@@ -9,6 +9,7 @@ import { isCjkTable } from "../../lib/report/model";
 import { toHtml, threeLineCss, CJK_FONT_STACK } from "../../lib/report/html";
 import { toLatex, CJK_LATEX_NOTE } from "../../lib/report/latex";
 import { toCsv } from "../../lib/report/csv";
+import { panels } from "../../lib/report/panels";
 import { toDocx, stubColumnWidths } from "../../lib/report/docx";
 import { unzip } from "./zip";
 
@@ -157,6 +158,12 @@ test("docx: the stub column is as wide as its longest label, the grid fills the 
   // never below 15% or above 45% of the text width
   assert.is(stubColumnWidths(regressionTable([b1], { keep: ["x"] }), 21)[0], Math.round(0.15 * 9026));
   assert.is(stubColumnWidths(regressionTable([b1], { keep: ["x"], labels: { x: "很".repeat(40) } }), 21)[0], Math.round(0.45 * 9026));
+});
+
+test("panels keep the Chinese language of their tables", () => {
+  const p = panels([{ title: "A", table: regressionTable([b1], { lang: "zh", keep: ["x"] }) }, { title: "B", table: regressionTable([b2], { lang: "zh", keep: ["x"] }) }]);
+  assert.is(p.lang, "zh");
+  assert.is(panels([{ title: "A", table: regressionTable([b1], { keep: ["x"] }) }]).lang, undefined);
 });
 
 test.run();
