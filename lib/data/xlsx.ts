@@ -13,13 +13,15 @@ import { DataError } from "../util/errors";
  * own site, which an install here cannot reach). Compared on a 50,000 × 12 sheet with Chinese text:
  *
  *   - `@e965/xlsx` 0.20.3: 1.6 s for .xlsx, 1.5 s for .xls; no dependencies, no install script;
+ *     SheetJS's own build, republished unmodified by a third party (the name to watch for updates);
  *     reads .xlsx/.xlsm/.xlsb/.xls (BIFF 2–8)/.ods, exposes merged ranges (`!merges`), and has a writer
  *     (used by tests/fixtures/zh/make-xlsx.ts). Chosen.
  *   - `xlsx` 0.18.5 (the last SheetJS build on npm, 2022): same API but unmaintained there, with known
  *     advisories fixed only in 0.19.3/0.20.2 (prototype pollution CVE-2023-30533, ReDoS CVE-2024-22363).
  *   - `exceljs` 4.4.0: 2.2 s, nine dependencies (archiver, unzipper, …), no .xls; last release 2023.
- *   - `read-excel-file` 9.3: fastest (1.1 s) but ESM-only (this project loads through CommonJS/tsx),
- *     no .xls and no merged-cell information, which the two-row headers need.
+ *   - `read-excel-file` 9.3: fastest (1.1 s), four dependencies, actively released, but .xlsx only
+ *     (.xls is refused) and no merged-cell ranges, which the two-row headers need; no writer for fixtures.
+ *   (Times: one run each on this project's 2-core machine, whole sheet to arrays of values.)
  *
  * Method (see {@link readXlsx}):
  *  1. Header: `headerRow` (1-based Excel row; default: the first row with two or more labelled cells
@@ -35,13 +37,14 @@ import { DataError } from "../util/errors";
  *  2. Footer: scanning up from the bottom, rows that are empty, whose first filled cell is a note
  *     ("注：…", "资料来源：…", "数据来源", "说明", "备注", "Note", "Source", "*", "①"), or whose first
  *     filled cell is text and whose other numeric columns are all empty ("合计" with no numbers,
- *     a note's continuation line) are dropped; the scan stops at the first row holding data. They are returned in `info.dropped` with their Excel
- *     row and text — never silently. Empty rows inside the data are dropped and counted as well.
+ *     a note's continuation line) are dropped; the scan stops at the first row holding data. Every
+ *     dropped row is listed in `xlsx.dropped` with its Excel row and text, and counted in
+ *     `xlsx.summary` — never silently. Empty rows inside the data are dropped and listed as well.
  *  3. Types: a column whose filled cells are mostly numbers (number cells, or text such as "1234.5",
  *     "1,234") is numeric (Float64Array, empty cells and `na` strings → NaN); any other text in it is
  *     an error naming file, sheet, column, Excel row and value. Other columns are text (`null` when
  *     empty); numbers in them become their text. Excel error cells (#N/A, #DIV/0!) are missing and
- *     counted in `info.errorCells`. Dates stay Excel serial numbers.
+ *     counted in `xlsx.errorCells`. Dates stay Excel serial numbers.
  *
  * @example
  *   const t = readXlsx("data/raw/yearbook-2020.xlsx", { sheet: "表1" });
