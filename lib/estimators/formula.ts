@@ -199,19 +199,29 @@ export function parseFormula(text: string): ParsedFormula {
   return { text, lhs, rhs, intercept: intercept && fixef.length === 0, fixef, endo, inst };
 }
 
+/**
+ * `suggest`, less suggestions that share no character with the name: two-character Chinese names
+ * are all within the edit distance that `suggest` allows of each other (工资 → "did you mean 城市?").
+ */
+function suggestVar(v: string, names: readonly string[]): string {
+  const s = suggest(v, names);
+  const m = /"(.*)"\?\)$/.exec(s);
+  return m && ![...v].some((ch) => (m[1] as string).includes(ch)) ? "" : s;
+}
+
 /** Check that every variable exists; a string column is allowed only where `allowString`. */
 export function checkVariables(t: Table, f: ParsedFormula): void {
   const numericTerms = [f.lhs, ...f.rhs, ...f.endo, ...f.inst];
   for (const term of numericTerms)
     for (const v of term.vars) {
-      if (!hasColumn(t, v)) throw new FormulaError(`unknown variable "${v}"${suggest(v, t.names)}`, { term: term.label, file: t.source });
+      if (!hasColumn(t, v)) throw new FormulaError(`unknown variable "${v}"${suggestVar(v, t.names)}`, { term: term.label, file: t.source });
       const c = column(t, v);
       if (!(c instanceof Float64Array) && !(c instanceof Int32Array)) {
         const firstText = c.find((x) => x !== null && Number.isNaN(Number(x)));
         if (firstText !== undefined) throw new FormulaError(`variable "${v}" is text (e.g. "${firstText}"), not numeric; use it as a fixed effect after "|"`, { term: term.label, file: t.source });
       }
     }
-  for (const fe of f.fixef) for (const v of fe) if (!hasColumn(t, v)) throw new FormulaError(`unknown fixed-effect variable "${v}"${suggest(v, t.names)}`, { term: fe.join("^"), file: t.source });
+  for (const fe of f.fixef) for (const v of fe) if (!hasColumn(t, v)) throw new FormulaError(`unknown fixed-effect variable "${v}"${suggestVar(v, t.names)}`, { term: fe.join("^"), file: t.source });
 }
 
 /**

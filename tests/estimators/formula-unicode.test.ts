@@ -118,6 +118,9 @@ test("unknown Chinese names get one-line errors with suggestions", () => {
   throwsOneLine(() => feols(zh, "产值 ~ 数字"), /^vagg formula error: yearbook\.xlsx: term "数字": unknown variable "数字" \(did you mean "数字化"\?\)$/);
   throwsOneLine(() => feols(zh, "产值 ~ 数字化 | 城"), /unknown fixed-effect variable "城" \(did you mean "城市"\?\)/);
   throwsOneLine(() => feols(zh, "产值 ~ `数字 化`"), /term "`数字 化`": unknown variable "数字 化" \(did you mean "数字化"\?\)/);
+  // no far-fetched suggestion between unrelated two-character names
+  throwsOneLine(() => feols(zh, "产值 ~ 工资"), /unknown variable "工资"$/);
+  throwsOneLine(() => feols(zh, "产值 ~ 数字化 | 地区"), /unknown fixed-effect variable "地区"$/);
 });
 
 test("malformed Unicode formulas: unquoted spaces, unclosed backticks, full-width operators", () => {
