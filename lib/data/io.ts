@@ -3,11 +3,12 @@ import * as path from "node:path";
 import * as os from "node:os";
 import * as zlib from "node:zlib";
 import * as iconv from "iconv-lite";
+import { isUtf8 } from "node:buffer";
 import { sql, exec, registerTable, sqlString, quoteIdent } from "./duckdb";
-import { table, type Column, type Table } from "./table";
+import { table, STATA_MISSING_CODE, type Column, type Table } from "./table";
 import { type Schema, validateTable } from "./schema";
 import { ArgumentError, DataError } from "../util/errors";
-import { firstInvalidGb18030, firstInvalidUtf8, isGbEncoding, normalizeEncoding } from "./dta/encoding";
+import { firstInvalidGb18030, firstInvalidUtf8, gbCommonShare, isGbEncoding, normalizeEncoding } from "./dta/encoding";
 import { checkDistinctNames } from "./dta/reader";
 
 /**
@@ -30,15 +31,18 @@ export interface ReadOptions {
    * Text encoding of a CSV file or of a .dta file before Stata 14 (formats ≤ 117): any name
    * iconv-lite knows ("gbk", "gb18030", "big5", "windows-1252", "utf-8", …) or "auto"
    * (default). Auto: a UTF-8 byte-order mark or valid UTF-8 means UTF-8; otherwise a file that
-   * decodes as GB18030 (a superset of GBK/GB2312: Excel's "CSV" on Chinese Windows) is read as
-   * GB18030; otherwise the read stops with one line naming the byte offset and row. Non-UTF-8
+   * decodes as GB18030 (a superset of GBK/GB2312: Excel's "CSV" on Chinese Windows) and whose
+   * characters are mostly common Chinese ones is read as GB18030; otherwise the read stops with
+   * one line naming the byte offset and row (Latin-1 text is refused, not misread). Non-UTF-8
    * text is transcoded to UTF-8 before parsing; plain ASCII/UTF-8 files are not copied.
    */
   readonly encoding?: string;
   /**
    * A CSV column whose values are mostly numbers but which also holds other text (not empty,
-   * not "NA", not a Stata missing code "." / ".a"–".z"): "error" (default) stops with the file,
-   * column, row and value; "text" keeps the column as text.
+   * not "NA", not a Stata missing code "." / ".a"–".z"): "text" (default) keeps it as text —
+   * code lists such as "01T02, …, TXS_IMP_FNL" are legitimate — and the estimators stop with
+   * file, column, row and value only when it is used as a number (`nonNumericError` in
+   * ./table); "error" stops right away with the same line.
    */
   readonly mixedColumns?: "error" | "text";
 }
@@ -83,7 +87,7 @@ export async function readTable(file: string, opts: ReadOptions = {}): Promise<T
     if (fast) return finishFast(fast, file, opts);
   }
   // parquet is binary; CSV text is checked (and transcoded to UTF-8 when it is not UTF-8)
-  const prepared = fmt === "csv" ? prepareCsv(file, enc) : { scanFile: file, text: null as Buffer | null, cleanup: () => undefined };
+  const prepared = fmt === "csv" ? await prepareCsv(file, enc) : { scanFile: file, text: null as Buffer | null, cleanup: () => undefined };
   try {
     if (prepared.text !== null && fastOk) {
       const { parseNumericCsv } = require("./csv-fast") as typeof import("./csv-fast");
@@ -106,7 +110,7 @@ export async function readTable(file: string, opts: ReadOptions = {}): Promise<T
       throw new DataError(`cannot be read: ${msg.split(path.resolve(prepared.scanFile)).join(file)}`, { file });
     }
     // columns a schema declares are checked by the schema (its own message names the row)
-    if (fmt === "csv") t = stataMissingColumns(t, file, opts.mixedColumns ?? "error", new Set(opts.schema?.columns.map((c) => c.name)));
+    if (fmt === "csv") t = stataMissingColumns(t, file, opts.mixedColumns ?? "text", new Set(opts.schema?.columns.map((c) => c.name)));
     return opts.schema ? validateTable(t, opts.schema, file) : t;
   } finally {
     prepared.cleanup();
@@ -124,8 +128,18 @@ function finishFast(fast: Table, file: string, opts: ReadOptions): Table {
   return opts.schema ? validateTable(t, opts.schema, file) : t;
 }
 
-/** Files up to this size are checked (and transcoded) in memory; larger ones are checked on their first 64 MB. */
-const CHECK_ALL_BYTES = 1024 * 2 ** 20;
+/**
+ * Files up to this size are checked (and transcoded) in memory. Larger ones are sniffed on their
+ * first 64 MB; if that is UTF-8 the file goes to DuckDB as it is, otherwise it is transcoded as a
+ * stream (memory stays bounded).
+ */
+const CHECK_ALL_BYTES = 256 * 2 ** 20;
+/** The in-memory limit; `VAGG_CSV_INMEMORY_BYTES` lowers it (tests exercise the streaming path with small files). */
+function inMemoryBytes(): number {
+  const v = Number(process.env["VAGG_CSV_INMEMORY_BYTES"]);
+  return Number.isFinite(v) && v > 0 ? v : CHECK_ALL_BYTES;
+}
+const SNIFF_BYTES = 64 * 2 ** 20;
 let tmpCounter = 0;
 
 /**
@@ -134,36 +148,40 @@ let tmpCounter = 0;
  * removes it). Checks the header for duplicate column names. Throws one-line DataErrors: bytes
  * that are not valid in the encoding (byte offset, row), a duplicate column.
  */
-function prepareCsv(file: string, enc: string): { scanFile: string; text: Buffer | null; cleanup: () => void } {
+async function prepareCsv(file: string, enc: string): Promise<{ scanFile: string; text: Buffer | null; cleanup: () => void }> {
   const gz = /\.gz$/i.test(file);
   const size = fs.statSync(file).size;
   let bytes: Buffer;
   if (gz) bytes = zlib.gunzipSync(fs.readFileSync(file));
-  else if (size <= CHECK_ALL_BYTES) bytes = fs.readFileSync(file);
+  else if (size <= inMemoryBytes()) bytes = fs.readFileSync(file);
   else {
     const fd = fs.openSync(file, "r");
     try {
-      bytes = Buffer.alloc(64 * 2 ** 20);
+      bytes = Buffer.alloc(Math.min(SNIFF_BYTES, inMemoryBytes()));
       bytes = bytes.subarray(0, fs.readSync(fd, bytes, 0, bytes.length, 0));
       // cut at the last line feed so that a multi-byte character is not split
       bytes = bytes.subarray(0, bytes.lastIndexOf(10) + 1 || bytes.length);
     } finally { fs.closeSync(fd); }
   }
-  const partial = !gz && size > CHECK_ALL_BYTES;
+  const partial = !gz && size > inMemoryBytes();
   const bom = bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf;
   let use = enc;
   if (enc === "auto") {
-    const bad = bom ? firstInvalidUtf8(bytes, 3) : firstInvalidUtf8(bytes);
+    // native check first (fast); the byte offset is only looked for when it fails
+    const bad = isUtf8(bom ? bytes.subarray(3) : bytes) ? -1 : firstInvalidUtf8(bytes, bom ? 3 : 0);
     if (bad < 0) use = "utf-8";
     else if (bom) throw encodingError(file, bytes, bad, "UTF-8 (it starts with a UTF-8 byte-order mark)");
     else {
       const badGb = firstInvalidGb18030(bytes);
       if (badGb >= 0)
         throw new DataError(`text encoding not recognised: not UTF-8 (${where(bytes, bad)}) nor GBK/GB18030 (${where(bytes, badGb)}); set the file's encoding with --encoding (readTable: { encoding }), e.g. "big5" or "windows-1252"`, { file });
+      const { chars, common } = gbCommonShare(bytes);
+      if (2 * common < chars)
+        throw new DataError(`text encoding not recognised: not UTF-8 (${where(bytes, bad)}), and only ${common} of its ${chars} two-byte characters are common Chinese ones, so probably not GBK either; set the file's encoding with --encoding (readTable: { encoding }), e.g. "windows-1252" or "gbk"`, { file });
       use = "gb18030";
     }
   } else if (enc === "utf-8") {
-    const bad = firstInvalidUtf8(bytes, bom ? 3 : 0);
+    const bad = isUtf8(bom ? bytes.subarray(3) : bytes) ? -1 : firstInvalidUtf8(bytes, bom ? 3 : 0);
     if (bad >= 0) throw encodingError(file, bytes, bad, "UTF-8");
   } else if (isGbEncoding(enc)) {
     const bad = firstInvalidGb18030(bytes);
@@ -173,7 +191,18 @@ function prepareCsv(file: string, enc: string): { scanFile: string; text: Buffer
     checkHeader(bytes.toString("utf8", bom ? 3 : 0, Math.min(bytes.length, headerEnd(bytes))), file);
     return { scanFile: file, text: null, cleanup: () => undefined };
   }
-  if (partial) throw new DataError(`is ${use.toUpperCase()} text larger than ${CHECK_ALL_BYTES / 2 ** 20} MB; convert it to UTF-8 first (e.g. iconv -f ${use.toUpperCase()} -t UTF-8)`, { file });
+  const tmp = path.join(os.tmpdir(), `vagg-utf8-${process.pid}-${++tmpCounter}${gz ? path.extname(file.slice(0, -3)) : path.extname(file)}`);
+  const cleanup = () => fs.rmSync(tmp, { force: true });
+  if (partial) {
+    checkHeader(iconv.decode(bytes.subarray(0, headerEnd(bytes)), use), file);
+    try {
+      await transcodeStream(file, tmp, use);
+    } catch (e) {
+      cleanup();
+      throw e;
+    }
+    return { scanFile: tmp, text: null, cleanup };
+  }
   const text = iconv.decode(bytes, use);
   if (!isGbEncoding(use)) {
     const k = text.indexOf("\ufffd");
@@ -181,9 +210,34 @@ function prepareCsv(file: string, enc: string): { scanFile: string; text: Buffer
   }
   checkHeader(text.slice(0, (text.indexOf("\n") + 1 || text.length + 1) - 1), file);
   const utf8 = Buffer.from(text, "utf8");
-  const tmp = path.join(os.tmpdir(), `vagg-utf8-${process.pid}-${++tmpCounter}${gz ? path.extname(file.slice(0, -3)) : path.extname(file)}`);
   fs.writeFileSync(tmp, utf8);
-  return { scanFile: tmp, text: utf8, cleanup: () => fs.rmSync(tmp, { force: true }) };
+  return { scanFile: tmp, text: utf8, cleanup };
+}
+
+/**
+ * Transcode a large file from `enc` to UTF-8 chunk by chunk (iconv-lite carries partial
+ * characters across chunks); an undecodable sequence (U+FFFD in the output) stops with its row.
+ */
+async function transcodeStream(file: string, out: string, enc: string): Promise<void> {
+  const dec = iconv.getDecoder(enc);
+  const fdOut = fs.openSync(out, "w");
+  let lines = 0;
+  try {
+    for await (const chunk of fs.createReadStream(file, { highWaterMark: 8 * 2 ** 20 })) {
+      const text = dec.write(chunk as Buffer);
+      const k = text.indexOf("\ufffd");
+      if (k >= 0) throw new DataError(`not valid ${enc.toUpperCase()} text at row ${lines + rowOfText(text, k)}; set the file's encoding with --encoding (readTable: { encoding })`, { file });
+      for (let i = text.indexOf("\n"); i >= 0; i = text.indexOf("\n", i + 1)) lines++;
+      fs.writeSync(fdOut, Buffer.from(text, "utf8"));
+    }
+    const rest = dec.end();
+    if (rest) {
+      if (rest.includes("\ufffd")) throw new DataError(`not valid ${enc.toUpperCase()} text at the end of the file (row ${lines}); set the file's encoding with --encoding (readTable: { encoding })`, { file });
+      fs.writeSync(fdOut, Buffer.from(rest, "utf8"));
+    }
+  } finally {
+    fs.closeSync(fdOut);
+  }
 }
 
 /** One line for an invalid byte sequence: byte offset, row (1-based, header excluded; 0 = the header) and the option to use. */
@@ -250,7 +304,7 @@ function checkHeader(line: string, file: string): void {
 }
 
 /** Stata's missing codes: "." (system missing) and ".a"–".z" (extended missing). */
-const STATA_MISSING = /^\.[a-z]?$/;
+const STATA_MISSING = STATA_MISSING_CODE;
 /** Cells read as missing in a numeric column: Stata's codes and the NA spellings `numeric()` accepts. */
 function isMissingToken(v: string): boolean {
   return STATA_MISSING.test(v) || v === "NA" || v === "NaN";
@@ -261,11 +315,11 @@ function isMissingToken(v: string): boolean {
  * `export delimited` or `outsheet` writes "." and ".a"–".z"): every non-empty value a number
  * or a missing code → a Float64Array with NaN for the missing ones, so that estimators count
  * them per variable as every other NA (`removed.naByVariable`). A column that is mostly
- * numbers but also holds other text is an error naming the file, column, row and value
- * (unless `mixed` is "text", or the column is in `leave`, which keep it as text); a
- * mostly-text column stays text.
+ * numbers but also holds other text stays text (default `mixed` "text"; `nonNumericError`
+ * names the cell when it is used as a number) or, with `mixed` "error" and unless it is in
+ * `leave`, is an error naming the file, column, row and value; a mostly-text column stays text.
  */
-export function stataMissingColumns(t: Table, file: string, mixed: "error" | "text" = "error", leave: ReadonlySet<string> = new Set()): Table {
+export function stataMissingColumns(t: Table, file: string, mixed: "error" | "text" = "text", leave: ReadonlySet<string> = new Set()): Table {
   let changed: Record<string, Column> | null = null;
   for (const name of t.names) {
     const c = t.columns[name] as Column;
@@ -277,13 +331,21 @@ export function stataMissingColumns(t: Table, file: string, mixed: "error" | "te
       const s = v.trim();
       if (s === "") continue;
       if (isMissingToken(s)) nMiss++;
-      else if (isNumberText(s)) nNum++;
-      else { nText++; if (firstText < 0) firstText = i; }
+      else if (isNumberText(s)) {
+        nNum++;
+        if (/^[-+]?0\d/.test(s)) { nText = -1; break; } // "007": a code whose zeros a number would drop; leave the column as text
+      }
+      else {
+        nText++;
+        if (firstText < 0) firstText = i;
+        if (2 * nText >= c.length) break; // text in half the rows: a text column, whatever follows
+      }
     }
+    if (nText < 0) continue;
     if (nText > 0) {
       if (mixed === "error" && nNum > nText && !leave.has(name)) {
         const v = (c[firstText] as string).trim();
-        throw new DataError(`non-numeric text "${v}" in a numeric column (${nNum} of ${nNum + nMiss + nText} values are numbers); correct it, or leave the cell empty or "." for missing`, { file, column: name, row: firstText + 1 });
+        throw new DataError(`non-numeric text "${v}" in a numeric column (${nNum} of ${nNum + nText} values are numbers); correct it, or leave the cell empty or "." for missing`, { file, column: name, row: firstText + 1 });
       }
       continue;
     }
@@ -303,6 +365,9 @@ export function stataMissingColumns(t: Table, file: string, mixed: "error" | "te
 function isNumberText(s: string): boolean {
   return /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(s);
 }
+
+export { checkDistinctNames } from "./dta/reader";
+export { nonNumericError } from "./table";
 
 /** Write a table to CSV or Parquet (by extension), creating the directory. */
 export async function writeTable(t: Table, file: string): Promise<void> {

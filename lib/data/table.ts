@@ -64,8 +64,9 @@ export function hasColumn(t: Table, name: string): boolean {
 }
 
 /**
- * The column as Float64Array (NA → NaN). Int32 columns are converted; a string column is an
- * error that names the first value that is not a number.
+ * The column as Float64Array (NA → NaN). Int32 columns are converted; in a string column
+ * empty cells, "NA", "NaN" and Stata's missing codes "." / ".a"–".z" are NaN, and the first
+ * other value that is not a number is an error naming it and its row.
  */
 export function numeric(t: Table, name: string): Float64Array {
   const c = column(t, name);
@@ -83,11 +84,46 @@ export function numeric(t: Table, name: string): Float64Array {
       continue;
     }
     const x = Number(v);
-    if (Number.isNaN(x) && v !== "NaN" && v !== "NA")
+    if (Number.isNaN(x) && v !== "NaN" && v !== "NA" && !STATA_MISSING_CODE.test(v))
       throw new DataError(`expected a number, found "${v}"`, { file: t.source, column: name, row: i + 1 });
     out[i] = x;
   }
   return out;
+}
+
+/** Stata's missing codes as text: "." (system missing) and ".a"–".z" (extended missing). */
+export const STATA_MISSING_CODE = /^\.[a-z]?$/;
+
+/**
+ * Why column `name` cannot be used as a number, as a one-line DataError naming the file,
+ * column, row and value — or null when it can (numeric, or text holding only numbers and NA
+ * spellings: empty, "NA", "NaN", ".", ".a"–".z"). A mostly numeric column names its first
+ * non-numeric cell ("non-numeric text "n/a" at row 17 …"); only a mostly-text column (e.g. city
+ * names) gets the hint to use it as a fixed effect. For callers that need a number column
+ * (formula variables, estimators).
+ *
+ * @example
+ *   const e = nonNumericError(t, "gdp", "log(gdp)");
+ *   if (e) throw e; // vagg data error: x.csv: column "gdp", row 17, term "log(gdp)": non-numeric text "n/a" in a numeric column (…)
+ */
+export function nonNumericError(t: Table, name: string, term?: string): DataError | null {
+  const c = column(t, name);
+  if (c instanceof Float64Array || c instanceof Int32Array) return null;
+  let nNum = 0, nText = 0, first = -1;
+  for (let i = 0; i < c.length; i++) {
+    const v = c[i];
+    if (v === null || v === undefined) continue;
+    const s = v.trim();
+    if (s === "" || s === "NA" || s === "NaN" || STATA_MISSING_CODE.test(s)) continue;
+    if (Number.isNaN(Number(s))) { nText++; if (first < 0) first = i; }
+    else nNum++;
+  }
+  if (first < 0) return null;
+  const value = (c[first] as string).trim();
+  const loc = { file: t.source, column: name, row: first + 1, ...(term !== undefined && term !== name ? { term } : {}) };
+  if (nNum > nText)
+    return new DataError(`non-numeric text "${value}" in a numeric column (${nNum} of ${nNum + nText} values are numbers); correct it, or leave the cell empty or "." for missing`, loc);
+  return new DataError(`is text (e.g. "${value}"), not numeric${nNum > 0 ? ` (${nNum} of ${nNum + nText} values are numbers)` : ""}; to use it as a fixed effect, put it after "|"`, loc);
 }
 
 /** Keep the named columns, in the given order. */

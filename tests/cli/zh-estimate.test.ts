@@ -82,6 +82,8 @@ test("bad inputs: exit 1 with one line naming file, column/row and the option to
     assert.is(lines.length, 1, `${file}: ${r.err}`);
     assert.match(lines[0] as string, re);
   }
+  const fe = await vagg("estimate", "--data", fx("gbk-cities-ascii.csv"), "--formula", "output ~ digital + city");
+  assert.is(fe.err, `vagg data error: tests/fixtures/zh/gbk-cities-ascii.csv: column "city", row 1: is text (e.g. "北京"), not numeric; to use it as a fixed effect, put it after "|"\n`);
   const wrong = await vagg("estimate", "--data", fx("gbk-cities-ascii.csv"), "--formula", "output ~ digital", "--encoding", "utf-8");
   assert.match(wrong.err, /^vagg data error: .*gbk-cities-ascii\.csv: not valid UTF-8 text: bytes B1 B1 at byte 26 \(row 1\); set the file.s encoding with --encoding/);
   const unknown = await vagg("estimate", "--data", fx("gbk-cities-ascii.csv"), "--formula", "output ~ digital", "--encoding", "klingon");

@@ -9,11 +9,13 @@ import * as assert from "uvu/assert";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import * as zlib from "node:zlib";
 import * as iconv from "iconv-lite";
 import { readTable } from "../../lib/data/io";
+import * as csvFast from "../../lib/data/csv-fast";
 import { readDta, writeDta } from "../../lib/data/dta";
 import { firstInvalidGb18030, firstInvalidUtf8 } from "../../lib/data/dta/encoding";
-import { table, toRecords } from "../../lib/data/table";
+import { nonNumericError, numeric, table, toRecords } from "../../lib/data/table";
 import { feols } from "../../lib/estimators/feols";
 import { DataError } from "../../lib/util/errors";
 
@@ -74,7 +76,6 @@ test("UTF-8 and ASCII files are not transcoded: the fast path still reads plain 
   const t = await readTable(p);
   assert.equal(toRecords(t), [{ y: 1, x: 2 }, { y: 3, x: 4 }]);
   // a UTF-8 numeric file with Chinese names goes through the fast path as well
-  const csvFast = await import("../../lib/data/csv-fast");
   assert.ok(await csvFast.readNumericCsv(tf("zh-num.csv", "产值,数字化\n1.5,2\n3,4\n")));
   assert.is(await csvFast.readNumericCsv(tf("gbk-num.csv", iconv.encode("产值,数字化\n1.5,2\n3,4\n", "gbk"))), null, "a GBK header is left to the encoding check");
   const g = await readTable(path.join(tmp, "gbk-num.csv"));
@@ -111,10 +112,22 @@ test("Stata missing codes elsewhere: only whole cells, other text in a mostly nu
   assert.equal(Array.from(t.columns["a"] as Float64Array), [1, NaN, 3]);
   assert.equal(Array.from(t.columns["b"] as Float64Array), [NaN, 2, NaN]);
   assert.equal(t.columns["c"], ["x", "y", "."], "a text column keeps its text");
-  const e = await errorOf(readTable(fx("bad-text-in-numeric.csv")));
-  assert.is(oneLine(e, rel("bad-text-in-numeric.csv")), `vagg data error: ${rel("bad-text-in-numeric.csv")}: column "output", row 5: non-numeric text "n/a" in a numeric column (19 of 20 values are numbers); correct it, or leave the cell empty or "." for missing`);
-  const kept = await readTable(fx("bad-text-in-numeric.csv"), { mixedColumns: "text" });
-  assert.is((kept.columns["output"] as string[])[4], "n/a", 'mixedColumns: "text" keeps the column as text');
+  const expected = `vagg data error: ${rel("bad-text-in-numeric.csv")}: column "output", row 5: non-numeric text "n/a" in a numeric column (19 of 20 values are numbers); correct it, or leave the cell empty or "." for missing`;
+  const e = await errorOf(readTable(fx("bad-text-in-numeric.csv"), { mixedColumns: "error" }));
+  assert.is(oneLine(e, rel("bad-text-in-numeric.csv")), expected);
+  // default: kept as text (code lists mix numbers and text legitimately); using it as a number names the cell
+  const kept = await readTable(fx("bad-text-in-numeric.csv"));
+  assert.is((kept.columns["output"] as string[])[4], "n/a");
+  assert.is(nonNumericError(kept, "output")?.message, expected);
+  assert.is(nonNumericError(kept, "year"), null);
+  assert.is(nonNumericError(kept, "city")?.message, `vagg data error: ${rel("bad-text-in-numeric.csv")}: column "city", row 1: is text (e.g. "北京"), not numeric; to use it as a fixed effect, put it after "|"`);
+  assert.is(nonNumericError(kept, "output", "log(output)")?.message, expected.replace('row 5:', 'row 5, term "log(output)":'));
+  assert.throws(() => numeric(kept, "output"), /column "output", row 5: expected a number, found "n\/a"/);
+  // numeric() reads Stata's codes in a text column as NA
+  assert.equal(Array.from(numeric(table({ v: ["1", ".", ".c", "NA", ""] }), "v")), [1, NaN, NaN, NaN, NaN]);
+  // codes with leading zeros are not turned into numbers even next to "."
+  const codes = await readTable(tf("codes.csv", "code,y\n007,1\n.,2\n012,3\n"));
+  assert.equal(codes.columns["code"], ["007", ".", "012"]);
 });
 
 test("duplicate column names: CSV header and .dta, naming the column and both positions", async () => {
@@ -176,6 +189,30 @@ test("regression on the GBK CSV and on the GBK .dta gives the same estimates", a
   assert.is(r2.nobs, 79, "one .a in the dta");
   assert.equal({ ...r2.removed.naByVariable }, { output: 1 });
   assert.ok(Math.abs((r1.coef["digital"] as number) - 1.5) < 0.2, `slope ≈ 1.5: ${r1.coef["digital"]}`);
+});
+
+test("Latin-1 text that happens to be valid GBK is refused in auto, read with an explicit encoding; .csv.gz GBK works", async () => {
+  const p = tf("latin.csv", iconv.encode("city,y,x\nZürich,1,2\nMünchen,3,4\nKöln,5,6\n", "windows-1252"));
+  const m = oneLine(await errorOf(readTable(p)), p);
+  assert.match(m, /not UTF-8 \(bytes FC 72 at byte 10 \(row 1\)\), and only 0 of its 3 two-byte characters are common Chinese ones, so probably not GBK either; set the file's encoding with --encoding/);
+  assert.equal((await readTable(p, { encoding: "windows-1252" })).columns["city"], ["Zürich", "München", "Köln"]);
+  const gz = tf("cities.csv.gz", zlib.gzipSync(fs.readFileSync(fx("gbk-cities.csv"))));
+  assert.equal(toRecords(await readTable(gz)), toRecords(await readTable(fx("gbk-cities.csv"))));
+});
+
+test("large files: sniffed on a prefix and transcoded as a stream (same table, same error row)", async () => {
+  process.env["VAGG_CSV_INMEMORY_BYTES"] = "300"; // the fixtures are ~1.8 KB: exercise the streaming path
+  try {
+    const streamed = await readTable(fx("gbk-cities.csv"));
+    delete process.env["VAGG_CSV_INMEMORY_BYTES"];
+    assert.equal(toRecords(streamed), toRecords(await readTable(fx("gbk-cities.csv"))));
+    process.env["VAGG_CSV_INMEMORY_BYTES"] = "120"; // the prefix ends before the bad byte (157): the stream finds it
+    const m = oneLine(await errorOf(readTable(fx("bad-gbk-invalid.csv"))), rel("bad-gbk-invalid.csv"));
+    assert.match(m, /not valid GB18030 text at row 7; set the file's encoding with --encoding/);
+    assert.is(fs.readdirSync(os.tmpdir()).filter((n) => n.startsWith(`vagg-utf8-${process.pid}-`)).length, 0, "temporary copies are removed");
+  } finally {
+    delete process.env["VAGG_CSV_INMEMORY_BYTES"];
+  }
 });
 
 test.after(() => fs.rmSync(tmp, { recursive: true, force: true }));

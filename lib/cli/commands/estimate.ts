@@ -4,6 +4,22 @@ import { parseFormula } from "../../estimators/formula";
 import { parseArgs, helpText, type ArgSpec } from "../args";
 import { ArgumentError } from "../../util/errors";
 import { summaryText } from "../../estimators/summary";
+import { hasColumn, nonNumericError, type Table } from "../../data/table";
+import type { ParsedFormula } from "../../estimators/formula";
+
+/**
+ * Every variable the formula uses as a number must be one: a text column stops here with the
+ * file, column, row and value (and the fixed-effect hint only for a mostly-text column), before
+ * the estimator's own, more general check. Unknown names are left to the estimator.
+ */
+export function checkNumericVariables(data: Table, f: ParsedFormula): void {
+  for (const term of [f.lhs, ...f.rhs, ...f.endo, ...f.inst])
+    for (const v of term.vars) {
+      if (!hasColumn(data, v)) continue;
+      const e = nonNumericError(data, v, term.label);
+      if (e) throw e;
+    }
+}
 
 const SPEC: ArgSpec = {
   data: { type: "string", help: "data file (.csv, .csv.gz, .parquet, .dta)", required: true },
@@ -45,6 +61,7 @@ export async function runEstimate(argv: string[]): Promise<number> {
   const formula = opts["formula"] as string;
   const parsed = parseFormula(formula);
   const data = await readTable(opts["data"] as string, { encoding: opts["encoding"] as string | undefined });
+  checkNumericVariables(data, parsed);
   const common = { vcov: opts["vcov"] as string | undefined, weights: opts["weights"] as string | undefined, singletons: singletons as "drop" | "keep" };
   let result: FeolsResult;
   let extra: Record<string, unknown> = {};

@@ -5,7 +5,7 @@ import { ArgumentError } from "../../util/errors";
  * Decoding of text fields. `help dta`: formats 118 and 119 store all text as UTF-8; format 117
  * and earlier store it in the encoding of the machine that wrote the file, which Stata does not
  * record — usually windows-1252 on Western systems and GB18030/GBK on Chinese ones. The
- * `encoding` option of `readDta` chooses it (default "windows-1252", as haven does).
+ * `encoding` option of `readDta` chooses it; its default "auto" detects it (see `autoProbe`).
  *
  * @example
  *   const dec = makeDecoder(115, "gb18030");
@@ -99,6 +99,29 @@ export function firstInvalidGb18030(buf: Uint8Array, start = 0, end = buf.length
   return -1;
 }
 
+/**
+ * Multi-byte characters of valid GB18030 text in buf[start, end), and how many of them lie in
+ * the GB2312 block (both bytes 0xA1–0xFE: the 7,445 common Chinese characters and symbols).
+ * Chinese text is almost all GB2312; Latin-1/windows-1252 text that happens to be valid GBK
+ * ("Zürich": FC 72 → "黵") pairs an accented letter with an ASCII trail byte and is not, so a
+ * low share means "probably not Chinese".
+ *
+ * @example
+ *   gbCommonShare(iconv.encode("北京", "gbk")); // { chars: 2, common: 2 }
+ */
+export function gbCommonShare(buf: Uint8Array, start = 0, end = buf.length): { chars: number; common: number } {
+  let chars = 0, common = 0;
+  for (let i = start; i < end; ) {
+    const c = buf[i] as number;
+    if (c < 0x80 || i + 1 >= end) { i++; continue; }
+    const b = buf[i + 1] as number;
+    chars++;
+    if (c >= 0xa1 && b >= 0xa1 && b <= 0xfe) common++;
+    i += b >= 0x30 && b <= 0x39 ? 4 : 2;
+  }
+  return { chars, common };
+}
+
 /** Does buf[start, end) contain a byte ≥ 0x80? */
 export function hasNonAscii(buf: Uint8Array, start = 0, end = buf.length): boolean {
   for (let i = start; i < end; i++) if ((buf[i] as number) >= 0x80) return true;
@@ -109,7 +132,8 @@ export function hasNonAscii(buf: Uint8Array, start = 0, end = buf.length): boole
  * A decoder for `encoding: "auto"` that reads every text field as latin1 (byte for byte) and
  * records whether all non-ASCII fields are valid UTF-8 and valid GB18030. `choice()` then names
  * the encoding to decode with: "utf-8" if every non-ASCII field is valid UTF-8, else "gb18030"
- * if every one is valid GB18030, else "windows-1252" (Stata's Western default); null when no
+ * if every one is valid GB18030 and at least half of the characters are common Chinese ones
+ * (`gbCommonShare`), else "windows-1252" (Stata's Western default); null when no
  * field had a non-ASCII byte (every encoding reads the file the same).
  *
  * @example
@@ -118,14 +142,20 @@ export function hasNonAscii(buf: Uint8Array, start = 0, end = buf.length): boole
  *   probe.choice(); // "gb18030"
  */
 export function autoProbe(): { decoder: Decoder; choice: () => string | null } {
-  let seen = false, utf8 = true, gb = true;
+  let seen = false, utf8 = true, gb = true, chars = 0, common = 0;
   const decoder: Decoder = (buf, s, e) => {
     if (hasNonAscii(buf, s, e)) {
       seen = true;
       if (utf8 && firstInvalidUtf8(buf, s, e) >= 0) utf8 = false;
       if (gb && firstInvalidGb18030(buf, s, e) >= 0) gb = false;
+      if (gb) {
+        const st = gbCommonShare(buf, s, e);
+        chars += st.chars;
+        common += st.common;
+      }
     }
     return buf.toString("latin1", s, e);
   };
-  return { decoder, choice: () => (!seen ? null : utf8 ? "utf-8" : gb ? "gb18030" : "windows-1252") };
+  // GB18030 only when most characters are common Chinese ones (see gbCommonShare)
+  return { decoder, choice: () => (!seen ? null : utf8 ? "utf-8" : gb && 2 * common >= chars ? "gb18030" : "windows-1252") };
 }
