@@ -160,6 +160,15 @@ function parseTerms(s: string, allowIntercept: boolean): { terms: Term[]; interc
   return { terms, intercept };
 }
 
+/**
+ * Parse a formula into terms, fixed effects and the IV part. Parts are split at "|" and "~",
+ * terms at "+"/"-", products at ":" and interacted fixed effects at "^", each only outside
+ * parentheses and backticks; every term must then be a name, `` `quoted name` ``, fn(term) or a:b.
+ *
+ * @example
+ *   parseFormula("产值 ~ 数字化 + log(人口) | 城市 + 年份").rhs.map((t) => t.label) // ["数字化", "log(人口)"]
+ *   parseFormula("`GDP 增速` ~ x | `city code`").fixef                            // [["city code"]]
+ */
 export function parseFormula(text: string): ParsedFormula {
   if (typeof text !== "string" || !text.includes("~")) {
     const wide = typeof text === "string" && text.includes("～") ? ` — "～" is the full-width tilde; type the ASCII "~"` : "";
@@ -209,7 +218,12 @@ function suggestVar(v: string, names: readonly string[]): string {
   return m && ![...v].some((ch) => (m[1] as string).includes(ch)) ? "" : s;
 }
 
-/** Check that every variable exists; a string column is allowed only where `allowString`. */
+/**
+ * Check that every variable exists and that terms read numeric columns; errors name the term and
+ * suggest a close column name.
+ *
+ * @example checkVariables(t, parseFormula("产值 ~ 数字")) // vagg formula error: term "数字": unknown variable "数字" (did you mean "数字化"?)
+ */
 export function checkVariables(t: Table, f: ParsedFormula): void {
   const numericTerms = [f.lhs, ...f.rhs, ...f.endo, ...f.inst];
   for (const term of numericTerms)
