@@ -63,6 +63,18 @@ export function scanExpression(file: string): string {
   return fileFormat(file) === "parquet" ? `read_parquet(${f})` : `read_csv(${f}, header = true, sample_size = 20480)`;
 }
 
+/**
+ * Read a .csv/.csv.gz/.tsv/.txt, .parquet or .dta file into a column table. CSV text is
+ * checked for its encoding (UTF-8, else GBK/GB18030 in auto mode; `opts.encoding` overrides)
+ * and transcoded to UTF-8 when needed; plain numeric ASCII files take the fast JavaScript path,
+ * everything else DuckDB. Header names must be distinct. Stata's missing codes "." and
+ * ".a"–".z" in numeric CSV columns are NA. Every problem is one DataError line naming the
+ * file (and column, row, byte offset where they apply).
+ *
+ * @example
+ *   const t = await readTable("城市面板.csv");                       // GBK from Excel: detected
+ *   const u = await readTable("panel.dta", { encoding: "gbk" });   // Stata 13, Chinese Windows
+ */
 export async function readTable(file: string, opts: ReadOptions = {}): Promise<Table> {
   if (!fs.existsSync(file)) throw new DataError(`file not found`, { file });
   const st = fs.statSync(file);
