@@ -45,16 +45,27 @@ export interface ReadOptions {
    * ./table); "error" stops right away with the same line.
    */
   readonly mixedColumns?: "error" | "text";
+  /** Excel (.xlsx/.xls): sheet name or 1-based position (default the first sheet); see `readXlsx`. */
+  readonly sheet?: string | number;
+  /** Excel: 1-based row of the first header row (default: detected, title rows skipped). */
+  readonly headerRow?: number;
+  /** Excel: number of header rows (default: from the merged cells of the header row). */
+  readonly headerRows?: number;
+  /** Excel: read only this cell range, e.g. "A3:H40". */
+  readonly range?: string;
+  /** Excel: text meaning missing besides empty cells, e.g. ["—", "…"]. */
+  readonly na?: readonly string[];
 }
 
-export type FileFormat = "csv" | "parquet" | "dta";
+export type FileFormat = "csv" | "parquet" | "dta" | "xlsx";
 
 export function fileFormat(file: string): FileFormat {
   const f = file.toLowerCase();
   if (f.endsWith(".parquet") || f.endsWith(".pq")) return "parquet";
   if (f.endsWith(".dta")) return "dta";
+  if (f.endsWith(".xlsx") || f.endsWith(".xls") || f.endsWith(".xlsm")) return "xlsx";
   if (f.endsWith(".csv") || f.endsWith(".csv.gz") || f.endsWith(".tsv") || f.endsWith(".txt")) return "csv";
-  throw new DataError(`unknown file type (expected .csv, .csv.gz, .tsv, .parquet or .dta)`, { file });
+  throw new DataError(`unknown file type (expected .csv, .csv.gz, .tsv, .parquet, .dta, .xlsx or .xls)`, { file });
 }
 
 /** DuckDB table function that scans a file. */
@@ -64,7 +75,8 @@ export function scanExpression(file: string): string {
 }
 
 /**
- * Read a .csv/.csv.gz/.tsv/.txt, .parquet or .dta file into a column table. CSV text is
+ * Read a .csv/.csv.gz/.tsv/.txt, .parquet, .dta or Excel (.xlsx/.xls, one sheet: `readXlsx`)
+ * file into a column table. CSV text is
  * checked for its encoding (UTF-8, else GBK/GB18030 in auto mode; `opts.encoding` overrides)
  * and transcoded to UTF-8 when needed; plain numeric ASCII files take the fast JavaScript path,
  * everything else DuckDB. Header names must be distinct. Stata's missing codes "." and
@@ -85,6 +97,20 @@ export async function readTable(file: string, opts: ReadOptions = {}): Promise<T
     const { readDta } = require("./dta") as typeof import("./dta");
     const t = readDta(file, { encoding: opts.encoding ?? "auto" }).table;
     return opts.schema ? validateTable({ ...t, source: file }, opts.schema, file) : t;
+  }
+  if (fmt === "xlsx") {
+    // one sheet of a workbook, read in JavaScript (lib/data/xlsx): yearbook titles, merged
+    // two-row headers and footnotes handled there, every dropped row listed in `.xlsx.dropped`
+    const { readXlsx } = require("./xlsx") as typeof import("./xlsx");
+    const x = readXlsx(file, {
+      ...(opts.sheet !== undefined ? { sheet: opts.sheet } : {}),
+      ...(opts.headerRow !== undefined ? { headerRow: opts.headerRow } : {}),
+      ...(opts.headerRows !== undefined ? { headerRows: opts.headerRows } : {}),
+      ...(opts.range !== undefined ? { range: opts.range } : {}),
+      ...(opts.na !== undefined ? { na: opts.na } : {}),
+    });
+    const picked = opts.columns ? selectColumns(x, opts.columns, file) : x;
+    return opts.schema ? validateTable({ ...picked, source: file }, opts.schema, file) : picked;
   }
   if (st.size === 0) throw new DataError(`file is empty`, { file });
   const enc = normalizeEncoding(opts.encoding ?? "auto");
@@ -379,6 +405,16 @@ function isNumberText(s: string): boolean {
 }
 
 export { checkDistinctNames } from "./dta/reader";
+
+/** The named columns of an in-memory table, in that order (a missing one is a DataError naming it). */
+function selectColumns(t: Table, names: readonly string[], file: string): Table {
+  const cols: Record<string, Column> = {};
+  for (const n of names) {
+    if (!(n in t.columns)) throw new DataError(`missing`, { file, column: n });
+    cols[n] = t.columns[n] as Column;
+  }
+  return { ...t, names: [...names], columns: cols };
+}
 export { nonNumericError } from "./table";
 
 /** Write a table to CSV or Parquet (by extension), creating the directory. */

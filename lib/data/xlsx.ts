@@ -51,6 +51,14 @@ import { DataError } from "../util/errors";
  *   t.names;            // ["城市", "年份", "地区生产总值_总量", "地区生产总值_增速", ...]
  *   t.xlsx.dropped;     // [{ row: 12, reason: "note", text: "注：增速按可比价格计算。" }, ...]
  */
+/**
+ * The markers Chinese statistical yearbooks print for a missing figure: "—" (not available or not
+ * applicable) and "…" / "..." (too small or not collected). The default `na` of `readXlsx`; cells
+ * holding them are NA in a numeric column and counted per variable by the estimators like any
+ * other missing value. Pass `na: []` to treat them as errors.
+ */
+export const YEARBOOK_NA: readonly string[] = ["—", "——", "…", "……", "..."];
+
 export interface XlsxOptions {
   /** Sheet name or 1-based position; default the first sheet. */
   readonly sheet?: string | number;
@@ -62,7 +70,7 @@ export interface XlsxOptions {
   readonly range?: string;
   /** How several header rows make a name: "join" ("group_sub", default) or "last" (the last label). */
   readonly header?: "join" | "last";
-  /** Text that means missing in a numeric column besides empty cells, e.g. ["—", "-", "…"]. */
+  /** Text that means missing in a numeric column besides empty cells (default `YEARBOOK_NA`: "—", "…"; `[]`: none). */
   readonly na?: readonly string[];
 }
 
@@ -260,7 +268,7 @@ export function readXlsx(file: string, opts: XlsxOptions = {}): XlsxTable {
   }
 
   // 2. column kinds on the body, then the footer from the bottom up
-  const nas = new Set((opts.na ?? []).map((s) => s.trim()));
+  const nas = new Set((opts.na ?? YEARBOOK_NA).map((s) => s.trim()));
   const isMissing = (cell: Cell): boolean => !isFilled(cell) || nas.has(cellText(cell));
   let errorCells = 0;
   const kindOf = (c: number, last: number): boolean => {

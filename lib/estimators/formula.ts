@@ -1,5 +1,5 @@
 import { FormulaError } from "../util/errors";
-import { type Table, hasColumn, numeric, suggest, column } from "../data/table";
+import { type Table, hasColumn, numeric, suggest, column, nonNumericError } from "../data/table";
 
 /**
  * fixest-style formulas:
@@ -229,11 +229,10 @@ export function checkVariables(t: Table, f: ParsedFormula): void {
   for (const term of numericTerms)
     for (const v of term.vars) {
       if (!hasColumn(t, v)) throw new FormulaError(`unknown variable "${v}"${suggestVar(v, t.names)}`, { term: term.label, file: t.source });
-      const c = column(t, v);
-      if (!(c instanceof Float64Array) && !(c instanceof Int32Array)) {
-        const firstText = c.find((x) => x !== null && Number.isNaN(Number(x)));
-        if (firstText !== undefined) throw new FormulaError(`variable "${v}" is text (e.g. "${firstText}"), not numeric; use it as a fixed effect after "|"`, { term: term.label, file: t.source });
-      }
+      // text in a numeric column: file, column, row and value; the "use it after |" hint only
+      // when the column is mostly text
+      const bad = nonNumericError(t, v, term.label);
+      if (bad) throw bad;
     }
   for (const fe of f.fixef) for (const v of fe) if (!hasColumn(t, v)) throw new FormulaError(`unknown fixed-effect variable "${v}"${suggestVar(v, t.names)}`, { term: fe.join("^"), file: t.source });
 }

@@ -60,7 +60,8 @@ export interface Exhibit {
   readonly caption: string;
 }
 
-const PAPER_NUMBER = /^(Table|Figure)\s+(\d+[A-Za-z]?)(?![\d])[.:]?\s*/;
+const PAPER_NUMBER = /^(Table|Figure|表|图)\s*(\d+[A-Za-z]?)(?![\d])[.:：]?\s*/;
+const KIND_OF: Readonly<Record<string, "table" | "figure">> = { Table: "table", 表: "table", Figure: "figure", 图: "figure" };
 
 /** Numbers the report's tables and figures: the paper's own number when the caption starts with one, else A1, A2… per kind. */
 class ExhibitCounter {
@@ -71,7 +72,8 @@ class ExhibitCounter {
     const m = PAPER_NUMBER.exec(title);
     const word = kind === "table" ? "Table" : "Figure";
     let e: Exhibit;
-    if (m && (m[1] as string).toLowerCase() === kind) e = { kind, id, label: `${word} ${m[2] as string}`, caption: title.slice(m[0].length) };
+    // the paper's own number, from an English ("Table 3 …") or Chinese ("表3 …") caption
+    if (m && KIND_OF[m[1] as string] === kind) e = { kind, id, label: `${word} ${m[2] as string}`, caption: title.slice(m[0].length) };
     else e = { kind, id, label: `${word} A${++this.next[kind]}`, caption: title };
     this.list.push(e);
     return e;

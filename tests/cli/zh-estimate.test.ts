@@ -14,6 +14,8 @@ import { main } from "../../lib/cli/main";
 import { readTable } from "../../lib/data/io";
 import { readDta } from "../../lib/data/dta";
 import { parseFormula } from "../../lib/estimators/formula";
+import { feols } from "../../lib/estimators/feols";
+import { numeric } from "../../lib/data/table";
 
 const ROOT = path.join(__dirname, "..", "..");
 const fx = (name: string) => path.join("tests", "fixtures", "zh", name);
@@ -144,4 +146,24 @@ test("Chinese formula end to end: 产值 ~ 数字化 | 城市 on the GBK CSV (sk
 });
 
 test.after(() => fs.rmSync(tmp, { recursive: true, force: true }));
+test("vagg estimate and feols on the Excel yearbook sheet (two header rows, footnotes, — as missing): Chinese and backticked names, slope = closed form", async () => {
+  const t = await readTable(fx("yearbook.xlsx"));
+  const y = numeric(t, "地区生产总值_总量 (亿元)"), x = numeric(t, "年末人口_常住");
+  const keep = [...y.keys()].filter((i) => Number.isFinite(y[i]!) && Number.isFinite(x[i]!));
+  const mx = keep.reduce((a, i) => a + x[i]!, 0) / keep.length, my = keep.reduce((a, i) => a + y[i]!, 0) / keep.length;
+  const slope = keep.reduce((a, i) => a + (x[i]! - mx) * (y[i]! - my), 0) / keep.reduce((a, i) => a + (x[i]! - mx) ** 2, 0);
+  const m = feols(t, "`地区生产总值_总量 (亿元)` ~ 年末人口_常住");
+  assert.ok(Math.abs((m.coef["年末人口_常住"] as number) - slope) < 1e-9 * Math.max(1, Math.abs(slope)), `${m.coef["年末人口_常住"]} vs ${slope}`);
+  const res = await vagg("estimate", "--data", fx("yearbook.xlsx"), "--formula", "`地区生产总值_总量 (亿元)` ~ 年末人口_常住", "--json");
+  assert.is(res.code, 0, res.err);
+  const r = JSON.parse(res.out);
+  assert.is(r.nobs, keep.length);
+  assert.equal(r.removed.na_by_variable, { 年末人口_常住: t.nrows - keep.length }, "the yearbook's — counted as missing");
+  assert.ok(Math.abs(r.coef["年末人口_常住"] - slope) < 1e-9 * Math.max(1, Math.abs(slope)));
+  const bad = await vagg("estimate", "--data", fx("bad-text.xlsx"), "--formula", "产值 ~ 人口");
+  assert.is(bad.code, 1);
+  assert.match(bad.err, /^vagg data error: tests\/fixtures\/zh\/bad-text\.xlsx: column "产值": sheet "Sheet1", Excel row 4 \(cell C4\): expected a number, found "缺"/);
+  assert.is(bad.err.trim().split("\n").length, 1, "one line, no stack trace");
+});
+
 test.run();

@@ -78,7 +78,8 @@ test("sheet by name or position; a missing sheet lists the sheets", () => {
 test("a numeric column holding text: one line naming file, sheet, column, Excel row and value", () => {
   throwsOneLine(() => readXlsx(fx("bad-text.xlsx")),
     /^vagg data error: tests\/fixtures\/zh\/bad-text\.xlsx: column "产值": sheet "Sheet1", Excel row 4 \(cell C4\): expected a number, found "缺"/);
-  throwsOneLine(() => readXlsx(fx("yearbook.xlsx")), /column "年末人口_常住": sheet "表1 城市经济", Excel row 9 \(cell F9\): expected a number, found "—"/);
+  throwsOneLine(() => readXlsx(fx("yearbook.xlsx"), { na: [] }), /column "年末人口_常住": sheet "表1 城市经济", Excel row 9 \(cell F9\): expected a number, found "—"/);
+  assert.ok(Number.isNaN(numeric(readXlsx(fx("yearbook.xlsx")), "年末人口_常住")[5] as number), "the yearbook's — is missing by default (YEARBOOK_NA)");
   assert.ok(Number.isNaN(numeric(readXlsx(fx("bad-text.xlsx"), { na: ["缺"] }), "产值")[2] as number));
 });
 

@@ -2,7 +2,7 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { feols } from "../../lib/estimators/feols";
 import { table } from "../../lib/data/table";
-import { FormulaError, EstimationError, ArgumentError, VaggError } from "../../lib/util/errors";
+import { FormulaError, EstimationError, ArgumentError, VaggError, DataError } from "../../lib/util/errors";
 
 // Bad input gets one line that names the term/variable; no stack trace in the message.
 const t = table({
@@ -39,7 +39,11 @@ test("malformed formulas", () => {
 });
 
 test("a string regressor is refused with advice", () => {
-  throwsOneLine(() => feols(t, "y ~ s"), FormulaError, /term "s": variable "s" is text \(e\.g\. "a"\), not numeric; use it as a fixed effect/);
+  throwsOneLine(() => feols(t, "y ~ s"), DataError, /t\.csv: column "s", row 1: is text \(e\.g\. "a"\), not numeric; to use it as a fixed effect, put it after "\|"/);
+  // a mostly numeric column with one stray text value: the row and value, no fixed-effect hint
+  const m = table({ y: new Float64Array([1, 2, 3, 4]), x: ["1.5", "2", "n/a", "4"] }, "m.csv");
+  throwsOneLine(() => feols(m, "y ~ x"), DataError, /m\.csv: column "x", row 3: non-numeric text "n\/a" in a numeric column \(3 of 4 values are numbers\)/);
+  try { feols(m, "y ~ x"); } catch (e) { assert.not.match((e as Error).message, /fixed effect/); }
 });
 
 test("all-NA outcome: no observations left, naming the variable", () => {

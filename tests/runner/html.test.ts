@@ -87,7 +87,7 @@ test("report: tables and figures numbered as in the paper or A1, A2…, listed a
   const nb = makeNotebook([codeCell("a"), codeCell("b"), codeCell("c"), codeCell("d")]);
   const c = nb.cells as CodeCell[];
   const table = (cap: string) => ({ output_type: "display_data", data: { "text/html": `<table class="three-line"><caption style="x">${cap}</caption><tr><td>1</td></tr></table>`, "text/plain": cap }, metadata: {} });
-  Object.assign(c[0]!, { execution_count: 1, outputs: [table("Table 3 Endogeneity &amp; 2SLS"), table("Rotemberg weights by industry")] });
+  Object.assign(c[0]!, { execution_count: 1, outputs: [table("Table 3 Endogeneity &amp; 2SLS"), table("Rotemberg weights by industry"), table("表2 虚拟集聚与出口产品质量：基准回归")] });
   Object.assign(c[1]!, { execution_count: 2, outputs: [{ output_type: "display_data", data: { "application/vnd.vegalite.v5+json": { title: { text: "Bartik shifts" } }, "image/svg+xml": SVG }, metadata: {} }] });
   Object.assign(c[2]!, { execution_count: 3, outputs: [{ output_type: "display_data", data: { "application/vnd.vegalite.v5+json": { title: "Figure 2: placebo" }, "image/svg+xml": SVG }, metadata: {} }] });
   Object.assign(c[3]!, { execution_count: 4, outputs: [{ output_type: "display_data", data: { "text/html": "<table><tr><td>no caption</td></tr></table>" }, metadata: {} }] });
@@ -97,7 +97,8 @@ test("report: tables and figures numbered as in the paper or A1, A2…, listed a
   assert.ok(list.includes('<a href="#table-2">Table A1</a> Rotemberg weights by industry'), list);
   assert.ok(list.includes('<a href="#figure-1">Figure A1</a> Bartik shifts'), list);
   assert.ok(list.includes('<a href="#figure-2">Figure 2</a> placebo'), list);
-  assert.ok(list.includes('<a href="#table-3">Table A2</a>'), list);
+  assert.ok(list.includes('<a href="#table-3">Table 2</a> 虚拟集聚与出口产品质量：基准回归'), list);
+  assert.ok(list.includes('<a href="#table-4">Table A2</a>'), list);
   assert.ok(html.includes('<caption style="x"><b>Table 3.</b> Endogeneity &amp; 2SLS</caption>'), "caption carries the label");
   assert.ok(/<figure class="exhibit" id="figure-1"><figcaption><b>Figure A1\.<\/b> Bartik shifts<\/figcaption><div class="svg"><svg/.test(html), "chart drawn inline as a captioned figure");
   assert.ok(html.includes('class="banner warn"') && html.includes("lib/x.ts"), "uncommitted changes are warned about, naming the files");

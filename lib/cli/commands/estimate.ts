@@ -24,6 +24,7 @@ export function checkNumericVariables(data: Table, f: ParsedFormula): void {
 const SPEC: ArgSpec = {
   data: { type: "string", help: "data file (.csv, .csv.gz, .parquet, .dta)", required: true },
   encoding: { type: "string", help: 'text encoding of a CSV or pre-Stata-14 .dta: auto (default: UTF-8, else GBK/GB18030) | gbk | gb18030 | utf-8 | big5 | …' },
+  sheet: { type: "string", help: "Excel input (.xlsx/.xls): sheet name or 1-based number (default: the first sheet)" },
   formula: { type: "string", help: 'fixest-style formula, e.g. "y ~ x1 + x2 | fe1 + fe2" or "y ~ x | fe | endo ~ z"', required: true },
   vcov: { type: "string", help: "iid | hetero | cluster:VAR[+VAR2] (VAR may be a^b); default: cluster by the first FE, else iid" },
   weights: { type: "string", help: "analytic weights variable" },
@@ -60,7 +61,8 @@ export async function runEstimate(argv: string[]): Promise<number> {
   if (!["fixest", "reghdfe", "ivreghdfe"].includes(ssc)) throw new ArgumentError(`--ssc must be fixest, reghdfe or ivreghdfe, got "${ssc}"`);
   const formula = opts["formula"] as string;
   const parsed = parseFormula(formula);
-  const data = await readTable(opts["data"] as string, { encoding: opts["encoding"] as string | undefined });
+  const sheet = opts["sheet"] as string | undefined;
+  const data = await readTable(opts["data"] as string, { encoding: opts["encoding"] as string | undefined, ...(sheet !== undefined ? { sheet: /^\d+$/.test(sheet) ? Number(sheet) : sheet } : {}) });
   checkNumericVariables(data, parsed);
   const common = { vcov: opts["vcov"] as string | undefined, weights: opts["weights"] as string | undefined, singletons: singletons as "drop" | "keep" };
   let result: FeolsResult;
