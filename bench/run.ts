@@ -2,7 +2,7 @@
  * `npm run bench`: whole-process timings of the vagg CLI against R fixest 0.12.2 on the
  * same CSV, at the papers' scale, plus the data-layer benchmarks. Writes bench/RESULTS.md
  * and prints the table. fixest is optional: without `Rscript -e 'library(fixest)'` the R
- * columns say "n/a" (see scripts/install-fixest.md for how it was installed here).
+ * columns say "n/a" (the comparison needs R with fixest 0.12.2 installed).
  *
  *   npm run bench [-- --quick]      (--quick: 616,591 rows only, no 5M-row runs)
  *

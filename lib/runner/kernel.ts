@@ -159,20 +159,13 @@ export class KernelClient {
       while (Date.now() < deadline) {
         if (dead) throw new Error(`the kernel exited before it was ready${tail(this.log)}`);
         if (shellOk && iopubOk) return;
-        if (!shellOk || ids.length === 0) {
-          const id = randomUUID();
-          ids.push(id);
-          this.iopubHandlers.set(id, () => { iopubOk = true; });
-          this.waiters.set(id, () => { shellOk = true; });
-          await this.send(this.shell, "kernel_info_request", {}, id);
-        } else if (!iopubOk) {
-          // shell answered but IOPub saw nothing yet (slow joiner): ask again so a status message is published
-          const id = randomUUID();
-          ids.push(id);
-          this.iopubHandlers.set(id, () => { iopubOk = true; });
-          this.waiters.set(id, () => {});
-          await this.send(this.shell, "kernel_info_request", {}, id);
-        }
+        // one more request per second until both answered: if shell answered but IOPub saw
+        // nothing yet (slow joiner), the next request's status messages will reach it
+        const id = randomUUID();
+        ids.push(id);
+        this.iopubHandlers.set(id, () => { iopubOk = true; });
+        this.waiters.set(id, () => { shellOk = true; });
+        await this.send(this.shell, "kernel_info_request", {}, id);
         for (let i = 0; i < 20 && !(shellOk && iopubOk) && !dead; i++) await sleep(50);
       }
       if (shellOk && iopubOk) return;
