@@ -1,12 +1,12 @@
 /**
- * Bench: the KSW / Shi–Shao quality pipeline (lib/measures/eq/quality.ts) on N synthetic customs
+ * Bench: the KSW / Shi–Shao quality pipeline (lib/measures/quality.ts) on N synthetic customs
  * rows (default 10 million), generated directly in DuckDB SQL, down to city × HS4 × year.
  * Target: ≤ 120 s on the 2-core reference machine. Prints one JSON line with the seconds.
  *
  *   node -r tsx/cjs bench/quality.ts [--rows 10000000] [--method iv|known-sigma]
  */
 import { exec } from "../lib/data/duckdb";
-import { productQuality } from "../lib/measures/eq/quality";
+import { productQuality } from "../lib/measures/quality";
 
 function arg(name: string, dflt: string): string {
   const i = process.argv.indexOf(`--${name}`);

@@ -1,41 +1,41 @@
 /**
- * @vagg/lib — the shared library of the virtual-agglomeration replications.
+ * @vagg/lib — the user-facing API of the virtual-agglomeration replications, grouped by purpose.
  * Notebooks: `import 'tsx/cjs'` first, then `import { feols, readTable } from '@vagg/lib'`.
+ *
+ * Internals (numerical core, IV building blocks, runner) are imported by path, e.g.
+ * `@vagg/lib/core/fixed-effects/demean`; the papers' own code is in `@vagg/lib/papers/eq` and
+ * `@vagg/lib/papers/rs`.
  */
-export * from "./util/errors";
-export * from "./util/rng";
-export * from "./util/seed";
-export * from "./data/table";
-export * from "./data/duckdb";
-export * from "./data/io";
-export * from "./data/schema";
-export * from "./data/panel";
-export * from "./data/dta";
-export * from "./core/fixed-effects/factorize";
-export * from "./core/fixed-effects/singletons";
-export * from "./core/fixed-effects/demean";
-export * from "./core/linalg/qr";
-export * from "./estimators/formula";
-export * from "./estimators/model-frame";
-export * from "./estimators/feols";
-export * from "./vcov";
-export * from "./util/distributions";
-export * from "./measures/eq";
-export * from "./measures/rs";
-export * from "./estimators/psm";
-export * from "./estimators/did";
-export * from "./estimators/summary";
-export * from "./report";
-export * from "./estimators/iv2sls";
-export * from "./estimators/iv";
-export * from "./estimators/resampling";
-export type { VegaLiteSpec } from "./report";
-export * from "./measures/rs/panel";
-export * from "./util/notebook-env";
-export * from "./report/export";
-export { TRUTH } from "./synth/truth";
-export * from "./measures/eq/quality";
-export * from "./theory/ces";
-export * from "./theory/pareto";
-export * from "./measures/eq/panel";
-export * from "./measures/rs/sections";
+
+// Data: one way in (CSV in any encoding, Parquet, Stata .dta, Excel), validated against a schema
+export { readTable, writeTable, fileFormat, type ReadOptions, type FileFormat } from "./data/io";
+export { validateTable, type Schema, type ColumnSpec, type ColumnType } from "./data/schema";
+export { SCHEMA_BY_FILE } from "./data/schemas/by-file";
+export { table, column, numeric, hasColumn, select, withColumns, takeRows, filterRows, toRecords, fromRecords, type Table, type Column } from "./data/table";
+export { publicDataPath } from "./data/public";
+
+// Estimation: OLS and 2SLS with high-dimensional fixed effects, their summaries and tests
+export { feols, type FeolsOptions, type FeolsResult, type CoefRow } from "./estimators/feols";
+export { iv2sls, type Iv2slsOptions, type Iv2slsResult } from "./estimators/iv2sls";
+export { summaryText } from "./estimators/summary";
+export { parseFormula, type ParsedFormula } from "./estimators/formula";
+export { type VcovSpec } from "./vcov";
+export { did, eventStudy, type DidOptions } from "./estimators/did";
+export { psmDid, balanceTable, type PsmDidOptions, type PsmDidResult } from "./estimators/psm";
+
+// Resampling inference: placebo, cluster bootstraps, split-sample coefficient tests
+export { placebo, clusterBootstrap, wildClusterBootstrap, coefDiffTest, coefDiffInteraction } from "./estimators/resampling";
+export type { PlaceboOptions, PlaceboResult, ClusterBootstrapOptions, ClusterBootstrapResult, WildBootstrapOptions, WildBootstrapResult, CoefDiffOptions, CoefDiffResult, InteractionTestOptions, InteractionTestResult } from "./estimators/resampling";
+
+// Measures: shift-share, quality, decompositions, indices, mechanisms
+export * from "./measures";
+
+// Reports: tables and charts (HTML, LaTeX, Markdown, CSV, Word; Vega-Lite)
+export { regressionTable, dataTable, describe } from "./report";
+export { coefPlot, coefPoints, eventStudyPlot, distributionPlot, curvePlot, binnedScatter, placeboChart, bootstrapChart, type VegaLiteSpec } from "./report/charts";
+export { exportTable, exportFigure } from "./report/export";
+
+// Errors and reproducibility
+export { DataError, FormulaError, EstimationError, ArgumentError, isVaggError } from "./util/errors";
+export { rng, Rng } from "./util/rng";
+export { PROJECT_SEED, projectSeed } from "./util/seed";

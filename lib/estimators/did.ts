@@ -1,6 +1,6 @@
 import { Table, numeric, withColumns, hasColumn } from "../data/table";
 import { ArgumentError, DataError } from "../util/errors";
-import { groupRows, keyAt } from "../measures/rs/util";
+import { groupByColumn, keyAt } from "../data/keys";
 import { column } from "../data/table";
 import { feols, FeolsOptions, FeolsResult } from "./feols";
 
@@ -41,7 +41,7 @@ export interface AdoptionSpec {
 function adoptionYears(t: Table, o: AdoptionSpec): Float64Array {
   const n = t.nrows;
   const out = new Float64Array(n).fill(NaN);
-  const groups = groupRows(t, o.unit);
+  const groups = groupByColumn(t, o.unit);
   if (typeof o.adoption === "string") {
     const a = numeric(t, o.adoption);
     for (const [u, rows] of groups) {

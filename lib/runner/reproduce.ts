@@ -10,6 +10,7 @@ import { writeNotebook } from "./notebook";
 import type { Provenance } from "./provenance";
 import { collectProvenance, listFiles } from "./provenance";
 import { executeNotebook } from "./execute";
+import { generate } from "../synth";
 
 /**
  * `vagg reproduce`: generate the synthetic data if missing, execute every notebook of
@@ -184,8 +185,6 @@ export function readToc(tocPath: string): TocEntry[] {
  * data/raw/synthetic/<scale>/.stamp.json).
  */
 export async function ensureData(opts: RunOptions, say: (s: string) => void): Promise<void> {
-  const synth = path.join(opts.root, "lib", "synth", "index.ts");
-  if (!fs.existsSync(synth)) { say("data: lib/synth/index.ts not found, synthetic data generation skipped"); return; }
   const outDir = path.join(opts.root, "data", "raw", "synthetic", opts.scale);
   // the stamp lives with the data and names the generator's source hash, so any --out reuses
   // the data and a changed generator regenerates it
@@ -197,12 +196,9 @@ export async function ensureData(opts: RunOptions, say: (s: string) => void): Pr
   const present = (s: Stamp): boolean =>
     Object.keys(s.files).length > 0 && Object.entries(s.files).every(([f, bytes]) => { try { return fs.statSync(path.join(outDir, f)).size === bytes; } catch { return false; } });
   if (stamp && stamp.scale === opts.scale && stamp.seed === opts.seed && stamp.generator === generator && present(stamp)) { say(`data: synthetic data (scale ${opts.scale}, seed ${opts.seed}) present`); return; }
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const mod = require(synth) as { generate?: (o: { scale: Scale; seed: number; outDir: string }) => unknown };
-  if (typeof mod.generate !== "function") { say("data: lib/synth/index.ts exports no generate(), data generation skipped"); return; }
   say(`data: generating synthetic data (scale ${opts.scale}, seed ${opts.seed}) into ${path.relative(opts.root, outDir)}/ …`);
   const t0 = Date.now();
-  await mod.generate({ scale: opts.scale, seed: opts.seed, outDir });
+  await generate({ scale: opts.scale, seed: opts.seed, outDir });
   const files: Record<string, number> = {};
   for (const f of listFiles(outDir, outDir)) if (f !== ".stamp.json") files[f] = fs.statSync(path.join(outDir, f)).size;
   fs.mkdirSync(path.dirname(stampFile), { recursive: true });

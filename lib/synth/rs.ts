@@ -3,8 +3,11 @@ import { TRUTH } from "./truth";
 import { type World, NY, Y0, ti } from "./world";
 import { poisson } from "./eq";
 import { table, type Table } from "../data/table";
-import { entropyIndex, type EntropyIndicator } from "../measures/rs/entropy";
-import { feols } from "../estimators/feols";
+import { entropyIndex, type EntropyIndicator } from "../measures/entropy";
+import { factorize } from "../core/fixed-effects/factorize";
+import { removeSingletons } from "../core/fixed-effects/singletons";
+import { demean } from "../core/fixed-effects/demean";
+import { qrLeastSquares } from "../core/linalg/qr";
 
 /**
  * RS side and the city yearbook panel: Alibaba members (city × industry × year), the RS
@@ -315,9 +318,8 @@ export function buildYearbook(w: World, mem: Members, root: Rng): YearbookOut {
       ...Object.fromEntries(RESILIENCE_INDICATORS.map((d) => [d.name, Float64Array.from(rsRows, (i) => (ind[d.name] as Float64Array)[i] as number)])),
     });
     const ei = entropyIndex(tb, RESILIENCE_INDICATORS);
-    const tt = table({ city: tb.columns.city as Int32Array, year: tb.columns.year as Int32Array, z0: tb.columns.z0 as Float64Array, vp: tb.columns.vp as Float64Array, resi: ei.index });
     // c = slope of the index on the vagg-free part of the latent score (not on vagg itself, so the vagg slope is not fitted to the sample)
-    const b = feols(tt, "resi ~ z0 + vp | city + year", { vcov: "iid" }).coef["z0"] as number;
+    const b = twoWaySlope(ei.index, tb.columns.z0 as Float64Array, tb.columns.vp as Float64Array, tb.columns.city as Int32Array, tb.columns.year as Int32Array);
     slopes.push(b);
     resi = new Float64Array(N).fill(NaN);
     rsRows.forEach((i, q) => { resi[i] = ei.index[q] as number; });
@@ -326,6 +328,24 @@ export function buildYearbook(w: World, mem: Members, root: Rng): YearbookOut {
   const columns: Record<string, (number | null)[]> = {};
   for (const [k, v] of Object.entries(C)) columns[k] = Array.from(v);
   return { columns, resi, zScale: kv, calib: { slopeOnZ0: slopes }, betaCity, groups };
+}
+
+/**
+ * The coefficient on `x` in y = b·x + c·w + city FE + year FE, by the numerical core (Frisch–Waugh–Lovell:
+ * demean y, x, w by both fixed effects, then least squares by QR), the same arithmetic as
+ * `feols(…, "y ~ x + w | city + year")` on a complete panel without singletons, which the
+ * generator's panel always is (checked). The generator uses the core, not the estimator.
+ */
+function twoWaySlope(y: Float64Array, x: Float64Array, w: Float64Array, city: Int32Array, year: Int32Array): number {
+  const factors = [factorize(city), factorize(year)];
+  const kept = removeSingletons(factors, new Uint8Array(y.length).fill(1));
+  if (kept.removed > 0) throw new Error(`synthetic RS panel has ${kept.removed} fixed-effect singletons; the calibration slope assumes none`);
+  for (const c of [y, x, w]) for (let i = 0; i < c.length; i++) if (!Number.isFinite(c[i] as number)) throw new Error("synthetic RS panel: non-finite value in the calibration regression");
+  const dm = demean([y, x, w], { factors });
+  const ref = [x, w].map((c) => Math.sqrt(c.reduce((s, v) => s + v * v, 0)));
+  const fit = qrLeastSquares(dm.columns.slice(1), dm.columns[0] as Float64Array, { tol: 1e-10, refNorms: ref });
+  if (fit.kept[0] !== 0) throw new Error("synthetic RS panel: the calibration regressor is collinear with the fixed effects");
+  return fit.beta[0] as number;
 }
 
 export function resilienceIndicatorColumns(C: Record<string, Float64Array>, nC: number, nYr: number): Record<string, Float64Array> {

@@ -15,8 +15,6 @@
  * and, with ∂τ_d/∂ϕ < 0, ∂λ* / ∂ϕ > 0 (H1).
  */
 import { table, type Table } from "../data/table";
-import { curvePlot } from "../report/charts/curve-plot";
-import type { VegaLiteSpec } from "../report/charts/spec";
 
 export interface CesParams {
   readonly sigma: number; readonly alpha: number; readonly beta: number; readonly b: number; readonly F0: number;
@@ -142,9 +140,3 @@ export function comparativeStaticsGrid(p: CesParams = CES_DEFAULTS): Table {
   });
 }
 
-/** λ*(ϕ) for several σ (the chart of (11)). */
-export function qualityByPhiChart(p: CesParams = CES_DEFAULTS, sigmas: readonly number[] = [2, 3, 4]): VegaLiteSpec {
-  const xs = Array.from({ length: 51 }, (_, i) => i / 50);
-  const series = sigmas.map((s) => ({ name: `σ = ${s}`, x: xs, y: xs.map((phi) => optimalQuality({ ...p, sigma: s, phi })) }));
-  return curvePlot(series, { title: "Optimal quality λ* rises with virtual agglomeration ϕ (eq. 11)", xTitle: "virtual agglomeration ϕ", yTitle: "λ*", legendTitle: "σ" });
-}

@@ -1,17 +1,19 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
+import { qualityByPhiChart, paretoFigure, averageQualityByKappaChart } from "../../lib/papers/eq/theory-figures";
 import { table, fromRecords } from "../../lib/data/table";
 import {
   coefPlot, distributionPlot, eventStudyPlot, curvePlot, binnedScatter, renderSvg, sampleCurve, type VegaLiteSpec,
 } from "../../lib/report/charts";
-import { placeboChart, bootstrapChart } from "../../lib/estimators/resampling/charts";
-import { digitalShiftsChart, sigmaScatter } from "../../lib/measures/eq/measurement";
-import { decompositionChart } from "../../lib/measures/eq/mechanism";
-import { placeboFigure, EQ_FIGURE2_PUBLISHED } from "../../lib/measures/eq/panel";
-import { diffTestChart } from "../../lib/measures/eq/heterogeneity";
-import { heterogeneityTestChart, type HeterogeneitySplit } from "../../lib/measures/rs/sections";
-import { qualityByPhiChart } from "../../lib/theory/ces";
-import { paretoFigure, averageQualityByKappaChart } from "../../lib/theory/pareto";
+import { placeboChart, bootstrapChart } from "../../lib/report/charts/resampling";
+import { digitalShiftsChart, sigmaScatter } from "../../lib/papers/eq/measurement";
+import { decompositionChart } from "../../lib/papers/eq/mechanism";
+import { placeboFigure } from "../../lib/papers/eq/panel";
+import { EQ_FIGURE2_PUBLISHED } from "../../lib/papers/eq/published";
+import { diffTestChart } from "../../lib/papers/eq/heterogeneity";
+import { heterogeneityTestChart, type HeterogeneitySplit } from "../../lib/papers/rs/sections";
+import {  } from "../../lib/theory/ces";
+import {  } from "../../lib/theory/pareto";
 import type { PlaceboResult } from "../../lib/estimators/resampling/placebo";
 import type { CoefDiffResult } from "../../lib/estimators/resampling/coef-diff";
 

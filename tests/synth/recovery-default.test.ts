@@ -4,10 +4,10 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { generate, TRUTH, DEFAULT_SEED } from "../../lib/synth";
-import { buildResiliencePanel } from "../../lib/measures/rs/panel";
+import { buildResiliencePanel } from "../../lib/papers/rs/panel";
 import { feols } from "../../lib/estimators/feols";
 import { numeric } from "../../lib/data/table";
-import { RS_TABLE2 } from "../../lib/synth/published";
+import { RS_TABLE2 } from "../../lib/papers/rs/published";
 
 // Recovery at the DEFAULT scale with the DEFAULT seed (50 cities × 2008–2019), through the same
 // pipeline as the RS notebooks: buildResiliencePanel (interpolation, entropy index, vagg with

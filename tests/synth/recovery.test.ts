@@ -8,7 +8,7 @@ import { sql } from "../../lib/data/duckdb";
 import { readTable } from "../../lib/data/io";
 import { table, numeric, column } from "../../lib/data/table";
 import { feols } from "../../lib/estimators/feols";
-import { entropyIndex } from "../../lib/measures/rs/entropy";
+import { entropyIndex } from "../../lib/measures/entropy";
 import { RESILIENCE_INDICATORS, resilienceIndicatorColumns, RS_VAGG_SCALE } from "../../lib/synth/rs";
 import { rng } from "../../lib/util/rng";
 

@@ -1,6 +1,7 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { CES_DEFAULTS, bruteForceOptimum, optimalQuality, optimalQualityPrinted, optimalPrice, qualityDerivatives, qualityFiniteDifference, comparativeStaticsGrid, cesVerificationTable, qualityByPhiChart, profit } from "../../lib/theory/ces";
+import { qualityByPhiChart } from "../../lib/papers/eq/theory-figures";
+import { CES_DEFAULTS, bruteForceOptimum, optimalQuality, optimalQualityPrinted, optimalPrice, qualityDerivatives, qualityFiniteDifference, comparativeStaticsGrid, cesVerificationTable, profit } from "../../lib/theory/ces";
 import { numeric } from "../../lib/data/table";
 
 // Tolerances

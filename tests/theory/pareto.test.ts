@@ -1,6 +1,7 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { paretoCdf, paretoPdf, conditionalDensity, averageQuality, averageQualityIntegral, averageQualityMonteCarlo, adaptiveSimpson, dAverageQualityDKappa, dAverageQualityDKappaFD, averageQualityPhiTerms, paretoVerificationTable, kappaDerivativeGrid, paretoFigure, averageQualityByKappaChart } from "../../lib/theory/pareto";
+import { paretoFigure, averageQualityByKappaChart } from "../../lib/papers/eq/theory-figures";
+import { paretoCdf, paretoPdf, conditionalDensity, averageQuality, averageQualityIntegral, averageQualityMonteCarlo, adaptiveSimpson, dAverageQualityDKappa, dAverageQualityDKappaFD, averageQualityPhiTerms, paretoVerificationTable, kappaDerivativeGrid } from "../../lib/theory/pareto";
 import { numeric, column } from "../../lib/data/table";
 import { rng } from "../../lib/util/rng";
 

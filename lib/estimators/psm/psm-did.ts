@@ -1,6 +1,6 @@
 import { Table, numeric, table } from "../../data/table";
 import { ArgumentError, DataError } from "../../util/errors";
-import { groupRows } from "../../measures/rs/util";
+import { groupByColumn } from "../../data/keys";
 import { logit, LogitResult } from "./logit";
 import { kernelMatch, nearestNeighbor, MatchResult, NearestOptions } from "./match";
 
@@ -61,7 +61,7 @@ export function psmDid(t: Table, o: PsmDidOptions): PsmDidResult {
   if (method !== "nearest" && method !== "kernel") throw new ArgumentError(`method must be "nearest" or "kernel", got "${String(method)}"`);
   if (mode !== "yearly" && mode !== "baseline") throw new ArgumentError(`mode must be "yearly" or "baseline", got "${String(mode)}"`);
   const d = numeric(t, o.treat);
-  const years = groupRows(t, o.year);
+  const years = groupByColumn(t, o.year);
   const n = t.nrows;
   const weights = new Float64Array(n);
   const score = new Float64Array(n).fill(NaN);
@@ -110,7 +110,7 @@ export function psmDid(t: Table, o: PsmDidOptions): PsmDidResult {
     const rows = years.get(String(o.baselineYear));
     if (!rows) throw new DataError(`baseline year ${o.baselineYear} not in the data`, { file: t.source, column: o.year });
     const mr = fitYear(String(o.baselineYear), rows);
-    const units = groupRows(t, o.unit);
+    const units = groupByColumn(t, o.unit);
     const inBase = new Set(rows);
     for (const [u, ur] of units) {
       const base = ur.filter((r) => inBase.has(r));

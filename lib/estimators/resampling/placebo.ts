@@ -100,7 +100,7 @@ export function preparePlacebo(data: Table, formula: string, opts: Omit<PlaceboO
   const cl = opts.clusterLevel ? onSample(opts.clusterLevel, "cluster-level") : undefined;
   if (!cl) {
     if (!strata) return { model, scheme: "observations", draw: (s, out) => { out.set(x); shuffleInPlace(s, out, 0, n); } };
-    const { order, start } = groupRows(strata);
+    const { order, start } = factorGroups(strata);
     const vals = new Float64Array(n);
     for (let p = 0; p < n; p++) vals[p] = x[order[p] as number] as number;
     return {
@@ -127,7 +127,7 @@ export function preparePlacebo(data: Table, formula: string, opts: Omit<PlaceboO
       else if (stratumOf[g] !== s) throw new ArgumentError(`strata "${opts.within}" vary within a level of "${opts.clusterLevel}"; strata must be constant within each permuted level`, { term: opts.within });
     }
   }
-  const groups = strata ? groupRows({ codes: stratumOf, size: strata.size }) : { order: Int32Array.from({ length: G }, (_, g) => g), start: Int32Array.of(0, G) };
+  const groups = strata ? factorGroups({ codes: stratumOf, size: strata.size }) : { order: Int32Array.from({ length: G }, (_, g) => g), start: Int32Array.of(0, G) };
   const perm = new Float64Array(G);
   return {
     model, scheme: strata ? "clusterLevelWithin" : "clusterLevel",
@@ -200,7 +200,7 @@ export function shuffleInPlace(s: Rng, a: Float64Array, from: number, to: number
 }
 
 /** Rows grouped by factor level (counting sort): order, and start offsets (size + 1). */
-export function groupRows(f: Factor): { order: Int32Array; start: Int32Array } {
+export function factorGroups(f: Factor): { order: Int32Array; start: Int32Array } {
   const n = f.codes.length;
   const start = new Int32Array(f.size + 1);
   for (let i = 0; i < n; i++) start[(f.codes[i] as number) + 1]++;

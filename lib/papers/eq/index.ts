@@ -1,0 +1,13 @@
+/**
+ * EQ — Zhao, Ban, Li & Liu (2022), virtual agglomeration and export product quality: the
+ * panel builders, the published numbers and the exhibit builders of the notebooks in
+ * notebooks/eq. Everything reusable lives in lib/measures and lib/estimators.
+ */
+export * from "./published";
+export * from "./panel";
+export * from "./measurement";
+export * from "./robustness";
+export * from "./heterogeneity";
+export * from "./mechanism";
+export * from "./extensions";
+export * from "./theory-figures";

@@ -1,0 +1,178 @@
+/**
+ * EQ analysis panels (Zhao, Ban, Li & Liu 2022, §3–4): city × HS4 × year (the baseline unit of
+ * (17)), city × HS6 × year and firm × HS6 × year (Table 4), each with the Bartik vagg (22), its
+ * one-year lag, the nine controls and the two historical instruments of Table 3.
+ *
+ * From the raw files of a folder in the schemas of `data/codebook/*.md`:
+ * - quality: `productQuality` (KSW 2013 / Shi & Shao 2014, (18)–(21)) on `customs.parquet`
+ *   with `sigma_hs3.csv` and `products.csv`;
+ * - vagg_ct = Σ_s (output_sc,2004 / output_c,2004) · virtual_st (22): shares from
+ *   `census_2004.csv`, shifts `virtual` from `digital_shifts.csv` (all years of the shifts, so
+ *   the lag exists in the first sample year); `l_vagg` = vagg_c,t−1;
+ * - controls from `city_yearbook.csv` and `national_series.csv` (the definitions of
+ *   `data/codebook/dgp.md`): fdi = fdi_usd·cny_per_usd/gdp, open = trade_usd·cny_per_usd/gdp,
+ *   fisc = (fiscal_exp − sci_exp − edu_exp)/gdp, dlp = loans/(loans + deposits),
+ *   sci = sci_exp/gdp, edu = edu_exp/gdp, wage = ln(100·wage/deflator),
+ *   gdp = ln(100·gdp/pop/deflator) (real GDP per capita, CNY of 2000), fixinv = fixinv/gdp;
+ * - instruments (Table 3 cols. 5–6): tel_iv = telephones_c,1984 × internet_investment_t,
+ *   post_iv = post_offices_c,1984 × internet_investment_t, both divided by 1e6 (scale only);
+ * - province from `cities.csv`.
+ * Rows whose city-year has no vagg or control are kept with NaN (the estimators drop them and
+ * count them), so N differs between columns with and without controls as in the paper.
+ */
+import * as path from "node:path";
+import { exec, registerTable, sql, sqlString } from "../../data/duckdb";
+import { scanExpression } from "../../data/io";
+import { table, type Table } from "../../data/table";
+import { productQuality, type QualityOptions, type QualityResult } from "../../measures/quality";
+import { placeboChart, type PlaceboPublished } from "../../report/charts/resampling";
+import type { PlaceboResult } from "../../estimators/resampling/placebo";
+import type { VegaLiteSpec } from "../../report/charts/spec";
+import { EQ_PUBLISHED } from "./published";
+
+export const EQ_CONTROLS = ["fdi", "open", "fisc", "dlp", "sci", "edu", "wage", "gdp", "fixinv"] as const;
+
+
+export interface QualityPanelOptions {
+  /** Sample years (default 2005–2015, EQ). */
+  readonly years?: readonly [number, number];
+  /** Options passed on to `productQuality` (customs/sigma/products default to the folder's files). */
+  readonly quality?: Partial<QualityOptions>;
+}
+
+export interface QualityPanel {
+  /** city, province, hs4, year, quality, value, n, vagg, l_vagg, controls, tel_iv, post_iv. */
+  readonly panel: Table;
+  /** Same covariates on city × HS6 × year quality (Table 4 col. 2). */
+  readonly hs6: Table;
+  /** Same covariates on firm × HS6 × year quality (Table 4 cols. 4–5). */
+  readonly firm: Table;
+  /** City × year covariates (vagg, l_vagg, controls, instruments). */
+  readonly cityYear: Table;
+  readonly quality: QualityResult;
+  readonly info: { readonly rows: number; readonly cities: number; readonly hs4: number; readonly years: readonly [number, number]; readonly missingVagg: number; readonly missingControls: number };
+}
+
+let seq = 0;
+
+/**
+ * Build the EQ panels from the raw files in `dir` (see the module comment).
+ *
+ * @example
+ *   const eq = await buildQualityPanel(notebookEnv().dataDir);
+ *   feols(eq.panel, "quality ~ vagg + fdi + open | city + year + hs4", { vcov: { cluster: "city^hs4" } });
+ */
+export async function buildQualityPanel(dir: string, opts: QualityPanelOptions = {}): Promise<QualityPanel> {
+  const [y0, y1] = opts.years ?? [2005, 2015];
+  const f = (n: string): string => scanExpression(path.join(dir, n));
+  const q = await productQuality({ customs: path.join(dir, "customs.parquet"), sigma: path.join(dir, "sigma_hs3.csv"), products: path.join(dir, "products.csv"), ...opts.quality });
+  const id = `eqp${++seq}`;
+  await exec(`CREATE OR REPLACE TEMP TABLE ${id}_cy AS
+    WITH sh AS (
+      SELECT CAST(city_code AS BIGINT) AS city, CAST(industry AS VARCHAR) AS ind,
+        CAST(output AS DOUBLE) / sum(CAST(output AS DOUBLE)) OVER (PARTITION BY city_code) AS share
+      FROM ${f("census_2004.csv")}
+    ), v AS (
+      SELECT sh.city, CAST(d.year AS INTEGER) AS year, sum(sh.share * CAST(d.virtual AS DOUBLE)) AS vagg
+      FROM sh JOIN ${f("digital_shifts.csv")} d ON CAST(d.industry AS VARCHAR) = sh.ind GROUP BY ALL
+    ), vl AS (
+      SELECT city, year, vagg, lag(vagg) OVER (PARTITION BY city ORDER BY year) AS l_vagg_raw,
+        lag(year) OVER (PARTITION BY city ORDER BY year) AS l_year FROM v
+    ), ns AS (
+      SELECT CAST(year AS INTEGER) AS year, CAST(internet_investment AS DOUBLE) AS inv, CAST(cny_per_usd AS DOUBLE) AS xr FROM ${f("national_series.csv")}
+    ), yb AS (
+      SELECT CAST(y.city_code AS BIGINT) AS city, CAST(y.year AS INTEGER) AS year,
+        CAST(fdi_usd AS DOUBLE) * ns.xr / CAST(y.gdp AS DOUBLE) AS fdi,
+        CAST(trade_usd AS DOUBLE) * ns.xr / CAST(y.gdp AS DOUBLE) AS open,
+        (CAST(fiscal_exp AS DOUBLE) - CAST(sci_exp AS DOUBLE) - CAST(edu_exp AS DOUBLE)) / CAST(y.gdp AS DOUBLE) AS fisc,
+        CAST(loans AS DOUBLE) / (CAST(loans AS DOUBLE) + CAST(deposits AS DOUBLE)) AS dlp,
+        CAST(sci_exp AS DOUBLE) / CAST(y.gdp AS DOUBLE) AS sci,
+        CAST(edu_exp AS DOUBLE) / CAST(y.gdp AS DOUBLE) AS edu,
+        ln(100 * CAST(wage AS DOUBLE) / CAST(deflator AS DOUBLE)) AS wage,
+        ln(100 * CAST(y.gdp AS DOUBLE) / CAST(pop AS DOUBLE) / CAST(deflator AS DOUBLE)) AS gdp,
+        CAST(fixinv AS DOUBLE) / CAST(y.gdp AS DOUBLE) AS fixinv,
+        ns.inv
+      FROM ${f("city_yearbook.csv")} y LEFT JOIN ns ON ns.year = CAST(y.year AS INTEGER)
+    ), h AS (
+      SELECT CAST(city_code AS BIGINT) AS city, CAST(telephones AS DOUBLE) AS tel, CAST(post_offices AS DOUBLE) AS post FROM ${f("history_1984.csv")}
+    ), c AS (
+      SELECT CAST(city_code AS BIGINT) AS city, CAST(province_code AS BIGINT) AS province FROM ${f("cities.csv")}
+    )
+    SELECT yb.city, c.province, yb.year, vl.vagg, CASE WHEN vl.l_year = yb.year - 1 THEN vl.l_vagg_raw END AS l_vagg,
+      ${EQ_CONTROLS.map((n) => `yb.${n}`).join(", ")},
+      h.tel * yb.inv / 1e6 AS tel_iv, h.post * yb.inv / 1e6 AS post_iv
+    FROM yb LEFT JOIN vl ON vl.city = yb.city AND vl.year = yb.year
+      LEFT JOIN h ON h.city = yb.city LEFT JOIN c ON c.city = yb.city
+    WHERE yb.year BETWEEN ${y0} AND ${y1}`);
+  const covs = `cy.province, cy.vagg, cy.l_vagg, ${EQ_CONTROLS.map((n) => `cy.${n}`).join(", ")}, cy.tel_iv, cy.post_iv`;
+  const attach = async (t: Table, name: string, keys: string, order: string): Promise<Table> => {
+    await registerTable(`${id}_${name}`, t);
+    return sql(`SELECT ${keys}, t.quality, t.value, t.n, ${covs}
+      FROM ${id}_${name} t LEFT JOIN ${id}_cy cy ON cy.city = CAST(t.city_code AS BIGINT) AND cy.year = CAST(t.year AS INTEGER)
+      WHERE CAST(t.year AS INTEGER) BETWEEN ${y0} AND ${y1}
+      ORDER BY ${order}`, { intColumns: ["city", "year", "province"] });
+  };
+  const panel = await attach(q.cityHs4Year, "c4", "CAST(t.city_code AS INTEGER) AS city, CAST(t.hs4 AS VARCHAR) AS hs4, CAST(t.year AS INTEGER) AS year", "city, hs4, year");
+  const hs6 = await attach(q.hs6, "c6", "CAST(t.city_code AS INTEGER) AS city, CAST(t.hs6 AS VARCHAR) AS hs6, CAST(t.hs4 AS VARCHAR) AS hs4, CAST(t.year AS INTEGER) AS year", "city, hs6, year");
+  const firm = await attach(q.firm, "f6", "CAST(t.firm_id AS VARCHAR) AS firm, CAST(t.city_code AS INTEGER) AS city, CAST(t.hs6 AS VARCHAR) AS hs6, CAST(t.hs4 AS VARCHAR) AS hs4, CAST(t.year AS INTEGER) AS year", "firm, hs6, year");
+  const cityYear = await sql(`SELECT * FROM ${id}_cy ORDER BY city, year`, { intColumns: ["city", "year", "province"] });
+  const cnt = await sql(`SELECT count(*) AS rows, count(DISTINCT city_code) AS cities, count(DISTINCT hs4) AS hs4 FROM ${id}_c4`);
+  const vg = panel.columns["vagg"] as Float64Array;
+  let missingVagg = 0, missingControls = 0;
+  for (let i = 0; i < panel.nrows; i++) {
+    if (Number.isNaN(vg[i] as number)) missingVagg++;
+    if (EQ_CONTROLS.some((n) => Number.isNaN((panel.columns[n] as Float64Array)[i] as number))) missingControls++;
+  }
+  await exec(`DROP TABLE IF EXISTS ${id}_c4; DROP TABLE IF EXISTS ${id}_c6; DROP TABLE IF EXISTS ${id}_f6`);
+  return {
+    panel, hs6, firm, cityYear, quality: q,
+    info: { rows: panel.nrows, cities: (cnt.columns["cities"] as Float64Array)[0] as number, hs4: (cnt.columns["hs4"] as Float64Array)[0] as number, years: [y0, y1], missingVagg, missingControls },
+  };
+}
+
+/**
+ * Number of placebo replications for a run scale: the paper's 1,000 at `default` and `paper`
+ * scale, fewer at `small` (a smoke-test scale), overridable by `VAGG_PLACEBO_REPS`.
+ */
+export function placeboRepsFor(env: { readonly scale: string }, envVar: string | undefined = process.env["VAGG_PLACEBO_REPS"]): number {
+  if (envVar !== undefined && envVar !== "") {
+    const v = Number(envVar);
+    if (!Number.isInteger(v) || v < 1) throw new RangeError(`VAGG_PLACEBO_REPS must be a positive integer, got "${envVar}"`);
+    return v;
+  }
+  return env.scale === "small" ? 200 : EQ_PUBLISHED.placebo.reps;
+}
+
+/** A table of published vs recomputed IV diagnostics rows (KP rk LM, KP rk Wald F) for Table 3 cols. 4–6. */
+export function ivStatRows(fits: readonly { readonly diagnostics?: object }[], published: readonly { readonly coef?: number; readonly se?: number; readonly lm?: number; readonly f?: number }[]): Table {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  const d = fits.map((m) => (m.diagnostics ?? {}) as Record<string, any>);
+  const num = (x: unknown): number => (typeof x === "number" ? x : NaN);
+  return table({
+    column: fits.map((_, i) => `(${i + 4})`),
+    kp_lm_published: Float64Array.from(published, (p) => p.lm ?? NaN),
+    kp_lm: Float64Array.from(d, (x) => num(x.underidentification?.stat)),
+    kp_lm_p: Float64Array.from(d, (x) => num(x.underidentification?.p)),
+    kp_f_published: Float64Array.from(published, (p) => p.f ?? NaN),
+    kp_f: Float64Array.from(d, (x) => num(x.weakIdF?.stat)),
+    stock_yogo_10: Float64Array.from(d, (x) => num(x.stockYogo?.ivSize?.["10"])),
+    stock_yogo_15: Float64Array.from(d, (x) => num(x.stockYogo?.ivSize?.["15"])),
+  });
+}
+
+
+/**
+ * Figure 2: `placeboChart` typed as a report chart (for `showChart` / `exportFigure`), titled
+ * "Figure 2 …" so the report numbers it as the paper does; with `published` (e.g.
+ * `EQ_FIGURE2_PUBLISHED`) the paper's placebo means and estimate are marked beside ours.
+ *
+ * @example
+ *   await showChart(placeboFigure(pl, { published: EQ_FIGURE2_PUBLISHED }));
+ */
+export function placeboFigure(p: PlaceboResult, opts: { published?: PlaceboPublished } = {}): VegaLiteSpec {
+  const spec = placeboChart(p, { ...opts, title: `Figure 2 Placebo test: ${p.permute} reassigned at random (${p.reps} replications)` });
+  return { $schema: String(spec["$schema"] ?? "https://vega.github.io/schema/vega-lite/v5.json"), ...spec } as VegaLiteSpec;
+}
+
+/** Quote helper re-exported for tests. */
+export const _sqlString = sqlString;

@@ -1,0 +1,114 @@
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import { fromRecords, numeric, table, column } from "../../lib/data/table";
+import { DataError } from "../../lib/util/errors";
+import { rng } from "../../lib/util/rng";
+import { melitzPolanec } from "../../lib/measures/melitz-polanec";
+
+// Tolerances
+// HAND_TOL: hand example, a handful of products of short decimals (rounding ≤ 1e-16 each).
+const HAND_TOL = 1e-12;
+// IDENTITY_REL: within + between + entry + exit vs Φ2 − Φ1 computed directly, relative to
+//   max(|Φ1|, |Φ2|) (components are differences of means of up to 40 terms): the brief's 1e-12.
+const IDENTITY_REL = 1e-12;
+
+const opts = { group: "city", item: "hs6", time: "year", value: "v", quality: "q" } as const;
+
+const hand = fromRecords([
+  { city: "A", hs6: "a", year: 1, v: 2, q: 0.5 },
+  { city: "A", hs6: "b", year: 1, v: 1, q: 0.8 },
+  { city: "A", hs6: "c", year: 1, v: 1, q: 0.2 },
+  { city: "A", hs6: "a", year: 2, v: 3, q: 0.6 },
+  { city: "A", hs6: "b", year: 2, v: 1, q: 0.9 },
+  { city: "A", hs6: "d", year: 2, v: 2, q: 0.9 },
+]);
+
+test("MP: hand-computed decomposition", () => {
+  const r = melitzPolanec(hand, opts).table;
+  assert.is(r.nrows, 1);
+  const g = (k: string) => numeric(r, k)[0] as number;
+  // Φ1 = .5·.5 + .25·.8 + .25·.2 = .5;  Φ2 = .5·.6 + (1/6)·.9 + (1/3)·.9 = .75;  total = .25
+  // survivors a,b: q̄_S1 = .65, q̄_S2 = .75 → within = .1
+  // s̃_1 = (2/3, 1/3): cov_S1 = (1/6)(−.15) + (−1/6)(.15) = −.05;  s̃_2 = (.75,.25): cov_S2 = .25(−.15)+(−.25)(.15) = −.075
+  //   → between = −.025
+  // Φ_S2 = .675, s_E2 = 1/3, Φ_E2 = .9 → entry = (1/3)(.225) = .075
+  // Φ_S1 = .6, s_X1 = .25, Φ_X1 = .2 → exit = .25·.4 = .1
+  const exp: Record<string, number> = { total: 0.25, within: 0.1, between: -0.025, entry: 0.075, exit: 0.1, gap: 0.15, phi0: 0.5, phi1: 0.75, s_e2: 1 / 3, s_x1: 0.25, n_s: 2, n_e: 1, n_x: 1, t0: 1, t1: 2 };
+  for (const [k, e] of Object.entries(exp)) assert.ok(Math.abs(g(k) - e) <= HAND_TOL, `${k}: ${g(k)} vs ${e}`);
+  assert.equal(column(r, "city"), ["A"]);
+});
+
+test("MP: identity holds exactly over many random groups and periods", () => {
+  const R = rng(20240601);
+  const city: string[] = [];
+  const hs6: string[] = [];
+  const year: number[] = [];
+  const v: number[] = [];
+  const q: number[] = [];
+  for (let c = 0; c < 200; c++)
+    for (let y = 2000; y < 2005; y++)
+      for (let i = 0; i < 40; i++) {
+        if (R.uniform() < 0.3) continue; // item absent this year → entry/exit
+        city.push(`c${c}`);
+        hs6.push(`p${i}`);
+        year.push(y);
+        v.push(Math.exp(3 * R.uniform()));
+        q.push(R.uniform());
+      }
+  const t = table({ city, hs6, year: Float64Array.from(year), v: Float64Array.from(v), q: Float64Array.from(q) });
+  const { table: r, report } = melitzPolanec(t, opts);
+  assert.is(report.pairs, 200 * 4);
+  const [tot, w, b, e, x, gap, p0, p1] = ["total", "within", "between", "entry", "exit", "gap", "phi0", "phi1"].map((k) => numeric(r, k));
+  let maxRel = 0;
+  for (let i = 0; i < r.nrows; i++) {
+    const sum = (w?.[i] as number) + (b?.[i] as number) + (e?.[i] as number) + (x?.[i] as number);
+    const scale = Math.max(Math.abs(p0?.[i] as number), Math.abs(p1?.[i] as number));
+    maxRel = Math.max(maxRel, Math.abs(sum - (tot?.[i] as number)) / scale);
+    assert.ok(Math.abs((gap?.[i] as number) - ((b?.[i] as number) + (e?.[i] as number) + (x?.[i] as number))) <= IDENTITY_REL * scale);
+  }
+  assert.ok(maxRel <= IDENTITY_REL, `max relative identity error ${maxRel}`);
+  // and the decomposition is not trivially zero
+  assert.ok(Array.from(e as Float64Array).some((z) => Math.abs(z) > 1e-3));
+});
+
+test("MP: no entrants / no exiters → 0; no survivors → NaN components, counted", () => {
+  const t = fromRecords([
+    { city: "A", hs6: "a", year: 1, v: 1, q: 0.4 },
+    { city: "A", hs6: "b", year: 1, v: 1, q: 0.6 },
+    { city: "A", hs6: "a", year: 2, v: 1, q: 0.5 }, // b exits, nobody enters
+    { city: "B", hs6: "a", year: 1, v: 1, q: 0.4 },
+    { city: "B", hs6: "z", year: 2, v: 1, q: 0.9 }, // complete turnover
+  ]);
+  const { table: r, report } = melitzPolanec(t, opts);
+  assert.is(r.nrows, 2);
+  const entry = numeric(r, "entry");
+  const exit = numeric(r, "exit");
+  assert.is(entry[0], 0);
+  // A: Φ1 = .5, Φ_S1 = .4, Φ_X1 = .6, s_X1 = .5 → exit = .5·(.4 − .6) = −.1; within = .5 − .4 = .1; total = 0
+  assert.ok(Math.abs((exit[0] as number) + 0.1) < HAND_TOL);
+  assert.ok(Math.abs((numeric(r, "total")[0] as number) - 0) < HAND_TOL);
+  assert.ok(Number.isNaN(numeric(r, "within")[1] as number) && Number.isNaN(entry[1] as number));
+  assert.ok(Math.abs((numeric(r, "total")[1] as number) - 0.5) < HAND_TOL);
+  assert.is(report.noSurvivorPairs, 1);
+});
+
+test("MP: NA quality / zero value rows are absent and counted; duplicates are errors; groups by several keys", () => {
+  const t = fromRecords([
+    { city: "A", hs4: "01", hs6: "a", year: 1, v: 1, q: 0.4 },
+    { city: "A", hs4: "01", hs6: "b", year: 1, v: 0, q: 0.6 }, // value 0 → absent
+    { city: "A", hs4: "01", hs6: "a", year: 2, v: 1, q: 0.5 },
+    { city: "A", hs4: "01", hs6: "b", year: 2, v: 1, q: null }, // NA quality → absent
+    { city: "A", hs4: "02", hs6: "c", year: 1, v: 1, q: 0.1 },
+    { city: "A", hs4: "02", hs6: "c", year: 2, v: 1, q: 0.3 },
+  ]);
+  const { table: r, report } = melitzPolanec(t, { ...opts, group: ["city", "hs4"] });
+  assert.is(report.absentRows, 2);
+  assert.is(r.nrows, 2);
+  assert.equal(column(r, "hs4"), ["01", "02"]);
+  assert.ok(Math.abs((numeric(r, "within")[0] as number) - 0.1) < HAND_TOL);
+  assert.ok(Math.abs((numeric(r, "within")[1] as number) - 0.2) < HAND_TOL);
+  const dup = fromRecords([{ city: "A", hs6: "a", year: 1, v: 1, q: 0.4 }, { city: "A", hs6: "a", year: 1, v: 2, q: 0.4 }], "q.csv");
+  assert.throws(() => melitzPolanec(dup, opts), (e: unknown) => e instanceof DataError && /q\.csv: row 2: duplicate/.test((e as Error).message));
+});
+
+test.run();
