@@ -1,6 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { DataError } from "../util/errors";
+import { REPO_ROOT_DIR } from "../util/paths";
 
 /**
  * Where the real public data live: the project's own copy `data/raw/public/` first (committed,
@@ -13,7 +14,7 @@ import { DataError } from "../util/errors";
  *   publicDataPath("adh", "master.csv"); // "<repo>/data/raw/public/adh/master.csv"
  */
 export function publicDataPath(...parts: string[]): string {
-  const candidates: string[] = [path.resolve(__dirname, "../../../data/raw/public"), path.resolve(__dirname, "../../../../shared/data")];
+  const candidates: string[] = [path.join(REPO_ROOT_DIR, "data", "raw", "public"), path.resolve(REPO_ROOT_DIR, "..", "shared", "data")];
   const env = process.env["VAGG_SHARED"];
   if (env) candidates.push(path.resolve(env, "data"), path.resolve(env));
   for (const c of candidates) if (fs.existsSync(path.join(c, ...parts))) return path.join(c, ...parts);

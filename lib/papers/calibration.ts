@@ -1,5 +1,6 @@
 import * as path from "node:path";
 import { readTable } from "../data/io";
+import { CENSUS, CITY_YEARBOOK, DIGITAL_SHIFTS, NATIONAL_SERIES } from "../data/schemas";
 import { column, numeric, fromRecords, type Table } from "../data/table";
 import { buildResiliencePanel } from "./rs/panel";
 import { EQ_TABLE1 } from "./eq/published";
@@ -42,10 +43,10 @@ async function rsColumns(dir: string): Promise<Record<string, Float64Array>> {
 }
 
 async function eqColumns(dir: string): Promise<Record<string, Float64Array>> {
-  const yb = await readTable(path.join(dir, "city_yearbook.csv"));
-  const nat = await readTable(path.join(dir, "national_series.csv"));
-  const sh = await readTable(path.join(dir, "digital_shifts.csv"));
-  const c04 = await readTable(path.join(dir, "census_2004.csv"));
+  const yb = await readTable(path.join(dir, "city_yearbook.csv"), { schema: CITY_YEARBOOK });
+  const nat = await readTable(path.join(dir, "national_series.csv"), { schema: NATIONAL_SERIES });
+  const sh = await readTable(path.join(dir, "digital_shifts.csv"), { schema: DIGITAL_SHIFTS });
+  const c04 = await readTable(path.join(dir, "census_2004.csv"), { schema: CENSUS });
   const fx = new Map<number, number>();
   numeric(nat, "year").forEach((y, i) => fx.set(y, numeric(nat, "cny_per_usd")[i] as number));
   const vs = new Map<string, number>();

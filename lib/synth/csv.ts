@@ -2,7 +2,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 
 /**
- * A small deterministic CSV writer/reader for the generator (the generator must produce
+ * A small deterministic CSV writer for the generator (files are read back only through lib/data) (the generator must produce
  * byte-identical files for a seed, so number formatting is fixed here, not left to a driver):
  * integers as integers, other numbers with at most 10 significant digits, NaN as empty,
  * strings quoted only when they contain a comma, quote or newline.
@@ -36,31 +36,4 @@ export function writeCsvColumns(file: string, cols: Record<string, ArrayLike<Cel
   const rows: Cell[][] = new Array(n);
   for (let i = 0; i < n; i++) rows[i] = names.map((k) => (cols[k] as ArrayLike<Cell>)[i] as Cell);
   writeCsv(file, names, rows);
-}
-
-/** Minimal CSV reader for the small public skeleton files (RFC 4180 quotes). */
-export function readCsvRecords(file: string): Record<string, string>[] {
-  const text = fs.readFileSync(file, "utf8").replace(/^\uFEFF/, "");
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let cur = "";
-  let q = false;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i] as string;
-    if (q) {
-      if (ch === '"') {
-        if (text[i + 1] === '"') { cur += '"'; i++; } else q = false;
-      } else cur += ch;
-    } else if (ch === '"') q = true;
-    else if (ch === ",") { row.push(cur); cur = ""; }
-    else if (ch === "\n" || ch === "\r") {
-      if (ch === "\r" && text[i + 1] === "\n") i++;
-      row.push(cur); cur = "";
-      if (row.length > 1 || row[0] !== "") rows.push(row);
-      row = [];
-    } else cur += ch;
-  }
-  if (cur !== "" || row.length) { row.push(cur); rows.push(row); }
-  const head = rows.shift() ?? [];
-  return rows.map((r) => Object.fromEntries(head.map((h, j) => [h, r[j] ?? ""])));
 }

@@ -49,7 +49,7 @@ export async function generate(opts: GenerateOptions): Promise<Manifest> {
   const outDir = path.resolve(opts.outDir ?? path.join(REPO_ROOT, "data", "raw", "synthetic", scale));
   fs.mkdirSync(outDir, { recursive: true });
   const root = new Rng(seed);
-  const w = buildWorld(scale, seed);
+  const w = await buildWorld(scale, seed);
   const nC = w.cities.length;
   const S = w.shifts.industries.length;
   const rows: Record<string, number> = {};

@@ -1,6 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { readCsvRecords } from "./csv";
+import { readTable } from "../data/io";
+import { toRecords } from "../data/table";
 import { TRUTH } from "./truth";
 import { DataError } from "../util/errors";
 
@@ -36,15 +37,20 @@ function pub(...p: string[]): string {
 }
 
 /** All eligible prefecture-level cities (GB/T 2260 code ending in 00, name ending in 市), sorted by code. */
-export function loadCities(): City[] {
-  const region = new Map(readCsvRecords(pub("lists", "region_class.csv")).map((r) => [Number(r["province_code"]), r["region"] as City["region"]]));
-  const capitals = new Set(readCsvRecords(pub("lists", "capitals_municipalities.csv")).map((r) => Number(r["city_code"])));
-  const old = new Set(readCsvRecords(pub("lists", "old_industrial_base_2013.csv")).map((r) => Number(r["city_code"])));
-  const ua = new Map(readCsvRecords(pub("lists", "urban_agglomerations.csv")).map((r) => [Number(r["city_code"]), r["agglomeration"] as string]));
-  const yrb = new Set(readCsvRecords(pub("lists", "yangtze_river_economic_belt.csv")).map((r) => Number(r["province_code"])));
-  const smart = new Map(readCsvRecords(pub("lists", "smart_city_pilots.csv")).map((r) => [Number(r["city_code"]), Number(r["batch_year"])]));
+/** A small public CSV (a list or the skeleton) as records, through the one reader of lib/data. */
+async function records(file: string): Promise<Record<string, number | string | null>[]> {
+  return toRecords(await readTable(file));
+}
+
+export async function loadCities(): Promise<City[]> {
+  const region = new Map((await records(pub("lists", "region_class.csv"))).map((r) => [Number(r["province_code"]), r["region"] as City["region"]]));
+  const capitals = new Set((await records(pub("lists", "capitals_municipalities.csv"))).map((r) => Number(r["city_code"])));
+  const old = new Set((await records(pub("lists", "old_industrial_base_2013.csv"))).map((r) => Number(r["city_code"])));
+  const ua = new Map((await records(pub("lists", "urban_agglomerations.csv"))).map((r) => [Number(r["city_code"]), r["agglomeration"] as string]));
+  const yrb = new Set((await records(pub("lists", "yangtze_river_economic_belt.csv"))).map((r) => Number(r["province_code"])));
+  const smart = new Map((await records(pub("lists", "smart_city_pilots.csv"))).map((r) => [Number(r["city_code"]), Number(r["batch_year"])]));
   const out: City[] = [];
-  for (const r of readCsvRecords(pub("cities", "cn_city_census_2010_2020_centroids.csv"))) {
+  for (const r of (await records(pub("cities", "cn_city_census_2010_2020_centroids.csv")))) {
     const code = Number(r["city_code"]);
     const name = r["city"] as string;
     if (code % 100 !== 0 || !name.endsWith("市")) continue;
@@ -76,8 +82,8 @@ export interface Shifts {
   readonly scale: number;
 }
 
-export function loadShifts(firstYear: number, lastYear: number): Shifts {
-  const recs = readCsvRecords(pub("io", "oecd_iot2021_chn_digital_coef.csv"));
+export async function loadShifts(firstYear: number, lastYear: number): Promise<Shifts> {
+  const recs = (await records(pub("io", "oecd_iot2021_chn_digital_coef.csv")));
   const om = TRUTH.eq.omega_trade;
   const inds = [...new Set(recs.map((r) => r["use_isic4"] as string))].sort();
   const names = inds.map((s) => (recs.find((r) => r["use_isic4"] === s) as Record<string, string>)["use_desc"] as string);

@@ -93,10 +93,10 @@ const EQ_CTRL: Record<string, CtrlSpec> = {
 };
 export const EQ_CONTROLS = Object.keys(EQ_CTRL);
 
-export function buildWorld(scale: Scale, seed: number): World {
+export async function buildWorld(scale: Scale, seed: number): Promise<World> {
   const spec = SCALES[scale];
   const root = new Rng(seed);
-  const all = loadCities();
+  const all = await loadCities();
   // city sample: the paper scale keeps the nCities most populous eligible cities; others draw a seeded sample
   let cities: City[];
   if (spec.nCities >= all.length) cities = all;
@@ -106,7 +106,7 @@ export function buildWorld(scale: Scale, seed: number): World {
     cities = Array.from(p.slice(0, spec.nCities), (i) => all[i] as City).sort((a, b) => a.code - b.code);
   }
   const nC = cities.length;
-  const shifts = loadShifts(Y0, Y1);
+  const shifts = await loadShifts(Y0, Y1);
   const S = shifts.industries.length;
 
   // national series (synthetic smooth paths; see codebook)

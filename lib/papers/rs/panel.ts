@@ -1,7 +1,9 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { readTable } from "../../data/io";
-import { column, numeric, table, fromRecords, takeRows, type Table } from "../../data/table";
+import { column, numeric, table, fromRecords, takeRows, toRecords, type Table } from "../../data/table";
+import type { Schema } from "../../data/schema";
+import { ALIBABA_MEMBERS, CENSUS, CITIES, CITY_YEARBOOK, DIGITAL_SHIFTS, NATIONAL_SERIES } from "../../data/schemas";
 import { DataError, ArgumentError } from "../../util/errors";
 import { entropyIndex, type EntropyIndicator } from "../../measures/entropy";
 import { rollingSd } from "../../measures/rolling";
@@ -13,6 +15,7 @@ import { dataTable } from "../../report/data-table";
 import { RS_VAGG_SCALE } from "../../synth/rs";
 import type { ReportTable } from "../../report/model";
 import { RS_PUBLISHED } from "./published";
+import { REPO_ROOT_DIR } from "../../util/paths";
 
 /**
  * The RS analysis panel (Yan, Xu & Zhang 2025), built from the raw files in their codebook
@@ -90,35 +93,16 @@ export interface ResiliencePanel {
   readonly info: Readonly<Record<string, number | string>>;
 }
 
-const REPO_ROOT = path.resolve(__dirname, "../../..");
+const REPO_ROOT = REPO_ROOT_DIR;
 
 /** The folder of the synthetic files of a scale (`data/raw/synthetic/<scale>`). */
 export function syntheticDir(scale: string = process.env.VAGG_SCALE ?? "default"): string {
   return path.join(REPO_ROOT, "data", "raw", "synthetic", scale);
 }
 
-function csvRecords(file: string): Record<string, string>[] {
-  if (!fs.existsSync(file)) throw new DataError(`file not found`, { file });
-  const lines = fs.readFileSync(file, "utf8").replace(/^\uFEFF/, "").replace(/\r/g, "").split("\n").filter((l) => l.length > 0);
-  const head = splitCsvLine(lines[0] ?? "");
-  return lines.slice(1).map((l) => Object.fromEntries(splitCsvLine(l).map((v, j) => [head[j] as string, v])));
-}
-
-/** One CSV line into fields (RFC 4180 quotes, "" inside quotes; no embedded newlines). */
-export function splitCsvLine(line: string): string[] {
-  const out: string[] = [];
-  let cur = "", q = false;
-  for (let i = 0; i < line.length; i++) {
-    const ch = line[i] as string;
-    if (q) {
-      if (ch === '"') { if (line[i + 1] === '"') { cur += '"'; i++; } else q = false; }
-      else cur += ch;
-    } else if (ch === '"') q = true;
-    else if (ch === ",") { out.push(cur); cur = ""; }
-    else cur += ch;
-  }
-  out.push(cur);
-  return out;
+/** A raw file of the folder, read and validated against its codebook schema, as records. */
+async function rawRecords(file: string, schema: Schema): Promise<Record<string, number | string | null>[]> {
+  return toRecords(await readTable(file, { schema }));
 }
 
 const YEARBOOK_RAW = ["pop", "area", "gdp", "gdp_index", "cpi", "emp", "wage", "fdi_usd", "fiscal_exp", "fiscal_rev", "sci_exp", "edu_exp", "fixinv", "capital", "secondary_gdp", "tertiary_gdp", "students", "road_area", "road_freight", "retail_sales", "savings", "unemp_rate", "loans", "deposits", "patents", "new_firms", "internet_users", "mobile_users", "telecom_rev", "industrial_firms", "deflator"];
@@ -141,7 +125,7 @@ export async function buildResiliencePanel(dir: string, opts: ResiliencePanelOpt
   const f = (n: string): string => path.join(dir, n);
 
   // 1. yearbook, sorted by city and year; interpolation of every raw column
-  const ybRaw = await readTable(f("city_yearbook.csv"), { intColumns: ["city_code", "year"] });
+  const ybRaw = await readTable(f("city_yearbook.csv"), { intColumns: ["city_code", "year"], schema: CITY_YEARBOOK });
   const cc0 = column(ybRaw, "city_code") as Int32Array, yy0 = column(ybRaw, "year") as Int32Array;
   const order = Array.from({ length: ybRaw.nrows }, (_, i) => i).sort((a, b) => (cc0[a] as number) - (cc0[b] as number) || (yy0[a] as number) - (yy0[b] as number));
   const ybCols: Record<string, Float64Array | Int32Array> = { city: Int32Array.from(order, (i) => cc0[i] as number), year: Int32Array.from(order, (i) => yy0[i] as number) };
@@ -171,10 +155,10 @@ export async function buildResiliencePanel(dir: string, opts: ResiliencePanelOpt
   for (const c of city) if (!cityIdx.has(c)) cityIdx.set(c, cityIdx.size);
   const rowOf = new Map<string, number>();
   for (let i = 0; i < N; i++) rowOf.set(`${city[i]}|${year[i]}`, i);
-  const shifts = csvRecords(f("digital_shifts.csv"));
+  const shifts = await rawRecords(f("digital_shifts.csv"), DIGITAL_SHIFTS);
   const coefOf = new Map<string, number>();
   for (const r of shifts) { const v = Number(r[coefCol]); if (r[coefCol] === undefined) throw new DataError(`no column "${coefCol}"`, { file: f("digital_shifts.csv"), column: coefCol }); coefOf.set(`${r.industry}|${r.year}`, v); }
-  const mem = await readTable(f("alibaba_members.csv"), { intColumns: ["city_code", "year"] });
+  const mem = await readTable(f("alibaba_members.csv"), { intColumns: ["city_code", "year"], schema: ALIBABA_MEMBERS });
   const mc = column(mem, "city_code") as Int32Array, my = column(mem, "year") as Int32Array, mi = column(mem, "industry") as readonly (string | null)[], mm = numeric(mem, "members");
   const Mst = new Map<string, number>(), POP = new Map<number, number>();
   for (let k = 0; k < mem.nrows; k++) { if (!cityIdx.has(mc[k] as number)) continue; const key = `${mi[k]}|${my[k]}`; Mst.set(key, (Mst.get(key) ?? 0) + (mm[k] as number)); }
@@ -195,7 +179,7 @@ export async function buildResiliencePanel(dir: string, opts: ResiliencePanelOpt
   }
   for (const [k, v] of Mst) if (k.endsWith("|2008")) mem08.set(k.slice(0, -5), v);
   // Bartik: 2008 census output shares × national shift (member expansion of the industry since 2008 × its coefficient)
-  const census = csvRecords(f("census_2008.csv"));
+  const census = await rawRecords(f("census_2008.csv"), CENSUS);
   const out08 = new Map<number, number>();
   for (const r of census) out08.set(Number(r.city_code), (out08.get(Number(r.city_code)) ?? 0) + Number(r.output));
   for (const r of census) bartikShare.set(`${r.city_code}|${r.industry}`, Number(r.output) / (out08.get(Number(r.city_code)) as number));
@@ -210,7 +194,7 @@ export async function buildResiliencePanel(dir: string, opts: ResiliencePanelOpt
     bartik[i] = scale * b;
   }
   // IV: ln(1 + members 2005) × ln(national internet users)
-  const nat = csvRecords(f("national_series.csv"));
+  const nat = await rawRecords(f("national_series.csv"), NATIONAL_SERIES);
   const users = new Map(nat.map((r) => [Number(r.year), Number(r.internet_users)]));
   const iv = Float64Array.from({ length: N }, (_, i) => Math.log(1 + (m05.get(city[i] as number) ?? 0)) * Math.log(users.get(year[i] as number) ?? NaN));
 
@@ -228,9 +212,12 @@ export async function buildResiliencePanel(dir: string, opts: ResiliencePanelOpt
   const agg = Float64Array.from(g("industrial_firms"), (v, i) => v / (area[i] as number));
 
   // cities and public lists
-  const cities = csvRecords(f("cities.csv"));
+  const cities = await rawRecords(f("cities.csv"), CITIES);
   const cinfo = new Map(cities.map((r) => [Number(r.city_code), r]));
-  const readList = (n: string): Record<string, string>[] => (fs.existsSync(path.join(lists, n)) ? csvRecords(path.join(lists, n)) : []);
+  const listFiles = ["capitals_municipalities.csv", "old_industrial_base_2013.csv", "smart_city_pilots.csv", "urban_agglomerations.csv", "yangtze_river_economic_belt.csv"];
+  const listRecords = new Map<string, Record<string, number | string | null>[]>();
+  for (const n of listFiles) listRecords.set(n, fs.existsSync(path.join(lists, n)) ? toRecords(await readTable(path.join(lists, n))) : []);
+  const readList = (n: string): Record<string, number | string | null>[] => listRecords.get(n) ?? [];
   const capitals = new Map(readList("capitals_municipalities.csv").map((r) => [Number(r.city_code), r.kind as string]));
   const old = new Set(readList("old_industrial_base_2013.csv").map((r) => Number(r.city_code)));
   const smart = new Map(readList("smart_city_pilots.csv").map((r) => [Number(r.city_code), Number(r.batch_year)]));
@@ -274,7 +261,7 @@ export async function buildResiliencePanel(dir: string, opts: ResiliencePanelOpt
   const cols: Record<string, Float64Array | Int32Array | (string | null)[]> = {
     city: Int32Array.from(rows, (i) => city[i] as number),
     year: Int32Array.from(rows, (i) => year[i] as number),
-    province: rows.map((i) => pc(i)?.province ?? null),
+    province: rows.map((i) => { const v = pc(i)?.province; return v === null || v === undefined ? null : String(v); }),
     province_code: Int32Array.from(rows, (i) => Number(pc(i)?.province_code ?? -1)),
     resi: ei.index, resist: ei.dimensions.resist as Float64Array, adapt: ei.dimensions.adapt as Float64Array, transform: ei.dimensions.transform as Float64Array,
     vagg: pick(vagg), vagg_bartik: pick(bartik), iv: pick(iv), members: pick(mTot),

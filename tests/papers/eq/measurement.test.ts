@@ -24,7 +24,7 @@ const SAME = 1e-12;
 
 test("oecdDigitalShifts reproduces the generator's Bartik shifts (lib/synth/skeleton) from the real OECD file", async () => {
   const sh = await oecdDigitalShifts({ omega: TRUTH.eq.omega_trade, years: [2002, 2019] });
-  const ref = loadShifts(2002, 2019);
+  const ref = await loadShifts(2002, 2019);
   assert.equal([...sh.industries], [...ref.industries]);
   assert.ok(Math.abs(sh.scale / ref.scale - 1) < SAME, `scale ${sh.scale} vs ${ref.scale}`);
   assert.is(sh.table.nrows, 17 * 18);

@@ -28,7 +28,7 @@ const built = (async () => {
 
 test("eq panel: vagg and its lag reproduce the generator's Bartik vagg (22)", async () => {
   const eq = await built;
-  const w = buildWorld("small", SEED);
+  const w = await buildWorld("small", SEED);
   const idx = new Map(w.cities.map((c, i) => [c.code, i]));
   const cy = eq.cityYear, c = column(cy, "city") as Int32Array, y = column(cy, "year") as Int32Array, v = numeric(cy, "vagg"), lv = numeric(cy, "l_vagg");
   assert.is(cy.nrows, w.cities.length * 11);
