@@ -1,6 +1,8 @@
 import { Table, numeric } from "../data/table";
 import { ArgumentError, DataError, EstimationError } from "../util/errors";
 import { groupByColumn } from "../data/keys";
+import { factorize } from "../core/fixed-effects/factorize";
+import { demean } from "../core/fixed-effects/demean";
 
 /**
  * Resource misallocation by the production-function approach (RS §5, Table 5: dist, distK,
@@ -67,39 +69,16 @@ export interface MisallocationResult {
   readonly dist: Float64Array;
 }
 
-/** Two-way within transformation (unit and year effects) of several columns over `rows`. */
-export function twoWayDemean(cols: Float64Array[], unitOf: Int32Array, yearOf: Int32Array, rows: number[], nu: number, ny: number, tol = 1e-13, maxIter = 10000): Float64Array[] {
-  const m = rows.length;
-  const cu = new Float64Array(nu);
-  const cy = new Float64Array(ny);
-  for (const r of rows) {
-    cu[unitOf[r] as number] = (cu[unitOf[r] as number] as number) + 1;
-    cy[yearOf[r] as number] = (cy[yearOf[r] as number] as number) + 1;
-  }
-  return cols.map((c) => {
-    const v = new Float64Array(m);
-    rows.forEach((r, q) => (v[q] = c[r] as number));
-    let scale = 0;
-    for (const x of v) scale = Math.max(scale, Math.abs(x));
-    for (let it = 0; it < maxIter; it++) {
-      let change = 0;
-      for (const [of, cnt] of [
-        [unitOf, cu],
-        [yearOf, cy],
-      ] as const) {
-        const s = new Float64Array(cnt.length);
-        rows.forEach((r, q) => (s[of[r] as number] = (s[of[r] as number] as number) + (v[q] as number)));
-        rows.forEach((r, q) => {
-          const g = of[r] as number;
-          const mean = (s[g] as number) / (cnt[g] as number);
-          v[q] = (v[q] as number) - mean;
-          change = Math.max(change, Math.abs(mean));
-        });
-      }
-      if (change <= tol * Math.max(1, scale)) return v;
-    }
-    throw new EstimationError(`two-way demeaning did not converge in ${maxIter} iterations`);
-  });
+/**
+ * Two-way within transformation (unit and year effects) of several columns over `rows`, by the
+ * library's fixed-effect demeaner (lib/core/fixed-effects) at a tight tolerance.
+ */
+function twoWayWithin(cols: Float64Array[], unitOf: Int32Array, yearOf: Int32Array, rows: number[]): Float64Array[] {
+  const sub = (c: Int32Array): Int32Array => Int32Array.from(rows, (r) => c[r] as number);
+  const factors = [factorize(sub(unitOf)), factorize(sub(yearOf))];
+  const dm = demean(cols.map((c) => Float64Array.from(rows, (r) => c[r] as number)), { factors }, { tol: 1e-13 });
+  if (!dm.converged) throw new EstimationError("two-way demeaning (city and year effects) did not converge");
+  return dm.columns as Float64Array[];
 }
 
 export function misallocation(t: Table, o: MisallocationOptions): MisallocationResult {
@@ -148,7 +127,7 @@ export function misallocation(t: Table, o: MisallocationOptions): MisallocationR
     if (src === "crs") {
       const yl = lnY.map((v, i) => v - (lnL[i] as number));
       const kl = lnK.map((v, i) => v - (lnL[i] as number));
-      const [dy, dk] = twoWayDemean([yl, kl], unitOf, yearOf, ok, units.size, years.size) as [Float64Array, Float64Array];
+      const [dy, dk] = twoWayWithin([yl, kl], unitOf, yearOf, ok) as [Float64Array, Float64Array];
       let sxy = 0;
       let sxx = 0;
       for (let q = 0; q < dy.length; q++) {
@@ -159,7 +138,7 @@ export function misallocation(t: Table, o: MisallocationOptions): MisallocationR
       alpha = sxy / sxx;
       beta = 1 - alpha;
     } else {
-      const [dy, dk, dl] = twoWayDemean([lnY, lnK, lnL], unitOf, yearOf, ok, units.size, years.size) as [Float64Array, Float64Array, Float64Array];
+      const [dy, dk, dl] = twoWayWithin([lnY, lnK, lnL], unitOf, yearOf, ok) as [Float64Array, Float64Array, Float64Array];
       let skk = 0, sll = 0, skl = 0, sky = 0, sly = 0;
       for (let q = 0; q < dy.length; q++) {
         const a = dk[q] as number, b = dl[q] as number, c = dy[q] as number;

@@ -11,6 +11,7 @@ import { cleanPanel } from "../../measures/hygiene";
 import { misallocation } from "../../measures/misallocation";
 import { marketPotentialPanel } from "../../measures/market-potential";
 import { martinSensitivity } from "../../measures/martin";
+import { bartik } from "../../measures/bartik";
 import { dataTable } from "../../report/data-table";
 import { RS_VAGG_SCALE } from "../../synth/rs";
 import type { ReportTable } from "../../report/model";
@@ -164,7 +165,6 @@ export async function buildResiliencePanel(dir: string, opts: ResiliencePanelOpt
   for (let k = 0; k < mem.nrows; k++) { if (!cityIdx.has(mc[k] as number)) continue; const key = `${mi[k]}|${my[k]}`; Mst.set(key, (Mst.get(key) ?? 0) + (mm[k] as number)); }
   for (let i = 0; i < N; i++) POP.set(year[i] as number, (POP.get(year[i] as number) ?? 0) + (pop[i] as number));
   const vagg = new Float64Array(N), mTot = new Float64Array(N), m05 = new Map<number, number>();
-  const bartikShare = new Map<string, number>(); // city|industry → 2008 output share
   const mem08 = new Map<string, number>();
   for (let k = 0; k < mem.nrows; k++) {
     const c = mc[k] as number, y = my[k] as number, s = mi[k] as string, m = mm[k] as number;
@@ -178,21 +178,22 @@ export async function buildResiliencePanel(dir: string, opts: ResiliencePanelOpt
     vagg[i] = (vagg[i] as number) + scale * lq * a;
   }
   for (const [k, v] of Mst) if (k.endsWith("|2008")) mem08.set(k.slice(0, -5), v);
-  // Bartik: 2008 census output shares × national shift (member expansion of the industry since 2008 × its coefficient)
+  // Bartik: 2008 census output shares × national shift (member expansion of the industry since 2008 × its coefficient),
+  // by the library's shift-share routine
   const census = await rawRecords(f("census_2008.csv"), CENSUS);
   const out08 = new Map<number, number>();
   for (const r of census) out08.set(Number(r.city_code), (out08.get(Number(r.city_code)) ?? 0) + Number(r.output));
-  for (const r of census) bartikShare.set(`${r.city_code}|${r.industry}`, Number(r.output) / (out08.get(Number(r.city_code)) as number));
   const inds = [...new Set(census.map((r) => r.industry as string))];
-  const bartik = new Float64Array(N);
-  for (let i = 0; i < N; i++) {
-    let b = 0;
-    for (const s of inds) {
-      const M = Mst.get(`${s}|${year[i]}`) ?? 0, M08 = mem08.get(s) ?? 0, a = coefOf.get(`${s}|${year[i]}`) ?? 0;
-      if (M08 > 0) b += (bartikShare.get(`${city[i]}|${s}`) ?? 0) * (M / M08) * a;
-    }
-    bartik[i] = scale * b;
-  }
+  const panelYears = [...new Set(Array.from(year))].sort((a, b) => a - b);
+  const shiftRows = inds.flatMap((s) => panelYears.map((y) => {
+    const M = Mst.get(`${s}|${y}`) ?? 0, M08 = mem08.get(s) ?? 0, a = coefOf.get(`${s}|${y}`) ?? 0;
+    return { ind: s, time: y, shift: M08 > 0 ? (M / M08) * a : 0 };
+  }));
+  const shares = fromRecords(census.map((r) => ({ unit: Number(r.city_code), ind: r.industry as string, share: Number(r.output) / (out08.get(Number(r.city_code)) as number) })), f("census_2008.csv"));
+  const bt = bartik(shares, fromRecords(shiftRows)).table;
+  const bartikOf = new Map<string, number>();
+  { const u = numeric(bt, "unit"), tm = numeric(bt, "time"), v = numeric(bt, "vagg"); for (let k = 0; k < bt.nrows; k++) bartikOf.set(`${u[k]}|${tm[k]}`, v[k] as number); }
+  const bartikVals = Float64Array.from({ length: N }, (_, i) => scale * (bartikOf.get(`${city[i]}|${year[i]}`) ?? 0));
   // IV: ln(1 + members 2005) × ln(national internet users)
   const nat = await rawRecords(f("national_series.csv"), NATIONAL_SERIES);
   const users = new Map(nat.map((r) => [Number(r.year), Number(r.internet_users)]));
@@ -264,7 +265,7 @@ export async function buildResiliencePanel(dir: string, opts: ResiliencePanelOpt
     province: rows.map((i) => { const v = pc(i)?.province; return v === null || v === undefined ? null : String(v); }),
     province_code: Int32Array.from(rows, (i) => Number(pc(i)?.province_code ?? -1)),
     resi: ei.index, resist: ei.dimensions.resist as Float64Array, adapt: ei.dimensions.adapt as Float64Array, transform: ei.dimensions.transform as Float64Array,
-    vagg: pick(vagg), vagg_bartik: pick(bartik), iv: pick(iv), members: pick(mTot),
+    vagg: pick(vagg), vagg_bartik: pick(bartikVals), iv: pick(iv), members: pick(mTot),
     ...Object.fromEntries(RS_CONTROLS.map((n) => [n, pick(ctl[n])])),
     gdp_real: pick(realGdp),
     dist: mis.dist, distK: mis.distK, distL: mis.distL,
