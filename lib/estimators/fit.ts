@@ -206,7 +206,10 @@ export interface CommonFit {
 export function buildResult<E extends object>(c: CommonFit, extra: E): CommonResult & E {
   const n = c.frame.n, k = c.names.length;
   const tab = coefficientTable(c.names, c.beta, c.vc.V, c.vc.dof.tDf, c.level);
-  const gof = goodnessOfFit(c.frame, c.ys, c.rss, k);
+  const gof0 = goodnessOfFit(c.frame, c.ys, c.rss, k);
+  // as fixest 0.12.2: no within R² when only fixed effects are estimated; no R² for y ~ 1
+  const gof = k === 0 ? { ...gof0, withinR2: NaN }
+    : k === 1 && c.names[0] === "(Intercept)" ? { ...gof0, r2: NaN, adjR2: NaN } : gof0;
   const hasFe = c.frame.fixef.length > 0;
   const fstat = c.modelF === "iid" ? iidModelF(c.names, gof, c.rss, n, hasFe) : waldModelF(c.names, c.beta, c.vc.V, c.vc.dof.tDf);
   const notes = [...sampleNotes(c.frame.removed), ...collinearityNotes(c.collinear), ...(c.extraNotes ?? [])];
