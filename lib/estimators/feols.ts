@@ -27,8 +27,9 @@ export interface FeolsOptions {
 /**
  * The result of `feols` (see `CommonResult` in ./fit for the fields). Deeply immutable: nested
  * objects and arrays are frozen; `residuals` and `obsRows` are typed arrays, which JavaScript
- * cannot freeze, so each read returns a fresh copy (measured: ~0.3 ms per read at 600,000
- * rows) and writes to it never reach the result.
+ * cannot freeze, so each read returns a fresh copy and writes to it never reach the result
+ * (measured at 600,000 rows: ~2.5 ms per `residuals` read, ~0.3 ms per `obsRows` read, for a
+ * ~300 ms fit). Read them once into a local before looping.
  */
 export interface FeolsResult extends CommonResult {
   readonly ssc: SscPreset;

@@ -165,8 +165,11 @@ export function deepFreeze<T>(x: T, seen: WeakSet<object> = new WeakSet()): T {
 
 /**
  * Define an enumerable, read-only accessor that returns a fresh copy of a typed array on each
- * read: mutating the copy cannot change the stored array. Copying 600,000 doubles takes about
- * 0.3 ms (memcpy speed), so read it once into a local in loops.
+ * read: mutating the copy cannot change the stored array. Measured at 600,000 rows: ~2.5 ms per
+ * `residuals` read (4.8 MB copy and its garbage collection), ~0.3 ms per `obsRows` read, against
+ * ~300 ms for the fit itself; read once into a local in loops. Chosen over frozen plain arrays,
+ * which would change the public types (callers index typed arrays and pass `obsRows` to
+ * `takeRows`) and double the memory each result holds.
  */
 export function defineCopyGetter(obj: object, key: string, arr: Float64Array | Int32Array | undefined): void {
   if (arr === undefined) { Object.defineProperty(obj, key, { value: undefined, enumerable: true }); return; }
