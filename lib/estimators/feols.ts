@@ -1,6 +1,6 @@
 import { type Table } from "../data/table";
 import { parseFormula, type ParsedFormula } from "./formula";
-import { buildModelFrame, type ModelFrame, type RemovedCounts } from "./model-frame";
+import { buildModelFrame, type ModelFrame } from "./model-frame";
 import { demean, fixefCoefficients, type DemeanOptions } from "../core/fixed-effects/demean";
 import { subsetFactor } from "../core/fixed-effects/factorize";
 import { qrLeastSquares } from "../core/linalg/qr";
@@ -35,6 +35,12 @@ export interface FeolsResult extends CommonResult {
   readonly ssc: SscPreset;
 }
 
+/**
+ * fixest's default variance: clustered by the first fixed effect when the formula has fixed
+ * effects, iid otherwise.
+ *
+ * @example defaultVcov(parseFormula("y ~ x | firm + year"))  // { cluster: ["firm"] }
+ */
 export function defaultVcov(f: ParsedFormula): VcovSpec {
   // fixest: clustered by the first fixed effect when there are fixed effects, iid otherwise
   return f.fixef.length ? { cluster: [(f.fixef[0] as string[]).join("^")] } : "iid";
@@ -53,8 +59,9 @@ export function defaultVcov(f: ParsedFormula): VcovSpec {
  *
  * Default vcov as fixest: clustered by the first fixed effect, iid without fixed effects.
  * `y ~ 1 | fe` (only fixed effects) gives a result with no coefficients whose residuals are y
- * demeaned, as fixest (R² from the fixed effects alone; within R² = 0; no F). `y ~ 1` is the
- * intercept-only model.
+ * demeaned, as fixest 0.12.2 (R² and adjusted R² of the fixed effects alone; within R² NaN,
+ * fixest's NA; no F; `wald` refuses it). `y ~ 1` is the intercept-only model (R² NaN as fixest's
+ * NA). A regressor absorbed by the fixed effects is still an error, not an FE-only fit.
  *
  * @example
  *   const r = feols(data, "quality ~ vagg + fdi + open | city + year + hs4", { vcov: "cluster:city^hs4" });
