@@ -106,6 +106,8 @@ test("--json: OLS and IV objects", async () => {
   const ji = JSON.parse(i.out);
   assert.ok(typeof ji.coef.d === "number");
   assert.ok(ji.diagnostics && "kp_lm" in ji.diagnostics && "hansen_j" in ji.diagnostics);
+  const fs0 = ji.diagnostics.first_stage[0];
+  assert.ok(typeof fs0.instruments.z.se === "number" && typeof fs0.instruments.z2.coef === "number");
 });
 
 test("bad input: one clear line, no stack trace, non-zero exit", async () => {
