@@ -90,3 +90,8 @@ function ivSection(r: Iv2slsResult): string[] {
   if (!isInvalid(cs)) out.push(`  Anderson-Rubin ${Math.round(cs.level * 100)}% confidence set (${cs.kind}): ${cs.intervals.length ? cs.intervals.map(([a, b]) => `[${fmt(a, 4)}, ${fmt(b, 4)}]`).join(" ∪ ") : "∅"}`);
   return out;
 }
+
+// Post-estimation functions, re-exported here so that `@vagg/lib` (which re-exports this module) offers them.
+export { wald, type WaldHypothesis, type WaldTest } from "./wald";
+export { confint, type ConfintRow } from "./confint";
+export { predict, type PredictOptions } from "./predict";
