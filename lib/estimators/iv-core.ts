@@ -52,6 +52,13 @@ export function checkIvFormula(f: ParsedFormula, formula: string): void {
   for (const z of instL) if (exL.includes(z)) throw new EstimationError(`"${z}" is both an excluded instrument and an included exogenous regressor`, { term: z });
 }
 
+/**
+ * 2SLS on a model frame (see `IvCore`): β̂ = (X̂'X̂)⁻¹X̂'ỹ with X̂ = P_W̃ X̃1 for
+ * W = [exog, excluded instruments], every column demeaned by the fixed effects and √w-scaled;
+ * structural residuals ê = ỹ − [X̃1, X̃2]β̂ (Baum, Schaffer & Stillman 2003, eq. 2.4).
+ *
+ * @example const core = ivCore(frame, true, "y ~ x3 | fe1 | x1 ~ z1 + z2");
+ */
 export function ivCore(frame: ModelFrame, intercept: boolean, formula: string, opts: { collinTol?: number; demean?: DemeanOptions } = {}): IvCore {
   const n = frame.n;
   const w = frame.weights;
