@@ -9,6 +9,8 @@ import { readTable } from "../../lib/data/io";
 import { takeRows, withColumns, type Table } from "../../lib/data/table";
 import { isInvalid } from "../../lib/estimators/iv/types";
 import { ivDiagnosticsJson } from "../../lib/cli/commands/iv-json";
+import { loadPost, fitCase } from "./feols-post-fixtures";
+import { summaryText } from "../../lib/estimators/summary";
 
 // Tolerances.
 // - fixest 0.12.2 fixtures: relative 1e-6 on coefficients, SEs, vcov and every fitstat (the
@@ -168,6 +170,40 @@ test("CLI JSON view has the documented keys", () => {
   const lm = j["kp_lm"] as { df: number };
   assert.is(lm.df, 2);
   assert.not.throws(() => JSON.stringify(j));
+});
+
+// First-stage coefficient tables (excluded instruments) vs fixest 0.12.2 summary(m, stage = 1),
+// same vcov type and small-sample convention: relative 1e-6 (the contract above).
+for (const c of loadPost().models.filter((m) => m.first_stage)) {
+  test(`first-stage table vs fixest ${c.name}`, () => {
+    const r = fitCase(data, c);
+    if (!("firstStageTable" in r)) throw new Error("not an IV result");
+    const tabs = r.firstStageTable!;
+    assert.is(tabs.length, c.first_stage!.length);
+    c.first_stage!.forEach((ref, j) => {
+      const tab = tabs[j]!;
+      assert.is(tab.endogenous, ref.endogenous);
+      assert.equal(tab.rows.map((x) => x.name), r.instruments.filter((z) => ref.names.includes(z)));
+      for (const row of tab.rows) {
+        const i = ref.names.indexOf(row.name);
+        close(row.estimate, ref.coef[i]!, REL, `${c.name} ${ref.endogenous} ${row.name} coef`);
+        close(row.se, ref.se[i]!, REL, `${c.name} ${ref.endogenous} ${row.name} se`);
+        close(r.firstStage[j]!.coef[row.name]!, ref.coef[i]!, REL, "firstStage coef");
+      }
+    });
+  });
+}
+
+test("summaryText of an IV result: header, first stage, diagnostics", () => {
+  const r = iv2sls(data, "y ~ x3 | fe1 + fe2 | x1 ~ z1 + z2", { vcov: "cluster:cl2", singletons: "keep" });
+  const s = summaryText(r);
+  for (const re of [/^IV \(2SLS\) with fixed effects: y ~ x3 \| fe1 \+ fe2 \| x1 ~ z1 \+ z2/, /Endogenous: x1 {3}Instruments: z1, z2/, /First stage: x1/, /^ {2}z1 /m, /F-test \(iid, excluded instruments\): F = /, /Kleibergen-Paap rk LM/, /Kleibergen-Paap rk Wald F/, /Stock-Yogo/, /Hansen J/, /Wu-Hausman/, /Anderson-Rubin/]) assert.match(s, re);
+  const s0 = summaryText(iv2sls(data, "y ~ x3 | x1 ~ z1", { vcov: "iid" }));
+  assert.match(s0, /^IV \(2SLS\): /);
+  assert.match(s0, /Anderson canonical corr\. LM/);
+  assert.match(s0, /Cragg-Donald Wald F/);
+  assert.match(s0, /Overidentification \(Sargan\/Hansen\): not available \(exactly identified\)/);
+  assert.match(summaryText(iv2sls(data, "y ~ x3 | x1 ~ z1", { skipDiagnostics: true })), /IV diagnostics: skipped/);
 });
 
 test.run();

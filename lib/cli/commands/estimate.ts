@@ -1,5 +1,8 @@
 import { readTable } from "../../data/io";
 import { feols, type FeolsResult } from "../../estimators/feols";
+import { iv2sls, type Iv2slsResult } from "../../estimators/iv2sls";
+import type { IvSscPreset } from "../../estimators/iv/ssc";
+import { ivDiagnosticsJson } from "./iv-json";
 import { parseFormula } from "../../estimators/formula";
 import { parseArgs, helpText, type ArgSpec } from "../args";
 import { ArgumentError } from "../../util/errors";
@@ -36,7 +39,8 @@ const SPEC: ArgSpec = {
 
 export const estimateHelp = helpText("estimate", "OLS / 2SLS with high-dimensional fixed effects", SPEC);
 
-export function resultJson(r: FeolsResult): Record<string, unknown> {
+/** The JSON object `vagg estimate --json` prints for a fitted model (IV diagnostics added separately). */
+export function resultJson(r: FeolsResult | Iv2slsResult): Record<string, unknown> {
   return {
     formula: r.formula,
     coef: r.coef,
@@ -52,29 +56,39 @@ export function resultJson(r: FeolsResult): Record<string, unknown> {
   };
 }
 
+const isSingletons = (s: string): s is "drop" | "keep" => s === "drop" || s === "keep";
+const isIvPreset = (s: string): s is IvSscPreset => s === "fixest" || s === "reghdfe" || s === "ivreghdfe";
+
+/**
+ * `vagg estimate`: read a data file, fit `feols` (OLS) or `iv2sls` (a formula with an IV part
+ * "| endo ~ instruments") and print `summaryText` — for IV with the first stage and the
+ * weak-IV / endogeneity / over-identification diagnostics — or one JSON object (`--json`).
+ *
+ * @example
+ *   vagg estimate --data d.csv --formula "y ~ x | fe | d ~ z" --vcov cluster:fe
+ */
 export async function runEstimate(argv: string[]): Promise<number> {
   const { opts } = parseArgs(argv, SPEC, "estimate");
   if (opts["help"]) { console.log(estimateHelp); return 0; }
   const singletons = (opts["singletons"] as string | undefined) ?? "drop";
-  if (singletons !== "drop" && singletons !== "keep") throw new ArgumentError(`--singletons must be drop or keep, got "${singletons}"`);
+  if (!isSingletons(singletons)) throw new ArgumentError(`--singletons must be drop or keep, got "${singletons}"`);
   const ssc = (opts["ssc"] as string | undefined) ?? "fixest";
-  if (!["fixest", "reghdfe", "ivreghdfe"].includes(ssc)) throw new ArgumentError(`--ssc must be fixest, reghdfe or ivreghdfe, got "${ssc}"`);
+  if (!isIvPreset(ssc)) throw new ArgumentError(`--ssc must be fixest, reghdfe or ivreghdfe, got "${ssc}"`);
   const formula = opts["formula"] as string;
   const parsed = parseFormula(formula);
   const sheet = opts["sheet"] as string | undefined;
   const data = await readTable(opts["data"] as string, { encoding: opts["encoding"] as string | undefined, ...(sheet !== undefined ? { sheet: /^\d+$/.test(sheet) ? Number(sheet) : sheet } : {}) });
   checkNumericVariables(data, parsed);
-  const common = { vcov: opts["vcov"] as string | undefined, weights: opts["weights"] as string | undefined, singletons: singletons as "drop" | "keep" };
-  let result: FeolsResult;
+  const common = { vcov: opts["vcov"] as string | undefined, weights: opts["weights"] as string | undefined, singletons };
+  let result: FeolsResult | Iv2slsResult;
   let extra: Record<string, unknown> = {};
   if (parsed.endo.length) {
-    const iv = require("../../estimators/iv2sls") as { iv2sls: (d: unknown, f: string, o: unknown) => FeolsResult };
-    result = iv.iv2sls(data, formula, { ...common, ssc });
-    const js = require("./iv-json") as { ivDiagnosticsJson: (r: unknown) => Record<string, unknown> };
-    extra = { diagnostics: js.ivDiagnosticsJson(result) };
+    const iv = iv2sls(data, formula, { ...common, ssc });
+    extra = { diagnostics: ivDiagnosticsJson(iv) };
+    result = iv;
   } else {
     if (ssc === "ivreghdfe") throw new ArgumentError(`--ssc ivreghdfe applies to IV formulas only`);
-    result = feols(data, formula, { ...common, ssc: ssc as "fixest" | "reghdfe" });
+    result = feols(data, formula, { ...common, ssc });
   }
   if (opts["json"]) process.stdout.write(JSON.stringify({ ...resultJson(result), ...extra }) + "\n");
   else process.stdout.write(summaryText(result) + "\n");

@@ -43,9 +43,10 @@ export function ivDiagnosticsJson(r: Iv2slsResult): Record<string, Json> {
       intervals: ar.confidenceSet.intervals.map(([a, b]) => [num(a), num(b)]),
     },
   };
-  out["first_stage"] = r.firstStage.map((fs) => ({
+  out["first_stage"] = r.firstStage.map((fs, j) => ({
     endogenous: fs.endogenous,
     coef: { ...fs.coef },
+    instruments: Object.fromEntries((r.firstStageTable?.[j]?.rows ?? []).map((row) => [row.name, { coef: num(row.estimate), se: num(row.se), t: num(row.t), p: num(row.p) }])),
     partial_r2: num(fs.partialR2), shea_r2: num(fs.sheaR2),
     f: F(fs.f), wald: isInvalid(fs.wald) ? inv(fs.wald) : F(fs.wald),
     ivreg2_f: isInvalid(fs.ivreg2F) ? inv(fs.ivreg2F) : F(fs.ivreg2F),
