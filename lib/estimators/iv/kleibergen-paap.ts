@@ -33,8 +33,8 @@ export interface KpResult extends Chi2Stat {
 
 export function kpRankTest(Y: readonly Float64Array[], Z: readonly Float64Array[], vce: Vce, form: "LM" | "Wald"): KpResult | Invalid {
   const K = Y.length, L = Z.length;
-  const N = (Y[0] as Float64Array).length;
   if (K === 0) return invalid("no endogenous regressor");
+  const N = (Y[0] as Float64Array).length;
   if (L < K) return invalid(`under-identified: ${L} excluded instrument(s) for ${K} endogenous regressor(s)`);
   const YY = cross(Y), ZZ = cross(Z), ZY = cross(Z, Y);
   let Ly: Mat, Lz: Mat;
