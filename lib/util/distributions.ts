@@ -2,7 +2,6 @@
  * p-values and critical values from @stdlib (accurate incomplete beta/gamma functions).
  * Upper tails are computed from the complement so that tiny p-values keep their digits.
  */
-/* eslint-disable @typescript-eslint/no-var-requires */
 const tDist = require("@stdlib/stats-base-dists-t") as { cdf(x: number, v: number): number; quantile(p: number, v: number): number };
 const fDist = require("@stdlib/stats-base-dists-f") as { cdf(x: number, d1: number, d2: number): number; quantile(p: number, d1: number, d2: number): number };
 const chi2 = require("@stdlib/stats-base-dists-chisquare") as { cdf(x: number, k: number): number; quantile(p: number, k: number): number };
