@@ -2,47 +2,7 @@ import { Table, numeric } from "../../data/table";
 import { ArgumentError, DataError, EstimationError } from "../../util/errors";
 import { groupRows } from "./util";
 
-/**
- * Resource misallocation by the production-function approach (RS §5, Table 5: dist, distK,
- * distL; RS follows 刘诚 & 夏杰长 2023 but omits the formulas, "留存备索").
- *
- * Source method: Chen Yongwei & Hu Weimin (陈永伟, 胡伟民 2011), "价格扭曲、要素错配和效率损失:
- * 理论和应用", China Economic Quarterly 10(4): 1401–1422, which adapts Hsieh & Klenow (2009,
- * QJE 124(4)) to a sector (here: city) decomposition. With output shares s_i = Y_i / Σ_c Y_c
- * and factor shares k_i = K_i / Σ_c K_c, l_i = L_i / Σ_c L_c (sums over the cities of the same
- * year with complete data), the "absolute distortion coefficients" are
- *
- *     γ_Ki = k_i / (s_i α_i / ᾱ),   ᾱ = Σ_c s_c α_c ;    γ_Li likewise with β.
- *     τ_Ki = 1/γ_Ki − 1,            τ_Li = 1/γ_Li − 1.
- *
- * τ > 0: the city has too little of the factor relative to an efficient allocation (its
- * marginal revenue product is above average); τ < 0: too much. With elasticities common to
- * all cities (the default here), γ_Ki = (K_i/Y_i)/(K/Y), i.e. 1+τ_Ki is the city's MRPK
- * relative to the aggregate (exactly the Hsieh–Klenow wedge).
- *
- * Reported indices (CONVENTION of this library, because the paper does not print its own):
- *   distK = |τ_K|, distL = |τ_L| (misallocation in either direction counts);
- *   dist  = |(1+τ_K)^{α/(α+β)} (1+τ_L)^{β/(α+β)} − 1|, the absolute deviation of the city's
- *           relative TFPR (Hsieh–Klenow: TFPR ∝ MRPK^{α̃} MRPL^{β̃}) from 1.
- * The signed τ_K, τ_L and γ are returned too.
- *
- * Output elasticities, one of:
- *  - `elasticities: { alpha, beta }` given (e.g. α = 0.4, β = 0.6);
- *  - `estimate: "crs"` (default): Cobb–Douglas with constant returns,
- *        ln(Y/L)_it = ln A + α ln(K/L)_it + μ_i + δ_t + ε_it, β = 1 − α,
- *    OLS with city and year fixed effects (two-way within transformation by alternating
- *    projections, tolerance 1e-13 on the demeaned variables; handles unbalanced panels);
- *  - `estimate: "free"`: ln Y = α ln K + β ln L + μ_i + δ_t + ε (no CRS restriction).
- * Rows with NA in Y, K or L are left out (estimation and indices) and get NaN; a zero or
- * negative value is a DataError naming the column and row (logs are taken).
- * The usual caveats apply: OLS elasticities ignore simultaneity (no Olley–Pakes/LP
- * correction), and K is whatever capital-stock series is supplied (perpetual inventory).
- *
- * @example
- *   const m = misallocation(t, { unit: "city", year: "year", y: "gdp", k: "capital", l: "employment" });
- *   m.alpha; m.beta;          // estimated elasticities
- *   m.dist; m.distK; m.distL; // Float64Array per row
- */
+/** Columns of `misallocation` (unit, year, Y, K, L) and the elasticities (given or estimated). */
 export interface MisallocationOptions {
   readonly unit: string;
   readonly year: string;
@@ -52,6 +12,7 @@ export interface MisallocationOptions {
   readonly elasticities?: { readonly alpha: number; readonly beta: number };
   readonly estimate?: "crs" | "free";
 }
+/** Elasticities used, and per row γ, τ and the dist/distK/distL indices. */
 export interface MisallocationResult {
   readonly alpha: number;
   readonly beta: number;
@@ -102,6 +63,47 @@ export function twoWayDemean(cols: Float64Array[], unitOf: Int32Array, yearOf: I
   });
 }
 
+/**
+ * Resource misallocation by the production-function approach (RS §5, Table 5: dist, distK,
+ * distL; RS follows 刘诚 & 夏杰长 2023 but omits the formulas, "留存备索").
+ *
+ * Source method: Chen Yongwei & Hu Weimin (陈永伟, 胡伟民 2011), "价格扭曲、要素错配和效率损失:
+ * 理论和应用", China Economic Quarterly 10(4): 1401–1422, which adapts Hsieh & Klenow (2009,
+ * QJE 124(4)) to a sector (here: city) decomposition. With output shares s_i = Y_i / Σ_c Y_c
+ * and factor shares k_i = K_i / Σ_c K_c, l_i = L_i / Σ_c L_c (sums over the cities of the same
+ * year with complete data), the "absolute distortion coefficients" are
+ *
+ *     γ_Ki = k_i / (s_i α_i / ᾱ),   ᾱ = Σ_c s_c α_c ;    γ_Li likewise with β.
+ *     τ_Ki = 1/γ_Ki − 1,            τ_Li = 1/γ_Li − 1.
+ *
+ * τ > 0: the city has too little of the factor relative to an efficient allocation (its
+ * marginal revenue product is above average); τ < 0: too much. With elasticities common to
+ * all cities (the default here), γ_Ki = (K_i/Y_i)/(K/Y), i.e. 1+τ_Ki is the city's MRPK
+ * relative to the aggregate (exactly the Hsieh–Klenow wedge).
+ *
+ * Reported indices (CONVENTION of this library, because the paper does not print its own):
+ *   distK = |τ_K|, distL = |τ_L| (misallocation in either direction counts);
+ *   dist  = |(1+τ_K)^{α/(α+β)} (1+τ_L)^{β/(α+β)} − 1|, the absolute deviation of the city's
+ *           relative TFPR (Hsieh–Klenow: TFPR ∝ MRPK^{α̃} MRPL^{β̃}) from 1.
+ * The signed τ_K, τ_L and γ are returned too.
+ *
+ * Output elasticities, one of:
+ *  - `elasticities: { alpha, beta }` given (e.g. α = 0.4, β = 0.6);
+ *  - `estimate: "crs"` (default): Cobb–Douglas with constant returns,
+ *        ln(Y/L)_it = ln A + α ln(K/L)_it + μ_i + δ_t + ε_it, β = 1 − α,
+ *    OLS with city and year fixed effects (two-way within transformation by alternating
+ *    projections, tolerance 1e-13 on the demeaned variables; handles unbalanced panels);
+ *  - `estimate: "free"`: ln Y = α ln K + β ln L + μ_i + δ_t + ε (no CRS restriction).
+ * Rows with NA in Y, K or L are left out (estimation and indices) and get NaN; a zero or
+ * negative value is a DataError naming the column and row (logs are taken).
+ * The usual caveats apply: OLS elasticities ignore simultaneity (no Olley–Pakes/LP
+ * correction), and K is whatever capital-stock series is supplied (perpetual inventory).
+ *
+ * @example
+ *   const m = misallocation(t, { unit: "city", year: "year", y: "gdp", k: "capital", l: "employment" });
+ *   m.alpha; m.beta;          // estimated elasticities
+ *   m.dist; m.distK; m.distL; // Float64Array per row
+ */
 export function misallocation(t: Table, o: MisallocationOptions): MisallocationResult {
   const Y = numeric(t, o.y);
   const K = numeric(t, o.k);
