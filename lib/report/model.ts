@@ -103,6 +103,11 @@ export interface ReportTable {
   readonly tidy?: readonly TidyRow[];
 }
 
+/**
+ * Type guard: is `x` a ReportTable (the object the notebooks display and the exporter writes)?
+ *
+ * @example if (isReportTable(out)) writeTable(out);
+ */
 export function isReportTable(x: unknown): x is ReportTable {
   return typeof x === "object" && x !== null && (x as { kind?: unknown }).kind === "report-table";
 }
