@@ -75,6 +75,17 @@ export function stataDesign(m: StataModel, kind: Vce["kind"]): IvDesign {
   };
 }
 
+/**
+ * The two-way clustered fixture of generate-twoway-fixtures.do: y ~ x1 | endo1 ~ z1 + z2 on
+ * sim_twoway_data.csv, cluster(firm_id year_id) (25 × 10 clusters).
+ */
+export function twoWayDesign(): IvDesign {
+  const d = stataDesign({ data: "sim_twoway_data.csv", y: "y", exog: ["x1"], endo: ["endo1"], inst: ["z1", "z2"], cluster: "firm_id" }, "cluster");
+  const rows = readStataCsv("sim_twoway_data.csv");
+  const f = (v: string) => factorize(Float64Array.from(rows, (r) => r[v] as number));
+  return { ...d, vce: { kind: "cluster", clusters: [f("firm_id"), f("year_id")] } };
+}
+
 /** 2SLS coefficients (order: endo, exog) and residuals on the full design. */
 export function tsls(d: IvDesign): { b: number[]; e: Float64Array } {
   const W = [...d.exog, ...d.inst];

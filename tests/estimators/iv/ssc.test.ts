@@ -5,7 +5,7 @@ import { cross, inv, residualize } from "../../../lib/estimators/iv/linalg";
 import { factorize } from "../../../lib/core/fixed-effects/factorize";
 import { meatCluster, meatHetero } from "../../../lib/vcov";
 import type { IvDesign } from "../../../lib/estimators/iv/types";
-import { MODELS, close, haveStata, readStataCoef, stataDesign, tsls } from "./helpers";
+import { MODELS, close, haveStata, readStataCoef, stataDesign, tsls, twoWayDesign } from "./helpers";
 
 // Small-sample presets of the IV vcov. `ivreghdfe` = ivreg2 without `small`: iid σ² = RSS/N,
 // robust HC0, cluster without G/(G − 1). Tolerance 1e-6 relative against Stata's standard errors
@@ -21,8 +21,9 @@ function vcovInput(d: IvDesign, preset: "ivreghdfe" | "fixest") {
   const Bi = inv(cross(Xh));
   const bread = new Float64Array(k * k);
   for (let a = 0; a < k; a++) for (let c = 0; c < k; c++) bread[a * k + c] = Bi[a]![c]!;
-  const spec = d.vce.kind === "cluster" ? { cluster: ["g"] } : d.vce.kind;
-  return { X: Xh, e, bread, rss: e.reduce((s, v) => s + v * v, 0), n: d.n, kCoef: k, fixef: [], fixefNames: [], clusters: d.vce.clusters, clusterNames: d.vce.clusters.map(() => "g"), spec, preset } as const;
+  const names = d.vce.clusters.map((_, q) => `g${q}`);
+  const spec = d.vce.kind === "cluster" ? { cluster: names } : d.vce.kind;
+  return { X: Xh, e, bread, rss: e.reduce((s, v) => s + v * v, 0), n: d.n, kCoef: k, fixef: [], fixefNames: [], clusters: d.vce.clusters, clusterNames: names, spec, preset } as const;
 }
 
 test("ivreghdfe preset reproduces ivreg2's standard errors (no `small`): iid, HC0, cluster", () => {
@@ -37,6 +38,15 @@ test("ivreghdfe preset reproduces ivreg2's standard errors (no `small`): iid, HC
     assert.is(vc.dof.tDf, Infinity);
     assert.is(vc.dof.ssAdj, 1);
   }
+});
+
+test("ivreghdfe preset, two-way clustering: SEs = ivreg2 cluster(firm_id year_id)", () => {
+  if (!haveStata("two-way clustered IV vcov vs Stata")) return;
+  const d = twoWayDesign();
+  const vc = ivVcov(vcovInput(d, "ivreghdfe"));
+  const ref = readStataCoef("sim_twoway_coef_cl2.csv");
+  ["endo1", "_cons", "x1"].forEach((nm, j) => close(Math.sqrt(vc.V[j * 3 + j]!), ref[nm]!.se, STATA, `se(${nm})`));
+  assert.not.ok(vc.psdFixed);
 });
 
 test("fixest preset = ivreghdfe × the documented factors: iid and HC1 n/(n − K), cluster (n − 1)/(n − K)·G/(G − 1)", () => {
