@@ -96,6 +96,25 @@ test("three-way inclusion–exclusion: + singles − pairs + triple", () => {
   nearAll(M3, M, "M3");
 });
 
+test("weighted HC1: with X̃ = √w·X and ẽ = √w·e, V = n/(n − K) · B (Σ w_i² e_i² x_i x_i') B, B = (X'WX)⁻¹", () => {
+  const w = Float64Array.of(1, 2, 0.5, 1.5, 1, 3);
+  const sw = Float64Array.from(w, Math.sqrt);
+  // weighted OLS by the 2×2 normal equations
+  let S0 = 0, S1 = 0, S2 = 0, T0 = 0, T1 = 0;
+  for (let i = 0; i < n; i++) { S0 += w[i]!; S1 += w[i]! * x[i]!; S2 += w[i]! * x[i]! ** 2; T0 += w[i]! * y[i]!; T1 += w[i]! * x[i]! * y[i]!; }
+  const D = S0 * S2 - S1 * S1;
+  const B = Float64Array.of(S2 / D, -S1 / D, -S1 / D, S0 / D);
+  const c1 = (S0 * T1 - S1 * T0) / D, c0 = (T0 - c1 * S1) / S0;
+  const ew = Float64Array.from(y, (v, i) => v - c0 - c1 * x[i]!);
+  let m00 = 0, m01 = 0, m11 = 0;
+  for (let i = 0; i < n; i++) { const q = (w[i]! * ew[i]!) ** 2; m00 += q; m01 += x[i]! * q; m11 += x[i]! * x[i]! * q; }
+  const BMB = sandwich(B, Float64Array.of(m00, m01, m01, m11), 2);
+  const Xs = [sw.slice(), Float64Array.from(x, (v, i) => v * sw[i]!)];
+  const es = Float64Array.from(ew, (v, i) => v * sw[i]!);
+  const r = computeVcov({ X: Xs, e: es, bread: B, rss: es.reduce((s, v) => s + v * v, 0), n, kCoef: 2, fixef: [], fixefNames: [], clusters: [], clusterNames: [], spec: "hetero", preset: "fixest" });
+  nearAll(r.V, Array.from(BMB, (v) => v * n / (n - 2)), "V");
+});
+
 test("sandwich(B, M) = B·M·B for a non-symmetric check matrix", () => {
   const B = Float64Array.of(1, 2, 3, 4), M = Float64Array.of(5, 6, 7, 8);
   // B·M = [19 22; 43 50]; ·B = [19+66, 38+88; 43+150, 86+200]
