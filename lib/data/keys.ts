@@ -124,6 +124,7 @@ export function keyColumns(t: Table, names: readonly string[], rows: ArrayLike<n
   return out;
 }
 
+/** A column name or list of names as a list. @example asArray("city") // ["city"] */
 export function asArray(x: string | readonly string[]): readonly string[] {
   return typeof x === "string" ? [x] : x;
 }

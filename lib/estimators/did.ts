@@ -4,34 +4,7 @@ import { groupByColumn, keyAt } from "../data/keys";
 import { column } from "../data/table";
 import { feols, FeolsOptions, FeolsResult } from "./feols";
 
-/**
- * Difference-in-differences helpers for staggered adoption (RS §4.2: smart-city pilot DID).
- *
- * Data preparation (pure; returns columns):
- *  - `treatmentIndicator`: D_it = 1 if unit i has adopted by time t (t ≥ adoption year),
- *    0 otherwise; never-treated units (adoption NA / absent) are 0 throughout. `ever` is the
- *    group dummy (1 for units that ever adopt).
- *  - `eventTimeDummies`: event time e = t − adoption year; one dummy per e in [lo, hi]
- *    except the reference period (default −1); with `bin: true` (default) the end points
- *    are binned (e ≤ lo → the lo dummy, e ≥ hi → the hi dummy, Schmidheiny & Siegloch 2023,
- *    J. Appl. Econometrics 38(5)), otherwise rows outside the window get all zeros.
- *    Never-treated units: all zeros (they identify the time effects). Names: `et_m3`, `et_p0`, `et_p2`.
- * Adoption is given either as a column (the adoption year repeated on each row of the unit,
- * NA for never-treated; it must be constant within unit) or as a record unit → year.
- *
- * Estimation (calls `feols` from lib/estimators/feols.ts):
- *  - `did`: two-way fixed effects  y ~ D (+ controls) | unit + time, SE clustered by unit
- *    unless `vcov` says otherwise. CAVEAT: with staggered adoption and heterogeneous effects
- *    TWFE is a weighted average with possibly negative weights (Goodman-Bacon 2021; de
- *    Chaisemartin & D'Haultfœuille 2020) — use it as the paper does, and report the event study.
- *  - `eventStudy`: y ~ Σ_e et_e (+ controls) | unit + time.
- *
- * @example
- *   const { treated } = treatmentIndicator(t, { unit: "city", time: "year", adoption: "pilot_year" });
- *   const r = did(t, { y: "resi", unit: "city", time: "year", adoption: "pilot_year", controls: ["pop", "open"] });
- *   r.coef.did_treat;
- *   const es = eventStudy(t, { y: "resi", unit: "city", time: "year", adoption: "pilot_year", window: [-4, 5] });
- */
+/** Who adopts when: unit and time columns, and the adoption year (a column, or a record unit → year). */
 export interface AdoptionSpec {
   readonly unit: string;
   readonly time: string;
@@ -66,6 +39,14 @@ function adoptionYears(t: Table, o: AdoptionSpec): Float64Array {
   return out;
 }
 
+/**
+ * Staggered-adoption treatment indicator D_it = 1[t ≥ A_i] (A_i the unit's adoption year; 0
+ * for never-treated units) and the group dummy ever_i = 1[A_i < ∞]. Throws a DataError when the
+ * adoption column varies within a unit.
+ *
+ * @example
+ *   const { treated, ever } = treatmentIndicator(t, { unit: "city", time: "year", adoption: "pilot_year" });
+ */
 export function treatmentIndicator(t: Table, o: AdoptionSpec): { treated: Float64Array; ever: Float64Array; adoption: Float64Array } {
   const a = adoptionYears(t, o);
   const tm = numeric(t, o.time);
@@ -81,10 +62,23 @@ export function treatmentIndicator(t: Table, o: AdoptionSpec): { treated: Float6
   return { treated, ever, adoption: a };
 }
 
+/**
+ * Column name of the event-time dummy for e = t − A_i.
+ *
+ * @example eventName(-3) // "et_m3";  eventName(2) // "et_p2"
+ */
 export function eventName(e: number): string {
   return e < 0 ? `et_m${-e}` : `et_p${e}`;
 }
 
+/**
+ * Event-time dummies 1[t − A_i = e] for e in [lo, hi] except the reference period (default −1);
+ * with `bin: true` (default) the end points absorb the tails (e ≤ lo → lo, e ≥ hi → hi;
+ * Schmidheiny & Siegloch 2023, J. Appl. Econometrics 38(5)). Never-treated rows are all zero.
+ *
+ * @example
+ *   const { columns, names } = eventTimeDummies(t, { unit: "city", time: "year", adoption: "pilot_year", window: [-4, 5] });
+ */
 export function eventTimeDummies(
   t: Table,
   o: AdoptionSpec & { window: readonly [number, number]; reference?: number; bin?: boolean },
@@ -120,6 +114,7 @@ export function eventTimeDummies(
   return { columns, names, eventTime };
 }
 
+/** Options of `did` / `eventStudy`: outcome, controls and the estimation options passed to `feols`. */
 export interface DidOptions extends AdoptionSpec {
   readonly y: string;
   readonly controls?: readonly string[];
@@ -130,7 +125,35 @@ function fe(o: DidOptions): string {
   return `${o.unit} + ${o.time}`;
 }
 
-/** TWFE DID: y ~ did_treat (+ controls) | unit + time (clustered by unit by default). */
+/**
+ * TWFE DID: y ~ did_treat (+ controls) | unit + time (clustered by unit by default) — the
+ * difference-in-differences helpers for staggered adoption (RS §4.2: smart-city pilot DID).
+ *
+ * Data preparation (pure; returns columns):
+ *  - `treatmentIndicator`: D_it = 1 if unit i has adopted by time t (t ≥ adoption year),
+ *    0 otherwise; never-treated units (adoption NA / absent) are 0 throughout. `ever` is the
+ *    group dummy (1 for units that ever adopt).
+ *  - `eventTimeDummies`: event time e = t − adoption year; one dummy per e in [lo, hi]
+ *    except the reference period (default −1); with `bin: true` (default) the end points
+ *    are binned (e ≤ lo → the lo dummy, e ≥ hi → the hi dummy, Schmidheiny & Siegloch 2023,
+ *    J. Appl. Econometrics 38(5)), otherwise rows outside the window get all zeros.
+ *    Never-treated units: all zeros (they identify the time effects). Names: `et_m3`, `et_p0`, `et_p2`.
+ * Adoption is given either as a column (the adoption year repeated on each row of the unit,
+ * NA for never-treated; it must be constant within unit) or as a record unit → year.
+ *
+ * Estimation (calls `feols` from lib/estimators/feols.ts):
+ *  - `did`: two-way fixed effects  y ~ D (+ controls) | unit + time, SE clustered by unit
+ *    unless `vcov` says otherwise. CAVEAT: with staggered adoption and heterogeneous effects
+ *    TWFE is a weighted average with possibly negative weights (Goodman-Bacon 2021; de
+ *    Chaisemartin & D'Haultfœuille 2020) — use it as the paper does, and report the event study.
+ *  - `eventStudy`: y ~ Σ_e et_e (+ controls) | unit + time.
+ *
+ * @example
+ *   const { treated } = treatmentIndicator(t, { unit: "city", time: "year", adoption: "pilot_year" });
+ *   const r = did(t, { y: "resi", unit: "city", time: "year", adoption: "pilot_year", controls: ["pop", "open"] });
+ *   r.coef.did_treat;
+ *   const es = eventStudy(t, { y: "resi", unit: "city", time: "year", adoption: "pilot_year", window: [-4, 5] });
+ */
 export function did(t: Table, o: DidOptions): FeolsResult {
   if (hasColumn(t, "did_treat")) throw new ArgumentError('the table already has a column "did_treat"', { column: "did_treat" });
   const { treated } = treatmentIndicator(t, o);
@@ -139,7 +162,14 @@ export function did(t: Table, o: DidOptions): FeolsResult {
   return feols(t2, `${o.y} ~ ${rhs} | ${fe(o)}`, { vcov: { cluster: [o.unit] }, ...o.feols });
 }
 
-/** Event study: y ~ Σ_e et_e (+ controls) | unit + time; reference period omitted. */
+/**
+ * Event study: y ~ Σ_e β_e et_e (+ controls) | unit + time, reference period omitted (see
+ * `eventTimeDummies`); SE clustered by unit unless `vcov` says otherwise.
+ *
+ * @example
+ *   const es = eventStudy(t, { y: "resi", unit: "city", time: "year", adoption: "pilot_year", window: [-4, 5] });
+ *   es.eventNames.map((e) => es.coef[e]);
+ */
 export function eventStudy(t: Table, o: DidOptions & { window: readonly [number, number]; reference?: number; bin?: boolean }): FeolsResult & { eventNames: string[] } {
   const d = eventTimeDummies(t, o);
   for (const nm of d.names) if (hasColumn(t, nm)) throw new ArgumentError(`the table already has a column "${nm}"`, { column: nm });

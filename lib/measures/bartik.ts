@@ -2,9 +2,71 @@ import { type Column, type Table, column, numeric, table } from "../data/table";
 import { ArgumentError, DataError } from "../util/errors";
 import { asArray, compositeKeys, groupRows, keyColumns, keysOf, numberAt } from "../data/keys";
 
+/** Column names, crosswalk, NA rule and tolerance of `bartik`. */
+export interface BartikOptions {
+  /** Unit key column(s) of `shares` (city, or city × base year). Default "unit". */
+  unit?: string | readonly string[];
+  /** Industry column, in `shares` and `shifts` (the crosswalk maps between them). Default "ind". */
+  industry?: string;
+  /** Industry column of `shifts` if it differs from `industry`. */
+  shiftIndustry?: string;
+  /** Share column of `shares`. Default "share". */
+  share?: string;
+  /** Time column of `shifts`. Default "time". */
+  time?: string;
+  /** Shift column of `shifts`. Default "shift". */
+  shift?: string;
+  /** Crosswalk source → target with weights; columns `from`, `to`, `weight` unless renamed. */
+  crosswalk?: Table;
+  crosswalkColumns?: { from?: string; to?: string; weight?: string };
+  /** How NA shares / missing shifts of matched industries are treated. Default "propagate". */
+  na?: "propagate" | "skip";
+  /** Tolerance for "shares sum to ≤ 1" and "crosswalk weights sum to 1". Default 1e-9. */
+  tolerance?: number;
+}
+
+/** A share industry that met no shift (or no crosswalk row), with the share mass lost. */
+export interface UnmatchedIndustry {
+  industry: string;
+  /** Why: no crosswalk row for the source industry, or no shift for the (target) industry. */
+  reason: "not in crosswalk" | "no shift";
+  /** Share rows carrying it. */
+  rows: number;
+  /** Σ of its (non-NA) shares over all units, i.e. the share mass that is lost. */
+  shareMass: number;
+}
+
+/** Everything `bartik` matched, dropped or warned about. */
+export interface BartikReport {
+  shareRows: number;
+  units: number;
+  times: number[];
+  unmatched: UnmatchedIndustry[];
+  /** Number of share rows whose industry is unmatched. */
+  unmatchedRows: number;
+  /** Shift industries that no share row reaches. */
+  unusedShiftIndustries: string[];
+  /** Source industries whose crosswalk weights do not sum to 1, with the sum. */
+  crosswalkWeightSums: { from: string; sum: number }[];
+  /** Units whose shares sum to more than 1 + tolerance, with the sum. */
+  unitsShareSumAbove1: { unit: string; sum: number }[];
+  negativeShareRows: number;
+  naShareRows: number;
+  /** (unit, time) cells where a matched industry had no or an NA shift. */
+  naShiftCells: number;
+  warnings: string[];
+}
+
+export interface BartikResult {
+  table: Table;
+  report: BartikReport;
+}
+
 /**
  * Bartik (shift-share) measure of virtual agglomeration, EQ eq. (22)
- * (Zhao, Ban, Li & Liu 2022, *Economic Management* 44(7), §3 "核心解释变量"):
+ * (Zhao, Ban, Li & Liu 2022, *Economic Management* 44(7), §3 "核心解释变量"); the shift-share
+ * design of Bartik (1991, Who Benefits from State and Local Economic Development Policies?,
+ * W.E. Upjohn Institute), as analysed by Goldsmith-Pinkham, Sorkin & Swift (2020, AER 110(8)):
  *
  *   vagg_ct = Σ_s share_{s,c,base} · shift_{s,t},   share_{s,c,base} = output_{s,c,2004} / output_{c,2004}
  *
@@ -34,63 +96,6 @@ import { asArray, compositeKeys, groupRows, keyColumns, keysOf, numberAt } from 
  *   const shifts = fromRecords([{ ind: "x", time: 2005, shift: 0.1 }, { ind: "y", time: 2005, shift: 0.3 }]);
  *   bartik(shares, shifts).table; // A: 0.6·0.1 + 0.4·0.3 = 0.18;  B: 1.0·0.1 = 0.10
  */
-export interface BartikOptions {
-  /** Unit key column(s) of `shares` (city, or city × base year). Default "unit". */
-  unit?: string | readonly string[];
-  /** Industry column, in `shares` and `shifts` (the crosswalk maps between them). Default "ind". */
-  industry?: string;
-  /** Industry column of `shifts` if it differs from `industry`. */
-  shiftIndustry?: string;
-  /** Share column of `shares`. Default "share". */
-  share?: string;
-  /** Time column of `shifts`. Default "time". */
-  time?: string;
-  /** Shift column of `shifts`. Default "shift". */
-  shift?: string;
-  /** Crosswalk source → target with weights; columns `from`, `to`, `weight` unless renamed. */
-  crosswalk?: Table;
-  crosswalkColumns?: { from?: string; to?: string; weight?: string };
-  /** How NA shares / missing shifts of matched industries are treated. Default "propagate". */
-  na?: "propagate" | "skip";
-  /** Tolerance for "shares sum to ≤ 1" and "crosswalk weights sum to 1". Default 1e-9. */
-  tolerance?: number;
-}
-
-export interface UnmatchedIndustry {
-  industry: string;
-  /** Why: no crosswalk row for the source industry, or no shift for the (target) industry. */
-  reason: "not in crosswalk" | "no shift";
-  /** Share rows carrying it. */
-  rows: number;
-  /** Σ of its (non-NA) shares over all units, i.e. the share mass that is lost. */
-  shareMass: number;
-}
-
-export interface BartikReport {
-  shareRows: number;
-  units: number;
-  times: number[];
-  unmatched: UnmatchedIndustry[];
-  /** Number of share rows whose industry is unmatched. */
-  unmatchedRows: number;
-  /** Shift industries that no share row reaches. */
-  unusedShiftIndustries: string[];
-  /** Source industries whose crosswalk weights do not sum to 1, with the sum. */
-  crosswalkWeightSums: { from: string; sum: number }[];
-  /** Units whose shares sum to more than 1 + tolerance, with the sum. */
-  unitsShareSumAbove1: { unit: string; sum: number }[];
-  negativeShareRows: number;
-  naShareRows: number;
-  /** (unit, time) cells where a matched industry had no or an NA shift. */
-  naShiftCells: number;
-  warnings: string[];
-}
-
-export interface BartikResult {
-  table: Table;
-  report: BartikReport;
-}
-
 export function bartik(shares: Table, shifts: Table, options: BartikOptions = {}): BartikResult {
   const unitNames = asArray(options.unit ?? "unit");
   const indName = options.industry ?? "ind";
@@ -272,6 +277,13 @@ export function bartik(shares: Table, shifts: Table, options: BartikOptions = {}
   };
 }
 
+/** Input industries with their splitting coefficients κ, and column names of `digitalShift`. */
+export interface DigitalShiftOptions {
+  /** Input industry → splitting coefficient κ (a number, or year → κ). */
+  inputs: Record<string, number | Record<string, number>>;
+  columns?: { time?: string; input?: string; use?: string; value?: string };
+}
+
 /**
  * The digital-service "shift" of EQ eq. (22): for each using industry s and year t,
  *
@@ -290,12 +302,6 @@ export function bartik(shares: Table, shifts: Table, options: BartikOptions = {}
  *   digitalShift(coefs, { inputs: { D61: 1, D62T63: 1, D45T47: 0.1 } });
  *   // use D26, 2005: 1·a(D61) + 1·a(D62T63) + 0.1·a(D45T47)
  */
-export interface DigitalShiftOptions {
-  /** Input industry → splitting coefficient κ (a number, or year → κ). */
-  inputs: Record<string, number | Record<string, number>>;
-  columns?: { time?: string; input?: string; use?: string; value?: string };
-}
-
 export function digitalShift(coefs: Table, options: DigitalShiftOptions): { table: Table; missingInputs: number } {
   const cn = {
     time: options.columns?.time ?? "year",

@@ -3,46 +3,7 @@ import { ArgumentError, DataError } from "../util/errors";
 import { groupByColumn } from "../data/keys";
 import { checkNumber } from "../util/check";
 
-/**
- * Entropy-weight composite index (熵值法), as used by RS §3 Table 1 (resilience: 14
- * indicators in 3 dimensions) and RS §4.3 (digital-infrastructure index).
- *
- * Method (the standard entropy-weight method, e.g. Zhu, Tian & Yan 2020, "Entropy weight
- * method", in Chinese regional-economics practice; Shannon 1948 for the entropy):
- *
- *  1. Direction-aware min–max normalisation over the weighting sample S (all complete rows, or
- *     the rows of one year):  positive  z_ij = (x_ij − min_j)/(max_j − min_j),
- *                              negative  z_ij = (max_j − x_ij)/(max_j − min_j).
- *  2. Shift to avoid ln 0: x'_ij = z_ij + shift. CONVENTION: additive shift, default
- *     `shift = 1e-4` (the common "+0.0001" convention). With `shift = 0`, 0·ln 0 is taken as 0.
- *  3. Proportions p_ij = x'_ij / Σ_{i∈S} x'_ij.
- *  4. Entropy e_j = −(1/ln n) Σ_i p_ij ln p_ij, n = |S| (needs n ≥ 2).
- *  5. Divergence d_j = 1 − e_j; weight w_j = d_j / Σ_k d_k.
- *  6. Index_i = Σ_j w_j x'_ij (the shifted normalised values); sub-index of dimension D:
- *     `dimensionWeights: "global"` (default) Σ_{j∈D} w_j x'_ij, so sub-indices add up to the
- *     index; `"within"` uses w_j / Σ_{k∈D} w_k, so each sub-index lies in [shift, 1 + shift].
- *
- * Assumptions and rules:
- *  - A row with NA in any indicator is left out of the weighting sample and gets NaN index
- *    (`complete cases`); the count is reported in `dropped`.
- *  - A constant indicator in the weighting sample (max = min) makes step 1 divide by zero:
- *    its weight is undefined, and this is a DataError naming the indicator (and the year),
- *    not a silent zero weight.
- *  - `by: "year"` normalises and weights within each year separately (weights then vary
- *    by year; the weight table has a `year` column); `"pooled"` (default) uses all years at
- *    once, which keeps the index comparable over time.
- *
- * @example
- *   const ind = [
- *     { name: "gdppc", dimension: "resist", direction: "+" },
- *     { name: "cpi_sd", dimension: "resist", direction: "-" },
- *     { name: "patents", dimension: "transform", direction: "+" },
- *   ] as const;
- *   const r = entropyIndex(t, ind);               // pooled weights, shift 1e-4
- *   r.index;                                       // Float64Array, one value per row
- *   r.dimensions.resist;                           // sub-index
- *   toRecords(r.weights);                          // [{indicator, dimension, direction, e, d, w}, ...]
- */
+/** One indicator of the index: column name, dimension and direction ("+" larger is better). */
 export interface EntropyIndicator {
   readonly name: string;
   readonly dimension?: string;
@@ -50,6 +11,7 @@ export interface EntropyIndicator {
   readonly direction: "+" | "-";
 }
 
+/** Shift, pooling and sub-index convention of the entropy index. */
 export interface EntropyOptions {
   /** Additive shift after min–max normalisation (default 1e-4). */
   readonly shift?: number;
@@ -57,10 +19,11 @@ export interface EntropyOptions {
   readonly by?: "pooled" | "year";
   /** Name of the year column, required for by = "year". */
   readonly year?: string;
-  /** "global" (default) or "within", see above. */
+  /** "global" (default) or "within", see `entropyIndex`. */
   readonly dimensionWeights?: "global" | "within";
 }
 
+/** The weight table, the shifted normalised values and per-row weights. */
 export interface EntropyWeights {
   /** Columns indicator, dimension, direction, e, d, w (and year when by = "year"). */
   readonly weights: Table;
@@ -73,13 +36,19 @@ export interface EntropyWeights {
   readonly shift: number;
 }
 
+/** The index and its per-dimension sub-indices, with the weights. */
 export interface EntropyIndexResult extends EntropyWeights {
   readonly index: Float64Array;
   /** Sub-index per dimension. */
   readonly dimensions: Record<string, Float64Array>;
 }
 
-/** Entropy weights (and the normalised values they are computed from); see the module comment. */
+/**
+ * Entropy weights (steps 1–5 of the method documented on `entropyIndex`): e_j, d_j = 1 − e_j,
+ * w_j = d_j / Σ_k d_k, and the shifted normalised values x'_ij they are computed from.
+ *
+ * @example toRecords(entropyWeights(t, ind).weights); // [{ indicator, dimension, direction, e, d, w }, ...]
+ */
 export function entropyWeights(t: Table, indicators: readonly EntropyIndicator[], opts: EntropyOptions = {}): EntropyWeights {
   const shift = opts.shift ?? 1e-4;
   checkNumber(shift, "entropy shift", (v) => v >= 0, "≥ 0");
@@ -191,7 +160,48 @@ export function entropyWeights(t: Table, indicators: readonly EntropyIndicator[]
   return { weights, normalized, rowWeights, dropped, shift };
 }
 
-/** Entropy-weighted index and per-dimension sub-indices; see the module comment. */
+/**
+ * Entropy-weight composite index (熵值法), as used by RS §3 Table 1 (resilience: 14
+ * indicators in 3 dimensions) and RS §4.3 (digital-infrastructure index).
+ *
+ * Method (the standard entropy-weight method, e.g. Zhu, Tian & Yan 2020, "Effectiveness of
+ * entropy weight method in decision-making", Mathematical Problems in Engineering 2020:3564835;
+ * common in Chinese regional-economics practice; Shannon 1948, Bell System Technical Journal
+ * 27, for the entropy):
+ *
+ *  1. Direction-aware min–max normalisation over the weighting sample S (all complete rows, or
+ *     the rows of one year):  positive  z_ij = (x_ij − min_j)/(max_j − min_j),
+ *                              negative  z_ij = (max_j − x_ij)/(max_j − min_j).
+ *  2. Shift to avoid ln 0: x'_ij = z_ij + shift. CONVENTION: additive shift, default
+ *     `shift = 1e-4` (the common "+0.0001" convention). With `shift = 0`, 0·ln 0 is taken as 0.
+ *  3. Proportions p_ij = x'_ij / Σ_{i∈S} x'_ij.
+ *  4. Entropy e_j = −(1/ln n) Σ_i p_ij ln p_ij, n = |S| (needs n ≥ 2).
+ *  5. Divergence d_j = 1 − e_j; weight w_j = d_j / Σ_k d_k.
+ *  6. Index_i = Σ_j w_j x'_ij (the shifted normalised values); sub-index of dimension D:
+ *     `dimensionWeights: "global"` (default) Σ_{j∈D} w_j x'_ij, so sub-indices add up to the
+ *     index; `"within"` uses w_j / Σ_{k∈D} w_k, so each sub-index lies in [shift, 1 + shift].
+ *
+ * Assumptions and rules:
+ *  - A row with NA in any indicator is left out of the weighting sample and gets NaN index
+ *    (`complete cases`); the count is reported in `dropped`.
+ *  - A constant indicator in the weighting sample (max = min) makes step 1 divide by zero:
+ *    its weight is undefined, and this is a DataError naming the indicator (and the year),
+ *    not a silent zero weight.
+ *  - `by: "year"` normalises and weights within each year separately (weights then vary
+ *    by year; the weight table has a `year` column); `"pooled"` (default) uses all years at
+ *    once, which keeps the index comparable over time.
+ *
+ * @example
+ *   const ind = [
+ *     { name: "gdppc", dimension: "resist", direction: "+" },
+ *     { name: "cpi_sd", dimension: "resist", direction: "-" },
+ *     { name: "patents", dimension: "transform", direction: "+" },
+ *   ] as const;
+ *   const r = entropyIndex(t, ind);               // pooled weights, shift 1e-4
+ *   r.index;                                       // Float64Array, one value per row
+ *   r.dimensions.resist;                           // sub-index
+ *   toRecords(r.weights);                          // [{indicator, dimension, direction, e, d, w}, ...]
+ */
 export function entropyIndex(t: Table, indicators: readonly EntropyIndicator[], opts: EntropyOptions = {}): EntropyIndexResult {
   const ew = entropyWeights(t, indicators, opts);
   const n = t.nrows;

@@ -2,31 +2,7 @@ import { type Column, type Table, column, numeric, table } from "../data/table";
 import { ArgumentError, DataError } from "../util/errors";
 import { groupRows, keysOf, numberAt } from "../data/keys";
 
-/**
- * Export-structure indices of EQ §5.2 (Zhao et al. 2022), eqs. (25)–(26), from a long table of
- * city × product × year export values:
- *
- *   s_cjt = v_cjt / Σ_j v_cjt        (product j's share of city c's exports)
- *   s_jt  = V_jt / Σ_j V_jt          (product j's share of national exports)
- *   LQ_cjt = s_cjt / s_jt            (location quotient)
- *   spe_ct = (1/n) max_j LQ_cjt                        (25), as printed
- *   div_ct = 1 / Σ_j |s_cjt / s_jt| = 1 / Σ_j LQ_cjt   (26), as printed ("modified Herfindahl")
- *   rdi_ct = 1 / Σ_j |s_cjt − s_jt|                    Duranton & Puga (2000) relative diversity
- *
- * Conventions: national shares come from `national` (product, year, value) when given, else from
- * the sum over all cities in the table. n in (25) = number of products with positive national
- * exports in year t (`n: "national"`, default) or with positive exports of the city
- * (`n: "city"`); the paper does not say which. Σ_j in div runs over the city's products (a
- * product the city does not export has LQ 0); Σ_j in rdi runs over all products with
- * positive national exports (an absent product contributes s_jt). NA values are skipped and
- * counted; negative values are a DataError; a city product missing from `national` (s_jt = 0)
- * is counted and makes that city-year's indices NA. A city-year with zero total exports gets NA.
- *
- * @example
- *   // city A exports (x: 3, y: 1), city B (x: 1, y: 3): national s = (.5, .5)
- *   // A: LQ = (1.5, .5) → spe = 1.5/2 = .75, div = 1/2 = .5, rdi = 1/(.25 + .25) = 2
- *   exportStructure(t, { city: "city", time: "year", product: "hs4", value: "v" });
- */
+/** Column names, the national table and the n convention of `exportStructure`. */
 export interface ExportStructureOptions {
   city?: string;
   time?: string;
@@ -37,6 +13,7 @@ export interface ExportStructureOptions {
   n?: "national" | "city";
 }
 
+/** Counts of skipped, missing and undefined cells of `exportStructure`. */
 export interface ExportStructureReport {
   naValueRows: number;
   /** City rows whose product has no positive national exports that year. */
@@ -99,6 +76,31 @@ function prepare(t: Table, o: ExportStructureOptions): Prepared {
   return { cityK, prodK, yr, v, nat, natTot, cy: groupRows(keys), naValueRows };
 }
 
+/**
+ * Export-structure indices of EQ §5.2 (Zhao et al. 2022), eqs. (25)–(26), from a long table of
+ * city × product × year export values:
+ *
+ *   s_cjt = v_cjt / Σ_j v_cjt        (product j's share of city c's exports)
+ *   s_jt  = V_jt / Σ_j V_jt          (product j's share of national exports)
+ *   LQ_cjt = s_cjt / s_jt            (location quotient)
+ *   spe_ct = (1/n) max_j LQ_cjt                        (25), as printed
+ *   div_ct = 1 / Σ_j |s_cjt / s_jt| = 1 / Σ_j LQ_cjt   (26), as printed ("modified Herfindahl")
+ *   rdi_ct = 1 / Σ_j |s_cjt − s_jt|                    Duranton & Puga (2000, Urban Studies 37(3)) relative diversity
+ *
+ * Conventions: national shares come from `national` (product, year, value) when given, else from
+ * the sum over all cities in the table. n in (25) = number of products with positive national
+ * exports in year t (`n: "national"`, default) or with positive exports of the city
+ * (`n: "city"`); the paper does not say which. Σ_j in div runs over the city's products (a
+ * product the city does not export has LQ 0); Σ_j in rdi runs over all products with
+ * positive national exports (an absent product contributes s_jt). NA values are skipped and
+ * counted; negative values are a DataError; a city product missing from `national` (s_jt = 0)
+ * is counted and makes that city-year's indices NA. A city-year with zero total exports gets NA.
+ *
+ * @example
+ *   // city A exports (x: 3, y: 1), city B (x: 1, y: 3): national s = (.5, .5)
+ *   // A: LQ = (1.5, .5) → spe = 1.5/2 = .75, div = 1/2 = .5, rdi = 1/(.25 + .25) = 2
+ *   exportStructure(t, { city: "city", time: "year", product: "hs4", value: "v" });
+ */
 export function exportStructure(t: Table, o: ExportStructureOptions = {}): { table: Table; report: ExportStructureReport } {
   const nMode = o.n ?? "national";
   if (nMode !== "national" && nMode !== "city") throw new ArgumentError(`n must be "national" or "city", got "${String(nMode)}"`);

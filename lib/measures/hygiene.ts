@@ -2,19 +2,7 @@ import { Table, column, numeric, table, withColumns } from "../data/table";
 import { interpolatePanel, winsorize } from "../data/panel";
 import { ArgumentError, DataError } from "../util/errors";
 
-/**
- * Panel hygiene with an audit trail (RS §3 data processing: "线性插值法进行补齐 … 对样本进行1%
- * 的缩尾处理"). The numerical work is done by `interpolatePanel` and `winsorize` in
- * `lib/data/panel.ts` (Stata `ipolate` semantics; type-7 quantiles); this module adds the
- * table interface and an audit record per column of how many values were changed.
- *
- * Order in `cleanPanel` (as in RS): interpolate within unit first, then winsorise the
- * interpolated column (so filled values are also subject to the caps).
- *
- * @example
- *   const { table: clean, audit } = cleanPanel(t, ["gdp", "pop"], { unit: "city", time: "year" });
- *   toRecords(audit); // [{ column: "gdp", naBefore: 12, interpolated: 9, naAfter: 3, winsorized: 64, lower: ..., upper: ... }, ...]
- */
+/** Per-column audit of `interpolateColumn`: NAs before, values filled, NAs after. */
 export interface InterpolateAudit {
   readonly column: string;
   readonly naBefore: number;
@@ -54,7 +42,20 @@ export function winsorizeColumn(t: Table, name: string, o: { lower?: number; upp
   return { values: r.values, bounds: r.bounds, audit: { column: name, winsorized: r.changed, lower: o.lower ?? 0.01, upper: o.upper ?? 0.99 } };
 }
 
-/** Interpolate, then winsorise, each named column; returns the new table and an audit table. */
+/**
+ * Interpolate, then winsorise, each named column; returns the new table and an audit table —
+ * panel hygiene with an audit trail (RS §3 data processing: "线性插值法进行补齐 … 对样本进行1%
+ * 的缩尾处理"). The numerical work is done by `interpolatePanel` and `winsorize` in
+ * `lib/data/panel.ts` (Stata `ipolate` semantics; type-7 quantiles); this module adds the
+ * table interface and an audit record per column of how many values were changed.
+ *
+ * Order in `cleanPanel` (as in RS): interpolate within unit first, then winsorise the
+ * interpolated column (so filled values are also subject to the caps).
+ *
+ * @example
+ *   const { table: clean, audit } = cleanPanel(t, ["gdp", "pop"], { unit: "city", time: "year" });
+ *   toRecords(audit); // [{ column: "gdp", naBefore: 12, interpolated: 9, naAfter: 3, winsorized: 64, lower: ..., upper: ... }, ...]
+ */
 export function cleanPanel(
   t: Table,
   columns: readonly string[],

@@ -2,33 +2,7 @@ import { Table, numeric } from "../data/table";
 import { ArgumentError, DataError } from "../util/errors";
 import { groupByColumn } from "../data/keys";
 
-/**
- * Market potential (RS §5, Table 6: mp, lmp, hmp), Harris (1954) form
- *
- *     MP_i = Y_i / d_ii + Σ_{j≠i} Y_j / d_ij           lmp_i = Y_i/d_ii,  hmp_i = Σ_{j≠i} Y_j/d_ij
- *
- * (Harris, C. D. 1954, "The market as a factor in the localization of industry in the United
- * States", Annals AAG 44: 315–348). RS follows 梁文明 & 叶阿忠 (2023) with an internet factor
- * whose exact form is not printed ("留存备索"); here the factor multiplies each term:
- *   internetWeight "j"  (default): term_ij × net_j  (the reachable online market of city j),
- *                  "i"           : term_ij × net_i  (city i's access),
- *                  "ij"          : term_ij × net_i × net_j.
- * Without `internet`, the plain Harris potential is returned.
- *
- * Distances: great-circle (haversine) between (lon, lat) in degrees on a sphere of radius
- * R = 6371.0088 km (the IUGG mean Earth radius); internal distance d_ii = (2/3)·sqrt(area_i/π)
- * (the average distance to the centre of a disc of the city's area; Head & Mayer 2000;
- * area in km²). Two distinct cities at the same coordinates (d_ij = 0) are a DataError.
- *
- * Panels (`marketPotentialPanel`): coordinates and area are per unit (must not vary by year;
- * area may be NA in years other than one); each year uses the units with non-NA Y that year
- * (a unit with NA Y contributes nothing to others and gets NaN). The n×n inverse-distance
- * matrix is built once, so 300 cities × 12 years is ~1M multiply–adds.
- *
- * @example
- *   const mp = marketPotential({ lon, lat, area }, gdp);               // { mp, lmp, hmp }
- *   const mpi = marketPotential({ lon, lat, area }, gdp, { internet }); // internet-weighted
- */
+/** IUGG mean Earth radius (km) used by `haversineKm`. */
 export const EARTH_RADIUS_KM = 6371.0088;
 
 /** Great-circle distance in km (haversine, R = 6371.0088 km). */
@@ -103,7 +77,33 @@ function mpFromInverse(inv: Float64Array, n: number, Y: Float64Array, net: Float
   return { mp, lmp, hmp };
 }
 
-/** Market potential of one cross-section; see the module comment. */
+/**
+ * Market potential (RS §5, Table 6: mp, lmp, hmp), Harris (1954) form
+ *
+ *     MP_i = Y_i / d_ii + Σ_{j≠i} Y_j / d_ij           lmp_i = Y_i/d_ii,  hmp_i = Σ_{j≠i} Y_j/d_ij
+ *
+ * (Harris, C. D. 1954, "The market as a factor in the localization of industry in the United
+ * States", Annals AAG 44: 315–348). RS follows 梁文明 & 叶阿忠 (2023) with an internet factor
+ * whose exact form is not printed ("留存备索"); here the factor multiplies each term:
+ *   internetWeight "j"  (default): term_ij × net_j  (the reachable online market of city j),
+ *                  "i"           : term_ij × net_i  (city i's access),
+ *                  "ij"          : term_ij × net_i × net_j.
+ * Without `internet`, the plain Harris potential is returned.
+ *
+ * Distances: great-circle (haversine) between (lon, lat) in degrees on a sphere of radius
+ * R = 6371.0088 km (the IUGG mean Earth radius); internal distance d_ii = (2/3)·sqrt(area_i/π)
+ * (the average distance to the centre of a disc of the city's area; Head & Mayer 2000;
+ * area in km²). Two distinct cities at the same coordinates (d_ij = 0) are a DataError.
+ *
+ * Panels (`marketPotentialPanel`): coordinates and area are per unit (must not vary by year;
+ * area may be NA in years other than one); each year uses the units with non-NA Y that year
+ * (a unit with NA Y contributes nothing to others and gets NaN). The n×n inverse-distance
+ * matrix is built once, so 300 cities × 12 years is ~1M multiply–adds.
+ *
+ * @example
+ *   const mp = marketPotential({ lon, lat, area }, gdp);               // { mp, lmp, hmp }
+ *   const mpi = marketPotential({ lon, lat, area }, gdp, { internet }); // internet-weighted
+ */
 export function marketPotential(
   geo: { lon: Float64Array; lat: Float64Array; area: Float64Array; labels?: readonly string[] },
   Y: Float64Array,

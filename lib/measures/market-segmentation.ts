@@ -2,8 +2,34 @@ import { type Table, column, numeric, table } from "../data/table";
 import { ArgumentError, DataError } from "../util/errors";
 import { keyAt, keysOf, numberAt } from "../data/keys";
 
+/** Column names, price type, de-meaning, variance convention and city pairs of `marketSegmentation`. */
+export interface MarketSegmentationOptions {
+  city?: string;
+  time?: string;
+  category?: string;
+  price?: string;
+  priceType?: "chain" | "level";
+  pairs?: "all" | Table;
+  pairColumns?: { a?: string; b?: string };
+  demean?: "category-year" | "category" | "none";
+  variance?: "sample" | "population";
+  minCategories?: number;
+}
+
+/** Counts of pairs, NA price changes and unknown cities of `marketSegmentation`. */
+export interface MarketSegmentationReport {
+  cities: number;
+  pairs: number;
+  categories: string[];
+  years: number[];
+  /** City-year-category cells whose price change is NA (missing, ≤ 0, or no previous year). */
+  naChangeCells: number;
+  /** Pairs in the `pairs` table naming a city that has no prices. */
+  pairsWithUnknownCity: number;
+}
+
 /**
- * Market segmentation by the relative-price method (Parsley & Wei 1996/2001; for Chinese
+ * Market segmentation by the relative-price method (Parsley & Wei 1996, QJE 111(4); 2001, J. Int. Econ. 55(1); for Chinese
  * regions 桂琦寒、陈敏、陆铭、陈钊 2006, 《世界经济》, as cited by EQ §5.2, eq. (24)):
  *
  *   1. ΔQ_ijt^k = ln(p_it^k / p_i,t−1^k) − ln(p_jt^k / p_j,t−1^k)   for city pair (i, j), year t,
@@ -34,30 +60,6 @@ import { keyAt, keysOf, numberAt } from "../data/keys";
  *   const { cities } = marketSegmentation(cpi, { city: "city", time: "year", category: "cat", price: "cpi" });
  *   // cities: city, year, mseg, integ, npairs
  */
-export interface MarketSegmentationOptions {
-  city?: string;
-  time?: string;
-  category?: string;
-  price?: string;
-  priceType?: "chain" | "level";
-  pairs?: "all" | Table;
-  pairColumns?: { a?: string; b?: string };
-  demean?: "category-year" | "category" | "none";
-  variance?: "sample" | "population";
-  minCategories?: number;
-}
-
-export interface MarketSegmentationReport {
-  cities: number;
-  pairs: number;
-  categories: string[];
-  years: number[];
-  /** City-year-category cells whose price change is NA (missing, ≤ 0, or no previous year). */
-  naChangeCells: number;
-  /** Pairs in the `pairs` table naming a city that has no prices. */
-  pairsWithUnknownCity: number;
-}
-
 export function marketSegmentation(prices: Table, o: MarketSegmentationOptions = {}): { pairs: Table; cities: Table; report: MarketSegmentationReport } {
   const cn = { city: o.city ?? "city", time: o.time ?? "year", cat: o.category ?? "category", price: o.price ?? "price" };
   const priceType = o.priceType ?? "chain";

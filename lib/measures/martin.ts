@@ -2,6 +2,22 @@ import { Table, numeric, table } from "../data/table";
 import { ArgumentError, DataError } from "../util/errors";
 import { groupByColumn } from "../data/keys";
 
+/** A named period [start, end] of `martinSensitivity`. */
+export interface MartinPeriod {
+  readonly name: string;
+  readonly start: number;
+  readonly end: number;
+}
+/** Columns, periods, form ("expected" or "ratio") and optional national series of `martinSensitivity`. */
+export interface MartinOptions {
+  readonly unit: string;
+  readonly time: string;
+  readonly value: string;
+  readonly periods: readonly MartinPeriod[];
+  readonly form?: "expected" | "ratio";
+  readonly national?: Readonly<Record<number, number>>;
+}
+
 /**
  * Martin sensitivity (resistance / recovery) index, RS §4.2 robustness: "借鉴 Martin 等(2016)
  * ... 选取总产出为核心指标, 将 2008—2011 年划分为金融风险抵御期, 2012—2019 年划分为...恢复期".
@@ -34,20 +50,6 @@ import { groupByColumn } from "../data/keys";
  *     periods: [{ name: "resistance", start: 2008, end: 2011 }, { name: "recovery", start: 2012, end: 2019 }] });
  *   // r: Table with columns unit, resistance, recovery (one row per city)
  */
-export interface MartinPeriod {
-  readonly name: string;
-  readonly start: number;
-  readonly end: number;
-}
-export interface MartinOptions {
-  readonly unit: string;
-  readonly time: string;
-  readonly value: string;
-  readonly periods: readonly MartinPeriod[];
-  readonly form?: "expected" | "ratio";
-  readonly national?: Readonly<Record<number, number>>;
-}
-
 export function martinSensitivity(t: Table, o: MartinOptions): Table {
   const form = o.form ?? "expected";
   if (form !== "expected" && form !== "ratio") throw new ArgumentError(`form must be "expected" or "ratio", got "${String(form)}"`);

@@ -2,6 +2,27 @@ import { type Column, type Table, column, numeric, table } from "../data/table";
 import { ArgumentError, DataError } from "../util/errors";
 import { asArray, compositeKeys, groupRows, keyColumns, keysOf, numberAt } from "../data/keys";
 
+/** Group, item, time, value and quality columns and the lag of `melitzPolanec`. */
+export interface MelitzPolanecOptions {
+  group: string | readonly string[];
+  item: string;
+  time: string;
+  value: string;
+  quality: string;
+  /** Period gap between the two periods compared. Default 1. */
+  lag?: number;
+}
+
+/** Counts of absent rows and undefined pairs of `melitzPolanec`. */
+export interface MelitzPolanecReport {
+  rows: number;
+  /** Rows treated as absent: value ≤ 0 / NA, or quality NA. */
+  absentRows: number;
+  pairs: number;
+  /** Group-period pairs without survivors (components NaN). */
+  noSurvivorPairs: number;
+}
+
 /**
  * Dynamic Olley–Pakes decomposition of Melitz & Polanec (2015, RAND J. Econ. 46(2): 362–375,
  * "Dynamic Olley-Pakes productivity decomposition with entry and exit"), applied to export
@@ -36,25 +57,6 @@ import { asArray, compositeKeys, groupRows, keyColumns, keysOf, numberAt } from 
  *   melitzPolanec(t, { group: "city", item: "hs6", time: "year", value: "v", quality: "q" }).table;
  *   // total .25 = within .1 + between −.025 + entry .075 + exit .1
  */
-export interface MelitzPolanecOptions {
-  group: string | readonly string[];
-  item: string;
-  time: string;
-  value: string;
-  quality: string;
-  /** Period gap between the two periods compared. Default 1. */
-  lag?: number;
-}
-
-export interface MelitzPolanecReport {
-  rows: number;
-  /** Rows treated as absent: value ≤ 0 / NA, or quality NA. */
-  absentRows: number;
-  pairs: number;
-  /** Group-period pairs without survivors (components NaN). */
-  noSurvivorPairs: number;
-}
-
 export function melitzPolanec(t: Table, o: MelitzPolanecOptions): { table: Table; report: MelitzPolanecReport } {
   const lag = o.lag ?? 1;
   if (!(lag > 0)) throw new ArgumentError(`lag must be positive, got ${lag}`);

@@ -4,6 +4,44 @@ import { groupByColumn } from "../data/keys";
 import { factorize } from "../core/fixed-effects/factorize";
 import { demean } from "../core/fixed-effects/demean";
 
+/** Columns of `misallocation` (unit, year, Y, K, L) and the elasticities (given or estimated). */
+export interface MisallocationOptions {
+  readonly unit: string;
+  readonly year: string;
+  readonly y: string;
+  readonly k: string;
+  readonly l: string;
+  readonly elasticities?: { readonly alpha: number; readonly beta: number };
+  readonly estimate?: "crs" | "free";
+}
+/** Elasticities used, and per row γ, τ and the dist/distK/distL indices. */
+export interface MisallocationResult {
+  readonly alpha: number;
+  readonly beta: number;
+  readonly elasticitySource: "given" | "crs" | "free";
+  /** Observations used in the estimation (0 when given). */
+  readonly nobs: number;
+  readonly gammaK: Float64Array;
+  readonly gammaL: Float64Array;
+  readonly tauK: Float64Array;
+  readonly tauL: Float64Array;
+  readonly distK: Float64Array;
+  readonly distL: Float64Array;
+  readonly dist: Float64Array;
+}
+
+/**
+ * Two-way within transformation (unit and year effects) of several columns over `rows`, by the
+ * library's fixed-effect demeaner (lib/core/fixed-effects) at a tight tolerance.
+ */
+function twoWayWithin(cols: Float64Array[], unitOf: Int32Array, yearOf: Int32Array, rows: number[]): Float64Array[] {
+  const sub = (c: Int32Array): Int32Array => Int32Array.from(rows, (r) => c[r] as number);
+  const factors = [factorize(sub(unitOf)), factorize(sub(yearOf))];
+  const dm = demean(cols.map((c) => Float64Array.from(rows, (r) => c[r] as number)), { factors }, { tol: 1e-13 });
+  if (!dm.converged) throw new EstimationError("two-way demeaning (city and year effects) did not converge");
+  return dm.columns as Float64Array[];
+}
+
 /**
  * Resource misallocation by the production-function approach (RS §5, Table 5: dist, distK,
  * distL; RS follows 刘诚 & 夏杰长 2023 but omits the formulas, "留存备索").
@@ -45,42 +83,6 @@ import { demean } from "../core/fixed-effects/demean";
  *   m.alpha; m.beta;          // estimated elasticities
  *   m.dist; m.distK; m.distL; // Float64Array per row
  */
-export interface MisallocationOptions {
-  readonly unit: string;
-  readonly year: string;
-  readonly y: string;
-  readonly k: string;
-  readonly l: string;
-  readonly elasticities?: { readonly alpha: number; readonly beta: number };
-  readonly estimate?: "crs" | "free";
-}
-export interface MisallocationResult {
-  readonly alpha: number;
-  readonly beta: number;
-  readonly elasticitySource: "given" | "crs" | "free";
-  /** Observations used in the estimation (0 when given). */
-  readonly nobs: number;
-  readonly gammaK: Float64Array;
-  readonly gammaL: Float64Array;
-  readonly tauK: Float64Array;
-  readonly tauL: Float64Array;
-  readonly distK: Float64Array;
-  readonly distL: Float64Array;
-  readonly dist: Float64Array;
-}
-
-/**
- * Two-way within transformation (unit and year effects) of several columns over `rows`, by the
- * library's fixed-effect demeaner (lib/core/fixed-effects) at a tight tolerance.
- */
-function twoWayWithin(cols: Float64Array[], unitOf: Int32Array, yearOf: Int32Array, rows: number[]): Float64Array[] {
-  const sub = (c: Int32Array): Int32Array => Int32Array.from(rows, (r) => c[r] as number);
-  const factors = [factorize(sub(unitOf)), factorize(sub(yearOf))];
-  const dm = demean(cols.map((c) => Float64Array.from(rows, (r) => c[r] as number)), { factors }, { tol: 1e-13 });
-  if (!dm.converged) throw new EstimationError("two-way demeaning (city and year effects) did not converge");
-  return dm.columns as Float64Array[];
-}
-
 export function misallocation(t: Table, o: MisallocationOptions): MisallocationResult {
   const Y = numeric(t, o.y);
   const K = numeric(t, o.k);

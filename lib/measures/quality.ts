@@ -1,49 +1,3 @@
-/**
- * Export product quality, EQ eqs. (18)–(21): the demand-side inference of Khandelwal, Schott &
- * Wei (2013, "Trade liberalization and embedded institutional reform: evidence from Chinese
- * exporters", *American Economic Review* 103(6): 2169–2195) with the price instrument of
- * Shi & Shao (2014, 施炳展、邵文波, "中国企业出口产品质量测算及其决定因素", *管理世界* 2014(9)):
- *
- *   ln q_hgft = −σ ln p_hgft + α_h + FE_ft (+ controls) + ε_hgft                 (18)
- *   qua_hgft  = ln λ̂_hgft = ε̂_hgft / (σ_h − 1)                                    (19)
- *   rqua      = (qua − min_h qua) / (max_h qua − min_h qua)   within HS6 h         (20)
- *   Quality_cjt = Σ_{hgf ∈ cjt} (v_hgft / Σ v) · rqua_hgft                          (21)
- *
- * on firm g × HS6 h × destination f × year t export rows (the `customs.parquet` schema).
- * α_h are HS6 fixed effects, FE_ft destination × year fixed effects. ln p (unit value
- * value/quantity) is instrumented by the *leave-one-out* mean of the same firm's log unit value
- * of the same product in the same year in the *other* destinations (computed in DuckDB SQL);
- * rows whose firm sells the product to one destination only have no instrument and are dropped.
- *
- * Two methods:
- * - `"iv"` (default, Shi & Shao): 2SLS by `iv2sls`, pooled (`sigmaBy: "pooled"`, one σ̂) or one
- *   2SLS per HS3 (`sigmaBy: "hs3"`, σ̂_h as in (18)); residual ε̂ = structural residual.
- * - `"known-sigma"` (KSW's original): σ_h imposed from the HS3 table, ln q + σ_h ln p = FE + ε,
- *   residual = that sum net of the fixed effects (and controls).
- * The divisor of (19) is σ_h from the HS3 table (`divisor: "table"`, the paper's BGW table)
- * or the estimated σ̂ (`divisor: "estimated"`). Since σ_h is constant within an HS6, the divisor
- * does not change the normalised quality (20); it only scales the raw `qua`.
- *
- * Identification (state it whenever a number is reported): the leave-one-out price is a valid
- * instrument when the firm-product component of price common to all destinations (cost) is
- * uncorrelated with the firm-product's quality and with destination demand shocks. Quality that
- * raises price in every destination (the CES model of EQ §2.1, p = C λ^α / ρ) violates that:
- * the IV then absorbs part of quality into the price slope. The synthetic DGP's customs file
- * has exactly this feature, so the recomputed σ̂ there is *not* the true σ — the normalised
- * quality ranking is what matters for (20)–(21).
- *
- * Cleaning rules, applied in this order and each counted (`counts`):
- * 1. non-positive or missing value or quantity (no unit value);
- * 2. trading intermediaries (`is_intermediary = 1`; Ahn, Khandelwal & Wei 2011 name rule);
- * 3. agricultural and resource products: HS chapters 01–27 (HS sections I–V: live animals,
- *    vegetable products, fats, prepared food and tobacco (01–24), mineral products incl. fuels
- *    (25–27)) — configurable by `dropChapters`;
- * 4. firm × product × year sold to a single destination (no leave-one-out instrument);
- * 5. products (HS6) with fewer than `minObs` (100) remaining observations.
- * The estimator then drops fixed-effect singletons (counted as `singletons`).
- * Normalisation (20) is over the whole estimation sample (all years) within HS6; aggregation
- * (21) and the HS6 and firm tables are export-value-weighted means of rqua, in DuckDB SQL.
- */
 import { sql, exec, registerTable, sqlString } from "../data/duckdb";
 import { scanExpression } from "../data/io";
 import { table, numeric, column, takeRows, type Table } from "../data/table";
@@ -174,9 +128,53 @@ function ruleText(chapters: readonly [number, number] | null, minObs: number): s
 }
 
 /**
- * KSW (2013) / Shi & Shao (2014) export product quality, eqs. (18)–(21). See the module comment
- * for the model, the instrument, its identifying assumption, and the cleaning rules.
+ * Export product quality, EQ eqs. (18)–(21): the demand-side inference of Khandelwal, Schott &
+ * Wei (2013, "Trade liberalization and embedded institutional reform: evidence from Chinese
+ * exporters", *American Economic Review* 103(6): 2169–2195) with the price instrument of
+ * Shi & Shao (2014, 施炳展、邵文波, "中国企业出口产品质量测算及其决定因素", *管理世界* 2014(9)):
  *
+ *   ln q_hgft = −σ ln p_hgft + α_h + FE_ft (+ controls) + ε_hgft                 (18)
+ *   qua_hgft  = ln λ̂_hgft = ε̂_hgft / (σ_h − 1)                                    (19)
+ *   rqua      = (qua − min_h qua) / (max_h qua − min_h qua)   within HS6 h         (20)
+ *   Quality_cjt = Σ_{hgf ∈ cjt} (v_hgft / Σ v) · rqua_hgft                          (21)
+ *
+ * on firm g × HS6 h × destination f × year t export rows (the `customs.parquet` schema).
+ * α_h are HS6 fixed effects, FE_ft destination × year fixed effects. ln p (unit value
+ * value/quantity) is instrumented by the *leave-one-out* mean of the same firm's log unit value
+ * of the same product in the same year in the *other* destinations (computed in DuckDB SQL);
+ * rows whose firm sells the product to one destination only have no instrument and are dropped.
+ *
+ * Two methods:
+ * - `"iv"` (default, Shi & Shao): 2SLS by `iv2sls`, pooled (`sigmaBy: "pooled"`, one σ̂) or one
+ *   2SLS per HS3 (`sigmaBy: "hs3"`, σ̂_h as in (18)); residual ε̂ = structural residual.
+ * - `"known-sigma"` (KSW's original): σ_h imposed from the HS3 table, ln q + σ_h ln p = FE + ε,
+ *   residual = that sum net of the fixed effects (and controls).
+ * The divisor of (19) is σ_h from the HS3 table (`divisor: "table"`, the paper's BGW table)
+ * or the estimated σ̂ (`divisor: "estimated"`). Since σ_h is constant within an HS6, the divisor
+ * does not change the normalised quality (20); it only scales the raw `qua`.
+ *
+ * Identification (state it whenever a number is reported): the leave-one-out price is a valid
+ * instrument when the firm-product component of price common to all destinations (cost) is
+ * uncorrelated with the firm-product's quality and with destination demand shocks. Quality that
+ * raises price in every destination (the CES model of EQ §2.1, p = C λ^α / ρ) violates that:
+ * the IV then absorbs part of quality into the price slope. The synthetic DGP's customs file
+ * has exactly this feature, so the recomputed σ̂ there is *not* the true σ — the normalised
+ * quality ranking is what matters for (20)–(21).
+ *
+ * Cleaning rules, applied in this order and each counted (`counts`):
+ * 1. non-positive or missing value or quantity (no unit value);
+ * 2. trading intermediaries (`is_intermediary = 1`; Ahn, Khandelwal & Wei 2011 name rule);
+ * 3. agricultural and resource products: HS chapters 01–27 (HS sections I–V: live animals,
+ *    vegetable products, fats, prepared food and tobacco (01–24), mineral products incl. fuels
+ *    (25–27)) — configurable by `dropChapters`;
+ * 4. firm × product × year sold to a single destination (no leave-one-out instrument);
+ * 5. products (HS6) with fewer than `minObs` (100) remaining observations.
+ * The estimator then drops fixed-effect singletons (counted as `singletons`).
+ * Normalisation (20) is over the whole estimation sample (all years) within HS6; aggregation
+ * (21) and the HS6 and firm tables are export-value-weighted means of rqua, in DuckDB SQL.
+ *
+ *
+ * @example
  *   const q = await productQuality({ customs: "data/raw/synthetic/default/customs.parquet",
  *                                    sigma: "data/raw/synthetic/default/sigma_hs3.csv" });
  *   q.cityHs4Year  // city_code, hs4, year, quality ∈ [0, 1]

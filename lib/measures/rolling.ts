@@ -2,6 +2,16 @@ import { Table, numeric } from "../data/table";
 import { ArgumentError } from "../util/errors";
 import { panelGroups } from "../data/keys";
 
+/** Unit, time and value columns, window, divisor and minimum count of `rollingSd`. */
+export interface RollingOptions {
+  readonly unit: string;
+  readonly time: string;
+  readonly value: string;
+  readonly window?: number;
+  readonly divisor?: "n" | "n-1";
+  readonly minObs?: number;
+}
+
 /**
  * Rolling standard deviation within a panel unit — the RS Table 1 volatility indicators
  * ("CPI 年增长率 3 年滚动标准差", "GDP 增长指数 3 年滚动标准差"), printed in the paper as
@@ -19,15 +29,6 @@ import { panelGroups } from "../data/keys";
  *   // city, year, cpi_growth
  *   const sd = rollingSd(t, { unit: "city", time: "year", value: "cpi_growth" }); // Float64Array
  */
-export interface RollingOptions {
-  readonly unit: string;
-  readonly time: string;
-  readonly value: string;
-  readonly window?: number;
-  readonly divisor?: "n" | "n-1";
-  readonly minObs?: number;
-}
-
 export function rollingSd(t: Table, o: RollingOptions): Float64Array {
   const window = o.window ?? 3;
   if (!Number.isInteger(window) || window < 2) throw new ArgumentError(`window must be an integer ≥ 2, got ${window}`);

@@ -1,33 +1,3 @@
-/**
- * Rotemberg weights when the Bartik index is the *regressor* (EQ (17) with vagg from (22)),
- * not the instrument of another variable.
- *
- * Goldsmith-Pinkham, Sorkin & Swift (2020, AER 110(8), "Bartik Instruments: What, When, Why,
- * and How", Proposition 1) decompose the Bartik 2SLS estimate β̂ = B'ỹ / B'x̃,
- * B = Σ_k G_k Z_k, into just-identified estimates β̂_k = Z_k'ỹ / Z_k'x̃ with weights
- * α_k = G_k Z_k'x̃ / Σ_j G_j Z_j'x̃ (Σ_k α_k = 1). In EQ the regressor *is* the Bartik
- * index, x = vagg = B, so the "2SLS" is OLS and the same algebra splits the OLS coefficient:
- *
- *   β̂_OLS = x'ỹ / x'x̃ = Σ_k α_k β̂_k,   α_k = G_k Z_k'x̃ / x'x̃,   β̂_k = Z_k'ỹ / Z_k'x̃
- *
- * (~ = residual on the controls and fixed effects, Frisch–Waugh–Lovell). Here k is an
- * (industry s, year t) pair: Z_k = share_{s,c} · 1[year = t], G_k = Virtual_st — GPSS's
- * panel construction (one instrument per period × industry, as in their ADH example).
- * α_k is industry-year k's share of the identifying (residual) variation of vagg: Σ_k α_k = 1,
- * and α_k < 0 when k's component moves against the rest. β̂_k is the estimate that uses only
- * the variation of vagg coming from city differences in the base-period share of s, in year t.
- * A large α on a few industries says which sectors' digital-input growth (and the cities that
- * specialise in them) identify β; heterogeneous β̂_k with large α would say the effect is
- * driven by them (GPSS's "which shocks matter"). With x = B there is no first stage, so the
- * per-instrument π_k, γ_k and F of `rotembergWeights` are not computed (NaN in the rows).
- *
- * @example
- *   const r = rotembergOls({ data: eq.panel, y: "quality", x: "vagg", controls: [...EQ_CONTROLS],
- *     fe: ["city", "year", "hs4"], unit: "city", time: "year", shares: cs.table, shifts: sh.table });
- *   r.betaOls;            // the feols coefficient on vagg
- *   r.betaDecomposed;     // Σ_k α_k β̂_k (equal up to the demeaning tolerance)
- *   rotembergByIndustry(r.rows, { names }); // α and β aggregated over years per industry
- */
 import { column, numeric, table, takeRows, fromRecords, type Column, type Table } from "../data/table";
 import { feols } from "../estimators/feols";
 import { demean } from "../core/fixed-effects/demean";
@@ -93,11 +63,39 @@ function feKey(t: Table, spec: string): (string | null)[] {
 }
 
 /**
- * Rotemberg (GPSS 2020) decomposition of the OLS coefficient on a Bartik regressor into
- * industry × year weights α_k and just-identified estimates β̂_k; see the module comment.
+ * Rotemberg (GPSS 2020) decomposition of the OLS coefficient on a Bartik regressor: Rotemberg
+ * weights when the Bartik index is the *regressor* (EQ (17) with vagg from (22)), not the
+ * instrument of another variable.
+ *
+ * Goldsmith-Pinkham, Sorkin & Swift (2020, AER 110(8), "Bartik Instruments: What, When, Why,
+ * and How", Proposition 1) decompose the Bartik 2SLS estimate β̂ = B'ỹ / B'x̃,
+ * B = Σ_k G_k Z_k, into just-identified estimates β̂_k = Z_k'ỹ / Z_k'x̃ with weights
+ * α_k = G_k Z_k'x̃ / Σ_j G_j Z_j'x̃ (Σ_k α_k = 1). In EQ the regressor *is* the Bartik
+ * index, x = vagg = B, so the "2SLS" is OLS and the same algebra splits the OLS coefficient:
+ *
+ *   β̂_OLS = x'ỹ / x'x̃ = Σ_k α_k β̂_k,   α_k = G_k Z_k'x̃ / x'x̃,   β̂_k = Z_k'ỹ / Z_k'x̃
+ *
+ * (~ = residual on the controls and fixed effects, Frisch–Waugh–Lovell). Here k is an
+ * (industry s, year t) pair: Z_k = share_{s,c} · 1[year = t], G_k = Virtual_st — GPSS's
+ * panel construction (one instrument per period × industry, as in their ADH example).
+ * α_k is industry-year k's share of the identifying (residual) variation of vagg: Σ_k α_k = 1,
+ * and α_k < 0 when k's component moves against the rest. β̂_k is the estimate that uses only
+ * the variation of vagg coming from city differences in the base-period share of s, in year t.
+ * A large α on a few industries says which sectors' digital-input growth (and the cities that
+ * specialise in them) identify β; heterogeneous β̂_k with large α would say the effect is
+ * driven by them (GPSS's "which shocks matter"). With x = B there is no first stage, so the
+ * per-instrument π_k, γ_k and F of `rotembergWeights` are not computed (NaN in the rows).
+ *
  * The sample is that of `feols(data, "y ~ x + controls | fe")` (NA rows and singletons removed);
  * y, x and the controls are demeaned by the fixed effects (lib/core) and x, y residualised on
  * the demeaned controls, so Σ_k α_k β̂_k reproduces the feols coefficient.
+ *
+ * @example
+ *   const r = rotembergOls({ data: eq.panel, y: "quality", x: "vagg", controls: [...EQ_CONTROLS],
+ *     fe: ["city", "year", "hs4"], unit: "city", time: "year", shares: cs.table, shifts: sh.table });
+ *   r.betaOls;            // the feols coefficient on vagg
+ *   r.betaDecomposed;     // Σ_k α_k β̂_k (equal up to the demeaning tolerance)
+ *   rotembergByIndustry(r.rows, { names }); // α and β aggregated over years per industry
  */
 export function rotembergOls(o: RotembergOlsOptions): RotembergOlsResult {
   const controls = o.controls ?? [];

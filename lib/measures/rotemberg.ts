@@ -3,6 +3,54 @@ import { type Table, column, numeric, table } from "../data/table";
 import { ArgumentError, DataError, EstimationError } from "../util/errors";
 import { keyAt, keysOf, numberAt } from "../data/keys";
 
+/** Outcome, regressor, share columns Z_k, shifts G_k, controls, weights and cluster of `rotembergWeights`. */
+export interface RotembergInput {
+  y: Float64Array;
+  x: Float64Array;
+  /** K instrument columns (shares), each of length n. */
+  Z: readonly Float64Array[];
+  /** K shifts. */
+  G: Float64Array;
+  /** Control columns, each of length n (an intercept is appended unless `intercept: false`). */
+  controls?: readonly Float64Array[];
+  /** Regression (analytic) weights, length n; all ones when absent. */
+  weight?: Float64Array;
+  intercept?: boolean;
+  /** Cluster ids for the per-instrument first-stage F (CR1); homoskedastic F when absent. */
+  cluster?: ArrayLike<string | number>;
+}
+
+/** Per-instrument α_k, β_k, π_k, γ_k, F_k and the Bartik 2SLS estimate Σ α_k β_k. */
+export interface RotembergResult {
+  alpha: Float64Array;
+  beta: Float64Array;
+  /** First-stage coefficient of x on Z_k (with controls). */
+  pi: Float64Array;
+  /** Reduced-form coefficient of y on Z_k (with controls). */
+  gamma: Float64Array;
+  /** First-stage F of Z_k. */
+  F: Float64Array;
+  /** Σ_k α_k β_k. */
+  betaBartik: number;
+  /** The same estimate computed directly as B'Ω ỹ / B'Ω x̃ with B = Σ G_k Z_k. */
+  betaBartikDirect: number;
+  n: number;
+  K: number;
+}
+
+/** Weighted residuals of the columns of V (n × m) on WW, via QR of √w·WW. */
+function residualize(WW: Matrix, sw: Float64Array, V: Matrix): Matrix {
+  const n = WW.rows;
+  const A = WW.clone();
+  for (let i = 0; i < n; i++) for (let j = 0; j < A.columns; j++) A.set(i, j, A.get(i, j) * (sw[i] as number));
+  const qr = new QrDecomposition(A);
+  if (!qr.isFullRank()) throw new EstimationError("the controls (with intercept) are collinear: rank-deficient design");
+  const B = V.clone();
+  for (let i = 0; i < n; i++) for (let j = 0; j < B.columns; j++) B.set(i, j, B.get(i, j) * (sw[i] as number));
+  const coef = qr.solve(B);
+  return V.clone().sub(WW.mmul(coef));
+}
+
 /**
  * Rotemberg weights of a Bartik instrument (Goldsmith-Pinkham, Sorkin & Swift 2020, AER 110(8),
  * "Bartik Instruments: What, When, Why, and How", §III and Appendix), with the conventions of
@@ -34,52 +82,6 @@ import { keyAt, keysOf, numberAt } from "../data/keys";
  *   r.alpha; // Float64Array(2), sums to 1
  *   r.betaBartik; // Σ α_k β_k, the Bartik 2SLS estimate
  */
-export interface RotembergInput {
-  y: Float64Array;
-  x: Float64Array;
-  /** K instrument columns (shares), each of length n. */
-  Z: readonly Float64Array[];
-  /** K shifts. */
-  G: Float64Array;
-  /** Control columns, each of length n (an intercept is appended unless `intercept: false`). */
-  controls?: readonly Float64Array[];
-  /** Regression (analytic) weights, length n; all ones when absent. */
-  weight?: Float64Array;
-  intercept?: boolean;
-  /** Cluster ids for the per-instrument first-stage F (CR1); homoskedastic F when absent. */
-  cluster?: ArrayLike<string | number>;
-}
-
-export interface RotembergResult {
-  alpha: Float64Array;
-  beta: Float64Array;
-  /** First-stage coefficient of x on Z_k (with controls). */
-  pi: Float64Array;
-  /** Reduced-form coefficient of y on Z_k (with controls). */
-  gamma: Float64Array;
-  /** First-stage F of Z_k. */
-  F: Float64Array;
-  /** Σ_k α_k β_k. */
-  betaBartik: number;
-  /** The same estimate computed directly as B'Ω ỹ / B'Ω x̃ with B = Σ G_k Z_k. */
-  betaBartikDirect: number;
-  n: number;
-  K: number;
-}
-
-/** Weighted residuals of the columns of V (n × m) on WW, via QR of √w·WW. */
-function residualize(WW: Matrix, sw: Float64Array, V: Matrix): Matrix {
-  const n = WW.rows;
-  const A = WW.clone();
-  for (let i = 0; i < n; i++) for (let j = 0; j < A.columns; j++) A.set(i, j, A.get(i, j) * (sw[i] as number));
-  const qr = new QrDecomposition(A);
-  if (!qr.isFullRank()) throw new EstimationError("the controls (with intercept) are collinear: rank-deficient design");
-  const B = V.clone();
-  for (let i = 0; i < n; i++) for (let j = 0; j < B.columns; j++) B.set(i, j, B.get(i, j) * (sw[i] as number));
-  const coef = qr.solve(B);
-  return V.clone().sub(WW.mmul(coef));
-}
-
 export function rotembergWeights(input: RotembergInput): RotembergResult {
   const n = input.x.length;
   const K = input.Z.length;

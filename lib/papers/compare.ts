@@ -47,7 +47,7 @@ function statText(s: Stat | undefined): [number, number, string] {
  * endogeneity C statistic, Anderson–Rubin test and confidence set.
  */
 export function ivDiagnosticsTable(iv: { readonly firstStage: readonly { readonly endogenous: string; readonly partialR2: number; readonly f: Stat; readonly swF: Stat }[]; readonly diagnostics?: object }, title = "IV diagnostics"): ReportTable {
-  const d = (iv.diagnostics ?? {}) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  const d = (iv.diagnostics ?? {}) as Record<string, any>;
   const recs: Record<string, string | number>[] = [];
   const add = (test: string, s: Stat | undefined, note = ""): void => { const [stat, p, df] = statText(s); recs.push({ test, statistic: stat, p, distribution: df, note }); };
   for (const f of iv.firstStage) {

@@ -1,23 +1,6 @@
 import type { Table } from "../data/table";
 
-/**
- * The intermediate form every report table is built into and every renderer reads:
- * a title, header rows (cells may span columns), body rows, notes. Builders
- * (`regressionTable`, `dataTable`, `panels`) produce it; renderers (`toHtml`, `toLatex`,
- * `toMarkdown`, `toCsv`, `toDocx`, `toText`) turn it into text or a Word file.
- *
- * Text in the model is raw (unescaped); each renderer escapes for its own format.
- * Significance stars are kept apart from the number (`Cell.stars`) so that HTML,
- * LaTeX and Word can set them as superscripts and Markdown can leave them unescaped.
- *
- * @example
- *   const t: ReportTable = {
- *     kind: "report-table", ncol: 2, title: "Demo",
- *     header: [[{ text: "" }, { text: "(1)" }]],
- *     body: [{ kind: "coef", cells: [{ text: "x" }, { text: "0.5000", stars: "***" }] }],
- *     notes: [],
- *   };
- */
+/** One table cell: raw text, optional stars, a plain (CSV) form and a column span. */
 export interface Cell {
   readonly text: string;
   /** Significance stars, rendered after the text (superscript where the format allows). */
@@ -80,6 +63,24 @@ export interface TidyRow {
   readonly extra?: Readonly<Record<string, number>>;
 }
 
+/**
+ * The intermediate form every report table is built into and every renderer reads:
+ * a title, header rows (cells may span columns), body rows, notes. Builders
+ * (`regressionTable`, `dataTable`, `panels`) produce it; renderers (`toHtml`, `toLatex`,
+ * `toMarkdown`, `toCsv`, `toDocx`, `toText`) turn it into text or a Word file.
+ *
+ * Text in the model is raw (unescaped); each renderer escapes for its own format.
+ * Significance stars are kept apart from the number (`Cell.stars`) so that HTML,
+ * LaTeX and Word can set them as superscripts and Markdown can leave them unescaped.
+ *
+ * @example
+ *   const t: ReportTable = {
+ *     kind: "report-table", ncol: 2, title: "Demo",
+ *     header: [[{ text: "" }, { text: "(1)" }]],
+ *     body: [{ kind: "coef", cells: [{ text: "x" }, { text: "0.5000", stars: "***" }] }],
+ *     notes: [],
+ *   };
+ */
 export interface ReportTable {
   readonly kind: "report-table";
   /** Columns including the first (stub) column. */
@@ -103,6 +104,11 @@ export interface ReportTable {
   readonly tidy?: readonly TidyRow[];
 }
 
+/**
+ * Type guard: is `x` a ReportTable (the object the notebooks display and the exporter writes)?
+ *
+ * @example if (isReportTable(out)) writeTable(out);
+ */
 export function isReportTable(x: unknown): x is ReportTable {
   return typeof x === "object" && x !== null && (x as { kind?: unknown }).kind === "report-table";
 }

@@ -9,6 +9,12 @@ import * as path from "node:path";
  */
 export type Cell = number | string | null;
 
+/**
+ * Deterministic number format of the generator: integers as integers, other numbers with at
+ * most 10 significant digits (never exponent notation), non-finite as empty.
+ *
+ * @example fmtNumber(1 / 3) // "0.3333333333";  fmtNumber(NaN) // ""
+ */
 export function fmtNumber(v: number): string {
   if (!Number.isFinite(v)) return "";
   if (Number.isInteger(v) && Math.abs(v) < 1e15) return String(v);
@@ -22,6 +28,12 @@ function fmtCell(v: Cell): string {
   return /[",\n\r]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v;
 }
 
+/**
+ * Write a CSV (header + rows, "\n" line ends) with `fmtNumber` numbers and RFC 4180 quoting
+ * only where needed; creates the folder.
+ *
+ * @example writeCsv("out/t.csv", ["city", "v"], [["A", 0.5], ["B", null]]);
+ */
 export function writeCsv(file: string, header: readonly string[], rows: Iterable<readonly Cell[]>): void {
   fs.mkdirSync(path.dirname(file), { recursive: true });
   const out: string[] = [header.join(",")];

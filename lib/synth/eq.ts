@@ -2,19 +2,7 @@ import { Rng } from "../util/rng";
 import { TRUTH } from "./truth";
 import { type World, EQ_CONTROLS, ti } from "./world";
 
-/**
- * EQ micro data: HS codes, σ per HS3, destinations, firms, and customs rows
- * (firm × HS6 × destination × year, 2005–2015), generated from the EQ model:
- *
- *   cell target   m_cjt = a + β vagg_ct + γ'controls_ct + μ_c + ν_j + δ_t + ξ_cjt      (EQ eq. 17)
- *   variety       ln(λ_i/λ_cut) = e_i ~ Exp(κ_{c,t,h}),  κ = 1 + σ_h + k0 exp(−k1 (vagg − v̄))   (eq. 13)
- *   normalised    ρ_i = m_cjt + e_i + mode offset − [value-weighted cell mean of the same]  ("cutoff" solves the mean)
- *   price         ln p_id = ln C_i + α ρ_i − ln((σ−1)/σ) + η_id                            (eq. 7)
- *   quantity      ln q_id = (σ−1) ρ_i − σ ln p_id + D_dt + D_h + ε_id                     (eq. 2)
- *
- * so that ln q + σ ln p = (σ−1) ρ + FE + ε and the Khandelwal–Schott–Wei residual over
- * (σ−1), min–max normalised within HS6, returns ρ (see dgp.md for the approximations).
- */
+/** The synthetic HS product tree: HS4/HS6 codes, HS3 groups with σ, BEC classes, HS4 effects. */
 export interface Products {
   readonly hs4: string[];
   readonly hs6: string[];
@@ -30,6 +18,12 @@ export interface Products {
 export const DESTS = ["USA", "HKG", "JPN", "KOR", "DEU", "NLD", "GBR", "IND", "SGP", "VNM", "RUS", "AUS", "CAN", "MYS", "THA", "IDN", "FRA", "ITA", "BRA", "MEX",
   "ARE", "SAU", "PHL", "ESP", "BEL", "TUR", "POL", "CHL", "ZAF", "PAK", "NGA", "EGY", "IRN", "BGD", "KAZ", "ARG", "SWE", "CHE", "ISR", "NZL"];
 
+/**
+ * The HS product tree of the synthetic world: HS4 headings by chapter (agricultural chapters
+ * 01–27 sparser), their HS6 lines, HS3 groups with a σ each, BEC end-use classes and HS4 effects.
+ *
+ * @example const P = buildProducts(world, rng(1).fork("products"));
+ */
 export function buildProducts(w: World, r: Rng): Products {
   const cand: string[] = [];
   for (let ch = 1; ch <= 96; ch++) {
@@ -85,6 +79,19 @@ class Grow {
   view(): Float64Array { return this.a.subarray(0, this.n); }
 }
 
+/**
+ * Customs rows of the synthetic EQ micro data — HS codes, σ per HS3, destinations, firms, and customs rows
+ * (firm × HS6 × destination × year, 2005–2015), generated from the EQ model:
+ *
+ *   cell target   m_cjt = a + β vagg_ct + γ'controls_ct + μ_c + ν_j + δ_t + ξ_cjt      (EQ eq. 17)
+ *   variety       ln(λ_i/λ_cut) = e_i ~ Exp(κ_{c,t,h}),  κ = 1 + σ_h + k0 exp(−k1 (vagg − v̄))   (eq. 13)
+ *   normalised    ρ_i = m_cjt + e_i + mode offset − [value-weighted cell mean of the same]  ("cutoff" solves the mean)
+ *   price         ln p_id = ln C_i + α ρ_i − ln((σ−1)/σ) + η_id                            (eq. 7)
+ *   quantity      ln q_id = (σ−1) ρ_i − σ ln p_id + D_dt + D_h + ε_id                     (eq. 2)
+ *
+ * so that ln q + σ ln p = (σ−1) ρ + FE + ε and the Khandelwal–Schott–Wei residual over
+ * (σ−1), min–max normalised within HS6, returns ρ (see dgp.md for the approximations).
+ */
 export function buildCustoms(w: World, P: Products, root: Rng): Customs {
   const T = TRUTH.eq;
   const nC = w.cities.length;
@@ -275,6 +282,12 @@ export function buildCustoms(w: World, P: Products, root: Rng): Customs {
   return { ...out, stats: { cells: nCell, varietyYears: nVy, rows: nR, processingValueShare: procVal / totVal, clippedShare: clipped / Math.max(1, nVy) } };
 }
 
+/**
+ * A Poisson(λ) draw: Knuth's multiplication method for λ ≤ 30, the rounded normal
+ * approximation max(0, round(λ + √λ·z)) above; 0 for λ ≤ 0.
+ *
+ * @example poisson(rng(1), 3.5)
+ */
 export function poisson(r: Rng, lam: number): number {
   if (lam <= 0) return 0;
   if (lam > 30) return Math.max(0, Math.round(lam + Math.sqrt(lam) * r.normal()));

@@ -12,17 +12,10 @@ import { writeCsv, writeCsvColumns, type Cell } from "./csv";
 import { REPO_ROOT } from "./skeleton";
 import { VAGG_TERMS } from "../measures/text-index";
 
-/**
- * Seeded synthetic China: every raw file of the two papers, with the real sources'
- * schemas (`lib/data/schemas`), generated from the papers' theory with the published
- * estimates as true parameters (`data/codebook/dgp.md`, `truth.json`).
- *
- * @example
- *   const man = await generate({ scale: "small", seed: 1 });   // → data/raw/synthetic/small/
- */
 export { TRUTH } from "./truth";
 export type { Scale } from "./world";
 
+/** Scale, seed and output folder of `generate`. */
 export interface GenerateOptions {
   readonly scale: Scale;
   readonly seed?: number;
@@ -42,6 +35,14 @@ export interface Manifest {
 
 export const DEFAULT_SEED = 20220707;
 
+/**
+ * Seeded synthetic China: every raw file of the two papers, with the real sources'
+ * schemas (`lib/data/schemas`), generated from the papers' theory with the published
+ * estimates as true parameters (`data/codebook/dgp.md`, `truth.json`).
+ *
+ * @example
+ *   const man = await generate({ scale: "small", seed: 1 });   // → data/raw/synthetic/small/
+ */
 export async function generate(opts: GenerateOptions): Promise<Manifest> {
   const scale = opts.scale;
   if (!(scale in SCALES)) throw new Error(`unknown scale "${scale}" (small | default | paper)`);

@@ -29,6 +29,13 @@ export const RS_ADDITIVE_FROM = 2008;
  */
 export const RS_VAGG_SCALE = 0.9;
 
+/**
+ * Alibaba member counts per city × industry × year: a national total growing at 0.45 log points a
+ * year from 2005, split over cities by a propensity (population elasticity 1.2, region effects, noise)
+ * with AR(1) city × year shocks, and the RS vagg built from them (see dgp.md).
+ *
+ * @example const mem = buildMembers(world, rng(seed));
+ */
 export function buildMembers(w: World, root: Rng): Members {
   const r = root.fork("alibaba");
   const nC = w.cities.length, S = w.shifts.industries.length;
@@ -348,6 +355,13 @@ function twoWaySlope(y: Float64Array, x: Float64Array, w: Float64Array, city: In
   return fit.beta[0] as number;
 }
 
+/**
+ * The 14 RS Table 1 resilience indicators from the yearbook columns (city-major, nYr years
+ * per city): 3-year rolling SDs of CPI and GDP-index growth, per-capita and ratio indicators,
+ * as listed in `RESILIENCE_INDICATORS`.
+ *
+ * @example const ind = resilienceIndicatorColumns(columns, nCities, nYears);
+ */
 export function resilienceIndicatorColumns(C: Record<string, Float64Array>, nC: number, nYr: number): Record<string, Float64Array> {
   const N = nC * nYr;
   const o: Record<string, Float64Array> = {};

@@ -82,6 +82,13 @@ export interface Shifts {
   readonly scale: number;
 }
 
+/**
+ * The Bartik shifts of the synthetic world from the real OECD China coefficients: per using
+ * industry and year, a(D61) + a(D62T63) + ω·a(D45T47) (ω = TRUTH.eq.omega_trade), years after
+ * the last OECD year carried forward.
+ *
+ * @example const sh = await loadShifts(2002, 2019);
+ */
 export async function loadShifts(firstYear: number, lastYear: number): Promise<Shifts> {
   const recs = (await records(pub("io", "oecd_iot2021_chn_digital_coef.csv")));
   const om = TRUTH.eq.omega_trade;

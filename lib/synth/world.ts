@@ -2,11 +2,7 @@ import { Rng } from "../util/rng";
 import { TRUTH } from "./truth";
 import { type City, type Shifts, loadCities, loadShifts } from "./skeleton";
 
-/**
- * The city-level synthetic world shared by both papers: the sampled cities, the 2004/2008
- * census shares, the EQ Bartik vagg, the 1984 history, national series, and the EQ
- * controls in their published units. Everything is drawn from named forks of one Rng.
- */
+/** Size presets of the synthetic world. */
 export type Scale = "small" | "default" | "paper" | "medium";
 
 export interface ScaleSpec {
@@ -32,6 +28,7 @@ export const SCALES: Record<Scale, ScaleSpec> = {
 export const Y0 = 2002;
 export const Y1 = 2019;
 export const NY = Y1 - Y0 + 1;
+/** Year → index into the Y0..Y1 arrays. @example ti(2005) // 3 */
 export const ti = (y: number): number => y - Y0;
 
 export interface World {
@@ -93,6 +90,11 @@ const EQ_CTRL: Record<string, CtrlSpec> = {
 };
 export const EQ_CONTROLS = Object.keys(EQ_CTRL);
 
+/**
+ * The city-level synthetic world shared by both papers: the sampled cities, the 2004/2008
+ * census shares, the EQ Bartik vagg, the 1984 history, national series, and the EQ
+ * controls in their published units. Everything is drawn from named forks of one Rng.
+ */
 export async function buildWorld(scale: Scale, seed: number): Promise<World> {
   const spec = SCALES[scale];
   const root = new Rng(seed);

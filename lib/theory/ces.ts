@@ -16,6 +16,7 @@
  */
 import { table, type Table } from "../data/table";
 
+/** Parameters of the EQ §2.1 model (Zhao, Ban, Li & Liu 2022): σ, α, β, b, F0, P, E, costs and ϕ. */
 export interface CesParams {
   readonly sigma: number; readonly alpha: number; readonly beta: number; readonly b: number; readonly F0: number;
   readonly P: number; readonly E: number;
@@ -27,13 +28,17 @@ export interface CesParams {
   readonly phi: number;
 }
 
+/** Illustrative parameter values (σ = 4, α = 0.5, β = 3, …) satisfying β' > 0. */
 export const CES_DEFAULTS: CesParams = {
   sigma: 4, alpha: 0.5, beta: 3, b: 1, F0: 0.1, P: 1, E: 10,
   tau: 1.2, theta: 0.4, wf: 1, tauF: 1.3, wd: 1, tauD0: 1.5, tauDSlope: 0.8, phiProd: 1, phi: 0.5,
 };
 
+/** ρ = (σ − 1)/σ, the inverse CES markup. @example rhoOf(4) // 0.75 */
 export const rhoOf = (sigma: number): number => (sigma - 1) / sigma;
+/** β' = β − (1 − α)(σ − 1), positive at an interior quality optimum (second-order condition of (9)). @example betaPrime(CES_DEFAULTS) // 1.5 */
 export const betaPrime = (p: CesParams): number => p.beta - (1 - p.alpha) * (p.sigma - 1);
+/** Domestic intermediate trade cost τ_d(ϕ) = τ_d0 · exp(−slope · ϕ), decreasing in virtual agglomeration ϕ. @example tauD({ ...CES_DEFAULTS, phi: 0 }) // 1.5 */
 export const tauD = (p: CesParams): number => p.tauD0 * Math.exp(-p.tauDSlope * p.phi);
 
 /** Unit cost (4). */
@@ -57,7 +62,14 @@ export function optimalPrice(lambda: number, p: CesParams): number {
   return (unitCost(p) * lambda ** p.alpha) / rhoOf(p.sigma);
 }
 
-/** Optimal quality (9), as derived (see module comment). Throws when β' ≤ 0 (no interior optimum). */
+/**
+ * Optimal quality (9) of EQ §2.1 (Zhao, Ban, Li & Liu 2022) as derived from the first-order
+ * conditions: λ* = [(1−α)/(β b) · ρ^σ · P^{σ−1} C^{1−σ} E]^{1/β'}, β' = β − (1−α)(σ−1). The
+ * printed (9) differs by a factor ρ^{σ−1} inside the bracket (see the module header and
+ * `optimalQualityPrinted`). Throws when β' ≤ 0 (no interior optimum).
+ *
+ * @example optimalQuality(CES_DEFAULTS) // λ*, equal to bruteForceOptimum(CES_DEFAULTS).lambda
+ */
 export function optimalQuality(p: CesParams): number {
   const bp = betaPrime(p);
   if (!(bp > 0)) throw new RangeError(`β' = β − (1−α)(σ−1) = ${bp} ≤ 0: profit is not concave in quality`);
@@ -80,7 +92,7 @@ export function qualityDerivatives(p: CesParams): { dLambdaDC: number; dCDtauD: 
   return { dLambdaDC, dCDtauD, dLambdaDtauD: dLambdaDC * dCDtauD, dLambdaDphi: dLambdaDC * dCDtauD * dTauDphi };
 }
 
-/** Central finite difference of λ* in ϕ. */
+/** Central finite difference (λ*(ϕ + h) − λ*(ϕ − h))/2h, to check `qualityDerivatives`. @example qualityFiniteDifference(CES_DEFAULTS) */
 export function qualityFiniteDifference(p: CesParams, h = 1e-5): number {
   return (optimalQuality({ ...p, phi: p.phi + h }) - optimalQuality({ ...p, phi: p.phi - h })) / (2 * h);
 }

@@ -42,7 +42,13 @@ function checkConvergence(kappa: number, sigma: number): void {
   if (!(kappa > sigma - 1)) throw new RangeError(`κ = ${kappa} ≤ σ − 1 = ${sigma - 1}: ∫ λ^{σ−1} μ(λ) dλ diverges`);
 }
 
-/** Average quality (15), closed form: (κ/(1+κ−σ))^{1/(σ−1)} λ_j. Throws when κ ≤ σ − 1. */
+/**
+ * Average quality (15) of EQ §2.2 (Zhao, Ban, Li & Liu 2022) above the cutoff λ_j under a
+ * Pareto(κ) tail, closed form: λ̄ = (κ/(1+κ−σ))^{1/(σ−1)} λ_j. Throws when κ ≤ σ − 1 (the
+ * integral diverges).
+ *
+ * @example averageQuality(6, 4) // (6/3)^{1/3} ≈ 1.2599
+ */
 export function averageQuality(kappa: number, sigma: number, lambdaJ = 1): number {
   checkConvergence(kappa, sigma);
   return (kappa / (1 + kappa - sigma)) ** (1 / (sigma - 1)) * lambdaJ;

@@ -71,6 +71,12 @@ export class ArgumentError extends VaggError {
   }
 }
 
+/**
+ * Type guard for the project's own errors (DataError, ArgumentError, EstimationError, …), whose
+ * messages are one line with a location; anything else is a bug.
+ *
+ * @example try { run(); } catch (e) { console.error(isVaggError(e) ? e.message : e); }
+ */
 export function isVaggError(e: unknown): e is VaggError {
   return e instanceof VaggError;
 }

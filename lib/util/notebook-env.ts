@@ -6,6 +6,22 @@ import { REPO_ROOT_DIR, displayPath } from "./paths";
 export { REPO_ROOT_DIR, displayPath } from "./paths";
 export { sourceDateEpoch, DOS_EPOCH_SECONDS } from "./source-date";
 
+/** The notebook run settings: scale, seed, data and exports folders, whether the data are synthetic. */
+export interface NotebookEnv {
+  readonly scale: string;
+  readonly seed: number;
+  readonly dataDir: string;
+  readonly exportsDir: string;
+  /** False when VAGG_DATA_DIR points at other (e.g. real) data. */
+  readonly synthetic: boolean;
+}
+
+/** An absolute folder as shown: relative to the repository when inside it, else as the user gave it (`given`), else absolute. */
+function shown(abs: string, given: string | undefined): string {
+  const d = displayPath(abs);
+  return d !== abs ? d : given ?? abs;
+}
+
 /**
  * Parameters a notebook runs with: the data scale (`VAGG_SCALE`, default "default"), the seed
  * (`VAGG_SEED`, default the project seed), the folder of the synthetic raw files of that scale
@@ -23,21 +39,6 @@ export { sourceDateEpoch, DOS_EPOCH_SECONDS } from "./source-date";
  *   const env = notebookEnv();   // prints { scale: 'small', seed: 20220707, dataDir: 'data/raw/synthetic/small', exportsDir: 'exports', synthetic: true }
  *   env.dataDir;                 // "/…/data/raw/synthetic/small" (absolute)
  */
-export interface NotebookEnv {
-  readonly scale: string;
-  readonly seed: number;
-  readonly dataDir: string;
-  readonly exportsDir: string;
-  /** False when VAGG_DATA_DIR points at other (e.g. real) data. */
-  readonly synthetic: boolean;
-}
-
-/** An absolute folder as shown: relative to the repository when inside it, else as the user gave it (`given`), else absolute. */
-function shown(abs: string, given: string | undefined): string {
-  const d = displayPath(abs);
-  return d !== abs ? d : given ?? abs;
-}
-
 export function notebookEnv(): NotebookEnv {
   const scale = process.env["VAGG_SCALE"] || "default";
   if (!/^[A-Za-z0-9_-]+$/.test(scale)) throw new Error(`vagg argument error: VAGG_SCALE must be a scale name (small|default|paper), got "${scale}"`);

@@ -10,6 +10,12 @@ export * from "./ssc";
 /** "iid", "hetero" (HC1), or clustering on one or more variables (each may be "a^b"). */
 export type VcovSpec = "iid" | "hetero" | { readonly cluster: readonly string[] };
 
+/**
+ * Parse a vcov spec: "iid" | "standard", "hetero" | "HC1" | "robust" | "white", or
+ * "cluster:a[+b…]" (each may be an interaction a^b). Throws an ArgumentError otherwise.
+ *
+ * @example parseVcov("cluster:city^hs4+year") // { cluster: ["city^hs4", "year"] }
+ */
 export function parseVcov(s: string): VcovSpec {
   const t = s.trim();
   if (t === "iid" || t === "standard") return "iid";
@@ -19,12 +25,18 @@ export function parseVcov(s: string): VcovSpec {
   throw new ArgumentError(`unknown vcov "${s}" (use iid, hetero, or cluster:VAR[+VAR2], e.g. cluster:city^hs4)`);
 }
 
+/**
+ * The human label of a vcov spec, as fixest prints it.
+ *
+ * @example vcovLabel({ cluster: ["a", "b"] }) // "2-way clustered (a & b)"
+ */
 export function vcovLabel(v: VcovSpec): string {
   if (v === "iid") return "IID";
   if (v === "hetero") return "Heteroskedasticity-robust";
   return v.cluster.length === 1 ? `Clustered (${v.cluster[0]})` : `${v.cluster.length}-way clustered (${v.cluster.join(" & ")})`;
 }
 
+/** Everything `computeVcov` needs: the scaled design, residuals, bread, fixed effects, clusters, spec and preset. */
 export interface VcovInput {
   /** Demeaned, √w-scaled regressors (kept columns only). */
   readonly X: readonly Float64Array[];
@@ -43,6 +55,7 @@ export interface VcovInput {
   readonly preset: SscPreset;
 }
 
+/** A variance matrix with its label and degrees-of-freedom audit. */
 export interface VcovResult {
   readonly V: Float64Array;
   readonly dof: DofAudit;
@@ -55,7 +68,8 @@ export interface VcovResult {
  * The parameter count K of a preset's small-sample factor (N − K), with the fixed-effect
  * levels, the fixed effects nested in a cluster variable (counted 0) and the redundant levels:
  * fixest counts Σ(G_q − 1) + 1, reghdfe the first FE fully, the second minus its mobility
- * groups with the first, further ones minus 1 (Correia 2015).
+ * groups with the first, further ones minus 1 (Correia 2016, reghdfe; Abowd, Creecy & Kramarz
+ * 2002 for the connected sets).
  *
  * @example vcovDof({ n, kCoef: 10, fixef, fixefNames, clusters, spec, preset: "reghdfe" }).K
  */
@@ -91,7 +105,22 @@ export function vcovDof(inp: Pick<VcovInput, "n" | "kCoef" | "fixef" | "fixefNam
   return { K, redundant, nestedFe, feLevels };
 }
 
-/** The variance matrix with the preset's small-sample factors and its degrees-of-freedom audit. */
+/**
+ * The variance matrix with the preset's small-sample factors and its degrees-of-freedom audit
+ * (fixest's `ssc(adj = TRUE, cluster.adj = TRUE)` conventions, see lib/vcov/ssc.ts):
+ *
+ *   iid:     V = RSS/(n − K) · B
+ *   hetero:  V = n/(n − K) · B (Σ s_i s_i') B                              (HC1; White 1980)
+ *   cluster: V = (n − 1)/(n − K) · G/(G − 1) · B M B, G = min_j G_j         (Liang & Zeger 1986;
+ *            M multiway by inclusion–exclusion, Cameron, Gelbach & Miller 2011, with the
+ *            eigenvalue fix when a variance is negative)
+ *
+ * with B = (X'WX)⁻¹ and K from `vcovDof`. t df: n − K, or G_min − 1 when clustered.
+ *
+ * @example
+ *   const vc = computeVcov({ X, e, bread, rss, n, kCoef, fixef: [], fixefNames: [], clusters: [city], clusterNames: ["city"], spec: { cluster: ["city"] }, preset: "fixest" });
+ *   vc.V; vc.dof.tDf;
+ */
 export function computeVcov(inp: VcovInput): VcovResult {
   const { n, kCoef, clusters, clusterNames, spec } = inp;
   const k = inp.X.length;

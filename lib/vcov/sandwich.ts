@@ -11,6 +11,12 @@ import type { Factor } from "../core/fixed-effects/factorize";
  * Multi-way clustering (Cameron, Gelbach & Miller 2011) combines one-way meats by
  * inclusion–exclusion over the intersections of the cluster variables: `meatMultiway`.
  */
+
+/**
+ * Score columns s_i = x_i e_i of a (demeaned, √w-scaled) design X and residual e.
+ *
+ * @example scoresMatrix([ones, x], e) // [e, x ⊙ e]
+ */
 export function scoresMatrix(X: readonly Float64Array[], e: Float64Array): Float64Array[] {
   return X.map((x) => {
     const s = new Float64Array(e.length);
@@ -19,6 +25,12 @@ export function scoresMatrix(X: readonly Float64Array[], e: Float64Array): Float
   });
 }
 
+/**
+ * Heteroskedasticity-robust meat Σ_i s_i s_i' (White 1980, Econometrica 48) from score
+ * columns; k×k row-major, no small-sample factor.
+ *
+ * @example sandwich(bread, meatHetero(scoresMatrix(X, e)), k) // HC0
+ */
 export function meatHetero(S: readonly Float64Array[]): Float64Array {
   const k = S.length;
   const M = new Float64Array(k * k);
@@ -33,6 +45,12 @@ export function meatHetero(S: readonly Float64Array[]): Float64Array {
   return M;
 }
 
+/**
+ * One-way cluster-robust meat Σ_g (Σ_{i∈g} s_i)(Σ_{i∈g} s_i)' (Liang & Zeger 1986,
+ * Biometrika 73; Arellano 1987) from score columns and the cluster factor; no G/(G − 1).
+ *
+ * @example sandwich(bread, meatCluster(scoresMatrix(X, e), city), k)
+ */
 export function meatCluster(S: readonly Float64Array[], cl: Factor): Float64Array {
   const k = S.length;
   const sums = new Float64Array(cl.size * k);
@@ -71,6 +89,11 @@ export function meatClusterXe(X: readonly Float64Array[], e: Float64Array, cl: F
   return meatFromClusterSums(sums, cl.size, k);
 }
 
+/**
+ * The sandwich V = B·M·B of a k×k bread B = (X'WX)⁻¹ and meat M (row-major).
+ *
+ * @example sandwich(Float64Array.of(1, 2, 3, 4), Float64Array.of(5, 6, 7, 8), 2) // [85, 126, 193, 286]
+ */
 export function sandwich(bread: Float64Array, meat: Float64Array, k: number): Float64Array {
   const T = new Float64Array(k * k);
   for (let i = 0; i < k; i++)
@@ -90,8 +113,12 @@ export function sandwich(bread: Float64Array, meat: Float64Array, k: number): Fl
 }
 
 /**
- * Inclusion–exclusion over all non-empty subsets of the cluster variables:
- * V = Σ_{subsets S} (−1)^{|S|+1} meat(∩S). Returns the combined meat.
+ * Multiway cluster-robust meat (Cameron, Gelbach & Miller 2011, "Robust inference with
+ * multiway clustering", JBES 29(2)): inclusion–exclusion over all non-empty subsets S of the
+ * cluster variables, M = Σ_S (−1)^{|S|+1} meat(∩S); for two ways M = M_a + M_b − M_{a∩b}.
+ * `intersect` builds the factor of an intersection (e.g. `interact`).
+ *
+ * @example meatMultiway(S, [firm, year], (fs) => fs.reduce((a, b) => interact(a, b)))
  */
 export function meatMultiway(S: readonly Float64Array[], clusters: readonly Factor[], intersect: (fs: readonly Factor[]) => Factor): Float64Array {
   const k = S.length;
@@ -108,8 +135,12 @@ export function meatMultiway(S: readonly Float64Array[], clusters: readonly Fact
 }
 
 /**
- * Eigenvalue fix of a non-positive-semidefinite multiway vcov (Cameron, Gelbach & Miller
- * 2011, p. 241): negative eigenvalues set to zero. Jacobi eigen-decomposition (k is small).
+ * Eigenvalue fix of a multiway vcov (Cameron, Gelbach & Miller 2011, p. 241): V = UΛU' →
+ * U max(Λ, 0) U'. As in fixest it is applied only when some variance (a diagonal element) is
+ * negative; an indefinite matrix with a non-negative diagonal is returned unchanged
+ * (`fixed: false`). Jacobi eigen-decomposition (k is small).
+ *
+ * @example psdFix(Float64Array.of(-1, 0, 0, 4), 2) // { V: [0, 0, 0, 4], fixed: true }
  */
 export function psdFix(V: Float64Array, k: number): { V: Float64Array; fixed: boolean } {
   let neg = false;
@@ -125,6 +156,12 @@ export function psdFix(V: Float64Array, k: number): { V: Float64Array; fixed: bo
   return { V: out, fixed: true };
 }
 
+/**
+ * Eigen-decomposition of a symmetric k×k matrix by cyclic Jacobi rotations (Golub & Van Loan,
+ * Matrix Computations, §8.5): values unsorted, eigenvectors as the columns of `vectors`.
+ *
+ * @example jacobiEigen(Float64Array.of(2, 1, 1, 2), 2).values // {1, 3} in some order
+ */
 export function jacobiEigen(A0: Float64Array, k: number): { values: Float64Array; vectors: Float64Array } {
   const A = Float64Array.from(A0);
   const Vv = new Float64Array(k * k);

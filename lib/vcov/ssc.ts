@@ -20,6 +20,7 @@ import type { Factor } from "../core/fixed-effects/factorize";
  */
 export type SscPreset = "fixest" | "reghdfe";
 
+/** The numbers behind a vcov's small-sample factors (n, K, FE levels, clusters, t df). */
 export interface DofAudit {
   readonly n: number;
   /** Estimated slope coefficients (after collinear drops), incl. an explicit intercept. */

@@ -1,5 +1,38 @@
 import type { Factor } from "./factorize";
 
+/** The fixed effects to partial out (factor codes, one per FE) and optional analytic weights. */
+export interface FixedEffectsDesign {
+  readonly factors: readonly Factor[];
+  /** Analytic weights (optional). */
+  readonly weights?: Float64Array;
+}
+
+/** Options of `demean` / `fixefCoefficients`: method, MAP tolerance and cap, direct-method limits. */
+export interface DemeanOptions {
+  readonly method?: "auto" | "direct" | "map";
+  /** MAP convergence: max |Δx_i| / scale(x) per sweep. Default 1e-10. */
+  readonly tol?: number;
+  /** MAP iteration cap. Default 10,000. */
+  readonly maxIter?: number;
+  /** Largest reduced system the direct method factorises. Default 1,000. */
+  readonly directMaxLevels?: number;
+  /** Relative pivot tolerance of the semi-definite Cholesky. Default 1e-9. */
+  readonly pivotTol?: number;
+}
+
+/** Within-transformed columns with the method used and its convergence report. */
+export interface DemeanResult {
+  readonly columns: Float64Array[];
+  readonly method: "none" | "direct" | "map";
+  /** Sweeps per column (MAP), or 0 (direct). */
+  readonly iterations: number[];
+  readonly converged: boolean;
+  /** Redundant fixed-effect levels found by the direct factorisation (beyond the one per extra FE). */
+  readonly redundantLevels?: number;
+}
+
+export const DEMEAN_DEFAULTS = { tol: 1e-10, maxIter: 10_000, directMaxLevels: 1_000, pivotTol: 1e-9 } as const;
+
 /**
  * Partial out fixed effects: for each column x, the residual x − Dα̂ of the (weighted)
  * least-squares projection on the dummies D = [D_1 … D_Q] of Q fixed effects.
@@ -14,8 +47,10 @@ import type { Factor } from "./factorize";
  *    costs two passes over the observations. Used when the reduced system has at most
  *    `directMaxLevels` unknowns. One fixed effect is the special case r = 0 (group means).
  *
- * 2. **map** — the method of alternating projections (Guimarães & Portugal 2010; Gaure
- *    2013, lfe) with Irons–Tuck acceleration as in fixest (Bergé 2018): sweep the fixed
+ * 2. **map** — the method of alternating projections (Guimarães & Portugal 2010, Stata
+ *    Journal 10(4); Gaure 2013, Computational Statistics & Data Analysis 66, R package lfe)
+ *    with Irons & Tuck (1969) acceleration as in fixest (Bergé 2018, CREA Discussion Paper
+ *    2018-13): sweep the fixed
  *    effects, subtracting weighted group means, until the largest change of any
  *    observation, relative to the column's scale, is below `tol`; at most `maxIter` sweeps.
  *    Non-convergence is reported per column, never silent.
@@ -23,40 +58,14 @@ import type { Factor } from "./factorize";
  * Both return the same residuals up to the stated tolerance (tested against each other and
  * against OLS with explicit dummies).
  *
+ * Formula: x̃ = x − D(D'WD)⁻D'Wx, the residual of the weighted projection on the dummies; one
+ * fixed effect gives x̃_i = x_i − x̄_{g(i)} (weighted group mean), a balanced two-way panel
+ * x̃_it = x_it − x̄_i − x̄_t + x̄.
+ *
  * @example
  *   const r = demean([y, x1], { factors: [city, year] });
  *   r.columns[0]; // y within city and year
  */
-export interface FixedEffectsDesign {
-  readonly factors: readonly Factor[];
-  /** Analytic weights (optional). */
-  readonly weights?: Float64Array;
-}
-
-export interface DemeanOptions {
-  readonly method?: "auto" | "direct" | "map";
-  /** MAP convergence: max |Δx_i| / scale(x) per sweep. Default 1e-10. */
-  readonly tol?: number;
-  /** MAP iteration cap. Default 10,000. */
-  readonly maxIter?: number;
-  /** Largest reduced system the direct method factorises. Default 1,000. */
-  readonly directMaxLevels?: number;
-  /** Relative pivot tolerance of the semi-definite Cholesky. Default 1e-9. */
-  readonly pivotTol?: number;
-}
-
-export interface DemeanResult {
-  readonly columns: Float64Array[];
-  readonly method: "none" | "direct" | "map";
-  /** Sweeps per column (MAP), or 0 (direct). */
-  readonly iterations: number[];
-  readonly converged: boolean;
-  /** Redundant fixed-effect levels found by the direct factorisation (beyond the one per extra FE). */
-  readonly redundantLevels?: number;
-}
-
-export const DEMEAN_DEFAULTS = { tol: 1e-10, maxIter: 10_000, directMaxLevels: 1_000, pivotTol: 1e-9 } as const;
-
 export function demean(columns: readonly Float64Array[], fe: FixedEffectsDesign, opts: DemeanOptions = {}): DemeanResult {
   if (fe.factors.length === 0) return { columns: columns.map((c) => c), method: "none", iterations: columns.map(() => 0), converged: true };
   const method = opts.method ?? "auto";
@@ -339,18 +348,7 @@ function directResidual(plan: DirectPlan, x: Float64Array): { residual: Float64A
   return { residual, alpha };
 }
 
-/**
- * The direct projection split into its two passes, for loops that fuse other work into them
- * (e.g. the placebo replications of lib/estimators/resampling): `groupSums` (pass 1: weighted
- * sums of x per level of every fixed effect), `solve` (the small reduced system, no pass over
- * N), and the codes needed for pass 2 (fitted value α_big[g_big(i)] + Σ α_other[others[a][i]]).
- * Uses the same cached factorisation as `demean`. Null when the direct method does not apply
- * (the reduced system would exceed `directMaxLevels`).
- *
- * @example
- *   const p = directProjector({ factors: [city, hs4, year] });
- *   p.groupSums(x, sBig, rhs); p.solve(sBig, rhs, alphaBig);  // rhs becomes α of the other FE
- */
+/** The two passes of the direct projection (see `directProjector`). */
 export interface DirectProjector {
   readonly big: Int32Array;
   /** Codes of the other fixed effects, already offset into the reduced system. */
@@ -363,6 +361,18 @@ export interface DirectProjector {
   solve(sBig: Float64Array, rhs: Float64Array, alphaBig: Float64Array): void;
 }
 
+/**
+ * The direct projection split into its two passes, for loops that fuse other work into them
+ * (e.g. the placebo replications of lib/estimators/resampling): `groupSums` (pass 1: weighted
+ * sums of x per level of every fixed effect), `solve` (the small reduced system, no pass over
+ * N), and the codes needed for pass 2 (fitted value α_big[g_big(i)] + Σ α_other[others[a][i]]).
+ * Uses the same cached factorisation as `demean`. Null when the direct method does not apply
+ * (the reduced system would exceed `directMaxLevels`).
+ *
+ * @example
+ *   const p = directProjector({ factors: [city, hs4, year] });
+ *   p.groupSums(x, sBig, rhs); p.solve(sBig, rhs, alphaBig);  // rhs becomes α of the other FE
+ */
 export function directProjector(fe: FixedEffectsDesign, opts: DemeanOptions = {}): DirectProjector | null {
   if (fe.factors.length === 0) return null;
   const plan = directPlan(fe, opts);

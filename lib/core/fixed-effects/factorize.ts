@@ -1,3 +1,9 @@
+/** Dense factor codes 0..size−1 (−1 = NA) and the number of levels. */
+export interface Factor {
+  readonly codes: Int32Array;
+  readonly size: number;
+}
+
 /**
  * Factor encoding for fixed effects and clusters: any column → dense Int32 codes 0..G−1
  * in order of first appearance, with −1 for NA. `interact` combines two encodings into the
@@ -5,11 +11,6 @@
  *
  * @example factorize(["b", "a", "b"]) // { codes: [0, 1, 0], size: 2 }
  */
-export interface Factor {
-  readonly codes: Int32Array;
-  readonly size: number;
-}
-
 export function factorize(values: ArrayLike<unknown>): Factor {
   const n = values.length;
   const codes = new Int32Array(n);

@@ -1,11 +1,15 @@
 import type { Factor } from "./factorize";
 
 /**
- * Iterative removal of fixed-effect singletons (Correia 2015, "Singletons, cluster-robust
- * standard errors and fixed effects"): an observation that is alone in a level of any
+ * Iterative removal of fixed-effect singletons (Correia 2015, "Singletons, Cluster-Robust
+ * Standard Errors and Fixed Effects: A Bad Mix", technical note, Duke University): an
+ * observation that is alone in a level of any
  * fixed effect is dropped; dropping it can create new singletons in other fixed effects,
  * so the pass repeats until none remain. Returns a keep-mask and the number removed.
  * This is what reghdfe and fixest ≥ 0.13 do by default.
+ *
+ * Rule: drop i while ∃q: #{j kept : g_q(j) = g_q(i)} = 1; repeat until a pass removes nothing
+ * (one fixed effect needs a single pass).
  *
  * @example removeSingletons([cityFactor, yearFactor], keep).removed
  */

@@ -1,3 +1,5 @@
+const BLOCK = 2048;
+
 /**
  * Cross-products of column arrays, blocked over rows so that every block of every column
  * stays in cache while all K(K+1)/2 products are accumulated: one pass over memory instead of
@@ -6,8 +8,6 @@
  *
  * @example crossprod([x1, x2]) // Float64Array [x1'x1, x1'x2, x2'x1, x2'x2] (row-major 2×2)
  */
-const BLOCK = 2048;
-
 export function crossprod(cols: readonly Float64Array[]): Float64Array {
   const k = cols.length;
   const G = new Float64Array(k * k);

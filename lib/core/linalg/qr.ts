@@ -1,18 +1,4 @@
-/**
- * Least squares by Householder QR with limited column pivoting, as R's `lm` does
- * (LINPACK dqrdc2, Businger & Golub 1965): columns are processed in order, and a column
- * whose remaining norm falls below `tol` × its reference norm is declared collinear and
- * moved out, so the *later* of two collinear regressors is the one dropped (as in lm and
- * fixest). Accuracy is that of QR (backward stable), not of the normal equations.
- *
- * Columns are given separately (column-major), so the N×K design is never copied to a
- * row-major matrix. Cost: about 2NK² flops.
- *
- * @example
- *   const fit = qrLeastSquares([ones, x1, x2], y);
- *   fit.beta;   // coefficients of the kept columns
- *   fit.kept;   // indices of kept columns
- */
+/** A least-squares fit: kept/dropped columns, coefficients, (X'X)⁻¹, R and RSS. */
 export interface QrFit {
   /** Indices (into the input columns) of the columns kept, in order. */
   readonly kept: number[];
@@ -30,6 +16,7 @@ export interface QrFit {
   readonly residuals?: Float64Array;
 }
 
+/** Options of the least-squares solvers: collinearity tolerance, reference norms, solver choice, Gram cache. */
 export interface LeastSquaresOptions {
   /** Collinearity tolerance on remaining norm / reference norm. Default 1e-10 (QR), see below for Cholesky. */
   readonly tol?: number;
@@ -45,6 +32,24 @@ export interface LeastSquaresOptions {
   readonly cache?: import("./gram").GramCache;
 }
 
+/**
+ * Least squares by Householder QR with limited column pivoting, as R's `lm` does
+ * (LINPACK dqrdc2, Businger & Golub 1965): columns are processed in order, and a column
+ * whose remaining norm falls below `tol` × its reference norm is declared collinear and
+ * moved out, so the *later* of two collinear regressors is the one dropped (as in lm and
+ * fixest). Accuracy is that of QR (backward stable), not of the normal equations.
+ *
+ * Columns are given separately (column-major), so the N×K design is never copied to a
+ * row-major matrix. Cost: about 2NK² flops. With `solver: "auto"` (default) large problems
+ * (N·K² > 5e6) go to `choleskyLeastSquares` instead, with the same collinearity rule.
+ *
+ * Formula: β̂ = argmin ‖y − Xβ‖² from X = QR, Rβ̂ = Q'y; (X'X)⁻¹ = R⁻¹R⁻ᵀ.
+ *
+ * @example
+ *   const fit = qrLeastSquares([ones, x1, x2], y);
+ *   fit.beta;   // coefficients of the kept columns
+ *   fit.kept;   // indices of kept columns
+ */
 export function qrLeastSquares(X: readonly Float64Array[], y: Float64Array, opts: LeastSquaresOptions = {}): QrFit {
   return usesCholesky(y.length, X.length, opts) ? choleskyLeastSquares(X, y, opts) : householderLeastSquares(X, y, opts);
 }

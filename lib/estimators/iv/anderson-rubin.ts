@@ -4,30 +4,6 @@ import { meatOf, nClusters } from "./ssc";
 import { pF } from "../../util/distributions";
 import { type FStat, type Invalid, type IvDesign, invalid } from "./types";
 
-/**
- * Anderson & Rubin (1949) weak-instrument-robust test of H0: β = β0 for one endogenous
- * regressor, with the model's VCE, as ivreg2 computes it (`s_ffirst`): regress y − x·β0 on
- * all instruments and Wald-test the excluded ones (sandwich without small-sample factor),
- *
- *   AR F = W/N·(N − L − sdofminus)/L1 ~ F(L1, N − L − sdofminus)           (iid, robust)
- *   AR F = W/(N − 1)·(N − L − sdofminus)·(G − 1)/G/L1 ~ F(L1, G − 1)       (cluster)
- *
- * Everything is computed from L1×L1 blocks precomputed once, so the statistic is a cheap
- * rational function of β0: the coefficients are π_y − β0 π_x and the meat is
- * M_yy − β0(M_xy + M_yx) + β0² M_xx.
- *
- * `arConfidenceSet` inverts the test: {β0 : AR(β0) ≤ F crit}. It scans β0 = β̂ + s·tan θ on an
- * equally spaced θ-grid over (−π/2, π/2) (so the whole real line is covered), polishes every
- * sign change by bisection to machine precision, and decides the ends from the limit
- * AR(±∞) = the first-stage Wald F. The set is `bounded` (one finite interval), `unbounded`
- * (one interval reaching ±∞, or the whole line), `disjoint` (several pieces, possibly two
- * rays) or `empty`.
- *
- * @example
- *   const ar = andersonRubinTest(design, 0);       // F test of β = 0
- *   const cs = arConfidenceSet(design, { level: 0.95, center: b, scale: se });
- *   cs.kind; cs.intervals;                          // e.g. "bounded", [[0.31, 0.77]]
- */
 interface ArParts {
   readonly piY: number[]; readonly piX: number[]; readonly A: Mat;
   readonly Myy: Mat; readonly Mxy: Mat; readonly Mxx: Mat; // meat blocks (robust) or σ-pieces (iid)
@@ -98,6 +74,30 @@ function check(d: IvDesign): Invalid | null {
   return null;
 }
 
+/**
+ * Anderson & Rubin (1949, Annals of Mathematical Statistics 20) weak-instrument-robust test of H0: β = β0 for one endogenous
+ * regressor, with the model's VCE, as ivreg2 computes it (`s_ffirst`): regress y − x·β0 on
+ * all instruments and Wald-test the excluded ones (sandwich without small-sample factor),
+ *
+ *   AR F = W/N·(N − L − sdofminus)/L1 ~ F(L1, N − L − sdofminus)           (iid, robust)
+ *   AR F = W/(N − 1)·(N − L − sdofminus)·(G − 1)/G/L1 ~ F(L1, G − 1)       (cluster)
+ *
+ * Everything is computed from L1×L1 blocks precomputed once, so the statistic is a cheap
+ * rational function of β0: the coefficients are π_y − β0 π_x and the meat is
+ * M_yy − β0(M_xy + M_yx) + β0² M_xx.
+ *
+ * `arConfidenceSet` inverts the test: {β0 : AR(β0) ≤ F crit}. It scans β0 = β̂ + s·tan θ on an
+ * equally spaced θ-grid over (−π/2, π/2) (so the whole real line is covered), polishes every
+ * sign change by bisection to machine precision, and decides the ends from the limit
+ * AR(±∞) = the first-stage Wald F. The set is `bounded` (one finite interval), `unbounded`
+ * (one interval reaching ±∞, or the whole line), `disjoint` (several pieces, possibly two
+ * rays) or `empty`.
+ *
+ * @example
+ *   const ar = andersonRubinTest(design, 0);       // F test of β = 0
+ *   const cs = arConfidenceSet(design, { level: 0.95, center: b, scale: se });
+ *   cs.kind; cs.intervals;                          // e.g. "bounded", [[0.31, 0.77]]
+ */
 export function andersonRubinTest(d: IvDesign, beta0: number): FStat | Invalid {
   const bad = check(d);
   if (bad) return bad;
@@ -106,6 +106,7 @@ export function andersonRubinTest(d: IvDesign, beta0: number): FStat | Invalid {
   return Object.freeze({ kind: "F", ...s, p: pF(s.stat, s.df1, s.df2) });
 }
 
+/** An AR confidence set: its shape, closed intervals (±Infinity for rays), level and critical value. */
 export interface ArConfidenceSet {
   readonly kind: "bounded" | "unbounded" | "disjoint" | "empty";
   /** Closed intervals [lo, hi]; ±Infinity for unbounded ends. */
@@ -125,6 +126,16 @@ export function qFupper(alpha: number, d1: number, d2: number): number {
   return (lo + hi) / 2;
 }
 
+/**
+ * Anderson–Rubin confidence set {β0 : AR(β0) ≤ F_{1−level}(L1, df2)}, by test inversion
+ * (see `andersonRubinTest` for the statistic): a tan-spaced grid over the whole real line,
+ * sign changes polished by bisection, the ends decided from the limit AR(±∞). `center` and
+ * `scale` (e.g. the 2SLS estimate and its SE) only place the grid.
+ *
+ * @example
+ *   const cs = arConfidenceSet(design, { level: 0.95, center: b, scale: se });
+ *   cs.kind; cs.intervals; // "bounded", [[0.31, 0.77]]
+ */
 export function arConfidenceSet(d: IvDesign, opts: { level?: number; center: number; scale: number; gridPoints?: number }): ArConfidenceSet | Invalid {
   try { return arSet(d, opts); } catch { return invalid("singular reduced-form variance (too few clusters or collinear instruments)"); }
 }

@@ -1,7 +1,18 @@
 import { type Invalid, invalid } from "./types";
 
+/** The Cragg–Donald eigenvalue statistic and its F in the ivreg2 and fixest conventions. */
+export interface CraggDonald {
+  readonly kind: "cd";
+  /** ρ²/(1 − ρ²) for the smallest canonical correlation ρ. */
+  readonly eigen: number;
+  /** ivreg2/ivreghdfe's Cragg–Donald Wald F. */
+  readonly ivreg2: number;
+  /** fixest 0.12.2's Cragg–Donald statistic. */
+  readonly fixest: number;
+}
+
 /**
- * Cragg & Donald (1993) minimum-eigenvalue statistic from the smallest canonical correlation
+ * Cragg & Donald (1993, Econometric Theory 9) minimum-eigenvalue statistic from the smallest canonical correlation
  * ρ_K of the (partialled) endogenous regressors and excluded instruments: cd = ρ²/(1 − ρ²),
  * as an F in two conventions that differ only in the degrees of freedom:
  *
@@ -14,16 +25,6 @@ import { type Invalid, invalid } from "./types";
  * @example
  *   craggDonald(kp.ccorr, { n: 2990, L: 2, L1: 1, K1: 1, sdofminus: 81 });
  */
-export interface CraggDonald {
-  readonly kind: "cd";
-  /** ρ²/(1 − ρ²) for the smallest canonical correlation ρ. */
-  readonly eigen: number;
-  /** ivreg2/ivreghdfe's Cragg–Donald Wald F. */
-  readonly ivreg2: number;
-  /** fixest 0.12.2's Cragg–Donald statistic. */
-  readonly fixest: number;
-}
-
 export function craggDonald(ccorr: readonly number[], d: { n: number; L: number; L1: number; K1: number; sdofminus: number }): CraggDonald | Invalid {
   if (!ccorr.length) return invalid("no canonical correlations");
   const r = ccorr[ccorr.length - 1] as number;

@@ -8,6 +8,20 @@ import { partialOut } from "./partial";
 import { nClusters } from "./ssc";
 import { type Chi2Stat, type FStat, type Invalid, type IvDesign, invalid, isInvalid } from "./types";
 
+/** All IV diagnostics of one fit (each a statistic or an explained `invalid`). */
+export interface IvDiagnostics {
+  readonly vce: "iid" | "hetero" | "cluster";
+  readonly underidentification: (KpResult & { readonly test: "kleibergen-paap-lm" | "anderson-lm" }) | Invalid;
+  readonly kpWald: KpResult | Invalid;
+  readonly cd: CraggDonald | Invalid;
+  /** Kleibergen–Paap rk Wald F (robust/cluster), or Cragg–Donald F (iid), as ivreghdfe's "weak identification" line. */
+  readonly weakIdF: { readonly test: "kleibergen-paap-wald-f" | "cragg-donald-f"; readonly stat: number } | Invalid;
+  readonly stockYogo: StockYogo;
+  readonly overidentification: OverId;
+  readonly endogeneity: { readonly cStatistic: Chi2Stat | Invalid; readonly wuHausman: FStat | Invalid };
+  readonly andersonRubin: { readonly test: FStat | Invalid; readonly confidenceSet: ArConfidenceSet | Invalid };
+}
+
 /**
  * All post-estimation IV diagnostics of a 2SLS fit, defined as ivreg2/ivreghdfe print them
  * (Baum, Schaffer & Stillman 2007) plus fixest's variants where they differ:
@@ -26,19 +40,6 @@ import { type Chi2Stat, type FStat, type Invalid, type IvDesign, invalid, isInva
  *   const dg = ivDiagnostics(design, resid, { level: 0.95, center: b, scale: se });
  *   dg.underidentification;  // { kind: "chi2", stat, df, p }
  */
-export interface IvDiagnostics {
-  readonly vce: "iid" | "hetero" | "cluster";
-  readonly underidentification: (KpResult & { readonly test: "kleibergen-paap-lm" | "anderson-lm" }) | Invalid;
-  readonly kpWald: KpResult | Invalid;
-  readonly cd: CraggDonald | Invalid;
-  /** Kleibergen–Paap rk Wald F (robust/cluster), or Cragg–Donald F (iid), as ivreghdfe's "weak identification" line. */
-  readonly weakIdF: { readonly test: "kleibergen-paap-wald-f" | "cragg-donald-f"; readonly stat: number } | Invalid;
-  readonly stockYogo: StockYogo;
-  readonly overidentification: OverId;
-  readonly endogeneity: { readonly cStatistic: Chi2Stat | Invalid; readonly wuHausman: FStat | Invalid };
-  readonly andersonRubin: { readonly test: FStat | Invalid; readonly confidenceSet: ArConfidenceSet | Invalid };
-}
-
 export function ivDiagnostics(d: IvDesign, resid2sls: Float64Array, ar: { level: number; center: number; scale: number }): IvDiagnostics {
   const p = partialOut(d);
   const K1 = d.endo.length, L1 = d.inst.length;

@@ -53,6 +53,18 @@ export function cStatistic(d: IvDesign): Chi2Stat | Invalid {
   }
 }
 
+/**
+ * fixest's Wu–Hausman endogeneity test (Wu 1973, Econometrica 41; Hausman 1978, Econometrica
+ * 46), control-function form: regress y on [X1, V̂1, X2] with V̂1 the first-stage residuals and
+ * F-test V̂1 = 0 with the iid variance,
+ *
+ *   F = b_V' [s² (R'R)⁻¹]_VV⁻¹ b_V / K1,  s² = ê'ê/(N − nparams − K1),  ~ F(K1, N − nparams − K1)
+ *
+ * nparams = included exogenous + K1 + fixest's FE count. Equals the RSS form
+ * ((RSS_r − RSS_u)/K1)/(RSS_u/df2).
+ *
+ * @example wuHausman(design); // { kind: "F", stat, df1: 1, df2, p }
+ */
 export function wuHausman(d: IvDesign): FStat | Invalid {
   const K1 = d.endo.length;
   // partialled design (FWL: same coefficients, residuals and inverse block of V̂)

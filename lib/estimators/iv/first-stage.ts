@@ -4,28 +4,7 @@ import { meatOf, nClusters } from "./ssc";
 import { pF } from "../../util/distributions";
 import { type FStat, type Invalid, type IvDesign, invalid } from "./types";
 
-/**
- * First-stage regressions, one per endogenous regressor x_j on [included exogenous,
- * excluded instruments] (after the fixed effects):
- *
- * - `coef`: first-stage coefficients by name;
- * - `partialR2`: R² of x_j on the excluded instruments after partialling out the included
- *   exogenous regressors (and fixed effects); `sheaR2`: Shea's (1997) partial R²;
- * - `f`: fixest's `ivf` — the iid F test of the excluded instruments, df (L1, N − k_first −
- *   fixest FE count);
- * - `wald`: fixest's `ivwald` — Wald F of the excluded instruments with the model's vcov
- *   (supplied by the caller, same small-sample preset), same df;
- * - `ivreg2F`: ivreg2's first-stage F (robust/cluster Wald without small-sample factor, scaled
- *   as in ivreg2's `s_ffirst`: (N − L − sdofminus)/N, or for clusters
- *   (N − L − sdofminus)/(N − 1)·(G − 1)/G, divided by L1; df2 N − L − sdofminus or G − 1);
- * - `swF`: Sanderson & Windmeijer (2016) conditional F, as ivreg2 computes it: residualise
- *   x_j on the other endogenous regressors by 2SLS, then the same Wald F of the excluded
- *   instruments with df1 = L1 − K1 + 1 (equal to `ivreg2F` when K1 = 1).
- *
- * @example
- *   const fs = firstStage(design, vcovFor);
- *   fs[0].f.stat;  // fixest ivf
- */
+/** First-stage statistics of one endogenous regressor. */
 export interface FirstStageResult {
   readonly endogenous: string;
   readonly coef: Readonly<Record<string, number>>;
@@ -70,6 +49,29 @@ function ivreg2WaldF(d: IvDesign, r: Float64Array, Zt: readonly Float64Array[], 
   return Object.freeze({ kind: "F", stat, df1, df2, p: pF(stat, df1, df2) });
 }
 
+/**
+ * First-stage regressions, one per endogenous regressor x_j on [included exogenous,
+ * excluded instruments] (after the fixed effects):
+ *
+ * - `coef`: first-stage coefficients by name;
+ * - `partialR2`: R² of x_j on the excluded instruments after partialling out the included
+ *   exogenous regressors (and fixed effects); `sheaR2`: Shea's (1997, REStat 79) partial R²,
+ *   [(X'X)⁻¹]_jj / [(X̂'X̂)⁻¹]_jj on the partialled design;
+ * - `f`: fixest's `ivf` — the iid F test of the excluded instruments, df (L1, N − k_first −
+ *   fixest FE count);
+ * - `wald`: fixest's `ivwald` — Wald F of the excluded instruments with the model's vcov
+ *   (supplied by the caller, same small-sample preset), same df;
+ * - `ivreg2F`: ivreg2's first-stage F (robust/cluster Wald without small-sample factor, scaled
+ *   as in ivreg2's `s_ffirst`: (N − L − sdofminus)/N, or for clusters
+ *   (N − L − sdofminus)/(N − 1)·(G − 1)/G, divided by L1; df2 N − L − sdofminus or G − 1);
+ * - `swF`: Sanderson & Windmeijer (2016, J. Econometrics 190) conditional F, as ivreg2 computes it: residualise
+ *   x_j on the other endogenous regressors by 2SLS, then the same Wald F of the excluded
+ *   instruments with df1 = L1 − K1 + 1 (equal to `ivreg2F` when K1 = 1).
+ *
+ * @example
+ *   const fs = firstStage(design, vcovFor);
+ *   fs[0].f.stat;  // fixest ivf
+ */
 export function firstStage(d: IvDesign, vcovFor?: VcovFor): FirstStageResult[] {
   const p = partialOut(d);
   const K1 = d.endo.length, L1 = d.inst.length;

@@ -3,8 +3,15 @@ import { meatOf, nClusters, type Vce } from "./ssc";
 import { pChi2Upper as pChi2 } from "./pvalues";
 import { type Chi2Stat, type Invalid, invalid } from "./types";
 
+/** A χ² rk statistic with the canonical correlations of Y and Z. */
+export interface KpResult extends Chi2Stat {
+  /** Canonical correlations of Y and Z, descending. */
+  readonly ccorr: readonly number[];
+}
+
 /**
- * Kleibergen & Paap (2006) rk statistic for H0: rank(Π) = K − 1 of the L×K reduced-form
+ * Kleibergen & Paap (2006, J. Econometrics 133(1), "Generalized reduced rank tests using the
+ * singular value decomposition") rk statistic for H0: rank(Π) = K − 1 of the L×K reduced-form
  * matrix Π in Y = ZΠ + V (the full-rank test ivreg2 uses), transcribed from -ranktest-
  * (Kleibergen & Schaffer, `rkstat`, Mata): with F = chol(Z'Z), G = chol(Y'Y),
  * Θ = F'Π G'^{-1} = U S V', and the rotation A_q = U_2 U_22^{-1}(U_22 U_22')^{1/2},
@@ -26,15 +33,10 @@ import { type Chi2Stat, type Invalid, invalid } from "./types";
  *   const lm = kpRankTest(p.endo, p.inst, { kind: "hetero", clusters: [] }, "LM");
  *   lm.stat; lm.df; lm.p;
  */
-export interface KpResult extends Chi2Stat {
-  /** Canonical correlations of Y and Z, descending. */
-  readonly ccorr: readonly number[];
-}
-
 export function kpRankTest(Y: readonly Float64Array[], Z: readonly Float64Array[], vce: Vce, form: "LM" | "Wald"): KpResult | Invalid {
   const K = Y.length, L = Z.length;
-  const N = (Y[0] as Float64Array).length;
   if (K === 0) return invalid("no endogenous regressor");
+  const N = (Y[0] as Float64Array).length;
   if (L < K) return invalid(`under-identified: ${L} excluded instrument(s) for ${K} endogenous regressor(s)`);
   const YY = cross(Y), ZZ = cross(Z), ZY = cross(Z, Y);
   let Ly: Mat, Lz: Mat;

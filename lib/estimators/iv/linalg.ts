@@ -13,23 +13,28 @@ import { crossprod, crossprod2, GramCache } from "../../core/linalg/gram";
  */
 export type Mat = number[][];
 
+/** An r×c matrix of zeros. @example zeros(2, 2) // [[0, 0], [0, 0]] */
 export function zeros(r: number, c: number): Mat {
   return Array.from({ length: r }, () => new Array<number>(c).fill(0));
 }
+/** The k×k identity. @example eye(2) // [[1, 0], [0, 1]] */
 export function eye(k: number): Mat {
   const I = zeros(k, k);
   for (let i = 0; i < k; i++) (I[i] as number[])[i] = 1;
   return I;
 }
+/** Element A[i][j] (typed access without non-null assertions). @example at([[1, 2]], 0, 1) // 2 */
 export function at(A: Mat, i: number, j: number): number {
   return (A[i] as number[])[j] as number;
 }
+/** A'. @example transpose([[1, 2, 3]]) // [[1], [2], [3]] */
 export function transpose(A: Mat): Mat {
   const r = A.length, c = r ? (A[0] as number[]).length : 0;
   const T = zeros(c, r);
   for (let i = 0; i < r; i++) for (let j = 0; j < c; j++) (T[j] as number[])[i] = at(A, i, j);
   return T;
 }
+/** Matrix product AB (skips zero entries of A). @example mul([[1, 2], [3, 4]], [[5, 6], [7, 8]]) // [[19, 22], [43, 50]] */
 export function mul(A: Mat, B: Mat): Mat {
   const r = A.length, m = B.length, c = m ? (B[0] as number[]).length : 0;
   const C = zeros(r, c);
@@ -44,9 +49,11 @@ export function mul(A: Mat, B: Mat): Mat {
   }
   return C;
 }
+/** Matrix–vector product Av. @example mulVec([[1, 2], [3, 4]], [1, -1]) // [-1, -1] */
 export function mulVec(A: Mat, v: ArrayLike<number>): number[] {
   return A.map((row) => row.reduce((s, a, j) => s + a * (v[j] as number), 0));
 }
+/** Inner product a'b. @example dot([1, 2, 3], [4, 5, 6]) // 32 */
 export function dot(a: ArrayLike<number>, b: ArrayLike<number>): number {
   let s = 0;
   for (let i = 0; i < a.length; i++) s += (a[i] as number) * (b[i] as number);
@@ -56,6 +63,7 @@ export function dot(a: ArrayLike<number>, b: ArrayLike<number>): number {
 export function quadInv(A: Mat, v: readonly number[]): number {
   return dot(v, solve(A, v));
 }
+/** (A + A')/2. @example symmetrize([[1, 2], [4, 3]]) // [[1, 3], [3, 3]] */
 export function symmetrize(A: Mat): Mat {
   const k = A.length;
   const S = zeros(k, k);
@@ -72,6 +80,11 @@ export function symmetrize(A: Mat): Mat {
  */
 const frozen = new WeakSet<Float64Array>();
 const gram = new GramCache();
+/**
+ * Declare columns immutable so that `cross`/`crossVec` on them share one cached Gram matrix.
+ *
+ * @example freezeColumns([y, x1, z1]); cross([x1], [z1]); // computed once, then cached
+ */
 export function freezeColumns(cols: readonly Float64Array[]): void {
   for (const c of cols) frozen.add(c);
 }
@@ -125,6 +138,7 @@ export function inv(A0: Mat): Mat {
   }
   return I;
 }
+/** x = A⁻¹b (through `inv`; the matrices here are instrument-sized). @example solve([[2, 0], [0, 4]], [2, 2]) // [1, 0.5] */
 export function solve(A: Mat, b: readonly number[]): number[] {
   return mulVec(inv(A), b);
 }

@@ -5,12 +5,15 @@ import { meatOf, nClusters } from "./ssc";
 import { pChi2Upper as pChi2 } from "./pvalues";
 import { type Chi2Stat, type Invalid, type IvDesign, invalid } from "./types";
 
+/** Sargan or Hansen J (χ²) of `overid`, or an explained `invalid`. */
+export type OverId = (Chi2Stat & { readonly test: "sargan" | "hansen" }) | Invalid;
+
 /**
  * Test of over-identifying restrictions as ivreg2 reports it:
  *
- * - iid VCE: Sargan (1958), N·ê'P_Z ê / ê'ê with the 2SLS residuals ê (= N × uncentred R² of
+ * - iid VCE: Sargan (1958, Econometrica 26), N·ê'P_Z ê / ê'ê with the 2SLS residuals ê (= N × uncentred R² of
  *   ê on all instruments; fixest's `sargan` uses the centred R², identical when ê has mean 0);
- * - robust / cluster VCE: Hansen (1982) J at the two-step efficient GMM estimator whose
+ * - robust / cluster VCE: Hansen (1982, Econometrica 50) J at the two-step efficient GMM estimator whose
  *   weighting matrix is built from the 2SLS residuals (ivreg2 `s_iegmm`), Ω = Σ_g u_g u_g'.
  *
  * df = L1 − K1. Exactly identified models give `{kind: "invalid", reason: "exactly identified"}`;
@@ -19,8 +22,6 @@ import { type Chi2Stat, type Invalid, type IvDesign, invalid } from "./types";
  * @example
  *   const j = overid(design, residuals2sls);  // { kind: "chi2", stat, df, p, test: "hansen" }
  */
-export type OverId = (Chi2Stat & { readonly test: "sargan" | "hansen" }) | Invalid;
-
 export function overid(d: IvDesign, resid2sls: Float64Array): OverId {
   const K1 = d.endo.length, L1 = d.inst.length;
   const df = L1 - K1;

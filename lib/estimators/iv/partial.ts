@@ -1,15 +1,7 @@
 import { freezeColumns, residualize } from "./linalg";
 import type { IvDesign } from "./types";
 
-/**
- * Frisch–Waugh–Lovell partialling of the included exogenous regressors out of y, the
- * endogenous regressors and the excluded instruments (ivreg2's `partial()`, ranktest's
- * `partial(inexog)`). Sandwich statistics without small-sample factors and Wald tests on the
- * excluded instruments are numerically invariant to it (FWL).
- *
- * @example
- *   const p = partialOut(design);  // p.y, p.endo, p.inst ⟂ design.exog
- */
+/** y, endogenous regressors and excluded instruments with the included exogenous regressors partialled out. */
 export interface Partialled {
   readonly y: Float64Array;
   readonly endo: Float64Array[];
@@ -18,6 +10,16 @@ export interface Partialled {
 
 const cache = new WeakMap<IvDesign, Partialled>();
 
+/**
+ * Frisch–Waugh–Lovell partialling (Frisch & Waugh 1933, Econometrica 1; Lovell 1963, JASA 58)
+ * of the included exogenous regressors X2 out of y, the endogenous regressors and the excluded
+ * instruments: v ↦ v − X2(X2'X2)⁻¹X2'v (ivreg2's `partial()`, ranktest's `partial(inexog)`).
+ * Cached per design. Sandwich statistics without small-sample factors and Wald tests on the
+ * excluded instruments are numerically invariant to it (FWL).
+ *
+ * @example
+ *   const p = partialOut(design);  // p.y, p.endo, p.inst ⟂ design.exog
+ */
 export function partialOut(d: IvDesign): Partialled {
   const hit = cache.get(d);
   if (hit) return hit;

@@ -2,6 +2,9 @@ import { computeVcov, type VcovInput, type VcovResult, type SscPreset, meatClust
 import { interact, type Factor } from "../../core/fixed-effects/factorize";
 import type { Mat } from "./linalg";
 
+/** OLS presets plus `ivreghdfe` (ivreg2 without `small`). */
+export type IvSscPreset = SscPreset | "ivreghdfe";
+
 /**
  * Small-sample presets for IV, wrapping `computeVcov` (lib/vcov) with a third preset:
  *
@@ -19,8 +22,6 @@ import type { Mat } from "./linalg";
  *   const vc = ivVcov({ ...input, preset: "ivreghdfe" });
  *   vc.V; vc.dof.tDf; // Infinity
  */
-export type IvSscPreset = SscPreset | "ivreghdfe";
-
 export function ivVcov(inp: Omit<VcovInput, "preset"> & { readonly preset: IvSscPreset }): VcovResult {
   if (inp.preset !== "ivreghdfe") return computeVcov(inp as VcovInput);
   const base = computeVcov({ ...inp, preset: "reghdfe" });

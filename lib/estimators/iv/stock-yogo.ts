@@ -1,15 +1,6 @@
 import { IVBIAS, IVSIZE, STOCK_YOGO_SOURCE } from "./stock-yogo-data";
 
-/**
- * Stock–Yogo (2005) critical values for the Cragg–Donald (or, by the usual convention,
- * Kleibergen–Paap) F statistic with K1 endogenous regressors and L1 excluded instruments,
- * as ivreg2's `cdsy` looks them up: row L1, column K1; IV relative bias defined for
- * K1 ≤ 3 (and L1 ≥ K1 + 2), IV size for K1 ≤ 2; L1 ≤ 100. Unavailable values are `null`.
- *
- * @example
- *   stockYogo(1, 1).ivSize[10];   // 16.38 (10% maximal IV size)
- *   stockYogo(1, 3).ivBias[10];   // 9.08 (10% maximal IV relative bias)
- */
+/** Stock–Yogo critical values for (K1, L1); `null` where the tables have none. */
 export interface StockYogo {
   readonly K1: number;
   readonly L1: number;
@@ -21,6 +12,13 @@ export interface StockYogo {
 }
 
 const parsed = new Map<string, (number | null)[][]>();
+
+/**
+ * Parse a packed critical-value table: rows separated by ';', cells by ',', '.' = none (null).
+ * Memoised per string.
+ *
+ * @example parseTable("1,.;2.5,3") // [[1, null], [2.5, 3]]
+ */
 export function parseTable(s: string): (number | null)[][] {
   const hit = parsed.get(s);
   if (hit) return hit;
@@ -33,6 +31,17 @@ function look(s: string, L1: number, K1: number): number | null {
   return t[L1 - 1]?.[K1 - 1] ?? null;
 }
 
+/**
+ * Stock & Yogo (2005, "Testing for weak instruments in linear IV regression", in Andrews &
+ * Stock (eds.), Identification and Inference for Econometric Models, Tables 5.1–5.2) critical values for the Cragg–Donald (or, by the usual convention,
+ * Kleibergen–Paap) F statistic with K1 endogenous regressors and L1 excluded instruments,
+ * as ivreg2's `cdsy` looks them up: row L1, column K1; IV relative bias defined for
+ * K1 ≤ 3 (and L1 ≥ K1 + 2), IV size for K1 ≤ 2; L1 ≤ 100. Unavailable values are `null`.
+ *
+ * @example
+ *   stockYogo(1, 1).ivSize[10];   // 16.38 (10% maximal IV size)
+ *   stockYogo(1, 3).ivBias[10];   // 9.08 (10% maximal IV relative bias)
+ */
 export function stockYogo(K1: number, L1: number): StockYogo {
   const ok = Number.isInteger(K1) && Number.isInteger(L1) && K1 >= 1 && L1 >= 1 && L1 <= 100;
   const bias = (p: 5 | 10 | 20 | 30) => (ok && K1 <= 3 ? look(IVBIAS[p], L1, K1) : null);

@@ -9,9 +9,19 @@ export interface Invalid { readonly kind: "invalid"; readonly reason: string }
 export interface Chi2Stat { readonly kind: "chi2"; readonly stat: number; readonly df: number; readonly p: number }
 export interface FStat { readonly kind: "F"; readonly stat: number; readonly df1: number; readonly df2: number; readonly p: number }
 
+/**
+ * A statistic that cannot be computed, with the reason (frozen).
+ *
+ * @example invalid("exactly identified") // { kind: "invalid", reason: "exactly identified" }
+ */
 export function invalid(reason: string): Invalid {
   return Object.freeze({ kind: "invalid", reason });
 }
+/**
+ * Type guard: is this result an `Invalid`?
+ *
+ * @example if (isInvalid(j)) console.log(j.reason); else console.log(j.stat);
+ */
 export function isInvalid(x: unknown): x is Invalid {
   return typeof x === "object" && x !== null && (x as { kind?: string }).kind === "invalid";
 }

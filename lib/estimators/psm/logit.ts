@@ -2,28 +2,7 @@ import { Table, numeric } from "../../data/table";
 import { ArgumentError, DataError, EstimationError } from "../../util/errors";
 import normal from "@stdlib/stats-base-dists-normal";
 
-/**
- * Logistic regression by iteratively reweighted least squares (Fisher scoring; McCullagh &
- * Nelder 1989, §4.5), used for propensity scores in RS §4.2 (PSM-DID with the smart-city pilot).
- *
- *   P(y = 1 | x) = 1 / (1 + exp(−x'b));   b_{k+1} = (X'WX)^{-1} X'W z,  W = p(1−p),  z = Xb + (y−p)/W.
- *
- * Matches R `glm(family = binomial)`: start from p = (y + 0.5)/2 (glm's mustart), stop when
- * |dev − dev_old| / (|dev| + 0.1) < `tol` (default 1e-8, glm's epsilon), at most `maxIter`
- * (default 25, glm's maxit) iterations. SEs are sqrt(diag((X'WX)^{-1})) with W from the last
- * IRLS iteration, exactly as `summary.glm` (model-based, not robust; at convergence W at the
- * final estimate differs by O(tol)); z-tests use the normal distribution.
- *
- * Rows with NA in y or any x are dropped (reported in `rows`). y must be 0/1. Complete or
- * quasi-complete separation shows up as fitted probabilities of 0 or 1 and/or no convergence:
- * both are reported (`converged`, `separation`), never silently hidden; a singular X'WX is an
- * EstimationError naming the covariate that is collinear.
- *
- * @example
- *   const m = logit(t, "treat", ["pop", "open", "wage"]);
- *   m.coef; m.se; m.logLik; m.converged; m.iterations;
- *   m.fitted;  // propensity scores for m.rows
- */
+/** Coefficients, SEs, z, p, fitted propensity scores and convergence report of `logit`. */
 export interface LogitResult {
   readonly names: readonly string[];
   readonly coef: Float64Array;
@@ -47,6 +26,7 @@ export interface LogitResult {
   readonly score: Float64Array;
 }
 
+/** IRLS tolerance and iteration cap of `logit`. */
 export interface LogitOptions {
   readonly intercept?: boolean;
   readonly tol?: number;
@@ -91,6 +71,11 @@ function cholSolve(L: Float64Array[], b: Float64Array): Float64Array {
   return y;
 }
 
+/**
+ * (LL')⁻¹ from a lower Cholesky factor L, column by column (forward/back substitution).
+ *
+ * @example cholInverse([Float64Array.of(2)]) // [[0.25]]
+ */
 export function cholInverse(L: Float64Array[]): Float64Array[] {
   const k = L.length;
   const inv = L.map(() => new Float64Array(k));
@@ -105,6 +90,28 @@ export function cholInverse(L: Float64Array[]): Float64Array[] {
 
 const binDev = (y: number, p: number): number => -2 * (y === 1 ? Math.log(p) : Math.log(1 - p));
 
+/**
+ * Logistic regression by iteratively reweighted least squares (Fisher scoring; McCullagh &
+ * Nelder 1989, Generalized Linear Models, 2nd ed., §4.5), used for propensity scores in RS §4.2 (PSM-DID with the smart-city pilot).
+ *
+ *   P(y = 1 | x) = 1 / (1 + exp(−x'b));   b_{k+1} = (X'WX)^{-1} X'W z,  W = p(1−p),  z = Xb + (y−p)/W.
+ *
+ * Matches R `glm(family = binomial)`: start from p = (y + 0.5)/2 (glm's mustart), stop when
+ * |dev − dev_old| / (|dev| + 0.1) < `tol` (default 1e-8, glm's epsilon), at most `maxIter`
+ * (default 25, glm's maxit) iterations. SEs are sqrt(diag((X'WX)^{-1})) with W from the last
+ * IRLS iteration, exactly as `summary.glm` (model-based, not robust; at convergence W at the
+ * final estimate differs by O(tol)); z-tests use the normal distribution.
+ *
+ * Rows with NA in y or any x are dropped (reported in `rows`). y must be 0/1. Complete or
+ * quasi-complete separation shows up as fitted probabilities of 0 or 1 and/or no convergence:
+ * both are reported (`converged`, `separation`), never silently hidden; a singular X'WX is an
+ * EstimationError naming the covariate that is collinear.
+ *
+ * @example
+ *   const m = logit(t, "treat", ["pop", "open", "wage"]);
+ *   m.coef; m.se; m.logLik; m.converged; m.iterations;
+ *   m.fitted;  // propensity scores for m.rows
+ */
 export function logit(t: Table, y: string, xs: readonly string[], opts: LogitOptions = {}): LogitResult {
   const intercept = opts.intercept ?? true;
   const tol = opts.tol ?? 1e-8;

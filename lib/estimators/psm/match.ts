@@ -1,53 +1,12 @@
 import { ArgumentError, DataError } from "../../util/errors";
 
-/**
- * Matching on a propensity score (RS §4.2 PSM-DID; Rosenbaum & Rubin 1983; Caliendo &
- * Kopeinig 2008 for the practical choices below). Works on arrays: `score` (the propensity
- * score or any scalar distance such as the linear predictor) and `treat` (1 treated, 0 control;
- * NaN rows are ignored). Target: the ATT (every treated unit looks for controls).
- *
- * Nearest neighbour (`nearestNeighbor`), greedy as in Stata `psmatch2` and R MatchIt
- * `method = "nearest"`:
- *  - order: treated units are processed in descending score ("largest", MatchIt's default
- *    for propensity scores), ascending ("smallest") or data order ("data");
- *  - each treated unit takes its `ratio` nearest controls (default 1) in |Δscore| among those
- *    still available (all controls when `replace: true`);
- *  - TIES: among controls at exactly the same distance the one with the smallest row index
- *    wins (the order of the data), deterministically;
- *  - caliper: a control farther than the caliper is never used; a treated unit with no
- *    control inside it stays unmatched. `caliperScale: "raw"` (default) in score units,
- *    `"sd"` in units of the standard deviation of the score over all treated and control
- *    rows (sample SD, n − 1; MatchIt's `std.caliper = TRUE` convention).
- * Weights (ATT, frequency form): matched treated 1; each control Σ over the treated it serves
- * of 1/(number of controls of that treated unit); unmatched 0. With 1:1 matching without
- * replacement all matched weights are 1 (MatchIt gives the same). MatchIt additionally rescales
- * control weights to sum to the number of distinct matched controls; that constant factor
- * does not change weighted means or the ATT.
- *
- * Kernel (`kernelMatch`): Epanechnikov K(u) = 0.75(1 − u²) for |u| < 1, u = (s_j − s_i)/h,
- * bandwidth h (default 0.06, psmatch2's default). Treated unit i uses all controls with
- * |s_j − s_i| < h with weights K(u_ij)/Σ_j K(u_ij); a treated unit with none is off support
- * (weight 0). Control weight = Σ_i of its normalised kernel weights.
- *
- * The ATT estimate for either is Σ_T w y / Σ_T w − Σ_C w y / Σ_C w (`att`).
- *
- * Verification (tests/estimators/psm, fixtures in tests/fixtures/rs/psm.R): 1:1 without
- * replacement, with and without caliper, equals R MatchIt 4.5.1 run on a |Δps| distance matrix
- * in data order; "largest first" with caliper and matching with replacement equal plain base-R
- * greedy / brute-force matchers (the installed MatchIt's vector-distance code path was found
- * to ignore calipers and pick non-nearest controls, see psm.R).
- *
- * @example
- *   const m = nearestNeighbor(ps, treat, { caliper: 0.05 });
- *   m.pairs;   // [{ treated, control, distance }] with row indices
- *   m.weights; // Float64Array per row
- *   const k = kernelMatch(ps, treat, { bandwidth: 0.06 });
- */
+/** One matched pair (row indices) and its score distance. */
 export interface MatchPair {
   readonly treated: number;
   readonly control: number;
   readonly distance: number;
 }
+/** Matched pairs, per-row ATT weights and match counts. */
 export interface MatchResult {
   readonly method: "nearest" | "kernel";
   readonly weights: Float64Array;
@@ -61,6 +20,7 @@ export interface MatchResult {
   /** Caliper in score units actually applied (Infinity when none). */
   readonly caliper: number;
 }
+/** Nearest-neighbour options: ratio, replacement, caliper (raw or in SDs), processing order. */
 export interface NearestOptions {
   readonly ratio?: number;
   readonly replace?: boolean;
@@ -104,6 +64,49 @@ function finish(method: "nearest" | "kernel", T: number[], C: number[], weights:
   return { method, weights, pairs, nTreated: T.length, nControl: C.length, nMatchedTreated: mt, nMatchedControl: mc, unmatchedTreated: Int32Array.from(un), caliper };
 }
 
+/**
+ * Matching on a propensity score (RS §4.2 PSM-DID; Rosenbaum & Rubin 1983, Biometrika 70;
+ * Caliendo & Kopeinig 2008, J. Economic Surveys 22, for the practical choices below). Works on arrays: `score` (the propensity
+ * score or any scalar distance such as the linear predictor) and `treat` (1 treated, 0 control;
+ * NaN rows are ignored). Target: the ATT (every treated unit looks for controls).
+ *
+ * Nearest neighbour (`nearestNeighbor`), greedy as in Stata `psmatch2` and R MatchIt
+ * `method = "nearest"`:
+ *  - order: treated units are processed in descending score ("largest", MatchIt's default
+ *    for propensity scores), ascending ("smallest") or data order ("data");
+ *  - each treated unit takes its `ratio` nearest controls (default 1) in |Δscore| among those
+ *    still available (all controls when `replace: true`);
+ *  - TIES: among controls at exactly the same distance the one with the smallest row index
+ *    wins (the order of the data), deterministically;
+ *  - caliper: a control farther than the caliper is never used; a treated unit with no
+ *    control inside it stays unmatched. `caliperScale: "raw"` (default) in score units,
+ *    `"sd"` in units of the standard deviation of the score over all treated and control
+ *    rows (sample SD, n − 1; MatchIt's `std.caliper = TRUE` convention).
+ * Weights (ATT, frequency form): matched treated 1; each control Σ over the treated it serves
+ * of 1/(number of controls of that treated unit); unmatched 0. With 1:1 matching without
+ * replacement all matched weights are 1 (MatchIt gives the same). MatchIt additionally rescales
+ * control weights to sum to the number of distinct matched controls; that constant factor
+ * does not change weighted means or the ATT.
+ *
+ * Kernel (`kernelMatch`): Epanechnikov K(u) = 0.75(1 − u²) for |u| < 1, u = (s_j − s_i)/h,
+ * bandwidth h (default 0.06, psmatch2's default). Treated unit i uses all controls with
+ * |s_j − s_i| < h with weights K(u_ij)/Σ_j K(u_ij); a treated unit with none is off support
+ * (weight 0). Control weight = Σ_i of its normalised kernel weights.
+ *
+ * The ATT estimate for either is Σ_T w y / Σ_T w − Σ_C w y / Σ_C w (`att`).
+ *
+ * Verification (tests/estimators/psm, fixtures in tests/fixtures/rs/psm.R): 1:1 without
+ * replacement, with and without caliper, equals R MatchIt 4.5.1 run on a |Δps| distance matrix
+ * in data order; "largest first" with caliper and matching with replacement equal plain base-R
+ * greedy / brute-force matchers (the installed MatchIt's vector-distance code path was found
+ * to ignore calipers and pick non-nearest controls, see psm.R).
+ *
+ * @example
+ *   const m = nearestNeighbor(ps, treat, { caliper: 0.05 });
+ *   m.pairs;   // [{ treated, control, distance }] with row indices
+ *   m.weights; // Float64Array per row
+ *   const k = kernelMatch(ps, treat, { bandwidth: 0.06 });
+ */
 export function nearestNeighbor(score: ArrayLike<number>, treat: ArrayLike<number>, o: NearestOptions = {}): MatchResult {
   const ratio = o.ratio ?? 1;
   if (!Number.isInteger(ratio) || ratio < 1) throw new ArgumentError(`ratio must be a positive integer, got ${ratio}`);
@@ -171,6 +174,14 @@ export function nearestNeighbor(score: ArrayLike<number>, treat: ArrayLike<numbe
   return finish("nearest", T, C, weights, pairs, caliper);
 }
 
+/**
+ * Epanechnikov kernel matching for the ATT (Heckman, Ichimura & Todd 1997/1998; psmatch2's
+ * `kernel`): treated i uses every control j with |s_j − s_i| < h, weight K(u_ij)/Σ_j K(u_ij),
+ * K(u) = 0.75(1 − u²), u = (s_j − s_i)/h (default h = 0.06); treated units without such a
+ * control are off support (weight 0). A control's weight is the sum of its kernel weights.
+ *
+ * @example const k = kernelMatch(ps, treat, { bandwidth: 0.06 }); att(y, treat, k.weights);
+ */
 export function kernelMatch(score: ArrayLike<number>, treat: ArrayLike<number>, o: { bandwidth?: number } = {}): MatchResult {
   const h = o.bandwidth ?? 0.06;
   if (!(h > 0)) throw new ArgumentError(`bandwidth must be > 0, got ${h}`);

@@ -4,9 +4,35 @@ import { groupByColumn } from "../../data/keys";
 import { logit, LogitResult } from "./logit";
 import { kernelMatch, nearestNeighbor, MatchResult, NearestOptions } from "./match";
 
+/** Options of `psmDid`: group indicator, year, covariates, mode and matching method. */
+export interface PsmDidOptions {
+  readonly treat: string;
+  readonly year: string;
+  readonly covariates: readonly string[];
+  readonly method?: "nearest" | "kernel";
+  readonly nearest?: NearestOptions;
+  readonly bandwidth?: number;
+  readonly mode?: "yearly" | "baseline";
+  readonly unit?: string;
+  readonly baselineYear?: number;
+}
+/** Matched rows with weights and the per-year (or baseline) matching report. */
+export interface PsmDidResult {
+  /** Weight per table row (0 = not matched). */
+  readonly weights: Float64Array;
+  /** Score per table row (NaN where no model was fitted / NA covariates). */
+  readonly score: Float64Array;
+  /** Rows with weight > 0, in table order. */
+  readonly rows: Int32Array;
+  readonly rowWeights: Float64Array;
+  readonly byYear: Table;
+  readonly models: ReadonlyMap<number, LogitResult>;
+  readonly matches: ReadonlyMap<number, MatchResult>;
+}
+
 /**
  * PSM-DID sample construction (RS §4.2: smart-city pilot, "PSM-DID"; Heckman, Ichimura &
- * Todd 1997 for matching + differences). Pure data preparation: it returns which rows (and
+ * Todd 1997, Review of Economic Studies 64(4), for matching + differences). Pure data preparation: it returns which rows (and
  * with which weights) enter the later DID regression; it estimates nothing about the outcome.
  *
  * `treat` is the GROUP indicator (1 for cities that are ever in the pilot, 0 never-treated),
@@ -31,30 +57,6 @@ import { kernelMatch, nearestNeighbor, MatchResult, NearestOptions } from "./mat
  *   s.rowWeights;                           // its weights (aligned with s.rows)
  *   toRecords(s.byYear);                    // per year: nTreated, nControl, nMatchedTreated, ...
  */
-export interface PsmDidOptions {
-  readonly treat: string;
-  readonly year: string;
-  readonly covariates: readonly string[];
-  readonly method?: "nearest" | "kernel";
-  readonly nearest?: NearestOptions;
-  readonly bandwidth?: number;
-  readonly mode?: "yearly" | "baseline";
-  readonly unit?: string;
-  readonly baselineYear?: number;
-}
-export interface PsmDidResult {
-  /** Weight per table row (0 = not matched). */
-  readonly weights: Float64Array;
-  /** Score per table row (NaN where no model was fitted / NA covariates). */
-  readonly score: Float64Array;
-  /** Rows with weight > 0, in table order. */
-  readonly rows: Int32Array;
-  readonly rowWeights: Float64Array;
-  readonly byYear: Table;
-  readonly models: ReadonlyMap<number, LogitResult>;
-  readonly matches: ReadonlyMap<number, MatchResult>;
-}
-
 export function psmDid(t: Table, o: PsmDidOptions): PsmDidResult {
   const mode = o.mode ?? "yearly";
   const method = o.method ?? "nearest";

@@ -13,12 +13,56 @@ import { twoGroups } from "./group-split";
 import { shuffleInPlace } from "./placebo";
 import { replicate, checkReps, meanSd, type ResamplingControl } from "./common";
 
+/** Options of `coefDiffTest`: group, coefficient, reps, method (permutation or bootstrap), cluster. */
+export interface CoefDiffOptions extends ResamplingControl {
+  readonly group: string;
+  readonly coef: string;
+  readonly reps: number;
+  readonly method: "permutation" | "bootstrap";
+  /** Resampling unit (and the SEs of the two fits, unless `vcov` says otherwise). */
+  readonly cluster?: string;
+  readonly vcov?: VcovSpec | string;
+  readonly weights?: string;
+}
+
+/** The observed difference d = b₁ − b₀, its resampling distribution summary and p-values. */
+export interface CoefDiffResult {
+  readonly group: string;
+  readonly levels: readonly [string | number, string | number];
+  readonly coef: string;
+  readonly b0: number;
+  readonly b1: number;
+  readonly se0: number;
+  readonly se1: number;
+  readonly n0: number;
+  readonly n1: number;
+  /** b1 − b0. */
+  readonly diff: number;
+  /** b0 − b1, bdiff's convention. */
+  readonly diffBdiff: number;
+  readonly method: "permutation" | "bootstrap";
+  readonly unit: "observations" | "clusters";
+  readonly draws: Float64Array;
+  readonly drawsMean: number;
+  readonly drawsSd: number;
+  readonly pOneSided: number;
+  readonly pTwoSided: number;
+  readonly pRule: string;
+  readonly separate: { readonly z: number; readonly p: number };
+  readonly reps: number;
+  readonly requested: number;
+  readonly interrupted: boolean;
+  readonly failed: number;
+  readonly seed: number;
+}
+
 /**
  * Test of the difference of one coefficient between two subsamples estimated with the same
  * specification (RS Table 4's "empirical p-value"): d = b₁ − b₀, group levels sorted (b₀ for
  * the first level, b₁ for the second).
  *
- * `method: "permutation"` — Fisher's permutation test (Efron & Tibshirani 1993, ch. 15):
+ * `method: "permutation"` — Fisher's permutation test (Efron & Tibshirani 1993, An
+ * Introduction to the Bootstrap, ch. 15):
  * under H0 the group labels are exchangeable, so the labels are reassigned at random (keeping
  * the group sizes), both subsamples re-estimated, d*_r recorded. With `cluster`, whole
  * clusters are relabelled (the group must be constant within clusters, e.g. cities in east vs
@@ -52,47 +96,6 @@ import { replicate, checkReps, meanSd, type ResamplingControl } from "./common";
  *     { group: "east", coef: "vagg", reps: 1000, method: "permutation", cluster: "city" });
  *   r.diff; r.pOneSided; r.pTwoSided;
  */
-export interface CoefDiffOptions extends ResamplingControl {
-  readonly group: string;
-  readonly coef: string;
-  readonly reps: number;
-  readonly method: "permutation" | "bootstrap";
-  /** Resampling unit (and the SEs of the two fits, unless `vcov` says otherwise). */
-  readonly cluster?: string;
-  readonly vcov?: VcovSpec | string;
-  readonly weights?: string;
-}
-
-export interface CoefDiffResult {
-  readonly group: string;
-  readonly levels: readonly [string | number, string | number];
-  readonly coef: string;
-  readonly b0: number;
-  readonly b1: number;
-  readonly se0: number;
-  readonly se1: number;
-  readonly n0: number;
-  readonly n1: number;
-  /** b1 − b0. */
-  readonly diff: number;
-  /** b0 − b1, bdiff's convention. */
-  readonly diffBdiff: number;
-  readonly method: "permutation" | "bootstrap";
-  readonly unit: "observations" | "clusters";
-  readonly draws: Float64Array;
-  readonly drawsMean: number;
-  readonly drawsSd: number;
-  readonly pOneSided: number;
-  readonly pTwoSided: number;
-  readonly pRule: string;
-  readonly separate: { readonly z: number; readonly p: number };
-  readonly reps: number;
-  readonly requested: number;
-  readonly interrupted: boolean;
-  readonly failed: number;
-  readonly seed: number;
-}
-
 export async function coefDiffTest(data: Table, formula: string, opts: CoefDiffOptions): Promise<CoefDiffResult> {
   checkReps(opts.reps);
   if (opts.method !== "permutation" && opts.method !== "bootstrap") throw new ArgumentError(`method must be "permutation" or "bootstrap", got "${String(opts.method)}"`);

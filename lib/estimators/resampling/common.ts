@@ -1,3 +1,13 @@
+/** Seed, progress callback and abort signal shared by every resampling routine. */
+export interface ResamplingControl {
+  /** Seed of the draws; default: the project seed (`lib/util/seed.ts`). */
+  readonly seed?: number;
+  /** Called after every replication with (completed, requested). */
+  readonly onProgress?: (done: number, total: number) => void;
+  /** Checked between replications; when aborted, the routine returns the partial result. */
+  readonly signal?: AbortSignal;
+}
+
 /**
  * Shared plumbing of the resampling routines (not a method of its own): the replication loop
  * with progress reporting and cooperative interruption, and small summaries of a draw vector.
@@ -11,15 +21,6 @@
  * @example
  *   const { done, interrupted } = await replicate(1000, (r) => { draws[r] = oneDraw(); }, { onProgress, signal });
  */
-export interface ResamplingControl {
-  /** Seed of the draws; default: the project seed (`lib/util/seed.ts`). */
-  readonly seed?: number;
-  /** Called after every replication with (completed, requested). */
-  readonly onProgress?: (done: number, total: number) => void;
-  /** Checked between replications; when aborted, the routine returns the partial result. */
-  readonly signal?: AbortSignal;
-}
-
 export async function replicate(reps: number, body: (r: number) => void, ctl: ResamplingControl = {}, sliceMs = 50): Promise<{ done: number; interrupted: boolean }> {
   let done = 0;
   let sliceStart = Date.now();
@@ -36,6 +37,11 @@ export async function replicate(reps: number, body: (r: number) => void, ctl: Re
   return { done, interrupted: false };
 }
 
+/**
+ * Throw a RangeError unless `reps` is a positive integer.
+ *
+ * @example checkReps(1000); checkReps(0); // throws "reps must be a positive integer, got 0"
+ */
 export function checkReps(reps: number, what = "reps"): void {
   if (!Number.isInteger(reps) || reps < 1) throw new RangeError(`vagg argument error: ${what} must be a positive integer, got ${reps}`);
 }

@@ -8,33 +8,7 @@ import { computeVcov, parseVcov, type VcovSpec, type SscPreset, type DofAudit } 
 import { ArgumentError, EstimationError } from "../../util/errors";
 import { feProjector, type FeProjector } from "./fe-projector";
 
-/**
- * One coefficient of an HDFE OLS model, prepared for many re-estimations in which only that
- * regressor (or only the outcome) changes: the Frisch–Waugh–Lovell route (Frisch & Waugh
- * 1933; Lovell 1963).
- *
- * Setup, once: build the model frame (same NA/singleton rules as `feols`), demean y and the
- * other regressors ("controls") by the fixed effects with ONE `FixedEffectsDesign` object (so
- * the direct Schur-complement factorisation in `demean` is computed once and reused), scale by
- * √w, and orthonormalise the controls (modified Gram–Schmidt, applied twice — "twice is
- * enough", Giraud et al. 2005), keeping Q (n × k, row-major) and ry = M_C ỹ.
- *
- * Per new regressor column x: x̃ = √w·demean(x) (two passes over N with the cached plan),
- * r = x̃ − Q(Q'x̃), β = r'ry / r'r, residuals e = ry − β r. The row of (X'X)⁻¹X' belonging to x
- * in the full model is r'/r'r, so the full model's sandwich element for β is
- * (r'r)⁻² Σ_g (Σ_{i∈g} r_i e_i)² — with the full model's small-sample factors (K counts all
- * regressors and fixed effects exactly as `feols` does, via `computeVcov`), the coefficient,
- * SE and t equal a full `feols` re-estimate up to rounding (tested to 1e-8).
- *
- * Multi-way clustering uses the same inclusion–exclusion of one-way meats; when that scalar
- * is negative the full model's vcov is not positive semi-definite and `feols` applies the
- * eigenvalue fix to the whole k×k matrix, which a scalar cannot reproduce — that draw is then
- * re-estimated in full (`fullRefit`), so the result still equals `feols`.
- *
- * @example
- *   const m = prepareFwl(data, "y ~ x1 + x2 | city + year", "x1", { vcov: "cluster:city" });
- *   const fit = fwlFit(m, someColumnOfLengthN);   // { coef, se, t }
- */
+/** Options of `prepareFwl` (the `feols` options that matter for one re-estimated coefficient). */
 export interface FwlOptions {
   readonly vcov?: VcovSpec | string;
   readonly weights?: string;
@@ -47,6 +21,7 @@ export interface FwlOptions {
   readonly collinTol?: number;
 }
 
+/** A model prepared for repeated re-estimation of one coefficient (see `prepareFwl`). */
 export interface FwlModel {
   readonly formula: ParsedFormula;
   readonly frame: ModelFrame;
@@ -86,12 +61,40 @@ export interface FwlModel {
   readonly ryry: number;
 }
 
+/** Coefficient, standard error and t of the target regressor. */
 export interface FwlFit {
   readonly coef: number;
   readonly se: number;
   readonly t: number;
 }
 
+/**
+ * One coefficient of an HDFE OLS model, prepared for many re-estimations in which only that
+ * regressor (or only the outcome) changes: the Frisch–Waugh–Lovell route (Frisch & Waugh
+ * 1933; Lovell 1963).
+ *
+ * Setup, once: build the model frame (same NA/singleton rules as `feols`), demean y and the
+ * other regressors ("controls") by the fixed effects with ONE `FixedEffectsDesign` object (so
+ * the direct Schur-complement factorisation in `demean` is computed once and reused), scale by
+ * √w, and orthonormalise the controls (modified Gram–Schmidt, applied twice — "twice is
+ * enough", Giraud, Langou & Rozložník 2005, Computers & Mathematics with Applications 50), keeping Q (n × k, row-major) and ry = M_C ỹ.
+ *
+ * Per new regressor column x: x̃ = √w·demean(x) (two passes over N with the cached plan),
+ * r = x̃ − Q(Q'x̃), β = r'ry / r'r, residuals e = ry − β r. The row of (X'X)⁻¹X' belonging to x
+ * in the full model is r'/r'r, so the full model's sandwich element for β is
+ * (r'r)⁻² Σ_g (Σ_{i∈g} r_i e_i)² — with the full model's small-sample factors (K counts all
+ * regressors and fixed effects exactly as `feols` does, via `computeVcov`), the coefficient,
+ * SE and t equal a full `feols` re-estimate up to rounding (tested to 1e-8).
+ *
+ * Multi-way clustering uses the same inclusion–exclusion of one-way meats; when that scalar
+ * is negative the full model's vcov is not positive semi-definite and `feols` applies the
+ * eigenvalue fix to the whole k×k matrix, which a scalar cannot reproduce — that draw is then
+ * re-estimated in full (`fullRefit`), so the result still equals `feols`.
+ *
+ * @example
+ *   const m = prepareFwl(data, "y ~ x1 + x2 | city + year", "x1", { vcov: "cluster:city" });
+ *   const fit = fwlFit(m, someColumnOfLengthN);   // { coef, se, t }
+ */
 export function prepareFwl(data: Table, formula: string, target: string, opts: FwlOptions = {}): FwlModel {
   const f = parseFormula(formula);
   if (f.endo.length) throw new EstimationError(`this formula has an IV part; resampling supports OLS only`, { term: formula });
@@ -369,6 +372,7 @@ export function fullRefit(m: FwlModel, x: Float64Array): FwlFit {
   return { coef: b, se, t: b / se };
 }
 
+/** Inner product a'b of two columns. @example dot(Float64Array.of(1, 2), Float64Array.of(3, 4)) // 11 */
 export function dot(a: Float64Array, b: Float64Array): number {
   let s = 0;
   for (let i = 0; i < a.length; i++) s += (a[i] as number) * (b[i] as number);

@@ -6,20 +6,7 @@ import { pF } from "../../util/distributions";
 import { ArgumentError } from "../../util/errors";
 import { twoGroups } from "./group-split";
 
-/**
- * The interaction-based alternative to a split-sample coefficient comparison: one pooled,
- * fully interacted model in which every regressor is interacted with the indicator D of the
- * second group and every fixed effect is interacted with the group (fe → fe^D; without fixed
- * effects the intercept gets D as its interaction). Its coefficients reproduce the two
- * separate regressions exactly — the coefficient on `coef:D` is d = b₁ − b₀ — while the
- * variance comes from one pooled (cluster-robust) vcov. The Wald test of the interaction,
- * W = (d/se)² ~ F(1, df) (df = G − 1 when clustered, as feols' t), is what a reader compares
- * with the resampling p-values of `coefDiffTest` (Chow 1960; Lian 2017 method 1).
- *
- * @example
- *   const w = coefDiffInteraction(rs, "resi ~ vagg + gdp | city + year", { group: "east", coef: "vagg", vcov: "cluster:city" });
- *   w.diff; w.p;
- */
+/** Options of `coefDiffInteraction`: group indicator, coefficient, vcov. */
 export interface InteractionTestOptions {
   readonly group: string;
   readonly coef: string;
@@ -27,6 +14,7 @@ export interface InteractionTestOptions {
   readonly weights?: string;
 }
 
+/** d = b₁ − b₀ from the interacted model, its SE, Wald F and p. */
 export interface InteractionTestResult {
   readonly group: string;
   readonly levels: readonly [string | number, string | number];
@@ -45,6 +33,20 @@ export interface InteractionTestResult {
 
 export const GROUP_INDICATOR = "__vagg_d";
 
+/**
+ * The interaction-based alternative to a split-sample coefficient comparison: one pooled,
+ * fully interacted model in which every regressor is interacted with the indicator D of the
+ * second group and every fixed effect is interacted with the group (fe → fe^D; without fixed
+ * effects the intercept gets D as its interaction). Its coefficients reproduce the two
+ * separate regressions exactly — the coefficient on `coef:D` is d = b₁ − b₀ — while the
+ * variance comes from one pooled (cluster-robust) vcov. The Wald test of the interaction,
+ * W = (d/se)² ~ F(1, df) (df = G − 1 when clustered, as feols' t), is what a reader compares
+ * with the resampling p-values of `coefDiffTest` (Chow 1960, Econometrica 28; Lian 2017 method 1).
+ *
+ * @example
+ *   const w = coefDiffInteraction(rs, "resi ~ vagg + gdp | city + year", { group: "east", coef: "vagg", vcov: "cluster:city" });
+ *   w.diff; w.p;
+ */
 export function coefDiffInteraction(data: Table, formula: string, opts: InteractionTestOptions): InteractionTestResult {
   const f = parseFormula(formula);
   if (f.endo.length) throw new ArgumentError(`IV formulas are not supported here`, { term: formula });

@@ -9,6 +9,45 @@ import { ArgumentError } from "../../util/errors";
 import { refitRows, membersOf, rowsOfClusters } from "./refit";
 import { replicate, checkReps, meanSd, quantile, type ResamplingControl } from "./common";
 
+/** Options of `clusterBootstrap`: reps, cluster, level. */
+export interface ClusterBootstrapOptions extends ResamplingControl {
+  readonly cluster?: string;
+  readonly reps: number;
+  /** Coefficients to report (default all). */
+  readonly coefs?: readonly string[];
+  readonly weights?: string;
+  readonly level?: number;
+  readonly singletons?: "drop" | "keep";
+}
+
+/** One coefficient's bootstrap summary. */
+export interface BootstrapRow {
+  readonly name: string;
+  readonly estimate: number;
+  /** Analytic SE of the model (cluster-robust on `cluster`, else HC1). */
+  readonly seAnalytic: number;
+  readonly se: number;
+  readonly ciLow: number;
+  readonly ciHigh: number;
+  readonly pValue: number;
+  readonly pNormal: number;
+  readonly failed: number;
+}
+
+/** Bootstrap rows per coefficient, with counts of draws done and failed. */
+export interface ClusterBootstrapResult {
+  readonly table: readonly BootstrapRow[];
+  /** Draws, one Float64Array per reported coefficient. */
+  readonly draws: Readonly<Record<string, Float64Array>>;
+  readonly reps: number;
+  readonly requested: number;
+  readonly interrupted: boolean;
+  readonly clusters: number;
+  readonly level: number;
+  readonly seed: number;
+  readonly pRule: string;
+}
+
 /**
  * Pairs cluster bootstrap (the "block" or "cluster" bootstrap; Efron & Tibshirani 1993 §6,
  * Cameron, Gelbach & Miller 2008 §3.1; Stata `bootstrap, cluster()`): draw G clusters with
@@ -29,42 +68,6 @@ import { replicate, checkReps, meanSd, quantile, type ResamplingControl } from "
  *   const b = await clusterBootstrap(d, "y ~ x1 + x2 | year", { cluster: "city", reps: 999 });
  *   b.table.find((r) => r.name === "x1")?.se;
  */
-export interface ClusterBootstrapOptions extends ResamplingControl {
-  readonly cluster?: string;
-  readonly reps: number;
-  /** Coefficients to report (default all). */
-  readonly coefs?: readonly string[];
-  readonly weights?: string;
-  readonly level?: number;
-  readonly singletons?: "drop" | "keep";
-}
-
-export interface BootstrapRow {
-  readonly name: string;
-  readonly estimate: number;
-  /** Analytic SE of the model (cluster-robust on `cluster`, else HC1). */
-  readonly seAnalytic: number;
-  readonly se: number;
-  readonly ciLow: number;
-  readonly ciHigh: number;
-  readonly pValue: number;
-  readonly pNormal: number;
-  readonly failed: number;
-}
-
-export interface ClusterBootstrapResult {
-  readonly table: readonly BootstrapRow[];
-  /** Draws, one Float64Array per reported coefficient. */
-  readonly draws: Readonly<Record<string, Float64Array>>;
-  readonly reps: number;
-  readonly requested: number;
-  readonly interrupted: boolean;
-  readonly clusters: number;
-  readonly level: number;
-  readonly seed: number;
-  readonly pRule: string;
-}
-
 export async function clusterBootstrap(data: Table, formula: string, opts: ClusterBootstrapOptions): Promise<ClusterBootstrapResult> {
   checkReps(opts.reps);
   const f = parseFormula(formula);

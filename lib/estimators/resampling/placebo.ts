@@ -7,40 +7,7 @@ import { ArgumentError } from "../../util/errors";
 import { prepareFwl, fwlFit, type FwlModel, type FwlOptions } from "./fwl";
 import { replicate, checkReps, meanSd, countAbsGe, type ResamplingControl } from "./common";
 
-/**
- * Placebo (randomisation) test of one regressor: reassign its values at random across the
- * observations, re-estimate, repeat — the test of EQ Figure 2 ("vagg randomly reassigned
- * 1,000 times"; La Ferrara, Chong & Duryea 2012 and Chetty, Looney & Kroft 2009 use the same
- * design; the randomisation-inference logic is Fisher 1935, and for regression Young 2019,
- * "Channeling Fisher", QJE 134(2)). Under the sharp null that the regressor has no effect,
- * the observed coefficient is one draw from the permutation distribution.
- *
- * Three permutation schemes:
- * - default: a uniform permutation of the values over all observations of the estimation sample;
- * - `within: "year"`: independent permutations within each level of a strata variable;
- * - `clusterLevel: "city"`: the regressor must be constant within each level of that variable
- *   (e.g. vagg is city-level); the levels' values are permuted among levels (within strata if
- *   `within` is also given — the strata must then be constant within each level).
- *
- * Speed: Frisch–Waugh–Lovell (`./fwl.ts`) — the fixed effects and the other regressors are
- * partialled out once; each replication demeans only the permuted column (same
- * FixedEffectsDesign object, so the cached direct plan costs two passes over N), projects it
- * off the controls, and computes β and its (cluster-)robust SE with the full model's
- * small-sample factors. Each draw's coefficient and SE equal a full `feols` re-estimate on the
- * permuted data (tests, 1e-8).
- *
- * p-value (two-sided, randomisation): p = (1 + #{r : |b_r| ≥ |b|}) / (1 + R), counting the
- * observed assignment as one of the draws (Phipson & Smyth 2010; never 0). `pValueT` is the
- * same rule on |t| (the studentised version, Young 2019). Ties within a relative 1e-10 count
- * as ≥.
- *
- * Draws come from `rng(seed).fork("placebo")` in order; the same seed gives the same draws.
- *
- * @example
- *   const p = await placebo(eq, "quality ~ vagg + fdi + open | city + hs4 + year",
- *     { permute: "vagg", reps: 1000, vcov: "cluster:city^hs4" });
- *   p.coefMean; p.tMean; p.pValue;   // EQ Figure 2: mean coef −0.0005, mean t 0.2417
- */
+/** Options of `placebo`: the permuted regressor, reps, permutation scheme, vcov and the FWL settings. */
 export interface PlaceboOptions extends ResamplingControl, Omit<FwlOptions, "extraClusters"> {
   /** The regressor whose values are reassigned (a term of the formula). */
   readonly permute: string;
@@ -51,6 +18,7 @@ export interface PlaceboOptions extends ResamplingControl, Omit<FwlOptions, "ext
   readonly clusterLevel?: string;
 }
 
+/** Placebo draws (coef, t) with their summaries and randomisation p-values. */
 export interface PlaceboResult {
   readonly permute: string;
   /** Completed replications (= requested unless interrupted). */
@@ -86,6 +54,13 @@ export interface PlaceboDesign {
   draw(stream: Rng, out: Float64Array): void;
 }
 
+/**
+ * The placebo design without the loop: the FWL-prepared model and a writer of one permuted
+ * column (see `placebo` for the method). Exposed for callers that run their own replications.
+ *
+ * @example
+ *   const pd = preparePlacebo(eq, "quality ~ vagg + fdi | city + year", { permute: "vagg" });
+ */
 export function preparePlacebo(data: Table, formula: string, opts: Omit<PlaceboOptions, "reps">): PlaceboDesign {
   if (typeof opts.permute !== "string" || !opts.permute) throw new ArgumentError(`placebo needs "permute": the regressor to reassign`);
   const model = prepareFwl(data, formula, opts.permute, opts);
@@ -141,6 +116,40 @@ export function preparePlacebo(data: Table, formula: string, opts: Omit<PlaceboO
   };
 }
 
+/**
+ * Placebo (randomisation) test of one regressor: reassign its values at random across the
+ * observations, re-estimate, repeat — the test of EQ Figure 2 ("vagg randomly reassigned
+ * 1,000 times"; La Ferrara, Chong & Duryea 2012 and Chetty, Looney & Kroft 2009 use the same
+ * design; the randomisation-inference logic is Fisher 1935, and for regression Young 2019,
+ * "Channeling Fisher", QJE 134(2)). Under the sharp null that the regressor has no effect,
+ * the observed coefficient is one draw from the permutation distribution.
+ *
+ * Three permutation schemes:
+ * - default: a uniform permutation of the values over all observations of the estimation sample;
+ * - `within: "year"`: independent permutations within each level of a strata variable;
+ * - `clusterLevel: "city"`: the regressor must be constant within each level of that variable
+ *   (e.g. vagg is city-level); the levels' values are permuted among levels (within strata if
+ *   `within` is also given — the strata must then be constant within each level).
+ *
+ * Speed: Frisch–Waugh–Lovell (`./fwl.ts`) — the fixed effects and the other regressors are
+ * partialled out once; each replication demeans only the permuted column (same
+ * FixedEffectsDesign object, so the cached direct plan costs two passes over N), projects it
+ * off the controls, and computes β and its (cluster-)robust SE with the full model's
+ * small-sample factors. Each draw's coefficient and SE equal a full `feols` re-estimate on the
+ * permuted data (tests, 1e-8).
+ *
+ * p-value (two-sided, randomisation): p = (1 + #{r : |b_r| ≥ |b|}) / (1 + R), counting the
+ * observed assignment as one of the draws (Phipson & Smyth 2010; never 0). `pValueT` is the
+ * same rule on |t| (the studentised version, Young 2019). Ties within a relative 1e-10 count
+ * as ≥.
+ *
+ * Draws come from `rng(seed).fork("placebo")` in order; the same seed gives the same draws.
+ *
+ * @example
+ *   const p = await placebo(eq, "quality ~ vagg + fdi + open | city + hs4 + year",
+ *     { permute: "vagg", reps: 1000, vcov: "cluster:city^hs4" });
+ *   p.coefMean; p.tMean; p.pValue;   // EQ Figure 2: mean coef −0.0005, mean t 0.2417
+ */
 export async function placebo(data: Table, formula: string, opts: PlaceboOptions): Promise<PlaceboResult> {
   checkReps(opts.reps);
   const design = preparePlacebo(data, formula, opts);

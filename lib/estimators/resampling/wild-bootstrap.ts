@@ -8,6 +8,47 @@ import { ArgumentError } from "../../util/errors";
 import { prepareFwl, residualOnControls, projectOut, fitFromResidual, type FwlOptions } from "./fwl";
 import { replicate, checkReps, type ResamplingControl, TIE_REL } from "./common";
 
+/** Options of `wildClusterBootstrap`: tested parameter and null, bootstrap cluster, reps, weights. */
+export interface WildBootstrapOptions extends ResamplingControl, Omit<FwlOptions, "vcov" | "extraClusters"> {
+  readonly param: string;
+  /** The (one-way) cluster variable of the bootstrap and of the CRVE, e.g. "city" or "city^hs4". */
+  readonly cluster: string;
+  /** Number of draws (default 999); with Rademacher and 2^G ≤ reps the 2^G draws are enumerated. */
+  readonly reps?: number;
+  /** Bootstrap weight distribution (default Rademacher). `weights` is the regression-weight variable, as in feols. */
+  readonly weightType?: "rademacher" | "webb";
+  readonly nullValue?: number;
+  readonly enumerate?: boolean | "auto";
+  /** Explicit weight vectors (length G each, clusters in order of first appearance). */
+  readonly draws?: readonly ArrayLike<number>[];
+}
+
+/** The observed t, the bootstrap t draws and the symmetric and equal-tailed p-values. */
+export interface WildBootstrapResult {
+  readonly param: string;
+  readonly coef: number;
+  readonly se: number;
+  readonly t: number;
+  /** Analytic p from the t distribution (G − 1 df), for comparison. */
+  readonly pAnalytic: number;
+  readonly nullValue: number;
+  readonly tstats: Float64Array;
+  readonly coefs: Float64Array;
+  readonly pValue: number;
+  readonly pValueEqualTail: number;
+  readonly pRule: string;
+  readonly weightType: "rademacher" | "webb" | "supplied";
+  readonly enumerated: boolean;
+  readonly clusters: number;
+  readonly reps: number;
+  readonly requested: number;
+  readonly interrupted: boolean;
+  readonly seed: number;
+  readonly demeanedEachDraw: boolean;
+}
+
+const WEBB = [-Math.sqrt(1.5), -1, -Math.sqrt(0.5), Math.sqrt(0.5), 1, Math.sqrt(1.5)];
+
 /**
  * Restricted wild cluster bootstrap (WCR) t-test of H0: β_param = nullValue (Cameron, Gelbach
  * & Miller 2008, "Bootstrap-based improvements for inference with clustered errors", REStat
@@ -41,45 +82,6 @@ import { replicate, checkReps, type ResamplingControl, TIE_REL } from "./common"
  *     { param: "vagg", cluster: "city", reps: 999, weightType: "webb" });
  *   w.pValue;   // symmetric bootstrap p
  */
-export interface WildBootstrapOptions extends ResamplingControl, Omit<FwlOptions, "vcov" | "extraClusters"> {
-  readonly param: string;
-  /** The (one-way) cluster variable of the bootstrap and of the CRVE, e.g. "city" or "city^hs4". */
-  readonly cluster: string;
-  /** Number of draws (default 999); with Rademacher and 2^G ≤ reps the 2^G draws are enumerated. */
-  readonly reps?: number;
-  /** Bootstrap weight distribution (default Rademacher). `weights` is the regression-weight variable, as in feols. */
-  readonly weightType?: "rademacher" | "webb";
-  readonly nullValue?: number;
-  readonly enumerate?: boolean | "auto";
-  /** Explicit weight vectors (length G each, clusters in order of first appearance). */
-  readonly draws?: readonly ArrayLike<number>[];
-}
-
-export interface WildBootstrapResult {
-  readonly param: string;
-  readonly coef: number;
-  readonly se: number;
-  readonly t: number;
-  /** Analytic p from the t distribution (G − 1 df), for comparison. */
-  readonly pAnalytic: number;
-  readonly nullValue: number;
-  readonly tstats: Float64Array;
-  readonly coefs: Float64Array;
-  readonly pValue: number;
-  readonly pValueEqualTail: number;
-  readonly pRule: string;
-  readonly weightType: "rademacher" | "webb" | "supplied";
-  readonly enumerated: boolean;
-  readonly clusters: number;
-  readonly reps: number;
-  readonly requested: number;
-  readonly interrupted: boolean;
-  readonly seed: number;
-  readonly demeanedEachDraw: boolean;
-}
-
-const WEBB = [-Math.sqrt(1.5), -1, -Math.sqrt(0.5), Math.sqrt(0.5), 1, Math.sqrt(1.5)];
-
 export async function wildClusterBootstrap(data: Table, formula: string, opts: WildBootstrapOptions): Promise<WildBootstrapResult> {
   if (!opts.cluster || opts.cluster.includes("+")) throw new ArgumentError(`the wild cluster bootstrap needs exactly one cluster variable (may be an interaction a^b)`, { term: opts.cluster });
   const m = prepareFwl(data, formula, opts.param, { ...opts, vcov: { cluster: [opts.cluster] } });

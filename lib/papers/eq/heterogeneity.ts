@@ -299,7 +299,6 @@ export interface SplitTruth {
 export async function splitTruth(s: SplitPanels, dir: string, formula: string, opts: { customs?: string; products?: string } = {}): Promise<SplitTruth | null> {
   const f = path.join(dir, "truth.json");
   if (!fs.existsSync(f)) return null;
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   const t = JSON.parse(fs.readFileSync(f, "utf8")) as any;
   const need = (v: unknown, what: string): number => {
     const x = Number(v);

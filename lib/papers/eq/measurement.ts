@@ -22,6 +22,9 @@ import { publicDataPath } from "../../data/public";
 import { keyAt, keysOf, numberAt } from "../../data/keys";
 import { qualityStepsTable, type QualityResult } from "../../measures/quality";
 
+/** ω, the digital share of the OECD D45T47 (wholesale and retail trade) coefficient: the synthetic DGP's value (the paper prints none). */
+export const DIGITAL_TRADE_SHARE = 0.2;
+
 /**
  * The raw files `productQuality` reads from a data folder (codebook schemas `customs`, `sigma`,
  * `products`).
@@ -29,9 +32,6 @@ import { qualityStepsTable, type QualityResult } from "../../measures/quality";
  * @example
  *   const q = await productQuality({ ...qualityInputs(notebookEnv().dataDir), sigmaBy: "hs3" });
  */
-/** ω, the digital share of the OECD D45T47 (wholesale and retail trade) coefficient: the synthetic DGP's value (the paper prints none). */
-export const DIGITAL_TRADE_SHARE = 0.2;
-
 export function qualityInputs(dir: string): { customs: string; sigma: string; products: string } {
   return { customs: path.join(dir, "customs.parquet"), sigma: path.join(dir, "sigma_hs3.csv"), products: path.join(dir, "products.csv") };
 }

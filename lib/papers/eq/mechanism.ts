@@ -255,7 +255,6 @@ export function additivityCheck(panel: Table, vcov: string = "cluster:city^hs4")
 export function mechanismTruth(mp: MechanismPanel, dir: string, vcov = "iid"): { total: number; beta: number; nobs: number } | null {
   const f = path.join(dir, "truth.json");
   if (!fs.existsSync(f)) return null;
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   const beta = Number((JSON.parse(fs.readFileSync(f, "utf8")) as any)?.eq?.beta_vagg);
   if (!Number.isFinite(beta)) throw new DataError(`no numeric eq.beta_vagg`, { file: f, column: "eq.beta_vagg" });
   const v = numeric(mp.panel, "vagg"), lv = numeric(mp.panel, "l_vagg"), tot = numeric(mp.panel, "total");

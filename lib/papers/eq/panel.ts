@@ -145,7 +145,6 @@ export function placeboRepsFor(env: { readonly scale: string }, envVar: string |
 
 /** A table of published vs recomputed IV diagnostics rows (KP rk LM, KP rk Wald F) for Table 3 cols. 4–6. */
 export function ivStatRows(fits: readonly { readonly diagnostics?: object }[], published: readonly { readonly coef?: number; readonly se?: number; readonly lm?: number; readonly f?: number }[]): Table {
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   const d = fits.map((m) => (m.diagnostics ?? {}) as Record<string, any>);
   const num = (x: unknown): number => (typeof x === "number" ? x : NaN);
   return table({

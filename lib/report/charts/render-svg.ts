@@ -2,7 +2,6 @@ import type { VegaLiteSpec } from "./spec";
 
 /* vega and vega-lite are ESM with top-level await: they cannot be require()d, and tslab cells
    cannot import them. A one-line CommonJS helper performs the dynamic import (DESIGN.md §5). */
-// eslint-disable-next-line @typescript-eslint/no-var-requires
 const esmImport = require("./esm.cjs") as (specifier: string) => Promise<unknown>;
 
 interface VegaLiteModule {
