@@ -17,7 +17,11 @@ export { publicDataPath } from "./data/public";
 // Estimation: OLS and 2SLS with high-dimensional fixed effects, their summaries and tests
 export { feols, type FeolsOptions, type FeolsResult, type CoefRow } from "./estimators/feols";
 export { iv2sls, type Iv2slsOptions, type Iv2slsResult } from "./estimators/iv2sls";
-export { summaryText } from "./estimators/summary";
+export { summaryText, isIvResult } from "./estimators/summary";
+export { wald, type WaldHypothesis, type WaldTest } from "./estimators/wald";
+export { confint, type ConfintRow } from "./estimators/confint";
+export { predict, type PredictOptions } from "./estimators/predict";
+export { fixef } from "./estimators/feols";
 export { parseFormula, type ParsedFormula } from "./estimators/formula";
 export { type VcovSpec } from "./vcov";
 export { did, eventStudy, type DidOptions } from "./estimators/did";

@@ -92,6 +92,3 @@ function ivSection(r: Iv2slsResult): string[] {
 }
 
 // Post-estimation functions, re-exported here so that `@vagg/lib` (which re-exports this module) offers them.
-export { wald, type WaldHypothesis, type WaldTest } from "./wald";
-export { confint, type ConfintRow } from "./confint";
-export { predict, type PredictOptions } from "./predict";
