@@ -176,5 +176,7 @@ export function eventStudy(t: Table, o: DidOptions & { window: readonly [number,
   const t2 = withColumns(t, d.columns);
   const rhs = [...d.names, ...(o.controls ?? [])].join(" + ");
   const r = feols(t2, `${o.y} ~ ${rhs} | ${fe(o)}`, { vcov: { cluster: [o.unit] }, ...o.feols });
-  return { ...r, eventNames: d.names };
+  // keep the result's descriptors (copy-on-read getters of residuals/obsRows) and stay frozen
+  const out = Object.defineProperties({}, { ...Object.getOwnPropertyDescriptors(r), eventNames: { value: Object.freeze([...d.names]), enumerable: true } });
+  return Object.freeze(out) as FeolsResult & { eventNames: string[] };
 }

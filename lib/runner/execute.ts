@@ -49,7 +49,6 @@ export interface ExecuteOptions {
 export const TSLAB_KERNEL_DIR = path.resolve(__dirname, "..", "..", "notebooks", ".jupyter", "kernels", "tslab");
 
 export function ansiStrip(s: string): string {
-  // eslint-disable-next-line no-control-regex
   return s.replace(/\x1b\[[0-9;]*[A-Za-z]/g, "");
 }
 
