@@ -1,5 +1,5 @@
 import { DataError } from "../util/errors";
-import { type Column, type Table, NA_INT, STATA_MISSING_CODE, column, hasColumn, table, isNA } from "./table";
+import { type Column, type StringColumn, type Table, NA_INT, STATA_MISSING_CODE, column, hasColumn, table, isNA } from "./table";
 
 /**
  * Schema declarations for raw and derived files: columns with types, units and keys.
@@ -91,32 +91,36 @@ export function validateTable(t: Table, schema: Schema, file = t.source, opts: V
 }
 
 function coerce(c: Column, spec: ColumnSpec, file: string, rowOf: (i: number) => number, isKey: boolean): Column {
-  let out: Column;
+  const noNA = spec.nullable === false || isKey;
+  const naError = (i: number) => new DataError(isKey ? `missing value in a key column` : `missing value where none is allowed`, { file, column: spec.name, row: rowOf(i) });
   if (spec.type === "string") {
+    let out: (string | null)[] | StringColumn;
     if (c instanceof Float64Array || c instanceof Int32Array) {
       const s: (string | null)[] = new Array(c.length);
       for (let i = 0; i < c.length; i++) s[i] = isNA(c, i) ? null : String(c[i]);
       out = s;
     } else out = c;
-  } else {
-    const x = toNumbers(c, spec.name, file, rowOf);
-    if (spec.type === "integer") {
-      const o = new Int32Array(x.length);
-      for (let i = 0; i < x.length; i++) {
-        const v = x[i] as number;
-        if (v !== v) { o[i] = NA_INT; continue; }
-        if (!Number.isInteger(v) || v <= NA_INT || v > 2147483647)
-          throw new DataError(`expected an integer, found ${v}`, { file, column: spec.name, row: rowOf(i) });
-        o[i] = v;
-      }
-      out = o;
-    } else out = x;
+    if (noNA) for (let i = 0; i < out.length; i++) if (out[i] === null || out[i] === undefined) throw naError(i);
+    return out;
   }
-  if (spec.nullable === false || isKey) {
-    for (let i = 0; i < out.length; i++)
-      if (isNA(out, i)) throw new DataError(isKey ? `missing value in a key column` : `missing value where none is allowed`, { file, column: spec.name, row: rowOf(i) });
+  if (spec.type === "integer" && c instanceof Int32Array) {
+    if (noNA) for (let i = 0; i < c.length; i++) if (c[i] === NA_INT) throw naError(i);
+    return c;
   }
-  return out;
+  const x = toNumbers(c, spec.name, file, rowOf);
+  if (spec.type === "integer") {
+    const n = x.length;
+    const o = new Int32Array(n);
+    for (let i = 0; i < n; i++) {
+      const v = x[i] as number;
+      if ((v | 0) === v && v !== NA_INT) { o[i] = v; continue; }
+      if (v !== v) { if (noNA) throw naError(i); o[i] = NA_INT; continue; }
+      throw new DataError(`expected an integer, found ${v}`, { file, column: spec.name, row: rowOf(i) });
+    }
+    return o;
+  }
+  if (noNA) for (let i = 0; i < x.length; i++) if ((x[i] as number) !== (x[i] as number)) throw naError(i);
+  return x;
 }
 
 /** A column as numbers (NA → NaN); text that is not a number nor an NA spelling is an error naming its row and value. */
@@ -152,7 +156,9 @@ export interface UniqueKeyOptions {
  * file, the key values and both rows:
  * `city_yearbook.csv: duplicate key (city_code=110000, year=2006) at rows 5 and 9 (key city_code+year of schema "yearbook")`.
  *
- * Method: open addressing (linear probing) in an Int32Array of 2^k ≥ 2n slots holding row
+ * Method: integer key columns whose ranges multiply to at most 2^28 combinations (city × year)
+ * are checked with a bitmap addressed by the combination (one sequential pass); otherwise
+ * open addressing (linear probing) in an Int32Array of 2^k ≥ 2n slots holding row
  * indices; a row's hash mixes its key values (integers as they are, doubles by their bits with
  * -0 = 0 and one NaN, strings by their UTF-16 code units), and equal hashes are confirmed by
  * comparing the key columns. O(n) expected time, no per-row allocation; NA equals NA.
@@ -166,6 +172,15 @@ export function checkUniqueKey(t: Table, key: readonly string[], file = t.source
   if (n < 2 || key.length === 0) return;
   const cols = key.map((k) => column(t, k));
   const rowOf = opts.rowNumber ?? ((i: number) => i + 1);
+  const dup = (j: number, i: number): DataError => {
+    const vals = key.map((name, q) => `${name}=${isNA(cols[q] as Column, i) ? "NA" : String((cols[q] as Column)[i])}`).join(", ");
+    const what = `key ${key.join("+")}${opts.schema ? ` of schema "${opts.schema}"` : ""}`;
+    return new DataError(`duplicate key (${vals}) at rows ${rowOf(j)} and ${rowOf(i)} (${what})`, { file });
+  };
+  if (cols.every((c) => c instanceof Int32Array)) {
+    const e = uniqueIntKeys(cols as Int32Array[], n);
+    if (e !== null) { if (e[0] >= 0) throw dup(e[0], e[1]); return; }
+  }
   const h = new Uint32Array(n);
   const f64 = new Float64Array(1);
   const u32 = new Uint32Array(f64.buffer);
@@ -201,14 +216,40 @@ export function checkUniqueKey(t: Table, key: readonly string[], file = t.source
     for (;;) {
       const j = slots[s] as number;
       if (j < 0) { slots[s] = i; break; }
-      if (h[j] === h[i] && sameKey(cols, i, j)) {
-        const vals = key.map((name, q) => `${name}=${isNA(cols[q] as Column, i) ? "NA" : String((cols[q] as Column)[i])}`).join(", ");
-        const what = `key ${key.join("+")}${opts.schema ? ` of schema "${opts.schema}"` : ""}`;
-        throw new DataError(`duplicate key (${vals}) at rows ${rowOf(j)} and ${rowOf(i)} (${what})`, { file });
-      }
+      if (h[j] === h[i] && sameKey(cols, i, j)) throw dup(j, i);
       s = (s + 1) & mask;
     }
   }
+}
+
+/**
+ * Integer keys whose value ranges multiply to at most 2^28 combinations (city × year: ~3·10^5 ×
+ * 20): a bitmap addressed by the combination, one sequential pass. Returns null when the ranges
+ * are too wide (the caller hashes), [-1, -1] when unique, else the rows [first, repeat].
+ */
+function uniqueIntKeys(cols: readonly Int32Array[], n: number): [number, number] | null {
+  const lo: number[] = [], span: number[] = [];
+  let cells = 1;
+  for (const c of cols) {
+    let a = 2147483647, b = -2147483648;
+    for (let i = 0; i < n; i++) { const v = c[i] as number; if (v < a) a = v; if (v > b) b = v; }
+    lo.push(a); span.push(b - a + 1);
+    cells *= b - a + 1;
+    if (cells > 2 ** 28) return null;
+  }
+  const bits = new Uint32Array(Math.ceil(cells / 32));
+  const m = cols.length;
+  for (let i = 0; i < n; i++) {
+    let k = 0;
+    for (let q = 0; q < m; q++) k = k * (span[q] as number) + ((cols[q] as Int32Array)[i] as number) - (lo[q] as number);
+    const w = k >>> 5, bit = 1 << (k & 31);
+    if ((bits[w] as number) & bit) {
+      // the first row with this key: only looked for when there is a repeat
+      for (let j = 0; j < i; j++) { let same = true; for (let q = 0; q < m && same; q++) same = (cols[q] as Int32Array)[j] === (cols[q] as Int32Array)[i]; if (same) return [j, i]; }
+    }
+    bits[w] = (bits[w] as number) | bit;
+  }
+  return [-1, -1];
 }
 
 function sameKey(cols: readonly Column[], i: number, j: number): boolean {
