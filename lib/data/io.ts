@@ -312,7 +312,8 @@ function rowsAfterRemoved(removed: readonly number[]): (i: number) => number {
 }
 
 /**
- * Rows whose every value is missing (NaN, NA_INT, null or ""). The first column is scanned and
+ * Rows whose every value is missing (NaN, NA_INT, null, or text "", "NA", "NaN", "." or ".a"–".z":
+ * a text column may still hold them when another cell made it text). The first column is scanned and
  * only its missing rows are checked further, so a table with few such rows costs one column pass.
  */
 function allMissingRows(t: Table): number[] {
@@ -323,7 +324,9 @@ function allMissingRows(t: Table): number[] {
     if (c instanceof Float64Array) { const v = c[i] as number; return v !== v; }
     if (c instanceof Int32Array) return c[i] === -2147483648;
     const v = c[i];
-    return v === null || v === undefined || v.trim() === "";
+    if (v === null || v === undefined) return true;
+    const s = v.trim();
+    return s === "" || isMissingToken(s);
   };
   const c0 = cols[0] as Column;
   for (let i = 0; i < t.nrows; i++) {
