@@ -1,3 +1,14 @@
+/**
+ * Read and write column tables: CSV (incl. .csv.gz and GBK text), Parquet (through embedded
+ * DuckDB), Stata .dta and Excel, all through `readTable` — the one way in for data.
+ *
+ * @example
+ *   const t = await readTable("data/raw/synthetic/small/city_yearbook.csv", { schema: "auto" });
+ *   const c = await readRawFile(env.dataDir, "cities.csv");   // the same, by raw-file name
+ *   t.dropped.summary;                                          // "dropped no rows" or which and why
+ *   await writeTable(t, "data/derived/cities.parquet");
+ */
+
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as os from "node:os";
@@ -12,16 +23,7 @@ import { ArgumentError, DataError } from "../util/errors";
 import { firstInvalidGb18030, firstInvalidUtf8, gbCommonShare, isGbEncoding, normalizeEncoding } from "./dta/encoding";
 import { checkDistinctNames } from "./names";
 
-/**
- * Read and write column tables: CSV (incl. .csv.gz and GBK text), Parquet (through embedded
- * DuckDB), Stata .dta and Excel, all through `readTable` — the one way in for data.
- *
- * @example
- *   const t = await readTable("data/raw/synthetic/small/city_yearbook.csv", { schema: "auto" });
- *   const c = await readRawFile(env.dataDir, "cities.csv");   // the same, by raw-file name
- *   t.dropped.summary;                                          // "dropped no rows" or which and why
- *   await writeTable(t, "data/derived/cities.parquet");
- */
+/** Options of `readTable` (and `readRawFile`, without `schema`). */
 export interface ReadOptions {
   /**
    * Validate the read: a `Schema`, or "auto" for the schema of one of the 13 raw files, looked up

@@ -1,11 +1,12 @@
-import { DataError } from "../util/errors";
-
 /**
  * Column names must be distinct in every input (CSV header, Parquet schema, Stata variable list,
  * Excel header): tables are keyed by name, so a repeated name would silently hide a column, and
  * DuckDB would rename it ("gdp_1") into a column nobody named. This is the one check every reader
  * calls.
  */
+import { DataError } from "../util/errors";
+
+/** Options of `checkDistinctNames`. */
 export interface DistinctNamesOptions {
   /** Also refuse names that differ only in case (DuckDB identifiers are case-insensitive). */
   readonly ignoreCase?: boolean;

@@ -1,6 +1,3 @@
-import { DataError } from "../util/errors";
-import { type Column, type StringColumn, type Table, NA_INT, STATA_MISSING_CODE, column, hasColumn, table, isNA } from "./table";
-
 /**
  * Schema declarations for raw and derived files: columns with types, units and keys.
  * `validateTable` turns a freshly read table into the declared types and checks it, with
@@ -14,8 +11,12 @@ import { type Column, type StringColumn, type Table, NA_INT, STATA_MISSING_CODE,
  * @example
  *   const CITY_YEAR: Schema = { name: "city_year", key: ["city", "year"], columns: [
  *     { name: "city", type: "string" }, { name: "year", type: "integer" }, { name: "gdp", type: "number", unit: "10k CNY" } ] };
- *   const t = validateTable(await readTable("x.csv"), CITY_YEAR);
+ *   const t = await readTable("x.csv", { schema: CITY_YEAR });   // = validateTable(await readTable("x.csv"), CITY_YEAR), plus file rows in messages
  */
+import { DataError } from "../util/errors";
+import { type Column, type StringColumn, type Table, NA_INT, STATA_MISSING_CODE, column, hasColumn, table, isNA } from "./table";
+
+/** The declared type of a column: "number" → Float64Array, "integer" → Int32Array, "string" → text. */
 export type ColumnType = "number" | "integer" | "string";
 
 export interface ColumnSpec {
