@@ -523,11 +523,12 @@ async function prepareCsv(file: string, enc: string): Promise<PreparedCsv> {
  * use inside a character); false means certainly not.
  */
 async function mayHaveBlankLines(file: string): Promise<boolean> {
-  let tail = Buffer.alloc(0);
+  let prev = Buffer.alloc(0);
   for await (const chunk of fs.createReadStream(file, { highWaterMark: 8 * 2 ** 20 })) {
-    const b = tail.length ? Buffer.concat([tail, chunk as Buffer]) : (chunk as Buffer);
-    if (hasBlankCandidate(b, 0)) return true;
-    tail = b.subarray(Math.max(0, b.length - 2));
+    const b = chunk as Buffer;
+    // the seam between two pieces, then the piece itself (no copy of the piece)
+    if (hasBlankCandidate(Buffer.concat([prev, b.subarray(0, 2)]), 0) || hasBlankCandidate(b, 0)) return true;
+    prev = b.subarray(Math.max(0, b.length - 2));
   }
   return false;
 }
