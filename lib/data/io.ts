@@ -171,7 +171,8 @@ export async function readRawFile(dir: string, name: string, opts: Omit<ReadOpti
  *    columns, coerces types and checks the key, naming the file's own row numbers. Columns the
  *    schema does not declare, and any column order, are accepted. A schema's text columns are
  *    read as text by DuckDB (codes such as HS6 "010110" keep their leading zeros). With
- *    `columns`, only the selected schema columns are checked (the key only if all of it is selected).
+ *    `columns`, only the selected schema columns are checked (the key only if all of it is selected);
+ *    with `where`, rows are numbered in the filtered result.
  *
  * Every problem is one DataError line naming the file (and column, row, value, byte offset where
  * they apply); the CLI prints it without a stack trace.

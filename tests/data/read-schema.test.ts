@@ -3,6 +3,8 @@ import * as assert from "uvu/assert";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import * as zlib from "node:zlib";
+import * as iconv from "iconv-lite";
 import * as XLSX from "@e965/xlsx";
 import { readTable, readRawFile, schemaForFile, writeTable, type LoadedTable } from "../../lib/data/io";
 import { exec, sqlString } from "../../lib/data/duckdb";
@@ -280,6 +282,19 @@ test("large files (streamed, not held in memory) with blank lines are read in me
     const g = put(d, "big2.csv", lines.filter((l) => l !== "").join("\n") + "\n");
     assert.is((await readTable(g)).dropped.count, 0);
   } finally { if (prev === undefined) delete process.env["VAGG_CSV_INMEMORY_BYTES"]; else process.env["VAGG_CSV_INMEMORY_BYTES"] = prev; }
+});
+
+test("GBK text with a blank line, .csv.gz, and where= with a schema: validated, blank line counted", async () => {
+  const d = sub();
+  const f = put(d, "cities.csv", iconv.encode("city_code,city,province,province_code,lon,lat,pop_2010\r\n110000,北京,北京市,11,116.4,39.9,19612368\r\n\r\n310000,上海,上海市,31,121.5,31.2,23019196\r\n", "gbk"));
+  const t = await readTable(f, { schema: "auto" });
+  assert.equal(t.columns["city"], ["北京", "上海"]);
+  assert.equal(t.dropped.rows.map((r) => r.row), [2]);
+  const g = put(sub(), "national_series.csv.gz", zlib.gzipSync("year,internet_investment,internet_users,cny_per_usd\n2010,1,2,6.8\n\n2011,1,2,6.5\n2011,1,2,6.3\n"));
+  const m = oneLine(await message(readTable(g, { schema: SCHEMA_BY_FILE["national_series.csv"] as Schema })), g);
+  assert.match(m, /duplicate key \(year=2011\) at rows 3 and 4/);
+  const w = await readTable(g, { schema: SCHEMA_BY_FILE["national_series.csv"] as Schema, where: "cny_per_usd > 6.4" });
+  assert.equal(Array.from(w.columns["year"] as Int32Array), [2010, 2011]);
 });
 
 test("Excel: the rows readXlsx leaves out are in dropped too", async () => {
