@@ -31,6 +31,13 @@ const MAX_BYTES = 2 ** 31 - 1;
 /** Files larger than this are parsed by two threads. */
 const PARALLEL_BYTES = 16 * 2 ** 20;
 
+/**
+ * Read a file and parse it with `parseNumericCsv` (method: see the module comment); null when it
+ * is not a plain numeric CSV. Blank lines at the end are accepted (and counted by `readTable`).
+ *
+ * @example
+ *   const t = await readNumericCsv("design.csv");   // Table of Float64Arrays, or null → use DuckDB
+ */
 export async function readNumericCsv(file: string): Promise<Table | null> {
   const size = fs.statSync(file).size;
   if (size === 0 || size > MAX_BYTES) return null;
@@ -112,7 +119,6 @@ function chunked(buf: Uint8Array, start: number, stop: number, row0: number, K: 
 
 /** Parse [start, stop) in a worker thread writing into the shared column buffers; resolves to the row count (−1: not plain numeric). */
 function parseInWorker(buf: Uint8Array, start: number, stop: number, row0: number, K: number, cols: Float64Array[], seen: Uint8Array): Promise<number> {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { Worker } = require("node:worker_threads") as typeof import("node:worker_threads");
   const src = `const { parentPort, workerData: d } = require("node:worker_threads");
 const slow = (${slowToken.toString()});

@@ -4,7 +4,6 @@ import type { DuckDBConnection, DuckDBType, DuckDBValue } from "@duckdb/node-api
  * command that never queries (e.g. `vagg estimate` on a plain numeric CSV) should not pay.
  */
 function api(): typeof import("@duckdb/node-api") {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   return require("@duckdb/node-api") as typeof import("@duckdb/node-api");
 }
 import { table, type Column, type Table, NA_INT } from "./table";

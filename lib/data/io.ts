@@ -1,3 +1,14 @@
+/**
+ * Read and write column tables: CSV (incl. .csv.gz and GBK text), Parquet (through embedded
+ * DuckDB), Stata .dta and Excel, all through `readTable` — the one way in for data.
+ *
+ * @example
+ *   const t = await readTable("data/raw/synthetic/small/city_yearbook.csv", { schema: "auto" });
+ *   const c = await readRawFile(env.dataDir, "cities.csv");   // the same, by raw-file name
+ *   t.dropped.summary;                                          // "dropped no rows" or which and why
+ *   await writeTable(t, "data/derived/cities.parquet");
+ */
+
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as os from "node:os";
@@ -5,22 +16,21 @@ import * as zlib from "node:zlib";
 import * as iconv from "iconv-lite";
 import { isUtf8 } from "node:buffer";
 import { sql, exec, registerTable, sqlString, quoteIdent } from "./duckdb";
-import { table, STATA_MISSING_CODE, type Column, type Table } from "./table";
+import { table, takeRows, STATA_MISSING_CODE, type Column, type Table } from "./table";
 import { type Schema, validateTable } from "./schema";
+import { SCHEMA_BY_FILE } from "./schemas/by-file";
 import { ArgumentError, DataError } from "../util/errors";
 import { firstInvalidGb18030, firstInvalidUtf8, gbCommonShare, isGbEncoding, normalizeEncoding } from "./dta/encoding";
-import { checkDistinctNames } from "./dta/reader";
+import { checkDistinctNames } from "./names";
 
-/**
- * Read and write column tables: CSV and Parquet through embedded DuckDB.
- *
- * @example
- *   const t = await readTable("data/raw/public/cities/cities.csv", { schema: CITIES });
- *   await writeTable(t, "data/derived/cities.parquet");
- */
+/** Options of `readTable` (and `readRawFile`, without `schema`). */
 export interface ReadOptions {
-  /** Validate and coerce the columns against a schema (one-line errors naming file/column/row). */
-  readonly schema?: Schema;
+  /**
+   * Validate the read: a `Schema`, or "auto" for the schema of one of the 13 raw files, looked up
+   * by the file's base name in `SCHEMA_BY_FILE` (a name not there is an error listing them).
+   * Rows whose every value is missing are then left out and listed in `dropped`.
+   */
+  readonly schema?: Schema | "auto";
   /** Read only these columns. */
   readonly columns?: readonly string[];
   /** Columns to bring back as Int32Array (ids, years). */
@@ -68,26 +78,115 @@ export function fileFormat(file: string): FileFormat {
   throw new DataError(`unknown file type (expected .csv, .csv.gz, .tsv, .parquet, .dta, .xlsx or .xls)`, { file });
 }
 
-/** DuckDB table function that scans a file. */
-export function scanExpression(file: string): string {
+/**
+ * DuckDB table function that scans a CSV or Parquet file, for SQL over files too large to load.
+ * `textColumns` (CSV only) are read as VARCHAR whatever they look like.
+ *
+ * @example
+ *   await sql(`SELECT year, sum(value_usd) FROM ${scanExpression(file)} GROUP BY year`);
+ */
+export function scanExpression(file: string, textColumns: readonly string[] = []): string {
   const f = sqlString(path.resolve(file));
-  return fileFormat(file) === "parquet" ? `read_parquet(${f})` : `read_csv(${f}, header = true, sample_size = 20480)`;
+  if (fileFormat(file) === "parquet") return `read_parquet(${f})`;
+  const types = textColumns.length ? `, types = {${textColumns.map((c) => `${sqlString(c)}: 'VARCHAR'`).join(", ")}}` : "";
+  return `read_csv(${f}, header = true, sample_size = 20480${types})`;
+}
+
+/** A row `readTable` left out of the table. */
+export interface DroppedRow {
+  /**
+   * Where it was: for text, Parquet and Stata files the 1-based data row (the header is row 0,
+   * blank lines count, a quoted field's line breaks do not) — the numbering of error messages;
+   * for Excel the Excel row.
+   */
+  readonly row: number;
+  /**
+   * "blank": an empty or whitespace-only line of a text file; "all-missing": every value missing
+   * (left out only in a read with a schema); Excel: "empty", "note" (a footnote), "no-data" (see `readXlsx`).
+   */
+  readonly reason: "blank" | "all-missing" | "empty" | "note" | "no-data";
+  /** Excel only: the row's text, cut to 80 characters. */
+  readonly text?: string;
+}
+
+/** Every row `readTable` left out, frozen. */
+export interface Dropped {
+  /** The number of rows left out (= `rows.length`). */
+  readonly count: number;
+  /** Each row left out, in file order. */
+  readonly rows: readonly DroppedRow[];
+  /** One line for a log: `x.csv: dropped 3 rows: 2 blank (rows 4, 9), 1 all-missing (row 12)`, or `x.csv: dropped no rows`. */
+  readonly summary: string;
+}
+
+/** What `readTable` returns: the table and the record of the rows it left out. */
+export type LoadedTable = Table & { readonly dropped: Dropped };
+
+/**
+ * The schema of one of the 13 raw files, by the file's base name (`SCHEMA_BY_FILE`); a DataError
+ * naming the file and listing the known names when there is none.
+ *
+ * @example
+ *   schemaForFile("data/raw/synthetic/small/census_2004.csv").name;   // "census"
+ */
+export function schemaForFile(file: string): Schema {
+  const base = path.basename(file);
+  const s = Object.prototype.hasOwnProperty.call(SCHEMA_BY_FILE, base) ? SCHEMA_BY_FILE[base] : undefined;
+  if (!s) throw new DataError(`no schema for a raw file named "${base}" (schema "auto" knows: ${Object.keys(SCHEMA_BY_FILE).join(", ")}); pass a Schema object instead`, { file });
+  return s;
+}
+
+/**
+ * Read one of the 13 raw files (`name` as in `SCHEMA_BY_FILE`, e.g. "city_yearbook.csv") from
+ * the data folder `dir`, validated against its schema: `readTable(path.join(dir, name), { ...opts,
+ * schema: "auto" })`. An unknown name is a DataError listing the known ones.
+ *
+ * @example
+ *   const env = notebookEnv();
+ *   const yb = await readRawFile(env.dataDir, "city_yearbook.csv");             // Int32Array city_code, year
+ *   const c = await readRawFile(env.dataDir, "customs.parquet", { where: "year >= 2010" });
+ */
+export async function readRawFile(dir: string, name: string, opts: Omit<ReadOptions, "schema"> = {}): Promise<LoadedTable> {
+  const file = path.join(dir, name);
+  schemaForFile(file);
+  return readTable(file, { ...opts, schema: "auto" });
 }
 
 /**
  * Read a .csv/.csv.gz/.tsv/.txt, .parquet, .dta or Excel (.xlsx/.xls, one sheet: `readXlsx`)
- * file into a column table. CSV text is
- * checked for its encoding (UTF-8, else GBK/GB18030 in auto mode; `opts.encoding` overrides)
- * and transcoded to UTF-8 when needed; plain numeric ASCII files take the fast JavaScript path,
- * everything else DuckDB. Header names must be distinct. Stata's missing codes "." and
- * ".a"–".z" in numeric CSV columns are NA. Every problem is one DataError line naming the
- * file (and column, row, byte offset where they apply).
+ * file into a column table, optionally validated against a schema.
+ *
+ * Method:
+ *  - Text: the encoding is checked (UTF-8, else GBK/GB18030 in auto mode; `opts.encoding`
+ *    overrides) and the text transcoded to UTF-8 when needed; CRLF and LF line ends are both
+ *    read. Blank (empty or whitespace-only) lines are left out — never silently: each is in
+ *    `dropped` with its row. Plain numeric ASCII files take the fast JavaScript path
+ *    (lib/data/csv-fast.ts), everything else DuckDB. Stata's missing codes "." and ".a"–".z" in
+ *    numeric columns are NA.
+ *  - Column names must be distinct in every format (CSV header, Parquet schema, .dta
+ *    variables, Excel header; CSV and Parquet also case-insensitively): a repeat is a DataError
+ *    naming the column, both positions and the file (`checkDistinctNames`).
+ *  - With `schema` (a `Schema`, or "auto": the raw file's schema by base name): rows whose every
+ *    value is missing are left out and listed in `dropped`; then `validateTable` checks required
+ *    columns, coerces types and checks the key, naming the file's own row numbers. Columns the
+ *    schema does not declare, and any column order, are accepted. A schema's text columns are
+ *    read as text by DuckDB (codes such as HS6 "010110" keep their leading zeros). With
+ *    `columns`, only the selected schema columns are checked (the key only if all of it is selected);
+ *    with `where`, rows are numbered in the filtered result.
+ *
+ * Every problem is one DataError line naming the file (and column, row, value, byte offset where
+ * they apply); the CLI prints it without a stack trace.
  *
  * @example
- *   const t = await readTable("城市面板.csv");                       // GBK from Excel: detected
- *   const u = await readTable("panel.dta", { encoding: "gbk" });   // Stata 13, Chinese Windows
+ *   const t = await readTable("城市面板.csv");                             // GBK from Excel: detected
+ *   const u = await readTable("panel.dta", { encoding: "gbk" });         // Stata 13, Chinese Windows
+ *   const y = await readTable(path.join(dir, "city_yearbook.csv"), { schema: "auto" });
+ *   y.dropped.count;   // rows left out (blank lines, all-missing rows), each in y.dropped.rows
+ *   // a repeated city-year: vagg data error: …/city_yearbook.csv: duplicate key (city_code=110000, year=2006) at rows 5 and 9 (key city_code+year of schema "yearbook")
  */
-export async function readTable(file: string, opts: ReadOptions = {}): Promise<Table> {
+export async function readTable(file: string, opts: ReadOptions = {}): Promise<LoadedTable> {
+  const full = opts.schema === undefined ? undefined : opts.schema === "auto" ? schemaForFile(file) : opts.schema;
+  const schema = full && opts.columns ? narrowSchema(full, opts.columns) : full;
   if (!fs.existsSync(file)) throw new DataError(`file not found`, { file });
   const st = fs.statSync(file);
   if (st.isDirectory()) throw new DataError(`is a directory, not a file`, { file });
@@ -96,7 +195,8 @@ export async function readTable(file: string, opts: ReadOptions = {}): Promise<T
     // Stata files are parsed in JavaScript (lib/data/dta); DuckDB cannot read them.
     const { readDta } = require("./dta") as typeof import("./dta");
     const t = readDta(file, { encoding: opts.encoding ?? "auto" }).table;
-    return opts.schema ? validateTable({ ...t, source: file }, opts.schema, file) : t;
+    const picked = opts.columns ? selectColumns(t, opts.columns, file) : t;
+    return finish({ ...picked, source: file }, file, schema, []);
   }
   if (fmt === "xlsx") {
     // one sheet of a workbook, read in JavaScript (lib/data/xlsx): yearbook titles, merged
@@ -110,7 +210,13 @@ export async function readTable(file: string, opts: ReadOptions = {}): Promise<T
       ...(opts.na !== undefined ? { na: opts.na } : {}),
     });
     const picked = opts.columns ? selectColumns(x, opts.columns, file) : x;
-    return opts.schema ? validateTable({ ...picked, source: file }, opts.schema, file) : picked;
+    // table row i → Excel row: the first data row, plus the empty rows inside the data left out before it
+    const first = x.xlsx.dataRows[0];
+    const inner = x.xlsx.dropped.filter((d) => d.reason === "empty" && d.row >= first && d.row <= x.xlsx.dataRows[1]).map((d) => d.row - first + 1);
+    const skip = rowsAfterRemoved(inner);
+    const excelRow = (i: number) => first - 1 + skip(i);
+    const pre = x.xlsx.dropped.map((d): DroppedRow => Object.freeze({ row: d.row, reason: d.reason, text: d.text }));
+    return finish({ ...picked, source: file }, file, schema, pre, excelRow, { xlsx: x.xlsx });
   }
   if (st.size === 0) throw new DataError(`file is empty`, { file });
   const enc = normalizeEncoding(opts.encoding ?? "auto");
@@ -118,25 +224,31 @@ export async function readTable(file: string, opts: ReadOptions = {}): Promise<T
   const fastOk = fmt === "csv" && !opts.where && !(opts.intColumns && opts.intColumns.length) && process.env["VAGG_CSV_FAST"] !== "0";
   // plain numeric CSV: parsed in JavaScript (lib/data/csv-fast.ts), same values as DuckDB;
   // anything else (or VAGG_CSV_FAST=0) goes through DuckDB. The fast path accepts ASCII bodies
-  // and a UTF-8 header only, so it needs no encoding check.
-  if (fastOk && (enc === "auto" || enc === "utf-8")) {
+  // and a UTF-8 header only, so it needs no encoding check. It accepts blank lines only at the
+  // end of the file; they are counted from the file's tail.
+  if (fastOk && (enc === "auto" || enc === "utf-8") && !/\.gz$/i.test(file)) {
     const { readNumericCsv } = require("./csv-fast") as typeof import("./csv-fast");
     const fast = await readNumericCsv(file);
-    if (fast) return finishFast(fast, file, opts);
+    if (fast) return finishFast(fast, file, opts, schema, trailingBlankRows(file, fast.nrows));
   }
+  if (fmt === "parquet") checkParquetNames(file, await parquetNames(file));
   // parquet is binary; CSV text is checked (and transcoded to UTF-8 when it is not UTF-8)
-  const prepared = fmt === "csv" ? await prepareCsv(file, enc) : { scanFile: file, text: null as Buffer | null, cleanup: () => undefined };
+  const prepared = fmt === "csv" ? await prepareCsv(file, enc) : { scanFile: file, text: null as Buffer | null, cleanup: () => undefined, names: [] as string[], blank: [] as number[] };
   try {
+    const blank = prepared.blank.map((row): DroppedRow => Object.freeze({ row, reason: "blank" }));
     if (prepared.text !== null && fastOk) {
       const { parseNumericCsv } = require("./csv-fast") as typeof import("./csv-fast");
       const fast = await parseNumericCsv(prepared.text, file);
-      if (fast) return finishFast(fast, file, opts);
+      if (fast) return finishFast(fast, file, opts, schema, blank);
     }
     const cols = opts.columns ? opts.columns.map(quoteIdent).join(", ") : "*";
     const where = opts.where ? ` WHERE ${opts.where}` : "";
+    // a schema's text columns are read as text (DuckDB would read "010110" as the number 10110)
+    const header = new Set(prepared.names);
+    const textCols = fmt === "csv" && schema ? schema.columns.filter((c) => c.type === "string" && header.has(c.name)).map((c) => c.name) : [];
     let t: Table;
     try {
-      t = await sql(`SELECT ${cols} FROM ${scanExpression(prepared.scanFile)}${where}`, { intColumns: opts.intColumns, source: file });
+      t = await sql(`SELECT ${cols} FROM ${scanExpression(prepared.scanFile, textCols)}${where}`, { intColumns: opts.intColumns, source: file });
     } catch (e) {
       if (e instanceof DataError) throw e;
       const msg = String((e as Error).message ?? e).split("\n")[0] ?? "";
@@ -148,22 +260,150 @@ export async function readTable(file: string, opts: ReadOptions = {}): Promise<T
       throw new DataError(`cannot be read: ${msg.split(path.resolve(prepared.scanFile)).join(file)}`, { file });
     }
     // columns a schema declares are checked by the schema (its own message names the row)
-    if (fmt === "csv") t = stataMissingColumns(t, file, opts.mixedColumns ?? "text", new Set(opts.schema?.columns.map((c) => c.name)));
-    return opts.schema ? validateTable(t, opts.schema, file) : t;
+    if (fmt === "csv") t = stataMissingColumns(t, file, opts.mixedColumns ?? "text", new Set(schema?.columns.map((c) => c.name)));
+    return finish(t, file, schema, blank);
   } finally {
     prepared.cleanup();
   }
 }
 
-/** The fast path's table, narrowed to `opts.columns` and validated against `opts.schema`. */
-function finishFast(fast: Table, file: string, opts: ReadOptions): Table {
+/** The fast path's table, narrowed to `opts.columns`, then `finish`ed. */
+function finishFast(fast: Table, file: string, opts: ReadOptions, schema: Schema | undefined, blank: readonly DroppedRow[]): LoadedTable {
   let t = fast;
   if (opts.columns) {
     const missing = opts.columns.find((c) => !(c in fast.columns));
     if (missing !== undefined) throw new DataError(`missing`, { file, column: missing });
     t = table(Object.fromEntries(opts.columns.map((c) => [c, fast.columns[c] as Column])), file);
   }
-  return opts.schema ? validateTable(t, opts.schema, file) : t;
+  return finish(t, file, schema, blank);
+}
+
+/**
+ * The last step of every read: with a schema, rows whose every value is missing are left out and
+ * the rest validated (messages name the file's rows: `rowOf` maps a table row to them, by
+ * default skipping the `blank` rows already left out); then the record of dropped rows is attached.
+ */
+function finish(t: Table, file: string, schema: Schema | undefined, pre: readonly DroppedRow[], rowOf?: (i: number) => number, extra: object = {}): LoadedTable {
+  const base = rowOf ?? rowsAfterRemoved(pre.filter((d) => d.reason === "blank").map((d) => d.row));
+  let out = t;
+  const dropped = [...pre];
+  if (schema) {
+    const empty = allMissingRows(t);
+    let row = base;
+    if (empty.length) {
+      const gone = new Uint8Array(t.nrows);
+      for (const i of empty) { gone[i] = 1; dropped.push(Object.freeze({ row: base(i), reason: "all-missing" as const })); }
+      const keep = new Int32Array(t.nrows - empty.length);
+      for (let i = 0, k = 0; i < t.nrows; i++) if (!gone[i]) keep[k++] = i;
+      out = takeRows(t, keep);
+      row = (i: number) => base(keep[i] as number);
+    }
+    out = validateTable(out, schema, file, { rowNumber: row });
+  }
+  dropped.sort((a, b) => a.row - b.row);
+  return Object.freeze({ ...out, ...extra, dropped: droppedRecord(dropped, file) });
+}
+
+/** `(i) → file row` for a table read from a file whose (sorted, 1-based) rows `removed` were left out. */
+function rowsAfterRemoved(removed: readonly number[]): (i: number) => number {
+  if (removed.length === 0) return (i) => i + 1;
+  return (i) => {
+    let r = i + 1;
+    for (const b of removed) { if (b <= r) r++; else break; }
+    return r;
+  };
+}
+
+/**
+ * Rows whose every value is missing (NaN, NA_INT, null, or text "", "NA", "NaN", "." or ".a"–".z":
+ * a text column may still hold them when another cell made it text). The first column is scanned and
+ * only its missing rows are checked further, so a table with few such rows costs one column pass.
+ */
+function allMissingRows(t: Table): number[] {
+  const cols = t.names.map((n) => t.columns[n] as Column);
+  const out: number[] = [];
+  if (cols.length === 0) return out;
+  const miss = (c: Column, i: number): boolean => {
+    if (c instanceof Float64Array) { const v = c[i] as number; return v !== v; }
+    if (c instanceof Int32Array) return c[i] === -2147483648;
+    const v = c[i];
+    if (v === null || v === undefined) return true;
+    const s = v.trim();
+    return s === "" || isMissingToken(s);
+  };
+  const c0 = cols[0] as Column;
+  for (let i = 0; i < t.nrows; i++) {
+    if (!miss(c0, i)) continue;
+    let all = true;
+    for (let j = 1; j < cols.length && all; j++) all = miss(cols[j] as Column, i);
+    if (all) out.push(i);
+  }
+  return out;
+}
+
+function droppedRecord(rows: readonly DroppedRow[], file: string): Dropped {
+  const name = path.basename(file);
+  if (rows.length === 0) return Object.freeze({ count: 0, rows: Object.freeze([]), summary: `${name}: dropped no rows` });
+  const by = new Map<string, number[]>();
+  for (const d of rows) { const l = by.get(d.reason); if (l) l.push(d.row); else by.set(d.reason, [d.row]); }
+  const parts = [...by].map(([reason, rs]) => `${rs.length} ${reason} (row${rs.length > 1 ? "s" : ""} ${rs.slice(0, 10).join(", ")}${rs.length > 10 ? ", …" : ""})`);
+  return Object.freeze({ count: rows.length, rows: Object.freeze([...rows]), summary: `${name}: dropped ${rows.length} row${rows.length > 1 ? "s" : ""}: ${parts.join(", ")}` });
+}
+
+/** The schema restricted to `columns` (the key kept only when all of it is selected). */
+function narrowSchema(schema: Schema, columns: readonly string[]): Schema {
+  const sel = new Set(columns);
+  const key = schema.key && schema.key.every((k) => sel.has(k)) ? schema.key : undefined;
+  return { ...schema, columns: schema.columns.filter((c) => sel.has(c.name)), key };
+}
+
+/** The top-level column names of a Parquet file, in order (its schema tree, depth first). */
+async function parquetNames(file: string): Promise<string[]> {
+  let rows: Table;
+  try {
+    rows = await sql(`SELECT name, num_children FROM parquet_schema(${sqlString(path.resolve(file))})`, { source: file });
+  } catch (e) {
+    throw new DataError(`cannot be read as Parquet: ${String((e as Error).message ?? e).split("\n")[0]?.split(path.resolve(file)).join(file)}`, { file });
+  }
+  const names = rows.columns["name"] as readonly (string | null)[];
+  const kids = rows.columns["num_children"] as Column;
+  const nk = (i: number): number => { const v = Number(kids[i]); return Number.isFinite(v) ? v : 0; };
+  const out: string[] = [];
+  // skip a subtree: returns the index after it
+  const skip = (i: number): number => { let j = i + 1; for (let k = 0; k < nk(i); k++) j = skip(j); return j; };
+  let i = 1;
+  for (let k = 0; k < nk(0) && i < rows.nrows; k++) { out.push(String(names[i] ?? "")); i = skip(i); }
+  return out;
+}
+
+function checkParquetNames(file: string, names: readonly string[]): void {
+  checkDistinctNames(names, file, { ignoreCase: true });
+}
+
+/**
+ * Data rows of the blank lines at the end of a file (those the fast path accepts), numbered after
+ * the `nrows` data rows. Reads the file's tail only.
+ */
+function trailingBlankRows(file: string, nrows: number): DroppedRow[] {
+  const size = fs.statSync(file).size;
+  const fd = fs.openSync(file, "r");
+  let lf = 0;
+  try {
+    const buf = Buffer.alloc(65536);
+    let end = size;
+    scan: while (end > 0) {
+      const start = Math.max(0, end - buf.length);
+      const n = fs.readSync(fd, buf, 0, end - start, start);
+      for (let i = n - 1; i >= 0; i--) {
+        const c = buf[i];
+        if (c === 10) lf++;
+        else if (c !== 13) break scan;
+      }
+      end = start;
+    }
+  } finally { fs.closeSync(fd); }
+  const k = Math.max(0, lf - 1);
+  return Array.from({ length: k }, (_, j) => Object.freeze({ row: nrows + 1 + j, reason: "blank" as const }));
 }
 
 /**
@@ -180,18 +420,39 @@ function inMemoryBytes(): number {
 const SNIFF_BYTES = 64 * 2 ** 20;
 let tmpCounter = 0;
 
+/** What `prepareCsv` hands to DuckDB. */
+interface PreparedCsv {
+  /** The file DuckDB reads: the file itself or a temporary UTF-8 copy. */
+  readonly scanFile: string;
+  /** The UTF-8 bytes of `scanFile` when they are in memory (for the fast parser), else null. */
+  readonly text: Buffer | null;
+  readonly cleanup: () => void;
+  /** The header's column names. */
+  readonly names: string[];
+  /** Data rows (1-based) of the blank lines left out of `scanFile`. */
+  readonly blank: number[];
+}
+
 /**
  * Check a CSV file's text encoding and make it readable for DuckDB as UTF-8: the file itself
- * when it is UTF-8 (or ASCII), else a temporary UTF-8 copy (`text` holds its bytes, `cleanup`
- * removes it). Checks the header for duplicate column names. Throws one-line DataErrors: bytes
- * that are not valid in the encoding (byte offset, row), a duplicate column.
+ * when it is UTF-8 (or ASCII) and has no blank lines, else a temporary UTF-8 copy without them
+ * (`text` holds its bytes, `cleanup` removes it; DuckDB skips empty lines silently and a
+ * whitespace-only line derails its dialect sniffing, so blank lines are cut here and reported).
+ * Checks the header for duplicate column names. Throws one-line DataErrors: bytes that are not
+ * valid in the encoding (byte offset, row), a duplicate column.
  */
-async function prepareCsv(file: string, enc: string): Promise<{ scanFile: string; text: Buffer | null; cleanup: () => void }> {
+async function prepareCsv(file: string, enc: string): Promise<PreparedCsv> {
   const gz = /\.gz$/i.test(file);
   const size = fs.statSync(file).size;
+  // a large file is sniffed on its first 64 MB only, unless it has blank lines to cut
+  let partial = !gz && size > inMemoryBytes();
+  if (partial && (await mayHaveBlankLines(file))) {
+    if (size >= 2 ** 31) throw new DataError(`has blank lines (empty or whitespace-only) and is too large (${size} bytes) to remove them in memory; remove them (e.g. grep -v '^[[:space:]]*$')`, { file });
+    partial = false;
+  }
   let bytes: Buffer;
   if (gz) bytes = zlib.gunzipSync(fs.readFileSync(file));
-  else if (size <= inMemoryBytes()) bytes = fs.readFileSync(file);
+  else if (!partial) bytes = fs.readFileSync(file);
   else {
     const fd = fs.openSync(file, "r");
     try {
@@ -201,7 +462,6 @@ async function prepareCsv(file: string, enc: string): Promise<{ scanFile: string
       bytes = bytes.subarray(0, bytes.lastIndexOf(10) + 1 || bytes.length);
     } finally { fs.closeSync(fd); }
   }
-  const partial = !gz && size > inMemoryBytes();
   const bom = bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf;
   let use = enc;
   if (enc === "auto") {
@@ -225,31 +485,89 @@ async function prepareCsv(file: string, enc: string): Promise<{ scanFile: string
     const bad = firstInvalidGb18030(bytes);
     if (bad >= 0) throw encodingError(file, bytes, bad, enc.toUpperCase());
   }
-  if (use === "utf-8") {
-    checkHeader(bytes.toString("utf8", bom ? 3 : 0, Math.min(bytes.length, headerEnd(bytes))), file);
-    return { scanFile: file, text: null, cleanup: () => undefined };
-  }
   const tmp = path.join(os.tmpdir(), `vagg-utf8-${process.pid}-${++tmpCounter}${gz ? path.extname(file.slice(0, -3)) : path.extname(file)}`);
   const cleanup = () => fs.rmSync(tmp, { force: true });
+  if (use === "utf-8") {
+    const names = checkHeader(bytes.toString("utf8", bom ? 3 : 0, Math.min(bytes.length, headerEnd(bytes))), file);
+    // a partial read has no blank lines (mayHaveBlankLines said so)
+    const cut = partial ? null : cutBlankLines(bytes);
+    if (!cut) return { scanFile: file, text: null, cleanup: () => undefined, names, blank: [] };
+    fs.writeFileSync(tmp, cut.text);
+    return { scanFile: tmp, text: cut.text, cleanup, names, blank: cut.rows };
+  }
   if (partial) {
-    checkHeader(iconv.decode(bytes.subarray(0, headerEnd(bytes)), use), file);
+    const names = checkHeader(iconv.decode(bytes.subarray(0, headerEnd(bytes)), use), file);
     try {
       await transcodeStream(file, tmp, use);
     } catch (e) {
       cleanup();
       throw e;
     }
-    return { scanFile: tmp, text: null, cleanup };
+    return { scanFile: tmp, text: null, cleanup, names, blank: [] };
   }
   const text = iconv.decode(bytes, use);
   if (!isGbEncoding(use)) {
     const k = text.indexOf("\ufffd");
     if (k >= 0) throw new DataError(`is not valid ${use} text at row ${rowOfText(text, k)} (an undecodable byte sequence); set the right encoding with --encoding (readTable: { encoding }), e.g. "gbk" or "utf-8"`, { file });
   }
-  checkHeader(text.slice(0, (text.indexOf("\n") + 1 || text.length + 1) - 1), file);
-  const utf8 = Buffer.from(text, "utf8");
+  const names = checkHeader(text.slice(0, (text.indexOf("\n") + 1 || text.length + 1) - 1), file);
+  let utf8 = Buffer.from(text, "utf8");
+  const cut = cutBlankLines(utf8);
+  if (cut) utf8 = cut.text;
   fs.writeFileSync(tmp, utf8);
-  return { scanFile: tmp, text: utf8, cleanup };
+  return { scanFile: tmp, text: utf8, cleanup, names, blank: cut ? cut.rows : [] };
+}
+
+/**
+ * Could the file hold a blank line (an empty or whitespace-only line after the header)? Streams
+ * it in 8 MB pieces looking for "\n\n", "\n\r\n", "\n " and "\n\t" (bytes that GBK/GB18030 never
+ * use inside a character); false means certainly not.
+ */
+async function mayHaveBlankLines(file: string): Promise<boolean> {
+  let prev = Buffer.alloc(0);
+  for await (const chunk of fs.createReadStream(file, { highWaterMark: 8 * 2 ** 20 })) {
+    const b = chunk as Buffer;
+    // the seam between two pieces, then the piece itself (no copy of the piece)
+    if (hasBlankCandidate(Buffer.concat([prev, b.subarray(0, 2)]), 0) || hasBlankCandidate(b, 0)) return true;
+    prev = b.subarray(Math.max(0, b.length - 2));
+  }
+  return false;
+}
+
+function hasBlankCandidate(b: Buffer, from: number): boolean {
+  return b.indexOf("\n\n", from) >= 0 || b.indexOf("\n\r\n", from) >= 0 || b.indexOf("\n ", from) >= 0 || b.indexOf("\n\t", from) >= 0;
+}
+
+/**
+ * The text without its blank lines (empty, or only spaces, tabs and CR) after the header, and the
+ * data rows (1-based; line breaks inside quoted fields do not start a row) they were on; null
+ * when there are none. A native search for "\n\n", "\n\r\n", "\n ", "\n\t" rules most files out
+ * at once; only then is the text walked byte by byte, minding quotes.
+ */
+function cutBlankLines(buf: Buffer): { text: Buffer; rows: number[] } | null {
+  const h = buf.indexOf(10);
+  if (h < 0) return null;
+  const start = h + 1;
+  if (!hasBlankCandidate(buf, h)) return null;
+  const rows: number[] = [];
+  const keep: Buffer[] = [];
+  const n = buf.length;
+  let row = 0, lineStart = start, blank = true, inQ = false, from = 0;
+  const endLine = (e: number) => {
+    row++;
+    if (blank) { rows.push(row); if (lineStart > from) keep.push(buf.subarray(from, lineStart)); from = e; }
+  };
+  for (let i = start; i < n; i++) {
+    const c = buf[i] as number;
+    if (inQ) { if (c === 34) inQ = false; continue; }
+    if (c === 34) { inQ = true; blank = false; continue; }
+    if (c === 10) { endLine(i + 1); lineStart = i + 1; blank = true; continue; }
+    if (c !== 13 && c !== 32 && c !== 9) blank = false;
+  }
+  if (lineStart < n) endLine(n);
+  if (rows.length === 0) return null;
+  if (from < n) keep.push(buf.subarray(from, n));
+  return { text: Buffer.concat(keep), rows };
 }
 
 /**
@@ -314,13 +632,13 @@ function headerEnd(bytes: Buffer): number {
  * hold a column nobody named. Names differing only in case are also refused, since DuckDB
  * identifiers are case-insensitive.
  */
-function checkHeader(line: string, file: string): void {
+function checkHeader(line: string, file: string): string[] {
   const l = line.replace(/\r$/, "").replace(/^\ufeff/, "");
   const counts: Record<string, number> = { ",": 0, ";": 0, "\t": 0, "|": 0 };
   let q = false;
   for (const ch of l) if (ch === '"') q = !q; else if (!q && ch in counts) counts[ch]!++;
   const delim = Object.entries(counts).sort((a, b) => b[1] - a[1])[0]![0];
-  if (counts[delim] === 0) return;
+  if (counts[delim] === 0) return [l.trim()];
   const names: string[] = [];
   let cur = "";
   q = false;
@@ -331,14 +649,8 @@ function checkHeader(line: string, file: string): void {
     else cur += ch;
   }
   names.push(cur.trim());
-  checkDistinctNames(names.filter((n) => n !== ""), file);
-  const lower = new Map<string, number>();
-  names.forEach((n, j) => {
-    if (n === "") return;
-    const k = lower.get(n.toLowerCase());
-    if (k !== undefined) throw new DataError(`columns "${names[k]}" (column ${k + 1}) and "${n}" (column ${j + 1}) differ only in case; rename one`, { file });
-    lower.set(n.toLowerCase(), j);
-  });
+  checkDistinctNames(names, file, { ignoreCase: true });
+  return names;
 }
 
 /** Stata's missing codes: "." (system missing) and ".a"–".z" (extended missing). */
@@ -404,7 +716,7 @@ function isNumberText(s: string): boolean {
   return /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(s);
 }
 
-export { checkDistinctNames } from "./dta/reader";
+export { checkDistinctNames } from "./names";
 
 /** The named columns of an in-memory table, in that order (a missing one is a DataError naming it). */
 function selectColumns(t: Table, names: readonly string[], file: string): Table {

@@ -3,6 +3,7 @@ import * as path from "node:path";
 import * as XLSX from "@e965/xlsx";
 import { table, type Column, type Table } from "./table";
 import { DataError } from "../util/errors";
+import { checkDistinctNames } from "./names";
 
 /**
  * Excel sheets as column tables, including yearbook-style sheets (a title row, a two-row header
@@ -260,12 +261,7 @@ export function readXlsx(file: string, opts: XlsxOptions = {}): XlsxTable {
     if (!name) { if (!hasData(c)) continue; name = colLetter(c); }
     cols.push({ c, name });
   }
-  const seen = new Map<string, number>();
-  for (const { c, name } of cols) {
-    const prev = seen.get(name);
-    if (prev !== undefined) throw new DataError(`${where}: duplicate column name "${name}" in columns ${colLetter(prev)} and ${colLetter(c)} (rename one, or read with header: "join")`, { file });
-    seen.set(name, c);
-  }
+  checkDistinctNames(cols.map((x) => x.name), file, { where, position: (j) => colLetter((cols[j] as { c: number }).c), hint: `rename one, or read with header: "join"` });
 
   // 2. column kinds on the body, then the footer from the bottom up
   const nas = new Set((opts.na ?? YEARBOOK_NA).map((s) => s.trim()));

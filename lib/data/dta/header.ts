@@ -1,6 +1,7 @@
 import { DtaSource, readUInt, cstrEnd } from "./source";
 import type { Decoder } from "./encoding";
 import { DtaHeader, DtaVariable, DtaVersion, StorageType, storageWidth, SUPPORTED_VERSIONS, ByteOrder } from "./types";
+import { checkDistinctNames } from "../names";
 
 /**
  * Parse everything before the data: header, descriptors (types, names, formats, value-label
@@ -86,15 +87,12 @@ function finish(
   const variables: DtaVariable[] = [];
   const fieldOffsets: number[] = [];
   let rec = 0;
-  const seen = new Map<string, number>();
+  // the same one-line message as a CSV header with a repeated name
+  checkDistinctNames(names, src.path);
   for (let i = 0; i < types.length; i++) {
     const [type, strWidth] = types[i] as [StorageType, number];
     const name = names[i] as string;
     if (name === "") throw src.error(`corrupt file: variable ${i + 1} has an empty name`);
-    const first = seen.get(name);
-    // the same one-line message as a CSV header with a repeated name
-    if (first !== undefined) throw src.error(`column "${name}" appears twice (columns ${first + 1} and ${i + 1})`);
-    seen.set(name, i);
     variables.push({ name, type, strWidth, format: formats[i] as string, valueLabel: lblnames[i] as string, label: labels[i] as string });
     fieldOffsets.push(rec);
     rec += storageWidth(type, strWidth);

@@ -9,6 +9,7 @@ import { dateKind, stataDateToIso, stataDatetimeToIso } from "./dates";
 import { missingCode } from "./missing";
 import { ByteOrder, DtaVersion, MISSING_LETTERS, ValueLabelSet } from "./types";
 import { ArgumentError, DataError } from "../../util/errors";
+import { checkDistinctNames } from "../names";
 
 export interface ReadDtaOptions {
   /**
@@ -214,18 +215,5 @@ function isoColumn(num: Float64Array, kind: "date" | "datetime"): (string | null
   return out;
 }
 
-/**
- * A DataError when two columns share a name: `column "gdp" appears twice (columns 3 and 7)`
- * (1-based positions). Tables are keyed by name, so a duplicate would silently hide a column.
- *
- * @example
- *   checkDistinctNames(["id", "gdp", "gdp"], "x.csv"); // throws: x.csv: column "gdp" appears twice (columns 2 and 3)
- */
-export function checkDistinctNames(names: readonly string[], file?: string): void {
-  const at = new Map<string, number>();
-  names.forEach((n, j) => {
-    const k = at.get(n);
-    if (k !== undefined) throw new DataError(`column "${n}" appears twice (columns ${k + 1} and ${j + 1})`, { file });
-    at.set(n, j);
-  });
-}
+/** Re-exported from ../names (the one duplicate-name check every reader uses). */
+export { checkDistinctNames } from "../names";
