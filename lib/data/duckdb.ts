@@ -86,6 +86,20 @@ export function sql(query: string, opts: { intColumns?: readonly string[]; sourc
 }
 
 /**
+ * The names and DuckDB types of a query's result columns (`DESCRIBE`), without running it;
+ * queued like `sql`.
+ *
+ * @example
+ *   await describeQuery("SELECT * FROM read_parquet('customs.parquet')"); // [{ name: "firm_id", type: "BIGINT" }, …]
+ */
+export function describeQuery(query: string): Promise<{ name: string; type: string }[]> {
+  return serialized(async () => {
+    const rows = await (await (await duckdb()).run(`DESCRIBE ${query}`)).getRowObjects();
+    return rows.map((r) => ({ name: String(r["column_name"]), type: String(r["column_type"]).toUpperCase() }));
+  });
+}
+
+/**
  * One statement at a time on the shared connection: a DuckDB connection cannot interleave two
  * streaming results (a second query invalidates the first one's chunks), so concurrent callers
  * (`Promise.all([readTable(a), readTable(b)])`) are queued.

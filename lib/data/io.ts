@@ -357,6 +357,27 @@ function narrowSchema(schema: Schema, columns: readonly string[]): Schema {
   return { ...schema, columns: schema.columns.filter((c) => sel.has(c.name)), key };
 }
 
+/**
+ * The column names of a CSV (header line) or Parquet file (schema), checked to be distinct as
+ * every reader requires (`checkDistinctNames`): DuckDB's scans would rename a repeat ("gdp_1").
+ * For a file that SQL reads in place (`checkScan`).
+ *
+ * @example
+ *   await fileColumnNames("customs.parquet"); // ["firm_id", "city_code", …]
+ */
+export async function fileColumnNames(file: string): Promise<string[]> {
+  if (fileFormat(file) === "parquet") { const names = await parquetNames(file); checkParquetNames(file, names); return names; }
+  if (fileFormat(file) !== "csv") throw new DataError("column names can be checked for CSV and Parquet files only", { file });
+  const fd = fs.openSync(file, "r");
+  try {
+    const buf = Buffer.alloc(1 << 16);
+    const n = fs.readSync(fd, buf, 0, buf.length, 0);
+    let bytes = buf.subarray(0, n);
+    if (file.endsWith(".gz")) bytes = zlib.gunzipSync(fs.readFileSync(file)).subarray(0, 1 << 16);
+    return checkHeader(bytes.subarray(0, headerEnd(bytes)).toString("utf8"), file);
+  } finally { fs.closeSync(fd); }
+}
+
 /** The top-level column names of a Parquet file, in order (its schema tree, depth first). */
 async function parquetNames(file: string): Promise<string[]> {
   let rows: Table;

@@ -27,7 +27,8 @@
 import * as path from "node:path";
 import { exec, sql } from "../../data/duckdb";
 import { readTable, scanExpression } from "../../data/io";
-import { CPI_CATEGORIES } from "../../data/schemas";
+import { CITY_YEARBOOK, CPI_CATEGORIES } from "../../data/schemas";
+import { validateRawFiles } from "../../data/scan-check";
 import { type Column, type Table, column, fromRecords, numeric, table, withColumns } from "../../data/table";
 import { DataError } from "../../util/errors";
 import { coagglomeration, coEvolutionFromChanges } from "../../measures/coagglomeration";
@@ -97,7 +98,7 @@ export async function buildExtensionsPanel(dir: string, opts: ExtensionsPanelOpt
   counts.push({ item: "panel city-years without integ (no CPI rows, or mseg not positive)", rows: missing(integ) });
 
   // crowding and agg from the yearbook (all its years, so agg_t−1 exists for the first panel year)
-  const yb = await readTable(path.join(dir, "city_yearbook.csv"), { columns: ["city_code", "year", "pop", "road_area", "emp", "sec_emp"] });
+  const yb = await readTable(path.join(dir, "city_yearbook.csv"), { columns: ["city_code", "year", "pop", "road_area", "emp", "sec_emp"], schema: CITY_YEARBOOK });
   const ybCity = keysOf(column(yb, "city_code"));
   const ybYear = Float64Array.from({ length: yb.nrows }, (_, i) => numberAt(column(yb, "year"), i, yb.source, "year"));
   const pop = numeric(yb, "pop"), road = numeric(yb, "road_area"), emp = numeric(yb, "emp"), sec = numeric(yb, "sec_emp");
@@ -119,6 +120,7 @@ export async function buildExtensionsPanel(dir: string, opts: ExtensionsPanelOpt
   // (25)–(26) export structure from customs, city × HS4 × year
   const id = `ext${++seq}`;
   const prodFile = path.join(dir, "products.csv");
+  await validateRawFiles(dir, ["customs.parquet", "products.csv"], { scan: ["customs.parquet"] });
   await exec(`CREATE OR REPLACE TEMP TABLE ${id}_b AS
     SELECT CAST(s.city_code AS BIGINT) AS city, CAST(s.year AS INTEGER) AS year, CAST(s.hs6 AS VARCHAR) AS hs6,
       CAST(s.value_usd AS DOUBLE) AS v, COALESCE(CAST(s.is_intermediary AS INTEGER), 0) AS im

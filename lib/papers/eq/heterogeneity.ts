@@ -30,6 +30,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { exec, registerTable, sql } from "../../data/duckdb";
 import { scanExpression } from "../../data/io";
+import { validateRawFiles } from "../../data/scan-check";
 import { column, numeric, select, table, takeRows, withColumns, maskToIndex, fromRecords, type Column, type Table } from "../../data/table";
 import { ArgumentError, DataError } from "../../util/errors";
 import { feols, type FeolsResult } from "../../estimators/feols";
@@ -115,6 +116,8 @@ export async function buildSplitPanels(dir: string, opts: SplitPanelsOptions = {
   if (typeof customs !== "string") throw new ArgumentError(`buildSplitPanels needs the customs data as a file path (CSV/Parquet), got a table or SQL relation`);
   const products = opts.quality?.products ?? path.join(dir, "products.csv");
   if (typeof products !== "string") throw new ArgumentError(`buildSplitPanels needs products (hs6 → bec) as a file path`);
+  // the folder's raw files are validated against their schemas (files passed in by option are the caller's)
+  await validateRawFiles(dir, [...(opts.quality?.customs ? [] : ["customs.parquet"]), ...(opts.quality?.products ? [] : ["products.csv"])], { scan: ["customs.parquet"] });
   const becFinal = opts.becFinal ?? BEC_FINAL, becInter = opts.becIntermediate ?? BEC_INTERMEDIATE;
   const overlap = becFinal.filter((b) => becInter.includes(b));
   if (overlap.length) throw new ArgumentError(`BEC class "${overlap[0]}" is both final and intermediate`);
@@ -211,6 +214,7 @@ export async function addLocationClasses(panel: Table, dir: string, opts: { capi
   const regions = opts.regions ?? publicDataPath("lists", "region_class.csv");
   const cities = opts.cities ?? path.join(dir, "cities.csv");
   if (!fs.existsSync(cities)) throw new DataError(`file not found`, { file: cities });
+  if (!opts.cities) await validateRawFiles(dir, ["cities.csv"]);
   const cl = await sql(`SELECT CAST(c.city_code AS BIGINT) AS city, CAST(c.city AS VARCHAR) AS name,
       CASE WHEN k.city_code IS NULL THEN 0 ELSE 1 END AS centre, lower(trim(CAST(r.region AS VARCHAR))) AS region
     FROM ${scanExpression(cities)} c

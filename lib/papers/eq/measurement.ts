@@ -7,6 +7,7 @@
  */
 import * as path from "node:path";
 import { readTable } from "../../data/io";
+import { CENSUS } from "../../data/schemas";
 import { column, hasColumn, numeric, table, fromRecords, type Table } from "../../data/table";
 import { describe } from "../../report/describe";
 import { dataTable } from "../../report/data-table";
@@ -201,7 +202,7 @@ export interface CensusShares {
  *   bartik(cs.table, sh.table, { unit: "city", industry: "ind", time: "year", shift: "shift" });
  */
 export async function censusShares(file: string): Promise<CensusShares> {
-  const t = await readTable(file);
+  const t = await readTable(file, { schema: CENSUS });
   const city = column(t, "city_code"), ind = column(t, "industry"), out = numeric(t, "output");
   const tot = new Map<string, number>();
   const keep: number[] = [];

@@ -23,12 +23,16 @@
 import * as path from "node:path";
 import { exec, registerTable, sql, sqlString } from "../../data/duckdb";
 import { scanExpression } from "../../data/io";
+import { validateRawFiles } from "../../data/scan-check";
 import { table, type Table } from "../../data/table";
 import { productQuality, type QualityOptions, type QualityResult } from "../../measures/quality";
 import { placeboChart, type PlaceboPublished } from "../../report/charts/resampling";
 import type { PlaceboResult } from "../../estimators/resampling/placebo";
 import type { VegaLiteSpec } from "../../report/charts/spec";
 import { EQ_PUBLISHED } from "./published";
+
+/** The raw files `buildQualityPanel` reads (validated against their schemas first; customs over the scan). */
+export const EQ_PANEL_FILES = ["customs.parquet", "sigma_hs3.csv", "products.csv", "census_2004.csv", "digital_shifts.csv", "city_yearbook.csv", "national_series.csv", "history_1984.csv", "cities.csv"] as const;
 
 export const EQ_CONTROLS = ["fdi", "open", "fisc", "dlp", "sci", "edu", "wage", "gdp", "fixinv"] as const;
 
@@ -65,6 +69,7 @@ let seq = 0;
 export async function buildQualityPanel(dir: string, opts: QualityPanelOptions = {}): Promise<QualityPanel> {
   const [y0, y1] = opts.years ?? [2005, 2015];
   const f = (n: string): string => scanExpression(path.join(dir, n));
+  await validateRawFiles(dir, EQ_PANEL_FILES, { scan: ["customs.parquet"] });
   const q = await productQuality({ customs: path.join(dir, "customs.parquet"), sigma: path.join(dir, "sigma_hs3.csv"), products: path.join(dir, "products.csv"), ...opts.quality });
   const id = `eqp${++seq}`;
   await exec(`CREATE OR REPLACE TEMP TABLE ${id}_cy AS
