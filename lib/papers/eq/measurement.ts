@@ -202,7 +202,7 @@ export interface CensusShares {
  *   bartik(cs.table, sh.table, { unit: "city", industry: "ind", time: "year", shift: "shift" });
  */
 export async function censusShares(file: string): Promise<CensusShares> {
-  const t = await readTable(file, { schema: CENSUS });
+  const t = await readTable(file, { schema: CENSUS, columns: ["city_code", "industry", "output"] });
   const city = column(t, "city_code"), ind = column(t, "industry"), out = numeric(t, "output");
   const tot = new Map<string, number>();
   const keep: number[] = [];
