@@ -27,10 +27,24 @@ const FE = "city + year";
 const CLUSTER = { cluster: ["city"] };
 const CTRL = RS_CONTROLS.join(" + ");
 
-/** `lhs ~ rhs + controls | city + year`. */
-export function rsFormula(lhs: string, rhs: string): string {
-  return `${lhs} ~ ${rhs} + ${CTRL} | ${FE}`;
+/**
+ * `lhs ~ rhs + controls | fe` (default fe: city + year; `""` for none), the controls being
+ * `RS_CONTROLS` (pop, open, fre, road, wage, edu).
+ *
+ * @example
+ *   rsFormula("resi", "vagg")                     // the baseline (1), Table 3 col. 4
+ *   rsFormula("resi", "vagg", "")                 // Table 3 col. 3: no fixed effects
+ *   rsFormula("resi", "vagg", "province + year")  // robustness: province FE
+ */
+export function rsFormula(lhs: string, rhs: string, fe: string = FE): string {
+  return `${lhs} ~ ${rhs} + ${CTRL}${fe ? ` | ${fe}` : ""}`;
 }
+
+/**
+ * The Martin resistance regression of RS §4.2 on `martinSample(panel)`: resistance in 2020 on the
+ * 2008–11 means of vagg and of the controls (`<name>_pre`).
+ */
+export const RS_MARTIN = `resistance ~ ${["vagg", ...RS_CONTROLS].map((c) => `${c}_pre`).join(" + ")}`;
 
 /** The baseline (1): resi on vagg, controls, city and year fixed effects. */
 export const RS_BASELINE = rsFormula("resi", "vagg");
