@@ -29,15 +29,17 @@ const CTRL = RS_CONTROLS.join(" + ");
 
 /**
  * `lhs ~ rhs + controls | fe` (default fe: city + year; `""` for none), the controls being
- * `RS_CONTROLS` (pop, open, fre, road, wage, edu).
+ * `RS_CONTROLS` (pop, open, fre, road, wage, edu); for 2SLS give `rhs` as `""` and the
+ * first stage as `iv`: `lhs ~ controls | fe | iv`.
  *
  * @example
- *   rsFormula("resi", "vagg")                     // the baseline (1), Table 3 col. 4
- *   rsFormula("resi", "vagg", "")                 // Table 3 col. 3: no fixed effects
- *   rsFormula("resi", "vagg", "province + year")  // robustness: province FE
+ *   rsFormula("resi", "vagg")                          // the baseline (1), Table 3 col. 4
+ *   rsFormula("resi", "vagg", "")                      // Table 3 col. 3: no fixed effects
+ *   rsFormula("resi", "vagg", "province + year")       // robustness: province FE
+ *   rsFormula("resi", "", "city + year", "vagg ~ iv")  // robustness: 2SLS
  */
-export function rsFormula(lhs: string, rhs: string, fe: string = FE): string {
-  return `${lhs} ~ ${rhs} + ${CTRL}${fe ? ` | ${fe}` : ""}`;
+export function rsFormula(lhs: string, rhs: string, fe: string = FE, iv?: string): string {
+  return `${lhs} ~ ${rhs ? `${rhs} + ` : ""}${CTRL}${fe ? ` | ${fe}` : ""}${iv ? ` | ${iv}` : ""}`;
 }
 
 /**
