@@ -50,6 +50,7 @@ import { projectSeed } from "../../util/seed";
 import { pT2, qT, qNormal } from "../../util/distributions";
 import { buildQualityPanel, EQ_CONTROLS, type QualityPanel, type QualityPanelOptions } from "./panel";
 import { publicDataPath } from "../../data/public";
+import { isSynthetic } from "../truth";
 
 /** Mode codes of the firm × mode identifier (firm_id = rank × 4 + code). */
 const MODE_CODE = { ordinary: 0, processing: 1, other: 2 } as const;
@@ -298,7 +299,7 @@ export interface SplitTruth {
  */
 export async function splitTruth(s: SplitPanels, dir: string, formula: string, opts: { customs?: string; products?: string } = {}): Promise<SplitTruth | null> {
   const f = path.join(dir, "truth.json");
-  if (!fs.existsSync(f)) return null;
+  if (!isSynthetic(dir)) return null;
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   const t = JSON.parse(fs.readFileSync(f, "utf8")) as any;
   const need = (v: unknown, what: string): number => {

@@ -93,7 +93,7 @@ test("eqTable4, eqTable8, eqTable8Comparison, Rotemberg: true values only on syn
   assert.is(row(t8, "True (DGP)")[2], TRUTH.eq.road_vagg.toFixed(4));
   assert.ok(t8.notes.some((n) => n.includes("N 575,589 / 616,591 / 616,591 / 616,591 / 576,860 / 616,591")));
   assert.not.ok(labels(eqTable8(m, false)).includes("True (DGP)"));
-  const c8 = [m[0], m[1], v(1), m[2], v(-0.05), m[3], m[4], m[5]];
+  const c8 = [fit({ l_vagg: 20 }), v(1), v(1), v(-0.05), v(-0.05), v(2), fit({ coa: 0.02 }), fit({ d_coa: 0.03 })];
   assert.is(row(eqTable8Comparison(c8, true), "(2) ln road per capita on vagg")[5], TRUTH.eq.road_vagg.toFixed(4));
   assert.not.ok(heads(eqTable8Comparison(c8, false)).includes("true (DGP)"));
   const rw = { betaDecomposed: 0.3, seOls: 0.02, nobs: 500, rows: [] } as never;

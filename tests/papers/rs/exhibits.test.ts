@@ -4,7 +4,7 @@ import type { ReportTable } from "../../../lib/report/model";
 import { TRUTH } from "../../../lib/synth/truth";
 import { RS_PUBLISHED } from "../../../lib/papers/rs/published";
 import { RS_CONTROLS } from "../../../lib/papers/rs/panel";
-import { rsFormula, RS_MARTIN, RS_BASELINE } from "../../../lib/papers/rs/sections";
+import { rsFormula, RS_MARTIN, RS_BASELINE, heterogeneityTable, heterogeneityTests, extensionTable, mechanismTable, mechanismDimsTable } from "../../../lib/papers/rs/sections";
 import { rsTable3, rsRobustness, rsMechanismsSummary, rsExtensionSummary } from "../../../lib/papers/rs/exhibits";
 
 // The builders only read coef / se / pvalue / nobs: fitted models are stood in for by records.
@@ -64,6 +64,28 @@ test("rsRobustness, rsMechanismsSummary, rsExtensionSummary: true column only on
   assert.is(row(sx, "vagg in Q3")[5], b);
   const sxr = rsExtensionSummary(ext as never, false);
   assert.not.ok(heads(sxr).includes("true (DGP)"));
+});
+
+test("section tables (Table 4, Tables 5–6, §6): DGP rows and columns only on synthetic data", () => {
+  const split = (truth: { in: number; out: number } | null) => ({
+    group: "old_industrial", label: "Old industrial base", inLabel: "Old industrial", outLabel: "Other", inModel: v(0.004), outModel: v(0.01),
+    test: { diff: -0.006, pOneSided: 0.07, pTwoSided: 0.14, reps: 99, separate: { p: 0.1 } }, bootstrap: null, wald: { diff: -0.006, se: 0.003, p: 0.05 },
+    published: RS_PUBLISHED.table4["old_industrial"], truth,
+  });
+  const syn = [split({ in: 0.004, out: 0.009 })] as never, real = [split(null)] as never;
+  assert.ok(labels(heterogeneityTable(syn)).includes("True (DGP)"));
+  assert.not.ok(labels(heterogeneityTable(real)).includes("True (DGP)"));
+  assert.ok(heads(heterogeneityTests(syn)).includes("d true (DGP)"));
+  assert.not.ok(heads(heterogeneityTests(real)).includes("d true (DGP)"));
+  const ext = (synthetic: boolean) => ({ interaction: fit({ vagg_c: 0.008, agg_c: 0.001, "vagg_c:agg_c": 0 }), groups: [1, 2, 3, 4].map((level) => ({ level, model: v() })), cuts: [1, 2, 3], sizes: [], synthetic }) as never;
+  assert.ok(labels(extensionTable(ext(true))).includes("True vagg effect (DGP)"));
+  assert.not.ok(labels(extensionTable(ext(false))).some((l) => l.startsWith("True")));
+  assert.not.ok(extensionTable(ext(false)).notes.some((n) => n.includes("True (DGP)")));
+  const steps = ["dist", "distK", "distL"].map((m) => ({ mediator: m, first: v(0.1), second: fit({ [m]: -0.01 }), dims: [fit({ [m]: 0 }), fit({ [m]: 0 }), fit({ [m]: 0 })] })) as never;
+  assert.ok(labels(mechanismTable(steps, "T5", true)).includes("DGP: built-in response"));
+  assert.not.ok(labels(mechanismTable(steps, "T5", false)).includes("DGP: built-in response"));
+  assert.ok(mechanismTable(steps, "T5", false).notes.includes("Published numbers from the paper (N = 3,166)."));
+  assert.not.ok(mechanismDimsTable(steps, "T5d", false).notes.some((n) => n.includes("No true value")));
 });
 
 test.run();
