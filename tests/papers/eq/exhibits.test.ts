@@ -10,7 +10,7 @@ import { EQ_PUBLISHED } from "../../../lib/papers/eq/published";
 import { EQ_CONTROLS } from "../../../lib/papers/eq/panel";
 import { eqFormula, EQ_BASELINE, EQ_FE } from "../../../lib/papers/eq/specs";
 import {
-  eqTable2, eqTable3, eqEndogeneityComparison, eqTable4, eqTable5, eqTable6, eqTable7, eqTable8, eqTable8Comparison, eqRotembergComparison, eqRotembergByIndustryTable,
+  eqTable2, eqTable3, eqEndogeneityComparison, eqTable5Tests, eqTable6Tests, eqTable4, eqTable5, eqTable6, eqTable7, eqTable8, eqTable8Comparison, eqRotembergComparison, eqRotembergByIndustryTable,
 } from "../../../lib/papers/eq/exhibits";
 import type { SplitTruth } from "../../../lib/papers/eq/heterogeneity";
 
@@ -120,6 +120,24 @@ test("eqTable5/6/7: the true column follows splitTruth / mechanismTruth (null on
   assert.is(row(t7, "(5) total")[5], "-0.0600");
   assert.ok(t7.notes[0]!.includes("Published N: 614,355; 616,591; 616,555; 615,264; 613,513; 615,229."));
   assert.not.ok(heads(eqTable7(m7, null)).includes("true (DGP)"));
+});
+
+test("eqTable5Tests / eqTable6Tests: the true-difference column only with splitTruth's values (synthetic data)", () => {
+  const perm = { diff: 0.2, pOneSided: 0.01, pTwoSided: 0.02, reps: 99, separate: { p: 0.03 }, draws: [] };
+  const wald = { diff: 0.2, se: 0.05, df: [1, 100], p: 0.001 };
+  const mode = [perm, perm, wald] as never, bec = [perm, perm, wald] as never;
+  const truth = { modeGap: 0.17, becGap: 0, interaction: 0 } as unknown as SplitTruth;
+  const syn = eqTable5Tests(mode, bec, truth);
+  assert.ok(heads(syn).includes("d true (DGP)"));
+  assert.is(row(syn, "ordinary − processing")[1], (EQ_PUBLISHED.table5.ordinary.coef - EQ_PUBLISHED.table5.processing.coef).toFixed(4));
+  assert.not.ok(heads(eqTable5Tests(mode, bec, null)).includes("d true (DGP)"));
+  const m = ["centre", "east", "middle", "west"].map((l) => ({ ...(fit({ vagg: 0.3, [`vagg:${l}`]: 0.01 }) as object), dof: { tDf: 100 } })) as never[];
+  const pr = [1, 2, 3, 4].map(() => ({ pValue: 0.5, pValueT: 0.5, treatedUnits: 10 })) as never[];
+  assert.ok(heads(eqTable6Tests(m, pr, truth)).includes("true (DGP)"));
+  const real = eqTable6Tests(m, pr, null);
+  assert.not.ok(heads(real).includes("true (DGP)"));
+  assert.is(row(real, "vagg × east")[1], EQ_PUBLISHED.table6.east.coef.toFixed(4));
+  assert.is(eqEndogeneityComparison([v(), v(), v(), v()], [v(), v(), fit({ l_vagg: 0.1 }), v(), v(), v()], false).title, "EQ Tables 2–3: published vs recomputed");
 });
 
 test.run();
