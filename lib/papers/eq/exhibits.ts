@@ -366,15 +366,16 @@ export function eqTable8Comparison(models: readonly Fit[], src: TruthSource): Re
 
 /**
  * EQ (18): the price elasticity σ, 2SLS estimates (pooled and by HS3) beside the HS3 table the
- * data carry (the true σ_h in the synthetic DGP).
+ * data carry (the true σ_h on synthetic data; e.g. Broda–Greenfield–Weinstein on real data).
  *
- * @example showTable(eqSigmaTable(eq.quality, qh));
+ * @example showTable(eqSigmaTable(eq.quality, qh, env));
  */
-export function eqSigmaTable(pooled: QualityResult, byHs3?: QualityResult | null): ReportTable {
+export function eqSigmaTable(pooled: QualityResult, byHs3: QualityResult | null | undefined, src: TruthSource): ReportTable {
+  const syn = truthFor(src) !== null;
   return dataTable(sigmaSummaryTable(pooled, byHs3), {
     title: "Price elasticity σ in (18): 2SLS estimates vs the HS3 table", digits: 4, na: "–",
-    headers: { estimate: "recomputed", reference: "HS3 table (true in the DGP)" },
-    notes: ["The paper prints no σ̂; the HS3 table is the synthetic stand-in for Broda–Greenfield–Weinstein elasticities."],
+    headers: { estimate: "recomputed", reference: syn ? "HS3 table (true in the DGP)" : "HS3 table" },
+    notes: [syn ? "The paper prints no σ̂; the HS3 table is the synthetic stand-in for Broda–Greenfield–Weinstein elasticities." : "The paper prints no σ̂; the HS3 table holds the reference elasticities of the data in use (e.g. Broda–Greenfield–Weinstein)."],
   });
 }
 

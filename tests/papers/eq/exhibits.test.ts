@@ -10,7 +10,7 @@ import { EQ_PUBLISHED } from "../../../lib/papers/eq/published";
 import { EQ_CONTROLS } from "../../../lib/papers/eq/panel";
 import { eqFormula, EQ_BASELINE, EQ_FE } from "../../../lib/papers/eq/specs";
 import {
-  eqTable2, eqTable3, eqEndogeneityComparison, eqTable5Tests, eqTable6Tests, eqTable4, eqTable5, eqTable6, eqTable7, eqTable8, eqTable8Comparison, eqRotembergComparison, eqRotembergByIndustryTable,
+  eqTable2, eqTable3, eqEndogeneityComparison, eqTable5Tests, eqTable6Tests, eqTable4, eqTable5, eqTable6, eqTable7, eqTable8, eqTable8Comparison, eqRotembergComparison, eqRotembergByIndustryTable, eqSigmaTable,
 } from "../../../lib/papers/eq/exhibits";
 import type { SplitTruth } from "../../../lib/papers/eq/heterogeneity";
 
@@ -101,6 +101,10 @@ test("eqTable4, eqTable8, eqTable8Comparison, Rotemberg: true values only on syn
   assert.not.ok(heads(eqRotembergComparison(rw, false)).includes("true (DGP)"));
   assert.ok(eqRotembergByIndustryTable(rw, new Map(), true).notes.some((n) => n.includes("0.3087 for every industry")));
   assert.not.ok(eqRotembergByIndustryTable(rw, new Map(), false).notes.some((n) => n.includes("True")));
+  const q = { sigmaHat: { estimate: 4, se: 0.1, nobs: 100 } } as never;
+  assert.ok(heads(eqSigmaTable(q, null, true)).includes("HS3 table (true in the DGP)"));
+  assert.ok(heads(eqSigmaTable(q, null, false)).includes("HS3 table"));
+  assert.not.ok(heads(eqSigmaTable(q, null, false)).some((h) => h.includes("DGP")));
 });
 
 test("eqTable5/6/7: the true column follows splitTruth / mechanismTruth (null on real data)", () => {
