@@ -19,12 +19,21 @@ export interface ComparisonRow {
   readonly n?: number;
 }
 
-/** A compact "published vs recomputed vs true value" table. */
-export function comparisonTable(rows: readonly ComparisonRow[], title: string, notes: readonly string[] = []): ReportTable {
+/**
+ * A compact "published vs recomputed vs true value" table. With `synthetic: false` (real data,
+ * see `isSynthetic` in ./truth) the true-value column and its note are left out.
+ *
+ * @example comparisonTable([comparisonRow("T2 (4)", b4, "vagg", EQ_PUBLISHED.table2[3], 0.3087)], "Table 2: published vs recomputed vs true")
+ */
+export function comparisonTable(rows: readonly ComparisonRow[], title: string, notes: readonly string[] = [], opts: { readonly synthetic?: boolean } = {}): ReportTable {
+  const synthetic = opts.synthetic ?? true;
   const t = fromRecords(rows.map((r) => ({
-    exhibit: r.label, published: r.published ?? NaN, published_se: r.publishedSe ?? NaN, recomputed: r.estimate, se: r.se ?? NaN, true_value: r.truth ?? NaN, N: r.n ?? NaN,
+    exhibit: r.label, published: r.published ?? NaN, published_se: r.publishedSe ?? NaN, recomputed: r.estimate, se: r.se ?? NaN, ...(synthetic ? { true_value: r.truth ?? NaN } : {}), N: r.n ?? NaN,
   })));
-  return dataTable(t, { title, digits: 4, na: "–", headers: { published_se: "(SE)", se: "(SE)", true_value: "true (DGP)" }, counts: ["N"], notes: [...notes, "published: the paper's estimate on real data; recomputed: this notebook on synthetic data; true (DGP): the parameter the synthetic data were generated with (– = not built into the generator)."] });
+  const legend = synthetic
+    ? "published: the paper's estimate on real data; recomputed: this notebook on synthetic data; true (DGP): the parameter the synthetic data were generated with (– = not built into the generator)."
+    : "published: the paper's estimate on real data; recomputed: this notebook on the data in use.";
+  return dataTable(t, { title, digits: 4, na: "–", headers: { published_se: "(SE)", se: "(SE)", ...(synthetic ? { true_value: "true (DGP)" } : {}) }, counts: ["N"], notes: [...notes, legend] });
 }
 
 /** Coefficient, SE and N of one term of a fitted model, for `comparisonTable`. */

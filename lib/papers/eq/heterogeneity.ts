@@ -51,6 +51,7 @@ import { projectSeed } from "../../util/seed";
 import { pT2, qT, qNormal } from "../../util/distributions";
 import { buildQualityPanel, EQ_CONTROLS, type QualityPanel, type QualityPanelOptions } from "./panel";
 import { publicDataPath } from "../../data/public";
+import { isSynthetic } from "../truth";
 
 /** Mode codes of the firm × mode identifier (firm_id = rank × 4 + code). */
 const MODE_CODE = { ordinary: 0, processing: 1, other: 2 } as const;
@@ -302,7 +303,7 @@ export interface SplitTruth {
  */
 export async function splitTruth(s: SplitPanels, dir: string, formula: string, opts: { customs?: string; products?: string } = {}): Promise<SplitTruth | null> {
   const f = path.join(dir, "truth.json");
-  if (!fs.existsSync(f)) return null;
+  if (!isSynthetic(dir)) return null;
   const t = JSON.parse(fs.readFileSync(f, "utf8")) as any;
   const need = (v: unknown, what: string): number => {
     const x = Number(v);
@@ -494,6 +495,8 @@ export interface DiffTestRow {
  * @example showTable(diffTestsTable([{ label: "ordinary − processing", permutation: p, bootstrap: b, wald: w, published: 0.2295, truth: 0.15 }]));
  */
 export function diffTestsTable(rows: readonly DiffTestRow[], title = "Coefficient differences and their p-values"): ReportTable {
+  // True values only on synthetic data (`splitTruth` is null on real data, see ../truth.ts): no column when no row has one.
+  const synthetic = rows.some((r) => r.truth !== null && r.truth !== undefined);
   const recs = rows.map((r) => {
     const ci = tInterval(r.wald.diff, r.wald.se, r.wald.df[1]);
     return {
@@ -502,7 +505,7 @@ export function diffTestsTable(rows: readonly DiffTestRow[], title = "Coefficien
       diff_R: r.permutation.diff,
       wald_se: r.wald.se,
       ci_lo: ci[0], ci_hi: ci[1],
-      diff_true: r.truth ?? NaN,
+      ...(synthetic ? { diff_true: r.truth ?? NaN } : {}),
       p_perm1: r.permutation.pOneSided,
       p_perm2: r.permutation.pTwoSided,
       p_boot: r.bootstrap?.pOneSided ?? NaN,
@@ -518,7 +521,9 @@ export function diffTestsTable(rows: readonly DiffTestRow[], title = "Coefficien
     notes: [
       "d = b1 − b0 of the two subsamples (bdiff prints b0 − b1 = −d). SE and CI from the fully interacted pooled model (every regressor and fixed effect interacted with the group; clustered by city × HS4), which reproduces d exactly.",
       "p perm.: the group labels permuted across observations (bdiff's Fisher permutation; the groups overlap within city × HS4 cells, so clusters cannot be relabelled), both subsamples re-estimated, one-sided (1 + #{d* at least as far as d in its direction})/(1 + R); p boot.: city × HS4 clusters resampled within each group, share of d* on the other side of 0; p naive z: d/√(se0² + se1²).",
-      "published: the difference of the paper's coefficients (the paper prints no test); recomputed: synthetic data; true (DGP): the difference built into the generator.",
+      synthetic
+        ? "published: the difference of the paper's coefficients (the paper prints no test); recomputed: synthetic data; true (DGP): the difference built into the generator."
+        : "published: the difference of the paper's coefficients (the paper prints no test); recomputed: the data in use.",
     ],
   });
 }
@@ -560,6 +565,8 @@ export interface LocationTestRow {
  * @example showTable(locationTestsTable([{ label: "vagg × centre", model: m1, term: "vagg:centre", permutation: p1, published: EQ_PUBLISHED.table6.centre, truth: 0 }]));
  */
 export function locationTestsTable(rows: readonly LocationTestRow[], title = "Table 6 interactions: cluster-robust and randomisation inference"): ReportTable {
+  // True values only on synthetic data (`splitTruth` is null on real data, see ../truth.ts): no column when no row has one.
+  const synthetic = rows.some((r) => r.truth !== null && r.truth !== undefined);
   const recs = rows.map((r) => {
     const b = r.model.coef[r.term], se = r.model.se[r.term];
     if (b === undefined || se === undefined) throw new ArgumentError(`"${r.term}" is not a coefficient of the model`, { term: r.term });
@@ -567,7 +574,7 @@ export function locationTestsTable(rows: readonly LocationTestRow[], title = "Ta
     const ci = tInterval(b, se, df);
     return {
       interaction: r.label, published: r.published?.coef ?? NaN, published_se: r.published?.se ?? NaN,
-      recomputed: b, se, ci_lo: ci[0], ci_hi: ci[1], true_value: r.truth ?? NaN,
+      recomputed: b, se, ci_lo: ci[0], ci_hi: ci[1], ...(synthetic ? { true_value: r.truth ?? NaN } : {}),
       p_t: pT2(b / se, df), p_perm: r.permutation.pValue, p_perm_t: r.permutation.pValueT,
       units: r.permutation.treatedUnits, N: r.model.nobs,
     };
@@ -579,7 +586,9 @@ export function locationTestsTable(rows: readonly LocationTestRow[], title = "Ta
     notes: [
       "Each row: quality on vagg, vagg × D, the nine controls, city, year and HS4 fixed effects (D's main effect is absorbed by the city FE); SEs clustered by city × HS4 as in the paper.",
       "p randomisation: D permuted across the cities of the sample (the number of D = 1 cities kept), the interaction re-estimated, (1 + #{|b*| ≥ |b|})/(1 + R); (t): the same on |t|. It keeps any within-city correlation of the errors, which a city × HS4 cluster SE ignores.",
-      "published: the paper on real data (N 616,591); recomputed: synthetic data; true (DGP): 0 — the generator gives every city the same β (truth.json, not_built_in).",
+      synthetic
+        ? "published: the paper on real data (N 616,591); recomputed: synthetic data; true (DGP): 0 — the generator gives every city the same β (truth.json, not_built_in)."
+        : "published: the paper on real data (N 616,591); recomputed: the data in use.",
     ],
   });
 }

@@ -11,3 +11,7 @@ export * from "./heterogeneity";
 export * from "./mechanism";
 export * from "./extensions";
 export * from "./theory-figures";
+export * from "./specs";
+export * from "./exhibits";
+export { isSynthetic, truthFor, type TruthSource } from "../truth";
+export { comparisonTable, comparisonRow, ivDiagnosticsTable } from "../compare";

@@ -34,6 +34,7 @@ import { ArgumentError, DataError } from "../../util/errors";
 import { melitzPolanec, type MelitzPolanecReport } from "../../measures/melitz-polanec";
 import { EQ_CONTROLS, type QualityPanel } from "./panel";
 import { EQ_PUBLISHED } from "./published";
+import { isSynthetic } from "../truth";
 
 /** The six outcomes of Table 7, in the paper's column order. */
 export const MP_COMPONENTS = ["within", "between", "entry", "exit", "total", "gap"] as const;
@@ -254,7 +255,7 @@ export function additivityCheck(panel: Table, vcov: string = "cluster:city^hs4")
  */
 export function mechanismTruth(mp: MechanismPanel, dir: string, vcov = "iid"): { total: number; beta: number; nobs: number } | null {
   const f = path.join(dir, "truth.json");
-  if (!fs.existsSync(f)) return null;
+  if (!isSynthetic(dir)) return null;
   const beta = Number((JSON.parse(fs.readFileSync(f, "utf8")) as any)?.eq?.beta_vagg);
   if (!Number.isFinite(beta)) throw new DataError(`no numeric eq.beta_vagg`, { file: f, column: "eq.beta_vagg" });
   const v = numeric(mp.panel, "vagg"), lv = numeric(mp.panel, "l_vagg"), tot = numeric(mp.panel, "total");

@@ -12,6 +12,7 @@ import { qT, qNormal } from "../../util/distributions";
 import { ArgumentError, DataError } from "../../util/errors";
 import { TRUTH } from "../../synth/truth";
 import { RS_CONTROLS } from "./panel";
+import { isSynthetic, fmtN, type TruthSource } from "../truth";
 import { RS_PUBLISHED, RS_PUBLISHED_SECTIONS } from "./published";
 
 /**
@@ -27,10 +28,26 @@ const FE = "city + year";
 const CLUSTER = { cluster: ["city"] };
 const CTRL = RS_CONTROLS.join(" + ");
 
-/** `lhs ~ rhs + controls | city + year`. */
-export function rsFormula(lhs: string, rhs: string): string {
-  return `${lhs} ~ ${rhs} + ${CTRL} | ${FE}`;
+/**
+ * `lhs ~ rhs + controls | fe` (default fe: city + year; `""` for none), the controls being
+ * `RS_CONTROLS` (pop, open, fre, road, wage, edu); for 2SLS give `rhs` as `""` and the
+ * first stage as `iv`: `lhs ~ controls | fe | iv`.
+ *
+ * @example
+ *   rsFormula("resi", "vagg")                          // the baseline (1), Table 3 col. 4
+ *   rsFormula("resi", "vagg", "")                      // Table 3 col. 3: no fixed effects
+ *   rsFormula("resi", "vagg", "province + year")       // robustness: province FE
+ *   rsFormula("resi", "", "city + year", "vagg ~ iv")  // robustness: 2SLS
+ */
+export function rsFormula(lhs: string, rhs: string, fe: string = FE, iv?: string): string {
+  return `${lhs} ~ ${rhs ? `${rhs} + ` : ""}${CTRL}${fe ? ` | ${fe}` : ""}${iv ? ` | ${iv}` : ""}`;
 }
+
+/**
+ * The Martin resistance regression of RS §4.2 on `martinSample(panel)`: resistance in 2020 on the
+ * 2008–11 means of vagg and of the controls (`<name>_pre`).
+ */
+export const RS_MARTIN = `resistance ~ ${["vagg", ...RS_CONTROLS].map((c) => `${c}_pre`).join(" + ")}`;
 
 /** The baseline (1): resi on vagg, controls, city and year fixed effects. */
 export const RS_BASELINE = rsFormula("resi", "vagg");
@@ -90,6 +107,12 @@ export interface HeterogeneityOptions {
   readonly groups?: readonly string[];
   readonly formula?: string;
   readonly seed?: number;
+  /**
+   * Where the data come from, for the true (DGP) group slopes (`isSynthetic`, ../truth.ts): e.g.
+   * `notebookEnv()` or the data folder. Default `true` (synthetic); on real data every split's
+   * `truth` is null and the tables built from the splits have no true row or column.
+   */
+  readonly truth?: TruthSource;
 }
 
 function rowsWhere(t: Table, col: string, value: number): Table {
@@ -113,6 +136,7 @@ export async function heterogeneitySplits(panel: Table, opts: HeterogeneityOptio
   const formula = opts.formula ?? RS_BASELINE;
   const reps = opts.reps ?? heterogeneityReps();
   const wanted = opts.groups ?? RS_HET_GROUPS.map((g) => g.group);
+  const synthetic = isSynthetic(opts.truth ?? true);
   const out: HeterogeneitySplit[] = [];
   for (const group of wanted) {
     const meta = RS_HET_GROUPS.find((g) => g.group === group) ?? { group, label: group, inLabel: `${group} = 1`, outLabel: `${group} = 0` };
@@ -123,7 +147,7 @@ export async function heterogeneitySplits(panel: Table, opts: HeterogeneityOptio
     const bootstrap = opts.bootstrap === false ? null : await coefDiffTest(panel, formula, { group, coef: "vagg", reps, method: "bootstrap", cluster: "city", ...seed });
     const wald = coefDiffInteraction(panel, formula, { group, coef: "vagg", vcov: CLUSTER });
     const pub = (RS_PUBLISHED.table4 as Record<string, HeterogeneitySplit["published"]>)[group] ?? null;
-    const tr = (TRUTH.rs.het as Record<string, { in: number; out: number }>)[group] ?? null;
+    const tr = synthetic ? (TRUTH.rs.het as Record<string, { in: number; out: number }>)[group] ?? null : null;
     out.push({ ...meta, inModel, outModel, test, bootstrap, wald, published: pub, truth: tr });
   }
   return out;
@@ -134,6 +158,7 @@ export function heterogeneityTable(splits: readonly HeterogeneitySplit[], title 
   const models = splits.flatMap((s) => [s.inModel, s.outModel]);
   const two = <T>(f: (s: HeterogeneitySplit) => [T, T]): T[] => splits.flatMap(f);
   const p = (s: HeterogeneitySplit, v: number | undefined | null): [number | null, null] => [v ?? null, null];
+  const synthetic = splits.some((s) => s.truth !== null);
   return regressionTable(models, {
     title, keep: ["vagg"],
     groups: splits.map((s) => ({ label: s.label, span: 2 })),
@@ -143,7 +168,7 @@ export function heterogeneityTable(splits: readonly HeterogeneitySplit[], title 
     extra: [
       { label: "Published", values: two((s) => [s.published?.in.coef ?? null, s.published?.out.coef ?? null]), position: "afterCoefs" },
       { label: "Published SE", values: two((s) => [s.published?.in.se ?? null, s.published?.out.se ?? null]), position: "afterCoefs" },
-      { label: "True (DGP)", values: two((s) => [s.truth?.in ?? null, s.truth?.out ?? null]), position: "afterCoefs" },
+      ...(synthetic ? [{ label: "True (DGP)", values: two((s) => [s.truth?.in ?? null, s.truth?.out ?? null]), position: "afterCoefs" as const }] : []),
       { label: "Published empirical p", values: two((s) => p(s, s.published?.p)), position: "end", digits: 3 },
       { label: "Empirical p, permutation (one-sided)", values: two((s) => p(s, s.test.pOneSided)), position: "end", digits: 3 },
       { label: "Empirical p, permutation (two-sided)", values: two((s) => p(s, s.test.pTwoSided)), position: "end", digits: 3 },
@@ -154,13 +179,16 @@ export function heterogeneityTable(splits: readonly HeterogeneitySplit[], title 
     notes: [
       "Each pair: baseline (1) with controls, city and year FE, SEs clustered by city, on the two subsamples. p-values (under the first column of each pair) test b_in = b_out.",
       "Empirical p, permutation: the group labels are permuted across cities (group sizes kept), both subsamples re-estimated, one-sided p = (1 + #{d* at least as far as d in its direction})/(1 + R) as in Stata bdiff; cluster bootstrap: cities resampled with replacement within each group, p = share of d* on the other side of 0 (the paper's note says \"Bootstrap, 1,000 times\"); Wald p: t-test of vagg × group in the fully interacted pooled model (all FE interacted with the group).",
-      "Synthetic data calibrated to the paper; published numbers from real data (N = 3,177). True (DGP): the group slopes the generator builds in (approximate: the four group deviations add up city by city).",
+      synthetic
+        ? `Synthetic data calibrated to the paper; published numbers from real data (N = ${fmtN(RS_PUBLISHED.nobs)}). True (DGP): the group slopes the generator builds in (approximate: the four group deviations add up city by city).`
+        : `Published numbers from the paper (N = ${fmtN(RS_PUBLISHED.nobs)}).`,
     ],
   });
 }
 
 /** The coefficient differences of Table 4 with every p-value side by side (published vs recomputed vs true). */
 export function heterogeneityTests(splits: readonly HeterogeneitySplit[], title = "Table 4 Coefficient differences b_in − b_out and their p-values"): ReportTable {
+  const synthetic = splits.some((s) => s.truth !== null);
   const recs = splits.map((s) => ({
     split: s.label,
     diff_P: s.published ? s.published.in.coef - s.published.out.coef : NaN,
@@ -173,7 +201,7 @@ export function heterogeneityTests(splits: readonly HeterogeneitySplit[], title 
     wald_se: s.wald.se,
     p_wald: s.wald.p,
     p_naive: s.test.separate.p,
-    diff_true: s.truth ? s.truth.in - s.truth.out : NaN,
+    ...(synthetic ? { diff_true: s.truth ? s.truth.in - s.truth.out : NaN } : {}),
     reps: s.test.reps,
   }));
   return dataTable(fromRecords(recs), {
@@ -182,7 +210,9 @@ export function heterogeneityTests(splits: readonly HeterogeneitySplit[], title 
     headers: { diff_P: "d published", p_P: "p published", diff_R: "d recomputed", p_perm1: "p perm. (1-sided)", p_perm2: "p perm. (2-sided)", p_boot: "p boot. (1-sided)", wald_diff: "d interacted", wald_se: "(SE)", p_wald: "p Wald", p_naive: "p naive z", diff_true: "d true (DGP)", reps: "draws" },
     notes: [
       "d = b_in − b_out (bdiff prints b0 − b1 = −d). The interacted model reproduces d exactly; its Wald p uses one pooled city-clustered vcov. Naive z: d/√(se_in² + se_out²) from the two separate fits.",
-      "published: the paper on real data (p from 1,000 \"Bootstrap\" draws, bdiff style, one-sided); recomputed: this notebook on synthetic data; true (DGP): the in − out gap the generator builds in.",
+      synthetic
+        ? "published: the paper on real data (p from 1,000 \"Bootstrap\" draws, bdiff style, one-sided); recomputed: this notebook on synthetic data; true (DGP): the in − out gap the generator builds in."
+        : "published: the paper on real data (p from 1,000 \"Bootstrap\" draws, bdiff style, one-sided); recomputed: this notebook on the data in use.",
     ],
   });
 }
@@ -288,8 +318,13 @@ const DGP_LINK: Readonly<Record<string, string>> = {
 /**
  * Table 5 / Table 6, step by step: columns (1)–(k) M on vagg for each mechanism variable,
  * then resi on each M; published coefficients, SEs and the sign built into the generator.
+ * `src`: where the data come from (`isSynthetic`, ../truth.ts; default synthetic); on real data
+ * the "DGP: built-in response" row and the DGP notes are left out.
+ *
+ * @example showTable(mechanismTable(mis, "Table 5 Mechanism: resource misallocation", env));
  */
-export function mechanismTable(steps: readonly MechanismSteps[], title: string): ReportTable {
+export function mechanismTable(steps: readonly MechanismSteps[], title: string, src: TruthSource = true): ReportTable {
+  const synthetic = isSynthetic(src);
   const models = [...steps.map((s) => s.first), ...steps.map((s) => s.second)];
   const keys = [...steps.map((s) => `vagg_${s.mediator}`), ...steps.map((s) => `${s.mediator}_resi`)];
   const pubN = steps.some((s) => s.mediator.startsWith("dist")) ? RS_PUBLISHED.table5.nobs : RS_PUBLISHED.table6.nobs;
@@ -301,19 +336,25 @@ export function mechanismTable(steps: readonly MechanismSteps[], title: string):
     extra: [
       { label: "Published", values: keys.map((k) => publishedOf(k)?.coef ?? null), position: "afterCoefs" },
       { label: "Published SE", values: keys.map((k) => publishedOf(k)?.se ?? null), position: "afterCoefs" },
-      { label: "DGP: built-in response", values: keys.map((k) => DGP_LINK[k] ?? "none"), position: "afterCoefs" },
+      ...(synthetic ? [{ label: "DGP: built-in response", values: keys.map((k) => DGP_LINK[k] ?? "none"), position: "afterCoefs" as const }] : []),
     ],
     na: "–",
     notes: [
       "All columns: controls, city and year FE, SEs clustered by city. Step 2 regresses resi on the mechanism variable (the paper's two-step approach).",
-      `Synthetic data calibrated to the paper; published numbers from real data (N = ${pubN.toLocaleString("en-US")}).`,
-      "DGP: what the generator builds in — the labour wedge (L-wedge) falls and the city's own internet penetration (own net) rises with vagg, magnitudes not calibrated; the capital wedge does not respond. The indices are absolute deviations from the national aggregate (dist, distK, distL) or weight other cities' penetration (hmp), so their response need not have the sign of the built-in one. No mechanism variable affects resilience in the generator: step 2 has no true value.",
+      ...(synthetic ? [`Synthetic data calibrated to the paper; published numbers from real data (N = ${fmtN(pubN)}).`,
+      "DGP: what the generator builds in — the labour wedge (L-wedge) falls and the city's own internet penetration (own net) rises with vagg, magnitudes not calibrated; the capital wedge does not respond. The indices are absolute deviations from the national aggregate (dist, distK, distL) or weight other cities' penetration (hmp), so their response need not have the sign of the built-in one. No mechanism variable affects resilience in the generator: step 2 has no true value."] : [`Published numbers from the paper (N = ${fmtN(pubN)}).`]),
     ],
   });
 }
 
-/** Effects of each mechanism variable on the three resilience sub-dimensions (columns grouped by mechanism variable). */
-export function mechanismDimsTable(steps: readonly MechanismSteps[], title: string): ReportTable {
+/**
+ * Effects of each mechanism variable on the three resilience sub-dimensions (columns grouped by
+ * mechanism variable). `src` as in `mechanismTable`: the "no true value" note only on synthetic data.
+ *
+ * @example showTable(mechanismDimsTable(mis, "Table 5 (cont.) Misallocation and the resilience sub-dimensions", env));
+ */
+export function mechanismDimsTable(steps: readonly MechanismSteps[], title: string, src: TruthSource = true): ReportTable {
+  const synthetic = isSynthetic(src);
   const models = steps.flatMap((s) => s.dims);
   const pub = steps.flatMap((s) => RS_DIMENSIONS.map((d) => (s.mediator === "dist" ? RS_PUBLISHED_SECTIONS.distDims[d] ?? null : null)));
   const hasDist = steps.some((s) => s.mediator === "dist");
@@ -326,7 +367,7 @@ export function mechanismDimsTable(steps: readonly MechanismSteps[], title: stri
     na: "–",
     notes: [
       "Dependent variables: the three entropy sub-indices (resistance & recovery, adaptation & adjustment, transformation & development); controls, city and year FE, SEs clustered by city.",
-      (hasDist ? "Published: the sub-dimension effects of dist printed in RS §5 (real data); none printed for the other variables. " : "Published: the paper prints no sub-dimension effects for these variables. ") + "No true value: the generator builds in no effect of the mechanism variables on resilience.",
+      (hasDist ? "Published: the sub-dimension effects of dist printed in RS §5 (real data); none printed for the other variables. " : "Published: the paper prints no sub-dimension effects for these variables. ") + (synthetic ? "No true value: the generator builds in no effect of the mechanism variables on resilience." : ""),
     ],
   });
 }
@@ -404,28 +445,36 @@ export interface ExtensionResult {
   readonly groups: readonly { readonly level: number; readonly model: FeolsResult }[];
   readonly cuts: readonly number[];
   readonly sizes: readonly number[];
+  /** Whether the data are the generator's synthetic data (`isSynthetic`): `extensionTable` shows true values only then. */
+  readonly synthetic: boolean;
 }
 
 /**
  * RS §6 in one call: centre vagg and agg, fit the interaction model, cut agg at its pooled
- * quartiles and fit the baseline (1) in each group.
+ * quartiles and fit the baseline (1) in each group. `truth`: where the data come from
+ * (`isSynthetic`, default synthetic), recorded in the result for `extensionTable`.
  *
  * @example
  *   const ext = extensionModels(rs.panel);
  *   ext.interaction.coef["vagg_c:agg_c"]; ext.groups[3].model.coef.vagg;
  */
-export function extensionModels(panel: Table, opts: { k?: number; by?: "observation" | "unit" } = {}): ExtensionResult {
+export function extensionModels(panel: Table, opts: { k?: number; by?: "observation" | "unit"; truth?: TruthSource } = {}): ExtensionResult {
   const k = opts.k ?? 4;
   const c = withCentred(panel, ["vagg", "agg"]);
   const interaction = feols(c, RS_INTERACTION, { vcov: CLUSTER });
   const q = quantileGroups(c, "agg", k, { by: opts.by ?? "observation" });
   const groups = groupModels(q.panel, RS_BASELINE, q.name, Array.from({ length: k }, (_, j) => j + 1));
-  return { interaction, groups, cuts: q.cuts, sizes: q.sizes };
+  return { interaction, groups, cuts: q.cuts, sizes: q.sizes, synthetic: isSynthetic(opts.truth ?? true) };
 }
 
 const QLABEL = (l: number, k: number): string => (l === 1 ? `Q1 (lowest agg)` : l === k ? `Q${l} (highest agg)` : `Q${l}`);
 
-/** The §6 table: interaction model, then one column per agg quartile group. */
+/**
+ * The §6 table: interaction model, then one column per agg quartile group; the true (DGP) rows
+ * only when `ext.synthetic` (set by `extensionModels(panel, { truth: env })`).
+ *
+ * @example showTable(extensionTable(extensionModels(rs.panel, { truth: env })));
+ */
 export function extensionTable(ext: ExtensionResult, title = "Extension: virtual × geographic agglomeration"): ReportTable {
   const k = ext.groups.length;
   const models = [ext.interaction, ...ext.groups.map((g) => g.model)];
@@ -439,14 +488,17 @@ export function extensionTable(ext: ExtensionResult, title = "Extension: virtual
     stats: ["nobs", "clusters"],
     extra: [
       { label: "Published (sign of vagg × agg / vagg)", values: [signs["vagg_c:agg_c"], ...ext.groups.map((_, j) => k === 4 ? (signs.quartiles[j] as string) : null)], position: "afterCoefs" },
-      { label: "True vagg effect (DGP)", values: [TRUTH.rs.beta_vagg, ...ext.groups.map(() => TRUTH.rs.beta_vagg)], position: "afterCoefs" },
-      { label: "True vagg × agg (DGP)", values: [0, ...ext.groups.map(() => null)], position: "afterCoefs" },
+      ...(ext.synthetic === false ? [] : [
+        { label: "True vagg effect (DGP)", values: [TRUTH.rs.beta_vagg, ...ext.groups.map(() => TRUTH.rs.beta_vagg)], position: "afterCoefs" as const },
+        { label: "True vagg × agg (DGP)", values: [0, ...ext.groups.map(() => null)], position: "afterCoefs" as const },
+      ]),
       { label: "agg cut points", values: [null, ...ext.groups.map((g, j) => (j === 0 ? `≤ ${fmt(ext.cuts[0])}` : j === k - 1 ? `> ${fmt(ext.cuts[k - 2])}` : `${fmt(ext.cuts[j - 1])}–${fmt(ext.cuts[j])}`))], position: "end" },
     ],
     na: "–",
     notes: [
       "vagg and agg (above-scale industrial firms per km²) centred at their sample means; quartile groups cut at the pooled city-year quartiles of agg. Controls, city and year FE, SEs clustered by city.",
-      "Published (RS §6, real data, no coefficients printed): vagg, agg and vagg × agg all significantly positive; by groups cut at the lower quartile, median and upper quartile of agg, the vagg effect is significantly positive in the three lower groups, largest in the third, and insignificant in the top group. True (DGP): the generator has no vagg × agg term (complementarity not built in) and an average vagg slope of 0.0075 in every group (cities' slopes differ by the Table 4 groups, so group means can deviate).",
+      "Published (RS §6, real data, no coefficients printed): vagg, agg and vagg × agg all significantly positive; by groups cut at the lower quartile, median and upper quartile of agg, the vagg effect is significantly positive in the three lower groups, largest in the third, and insignificant in the top group." +
+        (ext.synthetic === false ? "" : ` True (DGP): the generator has no vagg × agg term (complementarity not built in) and an average vagg slope of ${TRUTH.rs.beta_vagg} in every group (cities' slopes differ by the Table 4 groups, so group means can deviate).`),
     ],
   });
 }
