@@ -39,5 +39,7 @@ for (let run = 0; run < 3; run++) {
 }
 const best = Math.min(...times);
 const mean = times.reduce((a, b) => a + b, 0) / times.length;
-console.log(`readDta ${ROWS} rows x ${COLS} doubles: best ${best.toFixed(2)} s, mean ${mean.toFixed(2)} s (runs: ${times.map((x) => x.toFixed(2)).join(", ")})`);
+console.log(
+  `readDta ${ROWS} rows x ${COLS} doubles: best ${best.toFixed(2)} s, mean ${mean.toFixed(2)} s (runs: ${times.map((x) => x.toFixed(2)).join(", ")})`,
+);
 fs.unlinkSync(file);

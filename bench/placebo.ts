@@ -20,7 +20,9 @@ const N = Number(process.argv[2] ?? 616591);
 const reps = Number(process.argv[3] ?? 1000);
 const seed = Number(process.argv[4] ?? 1);
 const r = rng(seed).fork("bench-design");
-const GC = 280, GH = 1200, GY = 11;
+const GC = 280,
+  GH = 1200,
+  GY = 11;
 const cells = GC * GH * GY;
 if (N > cells) throw new Error(`rows must be ≤ ${cells}`);
 const lnorm = (sd: number) => Math.exp(sd * r.normal());
@@ -31,16 +33,28 @@ const popHs4 = Float64Array.from({ length: GH }, () => lnorm(1.5));
 // Efraimidis–Spirakis: keep the N cells with the smallest −log(U)/w
 const key = new Float64Array(cells);
 for (let cell = 0; cell < cells; cell++) {
-  const c = Math.floor(cell / (GH * GY)), h = Math.floor(cell / GY) % GH, y = cell % GY;
-  const w = (sizeCity[c] as number) * (popHs4[h] as number) * Math.exp(0.08 * y) * Math.exp(-Math.abs((pCity[c] as number) - (qHs4[h] as number)) / 0.03);
+  const c = Math.floor(cell / (GH * GY)),
+    h = Math.floor(cell / GY) % GH,
+    y = cell % GY;
+  const w =
+    (sizeCity[c] as number) *
+    (popHs4[h] as number) *
+    Math.exp(0.08 * y) *
+    Math.exp(-Math.abs((pCity[c] as number) - (qHs4[h] as number)) / 0.03);
   key[cell] = -Math.log(1 - r.uniform()) / w;
 }
 const thr = Float64Array.from(key).sort()[N - 1] as number;
-const city = new Float64Array(N), hs4 = new Float64Array(N), year = new Float64Array(N);
+const city = new Float64Array(N),
+  hs4 = new Float64Array(N),
+  year = new Float64Array(N);
 let n = 0;
-for (let cell = 0; cell < cells && n < N; cell++) if ((key[cell] as number) <= thr) {
-  city[n] = Math.floor(cell / (GH * GY)) + 1; hs4[n] = (Math.floor(cell / GY) % GH) + 1; year[n] = (cell % GY) + 2000; n++;
-}
+for (let cell = 0; cell < cells && n < N; cell++)
+  if ((key[cell] as number) <= thr) {
+    city[n] = Math.floor(cell / (GH * GY)) + 1;
+    hs4[n] = (Math.floor(cell / GY) % GH) + 1;
+    year[n] = (cell % GY) + 2000;
+    n++;
+  }
 const aC = Float64Array.from({ length: GC }, () => r.normal());
 const aH = Float64Array.from({ length: GH }, () => r.normal());
 const aT = Float64Array.from({ length: GY }, () => r.normal(0, 0.3));
@@ -50,8 +64,11 @@ const X = Array.from({ length: 10 }, () => new Float64Array(N));
 const y = new Float64Array(N);
 const beta = [0.5, -0.25, 0.1, 0.2, -0.1, 0.05, 0.3, -0.2, 0.15, 0];
 for (let i = 0; i < N; i++) {
-  const c = (city[i] as number) - 1, h = (hs4[i] as number) - 1, t = (year[i] as number) - 2000;
-  const ac = (aC[c] as number) + 2 * (pCity[c] as number), ah = (aH[h] as number) + 2 * (qHs4[h] as number);
+  const c = (city[i] as number) - 1,
+    h = (hs4[i] as number) - 1,
+    t = (year[i] as number) - 2000;
+  const ac = (aC[c] as number) + 2 * (pCity[c] as number),
+    ah = (aH[h] as number) + 2 * (qHs4[h] as number);
   const z1 = r.normal() + 0.3 * ac;
   const u = r.normal() + (ch[c * GH + h] as number);
   (X[0] as Float64Array)[i] = 0.6 * z1 + 0.4 * u + 0.4 * ah + r.normal();
@@ -74,15 +91,29 @@ async function main(): Promise<void> {
   const p = await placebo(data, formula, { permute: "x1", reps, seed, vcov });
   const placeboS = (performance.now() - t0) / 1000;
   const repS = placeboS - setupS;
-  console.log(JSON.stringify({
-    bench: "placebo_ts", rows: N, reps, seed, formula, vcov,
-    generate_s: +genS.toFixed(3), setup_s: +setupS.toFixed(3),
-    placebo_call_s: +placeboS.toFixed(3), replications_s_approx: +repS.toFixed(3),
-    per_rep_ms: +((repS / reps) * 1000).toFixed(2),
-    whole_process_s: +(process.uptime()).toFixed(3),
-    actual: p.actual, coef_mean: p.coefMean, coef_sd: p.coefSd, t_mean: p.tMean, share_abs_t_gt_1_96: p.shareAbsTGt196, p_value: p.pValue,
-    rss_mb: Math.round(process.memoryUsage().rss / 1e6),
-  }));
+  console.log(
+    JSON.stringify({
+      bench: "placebo_ts",
+      rows: N,
+      reps,
+      seed,
+      formula,
+      vcov,
+      generate_s: +genS.toFixed(3),
+      setup_s: +setupS.toFixed(3),
+      placebo_call_s: +placeboS.toFixed(3),
+      replications_s_approx: +repS.toFixed(3),
+      per_rep_ms: +((repS / reps) * 1000).toFixed(2),
+      whole_process_s: +process.uptime().toFixed(3),
+      actual: p.actual,
+      coef_mean: p.coefMean,
+      coef_sd: p.coefSd,
+      t_mean: p.tMean,
+      share_abs_t_gt_1_96: p.shareAbsTGt196,
+      p_value: p.pValue,
+      rss_mb: Math.round(process.memoryUsage().rss / 1e6),
+    }),
+  );
 }
 
 void main();

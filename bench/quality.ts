@@ -36,17 +36,27 @@ async function main(): Promise<void> {
   const q = await productQuality({
     customs: { sql: "SELECT * FROM bench_customs" },
     sigma: { sql: "SELECT CAST(840 + k AS VARCHAR) AS hs3, 2.5 + k * 0.5 AS sigma FROM range(10) t(k)" },
-    method, skipDiagnostics: true,
+    method,
+    skipDiagnostics: true,
   });
   const tEnd = performance.now();
   await exec("DROP TABLE bench_customs");
-  console.log(JSON.stringify({
-    bench: "quality", rows, method,
-    generateSeconds: +((tGen - t0) / 1000).toFixed(2),
-    seconds: +((tEnd - tGen) / 1000).toFixed(2),
-    targetSeconds: 120,
-    estimation: q.counts.estimation, cityHs4Year: q.cityHs4Year.nrows, sigmaHat: q.sigmaHat?.estimate ?? null,
-  }));
+  console.log(
+    JSON.stringify({
+      bench: "quality",
+      rows,
+      method,
+      generateSeconds: +((tGen - t0) / 1000).toFixed(2),
+      seconds: +((tEnd - tGen) / 1000).toFixed(2),
+      targetSeconds: 120,
+      estimation: q.counts.estimation,
+      cityHs4Year: q.cityHs4Year.nrows,
+      sigmaHat: q.sigmaHat?.estimate ?? null,
+    }),
+  );
 }
 
-main().catch((e) => { console.error(e); process.exit(1); });
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});

@@ -20,17 +20,32 @@ const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "vagg-bench-"));
 const FORMULA = "y ~ x1 + x2 + x3 + x4 + x5 + x6 + x7 + x8 + x9 + x10 | city + hs4 + year";
 const IV_FORMULA = "y ~ x2 + x3 + x4 + x5 + x6 + x7 + x8 + x9 + x10 | city + hs4 + year | x1 ~ z1";
 
-interface Timing { wall: number; rssMb: number; ok: boolean; stdout: string; stderr: string }
+interface Timing {
+  wall: number;
+  rssMb: number;
+  ok: boolean;
+  stdout: string;
+  stderr: string;
+}
 
 function timed(cmd: string, args: string[]): Timing {
   const r = spawnSync("/usr/bin/time", ["-f", "__TIME__ %e %M", cmd, ...args], { cwd: root, encoding: "utf8", maxBuffer: 64 << 20 });
   const m = /__TIME__ ([\d.]+) (\d+)/.exec(r.stderr ?? "");
-  return { wall: m ? Number(m[1]) : NaN, rssMb: m ? Number(m[2]) / 1024 : NaN, ok: r.status === 0, stdout: r.stdout ?? "", stderr: (r.stderr ?? "").replace(/__TIME__.*\n?/, "") };
+  return {
+    wall: m ? Number(m[1]) : NaN,
+    rssMb: m ? Number(m[2]) / 1024 : NaN,
+    ok: r.status === 0,
+    stdout: r.stdout ?? "",
+    stderr: (r.stderr ?? "").replace(/__TIME__.*\n?/, ""),
+  };
 }
 
 function best(n: number, f: () => Timing): Timing {
   let b: Timing | null = null;
-  for (let i = 0; i < n; i++) { const t = f(); if (!b || (t.ok && t.wall < b.wall)) b = t; }
+  for (let i = 0; i < n; i++) {
+    const t = f();
+    if (!b || (t.ok && t.wall < b.wall)) b = t;
+  }
   return b as Timing;
 }
 
@@ -49,34 +64,70 @@ function add(task: string, vagg: Timing | null, fixest: Timing | null, target: s
 
 function main(): void {
   const R = hasFixest();
-  console.log(`fixest available: ${R}; machine: ${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB; load ${os.loadavg()[0]!.toFixed(2)}`);
+  console.log(
+    `fixest available: ${R}; machine: ${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB; load ${os.loadavg()[0]!.toFixed(2)}`,
+  );
   spawnSync(process.execPath, [path.join(root, "scripts/build-cli.cjs")], { stdio: "inherit" });
   const vaggCli = path.join(root, "lib/cli/vagg.cjs");
   const sizes = quick ? [616_591] : [616_591, 5_000_000];
   for (const n of sizes) {
     const csv = path.join(tmp, `design-${n}.csv`);
     writeDesign(csv, n, 1);
-    const v = best(2, () => timed(process.execPath, [vaggCli, "estimate", "--data", csv, "--formula", FORMULA, "--vcov", "cluster:city^hs4", "--json"]));
+    const v = best(2, () =>
+      timed(process.execPath, [vaggCli, "estimate", "--data", csv, "--formula", FORMULA, "--vcov", "cluster:city^hs4", "--json"]),
+    );
     const fx = R ? best(2, () => timed("Rscript", [path.join(root, "bench/r/fixest_ols.R"), csv, "2", "1e-8"])) : null;
     if (v.ok && fx?.ok) {
-      const a = JSON.parse(v.stdout).coef.x1 as number, b = JSON.parse(fx.stdout.trim().split("\n").pop() as string).coef.x1 as number;
-      add(`OLS, 3 FE, cluster city^hs4, ${n.toLocaleString("en-US")} rows`, v, fx, n < 1e6 ? "ratio ≥ 3" : "ratio ≥ 2", `x1: vagg ${a.toFixed(8)}, fixest ${b.toFixed(8)}`);
-    } else add(`OLS, 3 FE, cluster city^hs4, ${n.toLocaleString("en-US")} rows`, v, fx, n < 1e6 ? "ratio ≥ 3" : "ratio ≥ 2", v.ok ? "" : v.stderr.slice(0, 200));
+      const a = JSON.parse(v.stdout).coef.x1 as number,
+        b = JSON.parse(fx.stdout.trim().split("\n").pop() as string).coef.x1 as number;
+      add(
+        `OLS, 3 FE, cluster city^hs4, ${n.toLocaleString("en-US")} rows`,
+        v,
+        fx,
+        n < 1e6 ? "ratio ≥ 3" : "ratio ≥ 2",
+        `x1: vagg ${a.toFixed(8)}, fixest ${b.toFixed(8)}`,
+      );
+    } else
+      add(
+        `OLS, 3 FE, cluster city^hs4, ${n.toLocaleString("en-US")} rows`,
+        v,
+        fx,
+        n < 1e6 ? "ratio ≥ 3" : "ratio ≥ 2",
+        v.ok ? "" : v.stderr.slice(0, 200),
+      );
     if (n < 1e6) {
       const hasIv = fs.existsSync(path.join(root, "lib/estimators/iv2sls.ts"));
       if (hasIv) {
-        const vi = best(2, () => timed(process.execPath, [vaggCli, "estimate", "--data", csv, "--formula", IV_FORMULA, "--vcov", "cluster:city^hs4", "--json"]));
+        const vi = best(2, () =>
+          timed(process.execPath, [vaggCli, "estimate", "--data", csv, "--formula", IV_FORMULA, "--vcov", "cluster:city^hs4", "--json"]),
+        );
         const fi = R ? best(2, () => timed("Rscript", [path.join(root, "bench/r/fixest_iv.R"), csv, "2", "1e-8"])) : null;
         add(`2SLS, 3 FE, cluster city^hs4, ${n.toLocaleString("en-US")} rows`, vi, fi, "ratio ≥ 3", vi.ok ? "" : vi.stderr.slice(0, 200));
       }
       if (fs.existsSync(path.join(root, "lib/cli/commands/placebo.ts"))) {
-        const vp = timed(process.execPath, [vaggCli, "placebo", "--data", csv, "--formula", FORMULA, "--permute", "x1", "--reps", "1000", "--seed", "1", "--vcov", "cluster:city^hs4", "--json"]);
+        const vp = timed(process.execPath, [
+          vaggCli,
+          "placebo",
+          "--data",
+          csv,
+          "--formula",
+          FORMULA,
+          "--permute",
+          "x1",
+          "--reps",
+          "1000",
+          "--seed",
+          "1",
+          "--vcov",
+          "cluster:city^hs4",
+          "--json",
+        ]);
         const fp = R ? timed("Rscript", [path.join(root, "bench/r/fixest_placebo.R"), csv, "5", "1", "2", "1e-8"]) : null;
         let note = "";
         if (fp?.ok) {
           const per = JSON.parse(fp.stdout.trim().split("\n").pop() as string) as Record<string, unknown>;
           const s = Number(per["mean_s"] ?? per["per_rep_mean_s"] ?? per["per_rep_s"] ?? NaN);
-          note = `fixest re-estimation loop: ${s.toFixed(2)} s per replication (mean of 5) → ≈ ${(s * 1000 / 60).toFixed(0)} min for 1,000`;
+          note = `fixest re-estimation loop: ${s.toFixed(2)} s per replication (mean of 5) → ≈ ${((s * 1000) / 60).toFixed(0)} min for 1,000`;
         }
         add(`Placebo, 1,000 replications, ${n.toLocaleString("en-US")} rows`, vp, null, "≤ 60 s", note);
       }

@@ -11,7 +11,20 @@
 export { readTable, writeTable, fileFormat, type ReadOptions, type FileFormat } from "./data/io";
 export { validateTable, type Schema, type ColumnSpec, type ColumnType } from "./data/schema";
 export { SCHEMA_BY_FILE } from "./data/schemas/by-file";
-export { table, column, numeric, hasColumn, select, withColumns, takeRows, filterRows, toRecords, fromRecords, type Table, type Column } from "./data/table";
+export {
+  table,
+  column,
+  numeric,
+  hasColumn,
+  select,
+  withColumns,
+  takeRows,
+  filterRows,
+  toRecords,
+  fromRecords,
+  type Table,
+  type Column,
+} from "./data/table";
 export { publicDataPath } from "./data/public";
 
 // Estimation: OLS and 2SLS with high-dimensional fixed effects, their summaries and tests
@@ -29,14 +42,35 @@ export { psmDid, balanceTable, type PsmDidOptions, type PsmDidResult } from "./e
 
 // Resampling inference: placebo, cluster bootstraps, split-sample coefficient tests
 export { placebo, clusterBootstrap, wildClusterBootstrap, coefDiffTest, coefDiffInteraction } from "./estimators/resampling";
-export type { PlaceboOptions, PlaceboResult, ClusterBootstrapOptions, ClusterBootstrapResult, WildBootstrapOptions, WildBootstrapResult, CoefDiffOptions, CoefDiffResult, InteractionTestOptions, InteractionTestResult } from "./estimators/resampling";
+export type {
+  PlaceboOptions,
+  PlaceboResult,
+  ClusterBootstrapOptions,
+  ClusterBootstrapResult,
+  WildBootstrapOptions,
+  WildBootstrapResult,
+  CoefDiffOptions,
+  CoefDiffResult,
+  InteractionTestOptions,
+  InteractionTestResult,
+} from "./estimators/resampling";
 
 // Measures: shift-share, quality, decompositions, indices, mechanisms
 export * from "./measures";
 
 // Reports: tables and charts (HTML, LaTeX, Markdown, CSV, Word; Vega-Lite)
 export { regressionTable, dataTable, describe } from "./report";
-export { coefPlot, coefPoints, eventStudyPlot, distributionPlot, curvePlot, binnedScatter, placeboChart, bootstrapChart, type VegaLiteSpec } from "./report/charts";
+export {
+  coefPlot,
+  coefPoints,
+  eventStudyPlot,
+  distributionPlot,
+  curvePlot,
+  binnedScatter,
+  placeboChart,
+  bootstrapChart,
+  type VegaLiteSpec,
+} from "./report/charts";
 export { exportTable, exportFigure } from "./report/export";
 
 // Errors and reproducibility

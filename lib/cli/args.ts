@@ -8,21 +8,33 @@ export interface ArgSpec {
   readonly [name: string]: { readonly type: "string" | "number" | "boolean"; readonly help: string; readonly required?: boolean };
 }
 
-export function parseArgs(argv: readonly string[], spec: ArgSpec, command: string): { opts: Record<string, string | number | boolean | undefined>; positional: string[] } {
+export function parseArgs(
+  argv: readonly string[],
+  spec: ArgSpec,
+  command: string,
+): { opts: Record<string, string | number | boolean | undefined>; positional: string[] } {
   const opts: Record<string, string | number | boolean | undefined> = {};
   const positional: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i] as string;
-    if (!a.startsWith("--")) { positional.push(a); continue; }
+    if (!a.startsWith("--")) {
+      positional.push(a);
+      continue;
+    }
     const eq = a.indexOf("=");
     const name = eq > 0 ? a.slice(2, eq) : a.slice(2);
     const s = spec[name];
     if (!s) {
       const names = Object.keys(spec);
       const close = names.find((n) => n.startsWith(name) || name.startsWith(n));
-      throw new ArgumentError(`unknown option --${name} for "vagg ${command}"${close ? ` (did you mean --${close}?)` : ""}; see vagg ${command} --help`);
+      throw new ArgumentError(
+        `unknown option --${name} for "vagg ${command}"${close ? ` (did you mean --${close}?)` : ""}; see vagg ${command} --help`,
+      );
     }
-    if (s.type === "boolean") { opts[name] = true; continue; }
+    if (s.type === "boolean") {
+      opts[name] = true;
+      continue;
+    }
     const v = eq > 0 ? a.slice(eq + 1) : argv[++i];
     if (v === undefined) throw new ArgumentError(`option --${name} needs a value`);
     if (s.type === "number") {
@@ -31,12 +43,15 @@ export function parseArgs(argv: readonly string[], spec: ArgSpec, command: strin
       opts[name] = x;
     } else opts[name] = v;
   }
-  for (const [name, s] of Object.entries(spec)) if (s.required && opts[name] === undefined && !opts["help"]) throw new ArgumentError(`missing required option --${name} for "vagg ${command}"`);
+  for (const [name, s] of Object.entries(spec))
+    if (s.required && opts[name] === undefined && !opts["help"])
+      throw new ArgumentError(`missing required option --${name} for "vagg ${command}"`);
   return { opts, positional };
 }
 
 export function helpText(command: string, summary: string, spec: ArgSpec): string {
   const lines = [`vagg ${command} — ${summary}`, "", "Options:"];
-  for (const [name, s] of Object.entries(spec)) lines.push(`  --${name}${s.type === "boolean" ? "" : ` <${s.type}>`}`.padEnd(30) + s.help + (s.required ? " (required)" : ""));
+  for (const [name, s] of Object.entries(spec))
+    lines.push(`  --${name}${s.type === "boolean" ? "" : ` <${s.type}>`}`.padEnd(30) + s.help + (s.required ? " (required)" : ""));
   return lines.join("\n");
 }

@@ -16,8 +16,14 @@ function viaTsx(p: string): any {
 }
 
 const COMMANDS: Record<string, { summary: string; load: () => (argv: string[]) => Promise<number> }> = {
-  estimate: { summary: "OLS / 2SLS with high-dimensional fixed effects (fixest syntax)", load: () => require("./commands/estimate").runEstimate },
-  placebo: { summary: "randomisation inference: permute a regressor and re-estimate", load: () => require("./commands/placebo").runPlacebo },
+  estimate: {
+    summary: "OLS / 2SLS with high-dimensional fixed effects (fixest syntax)",
+    load: () => require("./commands/estimate").runEstimate,
+  },
+  placebo: {
+    summary: "randomisation inference: permute a regressor and re-estimate",
+    load: () => require("./commands/placebo").runPlacebo,
+  },
   data: { summary: "generate the synthetic raw data (--scale small|default|paper)", load: () => viaTsx("../cli/commands/data").runData },
   reproduce: { summary: "execute every notebook and export the appendix reports", load: () => viaTsx("../runner/reproduce").runReproduce },
   convert: { summary: "convert between .dta, .csv and .parquet", load: () => require("./commands/convert").runConvert },
@@ -36,10 +42,19 @@ export const MAIN_HELP = [
 
 export async function main(argv: string[]): Promise<number> {
   const [cmd, ...rest] = argv;
-  if (!cmd || cmd === "--help" || cmd === "-h" || cmd === "help") { console.log(MAIN_HELP); return cmd ? 0 : 1; }
-  if (cmd === "--version") { console.log(require("../package.json").version); return 0; }
+  if (!cmd || cmd === "--help" || cmd === "-h" || cmd === "help") {
+    console.log(MAIN_HELP);
+    return cmd ? 0 : 1;
+  }
+  if (cmd === "--version") {
+    console.log(require("../package.json").version);
+    return 0;
+  }
   const c = COMMANDS[cmd];
-  if (!c) { process.stderr.write(`vagg: unknown command "${cmd}" (commands: ${Object.keys(COMMANDS).join(", ")})\n`); return 2; }
+  if (!c) {
+    process.stderr.write(`vagg: unknown command "${cmd}" (commands: ${Object.keys(COMMANDS).join(", ")})\n`);
+    return 2;
+  }
   try {
     return await c.load()(rest);
   } catch (e) {

@@ -80,13 +80,19 @@ function textOf(bundle: MimeBundle): string {
 }
 
 /** Send one multi-MIME bundle (or print its text/plain part without a kernel). */
-export function displayBundle(bundle: MimeBundle, opts: { displayId?: string; update?: boolean; metadata?: Record<string, unknown> } = {}): void {
+export function displayBundle(
+  bundle: MimeBundle,
+  opts: { displayId?: string; update?: boolean; metadata?: Record<string, unknown> } = {},
+): void {
   const t = transport();
   if (!t) {
     process.stdout.write(textOf(bundle) + "\n");
     return;
   }
-  t({ data: bundle, metadata: opts.metadata ?? {}, ...(opts.displayId ? { transient: { display_id: opts.displayId } } : {}) }, opts.update ?? false);
+  t(
+    { data: bundle, metadata: opts.metadata ?? {}, ...(opts.displayId ? { transient: { display_id: opts.displayId } } : {}) },
+    opts.update ?? false,
+  );
 }
 
 /** Show HTML (with an optional text fallback). */
@@ -101,7 +107,14 @@ export function showMarkdown(md: string): void {
 
 function looksLikeModel(x: unknown): x is RegressionModel {
   const o = x as Partial<RegressionModel>;
-  return typeof x === "object" && x !== null && typeof o.coef === "object" && typeof o.se === "object" && typeof o.pvalue === "object" && typeof o.nobs === "number";
+  return (
+    typeof x === "object" &&
+    x !== null &&
+    typeof o.coef === "object" &&
+    typeof o.se === "object" &&
+    typeof o.pvalue === "object" &&
+    typeof o.nobs === "number"
+  );
 }
 
 function looksLikeTable(x: unknown): x is Table {
@@ -119,7 +132,8 @@ export function showTable(
 ): void {
   let rt: ReportTable;
   if (isReportTable(t)) rt = t;
-  else if (Array.isArray(t) || looksLikeModel(t)) rt = regressionTable((Array.isArray(t) ? t : [t]) as RegressionModel[], opts as RegressionTableOptions);
+  else if (Array.isArray(t) || looksLikeModel(t))
+    rt = regressionTable((Array.isArray(t) ? t : [t]) as RegressionModel[], opts as RegressionTableOptions);
   else rt = dataTable(t as Table, { maxRows: 20, ...(opts as DataTableOptions) });
   displayBundle({ "text/html": toHtml(rt, { inlineStyles: true }), "text/plain": toText(rt) });
 }
@@ -198,7 +212,13 @@ setProgressSink(() => {
   if (!isKernel()) return null;
   const d = newDisplay();
   return {
-    update: (s: ProgressState) => { const l = formatProgressLine(s); d.update({ "text/html": progressHtml(l, s), "text/plain": l }); },
-    finish: (s: ProgressState) => { const l = finishedLine(s); d.update({ "text/html": progressHtml(l, s), "text/plain": l }, { vagg: { timings: { seconds: Math.round(s.elapsedMs) / 1000 } } }); },
+    update: (s: ProgressState) => {
+      const l = formatProgressLine(s);
+      d.update({ "text/html": progressHtml(l, s), "text/plain": l });
+    },
+    finish: (s: ProgressState) => {
+      const l = finishedLine(s);
+      d.update({ "text/html": progressHtml(l, s), "text/plain": l }, { vagg: { timings: { seconds: Math.round(s.elapsedMs) / 1000 } } });
+    },
   };
 });

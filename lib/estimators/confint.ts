@@ -21,10 +21,15 @@ export interface ConfintRow {
 export function confint(result: CommonResult, level = 0.95, parm?: readonly string[]): readonly ConfintRow[] {
   if (!(level > 0 && level < 1)) throw new ArgumentError(`confint: level must be in (0, 1), got ${level}`);
   const use = parm ?? result.coefNames;
-  for (const p of use) if (!result.coefNames.includes(p)) throw new ArgumentError(`confint: "${p}" is not a coefficient of the model (coefficients: ${result.coefNames.join(", ")})`);
+  for (const p of use)
+    if (!result.coefNames.includes(p))
+      throw new ArgumentError(`confint: "${p}" is not a coefficient of the model (coefficients: ${result.coefNames.join(", ")})`);
   const q = qT(1 - (1 - level) / 2, result.dof.tDf);
-  return Object.freeze(use.map((name) => {
-    const b = result.coef[name] as number, s = result.se[name] as number;
-    return Object.freeze({ name, estimate: b, lower: b - q * s, upper: b + q * s });
-  }));
+  return Object.freeze(
+    use.map((name) => {
+      const b = result.coef[name] as number,
+        s = result.se[name] as number;
+      return Object.freeze({ name, estimate: b, lower: b - q * s, upper: b + q * s });
+    }),
+  );
 }

@@ -23,7 +23,8 @@ function adoptionYears(t: Table, o: AdoptionSpec): Float64Array {
         const x = a[r] as number;
         if (Number.isNaN(x)) continue;
         if (Number.isNaN(v)) v = x;
-        else if (x !== v) throw new DataError(`adoption year varies within unit "${u}" (${v} vs ${x})`, { file: t.source, column: o.adoption, row: r + 1 });
+        else if (x !== v)
+          throw new DataError(`adoption year varies within unit "${u}" (${v} vs ${x})`, { file: t.source, column: o.adoption, row: r + 1 });
       }
       for (const r of rows) out[r] = v;
     }
@@ -86,7 +87,8 @@ export function eventTimeDummies(
   const [lo, hi] = o.window;
   const ref = o.reference ?? -1;
   const bin = o.bin ?? true;
-  if (!(Number.isInteger(lo) && Number.isInteger(hi) && lo < hi)) throw new ArgumentError(`window must be integers lo < hi, got [${lo}, ${hi}]`);
+  if (!(Number.isInteger(lo) && Number.isInteger(hi) && lo < hi))
+    throw new ArgumentError(`window must be integers lo < hi, got [${lo}, ${hi}]`);
   if (!(ref >= lo && ref <= hi)) throw new ArgumentError(`reference period ${ref} must lie in the window [${lo}, ${hi}]`);
   const { adoption } = treatmentIndicator(t, o);
   const tm = numeric(t, o.time);
@@ -170,13 +172,19 @@ export function did(t: Table, o: DidOptions): FeolsResult {
  *   const es = eventStudy(t, { y: "resi", unit: "city", time: "year", adoption: "pilot_year", window: [-4, 5] });
  *   es.eventNames.map((e) => es.coef[e]);
  */
-export function eventStudy(t: Table, o: DidOptions & { window: readonly [number, number]; reference?: number; bin?: boolean }): FeolsResult & { eventNames: string[] } {
+export function eventStudy(
+  t: Table,
+  o: DidOptions & { window: readonly [number, number]; reference?: number; bin?: boolean },
+): FeolsResult & { eventNames: string[] } {
   const d = eventTimeDummies(t, o);
   for (const nm of d.names) if (hasColumn(t, nm)) throw new ArgumentError(`the table already has a column "${nm}"`, { column: nm });
   const t2 = withColumns(t, d.columns);
   const rhs = [...d.names, ...(o.controls ?? [])].join(" + ");
   const r = feols(t2, `${o.y} ~ ${rhs} | ${fe(o)}`, { vcov: { cluster: [o.unit] }, ...o.feols });
   // keep the result's descriptors (copy-on-read getters of residuals/obsRows) and stay frozen
-  const out = Object.defineProperties({}, { ...Object.getOwnPropertyDescriptors(r), eventNames: { value: Object.freeze([...d.names]), enumerable: true } });
+  const out = Object.defineProperties(
+    {},
+    { ...Object.getOwnPropertyDescriptors(r), eventNames: { value: Object.freeze([...d.names]), enumerable: true } },
+  );
   return Object.freeze(out) as FeolsResult & { eventNames: string[] };
 }

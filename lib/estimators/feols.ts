@@ -70,8 +70,12 @@ export function defaultVcov(f: ParsedFormula): VcovSpec {
 export function feols(data: Table, formula: string, opts: FeolsOptions = {}): FeolsResult {
   const f = parseFormula(formula);
   if (f.endo.length) throw new EstimationError(`this formula has an IV part; use iv2sls()`, { term: formula });
-  const spec = typeof opts.vcov === "string" ? parseVcov(opts.vcov) : opts.vcov ?? defaultVcov(f);
-  const frame = buildModelFrame(data, f, { weights: opts.weights, singletons: opts.singletons, cluster: typeof spec === "object" ? spec.cluster : [] });
+  const spec = typeof opts.vcov === "string" ? parseVcov(opts.vcov) : (opts.vcov ?? defaultVcov(f));
+  const frame = buildModelFrame(data, f, {
+    weights: opts.weights,
+    singletons: opts.singletons,
+    cluster: typeof spec === "object" ? spec.cluster : [],
+  });
   return fitFrame(frame, f, spec, opts);
 }
 
@@ -102,14 +106,27 @@ export interface LinearCore {
  * The numerical core: demean [y, X] by the frame's fixed effects, add an intercept when the
  * formula has one and there are no fixed effects, and solve by QR.
  */
-export function linearCore(frame: ModelFrame, y: Float64Array, X: readonly Float64Array[], names: readonly string[], intercept: boolean, opts: { collinTol?: number; demean?: DemeanOptions } = {}): LinearCore {
+export function linearCore(
+  frame: ModelFrame,
+  y: Float64Array,
+  X: readonly Float64Array[],
+  names: readonly string[],
+  intercept: boolean,
+  opts: { collinTol?: number; demean?: DemeanOptions } = {},
+): LinearCore {
   const n = y.length;
   const cols = [...X];
   const allNames = [...names];
-  if (intercept && frame.fixef.length === 0) { cols.unshift(new Float64Array(n).fill(1)); allNames.unshift("(Intercept)"); }
+  if (intercept && frame.fixef.length === 0) {
+    cols.unshift(new Float64Array(n).fill(1));
+    allNames.unshift("(Intercept)");
+  }
   const w = frame.weights;
   const dm = demean([y, ...cols], { factors: frame.fixef, weights: w }, opts.demean);
-  if (!dm.converged) throw new EstimationError(`fixed-effect demeaning did not converge in ${opts.demean?.maxIter ?? 10000} iterations (tolerance ${opts.demean?.tol ?? 1e-10}); raise demean.maxIter or check for weakly connected fixed effects`);
+  if (!dm.converged)
+    throw new EstimationError(
+      `fixed-effect demeaning did not converge in ${opts.demean?.maxIter ?? 10000} iterations (tolerance ${opts.demean?.tol ?? 1e-10}); raise demean.maxIter or check for weakly connected fixed effects`,
+    );
   const scaled = scaleBySqrtW(dm.columns, w);
   const ys = scaled[0] as Float64Array;
   const Xd = scaled.slice(1);
@@ -122,15 +139,23 @@ export function linearCore(frame: ModelFrame, y: Float64Array, X: readonly Float
   if (qr.residuals) es = qr.residuals;
   else {
     es = Float64Array.from(ys);
-    Xs.forEach((x, a) => { const b = qr.beta[a] as number; for (let i = 0; i < n; i++) es[i] -= b * (x[i] as number); });
+    Xs.forEach((x, a) => {
+      const b = qr.beta[a] as number;
+      for (let i = 0; i < n; i++) es[i] -= b * (x[i] as number);
+    });
   }
   let rss = 0;
   for (let i = 0; i < n; i++) rss += (es[i] as number) * (es[i] as number);
   return {
     names: qr.kept.map((j) => allNames[j] as string),
-    beta: qr.beta, kept: qr.kept,
+    beta: qr.beta,
+    kept: qr.kept,
     collinear: qr.dropped.map((j) => allNames[j] as string),
-    Xs, ys, es, xtxInv: qr.xtxInv, rss,
+    Xs,
+    ys,
+    es,
+    xtxInv: qr.xtxInv,
+    rss,
     demeaning: { method: dm.method, iterations: Math.max(0, ...dm.iterations), converged: dm.converged },
   };
 }
@@ -140,19 +165,47 @@ function fitFrame(frame: ModelFrame, f: ParsedFormula, spec: VcovSpec, opts: Feo
   const core = linearCore(frame, frame.y, frame.X, frame.xNames, f.intercept, opts);
   const k = core.names.length;
   const onlyFixef = k === 0 && frame.fixef.length > 0 && core.collinear.length === 0;
-  if (k === 0 && !onlyFixef) throw new EstimationError(`no regressor left after removing collinear variables (${core.collinear.join(", ") || "none given"})`, { term: f.text });
+  if (k === 0 && !onlyFixef)
+    throw new EstimationError(`no regressor left after removing collinear variables (${core.collinear.join(", ") || "none given"})`, {
+      term: f.text,
+    });
   if (n <= k) throw new EstimationError(`${n} observations for ${k} coefficients: not identified`);
   const ssc = opts.ssc ?? "fixest";
   const vc = computeVcov({
-    X: core.Xs, e: core.es, bread: core.xtxInv, rss: core.rss, n, kCoef: k,
-    fixef: frame.fixef, fixefNames: frame.fixefNames, clusters: frame.clusters, clusterNames: frame.clusterNames,
-    spec, preset: ssc,
+    X: core.Xs,
+    e: core.es,
+    bread: core.xtxInv,
+    rss: core.rss,
+    n,
+    kCoef: k,
+    fixef: frame.fixef,
+    fixefNames: frame.fixefNames,
+    clusters: frame.clusters,
+    clusterNames: frame.clusterNames,
+    spec,
+    preset: ssc,
   });
-  return buildResult({
-    formula: f.text, depvar: frame.yName, names: core.names, beta: core.beta, vc, ssc, level: opts.level ?? 0.95,
-    frame, weights: opts.weights, ys: core.ys, es: core.es, rss: core.rss, collinear: core.collinear,
-    demeaning: core.demeaning, modelF: "iid", keepResiduals: opts.keepResiduals !== false,
-  }, { ssc });
+  return buildResult(
+    {
+      formula: f.text,
+      depvar: frame.yName,
+      names: core.names,
+      beta: core.beta,
+      vc,
+      ssc,
+      level: opts.level ?? 0.95,
+      frame,
+      weights: opts.weights,
+      ys: core.ys,
+      es: core.es,
+      rss: core.rss,
+      collinear: core.collinear,
+      demeaning: core.demeaning,
+      modelF: "iid",
+      keepResiduals: opts.keepResiduals !== false,
+    },
+    { ssc },
+  );
 }
 
 /**
@@ -172,13 +225,17 @@ export function fixef(data: Table, result: CommonResult, opts: { weights?: strin
   const frame = buildModelFrame(data, f, { weights: opts.weights ?? result.weights, singletons: "keep" });
   const obsRows = result.obsRows;
   const cols = [...frame.xNames.map((nm, i) => [nm, frame.X[i]] as const), ...frame.endoNames.map((nm, i) => [nm, frame.endo[i]] as const)]
-    .filter(([nm]) => nm in result.coef).map(([nm, c]) => [result.coef[nm] as number, c as Float64Array] as const);
+    .filter(([nm]) => nm in result.coef)
+    .map(([nm, c]) => [result.coef[nm] as number, c as Float64Array] as const);
   // restrict to the estimation sample
   const pos = new Map<number, number>();
   frame.rows.forEach((r, i) => pos.set(r, i));
   const use = Array.from(obsRows, (r) => {
     const j = pos.get(r);
-    if (j === undefined) throw new EstimationError(`fixef: row ${r} of the estimation sample is not usable in these data; pass the table the model was estimated on`);
+    if (j === undefined)
+      throw new EstimationError(
+        `fixef: row ${r} of the estimation sample is not usable in these data; pass the table the model was estimated on`,
+      );
     return j;
   });
   const n = use.length;
@@ -191,14 +248,18 @@ export function fixef(data: Table, result: CommonResult, opts: { weights?: strin
   }
   const idx = Int32Array.from(use);
   const facs = frame.fixef.map((g) => subsetFactor(g, idx));
-  const fc = fixefCoefficients(resid, { factors: facs, weights: frame.weights ? Float64Array.from(use, (j) => (frame.weights as Float64Array)[j] as number) : undefined });
+  const fc = fixefCoefficients(resid, {
+    factors: facs,
+    weights: frame.weights ? Float64Array.from(use, (j) => (frame.weights as Float64Array)[j] as number) : undefined,
+  });
   const out: Record<string, Map<string, number>> = {};
   frame.fixefNames.forEach((name, q) => {
     const vars = name.split("^");
     const labels = Array.from(obsRows, (r) => vars.map((v) => String((data.columns[v] as ArrayLike<unknown>)[r])).join("^"));
     const m = new Map<string, number>();
     const codes = (facs[q] as { codes: Int32Array }).codes;
-    for (let i = 0; i < n; i++) if (!m.has(labels[i] as string)) m.set(labels[i] as string, (fc.alpha[q] as Float64Array)[codes[i] as number] as number);
+    for (let i = 0; i < n; i++)
+      if (!m.has(labels[i] as string)) m.set(labels[i] as string, (fc.alpha[q] as Float64Array)[codes[i] as number] as number);
     out[name] = m;
   });
   return out;

@@ -22,7 +22,9 @@ export interface CoefRow {
 }
 
 /** A model-level F statistic, or why there is none. */
-export type ModelF = { readonly stat: number; readonly df1: number; readonly df2: number; readonly p: number } | { readonly kind: "invalid"; readonly reason: string };
+export type ModelF =
+  | { readonly stat: number; readonly df1: number; readonly df2: number; readonly p: number }
+  | { readonly kind: "invalid"; readonly reason: string };
 
 /** What the estimators' numerical cores hand over: the variance as `lib/vcov` returns it. */
 export interface VcovLike {
@@ -47,17 +49,29 @@ export interface CoefficientTable {
  * t with `tDf` degrees of freedom (fixest: t.df = "min" → G − 1 when clustered, else N − K;
  * `tDf = Infinity` gives the normal, as ivreghdfe without `small`).
  */
-export function coefficientTable(names: readonly string[], beta: ArrayLike<number>, V: Float64Array, tDf: number, level: number): CoefficientTable {
+export function coefficientTable(
+  names: readonly string[],
+  beta: ArrayLike<number>,
+  V: Float64Array,
+  tDf: number,
+  level: number,
+): CoefficientTable {
   const k = names.length;
   const tcrit = qT(1 - (1 - level) / 2, tDf);
-  const coef: Record<string, number> = {}, se: Record<string, number> = {}, tstat: Record<string, number> = {}, pvalue: Record<string, number> = {};
+  const coef: Record<string, number> = {},
+    se: Record<string, number> = {},
+    tstat: Record<string, number> = {},
+    pvalue: Record<string, number> = {};
   const rows: CoefRow[] = [];
   names.forEach((name, a) => {
     const b = beta[a] as number;
     const s = Math.sqrt(V[a * k + a] as number);
     const t = b / s;
     const p = pT2(t, tDf);
-    coef[name] = b; se[name] = s; tstat[name] = t; pvalue[name] = p;
+    coef[name] = b;
+    se[name] = s;
+    tstat[name] = t;
+    pvalue[name] = p;
     rows.push({ name, estimate: b, se: s, t, p, ciLow: b - tcrit * s, ciHigh: b + tcrit * s });
   });
   const vcov: number[][] = [];
@@ -85,18 +99,28 @@ export interface GoodnessOfFit {
  * structural residuals.
  */
 export function goodnessOfFit(frame: ModelFrame, ys: Float64Array, rss: number, k: number): GoodnessOfFit {
-  const n = frame.n, w = frame.weights, y = frame.y;
-  let sw = 0, swy = 0;
-  for (let i = 0; i < n; i++) { const wi = w ? (w[i] as number) : 1; sw += wi; swy += wi * (y[i] as number); }
+  const n = frame.n,
+    w = frame.weights,
+    y = frame.y;
+  let sw = 0,
+    swy = 0;
+  for (let i = 0; i < n; i++) {
+    const wi = w ? (w[i] as number) : 1;
+    sw += wi;
+    swy += wi * (y[i] as number);
+  }
   const ybar = swy / sw;
   let tss = 0;
-  for (let i = 0; i < n; i++) { const d = (y[i] as number) - ybar; tss += (w ? (w[i] as number) : 1) * d * d; }
+  for (let i = 0; i < n; i++) {
+    const d = (y[i] as number) - ybar;
+    tss += (w ? (w[i] as number) : 1) * d * d;
+  }
   let tssWithin = 0;
   for (let i = 0; i < n; i++) tssWithin += (ys[i] as number) ** 2;
   const hasFe = frame.fixef.length > 0;
   const r2 = 1 - rss / tss;
   const nparams = hasFe ? k + frame.fixef.reduce((s, g) => s + g.size - 1, 0) + 1 : k;
-  const adjR2 = 1 - (1 - r2) * (n - 1) / (n - nparams);
+  const adjR2 = 1 - ((1 - r2) * (n - 1)) / (n - nparams);
   const withinR2 = hasFe ? 1 - rss / tssWithin : NaN;
   return { r2, adjR2, withinR2, tss, tssWithin, nparams };
 }
@@ -110,7 +134,7 @@ export function iidModelF(names: readonly string[], gof: GoodnessOfFit, rss: num
   if (slopes === 0) return { kind: "invalid", reason: "no slope coefficients" };
   const df2 = n - gof.nparams;
   const ssrModel = (hasFe ? gof.tssWithin : gof.tss) - rss;
-  const stat = (ssrModel / slopes) / (rss / df2);
+  const stat = ssrModel / slopes / (rss / df2);
   return { stat, df1: slopes, df2, p: pF(stat, slopes, df2) };
 }
 
@@ -126,13 +150,21 @@ export function waldModelF(names: readonly string[], beta: ArrayLike<number>, V:
     const stat = bs.reduce((s, x, i) => s + x * (Vi[i] as number[]).reduce((t, v, j) => t + v * (bs[j] as number), 0), 0) / slopeIdx.length;
     const df2 = Number.isFinite(tDf) ? tDf : Infinity;
     return { stat, df1: slopeIdx.length, df2, p: pF(stat, slopeIdx.length, df2) };
-  } catch { return { kind: "invalid", reason: "singular vcov of the slopes" }; }
+  } catch {
+    return { kind: "invalid", reason: "singular vcov of the slopes" };
+  }
 }
 
 /** Notes on the observations removed by the model frame (NA/Inf, weights, singletons). */
 export function sampleNotes(removed: RemovedCounts): string[] {
   const notes: string[] = [];
-  if (removed.na) notes.push(`${removed.na} observation${removed.na > 1 ? "s" : ""} removed because of NA/Inf values (${Object.entries(removed.naByVariable).map(([v, c]) => `${v}: ${c}`).concat(Object.entries(removed.infByVariable).map(([v, c]) => `${v}: ${c} Inf`)).join(", ")}).`);
+  if (removed.na)
+    notes.push(
+      `${removed.na} observation${removed.na > 1 ? "s" : ""} removed because of NA/Inf values (${Object.entries(removed.naByVariable)
+        .map(([v, c]) => `${v}: ${c}`)
+        .concat(Object.entries(removed.infByVariable).map(([v, c]) => `${v}: ${c} Inf`))
+        .join(", ")}).`,
+    );
   if (removed.nonPositiveWeight) notes.push(`${removed.nonPositiveWeight} observations removed because of non-positive weights.`);
   if (removed.singletons) notes.push(`${removed.singletons} fixed-effect singleton${removed.singletons > 1 ? "s" : ""} removed.`);
   return notes;
@@ -141,7 +173,9 @@ export function sampleNotes(removed: RemovedCounts): string[] {
 /** fixest's wording for regressors dropped as collinear (empty when none). */
 export function collinearityNotes(collinear: readonly string[]): string[] {
   if (!collinear.length) return [];
-  return [`The variable${collinear.length > 1 ? "s" : ""} ${collinear.map((c) => `"${c}"`).join(", ")} ${collinear.length > 1 ? "have" : "has"} been removed because of collinearity.`];
+  return [
+    `The variable${collinear.length > 1 ? "s" : ""} ${collinear.map((c) => `"${c}"`).join(", ")} ${collinear.length > 1 ? "have" : "has"} been removed because of collinearity.`,
+  ];
 }
 
 export const PSD_NOTE = `The multiway vcov had negative eigenvalues, set to zero (Cameron, Gelbach & Miller 2011).`;
@@ -172,7 +206,10 @@ export function deepFreeze<T>(x: T, seen: WeakSet<object> = new WeakSet()): T {
  * `takeRows`) and double the memory each result holds.
  */
 export function defineCopyGetter(obj: object, key: string, arr: Float64Array | Int32Array | undefined): void {
-  if (arr === undefined) { Object.defineProperty(obj, key, { value: undefined, enumerable: true }); return; }
+  if (arr === undefined) {
+    Object.defineProperty(obj, key, { value: undefined, enumerable: true });
+    return;
+  }
   Object.defineProperty(obj, key, { get: () => arr.slice(), enumerable: true });
 }
 
@@ -207,27 +244,47 @@ export interface CommonFit {
  * is deeply frozen.
  */
 export function buildResult<E extends object>(c: CommonFit, extra: E): CommonResult & E {
-  const n = c.frame.n, k = c.names.length;
+  const n = c.frame.n,
+    k = c.names.length;
   const tab = coefficientTable(c.names, c.beta, c.vc.V, c.vc.dof.tDf, c.level);
   const gof0 = goodnessOfFit(c.frame, c.ys, c.rss, k);
   // as fixest 0.12.2: no within R² when only fixed effects are estimated; no R² for y ~ 1
-  const gof = k === 0 ? { ...gof0, withinR2: NaN }
-    : k === 1 && c.names[0] === "(Intercept)" ? { ...gof0, r2: NaN, adjR2: NaN } : gof0;
+  const gof = k === 0 ? { ...gof0, withinR2: NaN } : k === 1 && c.names[0] === "(Intercept)" ? { ...gof0, r2: NaN, adjR2: NaN } : gof0;
   const hasFe = c.frame.fixef.length > 0;
   const fstat = c.modelF === "iid" ? iidModelF(c.names, gof, c.rss, n, hasFe) : waldModelF(c.names, c.beta, c.vc.V, c.vc.dof.tDf);
   const notes = [...sampleNotes(c.frame.removed), ...collinearityNotes(c.collinear), ...(c.extraNotes ?? [])];
-  if (k === 0) notes.push("No coefficient to estimate: the model has only fixed effects (fitted values are the fixed effects; residuals are y demeaned).");
+  if (k === 0)
+    notes.push(
+      "No coefficient to estimate: the model has only fixed effects (fitted values are the fixed effects; residuals are y demeaned).",
+    );
   if (c.vc.psdFixed) notes.push(PSD_NOTE);
   const w = c.frame.weights;
   const out: Record<string, unknown> = {
-    formula: c.formula, depvar: c.depvar,
-    coefNames: [...c.names], coef: tab.coef, se: tab.se, tstat: tab.tstat, pvalue: tab.pvalue,
-    table: tab.rows, vcov: tab.vcov, vcovType: c.vc.label, ssc: c.ssc,
-    nobs: n, removed: c.frame.removed, collinear: [...c.collinear],
-    r2: gof.r2, adjR2: gof.adjR2, withinR2: gof.withinR2, fstat, rss: c.rss, sigma: Math.sqrt(c.rss / (n - c.vc.dof.K)),
+    formula: c.formula,
+    depvar: c.depvar,
+    coefNames: [...c.names],
+    coef: tab.coef,
+    se: tab.se,
+    tstat: tab.tstat,
+    pvalue: tab.pvalue,
+    table: tab.rows,
+    vcov: tab.vcov,
+    vcovType: c.vc.label,
+    ssc: c.ssc,
+    nobs: n,
+    removed: c.frame.removed,
+    collinear: [...c.collinear],
+    r2: gof.r2,
+    adjR2: gof.adjR2,
+    withinR2: gof.withinR2,
+    fstat,
+    rss: c.rss,
+    sigma: Math.sqrt(c.rss / (n - c.vc.dof.K)),
     fixef: { names: [...c.frame.fixefNames], sizes: c.frame.fixef.map((g) => g.size) },
     weights: c.weights,
-    dof: c.vc.dof, demeaning: { ...c.demeaning }, level: c.level,
+    dof: c.vc.dof,
+    demeaning: { ...c.demeaning },
+    level: c.level,
   };
   defineCopyGetter(out, "obsRows", c.frame.rows);
   defineCopyGetter(out, "residuals", c.keepResiduals ? (w ? c.es.map((v, i) => v / Math.sqrt(w[i] as number)) : c.es) : undefined);

@@ -57,15 +57,26 @@ const FUNCS: Record<string, (v: number) => number> = {
  */
 function splitTop(s: string, sep: string): string[] {
   const out: string[] = [];
-  let depth = 0, cur = "", quoted = false;
+  let depth = 0,
+    cur = "",
+    quoted = false;
   for (const ch of s) {
-    if (ch === "`") { quoted = !quoted; cur += ch; continue; }
-    if (quoted) { cur += ch; continue; }
+    if (ch === "`") {
+      quoted = !quoted;
+      cur += ch;
+      continue;
+    }
+    if (quoted) {
+      cur += ch;
+      continue;
+    }
     if (ch === "(") depth++;
     if (ch === ")") depth--;
     if (depth < 0) throw new FormulaError(`unbalanced parentheses`, { term: s.trim() });
-    if (ch === sep && depth === 0) { out.push(cur); cur = ""; }
-    else cur += ch;
+    if (ch === sep && depth === 0) {
+      out.push(cur);
+      cur = "";
+    } else cur += ch;
   }
   if (quoted) throw new FormulaError(`unclosed backtick (quote a name as \`GDP 增速\`)`, { term: s.trim() });
   if (depth !== 0) throw new FormulaError(`unbalanced parentheses`, { term: s.trim() });
@@ -127,15 +138,25 @@ function parseTerm(raw: string): Term {
 function parseTerms(s: string, allowIntercept: boolean): { terms: Term[]; intercept: boolean } {
   // split on + and -, keeping the sign
   const tokens: { sign: 1 | -1; text: string }[] = [];
-  let depth = 0, cur = "", sign: 1 | -1 = 1, quoted = false;
+  let depth = 0,
+    cur = "",
+    sign: 1 | -1 = 1,
+    quoted = false;
   for (const ch of s) {
     if (ch === "`") quoted = !quoted;
-    if (quoted) { cur += ch; continue; }
+    if (quoted) {
+      cur += ch;
+      continue;
+    }
     if (ch === "(") depth++;
     if (ch === ")") depth--;
     if ((ch === "+" || ch === "-") && depth === 0) {
       if (cur.trim()) tokens.push({ sign, text: cur.trim() });
-      else if (tokens.length || ch === "+") { if (cur.trim() === "" && tokens.length && ch) { /* "a + + b" */ } }
+      else if (tokens.length || ch === "+") {
+        if (cur.trim() === "" && tokens.length && ch) {
+          /* "a + + b" */
+        }
+      }
       sign = ch === "+" ? 1 : -1;
       cur = "";
       continue;
@@ -155,7 +176,10 @@ function parseTerms(s: string, allowIntercept: boolean): { terms: Term[]; interc
     }
     if (t.sign === -1) throw new FormulaError(`only "- 1" may be subtracted`, { term: `-${t.text}` });
     const term = parseTerm(t.text);
-    if (!seen.has(term.label)) { seen.add(term.label); terms.push(term); }
+    if (!seen.has(term.label)) {
+      seen.add(term.label);
+      terms.push(term);
+    }
   }
   return { terms, intercept };
 }
@@ -196,13 +220,18 @@ export function parseFormula(text: string): ParsedFormula {
       inst = parseTerms(z, false).terms;
       if (!endo.length || !inst.length) throw new FormulaError(`the IV part needs endogenous variables and instruments`, { term: part });
     } else {
-      if (part === "0" || part === "") { fixef = []; continue; }
+      if (part === "0" || part === "") {
+        fixef = [];
+        continue;
+      }
       fixef = splitTop(part, "+").map((f) =>
         splitTop(f, "^").map((raw) => {
           const v = nameOf(raw.trim());
-          if (v === null) throw new FormulaError(`a fixed effect must be a variable or a^b (quote names with spaces in backticks)`, { term: f.trim() });
+          if (v === null)
+            throw new FormulaError(`a fixed effect must be a variable or a^b (quote names with spaces in backticks)`, { term: f.trim() });
           return v;
-        }));
+        }),
+      );
     }
   }
   return { text, lhs, rhs, intercept: intercept && fixef.length === 0, fixef, endo, inst };
@@ -228,13 +257,17 @@ export function checkVariables(t: Table, f: ParsedFormula): void {
   const numericTerms = [f.lhs, ...f.rhs, ...f.endo, ...f.inst];
   for (const term of numericTerms)
     for (const v of term.vars) {
-      if (!hasColumn(t, v)) throw new FormulaError(`unknown variable "${v}"${suggestVar(v, t.names)}`, { term: term.label, file: t.source });
+      if (!hasColumn(t, v))
+        throw new FormulaError(`unknown variable "${v}"${suggestVar(v, t.names)}`, { term: term.label, file: t.source });
       // text in a numeric column: file, column, row and value; the "use it after |" hint only
       // when the column is mostly text
       const bad = nonNumericError(t, v, term.label);
       if (bad) throw bad;
     }
-  for (const fe of f.fixef) for (const v of fe) if (!hasColumn(t, v)) throw new FormulaError(`unknown fixed-effect variable "${v}"${suggestVar(v, t.names)}`, { term: fe.join("^"), file: t.source });
+  for (const fe of f.fixef)
+    for (const v of fe)
+      if (!hasColumn(t, v))
+        throw new FormulaError(`unknown fixed-effect variable "${v}"${suggestVar(v, t.names)}`, { term: fe.join("^"), file: t.source });
 }
 
 /**
@@ -254,7 +287,10 @@ function evalText(t: Table, s: string): Float64Array {
   if (factors.length > 1) {
     const parts = factors.map((f) => evalText(t, f.trim()));
     const out = Float64Array.from(parts[0] as Float64Array);
-    for (let p = 1; p < parts.length; p++) { const q = parts[p] as Float64Array; for (let i = 0; i < out.length; i++) out[i] *= q[i] as number; }
+    for (let p = 1; p < parts.length; p++) {
+      const q = parts[p] as Float64Array;
+      for (let i = 0; i < out.length; i++) out[i] *= q[i] as number;
+    }
     return out;
   }
   const v = nameOf(s.trim());

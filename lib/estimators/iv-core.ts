@@ -43,13 +43,21 @@ export interface IvCore {
 /** Formula-level checks of a 2SLS specification (identification counts, overlapping roles). */
 export function checkIvFormula(f: ParsedFormula, formula: string): void {
   if (!f.endo.length) throw new EstimationError(`this formula has no IV part ("| endo ~ instruments"); use feols()`, { term: formula });
-  const endoL = f.endo.map((t) => t.label), instL = f.inst.map((t) => t.label), exL = f.rhs.map((t) => t.label);
-  if (instL.length < endoL.length) throw new EstimationError(`under-identified: ${endoL.length} endogenous regressor${endoL.length > 1 ? "s" : ""} (${endoL.join(", ")}) but only ${instL.length} excluded instrument${instL.length === 1 ? "" : "s"} (${instL.join(", ") || "none"})`, { term: formula });
+  const endoL = f.endo.map((t) => t.label),
+    instL = f.inst.map((t) => t.label),
+    exL = f.rhs.map((t) => t.label);
+  if (instL.length < endoL.length)
+    throw new EstimationError(
+      `under-identified: ${endoL.length} endogenous regressor${endoL.length > 1 ? "s" : ""} (${endoL.join(", ")}) but only ${instL.length} excluded instrument${instL.length === 1 ? "" : "s"} (${instL.join(", ") || "none"})`,
+      { term: formula },
+    );
   for (const e of endoL) {
     if (instL.includes(e)) throw new EstimationError(`"${e}" is both endogenous and an instrument`, { term: e });
     if (exL.includes(e)) throw new EstimationError(`"${e}" is both endogenous and exogenous`, { term: e });
   }
-  for (const z of instL) if (exL.includes(z)) throw new EstimationError(`"${z}" is both an excluded instrument and an included exogenous regressor`, { term: z });
+  for (const z of instL)
+    if (exL.includes(z))
+      throw new EstimationError(`"${z}" is both an excluded instrument and an included exogenous regressor`, { term: z });
 }
 
 /**
@@ -59,29 +67,41 @@ export function checkIvFormula(f: ParsedFormula, formula: string): void {
  *
  * @example const core = ivCore(frame, true, "y ~ x3 | fe1 | x1 ~ z1 + z2");
  */
-export function ivCore(frame: ModelFrame, intercept: boolean, formula: string, opts: { collinTol?: number; demean?: DemeanOptions } = {}): IvCore {
+export function ivCore(
+  frame: ModelFrame,
+  intercept: boolean,
+  formula: string,
+  opts: { collinTol?: number; demean?: DemeanOptions } = {},
+): IvCore {
   const n = frame.n;
   const w = frame.weights;
   const hasFe = frame.fixef.length > 0;
   const hasInt = intercept && !hasFe;
   const exRaw = hasInt ? [new Float64Array(n).fill(1), ...frame.X] : [...frame.X];
   const exNames = hasInt ? ["(Intercept)", ...frame.xNames] : [...frame.xNames];
-  const kx = exRaw.length, k1 = frame.endo.length;
+  const kx = exRaw.length,
+    k1 = frame.endo.length;
   // one demeaning pass over every column
   const dm = demean([frame.y, ...exRaw, ...frame.endo, ...frame.inst], { factors: frame.fixef, weights: w }, opts.demean);
-  if (!dm.converged) throw new EstimationError(`fixed-effect demeaning did not converge; raise demean.maxIter or check for weakly connected fixed effects`);
+  if (!dm.converged)
+    throw new EstimationError(`fixed-effect demeaning did not converge; raise demean.maxIter or check for weakly connected fixed effects`);
   const S = scaleBySqrtW(dm.columns, w);
   const ref = scaleBySqrtW([...exRaw, ...frame.endo, ...frame.inst], w).map((c) => Math.sqrt(c.reduce((s, v) => s + v * v, 0)));
   const ys = S[0] as Float64Array;
-  const exD = S.slice(1, 1 + kx), enD = S.slice(1 + kx, 1 + kx + k1), inD = S.slice(1 + kx + k1);
-  const refEx = ref.slice(0, kx), refEn = ref.slice(kx, kx + k1), refIn = ref.slice(kx + k1);
+  const exD = S.slice(1, 1 + kx),
+    enD = S.slice(1 + kx, 1 + kx + k1),
+    inD = S.slice(1 + kx + k1);
+  const refEx = ref.slice(0, kx),
+    refEn = ref.slice(kx, kx + k1),
+    refIn = ref.slice(kx + k1);
   const tol = opts.collinTol ?? 1e-10;
   // the demeaned columns are not modified from here on: share their cross-products
   freezeColumns(S);
   const cache = frozenGram();
   // 1. exogenous regressors
   const qx = collinearityCheck(exD, ys, { tol, refNorms: refEx, cache });
-  const ex = qx.kept.map((j) => exD[j] as Float64Array), exN = qx.kept.map((j) => exNames[j] as string);
+  const ex = qx.kept.map((j) => exD[j] as Float64Array),
+    exN = qx.kept.map((j) => exNames[j] as string);
   const collinear: string[] = qx.dropped.map((j) => exNames[j] as string);
   const refExK = qx.kept.map((j) => refEx[j] as number);
   // 2. instruments (collinear with exog/FE or with each other)
@@ -92,10 +112,20 @@ export function ivCore(frame: ModelFrame, intercept: boolean, formula: string, o
   const qe = collinearityCheck([...ex, ...enD], ys, { tol, refNorms: [...refExK, ...refEn], cache });
   const endoKeep = qe.kept.filter((j) => j >= ex.length).map((j) => j - ex.length);
   collinear.push(...qe.dropped.filter((j) => j >= ex.length).map((j) => frame.endoNames[j - ex.length] as string));
-  const en = endoKeep.map((j) => enD[j] as Float64Array), enN = endoKeep.map((j) => frame.endoNames[j] as string);
-  const inst = instKeep.map((j) => inD[j] as Float64Array), instN = instKeep.map((j) => frame.instNames[j] as string);
-  if (en.length === 0) throw new EstimationError(`every endogenous regressor (${frame.endoNames.join(", ")}) is collinear with the exogenous regressors or fixed effects`, { term: formula });
-  if (inst.length < en.length) throw new EstimationError(`under-identified after removing collinear instruments: ${en.length} endogenous regressor${en.length > 1 ? "s" : ""} (${enN.join(", ")}) but ${inst.length} usable excluded instrument${inst.length === 1 ? "" : "s"} (${instN.join(", ") || "none"}; dropped as collinear: ${droppedInstruments.join(", ") || "none"})`, { term: formula });
+  const en = endoKeep.map((j) => enD[j] as Float64Array),
+    enN = endoKeep.map((j) => frame.endoNames[j] as string);
+  const inst = instKeep.map((j) => inD[j] as Float64Array),
+    instN = instKeep.map((j) => frame.instNames[j] as string);
+  if (en.length === 0)
+    throw new EstimationError(
+      `every endogenous regressor (${frame.endoNames.join(", ")}) is collinear with the exogenous regressors or fixed effects`,
+      { term: formula },
+    );
+  if (inst.length < en.length)
+    throw new EstimationError(
+      `under-identified after removing collinear instruments: ${en.length} endogenous regressor${en.length > 1 ? "s" : ""} (${enN.join(", ")}) but ${inst.length} usable excluded instrument${inst.length === 1 ? "" : "s"} (${instN.join(", ") || "none"}; dropped as collinear: ${droppedInstruments.join(", ") || "none"})`,
+      { term: formula },
+    );
   // first stage fitted values
   const W = [...ex, ...inst];
   const xhat = en.map((x) => {
@@ -103,26 +133,52 @@ export function ivCore(frame: ModelFrame, intercept: boolean, formula: string, o
     const h = new Float64Array(n);
     const r = q.residuals; // Cholesky solver: fitted = x − residuals; Householder: from the coefficients
     if (r) for (let i = 0; i < n; i++) h[i] = (x[i] as number) - (r[i] as number);
-    else q.kept.forEach((j, a) => { const b = q.beta[a] as number, c = W[j] as Float64Array; for (let i = 0; i < n; i++) h[i] += b * (c[i] as number); });
+    else
+      q.kept.forEach((j, a) => {
+        const b = q.beta[a] as number,
+          c = W[j] as Float64Array;
+        for (let i = 0; i < n; i++) h[i] += b * (c[i] as number);
+      });
     return h;
   });
   // second stage: order (Intercept), endogenous, other exogenous
   const intIdx = hasInt ? exN.indexOf("(Intercept)") : -1;
-  const exOther = ex.filter((_, j) => j !== intIdx), exOtherN = exN.filter((_, j) => j !== intIdx);
+  const exOther = ex.filter((_, j) => j !== intIdx),
+    exOtherN = exN.filter((_, j) => j !== intIdx);
   const Xh = [...(intIdx >= 0 ? [ex[intIdx] as Float64Array] : []), ...xhat, ...exOther];
   const Xa = [...(intIdx >= 0 ? [ex[intIdx] as Float64Array] : []), ...en, ...exOther];
   const names = [...(intIdx >= 0 ? ["(Intercept)"] : []), ...enN, ...exOtherN];
   const q2 = qrLeastSquares(Xh, ys, { tol, cache });
-  if (q2.dropped.length) throw new EstimationError(`second stage is rank deficient (${q2.dropped.map((j) => names[j]).join(", ")}): the instruments do not identify the endogenous regressors separately`, { term: formula });
+  if (q2.dropped.length)
+    throw new EstimationError(
+      `second stage is rank deficient (${q2.dropped.map((j) => names[j]).join(", ")}): the instruments do not identify the endogenous regressors separately`,
+      { term: formula },
+    );
   const k = names.length;
   if (n <= k) throw new EstimationError(`${n} observations for ${k} coefficients: not identified`);
   const es = Float64Array.from(ys);
-  Xa.forEach((x, a) => { const b = q2.beta[a] as number; for (let i = 0; i < n; i++) es[i] -= b * (x[i] as number); });
+  Xa.forEach((x, a) => {
+    const b = q2.beta[a] as number;
+    for (let i = 0; i < n; i++) es[i] -= b * (x[i] as number);
+  });
   let rss = 0;
   for (let i = 0; i < n; i++) rss += (es[i] as number) ** 2;
   return {
-    names, beta: q2.beta, Xh, bread: q2.xtxInv, ys, es, rss, collinear, droppedInstruments,
-    endo: en, endoNames: enN, exog: ex, exogNames: exN, inst, instNames: instN,
+    names,
+    beta: q2.beta,
+    Xh,
+    bread: q2.xtxInv,
+    ys,
+    es,
+    rss,
+    collinear,
+    droppedInstruments,
+    endo: en,
+    endoNames: enN,
+    exog: ex,
+    exogNames: exN,
+    inst,
+    instNames: instN,
     demeaning: { method: dm.method, iterations: Math.max(0, ...dm.iterations), converged: dm.converged },
   };
 }
@@ -134,18 +190,43 @@ export function vcovContext(frame: ModelFrame, spec: VcovSpec) {
 
 /** Variance of the second stage: bread (X̂'X̂)⁻¹, structural residuals (as fixest, ivreg2). */
 export function ivSecondStageVcov(frame: ModelFrame, core: IvCore, spec: VcovSpec, preset: IvSscPreset): VcovLike {
-  return ivVcov({ ...vcovContext(frame, spec), X: core.Xh, e: core.es, bread: core.bread, rss: core.rss, n: frame.n, kCoef: core.names.length, preset });
+  return ivVcov({
+    ...vcovContext(frame, spec),
+    X: core.Xh,
+    e: core.es,
+    bread: core.bread,
+    rss: core.rss,
+    n: frame.n,
+    kCoef: core.names.length,
+    preset,
+  });
 }
 
 /** The estimation sample in the shape the diagnostics (lib/estimators/iv) need. */
 export function ivDesignOf(frame: ModelFrame, core: IvCore, spec: VcovSpec, preset: IvSscPreset, vc: VcovLike): IvDesign {
-  const n = frame.n, k = core.names.length;
-  const vce: Vce = spec === "iid" ? { kind: "iid", clusters: [] } : spec === "hetero" ? { kind: "hetero", clusters: [] } : { kind: "cluster", clusters: frame.clusters };
+  const n = frame.n,
+    k = core.names.length;
+  const vce: Vce =
+    spec === "iid"
+      ? { kind: "iid", clusters: [] }
+      : spec === "hetero"
+        ? { kind: "hetero", clusters: [] }
+        : { kind: "cluster", clusters: frame.clusters };
   const rhK = preset === "reghdfe" ? vc.dof.K : vcovDof({ ...vcovContext(frame, spec), n, kCoef: k, preset: "reghdfe" }).K;
   const feDofFixest = frame.fixef.length ? frame.fixef.reduce((s, g) => s + g.size - 1, 0) + 1 : 0;
   return Object.freeze({
-    n, y: core.ys, endo: core.endo, endoNames: core.endoNames, exog: core.exog, exogNames: core.exogNames,
-    inst: core.inst, instNames: core.instNames, vce, sdofminus: rhK - k, feDofFixest, fixef: frame.fixef,
+    n,
+    y: core.ys,
+    endo: core.endo,
+    endoNames: core.endoNames,
+    exog: core.exog,
+    exogNames: core.exogNames,
+    inst: core.inst,
+    instNames: core.instNames,
+    vce,
+    sdofminus: rhK - k,
+    feDofFixest,
+    fixef: frame.fixef,
   });
 }
 
@@ -165,14 +246,18 @@ export interface FirstStageTable {
 export function firstStageTables(frame: ModelFrame, core: IvCore, spec: VcovSpec, preset: IvSscPreset, level: number): FirstStageTable[] {
   const W = [...core.exog, ...core.inst];
   const Wn = [...core.exogNames, ...core.instNames];
-  const kW = W.length, n = frame.n;
+  const kW = W.length,
+    n = frame.n;
   const A = inv(cross(W));
   const bread = new Float64Array(kW * kW);
   for (let a = 0; a < kW; a++) for (let c = 0; c < kW; c++) bread[a * kW + c] = (A[a] as number[])[c] as number;
   return core.endo.map((x, j) => {
     const b = mulVec(A, crossVec(W, x));
     const e = Float64Array.from(x);
-    W.forEach((c, a) => { const bb = b[a] as number; for (let i = 0; i < n; i++) e[i] -= bb * (c[i] as number); });
+    W.forEach((c, a) => {
+      const bb = b[a] as number;
+      for (let i = 0; i < n; i++) e[i] -= bb * (c[i] as number);
+    });
     let rss = 0;
     for (let i = 0; i < n; i++) rss += (e[i] as number) ** 2;
     const vc = ivVcov({ ...vcovContext(frame, spec), X: W, e, bread, rss, n, kCoef: kW, preset });

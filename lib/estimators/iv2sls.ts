@@ -64,27 +64,65 @@ export interface Iv2slsResult extends CommonResult {
 export function iv2sls(data: Table, formula: string, opts: Iv2slsOptions = {}): Iv2slsResult {
   const f = parseFormula(formula);
   checkIvFormula(f, formula);
-  const spec: VcovSpec = typeof opts.vcov === "string" ? parseVcov(opts.vcov) : opts.vcov ?? defaultVcov(f);
-  const frame = buildModelFrame(data, f, { weights: opts.weights, singletons: opts.singletons, cluster: typeof spec === "object" ? spec.cluster : [] });
+  const spec: VcovSpec = typeof opts.vcov === "string" ? parseVcov(opts.vcov) : (opts.vcov ?? defaultVcov(f));
+  const frame = buildModelFrame(data, f, {
+    weights: opts.weights,
+    singletons: opts.singletons,
+    cluster: typeof spec === "object" ? spec.cluster : [],
+  });
   const core = ivCore(frame, f.intercept, formula, opts);
   const preset = opts.ssc ?? "fixest";
   const level = opts.level ?? 0.95;
   const vc = ivSecondStageVcov(frame, core, spec, preset);
   const design = ivDesignOf(frame, core, spec, preset, vc);
-  const fs = firstStage(design, (X, e, bread, r, kCoef) => ivVcov({ ...vcovContext(frame, spec), X, e, bread, rss: r, n: frame.n, kCoef: kCoef ?? X.length, preset }).V);
-  const en0 = core.endoNames[0] as string, a0 = core.names.indexOf(en0);
-  const diagnostics = opts.skipDiagnostics ? undefined
-    : ivDiagnostics(design, core.es, { level: opts.arLevel ?? level, center: core.beta[a0] as number, scale: Math.sqrt(vc.V[a0 * core.names.length + a0] as number) });
+  const fs = firstStage(
+    design,
+    (X, e, bread, r, kCoef) => ivVcov({ ...vcovContext(frame, spec), X, e, bread, rss: r, n: frame.n, kCoef: kCoef ?? X.length, preset }).V,
+  );
+  const en0 = core.endoNames[0] as string,
+    a0 = core.names.indexOf(en0);
+  const diagnostics = opts.skipDiagnostics
+    ? undefined
+    : ivDiagnostics(design, core.es, {
+        level: opts.arLevel ?? level,
+        center: core.beta[a0] as number,
+        scale: Math.sqrt(vc.V[a0 * core.names.length + a0] as number),
+      });
   const firstStageTable = opts.skipDiagnostics ? undefined : firstStageTables(frame, core, spec, preset, level);
   const dropped = core.droppedInstruments;
-  return buildResult({
-    formula: f.text, depvar: frame.yName, names: core.names, beta: core.beta, vc, ssc: preset, level,
-    frame, weights: opts.weights, ys: core.ys, es: core.es, rss: core.rss, collinear: core.collinear,
-    demeaning: core.demeaning, modelF: "wald", keepResiduals: opts.keepResiduals !== false,
-    extraNotes: dropped.length ? [`Instrument${dropped.length > 1 ? "s" : ""} ${dropped.map((c) => `"${c}"`).join(", ")} dropped: collinear with the other instruments, the exogenous regressors or the fixed effects.`] : [],
-  }, {
-    ssc: preset,
-    endogenous: core.endoNames, exogenous: core.exogNames, instruments: core.instNames, droppedInstruments: dropped,
-    firstStage: fs, firstStageTable, diagnostics,
-  });
+  return buildResult(
+    {
+      formula: f.text,
+      depvar: frame.yName,
+      names: core.names,
+      beta: core.beta,
+      vc,
+      ssc: preset,
+      level,
+      frame,
+      weights: opts.weights,
+      ys: core.ys,
+      es: core.es,
+      rss: core.rss,
+      collinear: core.collinear,
+      demeaning: core.demeaning,
+      modelF: "wald",
+      keepResiduals: opts.keepResiduals !== false,
+      extraNotes: dropped.length
+        ? [
+            `Instrument${dropped.length > 1 ? "s" : ""} ${dropped.map((c) => `"${c}"`).join(", ")} dropped: collinear with the other instruments, the exogenous regressors or the fixed effects.`,
+          ]
+        : [],
+    },
+    {
+      ssc: preset,
+      endogenous: core.endoNames,
+      exogenous: core.exogNames,
+      instruments: core.instNames,
+      droppedInstruments: dropped,
+      firstStage: fs,
+      firstStageTable,
+      diagnostics,
+    },
+  );
 }

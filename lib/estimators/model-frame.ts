@@ -77,7 +77,11 @@ export function buildModelFrame(t: Table, f: ParsedFormula, opts: FrameOptions =
   const inst = ev(f.inst);
   let w: Float64Array | undefined;
   if (opts.weights) {
-    if (!hasColumn(t, opts.weights)) throw new FormulaError(`unknown weight variable "${opts.weights}"${suggest(opts.weights, t.names)}`, { term: opts.weights, file: t.source });
+    if (!hasColumn(t, opts.weights))
+      throw new FormulaError(`unknown weight variable "${opts.weights}"${suggest(opts.weights, t.names)}`, {
+        term: opts.weights,
+        file: t.source,
+      });
     w = evalTerm(t, { label: opts.weights, vars: [opts.weights] });
   }
   const fixef = f.fixef.map((vars) => factorFor(t, vars.join("^"), "fixed-effect"));
@@ -89,11 +93,17 @@ export function buildModelFrame(t: Table, f: ParsedFormula, opts: FrameOptions =
   const naBy: Record<string, number> = {};
   const infBy: Record<string, number> = {};
   const mark = (name: string, v: Float64Array) => {
-    let na = 0, inf = 0;
+    let na = 0,
+      inf = 0;
     for (let i = 0; i < n0; i++) {
       const x = v[i] as number;
-      if (Number.isNaN(x)) { na++; keep[i] = 0; }
-      else if (!Number.isFinite(x)) { inf++; keep[i] = 0; }
+      if (Number.isNaN(x)) {
+        na++;
+        keep[i] = 0;
+      } else if (!Number.isFinite(x)) {
+        inf++;
+        keep[i] = 0;
+      }
     }
     if (na) naBy[name] = (naBy[name] ?? 0) + na;
     if (inf) infBy[name] = (infBy[name] ?? 0) + inf;
@@ -105,7 +115,11 @@ export function buildModelFrame(t: Table, f: ParsedFormula, opts: FrameOptions =
   if (w && opts.weights) mark(opts.weights, w);
   const markFactor = (name: string, fac: Factor) => {
     let na = 0;
-    for (let i = 0; i < n0; i++) if ((fac.codes[i] as number) < 0) { na++; keep[i] = 0; }
+    for (let i = 0; i < n0; i++)
+      if ((fac.codes[i] as number) < 0) {
+        na++;
+        keep[i] = 0;
+      }
     if (na) naBy[name] = (naBy[name] ?? 0) + na;
   };
   fixef.forEach((fac, q) => markFactor(fixefNames[q] as string, fac));
@@ -113,10 +127,18 @@ export function buildModelFrame(t: Table, f: ParsedFormula, opts: FrameOptions =
   let naRemoved = 0;
   for (let i = 0; i < n0; i++) if (!keep[i]) naRemoved++;
   let nonPos = 0;
-  if (w) for (let i = 0; i < n0; i++) if (keep[i] && !((w[i] as number) > 0)) { keep[i] = 0; nonPos++; }
+  if (w)
+    for (let i = 0; i < n0; i++)
+      if (keep[i] && !((w[i] as number) > 0)) {
+        keep[i] = 0;
+        nonPos++;
+      }
   if (naRemoved + nonPos === n0) {
     const worst = Object.entries(naBy).sort((a, b) => b[1] - a[1])[0];
-    throw new EstimationError(`no observations left after removing missing values${worst ? ` (variable "${worst[0]}" is missing in ${worst[1]} of ${n0} rows)` : ""}`, { file: t.source, term: worst?.[0] });
+    throw new EstimationError(
+      `no observations left after removing missing values${worst ? ` (variable "${worst[0]}" is missing in ${worst[1]} of ${n0} rows)` : ""}`,
+      { file: t.source, term: worst?.[0] },
+    );
   }
   let singletons = 0;
   if ((opts.singletons ?? "drop") === "drop" && fixef.length > 0) {
@@ -132,21 +154,37 @@ export function buildModelFrame(t: Table, f: ParsedFormula, opts: FrameOptions =
   if (n === 0) throw new EstimationError(`no observations left after removing ${singletons} fixed-effect singletons`, { file: t.source });
   // Columns and factors are shared, not copied, when every row is kept (they are never written to).
   const all = n === n0;
-  const take = (v: Float64Array) => { if (all) return v; const o = new Float64Array(n); for (let i = 0; i < n; i++) o[i] = v[rows[i] as number] as number; return o; };
+  const take = (v: Float64Array) => {
+    if (all) return v;
+    const o = new Float64Array(n);
+    for (let i = 0; i < n; i++) o[i] = v[rows[i] as number] as number;
+    return o;
+  };
   const sub = (fac: Factor) => (all ? fac : subsetFactor(fac, rows));
   const clustersS = clusters.map(sub);
   clustersS.forEach((c, q) => {
-    if (c.size < 2) throw new ArgumentError(`cluster variable has only ${c.size} level in the estimation sample; clustered standard errors need at least 2`, { term: clusterNames[q] });
+    if (c.size < 2)
+      throw new ArgumentError(
+        `cluster variable has only ${c.size} level in the estimation sample; clustered standard errors need at least 2`,
+        { term: clusterNames[q] },
+      );
   });
   return {
-    n, rows,
-    y: take(y), yName: f.lhs.label,
-    X: X.map(take), xNames: f.rhs.map((r) => r.label),
-    endo: endo.map(take), endoNames: f.endo.map((r) => r.label),
-    inst: inst.map(take), instNames: f.inst.map((r) => r.label),
+    n,
+    rows,
+    y: take(y),
+    yName: f.lhs.label,
+    X: X.map(take),
+    xNames: f.rhs.map((r) => r.label),
+    endo: endo.map(take),
+    endoNames: f.endo.map((r) => r.label),
+    inst: inst.map(take),
+    instNames: f.inst.map((r) => r.label),
     weights: w ? take(w) : undefined,
-    fixef: fixef.map(sub), fixefNames,
-    clusters: clustersS, clusterNames,
+    fixef: fixef.map(sub),
+    fixefNames,
+    clusters: clustersS,
+    clusterNames,
     removed: { na: naRemoved, naByVariable: naBy, infByVariable: infBy, nonPositiveWeight: nonPos, singletons },
   };
 }

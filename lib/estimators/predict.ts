@@ -31,28 +31,43 @@ export function predict(result: CommonResult, newdata: Table, opts: PredictOptio
   const out = new Float64Array(n);
   for (const name of result.coefNames) {
     const b = result.coef[name] as number;
-    if (name === "(Intercept)") { for (let i = 0; i < n; i++) out[i] += b; continue; }
+    if (name === "(Intercept)") {
+      for (let i = 0; i < n; i++) out[i] += b;
+      continue;
+    }
     const term = terms.get(name);
     if (!term) throw new FormulaError(`predict: no term "${name}" in the formula ${result.formula}`, { term: name });
-    for (const v of term.vars) if (!hasColumn(newdata, v)) throw new FormulaError(`predict: variable "${v}" is absent from newdata${suggest(v, newdata.names)}`, { term: v });
+    for (const v of term.vars)
+      if (!hasColumn(newdata, v))
+        throw new FormulaError(`predict: variable "${v}" is absent from newdata${suggest(v, newdata.names)}`, { term: v });
     const x = evalTerm(newdata, term);
     for (let i = 0; i < n; i++) out[i] += b * (x[i] as number);
   }
   if (result.fixef.names.length) {
     let fe = opts.fixef;
     if (!fe) {
-      if (!opts.data) throw new ArgumentError(`predict: the model has fixed effects (${result.fixef.names.join(", ")}); pass { data } (the estimation table) or { fixef: fixef(data, result) }`);
+      if (!opts.data)
+        throw new ArgumentError(
+          `predict: the model has fixed effects (${result.fixef.names.join(", ")}); pass { data } (the estimation table) or { fixef: fixef(data, result) }`,
+        );
       fe = fixefOf(opts.data, result);
     }
     for (const name of result.fixef.names) {
       const vars = name.split("^");
-      for (const v of vars) if (!hasColumn(newdata, v)) throw new FormulaError(`predict: fixed-effect variable "${v}" is absent from newdata${suggest(v, newdata.names)}`, { term: v });
+      for (const v of vars)
+        if (!hasColumn(newdata, v))
+          throw new FormulaError(`predict: fixed-effect variable "${v}" is absent from newdata${suggest(v, newdata.names)}`, { term: v });
       const m = fe[name];
       if (!m) throw new ArgumentError(`predict: no coefficients for the fixed effect "${name}"`);
       const cols = vars.map((v) => newdata.columns[v] as ArrayLike<unknown>);
       for (let i = 0; i < n; i++) {
-        let label = "", na = false;
-        cols.forEach((c, j) => { const v = c[i]; if (v === null || v === undefined || v === NA_INT || (typeof v === "number" && Number.isNaN(v))) na = true; label += (j ? "^" : "") + String(v); });
+        let label = "",
+          na = false;
+        cols.forEach((c, j) => {
+          const v = c[i];
+          if (v === null || v === undefined || v === NA_INT || (typeof v === "number" && Number.isNaN(v))) na = true;
+          label += (j ? "^" : "") + String(v);
+        });
         const a = na ? undefined : m.get(label);
         out[i] = a === undefined ? NaN : (out[i] as number) + a;
       }

@@ -44,7 +44,11 @@ export function wald(result: CommonResult, hypothesis?: WaldHypothesis): WaldTes
   const k = names.length;
   if (k === 0) throw new EstimationError(`wald: the model has no coefficients (only fixed effects)`);
   const rows: { R: number[]; r: number; text: string }[] = [];
-  const zero = (nm: string) => { const R = new Array<number>(k).fill(0); R[names.indexOf(nm)] = 1; rows.push({ R, r: 0, text: `${nm} = 0` }); };
+  const zero = (nm: string) => {
+    const R = new Array<number>(k).fill(0);
+    R[names.indexOf(nm)] = 1;
+    rows.push({ R, r: 0, text: `${nm} = 0` });
+  };
   const select = (re: RegExp) => {
     const hit = names.filter((nm) => re.test(nm));
     if (!hit.length) throw new ArgumentError(`wald: no coefficient matches ${re} (coefficients: ${names.join(", ")})`);
@@ -69,19 +73,36 @@ export function wald(result: CommonResult, hypothesis?: WaldHypothesis): WaldTes
   const q = rows.length;
   const V = result.vcov;
   const d = rows.map((row) => row.R.reduce((s, v, j) => s + v * (result.coef[names[j] as string] as number), 0) - row.r);
-  const RVR = rows.map((a) => rows.map((b) => {
-    let s = 0;
-    for (let i = 0; i < k; i++) { const ai = a.R[i] as number; if (ai === 0) continue; for (let j = 0; j < k; j++) s += ai * ((V[i] as readonly number[])[j] as number) * (b.R[j] as number); }
-    return s;
-  }));
+  const RVR = rows.map((a) =>
+    rows.map((b) => {
+      let s = 0;
+      for (let i = 0; i < k; i++) {
+        const ai = a.R[i] as number;
+        if (ai === 0) continue;
+        for (let j = 0; j < k; j++) s += ai * ((V[i] as readonly number[])[j] as number) * (b.R[j] as number);
+      }
+      return s;
+    }),
+  );
   let Vi: number[][];
-  try { Vi = inv(RVR); } catch { throw new EstimationError(`wald: R V R' is singular (redundant restrictions?): ${rows.map((r) => r.text).join("; ")}`); }
+  try {
+    Vi = inv(RVR);
+  } catch {
+    throw new EstimationError(`wald: R V R' is singular (redundant restrictions?): ${rows.map((r) => r.text).join("; ")}`);
+  }
   let stat = 0;
   for (let a = 0; a < q; a++) for (let b = 0; b < q; b++) stat += (d[a] as number) * ((Vi[a] as number[])[b] as number) * (d[b] as number);
   stat /= q;
   const nparams = k + (result.fixef.sizes.length ? result.fixef.sizes.reduce((s, g) => s + g - 1, 0) + 1 : 0);
   const df2 = result.nobs - nparams;
-  return Object.freeze({ stat, p: pF(stat, q, df2), df1: q, df2, vcov: result.vcovType, restrictions: Object.freeze(rows.map((r) => r.text)) });
+  return Object.freeze({
+    stat,
+    p: pF(stat, q, df2),
+    df1: q,
+    df2,
+    vcov: result.vcovType,
+    restrictions: Object.freeze(rows.map((r) => r.text)),
+  });
 }
 
 /** "a*x1 + x2 - 3 = x3 + 1" → one row of R and r, coefficient names matched longest first. */
@@ -99,17 +120,27 @@ function parseRestriction(h: string, names: readonly string[]): { R: number[]; r
     while (s.length) {
       let sign = 1;
       const m = /^([+-])\s*/.exec(s);
-      if (m) { sign = m[1] === "-" ? -1 : 1; s = s.slice(m[0].length); }
-      else if (!first) throw new ArgumentError(`wald: cannot read "${s}" in "${h}" (terms are [number *] coefficient or numbers, joined by + or -)`);
+      if (m) {
+        sign = m[1] === "-" ? -1 : 1;
+        s = s.slice(m[0].length);
+      } else if (!first)
+        throw new ArgumentError(`wald: cannot read "${s}" in "${h}" (terms are [number *] coefficient or numbers, joined by + or -)`);
       first = false;
-      let c = 1, hasNum = false;
+      let c = 1,
+        hasNum = false;
       const num = /^(\d+\.?\d*(?:[eE][+-]?\d+)?|\.\d+(?:[eE][+-]?\d+)?)\s*/.exec(s);
-      if (num) { c = Number(num[1]); hasNum = true; s = s.slice(num[0].length); }
+      if (num) {
+        c = Number(num[1]);
+        hasNum = true;
+        s = s.slice(num[0].length);
+      }
       const star = /^\*\s*/.exec(s);
       if (star) s = s.slice(star[0].length);
       const nm = byLength.find((n) => s.startsWith(n) && !/^[A-Za-z0-9_.]/.test(s.slice(n.length)));
-      if (nm) { R[names.indexOf(nm)] += sgnSide * sign * c; s = s.slice(nm.length).trimStart(); }
-      else if (hasNum && !star) r -= sgnSide * sign * c;
+      if (nm) {
+        R[names.indexOf(nm)] += sgnSide * sign * c;
+        s = s.slice(nm.length).trimStart();
+      } else if (hasNum && !star) r -= sgnSide * sign * c;
       else throw new ArgumentError(`wald: unknown coefficient in "${h}" at "${s}" (coefficients: ${names.join(", ")})`);
     }
   });

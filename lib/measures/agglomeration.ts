@@ -45,6 +45,7 @@ export function locationQuotientTable(
 ): { values: Float64Array; undefinedRows: number } {
   const e = numeric(t, o.value);
   for (let i = 0; i < e.length; i++)
-    if ((e[i] as number) < 0) throw new DataError(`negative activity ${e[i]} in a location quotient`, { file: t.source, column: o.value, row: i + 1 });
+    if ((e[i] as number) < 0)
+      throw new DataError(`negative activity ${e[i]} in a location quotient`, { file: t.source, column: o.value, row: i + 1 });
   return lqArrays(e, column(t, o.region), column(t, o.industry), o.period ? column(t, o.period) : undefined);
 }

@@ -122,7 +122,11 @@ export function bartik(shares: Table, shifts: Table, options: BartikOptions = {}
   const crosswalkWeightSums: { from: string; sum: number }[] = [];
   if (options.crosswalk) {
     const c = options.crosswalk;
-    const cn = { from: options.crosswalkColumns?.from ?? "from", to: options.crosswalkColumns?.to ?? "to", weight: options.crosswalkColumns?.weight ?? "weight" };
+    const cn = {
+      from: options.crosswalkColumns?.from ?? "from",
+      to: options.crosswalkColumns?.to ?? "to",
+      weight: options.crosswalkColumns?.weight ?? "weight",
+    };
     const from = keysOf(column(c, cn.from));
     const to = keysOf(column(c, cn.to));
     const w = numeric(c, cn.weight);
@@ -252,7 +256,12 @@ export function bartik(shares: Table, shifts: Table, options: BartikOptions = {}
   const unmatchedList = [...unmatched.values()];
   const warnings: string[] = [];
   if (unmatchedList.length)
-    warnings.push(`${unmatchedList.length} share industries (${unmatchedRows} rows) unmatched: ${unmatchedList.slice(0, 8).map((u) => u.industry).join(", ")}${unmatchedList.length > 8 ? ", …" : ""}`);
+    warnings.push(
+      `${unmatchedList.length} share industries (${unmatchedRows} rows) unmatched: ${unmatchedList
+        .slice(0, 8)
+        .map((u) => u.industry)
+        .join(", ")}${unmatchedList.length > 8 ? ", …" : ""}`,
+    );
   if (unitsShareSumAbove1.length) warnings.push(`${unitsShareSumAbove1.length} units have shares summing to more than 1`);
   if (negativeShareRows) warnings.push(`${negativeShareRows} negative share rows`);
   if (naShareRows) warnings.push(`${naShareRows} NA share rows (${na})`);
@@ -321,11 +330,13 @@ export function digitalShift(coefs: Table, options: DigitalShiftOptions): { tabl
     if (inp === null || inp === undefined || !(inp in options.inputs)) continue;
     const t = numberAt(tc, i, coefs.source, cn.time);
     const u = uc[i];
-    if (u === null || u === undefined || Number.isNaN(t)) throw new DataError("NA use industry or year", { file: coefs.source, row: i + 1 });
+    if (u === null || u === undefined || Number.isNaN(t))
+      throw new DataError("NA use industry or year", { file: coefs.source, row: i + 1 });
     const key = u + "\u001f" + t;
     let c = cells.get(key);
     if (!c) cells.set(key, (c = { use: u, time: t, parts: new Map() }));
-    if (c.parts.has(inp)) throw new DataError(`duplicate coefficient for input "${inp}", use "${u}", year ${t}`, { file: coefs.source, row: i + 1 });
+    if (c.parts.has(inp))
+      throw new DataError(`duplicate coefficient for input "${inp}", use "${u}", year ${t}`, { file: coefs.source, row: i + 1 });
     c.parts.set(inp, a[i] as number);
   }
   const list = [...cells.values()].sort((x, y) => (x.use < y.use ? -1 : x.use > y.use ? 1 : x.time - y.time));

@@ -28,7 +28,8 @@ export function couplingCoordination(
 ): { C: Float64Array; T: Float64Array; D: Float64Array } {
   const a = opts.a ?? 0.5;
   const b = opts.b ?? 1 - a;
-  if (!(a >= 0 && b >= 0 && Math.abs(a + b - 1) < 1e-12)) throw new ArgumentError(`weights must be ≥ 0 and add to 1, got a = ${a}, b = ${b}`);
+  if (!(a >= 0 && b >= 0 && Math.abs(a + b - 1) < 1e-12))
+    throw new ArgumentError(`weights must be ≥ 0 and add to 1, got a = ${a}, b = ${b}`);
   if (u1.length !== u2.length) throw new ArgumentError(`U1 has ${u1.length} values, U2 ${u2.length}`);
   const n = u1.length;
   const [n1, n2] = opts.names ?? ["U1", "U2"];

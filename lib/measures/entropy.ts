@@ -63,7 +63,8 @@ export function entropyWeights(t: Table, indicators: readonly EntropyIndicator[]
   const X = indicators.map((ind) => numeric(t, ind.name));
   indicators.forEach((ind, j) => {
     const x = X[j] as Float64Array;
-    if (!x.some((v) => !Number.isNaN(v))) throw new DataError("all values are NA: the indicator cannot be normalised", { file: t.source, column: ind.name });
+    if (!x.some((v) => !Number.isNaN(v)))
+      throw new DataError("all values are NA: the indicator cannot be normalised", { file: t.source, column: ind.name });
   });
   const n = t.nrows;
   const complete: number[] = [];
@@ -90,7 +91,15 @@ export function entropyWeights(t: Table, indicators: readonly EntropyIndicator[]
     normalized[ind.name] = new Float64Array(n).fill(NaN);
     rowWeights[ind.name] = new Float64Array(n).fill(NaN);
   }
-  const wt = { indicator: [] as string[], dimension: [] as (string | null)[], direction: [] as string[], e: [] as number[], d: [] as number[], w: [] as number[], year: [] as number[] };
+  const wt = {
+    indicator: [] as string[],
+    dimension: [] as (string | null)[],
+    direction: [] as string[],
+    e: [] as number[],
+    d: [] as number[],
+    w: [] as number[],
+    year: [] as number[],
+  };
   for (const s of samples) {
     const where = s.label === null ? "" : ` in year ${s.label}`;
     const rows = s.rows;
@@ -220,7 +229,8 @@ export function entropyIndex(t: Table, indicators: readonly EntropyIndicator[], 
     for (let i = 0; i < n; i++) index[i] = (index[i] as number) + (w[i] as number) * (z[i] as number);
   }
   const mode = opts.dimensionWeights ?? "global";
-  if (mode !== "global" && mode !== "within") throw new ArgumentError(`dimensionWeights must be "global" or "within", got "${String(mode)}"`);
+  if (mode !== "global" && mode !== "within")
+    throw new ArgumentError(`dimensionWeights must be "global" or "within", got "${String(mode)}"`);
   const dimensions: Record<string, Float64Array> = {};
   for (const [d, inds] of dims) {
     const s = new Float64Array(n);

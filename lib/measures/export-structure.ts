@@ -44,12 +44,14 @@ function prepare(t: Table, o: ExportStructureOptions): Prepared {
   const seen = new Set<string>();
   for (let i = 0; i < t.nrows; i++) {
     yr[i] = numberAt(tc, i, t.source, cn.time);
-    if (cityK[i] === null || prodK[i] === null || Number.isNaN(yr[i] as number)) throw new DataError("NA city, product or year", { file: t.source, row: i + 1 });
+    if (cityK[i] === null || prodK[i] === null || Number.isNaN(yr[i] as number))
+      throw new DataError("NA city, product or year", { file: t.source, row: i + 1 });
     if ((v[i] as number) < 0) throw new DataError(`negative export value ${v[i]}`, { file: t.source, column: cn.value, row: i + 1 });
     if (Number.isNaN(v[i] as number)) naValueRows++;
     keys[i] = cityK[i] + "\u001f" + yr[i];
     const k3 = keys[i] + "\u001f" + prodK[i];
-    if (seen.has(k3)) throw new DataError(`duplicate (city, year, product) "${cityK[i]}", ${yr[i]}, "${prodK[i]}"`, { file: t.source, row: i + 1 });
+    if (seen.has(k3))
+      throw new DataError(`duplicate (city, year, product) "${cityK[i]}", ${yr[i]}, "${prodK[i]}"`, { file: t.source, row: i + 1 });
     seen.add(k3);
   }
   const nat = new Map<number, Map<string, number>>();
@@ -61,7 +63,11 @@ function prepare(t: Table, o: ExportStructureOptions): Prepared {
   };
   if (o.national) {
     const n = o.national;
-    const nc = { product: o.nationalColumns?.product ?? cn.product, time: o.nationalColumns?.time ?? cn.time, value: o.nationalColumns?.value ?? cn.value };
+    const nc = {
+      product: o.nationalColumns?.product ?? cn.product,
+      time: o.nationalColumns?.time ?? cn.time,
+      value: o.nationalColumns?.value ?? cn.value,
+    };
     const np = keysOf(column(n, nc.product));
     const nt = column(n, nc.time);
     const nv = numeric(n, nc.value);
@@ -72,7 +78,11 @@ function prepare(t: Table, o: ExportStructureOptions): Prepared {
     }
   } else for (let i = 0; i < t.nrows; i++) add(yr[i] as number, prodK[i] as string, v[i] as number);
   const natTot = new Map<number, number>();
-  for (const [y, m] of nat) natTot.set(y, [...m.values()].reduce((a, b) => a + b, 0));
+  for (const [y, m] of nat)
+    natTot.set(
+      y,
+      [...m.values()].reduce((a, b) => a + b, 0),
+    );
   return { cityK, prodK, yr, v, nat, natTot, cy: groupRows(keys), naValueRows };
 }
 
@@ -191,7 +201,10 @@ export function locationQuotients(t: Table, o: ExportStructureOptions = {}): Tab
     }
   }
   const cn = { city: o.city ?? "city", time: o.time ?? "year", product: o.product ?? "product" };
-  return table({ [cn.city]: column(t, cn.city), [cn.time]: column(t, cn.time), [cn.product]: column(t, cn.product), s_c: sc, s_n: sn, lq }, t.source);
+  return table(
+    { [cn.city]: column(t, cn.city), [cn.time]: column(t, cn.time), [cn.product]: column(t, cn.product), s_c: sc, s_n: sn, lq },
+    t.source,
+  );
 }
 
 /**
@@ -203,7 +216,12 @@ export function locationQuotients(t: Table, o: ExportStructureOptions = {}): Tab
  * @example
  *   locationQuotientFromTotals(Float64Array.of(40), Float64Array.of(100), 300, 1000); // (40/100)/(300/1000) = 4/3
  */
-export function locationQuotientFromTotals(eci: Float64Array, ec: Float64Array, ei: Float64Array | number, e: Float64Array | number): Float64Array {
+export function locationQuotientFromTotals(
+  eci: Float64Array,
+  ec: Float64Array,
+  ei: Float64Array | number,
+  e: Float64Array | number,
+): Float64Array {
   const n = eci.length;
   if (ec.length !== n || (typeof ei !== "number" && ei.length !== n) || (typeof e !== "number" && e.length !== n))
     throw new ArgumentError("locationQuotientFromTotals: arrays of different lengths");

@@ -29,17 +29,29 @@ function nonEmpty(t: Table, name: string): Float64Array {
 }
 
 /** Linear interpolation within panel unit; returns the new column and the audit count. */
-export function interpolateColumn(t: Table, name: string, o: { unit: string; time: string; extrapolate?: boolean }): { values: Float64Array; audit: InterpolateAudit } {
+export function interpolateColumn(
+  t: Table,
+  name: string,
+  o: { unit: string; time: string; extrapolate?: boolean },
+): { values: Float64Array; audit: InterpolateAudit } {
   const x = nonEmpty(t, name);
   const r = interpolatePanel(x, column(t, o.unit), column(t, o.time), { extrapolate: o.extrapolate });
   return { values: r.values, audit: { column: name, naBefore: countNA(x), interpolated: r.changed, naAfter: countNA(r.values) } };
 }
 
 /** Winsorisation at [lower, upper] quantiles (default 1 %/99 %, pooled or `by` a column). */
-export function winsorizeColumn(t: Table, name: string, o: { lower?: number; upper?: number; by?: string } = {}): { values: Float64Array; audit: WinsorizeAudit; bounds: [number, number][] } {
+export function winsorizeColumn(
+  t: Table,
+  name: string,
+  o: { lower?: number; upper?: number; by?: string } = {},
+): { values: Float64Array; audit: WinsorizeAudit; bounds: [number, number][] } {
   const x = nonEmpty(t, name);
   const r = winsorize(x, { lower: o.lower, upper: o.upper, by: o.by ? column(t, o.by) : undefined });
-  return { values: r.values, bounds: r.bounds, audit: { column: name, winsorized: r.changed, lower: o.lower ?? 0.01, upper: o.upper ?? 0.99 } };
+  return {
+    values: r.values,
+    bounds: r.bounds,
+    audit: { column: name, winsorized: r.changed, lower: o.lower ?? 0.01, upper: o.upper ?? 0.99 },
+  };
 }
 
 /**
@@ -65,7 +77,13 @@ export function cleanPanel(
   const p = o.winsorize === undefined ? 0.01 : o.winsorize;
   if (p !== false && !(p >= 0 && p < 0.5)) throw new ArgumentError(`winsorize must be a tail share in [0, 0.5) or false, got ${p}`);
   const out: Record<string, Float64Array> = {};
-  const a = { column: [] as string[], naBefore: [] as number[], interpolated: [] as number[], naAfter: [] as number[], winsorized: [] as number[] };
+  const a = {
+    column: [] as string[],
+    naBefore: [] as number[],
+    interpolated: [] as number[],
+    naAfter: [] as number[],
+    winsorized: [] as number[],
+  };
   for (const name of columns) {
     let x = nonEmpty(t, name);
     const naBefore = countNA(x);

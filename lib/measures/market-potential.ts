@@ -30,7 +30,10 @@ export interface MarketPotential {
 }
 
 /** Inverse distances 1/d_ij (diagonal 1/d_ii), n×n row-major. */
-export function inverseDistanceMatrix(geo: { lon: Float64Array; lat: Float64Array; area: Float64Array }, labels?: readonly string[]): Float64Array {
+export function inverseDistanceMatrix(
+  geo: { lon: Float64Array; lat: Float64Array; area: Float64Array },
+  labels?: readonly string[],
+): Float64Array {
   const n = geo.lon.length;
   if (geo.lat.length !== n || geo.area.length !== n) throw new ArgumentError("lon, lat and area must have the same length");
   const inv = new Float64Array(n * n);
@@ -52,7 +55,14 @@ export function inverseDistanceMatrix(geo: { lon: Float64Array; lat: Float64Arra
   return inv;
 }
 
-function mpFromInverse(inv: Float64Array, n: number, Y: Float64Array, net: Float64Array | undefined, mode: "j" | "i" | "ij", active?: Uint8Array): MarketPotential {
+function mpFromInverse(
+  inv: Float64Array,
+  n: number,
+  Y: Float64Array,
+  net: Float64Array | undefined,
+  mode: "j" | "i" | "ij",
+  active?: Uint8Array,
+): MarketPotential {
   const mp = new Float64Array(n).fill(NaN);
   const lmp = new Float64Array(n).fill(NaN);
   const hmp = new Float64Array(n).fill(NaN);
@@ -113,7 +123,8 @@ export function marketPotential(
   if (Y.length !== n) throw new ArgumentError(`Y has ${Y.length} values for ${n} units`);
   if (opts.internet && opts.internet.length !== n) throw new ArgumentError(`internet has ${opts.internet.length} values for ${n} units`);
   const mode = opts.internetWeight ?? "j";
-  if (mode !== "j" && mode !== "i" && mode !== "ij") throw new ArgumentError(`internetWeight must be "j", "i" or "ij", got "${String(mode)}"`);
+  if (mode !== "j" && mode !== "i" && mode !== "ij")
+    throw new ArgumentError(`internetWeight must be "j", "i" or "ij", got "${String(mode)}"`);
   return mpFromInverse(inverseDistanceMatrix(geo, geo.labels), n, Y, opts.internet, mode);
 }
 
@@ -154,7 +165,12 @@ export function marketPotentialPanel(t: Table, o: MarketPotentialPanelOptions): 
         const v = src[r] as number;
         if (Number.isNaN(v)) continue;
         if (Number.isNaN(dst[k] as number)) dst[k] = v;
-        else if (dst[k] !== v) throw new DataError(`varies within unit "${u}" (${dst[k]} vs ${v}); it must be constant`, { file: t.source, column: col, row: r + 1 });
+        else if (dst[k] !== v)
+          throw new DataError(`varies within unit "${u}" (${dst[k]} vs ${v}); it must be constant`, {
+            file: t.source,
+            column: col,
+            row: r + 1,
+          });
       }
     }
   });
@@ -177,7 +193,11 @@ export function marketPotentialPanel(t: Table, o: MarketPotentialPanelOptions): 
     if (net)
       for (const r of rows)
         if (!Number.isNaN(Y[r] as number) && Number.isNaN(net[unitOf[r] as number] as number))
-          throw new DataError("internet penetration is NA where Y is not", { file: t.source, column: o.internetColumn ?? "internet", row: r + 1 });
+          throw new DataError("internet penetration is NA where Y is not", {
+            file: t.source,
+            column: o.internetColumn ?? "internet",
+            row: r + 1,
+          });
     const res = mpFromInverse(inv, n, Yy, net, mode, active);
     for (const r of rows) {
       const k = unitOf[r] as number;

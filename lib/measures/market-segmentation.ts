@@ -60,13 +60,17 @@ export interface MarketSegmentationReport {
  *   const { cities } = marketSegmentation(cpi, { city: "city", time: "year", category: "cat", price: "cpi" });
  *   // cities: city, year, mseg, integ, npairs
  */
-export function marketSegmentation(prices: Table, o: MarketSegmentationOptions = {}): { pairs: Table; cities: Table; report: MarketSegmentationReport } {
+export function marketSegmentation(
+  prices: Table,
+  o: MarketSegmentationOptions = {},
+): { pairs: Table; cities: Table; report: MarketSegmentationReport } {
   const cn = { city: o.city ?? "city", time: o.time ?? "year", cat: o.category ?? "category", price: o.price ?? "price" };
   const priceType = o.priceType ?? "chain";
   const demean = o.demean ?? "category-year";
   const variance = o.variance ?? "sample";
   const minCat = o.minCategories ?? 2;
-  if (priceType !== "chain" && priceType !== "level") throw new ArgumentError(`priceType must be "chain" or "level", got "${String(priceType)}"`);
+  if (priceType !== "chain" && priceType !== "level")
+    throw new ArgumentError(`priceType must be "chain" or "level", got "${String(priceType)}"`);
   if (!["category-year", "category", "none"].includes(demean)) throw new ArgumentError(`unknown demean "${String(demean)}"`);
   if (variance === "sample" && minCat < 2) throw new ArgumentError("sample variance needs minCategories ≥ 2");
 
@@ -99,7 +103,8 @@ export function marketSegmentation(prices: Table, o: MarketSegmentationOptions =
   const filled = new Uint8Array(C * T * K);
   for (let i = 0; i < prices.nrows; i++) {
     const ix = cell(cityIx.get(cityK[i] as string) as number, yIx.get(yr[i] as number) as number, catIx.get(catK[i] as string) as number);
-    if (filled[ix]) throw new DataError(`duplicate (city, year, category) "${cityK[i]}", ${yr[i]}, "${catK[i]}"`, { file: prices.source, row: i + 1 });
+    if (filled[ix])
+      throw new DataError(`duplicate (city, year, category) "${cityK[i]}", ${yr[i]}, "${catK[i]}"`, { file: prices.source, row: i + 1 });
     filled[ix] = 1;
     level[ix] = p[i] as number;
   }
@@ -163,7 +168,8 @@ export function marketSegmentation(prices: Table, o: MarketSegmentationOptions =
   const qi = (pr: number, t: number, k: number) => (pr * T + t) * K + k;
   for (let r = 0; r < P; r++)
     for (let t = 0; t < T; t++)
-      for (let k = 0; k < K; k++) q[qi(r, t, k)] = Math.abs((dl[cell(pa[r] as number, t, k)] as number) - (dl[cell(pb[r] as number, t, k)] as number));
+      for (let k = 0; k < K; k++)
+        q[qi(r, t, k)] = Math.abs((dl[cell(pa[r] as number, t, k)] as number) - (dl[cell(pb[r] as number, t, k)] as number));
   // de-mean
   if (demean !== "none") {
     const sum = new Float64Array(T * K);
@@ -241,8 +247,20 @@ export function marketSegmentation(prices: Table, o: MarketSegmentationOptions =
       cnp.push(n);
     }
   return {
-    pairs: table({ a: outA, b: outB, [cn.time]: Float64Array.from(outY), var: Float64Array.from(outV), ncat: Float64Array.from(outN) }, prices.source),
-    cities: table({ [cn.city]: cc, [cn.time]: Float64Array.from(cy), mseg: Float64Array.from(cm), integ: Float64Array.from(ci), npairs: Float64Array.from(cnp) }, prices.source),
+    pairs: table(
+      { a: outA, b: outB, [cn.time]: Float64Array.from(outY), var: Float64Array.from(outV), ncat: Float64Array.from(outN) },
+      prices.source,
+    ),
+    cities: table(
+      {
+        [cn.city]: cc,
+        [cn.time]: Float64Array.from(cy),
+        mseg: Float64Array.from(cm),
+        integ: Float64Array.from(ci),
+        npairs: Float64Array.from(cnp),
+      },
+      prices.source,
+    ),
     report: { cities: C, pairs: P, categories: [...catIx.keys()], years, naChangeCells, pairsWithUnknownCity },
   };
 }

@@ -94,10 +94,13 @@ export function martinSensitivity(t: Table, o: MartinOptions): Table {
     }
     const gN = (eN - sN) / sN;
     if (!(Number.isFinite(gN) && gN !== 0))
-      throw new DataError(`national change over period "${p.name}" (${p.start}–${p.end}) is ${eN - sN} on a base of ${sN}: the index is undefined`, {
-        file: t.source,
-        column: o.value,
-      });
+      throw new DataError(
+        `national change over period "${p.name}" (${p.start}–${p.end}) is ${eN - sN} on a base of ${sN}: the index is undefined`,
+        {
+          file: t.source,
+          column: o.value,
+        },
+      );
     const out = new Float64Array(units.length);
     for (let k = 0; k < units.length; k++) {
       const s0 = s[k] as number;

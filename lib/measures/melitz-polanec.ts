@@ -72,7 +72,23 @@ export function melitzPolanec(t: Table, o: MelitzPolanecOptions): { table: Table
     if (gk[i] === null || items[i] === null) throw new DataError("NA group or item key", { file: t.source, row: i + 1 });
 
   const outRep: number[] = [];
-  const cols = { t0: [] as number[], t1: [] as number[], total: [] as number[], within: [] as number[], between: [] as number[], entry: [] as number[], exit: [] as number[], gap: [] as number[], phi0: [] as number[], phi1: [] as number[], n_s: [] as number[], n_e: [] as number[], n_x: [] as number[], s_e2: [] as number[], s_x1: [] as number[] };
+  const cols = {
+    t0: [] as number[],
+    t1: [] as number[],
+    total: [] as number[],
+    within: [] as number[],
+    between: [] as number[],
+    entry: [] as number[],
+    exit: [] as number[],
+    gap: [] as number[],
+    phi0: [] as number[],
+    phi1: [] as number[],
+    n_s: [] as number[],
+    n_e: [] as number[],
+    n_x: [] as number[],
+    s_e2: [] as number[],
+    s_x1: [] as number[],
+  };
   let noSurvivorPairs = 0;
 
   for (let g = 0; g < groups.keys.length; g++) {
@@ -82,7 +98,8 @@ export function melitzPolanec(t: Table, o: MelitzPolanecOptions): { table: Table
       const tt = numberAt(tc, i, t.source, o.time);
       if (Number.isNaN(tt)) throw new DataError("NA time", { file: t.source, column: o.time, row: i + 1 });
       const key = (items[i] as string) + "\u001f" + tt;
-      if (seen.has(key)) throw new DataError(`duplicate (group, item, time) for item "${items[i]}", time ${tt}`, { file: t.source, row: i + 1 });
+      if (seen.has(key))
+        throw new DataError(`duplicate (group, item, time) for item "${items[i]}", time ${tt}`, { file: t.source, row: i + 1 });
       seen.add(key);
       const vi = v[i] as number;
       const qi = q[i] as number;

@@ -37,7 +37,11 @@ export interface MisallocationResult {
 function twoWayWithin(cols: Float64Array[], unitOf: Int32Array, yearOf: Int32Array, rows: number[]): Float64Array[] {
   const sub = (c: Int32Array): Int32Array => Int32Array.from(rows, (r) => c[r] as number);
   const factors = [factorize(sub(unitOf)), factorize(sub(yearOf))];
-  const dm = demean(cols.map((c) => Float64Array.from(rows, (r) => c[r] as number)), { factors }, { tol: 1e-13 });
+  const dm = demean(
+    cols.map((c) => Float64Array.from(rows, (r) => c[r] as number)),
+    { factors },
+    { tol: 1e-13 },
+  );
   if (!dm.converged) throw new EstimationError("two-way demeaning (city and year effects) did not converge");
   return dm.columns as Float64Array[];
 }
@@ -96,7 +100,12 @@ export function misallocation(t: Table, o: MisallocationOptions): MisallocationR
     [o.l, L],
   ] as const)
     for (let i = 0; i < n; i++)
-      if ((x[i] as number) <= 0) throw new DataError(`must be positive for a Cobb–Douglas production function, found ${x[i]}`, { file: t.source, column: name, row: i + 1 });
+      if ((x[i] as number) <= 0)
+        throw new DataError(`must be positive for a Cobb–Douglas production function, found ${x[i]}`, {
+          file: t.source,
+          column: name,
+          row: i + 1,
+        });
   if (ok.length === 0) throw new DataError(`no row has Y, K and L all present`, { file: t.source, column: o.y });
 
   const units = groupByColumn(t, o.unit);
@@ -112,7 +121,8 @@ export function misallocation(t: Table, o: MisallocationOptions): MisallocationR
   let nobs = 0;
   if (o.elasticities) {
     ({ alpha, beta } = o.elasticities);
-    if (!(alpha > 0 && beta > 0 && Number.isFinite(alpha + beta))) throw new ArgumentError(`elasticities must be positive, got α = ${alpha}, β = ${beta}`);
+    if (!(alpha > 0 && beta > 0 && Number.isFinite(alpha + beta)))
+      throw new ArgumentError(`elasticities must be positive, got α = ${alpha}, β = ${beta}`);
     src = "given";
   } else {
     src = o.estimate ?? "crs";
@@ -136,23 +146,37 @@ export function misallocation(t: Table, o: MisallocationOptions): MisallocationR
         sxy += (dk[q] as number) * (dy[q] as number);
         sxx += (dk[q] as number) ** 2;
       }
-      if (!(sxx > 1e-12 * dy.length)) throw new EstimationError("ln(K/L) has no variation left after city and year effects: α is not identified", { column: o.k });
+      if (!(sxx > 1e-12 * dy.length))
+        throw new EstimationError("ln(K/L) has no variation left after city and year effects: α is not identified", { column: o.k });
       alpha = sxy / sxx;
       beta = 1 - alpha;
     } else {
       const [dy, dk, dl] = twoWayWithin([lnY, lnK, lnL], unitOf, yearOf, ok) as [Float64Array, Float64Array, Float64Array];
-      let skk = 0, sll = 0, skl = 0, sky = 0, sly = 0;
+      let skk = 0,
+        sll = 0,
+        skl = 0,
+        sky = 0,
+        sly = 0;
       for (let q = 0; q < dy.length; q++) {
-        const a = dk[q] as number, b = dl[q] as number, c = dy[q] as number;
-        skk += a * a; sll += b * b; skl += a * b; sky += a * c; sly += b * c;
+        const a = dk[q] as number,
+          b = dl[q] as number,
+          c = dy[q] as number;
+        skk += a * a;
+        sll += b * b;
+        skl += a * b;
+        sky += a * c;
+        sly += b * c;
       }
       const det = skk * sll - skl * skl;
-      if (!(det > 1e-12 * skk * sll)) throw new EstimationError("ln K and ln L are collinear after city and year effects: elasticities not identified", { column: o.k });
+      if (!(det > 1e-12 * skk * sll))
+        throw new EstimationError("ln K and ln L are collinear after city and year effects: elasticities not identified", { column: o.k });
       alpha = (sll * sky - skl * sly) / det;
       beta = (skk * sly - skl * sky) / det;
     }
     if (!(alpha > 0 && beta > 0))
-      throw new EstimationError(`estimated elasticities α = ${alpha.toFixed(4)}, β = ${beta.toFixed(4)} are not both positive; supply them with \`elasticities\``);
+      throw new EstimationError(
+        `estimated elasticities α = ${alpha.toFixed(4)}, β = ${beta.toFixed(4)} are not both positive; supply them with \`elasticities\``,
+      );
   }
 
   const gammaK = new Float64Array(n).fill(NaN);
@@ -167,8 +191,15 @@ export function misallocation(t: Table, o: MisallocationOptions): MisallocationR
   const aT = alpha / (alpha + beta);
   const bT = beta / (alpha + beta);
   for (const rows of years.values()) {
-    let sy = 0, sk = 0, sl = 0;
-    for (const r of rows) if (isOk[r]) { sy += Y[r] as number; sk += K[r] as number; sl += L[r] as number; }
+    let sy = 0,
+      sk = 0,
+      sl = 0;
+    for (const r of rows)
+      if (isOk[r]) {
+        sy += Y[r] as number;
+        sk += K[r] as number;
+        sl += L[r] as number;
+      }
     for (const r of rows) {
       if (!isOk[r]) continue;
       const s = (Y[r] as number) / sy;

@@ -121,7 +121,9 @@ function ruleText(chapters: readonly [number, number] | null, minObs: number): s
   return [
     "1. rows with missing or non-positive value or quantity (no unit value)",
     "2. trading intermediaries (is_intermediary = 1)",
-    chapters ? `3. agricultural and resource products: HS chapters ${String(chapters[0]).padStart(2, "0")}–${String(chapters[1]).padStart(2, "0")} (HS sections I–V: animals, vegetables, fats, food & tobacco, mineral products and fuels)` : "3. (no chapter rule)",
+    chapters
+      ? `3. agricultural and resource products: HS chapters ${String(chapters[0]).padStart(2, "0")}–${String(chapters[1]).padStart(2, "0")} (HS sections I–V: animals, vegetables, fats, food & tobacco, mineral products and fuels)`
+      : "3. (no chapter rule)",
     "4. firm × HS6 × year exported to one destination only (no leave-one-out price instrument)",
     `5. HS6 products with fewer than ${minObs} remaining observations`,
   ];
@@ -231,12 +233,16 @@ export async function productQuality(o: QualityOptions): Promise<QualityResult> 
       count(*) FILTER (WHERE drop_rule = 5) AS r5,
       count(DISTINCT hs6) FILTER (WHERE drop_rule = 5) AS r5p
     FROM ${id}_f`);
-  const c0 = (n: string) => (numeric(cnt, n)[0] as number);
+  const c0 = (n: string) => numeric(cnt, n)[0] as number;
   // what remains after each rule k (a row dropped by rule r survived the rules before r)
-  const left = await sql(`SELECT ${[0, 1, 2, 3, 4, 5].map((k) => `count(*) FILTER (WHERE drop_rule = 0 OR drop_rule > ${k}) AS n${k},
+  const left = await sql(`SELECT ${[0, 1, 2, 3, 4, 5]
+    .map(
+      (k) => `count(*) FILTER (WHERE drop_rule = 0 OR drop_rule > ${k}) AS n${k},
       count(DISTINCT hs6) FILTER (WHERE drop_rule = 0 OR drop_rule > ${k}) AS h${k},
       count(DISTINCT firm_id) FILTER (WHERE drop_rule = 0 OR drop_rule > ${k}) AS f${k},
-      coalesce(sum(value_usd) FILTER (WHERE (drop_rule = 0 OR drop_rule > ${k}) AND value_usd > 0), 0) AS v${k}`).join(",\n      ")}
+      coalesce(sum(value_usd) FILTER (WHERE (drop_rule = 0 OR drop_rule > ${k}) AND value_usd > 0), 0) AS v${k}`,
+    )
+    .join(",\n      ")}
     FROM ${id}_f`);
   const lk = (p: string, k: number) => numeric(left, `${p}${k}`)[0] as number;
   // 2. estimation sample with dense integer FE ids and σ_h
@@ -250,14 +256,22 @@ export async function productQuality(o: QualityOptions): Promise<QualityResult> 
     WHERE f.drop_rule = 0`);
   if (sig) {
     const miss = await sql(`SELECT count(*) AS n, min(hs3) AS hs3 FROM ${id}_est WHERE sigma_h IS NULL OR sigma_h <= 1`);
-    if ((numeric(miss, "n")[0] as number) > 0) throw new ArgumentError(`the σ table has no value > 1 for HS3 "${column(miss, "hs3")[0]}" (${numeric(miss, "n")[0]} rows)`);
+    if ((numeric(miss, "n")[0] as number) > 0)
+      throw new ArgumentError(`the σ table has no value > 1 for HS3 "${column(miss, "hs3")[0]}" (${numeric(miss, "n")[0]} rows)`);
   }
-  const est = await sql(`SELECT rid, lnq, lnp, z_loo, hs6_id, dy_id, hs3_id, CAST(dense_rank() OVER (ORDER BY firm_id) AS INTEGER) AS firm_id, sigma_h${controls.map((c) => `, "${c}"`).join("")} FROM ${id}_est ORDER BY rid`, // firm codes renumbered 1..F (real customs codes have 10 digits: no INTEGER cast)
-    { intColumns: ["rid", "hs6_id", "dy_id", "hs3_id", "firm_id"] });
-  if (est.nrows === 0) throw new ArgumentError(`no observations left after cleaning: ${c0("input")} rows; dropped by rule 1–5: ${["r1", "r2", "r3", "r4", "r5"].map(c0).join(", ")} (${ruleText(chapters, minObs).join("; ")})`);
+  const est = await sql(
+    `SELECT rid, lnq, lnp, z_loo, hs6_id, dy_id, hs3_id, CAST(dense_rank() OVER (ORDER BY firm_id) AS INTEGER) AS firm_id, sigma_h${controls.map((c) => `, "${c}"`).join("")} FROM ${id}_est ORDER BY rid`, // firm codes renumbered 1..F (real customs codes have 10 digits: no INTEGER cast)
+    { intColumns: ["rid", "hs6_id", "dy_id", "hs3_id", "firm_id"] },
+  );
+  if (est.nrows === 0)
+    throw new ArgumentError(
+      `no observations left after cleaning: ${c0("input")} rows; dropped by rule 1–5: ${["r1", "r2", "r3", "r4", "r5"].map(c0).join(", ")} (${ruleText(chapters, minObs).join("; ")})`,
+    );
   const n = est.nrows;
   const rid = column(est, "rid") as Int32Array;
-  const lnq = numeric(est, "lnq"), lnp = numeric(est, "lnp"), sigH = numeric(est, "sigma_h");
+  const lnq = numeric(est, "lnq"),
+    lnp = numeric(est, "lnp"),
+    sigH = numeric(est, "sigma_h");
   const qua = new Float64Array(n).fill(NaN);
   const vcov = o.vcov ?? "cluster:firm_id";
   const ctrl = controls.length ? controls.join(" + ") : "1";
@@ -265,11 +279,15 @@ export async function productQuality(o: QualityOptions): Promise<QualityResult> 
   let sigmaHat: SigmaEstimate | null = null;
   let firstStage: QualityFirstStage | null = null;
   let sigmaByHs3: Table | null = null;
-  let singletons = 0, used = 0;
+  let singletons = 0,
+    used = 0;
   if (typeof divisor === "number" && !(divisor > 1)) throw new ArgumentError(`a fixed divisor σ must be > 1, got ${divisor}`);
   const div = (i: number, s: number) => {
     const v = divisor === "table" ? (sigH[i] as number) : typeof divisor === "number" ? divisor : s;
-    if (!(v > 1)) throw new ArgumentError(`σ̂ = ${v.toFixed(4)} ≤ 1: (19) divides by σ − 1, which would flip or blow up quality; pass the HS3 table or a fixed divisor`);
+    if (!(v > 1))
+      throw new ArgumentError(
+        `σ̂ = ${v.toFixed(4)} ≤ 1: (19) divides by σ − 1, which would flip or blow up quality; pass the HS3 table or a fixed divisor`,
+      );
     return v - 1;
   };
   if (method === "iv") {
@@ -277,7 +295,10 @@ export async function productQuality(o: QualityOptions): Promise<QualityResult> 
     const b = m.table.find((r) => r.name === "lnp");
     if (!b) throw new ArgumentError(`ln p was dropped from (18) as collinear with the fixed effects`);
     let ols: number | undefined;
-    if (o.compareOls) ols = -(feols(est, `lnq ~ lnp${controls.length ? " + " + ctrl : ""} | hs6_id + dy_id`, { vcov, keepResiduals: false }).coef["lnp"] as number);
+    if (o.compareOls)
+      ols = -(feols(est, `lnq ~ lnp${controls.length ? " + " + ctrl : ""} | hs6_id + dy_id`, { vcov, keepResiduals: false }).coef[
+        "lnp"
+      ] as number);
     sigmaHat = { estimate: -b.estimate, se: b.se, ciLow: -b.ciHigh, ciHigh: -b.ciLow, nobs: m.nobs, ...(ols !== undefined ? { ols } : {}) };
     const fs = m.firstStage[0];
     if (fs) {
@@ -285,14 +306,20 @@ export async function productQuality(o: QualityOptions): Promise<QualityResult> 
       const wf = d && "stat" in d.weakIdF ? d.weakIdF.stat : undefined;
       const lm = d && "stat" in d.underidentification ? (d.underidentification as { stat: number }).stat : undefined;
       firstStage = {
-        coef: fs.coef["z_loo"] as number, f: fs.f.stat, partialR2: fs.partialR2,
-        ...(wf !== undefined ? { kpWaldF: wf } : {}), ...(lm !== undefined ? { kpLM: lm } : {}),
+        coef: fs.coef["z_loo"] as number,
+        f: fs.f.stat,
+        partialR2: fs.partialR2,
+        ...(wf !== undefined ? { kpWaldF: wf } : {}),
+        ...(lm !== undefined ? { kpLM: lm } : {}),
       };
     }
     if (sigmaBy === "pooled") {
       const e = m.residuals as Float64Array;
-      m.obsRows.forEach((r, a) => { qua[r] = (e[a] as number) / div(r, sigmaHat!.estimate); });
-      singletons = m.removed.singletons; used = m.nobs;
+      m.obsRows.forEach((r, a) => {
+        qua[r] = (e[a] as number) / div(r, sigmaHat!.estimate);
+      });
+      singletons = m.removed.singletons;
+      used = m.nobs;
     } else {
       const g = column(est, "hs3_id") as Int32Array;
       let G = 0;
@@ -308,22 +335,42 @@ export async function productQuality(o: QualityOptions): Promise<QualityResult> 
         const bk = mk.table.find((r) => r.name === "lnp");
         const sk = bk ? -bk.estimate : NaN;
         const e = mk.residuals as Float64Array;
-        mk.obsRows.forEach((r, a) => { const i = ii[r] as number; qua[i] = (e[a] as number) / div(i, sk); });
-        singletons += mk.removed.singletons; used += mk.nobs;
-        rows.push({ hs3: String(hs3Col[k]), sigma_hat: sk, se: bk ? bk.se : NaN, nobs: mk.nobs, sigma_table: sigH[ii[0] as number] as number });
+        mk.obsRows.forEach((r, a) => {
+          const i = ii[r] as number;
+          qua[i] = (e[a] as number) / div(i, sk);
+        });
+        singletons += mk.removed.singletons;
+        used += mk.nobs;
+        rows.push({
+          hs3: String(hs3Col[k]),
+          sigma_hat: sk,
+          se: bk ? bk.se : NaN,
+          nobs: mk.nobs,
+          sigma_table: sigH[ii[0] as number] as number,
+        });
       }
       sigmaByHs3 = table({
-        hs3: rows.map((r) => r.hs3), sigma_hat: Float64Array.from(rows, (r) => r.sigma_hat), se: Float64Array.from(rows, (r) => r.se),
-        nobs: Float64Array.from(rows, (r) => r.nobs), sigma_table: Float64Array.from(rows, (r) => r.sigma_table),
+        hs3: rows.map((r) => r.hs3),
+        sigma_hat: Float64Array.from(rows, (r) => r.sigma_hat),
+        se: Float64Array.from(rows, (r) => r.se),
+        nobs: Float64Array.from(rows, (r) => r.nobs),
+        sigma_table: Float64Array.from(rows, (r) => r.sigma_table),
       });
     }
   } else {
     const y = Float64Array.from(lnq, (v, i) => v + (sigH[i] as number) * (lnp[i] as number));
     if (controls.length) {
-      const m = feols(table({ ...Object.fromEntries(est.names.map((nm) => [nm, column(est, nm) as Float64Array])), ksw_y: y }), `ksw_y ~ ${ctrl} | hs6_id + dy_id`, { vcov: "iid" });
+      const m = feols(
+        table({ ...Object.fromEntries(est.names.map((nm) => [nm, column(est, nm) as Float64Array])), ksw_y: y }),
+        `ksw_y ~ ${ctrl} | hs6_id + dy_id`,
+        { vcov: "iid" },
+      );
       const e = m.residuals as Float64Array;
-      m.obsRows.forEach((r, a) => { qua[r] = (e[a] as number) / ((sigH[r] as number) - 1); });
-      singletons = m.removed.singletons; used = m.nobs;
+      m.obsRows.forEach((r, a) => {
+        qua[r] = (e[a] as number) / ((sigH[r] as number) - 1);
+      });
+      singletons = m.removed.singletons;
+      used = m.nobs;
     } else {
       const dm = demean([y], { factors: [factorize(column(est, "hs6_id")), factorize(column(est, "dy_id"))] });
       const e = dm.columns[0] as Float64Array;
@@ -337,7 +384,8 @@ export async function productQuality(o: QualityOptions): Promise<QualityResult> 
     WITH j AS (SELECT e.rid, e.firm_id, e.city_code, e.hs6, e.hs4, e.year, e.value_usd, q.qua FROM ${id}_est e JOIN ${id}_q q USING (rid) WHERE q.qua IS NOT NULL),
     mm AS (SELECT *, min(qua) OVER (PARTITION BY hs6) AS lo, max(qua) OVER (PARTITION BY hs6) AS hi FROM j)
     SELECT *, CASE WHEN hi > lo THEN (qua - lo) / (hi - lo) END AS rqua FROM mm`);
-  const agg = (keys: string) => sql(`SELECT ${keys}, sum(value_usd * rqua) / sum(value_usd) AS quality, sum(value_usd) AS value, count(*) AS n
+  const agg = (keys: string) =>
+    sql(`SELECT ${keys}, sum(value_usd * rqua) / sum(value_usd) AS quality, sum(value_usd) AS value, count(*) AS n
     FROM ${id}_r WHERE rqua IS NOT NULL GROUP BY ${keys} ORDER BY ${keys}`);
   const cityHs4Year = await agg("city_code, hs4, year");
   const hs6 = await agg("city_code, hs6, hs4, year");
@@ -350,15 +398,43 @@ export async function productQuality(o: QualityOptions): Promise<QualityResult> 
   for (const t of ["base", "f", "est", "r", "q"]) await exec(`DROP TABLE IF EXISTS ${id}_${t}`);
   if (typeof o.customs === "object" && !("sql" in o.customs)) await exec(`DROP TABLE IF EXISTS ${id}_src`);
   const counts: QualityCounts = {
-    input: c0("input"), nonPositive: c0("r1"), intermediaries: c0("r2"), resourceProducts: c0("r3"),
-    noOtherDestination: c0("r4"), smallProducts: c0("r5"), smallProductsHs6: c0("r5p"),
-    singletons, estimation: used, products: numeric(nprod, "p")[0] as number,
+    input: c0("input"),
+    nonPositive: c0("r1"),
+    intermediaries: c0("r2"),
+    resourceProducts: c0("r3"),
+    noOtherDestination: c0("r4"),
+    smallProducts: c0("r5"),
+    smallProductsHs6: c0("r5p"),
+    singletons,
+    estimation: used,
+    products: numeric(nprod, "p")[0] as number,
     noRange: fv("n") - fv("n2"),
     steps: [
       { step: "input rows", dropped: 0, rows: lk("n", 0), hs6: lk("h", 0), firms: lk("f", 0), value: lk("v", 0) },
-      ...ruleText(chapters, minObs).map((r, j) => ({ step: r, dropped: lk("n", j) - lk("n", j + 1), rows: lk("n", j + 1), hs6: lk("h", j + 1), firms: lk("f", j + 1), value: lk("v", j + 1) })),
-      { step: "fixed-effect singletons (estimator)", dropped: lk("n", 5) - fv("n"), rows: fv("n"), hs6: fv("h"), firms: fv("f"), value: fv("v") },
-      { step: "HS6 products with max = min quality (rqua undefined)", dropped: fv("n") - fv("n2"), rows: fv("n2"), hs6: fv("h2"), firms: fv("f2"), value: fv("v2") },
+      ...ruleText(chapters, minObs).map((r, j) => ({
+        step: r,
+        dropped: lk("n", j) - lk("n", j + 1),
+        rows: lk("n", j + 1),
+        hs6: lk("h", j + 1),
+        firms: lk("f", j + 1),
+        value: lk("v", j + 1),
+      })),
+      {
+        step: "fixed-effect singletons (estimator)",
+        dropped: lk("n", 5) - fv("n"),
+        rows: fv("n"),
+        hs6: fv("h"),
+        firms: fv("f"),
+        value: fv("v"),
+      },
+      {
+        step: "HS6 products with max = min quality (rqua undefined)",
+        dropped: fv("n") - fv("n2"),
+        rows: fv("n2"),
+        hs6: fv("h2"),
+        firms: fv("f2"),
+        value: fv("v2"),
+      },
     ],
   };
   return { cityHs4Year, hs6, firm, sigmaHat, sigmaByHs3, counts, firstStage, rules: ruleText(chapters, minObs), method };
@@ -367,7 +443,17 @@ export async function productQuality(o: QualityOptions): Promise<QualityResult> 
 /** The counts as a two-column table (step, rows) for display. */
 export function qualityCountsTable(c: QualityCounts, rules: readonly string[]): Table {
   const steps = ["input rows", ...rules, "fixed-effect singletons (estimator)", "estimation sample", "HS6 products in the sample"];
-  const vals = [c.input, c.nonPositive, c.intermediaries, c.resourceProducts, c.noOtherDestination, c.smallProducts, c.singletons, c.estimation, c.products];
+  const vals = [
+    c.input,
+    c.nonPositive,
+    c.intermediaries,
+    c.resourceProducts,
+    c.noOtherDestination,
+    c.smallProducts,
+    c.singletons,
+    c.estimation,
+    c.products,
+  ];
   return table({ step: steps, rows: Float64Array.from(vals) });
 }
 
@@ -382,7 +468,8 @@ export function qualityCountsTable(c: QualityCounts, rules: readonly string[]): 
  */
 export function qualityStepsTable(c: QualityCounts): Table {
   const st = c.steps;
-  if (!st || st.length === 0) throw new ArgumentError("qualityStepsTable: the counts have no per-step detail (steps); they come from productQuality");
+  if (!st || st.length === 0)
+    throw new ArgumentError("qualityStepsTable: the counts have no per-step detail (steps); they come from productQuality");
   const first = st[0] as QualityStep;
   return table({
     step: st.map((s) => s.step),
@@ -421,13 +508,24 @@ export interface BaciQualityResult extends QualityResult {
  * its quality — with country-level data it plainly is not (richer exporters sell dearer,
  * better varieties), so σ̂ is biased toward zero and quality is understated for high-price exporters.
  */
-export async function baciUnitValueQuality(file = publicDataPath("trade", "baci_hs17_2020_afg_zaf_subset.csv"), opts: { minObs?: number; compareOls?: boolean } = {}): Promise<BaciQualityResult> {
+export async function baciUnitValueQuality(
+  file = publicDataPath("trade", "baci_hs17_2020_afg_zaf_subset.csv"),
+  opts: { minObs?: number; compareOls?: boolean } = {},
+): Promise<BaciQualityResult> {
   const rel = `SELECT CAST(i AS BIGINT) AS firm_id, CAST(i AS BIGINT) AS city_code, lpad(CAST(k AS VARCHAR), 6, '0') AS hs6, CAST(j AS VARCHAR) AS dest,
       CAST(t AS INTEGER) AS year, CAST(v AS DOUBLE) * 1000 AS value_usd, TRY_CAST(q AS DOUBLE) AS quantity, 0 AS is_intermediary
     FROM read_csv(${sqlString(file)}, header = true, nullstr = 'NA', types = {'k': 'VARCHAR'})`;
-  const r = await productQuality({ customs: { sql: rel }, method: "iv", divisor: 4, minObs: opts.minObs ?? 20, compareOls: opts.compareOls ?? true, vcov: "hetero" });
+  const r = await productQuality({
+    customs: { sql: rel },
+    method: "iv",
+    divisor: 4,
+    minObs: opts.minObs ?? 20,
+    compareOls: opts.compareOls ?? true,
+    vcov: "hetero",
+  });
   return {
-    ...r, file,
+    ...r,
+    file,
     caveats: [
       "the subset has two exporters (AFG, ZAF; ZAF ≈ 97 % of rows): with HS6 FE the residual is mostly South Africa's variation across importers within a product — a destination-specific quality/demand residual, not a cross-exporter quality comparison",
       "rule 5 uses 20 observations per HS6 (no HS6 has more than 100 rows here); variance heteroskedasticity-robust",

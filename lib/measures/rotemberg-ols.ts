@@ -54,7 +54,11 @@ function feKey(t: Table, spec: string): (string | null)[] {
     let k = "";
     for (let j = 0; j < cols.length; j++) {
       const v = keyAt(cols[j] as Column, i);
-      if (v === null) { k = ""; out[i] = null; break; }
+      if (v === null) {
+        k = "";
+        out[i] = null;
+        break;
+      }
       k += (j ? "\u001f" : "") + v;
     }
     if (out[i] !== null) out[i] = k;
@@ -113,20 +117,30 @@ export function rotembergOls(o: RotembergOlsOptions): RotembergOlsResult {
   const cols = [numeric(d, o.y), numeric(d, o.x), ...controls.map((c) => numeric(d, c))].map((c) => Float64Array.from(c));
   let dm: Float64Array[];
   if (fe.length) dm = demean(cols, { factors: fe.map((f) => factorize(feKey(d, f))) }).columns;
-  else dm = cols.map((c) => { const mu = c.reduce((a, b) => a + b, 0) / n; return c.map((v) => v - mu); });
-  let yt = dm[0] as Float64Array, xt = dm[1] as Float64Array;
+  else
+    dm = cols.map((c) => {
+      const mu = c.reduce((a, b) => a + b, 0) / n;
+      return c.map((v) => v - mu);
+    });
+  let yt = dm[0] as Float64Array,
+    xt = dm[1] as Float64Array;
   if (controls.length) {
     const t = table(Object.fromEntries([["__y", yt], ["__x", xt], ...controls.map((c, j) => [`__c${j}`, dm[2 + j] as Float64Array])]));
     const rhs = controls.map((_, j) => `__c${j}`).join(" + ");
-    const ry = feols(t, `__y ~ ${rhs}`, { vcov: "iid" }), rx = feols(t, `__x ~ ${rhs}`, { vcov: "iid" });
+    const ry = feols(t, `__y ~ ${rhs}`, { vcov: "iid" }),
+      rx = feols(t, `__x ~ ${rhs}`, { vcov: "iid" });
     if (ry.nobs !== n || rx.nobs !== n) throw new ArgumentError(`residualising on the controls lost rows (${n} → ${ry.nobs}/${rx.nobs})`);
-    yt = ry.residuals as Float64Array; xt = rx.residuals as Float64Array;
+    yt = ry.residuals as Float64Array;
+    xt = rx.residuals as Float64Array;
   }
   // 3. shares by unit, shifts by (industry, time)
   const shareMap = new Map<string, Map<string, number>>();
-  const sU = column(o.shares, sc.unit), sI = keysOf(column(o.shares, sc.industry)), sV = numeric(o.shares, sc.share);
+  const sU = column(o.shares, sc.unit),
+    sI = keysOf(column(o.shares, sc.industry)),
+    sV = numeric(o.shares, sc.share);
   for (let i = 0; i < o.shares.nrows; i++) {
-    const u = keyAt(sU, i), ind = sI[i];
+    const u = keyAt(sU, i),
+      ind = sI[i];
     if (u === null || ind === null || ind === undefined) throw new DataError("NA unit or industry", { file: o.shares.source, row: i + 1 });
     const v = sV[i] as number;
     if (!Number.isFinite(v)) throw new DataError("NA or non-finite share", { file: o.shares.source, column: sc.share, row: i + 1 });
@@ -135,7 +149,9 @@ export function rotembergOls(o: RotembergOlsOptions): RotembergOlsResult {
     if (mu.has(ind)) throw new DataError(`duplicate share for unit "${u}", industry "${ind}"`, { file: o.shares.source, row: i + 1 });
     mu.set(ind, v);
   }
-  const fI = keysOf(column(o.shifts, fc.industry)), fT = column(o.shifts, fc.time), fV = numeric(o.shifts, fc.shift);
+  const fI = keysOf(column(o.shifts, fc.industry)),
+    fT = column(o.shifts, fc.time),
+    fV = numeric(o.shifts, fc.shift);
   const shift = new Map<string, number>();
   for (let i = 0; i < o.shifts.nrows; i++) {
     const t = numberAt(fT, i, o.shifts.source, fc.time);
@@ -147,7 +163,9 @@ export function rotembergOls(o: RotembergOlsOptions): RotembergOlsResult {
   const S = industries.length;
   const indIdx = new Map(industries.map((s, j) => [s, j]));
   // 4. Z_k'x̃, Z_k'ỹ for k = (year, industry), and the Bartik-sum check
-  const dU = column(d, o.unit), dT = column(d, o.time), xRaw = numeric(d, o.x);
+  const dU = column(d, o.unit),
+    dT = column(d, o.time),
+    xRaw = numeric(d, o.x);
   const years = new Map<number, number>();
   const yearOf = new Int32Array(n);
   for (let i = 0; i < n; i++) {
@@ -157,36 +175,51 @@ export function rotembergOls(o: RotembergOlsOptions): RotembergOlsResult {
     yearOf[i] = g;
   }
   const T = years.size;
-  const zx = new Float64Array(T * S), zy = new Float64Array(T * S);
-  let maxGap = 0, maxX = 0, noShare = 0, gapRow = -1, gapB = NaN;
+  const zx = new Float64Array(T * S),
+    zy = new Float64Array(T * S);
+  let maxGap = 0,
+    maxX = 0,
+    noShare = 0,
+    gapRow = -1,
+    gapB = NaN;
   for (let i = 0; i < n; i++) {
     const u = keyAt(dU, i);
     const mu = u === null ? undefined : shareMap.get(u);
     const t = numberAt(dT, i, d.source, o.time);
     let b = 0;
     if (!mu) noShare++;
-    else for (const [s, v] of mu) {
-      const g = shift.get(`${s}\u001f${t}`);
-      if (g === undefined || !Number.isFinite(g)) throw new DataError(`no shift for industry "${s}" in ${t} (needed by unit ${u})`, { file: o.shifts.source, column: fc.shift });
-      b += v * g;
-      const k = (yearOf[i] as number) * S + (indIdx.get(s) as number);
-      zx[k] += v * (xt[i] as number);
-      zy[k] += v * (yt[i] as number);
-    }
+    else
+      for (const [s, v] of mu) {
+        const g = shift.get(`${s}\u001f${t}`);
+        if (g === undefined || !Number.isFinite(g))
+          throw new DataError(`no shift for industry "${s}" in ${t} (needed by unit ${u})`, { file: o.shifts.source, column: fc.shift });
+        b += v * g;
+        const k = (yearOf[i] as number) * S + (indIdx.get(s) as number);
+        zx[k] += v * (xt[i] as number);
+        zy[k] += v * (yt[i] as number);
+      }
     const gap = Math.abs((xRaw[i] as number) - b);
-    if (gap > maxGap) { maxGap = gap; gapRow = i; gapB = b; }
+    if (gap > maxGap) {
+      maxGap = gap;
+      gapRow = i;
+      gapB = b;
+    }
     maxX = Math.max(maxX, Math.abs(xRaw[i] as number));
   }
   if (maxGap > tol * Math.max(1, maxX))
-    throw new ArgumentError(`"${o.x}" is not the Bartik sum Σ share·shift of these shares and shifts (estimation row ${gapRow + 1}: ${o.x} = ${xRaw[gapRow]}, Σ share·shift = ${gapB}); the decomposition needs x = B`);
+    throw new ArgumentError(
+      `"${o.x}" is not the Bartik sum Σ share·shift of these shares and shifts (estimation row ${gapRow + 1}: ${o.x} = ${xRaw[gapRow]}, Σ share·shift = ${gapB}); the decomposition needs x = B`,
+    );
   // 5. α, β
   const yearList = [...years.keys()];
   let den = 0;
-  for (let ty = 0; ty < T; ty++) for (let j = 0; j < S; j++) den += (shift.get(`${industries[j]}\u001f${yearList[ty]}`) ?? 0) * (zx[ty * S + j] as number);
+  for (let ty = 0; ty < T; ty++)
+    for (let j = 0; j < S; j++) den += (shift.get(`${industries[j]}\u001f${yearList[ty]}`) ?? 0) * (zx[ty * S + j] as number);
   if (!(Math.abs(den) > 0)) throw new ArgumentError(`x'x̃ = 0: "${o.x}" has no variation left after the fixed effects and controls`);
   const order = yearList.map((y, g) => [y, g] as const).sort((a, b) => a[0] - b[0]);
   const rows: RotembergRow[] = [];
-  let bd = 0, sa = 0;
+  let bd = 0,
+    sa = 0;
   for (const [y, g] of order) {
     for (let j = 0; j < S; j++) {
       const G = shift.get(`${industries[j]}\u001f${y}`) ?? 0;
@@ -197,7 +230,16 @@ export function rotembergOls(o: RotembergOlsOptions): RotembergOlsResult {
       rows.push({ year: y, ind: industries[j] as string, g: G, alpha: a, beta, pi: NaN, gamma: NaN, F: NaN });
     }
   }
-  return { rows, betaOls: m.coef[o.x] as number, seOls: m.se[o.x] as number, betaDecomposed: bd, sumAlpha: sa, nobs: n, maxAbsBartikGap: maxGap, rowsWithoutShares: noShare };
+  return {
+    rows,
+    betaOls: m.coef[o.x] as number,
+    seOls: m.se[o.x] as number,
+    betaDecomposed: bd,
+    sumAlpha: sa,
+    nobs: n,
+    maxAbsBartikGap: maxGap,
+    rowsWithoutShares: noShare,
+  };
 }
 
 /**
@@ -215,8 +257,12 @@ export function rotembergByIndustry(rows: readonly RotembergRow[], opts: { names
     let e = agg.get(r.ind);
     if (!e) agg.set(r.ind, (e = { a: 0, ab: 0, g: 0, n: 0 }));
     e.a += r.alpha;
-    if (r.alpha !== 0) { e.ab += r.alpha * r.beta; total += r.alpha * r.beta; }
-    e.g += r.g; e.n++;
+    if (r.alpha !== 0) {
+      e.ab += r.alpha * r.beta;
+      total += r.alpha * r.beta;
+    }
+    e.g += r.g;
+    e.n++;
   }
   const list = [...agg].sort((p, q) => q[1].a - p[1].a);
   return table({

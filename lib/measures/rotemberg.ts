@@ -114,7 +114,8 @@ export function rotembergWeights(input: RotembergInput): RotembergResult {
     V.set(i, 1, input.y[i] as number);
     for (let k = 0; k < K; k++) {
       const v = (input.Z[k] as Float64Array)[i] as number;
-      if (!Number.isFinite(v)) throw new DataError(`NA or non-finite share in instrument ${k + 1} (use 0 for absent industries)`, { row: i + 1 });
+      if (!Number.isFinite(v))
+        throw new DataError(`NA or non-finite share in instrument ${k + 1} (use 0 for absent industries)`, { row: i + 1 });
       V.set(i, 2 + k, v);
     }
   }
@@ -382,22 +383,41 @@ export function rotembergTop(rows: readonly RotembergRow[], n = 5): RotembergRow
  * as neither sign.
  */
 export function rotembergSummary(rows: readonly RotembergRow[]): {
-  sumPositive: number; sumNegative: number; meanPositive: number; meanNegative: number;
-  sharePositive: number; shareNegative: number; betaWeightedPositive: number; betaWeightedNegative: number;
-  betaBartik: number; sumAlphaByYear: Record<string, number>;
+  sumPositive: number;
+  sumNegative: number;
+  meanPositive: number;
+  meanNegative: number;
+  sharePositive: number;
+  shareNegative: number;
+  betaWeightedPositive: number;
+  betaWeightedNegative: number;
+  betaBartik: number;
+  sumAlphaByYear: Record<string, number>;
 } {
-  let sp = 0, sn = 0, np = 0, nn = 0, bp = 0, bn = 0;
+  let sp = 0,
+    sn = 0,
+    np = 0,
+    nn = 0,
+    bp = 0,
+    bn = 0;
   const byYear: Record<string, number> = {};
   for (const r of rows) {
     byYear[String(r.year)] = (byYear[String(r.year)] ?? 0) + r.alpha;
-    if (r.alpha > 0) (sp += r.alpha), np++, (bp += r.alpha * r.beta);
-    else if (r.alpha < 0) (sn += r.alpha), nn++, (bn += r.alpha * r.beta);
+    if (r.alpha > 0) ((sp += r.alpha), np++, (bp += r.alpha * r.beta));
+    else if (r.alpha < 0) ((sn += r.alpha), nn++, (bn += r.alpha * r.beta));
   }
   const tot = Math.abs(sp) + Math.abs(sn);
   return {
-    sumPositive: sp, sumNegative: sn, meanPositive: np ? sp / np : NaN, meanNegative: nn ? sn / nn : NaN,
-    sharePositive: Math.abs(sp) / tot, shareNegative: Math.abs(sn) / tot,
-    betaWeightedPositive: bp, betaWeightedNegative: bn, betaBartik: bp + bn, sumAlphaByYear: byYear,
+    sumPositive: sp,
+    sumNegative: sn,
+    meanPositive: np ? sp / np : NaN,
+    meanNegative: nn ? sn / nn : NaN,
+    sharePositive: Math.abs(sp) / tot,
+    shareNegative: Math.abs(sn) / tot,
+    betaWeightedPositive: bp,
+    betaWeightedNegative: bn,
+    betaBartik: bp + bn,
+    sumAlphaByYear: byYear,
   };
 }
 

@@ -17,13 +17,42 @@ import { asArray, compositeKeys, groupRows, keyColumns } from "../data/keys";
  */
 export const VAGG_TERMS: readonly string[] = Object.freeze([
   // virtual agglomeration and platforms
-  "虚拟集聚", "虚拟产业集群", "网络平台", "平台经济", "数字平台", "互联网平台", "云平台", "共享经济",
+  "虚拟集聚",
+  "虚拟产业集群",
+  "网络平台",
+  "平台经济",
+  "数字平台",
+  "互联网平台",
+  "云平台",
+  "共享经济",
   // e-commerce
-  "电子商务", "电商", "网络零售", "跨境电商", "网购", "互联网+",
+  "电子商务",
+  "电商",
+  "网络零售",
+  "跨境电商",
+  "网购",
+  "互联网+",
   // digital infrastructure and technologies
-  "互联网", "移动互联网", "工业互联网", "物联网", "大数据", "云计算", "人工智能", "区块链", "5G", "宽带", "数据中心",
+  "互联网",
+  "移动互联网",
+  "工业互联网",
+  "物联网",
+  "大数据",
+  "云计算",
+  "人工智能",
+  "区块链",
+  "5G",
+  "宽带",
+  "数据中心",
   // digital economy
-  "数字经济", "数字化", "信息化", "数字产业化", "产业数字化", "智慧城市", "信息技术", "数字技术",
+  "数字经济",
+  "数字化",
+  "信息化",
+  "数字产业化",
+  "产业数字化",
+  "智慧城市",
+  "信息技术",
+  "数字技术",
 ]);
 
 /** A jieba segmenter (default dictionary + the given terms as user words), HMM off. */
@@ -91,7 +120,10 @@ export interface TextIndexOptions {
  * @example
  *   textIndex(reports, { unit: ["city", "year"], text: "text" }).table; // city, year, ndocs, count, vagg_txt
  */
-export function textIndex(docs: Table, o: TextIndexOptions): { table: Table; docCount: Float64Array; docLog: Float64Array; naDocs: number } {
+export function textIndex(
+  docs: Table,
+  o: TextIndexOptions,
+): { table: Table; docCount: Float64Array; docLog: Float64Array; naDocs: number } {
   const seg = o.segmenter ?? getDefault();
   const units = asArray(o.unit);
   const txt = column(docs, o.text ?? "text");

@@ -63,7 +63,13 @@ export function tableCsv(t: Table, opts: { readonly sep?: string } = {}): string
 export function toCsv(t: ReportTable, opts: CsvOptions = {}): string {
   const sep = opts.sep ?? ",";
   const head = opts.titleAndNotes && t.title ? csvLines([[t.title]], sep) : "";
-  const tail = opts.titleAndNotes && t.notes.length ? csvLines(t.notes.map((n) => [n]), sep) : "";
+  const tail =
+    opts.titleAndNotes && t.notes.length
+      ? csvLines(
+          t.notes.map((n) => [n]),
+          sep,
+        )
+      : "";
   if (t.data && (opts.layout ?? "auto") === "auto") return head + tableCsv(t.data, { sep }) + tail;
   const rows: string[][] = [];
   for (const r of t.header) rows.push(expandHeaderRow(r, t.ncol));
@@ -121,9 +127,20 @@ const NUMBER = /^[-+−]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/;
  */
 export function cellsTidy(t: ReportTable): Table {
   const headers = Array.from({ length: t.ncol }, (_, j) =>
-    t.header.map((r) => expandHeaderRow(r, t.ncol)[j] ?? "").filter((s) => s !== "").join(" / "),
+    t.header
+      .map((r) => expandHeaderRow(r, t.ncol)[j] ?? "")
+      .filter((s) => s !== "")
+      .join(" / "),
   );
-  const rec = { row: [] as number[], panel: [] as (string | null)[], stub: [] as (string | null)[], column: [] as number[], header: [] as (string | null)[], text: [] as (string | null)[], value: [] as number[] };
+  const rec = {
+    row: [] as number[],
+    panel: [] as (string | null)[],
+    stub: [] as (string | null)[],
+    column: [] as number[],
+    header: [] as (string | null)[],
+    text: [] as (string | null)[],
+    value: [] as number[],
+  };
   let panel: string | null = null;
   t.body.forEach((r, i) => {
     if (r.kind === "panel") {
@@ -133,7 +150,10 @@ export function cellsTidy(t: ReportTable): Table {
     for (let j = 1; j < r.cells.length; j++) {
       const c = r.cells[j];
       if (!c) continue;
-      const plain = (c.plain ?? c.text).trim().replace(/^\((.*)\)$/, "$1").replace(/,/g, "");
+      const plain = (c.plain ?? c.text)
+        .trim()
+        .replace(/^\((.*)\)$/, "$1")
+        .replace(/,/g, "");
       rec.row.push(i + 1);
       rec.panel.push(panel);
       rec.stub.push(r.cells[0]?.text ?? null);
@@ -145,7 +165,13 @@ export function cellsTidy(t: ReportTable): Table {
   });
   const cols: Record<string, Column> = { row: Int32Array.from(rec.row) };
   if (rec.panel.some((p) => p !== null)) cols.panel = rec.panel;
-  Object.assign(cols, { stub: rec.stub, column: Int32Array.from(rec.column), header: rec.header, text: rec.text, value: Float64Array.from(rec.value) });
+  Object.assign(cols, {
+    stub: rec.stub,
+    column: Int32Array.from(rec.column),
+    header: rec.header,
+    text: rec.text,
+    value: Float64Array.from(rec.value),
+  });
   return table(cols);
 }
 
@@ -158,5 +184,5 @@ export function cellsTidy(t: ReportTable): Table {
  *   fs.writeFileSync("exports/tables/table2.tidy.csv", toTidyCsv(regressionTable([m1, m2])));
  */
 export function toTidyCsv(t: ReportTable, opts: { readonly sep?: string } = {}): string {
-  return tableCsv(t.tidy ? tidyTable(t.tidy) : t.data ?? cellsTidy(t), opts);
+  return tableCsv(t.tidy ? tidyTable(t.tidy) : (t.data ?? cellsTidy(t)), opts);
 }

@@ -9,9 +9,25 @@ import type { BodyRow, Cell, HeaderCell, Lang, ReportTable } from "./model";
  * `dataTable(t, { lang: "zh" })` uses them for columns without an entry in `headers`.
  */
 export const ZH_STAT_HEADERS: Readonly<Record<string, string>> = Object.freeze({
-  variable: "变量", var: "变量", label: "变量含义", N: "观测值", n: "观测值", nobs: "观测值", obs: "观测值",
-  mean: "均值", sd: "标准差", se: "标准误", min: "最小值", max: "最大值", median: "中位数", p50: "中位数",
-  p25: "25%分位数", p75: "75%分位数", year: "年份", city: "城市", province: "省份",
+  variable: "变量",
+  var: "变量",
+  label: "变量含义",
+  N: "观测值",
+  n: "观测值",
+  nobs: "观测值",
+  obs: "观测值",
+  mean: "均值",
+  sd: "标准差",
+  se: "标准误",
+  min: "最小值",
+  max: "最大值",
+  median: "中位数",
+  p50: "中位数",
+  p25: "25%分位数",
+  p75: "75%分位数",
+  year: "年份",
+  city: "城市",
+  province: "省份",
 });
 
 export interface DataTableOptions {
@@ -83,7 +99,7 @@ export function dataTable(t: Table, opts: DataTableOptions = {}): ReportTable {
   const na = opts.na ?? "";
   const wholeAsCounts = opts.wholeNumbersAsCounts ?? true;
   const nShow = Math.min(t.nrows, opts.maxRows ?? t.nrows);
-  const digitsOf = (name: string) => (typeof opts.digits === "number" ? opts.digits : opts.digits?.[name] ?? 4);
+  const digitsOf = (name: string) => (typeof opts.digits === "number" ? opts.digits : (opts.digits?.[name] ?? 4));
   const years = new Set(opts.years ?? cols.filter((n) => /^(year|yr)$|_year$|^year_/i.test(n)));
   const rows: Cell[][] = Array.from({ length: nShow }, () => []);
   for (const name of cols) {
@@ -109,13 +125,24 @@ export function dataTable(t: Table, opts: DataTableOptions = {}): ReportTable {
   const header: HeaderCell[][] = [];
   if (opts.groups) {
     const total = opts.groups.reduce((a, g) => a + g.span, 0);
-    if (total !== cols.length - 1) throw new ArgumentError(`column groups span ${total} columns but the table has ${cols.length - 1} after the first`);
+    if (total !== cols.length - 1)
+      throw new ArgumentError(`column groups span ${total} columns but the table has ${cols.length - 1} after the first`);
     header.push([{ text: "" }, ...opts.groups.map((g) => ({ text: g.label, span: g.span, rule: true }))]);
   }
   const zh = opts.lang === "zh";
   header.push(cols.map((c) => ({ text: opts.headers?.[c] ?? (zh ? ZH_STAT_HEADERS[c] : undefined) ?? c })));
   const body: BodyRow[] = rows.map((cells) => ({ kind: "data", cells }));
   const notes = [...(opts.notes ?? [])];
-  if (nShow < t.nrows) notes.push(zh ? `仅显示前 ${nShow} 行（共 ${formatCount(t.nrows)} 行）。` : `Showing ${nShow} of ${formatCount(t.nrows)} rows.`);
-  return { kind: "report-table", ncol: cols.length, title: opts.title, header, body, notes, ...(zh ? { lang: "zh" as const } : {}), data: select(t, cols) };
+  if (nShow < t.nrows)
+    notes.push(zh ? `仅显示前 ${nShow} 行（共 ${formatCount(t.nrows)} 行）。` : `Showing ${nShow} of ${formatCount(t.nrows)} rows.`);
+  return {
+    kind: "report-table",
+    ncol: cols.length,
+    title: opts.title,
+    header,
+    body,
+    notes,
+    ...(zh ? { lang: "zh" as const } : {}),
+    data: select(t, cols),
+  };
 }

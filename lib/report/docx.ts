@@ -1,6 +1,16 @@
 import {
-  AlignmentType, BorderStyle, Document, Packer, Paragraph, Table, TableCell, TableRow, TextRun, WidthType,
-  type IBorderOptions, type ITableCellBorders,
+  AlignmentType,
+  BorderStyle,
+  Document,
+  Packer,
+  Paragraph,
+  Table,
+  TableCell,
+  TableRow,
+  TextRun,
+  WidthType,
+  type IBorderOptions,
+  type ITableCellBorders,
 } from "docx";
 import { hasCjk, isCjkTable, type ReportTable } from "./model";
 import { normalizeZip } from "../util/reproducible-zip";
@@ -82,7 +92,10 @@ export async function toDocx(tables: ReportTable | readonly ReportTable[], opts:
       text,
       font: { ascii: latin, hAnsi: latin, cs: latin, eastAsia, ...(cjk ? { hint: "eastAsia" } : {}) },
       ...(cjk ? { language: { value: "en-US", eastAsia: "zh-CN" } } : {}),
-      size: extra.size ?? size, bold: extra.bold, superScript: extra.superScript, italics: extra.italics,
+      size: extra.size ?? size,
+      bold: extra.bold,
+      superScript: extra.superScript,
+      italics: extra.italics,
     });
   const children: (Paragraph | Table)[] = [];
   list.forEach((t, ti) => {
@@ -106,7 +119,11 @@ export async function toDocx(tables: ReportTable | readonly ReportTable[], opts:
             };
             const align = col === 0 ? AlignmentType.LEFT : AlignmentType.CENTER;
             col += span;
-            return new TableCell({ columnSpan: span > 1 ? span : undefined, borders, children: [new Paragraph({ alignment: align, children: [run(c.text)] })] });
+            return new TableCell({
+              columnSpan: span > 1 ? span : undefined,
+              borders,
+              children: [new Paragraph({ alignment: align, children: [run(c.text)] })],
+            });
           }),
         }),
       );
@@ -117,7 +134,13 @@ export async function toDocx(tables: ReportTable | readonly ReportTable[], opts:
       if (br.kind === "panel") {
         rows.push(
           new TableRow({
-            children: [new TableCell({ columnSpan: t.ncol, borders, children: [new Paragraph({ children: [run(br.cells[0]?.text ?? "", { italics: true })] })] })],
+            children: [
+              new TableCell({
+                columnSpan: t.ncol,
+                borders,
+                children: [new Paragraph({ children: [run(br.cells[0]?.text ?? "", { italics: true })] })],
+              }),
+            ],
           }),
         );
         return;

@@ -55,5 +55,6 @@ export async function exportFigure(name: string, spec: VegaLiteSpec, opts: { dir
 }
 
 function checkName(name: string): void {
-  if (!/^[A-Za-z0-9._-]+$/.test(name)) throw new Error(`vagg argument error: export name must be letters, digits, ".", "_" or "-", got "${name}"`);
+  if (!/^[A-Za-z0-9._-]+$/.test(name))
+    throw new Error(`vagg argument error: export name must be letters, digits, ".", "_" or "-", got "${name}"`);
 }

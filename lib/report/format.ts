@@ -51,7 +51,9 @@ export function formatCount(x: number | null | undefined, na = ""): string {
   if (x === null || x === undefined || Number.isNaN(x)) return na;
   if (!Number.isFinite(x)) return x > 0 ? "Inf" : "-Inf";
   const neg = x < 0;
-  const s = Math.round(Math.abs(x)).toString().replace(/\B(?=(\d{3})+(?!\d))/g, ",");
+  const s = Math.round(Math.abs(x))
+    .toString()
+    .replace(/\B(?=(\d{3})+(?!\d))/g, ",");
   return neg ? "-" + s : s;
 }
 

@@ -65,9 +65,12 @@ export function toHtml(t: ReportTable, opts: HtmlOptions = {}): string {
   const out: string[] = [];
   if (opts.css) out.push(`<style>\n${threeLineCss}\n</style>`);
   const cjk = isCjkTable(t);
-  const tableStyle = "border-collapse:collapse;margin:.6em auto;font-variant-numeric:tabular-nums" + (cjk ? `;font-family:${CJK_FONT_STACK.replace(/"/g, "'")}` : "");
+  const tableStyle =
+    "border-collapse:collapse;margin:.6em auto;font-variant-numeric:tabular-nums" +
+    (cjk ? `;font-family:${CJK_FONT_STACK.replace(/"/g, "'")}` : "");
   out.push(`<table class="three-line"${cjk ? ' lang="zh-CN"' : ""}${inline ? ` style="${tableStyle}"` : ""}>`);
-  if (t.title !== undefined && t.title !== "") out.push(`<caption${st(["caption-side:top", "font-weight:bold", "padding:.3em 0"])}>${escapeHtml(t.title)}</caption>`);
+  if (t.title !== undefined && t.title !== "")
+    out.push(`<caption${st(["caption-side:top", "font-weight:bold", "padding:.3em 0"])}>${escapeHtml(t.title)}</caption>`);
   out.push("<thead>");
   const nh = t.header.length;
   const noBody = t.body.length === 0;
@@ -111,7 +114,8 @@ export function toHtml(t: ReportTable, opts: HtmlOptions = {}): string {
   out.push("</tbody>");
   if (t.notes.length) {
     out.push("<tfoot>");
-    for (const n of t.notes) out.push(`<tr><td colspan="${t.ncol}"${st(["font-size:.85em", "text-align:left", "padding:.12em .9em"])}>${escapeHtml(n)}</td></tr>`);
+    for (const n of t.notes)
+      out.push(`<tr><td colspan="${t.ncol}"${st(["font-size:.85em", "text-align:left", "padding:.12em .9em"])}>${escapeHtml(n)}</td></tr>`);
     out.push("</tfoot>");
   }
   out.push("</table>");

@@ -41,6 +41,13 @@ export function toMarkdown(t: ReportTable): string {
     }
     out.push(line(row.cells.map((c) => escapeMarkdown(c.text) + escapeMarkdown(c.stars ?? ""))));
   }
-  if (t.notes.length) out.push("", ...t.notes.map((x) => escapeMarkdown(x)).join("\n\n").split("\n"));
+  if (t.notes.length)
+    out.push(
+      "",
+      ...t.notes
+        .map((x) => escapeMarkdown(x))
+        .join("\n\n")
+        .split("\n"),
+    );
   return out.join("\n");
 }

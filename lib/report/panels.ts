@@ -65,14 +65,24 @@ function stackData(list: readonly Panel[]): Table | undefined {
   const ds = list.map((p) => p.table.data);
   if (!ds.every((d): d is Table => d !== undefined)) return undefined;
   const names = (ds[0] as Table).names;
-  if (names.includes("panel") || !ds.every((d) => d.names.length === names.length && d.names.every((n, j) => n === names[j]))) return undefined;
+  if (names.includes("panel") || !ds.every((d) => d.names.length === names.length && d.names.every((n, j) => n === names[j])))
+    return undefined;
   const cols: Record<string, Column> = { panel: list.flatMap((p, i) => Array.from({ length: (ds[i] as Table).nrows }, () => p.title)) };
   for (const n of names) {
     const parts = ds.map((d) => column(d, n));
     if (parts.every((c) => c instanceof Int32Array)) cols[n] = Int32Array.from(parts.flatMap((c) => Array.from(c as Int32Array)));
     else if (parts.every((c) => c instanceof Float64Array || c instanceof Int32Array))
-      cols[n] = Float64Array.from(parts.flatMap((c) => Array.from(c as Float64Array | Int32Array, (v) => (c instanceof Int32Array && v === NA_INT ? NaN : v))));
-    else cols[n] = parts.flatMap((c) => Array.from(c as ArrayLike<unknown>, (v) => (v === null || v === undefined || (typeof v === "number" && (Number.isNaN(v) || (c instanceof Int32Array && v === NA_INT))) ? null : String(v))));
+      cols[n] = Float64Array.from(
+        parts.flatMap((c) => Array.from(c as Float64Array | Int32Array, (v) => (c instanceof Int32Array && v === NA_INT ? NaN : v))),
+      );
+    else
+      cols[n] = parts.flatMap((c) =>
+        Array.from(c as ArrayLike<unknown>, (v) =>
+          v === null || v === undefined || (typeof v === "number" && (Number.isNaN(v) || (c instanceof Int32Array && v === NA_INT)))
+            ? null
+            : String(v),
+        ),
+      );
   }
   return table(cols);
 }

@@ -130,8 +130,17 @@ export interface RegressionTableOptions {
  * ("城市固定效应") and the SE note ("城市层面聚类稳健标准误"); extend or override with `varNames`.
  */
 export const ZH_VAR_NAMES: Readonly<Record<string, string>> = Object.freeze({
-  city: "城市", year: "年份", hs4: "产品(HS4)", hs6: "产品(HS6)", hs2: "行业(HS2)", province: "省份",
-  firm: "企业", industry: "行业", country: "国家", region: "地区", month: "月份",
+  city: "城市",
+  year: "年份",
+  hs4: "产品(HS4)",
+  hs6: "产品(HS6)",
+  hs2: "行业(HS2)",
+  province: "省份",
+  firm: "企业",
+  industry: "行业",
+  country: "国家",
+  region: "地区",
+  month: "月份",
 });
 
 /** The SE note's words for the kind of standard error, from `vcovType`. */
@@ -139,14 +148,24 @@ type SeKind = { readonly kind: "iid" | "hetero" | "cluster"; readonly level?: st
 
 const WORDS = {
   en: {
-    yes: "Yes", no: "No", constant: "Constant", stub: "", join: "^", fe: (n: string) => `${n} FE`,
+    yes: "Yes",
+    no: "No",
+    constant: "Constant",
+    stub: "",
+    join: "^",
+    fe: (n: string) => `${n} FE`,
     stats: { nobs: "N", r2: "R²", adjR2: "Adj. R²", withinR2: "Within R²", clusters: "Clusters" } as Record<StatKey, string>,
     below: { se: "Standard errors", t: "t statistics", p: "p-values", none: "" },
     inParens: (what: string, _se?: SeKind) => `${what} in parentheses.`,
     starNote: (th: readonly (readonly [number, string])[]) => th.map(([p, s]) => `${s} p<${p}`).join(", ") + ".",
   },
   zh: {
-    yes: "是", no: "否", constant: "常数项", stub: "变量", join: "×", fe: (n: string) => `${n}固定效应`,
+    yes: "是",
+    no: "否",
+    constant: "常数项",
+    stub: "变量",
+    join: "×",
+    fe: (n: string) => `${n}固定效应`,
     stats: { nobs: "观测值", r2: "R²", adjR2: "调整R²", withinR2: "组内R²", clusters: "聚类数" } as Record<StatKey, string>,
     below: { se: "标准误", t: "t值", p: "p值", none: "" },
     inParens: (what: string, se?: SeKind) => {
@@ -168,7 +187,11 @@ const WORDS = {
  * in every model, named through `nameOf`), heteroskedasticity-robust or i.i.d.; undefined when
  * the models differ or do not say.
  */
-function seKindOf(models: readonly RegressionModel[], nameOf: (v: string) => string, clusterLabel: string | false | undefined): SeKind | undefined {
+function seKindOf(
+  models: readonly RegressionModel[],
+  nameOf: (v: string) => string,
+  clusterLabel: string | false | undefined,
+): SeKind | undefined {
   const kinds = models.map((m): SeKind["kind"] | undefined => {
     if (m.dof?.G && Object.keys(m.dof.G).length) return "cluster";
     const v = m.vcovType ?? "";
@@ -230,12 +253,19 @@ export function regressionTable(models: readonly RegressionModel[], opts: Regres
   const digits = opts.digits ?? 4;
   const statDigits = opts.statDigits ?? digits;
   const na = opts.na ?? "";
-  const thresholds = opts.stars === false ? [] : opts.stars ?? DEFAULT_STARS;
+  const thresholds = opts.stars === false ? [] : (opts.stars ?? DEFAULT_STARS);
   const below = opts.below ?? "se";
   const labels: Readonly<Record<string, string>> = Object.fromEntries(Object.entries(opts.labels ?? {}).filter(([, v]) => v !== ""));
   const names = { ...(lang === "zh" ? ZH_VAR_NAMES : {}), ...(opts.varNames ?? {}) };
   /** An FE or cluster variable's name; "a^b" from its parts when not named as a whole. */
-  const nameOf = (v: string): string => names[v] ?? (v.includes("^") && v.split("^").some((p) => names[p] !== undefined) ? v.split("^").map((p) => names[p] ?? p).join(W.join) : v);
+  const nameOf = (v: string): string =>
+    names[v] ??
+    (v.includes("^") && v.split("^").some((p) => names[p] !== undefined)
+      ? v
+          .split("^")
+          .map((p) => names[p] ?? p)
+          .join(W.join)
+      : v);
   const indicators = opts.indicators ?? [];
   const checkLen = (what: string, n: number) => {
     if (n !== k) throw new ArgumentError(`${what} has ${n} values but there are ${k} models`);
@@ -274,7 +304,14 @@ export function regressionTable(models: readonly RegressionModel[], opts: Regres
       }
       const s = starsFor(m.pvalue[name] ?? NaN, thresholds);
       top.push(s ? { text: formatNumber(b, digits, na), stars: s } : { text: formatNumber(b, digits, na) });
-      const v = below === "se" ? m.se[name] : below === "t" ? m.tstat?.[name] ?? (b / (m.se[name] ?? NaN)) : below === "p" ? m.pvalue[name] : undefined;
+      const v =
+        below === "se"
+          ? m.se[name]
+          : below === "t"
+            ? (m.tstat?.[name] ?? b / (m.se[name] ?? NaN))
+            : below === "p"
+              ? m.pvalue[name]
+              : undefined;
       const txt = formatNumber(v, digits, "");
       bot.push({ text: below === "none" || txt === "" ? "" : `(${txt})` });
     }
@@ -289,14 +326,14 @@ export function regressionTable(models: readonly RegressionModel[], opts: Regres
       const d = e.digits ?? digits;
       body.push({
         kind: "extra",
-        cells: [{ text: e.label }, ...e.values.map((v) => ({ text: typeof v === "number" ? formatNumber(v, d, na) : v ?? na }))],
+        cells: [{ text: e.label }, ...e.values.map((v) => ({ text: typeof v === "number" ? formatNumber(v, d, na) : (v ?? na) }))],
       });
     }
   };
   extraRows("afterCoefs");
 
   // ---- indicator rows: controls, then fixed effects ----
-  const yn = (v: boolean | string | null | undefined): string => (typeof v === "boolean" ? (v ? W.yes : W.no) : v ?? na);
+  const yn = (v: boolean | string | null | undefined): string => (typeof v === "boolean" ? (v ? W.yes : W.no) : (v ?? na));
   for (const r of indicators) {
     let vals: (boolean | string | null | undefined)[];
     if (r.values) {
@@ -315,7 +352,10 @@ export function regressionTable(models: readonly RegressionModel[], opts: Regres
     for (const n of feNames)
       body.push({
         kind: "indicator",
-        cells: [{ text: opts.fixefLabels?.[n] ?? W.fe(nameOf(n)) }, ...models.map((m) => ({ text: yn((m.fixef?.names ?? []).includes(n)) }))],
+        cells: [
+          { text: opts.fixefLabels?.[n] ?? W.fe(nameOf(n)) },
+          ...models.map((m) => ({ text: yn((m.fixef?.names ?? []).includes(n)) })),
+        ],
       });
   } else if (fe !== false) {
     for (const [label, want] of Object.entries(fe)) {
@@ -339,7 +379,9 @@ export function regressionTable(models: readonly RegressionModel[], opts: Regres
       if (s === "clusters") {
         const g = m.dof?.G;
         const gs = g ? Object.values(g) : [];
-        cells.push(gs.length ? { text: gs.map((x) => formatCount(x)).join(" / "), plain: gs.map((x) => String(x)).join(" / ") } : { text: na });
+        cells.push(
+          gs.length ? { text: gs.map((x) => formatCount(x)).join(" / "), plain: gs.map((x) => String(x)).join(" / ") } : { text: na },
+        );
         continue;
       }
       cells.push({ text: formatNumber(m[s], statDigits, na) });
@@ -361,8 +403,10 @@ export function regressionTable(models: readonly RegressionModel[], opts: Regres
     checkLen("headers", opts.headers.length);
     header.push([{ text: "" }, ...opts.headers.map((h) => ({ text: h }))]);
   }
-  if (opts.depvarRow) header.push([{ text: "" }, ...models.map((m) => ({ text: m.depvar !== undefined ? labels[m.depvar] ?? m.depvar : "" }))]);
-  if (header.length === 0 || (header.length === 1 && opts.groups)) header.push([{ text: "" }, ...models.map((_, i) => ({ text: `(${i + 1})` }))]);
+  if (opts.depvarRow)
+    header.push([{ text: "" }, ...models.map((m) => ({ text: m.depvar !== undefined ? (labels[m.depvar] ?? m.depvar) : "" }))]);
+  if (header.length === 0 || (header.length === 1 && opts.groups))
+    header.push([{ text: "" }, ...models.map((_, i) => ({ text: `(${i + 1})` }))]);
   const last = header[header.length - 1] as HeaderCell[];
   const stub = opts.stubHeader ?? W.stub;
   if (stub) last[0] = { text: stub };
@@ -378,13 +422,31 @@ export function regressionTable(models: readonly RegressionModel[], opts: Regres
   notes.push(...(opts.notes ?? []));
 
   return {
-    kind: "report-table", ncol: k + 1, title: opts.title, header, body, notes,
+    kind: "report-table",
+    ncol: k + 1,
+    title: opts.title,
+    header,
+    body,
+    notes,
     ...(lang === "zh" ? { lang } : {}),
     tidy: tidyRows(models, shown, { ...opts, labels }, W.constant),
   };
 }
 
-const TIDY_COLUMNS = new Set(["panel", "model", "model_label", "group", "depvar", "term", "term_label", "estimate", "std_error", "statistic", "p_value", "nobs"]);
+const TIDY_COLUMNS = new Set([
+  "panel",
+  "model",
+  "model_label",
+  "group",
+  "depvar",
+  "term",
+  "term_label",
+  "estimate",
+  "std_error",
+  "statistic",
+  "p_value",
+  "nobs",
+]);
 
 /**
  * A label as a CSV column name: NFKD-normalised without accents (R² → r2, é → e), lower case, runs of anything but
@@ -394,7 +456,12 @@ const TIDY_COLUMNS = new Set(["panel", "model", "model_label", "group", "depvar"
  *   columnSlug("True (DGP)"); // "true_dgp"
  */
 export function columnSlug(label: string): string {
-  return label.normalize("NFKD").replace(/\p{M}/gu, "").toLowerCase().replace(/[^\p{L}\p{N}]+/gu, "_").replace(/^_+|_+$/g, "");
+  return label
+    .normalize("NFKD")
+    .replace(/\p{M}/gu, "")
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}]+/gu, "_")
+    .replace(/^_+|_+$/g, "");
 }
 
 /**

@@ -6,9 +6,14 @@ export function displayWidth(s: string): number {
   for (const ch of s) {
     const c = ch.codePointAt(0) as number;
     w +=
-      (c >= 0x1100 && c <= 0x115f) || (c >= 0x2e80 && c <= 0xa4cf) || (c >= 0xac00 && c <= 0xd7a3) ||
-      (c >= 0xf900 && c <= 0xfaff) || (c >= 0xfe30 && c <= 0xfe4f) || (c >= 0xff00 && c <= 0xff60) ||
-      (c >= 0xffe0 && c <= 0xffe6) || (c >= 0x20000 && c <= 0x3fffd)
+      (c >= 0x1100 && c <= 0x115f) ||
+      (c >= 0x2e80 && c <= 0xa4cf) ||
+      (c >= 0xac00 && c <= 0xd7a3) ||
+      (c >= 0xf900 && c <= 0xfaff) ||
+      (c >= 0xfe30 && c <= 0xfe4f) ||
+      (c >= 0xff00 && c <= 0xff60) ||
+      (c >= 0xffe0 && c <= 0xffe6) ||
+      (c >= 0x20000 && c <= 0x3fffd)
         ? 2
         : 1;
   }
@@ -64,7 +69,13 @@ export function toText(t: ReportTable): string {
     if (row.ruleAbove) out.push("-".repeat(total));
     const cells = body[i];
     if (!cells) out.push(row.cells[0]?.text ?? "");
-    else out.push(cells.map((c, j) => pad(c, width[j] as number, j === 0)).join("  ").trimEnd());
+    else
+      out.push(
+        cells
+          .map((c, j) => pad(c, width[j] as number, j === 0))
+          .join("  ")
+          .trimEnd(),
+      );
   });
   out.push("=".repeat(total));
   out.push(...t.notes);

@@ -40,7 +40,10 @@ export function hashData(files: readonly DataFileHash[]): string {
 
 export function cacheParts(nbPath: string, shared: { lib: string; data: string; lock: string; scale: string; seed: number }): CacheParts {
   const dir = path.dirname(nbPath);
-  const local = fs.readdirSync(dir).filter((f) => /\.(ts|cts|mts)$/.test(f) && !f.endsWith(".d.ts")).sort();
+  const local = fs
+    .readdirSync(dir)
+    .filter((f) => /\.(ts|cts|mts)$/.test(f) && !f.endsWith(".d.ts"))
+    .sort();
   return {
     notebook: sha256(fs.readFileSync(nbPath)),
     localTs: sha256(local.map((f) => `${f}\0${sha256(fs.readFileSync(path.join(dir, f)))}`).join("\n")),

@@ -58,7 +58,10 @@ export function ansiStrip(s: string): string {
  * else the last non-empty line.
  */
 export function failureMessage(stderr: string): string {
-  const ls = ansiStrip(stderr).split("\n").map((l) => l.trimEnd()).filter((l) => l.trim() !== "");
+  const ls = ansiStrip(stderr)
+    .split("\n")
+    .map((l) => l.trimEnd())
+    .filter((l) => l.trim() !== "");
   const diags = ls.filter((l) => /^(\S+ )?\d+:\d+ - /.test(l));
   if (diags.length) return `TypeScript: ${diags.join("; ")}`;
   for (let i = ls.length - 1; i >= 0; i--) {
@@ -73,7 +76,9 @@ export function failureMessage(stderr: string): string {
 function kernelVersions(): ExecutedNotebook["versions"] {
   try {
     const tslab = (require("tslab/package.json") as { version: string }).version;
-    const tsPath = require.resolve("@tslab/typescript-for-tslab/package.json", { paths: [path.dirname(require.resolve("tslab/package.json"))] });
+    const tsPath = require.resolve("@tslab/typescript-for-tslab/package.json", {
+      paths: [path.dirname(require.resolve("tslab/package.json"))],
+    });
     const typescript = (JSON.parse(fs.readFileSync(tsPath, "utf8")) as { version: string }).version;
     return { tslab, typescript, node: process.version };
   } catch {
@@ -88,9 +93,15 @@ class CellOutputs {
   constructor(private readonly displays: Map<string, Output[]>) {}
 
   private push(o: Output): void {
-    if (this.clearPending) { this.outputs.length = 0; this.clearPending = false; }
+    if (this.clearPending) {
+      this.outputs.length = 0;
+      this.clearPending = false;
+    }
     const last = this.outputs[this.outputs.length - 1];
-    if (o.output_type === "stream" && last?.output_type === "stream" && last.name === o.name) { last.text = text(last.text) + text(o.text); return; }
+    if (o.output_type === "stream" && last?.output_type === "stream" && last.name === o.name) {
+      last.text = text(last.text) + text(o.text);
+      return;
+    }
     this.outputs.push(o);
   }
 
@@ -101,7 +112,11 @@ class CellOutputs {
         this.push({ output_type: "stream", name: c["name"] === "stderr" ? "stderr" : "stdout", text: String(c["text"] ?? "") });
         break;
       case "display_data": {
-        const o: Output = { output_type: "display_data", data: (c["data"] ?? {}) as MimeBundle, metadata: (c["metadata"] ?? {}) as Record<string, unknown> };
+        const o: Output = {
+          output_type: "display_data",
+          data: (c["data"] ?? {}) as MimeBundle,
+          metadata: (c["metadata"] ?? {}) as Record<string, unknown>,
+        };
         this.push(o);
         const id = (c["transient"] as { display_id?: string } | undefined)?.display_id;
         if (id) this.displays.set(id, [...(this.displays.get(id) ?? []), o]);
@@ -110,15 +125,28 @@ class CellOutputs {
       case "update_display_data": {
         const id = (c["transient"] as { display_id?: string } | undefined)?.display_id;
         for (const o of (id && this.displays.get(id)) || []) {
-          if (o.output_type === "display_data") { o.data = (c["data"] ?? {}) as MimeBundle; o.metadata = (c["metadata"] ?? {}) as Record<string, unknown>; }
+          if (o.output_type === "display_data") {
+            o.data = (c["data"] ?? {}) as MimeBundle;
+            o.metadata = (c["metadata"] ?? {}) as Record<string, unknown>;
+          }
         }
         break;
       }
       case "execute_result":
-        this.push({ output_type: "execute_result", execution_count: (c["execution_count"] as number | undefined) ?? null, data: (c["data"] ?? {}) as MimeBundle, metadata: (c["metadata"] ?? {}) as Record<string, unknown> });
+        this.push({
+          output_type: "execute_result",
+          execution_count: (c["execution_count"] as number | undefined) ?? null,
+          data: (c["data"] ?? {}) as MimeBundle,
+          metadata: (c["metadata"] ?? {}) as Record<string, unknown>,
+        });
         break;
       case "error":
-        this.push({ output_type: "error", ename: String(c["ename"] ?? "Error"), evalue: String(c["evalue"] ?? ""), traceback: (c["traceback"] as string[] | undefined) ?? [] });
+        this.push({
+          output_type: "error",
+          ename: String(c["ename"] ?? "Error"),
+          evalue: String(c["evalue"] ?? ""),
+          traceback: (c["traceback"] as string[] | undefined) ?? [],
+        });
         break;
       case "clear_output":
         if (c["wait"]) this.clearPending = true;
@@ -143,14 +171,28 @@ class CellOutputs {
 export async function executeNotebook(nbPath: string, opts: ExecuteOptions): Promise<ExecutedNotebook> {
   const abs = path.resolve(nbPath);
   const source = readNotebook(abs);
-  const nb: Notebook = { ...source, cells: source.cells.map((c) => (c.cell_type === "code" ? { ...c, outputs: [], execution_count: null, metadata: stripVagg(c.metadata) } : c)) };
+  const nb: Notebook = {
+    ...source,
+    cells: source.cells.map((c) =>
+      c.cell_type === "code" ? { ...c, outputs: [], execution_count: null, metadata: stripVagg(c.metadata) } : c,
+    ),
+  };
   const t0 = Date.now();
   const deadline = t0 + Math.max(1, opts.timeoutSec) * 1000;
   const versions = kernelVersions();
   const codeCells = nb.cells.map((c, i) => [c, i] as const).filter(([c]) => c.cell_type === "code" && text(c.source).trim() !== "");
-  const result = (status: "ok" | "error", cells: number, kernelLog: string, fail?: { index: number; count: number; message: string }): ExecutedNotebook => {
+  const result = (
+    status: "ok" | "error",
+    cells: number,
+    kernelLog: string,
+    fail?: { index: number; count: number; message: string },
+  ): ExecutedNotebook => {
     const r: ExecutedNotebook = { notebook: nb, status, seconds: round((Date.now() - t0) / 1000), cells, kernelLog };
-    if (fail) { if (fail.index >= 0) r.failedIndex = fail.index; r.failedCell = fail.count; r.message = fail.message; }
+    if (fail) {
+      if (fail.index >= 0) r.failedIndex = fail.index;
+      r.failedCell = fail.count;
+      r.message = fail.message;
+    }
     if (versions) r.versions = versions;
     return r;
   };
@@ -160,7 +202,12 @@ export async function executeNotebook(nbPath: string, opts: ExecuteOptions): Pro
   let startError = "";
   for (let attempt = 0; attempt < 2 && !kernel; attempt++) {
     try {
-      kernel = await KernelClient.start({ kernelDir: opts.kernelDir ?? TSLAB_KERNEL_DIR, cwd: path.dirname(abs), env: opts.env ?? {}, startTimeoutSec: Math.max(1, Math.min(120, (deadline - Date.now()) / 1000)) });
+      kernel = await KernelClient.start({
+        kernelDir: opts.kernelDir ?? TSLAB_KERNEL_DIR,
+        cwd: path.dirname(abs),
+        env: opts.env ?? {},
+        startTimeoutSec: Math.max(1, Math.min(120, (deadline - Date.now()) / 1000)),
+      });
     } catch (e) {
       startError = (e as Error).message;
     }
@@ -177,7 +224,9 @@ export async function executeNotebook(nbPath: string, opts: ExecuteOptions): Pro
       c.outputs = sink.outputs;
       const c0 = Date.now();
       let timer: NodeJS.Timeout | undefined;
-      const timeout = new Promise<"timeout">((resolve) => { timer = setTimeout(() => resolve("timeout"), Math.max(0, deadline - Date.now())); });
+      const timeout = new Promise<"timeout">((resolve) => {
+        timer = setTimeout(() => resolve("timeout"), Math.max(0, deadline - Date.now()));
+      });
       let reply: Record<string, unknown> | "timeout";
       try {
         const run = kernel.execute(text(c.source), (m) => sink.handle(m));
@@ -233,5 +282,9 @@ function round(s: number): number {
 
 /** All text of a cell's outputs (tests, logs). */
 export function outputText(c: CodeCell): string {
-  return c.outputs.map((o) => (o.output_type === "stream" ? text(o.text) : o.output_type === "error" ? `${o.ename}: ${o.evalue}` : JSON.stringify(o.data))).join("");
+  return c.outputs
+    .map((o) =>
+      o.output_type === "stream" ? text(o.text) : o.output_type === "error" ? `${o.ename}: ${o.evalue}` : JSON.stringify(o.data),
+    )
+    .join("");
 }

@@ -26,7 +26,12 @@ export interface ReportInfo {
 }
 
 function decodeEntities(s: string): string {
-  return s.replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&amp;/g, "&");
+  return s
+    .replace(/&lt;/g, "<")
+    .replace(/&gt;/g, ">")
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&amp;/g, "&");
 }
 
 export function escapeHtml(s: string): string {
@@ -41,7 +46,17 @@ export function sanitizeEmbedded(html: string): string {
     .replace(/<link\b[^>]*>/gi, "");
 }
 
-const MIME_ORDER = ["image/svg+xml", "text/html", "image/png", "image/jpeg", "image/gif", "text/markdown", "text/latex", "application/json", "text/plain"];
+const MIME_ORDER = [
+  "image/svg+xml",
+  "text/html",
+  "image/png",
+  "image/jpeg",
+  "image/gif",
+  "text/markdown",
+  "text/latex",
+  "application/json",
+  "text/plain",
+];
 
 function mimeText(v: unknown): string {
   if (typeof v === "string") return v;
@@ -113,7 +128,12 @@ export function renderReport(nb: Notebook, info: ReportInfo): string {
       : "";
   const css = BASE_CSS + (md.usedMath ? inlineKatexCss() : "");
   const title = info.title || firstHeading || info.name;
-  const links = [info.indexHref ? `<a href="${escapeHtml(info.indexHref)}">all reports</a>` : "", info.notebookHref ? `<a href="${escapeHtml(info.notebookHref)}">executed notebook (.ipynb)</a>` : ""].filter(Boolean).join(" · ");
+  const links = [
+    info.indexHref ? `<a href="${escapeHtml(info.indexHref)}">all reports</a>` : "",
+    info.notebookHref ? `<a href="${escapeHtml(info.notebookHref)}">executed notebook (.ipynb)</a>` : "",
+  ]
+    .filter(Boolean)
+    .join(" · ");
   return `<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -180,7 +200,10 @@ function renderBundle(data: MimeBundle, md: ReturnType<typeof createMarkdown>, e
       const e = exhibits.add("table", title);
       const numbered = cap
         ? html.replace(cap[0], `<caption${cap[1] as string}><b>${escapeHtml(e.label)}.</b> ${escapeHtml(e.caption)}</caption>`)
-        : html.replace(/<table\b([^>]*)>/i, `<table$1><caption style="caption-side:top;font-weight:bold;padding:.3em 0"><b>${escapeHtml(e.label)}.</b></caption>`);
+        : html.replace(
+            /<table\b([^>]*)>/i,
+            `<table$1><caption style="caption-side:top;font-weight:bold;padding:.3em 0"><b>${escapeHtml(e.label)}.</b></caption>`,
+          );
       return `<div class="html exhibit" id="${e.id}">${sanitizeEmbedded(numbered)}</div>`;
     }
   }
@@ -218,11 +241,23 @@ function renderProvenance(nb: Notebook, info: ReportInfo): string {
     ["notebook", escapeHtml(info.name)],
     ["status", info.status === "ok" ? "ok" : `error at cell ${info.failedCell ?? "?"}: ${escapeHtml(info.message ?? "")}`],
     ["git commit", `<code>${escapeHtml(p.commit ?? "unknown (not a git checkout)")}</code>`],
-    ["working tree", p.dirty === null ? "unknown" : p.dirty ? `dirty (${p.dirtyFiles.length} changed or untracked path${p.dirtyFiles.length === 1 ? "" : "s"}${p.dirtyFiles.length ? `: ${escapeHtml(p.dirtyFiles.slice(0, 20).join(", "))}${p.dirtyFiles.length > 20 ? ", …" : ""}` : ""})` : "clean"],
+    [
+      "working tree",
+      p.dirty === null
+        ? "unknown"
+        : p.dirty
+          ? `dirty (${p.dirtyFiles.length} changed or untracked path${p.dirtyFiles.length === 1 ? "" : "s"}${p.dirtyFiles.length ? `: ${escapeHtml(p.dirtyFiles.slice(0, 20).join(", "))}${p.dirtyFiles.length > 20 ? ", …" : ""}` : ""})`
+          : "clean",
+    ],
     ["lock file", p.lockFile ? `${escapeHtml(p.lockFile.path)} sha256 <code>${p.lockFile.sha256}</code>` : "none"],
     ["seed", String(p.seed)],
     ["scale", escapeHtml(p.scale)],
-    ["versions", Object.entries(p.versions).map(([k, v]) => `${escapeHtml(k)} ${escapeHtml(v)}`).join(" · ")],
+    [
+      "versions",
+      Object.entries(p.versions)
+        .map(([k, v]) => `${escapeHtml(k)} ${escapeHtml(v)}`)
+        .join(" · "),
+    ],
   ];
   const data = p.dataFiles.length
     ? `<table class="prov-data"><thead><tr><th>data file</th><th>bytes</th><th>sha256</th></tr></thead><tbody>${p.dataFiles.map((f) => `<tr><td>${escapeHtml(f.path)}</td><td class="num">${f.bytes}</td><td><code>${f.sha256}</code></td></tr>`).join("")}</tbody></table>`
@@ -233,7 +268,9 @@ function renderProvenance(nb: Notebook, info: ReportInfo): string {
     const m = (c.metadata["vagg"] ?? {}) as { timings?: { seconds?: number | null }; status?: string };
     const st = i === info.failedIndex ? "error" : c.execution_count === null ? "not run" : (m.status ?? "ok");
     const sec = m.timings?.seconds;
-    timings.push(`<tr class="${st === "error" ? "bad" : ""}"><td><a href="#cell-${i}">${c.execution_count !== null ? `In [${c.execution_count}]` : "–"}</a></td><td>${st}</td><td class="num">${timing(typeof sec === "number" ? sec.toFixed(3) : "–")}</td></tr>`);
+    timings.push(
+      `<tr class="${st === "error" ? "bad" : ""}"><td><a href="#cell-${i}">${c.execution_count !== null ? `In [${c.execution_count}]` : "–"}</a></td><td>${st}</td><td class="num">${timing(typeof sec === "number" ? sec.toFixed(3) : "–")}</td></tr>`,
+    );
   });
   return `<footer class="provenance"><h2 id="provenance">Provenance</h2>
 <table class="prov">${rows.map(([k, v]) => `<tr><th>${k}</th><td>${v}</td></tr>`).join("")}</table>
@@ -263,7 +300,10 @@ export interface IndexEntry {
 }
 
 export function renderIndex(entries: IndexEntry[], p: Provenance): string {
-  const rows = entries.map((e) => `<tr class="${e.status === "error" ? "bad" : ""}"><td>${e.report ? `<a href="${escapeHtml(e.report)}">${escapeHtml(e.title || e.name)}</a>` : escapeHtml(e.title || e.name)}</td><td><code>${escapeHtml(e.name)}</code></td><td><span class="status ${e.status}">${e.status}</span>${e.cached ? " (cached)" : ""}${e.status === "error" ? `<br><small>cell ${e.failedCell ?? "?"}: ${escapeHtml(e.message ?? "")}</small>` : ""}</td><td class="num">${e.seconds !== undefined ? timing(e.seconds.toFixed(1)) : "–"}</td><td>${e.notebook ? `<a href="${escapeHtml(e.notebook)}">.ipynb</a>` : ""}</td></tr>`);
+  const rows = entries.map(
+    (e) =>
+      `<tr class="${e.status === "error" ? "bad" : ""}"><td>${e.report ? `<a href="${escapeHtml(e.report)}">${escapeHtml(e.title || e.name)}</a>` : escapeHtml(e.title || e.name)}</td><td><code>${escapeHtml(e.name)}</code></td><td><span class="status ${e.status}">${e.status}</span>${e.cached ? " (cached)" : ""}${e.status === "error" ? `<br><small>cell ${e.failedCell ?? "?"}: ${escapeHtml(e.message ?? "")}</small>` : ""}</td><td class="num">${e.seconds !== undefined ? timing(e.seconds.toFixed(1)) : "–"}</td><td>${e.notebook ? `<a href="${escapeHtml(e.notebook)}">.ipynb</a>` : ""}</td></tr>`,
+  );
   return `<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>Replication reports</title><style>${BASE_CSS}</style></head><body>
 <main>

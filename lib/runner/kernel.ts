@@ -50,7 +50,10 @@ async function freePorts(n: number): Promise<number[]> {
   const ports: number[] = [];
   for (let i = 0; i < n; i++) {
     const s = net.createServer();
-    await new Promise<void>((resolve, reject) => { s.once("error", reject); s.listen(0, "127.0.0.1", () => resolve()); });
+    await new Promise<void>((resolve, reject) => {
+      s.once("error", reject);
+      s.listen(0, "127.0.0.1", () => resolve());
+    });
     servers.push(s);
     ports.push((s.address() as net.AddressInfo).port);
   }
@@ -62,7 +65,11 @@ async function freePorts(n: number): Promise<number[]> {
 export function readKernelSpec(kernelDir: string): KernelSpec {
   const file = path.join(kernelDir, "kernel.json");
   let spec: KernelSpec;
-  try { spec = JSON.parse(fs.readFileSync(file, "utf8")) as KernelSpec; } catch (e) { throw new Error(`kernelspec ${file}: ${(e as Error).message}`); }
+  try {
+    spec = JSON.parse(fs.readFileSync(file, "utf8")) as KernelSpec;
+  } catch (e) {
+    throw new Error(`kernelspec ${file}: ${(e as Error).message}`);
+  }
   if (!Array.isArray(spec.argv) || spec.argv.length === 0 || !spec.argv.some((a) => a.includes("{connection_file}"))) {
     throw new Error(`kernelspec ${file}: "argv" must be a non-empty list containing {connection_file}`);
   }
@@ -92,12 +99,17 @@ export class KernelClient {
     private readonly iopub: import("zeromq").Subscriber,
     private readonly tmp: string,
   ) {
-    const keep = (b: Buffer): void => { this.log = (this.log + b.toString("utf8")).slice(-20000); };
+    const keep = (b: Buffer): void => {
+      this.log = (this.log + b.toString("utf8")).slice(-20000);
+    };
     process.stdout?.on("data", keep);
     process.stderr?.on("data", keep);
     this.exited = new Promise((resolve) => {
       process.on("exit", (code, signal) => resolve({ code, signal }));
-      process.on("error", (e) => { keep(Buffer.from(String(e))); resolve({ code: -1, signal: null }); });
+      process.on("error", (e) => {
+        keep(Buffer.from(String(e)));
+        resolve({ code: -1, signal: null });
+      });
     });
     void this.pump(this.shell, (m) => this.waiters.get(m.parent_header.msg_id ?? "")?.(m));
     void this.pump(this.control, (m) => this.waiters.get(m.parent_header.msg_id ?? "")?.(m));
@@ -113,11 +125,24 @@ export class KernelClient {
     const [shellPort, iopubPort, stdinPort, controlPort, hbPort] = (await freePorts(5)) as [number, number, number, number, number];
     const key = randomBytes(32).toString("hex");
     const connFile = path.join(tmp, "kernel.json");
-    fs.writeFileSync(connFile, JSON.stringify({
-      shell_port: shellPort, iopub_port: iopubPort, stdin_port: stdinPort, control_port: controlPort, hb_port: hbPort,
-      ip: "127.0.0.1", key, transport: "tcp", signature_scheme: "hmac-sha256", kernel_name: path.basename(opts.kernelDir),
-    }));
-    const argv = spec.argv.map((a) => a.replace(/\{connection_file\}/g, connFile).replace(/\{resource_dir\}/g, path.resolve(opts.kernelDir)));
+    fs.writeFileSync(
+      connFile,
+      JSON.stringify({
+        shell_port: shellPort,
+        iopub_port: iopubPort,
+        stdin_port: stdinPort,
+        control_port: controlPort,
+        hb_port: hbPort,
+        ip: "127.0.0.1",
+        key,
+        transport: "tcp",
+        signature_scheme: "hmac-sha256",
+        kernel_name: path.basename(opts.kernelDir),
+      }),
+    );
+    const argv = spec.argv.map((a) =>
+      a.replace(/\{connection_file\}/g, connFile).replace(/\{resource_dir\}/g, path.resolve(opts.kernelDir)),
+    );
     const child = spawn(argv[0] as string, argv.slice(1), {
       cwd: opts.cwd,
       env: { ...withoutForcedColour(process.env), ...(spec.env ?? {}), ...(opts.env ?? {}) },
@@ -149,7 +174,9 @@ export class KernelClient {
   private async waitReady(timeoutSec: number): Promise<void> {
     const deadline = Date.now() + timeoutSec * 1000;
     let dead = false;
-    void this.exited.then(() => { dead = true; });
+    void this.exited.then(() => {
+      dead = true;
+    });
     // Every request of the handshake stays registered until the end: a loaded machine may answer
     // the first request only after several more were sent, and any answer proves the same thing.
     const ids: string[] = [];
@@ -163,15 +190,24 @@ export class KernelClient {
         // nothing yet (slow joiner), the next request's status messages will reach it
         const id = randomUUID();
         ids.push(id);
-        this.iopubHandlers.set(id, () => { iopubOk = true; });
-        this.waiters.set(id, () => { shellOk = true; });
+        this.iopubHandlers.set(id, () => {
+          iopubOk = true;
+        });
+        this.waiters.set(id, () => {
+          shellOk = true;
+        });
         await this.send(this.shell, "kernel_info_request", {}, id);
         for (let i = 0; i < 20 && !(shellOk && iopubOk) && !dead; i++) await sleep(50);
       }
       if (shellOk && iopubOk) return;
-      throw new Error(`the kernel did not answer within ${timeoutSec} s (shell ${shellOk ? "answered" : "silent"}, IOPub ${iopubOk ? "answered" : "silent"})${tail(this.log)}`);
+      throw new Error(
+        `the kernel did not answer within ${timeoutSec} s (shell ${shellOk ? "answered" : "silent"}, IOPub ${iopubOk ? "answered" : "silent"})${tail(this.log)}`,
+      );
     } finally {
-      for (const id of ids) { this.waiters.delete(id); this.iopubHandlers.delete(id); }
+      for (const id of ids) {
+        this.waiters.delete(id);
+        this.iopubHandlers.delete(id);
+      }
     }
   }
 
@@ -181,10 +217,15 @@ export class KernelClient {
     let replyContent: Record<string, unknown> | undefined;
     let idle = false;
     let finish: () => void = () => {};
-    const done = new Promise<void>((resolve) => { finish = resolve; });
+    const done = new Promise<void>((resolve) => {
+      finish = resolve;
+    });
     this.iopubHandlers.set(id, (m) => {
       if (m.header.msg_type === "status") {
-        if (m.content["execution_state"] === "idle") { idle = true; if (replyContent) finish(); }
+        if (m.content["execution_state"] === "idle") {
+          idle = true;
+          if (replyContent) finish();
+        }
         return;
       }
       onMessage(m);
@@ -194,8 +235,15 @@ export class KernelClient {
       replyContent = m.content;
       if (idle) finish();
     });
-    await this.send(this.shell, "execute_request", { code, silent: false, store_history: true, user_expressions: {}, allow_stdin: false, stop_on_error: true }, id);
-    const exited = this.exited.then((x) => { throw new KernelDied(x.code, x.signal, this.log); });
+    await this.send(
+      this.shell,
+      "execute_request",
+      { code, silent: false, store_history: true, user_expressions: {}, allow_stdin: false, stop_on_error: true },
+      id,
+    );
+    const exited = this.exited.then((x) => {
+      throw new KernelDied(x.code, x.signal, this.log);
+    });
     try {
       await Promise.race([done, exited]);
     } finally {
@@ -214,12 +262,22 @@ export class KernelClient {
     if (alive) {
       const id = randomUUID();
       const replied = new Promise<void>((resolve) => this.waiters.set(id, () => resolve()));
-      try { await this.send(this.control, "shutdown_request", { restart: false }, id); } catch { /* socket gone */ }
+      try {
+        await this.send(this.control, "shutdown_request", { restart: false }, id);
+      } catch {
+        /* socket gone */
+      }
       await Promise.race([replied, sleep(2000)]);
       await Promise.race([this.exited, sleep(500)]);
     }
     this.kill();
-    for (const s of [this.shell, this.control, this.iopub]) { try { s.close(); } catch { /* closed */ } }
+    for (const s of [this.shell, this.control, this.iopub]) {
+      try {
+        s.close();
+      } catch {
+        /* closed */
+      }
+    }
     fs.rmSync(this.tmp, { recursive: true, force: true });
   }
 
@@ -227,11 +285,26 @@ export class KernelClient {
   kill(): void {
     const pid = this.process.pid;
     if (pid === undefined) return;
-    try { process.kill(-pid, "SIGKILL"); } catch { try { this.process.kill("SIGKILL"); } catch { /* gone */ } }
+    try {
+      process.kill(-pid, "SIGKILL");
+    } catch {
+      try {
+        this.process.kill("SIGKILL");
+      } catch {
+        /* gone */
+      }
+    }
   }
 
   private async send(sock: import("zeromq").Dealer, msgType: string, content: unknown, msgId: string): Promise<void> {
-    const header = JSON.stringify({ msg_id: msgId, username: "vagg", session: this.session, date: new Date().toISOString(), msg_type: msgType, version: "5.3" });
+    const header = JSON.stringify({
+      msg_id: msgId,
+      username: "vagg",
+      session: this.session,
+      date: new Date().toISOString(),
+      msg_type: msgType,
+      version: "5.3",
+    });
     const parts = [header, "{}", "{}", JSON.stringify(content)];
     const sig = createHmac("sha256", this.key);
     for (const p of parts) sig.update(p);
@@ -258,13 +331,22 @@ export class KernelClient {
     for (const p of parts) sig.update(p);
     if (sig.digest("hex") !== frames[d + 1]?.toString()) return null;
     const [header, parent, metadata, content] = parts.map((p) => JSON.parse(p.toString("utf8")) as Record<string, unknown>);
-    return { header: header as KernelMessage["header"], parent_header: parent as KernelMessage["parent_header"], metadata: metadata ?? {}, content: content ?? {} };
+    return {
+      header: header as KernelMessage["header"],
+      parent_header: parent as KernelMessage["parent_header"],
+      metadata: metadata ?? {},
+      content: content ?? {},
+    };
   }
 }
 
 /** The kernel process exited while a request was running. */
 export class KernelDied extends Error {
-  constructor(readonly code: number | null, readonly signal: NodeJS.Signals | null, log: string) {
+  constructor(
+    readonly code: number | null,
+    readonly signal: NodeJS.Signals | null,
+    log: string,
+  ) {
     super(`the kernel process exited during this cell (${signal ? `signal ${signal}` : `exit code ${String(code)}`})${lastLine(log)}`);
     this.name = "KernelDied";
   }
@@ -282,12 +364,21 @@ function sleep(ms: number): Promise<void> {
 
 /** The kernel's last output lines on one line (start-up failures print several). */
 function tail(log: string): string {
-  const t = log.trim().split("\n").map((l) => l.trim()).filter(Boolean).slice(-6).join(" ⏎ ");
+  const t = log
+    .trim()
+    .split("\n")
+    .map((l) => l.trim())
+    .filter(Boolean)
+    .slice(-6)
+    .join(" ⏎ ");
   return t ? `; kernel output: ${t.slice(-600)}` : "";
 }
 
 function lastLine(log: string): string {
-  const l = log.trim().split("\n").filter((s) => s.trim() !== "");
+  const l = log
+    .trim()
+    .split("\n")
+    .filter((s) => s.trim() !== "");
   const last = l[l.length - 1];
   return last ? `: ${last.trim()}` : "";
 }

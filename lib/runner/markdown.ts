@@ -9,7 +9,11 @@ import MarkdownIt = require("markdown-it");
  * `$…$` inline, `$$…$$` display (inline or as a block), and `\begin{env}…\end{env}` blocks.
  * Headings get stable ids for the report's table of contents.
  */
-export interface Heading { level: number; text: string; id: string }
+export interface Heading {
+  level: number;
+  text: string;
+  id: string;
+}
 
 export interface MarkdownRenderer {
   render(src: string): string;
@@ -25,7 +29,12 @@ type StateInline = MarkdownIt.StateInline;
 type StateBlock = MarkdownIt.StateBlock;
 
 export function slugify(s: string): string {
-  const slug = s.toLowerCase().normalize("NFKC").replace(/<[^>]*>/g, "").replace(/[^\p{L}\p{N}]+/gu, "-").replace(/^-+|-+$/g, "");
+  const slug = s
+    .toLowerCase()
+    .normalize("NFKC")
+    .replace(/<[^>]*>/g, "")
+    .replace(/[^\p{L}\p{N}]+/gu, "-")
+    .replace(/^-+|-+$/g, "");
   return slug || "section";
 }
 
@@ -36,21 +45,37 @@ export function createMarkdown(): MarkdownRenderer {
   const ids = new Map<string, number>();
   const math = (tex: string, display: boolean): string => {
     usedMath = true;
-    return katex.renderToString(tex, { displayMode: display, throwOnError: false, macros, globalGroup: true, strict: "ignore", output: "htmlAndMathml", trust: false });
+    return katex.renderToString(tex, {
+      displayMode: display,
+      throwOnError: false,
+      macros,
+      globalGroup: true,
+      strict: "ignore",
+      output: "htmlAndMathml",
+      trust: false,
+    });
   };
   const md = new MarkdownIt({ html: true, linkify: false, typographer: false });
   md.inline.ruler.after("escape", "math_inline", (state: StateInline, silent: boolean): boolean => mathInline(state, silent));
-  md.block.ruler.before("fence", "math_block", (state: StateBlock, start: number, end: number, silent: boolean) => mathBlock(state, start, end, silent), { alt: ["paragraph", "reference", "blockquote", "list"] });
+  md.block.ruler.before(
+    "fence",
+    "math_block",
+    (state: StateBlock, start: number, end: number, silent: boolean) => mathBlock(state, start, end, silent),
+    { alt: ["paragraph", "reference", "blockquote", "list"] },
+  );
   md.renderer.rules["math_inline"] = (tokens, idx) => math((tokens[idx] as MarkdownIt.Token).content, false);
-  md.renderer.rules["math_display"] = (tokens, idx) => `<div class="math-display">${math((tokens[idx] as MarkdownIt.Token).content, true)}</div>\n`;
-  md.renderer.rules["math_inline_display"] = (tokens, idx) => `<span class="math-display">${math((tokens[idx] as MarkdownIt.Token).content, true)}</span>`;
+  md.renderer.rules["math_display"] = (tokens, idx) =>
+    `<div class="math-display">${math((tokens[idx] as MarkdownIt.Token).content, true)}</div>\n`;
+  md.renderer.rules["math_inline_display"] = (tokens, idx) =>
+    `<span class="math-display">${math((tokens[idx] as MarkdownIt.Token).content, true)}</span>`;
   md.core.ruler.push("heading_ids", (state) => {
     const toks = state.tokens;
     for (let i = 0; i < toks.length; i++) {
       const t = toks[i] as MarkdownIt.Token;
       if (t.type !== "heading_open") continue;
       const inline = toks[i + 1] as MarkdownIt.Token | undefined;
-      const title = (inline?.children ?? []).map((c) => (c.type === "math_inline" ? c.content : c.content)).join("") || inline?.content || "";
+      const title =
+        (inline?.children ?? []).map((c) => (c.type === "math_inline" ? c.content : c.content)).join("") || inline?.content || "";
       let id = slugify(title);
       const n = ids.get(id) ?? 0;
       ids.set(id, n + 1);
@@ -64,7 +89,9 @@ export function createMarkdown(): MarkdownRenderer {
     render: (src) => md.render(src),
     math,
     headings,
-    get usedMath() { return usedMath; },
+    get usedMath() {
+      return usedMath;
+    },
   };
 }
 
@@ -82,7 +109,10 @@ function mathInline(state: StateInline, silent: boolean): boolean {
   }
   while (pos < state.posMax) {
     const ch = src.charCodeAt(pos);
-    if (ch === 0x5c /* \ */) { pos += 2; continue; }
+    if (ch === 0x5c /* \ */) {
+      pos += 2;
+      continue;
+    }
     if (ch === 0x24) {
       if (display) {
         if (src.charCodeAt(pos + 1) === 0x24) break;
@@ -108,7 +138,8 @@ function mathInline(state: StateInline, silent: boolean): boolean {
 
 /** A block starting with `$$` (closing `$$` on the same or a later line) or `\begin{…}` up to the matching `\end{…}`. */
 function mathBlock(state: StateBlock, startLine: number, endLine: number, silent: boolean): boolean {
-  const lineText = (l: number): string => state.src.slice((state.bMarks[l] as number) + (state.tShift[l] as number), state.eMarks[l] as number);
+  const lineText = (l: number): string =>
+    state.src.slice((state.bMarks[l] as number) + (state.tShift[l] as number), state.eMarks[l] as number);
   if ((state.sCount[startLine] as number) - state.blkIndent >= 4) return false;
   const first = lineText(startLine);
   let close: RegExp;
@@ -156,14 +187,18 @@ export function inlineKatexCss(): string {
   const dist = path.dirname(require.resolve("katex/dist/katex.min.css"));
   const css = fs.readFileSync(path.join(dist, "katex.min.css"), "utf8");
   const cache = new Map<string, string>();
-  katexCss = css.replace(/src:\s*url\(fonts\/([A-Za-z0-9_-]+)\.woff2\)\s*format\("woff2"\)(?:\s*,\s*url\([^)]*\)\s*format\("[a-z]+"\))*/g, (_m, name: string) => {
-    let b64 = cache.get(name);
-    if (b64 === undefined) {
-      b64 = fs.readFileSync(path.join(dist, "fonts", `${name}.woff2`)).toString("base64");
-      cache.set(name, b64);
-    }
-    return `src:url(data:font/woff2;base64,${b64}) format("woff2")`;
-  });
-  if (/url\((?!data:)/.test(katexCss)) throw new Error("runner: KaTeX CSS still references external font files after inlining (katex version changed?)");
+  katexCss = css.replace(
+    /src:\s*url\(fonts\/([A-Za-z0-9_-]+)\.woff2\)\s*format\("woff2"\)(?:\s*,\s*url\([^)]*\)\s*format\("[a-z]+"\))*/g,
+    (_m, name: string) => {
+      let b64 = cache.get(name);
+      if (b64 === undefined) {
+        b64 = fs.readFileSync(path.join(dist, "fonts", `${name}.woff2`)).toString("base64");
+        cache.set(name, b64);
+      }
+      return `src:url(data:font/woff2;base64,${b64}) format("woff2")`;
+    },
+  );
+  if (/url\((?!data:)/.test(katexCss))
+    throw new Error("runner: KaTeX CSS still references external font files after inlining (katex version changed?)");
   return katexCss;
 }

@@ -7,10 +7,28 @@ import * as fs from "node:fs";
  */
 export type MimeBundle = Record<string, unknown>;
 
-export interface StreamOutput { output_type: "stream"; name: "stdout" | "stderr"; text: string | string[] }
-export interface DisplayDataOutput { output_type: "display_data"; data: MimeBundle; metadata: Record<string, unknown> }
-export interface ExecuteResultOutput { output_type: "execute_result"; execution_count: number | null; data: MimeBundle; metadata: Record<string, unknown> }
-export interface ErrorOutput { output_type: "error"; ename: string; evalue: string; traceback: string[] }
+export interface StreamOutput {
+  output_type: "stream";
+  name: "stdout" | "stderr";
+  text: string | string[];
+}
+export interface DisplayDataOutput {
+  output_type: "display_data";
+  data: MimeBundle;
+  metadata: Record<string, unknown>;
+}
+export interface ExecuteResultOutput {
+  output_type: "execute_result";
+  execution_count: number | null;
+  data: MimeBundle;
+  metadata: Record<string, unknown>;
+}
+export interface ErrorOutput {
+  output_type: "error";
+  ename: string;
+  evalue: string;
+  traceback: string[];
+}
 export type Output = StreamOutput | DisplayDataOutput | ExecuteResultOutput | ErrorOutput;
 
 export interface CodeCell {
@@ -21,8 +39,19 @@ export interface CodeCell {
   execution_count: number | null;
   outputs: Output[];
 }
-export interface MarkdownCell { cell_type: "markdown"; id?: string; source: string | string[]; metadata: Record<string, unknown>; attachments?: unknown }
-export interface RawCell { cell_type: "raw"; id?: string; source: string | string[]; metadata: Record<string, unknown> }
+export interface MarkdownCell {
+  cell_type: "markdown";
+  id?: string;
+  source: string | string[];
+  metadata: Record<string, unknown>;
+  attachments?: unknown;
+}
+export interface RawCell {
+  cell_type: "raw";
+  id?: string;
+  source: string | string[];
+  metadata: Record<string, unknown>;
+}
 export type Cell = CodeCell | MarkdownCell | RawCell;
 
 export interface Notebook {
@@ -89,7 +118,12 @@ export function normalizeNotebook(nb: Notebook, seed = ""): Notebook {
     if (!id) id = createHash("sha256").update(`${seed}#${i}`).digest("hex").slice(0, 12);
     used.add(id);
     const base = { ...c, id, metadata: c.metadata ?? {} };
-    if (c.cell_type === "code") return { ...(base as CodeCell), outputs: ((c as CodeCell).outputs ?? []).map(joinOutput), execution_count: (c as CodeCell).execution_count ?? null };
+    if (c.cell_type === "code")
+      return {
+        ...(base as CodeCell),
+        outputs: ((c as CodeCell).outputs ?? []).map(joinOutput),
+        execution_count: (c as CodeCell).execution_count ?? null,
+      };
     return base as Cell;
   });
   return { ...nb, nbformat: 4, nbformat_minor: Math.max(5, nb.nbformat_minor ?? 5), metadata: nb.metadata ?? {}, cells };
@@ -100,7 +134,8 @@ function joinOutput(o: Output): Output {
   if (o.output_type === "stream") return { ...o, text: text(o.text) };
   if (o.output_type === "display_data" || o.output_type === "execute_result") {
     const data: MimeBundle = {};
-    for (const [k, v] of Object.entries(o.data ?? {})) data[k] = Array.isArray(v) && v.every((x) => typeof x === "string") && (k.startsWith("text/") || SPLIT_MIMES.has(k)) ? v.join("") : v;
+    for (const [k, v] of Object.entries(o.data ?? {}))
+      data[k] = Array.isArray(v) && v.every((x) => typeof x === "string") && (k.startsWith("text/") || SPLIT_MIMES.has(k)) ? v.join("") : v;
     return { ...o, data };
   }
   return o;
@@ -143,9 +178,12 @@ export function serializeNotebook(nb: Notebook): string {
     const out: Record<string, unknown> = { ...c, source: lines(text(c.source)) };
     if (c.cell_type === "code") {
       out["outputs"] = c.outputs.map((o) =>
-        o.output_type === "stream" ? { ...o, text: lines(text(o.text)) }
-        : o.output_type === "display_data" || o.output_type === "execute_result" ? { ...o, data: splitBundle(o.data) }
-        : o);
+        o.output_type === "stream"
+          ? { ...o, text: lines(text(o.text)) }
+          : o.output_type === "display_data" || o.output_type === "execute_result"
+            ? { ...o, data: splitBundle(o.data) }
+            : o,
+      );
     }
     return out;
   });

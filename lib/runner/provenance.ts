@@ -19,7 +19,11 @@ export interface Provenance {
   generatedAt: string;
 }
 
-export interface DataFileHash { path: string; bytes: number; sha256: string }
+export interface DataFileHash {
+  path: string;
+  bytes: number;
+  sha256: string;
+}
 
 export function gitState(root: string): { commit: string | null; dirty: boolean | null; dirtyFiles: string[] } {
   const git = (...args: string[]): string | null => {
@@ -35,7 +39,11 @@ export function gitState(root: string): { commit: string | null; dirty: boolean 
   const source = sourceCommit(root);
   const status = git("status", "--porcelain", "--untracked-files=normal") ?? "";
   // exports/ is what a run writes: only the sources, data and settings outside it count
-  const files = status.split("\n").filter((l) => l.trim() !== "").map((l) => l.slice(3)).filter((f) => !/^"?exports\//.test(f));
+  const files = status
+    .split("\n")
+    .filter((l) => l.trim() !== "")
+    .map((l) => l.slice(3))
+    .filter((f) => !/^"?exports\//.test(f));
   return { commit: source?.hash ?? head.trim(), dirty: files.length > 0, dirtyFiles: files };
 }
 
@@ -59,12 +67,17 @@ export function listFiles(dir: string, base: string, skip: (rel: string, isDir: 
   const out: string[] = [];
   const walk = (d: string): void => {
     let ents: fs.Dirent[];
-    try { ents = fs.readdirSync(d, { withFileTypes: true }); } catch { return; }
+    try {
+      ents = fs.readdirSync(d, { withFileTypes: true });
+    } catch {
+      return;
+    }
     for (const e of ents) {
       const abs = path.join(d, e.name);
       const rel = path.relative(base, abs).split(path.sep).join("/");
-      if (e.isDirectory()) { if (!skip(rel, true)) walk(abs); }
-      else if (e.isFile() && !skip(rel, false)) out.push(rel);
+      if (e.isDirectory()) {
+        if (!skip(rel, true)) walk(abs);
+      } else if (e.isFile() && !skip(rel, false)) out.push(rel);
     }
   };
   walk(dir);
@@ -76,12 +89,20 @@ export function listFiles(dir: string, base: string, skip: (rel: string, isDir: 
  * to `root`. Hashes are remembered in `cacheFile` by (path, size, mtime) so paper-scale data is
  * streamed once, not on every run.
  */
-export async function hashDataFiles(root: string, cacheFile?: string, rawDirs: string | readonly string[] = path.join(root, "data", "raw")): Promise<DataFileHash[]> {
+export async function hashDataFiles(
+  root: string,
+  cacheFile?: string,
+  rawDirs: string | readonly string[] = path.join(root, "data", "raw"),
+): Promise<DataFileHash[]> {
   const files = [...new Set((typeof rawDirs === "string" ? [rawDirs] : rawDirs).flatMap((d) => listFiles(d, root)))].sort();
   type Entry = { bytes: number; mtimeMs: number; sha256: string };
   let memo: Record<string, Entry> = {};
   if (cacheFile && fs.existsSync(cacheFile)) {
-    try { memo = JSON.parse(fs.readFileSync(cacheFile, "utf8")) as Record<string, Entry>; } catch { memo = {}; }
+    try {
+      memo = JSON.parse(fs.readFileSync(cacheFile, "utf8")) as Record<string, Entry>;
+    } catch {
+      memo = {};
+    }
   }
   const next: Record<string, Entry> = {};
   const out: DataFileHash[] = [];
@@ -138,7 +159,10 @@ export function runDataDirs(root: string, scale: string, env: NodeJS.ProcessEnv 
   return [path.join(root, "data", "raw", "public"), own ? path.resolve(own) : path.join(root, "data", "raw", "synthetic", scale)];
 }
 
-export async function collectProvenance(root: string, p: { seed: number; scale: string; dataHashCache?: string; dataDir?: string }): Promise<Provenance> {
+export async function collectProvenance(
+  root: string,
+  p: { seed: number; scale: string; dataHashCache?: string; dataDir?: string },
+): Promise<Provenance> {
   const g = gitState(root);
   const lock = path.join(root, "package-lock.json");
   return {

@@ -21,7 +21,11 @@ import { generate } from "../synth";
 export type Scale = "small" | "default" | "paper";
 export const SCALES: readonly Scale[] = ["small", "default", "paper"];
 
-export interface TocEntry { name: string; file: string; title: string }
+export interface TocEntry {
+  name: string;
+  file: string;
+  title: string;
+}
 
 export interface RunLogEntry {
   name: string;
@@ -114,8 +118,12 @@ export function parseReproduceArgs(argv: readonly string[], root = REPO_ROOT): R
       return v;
     };
     switch (name) {
-      case "--help": case "-h": return "help";
-      case "--scale": scale = value(); break;
+      case "--help":
+      case "-h":
+        return "help";
+      case "--scale":
+        scale = value();
+        break;
       case "--seed": {
         const v = value();
         const s = Number(v);
@@ -123,10 +131,23 @@ export function parseReproduceArgs(argv: readonly string[], root = REPO_ROOT): R
         seed = s;
         break;
       }
-      case "--only": only.push(...value().split(",").map((s) => s.trim()).filter(Boolean)); break;
-      case "--force": force = true; break;
-      case "--allow-dirty": allowDirty = true; break;
-      case "--out": out = path.resolve(value()); break;
+      case "--only":
+        only.push(
+          ...value()
+            .split(",")
+            .map((s) => s.trim())
+            .filter(Boolean),
+        );
+        break;
+      case "--force":
+        force = true;
+        break;
+      case "--allow-dirty":
+        allowDirty = true;
+        break;
+      case "--out":
+        out = path.resolve(value());
+        break;
       case "--timeout": {
         const v = value();
         const t = Number(v);
@@ -141,13 +162,30 @@ export function parseReproduceArgs(argv: readonly string[], root = REPO_ROOT): R
         jobs = j;
         break;
       }
-      case "--toc": toc = path.resolve(value()); break;
-      case "--no-data": generateData = false; break;
-      default: throw new ArgumentError(`unknown option "${a}" for "vagg reproduce" (see --help)`);
+      case "--toc":
+        toc = path.resolve(value());
+        break;
+      case "--no-data":
+        generateData = false;
+        break;
+      default:
+        throw new ArgumentError(`unknown option "${a}" for "vagg reproduce" (see --help)`);
     }
   }
-  if (!(SCALES as readonly string[]).includes(scale)) throw new ArgumentError(`--scale must be one of ${SCALES.join(", ")}, got "${scale}"`);
-  const opts: RunOptions = { root, toc, outDir: out, scale: scale as Scale, seed: seed ?? projectSeed(), force, allowDirty, jobs, timeoutSec, generateData };
+  if (!(SCALES as readonly string[]).includes(scale))
+    throw new ArgumentError(`--scale must be one of ${SCALES.join(", ")}, got "${scale}"`);
+  const opts: RunOptions = {
+    root,
+    toc,
+    outDir: out,
+    scale: scale as Scale,
+    seed: seed ?? projectSeed(),
+    force,
+    allowDirty,
+    jobs,
+    timeoutSec,
+    generateData,
+  };
   if (only.length) opts.only = only;
   return opts;
 }
@@ -155,7 +193,10 @@ export function parseReproduceArgs(argv: readonly string[], root = REPO_ROOT): R
 /** CLI entry, wired as `vagg reproduce …` / `npm run reproduce -- …`. Returns the exit code. */
 export async function runReproduce(argv: string[]): Promise<number> {
   const opts = parseReproduceArgs(argv);
-  if (opts === "help") { console.log(HELP); return 0; }
+  if (opts === "help") {
+    console.log(HELP);
+    return 0;
+  }
   const log = await runAll(opts);
   return log.some((e) => e.status === "error") ? 1 : 0;
 }
@@ -171,8 +212,12 @@ export function readToc(tocPath: string): TocEntry[] {
   const seen = new Set<string>();
   return raw.map((x: unknown, i: number) => {
     const e = x as Partial<TocEntry>;
-    if (!e || typeof e.name !== "string" || typeof e.file !== "string") throw new ArgumentError(`${tocPath}: entry ${i} needs string "name" and "file"`);
-    if (!/^[A-Za-z0-9._-]+$/.test(e.name)) throw new ArgumentError(`${tocPath}: entry name "${e.name}" may use only letters, digits, ".", "_" and "-" (it names the output files)`);
+    if (!e || typeof e.name !== "string" || typeof e.file !== "string")
+      throw new ArgumentError(`${tocPath}: entry ${i} needs string "name" and "file"`);
+    if (!/^[A-Za-z0-9._-]+$/.test(e.name))
+      throw new ArgumentError(
+        `${tocPath}: entry name "${e.name}" may use only letters, digits, ".", "_" and "-" (it names the output files)`,
+      );
     if (seen.has(e.name)) throw new ArgumentError(`${tocPath}: duplicate name "${e.name}"`);
     seen.add(e.name);
     return { name: e.name, file: e.file, title: typeof e.title === "string" ? e.title : e.name };
@@ -192,10 +237,24 @@ export async function ensureData(opts: RunOptions, say: (s: string) => void): Pr
   const generator = hashLib(path.join(opts.root, "lib", "synth")).slice(0, 16);
   type Stamp = { scale: string; seed: number; generator?: string; files: Record<string, number> };
   let stamp: Stamp | null = null;
-  try { stamp = JSON.parse(fs.readFileSync(stampFile, "utf8")) as Stamp; } catch { stamp = null; }
+  try {
+    stamp = JSON.parse(fs.readFileSync(stampFile, "utf8")) as Stamp;
+  } catch {
+    stamp = null;
+  }
   const present = (s: Stamp): boolean =>
-    Object.keys(s.files).length > 0 && Object.entries(s.files).every(([f, bytes]) => { try { return fs.statSync(path.join(outDir, f)).size === bytes; } catch { return false; } });
-  if (stamp && stamp.scale === opts.scale && stamp.seed === opts.seed && stamp.generator === generator && present(stamp)) { say(`data: synthetic data (scale ${opts.scale}, seed ${opts.seed}) present`); return; }
+    Object.keys(s.files).length > 0 &&
+    Object.entries(s.files).every(([f, bytes]) => {
+      try {
+        return fs.statSync(path.join(outDir, f)).size === bytes;
+      } catch {
+        return false;
+      }
+    });
+  if (stamp && stamp.scale === opts.scale && stamp.seed === opts.seed && stamp.generator === generator && present(stamp)) {
+    say(`data: synthetic data (scale ${opts.scale}, seed ${opts.seed}) present`);
+    return;
+  }
   say(`data: generating synthetic data (scale ${opts.scale}, seed ${opts.seed}) into ${path.relative(opts.root, outDir)}/ …`);
   const t0 = Date.now();
   await generate({ scale: opts.scale, seed: opts.seed, outDir });
@@ -213,18 +272,34 @@ export async function runAll(opts: RunOptions): Promise<RunLogEntry[]> {
   const tocDir = path.dirname(opts.toc);
   if (opts.only) {
     const unknown = opts.only.filter((n) => !toc.some((e) => e.name === n));
-    if (unknown.length) throw new ArgumentError(`--only: no notebook named ${unknown.map((u) => `"${u}"`).join(", ")} in ${path.relative(opts.root, opts.toc) || opts.toc} (names: ${toc.map((e) => e.name).join(", ")})`);
+    if (unknown.length)
+      throw new ArgumentError(
+        `--only: no notebook named ${unknown.map((u) => `"${u}"`).join(", ")} in ${path.relative(opts.root, opts.toc) || opts.toc} (names: ${toc.map((e) => e.name).join(", ")})`,
+      );
   }
   const selected = opts.only ? toc.filter((e) => (opts.only as readonly string[]).includes(e.name)) : toc;
   fs.mkdirSync(path.join(opts.outDir, ".cache"), { recursive: true });
   if (opts.generateData !== false) await ensureData(opts, say);
 
-  const prov: Provenance = await collectProvenance(opts.root, { seed: opts.seed, scale: opts.scale, dataHashCache: path.join(opts.outDir, ".cache", "data-hashes.json"), ...(opts.dataDir ? { dataDir: opts.dataDir } : {}) });
+  const prov: Provenance = await collectProvenance(opts.root, {
+    seed: opts.seed,
+    scale: opts.scale,
+    dataHashCache: path.join(opts.outDir, ".cache", "data-hashes.json"),
+    ...(opts.dataDir ? { dataDir: opts.dataDir } : {}),
+  });
   const committedExports = path.resolve(opts.outDir) === path.resolve(opts.root, "exports");
   if (committedExports && prov.dirty && !opts.allowDirty) {
-    throw new ArgumentError(`the working tree differs from commit ${(prov.commit ?? "?").slice(0, 10)} outside exports/ (${prov.dirtyFiles.slice(0, 5).join(", ")}${prov.dirtyFiles.length > 5 ? ", …" : ""}): commit first, write elsewhere with --out DIR, or pass --allow-dirty (the reports then say so)`);
+    throw new ArgumentError(
+      `the working tree differs from commit ${(prov.commit ?? "?").slice(0, 10)} outside exports/ (${prov.dirtyFiles.slice(0, 5).join(", ")}${prov.dirtyFiles.length > 5 ? ", …" : ""}): commit first, write elsewhere with --out DIR, or pass --allow-dirty (the reports then say so)`,
+    );
   }
-  const shared = { lib: hashLib(opts.libDir ?? path.join(opts.root, "lib")), data: hashData(prov.dataFiles), lock: prov.lockFile?.sha256 ?? "none", scale: opts.scale, seed: opts.seed };
+  const shared = {
+    lib: hashLib(opts.libDir ?? path.join(opts.root, "lib")),
+    data: hashData(prov.dataFiles),
+    lock: prov.lockFile?.sha256 ?? "none",
+    scale: opts.scale,
+    seed: opts.seed,
+  };
   // the notebooks write their tables and figures under the same output folder as the reports
   const env = { VAGG_SCALE: opts.scale, VAGG_SEED: String(opts.seed), VAGG_EXPORTS: path.resolve(opts.outDir) };
 
@@ -238,7 +313,14 @@ export async function runAll(opts: RunOptions): Promise<RunLogEntry[]> {
     if (!fs.existsSync(nbPath)) {
       const message = `notebook file not found: ${path.relative(opts.root, nbPath)}`;
       fail(`notebook ${entry.name}, cell 0: ${message}`);
-      results.set(entry.name, { name: entry.name, title: entry.title, status: "error", cells: 0, message, timings: { seconds: 0, at: new Date().toISOString() } });
+      results.set(entry.name, {
+        name: entry.name,
+        title: entry.title,
+        status: "error",
+        cells: 0,
+        message,
+        timings: { seconds: 0, at: new Date().toISOString() },
+      });
       return;
     }
     const parts = cacheParts(nbPath, shared);
@@ -247,15 +329,48 @@ export async function runAll(opts: RunOptions): Promise<RunLogEntry[]> {
     const outputsExist = fs.existsSync(path.join(opts.outDir, htmlName)) && fs.existsSync(path.join(opts.outDir, ipynbName));
     if (!opts.force && man && man.key === key && outputsExist) {
       say(`${tag}: unchanged since the ok run of ${man.at}, skipped (--force reruns)`);
-      results.set(entry.name, { name: entry.name, title: entry.title, status: "ok", cells: man.cells, cached: true, report: htmlName, notebook: ipynbName, timings: { seconds: man.seconds, at: man.at } });
+      results.set(entry.name, {
+        name: entry.name,
+        title: entry.title,
+        status: "ok",
+        cells: man.cells,
+        cached: true,
+        report: htmlName,
+        notebook: ipynbName,
+        timings: { seconds: man.seconds, at: man.at },
+      });
       return;
     }
     say(`${tag}: running${man && !opts.force ? ` (changed: ${changedParts(man.parts, parts).join(", ")})` : ""} …`);
-    const r = await executeNotebook(nbPath, { timeoutSec: opts.timeoutSec, env, onCell: opts.onCell ? (n, total) => opts.onCell?.(entry.name, n, total) : (opts.jobs ?? 1) === 1 ? progressLine(tag) : undefined });
+    const r = await executeNotebook(nbPath, {
+      timeoutSec: opts.timeoutSec,
+      env,
+      onCell: opts.onCell ? (n, total) => opts.onCell?.(entry.name, n, total) : (opts.jobs ?? 1) === 1 ? progressLine(tag) : undefined,
+    });
     const at = new Date().toISOString();
-    r.notebook.metadata = { ...r.notebook.metadata, vagg: { name: entry.name, scale: opts.scale, seed: opts.seed, commit: prov.commit, dirty: prov.dirty, status: r.status, versions: r.versions ?? null, timings: { seconds: r.seconds, at } } };
+    r.notebook.metadata = {
+      ...r.notebook.metadata,
+      vagg: {
+        name: entry.name,
+        scale: opts.scale,
+        seed: opts.seed,
+        commit: prov.commit,
+        dirty: prov.dirty,
+        status: r.status,
+        versions: r.versions ?? null,
+        timings: { seconds: r.seconds, at },
+      },
+    };
     writeNotebook(path.join(opts.outDir, ipynbName), r.notebook);
-    const info = { name: entry.name, title: entry.title, status: r.status, seconds: r.seconds, provenance: { ...prov, versions: { ...prov.versions, ...(r.versions ? { "typescript (tslab cells)": r.versions.typescript } : {}) } }, indexHref: "index.html", notebookHref: ipynbName };
+    const info = {
+      name: entry.name,
+      title: entry.title,
+      status: r.status,
+      seconds: r.seconds,
+      provenance: { ...prov, versions: { ...prov.versions, ...(r.versions ? { "typescript (tslab cells)": r.versions.typescript } : {}) } },
+      indexHref: "index.html",
+      notebookHref: ipynbName,
+    };
     const report = renderReport(r.notebook, {
       ...info,
       ...(r.failedIndex !== undefined ? { failedIndex: r.failedIndex } : {}),
@@ -263,7 +378,15 @@ export async function runAll(opts: RunOptions): Promise<RunLogEntry[]> {
       ...(r.message !== undefined ? { message: r.message } : {}),
     });
     fs.writeFileSync(path.join(opts.outDir, htmlName), report);
-    const e: RunLogEntry = { name: entry.name, title: entry.title, status: r.status, cells: r.cells, report: htmlName, notebook: ipynbName, timings: { seconds: r.seconds, at } };
+    const e: RunLogEntry = {
+      name: entry.name,
+      title: entry.title,
+      status: r.status,
+      cells: r.cells,
+      report: htmlName,
+      notebook: ipynbName,
+      timings: { seconds: r.seconds, at },
+    };
     if (r.status === "error") {
       e.failedCell = r.failedCell ?? 0;
       e.message = r.message ?? "unknown error";
@@ -278,7 +401,12 @@ export async function runAll(opts: RunOptions): Promise<RunLogEntry[]> {
   // notebooks are independent (each reads data/raw and writes its own files): run `jobs` at a time,
   // each in its own kernel; outputs do not depend on the order
   let next = 0;
-  const worker = async (): Promise<void> => { while (next < selected.length) { const i = next++; await runOne(selected[i] as TocEntry, i + 1); } };
+  const worker = async (): Promise<void> => {
+    while (next < selected.length) {
+      const i = next++;
+      await runOne(selected[i] as TocEntry, i + 1);
+    }
+  };
   await Promise.all(Array.from({ length: Math.max(1, Math.min(opts.jobs ?? 1, selected.length)) }, worker));
 
   // run-log.json and index.html cover the whole toc: entries not selected this time keep their last result.
@@ -300,14 +428,19 @@ export async function runAll(opts: RunOptions): Promise<RunLogEntry[]> {
   fs.writeFileSync(path.join(opts.outDir, "run-log.json"), JSON.stringify(log, null, 1) + "\n");
   fs.writeFileSync(path.join(opts.outDir, "index.html"), renderIndex(index, prov));
   const bad = [...results.values()].filter((e) => e.status === "error").length;
-  say(`reproduce: ${results.size - bad} ok, ${bad} failed → ${path.relative(process.cwd(), path.join(opts.outDir, "index.html")) || "index.html"}`);
+  say(
+    `reproduce: ${results.size - bad} ok, ${bad} failed → ${path.relative(process.cwd(), path.join(opts.outDir, "index.html")) || "index.html"}`,
+  );
   return [...results.values()];
 }
 
 /** "In [n/N]" progress on a terminal (rewritten in place); nothing when stdout is not a TTY. */
 function progressLine(tag: string): ((n: number, total: number) => void) | undefined {
   if (!process.stdout.isTTY) return undefined;
-  return (n, total) => { process.stdout.write(`\r${tag}: cell ${n}/${total}\x1b[K`); if (n === total) process.stdout.write("\r\x1b[K"); };
+  return (n, total) => {
+    process.stdout.write(`\r${tag}: cell ${n}/${total}\x1b[K`);
+    if (n === total) process.stdout.write("\r\x1b[K");
+  };
 }
 
 function readRunLog(outDir: string): Map<string, RunLogEntry> {
@@ -315,6 +448,8 @@ function readRunLog(outDir: string): Map<string, RunLogEntry> {
   try {
     const arr = JSON.parse(fs.readFileSync(path.join(outDir, "run-log.json"), "utf8")) as RunLogEntry[];
     if (Array.isArray(arr)) for (const e of arr) if (e && typeof e.name === "string") m.set(e.name, e);
-  } catch { /* first run */ }
+  } catch {
+    /* first run */
+  }
   return m;
 }

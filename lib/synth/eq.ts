@@ -15,8 +15,48 @@ export interface Products {
   readonly hs4Effect: Float64Array;
 }
 
-export const DESTS = ["USA", "HKG", "JPN", "KOR", "DEU", "NLD", "GBR", "IND", "SGP", "VNM", "RUS", "AUS", "CAN", "MYS", "THA", "IDN", "FRA", "ITA", "BRA", "MEX",
-  "ARE", "SAU", "PHL", "ESP", "BEL", "TUR", "POL", "CHL", "ZAF", "PAK", "NGA", "EGY", "IRN", "BGD", "KAZ", "ARG", "SWE", "CHE", "ISR", "NZL"];
+export const DESTS = [
+  "USA",
+  "HKG",
+  "JPN",
+  "KOR",
+  "DEU",
+  "NLD",
+  "GBR",
+  "IND",
+  "SGP",
+  "VNM",
+  "RUS",
+  "AUS",
+  "CAN",
+  "MYS",
+  "THA",
+  "IDN",
+  "FRA",
+  "ITA",
+  "BRA",
+  "MEX",
+  "ARE",
+  "SAU",
+  "PHL",
+  "ESP",
+  "BEL",
+  "TUR",
+  "POL",
+  "CHL",
+  "ZAF",
+  "PAK",
+  "NGA",
+  "EGY",
+  "IRN",
+  "BGD",
+  "KAZ",
+  "ARG",
+  "SWE",
+  "CHE",
+  "ISR",
+  "NZL",
+];
 
 /**
  * The HS product tree of the synthetic world: HS4 headings by chapter (agricultural chapters
@@ -41,12 +81,17 @@ export function buildProducts(w: World, r: Rng): Products {
   hs4.forEach((h, j) => {
     const k = 1 + r.int(3);
     const list: number[] = [];
-    for (let q = 0; q < k; q++) { list.push(hs6.length); hs6.push(h + subs[q]); hs6ToHs4.push(j); }
+    for (let q = 0; q < k; q++) {
+      list.push(hs6.length);
+      hs6.push(h + subs[q]);
+      hs6ToHs4.push(j);
+    }
     hs4Hs6.push(list);
   });
   const hs3 = [...new Set(hs6.map((h) => h.slice(0, 3)))].sort();
   const sigma = new Map<string, number>();
-  for (const h of hs3) sigma.set(h, Math.round((TRUTH.eq.sigma_min + (TRUTH.eq.sigma_max - TRUTH.eq.sigma_min) * r.uniform()) * 1000) / 1000);
+  for (const h of hs3)
+    sigma.set(h, Math.round((TRUTH.eq.sigma_min + (TRUTH.eq.sigma_max - TRUTH.eq.sigma_min) * r.uniform()) * 1000) / 1000);
   const hs4Sigma = Float64Array.from(hs4, (h) => sigma.get(h.slice(0, 3)) as number);
   const becClasses = ["intermediate", "consumption", "capital"];
   const bec = hs4.map(() => becClasses[r.int(3)] as string);
@@ -71,12 +116,20 @@ export interface Customs {
 class Grow {
   a: Float64Array;
   n = 0;
-  constructor(cap = 1024) { this.a = new Float64Array(cap); }
+  constructor(cap = 1024) {
+    this.a = new Float64Array(cap);
+  }
   push(v: number): void {
-    if (this.n === this.a.length) { const b = new Float64Array(this.a.length * 2); b.set(this.a); this.a = b; }
+    if (this.n === this.a.length) {
+      const b = new Float64Array(this.a.length * 2);
+      b.set(this.a);
+      this.a = b;
+    }
     this.a[this.n++] = v;
   }
-  view(): Float64Array { return this.a.subarray(0, this.n); }
+  view(): Float64Array {
+    return this.a.subarray(0, this.n);
+  }
 }
 
 /**
@@ -126,7 +179,9 @@ export function buildCustoms(w: World, P: Products, root: Rng): Customs {
   const mwj = wj.reduce((a, v) => a + v, 0) / nJ;
   const mwc = wc.reduce((a, v) => a + v, 0) / nC;
   // pass A: cells and their m without year effects
-  const cellC: number[] = [], cellJ: number[] = [], cellT: number[] = [];
+  const cellC: number[] = [],
+    cellJ: number[] = [],
+    cellT: number[] = [];
   const cellM = new Grow(1 << 16);
   const pairStart: number[] = [];
   for (let c = 0; c < nC; c++) {
@@ -140,9 +195,17 @@ export function buildCustoms(w: World, P: Products, root: Rng): Customs {
         if (!active) continue;
         any = true;
         const t = ti(years[k] as number);
-        let m = T.beta_vagg * ((w.vagg[c] as Float64Array)[t] as number) + (mu[c] as number) + (P.hs4Effect[j] as number) + T.sd.cell * rM.normal();
-        for (const name of EQ_CONTROLS) m += (T.gamma as Record<string, number>)[name]! * ((w.ctrl[name] as Float64Array[])[c] as Float64Array)[t]!;
-        cellC.push(c); cellJ.push(j); cellT.push(k); cellM.push(m);
+        let m =
+          T.beta_vagg * ((w.vagg[c] as Float64Array)[t] as number) +
+          (mu[c] as number) +
+          (P.hs4Effect[j] as number) +
+          T.sd.cell * rM.normal();
+        for (const name of EQ_CONTROLS)
+          m += (T.gamma as Record<string, number>)[name]! * ((w.ctrl[name] as Float64Array[])[c] as Float64Array)[t]!;
+        cellC.push(c);
+        cellJ.push(j);
+        cellT.push(k);
+        cellM.push(m);
       }
     }
   }
@@ -150,19 +213,36 @@ export function buildCustoms(w: World, P: Products, root: Rng): Customs {
   const nCell = cellC.length;
   const m = cellM.view();
   // δ_t: every year's cell mean equals the target mean (KSW's destination×year FE remove year means anyway)
-  const ysum = new Float64Array(years.length), ycnt = new Float64Array(years.length);
-  for (let i = 0; i < nCell; i++) { ysum[cellT[i] as number] += m[i] as number; ycnt[cellT[i] as number]++; }
-  for (let i = 0; i < nCell; i++) { const k = cellT[i] as number; m[i] = (m[i] as number) - (ysum[k] as number) / Math.max(1, ycnt[k] as number) + T.intercept_target_mean; }
+  const ysum = new Float64Array(years.length),
+    ycnt = new Float64Array(years.length);
+  for (let i = 0; i < nCell; i++) {
+    ysum[cellT[i] as number] += m[i] as number;
+    ycnt[cellT[i] as number]++;
+  }
+  for (let i = 0; i < nCell; i++) {
+    const k = cellT[i] as number;
+    m[i] = (m[i] as number) - (ysum[k] as number) / Math.max(1, ycnt[k] as number) + T.intercept_target_mean;
+  }
 
   // pass B: varieties
   const rV = root.fork("varieties");
-  const vyCell = new Grow(1 << 17), vyFirm = new Grow(1 << 17), vyHs6 = new Grow(1 << 17), vyRho = new Grow(1 << 17);
-  const rowVy = new Grow(1 << 18), rowDest = new Grow(1 << 18), rowEta = new Grow(1 << 18), rowEps = new Grow(1 << 18);
-  let clipped = 0, procVal = 0, totVal = 0;
+  const vyCell = new Grow(1 << 17),
+    vyFirm = new Grow(1 << 17),
+    vyHs6 = new Grow(1 << 17),
+    vyRho = new Grow(1 << 17);
+  const rowVy = new Grow(1 << 18),
+    rowDest = new Grow(1 << 18),
+    rowEta = new Grow(1 << 18),
+    rowEps = new Grow(1 << 18);
+  let clipped = 0,
+    procVal = 0,
+    totVal = 0;
   const alpha = T.alpha_cost;
   for (let p = 0; p + 1 < pairStart.length; p++) {
-    const a0 = pairStart[p] as number, a1 = pairStart[p + 1] as number;
-    const c = cellC[a0] as number, j = cellJ[a0] as number;
+    const a0 = pairStart[p] as number,
+      a1 = pairStart[p + 1] as number;
+    const c = cellC[a0] as number,
+      j = cellJ[a0] as number;
     const sigma = P.hs4Sigma[j] as number;
     const hs6s = P.hs4Hs6[j] as number[];
     let live: { f: number; h: number; e: number }[] = [];
@@ -201,37 +281,53 @@ export function buildCustoms(w: World, P: Products, root: Rng): Customs {
         for (const d of chosen) {
           const eta = T.sd_price_dest * rV.normal();
           const eps = T.sd_lnq * rV.normal();
-          rowVy.push(vyCell.n); rowDest.push(d); rowEta.push(eta); rowEps.push(eps);
-          kk += Math.exp((1 - sigma) * (lnC + eta) + ((Ddt[k] as Float64Array)[d] as number) + (destTrend[d] as number) * k + (Dh[v.h] as number) + eps);
+          rowVy.push(vyCell.n);
+          rowDest.push(d);
+          rowEta.push(eta);
+          rowEps.push(eps);
+          kk += Math.exp(
+            (1 - sigma) * (lnC + eta) + ((Ddt[k] as Float64Array)[d] as number) + (destTrend[d] as number) * k + (Dh[v.h] as number) + eps,
+          );
         }
         K.push(kk);
-        vyCell.push(q); vyFirm.push(v.f); vyHs6.push(v.h); vyRho.push(0);
+        vyCell.push(q);
+        vyFirm.push(v.f);
+        vyHs6.push(v.h);
+        vyRho.push(0);
       }
       // ρ: target + Pareto deviation + trade-mode offset, recentred on the value-weighted mean (non-intermediaries)
       const n = live.length;
       const rho = new Float64Array(n);
       const gap = T.mode_gap_level + T.mode_gap_slope * (vg - w.vaggMean);
       const wt = (x: number, i: number): number => (K[i] as number) * Math.exp((sigma - 1) * (1 - alpha) * x);
-      let pv = 0, tv = 0;
+      let pv = 0,
+        tv = 0;
       for (let i = 0; i < n; i++) {
-        rho[i] = (m[q] as number) + T.ln_lambda_per_unit * ((live[i] as { e: number }).e);
+        rho[i] = (m[q] as number) + T.ln_lambda_per_unit * (live[i] as { e: number }).e;
         if (firmInter[(live[i] as { f: number }).f]) continue;
         const wv = wt(rho[i] as number, i);
         tv += wv;
         if (firmMode[(live[i] as { f: number }).f]) pv += wv;
       }
       const pi = tv > 0 ? pv / tv : 0;
-      for (let i = 0; i < n; i++) if (!firmInter[(live[i] as { f: number }).f]) rho[i] = (rho[i] as number) + (firmMode[(live[i] as { f: number }).f] ? -(1 - pi) * gap : pi * gap);
-      let sw = 0, swx = 0;
+      for (let i = 0; i < n; i++)
+        if (!firmInter[(live[i] as { f: number }).f])
+          rho[i] = (rho[i] as number) + (firmMode[(live[i] as { f: number }).f] ? -(1 - pi) * gap : pi * gap);
+      let sw = 0,
+        swx = 0;
       for (let i = 0; i < n; i++) {
         if (firmInter[(live[i] as { f: number }).f]) continue;
         const wv = wt(rho[i] as number, i);
-        sw += wv; swx += wv * (rho[i] as number);
+        sw += wv;
+        swx += wv * (rho[i] as number);
       }
       const shift = sw > 0 ? swx / sw - (m[q] as number) : 0;
       for (let i = 0; i < n; i++) {
         let x = firmInter[(live[i] as { f: number }).f] ? rV.uniform() : (rho[i] as number) - shift;
-        if (x < 0 || x > 1) { clipped++; x = Math.min(1, Math.max(0, x)); }
+        if (x < 0 || x > 1) {
+          clipped++;
+          x = Math.min(1, Math.max(0, x));
+        }
         vyRho.a[start + i] = x;
         const wv = wt(x, i);
         totVal += wv;
@@ -243,31 +339,62 @@ export function buildCustoms(w: World, P: Products, root: Rng): Customs {
   const nVy = vyCell.n;
   const rhoV = vyRho.view();
   // every HS6 attains 0 and 1 among non-intermediary variety-years (so the sample min–max normalisation is the identity)
-  const lo = new Int32Array(P.hs6.length).fill(-1), hi = new Int32Array(P.hs6.length).fill(-1);
+  const lo = new Int32Array(P.hs6.length).fill(-1),
+    hi = new Int32Array(P.hs6.length).fill(-1);
   for (let i = 0; i < nVy; i++) {
     if (firmInter[vyFirm.a[i] as number]) continue;
     const h = vyHs6.a[i] as number;
     if (lo[h] === -1 || (rhoV[i] as number) < (rhoV[lo[h] as number] as number)) lo[h] = i;
     if (hi[h] === -1 || (rhoV[i] as number) > (rhoV[hi[h] as number] as number)) hi[h] = i;
   }
-  for (let h = 0; h < P.hs6.length; h++) if (lo[h] !== -1 && hi[h] !== -1 && lo[h] !== hi[h]) { rhoV[lo[h] as number] = 0; rhoV[hi[h] as number] = 1; }
+  for (let h = 0; h < P.hs6.length; h++)
+    if (lo[h] !== -1 && hi[h] !== -1 && lo[h] !== hi[h]) {
+      rhoV[lo[h] as number] = 0;
+      rhoV[hi[h] as number] = 1;
+    }
 
   // pass C: rows
   const nR = rowVy.n;
   const out = {
-    firm_id: new Int32Array(nR), city_code: new Int32Array(nR), hs6: new Array<string>(nR), dest: new Array<string>(nR), year: new Int32Array(nR),
-    value_usd: new Float64Array(nR), quantity: new Float64Array(nR), trade_mode: new Array<string>(nR), is_intermediary: new Int32Array(nR),
+    firm_id: new Int32Array(nR),
+    city_code: new Int32Array(nR),
+    hs6: new Array<string>(nR),
+    dest: new Array<string>(nR),
+    year: new Int32Array(nR),
+    value_usd: new Float64Array(nR),
+    quantity: new Float64Array(nR),
+    trade_mode: new Array<string>(nR),
+    is_intermediary: new Int32Array(nR),
   };
   for (let r = 0; r < nR; r++) {
     const vy = rowVy.a[r] as number;
     const q = vyCell.a[vy] as number;
-    const c = cellC[q] as number, j = cellJ[q] as number, k = cellT[q] as number;
-    const f = vyFirm.a[vy] as number, h = vyHs6.a[vy] as number, d = rowDest.a[r] as number;
+    const c = cellC[q] as number,
+      j = cellJ[q] as number,
+      k = cellT[q] as number;
+    const f = vyFirm.a[vy] as number,
+      h = vyHs6.a[vy] as number,
+      d = rowDest.a[r] as number;
     const sigma = P.hs4Sigma[j] as number;
     const vg = (w.vagg[c] as Float64Array)[ti(years[k] as number)] as number;
     const x = rhoV[vy] as number;
-    const lnp = (firmCost[f] as number) + (Ch[h] as number) - T.cost_vagg * vg + alpha * x - Math.log((sigma - 1) / sigma) + (rowEta.a[r] as number) + 1.5;
-    const lnq = (sigma - 1) * x - sigma * lnp + ((Ddt[k] as Float64Array)[d] as number) + (destTrend[d] as number) * k + (Dh[h] as number) + (rowEps.a[r] as number) + 9 + 1.5 * sigma;
+    const lnp =
+      (firmCost[f] as number) +
+      (Ch[h] as number) -
+      T.cost_vagg * vg +
+      alpha * x -
+      Math.log((sigma - 1) / sigma) +
+      (rowEta.a[r] as number) +
+      1.5;
+    const lnq =
+      (sigma - 1) * x -
+      sigma * lnp +
+      ((Ddt[k] as Float64Array)[d] as number) +
+      (destTrend[d] as number) * k +
+      (Dh[h] as number) +
+      (rowEps.a[r] as number) +
+      9 +
+      1.5 * sigma;
     const qty = Math.exp(lnq);
     out.firm_id[r] = firmId(c, f - c * nF);
     out.city_code[r] = (w.cities[c] as { code: number }).code;
@@ -279,7 +406,10 @@ export function buildCustoms(w: World, P: Products, root: Rng): Customs {
     out.trade_mode[r] = firmMode[f] ? "processing" : "ordinary";
     out.is_intermediary[r] = firmInter[f] as number;
   }
-  return { ...out, stats: { cells: nCell, varietyYears: nVy, rows: nR, processingValueShare: procVal / totVal, clippedShare: clipped / Math.max(1, nVy) } };
+  return {
+    ...out,
+    stats: { cells: nCell, varietyYears: nVy, rows: nR, processingValueShare: procVal / totVal, clippedShare: clipped / Math.max(1, nVy) },
+  };
 }
 
 /**
@@ -292,8 +422,12 @@ export function poisson(r: Rng, lam: number): number {
   if (lam <= 0) return 0;
   if (lam > 30) return Math.max(0, Math.round(lam + Math.sqrt(lam) * r.normal()));
   const L = Math.exp(-lam);
-  let k = 0, p = 1;
-  do { k++; p *= r.uniform(); } while (p > L);
+  let k = 0,
+    p = 1;
+  do {
+    k++;
+    p *= r.uniform();
+  } while (p > L);
   return k - 1;
 }
 
@@ -301,6 +435,9 @@ function weightedPick(r: Rng, w: Float64Array): number {
   let tot = 0;
   for (let i = 0; i < w.length; i++) tot += w[i] as number;
   let u = r.uniform() * tot;
-  for (let i = 0; i < w.length; i++) { u -= w[i] as number; if (u <= 0) return i; }
+  for (let i = 0; i < w.length; i++) {
+    u -= w[i] as number;
+    if (u <= 0) return i;
+  }
   return w.length - 1;
 }

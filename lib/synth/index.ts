@@ -23,7 +23,12 @@ export interface GenerateOptions {
   readonly outDir?: string;
 }
 
-export interface ManifestFile { readonly file: string; readonly rows: number; readonly bytes: number; readonly sha256: string }
+export interface ManifestFile {
+  readonly file: string;
+  readonly rows: number;
+  readonly bytes: number;
+  readonly sha256: string;
+}
 export interface Manifest {
   readonly scale: Scale;
   readonly seed: number;
@@ -54,31 +59,64 @@ export async function generate(opts: GenerateOptions): Promise<Manifest> {
   const nC = w.cities.length;
   const S = w.shifts.industries.length;
   const rows: Record<string, number> = {};
-  const put = (name: string, header: string[], body: Cell[][]): void => { writeCsv(path.join(outDir, name), header, body); rows[name] = body.length; };
+  const put = (name: string, header: string[], body: Cell[][]): void => {
+    writeCsv(path.join(outDir, name), header, body);
+    rows[name] = body.length;
+  };
 
   // products and σ
   const P = buildProducts(w, root.fork("products"));
-  put("sigma_hs3.csv", ["hs3", "sigma"], P.hs3.map((h) => [h, P.sigma.get(h) as number]));
-  put("products.csv", ["hs6", "hs4", "hs3", "bec"], P.hs6.map((h, i) => [h, P.hs4[P.hs6ToHs4[i] as number] as string, h.slice(0, 3), P.bec[P.hs6ToHs4[i] as number] as string]));
+  put(
+    "sigma_hs3.csv",
+    ["hs3", "sigma"],
+    P.hs3.map((h) => [h, P.sigma.get(h) as number]),
+  );
+  put(
+    "products.csv",
+    ["hs6", "hs4", "hs3", "bec"],
+    P.hs6.map((h, i) => [h, P.hs4[P.hs6ToHs4[i] as number] as string, h.slice(0, 3), P.bec[P.hs6ToHs4[i] as number] as string]),
+  );
 
   // customs (Parquet)
   const cu = buildCustoms(w, P, root.fork("customs"));
-  const ct = table({ firm_id: cu.firm_id, city_code: cu.city_code, hs6: cu.hs6, dest: cu.dest, year: cu.year, value_usd: cu.value_usd, quantity: cu.quantity, trade_mode: cu.trade_mode, is_intermediary: cu.is_intermediary });
+  const ct = table({
+    firm_id: cu.firm_id,
+    city_code: cu.city_code,
+    hs6: cu.hs6,
+    dest: cu.dest,
+    year: cu.year,
+    value_usd: cu.value_usd,
+    quantity: cu.quantity,
+    trade_mode: cu.trade_mode,
+    is_intermediary: cu.is_intermediary,
+  });
   await writeTable(ct, path.join(outDir, "customs.parquet"));
   rows["customs.parquet"] = ct.nrows;
 
   // census 2004 / 2008
   const rCe = root.fork("census-levels");
-  for (const [yr, sh] of [[2004, w.share04], [2008, w.share08]] as const) {
+  for (const [yr, sh] of [
+    [2004, w.share04],
+    [2008, w.share08],
+  ] as const) {
     const body: Cell[][] = [];
     for (let c = 0; c < nC; c++) {
       const t = ti(yr);
-      const gdp = Math.exp((w.ctrl.gdp as Float64Array[])[c]![t] as number) * ((w.deflator[c] as Float64Array)[t] as number) / 100 * ((w.pop[c] as Float64Array)[t] as number);
+      const gdp =
+        ((Math.exp((w.ctrl.gdp as Float64Array[])[c]![t] as number) * ((w.deflator[c] as Float64Array)[t] as number)) / 100) *
+        ((w.pop[c] as Float64Array)[t] as number);
       const out = 1.1 * gdp;
       for (let s = 0; s < S; s++) {
         const o = out * ((sh[c] as Float64Array)[s] as number);
         const emp = Math.round((o * 1e4) / (120000 * Math.exp(0.3 * rCe.normal())));
-        body.push([w.cities[c]!.code, w.shifts.industries[s] as string, yr, Math.round(o * 10) / 10, emp, Math.max(1, Math.round(emp / 150))]);
+        body.push([
+          w.cities[c]!.code,
+          w.shifts.industries[s] as string,
+          yr,
+          Math.round(o * 10) / 10,
+          emp,
+          Math.max(1, Math.round(emp / 150)),
+        ]);
       }
     }
     put(`census_${yr}.csv`, ["city_code", "industry", "year", "output", "employment", "firms"], body);
@@ -88,7 +126,10 @@ export async function generate(opts: GenerateOptions): Promise<Manifest> {
   const mem = buildMembers(w, root.fork("members"));
   {
     const body: Cell[][] = [];
-    for (let c = 0; c < nC; c++) for (let s = 0; s < S; s++) for (let t = 0; t < NY; t++) body.push([w.cities[c]!.code, w.shifts.industries[s] as string, Y0 + t, (mem.m[c] as Int32Array[])[s]![t] as number]);
+    for (let c = 0; c < nC; c++)
+      for (let s = 0; s < S; s++)
+        for (let t = 0; t < NY; t++)
+          body.push([w.cities[c]!.code, w.shifts.industries[s] as string, Y0 + t, (mem.m[c] as Int32Array[])[s]![t] as number]);
     put("alibaba_members.csv", ["city_code", "industry", "year", "members"], body);
   }
 
@@ -100,54 +141,114 @@ export async function generate(opts: GenerateOptions): Promise<Manifest> {
     const cols: Record<string, Cell[]> = { city_code: [], year: [] };
     const names = Object.keys(yb.columns);
     for (const n of names) cols[n] = [];
-    for (let c = 0; c < nC; c++) for (let k = 0; k < nYr; k++) {
-      (cols.city_code as Cell[]).push(w.cities[c]!.code);
-      (cols.year as Cell[]).push(2003 + k);
-      for (const n of names) {
-        let v = (yb.columns[n] as (number | null)[])[c * nYr + k] as number;
-        // ~1% gaps in a few series (the papers interpolate linearly); never at the panel ends
-        if ((n === "savings" || n === "patents" || n === "road_freight") && k > 0 && k < nYr - 1 && rNa.uniform() < 0.01) v = NaN;
-        (cols[n] as Cell[]).push(Number.isFinite(v) ? Number(v.toPrecision(10)) : null);
+    for (let c = 0; c < nC; c++)
+      for (let k = 0; k < nYr; k++) {
+        (cols.city_code as Cell[]).push(w.cities[c]!.code);
+        (cols.year as Cell[]).push(2003 + k);
+        for (const n of names) {
+          let v = (yb.columns[n] as (number | null)[])[c * nYr + k] as number;
+          // ~1% gaps in a few series (the papers interpolate linearly); never at the panel ends
+          if ((n === "savings" || n === "patents" || n === "road_freight") && k > 0 && k < nYr - 1 && rNa.uniform() < 0.01) v = NaN;
+          (cols[n] as Cell[]).push(Number.isFinite(v) ? Number(v.toPrecision(10)) : null);
+        }
       }
-    }
     writeCsvColumns(path.join(outDir, "city_yearbook.csv"), cols);
     rows["city_yearbook.csv"] = nC * nYr;
   }
 
   // cities (sample) and 1984 history
-  put("cities.csv", ["city_code", "city", "province", "province_code", "lon", "lat", "pop_2010"], w.cities.map((c) => [c.code, c.name, c.province, c.provinceCode, c.lon, c.lat, c.pop2010]));
-  put("history_1984.csv", ["city_code", "post_offices", "telephones"], w.cities.map((c, i) => [c.code, w.post84[i] as number, w.tel84[i] as number]));
-  put("national_series.csv", ["year", "internet_investment", "internet_users", "cny_per_usd"], Array.from({ length: NY }, (_, t) => [Y0 + t, Number((w.internetInvestment[t] as number).toPrecision(8)), Number((w.internetUsers[t] as number).toPrecision(8)), w.exchangeRate[t] as number]));
-  put("digital_shifts.csv", ["industry", "industry_name", "year", "virtual", "virtual_raw"], w.shifts.industries.flatMap((s, i) => Array.from({ length: NY }, (_, t) => [s, w.shifts.industryNames[i] as string, Y0 + t, (w.shifts.virtual[i] as Float64Array)[t] as number, (w.shifts.raw[i] as Float64Array)[t] as number] as Cell[])));
+  put(
+    "cities.csv",
+    ["city_code", "city", "province", "province_code", "lon", "lat", "pop_2010"],
+    w.cities.map((c) => [c.code, c.name, c.province, c.provinceCode, c.lon, c.lat, c.pop2010]),
+  );
+  put(
+    "history_1984.csv",
+    ["city_code", "post_offices", "telephones"],
+    w.cities.map((c, i) => [c.code, w.post84[i] as number, w.tel84[i] as number]),
+  );
+  put(
+    "national_series.csv",
+    ["year", "internet_investment", "internet_users", "cny_per_usd"],
+    Array.from({ length: NY }, (_, t) => [
+      Y0 + t,
+      Number((w.internetInvestment[t] as number).toPrecision(8)),
+      Number((w.internetUsers[t] as number).toPrecision(8)),
+      w.exchangeRate[t] as number,
+    ]),
+  );
+  put(
+    "digital_shifts.csv",
+    ["industry", "industry_name", "year", "virtual", "virtual_raw"],
+    w.shifts.industries.flatMap((s, i) =>
+      Array.from(
+        { length: NY },
+        (_, t) =>
+          [
+            s,
+            w.shifts.industryNames[i] as string,
+            Y0 + t,
+            (w.shifts.virtual[i] as Float64Array)[t] as number,
+            (w.shifts.raw[i] as Float64Array)[t] as number,
+          ] as Cell[],
+      ),
+    ),
+  );
 
   // government work reports (EQ text index)
   {
     const r = root.fork("reports");
-    const filler = ["坚持稳中求进工作总基调", "全面深化改革", "推进新型城镇化建设", "加强生态环境保护", "扩大对外开放", "着力保障和改善民生", "促进经济持续健康发展", "加快产业转型升级", "推进供给侧结构性改革", "优化营商环境", "加强基础设施建设", "实施创新驱动发展战略"];
+    const filler = [
+      "坚持稳中求进工作总基调",
+      "全面深化改革",
+      "推进新型城镇化建设",
+      "加强生态环境保护",
+      "扩大对外开放",
+      "着力保障和改善民生",
+      "促进经济持续健康发展",
+      "加快产业转型升级",
+      "推进供给侧结构性改革",
+      "优化营商环境",
+      "加强基础设施建设",
+      "实施创新驱动发展战略",
+    ];
     const terms = VAGG_TERMS.filter((x) => !/^[A-Za-z0-9+]+$/.test(x));
     const body: Cell[][] = [];
-    for (let c = 0; c < nC; c++) for (let y = 2005; y <= 2015; y++) {
-      const v = (w.vagg[c] as Float64Array)[ti(y)] as number;
-      const k = poisson(r, Math.exp(TRUTH.eq.text_a + TRUTH.eq.text_b * (v - w.vaggMean) + 0.12 * (y - 2005)));
-      const parts: string[] = [];
-      for (let q = 0; q < w.spec.reportSentences; q++) parts.push(filler[r.int(filler.length)] as string);
-      for (let q = 0; q < k; q++) parts.splice(r.int(parts.length + 1), 0, `发展${terms[r.int(terms.length)] as string}`);
-      body.push([w.cities[c]!.code, y, parts.join("，") + "。"]);
-    }
+    for (let c = 0; c < nC; c++)
+      for (let y = 2005; y <= 2015; y++) {
+        const v = (w.vagg[c] as Float64Array)[ti(y)] as number;
+        const k = poisson(r, Math.exp(TRUTH.eq.text_a + TRUTH.eq.text_b * (v - w.vaggMean) + 0.12 * (y - 2005)));
+        const parts: string[] = [];
+        for (let q = 0; q < w.spec.reportSentences; q++) parts.push(filler[r.int(filler.length)] as string);
+        for (let q = 0; q < k; q++) parts.splice(r.int(parts.length + 1), 0, `发展${terms[r.int(terms.length)] as string}`);
+        body.push([w.cities[c]!.code, y, parts.join("，") + "。"]);
+      }
     put("gov_reports.csv", ["city_code", "year", "text"], body);
   }
 
   // CPI by category (chain index, previous year = 100)
   {
     const r = root.fork("cpi");
-    const cats = ["food", "tobacco_liquor", "clothing", "household", "health", "transport_communication", "recreation_education", "housing"];
+    const cats = [
+      "food",
+      "tobacco_liquor",
+      "clothing",
+      "household",
+      "health",
+      "transport_communication",
+      "recreation_education",
+      "housing",
+    ];
     const nat = Array.from({ length: NY }, () => cats.map(() => 2 + 2 * r.normal()));
     const body: Cell[][] = [];
-    for (let c = 0; c < nC; c++) for (let t = ti(2004); t <= ti(2015); t++) {
-      const v = (w.vagg[c] as Float64Array)[t] as number;
-      const sd = TRUTH.eq.cpi_sd0 * Math.exp(-TRUTH.eq.cpi_vagg * (v - w.vaggMean));
-      cats.forEach((k, q) => body.push([w.cities[c]!.code, Y0 + t, k, Math.round((100 + (nat[t] as number[])[q]! + sd * r.normal()) * 100) / 100]));
-    }
+    for (let c = 0; c < nC; c++)
+      for (let t = ti(2004); t <= ti(2015); t++) {
+        const v = (w.vagg[c] as Float64Array)[t] as number;
+        const sd = TRUTH.eq.cpi_sd0 * Math.exp(-TRUTH.eq.cpi_vagg * (v - w.vaggMean));
+        cats.forEach((k, q) =>
+          body.push([w.cities[c]!.code, Y0 + t, k, Math.round((100 + (nat[t] as number[])[q]! + sd * r.normal()) * 100) / 100]),
+        );
+      }
     put("cpi_categories.csv", ["city_code", "year", "category", "price_index"], body);
   }
 
@@ -155,17 +256,35 @@ export async function generate(opts: GenerateOptions): Promise<Manifest> {
   const groupShares = Object.fromEntries(Object.entries(yb.groups).map(([g, f]) => [g, f.reduce((a, v) => a + v, 0) / nC]));
   const pi = cu.stats.processingValueShare;
   const realised = {
-    cities: nC, hs4: P.hs4.length, hs6: P.hs6.length, customs: cu.stats, vagg_mean_2005_2015: w.vaggMean, vagg_scale: w.shifts.scale,
-    eq_split_slopes_implied: { processing: TRUTH.eq.beta_vagg - (1 - pi) * TRUTH.eq.mode_gap_slope, ordinary: TRUTH.eq.beta_vagg + pi * TRUTH.eq.mode_gap_slope, processing_value_share: pi },
-    rs_z_scale: yb.zScale, rs_calibration_slopes: yb.calib.slopeOnZ0, rs_group_shares: groupShares,
+    cities: nC,
+    hs4: P.hs4.length,
+    hs6: P.hs6.length,
+    customs: cu.stats,
+    vagg_mean_2005_2015: w.vaggMean,
+    vagg_scale: w.shifts.scale,
+    eq_split_slopes_implied: {
+      processing: TRUTH.eq.beta_vagg - (1 - pi) * TRUTH.eq.mode_gap_slope,
+      ordinary: TRUTH.eq.beta_vagg + pi * TRUTH.eq.mode_gap_slope,
+      processing_value_share: pi,
+    },
+    rs_z_scale: yb.zScale,
+    rs_calibration_slopes: yb.calib.slopeOnZ0,
+    rs_group_shares: groupShares,
   };
   fs.writeFileSync(path.join(outDir, "truth.json"), JSON.stringify({ ...TRUTH, realised }, null, 2) + "\n");
-  const files: ManifestFile[] = fs.readdirSync(outDir).filter((f) => f !== "manifest.json").sort().map((f) => {
-    const buf = fs.readFileSync(path.join(outDir, f));
-    return { file: f, rows: rows[f] ?? 0, bytes: buf.length, sha256: crypto.createHash("sha256").update(buf).digest("hex") };
-  });
+  const files: ManifestFile[] = fs
+    .readdirSync(outDir)
+    .filter((f) => f !== "manifest.json")
+    .sort()
+    .map((f) => {
+      const buf = fs.readFileSync(path.join(outDir, f));
+      return { file: f, rows: rows[f] ?? 0, bytes: buf.length, sha256: crypto.createHash("sha256").update(buf).digest("hex") };
+    });
   const man: Manifest = { scale, seed, outDir, files, realised };
-  fs.writeFileSync(path.join(outDir, "manifest.json"), JSON.stringify({ ...man, outDir: path.relative(REPO_ROOT, outDir) }, null, 2) + "\n");
+  fs.writeFileSync(
+    path.join(outDir, "manifest.json"),
+    JSON.stringify({ ...man, outDir: path.relative(REPO_ROOT, outDir) }, null, 2) + "\n",
+  );
   return man;
 }
 

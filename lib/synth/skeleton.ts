@@ -43,14 +43,20 @@ async function records(file: string): Promise<Record<string, number | string | n
 }
 
 export async function loadCities(): Promise<City[]> {
-  const region = new Map((await records(pub("lists", "region_class.csv"))).map((r) => [Number(r["province_code"]), r["region"] as City["region"]]));
+  const region = new Map(
+    (await records(pub("lists", "region_class.csv"))).map((r) => [Number(r["province_code"]), r["region"] as City["region"]]),
+  );
   const capitals = new Set((await records(pub("lists", "capitals_municipalities.csv"))).map((r) => Number(r["city_code"])));
   const old = new Set((await records(pub("lists", "old_industrial_base_2013.csv"))).map((r) => Number(r["city_code"])));
-  const ua = new Map((await records(pub("lists", "urban_agglomerations.csv"))).map((r) => [Number(r["city_code"]), r["agglomeration"] as string]));
+  const ua = new Map(
+    (await records(pub("lists", "urban_agglomerations.csv"))).map((r) => [Number(r["city_code"]), r["agglomeration"] as string]),
+  );
   const yrb = new Set((await records(pub("lists", "yangtze_river_economic_belt.csv"))).map((r) => Number(r["province_code"])));
-  const smart = new Map((await records(pub("lists", "smart_city_pilots.csv"))).map((r) => [Number(r["city_code"]), Number(r["batch_year"])]));
+  const smart = new Map(
+    (await records(pub("lists", "smart_city_pilots.csv"))).map((r) => [Number(r["city_code"]), Number(r["batch_year"])]),
+  );
   const out: City[] = [];
-  for (const r of (await records(pub("cities", "cn_city_census_2010_2020_centroids.csv")))) {
+  for (const r of await records(pub("cities", "cn_city_census_2010_2020_centroids.csv"))) {
     const code = Number(r["city_code"]);
     const name = r["city"] as string;
     if (code % 100 !== 0 || !name.endsWith("市")) continue;
@@ -58,10 +64,19 @@ export async function loadCities(): Promise<City[]> {
     const pop = Number(r["popu_2010"]);
     if (!(pop > 0)) continue;
     out.push({
-      code, name, province: r["province"] as string, provinceCode: pc,
-      lon: Number(r["centroid_lon"]), lat: Number(r["centroid_lat"]), pop2010: pop,
-      region: region.get(pc) ?? "west", capital: capitals.has(code), oldIndustrial: old.has(code),
-      agglomeration: ua.get(code) ?? null, yangtze: yrb.has(pc), smartCityYear: smart.get(code) ?? null,
+      code,
+      name,
+      province: r["province"] as string,
+      provinceCode: pc,
+      lon: Number(r["centroid_lon"]),
+      lat: Number(r["centroid_lat"]),
+      pop2010: pop,
+      region: region.get(pc) ?? "west",
+      capital: capitals.has(code),
+      oldIndustrial: old.has(code),
+      agglomeration: ua.get(code) ?? null,
+      yangtze: yrb.has(pc),
+      smartCityYear: smart.get(code) ?? null,
     });
   }
   out.sort((a, b) => a.code - b.code);
@@ -90,7 +105,7 @@ export interface Shifts {
  * @example const sh = await loadShifts(2002, 2019);
  */
 export async function loadShifts(firstYear: number, lastYear: number): Promise<Shifts> {
-  const recs = (await records(pub("io", "oecd_iot2021_chn_digital_coef.csv")));
+  const recs = await records(pub("io", "oecd_iot2021_chn_digital_coef.csv"));
   const om = TRUTH.eq.omega_trade;
   const inds = [...new Set(recs.map((r) => r["use_isic4"] as string))].sort();
   const names = inds.map((s) => (recs.find((r) => r["use_isic4"] === s) as Record<string, string>)["use_desc"] as string);
@@ -118,13 +133,15 @@ export async function loadShifts(firstYear: number, lastYear: number): Promise<S
     for (let s = 0; s < inds.length; s++) (natShare[s] as Float64Array)[t] = ((out[s] as Float64Array)[t] as number) / tot;
   }
   // scale: national-output-weighted mean of raw over 2005–2015 → vagg_target_mean
-  let acc = 0, n = 0;
+  let acc = 0,
+    n = 0;
   for (let t = 0; t < years.length; t++) {
     const y = years[t] as number;
     if (y < 2005 || y > 2015) continue;
     let v = 0;
     for (let s = 0; s < inds.length; s++) v += ((natShare[s] as Float64Array)[t] as number) * ((raw[s] as Float64Array)[t] as number);
-    acc += v; n++;
+    acc += v;
+    n++;
   }
   const scale = TRUTH.eq.vagg_target_mean / (acc / n);
   const virtual = raw.map((r) => r.map((v) => v * scale));

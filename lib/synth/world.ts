@@ -71,11 +71,34 @@ const std = (x: ArrayLike<number>): Float64Array => {
 
 /** Approximate annual average CNY per USD (public PBoC/IMF figures, rounded; used only to express synthetic USD values). */
 const CNY_USD: Record<number, number> = {
-  2002: 8.28, 2003: 8.28, 2004: 8.28, 2005: 8.19, 2006: 7.97, 2007: 7.61, 2008: 6.95, 2009: 6.83, 2010: 6.77,
-  2011: 6.46, 2012: 6.31, 2013: 6.19, 2014: 6.14, 2015: 6.23, 2016: 6.64, 2017: 6.75, 2018: 6.62, 2019: 6.91,
+  2002: 8.28,
+  2003: 8.28,
+  2004: 8.28,
+  2005: 8.19,
+  2006: 7.97,
+  2007: 7.61,
+  2008: 6.95,
+  2009: 6.83,
+  2010: 6.77,
+  2011: 6.46,
+  2012: 6.31,
+  2013: 6.19,
+  2014: 6.14,
+  2015: 6.23,
+  2016: 6.64,
+  2017: 6.75,
+  2018: 6.62,
+  2019: 6.91,
 };
 
-interface CtrlSpec { mean: number; sd: number; log: boolean; trend: number; load: number; min?: number }
+interface CtrlSpec {
+  mean: number;
+  sd: number;
+  log: boolean;
+  trend: number;
+  load: number;
+  min?: number;
+}
 /** EQ Table 1 moments (2005–2015); `trend` per year in the variable's own (or log) units; `load` on the city's standardised mean vagg. */
 const EQ_CTRL: Record<string, CtrlSpec> = {
   fdi: { mean: 0.031, sd: 0.027, log: true, trend: -0.03, load: 0.25 },
@@ -102,7 +125,11 @@ export async function buildWorld(scale: Scale, seed: number): Promise<World> {
   // city sample: the paper scale keeps the nCities most populous eligible cities; others draw a seeded sample
   let cities: City[];
   if (spec.nCities >= all.length) cities = all;
-  else if (scale === "paper") cities = [...all].sort((a, b) => b.pop2010 - a.pop2010 || a.code - b.code).slice(0, spec.nCities).sort((a, b) => a.code - b.code);
+  else if (scale === "paper")
+    cities = [...all]
+      .sort((a, b) => b.pop2010 - a.pop2010 || a.code - b.code)
+      .slice(0, spec.nCities)
+      .sort((a, b) => a.code - b.code);
   else {
     const p = root.fork("cities").permutation(all.length);
     cities = Array.from(p.slice(0, spec.nCities), (i) => all[i] as City).sort((a, b) => a.code - b.code);
@@ -132,8 +159,12 @@ export async function buildWorld(scale: Scale, seed: number): Promise<World> {
     for (let s = 0; s < S; s++) {
       const v = ts.map((t) => (shifts.virtual[s] as Float64Array)[t] as number);
       const mv = v.reduce((a, q) => a + q, 0) / v.length;
-      let num = 0, den = 0;
-      for (let k = 0; k < ts.length; k++) { num += ((xi[k] as number) - mx) * ((v[k] as number) - mv); den += ((xi[k] as number) - mx) ** 2; }
+      let num = 0,
+        den = 0;
+      for (let k = 0; k < ts.length; k++) {
+        num += ((xi[k] as number) - mx) * ((v[k] as number) - mv);
+        den += ((xi[k] as number) - mx) ** 2;
+      }
       b[s] = num / den;
     }
   }
@@ -150,8 +181,12 @@ export async function buildWorld(scale: Scale, seed: number): Promise<World> {
   for (let c = 0; c < nC; c++) {
     const zt = rH.normal();
     const zp = 0.4 * zt + Math.sqrt(1 - 0.16) * rH.normal();
-    telZ[c] = zt; postZ[c] = zp;
-    tel84[c] = Math.max(200, Math.round(Math.exp(9.2 + 0.9 * ((sizeZ[c] as number) * 0.6) + 0.8 * zt + (cities[c]!.region === "east" ? 0.3 : 0))));
+    telZ[c] = zt;
+    postZ[c] = zp;
+    tel84[c] = Math.max(
+      200,
+      Math.round(Math.exp(9.2 + 0.9 * ((sizeZ[c] as number) * 0.6) + 0.8 * zt + (cities[c]!.region === "east" ? 0.3 : 0))),
+    );
     post84[c] = Math.max(5, Math.round(Math.exp(4.6 + 0.5 * (sizeZ[c] as number) + 0.45 * zp)));
   }
 
@@ -165,13 +200,23 @@ export async function buildWorld(scale: Scale, seed: number): Promise<World> {
     const l8 = new Float64Array(S);
     let m = -Infinity;
     for (let s = 0; s < S; s++) {
-      l[s] = Math.log((shifts.natShare[s] as Float64Array)[t04] as number) + TRUTH.eq.share_sd * rS.normal()
-        + (TRUTH.eq.tel_tilt * (telZ[c] as number) + TRUTH.eq.post_tilt * (postZ[c] as number)) * (bz[s] as number);
+      l[s] =
+        Math.log((shifts.natShare[s] as Float64Array)[t04] as number) +
+        TRUTH.eq.share_sd * rS.normal() +
+        (TRUTH.eq.tel_tilt * (telZ[c] as number) + TRUTH.eq.post_tilt * (postZ[c] as number)) * (bz[s] as number);
       m = Math.max(m, l[s] as number);
     }
-    let tot = 0, tot8 = 0;
-    for (let s = 0; s < S; s++) { l[s] = Math.exp((l[s] as number) - m); tot += l[s] as number; }
-    for (let s = 0; s < S; s++) { l[s] = (l[s] as number) / tot; l8[s] = (l[s] as number) * Math.exp(0.3 * rS.normal()); tot8 += l8[s] as number; }
+    let tot = 0,
+      tot8 = 0;
+    for (let s = 0; s < S; s++) {
+      l[s] = Math.exp((l[s] as number) - m);
+      tot += l[s] as number;
+    }
+    for (let s = 0; s < S; s++) {
+      l[s] = (l[s] as number) / tot;
+      l8[s] = (l[s] as number) * Math.exp(0.3 * rS.normal());
+      tot8 += l8[s] as number;
+    }
     for (let s = 0; s < S; s++) l8[s] = (l8[s] as number) / tot8;
     share04.push(l);
     share08.push(l8);
@@ -185,10 +230,21 @@ export async function buildWorld(scale: Scale, seed: number): Promise<World> {
     }
     return v;
   });
-  let vm = 0, vn = 0;
-  for (const v of vagg) for (let y = 2005; y <= 2015; y++) { vm += v[ti(y)] as number; vn++; }
+  let vm = 0,
+    vn = 0;
+  for (const v of vagg)
+    for (let y = 2005; y <= 2015; y++) {
+      vm += v[ti(y)] as number;
+      vn++;
+    }
   const vaggMean = vm / vn;
-  const vaggCityZ = std(vagg.map((v) => { let a = 0; for (let y = 2005; y <= 2015; y++) a += v[ti(y)] as number; return a / 11; }));
+  const vaggCityZ = std(
+    vagg.map((v) => {
+      let a = 0;
+      for (let y = 2005; y <= 2015; y++) a += v[ti(y)] as number;
+      return a / 11;
+    }),
+  );
 
   // EQ controls in published units
   const rC = root.fork("controls");
@@ -197,8 +253,13 @@ export async function buildWorld(scale: Scale, seed: number): Promise<World> {
     const rr = rC.fork(name);
     // target moments on the log scale for log-normal variables
     let mu: number, sd: number;
-    if (sp.log) { sd = Math.sqrt(Math.log(1 + (sp.sd / sp.mean) ** 2)); mu = Math.log(sp.mean) - sd * sd / 2; }
-    else { mu = sp.mean; sd = sp.sd; }
+    if (sp.log) {
+      sd = Math.sqrt(Math.log(1 + (sp.sd / sp.mean) ** 2));
+      mu = Math.log(sp.mean) - (sd * sd) / 2;
+    } else {
+      mu = sp.mean;
+      sd = sp.sd;
+    }
     const trendVar = sp.trend * sp.trend * 10; // variance of trend·(t−2010) over 2005–2015
     const resid = Math.sqrt(Math.max(sd * sd - trendVar - (sp.load * sd) ** 2, 0.05 * sd * sd));
     const rows: Float64Array[] = [];
@@ -233,5 +294,25 @@ export async function buildWorld(scale: Scale, seed: number): Promise<World> {
     deflator.push(d);
     lnDensity[c] = 5.81 + 0.889 * (0.6 * (sizeZ[c] as number) + 0.8 * rP.normal());
   }
-  return { scale, spec, seed, cities, shifts, share04, share08, vagg, vaggMean, tel84, post84, internetInvestment, internetUsers, exchangeRate, ctrl, pop, deflator, lnDensity, sizeZ };
+  return {
+    scale,
+    spec,
+    seed,
+    cities,
+    shifts,
+    share04,
+    share08,
+    vagg,
+    vaggMean,
+    tel84,
+    post84,
+    internetInvestment,
+    internetUsers,
+    exchangeRate,
+    ctrl,
+    pop,
+    deflator,
+    lnDensity,
+    sizeZ,
+  };
 }

@@ -18,11 +18,21 @@ import { table, type Table } from "../data/table";
 
 /** Parameters of the EQ §2.1 model (Zhao, Ban, Li & Liu 2022): σ, α, β, b, F0, P, E, costs and ϕ. */
 export interface CesParams {
-  readonly sigma: number; readonly alpha: number; readonly beta: number; readonly b: number; readonly F0: number;
-  readonly P: number; readonly E: number;
-  readonly tau: number; readonly theta: number; readonly wf: number; readonly tauF: number; readonly wd: number;
+  readonly sigma: number;
+  readonly alpha: number;
+  readonly beta: number;
+  readonly b: number;
+  readonly F0: number;
+  readonly P: number;
+  readonly E: number;
+  readonly tau: number;
+  readonly theta: number;
+  readonly wf: number;
+  readonly tauF: number;
+  readonly wd: number;
   /** Domestic intermediate trade cost at ϕ = 0, and its semi-elasticity: τ_d(ϕ) = tauD0·exp(−tauDSlope·ϕ). */
-  readonly tauD0: number; readonly tauDSlope: number;
+  readonly tauD0: number;
+  readonly tauDSlope: number;
   readonly phiProd: number;
   /** Virtual agglomeration ϕ. */
   readonly phi: number;
@@ -30,8 +40,22 @@ export interface CesParams {
 
 /** Illustrative parameter values (σ = 4, α = 0.5, β = 3, …) satisfying β' > 0. */
 export const CES_DEFAULTS: CesParams = {
-  sigma: 4, alpha: 0.5, beta: 3, b: 1, F0: 0.1, P: 1, E: 10,
-  tau: 1.2, theta: 0.4, wf: 1, tauF: 1.3, wd: 1, tauD0: 1.5, tauDSlope: 0.8, phiProd: 1, phi: 0.5,
+  sigma: 4,
+  alpha: 0.5,
+  beta: 3,
+  b: 1,
+  F0: 0.1,
+  P: 1,
+  E: 10,
+  tau: 1.2,
+  theta: 0.4,
+  wf: 1,
+  tauF: 1.3,
+  wd: 1,
+  tauD0: 1.5,
+  tauDSlope: 0.8,
+  phiProd: 1,
+  phi: 0.5,
 };
 
 /** ρ = (σ − 1)/σ, the inverse CES markup. @example rhoOf(4) // 0.75 */
@@ -80,12 +104,15 @@ export function optimalQuality(p: CesParams): number {
 /** Optimal quality as printed in EQ (9): [(1−α)/β ((σ−1)/σ)^σ (ρP)^{σ−1} C^{1−σ} E]^{1/β'}. */
 export function optimalQualityPrinted(p: CesParams): number {
   const rho = rhoOf(p.sigma);
-  return (((1 - p.alpha) / p.beta) * rho ** p.sigma * (rho * p.P) ** (p.sigma - 1) * unitCost(p) ** (1 - p.sigma) * p.E) ** (1 / betaPrime(p));
+  return (
+    (((1 - p.alpha) / p.beta) * rho ** p.sigma * (rho * p.P) ** (p.sigma - 1) * unitCost(p) ** (1 - p.sigma) * p.E) ** (1 / betaPrime(p))
+  );
 }
 
 /** Analytic ∂λ* / ∂τ_d (10) and ∂λ* / ∂ϕ (11). */
 export function qualityDerivatives(p: CesParams): { dLambdaDC: number; dCDtauD: number; dLambdaDtauD: number; dLambdaDphi: number } {
-  const lam = optimalQuality(p), C = unitCost(p);
+  const lam = optimalQuality(p),
+    C = unitCost(p);
   const dLambdaDC = ((1 - p.sigma) / betaPrime(p)) * (lam / C);
   const dCDtauD = (p.tau * (1 - p.theta) * p.wd) / p.phiProd;
   const dTauDphi = -p.tauDSlope * tauD(p);
@@ -102,7 +129,11 @@ export function qualityFiniteDifference(p: CesParams, h = 1e-5): number {
  * then 30 zooms by a factor 4 around the best point. Independent of (7) and (9).
  */
 export function bruteForceOptimum(p: CesParams): { price: number; lambda: number; profit: number } {
-  let lp0 = -6, lp1 = 6, ll0 = -6, ll1 = 6, best = { lp: 0, ll: 0, v: -Infinity };
+  let lp0 = -6,
+    lp1 = 6,
+    ll0 = -6,
+    ll1 = 6,
+    best = { lp: 0, ll: 0, v: -Infinity };
   const N = 200;
   for (let it = 0; it < 30; it++) {
     for (let i = 0; i <= N; i++) {
@@ -113,8 +144,12 @@ export function bruteForceOptimum(p: CesParams): { price: number; lambda: number
         if (v > best.v) best = { lp, ll, v };
       }
     }
-    const wp = (lp1 - lp0) / 8, wl = (ll1 - ll0) / 8;
-    lp0 = best.lp - wp; lp1 = best.lp + wp; ll0 = best.ll - wl; ll1 = best.ll + wl;
+    const wp = (lp1 - lp0) / 8,
+      wl = (ll1 - ll0) / 8;
+    lp0 = best.lp - wp;
+    lp1 = best.lp + wp;
+    ll0 = best.ll - wl;
+    ll1 = best.ll + wl;
   }
   return { price: Math.exp(best.lp), lambda: Math.exp(best.ll), profit: best.v };
 }
@@ -123,11 +158,28 @@ export function bruteForceOptimum(p: CesParams): { price: number; lambda: number
 export function cesVerificationTable(p: CesParams = CES_DEFAULTS, sigmas: readonly number[] = [2.5, 3, 4]): Table {
   const rows = sigmas.map((s) => {
     const q = { ...p, sigma: s };
-    const lam = optimalQuality(q), bf = bruteForceOptimum(q);
-    return { sigma: s, lambda_closed: lam, lambda_printed: optimalQualityPrinted(q), lambda_brute: bf.lambda, price_closed: optimalPrice(lam, q), price_brute: bf.price, rel_error: Math.abs(bf.lambda / lam - 1) };
+    const lam = optimalQuality(q),
+      bf = bruteForceOptimum(q);
+    return {
+      sigma: s,
+      lambda_closed: lam,
+      lambda_printed: optimalQualityPrinted(q),
+      lambda_brute: bf.lambda,
+      price_closed: optimalPrice(lam, q),
+      price_brute: bf.price,
+      rel_error: Math.abs(bf.lambda / lam - 1),
+    };
   });
   const col = (k: keyof (typeof rows)[number]) => Float64Array.from(rows, (r) => r[k] as number);
-  return table({ sigma: col("sigma"), lambda_closed: col("lambda_closed"), lambda_printed: col("lambda_printed"), lambda_brute: col("lambda_brute"), price_closed: col("price_closed"), price_brute: col("price_brute"), rel_error: col("rel_error") });
+  return table({
+    sigma: col("sigma"),
+    lambda_closed: col("lambda_closed"),
+    lambda_printed: col("lambda_printed"),
+    lambda_brute: col("lambda_brute"),
+    price_closed: col("price_closed"),
+    price_brute: col("price_brute"),
+    rel_error: col("rel_error"),
+  });
 }
 
 /**
@@ -135,20 +187,33 @@ export function cesVerificationTable(p: CesParams = CES_DEFAULTS, sigmas: readon
  * where the analytic ∂λ* / ∂τ_d < 0, ∂λ* / ∂ϕ > 0, and the finite difference agrees in sign.
  */
 export function comparativeStaticsGrid(p: CesParams = CES_DEFAULTS): Table {
-  let n = 0, neg = 0, pos = 0, fd = 0, maxRel = 0;
-  for (const sigma of [1.5, 2, 3, 4, 6, 8]) for (const alpha of [0.1, 0.3, 0.5, 0.7, 0.9]) for (const beta of [1.5, 3, 6, 10, 20]) for (const phi of [0, 0.3, 0.6, 0.9]) {
-    const q = { ...p, sigma, alpha, beta, phi };
-    if (!(betaPrime(q) > 0)) continue;
-    n++;
-    const d = qualityDerivatives(q), f = qualityFiniteDifference(q);
-    if (d.dLambdaDtauD < 0) neg++;
-    if (d.dLambdaDphi > 0) pos++;
-    if (Math.sign(f) === Math.sign(d.dLambdaDphi)) fd++;
-    maxRel = Math.max(maxRel, Math.abs(f / d.dLambdaDphi - 1));
-  }
+  let n = 0,
+    neg = 0,
+    pos = 0,
+    fd = 0,
+    maxRel = 0;
+  for (const sigma of [1.5, 2, 3, 4, 6, 8])
+    for (const alpha of [0.1, 0.3, 0.5, 0.7, 0.9])
+      for (const beta of [1.5, 3, 6, 10, 20])
+        for (const phi of [0, 0.3, 0.6, 0.9]) {
+          const q = { ...p, sigma, alpha, beta, phi };
+          if (!(betaPrime(q) > 0)) continue;
+          n++;
+          const d = qualityDerivatives(q),
+            f = qualityFiniteDifference(q);
+          if (d.dLambdaDtauD < 0) neg++;
+          if (d.dLambdaDphi > 0) pos++;
+          if (Math.sign(f) === Math.sign(d.dLambdaDphi)) fd++;
+          maxRel = Math.max(maxRel, Math.abs(f / d.dLambdaDphi - 1));
+        }
   return table({
-    check: ["parameter points with β' > 0", "∂λ* / ∂τ_d < 0 (10)", "∂λ* / ∂ϕ > 0 (11)", "finite difference has the same sign", "max relative error, finite difference vs analytic"],
+    check: [
+      "parameter points with β' > 0",
+      "∂λ* / ∂τ_d < 0 (10)",
+      "∂λ* / ∂ϕ > 0 (11)",
+      "finite difference has the same sign",
+      "max relative error, finite difference vs analytic",
+    ],
     value: [n, neg, pos, fd, maxRel],
   });
 }
-

@@ -59,19 +59,34 @@ export function averageQuality(kappa: number, sigma: number, lambdaJ = 1): numbe
  * tolerance halved at each split, at most `maxDepth` levels). Returns the estimate and the
  * number of function evaluations.
  */
-export function adaptiveSimpson(f: (x: number) => number, a: number, b: number, tol = 1e-10, maxDepth = 50): { value: number; evaluations: number } {
+export function adaptiveSimpson(
+  f: (x: number) => number,
+  a: number,
+  b: number,
+  tol = 1e-10,
+  maxDepth = 50,
+): { value: number; evaluations: number } {
   let evaluations = 0;
-  const F = (x: number) => { evaluations++; return f(x); };
+  const F = (x: number) => {
+    evaluations++;
+    return f(x);
+  };
   const simpson = (fa: number, fm: number, fb: number, h: number) => (h / 6) * (fa + 4 * fm + fb);
   const rec = (a0: number, b0: number, fa: number, fm: number, fb: number, whole: number, eps: number, depth: number): number => {
-    const m = (a0 + b0) / 2, lm = (a0 + m) / 2, rm = (m + b0) / 2;
-    const flm = F(lm), frm = F(rm);
-    const left = simpson(fa, flm, fm, m - a0), right = simpson(fm, frm, fb, b0 - m);
+    const m = (a0 + b0) / 2,
+      lm = (a0 + m) / 2,
+      rm = (m + b0) / 2;
+    const flm = F(lm),
+      frm = F(rm);
+    const left = simpson(fa, flm, fm, m - a0),
+      right = simpson(fm, frm, fb, b0 - m);
     const delta = left + right - whole;
     if (depth <= 0 || Math.abs(delta) <= 15 * eps) return left + right + delta / 15;
     return rec(a0, m, fa, flm, fm, left, eps / 2, depth - 1) + rec(m, b0, fm, frm, fb, right, eps / 2, depth - 1);
   };
-  const fa = F(a), fb = F(b), fm = F((a + b) / 2);
+  const fa = F(a),
+    fb = F(b),
+    fm = F((a + b) / 2);
   const value = rec(a, b, fa, fm, fb, simpson(fa, fm, fb, b - a), tol, maxDepth);
   return { value, evaluations };
 }
@@ -82,7 +97,12 @@ export function adaptiveSimpson(f: (x: number) => number, a: number, b: number, 
  * transformed integrand ∝ v^{2+κ−σ} (exponent > 1) bounded and differentiable (0 at v = 0). The quadrature only evaluates the
  * density (14) as code; it does not use (15). Returns λ̄ = integral^{1/(σ−1)}.
  */
-export function averageQualityIntegral(kappa: number, sigma: number, lambdaJ = 1, tol = 1e-12): { value: number; integral: number; evaluations: number; tol: number } {
+export function averageQualityIntegral(
+  kappa: number,
+  sigma: number,
+  lambdaJ = 1,
+  tol = 1e-12,
+): { value: number; integral: number; evaluations: number; tol: number } {
   checkConvergence(kappa, sigma);
   const p = 1 + 2 / (1 + kappa - sigma);
   const integrand = (v: number): number => {
@@ -110,11 +130,13 @@ export interface MonteCarloAverage {
 /** λ̄ of (15) by Monte Carlo from n Pareto draws above λ_j, λ = λ_j U^{−1/κ} (inverse CDF of (14)). */
 export function averageQualityMonteCarlo(kappa: number, sigma: number, lambdaJ = 1, n = 200_000, r: Rng = makeRng()): MonteCarloAverage {
   checkConvergence(kappa, sigma);
-  let s = 0, ss = 0;
+  let s = 0,
+    ss = 0;
   for (let i = 0; i < n; i++) {
     const u = 1 - r.uniform(); // (0, 1]
     const x = (lambdaJ * u ** (-1 / kappa)) ** (sigma - 1);
-    s += x; ss += x * x;
+    s += x;
+    ss += x * x;
   }
   const m = s / n;
   const v = Math.max(0, (ss - n * m * m) / (n - 1));
@@ -130,7 +152,7 @@ export function averageQualityMonteCarlo(kappa: number, sigma: number, lambdaJ =
 export function dAverageQualityDKappa(kappa: number, sigma: number, lambdaJ = 1): number {
   checkConvergence(kappa, sigma);
   const d = 1 + kappa - sigma;
-  return -((kappa / d) ** ((2 - sigma) / (sigma - 1))) * lambdaJ / (d * d);
+  return (-((kappa / d) ** ((2 - sigma) / (sigma - 1))) * lambdaJ) / (d * d);
 }
 
 /** Central finite difference of (15) in κ. */
@@ -143,7 +165,13 @@ export function dAverageQualityDKappaFD(kappa: number, sigma: number, lambdaJ = 
  *   ∂λ̄/∂ϕ = ∂λ̄/∂κ · κ'(ϕ)  +  (κ/(1+κ−σ))^{1/(σ−1)} · ∂λ_j/∂ϕ
  *           (reallocation, > 0 when κ' < 0)   (cutoff, < 0 when ∂λ_j/∂ϕ < 0).
  */
-export function averageQualityPhiTerms(kappa: number, sigma: number, lambdaJ: number, dKappaDPhi: number, dLambdaJDPhi: number): { reallocation: number; cutoff: number; total: number } {
+export function averageQualityPhiTerms(
+  kappa: number,
+  sigma: number,
+  lambdaJ: number,
+  dKappaDPhi: number,
+  dLambdaJDPhi: number,
+): { reallocation: number; cutoff: number; total: number } {
   const reallocation = dAverageQualityDKappa(kappa, sigma, lambdaJ) * dKappaDPhi;
   const cutoff = (kappa / (1 + kappa - sigma)) ** (1 / (sigma - 1)) * dLambdaJDPhi;
   return { reallocation, cutoff, total: reallocation + cutoff };
@@ -153,21 +181,52 @@ export function averageQualityPhiTerms(kappa: number, sigma: number, lambdaJ: nu
  * (15) three ways for each (κ, σ): closed form, adaptive Simpson (tolerance 1e-12 on the
  * integral), Monte Carlo (n draws, seeded) with its standard error and z = (MC − closed)/SE.
  */
-export function paretoVerificationTable(points: readonly { kappa: number; sigma: number }[] = PARETO_POINTS, n = 200_000, seed?: number, lambdaJ = 1): Table {
+export function paretoVerificationTable(
+  points: readonly { kappa: number; sigma: number }[] = PARETO_POINTS,
+  n = 200_000,
+  seed?: number,
+  lambdaJ = 1,
+): Table {
   const r = makeRng(seed);
   const rows = points.map(({ kappa, sigma }) => {
     const closed = averageQuality(kappa, sigma, lambdaJ);
     const q = averageQualityIntegral(kappa, sigma, lambdaJ);
     const mc = averageQualityMonteCarlo(kappa, sigma, lambdaJ, n, r.fork(`pareto-${kappa}-${sigma}`));
-    return { kappa, sigma, closed, quadrature: q.value, quad_rel_error: Math.abs(q.value / closed - 1), monte_carlo: mc.value, mc_se: mc.se, z: (mc.value - closed) / mc.se, finite_variance: mc.finiteVariance ? "yes" : "no" };
+    return {
+      kappa,
+      sigma,
+      closed,
+      quadrature: q.value,
+      quad_rel_error: Math.abs(q.value / closed - 1),
+      monte_carlo: mc.value,
+      mc_se: mc.se,
+      z: (mc.value - closed) / mc.se,
+      finite_variance: mc.finiteVariance ? "yes" : "no",
+    };
   });
-  const col = (k: "kappa" | "sigma" | "closed" | "quadrature" | "quad_rel_error" | "monte_carlo" | "mc_se" | "z") => Float64Array.from(rows, (x) => x[k]);
-  return table({ kappa: col("kappa"), sigma: col("sigma"), closed: col("closed"), quadrature: col("quadrature"), quad_rel_error: col("quad_rel_error"), monte_carlo: col("monte_carlo"), mc_se: col("mc_se"), z: col("z"), finite_variance: rows.map((x) => x.finite_variance) });
+  const col = (k: "kappa" | "sigma" | "closed" | "quadrature" | "quad_rel_error" | "monte_carlo" | "mc_se" | "z") =>
+    Float64Array.from(rows, (x) => x[k]);
+  return table({
+    kappa: col("kappa"),
+    sigma: col("sigma"),
+    closed: col("closed"),
+    quadrature: col("quadrature"),
+    quad_rel_error: col("quad_rel_error"),
+    monte_carlo: col("monte_carlo"),
+    mc_se: col("mc_se"),
+    z: col("z"),
+    finite_variance: rows.map((x) => x.finite_variance),
+  });
 }
 
 /** Default (κ, σ) points of the verification: κ > 1 + σ (the paper's condition), one with κ ∈ (σ−1, 2(σ−1)] (infinite MC variance). */
 export const PARETO_POINTS: readonly { kappa: number; sigma: number }[] = Object.freeze([
-  { kappa: 4, sigma: 2 }, { kappa: 5, sigma: 3 }, { kappa: 8, sigma: 4 }, { kappa: 12, sigma: 6 }, { kappa: 15, sigma: 8 }, { kappa: 3.5, sigma: 3 },
+  { kappa: 4, sigma: 2 },
+  { kappa: 5, sigma: 3 },
+  { kappa: 8, sigma: 4 },
+  { kappa: 12, sigma: 6 },
+  { kappa: 15, sigma: 8 },
+  { kappa: 3.5, sigma: 3 },
 ]);
 
 /**
@@ -176,21 +235,30 @@ export const PARETO_POINTS: readonly { kappa: number; sigma: number }[] = Object
  * of the same sign, and the largest relative gap between the two.
  */
 export function kappaDerivativeGrid(lambdaJ = 1): Table {
-  let n = 0, nPaper = 0, neg = 0, fd = 0, maxRel = 0;
+  let n = 0,
+    nPaper = 0,
+    neg = 0,
+    fd = 0,
+    maxRel = 0;
   for (const sigma of [1.5, 2, 2.5, 3, 4, 5, 6, 8]) {
     for (let kappa = sigma - 1 + 0.05; kappa <= sigma + 12; kappa += 0.25) {
       n++;
       if (kappa > 1 + sigma) nPaper++;
-      const a = dAverageQualityDKappa(kappa, sigma, lambdaJ), f = dAverageQualityDKappaFD(kappa, sigma, lambdaJ);
+      const a = dAverageQualityDKappa(kappa, sigma, lambdaJ),
+        f = dAverageQualityDKappaFD(kappa, sigma, lambdaJ);
       if (a < 0) neg++;
       if (Math.sign(f) === Math.sign(a)) fd++;
       maxRel = Math.max(maxRel, Math.abs(f / a - 1));
     }
   }
   return table({
-    check: ["(σ, κ) points with κ > σ − 1", "of which κ > 1 + σ (paper)", "∂λ̄/∂κ < 0 (analytic)", "finite difference has the same sign", "max relative error, finite difference vs analytic"],
+    check: [
+      "(σ, κ) points with κ > σ − 1",
+      "of which κ > 1 + σ (paper)",
+      "∂λ̄/∂κ < 0 (analytic)",
+      "finite difference has the same sign",
+      "max relative error, finite difference vs analytic",
+    ],
     value: [n, nPaper, neg, fd, maxRel],
   });
 }
-
-

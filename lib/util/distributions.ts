@@ -3,10 +3,16 @@
  * Upper tails are computed from the complement so that tiny p-values keep their digits.
  */
 const tDist = require("@stdlib/stats-base-dists-t") as { cdf(x: number, v: number): number; quantile(p: number, v: number): number };
-const fDist = require("@stdlib/stats-base-dists-f") as { cdf(x: number, d1: number, d2: number): number; quantile(p: number, d1: number, d2: number): number };
+const fDist = require("@stdlib/stats-base-dists-f") as {
+  cdf(x: number, d1: number, d2: number): number;
+  quantile(p: number, d1: number, d2: number): number;
+};
 const chi2 = require("@stdlib/stats-base-dists-chisquare") as { cdf(x: number, k: number): number; quantile(p: number, k: number): number };
 const gammainc = require("@stdlib/math-base-special-gammainc") as (x: number, s: number, regularized?: boolean, upper?: boolean) => number;
-const normal = require("@stdlib/stats-base-dists-normal") as { cdf(x: number, m: number, s: number): number; quantile(p: number, m: number, s: number): number };
+const normal = require("@stdlib/stats-base-dists-normal") as {
+  cdf(x: number, m: number, s: number): number;
+  quantile(p: number, m: number, s: number): number;
+};
 
 /** Two-sided p-value 2·P(T_df > |t|) of a t statistic (df = Infinity: normal). @example pT2(2.228138851986, 10) // 0.05 */
 export function pT2(t: number, df: number): number {

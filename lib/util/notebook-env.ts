@@ -19,7 +19,7 @@ export interface NotebookEnv {
 /** An absolute folder as shown: relative to the repository when inside it, else as the user gave it (`given`), else absolute. */
 function shown(abs: string, given: string | undefined): string {
   const d = displayPath(abs);
-  return d !== abs ? d : given ?? abs;
+  return d !== abs ? d : (given ?? abs);
 }
 
 /**
@@ -41,13 +41,18 @@ function shown(abs: string, given: string | undefined): string {
  */
 export function notebookEnv(): NotebookEnv {
   const scale = process.env["VAGG_SCALE"] || "default";
-  if (!/^[A-Za-z0-9_-]+$/.test(scale)) throw new Error(`vagg argument error: VAGG_SCALE must be a scale name (small|default|paper), got "${scale}"`);
+  if (!/^[A-Za-z0-9_-]+$/.test(scale))
+    throw new Error(`vagg argument error: VAGG_SCALE must be a scale name (small|default|paper), got "${scale}"`);
   const own = process.env["VAGG_DATA_DIR"];
   const ownExports = process.env["VAGG_EXPORTS"];
   const dataDir = own ? path.resolve(own) : path.join(REPO_ROOT_DIR, "data", "raw", "synthetic", scale);
   const exportsDir = ownExports ? path.resolve(ownExports) : path.join(REPO_ROOT_DIR, "exports");
   const env: NotebookEnv = { scale, seed: projectSeed(), dataDir, exportsDir, synthetic: !own };
-  const display = { ...env, dataDir: shown(dataDir, own || undefined), exportsDir: shown(exportsDir, ownExports ? "$VAGG_EXPORTS" : undefined) };
+  const display = {
+    ...env,
+    dataDir: shown(dataDir, own || undefined),
+    exportsDir: shown(exportsDir, ownExports ? "$VAGG_EXPORTS" : undefined),
+  };
   // Not enumerable: Object.keys, spreads and deep-equality checks see the plain five fields.
   Object.defineProperty(env, inspect.custom, {
     value: (depth: number, options: object) => inspect(display, { ...options, depth }),

@@ -95,7 +95,9 @@ function pct(s: ProgressState): string {
  */
 export function formatProgressLine(s: ProgressState): string {
   const head = `${s.label}: ${s.done}/${s.total}${s.total > 0 ? ` (${pct(s)})` : ""}`;
-  return s.finished ? `${head}, done in ${formatDuration(s.elapsedMs)}` : `${head}, elapsed ${formatDuration(s.elapsedMs)}, ETA ${formatDuration(s.etaMs)}`;
+  return s.finished
+    ? `${head}, done in ${formatDuration(s.elapsedMs)}`
+    : `${head}, elapsed ${formatDuration(s.elapsedMs)}, ETA ${formatDuration(s.etaMs)}`;
 }
 
 /** The terminal bar: "placebo [######------------------] 250/1000  25% 10s ETA 30s". */
@@ -117,15 +119,22 @@ export function progress(total: number, label: string, opts: ProgressOptions = {
   const sinkFn = opts.sink === undefined ? registered : opts.sink;
   const handle = sinkFn ? sinkFn(label, total) : null;
   const tty = !handle && stream.isTTY === true;
-  const interval = handle ? opts.sinkIntervalMs ?? 250 : tty ? opts.ttyIntervalMs ?? 100 : opts.logIntervalMs ?? 10000;
+  const interval = handle ? (opts.sinkIntervalMs ?? 250) : tty ? (opts.ttyIntervalMs ?? 100) : (opts.logIntervalMs ?? 10000);
   let last = t0;
 
   const state = (): ProgressState => {
     const elapsedMs = now() - t0;
-    return { label, done, total, elapsedMs, etaMs: done > 0 && total > 0 ? (elapsedMs * Math.max(0, total - done)) / done : null, finished };
+    return {
+      label,
+      done,
+      total,
+      elapsedMs,
+      etaMs: done > 0 && total > 0 ? (elapsedMs * Math.max(0, total - done)) / done : null,
+      finished,
+    };
   };
   const emit = (s: ProgressState) => {
-    if (handle) (s.finished ? handle.finish(s) : handle.update(s));
+    if (handle) s.finished ? handle.finish(s) : handle.update(s);
     else if (tty) stream.write(`\r${formatProgressBar(s, opts.width)}\x1b[K${s.finished ? "\n" : ""}`);
     else stream.write(formatProgressLine(s) + "\n");
   };

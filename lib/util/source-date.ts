@@ -30,7 +30,11 @@ export function sourceCommit(root: string = REPO_ROOT_DIR): SourceCommit | null 
   let c: SourceCommit | null = null;
   try {
     const log = (...spec: string[]): string =>
-      execFileSync("git", ["-C", key, "log", "-1", "--format=%H %ct", ...spec], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"], timeout: 10_000 }).trim();
+      execFileSync("git", ["-C", key, "log", "-1", "--format=%H %ct", ...spec], {
+        encoding: "utf8",
+        stdio: ["ignore", "pipe", "ignore"],
+        timeout: 10_000,
+      }).trim();
     // no commit outside exports/ (e.g. only empty commits): HEAD
     const out = log("--", ".", ":(exclude)exports") || log();
     const m = /^([0-9a-f]{40}) (\d+)$/.exec(out);

@@ -21,7 +21,13 @@ export function parseVcov(s: string): VcovSpec {
   if (t === "iid" || t === "standard") return "iid";
   if (t === "hetero" || t === "HC1" || t === "hc1" || t === "robust" || t === "white") return "hetero";
   const m = /^cluster:(.+)$/.exec(t);
-  if (m) return { cluster: (m[1] as string).split("+").map((v) => v.trim()).filter(Boolean) };
+  if (m)
+    return {
+      cluster: (m[1] as string)
+        .split("+")
+        .map((v) => v.trim())
+        .filter(Boolean),
+    };
   throw new ArgumentError(`unknown vcov "${s}" (use iid, hetero, or cluster:VAR[+VAR2], e.g. cluster:city^hs4)`);
 }
 
@@ -73,7 +79,12 @@ export interface VcovResult {
  *
  * @example vcovDof({ n, kCoef: 10, fixef, fixefNames, clusters, spec, preset: "reghdfe" }).K
  */
-export function vcovDof(inp: Pick<VcovInput, "n" | "kCoef" | "fixef" | "fixefNames" | "clusters" | "spec" | "preset">): { K: number; redundant: number; nestedFe: string[]; feLevels: Record<string, number> } {
+export function vcovDof(inp: Pick<VcovInput, "n" | "kCoef" | "fixef" | "fixefNames" | "clusters" | "spec" | "preset">): {
+  K: number;
+  redundant: number;
+  nestedFe: string[];
+  feLevels: Record<string, number>;
+} {
   const { kCoef, fixef, fixefNames, clusters, spec, preset } = inp;
   const feLevels: Record<string, number> = {};
   fixef.forEach((f, q) => (feLevels[fixefNames[q] as string] = f.size));
@@ -97,8 +108,14 @@ export function vcovDof(inp: Pick<VcovInput, "n" | "kCoef" | "fixef" | "fixefNam
     let absorbed = 0;
     active.forEach((o, idx) => {
       if (idx === 0) absorbed += o.f.size;
-      else if (idx === 1) { const m = mobilityGroups((active[0] as { f: Factor }).f, o.f); absorbed += o.f.size - m; redundant += m; }
-      else { absorbed += o.f.size - 1; redundant += 1; }
+      else if (idx === 1) {
+        const m = mobilityGroups((active[0] as { f: Factor }).f, o.f);
+        absorbed += o.f.size - m;
+        redundant += m;
+      } else {
+        absorbed += o.f.size - 1;
+        redundant += 1;
+      }
     });
     K = kCoef + (active.length === 0 ? 1 : absorbed);
   }
@@ -142,14 +159,21 @@ export function computeVcov(inp: VcovInput): VcovResult {
       V = sandwich(inp.bread, meatHetero(S as Float64Array[]), k).map((v) => v * ssAdj * clusterAdj);
     } else {
       if (clusters.length === 0) throw new ArgumentError(`cluster vcov requested but no cluster variable given`);
-      const meat = S === null ? meatClusterXe(inp.X, inp.e, clusters[0] as Factor) : meatMultiway(S, clusters, (fs) => fs.reduce((a, b) => interact(a, b)));
+      const meat =
+        S === null
+          ? meatClusterXe(inp.X, inp.e, clusters[0] as Factor)
+          : meatMultiway(S, clusters, (fs) => fs.reduce((a, b) => interact(a, b)));
       const Gmin = Math.min(...clusters.map((c) => c.size));
       G = {};
       clusters.forEach((c, q) => ((G as Record<string, number>)[clusterNames[q] as string] = c.size));
       clusterAdj = Gmin / (Gmin - 1);
       V = sandwich(inp.bread, meat, k).map((v) => v * ssAdj * clusterAdj);
       tDf = Math.max(Gmin - 1, 1);
-      if (clusters.length > 1) { const fx = psdFix(V, k); V = fx.V; psdFixed = fx.fixed; }
+      if (clusters.length > 1) {
+        const fx = psdFix(V, k);
+        V = fx.V;
+        psdFixed = fx.fixed;
+      }
     }
   }
   return {

@@ -36,7 +36,8 @@ export function meatHetero(S: readonly Float64Array[]): Float64Array {
   const M = new Float64Array(k * k);
   for (let a = 0; a < k; a++)
     for (let b = a; b < k; b++) {
-      const sa = S[a] as Float64Array, sb = S[b] as Float64Array;
+      const sa = S[a] as Float64Array,
+        sb = S[b] as Float64Array;
       let s = 0;
       for (let i = 0; i < sa.length; i++) s += (sa[i] as number) * (sb[i] as number);
       M[a * k + b] = s;
@@ -120,7 +121,11 @@ export function sandwich(bread: Float64Array, meat: Float64Array, k: number): Fl
  *
  * @example meatMultiway(S, [firm, year], (fs) => fs.reduce((a, b) => interact(a, b)))
  */
-export function meatMultiway(S: readonly Float64Array[], clusters: readonly Factor[], intersect: (fs: readonly Factor[]) => Factor): Float64Array {
+export function meatMultiway(
+  S: readonly Float64Array[],
+  clusters: readonly Factor[],
+  intersect: (fs: readonly Factor[]) => Factor,
+): Float64Array {
   const k = S.length;
   const M = new Float64Array(k * k);
   const m = clusters.length;
@@ -151,7 +156,8 @@ export function psdFix(V: Float64Array, k: number): { V: Float64Array; fixed: bo
   for (let m = 0; m < k; m++) {
     const lam = Math.max(values[m] as number, 0);
     if (lam === 0) continue;
-    for (let i = 0; i < k; i++) for (let j = 0; j < k; j++) out[i * k + j] += lam * (vectors[i * k + m] as number) * (vectors[j * k + m] as number);
+    for (let i = 0; i < k; i++)
+      for (let j = 0; j < k; j++) out[i * k + j] += lam * (vectors[i * k + m] as number) * (vectors[j * k + m] as number);
   }
   return { V: out, fixed: true };
 }
@@ -174,22 +180,27 @@ export function jacobiEigen(A0: Float64Array, k: number): { values: Float64Array
       for (let q = p + 1; q < k; q++) {
         const apq = A[p * k + q] as number;
         if (Math.abs(apq) < 1e-300) continue;
-        const app = A[p * k + p] as number, aqq = A[q * k + q] as number;
+        const app = A[p * k + p] as number,
+          aqq = A[q * k + q] as number;
         const theta = (aqq - app) / (2 * apq);
         const t = Math.sign(theta || 1) / (Math.abs(theta) + Math.sqrt(theta * theta + 1));
-        const c = 1 / Math.sqrt(t * t + 1), s = t * c;
+        const c = 1 / Math.sqrt(t * t + 1),
+          s = t * c;
         for (let r = 0; r < k; r++) {
-          const arp = A[r * k + p] as number, arq = A[r * k + q] as number;
+          const arp = A[r * k + p] as number,
+            arq = A[r * k + q] as number;
           A[r * k + p] = c * arp - s * arq;
           A[r * k + q] = s * arp + c * arq;
         }
         for (let r = 0; r < k; r++) {
-          const apr = A[p * k + r] as number, aqr = A[q * k + r] as number;
+          const apr = A[p * k + r] as number,
+            aqr = A[q * k + r] as number;
           A[p * k + r] = c * apr - s * aqr;
           A[q * k + r] = s * apr + c * aqr;
         }
         for (let r = 0; r < k; r++) {
-          const vrp = Vv[r * k + p] as number, vrq = Vv[r * k + q] as number;
+          const vrp = Vv[r * k + p] as number,
+            vrq = Vv[r * k + q] as number;
           Vv[r * k + p] = c * vrp - s * vrq;
           Vv[r * k + q] = s * vrp + c * vrq;
         }

@@ -43,7 +43,8 @@ export interface DofAudit {
 /** Is every level of `fe` inside a single level of `cl`? */
 export function isNested(fe: Factor, cl: Factor): boolean {
   const owner = new Int32Array(fe.size).fill(-1);
-  const a = fe.codes, b = cl.codes;
+  const a = fe.codes,
+    b = cl.codes;
   for (let i = 0; i < a.length; i++) {
     const g = a[i] as number;
     const o = owner[g] as number;
@@ -58,11 +59,15 @@ export function mobilityGroups(f1: Factor, f2: Factor): number {
   const parent = new Int32Array(f1.size + f2.size);
   for (let i = 0; i < parent.length; i++) parent[i] = i;
   const find = (x: number): number => {
-    while (parent[x] !== x) { parent[x] = parent[parent[x] as number] as number; x = parent[x] as number; }
+    while (parent[x] !== x) {
+      parent[x] = parent[parent[x] as number] as number;
+      x = parent[x] as number;
+    }
     return x;
   };
   for (let i = 0; i < f1.codes.length; i++) {
-    const a = find(f1.codes[i] as number), b = find(f1.size + (f2.codes[i] as number));
+    const a = find(f1.codes[i] as number),
+      b = find(f1.size + (f2.codes[i] as number));
     if (a !== b) parent[a] = b;
   }
   let c = 0;

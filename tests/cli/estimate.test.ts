@@ -22,9 +22,15 @@ test.before(() => {
   const r = rng(5);
   const lines = ["y,x,d,z,z2,fe,cl"];
   for (let i = 0; i < 240; i++) {
-    const fe = i % 8, z = r.normal(), z2 = r.normal(), u = r.normal();
-    const d = 0.8 * z + 0.3 * z2 + 0.5 * u + 0.2 * fe + r.normal(), x = r.normal();
-    lines.push([0.5 * d + 0.3 * x + 0.1 * fe + u, x, d, z, z2, fe, i % 12].map((v) => (Number.isInteger(v) ? String(v) : v.toFixed(8))).join(","));
+    const fe = i % 8,
+      z = r.normal(),
+      z2 = r.normal(),
+      u = r.normal();
+    const d = 0.8 * z + 0.3 * z2 + 0.5 * u + 0.2 * fe + r.normal(),
+      x = r.normal();
+    lines.push(
+      [0.5 * d + 0.3 * x + 0.1 * fe + u, x, d, z, z2, fe, i % 12].map((v) => (Number.isInteger(v) ? String(v) : v.toFixed(8))).join(","),
+    );
   }
   fs.writeFileSync(CSV, lines.join("\n") + "\n");
   fs.writeFileSync(TEXT, "y,x,fe\n1,a,1\n2,b,1\n3,c,2\n4,d,2\n");
@@ -32,19 +38,30 @@ test.before(() => {
 test.after(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
 async function vagg(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = "", err = "";
-  const w1 = process.stdout.write.bind(process.stdout), w2 = process.stderr.write.bind(process.stderr), log = console.log, cerr = console.error;
+  let out = "",
+    err = "";
+  const w1 = process.stdout.write.bind(process.stdout),
+    w2 = process.stderr.write.bind(process.stderr),
+    log = console.log,
+    cerr = console.error;
   (process.stdout as { write: unknown }).write = (s: string | Uint8Array) => ((out += String(s)), true);
   (process.stderr as { write: unknown }).write = (s: string | Uint8Array) => ((err += String(s)), true);
-  console.log = (...a: unknown[]) => { out += a.join(" ") + "\n"; };
-  console.error = (...a: unknown[]) => { err += a.join(" ") + "\n"; };
+  console.log = (...a: unknown[]) => {
+    out += a.join(" ") + "\n";
+  };
+  console.error = (...a: unknown[]) => {
+    err += a.join(" ") + "\n";
+  };
   const dbg = process.env["VAGG_DEBUG"];
   delete process.env["VAGG_DEBUG"];
   try {
     const code = await main(argv);
     return { code, out, err };
   } finally {
-    process.stdout.write = w1; process.stderr.write = w2; console.log = log; console.error = cerr;
+    process.stdout.write = w1;
+    process.stderr.write = w2;
+    console.log = log;
+    console.error = cerr;
     if (dbg !== undefined) process.env["VAGG_DEBUG"] = dbg;
   }
 }
@@ -84,7 +101,16 @@ test("IV with fixed effects: y ~ x | fe | d ~ z prints the IV summary with diagn
   assert.match(r.out, /First stage: d ~ instruments/);
   assert.match(r.out, /^ {2}z +-?\d/m);
   assert.match(r.out, /F-test \(iid, excluded instruments\): F = /);
-  for (const re of [/Underidentification \(Kleibergen-Paap rk LM\): χ²\(1\)/, /Weak identification \(Kleibergen-Paap rk Wald F\)/, /Stock-Yogo critical values/, /Overidentification .*not available \(exactly identified\)/, /Endogeneity: C statistic/, /Wu-Hausman/, /Anderson-Rubin/]) assert.match(r.out, re);
+  for (const re of [
+    /Underidentification \(Kleibergen-Paap rk LM\): χ²\(1\)/,
+    /Weak identification \(Kleibergen-Paap rk Wald F\)/,
+    /Stock-Yogo critical values/,
+    /Overidentification .*not available \(exactly identified\)/,
+    /Endogeneity: C statistic/,
+    /Wu-Hausman/,
+    /Anderson-Rubin/,
+  ])
+    assert.match(r.out, re);
 });
 
 test("IV without fixed effects, overidentified, iid", async () => {
@@ -136,11 +162,19 @@ test("bad input: one clear line, no stack trace, non-zero exit", async () => {
 
 test("child process: node lib/cli/vagg.cjs estimate (IV summary; bad input one line)", () => {
   const env = { ...process.env, VAGG_NO_BUNDLE: "1", VAGG_DEBUG: "" };
-  const ok = spawnSync(process.execPath, [path.join(ROOT, "lib", "cli", "vagg.cjs"), "estimate", "--data", CSV, "--formula", "y ~ x | fe | d ~ z"], { cwd: ROOT, encoding: "utf8", env });
+  const ok = spawnSync(
+    process.execPath,
+    [path.join(ROOT, "lib", "cli", "vagg.cjs"), "estimate", "--data", CSV, "--formula", "y ~ x | fe | d ~ z"],
+    { cwd: ROOT, encoding: "utf8", env },
+  );
   assert.is(ok.status, 0, ok.stderr);
   assert.match(ok.stdout, /^IV \(2SLS\) with fixed effects/);
   assert.match(ok.stdout, /Weak identification/);
-  const bad = spawnSync(process.execPath, [path.join(ROOT, "lib", "cli", "vagg.cjs"), "estimate", "--data", CSV, "--formula", "y ~ x + nope"], { cwd: ROOT, encoding: "utf8", env });
+  const bad = spawnSync(
+    process.execPath,
+    [path.join(ROOT, "lib", "cli", "vagg.cjs"), "estimate", "--data", CSV, "--formula", "y ~ x + nope"],
+    { cwd: ROOT, encoding: "utf8", env },
+  );
   assert.is(bad.status, 1);
   assert.is(bad.stdout, "");
   oneLine(bad.stderr);

@@ -38,7 +38,11 @@ test("Longley: both least-squares solvers reach the NIST certified values", asyn
       const c = CERT[nm] as number;
       const err = Math.abs((fit.beta[j] as number) - c) / Math.abs(c);
       assert.ok(err < 1e-9, `${solver} ${nm}: rel. error ${err}`);
-      if (solver === "qr") assert.ok(err <= Math.max(100 * Math.abs((lm[nm] as number) - c) / Math.abs(c), 1e-12), `${nm}: QR error ${err} vs lm ${Math.abs((lm[nm] as number) - c) / Math.abs(c)}`);
+      if (solver === "qr")
+        assert.ok(
+          err <= Math.max((100 * Math.abs((lm[nm] as number) - c)) / Math.abs(c), 1e-12),
+          `${nm}: QR error ${err} vs lm ${Math.abs((lm[nm] as number) - c) / Math.abs(c)}`,
+        );
     });
   }
 });
@@ -66,12 +70,13 @@ test("crossprod equals pairwise dot products", () => {
   const cols = [0, 1, 2].map(() => Float64Array.from({ length: 5001 }, () => r.normal()));
   const G = crossprod(cols);
   const C = crossprod2(cols, [cols[2] as Float64Array]);
-  for (let a = 0; a < 3; a++) for (let b = 0; b < 3; b++) {
-    let s = 0;
-    for (let i = 0; i < 5001; i++) s += (cols[a] as Float64Array)[i]! * (cols[b] as Float64Array)[i]!;
-    assert.ok(Math.abs((G[a * 3 + b] as number) - s) < 1e-9);
-    if (b === 2) assert.ok(Math.abs((C[a] as number) - s) < 1e-9);
-  }
+  for (let a = 0; a < 3; a++)
+    for (let b = 0; b < 3; b++) {
+      let s = 0;
+      for (let i = 0; i < 5001; i++) s += (cols[a] as Float64Array)[i]! * (cols[b] as Float64Array)[i]!;
+      assert.ok(Math.abs((G[a * 3 + b] as number) - s) < 1e-9);
+      if (b === 2) assert.ok(Math.abs((C[a] as number) - s) < 1e-9);
+    }
 });
 
 test("feols on Longley with the default solver matches the certified values", async () => {

@@ -4,7 +4,16 @@ import Module from "node:module";
 import * as path from "node:path";
 import { feols } from "../../lib/estimators/feols";
 import { table } from "../../lib/data/table";
-import { show, showChart, showTable, showMarkdown, setDisplayTransport, isKernel, newDisplay, type DisplayContent } from "../../lib/display";
+import {
+  show,
+  showChart,
+  showTable,
+  showMarkdown,
+  setDisplayTransport,
+  isKernel,
+  newDisplay,
+  type DisplayContent,
+} from "../../lib/display";
 import { progress } from "../../lib/util/progress";
 import { coefPlot, coefPoints } from "../../lib/report/charts";
 
@@ -46,7 +55,11 @@ test("plain Node: no kernel, tslab never loaded, text fallback on stdout", async
     (process.stdout as { write: unknown }).write = orig;
   }
   assert.is(out, "[Vega-Lite chart: Coefs]\n");
-  assert.equal(Object.keys(require.cache).filter((k) => /[\\/]tslab[\\/]/.test(k)), [], "tslab not loaded");
+  assert.equal(
+    Object.keys(require.cache).filter((k) => /[\\/]tslab[\\/]/.test(k)),
+    [],
+    "tslab not loaded",
+  );
 });
 
 test("show(FeolsResult): one bundle with three-line HTML and text/plain", () => {
@@ -121,14 +134,20 @@ test("newDisplay and progress(): display_data once, then update_display_data wit
   assert.equal([a![1], b![1]], [false, true]);
   assert.is(a![0].transient?.display_id, b![0].transient?.display_id);
   const prog = msgs.slice(2);
-  assert.equal(prog.map(([, u]) => u), [false, true, true, true]);
+  assert.equal(
+    prog.map(([, u]) => u),
+    [false, true, true, true],
+  );
   const ids = new Set(prog.map(([c]) => c.transient?.display_id));
   assert.is(ids.size, 1);
   const pid = [...ids][0];
   assert.match(String(pid), /^[0-9a-f]{16}$/);
   assert.is.not(pid, a![0].transient?.display_id, "a new display per progress run");
   assert.is(prog[1]![0].data["text/plain"], "placebo: 2/4 (50%), elapsed 0s, ETA 0s");
-  assert.match(prog[3]![0].data["text/html"] as string, /<progress value="4" max="4"[^>]*><\/progress> placebo: 4\/4 \(100%\), done<\/div>/);
+  assert.match(
+    prog[3]![0].data["text/html"] as string,
+    /<progress value="4" max="4"[^>]*><\/progress> placebo: 4\/4 \(100%\), done<\/div>/,
+  );
   assert.is(prog[3]![0].data["text/plain"], "placebo: 4/4 (100%), done", "the kept output has no duration: it would differ between runs");
   assert.equal(prog[3]![0].metadata, { vagg: { timings: { seconds: 1 } } }, "the duration goes to the declared timing field");
 });

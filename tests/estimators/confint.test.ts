@@ -12,7 +12,9 @@ const TOL = 1e-7;
 
 const post = loadPost();
 let data: Table;
-test.before(async () => { data = await loadData("data.csv"); });
+test.before(async () => {
+  data = await loadData("data.csv");
+});
 
 for (const c of post.models) {
   test(`confint vs fixest ${c.name} at 90/95/99%`, () => {
@@ -20,7 +22,11 @@ for (const c of post.models) {
     assert.ok(c.confint.length === 3);
     for (const ref of c.confint) {
       const ci = confint(r, ref.level);
-      assert.equal(ci.map((x) => x.name), ref.names.map(ourName), "names");
+      assert.equal(
+        ci.map((x) => x.name),
+        ref.names.map(ourName),
+        "names",
+      );
       ci.forEach((x, j) => {
         const half = (ref.upper[j]! - ref.lower[j]!) / 2;
         assert.ok(Math.abs(x.lower - ref.lower[j]!) <= TOL * half, `${c.name} ${x.name} lower ${x.lower} vs ${ref.lower[j]}`);
@@ -33,8 +39,14 @@ for (const c of post.models) {
 test("confint at the model's level equals the table's interval; parm selects; bad input errors", () => {
   const r = feols(data, "y ~ x1 + x2 | fe1", { vcov: "hetero" });
   const ci = confint(r);
-  r.table.forEach((row, j) => { assert.is(ci[j]!.lower, row.ciLow); assert.is(ci[j]!.upper, row.ciHigh); });
-  assert.equal(confint(r, 0.9, ["x2"]).map((x) => x.name), ["x2"]);
+  r.table.forEach((row, j) => {
+    assert.is(ci[j]!.lower, row.ciLow);
+    assert.is(ci[j]!.upper, row.ciHigh);
+  });
+  assert.equal(
+    confint(r, 0.9, ["x2"]).map((x) => x.name),
+    ["x2"],
+  );
   assert.throws(() => confint(r, 1.2), /level/);
   assert.throws(() => confint(r, 0.9, ["nope"]), /not a coefficient/);
 });

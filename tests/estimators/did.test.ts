@@ -12,7 +12,8 @@ const SAME = 1e-12;
 // EXACT_DGP: 1e-8 — noise-free outcome: TWFE/event-study coefficients equal the true effects up to
 //   the demeaning tolerance of feols' alternating projections.
 const EXACT_DGP = 1e-8;
-const close = (a: number, b: number, tol: number, what = "") => assert.ok(Math.abs(a - b) <= tol * Math.max(1, Math.abs(b)), `${what}: ${a} vs ${b}`);
+const close = (a: number, b: number, tol: number, what = "") =>
+  assert.ok(Math.abs(a - b) <= tol * Math.max(1, Math.abs(b)), `${what}: ${a} vs ${b}`);
 
 // 3 cities x 4 years: A adopts 2011, B adopts 2013, C never
 const small = table({
@@ -43,21 +44,37 @@ test("event-time dummies with binned end points and reference -1, by hand", () =
 
 test("DID bad input", () => {
   const bad = withColumns(small, { adopt: Float64Array.of(2011, 2012, 2011, 2011, 2013, 2013, 2013, 2013, NaN, NaN, NaN, NaN) });
-  assert.throws(() => treatmentIndicator(bad, { unit: "city", time: "year", adoption: "adopt" }), (e: unknown) => e instanceof DataError && /row 2/.test((e as Error).message));
-  assert.throws(() => treatmentIndicator(small, { unit: "city", time: "yr", adoption: "adopt" }), (e: unknown) => e instanceof DataError && /column "yr"/.test((e as Error).message));
-  assert.throws(() => eventTimeDummies(small, { unit: "city", time: "year", adoption: "adopt", window: [-2, 1], reference: 3 }), (e: unknown) => e instanceof ArgumentError);
+  assert.throws(
+    () => treatmentIndicator(bad, { unit: "city", time: "year", adoption: "adopt" }),
+    (e: unknown) => e instanceof DataError && /row 2/.test((e as Error).message),
+  );
+  assert.throws(
+    () => treatmentIndicator(small, { unit: "city", time: "yr", adoption: "adopt" }),
+    (e: unknown) => e instanceof DataError && /column "yr"/.test((e as Error).message),
+  );
+  assert.throws(
+    () => eventTimeDummies(small, { unit: "city", time: "year", adoption: "adopt", window: [-2, 1], reference: 3 }),
+    (e: unknown) => e instanceof ArgumentError,
+  );
 });
 
 function panel(noise: number) {
   const r = rng(777);
-  const city: string[] = [], year: number[] = [], adopt: number[] = [], y: number[] = [], x: number[] = [];
+  const city: string[] = [],
+    year: number[] = [],
+    adopt: number[] = [],
+    y: number[] = [],
+    x: number[] = [];
   for (let c = 0; c < 30; c++) {
     const a = c < 10 ? 2012 : c < 20 ? 2015 : NaN;
     const mu = r.normal();
     for (let t = 2008; t <= 2019; t++) {
       const xv = r.normal();
       const D = !Number.isNaN(a) && t >= a ? 1 : 0;
-      city.push(`c${c}`); year.push(t); adopt.push(a); x.push(xv);
+      city.push(`c${c}`);
+      year.push(t);
+      adopt.push(a);
+      x.push(xv);
       y.push(mu + 0.1 * (t - 2008) + 2 * D + 0.5 * xv + noise * r.normal());
     }
   }

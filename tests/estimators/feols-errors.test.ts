@@ -5,18 +5,23 @@ import { table } from "../../lib/data/table";
 import { FormulaError, EstimationError, ArgumentError, VaggError, DataError } from "../../lib/util/errors";
 
 // Bad input gets one line that names the term/variable; no stack trace in the message.
-const t = table({
-  y: Float64Array.of(1, 2, 3, 4, 5, 6),
-  x: Float64Array.of(1, 0, 2, 1, 3, 5),
-  s: ["a", "b", "a", "b", "a", "b"],
-  allna: Float64Array.of(NaN, NaN, NaN, NaN, NaN, NaN),
-  one: Float64Array.of(1, 1, 1, 1, 1, 1),
-  g: Float64Array.of(1, 1, 2, 2, 3, 3),
-}, "t.csv");
+const t = table(
+  {
+    y: Float64Array.of(1, 2, 3, 4, 5, 6),
+    x: Float64Array.of(1, 0, 2, 1, 3, 5),
+    s: ["a", "b", "a", "b", "a", "b"],
+    allna: Float64Array.of(NaN, NaN, NaN, NaN, NaN, NaN),
+    one: Float64Array.of(1, 1, 1, 1, 1, 1),
+    g: Float64Array.of(1, 1, 2, 2, 3, 3),
+  },
+  "t.csv",
+);
 
 function throwsOneLine(f: () => unknown, cls: new (...a: never[]) => VaggError, re: RegExp): void {
-  try { f(); assert.unreachable("did not throw"); }
-  catch (e) {
+  try {
+    f();
+    assert.unreachable("did not throw");
+  } catch (e) {
     assert.instance(e, cls);
     const m = (e as Error).message;
     assert.not.match(m, /\n/);
@@ -25,7 +30,11 @@ function throwsOneLine(f: () => unknown, cls: new (...a: never[]) => VaggError, 
 }
 
 test("unknown variable names the term and suggests a close name", () => {
-  throwsOneLine(() => feols(t, "y ~ xx"), FormulaError, /^vagg formula error: t\.csv: term "xx": unknown variable "xx" \(did you mean "x"\?\)$/);
+  throwsOneLine(
+    () => feols(t, "y ~ xx"),
+    FormulaError,
+    /^vagg formula error: t\.csv: term "xx": unknown variable "xx" \(did you mean "x"\?\)$/,
+  );
   throwsOneLine(() => feols(t, "y ~ x | gg"), FormulaError, /unknown fixed-effect variable "gg" \(did you mean "g"\?\)/);
 });
 
@@ -39,15 +48,31 @@ test("malformed formulas", () => {
 });
 
 test("a string regressor is refused with advice", () => {
-  throwsOneLine(() => feols(t, "y ~ s"), DataError, /t\.csv: column "s", row 1: is text \(e\.g\. "a"\), not numeric; to use it as a fixed effect, put it after "\|"/);
+  throwsOneLine(
+    () => feols(t, "y ~ s"),
+    DataError,
+    /t\.csv: column "s", row 1: is text \(e\.g\. "a"\), not numeric; to use it as a fixed effect, put it after "\|"/,
+  );
   // a mostly numeric column with one stray text value: the row and value, no fixed-effect hint
   const m = table({ y: new Float64Array([1, 2, 3, 4]), x: ["1.5", "2", "n/a", "4"] }, "m.csv");
-  throwsOneLine(() => feols(m, "y ~ x"), DataError, /m\.csv: column "x", row 3: non-numeric text "n\/a" in a numeric column \(3 of 4 values are numbers\)/);
-  try { feols(m, "y ~ x"); } catch (e) { assert.not.match((e as Error).message, /fixed effect/); }
+  throwsOneLine(
+    () => feols(m, "y ~ x"),
+    DataError,
+    /m\.csv: column "x", row 3: non-numeric text "n\/a" in a numeric column \(3 of 4 values are numbers\)/,
+  );
+  try {
+    feols(m, "y ~ x");
+  } catch (e) {
+    assert.not.match((e as Error).message, /fixed effect/);
+  }
 });
 
 test("all-NA outcome: no observations left, naming the variable", () => {
-  throwsOneLine(() => feols(t, "allna ~ x"), EstimationError, /no observations left after removing missing values \(variable "allna" is missing in 6 of 6 rows\)/);
+  throwsOneLine(
+    () => feols(t, "allna ~ x"),
+    EstimationError,
+    /no observations left after removing missing values \(variable "allna" is missing in 6 of 6 rows\)/,
+  );
 });
 
 test("no observations left after singleton removal", () => {

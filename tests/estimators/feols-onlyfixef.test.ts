@@ -13,7 +13,9 @@ import { table, type Table } from "../../lib/data/table";
 // fixef.tol = 1e-11), intercept and SE 1e-10 relative (closed form).
 const post = loadPost();
 let data: Table;
-test.before(async () => { data = await loadData("data.csv"); });
+test.before(async () => {
+  data = await loadData("data.csv");
+});
 
 for (const c of post.only_fixef) {
   test(`fixed effects only vs fixest: ${c.formula}`, () => {
@@ -49,11 +51,22 @@ test("intercept only vs fixest: y ~ 1", () => {
 
 test("y ~ 1 | fe: residuals are y demeaned by the fixed effect (one FE: group means)", () => {
   const r = feols(data, "y ~ 1 | fe2", { singletons: "keep" });
-  const y = data.columns["y"] as Float64Array, g = data.columns["fe2"] as ArrayLike<number>;
-  const rows = r.obsRows, e = r.residuals!;
+  const y = data.columns["y"] as Float64Array,
+    g = data.columns["fe2"] as ArrayLike<number>;
+  const rows = r.obsRows,
+    e = r.residuals!;
   const sum = new Map<number, [number, number]>();
-  rows.forEach((row) => { const k = g[row]!; const s = sum.get(k) ?? [0, 0]; s[0] += y[row]!; s[1]++; sum.set(k, s); });
-  rows.forEach((row, i) => { const [s, m] = sum.get(g[row]!)!; assert.ok(Math.abs(e[i]! - (y[row]! - s / m)) < 1e-10); });
+  rows.forEach((row) => {
+    const k = g[row]!;
+    const s = sum.get(k) ?? [0, 0];
+    s[0] += y[row]!;
+    s[1]++;
+    sum.set(k, s);
+  });
+  rows.forEach((row, i) => {
+    const [s, m] = sum.get(g[row]!)!;
+    assert.ok(Math.abs(e[i]! - (y[row]! - s / m)) < 1e-10);
+  });
 });
 
 test("a regressor absorbed by the fixed effects is still an error (not an FE-only fit)", () => {

@@ -9,21 +9,50 @@ import { feols } from "../../lib/estimators/feols";
 import { iv2sls } from "../../lib/estimators/iv2sls";
 import { FIXTURES } from "./fixest-fixtures";
 
-export interface WaldRef { stat: number; p: number; df1: number; df2: number }
+export interface WaldRef {
+  stat: number;
+  p: number;
+  df1: number;
+  df2: number;
+}
 export interface PostModel {
-  name: string; formula: string; vcov: string; weights: string | Record<string, never>;
-  coef: Record<string, number>; nparams: number;
-  wald_all: WaldRef; wald_keep: WaldRef & { keep: string };
-  wald_linear?: WaldRef & { hypothesis: string }; wald_linear2?: WaldRef & { hypothesis: string[] };
+  name: string;
+  formula: string;
+  vcov: string;
+  weights: string | Record<string, never>;
+  coef: Record<string, number>;
+  nparams: number;
+  wald_all: WaldRef;
+  wald_keep: WaldRef & { keep: string };
+  wald_linear?: WaldRef & { hypothesis: string };
+  wald_linear2?: WaldRef & { hypothesis: string[] };
   confint: { level: number; names: string[]; lower: number[]; upper: number[] }[];
   first_stage?: { endogenous: string; names: string[]; coef: number[]; se: number[] }[];
 }
-export interface PredictRef { name: string; formula: string; vcov: string; weights: string | Record<string, never>; train_rows: number; nobs: number; predict: (number | null)[]; predict_tight: (number | null)[] }
+export interface PredictRef {
+  name: string;
+  formula: string;
+  vcov: string;
+  weights: string | Record<string, never>;
+  train_rows: number;
+  nobs: number;
+  predict: (number | null)[];
+  predict_tight: (number | null)[];
+}
 export interface PostFixtures {
   meta: { fixest: string };
   models: PostModel[];
   predict: PredictRef[];
-  only_fixef: { formula: string; nobs: number; only_fixef: boolean; r2: number; ar2: number; wr2: number | null; rss: number; resid_head: number[] }[];
+  only_fixef: {
+    formula: string;
+    nobs: number;
+    only_fixef: boolean;
+    r2: number;
+    ar2: number;
+    wr2: number | null;
+    rss: number;
+    resid_head: number[];
+  }[];
   intercept_only: { formula: string; coef: number; se: number; r2: number | null; ar2: number | null; nobs: number };
 }
 

@@ -43,7 +43,14 @@ for (const file of ["expected.json", "trade_expected.json"] as const) {
         assert.ok(rel(r.coef[name] as number, b) < REL, `${name} coef ${r.coef[name]} vs ${b}`);
         assert.ok(rel(r.se[name] as number, c.se[name] as number) < REL, `${name} se ${r.se[name]} vs ${c.se[name]}`);
       }
-      c.vcov_matrix.forEach((row, i) => row.forEach((v, j) => assert.ok(Math.abs((r.vcov[i] as number[])[j] as number - v) <= REL * Math.max(Math.abs(v), 1e-3 * Math.abs(c.vcov_matrix[i]![i]!)), `vcov[${i}][${j}]`)));
+      c.vcov_matrix.forEach((row, i) =>
+        row.forEach((v, j) =>
+          assert.ok(
+            Math.abs(((r.vcov[i] as number[])[j] as number) - v) <= REL * Math.max(Math.abs(v), 1e-3 * Math.abs(c.vcov_matrix[i]![i]!)),
+            `vcov[${i}][${j}]`,
+          ),
+        ),
+      );
       assert.ok(Math.abs(r.r2 - c.r2) < 1e-8, `r2 ${r.r2} vs ${c.r2}`);
       assert.ok(Math.abs(r.adjR2 - c.ar2) < 1e-8, `ar2 ${r.adjR2} vs ${c.ar2}`);
       if (c.wr2 !== null) assert.ok(Math.abs(r.withinR2 - c.wr2) < 1e-8, `wr2 ${r.withinR2} vs ${c.wr2}`);
@@ -57,11 +64,20 @@ test("property: HDFE estimate equals OLS with explicit dummies", () => {
   const g1 = Float64Array.from({ length: n }, () => r.int(12));
   const g2 = Float64Array.from({ length: n }, () => r.int(7));
   const x = Float64Array.from({ length: n }, () => r.normal());
-  const y = Float64Array.from({ length: n }, (_, i) => 0.7 * (x[i] as number) + (g1[i] as number) * 0.3 - (g2[i] as number) * 0.2 + r.normal());
+  const y = Float64Array.from(
+    { length: n },
+    (_, i) => 0.7 * (x[i] as number) + (g1[i] as number) * 0.3 - (g2[i] as number) * 0.2 + r.normal(),
+  );
   const cols: Record<string, Float64Array> = { y, x, g1, g2 };
   const dummies: string[] = [];
-  for (let l = 1; l < 12; l++) { cols[`d1_${l}`] = g1.map((v) => (v === l ? 1 : 0)); dummies.push(`d1_${l}`); }
-  for (let l = 1; l < 7; l++) { cols[`d2_${l}`] = g2.map((v) => (v === l ? 1 : 0)); dummies.push(`d2_${l}`); }
+  for (let l = 1; l < 12; l++) {
+    cols[`d1_${l}`] = g1.map((v) => (v === l ? 1 : 0));
+    dummies.push(`d1_${l}`);
+  }
+  for (let l = 1; l < 7; l++) {
+    cols[`d2_${l}`] = g2.map((v) => (v === l ? 1 : 0));
+    dummies.push(`d2_${l}`);
+  }
   const t = table(cols);
   for (const vc of ["iid", "hetero"]) {
     const a = feols(t, "y ~ x | g1 + g2", { vcov: vc });
@@ -93,7 +109,10 @@ test("property: row order invariance and unit weights change nothing", () => {
   const perm = r.permutation(t0.nrows);
   const a = feols(t0, "y ~ x1 + x2 | fe1 + fe2", { vcov: "cluster:cl1" });
   const b = feols(takeRows(t0, perm), "y ~ x1 + x2 | fe1 + fe2", { vcov: "cluster:cl1" });
-  const c = feols(withColumns(t0, { one: new Float64Array(t0.nrows).fill(1) }), "y ~ x1 + x2 | fe1 + fe2", { vcov: "cluster:cl1", weights: "one" });
+  const c = feols(withColumns(t0, { one: new Float64Array(t0.nrows).fill(1) }), "y ~ x1 + x2 | fe1 + fe2", {
+    vcov: "cluster:cl1",
+    weights: "one",
+  });
   for (const nm of ["x1", "x2"]) {
     assert.ok(rel(a.coef[nm] as number, b.coef[nm] as number) < PROP);
     assert.ok(rel(a.se[nm] as number, b.se[nm] as number) < PROP);

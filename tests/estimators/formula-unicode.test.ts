@@ -11,7 +11,10 @@ import { FormulaError } from "../../lib/util/errors";
 test("Chinese names parse as variables, functions, products, fixed effects and IV parts", () => {
   const f = parseFormula("产值 ~ 数字化 + log(人口) | 城市 + 年份");
   assert.equal(f.lhs, { label: "产值", vars: ["产值"] });
-  assert.equal(f.rhs.map((r) => r.label), ["数字化", "log(人口)"]);
+  assert.equal(
+    f.rhs.map((r) => r.label),
+    ["数字化", "log(人口)"],
+  );
   assert.equal(f.rhs[1]?.vars, ["人口"]);
   assert.equal(f.fixef, [["城市"], ["年份"]]);
   assert.is(f.intercept, false);
@@ -19,19 +22,34 @@ test("Chinese names parse as variables, functions, products, fixed effects and I
   assert.equal(g.rhs, [{ label: "vagg:开放度", vars: ["vagg", "开放度"] }]);
   assert.equal(g.fixef, [["城市", "年份"]]);
   const h = parseFormula("产值 ~ 控制变量 | 城市 | 数字化 ~ 工具变量1 + 工具变量2");
-  assert.equal(h.endo.map((t) => t.label), ["数字化"]);
-  assert.equal(h.inst.map((t) => t.label), ["工具变量1", "工具变量2"]);
+  assert.equal(
+    h.endo.map((t) => t.label),
+    ["数字化"],
+  );
+  assert.equal(
+    h.inst.map((t) => t.label),
+    ["工具变量1", "工具变量2"],
+  );
   const k = parseFormula("产值 ~ 数字化 - 1");
   assert.is(k.intercept, false);
   // other scripts and combining marks
-  assert.equal(parseFormula("Größe ~ café + ĉu_x.1").rhs.map((t) => t.vars[0]), ["café", "ĉu_x.1"]);
+  assert.equal(
+    parseFormula("Größe ~ café + ĉu_x.1").rhs.map((t) => t.vars[0]),
+    ["café", "ĉu_x.1"],
+  );
 });
 
 test("ASCII formulas parse exactly as before", () => {
   const f = parseFormula("y ~ x1 + log(x2) + x1:x3 | fe1 + fe2^fe3");
-  assert.equal(f.rhs.map((t) => t.label), ["x1", "log(x2)", "x1:x3"]);
+  assert.equal(
+    f.rhs.map((t) => t.label),
+    ["x1", "log(x2)", "x1:x3"],
+  );
   assert.equal(f.fixef, [["fe1"], ["fe2", "fe3"]]);
-  assert.equal(parseFormula("y ~ x3 | x1 ~ z1").endo.map((t) => t.label), ["x1"]);
+  assert.equal(
+    parseFormula("y ~ x3 | x1 ~ z1").endo.map((t) => t.label),
+    ["x1"],
+  );
   assert.is(parseFormula("y ~ x + 0").intercept, false);
   assert.is(parseFormula("y ~ x").intercept, true);
 });
@@ -39,7 +57,10 @@ test("ASCII formulas parse exactly as before", () => {
 test("backticks quote names with spaces and symbols; the label keeps the backticks as R prints them", () => {
   const f = parseFormula("`GDP 增速` ~ x + log(`人口 (万人)`) + `a+b`:`c-d` - 1 | `city code` + `年 份`^城市");
   assert.equal(f.lhs, { label: "`GDP 增速`", vars: ["GDP 增速"] });
-  assert.equal(f.rhs.map((t) => t.label), ["x", "log(`人口 (万人)`)", "`a+b`:`c-d`"]);
+  assert.equal(
+    f.rhs.map((t) => t.label),
+    ["x", "log(`人口 (万人)`)", "`a+b`:`c-d`"],
+  );
   assert.equal(f.rhs[2]?.vars, ["a+b", "c-d"]);
   assert.is(f.intercept, false);
   assert.equal(f.fixef, [["city code"], ["年 份", "城市"]]);
@@ -52,14 +73,19 @@ test("backticks quote names with spaces and symbols; the label keeps the backtic
 
 const n = 40;
 function columns(): { y: Float64Array; x: Float64Array; z: Float64Array; w: Float64Array; city: string[]; year: Float64Array } {
-  const y = new Float64Array(n), x = new Float64Array(n), z = new Float64Array(n), w = new Float64Array(n), year = new Float64Array(n);
+  const y = new Float64Array(n),
+    x = new Float64Array(n),
+    z = new Float64Array(n),
+    w = new Float64Array(n),
+    year = new Float64Array(n);
   const city: string[] = [];
   let s = 7;
-  const rnd = () => ((s = (s * 16807) % 2147483647) / 2147483647) - 0.5;
+  const rnd = () => (s = (s * 16807) % 2147483647) / 2147483647 - 0.5;
   for (let i = 0; i < n; i++) {
     city.push(["北京", "上海", "广州", "深圳", "杭州"][i % 5] as string);
     year[i] = 2010 + Math.floor(i / 5);
-    z[i] = rnd(); w[i] = 1 + rnd() * 0.5;
+    z[i] = rnd();
+    w[i] = 1 + rnd() * 0.5;
     x[i] = 0.8 * (z[i] as number) + rnd();
     y[i] = 1 + 2 * (x[i] as number) - 0.5 * (w[i] as number) + (i % 5) * 0.3 + rnd();
   }
@@ -104,8 +130,10 @@ test("evalTerm evaluates Chinese and quoted names, and hand-made terms naming a 
 });
 
 function throwsOneLine(f: () => unknown, re: RegExp): void {
-  try { f(); assert.unreachable("did not throw"); }
-  catch (e) {
+  try {
+    f();
+    assert.unreachable("did not throw");
+  } catch (e) {
     assert.instance(e, FormulaError);
     const m = (e as Error).message;
     assert.not.match(m, /\n/);
@@ -114,8 +142,19 @@ function throwsOneLine(f: () => unknown, re: RegExp): void {
 }
 
 test("unknown Chinese names get one-line errors with suggestions", () => {
-  const zh = table({ 产值: Float64Array.of(1, 2, 3, 4), 数字化: Float64Array.of(1, 0, 2, 1), 城市: ["a", "b", "a", "b"], 年份: Float64Array.of(1, 1, 2, 2) }, "yearbook.xlsx");
-  throwsOneLine(() => feols(zh, "产值 ~ 数字"), /^vagg formula error: yearbook\.xlsx: term "数字": unknown variable "数字" \(did you mean "数字化"\?\)$/);
+  const zh = table(
+    {
+      产值: Float64Array.of(1, 2, 3, 4),
+      数字化: Float64Array.of(1, 0, 2, 1),
+      城市: ["a", "b", "a", "b"],
+      年份: Float64Array.of(1, 1, 2, 2),
+    },
+    "yearbook.xlsx",
+  );
+  throwsOneLine(
+    () => feols(zh, "产值 ~ 数字"),
+    /^vagg formula error: yearbook\.xlsx: term "数字": unknown variable "数字" \(did you mean "数字化"\?\)$/,
+  );
   throwsOneLine(() => feols(zh, "产值 ~ 数字化 | 城"), /unknown fixed-effect variable "城" \(did you mean "城市"\?\)/);
   throwsOneLine(() => feols(zh, "产值 ~ `数字 化`"), /term "`数字 化`": unknown variable "数字 化" \(did you mean "数字化"\?\)/);
   // no far-fetched suggestion between unrelated two-character names

@@ -14,7 +14,9 @@ const REL = 1e-6;
 
 const post = loadPost();
 let data: Table;
-test.before(async () => { data = await loadData("data.csv"); });
+test.before(async () => {
+  data = await loadData("data.csv");
+});
 
 function check(got: ReturnType<typeof wald>, ref: WaldRef, what: string) {
   assert.is(got.df1, ref.df1, `${what} df1`);
@@ -24,7 +26,9 @@ function check(got: ReturnType<typeof wald>, ref: WaldRef, what: string) {
   else assert.ok(got.p < 1e-200, `${what} p ${got.p} vs ${ref.p}`);
 }
 
-test("fixture has every model", () => { assert.ok(post.models.length >= 8); });
+test("fixture has every model", () => {
+  assert.ok(post.models.length >= 8);
+});
 
 for (const c of post.models) {
   test(`wald vs fixest ${c.name}: all slopes, keep regex, linear restrictions`, () => {
@@ -42,7 +46,8 @@ for (const c of post.models) {
 
 test("wald: names list equals the regex selection; one coefficient gives F = t²", () => {
   const r = feols(data, "y ~ x1 + x2 + x3 | fe1 + fe2", { vcov: "cluster:cl2", singletons: "keep" });
-  const a = wald(r, ["x1", "x2"]), b = wald(r, /^x[12]$/);
+  const a = wald(r, ["x1", "x2"]),
+    b = wald(r, /^x[12]$/);
   assert.ok(Math.abs(a.stat - b.stat) <= 1e-12 * b.stat);
   const one = wald(r, ["x2"]);
   assert.ok(rel(one.stat, (r.tstat["x2"] as number) ** 2) < 1e-10);

@@ -67,7 +67,10 @@ test("bartik: crosswalk splits a source industry over targets; unmatched counted
 });
 
 test("bartik: share industry without any shift is reported, not silently dropped", () => {
-  const s = fromRecords([{ unit: "A", ind: "x", share: 0.5 }, { unit: "A", ind: "q", share: 0.5 }]);
+  const s = fromRecords([
+    { unit: "A", ind: "x", share: 0.5 },
+    { unit: "A", ind: "q", share: 0.5 },
+  ]);
   const r = bartik(s, shifts);
   close(numeric(r.table, "vagg")[0] as number, 0.05); // 0.5·0.1
   assert.is(r.report.unmatched.length, 1);
@@ -77,9 +80,16 @@ test("bartik: share industry without any shift is reported, not silently dropped
 });
 
 test("bartik: shares summing above 1 and negative shares are warned and counted", () => {
-  const s = fromRecords([{ unit: "A", ind: "x", share: 0.8 }, { unit: "A", ind: "y", share: 0.4 }, { unit: "B", ind: "x", share: -0.1 }]);
+  const s = fromRecords([
+    { unit: "A", ind: "x", share: 0.8 },
+    { unit: "A", ind: "y", share: 0.4 },
+    { unit: "B", ind: "x", share: -0.1 },
+  ]);
   const r = bartik(s, shifts);
-  assert.equal(r.report.unitsShareSumAbove1.map((u) => u.unit), ["A"]);
+  assert.equal(
+    r.report.unitsShareSumAbove1.map((u) => u.unit),
+    ["A"],
+  );
   close(r.report.unitsShareSumAbove1[0]?.sum as number, 1.2);
   assert.is(r.report.negativeShareRows, 1);
   // still computed: 0.8·0.1 + 0.4·0.3 = 0.2
@@ -87,7 +97,11 @@ test("bartik: shares summing above 1 and negative shares are warned and counted"
 });
 
 test("bartik: NA share / missing shift propagate by default, skip on request (counted)", () => {
-  const s = fromRecords([{ unit: "A", ind: "x", share: 0.6 }, { unit: "A", ind: "y", share: null }, { unit: "B", ind: "x", share: 1 }]);
+  const s = fromRecords([
+    { unit: "A", ind: "x", share: 0.6 },
+    { unit: "A", ind: "y", share: null },
+    { unit: "B", ind: "x", share: 1 },
+  ]);
   const sh = fromRecords([
     { ind: "x", time: 2005, shift: 0.1 },
     { ind: "y", time: 2005, shift: 0.3 },
@@ -109,9 +123,21 @@ test("bartik: NA share / missing shift propagate by default, skip on request (co
 });
 
 test("bartik: duplicate share rows and unknown columns are DataErrors with locations", () => {
-  const s = fromRecords([{ unit: "A", ind: "x", share: 0.6 }, { unit: "A", ind: "x", share: 0.1 }], "shares.csv");
-  assert.throws(() => bartik(s, shifts), (e: unknown) => e instanceof DataError && /shares\.csv: row 2: duplicate/.test((e as Error).message));
-  assert.throws(() => bartik(shares, shifts, { share: "shre" }), (e: unknown) => e instanceof DataError && /did you mean "share"/.test((e as Error).message));
+  const s = fromRecords(
+    [
+      { unit: "A", ind: "x", share: 0.6 },
+      { unit: "A", ind: "x", share: 0.1 },
+    ],
+    "shares.csv",
+  );
+  assert.throws(
+    () => bartik(s, shifts),
+    (e: unknown) => e instanceof DataError && /shares\.csv: row 2: duplicate/.test((e as Error).message),
+  );
+  assert.throws(
+    () => bartik(shares, shifts, { share: "shre" }),
+    (e: unknown) => e instanceof DataError && /did you mean "share"/.test((e as Error).message),
+  );
 });
 
 test("digitalShift: splitting coefficient on the real OECD China coefficients", () => {

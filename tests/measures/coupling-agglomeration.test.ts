@@ -28,8 +28,14 @@ test("coupling coordination C, T, D by hand", () => {
 });
 
 test("coupling bad input", () => {
-  assert.throws(() => couplingCoordination(Float64Array.of(-0.1), Float64Array.of(0.5), { names: ["digital", "resi"] }), (e: unknown) => e instanceof DataError && /column "digital", row 1/.test((e as Error).message));
-  assert.throws(() => couplingCoordination(Float64Array.of(0.1), Float64Array.of(0.5), { a: 0.3, b: 0.3 }), (e: unknown) => e instanceof ArgumentError);
+  assert.throws(
+    () => couplingCoordination(Float64Array.of(-0.1), Float64Array.of(0.5), { names: ["digital", "resi"] }),
+    (e: unknown) => e instanceof DataError && /column "digital", row 1/.test((e as Error).message),
+  );
+  assert.throws(
+    () => couplingCoordination(Float64Array.of(0.1), Float64Array.of(0.5), { a: 0.3, b: 0.3 }),
+    (e: unknown) => e instanceof ArgumentError,
+  );
 });
 
 test("geographic agglomeration: firms per km²", () => {
@@ -38,7 +44,10 @@ test("geographic agglomeration: firms per km²", () => {
   close(r.value[0] as number, 0.25, "500/2000");
   assert.ok(Number.isNaN(r.value[1] as number) && Number.isNaN(r.value[3] as number));
   assert.is(r.undefinedRows, 2);
-  assert.throws(() => geoAgglomeration(t, "firm", "area"), (e: unknown) => e instanceof DataError && /did you mean "firms"/.test((e as Error).message));
+  assert.throws(
+    () => geoAgglomeration(t, "firm", "area"),
+    (e: unknown) => e instanceof DataError && /did you mean "firms"/.test((e as Error).message),
+  );
 });
 
 test("location quotient by hand", () => {
@@ -48,8 +57,14 @@ test("location quotient by hand", () => {
   const t = table({ city: ["A", "A", "B", "B"], ind: ["x", "y", "x", "y"], e: [10, 30, 20, 40] });
   const r = locationQuotientTable(t, { value: "e", region: "city", industry: "ind" });
   [0.25 / 0.3, 0.75 / 0.7, 1 / 3 / 0.3, 2 / 3 / 0.7].forEach((v, i) => close(r.values[i] as number, v, `LQ ${i}`));
-  assert.throws(() => locationQuotientTable(t, { value: "e", region: "cty", industry: "ind" }), (e: unknown) => e instanceof DataError && /column "cty"/.test((e as Error).message));
-  assert.throws(() => locationQuotientTable(table({ city: ["A"], ind: ["x"], e: [-1] }), { value: "e", region: "city", industry: "ind" }), (e: unknown) => e instanceof DataError && /row 1/.test((e as Error).message));
+  assert.throws(
+    () => locationQuotientTable(t, { value: "e", region: "cty", industry: "ind" }),
+    (e: unknown) => e instanceof DataError && /column "cty"/.test((e as Error).message),
+  );
+  assert.throws(
+    () => locationQuotientTable(table({ city: ["A"], ind: ["x"], e: [-1] }), { value: "e", region: "city", industry: "ind" }),
+    (e: unknown) => e instanceof DataError && /row 1/.test((e as Error).message),
+  );
 });
 
 test("hygiene: interpolation audit (interior gap filled, trailing gap kept)", () => {
@@ -82,9 +97,18 @@ test("hygiene: cleanPanel audit table and bad input", () => {
   const r = cleanPanel(t, ["x"], { unit: "city", time: "year" });
   assert.equal(toRecords(r.audit), [{ column: "x", naBefore: 1, interpolated: 1, naAfter: 0, winsorized: 2 }]);
   assert.is(r.table.columns.x?.[10], 10);
-  assert.throws(() => cleanPanel(t, ["allna"], { unit: "city", time: "year" }), (e: unknown) => e instanceof DataError && /column "allna"/.test((e as Error).message) && /all values are NA/.test((e as Error).message));
-  assert.throws(() => cleanPanel(t, ["y"], { unit: "city", time: "year" }), (e: unknown) => e instanceof DataError && /column "y"/.test((e as Error).message));
-  assert.throws(() => cleanPanel(t, ["x"], { unit: "city", time: "year", winsorize: 0.6 }), (e: unknown) => e instanceof ArgumentError);
+  assert.throws(
+    () => cleanPanel(t, ["allna"], { unit: "city", time: "year" }),
+    (e: unknown) => e instanceof DataError && /column "allna"/.test((e as Error).message) && /all values are NA/.test((e as Error).message),
+  );
+  assert.throws(
+    () => cleanPanel(t, ["y"], { unit: "city", time: "year" }),
+    (e: unknown) => e instanceof DataError && /column "y"/.test((e as Error).message),
+  );
+  assert.throws(
+    () => cleanPanel(t, ["x"], { unit: "city", time: "year", winsorize: 0.6 }),
+    (e: unknown) => e instanceof ArgumentError,
+  );
 });
 
 test.run();

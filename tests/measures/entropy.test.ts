@@ -36,7 +36,14 @@ test("hand example: 3 rows, 2 indicators, shift 0", () => {
   // w1 = 0.42061983571430495 / 1.42061983571430495 = 0.2960819109658652 ; w2 = 0.7039180890341348
   // index = (0, .5*w1, w1 + w2) = (0, 0.1480409554829326, 1)
   const t = table({ x1: [1, 2, 3], x2: [0, 0, 1] });
-  const r = entropyIndex(t, [{ name: "x1", direction: "+" }, { name: "x2", direction: "+" }], { shift: 0 });
+  const r = entropyIndex(
+    t,
+    [
+      { name: "x1", direction: "+" },
+      { name: "x2", direction: "+" },
+    ],
+    { shift: 0 },
+  );
   const w = numeric(r.weights, "w");
   const e = numeric(r.weights, "e");
   close(e[0] as number, 0.579380164285695, HAND, "e1");
@@ -49,7 +56,14 @@ test("hand example: 3 rows, 2 indicators, shift 0", () => {
 test("negative direction flips the normalisation; shift is added", () => {
   // x (-) = 4, 2, 0 -> z = (4-x)/4 = 0, .5, 1 ; shift 0.5 -> x' = .5, 1, 1.5
   const t = table({ x: [4, 2, 0], y: [1, 5, 2] });
-  const r = entropyWeights(t, [{ name: "x", direction: "-" }, { name: "y", direction: "+" }], { shift: 0.5 });
+  const r = entropyWeights(
+    t,
+    [
+      { name: "x", direction: "-" },
+      { name: "y", direction: "+" },
+    ],
+    { shift: 0.5 },
+  );
   assert.equal(Array.from(r.normalized.x as Float64Array), [0.5, 1, 1.5]);
 });
 
@@ -100,28 +114,58 @@ test("within-dimension weights give sub-indices in [shift, 1+shift]; global ones
 
 test("NA rows are left out of the weights and get NaN index", () => {
   const t = table({ a: [1, 2, NaN, 4], b: [3, 1, 2, 5] });
-  const r = entropyIndex(t, [{ name: "a", direction: "+" }, { name: "b", direction: "+" }]);
+  const r = entropyIndex(t, [
+    { name: "a", direction: "+" },
+    { name: "b", direction: "+" },
+  ]);
   assert.is(r.dropped, 1);
   assert.ok(Number.isNaN(r.index[2] as number));
-  const r3 = entropyIndex(table({ a: [1, 2, 4], b: [3, 1, 5] }), [{ name: "a", direction: "+" }, { name: "b", direction: "+" }]);
+  const r3 = entropyIndex(table({ a: [1, 2, 4], b: [3, 1, 5] }), [
+    { name: "a", direction: "+" },
+    { name: "b", direction: "+" },
+  ]);
   close(r.index[3] as number, r3.index[2] as number, 1e-15, "same as without the NA row");
 });
 
 test("bad input: constant indicator, all-NA column, unknown column, missing year option", () => {
   const t = table({ a: [1, 2, 3], k: [7, 7, 7], na: [NaN, NaN, NaN], year: Int32Array.of(1, 1, 2) });
   assert.throws(
-    () => entropyWeights(t, [{ name: "a", direction: "+" }, { name: "k", direction: "+" }]),
-    (e: unknown) => e instanceof DataError && /column "k"/.test((e as Error).message) && /max − min = 0/.test((e as Error).message) && /undefined/.test((e as Error).message),
+    () =>
+      entropyWeights(t, [
+        { name: "a", direction: "+" },
+        { name: "k", direction: "+" },
+      ]),
+    (e: unknown) =>
+      e instanceof DataError &&
+      /column "k"/.test((e as Error).message) &&
+      /max − min = 0/.test((e as Error).message) &&
+      /undefined/.test((e as Error).message),
   );
   assert.throws(
-    () => entropyWeights(t, [{ name: "a", direction: "+" }, { name: "na", direction: "+" }]),
+    () =>
+      entropyWeights(t, [
+        { name: "a", direction: "+" },
+        { name: "na", direction: "+" },
+      ]),
     (e: unknown) => e instanceof DataError && /column "na"/.test((e as Error).message) && /all values are NA/.test((e as Error).message),
   );
-  assert.throws(() => entropyWeights(t, [{ name: "aa", direction: "+" }]), (e: unknown) => e instanceof DataError && /column "aa"/.test((e as Error).message));
-  assert.throws(() => entropyWeights(t, [{ name: "a", direction: "+" }], { by: "year" }), (e: unknown) => e instanceof ArgumentError);
+  assert.throws(
+    () => entropyWeights(t, [{ name: "aa", direction: "+" }]),
+    (e: unknown) => e instanceof DataError && /column "aa"/.test((e as Error).message),
+  );
+  assert.throws(
+    () => entropyWeights(t, [{ name: "a", direction: "+" }], { by: "year" }),
+    (e: unknown) => e instanceof ArgumentError,
+  );
   // year 2 has a single row: ln n = 0
-  assert.throws(() => entropyWeights(t, [{ name: "a", direction: "+" }], { by: "year", year: "year" }), /at least 2 complete rows in year 2/);
-  assert.throws(() => entropyWeights(t, [{ name: "a", direction: "+" }], { shift: -1 }), (e: unknown) => e instanceof ArgumentError);
+  assert.throws(
+    () => entropyWeights(t, [{ name: "a", direction: "+" }], { by: "year", year: "year" }),
+    /at least 2 complete rows in year 2/,
+  );
+  assert.throws(
+    () => entropyWeights(t, [{ name: "a", direction: "+" }], { shift: -1 }),
+    (e: unknown) => e instanceof ArgumentError,
+  );
 });
 
 test.run();

@@ -61,10 +61,17 @@ test("export structure: national table, unknown product, NA and negative values"
   assert.is(report.unknownProductRows, 1); // C's z is not in the national table
   assert.ok(Number.isNaN(numeric(r, "spe")[2] as number));
   near(numeric(r, "spe")[0] as number, 1.5 / 2); // A: LQ = (1.5, .5), n = 2
-  const na = fromRecords([{ city: "A", year: 2010, hs4: "x", v: 3 }, { city: "A", year: 2010, hs4: "y", v: null }, { city: "B", year: 2010, hs4: "y", v: 1 }]);
+  const na = fromRecords([
+    { city: "A", year: 2010, hs4: "x", v: 3 },
+    { city: "A", year: 2010, hs4: "y", v: null },
+    { city: "B", year: 2010, hs4: "y", v: 1 },
+  ]);
   assert.is(exportStructure(na, o).report.naValueRows, 1);
   const neg = fromRecords([{ city: "A", year: 2010, hs4: "x", v: -3 }], "ex.csv");
-  assert.throws(() => exportStructure(neg, o), (e: unknown) => e instanceof DataError && /ex\.csv: column "v", row 1: negative/.test((e as Error).message));
+  assert.throws(
+    () => exportStructure(neg, o),
+    (e: unknown) => e instanceof DataError && /ex\.csv: column "v", row 1: negative/.test((e as Error).message),
+  );
 });
 
 test("coa (eq. 27): hand values and conventions", () => {
@@ -75,7 +82,10 @@ test("coa (eq. 27): hand values and conventions", () => {
   assert.ok(Number.isNaN(c[3] as number)); // 0/0
   assert.ok(Number.isNaN(c[4] as number)); // NA
   near(c[5] as number, 1 - 1 / 3); // 1 − 1/3
-  assert.throws(() => coagglomeration(Float64Array.of(1, -1), Float64Array.of(1, 1)), (e: unknown) => e instanceof ArgumentError && /row 2/.test((e as Error).message));
+  assert.throws(
+    () => coagglomeration(Float64Array.of(1, -1), Float64Array.of(1, 1)),
+    (e: unknown) => e instanceof ArgumentError && /row 2/.test((e as Error).message),
+  );
 });
 
 test("d_coa (eq. 28): signs, zero change, panel lags", () => {

@@ -11,7 +11,8 @@ import { haversineKm, internalDistanceKm, marketPotential, marketPotentialPanel 
 const GEO = 1e-9;
 // EXACT: 1e-13 relative — identities of the same arithmetic (sums of 2–3 terms).
 const EXACT = 1e-13;
-const close = (a: number, b: number, tol: number, what = "") => assert.ok(Math.abs(a - b) <= tol * Math.max(1, Math.abs(b)), `${what}: ${a} vs ${b}`);
+const close = (a: number, b: number, tol: number, what = "") =>
+  assert.ok(Math.abs(a - b) <= tol * Math.max(1, Math.abs(b)), `${what}: ${a} vs ${b}`);
 
 // Real cities: centroids from /work/shared/data/cities/cn_city_census_2010_2020_centroids.csv (leiii/census, MIT),
 // GDP 2015 (10k CNY -> 100 million CNY) from cn_city_yearbook_light_2015_quanturban.csv (quanturban/firm, MIT):
@@ -49,7 +50,9 @@ test("Harris market potential: 北京 / 天津 / 上海 by hand", () => {
 test("internet weighting: destination j, origin i, both", () => {
   const Y1 = Float64Array.of(1, 1, 1);
   const net = Float64Array.of(0.5, 1, 2);
-  const dBT = 127.9361837494349, dBS = 1097.3831555896072, dB = 48.183155745617825;
+  const dBT = 127.9361837494349,
+    dBS = 1097.3831555896072,
+    dB = 48.183155745617825;
   const j = marketPotential({ lon, lat, area }, Y1, { internet: net });
   // 北京, weight by destination: lmp = 0.5/dB ; hmp = 1*1/dBT + 1*2/dBS
   close(j.lmp[0] as number, 0.5 / dB, GEO, "lmp j");
@@ -80,11 +83,23 @@ test("panel: per-year cross-sections; a NA-GDP city drops out of that year", () 
 
 test("bad input: duplicate coordinates, zero area, varying area, unknown column", () => {
   const same = { lon: Float64Array.of(1, 1), lat: Float64Array.of(2, 2), area: Float64Array.of(1, 1), labels: ["a", "b"] };
-  assert.throws(() => marketPotential(same, Float64Array.of(1, 1)), (e: unknown) => e instanceof DataError && /"a" and "b"/.test((e as Error).message));
-  assert.throws(() => marketPotential({ ...same, lon: Float64Array.of(1, 2), area: Float64Array.of(0, 1) }, Float64Array.of(1, 1)), (e: unknown) => e instanceof DataError && /area 0/.test((e as Error).message));
+  assert.throws(
+    () => marketPotential(same, Float64Array.of(1, 1)),
+    (e: unknown) => e instanceof DataError && /"a" and "b"/.test((e as Error).message),
+  );
+  assert.throws(
+    () => marketPotential({ ...same, lon: Float64Array.of(1, 2), area: Float64Array.of(0, 1) }, Float64Array.of(1, 1)),
+    (e: unknown) => e instanceof DataError && /area 0/.test((e as Error).message),
+  );
   const t = table({ city: ["a", "a"], year: [1, 2], lon: [1, 1], lat: [1, 1], area: [5, 6], y: [1, 1] });
-  assert.throws(() => marketPotentialPanel(t, { unit: "city", year: "year", lon: "lon", lat: "lat", area: "area", y: "y" }), (e: unknown) => e instanceof DataError && /column "area", row 2/.test((e as Error).message));
-  assert.throws(() => marketPotentialPanel(t, { unit: "city", year: "year", lon: "lon", lat: "lat", area: "area", y: "gdp" }), (e: unknown) => e instanceof DataError && /column "gdp"/.test((e as Error).message));
+  assert.throws(
+    () => marketPotentialPanel(t, { unit: "city", year: "year", lon: "lon", lat: "lat", area: "area", y: "y" }),
+    (e: unknown) => e instanceof DataError && /column "area", row 2/.test((e as Error).message),
+  );
+  assert.throws(
+    () => marketPotentialPanel(t, { unit: "city", year: "year", lon: "lon", lat: "lat", area: "area", y: "gdp" }),
+    (e: unknown) => e instanceof DataError && /column "gdp"/.test((e as Error).message),
+  );
 });
 
 test.run();

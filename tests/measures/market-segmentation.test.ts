@@ -51,7 +51,13 @@ test("market segmentation: all pairs, hand computed", () => {
 });
 
 test("market segmentation: adjacent pairs de-mean over the used pairs only; population variance option", () => {
-  const adj = fromRecords([{ a: "A", b: "B" }, { a: "C", b: "B" }, { a: "B", b: "A" }, { a: "A", b: "A" }, { a: "A", b: "Z" }]);
+  const adj = fromRecords([
+    { a: "A", b: "B" },
+    { a: "C", b: "B" },
+    { a: "B", b: "A" },
+    { a: "A", b: "A" },
+    { a: "A", b: "Z" },
+  ]);
   const { pairs, cities, report } = marketSegmentation(cpi, { pairs: adj, variance: "population" });
   assert.is(report.pairs, 2); // AB, BC (reverse duplicate and self-pair dropped)
   assert.is(report.pairsWithUnknownCity, 1);
@@ -69,10 +75,7 @@ test("market segmentation: adjacent pairs de-mean over the used pairs only; popu
 });
 
 test("market segmentation: level prices equal chain indices; first year has no change", () => {
-  const lev = fromRecords([
-    ...rows.map((r) => ({ ...r, year: 2009, price: 100 })),
-    ...rows,
-  ]);
+  const lev = fromRecords([...rows.map((r) => ({ ...r, year: 2009, price: 100 })), ...rows]);
   const chain = marketSegmentation(cpi).cities;
   const { cities, report } = marketSegmentation(lev, { priceType: "level" });
   assert.is(cities.nrows, 3); // 2009 rows have no previous year → no output
@@ -88,7 +91,10 @@ test("market segmentation: bad inputs", () => {
   assert.is(report.naChangeCells, 1); // price 0 → NA change
   assert.equal(Array.from(numeric(pairs, "ncat")), [3, 2, 2]); // pairs with C use 2 categories
   const dup = fromRecords([...rows, rows[0] as (typeof rows)[number]], "cpi.csv");
-  assert.throws(() => marketSegmentation(dup), (e: unknown) => e instanceof DataError && /cpi\.csv: row 10: duplicate/.test((e as Error).message));
+  assert.throws(
+    () => marketSegmentation(dup),
+    (e: unknown) => e instanceof DataError && /cpi\.csv: row 10: duplicate/.test((e as Error).message),
+  );
   assert.throws(() => marketSegmentation(cpi, { variance: "sample", minCategories: 1 }), /minCategories/);
 });
 

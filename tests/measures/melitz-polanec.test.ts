@@ -33,7 +33,23 @@ test("MP: hand-computed decomposition", () => {
   //   → between = −.025
   // Φ_S2 = .675, s_E2 = 1/3, Φ_E2 = .9 → entry = (1/3)(.225) = .075
   // Φ_S1 = .6, s_X1 = .25, Φ_X1 = .2 → exit = .25·.4 = .1
-  const exp: Record<string, number> = { total: 0.25, within: 0.1, between: -0.025, entry: 0.075, exit: 0.1, gap: 0.15, phi0: 0.5, phi1: 0.75, s_e2: 1 / 3, s_x1: 0.25, n_s: 2, n_e: 1, n_x: 1, t0: 1, t1: 2 };
+  const exp: Record<string, number> = {
+    total: 0.25,
+    within: 0.1,
+    between: -0.025,
+    entry: 0.075,
+    exit: 0.1,
+    gap: 0.15,
+    phi0: 0.5,
+    phi1: 0.75,
+    s_e2: 1 / 3,
+    s_x1: 0.25,
+    n_s: 2,
+    n_e: 1,
+    n_x: 1,
+    t0: 1,
+    t1: 2,
+  };
   for (const [k, e] of Object.entries(exp)) assert.ok(Math.abs(g(k) - e) <= HAND_TOL, `${k}: ${g(k)} vs ${e}`);
   assert.equal(column(r, "city"), ["A"]);
 });
@@ -107,8 +123,17 @@ test("MP: NA quality / zero value rows are absent and counted; duplicates are er
   assert.equal(column(r, "hs4"), ["01", "02"]);
   assert.ok(Math.abs((numeric(r, "within")[0] as number) - 0.1) < HAND_TOL);
   assert.ok(Math.abs((numeric(r, "within")[1] as number) - 0.2) < HAND_TOL);
-  const dup = fromRecords([{ city: "A", hs6: "a", year: 1, v: 1, q: 0.4 }, { city: "A", hs6: "a", year: 1, v: 2, q: 0.4 }], "q.csv");
-  assert.throws(() => melitzPolanec(dup, opts), (e: unknown) => e instanceof DataError && /q\.csv: row 2: duplicate/.test((e as Error).message));
+  const dup = fromRecords(
+    [
+      { city: "A", hs6: "a", year: 1, v: 1, q: 0.4 },
+      { city: "A", hs6: "a", year: 1, v: 2, q: 0.4 },
+    ],
+    "q.csv",
+  );
+  assert.throws(
+    () => melitzPolanec(dup, opts),
+    (e: unknown) => e instanceof DataError && /q\.csv: row 2: duplicate/.test((e as Error).message),
+  );
 });
 
 test.run();

@@ -11,7 +11,8 @@ const HAND = 1e-14;
 // RECOVER: 1e-9 — noise-free Cobb–Douglas data: the within estimator must return α exactly up to
 //   the alternating-projection stopping rule (1e-13 relative on each pass) and rounding.
 const RECOVER = 1e-9;
-const close = (a: number, b: number, tol: number, what = "") => assert.ok(Math.abs(a - b) <= tol * Math.max(1, Math.abs(b)), `${what}: ${a} vs ${b}`);
+const close = (a: number, b: number, tol: number, what = "") =>
+  assert.ok(Math.abs(a - b) <= tol * Math.max(1, Math.abs(b)), `${what}: ${a} vs ${b}`);
 
 test("given elasticities, by hand (one year, two cities)", () => {
   // Y = 100, 300 -> s = .25, .75 ; K = 200, 200 -> k = .5, .5 ; L = 50, 150 -> l = .25, .75
@@ -46,7 +47,9 @@ function synthPanel(alpha: number, beta: number) {
   const r = rng(20250101);
   const city: string[] = [];
   const year: number[] = [];
-  const Y: number[] = [], K: number[] = [], L: number[] = [];
+  const Y: number[] = [],
+    K: number[] = [],
+    L: number[] = [];
   for (let c = 0; c < 12; c++) {
     const mu = r.normal(0, 0.5);
     for (let t = 0; t < 6; t++) {
@@ -80,12 +83,24 @@ test("free estimation recovers α, β without CRS", () => {
 
 test("bad input: non-positive value, all-NA, unknown column, NA rows", () => {
   const t = table({ c: ["a", "b"], yr: [1, 1], y: [100, 0], k: [1, 2], l: [1, 2], na: [NaN, NaN] });
-  assert.throws(() => misallocation(t, { unit: "c", year: "yr", y: "y", k: "k", l: "l", elasticities: { alpha: 0.4, beta: 0.6 } }), (e: unknown) => e instanceof DataError && /column "y", row 2/.test((e as Error).message));
-  assert.throws(() => misallocation(t, { unit: "c", year: "yr", y: "k", k: "na", l: "l", elasticities: { alpha: 0.4, beta: 0.6 } }), (e: unknown) => e instanceof DataError && /no row/.test((e as Error).message));
-  assert.throws(() => misallocation(t, { unit: "c", year: "yr", y: "y", k: "cap", l: "l" }), (e: unknown) => e instanceof DataError && /column "cap"/.test((e as Error).message));
+  assert.throws(
+    () => misallocation(t, { unit: "c", year: "yr", y: "y", k: "k", l: "l", elasticities: { alpha: 0.4, beta: 0.6 } }),
+    (e: unknown) => e instanceof DataError && /column "y", row 2/.test((e as Error).message),
+  );
+  assert.throws(
+    () => misallocation(t, { unit: "c", year: "yr", y: "k", k: "na", l: "l", elasticities: { alpha: 0.4, beta: 0.6 } }),
+    (e: unknown) => e instanceof DataError && /no row/.test((e as Error).message),
+  );
+  assert.throws(
+    () => misallocation(t, { unit: "c", year: "yr", y: "y", k: "cap", l: "l" }),
+    (e: unknown) => e instanceof DataError && /column "cap"/.test((e as Error).message),
+  );
   const one = table({ c: ["a", "a", "b", "b"], yr: [1, 2, 1, 2], y: [1, 2, 3, 4], k: [1, 2, 3, 4], l: [1, 2, 3, 4] });
   // ln(K/L) = 0 everywhere: α not identified
-  assert.throws(() => misallocation(one, { unit: "c", year: "yr", y: "y", k: "k", l: "l" }), (e: unknown) => e instanceof EstimationError);
+  assert.throws(
+    () => misallocation(one, { unit: "c", year: "yr", y: "y", k: "k", l: "l" }),
+    (e: unknown) => e instanceof EstimationError,
+  );
   const withNA = table({ c: ["a", "b", "c"], yr: [1, 1, 1], y: [100, 300, NaN], k: [200, 200, 5], l: [50, 150, 5] });
   const m = misallocation(withNA, { unit: "c", year: "yr", y: "y", k: "k", l: "l", elasticities: { alpha: 0.4, beta: 0.6 } });
   close(m.tauK[0] as number, -0.5, HAND, "NA row excluded from totals");

@@ -30,7 +30,8 @@ function simulate(seed: number) {
     for (let g = 0; g < 40; g++) {
       for (let t = 2010; t < 2013; t++) {
         if (r.uniform() < 0.3) continue;
-        const rho = r.normal(0, 0.5), c = r.normal(0, 0.3);
+        const rho = r.normal(0, 0.5),
+          c = r.normal(0, 0.3);
         truth.set(`${g}|${hs6}|${t}`, rho);
         for (let d = 0; d < dests.length; d++) {
           if (r.uniform() < 0.4) continue;
@@ -38,8 +39,18 @@ function simulate(seed: number) {
           const eps = 0.8 * u + r.normal(0, 0.1);
           const lnp = c + u;
           const lnq = 5 - SIGMA * lnp + (SIGMA - 1) * rho + feH + (feD[d] as number) + 0.1 * (t - 2010) + eps;
-          const q = Math.exp(lnq), p = Math.exp(lnp);
-          rows.push({ firm_id: g, city_code: 100 + (g % 5), hs6, dest: dests[d] as string, year: t, value_usd: p * q, quantity: q, is_intermediary: 0 });
+          const q = Math.exp(lnq),
+            p = Math.exp(lnp);
+          rows.push({
+            firm_id: g,
+            city_code: 100 + (g % 5),
+            hs6,
+            dest: dests[d] as string,
+            year: t,
+            value_usd: p * q,
+            quantity: q,
+            is_intermediary: 0,
+          });
         }
       }
     }
@@ -54,11 +65,16 @@ test("quality: 2SLS σ̂ covers the true σ; quality ranks match the truth (Spea
   const q = await productQuality({ customs, sigma: sigmaTable, minObs: 100, compareOls: true });
   const s = q.sigmaHat!;
   assert.ok(s.ciLow < SIGMA && SIGMA < s.ciHigh, `σ = ${SIGMA} outside CI [${s.ciLow}, ${s.ciHigh}]`);
-  assert.ok(s.ols !== undefined && Math.abs(s.ols - SIGMA) > Math.abs(s.estimate - SIGMA), `OLS ${s.ols} should be further from σ than 2SLS ${s.estimate}`);
+  assert.ok(
+    s.ols !== undefined && Math.abs(s.ols - SIGMA) > Math.abs(s.estimate - SIGMA),
+    `OLS ${s.ols} should be further from σ than 2SLS ${s.estimate}`,
+  );
   assert.ok(q.firstStage!.f > 100);
   const f = q.firm;
   const est = numeric(f, "quality");
-  const firm = numeric(f, "firm_id"), hs6 = column(f, "hs6"), year = numeric(f, "year");
+  const firm = numeric(f, "firm_id"),
+    hs6 = column(f, "hs6"),
+    year = numeric(f, "year");
   const tr = Float64Array.from(est, (_, i) => truth.get(`${firm[i]}|${hs6[i]}|${year[i]}`) as number);
   const rs = sampleRankCorrelation(Array.from(est), Array.from(tr));
   assert.ok(rs > RANK_MIN, `Spearman ${rs}`);
@@ -89,32 +105,47 @@ test("quality: cleaning counts are exact on a hand-made table", async () => {
     rows.push({ firm_id: firm, city_code: 1, hs6, dest, year, value_usd: v, quantity: q, is_intermediary: inter });
   const r = rng(3);
   // estimation product 850110: 3 firms × 3 dests × 2 years = 18 rows
-  for (let g = 0; g < 3; g++) for (const d of ["A", "B", "C"]) for (const t of [2010, 2011]) add(g, "850110", d, t, 100 * Math.exp(r.normal()), 10 * Math.exp(r.normal()));
-  add(0, "850110", "A", 2012, 0, 5);          // rule 1: zero value
-  add(1, "850110", "B", 2012, 10, null);      // rule 1: missing quantity
-  add(9, "850110", "A", 2010, 10, 2, 1);      // rule 2: intermediary
-  add(9, "850110", "B", 2010, 11, 2, 1);      // rule 2: intermediary
-  add(0, "020110", "A", 2010, 10, 2);         // rule 3: chapter 02
-  add(0, "020110", "B", 2010, 12, 2);         // rule 3
-  add(0, "270900", "A", 2010, 10, 2);         // rule 3: chapter 27
-  add(5, "850110", "A", 2011, 10, 2);         // rule 4: firm 5 sells 850110 in 2011 to one destination
-  add(6, "900110", "A", 2010, 10, 2);         // rule 4 (its product would also be small)
-  add(0, "900120", "A", 2010, 10, 2);         // rule 5: 900120 has 4 rows with an instrument (< 5)
+  for (let g = 0; g < 3; g++)
+    for (const d of ["A", "B", "C"])
+      for (const t of [2010, 2011]) add(g, "850110", d, t, 100 * Math.exp(r.normal()), 10 * Math.exp(r.normal()));
+  add(0, "850110", "A", 2012, 0, 5); // rule 1: zero value
+  add(1, "850110", "B", 2012, 10, null); // rule 1: missing quantity
+  add(9, "850110", "A", 2010, 10, 2, 1); // rule 2: intermediary
+  add(9, "850110", "B", 2010, 11, 2, 1); // rule 2: intermediary
+  add(0, "020110", "A", 2010, 10, 2); // rule 3: chapter 02
+  add(0, "020110", "B", 2010, 12, 2); // rule 3
+  add(0, "270900", "A", 2010, 10, 2); // rule 3: chapter 27
+  add(5, "850110", "A", 2011, 10, 2); // rule 4: firm 5 sells 850110 in 2011 to one destination
+  add(6, "900110", "A", 2010, 10, 2); // rule 4 (its product would also be small)
+  add(0, "900120", "A", 2010, 10, 2); // rule 5: 900120 has 4 rows with an instrument (< 5)
   add(0, "900120", "B", 2010, 12, 3);
   add(1, "900120", "A", 2010, 14, 2);
   add(1, "900120", "B", 2010, 9, 3);
-  add(0, "280110", "A", 2010, 10, 2);         // chapter 28 is kept by rule 3, then small (rule 5)
+  add(0, "280110", "A", 2010, 10, 2); // chapter 28 is kept by rule 3, then small (rule 5)
   add(0, "280110", "B", 2010, 10, 3);
-  const q = await productQuality({ customs: fromRecords(rows), sigma: table({ hs3: ["850"], sigma: [5] }), method: "known-sigma", minObs: 5 });
+  const q = await productQuality({
+    customs: fromRecords(rows),
+    sigma: table({ hs3: ["850"], sigma: [5] }),
+    method: "known-sigma",
+    minObs: 5,
+  });
   const c = q.counts;
-  assert.equal([c.input, c.nonPositive, c.intermediaries, c.resourceProducts, c.noOtherDestination, c.smallProducts, c.smallProductsHs6],
-    [rows.length, 2, 2, 3, 2, 6, 2]);
+  assert.equal(
+    [c.input, c.nonPositive, c.intermediaries, c.resourceProducts, c.noOtherDestination, c.smallProducts, c.smallProductsHs6],
+    [rows.length, 2, 2, 3, 2, 6, 2],
+  );
   assert.is(c.estimation, 18);
   assert.is(c.products, 1);
   assert.is(qualityCountsTable(c, q.rules).nrows, 9);
   assert.match(q.rules[2] as string, /chapters 01–27/);
   // dropChapters: null keeps chapters 01–27 (then 020110 has 2 rows with an instrument: small)
-  const q2 = await productQuality({ customs: fromRecords(rows), sigma: table({ hs3: ["850"], sigma: [5] }), method: "known-sigma", minObs: 5, dropChapters: null });
+  const q2 = await productQuality({
+    customs: fromRecords(rows),
+    sigma: table({ hs3: ["850"], sigma: [5] }),
+    method: "known-sigma",
+    minObs: 5,
+    dropChapters: null,
+  });
   assert.is(q2.counts.resourceProducts, 0);
   assert.is(q2.counts.noOtherDestination, 3);
   assert.is(q2.counts.smallProducts, 8);

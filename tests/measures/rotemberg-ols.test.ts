@@ -25,25 +25,46 @@ function simulate(seed: number) {
   for (let c = 0; c < 12; c++) {
     const w = IND.map(() => Math.exp(r.normal()));
     const s = w.reduce((a, b) => a + b, 0);
-    IND.forEach((k, j) => { shares.push({ city: c, ind: k, share: (w[j] as number) / s }); shareOf.set(`${c}|${k}`, (w[j] as number) / s); });
+    IND.forEach((k, j) => {
+      shares.push({ city: c, ind: k, share: (w[j] as number) / s });
+      shareOf.set(`${c}|${k}`, (w[j] as number) / s);
+    });
   }
   const shifts: { ind: string; year: number; shift: number }[] = [];
   const g = new Map<string, number>();
-  for (const k of IND) for (const y of YEARS) { const v = 0.5 + 0.1 * r.normal() + 0.05 * (y - 2005); shifts.push({ ind: k, year: y, shift: v }); g.set(`${k}|${y}`, v); }
+  for (const k of IND)
+    for (const y of YEARS) {
+      const v = 0.5 + 0.1 * r.normal() + 0.05 * (y - 2005);
+      shifts.push({ ind: k, year: y, shift: v });
+      g.set(`${k}|${y}`, v);
+    }
   const rows: Record<string, number | string>[] = [];
   const feC = Array.from({ length: 12 }, () => r.normal(0, 0.1));
-  for (let c = 0; c < 12; c++) for (const y of YEARS) for (let h = 0; h < 5; h++) {
-    let x = 0;
-    for (const k of IND) x += (shareOf.get(`${c}|${k}`) as number) * (g.get(`${k}|${y}`) as number);
-    const ctrl = r.normal();
-    rows.push({ city: c, year: y, hs4: `h${h}`, vagg: x, z1: ctrl, quality: 0.3 * x + 0.1 * ctrl + (feC[c] as number) + 0.02 * h + r.normal(0, 0.05) });
-  }
+  for (let c = 0; c < 12; c++)
+    for (const y of YEARS)
+      for (let h = 0; h < 5; h++) {
+        let x = 0;
+        for (const k of IND) x += (shareOf.get(`${c}|${k}`) as number) * (g.get(`${k}|${y}`) as number);
+        const ctrl = r.normal();
+        rows.push({
+          city: c,
+          year: y,
+          hs4: `h${h}`,
+          vagg: x,
+          z1: ctrl,
+          quality: 0.3 * x + 0.1 * ctrl + (feC[c] as number) + 0.02 * h + r.normal(0, 0.05),
+        });
+      }
   return { panel: fromRecords(rows), shares: fromRecords(shares), shifts: fromRecords(shifts) };
 }
 
 test("rotembergOls: Σα = 1 and Σαβ = the feols coefficient (FE + controls, FE only, controls only)", () => {
   const { panel, shares, shifts } = simulate(1);
-  for (const spec of [{ controls: ["z1"], fe: ["city", "year", "hs4"] }, { controls: [], fe: ["city", "year"] }, { controls: ["z1"], fe: [] }]) {
+  for (const spec of [
+    { controls: ["z1"], fe: ["city", "year", "hs4"] },
+    { controls: [], fe: ["city", "year"] },
+    { controls: ["z1"], fe: [] },
+  ]) {
     const res = rotembergOls({ data: panel, y: "quality", x: "vagg", ...spec, unit: "city", time: "year", shares, shifts });
     const fml = `quality ~ vagg${spec.controls.length ? " + z1" : ""}${spec.fe.length ? " | " + spec.fe.join(" + ") : ""}`;
     const b = feols(panel, fml).coef["vagg"] as number;
@@ -57,24 +78,51 @@ test("rotembergOls: Σα = 1 and Σαβ = the feols coefficient (FE + controls, 
 
 test("rotembergOls: α_k and β_k equal the dense GPSS computation with FE dummies as controls", () => {
   const { panel, shares, shifts } = simulate(2);
-  const res = rotembergOls({ data: panel, y: "quality", x: "vagg", controls: ["z1"], fe: ["city", "year"], unit: "city", time: "year", shares, shifts });
+  const res = rotembergOls({
+    data: panel,
+    y: "quality",
+    x: "vagg",
+    controls: ["z1"],
+    fe: ["city", "year"],
+    unit: "city",
+    time: "year",
+    shares,
+    shifts,
+  });
   const n = panel.nrows;
-  const city = numeric(panel, "city"), year = numeric(panel, "year");
+  const city = numeric(panel, "city"),
+    year = numeric(panel, "year");
   const shareOf = new Map<string, number>();
-  const sc = numeric(shares, "city"), ss = numeric(shares, "share"), si = shares.columns["ind"] as string[];
+  const sc = numeric(shares, "city"),
+    ss = numeric(shares, "share"),
+    si = shares.columns["ind"] as string[];
   for (let i = 0; i < shares.nrows; i++) shareOf.set(`${sc[i]}|${si[i]}`, ss[i] as number);
-  const Z: Float64Array[] = [], G: number[] = [];
-  for (const y of YEARS) for (const k of IND) {
-    Z.push(Float64Array.from({ length: n }, (_, i) => (year[i] === y ? (shareOf.get(`${city[i]}|${k}`) as number) : 0)));
-    G.push((shifts.columns["shift"] as Float64Array)[IND.indexOf(k) * YEARS.length + YEARS.indexOf(y)] as number);
-  }
+  const Z: Float64Array[] = [],
+    G: number[] = [];
+  for (const y of YEARS)
+    for (const k of IND) {
+      Z.push(Float64Array.from({ length: n }, (_, i) => (year[i] === y ? (shareOf.get(`${city[i]}|${k}`) as number) : 0)));
+      G.push((shifts.columns["shift"] as Float64Array)[IND.indexOf(k) * YEARS.length + YEARS.indexOf(y)] as number);
+    }
   const dummies: Float64Array[] = [];
   for (let c = 1; c < 12; c++) dummies.push(Float64Array.from({ length: n }, (_, i) => (city[i] === c ? 1 : 0)));
   for (const y of YEARS.slice(1)) dummies.push(Float64Array.from({ length: n }, (_, i) => (year[i] === y ? 1 : 0)));
-  const dense = rotembergWeights({ y: numeric(panel, "quality"), x: numeric(panel, "vagg"), Z, G: Float64Array.from(G), controls: [numeric(panel, "z1"), ...dummies] });
+  const dense = rotembergWeights({
+    y: numeric(panel, "quality"),
+    x: numeric(panel, "vagg"),
+    Z,
+    G: Float64Array.from(G),
+    controls: [numeric(panel, "z1"), ...dummies],
+  });
   res.rows.forEach((r, k) => {
-    assert.ok(Math.abs(r.alpha - (dense.alpha[k] as number)) < DENSE * Math.max(1, Math.abs(r.alpha)), `α ${r.year}/${r.ind}: ${r.alpha} vs ${dense.alpha[k]}`);
-    assert.ok(Math.abs(r.beta - (dense.beta[k] as number)) < DENSE * Math.max(1, Math.abs(r.beta)), `β ${r.year}/${r.ind}: ${r.beta} vs ${dense.beta[k]}`);
+    assert.ok(
+      Math.abs(r.alpha - (dense.alpha[k] as number)) < DENSE * Math.max(1, Math.abs(r.alpha)),
+      `α ${r.year}/${r.ind}: ${r.alpha} vs ${dense.alpha[k]}`,
+    );
+    assert.ok(
+      Math.abs(r.beta - (dense.beta[k] as number)) < DENSE * Math.max(1, Math.abs(r.beta)),
+      `β ${r.year}/${r.ind}: ${r.beta} vs ${dense.beta[k]}`,
+    );
     assert.ok(Number.isNaN(r.F) && Number.isNaN(r.pi));
   });
   assert.ok(Math.abs(res.betaDecomposed - dense.betaBartik) < DENSE);
@@ -85,12 +133,25 @@ test("rotembergOls: x that is not the Bartik sum is an error naming the row", ()
   const v = Float64Array.from(numeric(panel, "vagg"));
   v[7] = (v[7] as number) + 0.01;
   const bad = table({ ...panel.columns, vagg: v } as never);
-  assert.throws(() => rotembergOls({ data: bad, y: "quality", x: "vagg", fe: ["city"], unit: "city", time: "year", shares, shifts }), /not the Bartik sum.*row 8/);
+  assert.throws(
+    () => rotembergOls({ data: bad, y: "quality", x: "vagg", fe: ["city"], unit: "city", time: "year", shares, shifts }),
+    /not the Bartik sum.*row 8/,
+  );
 });
 
 test("rotembergByIndustry and rotembergOlsSummary: sums over years, α-weighted β, names", () => {
   const { panel, shares, shifts } = simulate(4);
-  const res = rotembergOls({ data: panel, y: "quality", x: "vagg", controls: ["z1"], fe: ["city", "year", "hs4"], unit: "city", time: "year", shares, shifts });
+  const res = rotembergOls({
+    data: panel,
+    y: "quality",
+    x: "vagg",
+    controls: ["z1"],
+    fe: ["city", "year", "hs4"],
+    unit: "city",
+    time: "year",
+    shares,
+    shifts,
+  });
   const t = rotembergByIndustry(res.rows, { names: new Map([["a", "Alpha industry"]]) });
   assert.is(t.nrows, 3);
   const alpha = numeric(t, "alpha");

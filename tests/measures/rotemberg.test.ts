@@ -2,7 +2,14 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { Matrix, QrDecomposition, CholeskyDecomposition } from "ml-matrix";
 import { numeric } from "../../lib/data/table";
-import { rotembergLong, rotembergTop, rotembergWeights, rotembergSummary, rotembergTable, type RotembergRow } from "../../lib/measures/rotemberg";
+import {
+  rotembergLong,
+  rotembergTop,
+  rotembergWeights,
+  rotembergSummary,
+  rotembergTable,
+  type RotembergRow,
+} from "../../lib/measures/rotemberg";
 import { sharedDataPath } from "../../lib/data/public";
 import { readCsvSimple } from "../fixtures/eq/csv";
 import { EstimationError, ArgumentError } from "../../lib/util/errors";
@@ -43,7 +50,10 @@ test("ADH: 780 instruments, nothing unmatched; table export", () => {
 test("ADH: published top-5 Rotemberg weights (2000) to the printed 3 decimals", () => {
   const top = rotembergTop(adh.rows, 5);
   const p = pub.top5_rotemberg_2000 as { year: number; ind: string; g: number; alpha: number; beta: number }[];
-  assert.equal(top.map((r) => `${r.year}/${r.ind}`), p.map((r) => `${r.year}/${r.ind}`));
+  assert.equal(
+    top.map((r) => `${r.year}/${r.ind}`),
+    p.map((r) => `${r.year}/${r.ind}`),
+  );
   top.forEach((r, i) => {
     const q = p[i] as (typeof p)[number];
     assert.ok(Math.abs(r.g - q.g) <= half(3), `g ${r.ind}: ${r.g} vs ${q.g}`);
@@ -92,7 +102,8 @@ function dense2sls(): number {
   const hy = numeric(shares, "year");
   const hi = shares.columns["ind"] as (string | null)[];
   const hs = numeric(shares, "share");
-  for (let r = 0; r < shares.nrows; r++) B[rowOf.get(`${hc[r]}/${hy[r]}`) as number] += (hs[r] as number) * (gOf.get(`${hy[r]}/${hi[r]}`) as number);
+  for (let r = 0; r < shares.nrows; r++)
+    B[rowOf.get(`${hc[r]}/${hy[r]}`) as number] += (hs[r] as number) * (gOf.get(`${hy[r]}/${hi[r]}`) as number);
   const p = C.length + 2;
   const X = new Matrix(n, p);
   const Zm = new Matrix(n, p);
@@ -137,7 +148,8 @@ function denseFirstStage(k: number): { pi: number; Fhom: number; Fcl: number } {
   const hs = numeric(shares, "share");
   const idx = new Map<string, number>();
   for (let i = 0; i < n; i++) idx.set(`${mc[i]}/${my[i]}`, i);
-  for (let r = 0; r < shares.nrows; r++) if (hy[r] === row.year && hi[r] === row.ind) z[idx.get(`${hc[r]}/${hy[r]}`) as number] = hs[r] as number;
+  for (let r = 0; r < shares.nrows; r++)
+    if (hy[r] === row.year && hi[r] === row.ind) z[idx.get(`${hc[r]}/${hy[r]}`) as number] = hs[r] as number;
   const p = C.length + 2;
   const X = new Matrix(n, p);
   for (let i = 0; i < n; i++) {
@@ -176,7 +188,8 @@ function denseFirstStage(k: number): { pi: number; Fhom: number; Fcl: number } {
     for (let a = 0; a < p; a++) s[a] += (w[i] as number) * X.get(i, a) * (e[i] as number);
   }
   const meat = new Matrix(p, p);
-  for (const s of score.values()) for (let a = 0; a < p; a++) for (let c = 0; c < p; c++) meat.set(a, c, meat.get(a, c) + (s[a] as number) * (s[c] as number));
+  for (const s of score.values())
+    for (let a = 0; a < p; a++) for (let c = 0; c < p; c++) meat.set(a, c, meat.get(a, c) + (s[a] as number) * (s[c] as number));
   const col0 = ch.solve(e1); // first column of the bread
   const G = score.size;
   const vCl = (G / (G - 1)) * ((n - 1) / (n - p)) * col0.transpose().mmul(meat).mmul(col0).get(0, 0);
@@ -216,8 +229,14 @@ test("rotembergWeights: tiny hand example without controls (intercept only)", ()
 test("rotembergWeights: bad inputs", () => {
   const y = Float64Array.of(1, 2, 3);
   const x = Float64Array.of(1, 2, 4);
-  assert.throws(() => rotembergWeights({ y, x, Z: [Float64Array.of(1, 0, 0)], G: Float64Array.of(1, 2) }), (e: unknown) => e instanceof ArgumentError);
-  assert.throws(() => rotembergWeights({ y: Float64Array.of(1, NaN, 3), x, Z: [Float64Array.of(1, 0, 0)], G: Float64Array.of(1) }), /row 2/);
+  assert.throws(
+    () => rotembergWeights({ y, x, Z: [Float64Array.of(1, 0, 0)], G: Float64Array.of(1, 2) }),
+    (e: unknown) => e instanceof ArgumentError,
+  );
+  assert.throws(
+    () => rotembergWeights({ y: Float64Array.of(1, NaN, 3), x, Z: [Float64Array.of(1, 0, 0)], G: Float64Array.of(1) }),
+    /row 2/,
+  );
   // NA share in an instrument column is an error (not silently 0)
   assert.throws(() => rotembergWeights({ y, x, Z: [Float64Array.of(1, NaN, 0)], G: Float64Array.of(1) }), /row 2: NA or non-finite share/);
   // collinear controls

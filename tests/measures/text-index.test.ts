@@ -38,7 +38,10 @@ test("textIndex: documents → city-year, sum then log(1 + count); NA text count
   ]);
   const r = textIndex(docs, { unit: ["city", "year"] });
   assert.equal(column(r.table, "city"), ["杭州", "杭州", "兰州"]);
-  assert.equal(Array.from(numeric(r.table, "count")).map((x) => (Number.isNaN(x) ? "NA" : x)), [3, "NA", 0]);
+  assert.equal(
+    Array.from(numeric(r.table, "count")).map((x) => (Number.isNaN(x) ? "NA" : x)),
+    [3, "NA", 0],
+  );
   const v = numeric(r.table, "vagg_txt");
   assert.ok(Math.abs((v[0] as number) - Math.log(4)) <= LOG_TOL); // ln(1 + 3)
   assert.is(v[2], 0); // ln(1 + 0)
@@ -49,9 +52,15 @@ test("textIndex: documents → city-year, sum then log(1 + count); NA text count
 });
 
 test("textIndex: bad inputs", () => {
-  assert.throws(() => createSegmenter(["数字 经济"]), (e: unknown) => e instanceof ArgumentError);
+  assert.throws(
+    () => createSegmenter(["数字 经济"]),
+    (e: unknown) => e instanceof ArgumentError,
+  );
   const docs = fromRecords([{ city: null, year: 2015, text: "互联网" }], "reports.csv");
-  assert.throws(() => textIndex(docs, { unit: ["city", "year"] }), (e: unknown) => e instanceof DataError && /reports\.csv/.test((e as Error).message));
+  assert.throws(
+    () => textIndex(docs, { unit: ["city", "year"] }),
+    (e: unknown) => e instanceof DataError && /reports\.csv/.test((e as Error).message),
+  );
   assert.throws(() => textIndex(fromRecords([{ city: "a", txt: 1 }]), { unit: "city", text: "txt" }), /numeric/);
 });
 

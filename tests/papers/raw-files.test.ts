@@ -25,8 +25,10 @@ async function folderWith(name: string, edit: (lines: string[]) => string[]): Pr
 }
 
 async function stops(build: (dir: string) => Promise<unknown>, dir: string, re: RegExp): Promise<void> {
-  try { await build(dir); assert.unreachable("should have stopped"); }
-  catch (e) {
+  try {
+    await build(dir);
+    assert.unreachable("should have stopped");
+  } catch (e) {
     assert.instance(e, DataError, String(e));
     const msg = (e as Error).message;
     assert.match(msg, re);
@@ -49,8 +51,16 @@ test("RS: a missing column of the members file names the file and the column", a
 
 test("EQ: text in a numeric column of the national series names the file, column, row and value", async () => {
   const dir = await folderWith("national_series.csv", (l) => {
-    const head = (l[0] as string).split(","), j = head.indexOf("internet_users");
-    return l.map((x, i) => (i === 3 ? x.split(",").map((v, k) => (k === j ? "n/a" : v)).join(",") : x));
+    const head = (l[0] as string).split(","),
+      j = head.indexOf("internet_users");
+    return l.map((x, i) =>
+      i === 3
+        ? x
+            .split(",")
+            .map((v, k) => (k === j ? "n/a" : v))
+            .join(",")
+        : x,
+    );
   });
   await stops(eq, dir, /national_series\.csv.*column "internet_users", row 3: expected a number, found "n\/a"/);
 });

@@ -4,7 +4,17 @@ import { feols } from "../../lib/estimators/feols";
 import { table } from "../../lib/data/table";
 import { qT } from "../../lib/util/distributions";
 import {
-  coefPoints, coefPlot, distributionPlot, eventStudyPlot, curvePlot, sampleCurve, binMeans, binnedScatter, renderSvg, isVegaLiteSpec, VEGA_LITE_SCHEMA,
+  coefPoints,
+  coefPlot,
+  distributionPlot,
+  eventStudyPlot,
+  curvePlot,
+  sampleCurve,
+  binMeans,
+  binnedScatter,
+  renderSvg,
+  isVegaLiteSpec,
+  VEGA_LITE_SCHEMA,
 } from "../../lib/report/charts";
 
 const d = table({ y: [1, 3, 2, 5, 4, 6, 8, 7], x: [1, 2, 3, 4, 5, 6, 7, 8], z: [0, 1, 0, 1, 1, 0, 1, 0] });
@@ -36,7 +46,10 @@ test("coefPoints: CI = b ± t(0.975, n−k)·se; published values carried", () =
 });
 
 test("coefPlot renders to SVG with axis title and published marker layer", async () => {
-  const spec = coefPlot(coefPoints([m1, m2], { keep: ["x", "z"], published: [{ x: 0.9 }] }), { title: "Baseline", xTitle: "Coefficient (95% CI)" });
+  const spec = coefPlot(coefPoints([m1, m2], { keep: ["x", "z"], published: [{ x: 0.9 }] }), {
+    title: "Baseline",
+    xTitle: "Coefficient (95% CI)",
+  });
   assert.ok(isVegaLiteSpec(spec));
   assert.is(spec.$schema, VEGA_LITE_SCHEMA);
   assert.is((spec.layer as unknown[]).length, 4);
@@ -48,20 +61,28 @@ test("coefPlot renders to SVG with axis title and published marker layer", async
 
 test("distributionPlot: finite values only, marked rule with label, renders", async () => {
   const vals = Array.from({ length: 200 }, (_, i) => Math.sin(i) * 0.05);
-  const spec = distributionPlot([...vals, NaN, Infinity], { marked: { value: 0.2013, label: "true estimate" }, xTitle: "Placebo coefficient" });
+  const spec = distributionPlot([...vals, NaN, Infinity], {
+    marked: { value: 0.2013, label: "true estimate" },
+    xTitle: "Placebo coefficient",
+  });
   const layer = spec.layer as { data: { values: unknown[] } }[];
   assert.is(layer[0]!.data.values.length, 200);
   assert.equal(layer[1]!.data.values, [{ value: 0.2013, label: "true estimate" }]);
   const tx = svgTexts(await renderSvg(spec));
   for (const s of ["Placebo coefficient", "Count", "true estimate"]) assert.ok(tx.includes(s), s);
-  assert.equal((distributionPlot([1, 2], { marked: 1.5 }).layer as { data: { values: unknown[] } }[])[1]!.data.values, [{ value: 1.5, label: "1.5" }]);
+  assert.equal((distributionPlot([1, 2], { marked: 1.5 }).layer as { data: { values: unknown[] } }[])[1]!.data.values, [
+    { value: 1.5, label: "1.5" },
+  ]);
 });
 
 test("eventStudyPlot: adds the omitted reference period at 0, sorted, renders", async () => {
   const pts = [-3, -2, 0, 1, 2].map((p) => ({ period: p, estimate: p > 0 ? 0.1 * p : 0.01, lo: -0.05, hi: 0.3 }));
   const spec = eventStudyPlot(pts, { xTitle: "Years since treatment", yTitle: "Effect on quality" });
   const rows = (spec.data as { values: { period: number; estimate: number; ref: boolean }[] }).values;
-  assert.equal(rows.map((r) => r.period), [-3, -2, -1, 0, 1, 2]);
+  assert.equal(
+    rows.map((r) => r.period),
+    [-3, -2, -1, 0, 1, 2],
+  );
   assert.equal(rows[2], { period: -1, estimate: 0, lo: 0, hi: 0, ref: true });
   const tx = svgTexts(await renderSvg(spec));
   for (const s of ["Years since treatment", "Effect on quality"]) assert.ok(tx.includes(s), s);
@@ -82,7 +103,8 @@ test("sampleCurve and curvePlot (Figure 1 style: CDF and PDF panels for several 
   assert.ok("facet" in spec && !("width" in spec));
   assert.is((spec.data as { values: unknown[] }).values.length, 200);
   const tx = svgTexts(await renderSvg(spec));
-  for (const s of ["Productivity φ", "CDF", "PDF", "κ = 1.5", "κ = 3"]) assert.ok(tx.includes(s), `${s} in ${JSON.stringify(tx.slice(0, 40))}`);
+  for (const s of ["Productivity φ", "CDF", "PDF", "κ = 1.5", "κ = 3"])
+    assert.ok(tx.includes(s), `${s} in ${JSON.stringify(tx.slice(0, 40))}`);
   const single = curvePlot([{ name: "a", x: [1, 2, NaN], y: [1, 2, 3] }]);
   assert.ok(!("facet" in single));
   assert.is((single.data as { values: unknown[] }).values.length, 2);
@@ -99,7 +121,11 @@ test("binMeans: equal-count bins, hand values, OLS line; binnedScatter renders",
   assert.equal([...c.y], [1, 8 / 3]);
   assert.throws(() => binMeans([1], [1, 2]), /x has 1 values but y has 2/);
   const xs = Array.from({ length: 100 }, (_, i) => i / 10);
-  const spec = binnedScatter(xs, xs.map((v) => 2 * v + Math.cos(v)), { bins: 10, xTitle: "Virtual agglomeration", yTitle: "Export quality" });
+  const spec = binnedScatter(
+    xs,
+    xs.map((v) => 2 * v + Math.cos(v)),
+    { bins: 10, xTitle: "Virtual agglomeration", yTitle: "Export quality" },
+  );
   assert.is((spec.layer as { data: { values: unknown[] } }[])[0]!.data.values.length, 10);
   const tx = svgTexts(await renderSvg(spec));
   for (const s of ["Virtual agglomeration", "Export quality"]) assert.ok(tx.includes(s), s);

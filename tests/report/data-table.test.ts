@@ -43,7 +43,13 @@ test("describe: two-pass sd is accurate for large offsets", () => {
 });
 
 test("dataTable golden (descriptives as EQ Table 1): counts with separators, digits, labels", () => {
-  const big = table({ variable: ["hs4_qua", "vagg"], N: Int32Array.of(693162, 624577), mean: [0.5812, 0.574], sd: [0.169, 0.0844], year: Int32Array.of(2010, 2011) });
+  const big = table({
+    variable: ["hs4_qua", "vagg"],
+    N: Int32Array.of(693162, 624577),
+    mean: [0.5812, 0.574],
+    sd: [0.169, 0.0844],
+    year: Int32Array.of(2010, 2011),
+  });
   const dt = dataTable(big, {
     title: "Table 1",
     digits: { mean: 3, sd: 2 },
@@ -64,14 +70,34 @@ test("dataTable golden (descriptives as EQ Table 1): counts with separators, dig
       "Source: synthetic.",
     ].join("\n"),
   );
-  assert.is(toCsv(dt, { layout: "display" }), "Variable,N,mean,S.D.,year\nExport quality,693162,0.581,0.17,2010\nvagg,624577,0.574,0.08,2011\n");
-  assert.is(toCsv(dt), "variable,N,mean,sd,year\nhs4_qua,693162,0.5812,0.169,2010\nvagg,624577,0.574,0.0844,2011\n", "raw data: names, codes, unrounded");
-  assert.match(toLatex(dt), /\\begin\{tabular\}\{lcccc\}\n\\toprule\nVariable & N & mean & S\.D\. & year \\\\\n\\midrule\nExport quality & 693,162/);
+  assert.is(
+    toCsv(dt, { layout: "display" }),
+    "Variable,N,mean,S.D.,year\nExport quality,693162,0.581,0.17,2010\nvagg,624577,0.574,0.08,2011\n",
+  );
+  assert.is(
+    toCsv(dt),
+    "variable,N,mean,sd,year\nhs4_qua,693162,0.5812,0.169,2010\nvagg,624577,0.574,0.0844,2011\n",
+    "raw data: names, codes, unrounded",
+  );
+  assert.match(
+    toLatex(dt),
+    /\\begin\{tabular\}\{lcccc\}\n\\toprule\nVariable & N & mean & S\.D\. & year \\\\\n\\midrule\nExport quality & 693,162/,
+  );
 });
 
 test("dataTable: describe() output, NA text, maxRows note, column groups", () => {
-  const dt = dataTable(describe(t, ["a", "one"]), { na: "—", digits: 2, groups: [{ label: "Moments", span: 3 }, { label: "Range", span: 2 }] });
-  assert.is(toCsv(dt, { layout: "display" }), ",Moments,,,Range,\nvariable,N,mean,sd,min,max\na,4,2.50,1.29,1.00,4.00\none,1,7.00,—,7.00,7.00\n");
+  const dt = dataTable(describe(t, ["a", "one"]), {
+    na: "—",
+    digits: 2,
+    groups: [
+      { label: "Moments", span: 3 },
+      { label: "Range", span: 2 },
+    ],
+  });
+  assert.is(
+    toCsv(dt, { layout: "display" }),
+    ",Moments,,,Range,\nvariable,N,mean,sd,min,max\na,4,2.50,1.29,1.00,4.00\none,1,7.00,—,7.00,7.00\n",
+  );
   assert.is(toCsv(dt), `variable,N,mean,sd,min,max\na,4,2.5,${Math.sqrt(5 / 3)},1,4\none,1,7,,7,7\n`);
   const few = dataTable(t, { columns: ["s", "a"], maxRows: 2 });
   assert.equal(few.body.length, 2);

@@ -29,14 +29,33 @@ test("docx: a zip whose word/document.xml holds the table text, stars as supersc
   const xml = files.get("word/document.xml")?.toString("utf8");
   assert.ok(xml, "word/document.xml present");
   const tx = texts(xml as string);
-  for (const s of ["表2 基准回归", "(1)", "(2)", "虚拟集聚 &amp; &lt;x&gt;", "0.9286", "***", "(0.1515)", "g固定效应", "否", "是", "观测值", "8", "0.8622"])
+  for (const s of [
+    "表2 基准回归",
+    "(1)",
+    "(2)",
+    "虚拟集聚 &amp; &lt;x&gt;",
+    "0.9286",
+    "***",
+    "(0.1515)",
+    "g固定效应",
+    "否",
+    "是",
+    "观测值",
+    "8",
+    "0.8622",
+  ])
     assert.ok(tx.includes(s), `cell text ${s} in ${JSON.stringify(tx)}`);
-  assert.match(xml as string, /<w:vertAlign w:val="superscript"\/><\/w:rPr><w:t xml:space="preserve">\*\*\*<\/w:t>|<w:vertAlign w:val="superscript"\/>[\s\S]{0,200}<w:t[^>]*>\*\*\*<\/w:t>/);
+  assert.match(
+    xml as string,
+    /<w:vertAlign w:val="superscript"\/><\/w:rPr><w:t xml:space="preserve">\*\*\*<\/w:t>|<w:vertAlign w:val="superscript"\/>[\s\S]{0,200}<w:t[^>]*>\*\*\*<\/w:t>/,
+  );
   assert.match(xml as string, /<w:rFonts [^>]*w:eastAsia="SimSun"/);
 });
 
 test("docx: three-line borders — table top/bottom thick, no inside or vertical lines, thin rule under the header", async () => {
-  const xml = unzip(await toDocx(regressionTable([m1, m2]))).get("word/document.xml")!.toString("utf8");
+  const xml = unzip(await toDocx(regressionTable([m1, m2])))
+    .get("word/document.xml")!
+    .toString("utf8");
   const tbl = /<w:tblBorders>([\s\S]*?)<\/w:tblBorders>/.exec(xml)?.[1] ?? "";
   assert.match(tbl, /<w:top w:val="single"[^>]*w:sz="12"/);
   assert.match(tbl, /<w:bottom w:val="single"[^>]*w:sz="12"/);
@@ -52,9 +71,17 @@ test("docx: three-line borders — table top/bottom thick, no inside or vertical
 
 test("docx: several tables and panels in one document", async () => {
   const a = regressionTable([m1, m2], { keep: ["x"], stats: ["nobs"] });
-  const p = panels([{ title: "Panel A", table: a }, { title: "Panel B", table: a }], { title: "Table 3" });
+  const p = panels(
+    [
+      { title: "Panel A", table: a },
+      { title: "Panel B", table: a },
+    ],
+    { title: "Table 3" },
+  );
   const desc = dataTable(table({ v: ["x"], N: [12345] }), { title: "Table 1" });
-  const xml = unzip(await toDocx([desc, p])).get("word/document.xml")!.toString("utf8");
+  const xml = unzip(await toDocx([desc, p]))
+    .get("word/document.xml")!
+    .toString("utf8");
   assert.is((xml.match(/<w:tbl>/g) ?? []).length, 2);
   const tx = texts(xml);
   for (const s of ["Table 1", "12,345", "Table 3", "Panel A", "Panel B"]) assert.ok(tx.includes(s), s);
@@ -112,8 +139,12 @@ test("docx: SOURCE_DATE_EPOCH sets core.xml created/modified and every zip entry
 
 test("docx: core.xml is docx's own but for the dates", async () => {
   const strip = (x: string) => x.replace(/(<dcterms:(?:created|modified) [^>]*>)[^<]*</g, "$1<");
-  const theirs = unzip(await Packer.toBuffer(new Document({ sections: [] }))).get("docProps/core.xml")!.toString("utf8");
-  const ours = unzip(await toDocx(regressionTable([m1]), { epoch: 0 })).get("docProps/core.xml")!.toString("utf8");
+  const theirs = unzip(await Packer.toBuffer(new Document({ sections: [] })))
+    .get("docProps/core.xml")!
+    .toString("utf8");
+  const ours = unzip(await toDocx(regressionTable([m1]), { epoch: 0 }))
+    .get("docProps/core.xml")!
+    .toString("utf8");
   assert.is(strip(ours), strip(theirs));
   assert.is(created(ours), "1970-01-01T00:00:00Z");
 });

@@ -28,15 +28,15 @@ function parseCsv(s: string): string[][] {
   for (let i = 0; i < s.length; i++) {
     const c = s[i] as string;
     if (q) {
-      if (c === '"' && s[i + 1] === '"') (f += '"'), i++;
+      if (c === '"' && s[i + 1] === '"') ((f += '"'), i++);
       else if (c === '"') q = false;
       else f += c;
     } else if (c === '"') q = true;
-    else if (c === ",") row.push(f), (f = "");
-    else if (c === "\n") row.push(f), rows.push(row), (row = []), (f = "");
+    else if (c === ",") (row.push(f), (f = ""));
+    else if (c === "\n") (row.push(f), rows.push(row), (row = []), (f = ""));
     else f += c;
   }
-  if (f !== "" || row.length) row.push(f), rows.push(row);
+  if (f !== "" || row.length) (row.push(f), rows.push(row));
   return rows;
 }
 
@@ -49,7 +49,10 @@ const adh = rotembergLong({
   master: readCsvSimple(sharedDataPath("adh", "master.csv")),
   shares: readCsvSimple(sharedDataPath("adh", "shares_nonzero_long.csv.gz"), ["ind"]),
   shocks: readCsvSimple(sharedDataPath("adh", "shocks.csv"), ["ind"]),
-  y: pub.spec.y, x: pub.spec.x, controls: pub.spec.controls, weight: "timepwt48",
+  y: pub.spec.y,
+  x: pub.spec.x,
+  controls: pub.spec.controls,
+  weight: "timepwt48",
 });
 
 test("ADH: the 780 Rotemberg weights round-trip exactly through the data-table CSV", () => {
@@ -59,7 +62,9 @@ test("ADH: the 780 Rotemberg weights round-trip exactly through the data-table C
   const rows = parseCsv(toCsv(t));
   assert.equal(rows[0], ["year", "ind", "g", "alpha", "beta"]);
   assert.is(rows.length, 1 + 780);
-  const alpha = rt.columns.alpha as Float64Array, g = rt.columns.g as Float64Array, beta = rt.columns.beta as Float64Array;
+  const alpha = rt.columns.alpha as Float64Array,
+    g = rt.columns.g as Float64Array,
+    beta = rt.columns.beta as Float64Array;
   const back = { g: new Float64Array(780), alpha: new Float64Array(780), beta: new Float64Array(780) };
   rows.slice(1).forEach((r, i) => {
     assert.ok(/^(1990|2000)$/.test(r[0] as string), `year as an integer: ${r[0]}`);
@@ -77,7 +82,8 @@ test("ADH: the 780 Rotemberg weights round-trip exactly through the data-table C
 });
 
 test("formatRaw: shortest round-trip text, integers as integers, missing empty, -0 kept", () => {
-  for (const x of [0.1 + 0.2, 1 / 3, -2.80091926e-7, 1e21, 5e-324, 616591, 1990, -0, Infinity, -Infinity]) assert.is(bits(Number(formatRaw(x))), bits(x), String(x));
+  for (const x of [0.1 + 0.2, 1 / 3, -2.80091926e-7, 1e21, 5e-324, 616591, 1990, -0, Infinity, -Infinity])
+    assert.is(bits(Number(formatRaw(x))), bits(x), String(x));
   assert.is(formatRaw(1990), "1990");
   assert.is(formatRaw(616591), "616591");
   assert.is(formatRaw(NaN), "");
@@ -103,11 +109,20 @@ const m2 = feols(d, "y ~ x + z | g", { vcov: "iid" });
 
 test("regressionTable: tidy rows (model × term) with raw numbers and numeric per-model rows", () => {
   const t = regressionTable([m1, m2], {
-    keep: ["x", "z"], labels: { x: "vagg" }, headers: ["OLS", "FE"], stats: ["nobs", "r2"],
-    extra: [{ label: "Published", values: [0.2013, null], position: "afterCoefs" }, { label: "Instrument", values: ["–", "L.x"] }],
+    keep: ["x", "z"],
+    labels: { x: "vagg" },
+    headers: ["OLS", "FE"],
+    stats: ["nobs", "r2"],
+    extra: [
+      { label: "Published", values: [0.2013, null], position: "afterCoefs" },
+      { label: "Instrument", values: ["–", "L.x"] },
+    ],
   });
   const tidy = t.tidy!;
-  assert.equal(tidy.map((r) => `${r.model}:${r.term}`), ["1:x", "2:x", "2:z"]);
+  assert.equal(
+    tidy.map((r) => `${r.model}:${r.term}`),
+    ["1:x", "2:x", "2:z"],
+  );
   const r0 = tidy[0]!;
   assert.is(r0.estimate, m1.coef.x);
   assert.is(r0.stdError, m1.se.x);
@@ -119,7 +134,20 @@ test("regressionTable: tidy rows (model × term) with raw numbers and numeric pe
   assert.equal(tidy[1]!.extra, { r2: m2.r2 }, "empty published left out; text rows not in the tidy data");
 
   const rows = parseCsv(toTidyCsv(t));
-  assert.equal(rows[0], ["model", "model_label", "depvar", "term", "term_label", "estimate", "std_error", "statistic", "p_value", "nobs", "r2", "published"]);
+  assert.equal(rows[0], [
+    "model",
+    "model_label",
+    "depvar",
+    "term",
+    "term_label",
+    "estimate",
+    "std_error",
+    "statistic",
+    "p_value",
+    "nobs",
+    "r2",
+    "published",
+  ]);
   const h = rows[0]!;
   for (const r of rows.slice(1))
     for (const c of ["model", "estimate", "std_error", "statistic", "p_value", "nobs", "r2"]) {
@@ -139,23 +167,40 @@ test("regressionTable: display CSV prints N without separators; tidy of panels c
   assert.match(csv, /\nClusters,1234,1234\n/);
   assert.not.match(csv, GROUPED);
   assert.equal(t.tidy![0]!.extra, { clusters: 1234 });
-  const p = panels([{ title: "Panel A", table: t }, { title: "Panel B", table: regressionTable([m1, m2], { keep: ["x"] }) }]);
+  const p = panels([
+    { title: "Panel A", table: t },
+    { title: "Panel B", table: regressionTable([m1, m2], { keep: ["x"] }) },
+  ]);
   const rows = parseCsv(toTidyCsv(p));
   assert.is(rows[0]![0], "panel");
-  assert.equal(rows.slice(1).map((r) => r[0]), ["Panel A", "Panel A", "Panel B", "Panel B"]);
+  assert.equal(
+    rows.slice(1).map((r) => r[0]),
+    ["Panel A", "Panel A", "Panel B", "Panel B"],
+  );
   assert.not.match(toCsv(p), GROUPED);
 });
 
 test("panels of data tables stack their data under a panel column", () => {
   const a = dataTable(describe(d, ["x", "y"]), { digits: 2 });
   const b = dataTable(describe(d, ["z"]), { digits: 2 });
-  const p = panels([{ title: "A", table: a }, { title: "B", table: b }]);
+  const p = panels([
+    { title: "A", table: a },
+    { title: "B", table: b },
+  ]);
   assert.equal(p.data!.names, ["panel", "variable", "N", "mean", "sd", "min", "max"]);
-  assert.equal(parseCsv(toCsv(p)).slice(1).map((r) => `${r[0]}/${r[1]}/${r[2]}`), ["A/x/12", "A/y/12", "B/z/12"]);
+  assert.equal(
+    parseCsv(toCsv(p))
+      .slice(1)
+      .map((r) => `${r[0]}/${r[1]}/${r[2]}`),
+    ["A/x/12", "A/y/12", "B/z/12"],
+  );
 });
 
 test("comparisonTable (published vs recomputed vs true): raw numbers in its CSV", () => {
-  const t = comparisonTable([comparisonRow("T2 (4)", m2, "x", { coef: 0.3187, se: 0.0241 }, 0.3087), comparisonRow("plain", m1, "x")], "Comparison");
+  const t = comparisonTable(
+    [comparisonRow("T2 (4)", m2, "x", { coef: 0.3187, se: 0.0241 }, 0.3087), comparisonRow("plain", m1, "x")],
+    "Comparison",
+  );
   const rows = parseCsv(toCsv(t));
   assert.equal(rows[0], ["exhibit", "published", "published_se", "recomputed", "se", "true_value", "N"]);
   assert.equal(rows[1], ["T2 (4)", "0.3187", "0.0241", String(m2.coef.x), String(m2.se.x), "0.3087", "12"]);
@@ -164,7 +209,9 @@ test("comparisonTable (published vs recomputed vs true): raw numbers in its CSV"
 
 test("cellsTidy: a hand-built table without payload gets one row per cell with its number", () => {
   const t: ReportTable = {
-    kind: "report-table", ncol: 3, header: [[{ text: "" }, { text: "(1)" }, { text: "(2)" }]],
+    kind: "report-table",
+    ncol: 3,
+    header: [[{ text: "" }, { text: "(1)" }, { text: "(2)" }]],
     body: [
       { kind: "coef", cells: [{ text: "b" }, { text: "0.5000", stars: "***" }, { text: "x" }] },
       { kind: "se", cells: [{ text: "" }, { text: "(0.1000)" }, { text: "" }] },
@@ -174,7 +221,10 @@ test("cellsTidy: a hand-built table without payload gets one row per cell with i
   };
   const c = cellsTidy(t);
   assert.equal(c.names, ["row", "stub", "column", "header", "text", "value"]);
-  assert.equal([...(c.columns.value as Float64Array)].map((v) => (Number.isNaN(v) ? null : v)), [0.5, null, 0.1, null, 616591, -3]);
+  assert.equal(
+    [...(c.columns.value as Float64Array)].map((v) => (Number.isNaN(v) ? null : v)),
+    [0.5, null, 0.1, null, 616591, -3],
+  );
   assert.not.match(toTidyCsv(t), GROUPED);
 });
 
@@ -193,7 +243,9 @@ test("exportTable: relative paths; data tables write raw CSV, other tables displ
     assert.is(fs.readFileSync(path.join(dir, "tables/data.csv"), "utf8"), `year,N,v\n2004,616591,${1 / 3}\n`);
     assert.match(fs.readFileSync(path.join(dir, "tables/data.html"), "utf8"), /616,591/, "HTML keeps the display layout");
     const csvs = fs.readdirSync(path.join(dir, "tables")).filter((f) => f.endsWith(".csv"));
-    for (const f of csvs) for (const r of parseCsv(fs.readFileSync(path.join(dir, "tables", f), "utf8"))) for (const x of r) assert.not.match(x, GROUPED, `${f}: ${x}`);
+    for (const f of csvs)
+      for (const r of parseCsv(fs.readFileSync(path.join(dir, "tables", f), "utf8")))
+        for (const x of r) assert.not.match(x, GROUPED, `${f}: ${x}`);
     // every display CSV (a table without data) has its tidy companion
     assert.ok(fs.existsSync(path.join(dir, "tables/big.tidy.csv")));
     assert.is(await exportFigure("fig", distributionPlot([1, 2, 3]), { dir }), "figures/fig.svg");

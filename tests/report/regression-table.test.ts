@@ -91,7 +91,19 @@ test("LaTeX golden (booktabs)", () => {
 test("CSV golden", () => {
   assert.is(
     toCsv(demo()),
-    [",(1),(2)", "x,0.9286***,1.5000", ",(0.1515),(0.7906)", "Constant,0.3214,", ",(0.7652),", "Controls,No,Yes", "g FE,No,Yes", "N,8,8", "R²,0.8622,0.9405", "Published,0.5000,", ""].join("\n"),
+    [
+      ",(1),(2)",
+      "x,0.9286***,1.5000",
+      ",(0.1515),(0.7906)",
+      "Constant,0.3214,",
+      ",(0.7652),",
+      "Controls,No,Yes",
+      "g FE,No,Yes",
+      "N,8,8",
+      "R²,0.8622,0.9405",
+      "Published,0.5000,",
+      "",
+    ].join("\n"),
   );
 });
 
@@ -154,8 +166,14 @@ test("stars: strict thresholds exactly at the boundaries", () => {
   assert.is(stars(NaN), "");
   assert.is(stars(0), "***");
   const ps = [0.01, 0.05, 0.1, 0.009, 0.049, 0.099];
-  const t = regressionTable(ps.map((p) => fake(p)), { stats: [] });
-  assert.equal(t.body[0]!.cells.slice(1).map((c) => c.stars ?? ""), ["**", "*", "", "***", "**", "*"]);
+  const t = regressionTable(
+    ps.map((p) => fake(p)),
+    { stats: [] },
+  );
+  assert.equal(
+    t.body[0]!.cells.slice(1).map((c) => c.stars ?? ""),
+    ["**", "*", "", "***", "**", "*"],
+  );
   assert.is(toCsv(t).split("\n")[1], "b,0.1235**,0.1235*,0.1235,0.1235***,0.1235**,0.1235*");
   const custom = regressionTable([fake(0.03)], { stars: [[0.05, "†"]] });
   assert.is(custom.body[0]!.cells[1]!.stars, "†");
@@ -176,23 +194,55 @@ test("number formatting: digits, negative zero, N with thousands separators (dis
 });
 
 test("keep / drop / labels: order, regex, unknown names", () => {
-  const a: RegressionModel = { coef: { "(Intercept)": 1, fdi: 0.1, vagg: 0.2, open: 0.3 }, se: { "(Intercept)": 1, fdi: 1, vagg: 1, open: 1 }, pvalue: { "(Intercept)": 1, fdi: 1, vagg: 1, open: 1 }, nobs: 10 };
-  const b: RegressionModel = { coef: { vagg: 0.4, "vagg:east": 0.5 }, se: { vagg: 1, "vagg:east": 1 }, pvalue: { vagg: 1, "vagg:east": 1 }, nobs: 10 };
+  const a: RegressionModel = {
+    coef: { "(Intercept)": 1, fdi: 0.1, vagg: 0.2, open: 0.3 },
+    se: { "(Intercept)": 1, fdi: 1, vagg: 1, open: 1 },
+    pvalue: { "(Intercept)": 1, fdi: 1, vagg: 1, open: 1 },
+    nobs: 10,
+  };
+  const b: RegressionModel = {
+    coef: { vagg: 0.4, "vagg:east": 0.5 },
+    se: { vagg: 1, "vagg:east": 1 },
+    pvalue: { vagg: 1, "vagg:east": 1 },
+    nobs: 10,
+  };
   const labelsOf = (t: ReturnType<typeof regressionTable>) => t.body.filter((r) => r.kind === "coef").map((r) => r.cells[0]!.text);
   assert.equal(labelsOf(regressionTable([a, b])), ["fdi", "vagg", "open", "vagg:east", "Constant"]);
-  assert.equal(labelsOf(regressionTable([a, b], { keep: ["vagg", /^vagg:/, "fdi"], labels: { vagg: "虚拟集聚" } })), ["虚拟集聚", "vagg:east", "fdi"]);
+  assert.equal(labelsOf(regressionTable([a, b], { keep: ["vagg", /^vagg:/, "fdi"], labels: { vagg: "虚拟集聚" } })), [
+    "虚拟集聚",
+    "vagg:east",
+    "fdi",
+  ]);
   assert.equal(labelsOf(regressionTable([a, b], { drop: [/Intercept/, "open"] })), ["fdi", "vagg", "vagg:east"]);
-  assert.equal(labelsOf(regressionTable([a, b], { indicators: [{ label: "Controls", vars: ["fdi", "open"] }] })), ["vagg", "vagg:east", "Constant"]);
+  assert.equal(labelsOf(regressionTable([a, b], { indicators: [{ label: "Controls", vars: ["fdi", "open"] }] })), [
+    "vagg",
+    "vagg:east",
+    "Constant",
+  ]);
   assert.throws(() => regressionTable([a, b], { keep: ["vag"] }), /"vag" is in none of the models \(did you mean "vagg"\?\)/);
   const t = regressionTable([a, b], { keep: ["vagg:east"] });
-  assert.equal(t.body[0]!.cells.map((c) => c.text), ["vagg:east", "", "0.5000"]);
-  assert.equal(t.body[1]!.cells.map((c) => c.text), ["", "", "(1.0000)"]);
+  assert.equal(
+    t.body[0]!.cells.map((c) => c.text),
+    ["vagg:east", "", "0.5000"],
+  );
+  assert.equal(
+    t.body[1]!.cells.map((c) => c.text),
+    ["", "", "(1.0000)"],
+  );
 });
 
 test("lang zh: 是/否, Chinese stat labels and star note", () => {
   const t = regressionTable([m1, m2], { lang: "zh", keep: ["x"], stubHeader: "变量", stats: ["nobs", "r2", "withinR2"] });
   const rows = toCsv(t).trim().split("\n");
-  assert.equal(rows, ["变量,(1),(2)", "x,0.9286***,1.5000", ",(0.1515),(0.7906)", "g固定效应,否,是", "观测值,8,8", "R²,0.8622,0.9405", "组内R²,,0.7222"]);
+  assert.equal(rows, [
+    "变量,(1),(2)",
+    "x,0.9286***,1.5000",
+    ",(0.1515),(0.7906)",
+    "g固定效应,否,是",
+    "观测值,8,8",
+    "R²,0.8622,0.9405",
+    "组内R²,,0.7222",
+  ]);
   assert.equal(t.notes, ["括号内为标准误；*、**、*** 分别表示 10%、5%、1% 的显著性水平。"]);
 });
 
@@ -226,12 +276,23 @@ test("fixed-effect rows from an explicit map; indicator values; extra positions;
 
 test("column groups, headers and depvar rows; group spans must add up", () => {
   const t = regressionTable([m1, m2, m1], {
-    keep: ["x"], stats: [], starNote: false, fixef: false,
-    groups: [{ label: "OLS & FE", span: 2 }, { label: "Again", span: 1 }],
-    headers: ["a", "b", "c"], depvarRow: true, labels: { y: "Quality" },
+    keep: ["x"],
+    stats: [],
+    starNote: false,
+    fixef: false,
+    groups: [
+      { label: "OLS & FE", span: 2 },
+      { label: "Again", span: 1 },
+    ],
+    headers: ["a", "b", "c"],
+    depvarRow: true,
+    labels: { y: "Quality" },
   });
   const tex = toLatex(t, { float: false });
-  assert.match(tex, / & \\multicolumn\{2\}\{c\}\{OLS \\& FE\} & Again \\\\\n\\cmidrule\(lr\)\{2-3\} \\cmidrule\(lr\)\{4-4\}\n & \(1\) & \(2\) & \(3\) \\\\\n & a & b & c \\\\\n & Quality & Quality & Quality \\\\\n\\midrule/);
+  assert.match(
+    tex,
+    / & \\multicolumn\{2\}\{c\}\{OLS \\& FE\} & Again \\\\\n\\cmidrule\(lr\)\{2-3\} \\cmidrule\(lr\)\{4-4\}\n & \(1\) & \(2\) & \(3\) \\\\\n & a & b & c \\\\\n & Quality & Quality & Quality \\\\\n\\midrule/,
+  );
   assert.match(toHtml(t), /<tr><th><\/th><th class="group" colspan="2">OLS &amp; FE<\/th><th class="group">Again<\/th><\/tr>/);
   assert.match(toMarkdown(t), /^\|  \| OLS & FE \(1\) a Quality \| OLS & FE \(2\) b Quality \| Again \(3\) c Quality \|$/m);
   assert.is(toCsv(t).split("\n")[0], ",OLS & FE,,Again");
@@ -239,10 +300,17 @@ test("column groups, headers and depvar rows; group spans must add up", () => {
 });
 
 test("escaping: LaTeX specials, HTML entities, Markdown pipes", () => {
-  assert.is(escapeLatex("a_b & 5% $x$ #1 {y} ~ ^ \\ R² ×"), "a\\_b \\& 5\\% \\$x\\$ \\#1 \\{y\\} \\textasciitilde{} \\textasciicircum{} \\textbackslash{} R$^2$ $\\times$");
+  assert.is(
+    escapeLatex("a_b & 5% $x$ #1 {y} ~ ^ \\ R² ×"),
+    "a\\_b \\& 5\\% \\$x\\$ \\#1 \\{y\\} \\textasciitilde{} \\textasciicircum{} \\textbackslash{} R$^2$ $\\times$",
+  );
   assert.is(escapeHtml(`<b>"x" & 'y'</b>`), "&lt;b&gt;&quot;x&quot; &amp; &#39;y&#39;&lt;/b&gt;");
   const t = regressionTable([fake(0.5, { coef: { ln_gdp: 1 }, se: { ln_gdp: 1 }, pvalue: { ln_gdp: 1 } })], {
-    title: "T<1> & 50%", labels: { ln_gdp: "ln(gdp) | <i>" }, stats: [], starNote: false, notes: ['a "q" _x_'],
+    title: "T<1> & 50%",
+    labels: { ln_gdp: "ln(gdp) | <i>" },
+    stats: [],
+    starNote: false,
+    notes: ['a "q" _x_'],
   });
   assert.match(toLatex(t), /\\caption\{T<1> \\& 50\\%\}/);
   assert.match(toLatex(t), /\nln\(gdp\) \| <i> & 1\.0000 \\\\/);
@@ -260,17 +328,33 @@ function fakeTable(label: string) {
 test("panels: stacked bodies with panel rows and a rule between panels", () => {
   const a = regressionTable([m1, m2], { keep: ["x"], stats: ["nobs"], fixef: false, title: "Table 3" });
   const b = regressionTable([m2, m1], { keep: ["x"], stats: ["nobs"], fixef: false });
-  const p = panels([{ title: "Panel A: OLS", table: a }, { title: "Panel B: swapped", table: b }]);
+  const p = panels([
+    { title: "Panel A: OLS", table: a },
+    { title: "Panel B: swapped", table: b },
+  ]);
   assert.is(p.title, "Table 3");
   assert.is(p.notes.length, 1, "shared star note kept once");
-  assert.equal(p.body.map((r) => r.kind), ["panel", "coef", "se", "stat", "panel", "coef", "se", "stat"]);
+  assert.equal(
+    p.body.map((r) => r.kind),
+    ["panel", "coef", "se", "stat", "panel", "coef", "se", "stat"],
+  );
   const tex = toLatex(p, { float: false });
   assert.match(tex, /\\midrule\n\\multicolumn\{3\}\{l\}\{\\textit\{Panel A: OLS\}\} \\\\\nx & 0\.9286\$\^\{\*\*\*\}\$ & 1\.5000/);
-  assert.match(tex, /N & 8 & 8 \\\\\n\\midrule\n\\multicolumn\{3\}\{l\}\{\\textit\{Panel B: swapped\}\} \\\\\nx & 1\.5000 & 0\.9286\$\^\{\*\*\*\}\$/);
+  assert.match(
+    tex,
+    /N & 8 & 8 \\\\\n\\midrule\n\\multicolumn\{3\}\{l\}\{\\textit\{Panel B: swapped\}\} \\\\\nx & 1\.5000 & 0\.9286\$\^\{\*\*\*\}\$/,
+  );
   assert.match(toHtml(p), /<tr class="panel rule"><td colspan="3">Panel B: swapped<\/td><\/tr>/);
   assert.match(toMarkdown(p), /\| \*\*Panel A: OLS\*\* \|  \|  \|/);
   const c = regressionTable([m1], {});
-  assert.throws(() => panels([{ title: "A", table: a }, { title: "C", table: c }]), /has 2 columns but panel "A" has 3/);
+  assert.throws(
+    () =>
+      panels([
+        { title: "A", table: a },
+        { title: "C", table: c },
+      ]),
+    /has 2 columns but panel "A" has 3/,
+  );
 });
 
 test.run();

@@ -15,7 +15,11 @@ import { sourceCommit } from "../../lib/util/source-date";
 // VAGG_APPENDIX checks another run folder the same way (e.g. a fresh `--out` run before it is committed).
 const EXPORTS = process.env["VAGG_APPENDIX"] ? path.resolve(process.env["VAGG_APPENDIX"]) : path.join(REPO_ROOT, "exports");
 const files = (sub: string): string[] => (fs.existsSync(path.join(EXPORTS, sub)) ? fs.readdirSync(path.join(EXPORTS, sub)).sort() : []);
-const reports = fs.readdirSync(EXPORTS).filter((f) => f.endsWith(".ipynb")).map((f) => f.slice(0, -".ipynb".length)).sort();
+const reports = fs
+  .readdirSync(EXPORTS)
+  .filter((f) => f.endsWith(".ipynb"))
+  .map((f) => f.slice(0, -".ipynb".length))
+  .sort();
 
 test("the committed appendix exists", () => {
   assert.ok(reports.length >= 16, `exports/ holds ${reports.length} executed notebooks`);
@@ -60,7 +64,12 @@ test("provenance: no report was built from uncommitted changes; every notebook n
     const nb = readNotebook(path.join(EXPORTS, `${name}.ipynb`));
     const v = nb.metadata["vagg"] as { commit?: string; dirty?: boolean; status?: string };
     assert.match(String(v.commit), /^[0-9a-f]{40}$/, `${name}: commit`);
-    if (current) assert.is(v.commit, current, `${name}: built from ${String(v.commit).slice(0, 10)}, the sources are at ${current.slice(0, 10)}: rerun npm run reproduce on a clean tree and commit exports/`);
+    if (current)
+      assert.is(
+        v.commit,
+        current,
+        `${name}: built from ${String(v.commit).slice(0, 10)}, the sources are at ${current.slice(0, 10)}: rerun npm run reproduce on a clean tree and commit exports/`,
+      );
     assert.is(v.dirty, false, `${name}: built from a dirty tree`);
     assert.is(v.status, "ok", name);
     const html = fs.readFileSync(path.join(EXPORTS, `${name}.html`), "utf8");
@@ -75,7 +84,8 @@ test("no absolute path of the building machine in any export", () => {
       if (e.name === ".cache") continue;
       const p = path.join(d, e.name);
       if (e.isDirectory()) walk(p);
-      else if (!/\.docx$/.test(e.name) && /(\/(work|home|root|tmp|Users)\/[^\s"'<)]*)/.test(fs.readFileSync(p, "utf8"))) bad.push(path.relative(EXPORTS, p));
+      else if (!/\.docx$/.test(e.name) && /(\/(work|home|root|tmp|Users)\/[^\s"'<)]*)/.test(fs.readFileSync(p, "utf8")))
+        bad.push(path.relative(EXPORTS, p));
     }
   };
   walk(EXPORTS);
@@ -89,7 +99,8 @@ test("CSVs are data: no thousands separator; every display CSV has its tidy comp
     const m = /"-?\d{1,3}(,\d{3})+(\.\d+)?"/.exec(s); // unquoted commas separate fields
     assert.not.ok(m, `${f}: thousands separator in "${m?.[0]}"`);
     const display = /\d\*{1,3}(,|\n|")|\(-?\d+\.\d+\)/.test(s);
-    if (display && !f.endsWith(".tidy.csv")) assert.ok(csvs.includes(f.replace(/\.csv$/, ".tidy.csv")), `${f} is a display CSV without ${f.replace(/\.csv$/, ".tidy.csv")}`);
+    if (display && !f.endsWith(".tidy.csv"))
+      assert.ok(csvs.includes(f.replace(/\.csv$/, ".tidy.csv")), `${f} is a display CSV without ${f.replace(/\.csv$/, ".tidy.csv")}`);
   }
   for (const f of csvs.filter((x) => x.endsWith(".tidy.csv"))) {
     const head = (fs.readFileSync(path.join(EXPORTS, "tables", f), "utf8").split("\n")[0] ?? "").split(",");
@@ -103,8 +114,18 @@ test("the 780 ADH Rotemberg weights round-trip exactly", async () => {
   const head = (lines[0] as string).split(",");
   assert.equal(head, ["year", "ind", "g", "alpha", "beta"]);
   assert.is(lines.length - 1, 780);
-  const pub = JSON.parse(fs.readFileSync(publicDataPath("adh", "published.json"), "utf8")) as { spec: { y: string; x: string; controls: string[] } };
-  const rot = rotembergLong({ master: await readTable(publicDataPath("adh", "master.csv")), shares: await readTable(publicDataPath("adh", "shares_nonzero_long.csv.gz")), shocks: await readTable(publicDataPath("adh", "shocks.csv")), y: pub.spec.y, x: pub.spec.x, controls: pub.spec.controls, weight: "timepwt48" });
+  const pub = JSON.parse(fs.readFileSync(publicDataPath("adh", "published.json"), "utf8")) as {
+    spec: { y: string; x: string; controls: string[] };
+  };
+  const rot = rotembergLong({
+    master: await readTable(publicDataPath("adh", "master.csv")),
+    shares: await readTable(publicDataPath("adh", "shares_nonzero_long.csv.gz")),
+    shocks: await readTable(publicDataPath("adh", "shocks.csv")),
+    y: pub.spec.y,
+    x: pub.spec.x,
+    controls: pub.spec.controls,
+    weight: "timepwt48",
+  });
   const t = rotembergTable(rot.rows);
   for (const name of ["g", "alpha", "beta"]) {
     const want = column(t, name) as Float64Array;
@@ -114,7 +135,10 @@ test("the 780 ADH Rotemberg weights round-trip exactly", async () => {
       assert.ok(Object.is(got, want[i]), `${name} row ${i + 1}: exported ${got}, computed ${want[i]}`);
     });
   }
-  assert.ok(lines.slice(1).every((l) => /^\d{4},/.test(l)), "years as integers");
+  assert.ok(
+    lines.slice(1).every((l) => /^\d{4},/.test(l)),
+    "years as integers",
+  );
 });
 
 test("the README's list of exhibits matches the files and the reports", () => {
@@ -133,7 +157,10 @@ test("the README's list of exhibits matches the files and the reports", () => {
       const re = new RegExp("^" + spec.replace(/[.+?^${}()|[\]\\]/g, "\\$&").replace(/\*/g, "[^/]*") + "$");
       patterns.push(re);
       const dir = spec.split("/")[0] as string;
-      assert.ok(files(dir).some((f) => re.test(`${dir}/${f}`)), `README lists ${spec} (${nbName}), no such file in exports/`);
+      assert.ok(
+        files(dir).some((f) => re.test(`${dir}/${f}`)),
+        `README lists ${spec} (${nbName}), no such file in exports/`,
+      );
     }
     // a label the README gives ("Table 3", "Figure 2") is one the notebook's report shows
     for (const lab of (cells[2] ?? "").matchAll(/\b(Table|Figure) (\d+)\b/g)) {
@@ -142,7 +169,11 @@ test("the README's list of exhibits matches the files and the reports", () => {
     }
   }
   for (const dir of ["tables", "figures"]) {
-    for (const f of files(dir)) assert.ok(patterns.some((re) => re.test(`${dir}/${f}`)), `exports/${dir}/${f} is not in the README's list of exhibits`);
+    for (const f of files(dir))
+      assert.ok(
+        patterns.some((re) => re.test(`${dir}/${f}`)),
+        `exports/${dir}/${f} is not in the README's list of exhibits`,
+      );
   }
 });
 

@@ -12,8 +12,12 @@ import { codeCell, makeNotebook, writeNotebook, type CodeCell } from "../../lib/
 // flow of one execute_request, output assembly as nbclient does it, and a kernel that dies.
 
 let dir = "";
-test.before(() => { dir = fs.mkdtempSync(path.join(os.tmpdir(), "vagg-kernel-test-")); });
-test.after(() => { fs.rmSync(dir, { recursive: true, force: true }); });
+test.before(() => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), "vagg-kernel-test-"));
+});
+test.after(() => {
+  fs.rmSync(dir, { recursive: true, force: true });
+});
 
 test("kernelspec: argv must contain {connection_file}; a missing kernel.json names the file", () => {
   assert.ok(readKernelSpec(TSLAB_KERNEL_DIR).argv.some((a) => a.includes("{connection_file}")));
@@ -28,10 +32,16 @@ test("one execute_request: signed messages, busy → outputs → idle, reply wit
   const k = await KernelClient.start({ kernelDir: TSLAB_KERNEL_DIR, cwd: dir, env: { VAGG_PROBE: "42" } });
   try {
     const seen: KernelMessage[] = [];
-    const reply = await k.execute("console.log(`probe=${process.env.VAGG_PROBE} cwd=${process.cwd() === " + JSON.stringify(fs.realpathSync(dir)) + "}`);", (m) => seen.push(m));
+    const reply = await k.execute(
+      "console.log(`probe=${process.env.VAGG_PROBE} cwd=${process.cwd() === " + JSON.stringify(fs.realpathSync(dir)) + "}`);",
+      (m) => seen.push(m),
+    );
     assert.is(reply["status"], "ok");
     assert.is(reply["execution_count"], 1);
-    const streams = seen.filter((m) => m.header.msg_type === "stream").map((m) => m.content["text"]).join("");
+    const streams = seen
+      .filter((m) => m.header.msg_type === "stream")
+      .map((m) => m.content["text"])
+      .join("");
     assert.is(streams, "probe=42 cwd=true\n", "the kernel runs in the given folder with the given environment");
     const failed = await k.execute("throw new Error('boom')", () => {});
     assert.is(failed["status"], "error");
@@ -47,10 +57,15 @@ test("output assembly: stream chunks merged per stream, display updates applied 
   const display = JSON.stringify(path.join(REPO_ROOT, "lib", "display"));
   const tsx = JSON.stringify(require.resolve("tsx/cjs", { paths: [REPO_ROOT] }));
   const nbPath = path.join(dir, "assembly.ipynb");
-  writeNotebook(nbPath, makeNotebook([
-    codeCell("process.stdout.write('a'); process.stdout.write('b\\n'); console.error('warn'); console.log('c');"),
-    codeCell(`require(${tsx});\nconst d = require(${display});\nconst x = d.newDisplay();\nx.update({ 'text/plain': 'one', 'text/html': '<b>one</b>' });\nx.update({ 'text/plain': 'two', 'text/html': '<b>two</b>' });\nd.showHtml('<i>after</i>');`),
-  ]));
+  writeNotebook(
+    nbPath,
+    makeNotebook([
+      codeCell("process.stdout.write('a'); process.stdout.write('b\\n'); console.error('warn'); console.log('c');"),
+      codeCell(
+        `require(${tsx});\nconst d = require(${display});\nconst x = d.newDisplay();\nx.update({ 'text/plain': 'one', 'text/html': '<b>one</b>' });\nx.update({ 'text/plain': 'two', 'text/html': '<b>two</b>' });\nd.showHtml('<i>after</i>');`,
+      ),
+    ]),
+  );
   const r = await executeNotebook(nbPath, { timeoutSec: 120 });
   assert.is(r.status, "ok", r.message);
   const [c1, c2] = r.notebook.cells as CodeCell[];

@@ -16,13 +16,17 @@ import { RS_TABLE2 } from "../../lib/papers/rs/published";
 // (Across seeds 1–9 and 20220707 the CI covered 0.0075 in 10/10 of the checks made when the DGP was
 // calibrated; dgp.md, Changes 3.)
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "vagg-recdef-"));
-test.before(async () => { await generate({ scale: "default", seed: DEFAULT_SEED, outDir: dir }); });
+test.before(async () => {
+  await generate({ scale: "default", seed: DEFAULT_SEED, outDir: dir });
+});
 
 test("RS Table 3 col 4 at default scale (winsorised panel) covers the true 0.0075", async () => {
   const rs = await buildResiliencePanel(dir);
   const fit = feols(rs.panel, "resi ~ vagg + pop + open + fre + road + wage + edu | city + year", { vcov: { cluster: ["city"] } });
   const row = fit.table.find((x) => x.name === "vagg")!;
-  console.log(`    RS default: N=${fit.nobs} vagg ${row.estimate.toFixed(5)} (${row.se.toFixed(5)}) [${row.ciLow.toFixed(5)}, ${row.ciHigh.toFixed(5)}], true ${TRUTH.rs.beta_vagg}`);
+  console.log(
+    `    RS default: N=${fit.nobs} vagg ${row.estimate.toFixed(5)} (${row.se.toFixed(5)}) [${row.ciLow.toFixed(5)}, ${row.ciHigh.toFixed(5)}], true ${TRUTH.rs.beta_vagg}`,
+  );
   assert.ok(row.ciLow <= TRUTH.rs.beta_vagg && TRUTH.rs.beta_vagg <= row.ciHigh, `${row.estimate} [${row.ciLow}, ${row.ciHigh}]`);
   // precision: an SE above 0.01 would make the check vacuous (the printed SE is 0.0027 at N = 3,177)
   assert.ok(row.se < 0.01, `SE ${row.se}`);

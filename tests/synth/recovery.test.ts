@@ -18,7 +18,9 @@ import { rng } from "../../lib/util/rng";
 // HS6 + destination×year FE, /(σ−1), min–max within HS6, export-value-weighted city×HS4×year mean,
 // intermediaries dropped. σ itself is checked by ln q on ln p within firm×HS6×year.
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "vagg-rec-"));
-test.before(async () => { await generate({ scale: "medium", seed: 5, outDir: dir }); });
+test.before(async () => {
+  await generate({ scale: "medium", seed: 5, outDir: dir });
+});
 
 test("σ recovered from customs: ln q on ln p | firm×HS6×year FE", async () => {
   const t = await sql(`SELECT c.firm_id, c.hs6, c.year, ln(c.quantity) AS lq, ln(c.value_usd / c.quantity) AS lp, s.sigma
@@ -39,50 +41,137 @@ test("EQ baseline: vagg on city×HS4×year quality recovers 0.3087 (city + year 
   const rr = rng(1);
   const cu2 = table({ ...cu.columns, u: Float64Array.from({ length: cu.nrows }, () => rr.normal()) });
   const r = feols(cu2, "y ~ u | hs6 + dy", { vcov: "iid" });
-  const e = r.residuals as Float64Array, sig = numeric(cu, "sigma"), val = numeric(cu, "value_usd");
-  const hs6 = column(cu, "hs6") as string[], city = numeric(cu, "city_code"), yr = numeric(cu, "year"), hs4 = column(cu, "hs4") as string[];
+  const e = r.residuals as Float64Array,
+    sig = numeric(cu, "sigma"),
+    val = numeric(cu, "value_usd");
+  const hs6 = column(cu, "hs6") as string[],
+    city = numeric(cu, "city_code"),
+    yr = numeric(cu, "year"),
+    hs4 = column(cu, "hs4") as string[];
   const q = Float64Array.from(e, (v, i) => v / ((sig[i] as number) - 1));
-  const lo = new Map<string, number>(), hi = new Map<string, number>();
-  q.forEach((v, i) => { const h = hs6[i] as string; lo.set(h, Math.min(lo.get(h) ?? Infinity, v)); hi.set(h, Math.max(hi.get(h) ?? -Infinity, v)); });
+  const lo = new Map<string, number>(),
+    hi = new Map<string, number>();
+  q.forEach((v, i) => {
+    const h = hs6[i] as string;
+    lo.set(h, Math.min(lo.get(h) ?? Infinity, v));
+    hi.set(h, Math.max(hi.get(h) ?? -Infinity, v));
+  });
   const cells = new Map<string, [number, number]>();
   q.forEach((v, i) => {
-    const h = hs6[i] as string, rq = (v - (lo.get(h) as number)) / ((hi.get(h) as number) - (lo.get(h) as number));
+    const h = hs6[i] as string,
+      rq = (v - (lo.get(h) as number)) / ((hi.get(h) as number) - (lo.get(h) as number));
     const k = `${city[i]}|${hs4[i]}|${yr[i]}`;
     const a = cells.get(k) ?? [0, 0];
-    a[0] += (val[i] as number) * rq; a[1] += val[i] as number;
+    a[0] += (val[i] as number) * rq;
+    a[1] += val[i] as number;
     cells.set(k, a);
   });
   const yb = await readTable(path.join(dir, "city_yearbook.csv"));
   const ybKey = new Map<string, number>();
-  const yc = numeric(yb, "city_code"), yy = numeric(yb, "year");
+  const yc = numeric(yb, "city_code"),
+    yy = numeric(yb, "year");
   yc.forEach((c, i) => ybKey.set(`${c}|${yy[i]}`, i));
   // EQ controls (EQ Table 1 definitions, see data/codebook/dgp.md)
   const g = (n: string) => numeric(yb, n);
-  const [gdp, pop, defl, wage, fdi, trade, fe, sci, edu, fix, loans, dep, er] = ["gdp", "pop", "deflator", "wage", "fdi_usd", "trade_usd", "fiscal_exp", "sci_exp", "edu_exp", "fixinv", "loans", "deposits"].map(g).concat([new Float64Array(0)]) as Float64Array[] as [Float64Array, Float64Array, Float64Array, Float64Array, Float64Array, Float64Array, Float64Array, Float64Array, Float64Array, Float64Array, Float64Array, Float64Array, Float64Array];
+  const [gdp, pop, defl, wage, fdi, trade, fe, sci, edu, fix, loans, dep, er] = [
+    "gdp",
+    "pop",
+    "deflator",
+    "wage",
+    "fdi_usd",
+    "trade_usd",
+    "fiscal_exp",
+    "sci_exp",
+    "edu_exp",
+    "fixinv",
+    "loans",
+    "deposits",
+  ]
+    .map(g)
+    .concat([new Float64Array(0)]) as Float64Array[] as [
+    Float64Array,
+    Float64Array,
+    Float64Array,
+    Float64Array,
+    Float64Array,
+    Float64Array,
+    Float64Array,
+    Float64Array,
+    Float64Array,
+    Float64Array,
+    Float64Array,
+    Float64Array,
+    Float64Array,
+  ];
   const nat = await readTable(path.join(dir, "national_series.csv"));
-  const fx = new Map<number, number>(); numeric(nat, "year").forEach((y, i) => fx.set(y, numeric(nat, "cny_per_usd")[i] as number));
+  const fx = new Map<number, number>();
+  numeric(nat, "year").forEach((y, i) => fx.set(y, numeric(nat, "cny_per_usd")[i] as number));
   const shifts = await readTable(path.join(dir, "digital_shifts.csv"));
   const c04 = await readTable(path.join(dir, "census_2004.csv"));
   // vagg by the Bartik formula from the census shares and the shifts
-  const vs = new Map<string, number>(); numeric(shifts, "year").forEach((y, i) => vs.set(`${(column(shifts, "industry") as string[])[i]}|${y}`, numeric(shifts, "virtual")[i] as number));
-  const out = new Map<number, Map<string, number>>(); const tot = new Map<number, number>();
-  numeric(c04, "city_code").forEach((c, i) => { const s = (column(c04, "industry") as string[])[i] as string; const o = numeric(c04, "output")[i] as number; if (!out.has(c)) out.set(c, new Map()); out.get(c)!.set(s, o); tot.set(c, (tot.get(c) ?? 0) + o); });
-  const vagg = (c: number, y: number) => { let a = 0; for (const [s, o] of out.get(c)!) a += (o / (tot.get(c) as number)) * (vs.get(`${s}|${y}`) as number); return a; };
-  const recs: Record<string, number[]> = { quality: [], vagg: [], city: [], year: [], hs4: [], fdi: [], open: [], fisc: [], dlp: [], sci: [], edu: [], wage: [], gdp: [], fixinv: [] };
+  const vs = new Map<string, number>();
+  numeric(shifts, "year").forEach((y, i) =>
+    vs.set(`${(column(shifts, "industry") as string[])[i]}|${y}`, numeric(shifts, "virtual")[i] as number),
+  );
+  const out = new Map<number, Map<string, number>>();
+  const tot = new Map<number, number>();
+  numeric(c04, "city_code").forEach((c, i) => {
+    const s = (column(c04, "industry") as string[])[i] as string;
+    const o = numeric(c04, "output")[i] as number;
+    if (!out.has(c)) out.set(c, new Map());
+    out.get(c)!.set(s, o);
+    tot.set(c, (tot.get(c) ?? 0) + o);
+  });
+  const vagg = (c: number, y: number) => {
+    let a = 0;
+    for (const [s, o] of out.get(c)!) a += (o / (tot.get(c) as number)) * (vs.get(`${s}|${y}`) as number);
+    return a;
+  };
+  const recs: Record<string, number[]> = {
+    quality: [],
+    vagg: [],
+    city: [],
+    year: [],
+    hs4: [],
+    fdi: [],
+    open: [],
+    fisc: [],
+    dlp: [],
+    sci: [],
+    edu: [],
+    wage: [],
+    gdp: [],
+    fixinv: [],
+  };
   const hs4id = new Map<string, number>();
   for (const [k, [s, w]] of cells) {
-    const [c, h, y] = k.split("|"); const cn = Number(c), yn = Number(y);
+    const [c, h, y] = k.split("|");
+    const cn = Number(c),
+      yn = Number(y);
     const i = ybKey.get(`${cn}|${yn}`) as number;
-    const G = gdp[i] as number, X = fx.get(yn) as number;
-    recs.quality!.push(s / w); recs.vagg!.push(vagg(cn, yn)); recs.city!.push(cn); recs.year!.push(yn);
-    if (!hs4id.has(h as string)) hs4id.set(h as string, hs4id.size); recs.hs4!.push(hs4id.get(h as string) as number);
-    recs.fdi!.push((fdi[i] as number) * X / G); recs.open!.push((trade[i] as number) * X / G); recs.sci!.push((sci[i] as number) / G); recs.edu!.push((edu[i] as number) / G);
-    recs.fisc!.push(((fe[i] as number) - (sci[i] as number) - (edu[i] as number)) / G); recs.dlp!.push((loans[i] as number) / ((loans[i] as number) + (dep[i] as number)));
-    recs.wage!.push(Math.log((wage[i] as number) / ((defl[i] as number) / 100))); recs.gdp!.push(Math.log((G / (pop[i] as number)) / ((defl[i] as number) / 100))); recs.fixinv!.push((fix[i] as number) / G);
+    const G = gdp[i] as number,
+      X = fx.get(yn) as number;
+    recs.quality!.push(s / w);
+    recs.vagg!.push(vagg(cn, yn));
+    recs.city!.push(cn);
+    recs.year!.push(yn);
+    if (!hs4id.has(h as string)) hs4id.set(h as string, hs4id.size);
+    recs.hs4!.push(hs4id.get(h as string) as number);
+    recs.fdi!.push(((fdi[i] as number) * X) / G);
+    recs.open!.push(((trade[i] as number) * X) / G);
+    recs.sci!.push((sci[i] as number) / G);
+    recs.edu!.push((edu[i] as number) / G);
+    recs.fisc!.push(((fe[i] as number) - (sci[i] as number) - (edu[i] as number)) / G);
+    recs.dlp!.push((loans[i] as number) / ((loans[i] as number) + (dep[i] as number)));
+    recs.wage!.push(Math.log((wage[i] as number) / ((defl[i] as number) / 100)));
+    recs.gdp!.push(Math.log(G / (pop[i] as number) / ((defl[i] as number) / 100)));
+    recs.fixinv!.push((fix[i] as number) / G);
   }
   void er;
   const t = table(recs);
-  const fit = feols(t, "quality ~ vagg + fdi + open + fisc + dlp + sci + edu + wage + gdp + fixinv | city + year + hs4", { vcov: { cluster: ["city^hs4"] } as never });
+  const fit = feols(t, "quality ~ vagg + fdi + open + fisc + dlp + sci + edu + wage + gdp + fixinv | city + year + hs4", {
+    vcov: { cluster: ["city^hs4"] } as never,
+  });
   const row = fit.table.find((x) => x.name === "vagg")!;
   console.log(`    EQ: N=${fit.nobs} vagg ${row.estimate.toFixed(4)} (${row.se.toFixed(4)}), true ${TRUTH.eq.beta_vagg}`);
   assert.ok(row.ciLow <= TRUTH.eq.beta_vagg && TRUTH.eq.beta_vagg <= row.ciHigh, `${row.estimate} [${row.ciLow}, ${row.ciHigh}]`);
@@ -93,34 +182,110 @@ test("RS baseline: vagg on the entropy resilience index recovers 0.0075 (city + 
   const yb = await readTable(path.join(dir, "city_yearbook.csv"));
   const mem = await readTable(path.join(dir, "alibaba_members.csv"));
   const sh = await readTable(path.join(dir, "digital_shifts.csv"));
-  void mem; void sh;
+  void mem;
+  void sh;
   const truth = JSON.parse(fs.readFileSync(path.join(dir, "truth.json"), "utf8"));
   assert.ok(truth.realised.rs_z_scale > 0);
   // indicators
-  const names = ["pop","area","gdp","gdp_index","cpi","emp","wage","fdi_usd","trade_usd","fiscal_exp","fiscal_rev","sci_exp","edu_exp","fixinv","capital","secondary_gdp","tertiary_gdp","students","road_area","road_freight","retail_sales","savings","unemp_rate","loans","deposits","patents","new_firms"];
+  const names = [
+    "pop",
+    "area",
+    "gdp",
+    "gdp_index",
+    "cpi",
+    "emp",
+    "wage",
+    "fdi_usd",
+    "trade_usd",
+    "fiscal_exp",
+    "fiscal_rev",
+    "sci_exp",
+    "edu_exp",
+    "fixinv",
+    "capital",
+    "secondary_gdp",
+    "tertiary_gdp",
+    "students",
+    "road_area",
+    "road_freight",
+    "retail_sales",
+    "savings",
+    "unemp_rate",
+    "loans",
+    "deposits",
+    "patents",
+    "new_firms",
+  ];
   const C: Record<string, Float64Array> = {};
-  for (const n of names) { const x = Float64Array.from(numeric(yb, n)); for (let i = 1; i < x.length - 1; i++) if (Number.isNaN(x[i] as number)) x[i] = ((x[i - 1] as number) + (x[i + 1] as number)) / 2; C[n] = x; }
-  const cities = new Set(numeric(yb, "city_code")).size, nYr = yb.nrows / cities;
+  for (const n of names) {
+    const x = Float64Array.from(numeric(yb, n));
+    for (let i = 1; i < x.length - 1; i++) if (Number.isNaN(x[i] as number)) x[i] = ((x[i - 1] as number) + (x[i + 1] as number)) / 2;
+    C[n] = x;
+  }
+  const cities = new Set(numeric(yb, "city_code")).size,
+    nYr = yb.nrows / cities;
   const ind = resilienceIndicatorColumns(C, cities, nYr);
   const years = numeric(yb, "year");
-  const rows: number[] = []; years.forEach((y, i) => { if (y >= 2008) rows.push(i); });
+  const rows: number[] = [];
+  years.forEach((y, i) => {
+    if (y >= 2008) rows.push(i);
+  });
   const pick = (a: Float64Array) => Float64Array.from(rows, (i) => a[i] as number);
   const ti = table(Object.fromEntries(RESILIENCE_INDICATORS.map((d) => [d.name, pick(ind[d.name] as Float64Array)])));
   const resi = entropyIndex(ti, RESILIENCE_INDICATORS).index;
   // RS vagg from members: Σ_s LQ · raw shift · scale
-  const m = new Map<string, number>(); const Ms = new Map<string, number>();
-  const mc = numeric(mem, "city_code"), my = numeric(mem, "year"), mm = numeric(mem, "members"), ms = column(mem, "industry") as string[];
-  mc.forEach((c, i) => { m.set(`${c}|${ms[i]}|${my[i]}`, mm[i] as number); Ms.set(`${ms[i]}|${my[i]}`, (Ms.get(`${ms[i]}|${my[i]}`) ?? 0) + (mm[i] as number)); });
-  const raw = new Map<string, number>(); numeric(sh, "year").forEach((y, i) => raw.set(`${(column(sh, "industry") as string[])[i]}|${y}`, numeric(sh, "virtual_raw")[i] as number));
+  const m = new Map<string, number>();
+  const Ms = new Map<string, number>();
+  const mc = numeric(mem, "city_code"),
+    my = numeric(mem, "year"),
+    mm = numeric(mem, "members"),
+    ms = column(mem, "industry") as string[];
+  mc.forEach((c, i) => {
+    m.set(`${c}|${ms[i]}|${my[i]}`, mm[i] as number);
+    Ms.set(`${ms[i]}|${my[i]}`, (Ms.get(`${ms[i]}|${my[i]}`) ?? 0) + (mm[i] as number));
+  });
+  const raw = new Map<string, number>();
+  numeric(sh, "year").forEach((y, i) =>
+    raw.set(`${(column(sh, "industry") as string[])[i]}|${y}`, numeric(sh, "virtual_raw")[i] as number),
+  );
   const inds = [...new Set(column(sh, "industry") as string[])];
-  const popc = numeric(yb, "pop"), yc = numeric(yb, "city_code");
-  const P = new Map<number, number>(); years.forEach((y, i) => P.set(y, (P.get(y) ?? 0) + (popc[i] as number)));
-  const v = Float64Array.from(rows, (i) => { let a = 0; const c = yc[i], y = years[i] as number; for (const s of inds) { const M = Ms.get(`${s}|${y}`) ?? 0; if (M > 0) a += RS_VAGG_SCALE * ((m.get(`${c}|${s}|${y}`) ?? 0) / M) / ((popc[i] as number) / (P.get(y) as number)) * (raw.get(`${s}|${y}`) as number); } return a; });
+  const popc = numeric(yb, "pop"),
+    yc = numeric(yb, "city_code");
+  const P = new Map<number, number>();
+  years.forEach((y, i) => P.set(y, (P.get(y) ?? 0) + (popc[i] as number)));
+  const v = Float64Array.from(rows, (i) => {
+    let a = 0;
+    const c = yc[i],
+      y = years[i] as number;
+    for (const s of inds) {
+      const M = Ms.get(`${s}|${y}`) ?? 0;
+      if (M > 0)
+        a +=
+          ((RS_VAGG_SCALE * ((m.get(`${c}|${s}|${y}`) ?? 0) / M)) / ((popc[i] as number) / (P.get(y) as number))) *
+          (raw.get(`${s}|${y}`) as number);
+    }
+    return a;
+  });
   const g = (n: string) => pick(numeric(yb, n));
-  const pop = g("pop"), area = g("area"), fdi = g("fdi_usd"), fre = g("road_freight"), road = g("road_area"), wage = g("wage"), stu = g("students");
-  const t = table({ resi, vagg: v, city: pick(yc), year: pick(years),
-    pop: pop.map((p, i) => Math.log(p * 1e4 / (area[i] as number))), open: fdi.map((f, i) => Math.log(1 + f / (pop[i] as number))),
-    fre: fre.map(Math.log), road: road.map((r, i) => Math.log(r / (pop[i] as number))), wage: wage.map(Math.log), edu: stu.map((s, i) => Math.log(s / (pop[i] as number))) });
+  const pop = g("pop"),
+    area = g("area"),
+    fdi = g("fdi_usd"),
+    fre = g("road_freight"),
+    road = g("road_area"),
+    wage = g("wage"),
+    stu = g("students");
+  const t = table({
+    resi,
+    vagg: v,
+    city: pick(yc),
+    year: pick(years),
+    pop: pop.map((p, i) => Math.log((p * 1e4) / (area[i] as number))),
+    open: fdi.map((f, i) => Math.log(1 + f / (pop[i] as number))),
+    fre: fre.map(Math.log),
+    road: road.map((r, i) => Math.log(r / (pop[i] as number))),
+    wage: wage.map(Math.log),
+    edu: stu.map((s, i) => Math.log(s / (pop[i] as number))),
+  });
   const fit = feols(t, "resi ~ vagg + pop + open + fre + road + wage + edu | city + year", { vcov: { cluster: ["city"] } as never });
   const row = fit.table.find((x) => x.name === "vagg")!;
   console.log(`    RS: N=${fit.nobs} vagg ${row.estimate.toFixed(5)} (${row.se.toFixed(5)}), true ${TRUTH.rs.beta_vagg}`);

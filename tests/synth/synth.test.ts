@@ -19,7 +19,10 @@ test.before(async () => {
 
 test("same seed → byte-identical files (SHA-256 of every file)", () => {
   assert.ok(a.files.length >= 13);
-  assert.equal(a.files.map((f) => [f.file, f.sha256]), b.files.map((f) => [f.file, f.sha256]));
+  assert.equal(
+    a.files.map((f) => [f.file, f.sha256]),
+    b.files.map((f) => [f.file, f.sha256]),
+  );
 });
 
 test("different seed → different data files", () => {
@@ -47,18 +50,38 @@ function corrupt(name: string, edit: (lines: string[]) => string[]): string {
   return dst;
 }
 async function errorOf(p: Promise<unknown>): Promise<string> {
-  try { await p; } catch (e) { return (e as Error).message; }
+  try {
+    await p;
+  } catch (e) {
+    return (e as Error).message;
+  }
   return "";
 }
 
 test("loader rejects a missing column (one line, names file and column)", async () => {
-  const f = corrupt("city_yearbook.csv", (ls) => ls.map((l) => l.split(",").filter((_, j) => j !== 4).join(",")));
+  const f = corrupt("city_yearbook.csv", (ls) =>
+    ls.map((l) =>
+      l
+        .split(",")
+        .filter((_, j) => j !== 4)
+        .join(","),
+    ),
+  );
   const m = await errorOf(readTable(f, { schema: CITY_YEARBOOK }));
   assert.ok(m.includes(f) && m.includes('column "gdp"') && !m.includes("\n"), m);
 });
 
 test("loader rejects a wrong type (text in a number column)", async () => {
-  const f = corrupt("census_2004.csv", (ls) => ls.map((l, i) => (i === 3 ? l.split(",").map((v, j) => (j === 3 ? "n/a" : v)).join(",") : l)));
+  const f = corrupt("census_2004.csv", (ls) =>
+    ls.map((l, i) =>
+      i === 3
+        ? l
+            .split(",")
+            .map((v, j) => (j === 3 ? "n/a" : v))
+            .join(",")
+        : l,
+    ),
+  );
   const m = await errorOf(readTable(f, { schema: CENSUS }));
   assert.ok(m.includes(f) && m.includes('column "output"') && !m.includes("\n"), m);
 });

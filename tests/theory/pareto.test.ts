@@ -1,7 +1,20 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { paretoFigure, averageQualityByKappaChart } from "../../lib/papers/eq/theory-figures";
-import { paretoCdf, paretoPdf, conditionalDensity, averageQuality, averageQualityIntegral, averageQualityMonteCarlo, adaptiveSimpson, dAverageQualityDKappa, dAverageQualityDKappaFD, averageQualityPhiTerms, paretoVerificationTable, kappaDerivativeGrid } from "../../lib/theory/pareto";
+import {
+  paretoCdf,
+  paretoPdf,
+  conditionalDensity,
+  averageQuality,
+  averageQualityIntegral,
+  averageQualityMonteCarlo,
+  adaptiveSimpson,
+  dAverageQualityDKappa,
+  dAverageQualityDKappaFD,
+  averageQualityPhiTerms,
+  paretoVerificationTable,
+  kappaDerivativeGrid,
+} from "../../lib/theory/pareto";
 import { numeric, column } from "../../lib/data/table";
 import { rng } from "../../lib/util/rng";
 
@@ -12,7 +25,9 @@ import { rng } from "../../lib/util/rng";
 //   κ > 2(σ−1)); with a fixed seed the test is deterministic, 4 SE makes a false alarm ~6e-5 per
 //   point for any seed.
 // FD: central difference, h = 1e-5: O(h²) truncation + eps/h rounding ≈ 1e-6 relative.
-const QUAD = 1e-9, MC_Z = 4, FD = 1e-6;
+const QUAD = 1e-9,
+  MC_Z = 4,
+  FD = 1e-6;
 
 test("pareto: CDF, PDF and conditional density (13)–(14)", () => {
   assert.is(paretoCdf(0.5, 2), 0);
@@ -23,7 +38,11 @@ test("pareto: CDF, PDF and conditional density (13)–(14)", () => {
   const h = 1e-6;
   assert.ok(Math.abs((paretoCdf(1.7 + h, 2.5) - paretoCdf(1.7 - h, 2.5)) / (2 * h) - paretoPdf(1.7, 2.5)) < 1e-7);
   // (14): printed form (κ/λ)(λ_j/λ)^κ
-  for (const [lam, k, lj] of [[2, 3, 1.5], [5, 6, 2], [1.2, 2.5, 1.1]] as const) {
+  for (const [lam, k, lj] of [
+    [2, 3, 1.5],
+    [5, 6, 2],
+    [1.2, 2.5, 1.1],
+  ] as const) {
     assert.ok(Math.abs(conditionalDensity(lam, k, lj) - (k / lam) * (lj / lam) ** k) < 1e-14);
   }
   assert.is(conditionalDensity(1, 3, 1.5), 0);
@@ -31,7 +50,13 @@ test("pareto: CDF, PDF and conditional density (13)–(14)", () => {
 
 test("pareto: (15) closed form = quadrature = Monte Carlo", () => {
   const r = rng(12345);
-  for (const [k, s, lj] of [[4, 2, 1], [5, 3, 1.3], [8, 4, 2], [12, 6, 1], [15, 8, 1]] as const) {
+  for (const [k, s, lj] of [
+    [4, 2, 1],
+    [5, 3, 1.3],
+    [8, 4, 2],
+    [12, 6, 1],
+    [15, 8, 1],
+  ] as const) {
     const c = averageQuality(k, s, lj);
     const q = averageQualityIntegral(k, s, lj);
     assert.ok(Math.abs(q.value / c - 1) < QUAD, `quadrature κ=${k} σ=${s}: ${q.value} vs ${c}`);
@@ -49,7 +74,8 @@ test("pareto: ∂λ̄/∂κ < 0, analytic = finite difference; (16) terms", () =
   assert.ok(Math.abs(dAverageQualityDKappaFD(6, 3, 1.5) / dAverageQualityDKappa(6, 3, 1.5) - 1) < FD);
   const g = numeric(kappaDerivativeGrid(), "value");
   assert.ok((g[0] as number) > 300);
-  assert.is(g[2], g[0]); assert.is(g[3], g[0]);
+  assert.is(g[2], g[0]);
+  assert.is(g[3], g[0]);
   assert.ok((g[4] as number) < 1e-4);
   const t = averageQualityPhiTerms(6, 3, 1, -2, -0.1);
   assert.ok(t.reallocation > 0 && t.cutoff < 0);
@@ -58,7 +84,9 @@ test("pareto: ∂λ̄/∂κ < 0, analytic = finite difference; (16) terms", () =
 
 test("pareto: verification table and charts", () => {
   const t = paretoVerificationTable(undefined, 50_000, 7);
-  const rel = numeric(t, "quad_rel_error"), z = numeric(t, "z"), fin = column(t, "finite_variance") as string[];
+  const rel = numeric(t, "quad_rel_error"),
+    z = numeric(t, "z"),
+    fin = column(t, "finite_variance") as string[];
   for (let i = 0; i < t.nrows; i++) {
     assert.ok((rel[i] as number) < QUAD);
     if (fin[i] === "yes") assert.ok(Math.abs(z[i] as number) < MC_Z);

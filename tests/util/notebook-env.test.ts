@@ -36,7 +36,13 @@ test("notebookEnv: absolute folders for code, repository-relative ones when prin
   assert.match(shown, /synthetic: true/);
   assert.not.ok(shown.includes(REPO_ROOT_DIR), shown);
   assert.not.ok(format("%o", { env }).includes(REPO_ROOT_DIR), "nested too");
-  assert.equal(JSON.parse(JSON.stringify(env)), { scale: "small", seed: env.seed, dataDir: "data/raw/synthetic/small", exportsDir: "exports", synthetic: true });
+  assert.equal(JSON.parse(JSON.stringify(env)), {
+    scale: "small",
+    seed: env.seed,
+    dataDir: "data/raw/synthetic/small",
+    exportsDir: "exports",
+    synthetic: true,
+  });
 });
 
 test("notebookEnv: the display methods are not enumerable — keys, spreads and equality see the five fields", () => {

@@ -1,6 +1,13 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { progress, formatDuration, formatProgressLine, formatProgressBar, setProgressSink, type ProgressState } from "../../lib/util/progress";
+import {
+  progress,
+  formatDuration,
+  formatProgressLine,
+  formatProgressBar,
+  setProgressSink,
+  type ProgressState,
+} from "../../lib/util/progress";
 
 function fakeStream(isTTY: boolean) {
   const out: string[] = [];
@@ -85,7 +92,14 @@ test("a registered sink receives the updates instead of the stream; null handle 
   p.tick(2);
   p.finish();
   assert.equal(out, []);
-  assert.equal(seen.map(([k, s]) => [k, s.done, s.finished]), [["update", 0, false], ["update", 2, false], ["finish", 4, true]]);
+  assert.equal(
+    seen.map(([k, s]) => [k, s.done, s.finished]),
+    [
+      ["update", 0, false],
+      ["update", 2, false],
+      ["finish", 4, true],
+    ],
+  );
   setProgressSink(() => null);
   const q = progress(2, "x", { stream, now: () => t });
   q.finish();

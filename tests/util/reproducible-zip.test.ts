@@ -125,7 +125,10 @@ test("normalizeZip: same entries, different times/order/extras — the same byte
 test("normalizeZip: fixed order, one timestamp, no extras, contents and CRCs kept", () => {
   const z = normalizeZip(sample(1, 0x5821, Object.keys(files), true), { epoch: 1700000000, first: ["[Content_Types].xml"] });
   const entries = zipEntries(z);
-  assert.equal(entries.map((e) => e.name), ["[Content_Types].xml", "_rels/.rels", "docProps/core.xml", "word/document.xml"]);
+  assert.equal(
+    entries.map((e) => e.name),
+    ["[Content_Types].xml", "_rels/.rels", "docProps/core.xml", "word/document.xml"],
+  );
   const { date, time } = dosDateTime(1700000000);
   for (const e of entries) {
     assert.equal([e.time, e.date, e.localTime, e.localDate], [time, date, time, date], e.name);

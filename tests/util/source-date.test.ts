@@ -22,7 +22,9 @@ function withEpoch<T>(value: string | undefined, f: () => T): T {
 
 function gitTime(root: string): number | undefined {
   try {
-    return Number(execFileSync("git", ["-C", root, "log", "-1", "--format=%ct"], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim());
+    return Number(
+      execFileSync("git", ["-C", root, "log", "-1", "--format=%ct"], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim(),
+    );
   } catch {
     return undefined;
   }
@@ -33,10 +35,22 @@ test("DOS_EPOCH_SECONDS is 1980-01-01T00:00:00Z", () => {
 });
 
 test("sourceDateEpoch: SOURCE_DATE_EPOCH wins when set (read on every call)", () => {
-  assert.is(withEpoch("1700000000", () => sourceDateEpoch()), 1700000000);
-  assert.is(withEpoch(" 42 ", () => sourceDateEpoch()), 42);
-  assert.is(withEpoch("0", () => sourceDateEpoch("/nonexistent")), 0);
-  assert.is(withEpoch("1700000001", () => sourceDateEpoch()), 1700000001);
+  assert.is(
+    withEpoch("1700000000", () => sourceDateEpoch()),
+    1700000000,
+  );
+  assert.is(
+    withEpoch(" 42 ", () => sourceDateEpoch()),
+    42,
+  );
+  assert.is(
+    withEpoch("0", () => sourceDateEpoch("/nonexistent")),
+    0,
+  );
+  assert.is(
+    withEpoch("1700000001", () => sourceDateEpoch()),
+    1700000001,
+  );
 });
 
 test("sourceDateEpoch: a malformed SOURCE_DATE_EPOCH throws", () => {
@@ -49,7 +63,15 @@ test("sourceDateEpoch: unset (or empty) — the committer time of the source com
   const git = (args: string[], date: string) =>
     execFileSync("git", ["-C", tmp, ...args], {
       stdio: "ignore",
-      env: { ...process.env, GIT_AUTHOR_NAME: "t", GIT_AUTHOR_EMAIL: "t@example.org", GIT_COMMITTER_NAME: "t", GIT_COMMITTER_EMAIL: "t@example.org", GIT_AUTHOR_DATE: date, GIT_COMMITTER_DATE: date },
+      env: {
+        ...process.env,
+        GIT_AUTHOR_NAME: "t",
+        GIT_AUTHOR_EMAIL: "t@example.org",
+        GIT_COMMITTER_NAME: "t",
+        GIT_COMMITTER_EMAIL: "t@example.org",
+        GIT_AUTHOR_DATE: date,
+        GIT_COMMITTER_DATE: date,
+      },
     });
   try {
     try {
@@ -60,11 +82,26 @@ test("sourceDateEpoch: unset (or empty) — the committer time of the source com
       console.log(`  SKIPPED sourceDateEpoch git case: cannot create a scratch git repository (${(e as Error).message.split("\n")[0]})`);
       return;
     }
-    assert.is(withEpoch(undefined, () => sourceDateEpoch(tmp)), 1600000000);
-    assert.is(withEpoch("", () => sourceDateEpoch(tmp)), 1600000000, "empty counts as unset");
+    assert.is(
+      withEpoch(undefined, () => sourceDateEpoch(tmp)),
+      1600000000,
+    );
+    assert.is(
+      withEpoch("", () => sourceDateEpoch(tmp)),
+      1600000000,
+      "empty counts as unset",
+    );
     git(["commit", "-q", "--allow-empty", "--no-gpg-sign", "-m", "second"], "@1600000100 +0800");
-    assert.is(withEpoch(undefined, () => sourceDateEpoch(path.join(tmp, "."))), 1600000000, "cached: computed once per root");
-    assert.is(withEpoch("7", () => sourceDateEpoch(tmp)), 7, "the variable still wins over the cache");
+    assert.is(
+      withEpoch(undefined, () => sourceDateEpoch(path.join(tmp, "."))),
+      1600000000,
+      "cached: computed once per root",
+    );
+    assert.is(
+      withEpoch("7", () => sourceDateEpoch(tmp)),
+      7,
+      "the variable still wins over the cache",
+    );
   } finally {
     fs.rmSync(tmp, { recursive: true, force: true });
   }
@@ -79,11 +116,23 @@ test("sourceCommit: a commit that changes only exports/ does not move the source
   const git = (args: string[], date: string) =>
     execFileSync("git", ["-C", tmp, ...args], {
       stdio: "ignore",
-      env: { ...process.env, GIT_AUTHOR_NAME: "t", GIT_AUTHOR_EMAIL: "t@example.org", GIT_COMMITTER_NAME: "t", GIT_COMMITTER_EMAIL: "t@example.org", GIT_AUTHOR_DATE: date, GIT_COMMITTER_DATE: date },
+      env: {
+        ...process.env,
+        GIT_AUTHOR_NAME: "t",
+        GIT_AUTHOR_EMAIL: "t@example.org",
+        GIT_COMMITTER_NAME: "t",
+        GIT_COMMITTER_EMAIL: "t@example.org",
+        GIT_AUTHOR_DATE: date,
+        GIT_COMMITTER_DATE: date,
+      },
     });
   try {
-    try { git(["init", "-q"], "@0"); } catch (e) {
-      console.log(`  SKIPPED sourceCommit exports-only case: cannot create a scratch git repository (${(e as Error).message.split("\n")[0]})`);
+    try {
+      git(["init", "-q"], "@0");
+    } catch (e) {
+      console.log(
+        `  SKIPPED sourceCommit exports-only case: cannot create a scratch git repository (${(e as Error).message.split("\n")[0]})`,
+      );
       return;
     }
     fs.writeFileSync(path.join(tmp, "a.ts"), "1");
@@ -95,7 +144,10 @@ test("sourceCommit: a commit that changes only exports/ does not move the source
     git(["add", "exports"], "@0");
     git(["commit", "-q", "--no-gpg-sign", "-m", "appendix"], "@1700000500 +0000");
     assert.equal(sourceCommit(tmp), { hash: src, time: 1700000000 });
-    assert.is(withEpoch(undefined, () => sourceDateEpoch(tmp)), 1700000000);
+    assert.is(
+      withEpoch(undefined, () => sourceDateEpoch(tmp)),
+      1700000000,
+    );
   } finally {
     fs.rmSync(tmp, { recursive: true, force: true });
   }
@@ -104,7 +156,11 @@ test("sourceCommit: a commit that changes only exports/ does not move the source
 test("sourceDateEpoch: not a git repository — the DOS epoch", () => {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "vagg-sde-"));
   try {
-    if (gitTime(tmp) === undefined) assert.is(withEpoch(undefined, () => sourceDateEpoch(tmp)), DOS_EPOCH_SECONDS);
+    if (gitTime(tmp) === undefined)
+      assert.is(
+        withEpoch(undefined, () => sourceDateEpoch(tmp)),
+        DOS_EPOCH_SECONDS,
+      );
   } finally {
     fs.rmSync(tmp, { recursive: true, force: true });
   }

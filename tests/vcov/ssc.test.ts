@@ -50,7 +50,19 @@ test("reghdfe K: first FE all levels, second minus mobility groups; nested FE co
 test("computeVcov factors: ssAdj = (n − 1)/(n − K); hetero × n/(n − 1); cluster × G/(G − 1) with G = min", () => {
   const x = Float64Array.from({ length: n }, (_, i) => Math.sin(i + 1));
   const e = Float64Array.from({ length: n }, (_, i) => Math.cos(2 * i + 1));
-  const inp = { X: [x], e, bread: Float64Array.of(1), rss: 1, n, kCoef: 1, fixef: [b], fixefNames: ["b"], clusters: [c, b], clusterNames: ["c", "b"], preset: "fixest" as const };
+  const inp = {
+    X: [x],
+    e,
+    bread: Float64Array.of(1),
+    rss: 1,
+    n,
+    kCoef: 1,
+    fixef: [b],
+    fixefNames: ["b"],
+    clusters: [c, b],
+    clusterNames: ["c", "b"],
+    preset: "fixest" as const,
+  };
   const K = 1 + 2 + 1;
   const h = computeVcov({ ...inp, spec: "hetero" });
   assert.is(h.dof.K, K);

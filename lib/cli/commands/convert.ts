@@ -4,11 +4,18 @@ import { parseArgs, helpText, type ArgSpec } from "../args";
 import { ArgumentError } from "../../util/errors";
 
 const SPEC: ArgSpec = {
-  encoding: { type: "string", help: "text encoding of a CSV or pre-Stata-14 .dta input: auto (default: UTF-8, else GBK/GB18030) | gbk | gb18030 | utf-8 | …" },
+  encoding: {
+    type: "string",
+    help: "text encoding of a CSV or pre-Stata-14 .dta input: auto (default: UTF-8, else GBK/GB18030) | gbk | gb18030 | utf-8 | …",
+  },
   help: { type: "boolean", help: "show this help" },
 };
 
-export const convertHelp = helpText("convert IN OUT", "convert between .dta, .csv(.gz) and .parquet (by extension); output text is UTF-8", SPEC);
+export const convertHelp = helpText(
+  "convert IN OUT",
+  "convert between .dta, .csv(.gz) and .parquet (by extension); output text is UTF-8",
+  SPEC,
+);
 
 /**
  * `vagg convert IN OUT [--encoding ENC]`: .dta ↔ .csv ↔ .parquet; .dta → .dta keeps labels

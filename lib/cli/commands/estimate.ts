@@ -26,7 +26,10 @@ export function checkNumericVariables(data: Table, f: ParsedFormula): void {
 
 const SPEC: ArgSpec = {
   data: { type: "string", help: "data file (.csv, .csv.gz, .parquet, .dta)", required: true },
-  encoding: { type: "string", help: 'text encoding of a CSV or pre-Stata-14 .dta: auto (default: UTF-8, else GBK/GB18030) | gbk | gb18030 | utf-8 | big5 | …' },
+  encoding: {
+    type: "string",
+    help: "text encoding of a CSV or pre-Stata-14 .dta: auto (default: UTF-8, else GBK/GB18030) | gbk | gb18030 | utf-8 | big5 | …",
+  },
   sheet: { type: "string", help: "Excel input (.xlsx/.xls): sheet name or 1-based number (default: the first sheet)" },
   formula: { type: "string", help: 'fixest-style formula, e.g. "y ~ x1 + x2 | fe1 + fe2" or "y ~ x | fe | endo ~ z"', required: true },
   vcov: { type: "string", help: "iid | hetero | cluster:VAR[+VAR2] (VAR may be a^b); default: cluster by the first FE, else iid" },
@@ -47,7 +50,13 @@ export function resultJson(r: FeolsResult | Iv2slsResult): Record<string, unknow
     se: r.se,
     vcov: r.vcov,
     nobs: r.nobs,
-    removed: { na: r.removed.na, singletons: r.removed.singletons, non_positive_weight: r.removed.nonPositiveWeight, na_by_variable: r.removed.naByVariable, inf_by_variable: r.removed.infByVariable },
+    removed: {
+      na: r.removed.na,
+      singletons: r.removed.singletons,
+      non_positive_weight: r.removed.nonPositiveWeight,
+      na_by_variable: r.removed.naByVariable,
+      inf_by_variable: r.removed.infByVariable,
+    },
     collinear: r.collinear,
     r2: r.r2,
     r2_within: Number.isNaN(r.withinR2) ? null : r.withinR2,
@@ -69,7 +78,10 @@ const isIvPreset = (s: string): s is IvSscPreset => s === "fixest" || s === "reg
  */
 export async function runEstimate(argv: string[]): Promise<number> {
   const { opts } = parseArgs(argv, SPEC, "estimate");
-  if (opts["help"]) { console.log(estimateHelp); return 0; }
+  if (opts["help"]) {
+    console.log(estimateHelp);
+    return 0;
+  }
   const singletons = (opts["singletons"] as string | undefined) ?? "drop";
   if (!isSingletons(singletons)) throw new ArgumentError(`--singletons must be drop or keep, got "${singletons}"`);
   const ssc = (opts["ssc"] as string | undefined) ?? "fixest";
@@ -77,7 +89,10 @@ export async function runEstimate(argv: string[]): Promise<number> {
   const formula = opts["formula"] as string;
   const parsed = parseFormula(formula);
   const sheet = opts["sheet"] as string | undefined;
-  const data = await readTable(opts["data"] as string, { encoding: opts["encoding"] as string | undefined, ...(sheet !== undefined ? { sheet: /^\d+$/.test(sheet) ? Number(sheet) : sheet } : {}) });
+  const data = await readTable(opts["data"] as string, {
+    encoding: opts["encoding"] as string | undefined,
+    ...(sheet !== undefined ? { sheet: /^\d+$/.test(sheet) ? Number(sheet) : sheet } : {}),
+  });
   checkNumericVariables(data, parsed);
   const common = { vcov: opts["vcov"] as string | undefined, weights: opts["weights"] as string | undefined, singletons };
   let result: FeolsResult | Iv2slsResult;

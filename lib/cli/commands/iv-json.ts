@@ -18,37 +18,59 @@ export function ivDiagnosticsJson(r: Iv2slsResult): Record<string, Json> {
   const u = d.underidentification;
   const o = d.overidentification;
   const chi = (s: { stat: number; df: number; p: number }): Json => ({ stat: num(s.stat), df: s.df, p: num(s.p) });
-  const F = (s: { stat: number; df1: number; df2: number; p: number }): Json => ({ stat: num(s.stat), df1: s.df1, df2: num(s.df2), p: num(s.p) });
+  const F = (s: { stat: number; df1: number; df2: number; p: number }): Json => ({
+    stat: num(s.stat),
+    df1: s.df1,
+    df2: num(s.df2),
+    p: num(s.p),
+  });
   const out: Record<string, Json> = {
     vce: d.vce,
-    kp_lm: isInvalid(u) ? inv(u) : { ...(chi(u) as object), test: u.test } as Json,
+    kp_lm: isInvalid(u) ? inv(u) : ({ ...(chi(u) as object), test: u.test } as Json),
     kp_wald_f: isInvalid(d.weakIdF) ? inv(d.weakIdF) : num(d.weakIdF.stat),
     cd_wald_f: isInvalid(d.cd) ? inv(d.cd) : num(d.cd.ivreg2),
     cd_fixest: isInvalid(d.cd) ? inv(d.cd) : num(d.cd.fixest),
     stock_yogo: {
-      K1: d.stockYogo.K1, L1: d.stockYogo.L1,
-      iv_bias: { ...d.stockYogo.ivBias } as Json, iv_size: { ...d.stockYogo.ivSize } as Json, source: d.stockYogo.source,
+      K1: d.stockYogo.K1,
+      L1: d.stockYogo.L1,
+      iv_bias: { ...d.stockYogo.ivBias } as Json,
+      iv_size: { ...d.stockYogo.ivSize } as Json,
+      source: d.stockYogo.source,
     },
   };
-  if (isInvalid(o)) { out["hansen_j"] = null; out["sargan"] = null; out["overid"] = inv(o); }
-  else if (o.test === "hansen") out["hansen_j"] = chi(o);
+  if (isInvalid(o)) {
+    out["hansen_j"] = null;
+    out["sargan"] = null;
+    out["overid"] = inv(o);
+  } else if (o.test === "hansen") out["hansen_j"] = chi(o);
   else out["sargan"] = chi(o);
-  const c = d.endogeneity.cStatistic, wh = d.endogeneity.wuHausman;
+  const c = d.endogeneity.cStatistic,
+    wh = d.endogeneity.wuHausman;
   out["endogeneity"] = { c_statistic: isInvalid(c) ? inv(c) : chi(c), wu_hausman: isInvalid(wh) ? inv(wh) : F(wh) };
   const ar = d.andersonRubin;
   out["anderson_rubin"] = {
     test_beta0: isInvalid(ar.test) ? inv(ar.test) : F(ar.test),
-    confidence_set: isInvalid(ar.confidenceSet) ? inv(ar.confidenceSet) : {
-      kind: ar.confidenceSet.kind, level: ar.confidenceSet.level,
-      intervals: ar.confidenceSet.intervals.map(([a, b]) => [num(a), num(b)]),
-    },
+    confidence_set: isInvalid(ar.confidenceSet)
+      ? inv(ar.confidenceSet)
+      : {
+          kind: ar.confidenceSet.kind,
+          level: ar.confidenceSet.level,
+          intervals: ar.confidenceSet.intervals.map(([a, b]) => [num(a), num(b)]),
+        },
   };
   out["first_stage"] = r.firstStage.map((fs, j) => ({
     endogenous: fs.endogenous,
     coef: { ...fs.coef },
-    instruments: Object.fromEntries((r.firstStageTable?.[j]?.rows ?? []).map((row) => [row.name, { coef: num(row.estimate), se: num(row.se), t: num(row.t), p: num(row.p) }])),
-    partial_r2: num(fs.partialR2), shea_r2: num(fs.sheaR2),
-    f: F(fs.f), wald: isInvalid(fs.wald) ? inv(fs.wald) : F(fs.wald),
+    instruments: Object.fromEntries(
+      (r.firstStageTable?.[j]?.rows ?? []).map((row) => [
+        row.name,
+        { coef: num(row.estimate), se: num(row.se), t: num(row.t), p: num(row.p) },
+      ]),
+    ),
+    partial_r2: num(fs.partialR2),
+    shea_r2: num(fs.sheaR2),
+    f: F(fs.f),
+    wald: isInvalid(fs.wald) ? inv(fs.wald) : F(fs.wald),
     ivreg2_f: isInvalid(fs.ivreg2F) ? inv(fs.ivreg2F) : F(fs.ivreg2F),
     sw_f: isInvalid(fs.swF) ? inv(fs.swF) : F(fs.swF),
   }));

@@ -16,7 +16,10 @@ import { placebo, type PlaceboResult } from "../../estimators/resampling/placebo
  */
 const SPEC: ArgSpec = {
   data: { type: "string", help: "data file (.csv, .csv.gz, .parquet, .dta)", required: true },
-  encoding: { type: "string", help: 'text encoding of a CSV or pre-Stata-14 .dta: auto (default: UTF-8, else GBK/GB18030) | gbk | gb18030 | utf-8 | big5 | …' },
+  encoding: {
+    type: "string",
+    help: "text encoding of a CSV or pre-Stata-14 .dta: auto (default: UTF-8, else GBK/GB18030) | gbk | gb18030 | utf-8 | big5 | …",
+  },
   formula: { type: "string", help: 'fixest-style formula, e.g. "y ~ vagg + x | city + year"', required: true },
   permute: { type: "string", help: "the regressor whose values are reassigned at random", required: true },
   reps: { type: "number", help: "number of replications (default 1000)" },
@@ -34,21 +37,37 @@ export const placeboHelp = helpText("placebo", "placebo (randomisation) test: pe
 
 export function placeboJson(p: PlaceboResult): Record<string, unknown> {
   return {
-    reps: p.reps, coef_mean: p.coefMean, coef_sd: p.coefSd, t_mean: p.tMean, t_sd: p.tSd,
+    reps: p.reps,
+    coef_mean: p.coefMean,
+    coef_sd: p.coefSd,
+    t_mean: p.tMean,
+    t_sd: p.tSd,
     actual: { coef: p.actual.coef, se: p.actual.se, t: p.actual.t },
-    p_value: p.pValue, p_value_t: p.pValueT, p_rule: p.pRule,
-    share_abs_t_gt_1_96: p.shareAbsTGt196, permute: p.permute, scheme: p.scheme, nobs: p.nobs, vcov: p.vcov, seed: p.seed,
-    interrupted: p.interrupted, requested: p.requested,
+    p_value: p.pValue,
+    p_value_t: p.pValueT,
+    p_rule: p.pRule,
+    share_abs_t_gt_1_96: p.shareAbsTGt196,
+    permute: p.permute,
+    scheme: p.scheme,
+    nobs: p.nobs,
+    vcov: p.vcov,
+    seed: p.seed,
+    interrupted: p.interrupted,
+    requested: p.requested,
   };
 }
 
 export async function runPlacebo(argv: string[]): Promise<number> {
   const { opts } = parseArgs(argv, SPEC, "placebo");
-  if (opts["help"]) { console.log(placeboHelp); return 0; }
+  if (opts["help"]) {
+    console.log(placeboHelp);
+    return 0;
+  }
   const reps = (opts["reps"] as number | undefined) ?? 1000;
   if (!Number.isInteger(reps) || reps < 1) throw new ArgumentError(`--reps must be a positive integer, got ${reps}`);
   const seed = opts["seed"] as number | undefined;
-  if (seed !== undefined && (!Number.isInteger(seed) || seed < 0)) throw new ArgumentError(`--seed must be a non-negative integer, got ${seed}`);
+  if (seed !== undefined && (!Number.isInteger(seed) || seed < 0))
+    throw new ArgumentError(`--seed must be a non-negative integer, got ${seed}`);
   const data = await readTable(opts["data"] as string, { encoding: opts["encoding"] as string | undefined });
   const ac = new AbortController();
   const onSigint = () => ac.abort();
@@ -56,22 +75,29 @@ export async function runPlacebo(argv: string[]): Promise<number> {
   const bar = opts["progress"] ? progress(reps, "placebo") : null;
   try {
     const p = await placebo(data, opts["formula"] as string, {
-      permute: opts["permute"] as string, reps, seed,
-      vcov: opts["vcov"] as string | undefined, within: opts["within"] as string | undefined,
-      clusterLevel: opts["cluster-level"] as string | undefined, weights: opts["weights"] as string | undefined,
-      signal: ac.signal, onProgress: bar ? (done) => bar.set(done) : undefined,
+      permute: opts["permute"] as string,
+      reps,
+      seed,
+      vcov: opts["vcov"] as string | undefined,
+      within: opts["within"] as string | undefined,
+      clusterLevel: opts["cluster-level"] as string | undefined,
+      weights: opts["weights"] as string | undefined,
+      signal: ac.signal,
+      onProgress: bar ? (done) => bar.set(done) : undefined,
     });
     bar?.finish();
     if (opts["json"]) process.stdout.write(JSON.stringify(placeboJson(p)) + "\n");
     else {
       const f = (x: number) => (Number.isFinite(x) ? x.toFixed(4) : String(x));
-      process.stdout.write([
-        `Placebo test: "${p.permute}" permuted (${p.scheme}), ${p.reps} replications${p.interrupted ? ` (interrupted; ${p.requested} requested)` : ""}, seed ${p.seed}`,
-        `N = ${p.nobs}, vcov: ${p.vcov}`,
-        `actual:   coef ${f(p.actual.coef)}  se ${f(p.actual.se)}  t ${f(p.actual.t)}`,
-        `placebo:  coef mean ${f(p.coefMean)} (sd ${f(p.coefSd)})  t mean ${f(p.tMean)} (sd ${f(p.tSd)})  share |t| > 1.96: ${f(p.shareAbsTGt196)}`,
-        `p-value:  ${f(p.pValue)} (coef), ${f(p.pValueT)} (t) — ${p.pRule}`,
-      ].join("\n") + "\n");
+      process.stdout.write(
+        [
+          `Placebo test: "${p.permute}" permuted (${p.scheme}), ${p.reps} replications${p.interrupted ? ` (interrupted; ${p.requested} requested)` : ""}, seed ${p.seed}`,
+          `N = ${p.nobs}, vcov: ${p.vcov}`,
+          `actual:   coef ${f(p.actual.coef)}  se ${f(p.actual.se)}  t ${f(p.actual.t)}`,
+          `placebo:  coef mean ${f(p.coefMean)} (sd ${f(p.coefSd)})  t mean ${f(p.tMean)} (sd ${f(p.tSd)})  share |t| > 1.96: ${f(p.shareAbsTGt196)}`,
+          `p-value:  ${f(p.pValue)} (coef), ${f(p.pValueT)} (t) — ${p.pRule}`,
+        ].join("\n") + "\n",
+      );
     }
     return 0;
   } finally {

@@ -71,11 +71,26 @@ export function demean(columns: readonly Float64Array[], fe: FixedEffectsDesign,
   const method = opts.method ?? "auto";
   if (method !== "map") {
     const plan = directPlan(fe, opts);
-    if (plan) return { columns: directResiduals(plan, columns), method: "direct", iterations: columns.map(() => 0), converged: true, redundantLevels: plan.skipped };
-    if (method === "direct") throw new RangeError(`direct demeaning needs at most ${opts.directMaxLevels ?? DEMEAN_DEFAULTS.directMaxLevels} non-eliminated levels`);
+    if (plan)
+      return {
+        columns: directResiduals(plan, columns),
+        method: "direct",
+        iterations: columns.map(() => 0),
+        converged: true,
+        redundantLevels: plan.skipped,
+      };
+    if (method === "direct")
+      throw new RangeError(
+        `direct demeaning needs at most ${opts.directMaxLevels ?? DEMEAN_DEFAULTS.directMaxLevels} non-eliminated levels`,
+      );
   }
   const res = columns.map((c) => mapDemean(c, fe, opts));
-  return { columns: res.map((r) => r.residual), method: "map", iterations: res.map((r) => r.iterations), converged: res.every((r) => r.converged) };
+  return {
+    columns: res.map((r) => r.residual),
+    method: "map",
+    iterations: res.map((r) => r.iterations),
+    converged: res.every((r) => r.converged),
+  };
 }
 
 /**
@@ -83,7 +98,11 @@ export function demean(columns: readonly Float64Array[], fe: FixedEffectsDesign,
  * dummies. Normalisation: the direct method sets redundant levels to 0; the fitted values
  * Σ_q α_q[g_q(i)] are unique, the individual α are not (as in every FE estimator).
  */
-export function fixefCoefficients(x: Float64Array, fe: FixedEffectsDesign, opts: DemeanOptions = {}): { alpha: Float64Array[]; method: "direct" | "map"; converged: boolean } {
+export function fixefCoefficients(
+  x: Float64Array,
+  fe: FixedEffectsDesign,
+  opts: DemeanOptions = {},
+): { alpha: Float64Array[]; method: "direct" | "map"; converged: boolean } {
   const plan = opts.method === "map" ? null : directPlan(fe, opts);
   if (plan) {
     const r = directResidual(plan, x);
@@ -130,7 +149,12 @@ function buildDirectPlan(fe: FixedEffectsDesign, opts: DemeanOptions): DirectPla
   const others: number[] = [];
   const offsets: number[] = [];
   let r = 0;
-  for (let q = 0; q < Q; q++) if (q !== big) { others.push(q); offsets.push(r); r += (F[q] as Factor).size; }
+  for (let q = 0; q < Q; q++)
+    if (q !== big) {
+      others.push(q);
+      offsets.push(r);
+      r += (F[q] as Factor).size;
+    }
   if (r > (opts.directMaxLevels ?? DEMEAN_DEFAULTS.directMaxLevels)) return null;
   const w = fe.weights;
   const cb = (F[big] as Factor).codes;
@@ -223,9 +247,18 @@ function buildDirectPlan(fe: FixedEffectsDesign, opts: DemeanOptions): DirectPla
   }
   // The redundancies every design has: one per extra fixed effect (Q − 1); report the rest.
   return {
-    fe, big, others, offsets, r, nBig, rowPtr,
-    col: Int32Array.from(colList), val: Float64Array.from(valList),
-    L, dependent, skipped,
+    fe,
+    big,
+    others,
+    offsets,
+    r,
+    nBig,
+    rowPtr,
+    col: Int32Array.from(colList),
+    val: Float64Array.from(valList),
+    L,
+    dependent,
+    skipped,
   };
 }
 
@@ -235,7 +268,8 @@ function buildDirectPlan(fe: FixedEffectsDesign, opts: DemeanOptions): DirectPla
  */
 function directResiduals(plan: DirectPlan, xs: readonly Float64Array[]): Float64Array[] {
   // one column at a time: its sums stay in L1 cache and the FE codes are a few sequential streams
-  const sb = new Float64Array(plan.nBig.length), rh = new Float64Array(plan.r);
+  const sb = new Float64Array(plan.nBig.length),
+    rh = new Float64Array(plan.r);
   return xs.map((x) => directColumn(plan, x, sb, rh).residual);
 }
 
@@ -244,7 +278,12 @@ function directResiduals(plan: DirectPlan, xs: readonly Float64Array[]): Float64
  * the scratch arrays sb (big FE sums) and rh (other FE sums; returned as `alphaOther`, so it is
  * overwritten by the next call).
  */
-function directColumn(plan: DirectPlan, x: Float64Array, sb: Float64Array, rh: Float64Array): { residual: Float64Array; alphaBig: Float64Array; alphaOther: Float64Array } {
+function directColumn(
+  plan: DirectPlan,
+  x: Float64Array,
+  sb: Float64Array,
+  rh: Float64Array,
+): { residual: Float64Array; alphaBig: Float64Array; alphaOther: Float64Array } {
   const cb = (plan.fe.factors[plan.big] as Factor).codes;
   const n = x.length;
   const oc = mergedOtherCodes(plan);
@@ -253,8 +292,10 @@ function directColumn(plan: DirectPlan, x: Float64Array, sb: Float64Array, rh: F
   const { alphaBig: ab, alphaOther: ao } = solveReduced(plan, sb, rh);
   const y = new Float64Array(n);
   if (Q1 === 2) {
-    const a0 = oc[0] as Int32Array, a1 = oc[1] as Int32Array;
-    for (let i = 0; i < n; i++) y[i] = (x[i] as number) - (ab[cb[i] as number] as number) - (ao[a0[i] as number] as number) - (ao[a1[i] as number] as number);
+    const a0 = oc[0] as Int32Array,
+      a1 = oc[1] as Int32Array;
+    for (let i = 0; i < n; i++)
+      y[i] = (x[i] as number) - (ab[cb[i] as number] as number) - (ao[a0[i] as number] as number) - (ao[a1[i] as number] as number);
   } else {
     for (let i = 0; i < n; i++) {
       let f = ab[cb[i] as number] as number;
@@ -273,7 +314,9 @@ function mergedOtherCodes(plan: DirectPlan): Int32Array[] {
   const F = plan.fe.factors;
   const n = (F[plan.big] as Factor).codes.length;
   const out = plan.others.map((q, a) => {
-    const c = (F[q] as Factor).codes, off = plan.offsets[a] as number, o = new Int32Array(n);
+    const c = (F[q] as Factor).codes,
+      off = plan.offsets[a] as number,
+      o = new Int32Array(n);
     for (let i = 0; i < n; i++) o[i] = (c[i] as number) + off;
     return o;
   });
@@ -286,18 +329,35 @@ function mergedOtherCodes(plan: DirectPlan): Int32Array[] {
  * others (rhs, offsets merged). One sequential pass; the sums stay in L1 cache. Unrolled for
  * the common unweighted two- and three-FE designs.
  */
-function groupSums(big: Int32Array, others: readonly Int32Array[], w: Float64Array | undefined | null, x: Float64Array, sBig: Float64Array, rhs: Float64Array): void {
+function groupSums(
+  big: Int32Array,
+  others: readonly Int32Array[],
+  w: Float64Array | undefined | null,
+  x: Float64Array,
+  sBig: Float64Array,
+  rhs: Float64Array,
+): void {
   const n = big.length;
   sBig.fill(0);
   rhs.fill(0);
   if (!w && others.length === 2) {
-    const a0 = others[0] as Int32Array, a1 = others[1] as Int32Array;
-    for (let i = 0; i < n; i++) { const v = x[i] as number; sBig[big[i] as number] += v; rhs[a0[i] as number] += v; rhs[a1[i] as number] += v; }
+    const a0 = others[0] as Int32Array,
+      a1 = others[1] as Int32Array;
+    for (let i = 0; i < n; i++) {
+      const v = x[i] as number;
+      sBig[big[i] as number] += v;
+      rhs[a0[i] as number] += v;
+      rhs[a1[i] as number] += v;
+    }
     return;
   }
   if (!w && others.length === 1) {
     const a0 = others[0] as Int32Array;
-    for (let i = 0; i < n; i++) { const v = x[i] as number; sBig[big[i] as number] += v; rhs[a0[i] as number] += v; }
+    for (let i = 0; i < n; i++) {
+      const v = x[i] as number;
+      sBig[big[i] as number] += v;
+      rhs[a0[i] as number] += v;
+    }
     return;
   }
   for (let i = 0; i < n; i++) {
@@ -317,14 +377,20 @@ function solveReduced(plan: DirectPlan, sBig: Float64Array, rhs: Float64Array): 
   }
   const z = rhs;
   for (let j = 0; j < r; j++) {
-    if (dependent[j]) { z[j] = 0; continue; }
+    if (dependent[j]) {
+      z[j] = 0;
+      continue;
+    }
     let s = z[j] as number;
     const rj = j * r;
     for (let k = 0; k < j; k++) s -= (L[rj + k] as number) * (z[k] as number);
     z[j] = s / (L[rj + j] as number);
   }
   for (let j = r - 1; j >= 0; j--) {
-    if (dependent[j]) { z[j] = 0; continue; }
+    if (dependent[j]) {
+      z[j] = 0;
+      continue;
+    }
     let s = z[j] as number;
     for (let i = j + 1; i < r; i++) s -= (L[i * r + j] as number) * (z[i] as number);
     z[j] = s / (L[j * r + j] as number);
@@ -383,7 +449,11 @@ export function directProjector(fe: FixedEffectsDesign, opts: DemeanOptions = {}
   const n = big.length;
   const others = mergedOtherCodes(plan);
   return {
-    big, others, nBigLevels: plan.nBig.length, r: plan.r, weights: w,
+    big,
+    others,
+    nBigLevels: plan.nBig.length,
+    r: plan.r,
+    weights: w,
     groupSums(x, sBig, rhs) {
       groupSums(big, others, w, x, sBig, rhs);
     },
@@ -397,7 +467,14 @@ export function directProjector(fe: FixedEffectsDesign, opts: DemeanOptions = {}
 // ---------------------------------------------------------------------------------------
 // MAP with Irons–Tuck acceleration
 
-function sweep(x: Float64Array, out: Float64Array, fe: FixedEffectsDesign, sums: Float64Array[], wsum: Float64Array[], alpha?: Float64Array[]): void {
+function sweep(
+  x: Float64Array,
+  out: Float64Array,
+  fe: FixedEffectsDesign,
+  sums: Float64Array[],
+  wsum: Float64Array[],
+  alpha?: Float64Array[],
+): void {
   const F = fe.factors;
   const w = fe.weights;
   const n = x.length;
@@ -411,11 +488,19 @@ function sweep(x: Float64Array, out: Float64Array, fe: FixedEffectsDesign, sums:
     const ws = wsum[q] as Float64Array;
     for (let g = 0; g < s.length; g++) s[g] = (s[g] as number) / (ws[g] as number);
     for (let i = 0; i < n; i++) out[i] -= s[c[i] as number] as number;
-    if (alpha) { const a = alpha[q] as Float64Array; for (let g = 0; g < s.length; g++) a[g] += s[g] as number; }
+    if (alpha) {
+      const a = alpha[q] as Float64Array;
+      for (let g = 0; g < s.length; g++) a[g] += s[g] as number;
+    }
   }
 }
 
-function mapDemean(x: Float64Array, fe: FixedEffectsDesign, opts: DemeanOptions, wantAlpha = false): { residual: Float64Array; iterations: number; converged: boolean; alpha?: Float64Array[] } {
+function mapDemean(
+  x: Float64Array,
+  fe: FixedEffectsDesign,
+  opts: DemeanOptions,
+  wantAlpha = false,
+): { residual: Float64Array; iterations: number; converged: boolean; alpha?: Float64Array[] } {
   const tol = opts.tol ?? DEMEAN_DEFAULTS.tol;
   const maxIter = opts.maxIter ?? DEMEAN_DEFAULTS.maxIter;
   const F = fe.factors;
@@ -452,9 +537,12 @@ function mapDemean(x: Float64Array, fe: FixedEffectsDesign, opts: DemeanOptions,
   for (; iter < maxIter; iter++) {
     sweep(GX, GGX, fe, sums, wsum);
     // Irons–Tuck: X' = GGX − [(δGX·δ²X)/(δ²X·δ²X)] δGX, δGX = GGX − GX, δ²X = GGX − 2GX + X
-    let num = 0, den = 0, change = 0;
+    let num = 0,
+      den = 0,
+      change = 0;
     for (let i = 0; i < n; i++) {
-      const g1 = GX[i] as number, g2 = GGX[i] as number;
+      const g1 = GX[i] as number,
+        g2 = GGX[i] as number;
       const d1 = g2 - g1;
       const d2 = d1 - (g1 - (X[i] as number));
       num += d1 * d2;

@@ -21,9 +21,15 @@ export function factorize(values: ArrayLike<unknown>): Factor {
     const NA_INT = -2147483648;
     for (let i = 0; i < n; i++) {
       const v = values[i] as number;
-      if (Number.isNaN(v) || (values instanceof Int32Array && v === NA_INT)) { codes[i] = -1; continue; }
+      if (Number.isNaN(v) || (values instanceof Int32Array && v === NA_INT)) {
+        codes[i] = -1;
+        continue;
+      }
       let k = map.get(v);
-      if (k === undefined) { k = map.size; map.set(v, k); }
+      if (k === undefined) {
+        k = map.size;
+        map.set(v, k);
+      }
       codes[i] = k;
     }
     return { codes, size: map.size };
@@ -31,9 +37,15 @@ export function factorize(values: ArrayLike<unknown>): Factor {
   const map = new Map<unknown, number>();
   for (let i = 0; i < n; i++) {
     const v = values[i];
-    if (v === null || v === undefined) { codes[i] = -1; continue; }
+    if (v === null || v === undefined) {
+      codes[i] = -1;
+      continue;
+    }
     let k = map.get(v);
-    if (k === undefined) { k = map.size; map.set(v, k); }
+    if (k === undefined) {
+      k = map.size;
+      map.set(v, k);
+    }
     codes[i] = k;
   }
   return { codes, size: map.size };
@@ -48,7 +60,8 @@ function factorizeIntegerRange(values: Float64Array | Int32Array): Factor | null
   const n = values.length;
   const NA_INT = -2147483648;
   const isInt = values instanceof Int32Array;
-  let lo = Infinity, hi = -Infinity;
+  let lo = Infinity,
+    hi = -Infinity;
   for (let i = 0; i < n; i++) {
     const v = values[i] as number;
     if (Number.isNaN(v) || (isInt && v === NA_INT)) continue;
@@ -63,10 +76,16 @@ function factorizeIntegerRange(values: Float64Array | Int32Array): Factor | null
   let size = 0;
   for (let i = 0; i < n; i++) {
     const v = values[i] as number;
-    if (Number.isNaN(v) || (isInt && v === NA_INT)) { codes[i] = -1; continue; }
+    if (Number.isNaN(v) || (isInt && v === NA_INT)) {
+      codes[i] = -1;
+      continue;
+    }
     const j = v - lo;
     let k = lut[j] as number;
-    if (k < 0) { k = size++; lut[j] = k; }
+    if (k < 0) {
+      k = size++;
+      lut[j] = k;
+    }
     codes[i] = k;
   }
   return { codes, size };
@@ -77,7 +96,8 @@ export function interact(a: Factor, b: Factor): Factor {
   const n = a.codes.length;
   const combined = new Float64Array(n);
   for (let i = 0; i < n; i++) {
-    const x = a.codes[i] as number, y = b.codes[i] as number;
+    const x = a.codes[i] as number,
+      y = b.codes[i] as number;
     combined[i] = x < 0 || y < 0 ? NaN : x * b.size + y;
   }
   return factorize(combined);
@@ -90,9 +110,15 @@ export function subsetFactor(f: Factor, rows: Int32Array): Factor {
   let size = 0;
   for (let i = 0; i < rows.length; i++) {
     const c = f.codes[rows[i] as number] as number;
-    if (c < 0) { codes[i] = -1; continue; }
+    if (c < 0) {
+      codes[i] = -1;
+      continue;
+    }
     let k = remap[c] as number;
-    if (k < 0) { k = size++; remap[c] = k; }
+    if (k < 0) {
+      k = size++;
+      remap[c] = k;
+    }
     codes[i] = k;
   }
   return { codes, size };

@@ -26,7 +26,11 @@ export function removeSingletons(fes: readonly Factor[], keep: Uint8Array): { ke
     for (let i = 0; i < n; i++) {
       if (!k[i]) continue;
       let single = false;
-      for (let q = 0; q < fes.length; q++) if ((counts[q] as Int32Array)[(fes[q] as Factor).codes[i] as number] === 1) { single = true; break; }
+      for (let q = 0; q < fes.length; q++)
+        if ((counts[q] as Int32Array)[(fes[q] as Factor).codes[i] as number] === 1) {
+          single = true;
+          break;
+        }
       if (single) {
         k[i] = 0;
         changed++;

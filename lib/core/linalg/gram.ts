@@ -20,7 +20,8 @@ export function crossprod(cols: readonly Float64Array[]): Float64Array {
       const ca = cols[a] as Float64Array;
       for (let b = 0; b <= a; b++) {
         const cb = cols[b] as Float64Array;
-        let acc0 = 0, acc1 = 0;
+        let acc0 = 0,
+          acc1 = 0;
         let i = s;
         for (; i + 1 < e; i += 2) {
           acc0 += (ca[i] as number) * (cb[i] as number);
@@ -38,7 +39,8 @@ export function crossprod(cols: readonly Float64Array[]): Float64Array {
 
 /** A'B for column lists A (p columns) and B (q columns): row-major p×q. */
 export function crossprod2(A: readonly Float64Array[], B: readonly Float64Array[]): Float64Array {
-  const p = A.length, q = B.length;
+  const p = A.length,
+    q = B.length;
   const C = new Float64Array(p * q);
   if (p === 0 || q === 0) return C;
   const n = (A[0] as Float64Array).length;
@@ -70,7 +72,10 @@ export class GramCache {
   }
   set(a: Float64Array, b: Float64Array, v: number): void {
     let inner = this.m.get(a);
-    if (!inner) { inner = new WeakMap(); this.m.set(a, inner); }
+    if (!inner) {
+      inner = new WeakMap();
+      this.m.set(a, inner);
+    }
     inner.set(b, v);
   }
   /** The Gram matrix of `cols`, computing (blocked, in one pass) only the pairs not yet known. */
@@ -78,11 +83,15 @@ export class GramCache {
     const k = cols.length;
     const G = new Float64Array(k * k);
     const missing: [number, number][] = [];
-    for (let a = 0; a < k; a++) for (let b = 0; b <= a; b++) {
-      const v = this.get(cols[a] as Float64Array, cols[b] as Float64Array);
-      if (v === undefined) missing.push([a, b]);
-      else { G[a * k + b] = v; G[b * k + a] = v; }
-    }
+    for (let a = 0; a < k; a++)
+      for (let b = 0; b <= a; b++) {
+        const v = this.get(cols[a] as Float64Array, cols[b] as Float64Array);
+        if (v === undefined) missing.push([a, b]);
+        else {
+          G[a * k + b] = v;
+          G[b * k + a] = v;
+        }
+      }
     if (missing.length) {
       const n = (cols[0] as Float64Array).length;
       const acc = new Float64Array(missing.length);
@@ -90,7 +99,8 @@ export class GramCache {
         const e = Math.min(n, s + BLOCK);
         for (let p = 0; p < missing.length; p++) {
           const [a, b] = missing[p] as [number, number];
-          const ca = cols[a] as Float64Array, cb = cols[b] as Float64Array;
+          const ca = cols[a] as Float64Array,
+            cb = cols[b] as Float64Array;
           let t = 0;
           for (let i = s; i < e; i++) t += (ca[i] as number) * (cb[i] as number);
           acc[p] += t;
@@ -98,7 +108,8 @@ export class GramCache {
       }
       missing.forEach(([a, b], p) => {
         const v = acc[p] as number;
-        G[a * k + b] = v; G[b * k + a] = v;
+        G[a * k + b] = v;
+        G[b * k + a] = v;
         this.set(cols[a] as Float64Array, cols[b] as Float64Array, v);
       });
     }

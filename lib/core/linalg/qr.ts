@@ -80,8 +80,16 @@ export function choleskyLeastSquares(X: readonly Float64Array[], y: Float64Array
   const k = kept.length;
   const solve = (b: Float64Array): Float64Array => {
     const z = Float64Array.from(b);
-    for (let i = 0; i < k; i++) { let s = z[i] as number; for (let t = 0; t < i; t++) s -= (L[i * K + t] as number) * (z[t] as number); z[i] = s / (L[i * K + i] as number); }
-    for (let i = k - 1; i >= 0; i--) { let s = z[i] as number; for (let t = i + 1; t < k; t++) s -= (L[t * K + i] as number) * (z[t] as number); z[i] = s / (L[i * K + i] as number); }
+    for (let i = 0; i < k; i++) {
+      let s = z[i] as number;
+      for (let t = 0; t < i; t++) s -= (L[i * K + t] as number) * (z[t] as number);
+      z[i] = s / (L[i * K + i] as number);
+    }
+    for (let i = k - 1; i >= 0; i--) {
+      let s = z[i] as number;
+      for (let t = i + 1; t < k; t++) s -= (L[t * K + i] as number) * (z[t] as number);
+      z[i] = s / (L[i * K + i] as number);
+    }
     return z;
   };
   const Xk = kept.map((j) => X[j] as Float64Array);
@@ -90,20 +98,29 @@ export function choleskyLeastSquares(X: readonly Float64Array[], y: Float64Array
   const gam = solve(xty); // coefficients of the scaled columns
   // one CSNE refinement step
   const r = Float64Array.from(y);
-  for (let a = 0; a < k; a++) { const b = (gam[a] as number) / (sk[a] as number); const x = Xk[a] as Float64Array; for (let i = 0; i < n; i++) r[i] -= b * (x[i] as number); }
+  for (let a = 0; a < k; a++) {
+    const b = (gam[a] as number) / (sk[a] as number);
+    const x = Xk[a] as Float64Array;
+    for (let i = 0; i < n; i++) r[i] -= b * (x[i] as number);
+  }
   const xtr = crossprod2(Xk, [r]).map((v, a) => v / (sk[a] as number));
   const dg = solve(xtr);
   const beta = new Float64Array(k);
   for (let a = 0; a < k; a++) beta[a] = ((gam[a] as number) + (dg[a] as number)) / (sk[a] as number);
   // final residual sum of squares, computed directly
   const e = Float64Array.from(y);
-  for (let a = 0; a < k; a++) { const b = beta[a] as number; const x = Xk[a] as Float64Array; for (let i = 0; i < n; i++) e[i] -= b * (x[i] as number); }
+  for (let a = 0; a < k; a++) {
+    const b = beta[a] as number;
+    const x = Xk[a] as Float64Array;
+    for (let i = 0; i < n; i++) e[i] -= b * (x[i] as number);
+  }
   let rss = 0;
   for (let i = 0; i < n; i++) rss += (e[i] as number) * (e[i] as number);
   // (X'X)^{-1} = S^{-1} (L L')^{-1} S^{-1}; R = L' S (upper)
   const xtxInv = new Float64Array(k * k);
   for (let c = 0; c < k; c++) {
-    const ec = new Float64Array(k); ec[c] = 1;
+    const ec = new Float64Array(k);
+    ec[c] = 1;
     const col = solve(ec);
     for (let a = 0; a < k; a++) xtxInv[a * k + c] = (col[a] as number) / ((sk[a] as number) * (sk[c] as number));
   }
@@ -117,7 +134,11 @@ export function choleskyLeastSquares(X: readonly Float64Array[], y: Float64Array
  * [X, y], same tolerance rule), without solving: which columns are kept and which are
  * collinear. For collinearity checks that need no coefficients (e.g. 2SLS instrument lists).
  */
-export function gramPivots(X: readonly Float64Array[], y: Float64Array, opts: LeastSquaresOptions = {}): { G: Float64Array; kept: number[]; dropped: number[]; L: Float64Array; scale: Float64Array } {
+export function gramPivots(
+  X: readonly Float64Array[],
+  y: Float64Array,
+  opts: LeastSquaresOptions = {},
+): { G: Float64Array; kept: number[]; dropped: number[]; L: Float64Array; scale: Float64Array } {
   const tol = Math.max(opts.tol ?? 1e-10, 1e-7);
   const K = X.length;
   const { crossprod } = require("./gram") as typeof import("./gram");
@@ -133,7 +154,10 @@ export function gramPivots(X: readonly Float64Array[], y: Float64Array, opts: Le
   for (let j = 0; j < K; j++) {
     const sj = scale[j] as number;
     const rj = ref ? (ref[j] as number) : sj;
-    if (!(sj > (opts.tol ?? 1e-10) * rj) || !Number.isFinite(sj)) { dropped.push(j); continue; }
+    if (!(sj > (opts.tol ?? 1e-10) * rj) || !Number.isFinite(sj)) {
+      dropped.push(j);
+      continue;
+    }
     const m = kept.length;
     // row m of L: L[m][c] for c < m, then the pivot
     let d = 1; // scaled diagonal G_jj / s_j² = 1
@@ -145,7 +169,11 @@ export function gramPivots(X: readonly Float64Array[], y: Float64Array, opts: Le
       L[m * K + c] = v;
       d -= v * v;
     }
-    if (!(d > tol * tol)) { for (let c = 0; c < m; c++) L[m * K + c] = 0; dropped.push(j); continue; }
+    if (!(d > tol * tol)) {
+      for (let c = 0; c < m; c++) L[m * K + c] = 0;
+      dropped.push(j);
+      continue;
+    }
     L[m * K + m] = Math.sqrt(d);
     kept.push(j);
   }
@@ -157,7 +185,11 @@ export function gramPivots(X: readonly Float64Array[], y: Float64Array, opts: Le
  * same options: Cholesky pivots of the Gram matrix when the Cholesky solver would be used,
  * the Householder QR otherwise.
  */
-export function collinearityCheck(X: readonly Float64Array[], y: Float64Array, opts: LeastSquaresOptions = {}): { kept: number[]; dropped: number[] } {
+export function collinearityCheck(
+  X: readonly Float64Array[],
+  y: Float64Array,
+  opts: LeastSquaresOptions = {},
+): { kept: number[]; dropped: number[] } {
   if (usesCholesky(y.length, X.length, opts)) {
     const { kept, dropped } = gramPivots(X, y, opts);
     return { kept, dropped };
@@ -184,7 +216,10 @@ function householderLeastSquares(X: readonly Float64Array[], y: Float64Array, op
     for (const h of vs) applyReflection(h, a);
     const l = kept.length;
     const rem = norm(a, l);
-    if (!(rem > tol * (ref[j] as number)) || !Number.isFinite(rem)) { dropped.push(j); continue; }
+    if (!(rem > tol * (ref[j] as number)) || !Number.isFinite(rem)) {
+      dropped.push(j);
+      continue;
+    }
     // build reflection zeroing a[l+1..n)
     const alpha = a[l] as number;
     const s = alpha >= 0 ? -rem : rem;
@@ -239,13 +274,16 @@ function householderLeastSquares(X: readonly Float64Array[], y: Float64Array, op
 
 function norm(a: Float64Array, from: number): number {
   // scaled to avoid overflow
-  let scale = 0, ssq = 1;
+  let scale = 0,
+    ssq = 1;
   for (let i = from; i < a.length; i++) {
     const v = a[i] as number;
     if (v !== 0) {
       const av = Math.abs(v);
-      if (scale < av) { ssq = 1 + ssq * (scale / av) * (scale / av); scale = av; }
-      else ssq += (av / scale) * (av / scale);
+      if (scale < av) {
+        ssq = 1 + ssq * (scale / av) * (scale / av);
+        scale = av;
+      } else ssq += (av / scale) * (av / scale);
     }
   }
   return scale * Math.sqrt(ssq);

@@ -5,12 +5,20 @@ import { pF } from "../../util/distributions";
 import { type FStat, type Invalid, type IvDesign, invalid } from "./types";
 
 interface ArParts {
-  readonly piY: number[]; readonly piX: number[]; readonly A: Mat;
-  readonly Myy: Mat; readonly Mxy: Mat; readonly Mxx: Mat; // meat blocks (robust) or σ-pieces (iid)
-  readonly syy: number; readonly sxy: number; readonly sxx: number;
+  readonly piY: number[];
+  readonly piX: number[];
+  readonly A: Mat;
+  readonly Myy: Mat;
+  readonly Mxy: Mat;
+  readonly Mxx: Mat; // meat blocks (robust) or σ-pieces (iid)
+  readonly syy: number;
+  readonly sxy: number;
+  readonly sxx: number;
   readonly ZZ: Mat;
   /** A·M·A blocks (robust): V(β0) = Vyy − β0·Vc + β0²·Vxx with Vc = A(Mxy + Mxy')A. */
-  readonly Vyy: Mat; readonly Vc: Mat; readonly Vxx: Mat;
+  readonly Vyy: Mat;
+  readonly Vc: Mat;
+  readonly Vxx: Mat;
 }
 
 const partsCache = new WeakMap<IvDesign, ArParts>();
@@ -19,24 +27,51 @@ function arParts(d: IvDesign): ArParts {
   const hit = partsCache.get(d);
   if (hit) return hit;
   const p = partialOut(d);
-  const Z = p.inst, y = p.y, x = p.endo[0] as Float64Array;
-  const ZZ = cross(Z), A = inv(ZZ);
-  const piY = mulVec(A, crossVec(Z, y)), piX = mulVec(A, crossVec(Z, x));
-  const ey = Float64Array.from(y), ex = Float64Array.from(x);
-  Z.forEach((z, l) => { const a = piY[l] as number, b = piX[l] as number; for (let i = 0; i < ey.length; i++) { ey[i] -= a * (z[i] as number); ex[i] -= b * (z[i] as number); } });
+  const Z = p.inst,
+    y = p.y,
+    x = p.endo[0] as Float64Array;
+  const ZZ = cross(Z),
+    A = inv(ZZ);
+  const piY = mulVec(A, crossVec(Z, y)),
+    piX = mulVec(A, crossVec(Z, x));
+  const ey = Float64Array.from(y),
+    ex = Float64Array.from(x);
+  Z.forEach((z, l) => {
+    const a = piY[l] as number,
+      b = piX[l] as number;
+    for (let i = 0; i < ey.length; i++) {
+      ey[i] -= a * (z[i] as number);
+      ex[i] -= b * (z[i] as number);
+    }
+  });
   const L1 = Z.length;
-  let Myy: Mat = [], Mxy: Mat = [], Mxx: Mat = [];
+  let Myy: Mat = [],
+    Mxy: Mat = [],
+    Mxx: Mat = [];
   if (d.vce.kind !== "iid") {
     const S = [...Z.map((z) => z.map((v, i) => v * (ey[i] as number))), ...Z.map((z) => z.map((v, i) => v * (ex[i] as number)))];
     const M = meatOf(S, d.vce);
-    const blk = (r0: number, c0: number) => Array.from({ length: L1 }, (_, i) => Array.from({ length: L1 }, (_, j) => at(M, r0 + i, c0 + j)));
-    Myy = blk(0, 0); Mxy = blk(L1, 0); Mxx = blk(L1, L1);
+    const blk = (r0: number, c0: number) =>
+      Array.from({ length: L1 }, (_, i) => Array.from({ length: L1 }, (_, j) => at(M, r0 + i, c0 + j)));
+    Myy = blk(0, 0);
+    Mxy = blk(L1, 0);
+    Mxx = blk(L1, L1);
   }
   const sandwichOf = (M: Mat): Mat => mul(mul(A, M), A);
   const robust = d.vce.kind !== "iid";
   const out: ArParts = {
-    piY, piX, A, Myy, Mxy, Mxx, syy: dot(ey, ey), sxy: dot(ex, ey), sxx: dot(ex, ex), ZZ,
-    Vyy: robust ? sandwichOf(Myy) : [], Vxx: robust ? sandwichOf(Mxx) : [],
+    piY,
+    piX,
+    A,
+    Myy,
+    Mxy,
+    Mxx,
+    syy: dot(ey, ey),
+    sxy: dot(ex, ey),
+    sxx: dot(ex, ex),
+    ZZ,
+    Vyy: robust ? sandwichOf(Myy) : [],
+    Vxx: robust ? sandwichOf(Mxx) : [],
     Vc: robust ? sandwichOf(Mxy.map((r, i) => r.map((v, j) => v + at(Mxy, j, i)))) : [],
   };
   partsCache.set(d, out);
@@ -44,13 +79,15 @@ function arParts(d: IvDesign): ArParts {
 }
 
 function scaleF(d: IvDesign, W: number): { stat: number; df1: number; df2: number } {
-  const N = d.n, L1 = d.inst.length, L = L1 + d.exog.length;
+  const N = d.n,
+    L1 = d.inst.length,
+    L = L1 + d.exog.length;
   if (d.vce.kind === "cluster") {
     const G = nClusters(d.vce);
-    return { stat: (W / (N - 1)) * (N - L - d.sdofminus) * (G - 1) / G / L1, df1: L1, df2: G - 1 };
+    return { stat: ((W / (N - 1)) * (N - L - d.sdofminus) * (G - 1)) / G / L1, df1: L1, df2: G - 1 };
   }
   const df2 = N - L - d.sdofminus;
-  return { stat: (W / N) * df2 / L1, df1: L1, df2 };
+  return { stat: ((W / N) * df2) / L1, df1: L1, df2 };
 }
 
 /** Raw Wald statistic at β0 (β0 = ±Infinity gives the limit, the first-stage Wald). */
@@ -62,15 +99,23 @@ function waldAt(parts: ArParts, d: IvDesign, b0: number): number {
     const s2 = (inf ? parts.sxx : parts.syy - 2 * b0 * parts.sxy + b0 * b0 * parts.sxx) / d.n;
     return dot(b, mulVec(parts.ZZ, b)) / s2;
   }
-  const V: Mat = Array.from({ length: L1 }, (_, i) => Array.from({ length: L1 }, (_, j) =>
-    inf ? at(parts.Vxx, i, j) : at(parts.Vyy, i, j) - b0 * at(parts.Vc, i, j) + b0 * b0 * at(parts.Vxx, i, j)));
-  if (L1 === 1) { const v = at(V, 0, 0); if (!(Math.abs(v) > 0) || !Number.isFinite(v)) throw new Error("singular matrix"); return (b[0] as number) ** 2 / v; }
+  const V: Mat = Array.from({ length: L1 }, (_, i) =>
+    Array.from({ length: L1 }, (_, j) =>
+      inf ? at(parts.Vxx, i, j) : at(parts.Vyy, i, j) - b0 * at(parts.Vc, i, j) + b0 * b0 * at(parts.Vxx, i, j),
+    ),
+  );
+  if (L1 === 1) {
+    const v = at(V, 0, 0);
+    if (!(Math.abs(v) > 0) || !Number.isFinite(v)) throw new Error("singular matrix");
+    return (b[0] as number) ** 2 / v;
+  }
   return dot(b, mulVec(inv(V), b));
 }
 
 function check(d: IvDesign): Invalid | null {
   if (d.endo.length !== 1) return invalid(`the Anderson–Rubin test here is for one endogenous regressor (model has ${d.endo.length})`);
-  if (d.vce.kind === "cluster" && nClusters(d.vce) < d.inst.length) return invalid(`${nClusters(d.vce)} clusters for ${d.inst.length} excluded instruments`);
+  if (d.vce.kind === "cluster" && nClusters(d.vce) < d.inst.length)
+    return invalid(`${nClusters(d.vce)} clusters for ${d.inst.length} excluded instruments`);
   return null;
 }
 
@@ -102,7 +147,11 @@ export function andersonRubinTest(d: IvDesign, beta0: number): FStat | Invalid {
   const bad = check(d);
   if (bad) return bad;
   let s: { stat: number; df1: number; df2: number };
-  try { s = scaleF(d, waldAt(arParts(d), d, beta0)); } catch { return invalid("singular reduced-form variance (too few clusters or collinear instruments)"); }
+  try {
+    s = scaleF(d, waldAt(arParts(d), d, beta0));
+  } catch {
+    return invalid("singular reduced-form variance (too few clusters or collinear instruments)");
+  }
   return Object.freeze({ kind: "F", ...s, p: pF(s.stat, s.df1, s.df2) });
 }
 
@@ -120,9 +169,15 @@ export interface ArConfidenceSet {
 
 /** Upper quantile of F(d1, d2) by bisection on pF. */
 export function qFupper(alpha: number, d1: number, d2: number): number {
-  let lo = 0, hi = 1;
+  let lo = 0,
+    hi = 1;
   while (pF(hi, d1, d2) > alpha) hi *= 2;
-  for (let it = 0; it < 200; it++) { const mid = (lo + hi) / 2; if (pF(mid, d1, d2) > alpha) lo = mid; else hi = mid; if (hi - lo <= 1e-14 * hi) break; }
+  for (let it = 0; it < 200; it++) {
+    const mid = (lo + hi) / 2;
+    if (pF(mid, d1, d2) > alpha) lo = mid;
+    else hi = mid;
+    if (hi - lo <= 1e-14 * hi) break;
+  }
   return (lo + hi) / 2;
 }
 
@@ -136,8 +191,15 @@ export function qFupper(alpha: number, d1: number, d2: number): number {
  *   const cs = arConfidenceSet(design, { level: 0.95, center: b, scale: se });
  *   cs.kind; cs.intervals; // "bounded", [[0.31, 0.77]]
  */
-export function arConfidenceSet(d: IvDesign, opts: { level?: number; center: number; scale: number; gridPoints?: number }): ArConfidenceSet | Invalid {
-  try { return arSet(d, opts); } catch { return invalid("singular reduced-form variance (too few clusters or collinear instruments)"); }
+export function arConfidenceSet(
+  d: IvDesign,
+  opts: { level?: number; center: number; scale: number; gridPoints?: number },
+): ArConfidenceSet | Invalid {
+  try {
+    return arSet(d, opts);
+  } catch {
+    return invalid("singular reduced-form variance (too few clusters or collinear instruments)");
+  }
 }
 
 function arSet(d: IvDesign, opts: { level?: number; center: number; scale: number; gridPoints?: number }): ArConfidenceSet | Invalid {
@@ -145,29 +207,42 @@ function arSet(d: IvDesign, opts: { level?: number; center: number; scale: numbe
   if (bad) return bad;
   const level = opts.level ?? 0.95;
   const parts = arParts(d);
-  try { waldAt(parts, d, opts.center); waldAt(parts, d, Infinity); } catch { return invalid("singular reduced-form variance (too few clusters or collinear instruments)"); }
+  try {
+    waldAt(parts, d, opts.center);
+    waldAt(parts, d, Infinity);
+  } catch {
+    return invalid("singular reduced-form variance (too few clusters or collinear instruments)");
+  }
   const fAt = (b: number) => scaleF(d, waldAt(parts, d, b));
   const { df1, df2 } = fAt(opts.center);
   const crit = qFupper(1 - level, df1, df2);
   const g = (b: number) => fAt(b).stat - crit;
   const s = opts.scale > 0 && Number.isFinite(opts.scale) ? opts.scale : Math.max(Math.abs(opts.center), 1);
   const m = opts.gridPoints ?? 4001;
-  const betas: number[] = [], vals: number[] = [];
+  const betas: number[] = [],
+    vals: number[] = [];
   for (let k = 1; k < m; k++) {
     const th = -Math.PI / 2 + (Math.PI * k) / m;
     const b = opts.center + s * Math.tan(th);
-    betas.push(b); vals.push(g(b));
+    betas.push(b);
+    vals.push(g(b));
   }
   const roots: number[] = [];
   for (let k = 0; k + 1 < betas.length; k++) {
-    const va = vals[k] as number, vb = vals[k + 1] as number;
-    if ((va <= 0) === (vb <= 0)) continue;
-    let lo = betas[k] as number, hi = betas[k + 1] as number, glo = va;
+    const va = vals[k] as number,
+      vb = vals[k + 1] as number;
+    if (va <= 0 === vb <= 0) continue;
+    let lo = betas[k] as number,
+      hi = betas[k + 1] as number,
+      glo = va;
     for (let it = 0; it < 200; it++) {
       const mid = (lo + hi) / 2;
       if (mid === lo || mid === hi) break;
       const gm = g(mid);
-      if ((gm <= 0) === (glo <= 0)) { lo = mid; glo = gm; } else hi = mid;
+      if (gm <= 0 === glo <= 0) {
+        lo = mid;
+        glo = gm;
+      } else hi = mid;
     }
     roots.push((lo + hi) / 2);
   }
@@ -175,15 +250,30 @@ function arSet(d: IvDesign, opts: { level?: number; center: number; scale: numbe
   const pts = [-Infinity, ...roots, Infinity];
   const intervals: [number, number][] = [];
   for (let r = 0; r + 1 < pts.length; r++) {
-    const lo = pts[r] as number, hi = pts[r + 1] as number;
+    const lo = pts[r] as number,
+      hi = pts[r + 1] as number;
     let accept: boolean;
     if (!Number.isFinite(lo) && !Number.isFinite(hi)) accept = (vals[Math.floor(vals.length / 2)] as number) <= 0;
     else if (!Number.isFinite(lo) || !Number.isFinite(hi)) accept = limitF - crit <= 0;
     else accept = g((lo + hi) / 2) <= 0;
     if (!accept) continue;
     const last = intervals[intervals.length - 1];
-    if (last && last[1] === lo) last[1] = hi; else intervals.push([lo, hi]);
+    if (last && last[1] === lo) last[1] = hi;
+    else intervals.push([lo, hi]);
   }
-  const kind = intervals.length === 0 ? "empty" : intervals.length > 1 ? "disjoint" : intervals.some(([a, b]) => !Number.isFinite(a) || !Number.isFinite(b)) ? "unbounded" : "bounded";
-  return Object.freeze({ kind, intervals: Object.freeze(intervals.map((iv) => Object.freeze(iv) as readonly [number, number])), level, critical: crit, limitF });
+  const kind =
+    intervals.length === 0
+      ? "empty"
+      : intervals.length > 1
+        ? "disjoint"
+        : intervals.some(([a, b]) => !Number.isFinite(a) || !Number.isFinite(b))
+          ? "unbounded"
+          : "bounded";
+  return Object.freeze({
+    kind,
+    intervals: Object.freeze(intervals.map((iv) => Object.freeze(iv) as readonly [number, number])),
+    level,
+    critical: crit,
+    limitF,
+  });
 }

@@ -25,10 +25,18 @@ export interface CraggDonald {
  * @example
  *   craggDonald(kp.ccorr, { n: 2990, L: 2, L1: 1, K1: 1, sdofminus: 81 });
  */
-export function craggDonald(ccorr: readonly number[], d: { n: number; L: number; L1: number; K1: number; sdofminus: number }): CraggDonald | Invalid {
+export function craggDonald(
+  ccorr: readonly number[],
+  d: { n: number; L: number; L1: number; K1: number; sdofminus: number },
+): CraggDonald | Invalid {
   if (!ccorr.length) return invalid("no canonical correlations");
   const r = ccorr[ccorr.length - 1] as number;
   const eigen = (r * r) / (1 - r * r);
   if (!Number.isFinite(eigen)) return invalid("smallest canonical correlation equals 1 (collinear instruments and regressors)");
-  return Object.freeze({ kind: "cd", eigen, ivreg2: (eigen * (d.n - d.L - d.sdofminus)) / d.L1, fixest: (eigen * (d.n - d.K1 - d.L1 - 1)) / d.L1 });
+  return Object.freeze({
+    kind: "cd",
+    eigen,
+    ivreg2: (eigen * (d.n - d.L - d.sdofminus)) / d.L1,
+    fixest: (eigen * (d.n - d.K1 - d.L1 - 1)) / d.L1,
+  });
 }

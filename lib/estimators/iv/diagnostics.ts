@@ -42,7 +42,8 @@ export interface IvDiagnostics {
  */
 export function ivDiagnostics(d: IvDesign, resid2sls: Float64Array, ar: { level: number; center: number; scale: number }): IvDiagnostics {
   const p = partialOut(d);
-  const K1 = d.endo.length, L1 = d.inst.length;
+  const K1 = d.endo.length,
+    L1 = d.inst.length;
   const L = L1 + d.exog.length;
   const lm = kpRankTest(p.endo, p.inst, d.vce, "LM");
   const wald = d.vce.kind === "iid" ? lm : kpRankTest(p.endo, p.inst, d.vce, "Wald");
@@ -53,14 +54,17 @@ export function ivDiagnostics(d: IvDesign, resid2sls: Float64Array, ar: { level:
   else if (isInvalid(wald)) weakIdF = wald;
   else if (d.vce.kind === "cluster") {
     const G = nClusters(d.vce);
-    weakIdF = { test: "kleibergen-paap-wald-f", stat: (wald.stat / (d.n - 1)) * (d.n - L - d.sdofminus) * (G - 1) / G / L1 };
-  } else weakIdF = { test: "kleibergen-paap-wald-f", stat: (wald.stat / d.n) * (d.n - L - d.sdofminus) / L1 };
-  const under = isInvalid(lm) ? lm : Object.freeze({ ...lm, test: d.vce.kind === "iid" ? "anderson-lm" as const : "kleibergen-paap-lm" as const });
+    weakIdF = { test: "kleibergen-paap-wald-f", stat: ((wald.stat / (d.n - 1)) * (d.n - L - d.sdofminus) * (G - 1)) / G / L1 };
+  } else weakIdF = { test: "kleibergen-paap-wald-f", stat: ((wald.stat / d.n) * (d.n - L - d.sdofminus)) / L1 };
+  const under = isInvalid(lm)
+    ? lm
+    : Object.freeze({ ...lm, test: d.vce.kind === "iid" ? ("anderson-lm" as const) : ("kleibergen-paap-lm" as const) });
   return Object.freeze({
     vce: d.vce.kind,
     underidentification: under,
     kpWald: d.vce.kind === "iid" ? (isInvalid(lm) ? lm : kpRankTest(p.endo, p.inst, d.vce, "Wald")) : wald,
-    cd, weakIdF: isInvalid(weakIdF) ? weakIdF : Object.freeze(weakIdF),
+    cd,
+    weakIdF: isInvalid(weakIdF) ? weakIdF : Object.freeze(weakIdF),
     stockYogo: stockYogo(K1, L1),
     overidentification: overid(d, resid2sls),
     endogeneity: Object.freeze({ cStatistic: cStatistic(d), wuHausman: wuHausman(d) }),

@@ -72,10 +72,17 @@ export function wuHausman(d: IvDesign): FStat | Invalid {
   const V = residualize(p.endo, p.inst).resid;
   const R = [...p.endo, ...V];
   let XtXi: Mat;
-  try { XtXi = inv(cross(R)); } catch { return invalid("collinear control-function regression"); }
+  try {
+    XtXi = inv(cross(R));
+  } catch {
+    return invalid("collinear control-function regression");
+  }
   const b = mulVec(XtXi, crossVec(R, p.y));
   const e = Float64Array.from(p.y);
-  R.forEach((x, j) => { const bj = b[j] as number; for (let i = 0; i < e.length; i++) e[i] -= bj * (x[i] as number); });
+  R.forEach((x, j) => {
+    const bj = b[j] as number;
+    for (let i = 0; i < e.length; i++) e[i] -= bj * (x[i] as number);
+  });
   const nparams = d.exog.length + K1 + d.feDofFixest;
   const df2 = d.n - (nparams + K1);
   const s2 = dot(e, e) / df2;

@@ -25,27 +25,46 @@ export type VcovFor = (X: readonly Float64Array[], e: Float64Array, bread: Float
 
 /** ivreg2's Wald F of all columns of Z̃ in a regression of the residual-generating vector r on Z̃ (partialled). */
 function ivreg2WaldF(d: IvDesign, r: Float64Array, Zt: readonly Float64Array[], df1: number): FStat | Invalid {
-  const N = d.n, L1 = Zt.length, L = L1 + d.exog.length;
+  const N = d.n,
+    L1 = Zt.length,
+    L = L1 + d.exog.length;
   const A = inv(cross(Zt));
   const b = mulVec(A, crossVec(Zt, r));
   const e = Float64Array.from(r);
-  Zt.forEach((z, l) => { const c = b[l] as number; for (let i = 0; i < N; i++) e[i] -= c * (z[i] as number); });
+  Zt.forEach((z, l) => {
+    const c = b[l] as number;
+    for (let i = 0; i < N; i++) e[i] -= c * (z[i] as number);
+  });
   let V: Mat;
-  if (d.vce.kind === "iid") { const s2 = dot(e, e) / N; V = A.map((row) => row.map((v) => v * s2)); }
-  else {
-    if (d.vce.kind === "cluster" && nClusters(d.vce) < L1) return invalid(`${nClusters(d.vce)} clusters for ${L1} excluded instruments: robust first-stage Wald not identified`);
-    const M = meatOf(Zt.map((z) => { const s = new Float64Array(N); for (let i = 0; i < N; i++) s[i] = (z[i] as number) * (e[i] as number); return s; }), d.vce);
+  if (d.vce.kind === "iid") {
+    const s2 = dot(e, e) / N;
+    V = A.map((row) => row.map((v) => v * s2));
+  } else {
+    if (d.vce.kind === "cluster" && nClusters(d.vce) < L1)
+      return invalid(`${nClusters(d.vce)} clusters for ${L1} excluded instruments: robust first-stage Wald not identified`);
+    const M = meatOf(
+      Zt.map((z) => {
+        const s = new Float64Array(N);
+        for (let i = 0; i < N; i++) s[i] = (z[i] as number) * (e[i] as number);
+        return s;
+      }),
+      d.vce,
+    );
     V = mul(mul(A, M), A);
   }
   let W: number;
-  try { W = dot(b, mulVec(inv(V), b)); } catch { return invalid("singular first-stage variance matrix"); }
+  try {
+    W = dot(b, mulVec(inv(V), b));
+  } catch {
+    return invalid("singular first-stage variance matrix");
+  }
   if (d.vce.kind === "cluster") {
     const G = nClusters(d.vce);
-    const stat = (W / (N - 1)) * (N - L - d.sdofminus) * (G - 1) / G / df1;
+    const stat = ((W / (N - 1)) * (N - L - d.sdofminus) * (G - 1)) / G / df1;
     return Object.freeze({ kind: "F", stat, df1, df2: G - 1, p: pF(stat, df1, G - 1) });
   }
   const df2 = N - L - d.sdofminus;
-  const stat = (W / N) * df2 / df1;
+  const stat = ((W / N) * df2) / df1;
   return Object.freeze({ kind: "F", stat, df1, df2, p: pF(stat, df1, df2) });
 }
 
@@ -74,7 +93,8 @@ function ivreg2WaldF(d: IvDesign, r: Float64Array, Zt: readonly Float64Array[], 
  */
 export function firstStage(d: IvDesign, vcovFor?: VcovFor): FirstStageResult[] {
   const p = partialOut(d);
-  const K1 = d.endo.length, L1 = d.inst.length;
+  const K1 = d.endo.length,
+    L1 = d.inst.length;
   const W = [...d.exog, ...d.inst];
   const Wnames = [...d.exogNames, ...d.instNames];
   const WtWi = inv(cross(W));
@@ -83,15 +103,21 @@ export function firstStage(d: IvDesign, vcovFor?: VcovFor): FirstStageResult[] {
   const full = { coef: mul(WtWi, cross(W, [...d.endo])) };
   const fit = residualize(p.endo, p.inst);
   const oneWay = d.vce.kind !== "cluster" || d.vce.clusters.length === 1;
-  const Xhat = p.endo.map((x, j) => { const h = Float64Array.from(x); const r = fit.resid[j] as Float64Array; for (let i = 0; i < h.length; i++) h[i] -= r[i] as number; return h; });
-  const XXi = inv(cross(p.endo)), XhXhi = inv(cross(Xhat));
+  const Xhat = p.endo.map((x, j) => {
+    const h = Float64Array.from(x);
+    const r = fit.resid[j] as Float64Array;
+    for (let i = 0; i < h.length; i++) h[i] -= r[i] as number;
+    return h;
+  });
+  const XXi = inv(cross(p.endo)),
+    XhXhi = inv(cross(Xhat));
   const df2 = d.n - (W.length + d.feDofFixest);
   return d.endo.map((x, j) => {
     const coef: Record<string, number> = {};
     Wnames.forEach((nm, i) => (coef[nm] = at(full.coef, i, j)));
     const rssU = dot(fit.resid[j] as Float64Array, fit.resid[j] as Float64Array);
     const rssR = dot(p.endo[j] as Float64Array, p.endo[j] as Float64Array);
-    const fstat = ((rssR - rssU) / L1) / (rssU / df2);
+    const fstat = (rssR - rssU) / L1 / (rssU / df2);
     const f: FStat = Object.freeze({ kind: "F", stat: fstat, df1: L1, df2, p: pF(fstat, L1, df2) });
     let wald: FStat | Invalid = invalid("no vcov supplied");
     if (vcovFor) {
@@ -113,7 +139,9 @@ export function firstStage(d: IvDesign, vcovFor?: VcovFor): FirstStageResult[] {
       try {
         const s = dot(bz, mulVec(inv(Vz), bz)) / L1;
         wald = Object.freeze({ kind: "F", stat: s, df1: L1, df2, p: pF(s, L1, df2) });
-      } catch { wald = invalid("singular first-stage vcov of the excluded instruments"); }
+      } catch {
+        wald = invalid("singular first-stage vcov of the excluded instruments");
+      }
     }
     const ivreg2F = ivreg2WaldF(d, p.endo[j] as Float64Array, p.inst, L1);
     let swF: FStat | Invalid = ivreg2F;
@@ -122,14 +150,23 @@ export function firstStage(d: IvDesign, vcovFor?: VcovFor): FirstStageResult[] {
       const othersHat = Xhat.filter((_, i) => i !== j);
       const b1 = mulVec(inv(cross(othersHat)), crossVec(othersHat, p.endo[j] as Float64Array));
       const e1 = Float64Array.from(p.endo[j] as Float64Array);
-      others.forEach((o, i) => { const c = b1[i] as number; for (let t = 0; t < e1.length; t++) e1[t] -= c * (o[t] as number); });
+      others.forEach((o, i) => {
+        const c = b1[i] as number;
+        for (let t = 0; t < e1.length; t++) e1[t] -= c * (o[t] as number);
+      });
       swF = ivreg2WaldF(d, e1, p.inst, L1 - K1 + 1);
     }
-    void x; void transpose;
+    void x;
+    void transpose;
     return Object.freeze({
-      endogenous: d.endoNames[j] as string, coef: Object.freeze(coef),
-      partialR2: 1 - rssU / rssR, sheaR2: at(XXi, j, j) / at(XhXhi, j, j),
-      f, wald, ivreg2F, swF,
+      endogenous: d.endoNames[j] as string,
+      coef: Object.freeze(coef),
+      partialR2: 1 - rssU / rssR,
+      sheaR2: at(XXi, j, j) / at(XhXhi, j, j),
+      f,
+      wald,
+      ivreg2F,
+      swF,
     });
   });
 }

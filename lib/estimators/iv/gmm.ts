@@ -11,19 +11,31 @@ import { cross, crossVec, inv, mul, mulVec, transpose, dot, type Mat } from "./l
  * @example
  *   const { J, beta } = gmmJ(y, [x1, x2], [z1, z2, z3, x2], Omega);
  */
-export function gmmJ(y: Float64Array, X: readonly Float64Array[], Z: readonly Float64Array[], Omega: Mat): { J: number; beta: number[]; resid: Float64Array } {
+export function gmmJ(
+  y: Float64Array,
+  X: readonly Float64Array[],
+  Z: readonly Float64Array[],
+  Omega: Mat,
+): { J: number; beta: number[]; resid: Float64Array } {
   const ZX = cross(Z, X); // l×k
   const Zy = crossVec(Z, y);
   const Wi = inv(Omega);
   const XZW = mul(transpose(ZX), Wi); // k×l
   const beta = mulVec(inv(mul(XZW, ZX)), mulVec(XZW, Zy));
   const resid = Float64Array.from(y);
-  X.forEach((x, j) => { const b = beta[j] as number; for (let i = 0; i < resid.length; i++) resid[i] -= b * (x[i] as number); });
+  X.forEach((x, j) => {
+    const b = beta[j] as number;
+    for (let i = 0; i < resid.length; i++) resid[i] -= b * (x[i] as number);
+  });
   const g = crossVec(Z, resid);
   return { J: dot(g, mulVec(Wi, g)), beta, resid };
 }
 
 /** Columns z_j ⊙ e (scores of the moment conditions). */
 export function momentScores(Z: readonly Float64Array[], e: Float64Array): Float64Array[] {
-  return Z.map((z) => { const s = new Float64Array(e.length); for (let i = 0; i < e.length; i++) s[i] = (z[i] as number) * (e[i] as number); return s; });
+  return Z.map((z) => {
+    const s = new Float64Array(e.length);
+    for (let i = 0; i < e.length; i++) s[i] = (z[i] as number) * (e[i] as number);
+    return s;
+  });
 }

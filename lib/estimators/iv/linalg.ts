@@ -29,17 +29,21 @@ export function at(A: Mat, i: number, j: number): number {
 }
 /** A'. @example transpose([[1, 2, 3]]) // [[1], [2], [3]] */
 export function transpose(A: Mat): Mat {
-  const r = A.length, c = r ? (A[0] as number[]).length : 0;
+  const r = A.length,
+    c = r ? (A[0] as number[]).length : 0;
   const T = zeros(c, r);
   for (let i = 0; i < r; i++) for (let j = 0; j < c; j++) (T[j] as number[])[i] = at(A, i, j);
   return T;
 }
 /** Matrix product AB (skips zero entries of A). @example mul([[1, 2], [3, 4]], [[5, 6], [7, 8]]) // [[19, 22], [43, 50]] */
 export function mul(A: Mat, B: Mat): Mat {
-  const r = A.length, m = B.length, c = m ? (B[0] as number[]).length : 0;
+  const r = A.length,
+    m = B.length,
+    c = m ? (B[0] as number[]).length : 0;
   const C = zeros(r, c);
   for (let i = 0; i < r; i++) {
-    const Ai = A[i] as number[], Ci = C[i] as number[];
+    const Ai = A[i] as number[],
+      Ci = C[i] as number[];
     for (let k = 0; k < m; k++) {
       const a = Ai[k] as number;
       if (a === 0) continue;
@@ -95,14 +99,16 @@ export function frozenGram(): GramCache {
 
 /** A'B for column lists A (a columns) and B (b columns), each of length n (blocked kernels of lib/core/linalg/gram). */
 export function cross(A: readonly Float64Array[], B: readonly Float64Array[] = A): Mat {
-  const p = A.length, q = B.length;
+  const p = A.length,
+    q = B.length;
   if (A.every((a) => frozen.has(a)) && B.every((b) => frozen.has(b))) {
     if (A === B) {
       const G = gram.crossprod(A);
       return Array.from({ length: p }, (_, i) => Array.from(G.subarray(i * p, (i + 1) * p)));
     }
     // A'B is the off-diagonal block of the Gram matrix of [A, B]
-    const G = gram.crossprod([...A, ...B]), m = p + q;
+    const G = gram.crossprod([...A, ...B]),
+      m = p + q;
     return Array.from({ length: p }, (_, i) => Array.from({ length: q }, (_, j) => G[i * m + p + j] as number));
   }
   const flat = A === B ? crossprod(A) : crossprod2(A, B);
@@ -120,20 +126,33 @@ export function inv(A0: Mat): Mat {
   const A = A0.map((r) => r.slice());
   const I = eye(k);
   for (let c = 0; c < k; c++) {
-    let p = c, best = Math.abs(at(A, c, c));
-    for (let r = c + 1; r < k; r++) if (Math.abs(at(A, r, c)) > best) { best = Math.abs(at(A, r, c)); p = r; }
+    let p = c,
+      best = Math.abs(at(A, c, c));
+    for (let r = c + 1; r < k; r++)
+      if (Math.abs(at(A, r, c)) > best) {
+        best = Math.abs(at(A, r, c));
+        p = r;
+      }
     if (!(best > 0) || !Number.isFinite(best)) throw new Error("singular matrix");
     [A[c], A[p]] = [A[p] as number[], A[c] as number[]];
     [I[c], I[p]] = [I[p] as number[], I[c] as number[]];
     const piv = at(A, c, c);
-    const Ac = A[c] as number[], Ic = I[c] as number[];
-    for (let j = 0; j < k; j++) { Ac[j] = (Ac[j] as number) / piv; Ic[j] = (Ic[j] as number) / piv; }
+    const Ac = A[c] as number[],
+      Ic = I[c] as number[];
+    for (let j = 0; j < k; j++) {
+      Ac[j] = (Ac[j] as number) / piv;
+      Ic[j] = (Ic[j] as number) / piv;
+    }
     for (let r = 0; r < k; r++) {
       if (r === c) continue;
       const f = at(A, r, c);
       if (f === 0) continue;
-      const Ar = A[r] as number[], Ir = I[r] as number[];
-      for (let j = 0; j < k; j++) { Ar[j] = (Ar[j] as number) - f * (Ac[j] as number); Ir[j] = (Ir[j] as number) - f * (Ic[j] as number); }
+      const Ar = A[r] as number[],
+        Ir = I[r] as number[];
+      for (let j = 0; j < k; j++) {
+        Ar[j] = (Ar[j] as number) - f * (Ac[j] as number);
+        Ir[j] = (Ir[j] as number) - f * (Ic[j] as number);
+      }
     }
   }
   return I;
@@ -151,7 +170,9 @@ export function eigSym(A: Mat): { values: number[]; vectors: Mat } {
   const { values, vectors } = jacobiEigen(flat, k);
   const order = Array.from({ length: k }, (_, i) => i).sort((a, b) => (values[a] as number) - (values[b] as number));
   const V = zeros(k, k);
-  order.forEach((src, dst) => { for (let i = 0; i < k; i++) (V[i] as number[])[dst] = vectors[i * k + src] as number; });
+  order.forEach((src, dst) => {
+    for (let i = 0; i < k; i++) (V[i] as number[])[dst] = vectors[i * k + src] as number;
+  });
   return { values: order.map((i) => values[i] as number), vectors: V };
 }
 /** Symmetric PSD square root V diag(√λ) V' (negative rounding-level eigenvalues set to 0). */
@@ -193,7 +214,10 @@ export function residualize(Y: readonly Float64Array[], X: readonly Float64Array
     const b = mulVec(XtXi, crossVec(X, y));
     b.forEach((v, i) => ((coef[i] as number[])[j] = v));
     const r = Float64Array.from(y);
-    X.forEach((x, i) => { const bi = b[i] as number; for (let t = 0; t < r.length; t++) r[t] -= bi * (x[t] as number); });
+    X.forEach((x, i) => {
+      const bi = b[i] as number;
+      for (let t = 0; t < r.length; t++) r[t] -= bi * (x[t] as number);
+    });
     return r;
   });
   return { resid, coef };

@@ -23,7 +23,8 @@ export type OverId = (Chi2Stat & { readonly test: "sargan" | "hansen" }) | Inval
  *   const j = overid(design, residuals2sls);  // { kind: "chi2", stat, df, p, test: "hansen" }
  */
 export function overid(d: IvDesign, resid2sls: Float64Array): OverId {
-  const K1 = d.endo.length, L1 = d.inst.length;
+  const K1 = d.endo.length,
+    L1 = d.inst.length;
   const df = L1 - K1;
   if (df <= 0) return invalid("exactly identified");
   // On the partialled design: X2'ê = 0 for the 2SLS residuals, so Sargan's quadratic form and
@@ -38,7 +39,10 @@ export function overid(d: IvDesign, resid2sls: Float64Array): OverId {
     const stat = (d.n * dot(g, solve(ZZ, g))) / dot(resid2sls, resid2sls);
     return Object.freeze({ kind: "chi2", test: "sargan", stat, df, p: pChi2(stat, df) });
   }
-  if (d.vce.kind === "cluster" && nClusters(d.vce) < nInst) return invalid(`${nClusters(d.vce)} clusters but ${nInst} instruments: the cluster-robust moment covariance is singular, so Hansen's J is not defined`);
+  if (d.vce.kind === "cluster" && nClusters(d.vce) < nInst)
+    return invalid(
+      `${nClusters(d.vce)} clusters but ${nInst} instruments: the cluster-robust moment covariance is singular, so Hansen's J is not defined`,
+    );
   const Omega = meatOf(momentScores(Z, resid2sls), d.vce);
   try {
     const { J } = gmmJ(p.y, X, Z, Omega);

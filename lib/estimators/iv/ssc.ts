@@ -54,7 +54,10 @@ export function meatOf(S: readonly Float64Array[], vce: Vce): Mat {
   let M: Float64Array;
   if (vce.kind === "hetero") M = meatHetero(S);
   else if (vce.kind === "cluster") {
-    M = vce.clusters.length === 1 ? meatCluster(S, vce.clusters[0] as Factor) : meatMultiway(S, vce.clusters, (fs) => fs.reduce((a, b) => interact(a, b)));
+    M =
+      vce.clusters.length === 1
+        ? meatCluster(S, vce.clusters[0] as Factor)
+        : meatMultiway(S, vce.clusters, (fs) => fs.reduce((a, b) => interact(a, b)));
   } else throw new Error("meatOf: iid has no meat");
   return Array.from({ length: k }, (_, i) => Array.from(M.subarray(i * k, (i + 1) * k)));
 }

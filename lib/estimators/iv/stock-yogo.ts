@@ -47,7 +47,8 @@ export function stockYogo(K1: number, L1: number): StockYogo {
   const bias = (p: 5 | 10 | 20 | 30) => (ok && K1 <= 3 ? look(IVBIAS[p], L1, K1) : null);
   const size = (p: 10 | 15 | 20 | 25) => (ok && K1 <= 2 ? look(IVSIZE[p], L1, K1) : null);
   return Object.freeze({
-    K1, L1,
+    K1,
+    L1,
     ivBias: Object.freeze({ "5": bias(5), "10": bias(10), "20": bias(20), "30": bias(30) }),
     ivSize: Object.freeze({ "10": size(10), "15": size(15), "20": size(20), "25": size(25) }),
     source: STOCK_YOGO_SOURCE,

@@ -5,9 +5,23 @@ import type { Vce } from "./ssc";
  * Shared shapes of the IV diagnostics. Every statistic is either computed or
  * `{ kind: "invalid", reason }` saying why it cannot be (never a silent NaN).
  */
-export interface Invalid { readonly kind: "invalid"; readonly reason: string }
-export interface Chi2Stat { readonly kind: "chi2"; readonly stat: number; readonly df: number; readonly p: number }
-export interface FStat { readonly kind: "F"; readonly stat: number; readonly df1: number; readonly df2: number; readonly p: number }
+export interface Invalid {
+  readonly kind: "invalid";
+  readonly reason: string;
+}
+export interface Chi2Stat {
+  readonly kind: "chi2";
+  readonly stat: number;
+  readonly df: number;
+  readonly p: number;
+}
+export interface FStat {
+  readonly kind: "F";
+  readonly stat: number;
+  readonly df1: number;
+  readonly df2: number;
+  readonly p: number;
+}
 
 /**
  * A statistic that cannot be computed, with the reason (frozen).

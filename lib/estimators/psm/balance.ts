@@ -41,12 +41,21 @@ export function balanceTable(
   const d = numeric(t, treat);
   for (let i = 0; i < d.length; i++) {
     const v = d[i] as number;
-    if (!Number.isNaN(v) && v !== 0 && v !== 1) throw new DataError(`treatment must be 0 or 1, found ${v}`, { file: t.source, column: treat, row: i + 1 });
+    if (!Number.isNaN(v) && v !== 0 && v !== 1)
+      throw new DataError(`treatment must be 0 or 1, found ${v}`, { file: t.source, column: treat, row: i + 1 });
   }
   const out = {
     variable: [] as string[],
-    meanT_before: [] as number[], meanC_before: [] as number[], bias_before: [] as number[], t_before: [] as number[], p_before: [] as number[],
-    meanT_after: [] as number[], meanC_after: [] as number[], bias_after: [] as number[], t_after: [] as number[], p_after: [] as number[],
+    meanT_before: [] as number[],
+    meanC_before: [] as number[],
+    bias_before: [] as number[],
+    t_before: [] as number[],
+    p_before: [] as number[],
+    meanT_after: [] as number[],
+    meanC_after: [] as number[],
+    bias_after: [] as number[],
+    t_after: [] as number[],
+    p_after: [] as number[],
     reduction: [] as number[],
   };
   for (const name of covariates) {
@@ -59,8 +68,16 @@ export function balanceTable(
     const bb = (100 * (before.mT - before.mC)) / s;
     const ba = (100 * (after.mT - after.mC)) / s;
     out.variable.push(name);
-    out.meanT_before.push(before.mT); out.meanC_before.push(before.mC); out.bias_before.push(bb); out.t_before.push(before.t); out.p_before.push(before.p);
-    out.meanT_after.push(after.mT); out.meanC_after.push(after.mC); out.bias_after.push(ba); out.t_after.push(after.t); out.p_after.push(after.p);
+    out.meanT_before.push(before.mT);
+    out.meanC_before.push(before.mC);
+    out.bias_before.push(bb);
+    out.t_before.push(before.t);
+    out.p_before.push(before.p);
+    out.meanT_after.push(after.mT);
+    out.meanC_after.push(after.mC);
+    out.bias_after.push(ba);
+    out.t_after.push(after.t);
+    out.p_after.push(after.p);
     out.reduction.push(100 * (1 - Math.abs(ba) / Math.abs(bb)));
   }
   return table(out);
@@ -68,22 +85,48 @@ export function balanceTable(
 
 /** Weighted group means, unweighted group variances (n − 1), and the weighted-regression t-test. */
 function wstats(x: Float64Array, d: Float64Array, w: ArrayLike<number>) {
-  let wT = 0, wC = 0, sT = 0, sC = 0, nT = 0, nC = 0, uT = 0, uC = 0;
+  let wT = 0,
+    wC = 0,
+    sT = 0,
+    sC = 0,
+    nT = 0,
+    nC = 0,
+    uT = 0,
+    uC = 0;
   for (let i = 0; i < x.length; i++) {
     const v = x[i] as number;
     const wi = w[i] as number;
     if (Number.isNaN(v) || Number.isNaN(d[i] as number) || !(wi > 0)) continue;
-    if (d[i] === 1) { wT += wi; sT += wi * v; nT++; uT += v; } else { wC += wi; sC += wi * v; nC++; uC += v; }
+    if (d[i] === 1) {
+      wT += wi;
+      sT += wi * v;
+      nT++;
+      uT += v;
+    } else {
+      wC += wi;
+      sC += wi * v;
+      nC++;
+      uC += v;
+    }
   }
   const mT = sT / wT;
   const mC = sC / wC;
-  let ssr = 0, vT = 0, vC = 0;
-  const muT = uT / nT, muC = uC / nC;
+  let ssr = 0,
+    vT = 0,
+    vC = 0;
+  const muT = uT / nT,
+    muC = uC / nC;
   for (let i = 0; i < x.length; i++) {
     const v = x[i] as number;
     const wi = w[i] as number;
     if (Number.isNaN(v) || Number.isNaN(d[i] as number) || !(wi > 0)) continue;
-    if (d[i] === 1) { ssr += wi * (v - mT) ** 2; vT += (v - muT) ** 2; } else { ssr += wi * (v - mC) ** 2; vC += (v - muC) ** 2; }
+    if (d[i] === 1) {
+      ssr += wi * (v - mT) ** 2;
+      vT += (v - muT) ** 2;
+    } else {
+      ssr += wi * (v - mC) ** 2;
+      vC += (v - muC) ** 2;
+    }
   }
   const N = wT + wC;
   const s2 = ssr / (N - 2);

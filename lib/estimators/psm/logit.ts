@@ -131,7 +131,8 @@ export function logit(t: Table, y: string, xs: readonly string[], opts: LogitOpt
     rows.push(i);
   }
   xs.forEach((x, j) => {
-    if (!rows.length && (cols[j] as Float64Array).every((v) => Number.isNaN(v))) throw new DataError("all values are NA", { file: t.source, column: x });
+    if (!rows.length && (cols[j] as Float64Array).every((v) => Number.isNaN(v)))
+      throw new DataError("all values are NA", { file: t.source, column: x });
   });
   const n = rows.length;
   if (n <= k) throw new EstimationError(`logit has ${n} complete rows for ${k} coefficients`, { column: y });
@@ -144,7 +145,8 @@ export function logit(t: Table, y: string, xs: readonly string[], opts: LogitOpt
   });
   const Y = Float64Array.from(rows, (i) => yv[i] as number);
   const ny1 = Y.reduce((a, b) => a + b, 0);
-  if (ny1 === 0 || ny1 === n) throw new EstimationError(`outcome is constant (${ny1 === 0 ? "all 0" : "all 1"}) in the estimation sample`, { column: y });
+  if (ny1 === 0 || ny1 === n)
+    throw new EstimationError(`outcome is constant (${ny1 === 0 ? "all 0" : "all 1"}) in the estimation sample`, { column: y });
 
   let p = Float64Array.from(Y, (v) => (v + 0.5) / 2);
   let eta = Float64Array.from(p, (v) => Math.log(v / (1 - v)));
@@ -171,7 +173,11 @@ export function logit(t: Table, y: string, xs: readonly string[], opts: LogitOpt
     const w = Float64Array.from(p, (v) => v * (1 - v));
     const A = buildXtWX(w);
     const ch = cholesky(A);
-    if ("fail" in ch) throw new EstimationError("X'WX is singular: the covariate is collinear with the ones before it (or constant)", { file: t.source, term: names[ch.fail] });
+    if ("fail" in ch)
+      throw new EstimationError("X'WX is singular: the covariate is collinear with the ones before it (or constant)", {
+        file: t.source,
+        term: names[ch.fail],
+      });
     L = ch.L;
     const rhs = new Float64Array(k);
     for (let r = 0; r < n; r++) {

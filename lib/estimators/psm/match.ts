@@ -55,13 +55,32 @@ function sdOf(score: ArrayLike<number>, rows: number[]): number {
   return Math.sqrt(ss / (rows.length - 1));
 }
 
-function finish(method: "nearest" | "kernel", T: number[], C: number[], weights: Float64Array, pairs: MatchPair[], caliper: number): MatchResult {
+function finish(
+  method: "nearest" | "kernel",
+  T: number[],
+  C: number[],
+  weights: Float64Array,
+  pairs: MatchPair[],
+  caliper: number,
+): MatchResult {
   let mt = 0;
   let mc = 0;
   const un: number[] = [];
-  for (const i of T) if ((weights[i] as number) > 0) mt++; else un.push(i);
+  for (const i of T)
+    if ((weights[i] as number) > 0) mt++;
+    else un.push(i);
   for (const j of C) if ((weights[j] as number) > 0) mc++;
-  return { method, weights, pairs, nTreated: T.length, nControl: C.length, nMatchedTreated: mt, nMatchedControl: mc, unmatchedTreated: Int32Array.from(un), caliper };
+  return {
+    method,
+    weights,
+    pairs,
+    nTreated: T.length,
+    nControl: C.length,
+    nMatchedTreated: mt,
+    nMatchedControl: mc,
+    unmatchedTreated: Int32Array.from(un),
+    caliper,
+  };
 }
 
 /**
@@ -129,10 +148,12 @@ export function nearestNeighbor(score: ArrayLike<number>, treat: ArrayLike<numbe
   const weights = new Float64Array(score.length);
   const pairs: MatchPair[] = [];
   const lowerBound = (v: number) => {
-    let lo = 0, hi = cs.length;
+    let lo = 0,
+      hi = cs.length;
     while (lo < hi) {
       const mid = (lo + hi) >> 1;
-      if ((cs[mid] as number) < v) lo = mid + 1; else hi = mid;
+      if ((cs[mid] as number) < v) lo = mid + 1;
+      else hi = mid;
     }
     return lo;
   };
@@ -211,13 +232,22 @@ export function kernelMatch(score: ArrayLike<number>, treat: ArrayLike<number>, 
 
 /** ATT = weighted mean of y over treated − weighted mean over controls (weights from a match). */
 export function att(y: ArrayLike<number>, treat: ArrayLike<number>, weights: ArrayLike<number>): number {
-  let st = 0, wt = 0, sc = 0, wc = 0;
+  let st = 0,
+    wt = 0,
+    sc = 0,
+    wc = 0;
   for (let i = 0; i < y.length; i++) {
     const w = weights[i] as number;
     if (!(w > 0)) continue;
     const v = y[i] as number;
     if (Number.isNaN(v)) throw new DataError("outcome is NA for a matched row", { column: "y", row: i + 1 });
-    if (treat[i] === 1) { st += w * v; wt += w; } else { sc += w * v; wc += w; }
+    if (treat[i] === 1) {
+      st += w * v;
+      wt += w;
+    } else {
+      sc += w * v;
+      wc += w;
+    }
   }
   if (wt === 0 || wc === 0) throw new DataError("no matched treated or control rows");
   return st / wt - sc / wc;

@@ -69,7 +69,15 @@ export function psmDid(t: Table, o: PsmDidOptions): PsmDidResult {
   const score = new Float64Array(n).fill(NaN);
   const models = new Map<number, LogitResult>();
   const matches = new Map<number, MatchResult>();
-  const info = { year: [] as number[], nTreated: [] as number[], nControl: [] as number[], nMatchedTreated: [] as number[], nMatchedControl: [] as number[], converged: [] as number[], separation: [] as number[] };
+  const info = {
+    year: [] as number[],
+    nTreated: [] as number[],
+    nControl: [] as number[],
+    nMatchedTreated: [] as number[],
+    nMatchedControl: [] as number[],
+    converged: [] as number[],
+    separation: [] as number[],
+  };
 
   const fitYear = (yKey: string, rows: number[]) => {
     const m = logit(t, o.treat, o.covariates, { subset: rows });
@@ -118,7 +126,8 @@ export function psmDid(t: Table, o: PsmDidOptions): PsmDidResult {
       const base = ur.filter((r) => inBase.has(r));
       const w = base.length ? (mr.weights[base[0] as number] as number) : 0;
       for (const r of ur) {
-        if (d[r] !== d[ur[0] as number]) throw new DataError(`treatment group varies within unit "${u}"`, { file: t.source, column: o.treat, row: r + 1 });
+        if (d[r] !== d[ur[0] as number])
+          throw new DataError(`treatment group varies within unit "${u}"`, { file: t.source, column: o.treat, row: r + 1 });
         weights[r] = w;
       }
     }

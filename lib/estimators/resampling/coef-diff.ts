@@ -98,9 +98,11 @@ export interface CoefDiffResult {
  */
 export async function coefDiffTest(data: Table, formula: string, opts: CoefDiffOptions): Promise<CoefDiffResult> {
   checkReps(opts.reps);
-  if (opts.method !== "permutation" && opts.method !== "bootstrap") throw new ArgumentError(`method must be "permutation" or "bootstrap", got "${String(opts.method)}"`);
+  if (opts.method !== "permutation" && opts.method !== "bootstrap")
+    throw new ArgumentError(`method must be "permutation" or "bootstrap", got "${String(opts.method)}"`);
   const f = parseFormula(formula);
-  if (!f.rhs.some((t) => t.label === opts.coef)) throw new ArgumentError(`"${opts.coef}" is not a regressor of the formula`, { term: opts.coef });
+  if (!f.rhs.some((t) => t.label === opts.coef))
+    throw new ArgumentError(`"${opts.coef}" is not a regressor of the formula`, { term: opts.coef });
   const { levels, indicator } = twoGroups(data, opts.group);
   const gname = "__vagg_group";
   const t2 = withColumns(data, { [gname]: indicator });
@@ -108,27 +110,53 @@ export async function coefDiffTest(data: Table, formula: string, opts: CoefDiffO
   const n = frame.n;
   const gcodes = new Uint8Array(n);
   for (let i = 0; i < n; i++) gcodes[i] = (indicator[frame.rows[i] as number] as number) === 1 ? 1 : 0;
-  const rowsOf = (lab: Uint8Array, g: number) => { let m = 0; for (let i = 0; i < n; i++) if (lab[i] === g) m++; const o = new Int32Array(m); m = 0; for (let i = 0; i < n; i++) if (lab[i] === g) o[m++] = i; return o; };
-  const fitDiff = (lab: Uint8Array) => (refitRows(frame, f, rowsOf(lab, 1), [opts.coef])[0] as number) - (refitRows(frame, f, rowsOf(lab, 0), [opts.coef])[0] as number);
+  const rowsOf = (lab: Uint8Array, g: number) => {
+    let m = 0;
+    for (let i = 0; i < n; i++) if (lab[i] === g) m++;
+    const o = new Int32Array(m);
+    m = 0;
+    for (let i = 0; i < n; i++) if (lab[i] === g) o[m++] = i;
+    return o;
+  };
+  const fitDiff = (lab: Uint8Array) =>
+    (refitRows(frame, f, rowsOf(lab, 1), [opts.coef])[0] as number) - (refitRows(frame, f, rowsOf(lab, 0), [opts.coef])[0] as number);
   // observed fits with SEs (feols on each subsample)
-  const spec: VcovSpec = opts.vcov ? (typeof opts.vcov === "string" ? parseVcov(opts.vcov) : opts.vcov) : opts.cluster ? { cluster: [opts.cluster] } : defaultVcov(f);
-  const fits = [0, 1].map((g) => feols(takeRows(t2, maskToIndex(indicator.map((v) => (v === g ? 1 : 0)))), formula, { vcov: spec, weights: opts.weights }));
-  const b0 = fits[0]!.coef[opts.coef] as number, b1 = fits[1]!.coef[opts.coef] as number;
-  const se0 = fits[0]!.se[opts.coef] as number, se1 = fits[1]!.se[opts.coef] as number;
+  const spec: VcovSpec = opts.vcov
+    ? typeof opts.vcov === "string"
+      ? parseVcov(opts.vcov)
+      : opts.vcov
+    : opts.cluster
+      ? { cluster: [opts.cluster] }
+      : defaultVcov(f);
+  const fits = [0, 1].map((g) =>
+    feols(takeRows(t2, maskToIndex(indicator.map((v) => (v === g ? 1 : 0)))), formula, { vcov: spec, weights: opts.weights }),
+  );
+  const b0 = fits[0]!.coef[opts.coef] as number,
+    b1 = fits[1]!.coef[opts.coef] as number;
+  const se0 = fits[0]!.se[opts.coef] as number,
+    se1 = fits[1]!.se[opts.coef] as number;
   const diff = b1 - b0;
   // resampling units
   let unitCodes: Int32Array, G: number;
   if (opts.cluster) {
     const cf = subsetFactor(factorFor(t2, opts.cluster), frame.rows);
-    unitCodes = cf.codes; G = cf.size;
+    unitCodes = cf.codes;
+    G = cf.size;
     if (G < 2) throw new ArgumentError(`need at least 2 clusters`, { term: opts.cluster });
-  } else { unitCodes = Int32Array.from({ length: n }, (_, i) => i); G = n; }
+  } else {
+    unitCodes = Int32Array.from({ length: n }, (_, i) => i);
+    G = n;
+  }
   const unitGroup = new Int8Array(G).fill(-1);
   for (let i = 0; i < n; i++) {
     const u = unitCodes[i] as number;
     if (unitGroup[u] === -1) unitGroup[u] = gcodes[i] as number;
     else if (unitGroup[u] !== gcodes[i]) {
-      if (opts.method === "permutation") throw new ArgumentError(`group "${opts.group}" varies within clusters of "${opts.cluster}"; a cluster-level permutation needs the group constant within clusters`, { term: opts.group });
+      if (opts.method === "permutation")
+        throw new ArgumentError(
+          `group "${opts.group}" varies within clusters of "${opts.cluster}"; a cluster-level permutation needs the group constant within clusters`,
+          { term: opts.group },
+        );
     }
   }
   const members = membersOf(unitCodes, G);
@@ -139,43 +167,82 @@ export async function coefDiffTest(data: Table, formula: string, opts: CoefDiffO
   const labels = Float64Array.from(unitGroup);
   const lab = new Uint8Array(n);
   // bootstrap: units of each group (rows of a unit restricted to that group, in case the group varies within units)
-  const unitsOf = [0, 1].map((g) => { const us: number[] = []; for (let u = 0; u < G; u++) if ((members[u] as Int32Array).some((i) => gcodes[i] === g)) us.push(u); return Int32Array.from(us); });
+  const unitsOf = [0, 1].map((g) => {
+    const us: number[] = [];
+    for (let u = 0; u < G; u++) if ((members[u] as Int32Array).some((i) => gcodes[i] === g)) us.push(u);
+    return Int32Array.from(us);
+  });
   const memOf = [0, 1].map((g) => members.map((mem) => mem.filter((i) => gcodes[i] === g)));
-  const { done, interrupted } = await replicate(R, (r) => {
-    if (opts.method === "permutation") {
-      shuffleInPlace(stream, labels, 0, G);
-      for (let i = 0; i < n; i++) lab[i] = labels[unitCodes[i] as number] as number;
-      draws[r] = fitDiff(lab);
-    } else {
-      const bs = [0, 1].map((g) => {
-        const us = unitsOf[g] as Int32Array;
-        const chosen = new Int32Array(us.length);
-        for (let a = 0; a < us.length; a++) chosen[a] = us[stream.int(us.length)] as number;
-        return refitRows(frame, f, rowsOfClusters(memOf[g] as Int32Array[], chosen), [opts.coef])[0] as number;
-      });
-      draws[r] = (bs[1] as number) - (bs[0] as number);
-    }
-  }, opts);
+  const { done, interrupted } = await replicate(
+    R,
+    (r) => {
+      if (opts.method === "permutation") {
+        shuffleInPlace(stream, labels, 0, G);
+        for (let i = 0; i < n; i++) lab[i] = labels[unitCodes[i] as number] as number;
+        draws[r] = fitDiff(lab);
+      } else {
+        const bs = [0, 1].map((g) => {
+          const us = unitsOf[g] as Int32Array;
+          const chosen = new Int32Array(us.length);
+          for (let a = 0; a < us.length; a++) chosen[a] = us[stream.int(us.length)] as number;
+          return refitRows(frame, f, rowsOfClusters(memOf[g] as Int32Array[], chosen), [opts.coef])[0] as number;
+        });
+        draws[r] = (bs[1] as number) - (bs[0] as number);
+      }
+    },
+    opts,
+  );
   const d = draws.slice(0, done);
   const ms = meanSd(d);
   let pOne: number, pTwo: number, rule: string;
   if (opts.method === "permutation") {
-    let ge = 0, side = 0;
-    for (const v of d) { if (!Number.isFinite(v)) continue; if (Math.abs(v) >= Math.abs(diff)) ge++; if (diff >= 0 ? v >= diff : v <= diff) side++; }
-    pTwo = (1 + ge) / (1 + ms.n); pOne = (1 + side) / (1 + ms.n);
-    rule = "permutation: two-sided (1 + #{|d*| >= |d|})/(1 + R); one-sided (1 + #{d* at least as far as d in its direction})/(1 + R); d = b1 - b0";
+    let ge = 0,
+      side = 0;
+    for (const v of d) {
+      if (!Number.isFinite(v)) continue;
+      if (Math.abs(v) >= Math.abs(diff)) ge++;
+      if (diff >= 0 ? v >= diff : v <= diff) side++;
+    }
+    pTwo = (1 + ge) / (1 + ms.n);
+    pOne = (1 + side) / (1 + ms.n);
+    rule =
+      "permutation: two-sided (1 + #{|d*| >= |d|})/(1 + R); one-sided (1 + #{d* at least as far as d in its direction})/(1 + R); d = b1 - b0";
   } else {
     let other = 0;
-    for (const v of d) { if (!Number.isFinite(v)) continue; if (diff >= 0 ? v <= 0 : v >= 0) other++; }
-    pOne = other / ms.n; pTwo = Math.min(1, 2 * pOne);
+    for (const v of d) {
+      if (!Number.isFinite(v)) continue;
+      if (diff >= 0 ? v <= 0 : v >= 0) other++;
+    }
+    pOne = other / ms.n;
+    pTwo = Math.min(1, 2 * pOne);
     rule = "bootstrap: one-sided #{d* on the other side of 0}/R; two-sided min(1, 2 x one-sided); d = b1 - b0";
   }
   const zs = diff / Math.sqrt(se0 * se0 + se1 * se1);
   return {
-    group: opts.group, levels, coef: opts.coef, b0, b1, se0, se1, n0: fits[0]!.nobs, n1: fits[1]!.nobs,
-    diff, diffBdiff: -diff, method: opts.method, unit: opts.cluster ? "clusters" : "observations",
-    draws: d, drawsMean: ms.mean, drawsSd: ms.sd, pOneSided: pOne, pTwoSided: pTwo, pRule: rule,
+    group: opts.group,
+    levels,
+    coef: opts.coef,
+    b0,
+    b1,
+    se0,
+    se1,
+    n0: fits[0]!.nobs,
+    n1: fits[1]!.nobs,
+    diff,
+    diffBdiff: -diff,
+    method: opts.method,
+    unit: opts.cluster ? "clusters" : "observations",
+    draws: d,
+    drawsMean: ms.mean,
+    drawsSd: ms.sd,
+    pOneSided: pOne,
+    pTwoSided: pTwo,
+    pRule: rule,
     separate: { z: zs, p: pNormal2(zs) },
-    reps: done, requested: R, interrupted, failed: done - ms.n, seed,
+    reps: done,
+    requested: R,
+    interrupted,
+    failed: done - ms.n,
+    seed,
   };
 }

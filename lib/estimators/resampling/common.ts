@@ -21,7 +21,12 @@ export interface ResamplingControl {
  * @example
  *   const { done, interrupted } = await replicate(1000, (r) => { draws[r] = oneDraw(); }, { onProgress, signal });
  */
-export async function replicate(reps: number, body: (r: number) => void, ctl: ResamplingControl = {}, sliceMs = 50): Promise<{ done: number; interrupted: boolean }> {
+export async function replicate(
+  reps: number,
+  body: (r: number) => void,
+  ctl: ResamplingControl = {},
+  sliceMs = 50,
+): Promise<{ done: number; interrupted: boolean }> {
   let done = 0;
   let sliceStart = Date.now();
   while (done < reps) {
@@ -48,11 +53,21 @@ export function checkReps(reps: number, what = "reps"): void {
 
 /** Mean and sample standard deviation (n − 1) of the finite values. */
 export function meanSd(a: ArrayLike<number>): { mean: number; sd: number; n: number } {
-  let n = 0, s = 0;
-  for (let i = 0; i < a.length; i++) { const v = a[i] as number; if (Number.isFinite(v)) { n++; s += v; } }
+  let n = 0,
+    s = 0;
+  for (let i = 0; i < a.length; i++) {
+    const v = a[i] as number;
+    if (Number.isFinite(v)) {
+      n++;
+      s += v;
+    }
+  }
   const mean = n ? s / n : NaN;
   let ss = 0;
-  for (let i = 0; i < a.length; i++) { const v = a[i] as number; if (Number.isFinite(v)) ss += (v - mean) * (v - mean); }
+  for (let i = 0; i < a.length; i++) {
+    const v = a[i] as number;
+    if (Number.isFinite(v)) ss += (v - mean) * (v - mean);
+  }
   return { mean, sd: n > 1 ? Math.sqrt(ss / (n - 1)) : NaN, n };
 }
 
@@ -65,7 +80,8 @@ export function quantile(a: ArrayLike<number>, p: number): number {
   const v = Float64Array.from(Array.from(a as ArrayLike<number>).filter((x) => Number.isFinite(x))).sort();
   if (v.length === 0) return NaN;
   const h = (v.length - 1) * p;
-  const lo = Math.floor(h), hi = Math.ceil(h);
+  const lo = Math.floor(h),
+    hi = Math.ceil(h);
   return (v[lo] as number) + (h - lo) * ((v[hi] as number) - (v[lo] as number));
 }
 
@@ -75,7 +91,8 @@ export const TIE_REL = 1e-10;
 /** #{ |d| ≥ |obs| } over the finite draws (ties within relative TIE_REL count as ≥). */
 export function countAbsGe(draws: ArrayLike<number>, obs: number): { count: number; n: number } {
   const thr = Math.abs(obs) * (1 - TIE_REL);
-  let count = 0, n = 0;
+  let count = 0,
+    n = 0;
   for (let i = 0; i < draws.length; i++) {
     const d = draws[i] as number;
     if (!Number.isFinite(d)) continue;

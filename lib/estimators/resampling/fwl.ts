@@ -99,14 +99,19 @@ export function prepareFwl(data: Table, formula: string, target: string, opts: F
   const f = parseFormula(formula);
   if (f.endo.length) throw new EstimationError(`this formula has an IV part; resampling supports OLS only`, { term: formula });
   const labels = f.rhs.map((t) => t.label);
-  if (!labels.includes(target)) throw new ArgumentError(`"${target}" is not a regressor of the formula (regressors: ${labels.join(", ") || "none"})`, { term: target });
+  if (!labels.includes(target))
+    throw new ArgumentError(`"${target}" is not a regressor of the formula (regressors: ${labels.join(", ") || "none"})`, { term: target });
   const tTerm = f.rhs.find((t) => t.label === target) as { vars: readonly string[] };
   for (const other of f.rhs) {
     if (other.label === target) continue;
     const shared = other.vars.filter((v) => tTerm.vars.includes(v));
-    if (shared.length) throw new ArgumentError(`"${target}" also enters the term "${other.label}"; resampling it alone would leave that term unchanged — create the product as its own column first`, { term: target });
+    if (shared.length)
+      throw new ArgumentError(
+        `"${target}" also enters the term "${other.label}"; resampling it alone would leave that term unchanged — create the product as its own column first`,
+        { term: target },
+      );
   }
-  const spec = typeof opts.vcov === "string" ? parseVcov(opts.vcov) : opts.vcov ?? defaultVcov(f);
+  const spec = typeof opts.vcov === "string" ? parseVcov(opts.vcov) : (opts.vcov ?? defaultVcov(f));
   const vcovCl = typeof spec === "object" ? [...spec.cluster] : [];
   const extra = [...(opts.extraClusters ?? [])];
   const frame = buildModelFrame(data, f, { weights: opts.weights, singletons: opts.singletons, cluster: [...vcovCl, ...extra] });
@@ -118,10 +123,18 @@ export function prepareFwl(data: Table, formula: string, target: string, opts: F
   const dOpts = opts.demean ?? {};
   let ctrlRaw = frame.X.filter((_, a) => a !== j);
   let ctrlNames = frame.xNames.filter((_, a) => a !== j);
-  if (f.intercept && frame.fixef.length === 0) { ctrlRaw = [new Float64Array(n).fill(1), ...ctrlRaw]; ctrlNames = ["(Intercept)", ...ctrlNames]; }
+  if (f.intercept && frame.fixef.length === 0) {
+    ctrlRaw = [new Float64Array(n).fill(1), ...ctrlRaw];
+    ctrlNames = ["(Intercept)", ...ctrlNames];
+  }
   const dm = demean([frame.y, ...ctrlRaw], design, dOpts);
   if (!dm.converged) throw new EstimationError(`fixed-effect demeaning did not converge; raise demean.maxIter`);
-  const scale = (c: Float64Array): Float64Array => { if (!sw) return c; const o = new Float64Array(c.length); for (let i = 0; i < c.length; i++) o[i] = (c[i] as number) * (sw[i] as number); return o; };
+  const scale = (c: Float64Array): Float64Array => {
+    if (!sw) return c;
+    const o = new Float64Array(c.length);
+    for (let i = 0; i < c.length; i++) o[i] = (c[i] as number) * (sw[i] as number);
+    return o;
+  };
   const ys = scale(dm.columns[0] as Float64Array);
   const tol = opts.collinTol ?? 1e-10;
   // orthonormalise the controls, dropping those (later ones first, as lm/fixest) that are collinear
@@ -133,7 +146,10 @@ export function prepareFwl(data: Table, formula: string, target: string, opts: F
     const refNorm = norm2(scale(raw));
     for (let pass = 0; pass < 2; pass++) for (const q of basis) axpy(-dot(q, v), q, v);
     const nv = norm2(v);
-    if (!(nv > tol * refNorm) || !Number.isFinite(nv)) { collinear.push(ctrlNames[a] as string); return; }
+    if (!(nv > tol * refNorm) || !Number.isFinite(nv)) {
+      collinear.push(ctrlNames[a] as string);
+      return;
+    }
     for (let i = 0; i < n; i++) v[i] = (v[i] as number) / nv;
     basis.push(v);
     kept.push(ctrlNames[a] as string);
@@ -153,19 +169,55 @@ export function prepareFwl(data: Table, formula: string, target: string, opts: F
     }
   }
   const proj = frame.fixef.length ? feProjector(design, dOpts.directMaxLevels ?? 1000, dOpts.pivotTol ?? 1e-9) : null;
-  const base = { proj, ryry: dot(ry, ry), formula: f, frame, target, x: frame.X[j] as Float64Array, n, controls: kept, collinear, design, demeanOpts: dOpts, sw, Q, k, ys, ry, spec, meatTerms, vcovClusters, extraClusters, scratch: new Float64Array(n) };
+  const base = {
+    proj,
+    ryry: dot(ry, ry),
+    formula: f,
+    frame,
+    target,
+    x: frame.X[j] as Float64Array,
+    n,
+    controls: kept,
+    collinear,
+    design,
+    demeanOpts: dOpts,
+    sw,
+    Q,
+    k,
+    ys,
+    ry,
+    spec,
+    meatTerms,
+    vcovClusters,
+    extraClusters,
+    scratch: new Float64Array(n),
+  };
   // the full model's degrees of freedom, from the same routine feols uses (on the observed x)
   const r0 = residualOnControls(base, base.x);
   const rr = dot(r0, r0);
-  if (!(Math.sqrt(rr) > tol * norm2(scale(base.x)))) throw new EstimationError(`"${target}" is collinear with the fixed effects and the other regressors`, { term: target });
+  if (!(Math.sqrt(rr) > tol * norm2(scale(base.x))))
+    throw new EstimationError(`"${target}" is collinear with the fixed effects and the other regressors`, { term: target });
   const beta = dot(r0, ry) / rr;
   const e = new Float64Array(n);
   let rss = 0;
-  for (let i = 0; i < n; i++) { const v = (ry[i] as number) - beta * (r0[i] as number); e[i] = v; rss += v * v; }
+  for (let i = 0; i < n; i++) {
+    const v = (ry[i] as number) - beta * (r0[i] as number);
+    e[i] = v;
+    rss += v * v;
+  }
   const vc = computeVcov({
-    X: [r0], e, bread: Float64Array.of(1 / rr), rss, n, kCoef: k + 1,
-    fixef: frame.fixef, fixefNames: frame.fixefNames, clusters: vcovClusters, clusterNames: vcovCl,
-    spec, preset: opts.ssc ?? "fixest",
+    X: [r0],
+    e,
+    bread: Float64Array.of(1 / rr),
+    rss,
+    n,
+    kCoef: k + 1,
+    fixef: frame.fixef,
+    fixefNames: frame.fixefNames,
+    clusters: vcovClusters,
+    clusterNames: vcovCl,
+    spec,
+    preset: opts.ssc ?? "fixest",
   });
   const model: FwlModel = { ...base, ssc: opts.ssc ?? "fixest", dof: vc.dof, vcovLabel: vc.label, actual: { coef: NaN, se: NaN, t: NaN } };
   const actual = fwlFit(model, base.x);
@@ -197,27 +249,55 @@ export function projectOut(Q: readonly Float64Array[], k: number, v: Float64Arra
 
 /** c[a] = Q[a]'v, four columns per sweep over v. */
 export function dotsBlocked(Q: readonly Float64Array[], v: Float64Array, c: Float64Array): void {
-  const k = Q.length, n = v.length;
+  const k = Q.length,
+    n = v.length;
   let a = 0;
   for (; a + 4 <= k; a += 4) {
-    const q0 = Q[a] as Float64Array, q1 = Q[a + 1] as Float64Array, q2 = Q[a + 2] as Float64Array, q3 = Q[a + 3] as Float64Array;
-    let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-    for (let i = 0; i < n; i++) { const vi = v[i] as number; s0 += (q0[i] as number) * vi; s1 += (q1[i] as number) * vi; s2 += (q2[i] as number) * vi; s3 += (q3[i] as number) * vi; }
-    c[a] = s0; c[a + 1] = s1; c[a + 2] = s2; c[a + 3] = s3;
+    const q0 = Q[a] as Float64Array,
+      q1 = Q[a + 1] as Float64Array,
+      q2 = Q[a + 2] as Float64Array,
+      q3 = Q[a + 3] as Float64Array;
+    let s0 = 0,
+      s1 = 0,
+      s2 = 0,
+      s3 = 0;
+    for (let i = 0; i < n; i++) {
+      const vi = v[i] as number;
+      s0 += (q0[i] as number) * vi;
+      s1 += (q1[i] as number) * vi;
+      s2 += (q2[i] as number) * vi;
+      s3 += (q3[i] as number) * vi;
+    }
+    c[a] = s0;
+    c[a + 1] = s1;
+    c[a + 2] = s2;
+    c[a + 3] = s3;
   }
   for (; a < k; a++) c[a] = dot(Q[a] as Float64Array, v);
 }
 
 /** out += sign · Σ_a c[a] Q[a], four columns per sweep. */
 export function axpyBlocked(Q: readonly Float64Array[], c: Float64Array, out: Float64Array, sign: number): void {
-  const k = Q.length, n = out.length;
+  const k = Q.length,
+    n = out.length;
   let a = 0;
   for (; a + 4 <= k; a += 4) {
-    const q0 = Q[a] as Float64Array, q1 = Q[a + 1] as Float64Array, q2 = Q[a + 2] as Float64Array, q3 = Q[a + 3] as Float64Array;
-    const c0 = sign * (c[a] as number), c1 = sign * (c[a + 1] as number), c2 = sign * (c[a + 2] as number), c3 = sign * (c[a + 3] as number);
-    for (let i = 0; i < n; i++) out[i] = (out[i] as number) + c0 * (q0[i] as number) + c1 * (q1[i] as number) + c2 * (q2[i] as number) + c3 * (q3[i] as number);
+    const q0 = Q[a] as Float64Array,
+      q1 = Q[a + 1] as Float64Array,
+      q2 = Q[a + 2] as Float64Array,
+      q3 = Q[a + 3] as Float64Array;
+    const c0 = sign * (c[a] as number),
+      c1 = sign * (c[a + 1] as number),
+      c2 = sign * (c[a + 2] as number),
+      c3 = sign * (c[a + 3] as number);
+    for (let i = 0; i < n; i++)
+      out[i] = (out[i] as number) + c0 * (q0[i] as number) + c1 * (q1[i] as number) + c2 * (q2[i] as number) + c3 * (q3[i] as number);
   }
-  for (; a < k; a++) { const q = Q[a] as Float64Array; const ca = sign * (c[a] as number); for (let i = 0; i < n; i++) out[i] = (out[i] as number) + ca * (q[i] as number); }
+  for (; a < k; a++) {
+    const q = Q[a] as Float64Array;
+    const ca = sign * (c[a] as number);
+    for (let i = 0; i < n; i++) out[i] = (out[i] as number) + ca * (q[i] as number);
+  }
 }
 
 /** Coefficient, SE and t of the target when its values are `x` (raw scale, estimation-sample order). */
@@ -232,7 +312,19 @@ export function fwlFitGeneric(m: FwlModel, x: Float64Array): FwlFit {
   return fitFromResidual(m, residualOnControls(m, x), m.ry, 0, x);
 }
 
-const fusedBuffers = new WeakMap<FwlModel, { xs: Float64Array; qc: Float64Array; c: Float64Array; sBig: Float64Array; rhs: Float64Array; aBig: Float64Array; S1: Float64Array[]; S2: Float64Array[] }>();
+const fusedBuffers = new WeakMap<
+  FwlModel,
+  {
+    xs: Float64Array;
+    qc: Float64Array;
+    c: Float64Array;
+    sBig: Float64Array;
+    rhs: Float64Array;
+    aBig: Float64Array;
+    S1: Float64Array[];
+    S2: Float64Array[];
+  }
+>();
 
 /**
  * Two passes over N: (1) group sums of x for every fixed effect, c = Q'(√w x) and (√w x)'ry;
@@ -242,48 +334,84 @@ const fusedBuffers = new WeakMap<FwlModel, { xs: Float64Array; qc: Float64Array;
  * orthogonal to the (√w-scaled) fixed-effect dummies.
  */
 function fusedFit(m: FwlModel, P: FeProjector, x: Float64Array): FwlFit {
-  const n = m.n, k = m.k, sw = m.sw;
+  const n = m.n,
+    k = m.k,
+    sw = m.sw;
   let buf = fusedBuffers.get(m);
   if (!buf) {
-    buf = { xs: new Float64Array(n), qc: new Float64Array(n), c: new Float64Array(k), sBig: new Float64Array(P.nBigLevels), rhs: new Float64Array(P.r), aBig: new Float64Array(P.nBigLevels),
-      S1: m.meatTerms.map((t) => new Float64Array(t.factor.size)), S2: m.meatTerms.map((t) => new Float64Array(t.factor.size)) };
+    buf = {
+      xs: new Float64Array(n),
+      qc: new Float64Array(n),
+      c: new Float64Array(k),
+      sBig: new Float64Array(P.nBigLevels),
+      rhs: new Float64Array(P.r),
+      aBig: new Float64Array(P.nBigLevels),
+      S1: m.meatTerms.map((t) => new Float64Array(t.factor.size)),
+      S2: m.meatTerms.map((t) => new Float64Array(t.factor.size)),
+    };
     fusedBuffers.set(m, buf);
   }
   const { qc, c, sBig, rhs, aBig } = buf;
   let xs = x;
-  if (sw) { xs = buf.xs; for (let i = 0; i < n; i++) xs[i] = (x[i] as number) * (sw[i] as number); }
+  if (sw) {
+    xs = buf.xs;
+    for (let i = 0; i < n; i++) xs[i] = (x[i] as number) * (sw[i] as number);
+  }
   dotsBlocked(m.Q, xs, c);
   const xry = dot(xs, m.ry);
   P.groupSums(x, sBig, rhs);
   P.solve(sBig, rhs, aBig);
   qc.fill(0);
   axpyBlocked(m.Q, c, qc, 1);
-  const big = P.big, oth = P.others, ry = m.ry, r = m.scratch;
+  const big = P.big,
+    oth = P.others,
+    ry = m.ry,
+    r = m.scratch;
   let rr = 0;
   const oneWay = m.spec !== "iid" && m.spec !== "hetero" && m.meatTerms.length === 1;
   let fusedCluster = false;
   if (oth.length === 2 && !sw && oneWay) {
     // the common case (3 FE, one-way clustering): cluster sums in the same pass
-    const o0 = oth[0] as Int32Array, o1 = oth[1] as Int32Array;
-    const S1 = buf.S1[0] as Float64Array, S2 = buf.S2[0] as Float64Array;
-    S1.fill(0); S2.fill(0);
+    const o0 = oth[0] as Int32Array,
+      o1 = oth[1] as Int32Array;
+    const S1 = buf.S1[0] as Float64Array,
+      S2 = buf.S2[0] as Float64Array;
+    S1.fill(0);
+    S2.fill(0);
     const cd = (m.meatTerms[0] as { factor: Factor }).factor.codes;
     for (let i = 0; i < n; i++) {
-      const v = (x[i] as number) - (aBig[big[i] as number] as number) - (rhs[o0[i] as number] as number) - (rhs[o1[i] as number] as number) - (qc[i] as number);
+      const v =
+        (x[i] as number) -
+        (aBig[big[i] as number] as number) -
+        (rhs[o0[i] as number] as number) -
+        (rhs[o1[i] as number] as number) -
+        (qc[i] as number);
       rr += v * v;
       const g = cd[i] as number;
-      S1[g] += v * (ry[i] as number); S2[g] += v * v;
+      S1[g] += v * (ry[i] as number);
+      S2[g] += v * v;
     }
     fusedCluster = true;
   } else if (oth.length === 2 && !sw) {
-    const o0 = oth[0] as Int32Array, o1 = oth[1] as Int32Array;
-    for (let i = 0; i < n; i++) { const v = (x[i] as number) - (aBig[big[i] as number] as number) - (rhs[o0[i] as number] as number) - (rhs[o1[i] as number] as number) - (qc[i] as number); r[i] = v; rr += v * v; }
+    const o0 = oth[0] as Int32Array,
+      o1 = oth[1] as Int32Array;
+    for (let i = 0; i < n; i++) {
+      const v =
+        (x[i] as number) -
+        (aBig[big[i] as number] as number) -
+        (rhs[o0[i] as number] as number) -
+        (rhs[o1[i] as number] as number) -
+        (qc[i] as number);
+      r[i] = v;
+      rr += v * v;
+    }
   } else {
     for (let i = 0; i < n; i++) {
       let f = aBig[big[i] as number] as number;
       for (let a = 0; a < oth.length; a++) f += rhs[(oth[a] as Int32Array)[i] as number] as number;
       const v = ((x[i] as number) - f) * (sw ? (sw[i] as number) : 1) - (qc[i] as number);
-      r[i] = v; rr += v * v;
+      r[i] = v;
+      rr += v * v;
     }
   }
   const beta = xry / rr;
@@ -293,17 +421,30 @@ function fusedFit(m: FwlModel, P: FeProjector, x: Float64Array): FwlFit {
   else {
     let meat = 0;
     if (spec === "hetero") {
-      for (let i = 0; i < n; i++) { const s = (r[i] as number) * ((ry[i] as number) - beta * (r[i] as number)); meat += s * s; }
+      for (let i = 0; i < n; i++) {
+        const s = (r[i] as number) * ((ry[i] as number) - beta * (r[i] as number));
+        meat += s * s;
+      }
     } else {
       m.meatTerms.forEach((term, t) => {
-        const S1 = (buf as { S1: Float64Array[] }).S1[t] as Float64Array, S2 = (buf as { S2: Float64Array[] }).S2[t] as Float64Array;
+        const S1 = (buf as { S1: Float64Array[] }).S1[t] as Float64Array,
+          S2 = (buf as { S2: Float64Array[] }).S2[t] as Float64Array;
         if (!fusedCluster) {
-          S1.fill(0); S2.fill(0);
+          S1.fill(0);
+          S2.fill(0);
           const cd = term.factor.codes;
-          for (let i = 0; i < n; i++) { const g = cd[i] as number, ri = r[i] as number; S1[g] += ri * (ry[i] as number); S2[g] += ri * ri; }
+          for (let i = 0; i < n; i++) {
+            const g = cd[i] as number,
+              ri = r[i] as number;
+            S1[g] += ri * (ry[i] as number);
+            S2[g] += ri * ri;
+          }
         }
         let s = 0;
-        for (let g = 0; g < S1.length; g++) { const sc = (S1[g] as number) - beta * (S2[g] as number); s += sc * sc; }
+        for (let g = 0; g < S1.length; g++) {
+          const sc = (S1[g] as number) - beta * (S2[g] as number);
+          s += sc * sc;
+        }
         meat += term.sign * s;
       });
       if (meat < 0) return fullRefit(m, x);
@@ -318,15 +459,30 @@ function fusedFit(m: FwlModel, P: FeProjector, x: Float64Array): FwlFit {
  * Given r = M_C x̃ and the outcome's residual on the controls u = M_C ỹ, the full-model
  * coefficient on x, its SE (vcov type and small-sample factors of the model) and t.
  */
-export function fitFromResidual(m: FwlModel, r: Float64Array, u: Float64Array, nullValue = 0, xForRefit?: Float64Array): FwlFit & { rr: number } {
+export function fitFromResidual(
+  m: FwlModel,
+  r: Float64Array,
+  u: Float64Array,
+  nullValue = 0,
+  xForRefit?: Float64Array,
+): FwlFit & { rr: number } {
   const n = m.n;
-  let rr = 0, ru = 0;
-  for (let i = 0; i < n; i++) { const ri = r[i] as number; rr += ri * ri; ru += ri * (u[i] as number); }
+  let rr = 0,
+    ru = 0;
+  for (let i = 0; i < n; i++) {
+    const ri = r[i] as number;
+    rr += ri * ri;
+    ru += ri * (u[i] as number);
+  }
   const beta = ru / rr;
   const e = m.scratch;
   for (let i = 0; i < n; i++) e[i] = (u[i] as number) - beta * (r[i] as number);
   const v = varianceOfCoef(m, r, e, rr);
-  if (Number.isNaN(v) && m.meatTerms.length > 1) { if (!xForRefit) return { coef: beta, se: NaN, t: NaN, rr }; const full = fullRefit(m, xForRefit); return { ...full, rr }; }
+  if (Number.isNaN(v) && m.meatTerms.length > 1) {
+    if (!xForRefit) return { coef: beta, se: NaN, t: NaN, rr };
+    const full = fullRefit(m, xForRefit);
+    return { ...full, rr };
+  }
   const se = Math.sqrt(v);
   return { coef: beta, se, t: (beta - nullValue) / se, rr };
 }
@@ -342,7 +498,10 @@ export function varianceOfCoef(m: FwlModel, r: Float64Array, e: Float64Array, rr
   }
   let meat = 0;
   if (spec === "hetero") {
-    for (let i = 0; i < n; i++) { const s = (r[i] as number) * (e[i] as number); meat += s * s; }
+    for (let i = 0; i < n; i++) {
+      const s = (r[i] as number) * (e[i] as number);
+      meat += s * s;
+    }
   } else {
     for (const term of m.meatTerms) {
       const G = term.factor.size;
@@ -366,7 +525,20 @@ export function fullRefit(m: FwlModel, x: Float64Array): FwlFit {
   const k = core.names.length;
   const a = core.names.indexOf(m.target);
   if (a < 0) return { coef: NaN, se: NaN, t: NaN };
-  const vc = computeVcov({ X: core.Xs, e: core.es, bread: core.xtxInv, rss: core.rss, n: m.n, kCoef: k, fixef: fr.fixef, fixefNames: fr.fixefNames, clusters: m.vcovClusters, clusterNames: fr.clusterNames.slice(0, m.vcovClusters.length), spec: m.spec, preset: m.ssc });
+  const vc = computeVcov({
+    X: core.Xs,
+    e: core.es,
+    bread: core.xtxInv,
+    rss: core.rss,
+    n: m.n,
+    kCoef: k,
+    fixef: fr.fixef,
+    fixefNames: fr.fixefNames,
+    clusters: m.vcovClusters,
+    clusterNames: fr.clusterNames.slice(0, m.vcovClusters.length),
+    spec: m.spec,
+    preset: m.ssc,
+  });
   const b = core.beta[a] as number;
   const se = Math.sqrt(vc.V[a * k + a] as number);
   return { coef: b, se, t: b / se };

@@ -50,21 +50,39 @@ export const GROUP_INDICATOR = "__vagg_d";
 export function coefDiffInteraction(data: Table, formula: string, opts: InteractionTestOptions): InteractionTestResult {
   const f = parseFormula(formula);
   if (f.endo.length) throw new ArgumentError(`IV formulas are not supported here`, { term: formula });
-  if (!f.rhs.some((t) => t.label === opts.coef)) throw new ArgumentError(`"${opts.coef}" is not a regressor of the formula`, { term: opts.coef });
+  if (!f.rhs.some((t) => t.label === opts.coef))
+    throw new ArgumentError(`"${opts.coef}" is not a regressor of the formula`, { term: opts.coef });
   const { levels, indicator } = twoGroups(data, opts.group);
   const D = GROUP_INDICATOR;
   const rhs = f.rhs.map((t) => t.label);
   const inter = rhs.map((l) => `${l}:${D}`);
   const parts = [...rhs, ...inter];
-  if (f.fixef.length === 0) { if (f.intercept) parts.push(D); else throw new ArgumentError(`without fixed effects the formula needs an intercept for the interacted model`); }
+  if (f.fixef.length === 0) {
+    if (f.intercept) parts.push(D);
+    else throw new ArgumentError(`without fixed effects the formula needs an intercept for the interacted model`);
+  }
   const fe = f.fixef.map((vars) => [...vars, D].join("^"));
   const text = `${f.lhs.label} ~ ${parts.join(" + ")}${fe.length ? ` | ${fe.join(" + ")}` : ""}`;
   const spec = opts.vcov ? (typeof opts.vcov === "string" ? parseVcov(opts.vcov) : opts.vcov) : defaultVcov(f);
   const model = feols(withColumns(data, { [D]: indicator }), text, { vcov: spec, weights: opts.weights });
   const term = `${opts.coef}:${D}`;
   if (!(term in model.coef)) throw new ArgumentError(`the interaction "${term}" was dropped as collinear`, { term });
-  const diff = model.coef[term] as number, se = model.se[term] as number;
+  const diff = model.coef[term] as number,
+    se = model.se[term] as number;
   const t = diff / se;
   const df2 = model.dof.tDf;
-  return { group: opts.group, levels, coef: opts.coef, term, diff, se, t, wald: t * t, df: [1, df2], p: pF(t * t, 1, df2), formula: text, model };
+  return {
+    group: opts.group,
+    levels,
+    coef: opts.coef,
+    term,
+    diff,
+    se,
+    t,
+    wald: t * t,
+    df: [1, df2],
+    p: pF(t * t, 1, df2),
+    formula: text,
+    model,
+  };
 }

@@ -72,11 +72,18 @@ export async function clusterBootstrap(data: Table, formula: string, opts: Clust
   checkReps(opts.reps);
   const f = parseFormula(formula);
   const cl = opts.cluster ? [opts.cluster] : [];
-  if (opts.cluster?.includes("+")) throw new ArgumentError(`the pairs cluster bootstrap resamples one cluster variable (may be a^b)`, { term: opts.cluster });
+  if (opts.cluster?.includes("+"))
+    throw new ArgumentError(`the pairs cluster bootstrap resamples one cluster variable (may be a^b)`, { term: opts.cluster });
   const frame = buildModelFrame(data, f, { weights: opts.weights, singletons: opts.singletons, cluster: cl });
-  const full = feols(data, formula, { vcov: opts.cluster ? { cluster: cl } : "hetero", weights: opts.weights, singletons: opts.singletons });
+  const full = feols(data, formula, {
+    vcov: opts.cluster ? { cluster: cl } : "hetero",
+    weights: opts.weights,
+    singletons: opts.singletons,
+  });
   const names = opts.coefs ?? full.coefNames;
-  for (const nm of names) if (!full.coefNames.includes(nm)) throw new ArgumentError(`"${nm}" is not an estimated coefficient (${full.coefNames.join(", ")})`, { term: nm });
+  for (const nm of names)
+    if (!full.coefNames.includes(nm))
+      throw new ArgumentError(`"${nm}" is not an estimated coefficient (${full.coefNames.join(", ")})`, { term: nm });
   const codes = opts.cluster ? (frame.clusters[0] as { codes: Int32Array }).codes : Int32Array.from({ length: frame.n }, (_, i) => i);
   const G = opts.cluster ? (frame.clusters[0] as { size: number }).size : frame.n;
   if (G < 2) throw new ArgumentError(`the bootstrap needs at least 2 clusters`, { term: opts.cluster });
@@ -85,11 +92,15 @@ export async function clusterBootstrap(data: Table, formula: string, opts: Clust
   const stream = rng(seed).fork("cluster-bootstrap");
   const R = opts.reps;
   const draws = names.map(() => new Float64Array(R));
-  const { done, interrupted } = await replicate(R, (r) => {
-    const chosen = stream.sampleWithReplacement(G, G);
-    const b = refitRows(frame, f, rowsOfClusters(members, chosen), names);
-    names.forEach((_, a) => ((draws[a] as Float64Array)[r] = b[a] as number));
-  }, opts);
+  const { done, interrupted } = await replicate(
+    R,
+    (r) => {
+      const chosen = stream.sampleWithReplacement(G, G);
+      const b = refitRows(frame, f, rowsOfClusters(members, chosen), names);
+      names.forEach((_, a) => ((draws[a] as Float64Array)[r] = b[a] as number));
+    },
+    opts,
+  );
   const level = opts.level ?? 0.95;
   const table: BootstrapRow[] = names.map((name, a) => {
     const d = (draws[a] as Float64Array).subarray(0, done);
@@ -98,14 +109,26 @@ export async function clusterBootstrap(data: Table, formula: string, opts: Clust
     let ge = 0;
     for (const v of d) if (Number.isFinite(v) && Math.abs(v - est) >= Math.abs(est)) ge++;
     return {
-      name, estimate: est, seAnalytic: full.se[name] as number, se: ms.sd,
-      ciLow: quantile(d, (1 - level) / 2), ciHigh: quantile(d, 1 - (1 - level) / 2),
-      pValue: ms.n ? ge / ms.n : NaN, pNormal: pNormal2(est / ms.sd), failed: done - ms.n,
+      name,
+      estimate: est,
+      seAnalytic: full.se[name] as number,
+      se: ms.sd,
+      ciLow: quantile(d, (1 - level) / 2),
+      ciHigh: quantile(d, 1 - (1 - level) / 2),
+      pValue: ms.n ? ge / ms.n : NaN,
+      pNormal: pNormal2(est / ms.sd),
+      failed: done - ms.n,
     };
   });
   return {
-    table, draws: Object.fromEntries(names.map((nm, a) => [nm, (draws[a] as Float64Array).slice(0, done)])),
-    reps: done, requested: R, interrupted, clusters: G, level, seed,
+    table,
+    draws: Object.fromEntries(names.map((nm, a) => [nm, (draws[a] as Float64Array).slice(0, done)])),
+    reps: done,
+    requested: R,
+    interrupted,
+    clusters: G,
+    level,
+    seed,
     pRule: "p = #{r: |b*_r - b| >= |b|} / R (recentred, two-sided); pNormal = 2 Phi(-|b / se_boot|)",
   };
 }

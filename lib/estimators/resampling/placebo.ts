@@ -68,18 +68,31 @@ export function preparePlacebo(data: Table, formula: string, opts: Omit<PlaceboO
   const n = model.n;
   const onSample = (v: string, what: string): Factor => {
     const f = subsetFactor(factorFor(data, v, what), model.frame.rows);
-    for (let i = 0; i < n; i++) if ((f.codes[i] as number) < 0) throw new ArgumentError(`${what} variable "${v}" is missing in estimation-sample row ${(model.frame.rows[i] as number) + 1}`, { term: v });
+    for (let i = 0; i < n; i++)
+      if ((f.codes[i] as number) < 0)
+        throw new ArgumentError(`${what} variable "${v}" is missing in estimation-sample row ${(model.frame.rows[i] as number) + 1}`, {
+          term: v,
+        });
     return f;
   };
   const strata = opts.within ? onSample(opts.within, "strata") : undefined;
   const cl = opts.clusterLevel ? onSample(opts.clusterLevel, "cluster-level") : undefined;
   if (!cl) {
-    if (!strata) return { model, scheme: "observations", draw: (s, out) => { out.set(x); shuffleInPlace(s, out, 0, n); } };
+    if (!strata)
+      return {
+        model,
+        scheme: "observations",
+        draw: (s, out) => {
+          out.set(x);
+          shuffleInPlace(s, out, 0, n);
+        },
+      };
     const { order, start } = factorGroups(strata);
     const vals = new Float64Array(n);
     for (let p = 0; p < n; p++) vals[p] = x[order[p] as number] as number;
     return {
-      model, scheme: "within",
+      model,
+      scheme: "within",
       draw: (s, out) => {
         const tmp = Float64Array.from(vals);
         for (let g = 0; g < strata.size; g++) shuffleInPlace(s, tmp, start[g] as number, start[g + 1] as number);
@@ -95,17 +108,28 @@ export function preparePlacebo(data: Table, formula: string, opts: Omit<PlaceboO
     const g = cl.codes[i] as number;
     const xi = x[i] as number;
     if (Number.isNaN(val[g] as number)) val[g] = xi;
-    else if (val[g] !== xi) throw new ArgumentError(`"${opts.permute}" varies within level ${g + 1} of "${opts.clusterLevel}" (${val[g]} vs ${xi}); a cluster-level permutation needs a regressor constant within each level`, { term: opts.clusterLevel });
+    else if (val[g] !== xi)
+      throw new ArgumentError(
+        `"${opts.permute}" varies within level ${g + 1} of "${opts.clusterLevel}" (${val[g]} vs ${xi}); a cluster-level permutation needs a regressor constant within each level`,
+        { term: opts.clusterLevel },
+      );
     if (strata) {
       const s = strata.codes[i] as number;
       if (stratumOf[g] === -1) stratumOf[g] = s;
-      else if (stratumOf[g] !== s) throw new ArgumentError(`strata "${opts.within}" vary within a level of "${opts.clusterLevel}"; strata must be constant within each permuted level`, { term: opts.within });
+      else if (stratumOf[g] !== s)
+        throw new ArgumentError(
+          `strata "${opts.within}" vary within a level of "${opts.clusterLevel}"; strata must be constant within each permuted level`,
+          { term: opts.within },
+        );
     }
   }
-  const groups = strata ? factorGroups({ codes: stratumOf, size: strata.size }) : { order: Int32Array.from({ length: G }, (_, g) => g), start: Int32Array.of(0, G) };
+  const groups = strata
+    ? factorGroups({ codes: stratumOf, size: strata.size })
+    : { order: Int32Array.from({ length: G }, (_, g) => g), start: Int32Array.of(0, G) };
   const perm = new Float64Array(G);
   return {
-    model, scheme: strata ? "clusterLevelWithin" : "clusterLevel",
+    model,
+    scheme: strata ? "clusterLevelWithin" : "clusterLevel",
     draw: (s, out) => {
       const tmp = new Float64Array(G);
       for (let p = 0; p < G; p++) tmp[p] = val[groups.order[p] as number] as number;
@@ -157,27 +181,52 @@ export async function placebo(data: Table, formula: string, opts: PlaceboOptions
   const seed = opts.seed ?? projectSeed();
   const stream = rng(seed).fork("placebo");
   const R = opts.reps;
-  const coefs = new Float64Array(R), ses = new Float64Array(R), tstats = new Float64Array(R);
+  const coefs = new Float64Array(R),
+    ses = new Float64Array(R),
+    tstats = new Float64Array(R);
   const buf = new Float64Array(model.n);
-  const { done, interrupted } = await replicate(R, (r) => {
-    design.draw(stream, buf);
-    const fit = fwlFit(model, buf);
-    coefs[r] = fit.coef; ses[r] = fit.se; tstats[r] = fit.t;
-  }, opts);
-  const c = coefs.slice(0, done), s = ses.slice(0, done), t = tstats.slice(0, done);
-  const cs = meanSd(c), ts = meanSd(t);
+  const { done, interrupted } = await replicate(
+    R,
+    (r) => {
+      design.draw(stream, buf);
+      const fit = fwlFit(model, buf);
+      coefs[r] = fit.coef;
+      ses[r] = fit.se;
+      tstats[r] = fit.t;
+    },
+    opts,
+  );
+  const c = coefs.slice(0, done),
+    s = ses.slice(0, done),
+    t = tstats.slice(0, done);
+  const cs = meanSd(c),
+    ts = meanSd(t);
   const a = model.actual;
-  const pc = countAbsGe(c, a.coef), pt = countAbsGe(t, a.t);
+  const pc = countAbsGe(c, a.coef),
+    pt = countAbsGe(t, a.t);
   let big = 0;
   for (const v of t) if (Math.abs(v) > 1.96) big++;
   return {
-    permute: opts.permute, reps: done, requested: R, interrupted,
-    coefs: c, ses: s, tstats: t,
-    coefMean: cs.mean, coefSd: cs.sd, tMean: ts.mean, tSd: ts.sd, shareAbsTGt196: done ? big / done : NaN,
+    permute: opts.permute,
+    reps: done,
+    requested: R,
+    interrupted,
+    coefs: c,
+    ses: s,
+    tstats: t,
+    coefMean: cs.mean,
+    coefSd: cs.sd,
+    tMean: ts.mean,
+    tSd: ts.sd,
+    shareAbsTGt196: done ? big / done : NaN,
     actual: { coef: a.coef, se: a.se, t: a.t },
-    pValue: (1 + pc.count) / (1 + pc.n), pValueT: (1 + pt.count) / (1 + pt.n),
+    pValue: (1 + pc.count) / (1 + pc.n),
+    pValueT: (1 + pt.count) / (1 + pt.n),
     pRule: "two-sided randomisation p = (1 + #{r: |b_r| >= |b|}) / (1 + R); pValueT the same on |t|",
-    scheme: design.scheme, nobs: model.n, vcov: model.vcovLabel, seed,
+    scheme: design.scheme,
+    nobs: model.n,
+    vcov: model.vcovLabel,
+    seed,
   };
 }
 
@@ -198,7 +247,11 @@ export function shuffleInPlace(s: Rng, a: Float64Array, from: number, to: number
       let lo = p - hi * TWO32;
       if (lo < m) {
         const t = TWO32 % m;
-        while (lo < t) { p = s.nextUint32() * m; hi = Math.floor(p / TWO32); lo = p - hi * TWO32; }
+        while (lo < t) {
+          p = s.nextUint32() * m;
+          hi = Math.floor(p / TWO32);
+          lo = p - hi * TWO32;
+        }
       }
       j = from + hi;
     } else j = from + s.int(m);

@@ -15,18 +15,34 @@ import { subsetFactor } from "../../core/fixed-effects/factorize";
  */
 export function refitRows(frame: ModelFrame, f: ParsedFormula, rows: Int32Array, names: readonly string[]): Float64Array {
   const m = rows.length;
-  const take = (v: Float64Array) => { const o = new Float64Array(m); for (let i = 0; i < m; i++) o[i] = v[rows[i] as number] as number; return o; };
+  const take = (v: Float64Array) => {
+    const o = new Float64Array(m);
+    for (let i = 0; i < m; i++) o[i] = v[rows[i] as number] as number;
+    return o;
+  };
   const sub: ModelFrame = {
-    ...frame, n: m, rows, y: take(frame.y), X: frame.X.map(take),
+    ...frame,
+    n: m,
+    rows,
+    y: take(frame.y),
+    X: frame.X.map(take),
     weights: frame.weights ? take(frame.weights) : undefined,
     fixef: frame.fixef.map((g) => subsetFactor(g, rows)),
-    clusters: [], clusterNames: [],
+    clusters: [],
+    clusterNames: [],
   };
   const out = new Float64Array(names.length).fill(NaN);
   let core: LinearCore;
-  try { core = linearCore(sub, sub.y, sub.X, frame.xNames, f.intercept); } catch { return out; }
+  try {
+    core = linearCore(sub, sub.y, sub.X, frame.xNames, f.intercept);
+  } catch {
+    return out;
+  }
   const kept = core.names;
-  names.forEach((nm, a) => { const j = kept.indexOf(nm); if (j >= 0) out[a] = core.beta[j] as number; });
+  names.forEach((nm, a) => {
+    const j = kept.indexOf(nm);
+    if (j >= 0) out[a] = core.beta[j] as number;
+  });
   return out;
 }
 
@@ -36,7 +52,10 @@ export function membersOf(codes: Int32Array, size: number): Int32Array[] {
   for (let i = 0; i < codes.length; i++) counts[codes[i] as number]++;
   const out = Array.from(counts, (c) => new Int32Array(c));
   const fill = new Int32Array(size);
-  for (let i = 0; i < codes.length; i++) { const g = codes[i] as number; (out[g] as Int32Array)[fill[g]++] = i; }
+  for (let i = 0; i < codes.length; i++) {
+    const g = codes[i] as number;
+    (out[g] as Int32Array)[fill[g]++] = i;
+  }
   return out;
 }
 
@@ -46,6 +65,10 @@ export function rowsOfClusters(members: readonly Int32Array[], chosen: ArrayLike
   for (let a = 0; a < chosen.length; a++) m += (members[chosen[a] as number] as Int32Array).length;
   const rows = new Int32Array(m);
   let p = 0;
-  for (let a = 0; a < chosen.length; a++) { const mem = members[chosen[a] as number] as Int32Array; rows.set(mem, p); p += mem.length; }
+  for (let a = 0; a < chosen.length; a++) {
+    const mem = members[chosen[a] as number] as Int32Array;
+    rows.set(mem, p);
+    p += mem.length;
+  }
   return rows;
 }

@@ -83,11 +83,15 @@ const WEBB = [-Math.sqrt(1.5), -1, -Math.sqrt(0.5), Math.sqrt(0.5), 1, Math.sqrt
  *   w.pValue;   // symmetric bootstrap p
  */
 export async function wildClusterBootstrap(data: Table, formula: string, opts: WildBootstrapOptions): Promise<WildBootstrapResult> {
-  if (!opts.cluster || opts.cluster.includes("+")) throw new ArgumentError(`the wild cluster bootstrap needs exactly one cluster variable (may be an interaction a^b)`, { term: opts.cluster });
+  if (!opts.cluster || opts.cluster.includes("+"))
+    throw new ArgumentError(`the wild cluster bootstrap needs exactly one cluster variable (may be an interaction a^b)`, {
+      term: opts.cluster,
+    });
   const m = prepareFwl(data, formula, opts.param, { ...opts, vcov: { cluster: [opts.cluster] } });
   const cl = m.vcovClusters[0];
   if (!cl || cl.size < 2) throw new ArgumentError(`the wild cluster bootstrap needs at least 2 clusters`, { term: opts.cluster });
-  const G = cl.size, n = m.n;
+  const G = cl.size,
+    n = m.n;
   const b0 = opts.nullValue ?? 0;
   const kind = opts.weightType ?? "rademacher";
   const seed = opts.seed ?? projectSeed();
@@ -95,7 +99,9 @@ export async function wildClusterBootstrap(data: Table, formula: string, opts: W
   let B: number;
   if (opts.draws) {
     B = opts.draws.length;
-    opts.draws.forEach((v, b) => { if (v.length !== G) throw new ArgumentError(`draws[${b}] has ${v.length} weights for ${G} clusters`); });
+    opts.draws.forEach((v, b) => {
+      if (v.length !== G) throw new ArgumentError(`draws[${b}] has ${v.length} weights for ${G} clusters`);
+    });
   } else {
     B = opts.reps ?? 999;
     checkReps(B);
@@ -114,37 +120,63 @@ export async function wildClusterBootstrap(data: Table, formula: string, opts: W
   const stream: Rng = rng(seed).fork("wild-bootstrap");
   const v = new Float64Array(G);
   const z = new Float64Array(n);
-  const tstats = new Float64Array(B), coefs = new Float64Array(B);
-  const { done, interrupted } = await replicate(B, (b) => {
-    if (opts.draws) { const d = opts.draws[b] as ArrayLike<number>; for (let g = 0; g < G; g++) v[g] = d[g] as number; }
-    else if (enumerate) for (let g = 0; g < G; g++) v[g] = (b >>> g) & 1 ? -1 : 1;
-    else if (kind === "webb") for (let g = 0; g < G; g++) v[g] = WEBB[stream.int(6)] as number;
-    else for (let g = 0; g < G; g++) v[g] = stream.nextUint32() & 1 ? -1 : 1;
-    for (let i = 0; i < n; i++) z[i] = (ut[i] as number) * (v[cl.codes[i] as number] as number);
-    let zd: Float64Array;
-    if (nested || m.frame.fixef.length === 0) zd = Float64Array.from(z);
-    else {
-      const raw = sw ? z.map((x, i) => x / (sw[i] as number)) : z;
-      zd = demean([raw], m.design, m.demeanOpts).columns[0] as Float64Array;
-      if (sw) for (let i = 0; i < n; i++) zd[i] = (zd[i] as number) * (sw[i] as number);
-      if (zd === z) zd = Float64Array.from(z);
-    }
-    projectOut(m.Q, m.k, zd);
-    const fit = fitFromResidual(m, r, zd);
-    coefs[b] = b0 + fit.coef;
-    tstats[b] = fit.t;
-  }, opts);
+  const tstats = new Float64Array(B),
+    coefs = new Float64Array(B);
+  const { done, interrupted } = await replicate(
+    B,
+    (b) => {
+      if (opts.draws) {
+        const d = opts.draws[b] as ArrayLike<number>;
+        for (let g = 0; g < G; g++) v[g] = d[g] as number;
+      } else if (enumerate) for (let g = 0; g < G; g++) v[g] = (b >>> g) & 1 ? -1 : 1;
+      else if (kind === "webb") for (let g = 0; g < G; g++) v[g] = WEBB[stream.int(6)] as number;
+      else for (let g = 0; g < G; g++) v[g] = stream.nextUint32() & 1 ? -1 : 1;
+      for (let i = 0; i < n; i++) z[i] = (ut[i] as number) * (v[cl.codes[i] as number] as number);
+      let zd: Float64Array;
+      if (nested || m.frame.fixef.length === 0) zd = Float64Array.from(z);
+      else {
+        const raw = sw ? z.map((x, i) => x / (sw[i] as number)) : z;
+        zd = demean([raw], m.design, m.demeanOpts).columns[0] as Float64Array;
+        if (sw) for (let i = 0; i < n; i++) zd[i] = (zd[i] as number) * (sw[i] as number);
+        if (zd === z) zd = Float64Array.from(z);
+      }
+      projectOut(m.Q, m.k, zd);
+      const fit = fitFromResidual(m, r, zd);
+      coefs[b] = b0 + fit.coef;
+      tstats[b] = fit.t;
+    },
+    opts,
+  );
   const ts = tstats.slice(0, done);
   const t = (m.actual.coef - b0) / m.actual.se;
   const tol = Math.abs(t) * TIE_REL;
-  let ge = 0, lo = 0, hi = 0;
-  for (const x of ts) { if (Math.abs(x) >= Math.abs(t) - tol) ge++; if (x <= t + tol) lo++; if (x >= t - tol) hi++; }
+  let ge = 0,
+    lo = 0,
+    hi = 0;
+  for (const x of ts) {
+    if (Math.abs(x) >= Math.abs(t) - tol) ge++;
+    if (x <= t + tol) lo++;
+    if (x >= t - tol) hi++;
+  }
   return {
-    param: opts.param, coef: m.actual.coef, se: m.actual.se, t, pAnalytic: pT2(t, m.dof.tDf), nullValue: b0,
-    tstats: ts, coefs: coefs.slice(0, done),
-    pValue: ge / done, pValueEqualTail: 2 * Math.min(lo, hi) / done,
+    param: opts.param,
+    coef: m.actual.coef,
+    se: m.actual.se,
+    t,
+    pAnalytic: pT2(t, m.dof.tDf),
+    nullValue: b0,
+    tstats: ts,
+    coefs: coefs.slice(0, done),
+    pValue: ge / done,
+    pValueEqualTail: (2 * Math.min(lo, hi)) / done,
     pRule: "symmetric p = #{b: |t*_b| >= |t|}/B; equal-tailed p = 2 min(#{t*_b <= t}, #{t*_b >= t})/B (ties within 1e-10 relative count)",
-    weightType: opts.draws ? "supplied" : kind, enumerated: enumerate, clusters: G,
-    reps: done, requested: B, interrupted, seed, demeanedEachDraw: !(nested || m.frame.fixef.length === 0),
+    weightType: opts.draws ? "supplied" : kind,
+    enumerated: enumerate,
+    clusters: G,
+    reps: done,
+    requested: B,
+    interrupted,
+    seed,
+    demeanedEachDraw: !(nested || m.frame.fixef.length === 0),
   };
 }

@@ -35,11 +35,17 @@ function need(models: readonly unknown[], n: number, what: string): void {
 function nByColumns(ns: readonly number[], lang: "en" | "zh"): string {
   const groups = new Map<number, number[]>();
   ns.forEach((n, i) => groups.set(n, [...(groups.get(n) ?? []), i + 1]));
-  return [...groups].map(([n, cols]) => (lang === "zh" ? `${fmtN(n)}（第${cols.join("、")}列）` : `${fmtN(n)} (cols. ${cols.join(", ")})`)).join(lang === "zh" ? "，" : ", ");
+  return [...groups]
+    .map(([n, cols]) => (lang === "zh" ? `${fmtN(n)}（第${cols.join("、")}列）` : `${fmtN(n)} (cols. ${cols.join(", ")})`))
+    .join(lang === "zh" ? "，" : ", ");
 }
 
 /** The published and (on synthetic data) true rows under the coefficients of a regression table. */
-function publishedRows(pub: readonly { coef: number; se?: number }[], truth: readonly (number | null)[] | null, lang: "en" | "zh" = "en"): ExtraRow[] {
+function publishedRows(
+  pub: readonly { coef: number; se?: number }[],
+  truth: readonly (number | null)[] | null,
+  lang: "en" | "zh" = "en",
+): ExtraRow[] {
   const zh = lang === "zh";
   const rows: ExtraRow[] = [
     { label: zh ? "原文系数" : "Published", values: pub.map((r) => r.coef), position: "afterCoefs" },
@@ -63,22 +69,31 @@ function publishedRows(pub: readonly { coef: number; se?: number }[], truth: rea
  */
 export function eqTable2(models: readonly Fit[], src: TruthSource, opts: { readonly lang?: "en" | "zh" } = {}): ReportTable {
   need(models, 4, "eqTable2");
-  const T = truthFor(src), zh = opts.lang === "zh";
+  const T = truthFor(src),
+    zh = opts.lang === "zh";
   const truth = T ? [null, null, null, T.eq.beta_vagg] : null;
   const nNote = nByColumns(EQ_PUBLISHED.table2N, zh ? "zh" : "en");
   if (zh) {
     return regressionTable(models, {
-      lang: "zh", title: "表2 虚拟集聚与出口产品质量：基准回归", keep: ["vagg"], labels: { vagg: "虚拟集聚" },
-      indicators: [{ label: "控制变量", values: [false, true, false, true] }], stats: ["nobs", "r2"],
+      lang: "zh",
+      title: "表2 虚拟集聚与出口产品质量：基准回归",
+      keep: ["vagg"],
+      labels: { vagg: "虚拟集聚" },
+      indicators: [{ label: "控制变量", values: [false, true, false, true] }],
+      stats: ["nobs", "r2"],
       extra: publishedRows(EQ_PUBLISHED.table2, truth, "zh"),
       notes: [`${T ? "按原文校准的合成数据；" : ""}原文数值来自真实数据。原文观测值：${nNote}。`],
     });
   }
   return regressionTable(models, {
-    title: "Table 2 Virtual agglomeration and export product quality (baseline)", keep: ["vagg"],
-    indicators: [{ label: "Controls", values: [false, true, false, true] }], stats: ["nobs", "r2"],
+    title: "Table 2 Virtual agglomeration and export product quality (baseline)",
+    keep: ["vagg"],
+    indicators: [{ label: "Controls", values: [false, true, false, true] }],
+    stats: ["nobs", "r2"],
     extra: publishedRows(EQ_PUBLISHED.table2, truth),
-    notes: [`${T ? "Synthetic data calibrated to the paper; published numbers from real data." : "Published numbers from the paper."} SE clustered by city × HS4. Published N: ${nNote}.`],
+    notes: [
+      `${T ? "Synthetic data calibrated to the paper; published numbers from real data." : "Published numbers from the paper."} SE clustered by city × HS4. Published N: ${nNote}.`,
+    ],
   });
 }
 
@@ -91,12 +106,22 @@ export function eqTable2(models: readonly Fit[], src: TruthSource, opts: { reado
  */
 export function eqTable3(models: readonly Fit[], src: TruthSource): ReportTable {
   need(models, 6, "eqTable3");
-  const T = truthFor(src), b = T?.eq.beta_vagg ?? null;
+  const T = truthFor(src),
+    b = T?.eq.beta_vagg ?? null;
   return regressionTable(models, {
-    title: "Table 3 Endogeneity: fixed effects, lagged vagg and 2SLS", keep: ["vagg", "l_vagg"],
-    indicators: [{ label: "Controls", values: [true, true, true, true, true, true] }, { label: "Instrument", values: ["–", "–", "–", "L.vagg", "Tel1984 × inv", "Post1984 × inv"] }],
-    stats: ["nobs"], extra: publishedRows(EQ_PUBLISHED.table3, T ? [b, b, null, b, b, b] : null),
-    notes: [T ? "SE clustered by city × HS4. Synthetic data; published numbers from real data." : "SE clustered by city × HS4. Published numbers from the paper."],
+    title: "Table 3 Endogeneity: fixed effects, lagged vagg and 2SLS",
+    keep: ["vagg", "l_vagg"],
+    indicators: [
+      { label: "Controls", values: [true, true, true, true, true, true] },
+      { label: "Instrument", values: ["–", "–", "–", "L.vagg", "Tel1984 × inv", "Post1984 × inv"] },
+    ],
+    stats: ["nobs"],
+    extra: publishedRows(EQ_PUBLISHED.table3, T ? [b, b, null, b, b, b] : null),
+    notes: [
+      T
+        ? "SE clustered by city × HS4. Synthetic data; published numbers from real data."
+        : "SE clustered by city × HS4. Published numbers from the paper.",
+    ],
   });
 }
 
@@ -110,7 +135,8 @@ export function eqTable3IvStats(fits: readonly { readonly diagnostics?: object }
   need(fits, 3, "eqTable3IvStats");
   return dataTable(ivStatRows(fits, EQ_PUBLISHED.table3.slice(3)), {
     title: "Table 3 cols. 4–6: KP rk LM and Wald F, published vs recomputed, Stock–Yogo critical values",
-    digits: { kp_lm_published: 3, kp_lm: 3, kp_lm_p: 4, kp_f_published: 3, kp_f: 3, stock_yogo_10: 2, stock_yogo_15: 2 }, na: "–",
+    digits: { kp_lm_published: 3, kp_lm: 3, kp_lm_p: 4, kp_f_published: 3, kp_f: 3, stock_yogo_10: 2, stock_yogo_15: 2 },
+    na: "–",
   });
 }
 
@@ -122,21 +148,29 @@ export function eqTable3IvStats(fits: readonly { readonly diagnostics?: object }
 export function eqEndogeneityComparison(table2: readonly Fit[], table3: readonly Fit[], src: TruthSource): ReportTable {
   need(table2, 4, "eqEndogeneityComparison (Table 2)");
   need(table3, 6, "eqEndogeneityComparison (Table 3)");
-  const T = truthFor(src), b = T?.eq.beta_vagg ?? null;
-  const [b1, b2, b3, b4] = table2 as Fit[], [e1, e2, e3, e4, e5, e6] = table3 as Fit[];
-  const p2 = EQ_PUBLISHED.table2, p3 = EQ_PUBLISHED.table3;
-  return comparisonTable([
-    comparisonRow("T2 (1) city + year FE", b1!, "vagg", p2[0]),
-    comparisonRow("T2 (2) + controls", b2!, "vagg", p2[1]),
-    comparisonRow("T2 (3) + HS4 FE", b3!, "vagg", p2[2]),
-    comparisonRow("T2 (4) + HS4 FE + controls", b4!, "vagg", p2[3], b),
-    comparisonRow("T3 (1) + province FE", e1!, "vagg", p3[0], b),
-    comparisonRow("T3 (2) province × year FE", e2!, "vagg", p3[1], b),
-    comparisonRow("T3 (3) L.vagg", e3!, "l_vagg", p3[2]),
-    comparisonRow("T3 (4) 2SLS, IV = L.vagg", e4!, "vagg", p3[3], b),
-    comparisonRow("T3 (5) 2SLS, IV = Tel1984 × inv", e5!, "vagg", p3[4], b),
-    comparisonRow("T3 (6) 2SLS, IV = Post1984 × inv", e6!, "vagg", p3[5], b),
-  ], `EQ Tables 2–3: published vs recomputed${T ? " vs true" : ""}`, [], { synthetic: T !== null });
+  const T = truthFor(src),
+    b = T?.eq.beta_vagg ?? null;
+  const [b1, b2, b3, b4] = table2 as Fit[],
+    [e1, e2, e3, e4, e5, e6] = table3 as Fit[];
+  const p2 = EQ_PUBLISHED.table2,
+    p3 = EQ_PUBLISHED.table3;
+  return comparisonTable(
+    [
+      comparisonRow("T2 (1) city + year FE", b1!, "vagg", p2[0]),
+      comparisonRow("T2 (2) + controls", b2!, "vagg", p2[1]),
+      comparisonRow("T2 (3) + HS4 FE", b3!, "vagg", p2[2]),
+      comparisonRow("T2 (4) + HS4 FE + controls", b4!, "vagg", p2[3], b),
+      comparisonRow("T3 (1) + province FE", e1!, "vagg", p3[0], b),
+      comparisonRow("T3 (2) province × year FE", e2!, "vagg", p3[1], b),
+      comparisonRow("T3 (3) L.vagg", e3!, "l_vagg", p3[2]),
+      comparisonRow("T3 (4) 2SLS, IV = L.vagg", e4!, "vagg", p3[3], b),
+      comparisonRow("T3 (5) 2SLS, IV = Tel1984 × inv", e5!, "vagg", p3[4], b),
+      comparisonRow("T3 (6) 2SLS, IV = Post1984 × inv", e6!, "vagg", p3[5], b),
+    ],
+    `EQ Tables 2–3: published vs recomputed${T ? " vs true" : ""}`,
+    [],
+    { synthetic: T !== null },
+  );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -151,22 +185,28 @@ export function eqEndogeneityComparison(table2: readonly Fit[], table3: readonly
  */
 export function eqTable4(models: readonly Fit[], src: TruthSource): ReportTable {
   need(models, 8, "eqTable4");
-  const T = truthFor(src), b = T?.eq.beta_vagg ?? null;
+  const T = truthFor(src),
+    b = T?.eq.beta_vagg ?? null;
   const [r0, r1, r2, r3, r4, r5, r6, r7] = models as Fit[];
   const p = EQ_PUBLISHED.table4;
-  return comparisonTable([
-    comparisonRow("Baseline (Table 2 col. 4)", r0!, "vagg", EQ_PUBLISHED.table2[3], b),
-    comparisonRow("(1) vagg_in: digital input quantities (USD bn)", r1!, "vagg_in", p.vaggIn),
-    comparisonRow("(2) HS6-level quality", r2!, "vagg", p.hs6),
-    comparisonRow("(3) vagg_txt: ln(1 + words) in government work reports", r3!, "vagg_txt", p.vaggTxt),
-    comparisonRow("(4) firm level, firm FE", r4!, "vagg", p.firm),
-    comparisonRow("(5) firm level, firm FE + controls", r5!, "vagg", p.firmControls),
-    comparisonRow("(6) clustered by province", r6!, "vagg", p.clusterProvince, b),
-    comparisonRow("(7) clustered by city", r7!, "vagg", p.clusterCity, b),
-  ], "Table 4 Robustness", [
-    (T ? "Cols. 1 and 3 are emergent in the synthetic data (truth.json, not_built_in): no true value. " : "") +
-      "Their units are not the paper's (vagg_in in USD bn of digital inputs; the paper does not print its units or dictionary), so only sign and significance are comparable. Col. 3 without HS4 FE, as printed.",
-  ], { synthetic: T !== null });
+  return comparisonTable(
+    [
+      comparisonRow("Baseline (Table 2 col. 4)", r0!, "vagg", EQ_PUBLISHED.table2[3], b),
+      comparisonRow("(1) vagg_in: digital input quantities (USD bn)", r1!, "vagg_in", p.vaggIn),
+      comparisonRow("(2) HS6-level quality", r2!, "vagg", p.hs6),
+      comparisonRow("(3) vagg_txt: ln(1 + words) in government work reports", r3!, "vagg_txt", p.vaggTxt),
+      comparisonRow("(4) firm level, firm FE", r4!, "vagg", p.firm),
+      comparisonRow("(5) firm level, firm FE + controls", r5!, "vagg", p.firmControls),
+      comparisonRow("(6) clustered by province", r6!, "vagg", p.clusterProvince, b),
+      comparisonRow("(7) clustered by city", r7!, "vagg", p.clusterCity, b),
+    ],
+    "Table 4 Robustness",
+    [
+      (T ? "Cols. 1 and 3 are emergent in the synthetic data (truth.json, not_built_in): no true value. " : "") +
+        "Their units are not the paper's (vagg_in in USD bn of digital inputs; the paper does not print its units or dictionary), so only sign and significance are comparable. Col. 3 without HS4 FE, as printed.",
+    ],
+    { synthetic: T !== null },
+  );
 }
 
 /**
@@ -177,15 +217,18 @@ export function eqTable4(models: readonly Fit[], src: TruthSource): ReportTable 
  */
 export function eqPlaceboTable(pl: PlaceboResult): ReportTable {
   const p = EQ_PUBLISHED.placebo;
-  return dataTable(fromRecords([
-    { statistic: "mean placebo coefficient", published: p.coefMean, recomputed: pl.coefMean },
-    { statistic: "mean placebo t-value", published: p.tMean, recomputed: pl.tMean },
-    { statistic: "SD of placebo coefficients", published: null, recomputed: pl.coefSd },
-    { statistic: "share |t| > 1.96", published: null, recomputed: pl.shareAbsTGt196 },
-    { statistic: "actual coefficient", published: EQ_PUBLISHED.table2[3].coef, recomputed: pl.actual.coef },
-    { statistic: "randomisation p-value", published: null, recomputed: pl.pValue },
-    { statistic: "replications", published: p.reps, recomputed: pl.reps },
-  ]), { title: "Figure 2 placebo: published vs recomputed", digits: 4, na: "–" });
+  return dataTable(
+    fromRecords([
+      { statistic: "mean placebo coefficient", published: p.coefMean, recomputed: pl.coefMean },
+      { statistic: "mean placebo t-value", published: p.tMean, recomputed: pl.tMean },
+      { statistic: "SD of placebo coefficients", published: null, recomputed: pl.coefSd },
+      { statistic: "share |t| > 1.96", published: null, recomputed: pl.shareAbsTGt196 },
+      { statistic: "actual coefficient", published: EQ_PUBLISHED.table2[3].coef, recomputed: pl.actual.coef },
+      { statistic: "randomisation p-value", published: null, recomputed: pl.pValue },
+      { statistic: "replications", published: p.reps, recomputed: pl.reps },
+    ]),
+    { title: "Figure 2 placebo: published vs recomputed", digits: 4, na: "–" },
+  );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -202,14 +245,24 @@ export function eqTable5(models: readonly Fit[], truth: SplitTruth | null): Repo
   need(models, 4, "eqTable5");
   const [p, o, i, f] = models as Fit[];
   const P = EQ_PUBLISHED.table5;
-  const notes = [`Published N: processing ${fmtN(P.processing.n)}; ordinary ${fmtN(P.ordinary.n)}; intermediate ${fmtN(P.intermediate.n)}; final ${fmtN(P.final.n)} (the groups overlap: a city × HS4 × year cell with both trade modes or both BEC classes is in both).`];
-  if (truth) notes.push(`True (DGP), trade mode: the slope of the built-in part (DGP-5) in the same regression with the realised cell shares π; truth.json summarises the gap with the aggregate processing value share instead (processing ${truth.aggregate.processing.toFixed(4)}, ordinary ${truth.aggregate.ordinary.toFixed(4)}), which does not weight cells as the regression does.`);
-  return comparisonTable([
-    comparisonRow("(1) processing trade", p!, "vagg", P.processing, truth?.processing),
-    comparisonRow("(2) ordinary trade", o!, "vagg", P.ordinary, truth?.ordinary),
-    comparisonRow("(3) intermediate goods (BEC)", i!, "vagg", P.intermediate, truth?.intermediate),
-    comparisonRow("(4) final goods (BEC: consumption + capital)", f!, "vagg", P.final, truth?.final),
-  ], "Table 5 Heterogeneity by trade mode and BEC end use", notes, { synthetic: truth !== null });
+  const notes = [
+    `Published N: processing ${fmtN(P.processing.n)}; ordinary ${fmtN(P.ordinary.n)}; intermediate ${fmtN(P.intermediate.n)}; final ${fmtN(P.final.n)} (the groups overlap: a city × HS4 × year cell with both trade modes or both BEC classes is in both).`,
+  ];
+  if (truth)
+    notes.push(
+      `True (DGP), trade mode: the slope of the built-in part (DGP-5) in the same regression with the realised cell shares π; truth.json summarises the gap with the aggregate processing value share instead (processing ${truth.aggregate.processing.toFixed(4)}, ordinary ${truth.aggregate.ordinary.toFixed(4)}), which does not weight cells as the regression does.`,
+    );
+  return comparisonTable(
+    [
+      comparisonRow("(1) processing trade", p!, "vagg", P.processing, truth?.processing),
+      comparisonRow("(2) ordinary trade", o!, "vagg", P.ordinary, truth?.ordinary),
+      comparisonRow("(3) intermediate goods (BEC)", i!, "vagg", P.intermediate, truth?.intermediate),
+      comparisonRow("(4) final goods (BEC: consumption + capital)", f!, "vagg", P.final, truth?.final),
+    ],
+    "Table 5 Heterogeneity by trade mode and BEC end use",
+    notes,
+    { synthetic: truth !== null },
+  );
 }
 
 /** The three tests of one Table 5 difference: permutation, bootstrap, interacted Wald. */
@@ -224,10 +277,27 @@ export type DiffTests = readonly [permutation: CoefDiffResult, bootstrap: CoefDi
  */
 export function eqTable5Tests(mode: DiffTests, bec: DiffTests, truth: SplitTruth | null): ReportTable {
   const P = EQ_PUBLISHED.table5;
-  return diffTestsTable([
-    { label: "ordinary − processing", permutation: mode[0], bootstrap: mode[1], wald: mode[2], published: P.ordinary.coef - P.processing.coef, truth: truth?.modeGap },
-    { label: "final − intermediate", permutation: bec[0], bootstrap: bec[1], wald: bec[2], published: P.final.coef - P.intermediate.coef, truth: truth?.becGap },
-  ], "Table 5 Coefficient differences and their empirical p-values");
+  return diffTestsTable(
+    [
+      {
+        label: "ordinary − processing",
+        permutation: mode[0],
+        bootstrap: mode[1],
+        wald: mode[2],
+        published: P.ordinary.coef - P.processing.coef,
+        truth: truth?.modeGap,
+      },
+      {
+        label: "final − intermediate",
+        permutation: bec[0],
+        bootstrap: bec[1],
+        wald: bec[2],
+        published: P.final.coef - P.intermediate.coef,
+        truth: truth?.becGap,
+      },
+    ],
+    "Table 5 Coefficient differences and their empirical p-values",
+  );
 }
 
 /**
@@ -238,7 +308,10 @@ export function eqTable5Tests(mode: DiffTests, bec: DiffTests, truth: SplitTruth
  */
 export function eqTable5PermutationChart(permutation: CoefDiffResult): VegaLiteSpec {
   const P = EQ_PUBLISHED.table5;
-  return diffTestChart({ label: "ordinary − processing", permutation, published: P.ordinary.coef - P.processing.coef }, "Table 5: permutation test of the trade-mode difference");
+  return diffTestChart(
+    { label: "ordinary − processing", permutation, published: P.ordinary.coef - P.processing.coef },
+    "Table 5: permutation test of the trade-mode difference",
+  );
 }
 
 const LOCATIONS = ["centre", "periphery", "east", "middle", "west"] as const;
@@ -254,11 +327,24 @@ export function eqTable6(models: readonly Fit[], truth: SplitTruth | null): Repo
   need(models, 5, "eqTable6");
   const P = EQ_PUBLISHED.table6;
   const inter = ["(1) vagg × centre", "(2) vagg × periphery", "(3) vagg × east", "(4) vagg × middle", "(5) vagg × west"];
-  const main = ["(1) vagg (non-centre cities)", "(2) vagg (centre cities)", "(3) vagg (middle and west)", "(4) vagg (east and west)", "(5) vagg (east and middle)"];
-  return comparisonTable([
-    ...LOCATIONS.map((l, k) => comparisonRow(inter[k]!, models[k]!, `vagg:${l}`, P[l], truth?.interaction)),
-    ...LOCATIONS.map((_, k) => comparisonRow(main[k]!, models[k]!, "vagg", null, truth?.beta)),
-  ], "Table 6 Heterogeneity by location: vagg × class interactions", [`Published vagg main effects (not in EQ_PUBLISHED): 0.3126, 0.2730, 0.3005, 0.2690, 0.2886 (SE ≈ 0.020); published N ${fmtN(P.n)} in every column; the periphery SE is not printed.`], { synthetic: truth !== null });
+  const main = [
+    "(1) vagg (non-centre cities)",
+    "(2) vagg (centre cities)",
+    "(3) vagg (middle and west)",
+    "(4) vagg (east and west)",
+    "(5) vagg (east and middle)",
+  ];
+  return comparisonTable(
+    [
+      ...LOCATIONS.map((l, k) => comparisonRow(inter[k]!, models[k]!, `vagg:${l}`, P[l], truth?.interaction)),
+      ...LOCATIONS.map((_, k) => comparisonRow(main[k]!, models[k]!, "vagg", null, truth?.beta)),
+    ],
+    "Table 6 Heterogeneity by location: vagg × class interactions",
+    [
+      `Published vagg main effects (not in EQ_PUBLISHED): 0.3126, 0.2730, 0.3005, 0.2690, 0.2886 (SE ≈ 0.020); published N ${fmtN(P.n)} in every column; the periphery SE is not printed.`,
+    ],
+    { synthetic: truth !== null },
+  );
 }
 
 /**
@@ -267,13 +353,24 @@ export function eqTable6(models: readonly Fit[], truth: SplitTruth | null): Repo
  *
  * @example showTable(eqTable6Tests([t6c, t6e, t6m, t6w], [r6c, r6e, r6m, r6w], truth));
  */
-export function eqTable6Tests(models: readonly FeolsResult[], permutations: readonly InteractionPermutationResult[], truth: SplitTruth | null): ReportTable {
+export function eqTable6Tests(
+  models: readonly FeolsResult[],
+  permutations: readonly InteractionPermutationResult[],
+  truth: SplitTruth | null,
+): ReportTable {
   need(models, 4, "eqTable6Tests");
   need(permutations, 4, "eqTable6Tests (permutations)");
   const P = EQ_PUBLISHED.table6;
-  return locationTestsTable((["centre", "east", "middle", "west"] as const).map((l, k) => ({
-    label: `vagg × ${l}`, model: models[k]!, term: `vagg:${l}`, permutation: permutations[k]!, published: P[l], truth: truth?.interaction,
-  })));
+  return locationTestsTable(
+    (["centre", "east", "middle", "west"] as const).map((l, k) => ({
+      label: `vagg × ${l}`,
+      model: models[k]!,
+      term: `vagg:${l}`,
+      permutation: permutations[k]!,
+      published: P[l],
+      truth: truth?.interaction,
+    })),
+  );
 }
 
 /**
@@ -284,11 +381,14 @@ export function eqTable6Tests(models: readonly FeolsResult[], permutations: read
 export function eqTable6Chart(models: readonly Fit[]): VegaLiteSpec {
   need(models, 5, "eqTable6Chart");
   const P = EQ_PUBLISHED.table6;
-  return coefPlot(coefPoints(models as never, {
-    keep: LOCATIONS.map((l) => `vagg:${l}`),
-    published: LOCATIONS.map((l) => ({ [`vagg:${l}`]: P[l].coef })),
-    modelNames: ["(1)", "(2)", "(3)", "(4)", "(5)"],
-  }), { title: "Table 6: vagg × location (95% CI; ◇ published)", xTitle: "Interaction coefficient" });
+  return coefPlot(
+    coefPoints(models as never, {
+      keep: LOCATIONS.map((l) => `vagg:${l}`),
+      published: LOCATIONS.map((l) => ({ [`vagg:${l}`]: P[l].coef })),
+      modelNames: ["(1)", "(2)", "(3)", "(4)", "(5)"],
+    }),
+    { title: "Table 6: vagg × location (95% CI; ◇ published)", xTitle: "Interaction coefficient" },
+  );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -304,10 +404,27 @@ export function eqTable6Chart(models: readonly Fit[]): VegaLiteSpec {
 export function eqTable7(models: readonly Fit[], truth: { readonly total: number } | null): ReportTable {
   need(models, 6, "eqTable7");
   const P = EQ_PUBLISHED.table7;
-  const cols = [["(1) within", P.within], ["(2) between", P.between], ["(3) entry", P.entry], ["(4) exit", P.exit], ["(5) total", P.total], ["(6) gap = between + entry + exit", P.gap]] as const;
-  const notes = [`Unit: city × HS4 × year t (change from t − 1), products = firm × HS6 varieties of the cell; controls, city, year and HS4 FE, SEs clustered by city × HS4. Published N: ${cols.map(([, p]) => fmtN(p.n)).join("; ")}.`];
-  if (truth) notes.push("True (DGP): only the total is pinned down by the generator (eq. T); the components are emergent (truth.json, not_built_in).");
-  return comparisonTable(cols.map(([label, p], k) => comparisonRow(label, models[k]!, "vagg", p, k === 4 ? truth?.total : null)), "Table 7 Mechanism: Melitz–Polanec components of Δ quality on vagg", notes, { synthetic: truth !== null });
+  const cols = [
+    ["(1) within", P.within],
+    ["(2) between", P.between],
+    ["(3) entry", P.entry],
+    ["(4) exit", P.exit],
+    ["(5) total", P.total],
+    ["(6) gap = between + entry + exit", P.gap],
+  ] as const;
+  const notes = [
+    `Unit: city × HS4 × year t (change from t − 1), products = firm × HS6 varieties of the cell; controls, city, year and HS4 FE, SEs clustered by city × HS4. Published N: ${cols.map(([, p]) => fmtN(p.n)).join("; ")}.`,
+  ];
+  if (truth)
+    notes.push(
+      "True (DGP): only the total is pinned down by the generator (eq. T); the components are emergent (truth.json, not_built_in).",
+    );
+  return comparisonTable(
+    cols.map(([label, p], k) => comparisonRow(label, models[k]!, "vagg", p, k === 4 ? truth?.total : null)),
+    "Table 7 Mechanism: Melitz–Polanec components of Δ quality on vagg",
+    notes,
+    { synthetic: truth !== null },
+  );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -324,18 +441,24 @@ const T8_KEYS = ["integ", "road", "lndiv", "lnspe", "coa", "dcoa"] as const;
  */
 export function eqTable8(models: readonly Fit[], src: TruthSource): ReportTable {
   need(models, 6, "eqTable8");
-  const T = truthFor(src), P = EQ_PUBLISHED.table8;
+  const T = truthFor(src),
+    P = EQ_PUBLISHED.table8;
   const pub = T8_KEYS.map((k) => P[k]);
   return regressionTable(models, {
-    title: "Table 8 Extensions: market integration, crowding, export structure, co-agglomeration", keep: ["l_vagg", "vagg", "coa", "d_coa"], labels: { l_vagg: "L.vagg" },
+    title: "Table 8 Extensions: market integration, crowding, export structure, co-agglomeration",
+    keep: ["l_vagg", "vagg", "coa", "d_coa"],
+    labels: { l_vagg: "L.vagg" },
     headers: ["integ", "ln road", "ln div (D–P)", "ln spe", "quality", "quality"],
     indicators: [
       { label: "Controls", values: [true, true, true, true, true, true] },
       { label: "Unit", values: ["city × year", "city × year", "city × year", "city × year", "city × HS4 × year", "city × HS4 × year"] },
       { label: "Clusters", values: ["city", "city", "city", "city", "city × HS4", "city × HS4"] },
     ],
-    stats: ["nobs", "r2"], extra: publishedRows(pub, T ? [null, T.eq.road_vagg, null, null, null, null] : null),
-    notes: [`${T ? "Synthetic data calibrated to the paper; published numbers from real data" : "Published numbers from the paper"} (N ${pub.map((p) => fmtN(p.n)).join(" / ")} on the city × HS4 × year panel). Column 3: Duranton–Puga relative diversity index; (26) as printed in the comparison table.`],
+    stats: ["nobs", "r2"],
+    extra: publishedRows(pub, T ? [null, T.eq.road_vagg, null, null, null, null] : null),
+    notes: [
+      `${T ? "Synthetic data calibrated to the paper; published numbers from real data" : "Published numbers from the paper"} (N ${pub.map((p) => fmtN(p.n)).join(" / ")} on the city × HS4 × year panel). Column 3: Duranton–Puga relative diversity index; (26) as printed in the comparison table.`,
+    ],
   });
 }
 
@@ -347,18 +470,29 @@ export function eqTable8(models: readonly Fit[], src: TruthSource): ReportTable 
  */
 export function eqTable8Comparison(models: readonly Fit[], src: TruthSource): ReportTable {
   need(models, 8, "eqTable8Comparison");
-  const T = truthFor(src), P = EQ_PUBLISHED.table8, road = T?.eq.road_vagg ?? null;
+  const T = truthFor(src),
+    P = EQ_PUBLISHED.table8,
+    road = T?.eq.road_vagg ?? null;
   const [m1, m2, m2p, m3, m3p, m4, m5, m6] = models as Fit[];
-  return comparisonTable([
-    comparisonRow("(1) integ on L.vagg", m1!, "l_vagg", P.integ),
-    comparisonRow("(2) ln road per capita on vagg", m2!, "vagg", P.road, road),
-    comparisonRow("(2) same, paper layout: city × HS4 × year, city × HS4 clusters", m2p!, "vagg", P.road, road),
-    comparisonRow("(3) ln div, Duranton–Puga, on vagg", m3!, "vagg", P.lndiv),
-    comparisonRow("(3) ln div, (26) as printed, on vagg", m3p!, "vagg", P.lndiv),
-    comparisonRow("(4) ln spe on vagg", m4!, "vagg", P.lnspe),
-    comparisonRow("(5) quality on coa", m5!, "coa", P.coa),
-    comparisonRow("(6) quality on d_coa", m6!, "d_coa", P.dcoa),
-  ], `EQ Table 8: published vs recomputed${T ? " vs true" : ""}`, T ? ["Only column 2 is built into the synthetic data (TRUTH.eq.road_vagg); the other columns are emergent (truth.json, not_built_in), so they have no true value."] : [], { synthetic: T !== null });
+  return comparisonTable(
+    [
+      comparisonRow("(1) integ on L.vagg", m1!, "l_vagg", P.integ),
+      comparisonRow("(2) ln road per capita on vagg", m2!, "vagg", P.road, road),
+      comparisonRow("(2) same, paper layout: city × HS4 × year, city × HS4 clusters", m2p!, "vagg", P.road, road),
+      comparisonRow("(3) ln div, Duranton–Puga, on vagg", m3!, "vagg", P.lndiv),
+      comparisonRow("(3) ln div, (26) as printed, on vagg", m3p!, "vagg", P.lndiv),
+      comparisonRow("(4) ln spe on vagg", m4!, "vagg", P.lnspe),
+      comparisonRow("(5) quality on coa", m5!, "coa", P.coa),
+      comparisonRow("(6) quality on d_coa", m6!, "d_coa", P.dcoa),
+    ],
+    `EQ Table 8: published vs recomputed${T ? " vs true" : ""}`,
+    T
+      ? [
+          "Only column 2 is built into the synthetic data (TRUTH.eq.road_vagg); the other columns are emergent (truth.json, not_built_in), so they have no true value.",
+        ]
+      : [],
+    { synthetic: T !== null },
+  );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -373,9 +507,15 @@ export function eqTable8Comparison(models: readonly Fit[], src: TruthSource): Re
 export function eqSigmaTable(pooled: QualityResult, byHs3: QualityResult | null | undefined, src: TruthSource): ReportTable {
   const syn = truthFor(src) !== null;
   return dataTable(sigmaSummaryTable(pooled, byHs3), {
-    title: "Price elasticity σ in (18): 2SLS estimates vs the HS3 table", digits: 4, na: "–",
+    title: "Price elasticity σ in (18): 2SLS estimates vs the HS3 table",
+    digits: 4,
+    na: "–",
     headers: { estimate: "recomputed", reference: syn ? "HS3 table (true in the DGP)" : "HS3 table" },
-    notes: [syn ? "The paper prints no σ̂; the HS3 table is the synthetic stand-in for Broda–Greenfield–Weinstein elasticities." : "The paper prints no σ̂; the HS3 table holds the reference elasticities of the data in use (e.g. Broda–Greenfield–Weinstein)."],
+    notes: [
+      syn
+        ? "The paper prints no σ̂; the HS3 table is the synthetic stand-in for Broda–Greenfield–Weinstein elasticities."
+        : "The paper prints no σ̂; the HS3 table holds the reference elasticities of the data in use (e.g. Broda–Greenfield–Weinstein).",
+    ],
   });
 }
 
@@ -386,9 +526,14 @@ export function eqSigmaTable(pooled: QualityResult, byHs3: QualityResult | null 
  * @example showTable(eqShiftCheckTable(sh.table, shiftsFile));
  */
 export function eqShiftCheckTable(shifts: Table, shiftsFile: Table): ReportTable {
-  return dataTable(vaggAgreement(shifts, shiftsFile, { keys: ["ind", "year"], keysB: ["industry", "year"], value: "shift", valueB: "virtual" }), {
-    title: "Shifts: OECD (a) vs digital_shifts.csv (b)", digits: { max_abs_diff: 15, mean_a: 4, mean_b: 4 }, counts: ["rows_a", "rows_b", "matched", "only_a", "only_b"],
-  });
+  return dataTable(
+    vaggAgreement(shifts, shiftsFile, { keys: ["ind", "year"], keysB: ["industry", "year"], value: "shift", valueB: "virtual" }),
+    {
+      title: "Shifts: OECD (a) vs digital_shifts.csv (b)",
+      digits: { max_abs_diff: 15, mean_a: 4, mean_b: 4 },
+      counts: ["rows_a", "rows_b", "matched", "only_a", "only_b"],
+    },
+  );
 }
 
 /**
@@ -399,7 +544,8 @@ export function eqShiftCheckTable(shifts: Table, shiftsFile: Table): ReportTable
  */
 export function eqRotembergSummaryTable(rw: RotembergOlsResult): ReportTable {
   return dataTable(rotembergOlsSummary(rw), {
-    title: "Rotemberg decomposition of the baseline coefficient on vagg (Table 2 col. 4 specification)", digits: 4,
+    title: "Rotemberg decomposition of the baseline coefficient on vagg (Table 2 col. 4 specification)",
+    digits: 4,
     notes: ["Industry × year weights; SE clustered by city × HS4. GPSS Table 5 panel A style summary of positive and negative weights."],
   });
 }
@@ -411,9 +557,24 @@ export function eqRotembergSummaryTable(rw: RotembergOlsResult): ReportTable {
  * @example showTable(eqRotembergComparison(rw, env));
  */
 export function eqRotembergComparison(rw: RotembergOlsResult, src: TruthSource): ReportTable {
-  const T = truthFor(src), P = EQ_PUBLISHED.table2[3];
-  return comparisonTable([{ label: "β on vagg, Table 2 col. 4 = Σ_k α_k β̂_k", published: P.coef, publishedSe: P.se, estimate: rw.betaDecomposed, se: rw.seOls, truth: T?.eq.beta_vagg ?? null, n: rw.nobs }],
-    `Baseline β from its Rotemberg decomposition: published vs recomputed${T ? " vs true" : ""}`, [], { synthetic: T !== null });
+  const T = truthFor(src),
+    P = EQ_PUBLISHED.table2[3];
+  return comparisonTable(
+    [
+      {
+        label: "β on vagg, Table 2 col. 4 = Σ_k α_k β̂_k",
+        published: P.coef,
+        publishedSe: P.se,
+        estimate: rw.betaDecomposed,
+        se: rw.seOls,
+        truth: T?.eq.beta_vagg ?? null,
+        n: rw.nobs,
+      },
+    ],
+    `Baseline β from its Rotemberg decomposition: published vs recomputed${T ? " vs true" : ""}`,
+    [],
+    { synthetic: T !== null },
+  );
 }
 
 /**
@@ -422,10 +583,16 @@ export function eqRotembergComparison(rw: RotembergOlsResult, src: TruthSource):
  *
  * @example showTable(eqRotembergByIndustryTable(rw, names, env));
  */
-export function eqRotembergByIndustryTable(rw: { readonly rows: readonly RotembergRow[] }, names: ReadonlyMap<string, string>, src: TruthSource): ReportTable {
+export function eqRotembergByIndustryTable(
+  rw: { readonly rows: readonly RotembergRow[] },
+  names: ReadonlyMap<string, string>,
+  src: TruthSource,
+): ReportTable {
   const T = truthFor(src);
   return dataTable(rotembergByIndustry(rw.rows, { names }), {
-    title: "Rotemberg weights by industry (summed over 2005–2015), largest first", digits: 4, counts: ["years"],
+    title: "Rotemberg weights by industry (summed over 2005–2015), largest first",
+    digits: 4,
+    counts: ["years"],
     headers: { alpha: "α_s", beta: "β̂_s", contribution: "α_s β̂_s", share_of_beta: "share of β̂", g_mean: "mean shift" },
     notes: T ? [`True β_s of the synthetic DGP: ${T.eq.beta_vagg.toFixed(4)} for every industry (the effect is homogeneous).`] : [],
   });
@@ -438,8 +605,11 @@ export function eqRotembergByIndustryTable(rw: { readonly rows: readonly Rotembe
  * @example showTable(adhBartikEstimateTable(rot.result));
  */
 export function adhBartikEstimateTable(r: Pick<RotembergResult, "betaBartik" | "betaBartikDirect" | "n" | "K">): ReportTable {
-  return dataTable(fromRecords([
-    { method: "Σ α_k β_k (Rotemberg decomposition)", beta: r.betaBartik, N: r.n, K: r.K },
-    { method: "B'ΩMy / B'ΩMx (direct 2SLS)", beta: r.betaBartikDirect, N: r.n, K: r.K },
-  ]), { title: "ADH: Bartik 2SLS estimate of the China shock on the manufacturing employment share", digits: 6, counts: ["N", "K"] });
+  return dataTable(
+    fromRecords([
+      { method: "Σ α_k β_k (Rotemberg decomposition)", beta: r.betaBartik, N: r.n, K: r.K },
+      { method: "B'ΩMy / B'ΩMx (direct 2SLS)", beta: r.betaBartikDirect, N: r.n, K: r.K },
+    ]),
+    { title: "ADH: Bartik 2SLS estimate of the China shock on the manufacturing employment share", digits: 6, counts: ["N", "K"] },
+  );
 }

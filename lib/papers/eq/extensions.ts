@@ -38,7 +38,20 @@ import { marketSegmentation, type MarketSegmentationReport } from "../../measure
 import { buildQualityPanel, type QualityPanel, type QualityPanelOptions } from "./panel";
 
 /** The city-level measures `buildExtensionsPanel` adds, in column order. */
-export const EXTENSION_MEASURES = ["mseg", "integ", "lnroad", "spe", "div", "rdi", "lnspe", "lndiv", "lndiv_printed", "agg", "coa", "d_coa"] as const;
+export const EXTENSION_MEASURES = [
+  "mseg",
+  "integ",
+  "lnroad",
+  "spe",
+  "div",
+  "rdi",
+  "lnspe",
+  "lndiv",
+  "lndiv_printed",
+  "agg",
+  "coa",
+  "d_coa",
+] as const;
 
 export interface ExtensionsPanelOptions {
   /** A panel already built with `buildQualityPanel(dir)` (saves re-estimating quality). */
@@ -94,22 +107,40 @@ export async function buildExtensionsPanel(dir: string, opts: ExtensionsPanelOpt
   const seg = marketSegmentation(cpi, { city: "city_code", time: "year", category: "category", price: "price_index" });
   const mseg = align(seg.cities, "city_code", "year", "mseg");
   const integ = align(seg.cities, "city_code", "year", "integ");
-  counts.push({ item: "cpi_categories.csv: city × year × category cells with no price change (missing or ≤ 0 index)", rows: seg.report.naChangeCells });
+  counts.push({
+    item: "cpi_categories.csv: city × year × category cells with no price change (missing or ≤ 0 index)",
+    rows: seg.report.naChangeCells,
+  });
   counts.push({ item: "panel city-years without integ (no CPI rows, or mseg not positive)", rows: missing(integ) });
 
   // crowding and agg from the yearbook (all its years, so agg_t−1 exists for the first panel year)
-  const yb = await readTable(path.join(dir, "city_yearbook.csv"), { columns: ["city_code", "year", "pop", "road_area", "emp", "sec_emp"], schema: CITY_YEARBOOK });
+  const yb = await readTable(path.join(dir, "city_yearbook.csv"), {
+    columns: ["city_code", "year", "pop", "road_area", "emp", "sec_emp"],
+    schema: CITY_YEARBOOK,
+  });
   const ybCity = keysOf(column(yb, "city_code"));
   const ybYear = Float64Array.from({ length: yb.nrows }, (_, i) => numberAt(column(yb, "year"), i, yb.source, "year"));
-  const pop = numeric(yb, "pop"), road = numeric(yb, "road_area"), emp = numeric(yb, "emp"), sec = numeric(yb, "sec_emp");
+  const pop = numeric(yb, "pop"),
+    road = numeric(yb, "road_area"),
+    emp = numeric(yb, "emp"),
+    sec = numeric(yb, "sec_emp");
   const lnroadYb = Float64Array.from(road, (r, i) => (r > 0 && (pop[i] as number) > 0 ? Math.log(r / (pop[i] as number)) : NaN));
-  const natSec = new Map<number, number>(), natEmp = new Map<number, number>();
+  const natSec = new Map<number, number>(),
+    natEmp = new Map<number, number>();
   for (let i = 0; i < yb.nrows; i++) {
-    if (ybCity[i] === null || Number.isNaN(ybYear[i] as number)) throw new DataError("NA city_code or year", { file: yb.source, row: i + 1 });
-    const s = sec[i] as number, e = emp[i] as number, y = ybYear[i] as number;
+    if (ybCity[i] === null || Number.isNaN(ybYear[i] as number))
+      throw new DataError("NA city_code or year", { file: yb.source, row: i + 1 });
+    const s = sec[i] as number,
+      e = emp[i] as number,
+      y = ybYear[i] as number;
     if (s >= 0 && e > 0) (natSec.set(y, (natSec.get(y) ?? 0) + s), natEmp.set(y, (natEmp.get(y) ?? 0) + e));
   }
-  const aggYb = locationQuotientFromTotals(sec, emp, Float64Array.from(ybYear, (y) => natSec.get(y) ?? NaN), Float64Array.from(ybYear, (y) => natEmp.get(y) ?? NaN));
+  const aggYb = locationQuotientFromTotals(
+    sec,
+    emp,
+    Float64Array.from(ybYear, (y) => natSec.get(y) ?? NaN),
+    Float64Array.from(ybYear, (y) => natEmp.get(y) ?? NaN),
+  );
   const ybT = table({ city: ybCity, year: ybYear, lnroad: lnroadYb, agg: aggYb, year_next: Float64Array.from(ybYear, (y) => y + 1) });
   const lnroad = align(ybT, "city", "year", "lnroad");
   const agg = align(ybT, "city", "year", "agg");
@@ -130,10 +161,13 @@ export async function buildExtensionsPanel(dir: string, opts: ExtensionsPanelOpt
       count(*) FILTER (WHERE v > 0 AND im = 1) AS interm,
       count(*) FILTER (WHERE v > 0 AND im = 0 AND NOT (year BETWEEN ${y0} AND ${y1})) AS outside
     FROM ${id}_b`);
-  const exports = await sql(`SELECT b.city, COALESCE(p.hs4, left(b.hs6, 4)) AS hs4, b.year, sum(b.v) AS value
+  const exports = await sql(
+    `SELECT b.city, COALESCE(p.hs4, left(b.hs6, 4)) AS hs4, b.year, sum(b.v) AS value
     FROM ${id}_b b LEFT JOIN (SELECT DISTINCT CAST(hs6 AS VARCHAR) AS hs6, CAST(hs4 AS VARCHAR) AS hs4 FROM ${scanExpression(prodFile)}) p ON p.hs6 = b.hs6
     WHERE b.v > 0 AND b.im = 0 AND b.year BETWEEN ${y0} AND ${y1}
-    GROUP BY ALL ORDER BY b.city, hs4, b.year`, { intColumns: ["city", "year"], source: path.join(dir, "customs.parquet") });
+    GROUP BY ALL ORDER BY b.city, hs4, b.year`,
+    { intColumns: ["city", "year"], source: path.join(dir, "customs.parquet") },
+  );
   await exec(`DROP TABLE IF EXISTS ${id}_b`);
   const c0 = (nm: string): number => numeric(cc, nm)[0] as number;
   counts.push({ item: "customs.parquet: input rows", rows: c0("input") });
@@ -147,7 +181,8 @@ export async function buildExtensionsPanel(dir: string, opts: ExtensionsPanelOpt
   counts.push({ item: "panel city-years without export structure (no exports)", rows: missing(spe) });
 
   // (27)–(28)
-  const vagg = numeric(cy, "vagg"), lVagg = numeric(cy, "l_vagg");
+  const vagg = numeric(cy, "vagg"),
+    lVagg = numeric(cy, "l_vagg");
   const coa = coagglomeration(agg, vagg);
   const dVagg = Float64Array.from(vagg, (v, i) => v - (lVagg[i] as number));
   const dAgg = Float64Array.from(agg, (a, i) => a - (lAgg[i] as number));
@@ -156,13 +191,29 @@ export async function buildExtensionsPanel(dir: string, opts: ExtensionsPanelOpt
   counts.push({ item: "panel city-years without d_coa (agg or vagg of t or t − 1 missing)", rows: missing(dCoa) });
 
   const ln = (x: Float64Array): Float64Array => x.map((v) => (v > 0 ? Math.log(v) : NaN));
-  const measures: Record<string, Float64Array> = { mseg, integ, lnroad, spe, div, rdi, lnspe: ln(spe), lndiv: ln(rdi), lndiv_printed: ln(div), agg, coa, d_coa: dCoa };
+  const measures: Record<string, Float64Array> = {
+    mseg,
+    integ,
+    lnroad,
+    spe,
+    div,
+    rdi,
+    lnspe: ln(spe),
+    lndiv: ln(rdi),
+    lndiv_printed: ln(div),
+    agg,
+    coa,
+    d_coa: dCoa,
+  };
   const cityYear = withColumns(cy, measures);
   // attach to the city × HS4 × year panel
   const row = new Map(cyKeys.map((k, i) => [k, i] as const));
   const p = base.panel;
   const pc = keysOf(column(p, "city"));
-  const pix = Int32Array.from({ length: p.nrows }, (_, i) => row.get(key(pc[i] as string, numberAt(column(p, "year"), i, p.source, "year"))) ?? -1);
+  const pix = Int32Array.from(
+    { length: p.nrows },
+    (_, i) => row.get(key(pc[i] as string, numberAt(column(p, "year"), i, p.source, "year"))) ?? -1,
+  );
   const attached: Record<string, Column> = {};
   for (const [nm, x] of Object.entries(measures)) attached[nm] = Float64Array.from(pix, (r) => (r < 0 ? NaN : (x[r] as number)));
   const panel = withColumns(p, attached);

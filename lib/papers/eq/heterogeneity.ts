@@ -74,7 +74,13 @@ export interface SplitPanelsInfo {
   /** City × HS6 × year quality rows by BEC class (`unclassified` = no or another class, left out). */
   readonly hs6Rows: { readonly intermediate: number; readonly final: number; readonly unclassified: number };
   /** City × HS4 × year cells of each split panel. */
-  readonly cells: { readonly processing: number; readonly ordinary: number; readonly intermediate: number; readonly final: number; readonly pooled: number };
+  readonly cells: {
+    readonly processing: number;
+    readonly ordinary: number;
+    readonly intermediate: number;
+    readonly final: number;
+    readonly pooled: number;
+  };
   readonly becFinal: readonly string[];
   readonly becIntermediate: readonly string[];
 }
@@ -114,17 +120,24 @@ function rowsWhere(t: Table, col: string, value: number): Table {
  */
 export async function buildSplitPanels(dir: string, opts: SplitPanelsOptions = {}): Promise<SplitPanels> {
   const customs = opts.quality?.customs ?? path.join(dir, "customs.parquet");
-  if (typeof customs !== "string") throw new ArgumentError(`buildSplitPanels needs the customs data as a file path (CSV/Parquet), got a table or SQL relation`);
+  if (typeof customs !== "string")
+    throw new ArgumentError(`buildSplitPanels needs the customs data as a file path (CSV/Parquet), got a table or SQL relation`);
   const products = opts.quality?.products ?? path.join(dir, "products.csv");
   if (typeof products !== "string") throw new ArgumentError(`buildSplitPanels needs products (hs6 → bec) as a file path`);
   // the folder's raw files are validated against their schemas (files passed in by option are the caller's)
-  await validateRawFiles(dir, [...(opts.quality?.customs ? [] : ["customs.parquet"]), ...(opts.quality?.products ? [] : ["products.csv"])], { scan: ["customs.parquet"] });
-  const becFinal = opts.becFinal ?? BEC_FINAL, becInter = opts.becIntermediate ?? BEC_INTERMEDIATE;
+  await validateRawFiles(
+    dir,
+    [...(opts.quality?.customs ? [] : ["customs.parquet"]), ...(opts.quality?.products ? [] : ["products.csv"])],
+    { scan: ["customs.parquet"] },
+  );
+  const becFinal = opts.becFinal ?? BEC_FINAL,
+    becInter = opts.becIntermediate ?? BEC_INTERMEDIATE;
   const overlap = becFinal.filter((b) => becInter.includes(b));
   if (overlap.length) throw new ArgumentError(`BEC class "${overlap[0]}" is both final and intermediate`);
   const src = scanExpression(customs);
   const head = await sql(`SELECT * FROM ${src} LIMIT 0`);
-  for (const c of ["firm_id", "trade_mode"]) if (!head.names.includes(c)) throw new DataError(`column "${c}" not found`, { file: customs, column: c });
+  for (const c of ["firm_id", "trade_mode"])
+    if (!head.names.includes(c)) throw new DataError(`column "${c}" not found`, { file: customs, column: c });
   const modeSql = `CASE lower(trim(CAST(trade_mode AS VARCHAR))) WHEN 'ordinary' THEN ${MODE_CODE.ordinary} WHEN 'processing' THEN ${MODE_CODE.processing} ELSE ${MODE_CODE.other} END`;
   const rel = `SELECT * REPLACE (CAST(dense_rank() OVER (ORDER BY CAST(firm_id AS BIGINT)) AS BIGINT) * 4 + ${modeSql} AS firm_id) FROM ${src}`;
   const base = await buildQualityPanel(dir, { ...opts, quality: { ...opts.quality, customs: { sql: rel }, products } });
@@ -142,14 +155,24 @@ export async function buildSplitPanels(dir: string, opts: SplitPanelsOptions = {
     SELECT h.*, CASE WHEN lower(trim(CAST(p.bec AS VARCHAR))) IN (${list(becFinal)}) THEN 1
                      WHEN lower(trim(CAST(p.bec AS VARCHAR))) IN (${list(becInter)}) THEN 0 END AS final
     FROM ${id}_h h LEFT JOIN (SELECT DISTINCT CAST(hs6 AS VARCHAR) AS hs6, bec FROM ${scanExpression(products)}) p ON p.hs6 = h.hs6`);
-  const covSel = COVS.filter((c) => c !== "province").map((c) => `cy."${c}"`).join(", ");
-  const agg = (from: string, grp: string, where: string) => sql(`
+  const covSel = COVS.filter((c) => c !== "province")
+    .map((c) => `cy."${c}"`)
+    .join(", ");
+  const agg = (from: string, grp: string, where: string) =>
+    sql(
+      `
     WITH a AS (SELECT city, hs4, year, ${grp} AS g, sum(value * quality) / sum(value) AS quality, sum(value) AS value, sum(n) AS n
                FROM ${from} WHERE ${where} GROUP BY ALL)
     SELECT a.city, cy.province, a.hs4, a.year, a.quality, a.value, a.n, ${covSel}, a.g
     FROM a LEFT JOIN ${id}_cy cy ON cy.city = a.city AND cy.year = a.year
-    ORDER BY a.g, a.city, a.hs4, a.year`, { intColumns: ["city", "year", "province", "g"] });
-  const tm = await agg(`${id}_f`, `CASE mode WHEN ${MODE_CODE.ordinary} THEN 1 ELSE 0 END`, `mode IN (${MODE_CODE.ordinary}, ${MODE_CODE.processing})`);
+    ORDER BY a.g, a.city, a.hs4, a.year`,
+      { intColumns: ["city", "year", "province", "g"] },
+    );
+  const tm = await agg(
+    `${id}_f`,
+    `CASE mode WHEN ${MODE_CODE.ordinary} THEN 1 ELSE 0 END`,
+    `mode IN (${MODE_CODE.ordinary}, ${MODE_CODE.processing})`,
+  );
   const bc = await agg(`${id}_b`, "final", "final IS NOT NULL");
   const cnt = await sql(`SELECT
       (SELECT count(*) FROM ${id}_f WHERE mode = ${MODE_CODE.ordinary}) AS f_ord,
@@ -172,17 +195,40 @@ export async function buildSplitPanels(dir: string, opts: SplitPanelsOptions = {
   };
   const tradeMode = relabel(tm, "ordinary", ["processing", "ordinary"]);
   const bec = relabel(bc, "final", ["intermediate", "final"]);
-  const processing = rowsWhere(tradeMode, "ordinary", 0), ordinary = rowsWhere(tradeMode, "ordinary", 1);
-  const intermediate = rowsWhere(bec, "final", 0), final = rowsWhere(bec, "final", 1);
-  for (const [name, t] of [["processing trade", processing], ["ordinary trade", ordinary], ["intermediate goods", intermediate], ["final goods", final]] as const)
-    if (t.nrows === 0) throw new DataError(`no city × HS4 × year cells of ${name} (check trade_mode in customs and bec in products)`, { file: name.includes("trade") ? customs : products });
+  const processing = rowsWhere(tradeMode, "ordinary", 0),
+    ordinary = rowsWhere(tradeMode, "ordinary", 1);
+  const intermediate = rowsWhere(bec, "final", 0),
+    final = rowsWhere(bec, "final", 1);
+  for (const [name, t] of [
+    ["processing trade", processing],
+    ["ordinary trade", ordinary],
+    ["intermediate goods", intermediate],
+    ["final goods", final],
+  ] as const)
+    if (t.nrows === 0)
+      throw new DataError(`no city × HS4 × year cells of ${name} (check trade_mode in customs and bec in products)`, {
+        file: name.includes("trade") ? customs : products,
+      });
   return {
-    base, tradeMode, processing, ordinary, bec, intermediate, final,
+    base,
+    tradeMode,
+    processing,
+    ordinary,
+    bec,
+    intermediate,
+    final,
     info: {
       firmRows: { ordinary: c0("f_ord"), processing: c0("f_proc"), other: c0("f_other") },
       hs6Rows: { intermediate: c0("h_int"), final: c0("h_fin"), unclassified: c0("h_none") },
-      cells: { processing: processing.nrows, ordinary: ordinary.nrows, intermediate: intermediate.nrows, final: final.nrows, pooled: base.panel.nrows },
-      becFinal, becIntermediate: becInter,
+      cells: {
+        processing: processing.nrows,
+        ordinary: ordinary.nrows,
+        intermediate: intermediate.nrows,
+        final: final.nrows,
+        pooled: base.panel.nrows,
+      },
+      becFinal,
+      becIntermediate: becInter,
     },
   };
 }
@@ -210,28 +256,45 @@ export interface LocationInfo {
  *   const loc = await addLocationClasses(eq.panel, notebookEnv().dataDir);
  *   feols(loc.panel, "quality ~ vagg + vagg:centre + fdi | city + year + hs4");
  */
-export async function addLocationClasses(panel: Table, dir: string, opts: { capitals?: string; regions?: string; cities?: string } = {}): Promise<{ panel: Table; info: LocationInfo }> {
+export async function addLocationClasses(
+  panel: Table,
+  dir: string,
+  opts: { capitals?: string; regions?: string; cities?: string } = {},
+): Promise<{ panel: Table; info: LocationInfo }> {
   const capitals = opts.capitals ?? publicDataPath("lists", "capitals_municipalities.csv");
   const regions = opts.regions ?? publicDataPath("lists", "region_class.csv");
   const cities = opts.cities ?? path.join(dir, "cities.csv");
   if (!fs.existsSync(cities)) throw new DataError(`file not found`, { file: cities });
   if (!opts.cities) await validateRawFiles(dir, ["cities.csv"]);
-  const cl = await sql(`SELECT CAST(c.city_code AS BIGINT) AS city, CAST(c.city AS VARCHAR) AS name,
+  const cl = await sql(
+    `SELECT CAST(c.city_code AS BIGINT) AS city, CAST(c.city AS VARCHAR) AS name,
       CASE WHEN k.city_code IS NULL THEN 0 ELSE 1 END AS centre, lower(trim(CAST(r.region AS VARCHAR))) AS region
     FROM ${scanExpression(cities)} c
     LEFT JOIN (SELECT DISTINCT CAST(city_code AS BIGINT) AS city_code FROM ${scanExpression(capitals)}) k ON k.city_code = CAST(c.city_code AS BIGINT)
     LEFT JOIN (SELECT CAST(province_code AS BIGINT) AS province_code, region FROM ${scanExpression(regions)}) r ON r.province_code = CAST(c.province_code AS BIGINT)
-    ORDER BY city`, { intColumns: ["city", "centre"] });
-  const cc = column(cl, "city") as Int32Array, ce = column(cl, "centre") as Int32Array, rg = column(cl, "region"), nm = column(cl, "name");
+    ORDER BY city`,
+    { intColumns: ["city", "centre"] },
+  );
+  const cc = column(cl, "city") as Int32Array,
+    ce = column(cl, "centre") as Int32Array,
+    rg = column(cl, "region"),
+    nm = column(cl, "name");
   for (let i = 0; i < cl.nrows; i++) {
     const r = rg[i];
-    if (r !== null && r !== "east" && r !== "middle" && r !== "west") throw new DataError(`unknown region "${r}" (expected east, middle or west)`, { file: regions, column: "region" });
+    if (r !== null && r !== "east" && r !== "middle" && r !== "west")
+      throw new DataError(`unknown region "${r}" (expected east, middle or west)`, { file: regions, column: "region" });
   }
   const byCity = new Map<number, number>();
   for (let i = 0; i < cl.nrows; i++) byCity.set(cc[i] as number, i);
   const pc = numeric(panel, "city");
   const n = panel.nrows;
-  const cols = { centre: new Float64Array(n), periphery: new Float64Array(n), east: new Float64Array(n), middle: new Float64Array(n), west: new Float64Array(n) };
+  const cols = {
+    centre: new Float64Array(n),
+    periphery: new Float64Array(n),
+    east: new Float64Array(n),
+    middle: new Float64Array(n),
+    west: new Float64Array(n),
+  };
   let unmatched = 0;
   for (let i = 0; i < n; i++) {
     const k = byCity.get(pc[i] as number);
@@ -242,17 +305,29 @@ export async function addLocationClasses(panel: Table, dir: string, opts: { capi
       continue;
     }
     const c = ce[k] as number;
-    cols.centre[i] = c; cols.periphery[i] = 1 - c;
-    cols.east[i] = r === "east" ? 1 : 0; cols.middle[i] = r === "middle" ? 1 : 0; cols.west[i] = r === "west" ? 1 : 0;
+    cols.centre[i] = c;
+    cols.periphery[i] = 1 - c;
+    cols.east[i] = r === "east" ? 1 : 0;
+    cols.middle[i] = r === "middle" ? 1 : 0;
+    cols.west[i] = r === "west" ? 1 : 0;
   }
   const inPanel = new Set(Array.from(pc));
-  let centre = 0, east = 0, middle = 0, west = 0, nc = 0;
+  let centre = 0,
+    east = 0,
+    middle = 0,
+    west = 0,
+    nc = 0;
   const centreCities: string[] = [];
   for (let i = 0; i < cl.nrows; i++) {
     if (!inPanel.has(cc[i] as number)) continue;
     nc++;
-    if (ce[i] === 1) { centre++; centreCities.push(String(nm[i])); }
-    if (rg[i] === "east") east++; else if (rg[i] === "middle") middle++; else if (rg[i] === "west") west++;
+    if (ce[i] === 1) {
+      centre++;
+      centreCities.push(String(nm[i]));
+    }
+    if (rg[i] === "east") east++;
+    else if (rg[i] === "middle") middle++;
+    else if (rg[i] === "west") west++;
   }
   return { panel: withColumns(panel, cols), info: { cities: nc, centre, east, middle, west, unmatchedRows: unmatched, centreCities } };
 }
@@ -301,20 +376,28 @@ export interface SplitTruth {
  *   const tr = await splitTruth(split, dir, "quality ~ vagg + fdi | city + year + hs4");
  *   tr?.processing  // ≈ 0.18 at default scale (truth.json's aggregate-π summary: 0.085)
  */
-export async function splitTruth(s: SplitPanels, dir: string, formula: string, opts: { customs?: string; products?: string } = {}): Promise<SplitTruth | null> {
+export async function splitTruth(
+  s: SplitPanels,
+  dir: string,
+  formula: string,
+  opts: { customs?: string; products?: string } = {},
+): Promise<SplitTruth | null> {
   const f = path.join(dir, "truth.json");
   if (!isSynthetic(dir)) return null;
   const t = JSON.parse(fs.readFileSync(f, "utf8")) as any;
   const need = (v: unknown, what: string): number => {
     const x = Number(v);
-    if (v === undefined || v === null || !Number.isFinite(x)) throw new DataError(`no numeric ${what} (regenerate the synthetic data)`, { file: f, column: what });
+    if (v === undefined || v === null || !Number.isFinite(x))
+      throw new DataError(`no numeric ${what} (regenerate the synthetic data)`, { file: f, column: what });
     return x;
   };
   const beta = need(t?.eq?.beta_vagg, "eq.beta_vagg");
-  const gapLevel = need(t?.eq?.mode_gap_level, "eq.mode_gap_level"), gapSlope = need(t?.eq?.mode_gap_slope, "eq.mode_gap_slope");
+  const gapLevel = need(t?.eq?.mode_gap_level, "eq.mode_gap_level"),
+    gapSlope = need(t?.eq?.mode_gap_slope, "eq.mode_gap_slope");
   const vaggMean = need(t?.realised?.vagg_mean_2005_2015, "realised.vagg_mean_2005_2015");
   const agg = t?.realised?.eq_split_slopes_implied ?? {};
-  const customs = opts.customs ?? path.join(dir, "customs.parquet"), products = opts.products ?? path.join(dir, "products.csv");
+  const customs = opts.customs ?? path.join(dir, "customs.parquet"),
+    products = opts.products ?? path.join(dir, "products.csv");
   if (!formula.includes("~")) throw new ArgumentError(`formula needs "~"`, { term: formula });
   const rhs = formula.slice(formula.indexOf("~") + 1);
   const id = `eqtruth${++seq}`;
@@ -325,30 +408,55 @@ export async function splitTruth(s: SplitPanels, dir: string, formula: string, o
     WHERE COALESCE(CAST(c.is_intermediary AS INTEGER), 0) = 0 AND CAST(c.value_usd AS DOUBLE) > 0
     GROUP BY ALL`);
   const slope = async (panel: Table, processing: boolean): Promise<{ b: number; mean: number }> => {
-    const keys = table({ k: Int32Array.from({ length: panel.nrows }, (_, i) => i), city: column(panel, "city"), hs4: column(panel, "hs4"), year: column(panel, "year") });
+    const keys = table({
+      k: Int32Array.from({ length: panel.nrows }, (_, i) => i),
+      city: column(panel, "city"),
+      hs4: column(panel, "hs4"),
+      year: column(panel, "year"),
+    });
     await registerTable(`${id}_k`, keys);
-    const j = await sql(`SELECT k.k, p.pi FROM ${id}_k k LEFT JOIN ${id}_pi p ON p.city = k.city AND p.hs4 = CAST(k.hs4 AS VARCHAR) AND p.year = k.year ORDER BY k.k`);
+    const j = await sql(
+      `SELECT k.k, p.pi FROM ${id}_k k LEFT JOIN ${id}_pi p ON p.city = k.city AND p.hs4 = CAST(k.hs4 AS VARCHAR) AND p.year = k.year ORDER BY k.k`,
+    );
     await exec(`DROP TABLE IF EXISTS ${id}_k`);
-    const pi = numeric(j, "pi"), v = numeric(panel, "vagg");
-    let sum = 0, n = 0;
+    const pi = numeric(j, "pi"),
+      v = numeric(panel, "vagg");
+    let sum = 0,
+      n = 0;
     const y = new Float64Array(panel.nrows);
     for (let i = 0; i < panel.nrows; i++) {
-      const p = pi[i] as number, x = v[i] as number;
-      if (!Number.isFinite(p)) { y[i] = NaN; continue; }
-      sum += p; n++;
+      const p = pi[i] as number,
+        x = v[i] as number;
+      if (!Number.isFinite(p)) {
+        y[i] = NaN;
+        continue;
+      }
+      sum += p;
+      n++;
       const gap = gapLevel + gapSlope * (x - vaggMean);
       y[i] = beta * x + (processing ? -(1 - p) * gap : p * gap);
     }
     const m = feols(withColumns(panel, { __ystar: y }), `__ystar ~${rhs}`, { vcov: "iid" });
     return { b: m.coef["vagg"] as number, mean: n ? sum / n : NaN };
   };
-  const pr = await slope(s.processing, true), or = await slope(s.ordinary, false);
+  const pr = await slope(s.processing, true),
+    or = await slope(s.ordinary, false);
   await exec(`DROP TABLE IF EXISTS ${id}_pi`);
   return {
-    processing: pr.b, ordinary: or.b, intermediate: beta, final: beta,
-    modeGap: or.b - pr.b, becGap: 0, beta, interaction: 0,
+    processing: pr.b,
+    ordinary: or.b,
+    intermediate: beta,
+    final: beta,
+    modeGap: or.b - pr.b,
+    becGap: 0,
+    beta,
+    interaction: 0,
     meanPi: { processing: pr.mean, ordinary: or.mean },
-    aggregate: { processing: Number(agg.processing ?? NaN), ordinary: Number(agg.ordinary ?? NaN), pi: Number(agg.processing_value_share ?? NaN) },
+    aggregate: {
+      processing: Number(agg.processing ?? NaN),
+      ordinary: Number(agg.ordinary ?? NaN),
+      pi: Number(agg.processing_value_share ?? NaN),
+    },
     params: { gapLevel, gapSlope, vaggMean },
   };
 }
@@ -421,7 +529,11 @@ export interface InteractionPermutationResult {
  *     { slope: "vagg", indicator: "centre", unit: "city", reps: 499, vcov: "cluster:city^hs4" });
  *   r.coef; r.pValue;
  */
-export async function interactionPermutation(data: Table, formula: string, opts: InteractionPermutationOptions): Promise<InteractionPermutationResult> {
+export async function interactionPermutation(
+  data: Table,
+  formula: string,
+  opts: InteractionPermutationOptions,
+): Promise<InteractionPermutationResult> {
   checkReps(opts.reps);
   const term = `${opts.slope}:${opts.indicator}`;
   const pf = parseFormula(formula);
@@ -429,14 +541,22 @@ export async function interactionPermutation(data: Table, formula: string, opts:
   if (at < 0) throw new ArgumentError(`the formula has no term "${term}"`, { term: formula });
   // the interaction as its own column, so that only it is redrawn (the slope's main effect stays)
   const pname = "__interaction";
-  const sv0 = numeric(data, opts.slope), dv0 = numeric(data, opts.indicator);
+  const sv0 = numeric(data, opts.slope),
+    dv0 = numeric(data, opts.indicator);
   const rhs = pf.rhs.map((t, i) => (i === at ? pname : t.label));
   const text = `${pf.lhs.label} ~ ${rhs.join(" + ")}${pf.fixef.length ? ` | ${pf.fixef.map((v) => v.join("^")).join(" + ")}` : ""}`;
   if (pf.endo.length) throw new ArgumentError(`IV formulas are not supported here`, { term: formula });
   if (!pf.intercept && !pf.fixef.length) throw new ArgumentError(`a formula without intercept is not supported here`, { term: formula });
-  const model = prepareFwl(withColumns(data, { [pname]: Float64Array.from(sv0, (v, i) => v * (dv0[i] as number)) }), text, pname, opts.vcov !== undefined ? { vcov: opts.vcov } : {});
-  const rows = model.frame.rows, n = model.n;
-  const sv = sv0, dv = dv0;
+  const model = prepareFwl(
+    withColumns(data, { [pname]: Float64Array.from(sv0, (v, i) => v * (dv0[i] as number)) }),
+    text,
+    pname,
+    opts.vcov !== undefined ? { vcov: opts.vcov } : {},
+  );
+  const rows = model.frame.rows,
+    n = model.n;
+  const sv = sv0,
+    dv = dv0;
   const uf = subsetFactor(factorFor(data, opts.unit, "unit"), rows);
   const G = uf.size;
   const val = new Float64Array(G).fill(NaN);
@@ -444,31 +564,60 @@ export async function interactionPermutation(data: Table, formula: string, opts:
     const g = uf.codes[i] as number;
     if (g < 0) throw new DataError(`missing unit`, { file: data.source, column: opts.unit, row: (rows[i] as number) + 1 });
     const d = dv[rows[i] as number] as number;
-    if (d !== 0 && d !== 1) throw new DataError(`indicator must be 0/1, found ${d}`, { file: data.source, column: opts.indicator, row: (rows[i] as number) + 1 });
+    if (d !== 0 && d !== 1)
+      throw new DataError(`indicator must be 0/1, found ${d}`, { file: data.source, column: opts.indicator, row: (rows[i] as number) + 1 });
     if (Number.isNaN(val[g] as number)) val[g] = d;
-    else if (val[g] !== d) throw new DataError(`"${opts.indicator}" varies within a level of "${opts.unit}"`, { file: data.source, column: opts.indicator, row: (rows[i] as number) + 1 });
+    else if (val[g] !== d)
+      throw new DataError(`"${opts.indicator}" varies within a level of "${opts.unit}"`, {
+        file: data.source,
+        column: opts.indicator,
+        row: (rows[i] as number) + 1,
+      });
   }
   let treated = 0;
   for (const v of val) treated += v;
   const seed = opts.seed ?? projectSeed();
   const stream = rng(seed).fork(`interaction-permutation:${term}`);
   const R = opts.reps;
-  const draws = new Float64Array(R), tDraws = new Float64Array(R);
-  const perm = Float64Array.from(val), x = new Float64Array(n);
-  const { done, interrupted } = await replicate(R, (r) => {
-    shuffleInPlace(stream, perm, 0, G);
-    for (let i = 0; i < n; i++) x[i] = (sv[rows[i] as number] as number) * (perm[uf.codes[i] as number] as number);
-    const fit = fwlFit(model, x);
-    draws[r] = fit.coef; tDraws[r] = fit.t;
-  }, opts);
-  const d = draws.slice(0, done), td = tDraws.slice(0, done);
+  const draws = new Float64Array(R),
+    tDraws = new Float64Array(R);
+  const perm = Float64Array.from(val),
+    x = new Float64Array(n);
+  const { done, interrupted } = await replicate(
+    R,
+    (r) => {
+      shuffleInPlace(stream, perm, 0, G);
+      for (let i = 0; i < n; i++) x[i] = (sv[rows[i] as number] as number) * (perm[uf.codes[i] as number] as number);
+      const fit = fwlFit(model, x);
+      draws[r] = fit.coef;
+      tDraws[r] = fit.t;
+    },
+    opts,
+  );
+  const d = draws.slice(0, done),
+    td = tDraws.slice(0, done);
   const a = model.actual;
-  const pc = countAbsGe(d, a.coef), pt = countAbsGe(td, a.t);
+  const pc = countAbsGe(d, a.coef),
+    pt = countAbsGe(td, a.t);
   const ms = meanSd(d);
   return {
-    term, coef: a.coef, se: a.se, t: a.t, draws: d, tDraws: td, drawsMean: ms.mean, drawsSd: ms.sd,
-    pValue: (1 + pc.count) / (1 + pc.n), pValueT: (1 + pt.count) / (1 + pt.n),
-    units: G, treatedUnits: treated, reps: done, interrupted, nobs: n, vcov: model.vcovLabel, seed,
+    term,
+    coef: a.coef,
+    se: a.se,
+    t: a.t,
+    draws: d,
+    tDraws: td,
+    drawsMean: ms.mean,
+    drawsSd: ms.sd,
+    pValue: (1 + pc.count) / (1 + pc.n),
+    pValueT: (1 + pt.count) / (1 + pt.n),
+    units: G,
+    treatedUnits: treated,
+    reps: done,
+    interrupted,
+    nobs: n,
+    vcov: model.vcovLabel,
+    seed,
   };
 }
 
@@ -504,7 +653,8 @@ export function diffTestsTable(rows: readonly DiffTestRow[], title = "Coefficien
       diff_P: r.published ?? NaN,
       diff_R: r.permutation.diff,
       wald_se: r.wald.se,
-      ci_lo: ci[0], ci_hi: ci[1],
+      ci_lo: ci[0],
+      ci_hi: ci[1],
       ...(synthetic ? { diff_true: r.truth ?? NaN } : {}),
       p_perm1: r.permutation.pOneSided,
       p_perm2: r.permutation.pTwoSided,
@@ -515,9 +665,36 @@ export function diffTestsTable(rows: readonly DiffTestRow[], title = "Coefficien
     };
   });
   return dataTable(fromRecords(recs), {
-    title, na: "–", counts: ["reps"],
-    digits: { diff_P: 4, diff_R: 4, wald_se: 4, ci_lo: 4, ci_hi: 4, diff_true: 4, p_perm1: 3, p_perm2: 3, p_boot: 3, p_wald: 3, p_naive: 3 },
-    headers: { diff_P: "d published", diff_R: "d recomputed", wald_se: "(SE)", ci_lo: "95% CI low", ci_hi: "95% CI high", diff_true: "d true (DGP)", p_perm1: "p perm. (1-sided)", p_perm2: "p perm. (2-sided)", p_boot: "p boot. (1-sided)", p_wald: "p Wald", p_naive: "p naive z", reps: "draws" },
+    title,
+    na: "–",
+    counts: ["reps"],
+    digits: {
+      diff_P: 4,
+      diff_R: 4,
+      wald_se: 4,
+      ci_lo: 4,
+      ci_hi: 4,
+      diff_true: 4,
+      p_perm1: 3,
+      p_perm2: 3,
+      p_boot: 3,
+      p_wald: 3,
+      p_naive: 3,
+    },
+    headers: {
+      diff_P: "d published",
+      diff_R: "d recomputed",
+      wald_se: "(SE)",
+      ci_lo: "95% CI low",
+      ci_hi: "95% CI high",
+      diff_true: "d true (DGP)",
+      p_perm1: "p perm. (1-sided)",
+      p_perm2: "p perm. (2-sided)",
+      p_boot: "p boot. (1-sided)",
+      p_wald: "p Wald",
+      p_naive: "p naive z",
+      reps: "draws",
+    },
     notes: [
       "d = b1 − b0 of the two subsamples (bdiff prints b0 − b1 = −d). SE and CI from the fully interacted pooled model (every regressor and fixed effect interacted with the group; clustered by city × HS4), which reproduces d exactly.",
       "p perm.: the group labels permuted across observations (bdiff's Fisher permutation; the groups overlap within city × HS4 cells, so clusters cannot be relabelled), both subsamples re-estimated, one-sided (1 + #{d* at least as far as d in its direction})/(1 + R); p boot.: city × HS4 clusters resampled within each group, share of d* on the other side of 0; p naive z: d/√(se0² + se1²).",
@@ -564,25 +741,50 @@ export interface LocationTestRow {
  *
  * @example showTable(locationTestsTable([{ label: "vagg × centre", model: m1, term: "vagg:centre", permutation: p1, published: EQ_PUBLISHED.table6.centre, truth: 0 }]));
  */
-export function locationTestsTable(rows: readonly LocationTestRow[], title = "Table 6 interactions: cluster-robust and randomisation inference"): ReportTable {
+export function locationTestsTable(
+  rows: readonly LocationTestRow[],
+  title = "Table 6 interactions: cluster-robust and randomisation inference",
+): ReportTable {
   // True values only on synthetic data (`splitTruth` is null on real data, see ../truth.ts): no column when no row has one.
   const synthetic = rows.some((r) => r.truth !== null && r.truth !== undefined);
   const recs = rows.map((r) => {
-    const b = r.model.coef[r.term], se = r.model.se[r.term];
+    const b = r.model.coef[r.term],
+      se = r.model.se[r.term];
     if (b === undefined || se === undefined) throw new ArgumentError(`"${r.term}" is not a coefficient of the model`, { term: r.term });
     const df = r.model.dof.tDf;
     const ci = tInterval(b, se, df);
     return {
-      interaction: r.label, published: r.published?.coef ?? NaN, published_se: r.published?.se ?? NaN,
-      recomputed: b, se, ci_lo: ci[0], ci_hi: ci[1], ...(synthetic ? { true_value: r.truth ?? NaN } : {}),
-      p_t: pT2(b / se, df), p_perm: r.permutation.pValue, p_perm_t: r.permutation.pValueT,
-      units: r.permutation.treatedUnits, N: r.model.nobs,
+      interaction: r.label,
+      published: r.published?.coef ?? NaN,
+      published_se: r.published?.se ?? NaN,
+      recomputed: b,
+      se,
+      ci_lo: ci[0],
+      ci_hi: ci[1],
+      ...(synthetic ? { true_value: r.truth ?? NaN } : {}),
+      p_t: pT2(b / se, df),
+      p_perm: r.permutation.pValue,
+      p_perm_t: r.permutation.pValueT,
+      units: r.permutation.treatedUnits,
+      N: r.model.nobs,
     };
   });
   return dataTable(fromRecords(recs), {
-    title, na: "–", counts: ["N", "units"],
+    title,
+    na: "–",
+    counts: ["N", "units"],
     digits: { published: 4, published_se: 4, recomputed: 4, se: 4, ci_lo: 4, ci_hi: 4, true_value: 4, p_t: 3, p_perm: 3, p_perm_t: 3 },
-    headers: { published_se: "(SE)", se: "(SE)", ci_lo: "95% CI low", ci_hi: "95% CI high", true_value: "true (DGP)", p_t: "p (t, clustered)", p_perm: "p randomisation", p_perm_t: "p randomisation (t)", units: "cities with D = 1" },
+    headers: {
+      published_se: "(SE)",
+      se: "(SE)",
+      ci_lo: "95% CI low",
+      ci_hi: "95% CI high",
+      true_value: "true (DGP)",
+      p_t: "p (t, clustered)",
+      p_perm: "p randomisation",
+      p_perm_t: "p randomisation (t)",
+      units: "cities with D = 1",
+    },
     notes: [
       "Each row: quality on vagg, vagg × D, the nine controls, city, year and HS4 fixed effects (D's main effect is absorbed by the city FE); SEs clustered by city × HS4 as in the paper.",
       "p randomisation: D permuted across the cities of the sample (the number of D = 1 cities kept), the interaction re-estimated, (1 + #{|b*| ≥ |b|})/(1 + R); (t): the same on |t|. It keeps any within-city correlation of the errors, which a city × HS4 cluster SE ignores.",

@@ -110,7 +110,8 @@ export async function oecdDigitalShifts(o: OecdShiftOptions = {}): Promise<OecdS
     const v = outC[i] as number;
     const prev = output.get(k);
     if (prev === undefined) output.set(k, v);
-    else if (Math.abs(prev - v) > 1e-9 * Math.max(1, Math.abs(v))) throw new DataError(`output of "${useC[i]}" differs between input rows (${prev} vs ${v})`, { file, column: "output", row: i + 1 });
+    else if (Math.abs(prev - v) > 1e-9 * Math.max(1, Math.abs(v)))
+      throw new DataError(`output of "${useC[i]}" differs between input rows (${prev} vs ${v})`, { file, column: "output", row: i + 1 });
   }
   const rt = raw.table;
   const rInd = keysOf(column(rt, "ind")) as string[];
@@ -118,9 +119,13 @@ export async function oecdDigitalShifts(o: OecdShiftOptions = {}): Promise<OecdS
   const rShift = numeric(rt, "shift");
   const cell = new Map<string, number>();
   const fileYears = new Set<number>();
-  for (let i = 0; i < rt.nrows; i++) { cell.set(`${rInd[i]}\u001f${rTime[i]}`, rShift[i] as number); fileYears.add(rTime[i] as number); }
+  for (let i = 0; i < rt.nrows; i++) {
+    cell.set(`${rInd[i]}\u001f${rTime[i]}`, rShift[i] as number);
+    fileYears.add(rTime[i] as number);
+  }
   const fy = [...fileYears].sort((a, b) => a - b);
-  const minY = fy[0] as number, maxY = fy[fy.length - 1] as number;
+  const minY = fy[0] as number,
+    maxY = fy[fy.length - 1] as number;
   const [y0, y1] = o.years ?? [minY, maxY];
   if (y0 < minY) throw new ArgumentError(`years start in ${y0}, before the first year of ${path.basename(file)} (${minY})`);
   if (y1 < y0) throw new ArgumentError(`years [${y0}, ${y1}] is empty`);
@@ -137,13 +142,21 @@ export async function oecdDigitalShifts(o: OecdShiftOptions = {}): Promise<OecdS
       const v = cell.get(`${s}\u001f${src}`);
       let tot = 0;
       for (const s2 of industries) tot += output.get(`${s2}\u001f${src}`) ?? NaN;
-      recs.push({ ind: s, name: names.get(s) ?? s, year: y, shift_raw: v ?? NaN, national_share: (output.get(`${s}\u001f${src}`) ?? NaN) / tot, source_year: src });
+      recs.push({
+        ind: s,
+        name: names.get(s) ?? s,
+        year: y,
+        shift_raw: v ?? NaN,
+        national_share: (output.get(`${s}\u001f${src}`) ?? NaN) / tot,
+        source_year: src,
+      });
     }
   }
   // normalisation
   const targetMean = o.targetMean === undefined ? EQ_TABLE1["vagg"]!.mean : o.targetMean;
   const [ty0, ty1] = o.targetYears ?? [2005, 2015];
-  let acc = 0, nt = 0;
+  let acc = 0,
+    nt = 0;
   for (let y = ty0; y <= ty1; y++) {
     const src = Math.min(y, maxY);
     if (src < minY) throw new ArgumentError(`target year ${y} is before the first year of ${path.basename(file)} (${minY})`);
@@ -151,16 +164,25 @@ export async function oecdDigitalShifts(o: OecdShiftOptions = {}): Promise<OecdS
     for (const s of industries) tot += output.get(`${s}\u001f${src}`) ?? NaN;
     let v = 0;
     for (const s of industries) v += ((output.get(`${s}\u001f${src}`) ?? NaN) / tot) * (cell.get(`${s}\u001f${src}`) ?? NaN);
-    acc += v; nt++;
+    acc += v;
+    nt++;
   }
   const rawMean = acc / nt;
-  if (targetMean !== null && !(Number.isFinite(rawMean) && rawMean > 0)) throw new DataError(`the national-output-weighted mean shift over ${ty0}–${ty1} is ${rawMean}; cannot normalise`, { file });
+  if (targetMean !== null && !(Number.isFinite(rawMean) && rawMean > 0))
+    throw new DataError(`the national-output-weighted mean shift over ${ty0}–${ty1} is ${rawMean}; cannot normalise`, { file });
   const scale = targetMean === null ? 1 : targetMean / rawMean;
-  const t = table({
-    ind: recs.map((r) => r.ind), name: recs.map((r) => r.name), year: Float64Array.from(recs, (r) => r.year),
-    shift_raw: Float64Array.from(recs, (r) => r.shift_raw), shift: Float64Array.from(recs, (r) => r.shift_raw * scale),
-    national_share: Float64Array.from(recs, (r) => r.national_share), source_year: Float64Array.from(recs, (r) => r.source_year),
-  }, file);
+  const t = table(
+    {
+      ind: recs.map((r) => r.ind),
+      name: recs.map((r) => r.name),
+      year: Float64Array.from(recs, (r) => r.year),
+      shift_raw: Float64Array.from(recs, (r) => r.shift_raw),
+      shift: Float64Array.from(recs, (r) => r.shift_raw * scale),
+      national_share: Float64Array.from(recs, (r) => r.national_share),
+      source_year: Float64Array.from(recs, (r) => r.source_year),
+    },
+    file,
+  );
   return { table: t, scale, rawMean, targetMean, omega, industries, carriedForward, missingInputs: raw.missingInputs, file };
 }
 
@@ -172,7 +194,8 @@ export async function oecdDigitalShifts(o: OecdShiftOptions = {}): Promise<OecdS
  */
 export async function oecdSectorNames(file = publicDataPath("io", "oecd_iot2021_sectors.csv")): Promise<Map<string, string>> {
   const t = await readTable(file);
-  const code = column(t, "isic4"), desc = column(t, "description");
+  const code = column(t, "isic4"),
+    desc = column(t, "description");
   const m = new Map<string, string>();
   for (let i = 0; i < t.nrows; i++) {
     const k = keyAt(code, i);
@@ -203,20 +226,29 @@ export interface CensusShares {
  */
 export async function censusShares(file: string): Promise<CensusShares> {
   const t = await readTable(file, { schema: CENSUS, columns: ["city_code", "industry", "output"] });
-  const city = column(t, "city_code"), ind = column(t, "industry"), out = numeric(t, "output");
+  const city = column(t, "city_code"),
+    ind = column(t, "industry"),
+    out = numeric(t, "output");
   const tot = new Map<string, number>();
   const keep: number[] = [];
   let dropped = 0;
   for (let i = 0; i < t.nrows; i++) {
-    const c = keyAt(city, i), s = keyAt(ind, i), v = out[i] as number;
+    const c = keyAt(city, i),
+      s = keyAt(ind, i),
+      v = out[i] as number;
     if (c === null) throw new DataError("missing city code", { file, column: "city_code", row: i + 1 });
     if (s === null) throw new DataError("missing industry", { file, column: "industry", row: i + 1 });
-    if (!(v >= 0)) { dropped++; continue; }
+    if (!(v >= 0)) {
+      dropped++;
+      continue;
+    }
     keep.push(i);
     tot.set(c, (tot.get(c) ?? 0) + v);
   }
-  for (const [c, v] of tot) if (!(v > 0)) throw new DataError(`city ${c} has zero total output: shares undefined`, { file, column: "output" });
-  const cityOut = new Float64Array(keep.length), share = new Float64Array(keep.length);
+  for (const [c, v] of tot)
+    if (!(v > 0)) throw new DataError(`city ${c} has zero total output: shares undefined`, { file, column: "output" });
+  const cityOut = new Float64Array(keep.length),
+    share = new Float64Array(keep.length);
   const indOut: string[] = [];
   keep.forEach((i, j) => {
     const c = keyAt(city, i) as string;
@@ -224,7 +256,13 @@ export async function censusShares(file: string): Promise<CensusShares> {
     indOut.push(keyAt(ind, i) as string);
     share[j] = (out[i] as number) / (tot.get(c) as number);
   });
-  return { table: table({ city: cityOut, ind: indOut, share }, file), rows: t.nrows, cities: tot.size, industries: new Set(indOut).size, droppedRows: dropped };
+  return {
+    table: table({ city: cityOut, ind: indOut, share }, file),
+    rows: t.nrows,
+    cities: tot.size,
+    industries: new Set(indOut).size,
+    droppedRows: dropped,
+  };
 }
 
 /**
@@ -240,8 +278,18 @@ export function qualityCleaningTable(q: QualityResult, title = "Export quality (
     `Estimation sample: ${q.counts.estimation.toLocaleString("en-US")} firm × HS6 × destination × year rows, ${q.counts.products} HS6 products.`,
   ];
   return dataTable(qualityStepsTable(q.counts), {
-    title, digits: { rows_left_share: 4, value_left_share: 4 }, counts: ["dropped", "rows_left", "hs6_left", "firms_left"],
-    headers: { dropped: "rows dropped", rows_left: "rows left", rows_left_share: "share of rows", hs6_left: "HS6 left", firms_left: "firms left", value_left_share: "share of value" }, notes,
+    title,
+    digits: { rows_left_share: 4, value_left_share: 4 },
+    counts: ["dropped", "rows_left", "hs6_left", "firms_left"],
+    headers: {
+      dropped: "rows dropped",
+      rows_left: "rows left",
+      rows_left_share: "share of rows",
+      hs6_left: "HS6 left",
+      firms_left: "firms left",
+      value_left_share: "share of value",
+    },
+    notes,
   });
 }
 
@@ -256,7 +304,12 @@ export function bartikReportTable(r: BartikReport): Table {
     ["share rows", String(r.shareRows)],
     ["units (cities)", String(r.units)],
     ["periods", r.times.length ? `${r.times.length} (${r.times[0]}–${r.times[r.times.length - 1]})` : "0"],
-    ["unmatched share industries", r.unmatched.length ? r.unmatched.map((u) => `${u.industry} (${u.reason}, ${u.rows} rows, share mass ${u.shareMass.toFixed(3)})`).join("; ") : "none"],
+    [
+      "unmatched share industries",
+      r.unmatched.length
+        ? r.unmatched.map((u) => `${u.industry} (${u.reason}, ${u.rows} rows, share mass ${u.shareMass.toFixed(3)})`).join("; ")
+        : "none",
+    ],
     ["share rows of unmatched industries", String(r.unmatchedRows)],
     ["shift industries no share reaches", r.unusedShiftIndustries.length ? r.unusedShiftIndustries.join(", ") : "none"],
     ["units with shares summing to > 1", String(r.unitsShareSumAbove1.length)],
@@ -276,16 +329,27 @@ export function bartikReportTable(r: BartikReport): Table {
  *   vaggAgreement(bk.table, eq.cityYear);   // max_abs_diff ≈ 1e-15 when both come from the same shifts
  *   vaggAgreement(sh.table, shiftsFile, { keys: ["ind", "year"], keysB: ["industry", "year"], value: "shift", valueB: "virtual" });
  */
-export function vaggAgreement(a: Table, b: Table, opts: { keys?: readonly string[]; keysB?: readonly string[]; value?: string; valueB?: string } = {}): Table {
-  const keysA = opts.keys ?? ["city", "year"], keysB = opts.keysB ?? keysA;
-  if (keysA.length !== keysB.length) throw new ArgumentError(`vaggAgreement: ${keysA.length} keys for the first table, ${keysB.length} for the second`);
-  const va = opts.value ?? "vagg", vb = opts.valueB ?? va;
+export function vaggAgreement(
+  a: Table,
+  b: Table,
+  opts: { keys?: readonly string[]; keysB?: readonly string[]; value?: string; valueB?: string } = {},
+): Table {
+  const keysA = opts.keys ?? ["city", "year"],
+    keysB = opts.keysB ?? keysA;
+  if (keysA.length !== keysB.length)
+    throw new ArgumentError(`vaggAgreement: ${keysA.length} keys for the first table, ${keysB.length} for the second`);
+  const va = opts.value ?? "vagg",
+    vb = opts.valueB ?? va;
   const keyOf = (t: Table, i: number): string => (t === b ? keysB : keysA).map((k) => keyAt(column(t, k), i) ?? "NA").join("\u001f");
   const mb = new Map<string, number>();
   const xb = numeric(b, vb);
   for (let i = 0; i < b.nrows; i++) mb.set(keyOf(b, i), xb[i] as number);
   const xa = numeric(a, va);
-  let matched = 0, maxDiff = 0, sa = 0, sb = 0, nBoth = 0;
+  let matched = 0,
+    maxDiff = 0,
+    sa = 0,
+    sb = 0,
+    nBoth = 0;
   const seen = new Set<string>();
   for (let i = 0; i < a.nrows; i++) {
     const k = keyOf(a, i);
@@ -294,13 +358,25 @@ export function vaggAgreement(a: Table, b: Table, opts: { keys?: readonly string
     matched++;
     seen.add(k);
     const u = xa[i] as number;
-    if (Number.isFinite(u) && Number.isFinite(v)) { nBoth++; sa += u; sb += v; maxDiff = Math.max(maxDiff, Math.abs(u - v)); }
-    else if (Number.isFinite(u) !== Number.isFinite(v)) maxDiff = Infinity;
+    if (Number.isFinite(u) && Number.isFinite(v)) {
+      nBoth++;
+      sa += u;
+      sb += v;
+      maxDiff = Math.max(maxDiff, Math.abs(u - v));
+    } else if (Number.isFinite(u) !== Number.isFinite(v)) maxDiff = Infinity;
   }
-  return fromRecords([{
-    rows_a: a.nrows, rows_b: b.nrows, matched, only_a: a.nrows - matched, only_b: b.nrows - seen.size,
-    max_abs_diff: matched ? maxDiff : NaN, mean_a: nBoth ? sa / nBoth : NaN, mean_b: nBoth ? sb / nBoth : NaN,
-  }]);
+  return fromRecords([
+    {
+      rows_a: a.nrows,
+      rows_b: b.nrows,
+      matched,
+      only_a: a.nrows - matched,
+      only_b: b.nrows - seen.size,
+      max_abs_diff: matched ? maxDiff : NaN,
+      mean_a: nBoth ? sa / nBoth : NaN,
+      mean_b: nBoth ? sb / nBoth : NaN,
+    },
+  ]);
 }
 
 /**
@@ -316,10 +392,22 @@ export function vaggAgreement(a: Table, b: Table, opts: { keys?: readonly string
  *   await showChart(digitalShiftsChart(sh.table, { years: [2005, 2015] }));
  *   digitalShiftsChart(sh.table, { years: [2005, 2015], rankBy: rotembergByIndustry(rw.rows, { names }) }); // by Rotemberg α_s
  */
-export function digitalShiftsChart(shifts: Table, opts: { title?: string; years?: readonly [number, number]; value?: string; top?: number; highlight?: readonly string[]; rankBy?: Table | ReadonlyMap<string, number> } = {}): VegaLiteSpec {
+export function digitalShiftsChart(
+  shifts: Table,
+  opts: {
+    title?: string;
+    years?: readonly [number, number];
+    value?: string;
+    top?: number;
+    highlight?: readonly string[];
+    rankBy?: Table | ReadonlyMap<string, number>;
+  } = {},
+): VegaLiteSpec {
   const v = opts.value ?? "shift";
-  const name = column(shifts, "name"), ind = hasColumn(shifts, "ind") ? column(shifts, "ind") : name;
-  const year = numeric(shifts, "year"), val = numeric(shifts, v);
+  const name = column(shifts, "name"),
+    ind = hasColumn(shifts, "ind") ? column(shifts, "ind") : name;
+  const year = numeric(shifts, "year"),
+    val = numeric(shifts, v);
   const [y0, y1] = opts.years ?? [-Infinity, Infinity];
   const by = new Map<string, { code: string; x: number[]; y: number[] }>();
   for (let i = 0; i < shifts.nrows; i++) {
@@ -328,7 +416,8 @@ export function digitalShiftsChart(shifts: Table, opts: { title?: string; years?
     const n = keyAt(name, i) ?? "NA";
     let s = by.get(n);
     if (!s) by.set(n, (s = { code: keyAt(ind, i) ?? n, x: [], y: [] }));
-    s.x.push(yy); s.y.push(val[i] as number);
+    s.x.push(yy);
+    s.y.push(val[i] as number);
   }
   const top = Math.max(1, Math.min(opts.top ?? 6, 8));
   let highlight: string[] | undefined;
@@ -340,7 +429,9 @@ export function digitalShiftsChart(shifts: Table, opts: { title?: string; years?
   } else {
     let weight: ReadonlyMap<string, number> | undefined;
     if (opts.rankBy && !(opts.rankBy instanceof Map)) {
-      const t = opts.rankBy as Table, k = column(t, "ind"), a = numeric(t, "alpha");
+      const t = opts.rankBy as Table,
+        k = column(t, "ind"),
+        a = numeric(t, "alpha");
       weight = new Map(Array.from({ length: t.nrows }, (_, i) => [keyAt(k, i) ?? "", a[i] as number] as const));
       how = "Rotemberg |α|";
     } else if (opts.rankBy) {
@@ -352,14 +443,27 @@ export function digitalShiftsChart(shifts: Table, opts: { title?: string; years?
       const f = s.y.filter(Number.isFinite);
       return f.length ? f.reduce((a, b) => a + b, 0) / f.length : NaN;
     };
-    highlight = [...by].map((e) => [e[0], score(e)] as const).filter((e) => Number.isFinite(e[1])).sort((a, b) => b[1] - a[1]).slice(0, top).map((e) => e[0]);
+    highlight = [...by]
+      .map((e) => [e[0], score(e)] as const)
+      .filter((e) => Number.isFinite(e[1]))
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, top)
+      .map((e) => e[0]);
   }
-  return curvePlot([...by].map(([n, s]) => ({ name: n, x: s.x, y: s.y })), {
-    title: opts.title ?? "Bartik shifts Virtual_st by using industry (OECD IOT 2021, China)",
-    xTitle: "year", xYear: true, yTitle: v === "shift" ? "Virtual_st (normalised)" : v,
-    legendTitle: by.size > highlight.length && how ? `industry (top ${highlight.length} by ${how})` : "using industry", width: 460, height: 300,
-    highlight, maxLegend: top + 1,
-  });
+  return curvePlot(
+    [...by].map(([n, s]) => ({ name: n, x: s.x, y: s.y })),
+    {
+      title: opts.title ?? "Bartik shifts Virtual_st by using industry (OECD IOT 2021, China)",
+      xTitle: "year",
+      xYear: true,
+      yTitle: v === "shift" ? "Virtual_st (normalised)" : v,
+      legendTitle: by.size > highlight.length && how ? `industry (top ${highlight.length} by ${how})` : "using industry",
+      width: 460,
+      height: 300,
+      highlight,
+      maxLegend: top + 1,
+    },
+  );
 }
 
 /**
@@ -369,20 +473,53 @@ export function digitalShiftsChart(shifts: Table, opts: { title?: string; years?
  * @example await showChart(sigmaScatter(qh.sigmaByHs3!));
  */
 export function sigmaScatter(byHs3: Table, opts: { title?: string } = {}): VegaLiteSpec {
-  const s = numeric(byHs3, "sigma_table"), e = numeric(byHs3, "sigma_hat"), se = numeric(byHs3, "se");
+  const s = numeric(byHs3, "sigma_table"),
+    e = numeric(byHs3, "sigma_hat"),
+    se = numeric(byHs3, "se");
   const hs3 = column(byHs3, "hs3");
   const pts: { hs3: string; sigma: number; sigma_hat: number; lo: number; hi: number }[] = [];
   for (let i = 0; i < byHs3.nrows; i++) {
     if (!Number.isFinite(s[i] as number) || !Number.isFinite(e[i] as number)) continue;
-    pts.push({ hs3: keyAt(hs3, i) ?? "", sigma: s[i] as number, sigma_hat: e[i] as number, lo: (e[i] as number) - 1.96 * (se[i] as number), hi: (e[i] as number) + 1.96 * (se[i] as number) });
+    pts.push({
+      hs3: keyAt(hs3, i) ?? "",
+      sigma: s[i] as number,
+      sigma_hat: e[i] as number,
+      lo: (e[i] as number) - 1.96 * (se[i] as number),
+      hi: (e[i] as number) + 1.96 * (se[i] as number),
+    });
   }
-  const lo = Math.min(...pts.map((p) => Math.min(p.sigma, p.lo)), 1), hi = Math.max(...pts.map((p) => Math.max(p.sigma, p.hi)), 2);
+  const lo = Math.min(...pts.map((p) => Math.min(p.sigma, p.lo)), 1),
+    hi = Math.max(...pts.map((p) => Math.max(p.sigma, p.hi)), 2);
   return {
     ...frame({ title: opts.title ?? "σ̂_h by HS3 (2SLS, leave-one-out price IV) vs the HS3 table σ_h" }, 380, 300),
     layer: [
-      { data: { values: [{ x: lo, y: lo }, { x: hi, y: hi }] }, mark: { type: "line", color: "#999", strokeDash: [4, 3] }, encoding: { x: { field: "x", type: "quantitative", title: "σ_h (HS3 table; true in the synthetic DGP)" }, y: { field: "y", type: "quantitative", title: "σ̂_h (2SLS)" } } },
-      { data: { values: pts }, mark: { type: "rule", color: "#9bb4d0" }, encoding: { x: { field: "sigma", type: "quantitative" }, y: { field: "lo", type: "quantitative" }, y2: { field: "hi" } } },
-      { data: { values: pts }, mark: { type: "point", filled: true, color: "#1f4e79", size: 24 }, encoding: { x: { field: "sigma", type: "quantitative" }, y: { field: "sigma_hat", type: "quantitative" }, tooltip: [{ field: "hs3" }, { field: "sigma" }, { field: "sigma_hat" }] } },
+      {
+        data: {
+          values: [
+            { x: lo, y: lo },
+            { x: hi, y: hi },
+          ],
+        },
+        mark: { type: "line", color: "#999", strokeDash: [4, 3] },
+        encoding: {
+          x: { field: "x", type: "quantitative", title: "σ_h (HS3 table; true in the synthetic DGP)" },
+          y: { field: "y", type: "quantitative", title: "σ̂_h (2SLS)" },
+        },
+      },
+      {
+        data: { values: pts },
+        mark: { type: "rule", color: "#9bb4d0" },
+        encoding: { x: { field: "sigma", type: "quantitative" }, y: { field: "lo", type: "quantitative" }, y2: { field: "hi" } },
+      },
+      {
+        data: { values: pts },
+        mark: { type: "point", filled: true, color: "#1f4e79", size: 24 },
+        encoding: {
+          x: { field: "sigma", type: "quantitative" },
+          y: { field: "sigma_hat", type: "quantitative" },
+          tooltip: [{ field: "hs3" }, { field: "sigma" }, { field: "sigma_hat" }],
+        },
+      },
     ],
   } as VegaLiteSpec;
 }
@@ -413,26 +550,47 @@ export function sigmaSummaryTable(pooled: QualityResult, byHs3?: QualityResult |
   }
   const g = byHs3?.sigmaByHs3;
   if (g) {
-    const e = numeric(g, "sigma_hat"), se = numeric(g, "se"), t = numeric(g, "sigma_table"), nobs = numeric(g, "nobs");
+    const e = numeric(g, "sigma_hat"),
+      se = numeric(g, "se"),
+      t = numeric(g, "sigma_table"),
+      nobs = numeric(g, "nobs");
     const ok: number[] = [];
     for (let i = 0; i < g.nrows; i++) if (Number.isFinite(e[i] as number) && Number.isFinite(t[i] as number)) ok.push(i);
     const m = (f: (i: number) => number) => ok.reduce((a, i) => a + f(i), 0) / ok.length;
-    const me = m((i) => e[i] as number), mt = m((i) => t[i] as number);
+    const me = m((i) => e[i] as number),
+      mt = m((i) => t[i] as number);
     const cov = m((i) => ((e[i] as number) - me) * ((t[i] as number) - mt));
-    const ve = m((i) => ((e[i] as number) - me) ** 2), vt = m((i) => ((t[i] as number) - mt) ** 2);
+    const ve = m((i) => ((e[i] as number) - me) ** 2),
+      vt = m((i) => ((t[i] as number) - mt) ** 2);
     const wn = ok.reduce((a, i) => a + (nobs[i] as number), 0);
     recs.push({ statistic: "HS3 groups with σ̂_h", estimate: ok.length, reference: g.nrows });
     recs.push({ statistic: "mean σ̂_h (unweighted)", estimate: me, reference: mt });
-    recs.push({ statistic: "mean σ̂_h (weighted by observations)", estimate: ok.reduce((a, i) => a + (e[i] as number) * (nobs[i] as number), 0) / wn, reference: ok.reduce((a, i) => a + (t[i] as number) * (nobs[i] as number), 0) / wn });
+    recs.push({
+      statistic: "mean σ̂_h (weighted by observations)",
+      estimate: ok.reduce((a, i) => a + (e[i] as number) * (nobs[i] as number), 0) / wn,
+      reference: ok.reduce((a, i) => a + (t[i] as number) * (nobs[i] as number), 0) / wn,
+    });
     recs.push({ statistic: "mean σ̂_h − σ_h", estimate: me - mt, reference: 0 });
     recs.push({ statistic: "correlation of σ̂_h with σ_h", estimate: cov / Math.sqrt(ve * vt), reference: 1 });
-    recs.push({ statistic: "share of 95 % CIs covering σ_h", estimate: ok.filter((i) => Math.abs((e[i] as number) - (t[i] as number)) <= 1.96 * (se[i] as number)).length / ok.length, reference: 0.95 });
+    recs.push({
+      statistic: "share of 95 % CIs covering σ_h",
+      estimate: ok.filter((i) => Math.abs((e[i] as number) - (t[i] as number)) <= 1.96 * (se[i] as number)).length / ok.length,
+      reference: 0.95,
+    });
   }
-  return table({ statistic: recs.map((r) => r.statistic), estimate: Float64Array.from(recs, (r) => r.estimate), reference: Float64Array.from(recs, (r) => r.reference) });
+  return table({
+    statistic: recs.map((r) => r.statistic),
+    estimate: Float64Array.from(recs, (r) => r.estimate),
+    reference: Float64Array.from(recs, (r) => r.reference),
+  });
 }
 
 /** Panel column of each Table 1 variable (`hs4_qua` is the panel's `quality`). */
-const TABLE1_COLUMNS: Readonly<Record<string, string>> = { hs4_qua: "quality", vagg: "vagg", ...Object.fromEntries(EQ_CONTROLS.map((c) => [c, c])) };
+const TABLE1_COLUMNS: Readonly<Record<string, string>> = {
+  hs4_qua: "quality",
+  vagg: "vagg",
+  ...Object.fromEntries(EQ_CONTROLS.map((c) => [c, c])),
+};
 
 /**
  * EQ Table 1 (descriptive statistics: N, mean, SD, min, max of HS4 export quality, vagg and the
@@ -448,23 +606,56 @@ const TABLE1_COLUMNS: Readonly<Record<string, string>> = { hs4_qua: "quality", v
  */
 export function eqDescriptives(panel: Table, opts: { synthetic?: boolean; title?: string } = {}): ReportTable {
   const vars = Object.keys(EQ_TABLE1);
-  for (const v of vars) if (!panel.names.includes(TABLE1_COLUMNS[v] ?? v)) throw new DataError(`the panel has no column "${TABLE1_COLUMNS[v] ?? v}" (Table 1 variable ${v})`, { file: panel.source, column: TABLE1_COLUMNS[v] ?? v });
-  const d = describe(panel, vars.map((v) => TABLE1_COLUMNS[v] ?? v));
-  const N = column(d, "N") as Int32Array, mean = numeric(d, "mean"), sd = numeric(d, "sd"), mn = numeric(d, "min"), mx = numeric(d, "max");
-  const target = (v: string): number => (v === "hs4_qua" ? TRUTH.eq.intercept_target_mean : v === "vagg" ? TRUTH.eq.vagg_target_mean : (EQ_TABLE1[v]?.mean ?? NaN));
+  for (const v of vars)
+    if (!panel.names.includes(TABLE1_COLUMNS[v] ?? v))
+      throw new DataError(`the panel has no column "${TABLE1_COLUMNS[v] ?? v}" (Table 1 variable ${v})`, {
+        file: panel.source,
+        column: TABLE1_COLUMNS[v] ?? v,
+      });
+  const d = describe(
+    panel,
+    vars.map((v) => TABLE1_COLUMNS[v] ?? v),
+  );
+  const N = column(d, "N") as Int32Array,
+    mean = numeric(d, "mean"),
+    sd = numeric(d, "sd"),
+    mn = numeric(d, "min"),
+    mx = numeric(d, "max");
+  const target = (v: string): number =>
+    v === "hs4_qua" ? TRUTH.eq.intercept_target_mean : v === "vagg" ? TRUTH.eq.vagg_target_mean : (EQ_TABLE1[v]?.mean ?? NaN);
   const recs = vars.map((v, j) => {
     const p = EQ_TABLE1[v]!;
-    const r: Record<string, number | string> = { variable: v, n_P: p.n ?? NaN, n_R: N[j] as number, mean_P: p.mean, mean_R: mean[j] as number };
+    const r: Record<string, number | string> = {
+      variable: v,
+      n_P: p.n ?? NaN,
+      n_R: N[j] as number,
+      mean_P: p.mean,
+      mean_R: mean[j] as number,
+    };
     if (opts.synthetic) r["mean_T"] = target(v);
-    Object.assign(r, { sd_P: p.sd, sd_R: sd[j] as number, min_P: p.min ?? NaN, min_R: mn[j] as number, max_P: p.max ?? NaN, max_R: mx[j] as number });
+    Object.assign(r, {
+      sd_P: p.sd,
+      sd_R: sd[j] as number,
+      min_P: p.min ?? NaN,
+      min_R: mn[j] as number,
+      max_P: p.max ?? NaN,
+      max_R: mx[j] as number,
+    });
     return r;
   });
   const notes = [
     "P = published (EQ Table 1, real data: China Customs and City Statistical Yearbooks); R = recomputed over the rows of the city × HS4 × year panel.",
     "hs4_qua: export-value-weighted normalised quality (21); vagg: Bartik index (22); controls as defined in data/codebook/dgp.md. The paper prints N only for hs4_qua and vagg.",
   ];
-  if (opts.synthetic) notes.push("T = target mean of the synthetic DGP: quality's cell mean 0.581 and vagg's national-output-weighted 2005–2015 mean 0.574 are set to the published means; the controls are drawn to the published moments. R is computed on synthetic data, so R ≈ P is a calibration check, not a replication.");
+  if (opts.synthetic)
+    notes.push(
+      "T = target mean of the synthetic DGP: quality's cell mean 0.581 and vagg's national-output-weighted 2005–2015 mean 0.574 are set to the published means; the controls are drawn to the published moments. R is computed on synthetic data, so R ≈ P is a calibration check, not a replication.",
+    );
   return dataTable(fromRecords(recs), {
-    title: opts.title ?? "Table 1 Descriptive statistics: published (P) vs recomputed (R)", digits: 3, counts: ["n_P", "n_R"], na: "–", notes,
+    title: opts.title ?? "Table 1 Descriptive statistics: published (P) vs recomputed (R)",
+    digits: 3,
+    counts: ["n_P", "n_R"],
+    na: "–",
+    notes,
   });
 }

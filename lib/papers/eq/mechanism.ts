@@ -42,8 +42,12 @@ export type MpComponent = (typeof MP_COMPONENTS)[number];
 
 /** Readable names of the components (the paper's column headings: within, between, entry, exitt, total, gap). */
 export const MP_LABELS: Readonly<Record<MpComponent, string>> = {
-  within: "(1) within: Δ mean quality of survivors", between: "(2) between: Δ cov(share, quality) of survivors", entry: "(3) entry",
-  exit: "(4) exit", total: "(5) total Δ quality", gap: "(6) gap = between + entry + exit",
+  within: "(1) within: Δ mean quality of survivors",
+  between: "(2) between: Δ cov(share, quality) of survivors",
+  entry: "(3) entry",
+  exit: "(4) exit",
+  total: "(5) total Δ quality",
+  gap: "(6) gap = between + entry + exit",
 };
 
 export interface MechanismReport extends MelitzPolanecReport {
@@ -77,34 +81,56 @@ export function mechanismPanel(eq: QualityPanel, opts: { item?: "variety" | "hs6
   const src = item === "variety" ? eq.firm : eq.hs6;
   let input = src;
   if (item === "variety") {
-    const f = column(src, "firm"), h = column(src, "hs6");
+    const f = column(src, "firm"),
+      h = column(src, "hs6");
     input = withColumns(src, { __item: Array.from({ length: src.nrows }, (_, i) => `${f[i]}|${h[i]}`) });
   }
-  const mp = melitzPolanec(input, { group: ["city", "hs4"], item: item === "variety" ? "__item" : "hs6", time: "year", value: "value", quality: "quality", lag: opts.lag ?? 1 });
+  const mp = melitzPolanec(input, {
+    group: ["city", "hs4"],
+    item: item === "variety" ? "__item" : "hs6",
+    time: "year",
+    value: "value",
+    quality: "quality",
+    lag: opts.lag ?? 1,
+  });
   const d = mp.table;
   // attach the city-year covariates of year t
   const cy = eq.cityYear;
   const key = (c: number, y: number) => c * 10000 + y;
-  const cyc = numeric(cy, "city"), cyy = numeric(cy, "year");
+  const cyc = numeric(cy, "city"),
+    cyy = numeric(cy, "year");
   const at = new Map<number, number>();
   for (let i = 0; i < cy.nrows; i++) at.set(key(cyc[i] as number, cyy[i] as number), i);
-  const dc = numeric(d, "city"), dt1 = numeric(d, "t1");
+  const dc = numeric(d, "city"),
+    dt1 = numeric(d, "t1");
   const idx = Int32Array.from({ length: d.nrows }, (_, i) => at.get(key(dc[i] as number, dt1[i] as number)) ?? -1);
   const covNames = ["province", "vagg", "l_vagg", ...EQ_CONTROLS];
   const cols: Record<string, Column> = {
-    city: Int32Array.from(dc), province: new Int32Array(0), hs4: column(d, "hs4"), year: Int32Array.from(dt1), t0: Int32Array.from(numeric(d, "t0")),
+    city: Int32Array.from(dc),
+    province: new Int32Array(0),
+    hs4: column(d, "hs4"),
+    year: Int32Array.from(dt1),
+    t0: Int32Array.from(numeric(d, "t0")),
   };
   for (const c of MP_COMPONENTS) cols[c] = numeric(d, c);
   for (const c of ["n_s", "n_e", "n_x", "s_e2", "s_x1", "phi0", "phi1"]) cols[c] = numeric(d, c);
   let missing = 0;
   for (const c of covNames) {
     const v = numeric(cy, c);
-    cols[c] = c === "province" ? Int32Array.from(idx, (k) => (k < 0 || !Number.isFinite(v[k] as number) ? -2147483648 : (v[k] as number))) : Float64Array.from(idx, (k) => (k < 0 ? NaN : (v[k] as number)));
+    cols[c] =
+      c === "province"
+        ? Int32Array.from(idx, (k) => (k < 0 || !Number.isFinite(v[k] as number) ? -2147483648 : (v[k] as number)))
+        : Float64Array.from(idx, (k) => (k < 0 ? NaN : (v[k] as number)));
   }
   const vg = cols["vagg"] as Float64Array;
-  for (let i = 0; i < d.nrows; i++) if (!Number.isFinite(vg[i] as number) || EQ_CONTROLS.some((c) => !Number.isFinite((cols[c] as Float64Array)[i] as number))) missing++;
+  for (let i = 0; i < d.nrows; i++)
+    if (!Number.isFinite(vg[i] as number) || EQ_CONTROLS.some((c) => !Number.isFinite((cols[c] as Float64Array)[i] as number))) missing++;
   let maxErr = 0;
-  const w = cols["within"] as Float64Array, b = cols["between"] as Float64Array, en = cols["entry"] as Float64Array, ex = cols["exit"] as Float64Array, tot = cols["total"] as Float64Array;
+  const w = cols["within"] as Float64Array,
+    b = cols["between"] as Float64Array,
+    en = cols["entry"] as Float64Array,
+    ex = cols["exit"] as Float64Array,
+    tot = cols["total"] as Float64Array;
   for (let i = 0; i < d.nrows; i++) {
     const s = (w[i] as number) + (b[i] as number) + (en[i] as number) + (ex[i] as number);
     if (Number.isFinite(s)) maxErr = Math.max(maxErr, Math.abs(s - (tot[i] as number)));
@@ -132,13 +158,15 @@ export function decompositionByYear(panel: Table): Table {
   const cols = Object.fromEntries(parts.map((p) => [p, numeric(panel, p)])) as Record<string, Float64Array>;
   for (const y of years) {
     for (const p of parts) {
-      let s = 0, n = 0;
+      let s = 0,
+        n = 0;
       for (let i = 0; i < panel.nrows; i++) {
         if (yr[i] !== y) continue;
         // cells with survivors only, so that the four parts add up to the total in every year
         const ok = parts.every((q) => Number.isFinite((cols[q] as Float64Array)[i] as number));
         if (!ok) continue;
-        s += (cols[p] as Float64Array)[i] as number; n++;
+        s += (cols[p] as Float64Array)[i] as number;
+        n++;
       }
       recs.push({ year: y, component: p, value: n ? s / n : NaN, cells: n });
     }
@@ -154,8 +182,14 @@ export function decompositionByYear(panel: Table): Table {
  * @example await showChart(decompositionChart(decompositionByYear(mp.panel)));
  */
 export function decompositionChart(byYear: Table, opts: ChartOptions = {}): VegaLiteSpec {
-  const yr = numeric(byYear, "year"), comp = column(byYear, "component"), val = numeric(byYear, "value");
-  const rows = Array.from({ length: byYear.nrows }, (_, i) => ({ year: String(yr[i]), component: String(comp[i]), value: val[i] as number }));
+  const yr = numeric(byYear, "year"),
+    comp = column(byYear, "component"),
+    val = numeric(byYear, "value");
+  const rows = Array.from({ length: byYear.nrows }, (_, i) => ({
+    year: String(yr[i]),
+    component: String(comp[i]),
+    value: val[i] as number,
+  }));
   const bars = rows.filter((r) => r.component !== "total" && Number.isFinite(r.value));
   const line = rows.filter((r) => r.component === "total" && Number.isFinite(r.value));
   const order = ["within", "between", "entry", "exit"];
@@ -163,7 +197,8 @@ export function decompositionChart(byYear: Table, opts: ChartOptions = {}): Vega
     ...frame({ title: opts.title ?? "Melitz–Polanec decomposition of Δ quality (mean over city × HS4 cells)", ...opts }, 460, 260),
     layer: [
       {
-        data: { values: bars }, mark: { type: "bar" },
+        data: { values: bars },
+        mark: { type: "bar" },
         encoding: {
           x: { field: "year", type: "ordinal", title: "Year t (change from t − 1)", axis: { labelAngle: 0 } },
           y: { field: "value", type: "quantitative", stack: "zero", title: "Mean component" },
@@ -172,8 +207,20 @@ export function decompositionChart(byYear: Table, opts: ChartOptions = {}): Vega
           tooltip: [{ field: "year" }, { field: "component" }, { field: "value", format: ".4f" }],
         },
       },
-      { data: { values: line }, mark: { type: "line", color: "black", point: { color: "black" } }, encoding: { x: { field: "year", type: "ordinal" }, y: { field: "value", type: "quantitative" }, tooltip: [{ field: "year" }, { field: "value", format: ".4f", title: "total" }] } },
-      { data: { values: [{ zero: 0 }] }, mark: { type: "rule", strokeDash: [4, 3], color: "#888" }, encoding: { y: { field: "zero", type: "quantitative" } } },
+      {
+        data: { values: line },
+        mark: { type: "line", color: "black", point: { color: "black" } },
+        encoding: {
+          x: { field: "year", type: "ordinal" },
+          y: { field: "value", type: "quantitative" },
+          tooltip: [{ field: "year" }, { field: "value", format: ".4f", title: "total" }],
+        },
+      },
+      {
+        data: { values: [{ zero: 0 }] },
+        mark: { type: "rule", strokeDash: [4, 3], color: "#888" },
+        encoding: { y: { field: "zero", type: "quantitative" } },
+      },
     ],
   } as VegaLiteSpec;
 }
@@ -189,7 +236,8 @@ export function mechanismPoints(models: Readonly<Partial<Record<MpComponent, Feo
   for (const c of MP_COMPONENTS) {
     const m = models[c];
     if (!m) continue;
-    const b = m.coef["vagg"], se = m.se["vagg"];
+    const b = m.coef["vagg"],
+      se = m.se["vagg"];
     if (b === undefined || se === undefined) throw new ArgumentError(`"vagg" is not a coefficient of the ${c} model`, { term: "vagg" });
     const df = m.dof.tDf;
     const q = Number.isFinite(df) && df > 0 ? qT(1 - (1 - level) / 2, df) : qNormal(1 - (1 - level) / 2);
@@ -214,10 +262,22 @@ export function additivityCheck(panel: Table, vcov: string = "cluster:city^hs4")
   for (let i = 0; i < panel.nrows; i++) keep[i] = cols.every((c) => Number.isFinite(c[i] as number)) ? 1 : 0;
   const idx: number[] = [];
   for (let i = 0; i < panel.nrows; i++) if (keep[i]) idx.push(i);
-  const sub = table(Object.fromEntries(panel.names.map((n) => {
-    const c = panel.columns[n] as Column;
-    return [n, c instanceof Float64Array ? Float64Array.from(idx, (i) => c[i] as number) : c instanceof Int32Array ? Int32Array.from(idx, (i) => c[i] as number) : idx.map((i) => (c as readonly (string | null)[])[i] ?? null)];
-  })), panel.source);
+  const sub = table(
+    Object.fromEntries(
+      panel.names.map((n) => {
+        const c = panel.columns[n] as Column;
+        return [
+          n,
+          c instanceof Float64Array
+            ? Float64Array.from(idx, (i) => c[i] as number)
+            : c instanceof Int32Array
+              ? Int32Array.from(idx, (i) => c[i] as number)
+              : idx.map((i) => (c as readonly (string | null)[])[i] ?? null),
+        ];
+      }),
+    ),
+    panel.source,
+  );
   const b: Record<string, number> = {};
   let n = 0;
   for (const c of MP_COMPONENTS) {
@@ -228,15 +288,44 @@ export function additivityCheck(panel: Table, vcov: string = "cluster:city^hs4")
   const sum4 = (b.within as number) + (b.between as number) + (b.entry as number) + (b.exit as number);
   const sum3 = (b.between as number) + (b.entry as number) + (b.exit as number);
   const pub = EQ_PUBLISHED.table7;
-  return dataTable(fromRecords([
-    { identity: "within + between + entry + exit = total", published_sum: pub.within.coef + pub.between.coef + pub.entry.coef + pub.exit.coef, published: pub.total.coef, recomputed_sum: sum4, recomputed: b.total as number, difference: sum4 - (b.total as number), N: n },
-    { identity: "between + entry + exit = gap", published_sum: pub.between.coef + pub.entry.coef + pub.exit.coef, published: pub.gap.coef, recomputed_sum: sum3, recomputed: b.gap as number, difference: sum3 - (b.gap as number), N: n },
-  ]), {
-    title: "Table 7 check: the vagg coefficients add up like the components (common sample)", na: "–", counts: ["N"],
-    digits: { published_sum: 4, published: 4, recomputed_sum: 4, recomputed: 4, difference: 6 },
-    headers: { published_sum: "published: sum of parts", published: "published: total/gap", recomputed_sum: "recomputed: sum of parts", recomputed: "recomputed: total/gap", difference: "sum − total (recomputed)" },
-    notes: ["Recomputed on the cell-years where all six components are defined (pairs with survivors). The published columns each have their own N (613,513–616,591), so their coefficients need not add up (0.6690 vs 0.6745; 0.5588 vs 0.6081)."],
-  });
+  return dataTable(
+    fromRecords([
+      {
+        identity: "within + between + entry + exit = total",
+        published_sum: pub.within.coef + pub.between.coef + pub.entry.coef + pub.exit.coef,
+        published: pub.total.coef,
+        recomputed_sum: sum4,
+        recomputed: b.total as number,
+        difference: sum4 - (b.total as number),
+        N: n,
+      },
+      {
+        identity: "between + entry + exit = gap",
+        published_sum: pub.between.coef + pub.entry.coef + pub.exit.coef,
+        published: pub.gap.coef,
+        recomputed_sum: sum3,
+        recomputed: b.gap as number,
+        difference: sum3 - (b.gap as number),
+        N: n,
+      },
+    ]),
+    {
+      title: "Table 7 check: the vagg coefficients add up like the components (common sample)",
+      na: "–",
+      counts: ["N"],
+      digits: { published_sum: 4, published: 4, recomputed_sum: 4, recomputed: 4, difference: 6 },
+      headers: {
+        published_sum: "published: sum of parts",
+        published: "published: total/gap",
+        recomputed_sum: "recomputed: sum of parts",
+        recomputed: "recomputed: total/gap",
+        difference: "sum − total (recomputed)",
+      },
+      notes: [
+        "Recomputed on the cell-years where all six components are defined (pairs with survivors). The published columns each have their own N (613,513–616,591), so their coefficients need not add up (0.6690 vs 0.6745; 0.5588 vs 0.6081).",
+      ],
+    },
+  );
 }
 
 /**
@@ -258,7 +347,9 @@ export function mechanismTruth(mp: MechanismPanel, dir: string, vcov = "iid"): {
   if (!isSynthetic(dir)) return null;
   const beta = Number((JSON.parse(fs.readFileSync(f, "utf8")) as any)?.eq?.beta_vagg);
   if (!Number.isFinite(beta)) throw new DataError(`no numeric eq.beta_vagg`, { file: f, column: "eq.beta_vagg" });
-  const v = numeric(mp.panel, "vagg"), lv = numeric(mp.panel, "l_vagg"), tot = numeric(mp.panel, "total");
+  const v = numeric(mp.panel, "vagg"),
+    lv = numeric(mp.panel, "l_vagg"),
+    tot = numeric(mp.panel, "total");
   const y = Float64Array.from(v, (x, i) => (Number.isFinite(tot[i] as number) ? beta * (x - (lv[i] as number)) : NaN));
   const m = feols(withColumns(mp.panel, { __ystar: y }), mechanismFormula("__ystar"), { vcov });
   return { total: m.coef["vagg"] as number, beta, nobs: m.nobs };

@@ -32,10 +32,19 @@ import type { VegaLiteSpec } from "../../report/charts/spec";
 import { EQ_PUBLISHED } from "./published";
 
 /** The raw files `buildQualityPanel` reads (validated against their schemas first; customs over the scan). */
-export const EQ_PANEL_FILES = ["customs.parquet", "sigma_hs3.csv", "products.csv", "census_2004.csv", "digital_shifts.csv", "city_yearbook.csv", "national_series.csv", "history_1984.csv", "cities.csv"] as const;
+export const EQ_PANEL_FILES = [
+  "customs.parquet",
+  "sigma_hs3.csv",
+  "products.csv",
+  "census_2004.csv",
+  "digital_shifts.csv",
+  "city_yearbook.csv",
+  "national_series.csv",
+  "history_1984.csv",
+  "cities.csv",
+] as const;
 
 export const EQ_CONTROLS = ["fdi", "open", "fisc", "dlp", "sci", "edu", "wage", "gdp", "fixinv"] as const;
-
 
 export interface QualityPanelOptions {
   /** Sample years (default 2005–2015, EQ). */
@@ -54,7 +63,14 @@ export interface QualityPanel {
   /** City × year covariates (vagg, l_vagg, controls, instruments). */
   readonly cityYear: Table;
   readonly quality: QualityResult;
-  readonly info: { readonly rows: number; readonly cities: number; readonly hs4: number; readonly years: readonly [number, number]; readonly missingVagg: number; readonly missingControls: number };
+  readonly info: {
+    readonly rows: number;
+    readonly cities: number;
+    readonly hs4: number;
+    readonly years: readonly [number, number];
+    readonly missingVagg: number;
+    readonly missingControls: number;
+  };
 }
 
 let seq = 0;
@@ -70,7 +86,12 @@ export async function buildQualityPanel(dir: string, opts: QualityPanelOptions =
   const [y0, y1] = opts.years ?? [2005, 2015];
   const f = (n: string): string => scanExpression(path.join(dir, n));
   await validateRawFiles(dir, EQ_PANEL_FILES, { scan: ["customs.parquet"] });
-  const q = await productQuality({ customs: path.join(dir, "customs.parquet"), sigma: path.join(dir, "sigma_hs3.csv"), products: path.join(dir, "products.csv"), ...opts.quality });
+  const q = await productQuality({
+    customs: path.join(dir, "customs.parquet"),
+    sigma: path.join(dir, "sigma_hs3.csv"),
+    products: path.join(dir, "products.csv"),
+    ...opts.quality,
+  });
   const id = `eqp${++seq}`;
   await exec(`CREATE OR REPLACE TEMP TABLE ${id}_cy AS
     WITH sh AS (
@@ -112,26 +133,56 @@ export async function buildQualityPanel(dir: string, opts: QualityPanelOptions =
   const covs = `cy.province, cy.vagg, cy.l_vagg, ${EQ_CONTROLS.map((n) => `cy.${n}`).join(", ")}, cy.tel_iv, cy.post_iv`;
   const attach = async (t: Table, name: string, keys: string, order: string): Promise<Table> => {
     await registerTable(`${id}_${name}`, t);
-    return sql(`SELECT ${keys}, t.quality, t.value, t.n, ${covs}
+    return sql(
+      `SELECT ${keys}, t.quality, t.value, t.n, ${covs}
       FROM ${id}_${name} t LEFT JOIN ${id}_cy cy ON cy.city = CAST(t.city_code AS BIGINT) AND cy.year = CAST(t.year AS INTEGER)
       WHERE CAST(t.year AS INTEGER) BETWEEN ${y0} AND ${y1}
-      ORDER BY ${order}`, { intColumns: ["city", "year", "province"] });
+      ORDER BY ${order}`,
+      { intColumns: ["city", "year", "province"] },
+    );
   };
-  const panel = await attach(q.cityHs4Year, "c4", "CAST(t.city_code AS INTEGER) AS city, CAST(t.hs4 AS VARCHAR) AS hs4, CAST(t.year AS INTEGER) AS year", "city, hs4, year");
-  const hs6 = await attach(q.hs6, "c6", "CAST(t.city_code AS INTEGER) AS city, CAST(t.hs6 AS VARCHAR) AS hs6, CAST(t.hs4 AS VARCHAR) AS hs4, CAST(t.year AS INTEGER) AS year", "city, hs6, year");
-  const firm = await attach(q.firm, "f6", "CAST(t.firm_id AS VARCHAR) AS firm, CAST(t.city_code AS INTEGER) AS city, CAST(t.hs6 AS VARCHAR) AS hs6, CAST(t.hs4 AS VARCHAR) AS hs4, CAST(t.year AS INTEGER) AS year", "firm, hs6, year");
+  const panel = await attach(
+    q.cityHs4Year,
+    "c4",
+    "CAST(t.city_code AS INTEGER) AS city, CAST(t.hs4 AS VARCHAR) AS hs4, CAST(t.year AS INTEGER) AS year",
+    "city, hs4, year",
+  );
+  const hs6 = await attach(
+    q.hs6,
+    "c6",
+    "CAST(t.city_code AS INTEGER) AS city, CAST(t.hs6 AS VARCHAR) AS hs6, CAST(t.hs4 AS VARCHAR) AS hs4, CAST(t.year AS INTEGER) AS year",
+    "city, hs6, year",
+  );
+  const firm = await attach(
+    q.firm,
+    "f6",
+    "CAST(t.firm_id AS VARCHAR) AS firm, CAST(t.city_code AS INTEGER) AS city, CAST(t.hs6 AS VARCHAR) AS hs6, CAST(t.hs4 AS VARCHAR) AS hs4, CAST(t.year AS INTEGER) AS year",
+    "firm, hs6, year",
+  );
   const cityYear = await sql(`SELECT * FROM ${id}_cy ORDER BY city, year`, { intColumns: ["city", "year", "province"] });
   const cnt = await sql(`SELECT count(*) AS rows, count(DISTINCT city_code) AS cities, count(DISTINCT hs4) AS hs4 FROM ${id}_c4`);
   const vg = panel.columns["vagg"] as Float64Array;
-  let missingVagg = 0, missingControls = 0;
+  let missingVagg = 0,
+    missingControls = 0;
   for (let i = 0; i < panel.nrows; i++) {
     if (Number.isNaN(vg[i] as number)) missingVagg++;
     if (EQ_CONTROLS.some((n) => Number.isNaN((panel.columns[n] as Float64Array)[i] as number))) missingControls++;
   }
   await exec(`DROP TABLE IF EXISTS ${id}_c4; DROP TABLE IF EXISTS ${id}_c6; DROP TABLE IF EXISTS ${id}_f6`);
   return {
-    panel, hs6, firm, cityYear, quality: q,
-    info: { rows: panel.nrows, cities: (cnt.columns["cities"] as Float64Array)[0] as number, hs4: (cnt.columns["hs4"] as Float64Array)[0] as number, years: [y0, y1], missingVagg, missingControls },
+    panel,
+    hs6,
+    firm,
+    cityYear,
+    quality: q,
+    info: {
+      rows: panel.nrows,
+      cities: (cnt.columns["cities"] as Float64Array)[0] as number,
+      hs4: (cnt.columns["hs4"] as Float64Array)[0] as number,
+      years: [y0, y1],
+      missingVagg,
+      missingControls,
+    },
   };
 }
 
@@ -149,7 +200,10 @@ export function placeboRepsFor(env: { readonly scale: string }, envVar: string |
 }
 
 /** A table of published vs recomputed IV diagnostics rows (KP rk LM, KP rk Wald F) for Table 3 cols. 4–6. */
-export function ivStatRows(fits: readonly { readonly diagnostics?: object }[], published: readonly { readonly coef?: number; readonly se?: number; readonly lm?: number; readonly f?: number }[]): Table {
+export function ivStatRows(
+  fits: readonly { readonly diagnostics?: object }[],
+  published: readonly { readonly coef?: number; readonly se?: number; readonly lm?: number; readonly f?: number }[],
+): Table {
   const d = fits.map((m) => (m.diagnostics ?? {}) as Record<string, any>);
   const num = (x: unknown): number => (typeof x === "number" ? x : NaN);
   return table({
@@ -163,7 +217,6 @@ export function ivStatRows(fits: readonly { readonly diagnostics?: object }[], p
     stock_yogo_15: Float64Array.from(d, (x) => num(x.stockYogo?.ivSize?.["15"])),
   });
 }
-
 
 /**
  * Figure 2: `placeboChart` typed as a report chart (for `showChart` / `exportFigure`), titled

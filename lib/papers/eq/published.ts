@@ -22,37 +22,67 @@ export const EQ_TABLE1: Readonly<Record<string, PublishedMoment>> = {
   fixinv: { n: null, mean: 0.594, sd: 0.228, min: null, max: null },
 };
 
-
 /** Published EQ estimates (coefficient, SE) used beside the recomputed ones. */
 export const EQ_PUBLISHED = {
-  table2: [{ coef: 0.2051, se: 0.0205 }, { coef: 0.2427, se: 0.0213 }, { coef: 0.2957, se: 0.0193 }, { coef: 0.3087, se: 0.0201 }],
+  table2: [
+    { coef: 0.2051, se: 0.0205 },
+    { coef: 0.2427, se: 0.0213 },
+    { coef: 0.2957, se: 0.0193 },
+    { coef: 0.3087, se: 0.0201 },
+  ],
   table2N: [624577, 616591, 624577, 616591],
   table2R2: [0.0766, 0.0776, 0.3252, 0.3262],
   table3: [
-    { coef: 0.3087, se: 0.0201 }, { coef: 0.254, se: 0.024 }, { coef: 0.0991, se: 0.026 },
-    { coef: 0.1632, se: 0.0428, lm: 2.4e4, f: 8.8e4 }, { coef: 13.776, se: 2.9166, lm: 42.008, f: 42.751 }, { coef: 1.3247, se: 0.2823, lm: 1344.524, f: 1489.778 },
+    { coef: 0.3087, se: 0.0201 },
+    { coef: 0.254, se: 0.024 },
+    { coef: 0.0991, se: 0.026 },
+    { coef: 0.1632, se: 0.0428, lm: 2.4e4, f: 8.8e4 },
+    { coef: 13.776, se: 2.9166, lm: 42.008, f: 42.751 },
+    { coef: 1.3247, se: 0.2823, lm: 1344.524, f: 1489.778 },
   ],
-  table4: { vaggIn: { coef: 0.0281, se: 0.0051 }, hs6: { coef: 0.3949, se: 0.0255 }, vaggTxt: { coef: 0.0007, se: 0.0003 }, firm: { coef: 0.1554, se: 0.0233 }, firmControls: { coef: 0.1199, se: 0.0239 }, clusterProvince: { coef: 0.3087, se: 0.0504 }, clusterCity: { coef: 0.3087, se: 0.0548 } },
+  table4: {
+    vaggIn: { coef: 0.0281, se: 0.0051 },
+    hs6: { coef: 0.3949, se: 0.0255 },
+    vaggTxt: { coef: 0.0007, se: 0.0003 },
+    firm: { coef: 0.1554, se: 0.0233 },
+    firmControls: { coef: 0.1199, se: 0.0239 },
+    clusterProvince: { coef: 0.3087, se: 0.0504 },
+    clusterCity: { coef: 0.3087, se: 0.0548 },
+  },
   placebo: { coefMean: -0.0005, tMean: 0.2417, reps: 1000 },
   /** Table 5: split samples by trade mode and by BEC end use, with the published N of each column. */
   table5: {
-    processing: { coef: 0.084, se: 0.0371, n: 304748 }, ordinary: { coef: 0.3135, se: 0.021, n: 571038 },
-    intermediate: { coef: 0.2201, se: 0.032, n: 351679 }, final: { coef: 0.211, se: 0.0287, n: 333236 },
+    processing: { coef: 0.084, se: 0.0371, n: 304748 },
+    ordinary: { coef: 0.3135, se: 0.021, n: 571038 },
+    intermediate: { coef: 0.2201, se: 0.032, n: 351679 },
+    final: { coef: 0.211, se: 0.0287, n: 333236 },
   },
   /** Table 6: vagg × location interactions (one regression per pair; N 616,591). */
   table6: {
-    centre: { coef: -0.0396, se: 0.0054 }, periphery: { coef: 0.0396 },
-    east: { coef: -0.076, se: 0.0053 }, middle: { coef: 0.069, se: 0.0056 }, west: { coef: 0.0375, se: 0.0076 }, n: 616591,
+    centre: { coef: -0.0396, se: 0.0054 },
+    periphery: { coef: 0.0396 },
+    east: { coef: -0.076, se: 0.0053 },
+    middle: { coef: 0.069, se: 0.0056 },
+    west: { coef: 0.0375, se: 0.0076 },
+    n: 616591,
   },
   /** Table 7: Melitz–Polanec components of Δ quality regressed on vagg, with the published N of each column. */
   table7: {
-    within: { coef: 0.1102, se: 0.0575, n: 614355 }, between: { coef: -0.0717, se: 0.0279, n: 616591 }, entry: { coef: 0.4822, se: 0.1707, n: 616555 },
-    exit: { coef: 0.1483, se: 0.0722, n: 615264 }, total: { coef: 0.6745, se: 0.1954, n: 613513 }, gap: { coef: 0.6081, se: 0.1908, n: 615229 },
+    within: { coef: 0.1102, se: 0.0575, n: 614355 },
+    between: { coef: -0.0717, se: 0.0279, n: 616591 },
+    entry: { coef: 0.4822, se: 0.1707, n: 616555 },
+    exit: { coef: 0.1483, se: 0.0722, n: 615264 },
+    total: { coef: 0.6745, se: 0.1954, n: 613513 },
+    gap: { coef: 0.6081, se: 0.1908, n: 615229 },
   },
   /** Table 8: extensions — integ on L.vagg; ln road per capita, lndiv, lnspe on vagg; quality on coa and d_coa. */
   table8: {
-    integ: { coef: 20.5863, se: 8.2675, n: 575589 }, road: { coef: 1.0278, se: 0.3708, n: 616591 }, lndiv: { coef: -0.0534, se: 0.0198, n: 616591 },
-    lnspe: { coef: 2.0632, se: 0.6711, n: 616591 }, coa: { coef: 0.0178, se: 0.0047, n: 576860 }, dcoa: { coef: 0.0338, se: 0.0031, n: 616591 },
+    integ: { coef: 20.5863, se: 8.2675, n: 575589 },
+    road: { coef: 1.0278, se: 0.3708, n: 616591 },
+    lndiv: { coef: -0.0534, se: 0.0198, n: 616591 },
+    lnspe: { coef: 2.0632, se: 0.6711, n: 616591 },
+    coa: { coef: 0.0178, se: 0.0047, n: 576860 },
+    dcoa: { coef: 0.0338, se: 0.0031, n: 616591 },
   },
 } as const;
 

@@ -72,7 +72,8 @@ export async function attachAlternativeVagg(panel: Table, dir: string, opts: Alt
   const unit = opts.unit ?? 1000;
   if (!(omega >= 0 && omega <= 1)) throw new ArgumentError(`tradeShare must be in [0, 1], got ${omega}`);
   if (!(unit > 0)) throw new ArgumentError(`unit must be > 0, got ${unit}`);
-  const cityCol = opts.cityColumn ?? "city", yearCol = opts.yearColumn ?? "year";
+  const cityCol = opts.cityColumn ?? "city",
+    yearCol = opts.yearColumn ?? "year";
   const counts: { item: string; rows: number }[] = [];
 
   // vagg_in: 2004 census output shares × digital input flows
@@ -81,31 +82,60 @@ export async function attachAlternativeVagg(panel: Table, dir: string, opts: Alt
   const ioFile = opts.io ?? publicDataPath("io", "oecd_iot2021_chn_digital_coef.csv");
   const io = await readTable(ioFile, { columns: ["year", "input_isic4", "use_isic4", "z"] });
   const flows = digitalShift(io, { inputs: { D61: 1, D62T63: 1, D45T47: omega }, columns: { value: "z" } });
-  counts.push({ item: `${path.basename(ioFile)}: use industry × year cells missing one of D61, D62T63, D45T47`, rows: flows.missingInputs });
+  counts.push({
+    item: `${path.basename(ioFile)}: use industry × year cells missing one of D61, D62T63, D45T47`,
+    rows: flows.missingInputs,
+  });
   const shifts = withColumns(flows.table, { shift: numeric(flows.table, "shift").map((v) => v / unit) });
   const b = bartik(cs.table, shifts, { unit: "city", industry: "ind" });
   counts.push({ item: "census_2004.csv: rows whose industry has no digital-input flow (unmatched)", rows: b.report.unmatchedRows });
-  const inputs = table({ city: column(b.table, "city"), year: column(b.table, "time"), vagg_in: numeric(b.table, "vagg"), matched_share: numeric(b.table, "matched_share") }, ioFile);
+  const inputs = table(
+    {
+      city: column(b.table, "city"),
+      year: column(b.table, "time"),
+      vagg_in: numeric(b.table, "vagg"),
+      matched_share: numeric(b.table, "matched_share"),
+    },
+    ioFile,
+  );
 
   // vagg_txt: jieba word counts in the government work reports
   const docs = await readTable(path.join(dir, "gov_reports.csv"), { schema: GOV_REPORTS });
   const ti = textIndex(docs, { unit: ["city_code", "year"], text: "text", ...(opts.segmenter ? { segmenter: opts.segmenter } : {}) });
   counts.push({ item: "gov_reports.csv: reports with missing text", rows: ti.naDocs });
-  const text = table({ city: column(ti.table, "city_code"), year: column(ti.table, "year"), vagg_txt: numeric(ti.table, "vagg_txt"), count: numeric(ti.table, "count"), ndocs: numeric(ti.table, "ndocs") }, docs.source);
+  const text = table(
+    {
+      city: column(ti.table, "city_code"),
+      year: column(ti.table, "year"),
+      vagg_txt: numeric(ti.table, "vagg_txt"),
+      count: numeric(ti.table, "count"),
+      ndocs: numeric(ti.table, "ndocs"),
+    },
+    docs.source,
+  );
 
   // join on (city, year)
   const pc = keysOf(column(panel, cityCol));
   const py = column(panel, yearCol);
   const pk = pc.map((c, i) => `${c}\u001f${numberAt(py, i, panel.source, yearCol)}`);
   const lookup = (t: Table, col: string): Float64Array => {
-    const tc = keysOf(column(t, "city")), ty = column(t, "year"), v = numeric(t, col);
+    const tc = keysOf(column(t, "city")),
+      ty = column(t, "year"),
+      v = numeric(t, col);
     const m = new Map<string, number>();
     for (let i = 0; i < t.nrows; i++) m.set(`${tc[i]}\u001f${numberAt(ty, i, t.source, "year")}`, v[i] as number);
     return Float64Array.from(pk, (k) => m.get(k) ?? NaN);
   };
-  const vaggIn = lookup(inputs, "vagg_in"), vaggTxt = lookup(text, "vagg_txt");
+  const vaggIn = lookup(inputs, "vagg_in"),
+    vaggTxt = lookup(text, "vagg_txt");
   const nMissing = (x: Float64Array): number => x.reduce((a, v) => a + (Number.isNaN(v) ? 1 : 0), 0);
   counts.push({ item: "panel rows without vagg_in (city not in the census, or year without flows)", rows: nMissing(vaggIn) });
   counts.push({ item: "panel rows without vagg_txt (no report for the city-year, or its text is missing)", rows: nMissing(vaggTxt) });
-  return { panel: withColumns(panel, { vagg_in: vaggIn, vagg_txt: vaggTxt }), inputs, text, bartikReport: b.report, counts: fromRecords(counts) };
+  return {
+    panel: withColumns(panel, { vagg_in: vaggIn, vagg_txt: vaggTxt }),
+    inputs,
+    text,
+    bartikReport: b.report,
+    counts: fromRecords(counts),
+  };
 }

@@ -27,4 +27,3 @@ export function eqFormula(lhs: string, rhs: string, fe: string = EQ_FE, iv?: str
 
 /** EQ (1), the baseline: quality on vagg, controls, city, year and HS4 fixed effects (Table 2 col. 4). */
 export const EQ_BASELINE = eqFormula("quality", "vagg", EQ_FE);
-

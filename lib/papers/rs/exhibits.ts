@@ -30,23 +30,34 @@ function need(models: readonly unknown[], n: number, what: string): void {
  */
 export function rsTable3(models: readonly Fit[], src: TruthSource, opts: { readonly lang?: "en" | "zh" } = {}): ReportTable {
   need(models, 4, "rsTable3");
-  const T = truthFor(src), zh = opts.lang === "zh", P = RS_PUBLISHED.table3;
+  const T = truthFor(src),
+    zh = opts.lang === "zh",
+    P = RS_PUBLISHED.table3;
   const extra: ExtraRow[] = [
     { label: zh ? "原文系数" : "Published", values: P.map((r) => r.coef), position: "afterCoefs" },
     { label: zh ? "原文标准误" : "Published SE", values: P.map((r) => r.se), position: "afterCoefs" },
   ];
-  if (T) extra.push({ label: zh ? "真实值(DGP)" : "True (DGP)", values: [null, T.rs.beta_vagg, null, T.rs.beta_vagg], position: "afterCoefs" });
+  if (T)
+    extra.push({ label: zh ? "真实值(DGP)" : "True (DGP)", values: [null, T.rs.beta_vagg, null, T.rs.beta_vagg], position: "afterCoefs" });
   const n = fmtN(RS_PUBLISHED.nobs);
   if (zh) {
     return regressionTable(models, {
-      lang: "zh", title: "表3 虚拟集聚与城市经济韧性：基准回归", keep: ["vagg"], labels: { vagg: "虚拟集聚" },
-      indicators: [{ label: "控制变量", values: [false, false, true, true] }], stats: ["nobs", "r2"], extra,
+      lang: "zh",
+      title: "表3 虚拟集聚与城市经济韧性：基准回归",
+      keep: ["vagg"],
+      labels: { vagg: "虚拟集聚" },
+      indicators: [{ label: "控制变量", values: [false, false, true, true] }],
+      stats: ["nobs", "r2"],
+      extra,
       notes: [`${T ? "按原文校准的合成数据；" : ""}原文数值来自真实数据（观测值 ${n}）。`],
     });
   }
   return regressionTable(models, {
-    title: "Table 3 Virtual agglomeration and urban economic resilience", keep: ["vagg"],
-    indicators: [{ label: "Controls", values: [false, false, true, true] }], stats: ["nobs", "r2"], extra,
+    title: "Table 3 Virtual agglomeration and urban economic resilience",
+    keep: ["vagg"],
+    indicators: [{ label: "Controls", values: [false, false, true, true] }],
+    stats: ["nobs", "r2"],
+    extra,
     notes: [`${T ? "Synthetic data calibrated to the paper; published" : "Published"} numbers from real data (N = ${n}).`],
   });
 }
@@ -61,19 +72,25 @@ export function rsTable3(models: readonly Fit[], src: TruthSource, opts: { reado
  */
 export function rsRobustness(models: readonly Fit[], src: TruthSource): ReportTable {
   need(models, 9, "rsRobustness");
-  const T = truthFor(src), b = T?.rs.beta_vagg ?? null;
+  const T = truthFor(src),
+    b = T?.rs.beta_vagg ?? null;
   const [m4, iv, mDid, mPsm, mB, mM, mC, mP, mPc] = models as Fit[];
-  return comparisonTable([
-    comparisonRow("Baseline (Table 3 col. 4)", m4!, "vagg", RS_PUBLISHED.table3[3], b),
-    comparisonRow("2SLS, ln(1+m2005)·ln(users)", iv!, "vagg", null, b),
-    comparisonRow("DID smart city (did_treat)", mDid!, "did_treat"),
-    comparisonRow("PSM-DID (did_treat)", mPsm!, "did_treat"),
-    comparisonRow("Bartik vagg", mB!, "vagg_bartik"),
-    comparisonRow("Martin resistance on mean vagg 2008–11", mM!, "vagg_pre"),
-    comparisonRow("Without municipalities and capitals", mC!, "vagg", null, b),
-    comparisonRow("Province + year FE", mP!, "vagg"),
-    comparisonRow("Clustered by province", mPc!, "vagg", null, b),
-  ], "Robustness of the vagg effect (RS §4.2)", [], { synthetic: T !== null });
+  return comparisonTable(
+    [
+      comparisonRow("Baseline (Table 3 col. 4)", m4!, "vagg", RS_PUBLISHED.table3[3], b),
+      comparisonRow("2SLS, ln(1+m2005)·ln(users)", iv!, "vagg", null, b),
+      comparisonRow("DID smart city (did_treat)", mDid!, "did_treat"),
+      comparisonRow("PSM-DID (did_treat)", mPsm!, "did_treat"),
+      comparisonRow("Bartik vagg", mB!, "vagg_bartik"),
+      comparisonRow("Martin resistance on mean vagg 2008–11", mM!, "vagg_pre"),
+      comparisonRow("Without municipalities and capitals", mC!, "vagg", null, b),
+      comparisonRow("Province + year FE", mP!, "vagg"),
+      comparisonRow("Clustered by province", mPc!, "vagg", null, b),
+    ],
+    "Robustness of the vagg effect (RS §4.2)",
+    [],
+    { synthetic: T !== null },
+  );
 }
 
 /**
@@ -86,18 +103,25 @@ export function rsRobustness(models: readonly Fit[], src: TruthSource): ReportTa
 export function rsMechanismsSummary(mis: readonly MechanismSteps[], mkt: readonly MechanismSteps[], src: TruthSource): ReportTable {
   need(mis, 3, "rsMechanismsSummary (misallocation)");
   need(mkt, 3, "rsMechanismsSummary (market potential)");
-  const T = truthFor(src), P5 = RS_PUBLISHED.table5, P6 = RS_PUBLISHED.table6;
-  return comparisonTable([
-    comparisonRow("vagg → dist", mis[0]!.first, "vagg", P5.vagg_dist),
-    comparisonRow("dist → resi", mis[0]!.second, "dist", P5.dist_resi),
-    comparisonRow("vagg → distK", mis[1]!.first, "vagg", P5.vagg_distK, T ? 0 : null),
-    comparisonRow("vagg → distL", mis[2]!.first, "vagg", P5.vagg_distL),
-    comparisonRow("distL → resi", mis[2]!.second, "distL", P5.distL_resi),
-    comparisonRow("vagg → mp", mkt[0]!.first, "vagg", P6.vagg_mp),
-    comparisonRow("mp → resi", mkt[0]!.second, "mp", P6.mp_resi),
-    comparisonRow("vagg → lmp", mkt[1]!.first, "vagg", P6.vagg_lmp),
-    comparisonRow("vagg → hmp", mkt[2]!.first, "vagg", P6.vagg_hmp),
-  ], "Mechanisms (RS §5): published vs recomputed", [`Published N: ${fmtN(P5.nobs)} (Table 5), ${fmtN(P6.nobs)} (Table 6).`], { synthetic: T !== null });
+  const T = truthFor(src),
+    P5 = RS_PUBLISHED.table5,
+    P6 = RS_PUBLISHED.table6;
+  return comparisonTable(
+    [
+      comparisonRow("vagg → dist", mis[0]!.first, "vagg", P5.vagg_dist),
+      comparisonRow("dist → resi", mis[0]!.second, "dist", P5.dist_resi),
+      comparisonRow("vagg → distK", mis[1]!.first, "vagg", P5.vagg_distK, T ? 0 : null),
+      comparisonRow("vagg → distL", mis[2]!.first, "vagg", P5.vagg_distL),
+      comparisonRow("distL → resi", mis[2]!.second, "distL", P5.distL_resi),
+      comparisonRow("vagg → mp", mkt[0]!.first, "vagg", P6.vagg_mp),
+      comparisonRow("mp → resi", mkt[0]!.second, "mp", P6.mp_resi),
+      comparisonRow("vagg → lmp", mkt[1]!.first, "vagg", P6.vagg_lmp),
+      comparisonRow("vagg → hmp", mkt[2]!.first, "vagg", P6.vagg_hmp),
+    ],
+    "Mechanisms (RS §5): published vs recomputed",
+    [`Published N: ${fmtN(P5.nobs)} (Table 5), ${fmtN(P6.nobs)} (Table 6).`],
+    { synthetic: T !== null },
+  );
 }
 
 /**
@@ -109,15 +133,21 @@ export function rsMechanismsSummary(mis: readonly MechanismSteps[], mkt: readonl
  */
 export function rsExtensionSummary(ext: ExtensionResult, src: TruthSource): ReportTable {
   need(ext.groups, 4, "rsExtensionSummary (quartile groups)");
-  const T = truthFor(src), b = T?.rs.beta_vagg ?? null;
+  const T = truthFor(src),
+    b = T?.rs.beta_vagg ?? null;
   const g = ext.groups;
-  return comparisonTable([
-    comparisonRow("vagg (centred), eq. (22)", ext.interaction, "vagg_c", null, b),
-    comparisonRow("agg (centred), eq. (22)", ext.interaction, "agg_c"),
-    comparisonRow("vagg × agg (centred), eq. (22)", ext.interaction, "vagg_c:agg_c", null, T ? 0 : null),
-    comparisonRow("vagg in Q1 (lowest agg)", g[0]!.model, "vagg", null, b),
-    comparisonRow("vagg in Q2", g[1]!.model, "vagg", null, b),
-    comparisonRow("vagg in Q3", g[2]!.model, "vagg", null, b),
-    comparisonRow("vagg in Q4 (highest agg)", g[3]!.model, "vagg", null, b),
-  ], T ? "Extension (RS §6): recomputed vs true" : "Extension (RS §6): recomputed", ["Published (real data, signs only): vagg +, agg +, vagg × agg + (all significant); vagg + in Q1–Q3 (largest in Q3), n.s. in Q4."], { synthetic: T !== null });
+  return comparisonTable(
+    [
+      comparisonRow("vagg (centred), eq. (22)", ext.interaction, "vagg_c", null, b),
+      comparisonRow("agg (centred), eq. (22)", ext.interaction, "agg_c"),
+      comparisonRow("vagg × agg (centred), eq. (22)", ext.interaction, "vagg_c:agg_c", null, T ? 0 : null),
+      comparisonRow("vagg in Q1 (lowest agg)", g[0]!.model, "vagg", null, b),
+      comparisonRow("vagg in Q2", g[1]!.model, "vagg", null, b),
+      comparisonRow("vagg in Q3", g[2]!.model, "vagg", null, b),
+      comparisonRow("vagg in Q4 (highest agg)", g[3]!.model, "vagg", null, b),
+    ],
+    T ? "Extension (RS §6): recomputed vs true" : "Extension (RS §6): recomputed",
+    ["Published (real data, signs only): vagg +, agg +, vagg × agg + (all significant); vagg + in Q1–Q3 (largest in Q3), n.s. in Q4."],
+    { synthetic: T !== null },
+  );
 }

@@ -44,12 +44,22 @@ import { REPO_ROOT_DIR } from "../../util/paths";
  */
 
 /** Table 1 of RS: 14 indicators in three dimensions with the printed directions. */
-export const RS_RESILIENCE_INDICATORS: readonly (EntropyIndicator & { readonly dimension: string; readonly label: string; readonly flag?: string })[] = [
+export const RS_RESILIENCE_INDICATORS: readonly (EntropyIndicator & {
+  readonly dimension: string;
+  readonly label: string;
+  readonly flag?: string;
+})[] = [
   { name: "cpi_sd3", dimension: "resist", direction: "-", label: "3-year rolling SD of CPI growth" },
   { name: "gdpg_sd3", dimension: "resist", direction: "-", label: "3-year rolling SD of the GDP growth index" },
   { name: "gdppc", dimension: "resist", direction: "+", label: "GDP per capita" },
   { name: "savings_pc", dimension: "resist", direction: "+", label: "Household savings per capita" },
-  { name: "unemp", dimension: "resist", direction: "+", label: "Registered urban unemployment rate", flag: "printed as + in Table 1; economically a negative indicator — kept as printed" },
+  {
+    name: "unemp",
+    dimension: "resist",
+    direction: "+",
+    label: "Registered urban unemployment rate",
+    flag: "printed as + in Table 1; economically a negative indicator — kept as printed",
+  },
   { name: "retail_gdp", dimension: "adapt", direction: "+", label: "Retail sales / GDP" },
   { name: "fixinv_pc", dimension: "adapt", direction: "+", label: "Fixed-asset investment per capita" },
   { name: "loan_dep", dimension: "adapt", direction: "+", label: "Loans / deposits" },
@@ -62,11 +72,12 @@ export const RS_RESILIENCE_INDICATORS: readonly (EntropyIndicator & { readonly d
 ];
 
 export const RS_DIMENSION_LABELS: Readonly<Record<string, string>> = {
-  resist: "Resistance & recovery", adapt: "Adaptation & adjustment", transform: "Transformation & development",
+  resist: "Resistance & recovery",
+  adapt: "Adaptation & adjustment",
+  transform: "Transformation & development",
 };
 
 export const RS_CONTROLS = ["pop", "open", "fre", "road", "wage", "edu"] as const;
-
 
 export interface ResiliencePanelOptions {
   /** Analysis years (default [2008, 2019]). */
@@ -106,7 +117,39 @@ async function rawRecords(file: string, schema: Schema): Promise<Record<string, 
   return toRecords(await readTable(file, { schema }));
 }
 
-const YEARBOOK_RAW = ["pop", "area", "gdp", "gdp_index", "cpi", "emp", "wage", "fdi_usd", "fiscal_exp", "fiscal_rev", "sci_exp", "edu_exp", "fixinv", "capital", "secondary_gdp", "tertiary_gdp", "students", "road_area", "road_freight", "retail_sales", "savings", "unemp_rate", "loans", "deposits", "patents", "new_firms", "internet_users", "mobile_users", "telecom_rev", "industrial_firms", "deflator"];
+const YEARBOOK_RAW = [
+  "pop",
+  "area",
+  "gdp",
+  "gdp_index",
+  "cpi",
+  "emp",
+  "wage",
+  "fdi_usd",
+  "fiscal_exp",
+  "fiscal_rev",
+  "sci_exp",
+  "edu_exp",
+  "fixinv",
+  "capital",
+  "secondary_gdp",
+  "tertiary_gdp",
+  "students",
+  "road_area",
+  "road_freight",
+  "retail_sales",
+  "savings",
+  "unemp_rate",
+  "loans",
+  "deposits",
+  "patents",
+  "new_firms",
+  "internet_users",
+  "mobile_users",
+  "telecom_rev",
+  "industrial_firms",
+  "deflator",
+];
 
 /**
  * Build the RS analysis panel from a folder of raw files (see the module comment).
@@ -127,28 +170,50 @@ export async function buildResiliencePanel(dir: string, opts: ResiliencePanelOpt
 
   // 1. yearbook, sorted by city and year; interpolation of every raw column
   const ybRaw = await readTable(f("city_yearbook.csv"), { intColumns: ["city_code", "year"], schema: CITY_YEARBOOK });
-  const cc0 = column(ybRaw, "city_code") as Int32Array, yy0 = column(ybRaw, "year") as Int32Array;
-  const order = Array.from({ length: ybRaw.nrows }, (_, i) => i).sort((a, b) => (cc0[a] as number) - (cc0[b] as number) || (yy0[a] as number) - (yy0[b] as number));
-  const ybCols: Record<string, Float64Array | Int32Array> = { city: Int32Array.from(order, (i) => cc0[i] as number), year: Int32Array.from(order, (i) => yy0[i] as number) };
-  for (const n of YEARBOOK_RAW) { const x = numeric(ybRaw, n); ybCols[n] = Float64Array.from(order, (i) => x[i] as number); }
+  const cc0 = column(ybRaw, "city_code") as Int32Array,
+    yy0 = column(ybRaw, "year") as Int32Array;
+  const order = Array.from({ length: ybRaw.nrows }, (_, i) => i).sort(
+    (a, b) => (cc0[a] as number) - (cc0[b] as number) || (yy0[a] as number) - (yy0[b] as number),
+  );
+  const ybCols: Record<string, Float64Array | Int32Array> = {
+    city: Int32Array.from(order, (i) => cc0[i] as number),
+    year: Int32Array.from(order, (i) => yy0[i] as number),
+  };
+  for (const n of YEARBOOK_RAW) {
+    const x = numeric(ybRaw, n);
+    ybCols[n] = Float64Array.from(order, (i) => x[i] as number);
+  }
   const yb0 = table(ybCols, f("city_yearbook.csv"));
   const interp = cleanPanel(yb0, YEARBOOK_RAW, { unit: "city", time: "year", interpolate: true, winsorize: false });
   const yb = interp.table;
   const N = yb.nrows;
   const g = (n: string): Float64Array => numeric(yb, n);
-  const city = column(yb, "city") as Int32Array, year = column(yb, "year") as Int32Array;
-  const pop = g("pop"), gdp = g("gdp"), area = g("area");
+  const city = column(yb, "city") as Int32Array,
+    year = column(yb, "year") as Int32Array;
+  const pop = g("pop"),
+    gdp = g("gdp"),
+    area = g("area");
   const per = (a: Float64Array, b: Float64Array, k = 1): Float64Array => Float64Array.from(a, (v, i) => (k * v) / (b[i] as number));
 
   // 2. indicators on the full yearbook (rolling windows need t−2)
-  const cpiG = Float64Array.from(g("cpi"), (v) => v - 100), gdpG = Float64Array.from(g("gdp_index"), (v) => v - 100);
+  const cpiG = Float64Array.from(g("cpi"), (v) => v - 100),
+    gdpG = Float64Array.from(g("gdp_index"), (v) => v - 100);
   const tmp = table({ city, year, cpiG, gdpG });
   const ind: Record<string, Float64Array> = {
     cpi_sd3: rollingSd(tmp, { unit: "city", time: "year", value: "cpiG", window: 3, divisor: "n-1" }),
     gdpg_sd3: rollingSd(tmp, { unit: "city", time: "year", value: "gdpG", window: 3, divisor: "n-1" }),
-    gdppc: per(gdp, pop), savings_pc: per(g("savings"), pop), unemp: g("unemp_rate"),
-    retail_gdp: per(g("retail_sales"), gdp), fixinv_pc: per(g("fixinv"), pop), loan_dep: per(g("loans"), g("deposits")), fiscal_self: per(g("fiscal_rev"), g("fiscal_exp")),
-    patents_pc: per(g("patents"), pop), sci_pc: per(g("sci_exp"), pop), edu_pc: per(g("edu_exp"), pop), tert_sec: per(g("tertiary_gdp"), g("secondary_gdp")), newfirms_pc: per(g("new_firms"), pop),
+    gdppc: per(gdp, pop),
+    savings_pc: per(g("savings"), pop),
+    unemp: g("unemp_rate"),
+    retail_gdp: per(g("retail_sales"), gdp),
+    fixinv_pc: per(g("fixinv"), pop),
+    loan_dep: per(g("loans"), g("deposits")),
+    fiscal_self: per(g("fiscal_rev"), g("fiscal_exp")),
+    patents_pc: per(g("patents"), pop),
+    sci_pc: per(g("sci_exp"), pop),
+    edu_pc: per(g("edu_exp"), pop),
+    tert_sec: per(g("tertiary_gdp"), g("secondary_gdp")),
+    newfirms_pc: per(g("new_firms"), pop),
   };
 
   // 4. vagg from members (all years of the files), LQ relative to population
@@ -158,23 +223,41 @@ export async function buildResiliencePanel(dir: string, opts: ResiliencePanelOpt
   for (let i = 0; i < N; i++) rowOf.set(`${city[i]}|${year[i]}`, i);
   const shifts = await rawRecords(f("digital_shifts.csv"), DIGITAL_SHIFTS);
   const coefOf = new Map<string, number>();
-  for (const r of shifts) { const v = Number(r[coefCol]); if (r[coefCol] === undefined) throw new DataError(`no column "${coefCol}"`, { file: f("digital_shifts.csv"), column: coefCol }); coefOf.set(`${r.industry}|${r.year}`, v); }
+  for (const r of shifts) {
+    const v = Number(r[coefCol]);
+    if (r[coefCol] === undefined) throw new DataError(`no column "${coefCol}"`, { file: f("digital_shifts.csv"), column: coefCol });
+    coefOf.set(`${r.industry}|${r.year}`, v);
+  }
   const mem = await readTable(f("alibaba_members.csv"), { intColumns: ["city_code", "year"], schema: ALIBABA_MEMBERS });
-  const mc = column(mem, "city_code") as Int32Array, my = column(mem, "year") as Int32Array, mi = column(mem, "industry") as readonly (string | null)[], mm = numeric(mem, "members");
-  const Mst = new Map<string, number>(), POP = new Map<number, number>();
-  for (let k = 0; k < mem.nrows; k++) { if (!cityIdx.has(mc[k] as number)) continue; const key = `${mi[k]}|${my[k]}`; Mst.set(key, (Mst.get(key) ?? 0) + (mm[k] as number)); }
+  const mc = column(mem, "city_code") as Int32Array,
+    my = column(mem, "year") as Int32Array,
+    mi = column(mem, "industry") as readonly (string | null)[],
+    mm = numeric(mem, "members");
+  const Mst = new Map<string, number>(),
+    POP = new Map<number, number>();
+  for (let k = 0; k < mem.nrows; k++) {
+    if (!cityIdx.has(mc[k] as number)) continue;
+    const key = `${mi[k]}|${my[k]}`;
+    Mst.set(key, (Mst.get(key) ?? 0) + (mm[k] as number));
+  }
   for (let i = 0; i < N; i++) POP.set(year[i] as number, (POP.get(year[i] as number) ?? 0) + (pop[i] as number));
-  const vagg = new Float64Array(N), mTot = new Float64Array(N), m05 = new Map<number, number>();
+  const vagg = new Float64Array(N),
+    mTot = new Float64Array(N),
+    m05 = new Map<number, number>();
   const mem08 = new Map<string, number>();
   for (let k = 0; k < mem.nrows; k++) {
-    const c = mc[k] as number, y = my[k] as number, s = mi[k] as string, m = mm[k] as number;
+    const c = mc[k] as number,
+      y = my[k] as number,
+      s = mi[k] as string,
+      m = mm[k] as number;
     if (y === 2005) m05.set(c, (m05.get(c) ?? 0) + m);
     const i = rowOf.get(`${c}|${y}`);
     if (i === undefined) continue;
     mTot[i] = (mTot[i] as number) + m;
-    const M = Mst.get(`${s}|${y}`) ?? 0, a = coefOf.get(`${s}|${y}`);
+    const M = Mst.get(`${s}|${y}`) ?? 0,
+      a = coefOf.get(`${s}|${y}`);
     if (M <= 0 || a === undefined) continue;
-    const lq = (m / M) / ((pop[i] as number) / (POP.get(y) as number));
+    const lq = m / M / ((pop[i] as number) / (POP.get(y) as number));
     vagg[i] = (vagg[i] as number) + scale * lq * a;
   }
   for (const [k, v] of Mst) if (k.endsWith("|2008")) mem08.set(k.slice(0, -5), v);
@@ -185,19 +268,38 @@ export async function buildResiliencePanel(dir: string, opts: ResiliencePanelOpt
   for (const r of census) out08.set(Number(r.city_code), (out08.get(Number(r.city_code)) ?? 0) + Number(r.output));
   const inds = [...new Set(census.map((r) => r.industry as string))];
   const panelYears = [...new Set(Array.from(year))].sort((a, b) => a - b);
-  const shiftRows = inds.flatMap((s) => panelYears.map((y) => {
-    const M = Mst.get(`${s}|${y}`) ?? 0, M08 = mem08.get(s) ?? 0, a = coefOf.get(`${s}|${y}`) ?? 0;
-    return { ind: s, time: y, shift: M08 > 0 ? (M / M08) * a : 0 };
-  }));
-  const shares = fromRecords(census.map((r) => ({ unit: Number(r.city_code), ind: r.industry as string, share: Number(r.output) / (out08.get(Number(r.city_code)) as number) })), f("census_2008.csv"));
+  const shiftRows = inds.flatMap((s) =>
+    panelYears.map((y) => {
+      const M = Mst.get(`${s}|${y}`) ?? 0,
+        M08 = mem08.get(s) ?? 0,
+        a = coefOf.get(`${s}|${y}`) ?? 0;
+      return { ind: s, time: y, shift: M08 > 0 ? (M / M08) * a : 0 };
+    }),
+  );
+  const shares = fromRecords(
+    census.map((r) => ({
+      unit: Number(r.city_code),
+      ind: r.industry as string,
+      share: Number(r.output) / (out08.get(Number(r.city_code)) as number),
+    })),
+    f("census_2008.csv"),
+  );
   const bt = bartik(shares, fromRecords(shiftRows)).table;
   const bartikOf = new Map<string, number>();
-  { const u = numeric(bt, "unit"), tm = numeric(bt, "time"), v = numeric(bt, "vagg"); for (let k = 0; k < bt.nrows; k++) bartikOf.set(`${u[k]}|${tm[k]}`, v[k] as number); }
+  {
+    const u = numeric(bt, "unit"),
+      tm = numeric(bt, "time"),
+      v = numeric(bt, "vagg");
+    for (let k = 0; k < bt.nrows; k++) bartikOf.set(`${u[k]}|${tm[k]}`, v[k] as number);
+  }
   const bartikVals = Float64Array.from({ length: N }, (_, i) => scale * (bartikOf.get(`${city[i]}|${year[i]}`) ?? 0));
   // IV: ln(1 + members 2005) × ln(national internet users)
   const nat = await rawRecords(f("national_series.csv"), NATIONAL_SERIES);
   const users = new Map(nat.map((r) => [Number(r.year), Number(r.internet_users)]));
-  const iv = Float64Array.from({ length: N }, (_, i) => Math.log(1 + (m05.get(city[i] as number) ?? 0)) * Math.log(users.get(year[i] as number) ?? NaN));
+  const iv = Float64Array.from(
+    { length: N },
+    (_, i) => Math.log(1 + (m05.get(city[i] as number) ?? 0)) * Math.log(users.get(year[i] as number) ?? NaN),
+  );
 
   // 5. controls and other variables
   const ctl = {
@@ -215,7 +317,13 @@ export async function buildResiliencePanel(dir: string, opts: ResiliencePanelOpt
   // cities and public lists
   const cities = await rawRecords(f("cities.csv"), CITIES);
   const cinfo = new Map(cities.map((r) => [Number(r.city_code), r]));
-  const listFiles = ["capitals_municipalities.csv", "old_industrial_base_2013.csv", "smart_city_pilots.csv", "urban_agglomerations.csv", "yangtze_river_economic_belt.csv"];
+  const listFiles = [
+    "capitals_municipalities.csv",
+    "old_industrial_base_2013.csv",
+    "smart_city_pilots.csv",
+    "urban_agglomerations.csv",
+    "yangtze_river_economic_belt.csv",
+  ];
   const listRecords = new Map<string, Record<string, number | string | null>[]>();
   for (const n of listFiles) listRecords.set(n, fs.existsSync(path.join(lists, n)) ? toRecords(await readTable(path.join(lists, n))) : []);
   const readList = (n: string): Record<string, number | string | null>[] => listRecords.get(n) ?? [];
@@ -232,45 +340,93 @@ export async function buildResiliencePanel(dir: string, opts: ResiliencePanelOpt
   const pc = (i: number) => cinfo.get(city[i] as number);
 
   // 3. entropy index over the analysis rows (pooled)
-  const indT = table({ year: Int32Array.from(rows, (i) => year[i] as number), ...Object.fromEntries(RS_RESILIENCE_INDICATORS.map((d) => [d.name, pick(ind[d.name] as Float64Array)])) });
+  const indT = table({
+    year: Int32Array.from(rows, (i) => year[i] as number),
+    ...Object.fromEntries(RS_RESILIENCE_INDICATORS.map((d) => [d.name, pick(ind[d.name] as Float64Array)])),
+  });
   const ei = entropyIndex(indT, RS_RESILIENCE_INDICATORS, { shift: opts.shift ?? 1e-4 });
   // digital infrastructure index (RS §4.3): entropy over internet users per 100, mobile users per 100, telecom revenue per capita
   const infT = table({ inet: pick(inetPen), mob: pick(per(g("mobile_users"), pop, 100)), tel: pick(per(g("telecom_rev"), pop)) });
-  const inf = entropyIndex(infT, [{ name: "inet", direction: "+" }, { name: "mob", direction: "+" }, { name: "tel", direction: "+" }]);
+  const inf = entropyIndex(infT, [
+    { name: "inet", direction: "+" },
+    { name: "mob", direction: "+" },
+    { name: "tel", direction: "+" },
+  ]);
 
   // land area is a city constant in market potential: the mean over the analysis years
   const areaSum = new Map<number, [number, number]>();
-  for (const i of rows) { const s = areaSum.get(city[i] as number) ?? [0, 0]; areaSum.set(city[i] as number, [s[0] + (area[i] as number), s[1] + 1]); }
+  for (const i of rows) {
+    const s = areaSum.get(city[i] as number) ?? [0, 0];
+    areaSum.set(city[i] as number, [s[0] + (area[i] as number), s[1] + 1]);
+  }
   const areaMean = new Map([...areaSum].map(([c, [s, n]]) => [c, s / n]));
   // mechanisms: misallocation (production-function approach) and market potential with an internet factor
   const mechT = table({
-    city: Int32Array.from(rows, (i) => city[i] as number), year: Int32Array.from(rows, (i) => year[i] as number),
-    y: pick(realGdp), k: pick(g("capital")), l: pick(g("emp")), gdp: pick(gdp), area: Float64Array.from(rows, (i) => areaMean.get(city[i] as number) as number), inet: pick(inetPen),
-    lon: Float64Array.from(rows, (i) => Number(pc(i)?.lon ?? NaN)), lat: Float64Array.from(rows, (i) => Number(pc(i)?.lat ?? NaN)),
+    city: Int32Array.from(rows, (i) => city[i] as number),
+    year: Int32Array.from(rows, (i) => year[i] as number),
+    y: pick(realGdp),
+    k: pick(g("capital")),
+    l: pick(g("emp")),
+    gdp: pick(gdp),
+    area: Float64Array.from(rows, (i) => areaMean.get(city[i] as number) as number),
+    inet: pick(inetPen),
+    lon: Float64Array.from(rows, (i) => Number(pc(i)?.lon ?? NaN)),
+    lat: Float64Array.from(rows, (i) => Number(pc(i)?.lat ?? NaN)),
   });
   const mis = misallocation(mechT, { unit: "city", year: "year", y: "y", k: "k", l: "l" });
-  const mp = marketPotentialPanel(mechT, { unit: "city", year: "year", lon: "lon", lat: "lat", area: "area", y: "gdp", internetColumn: "inet" });
+  const mp = marketPotentialPanel(mechT, {
+    unit: "city",
+    year: "year",
+    lon: "lon",
+    lat: "lat",
+    area: "area",
+    y: "gdp",
+    internetColumn: "inet",
+  });
   const logp = (x: Float64Array): Float64Array => Float64Array.from(x, (v) => Math.log(v));
 
   // city-level infra (mean over the analysis years), split at the median of cities
   const infSum = new Map<number, [number, number]>();
-  rows.forEach((i, q) => { const v = inf.index[q] as number; if (Number.isFinite(v)) { const s = infSum.get(city[i] as number) ?? [0, 0]; infSum.set(city[i] as number, [s[0] + v, s[1] + 1]); } });
+  rows.forEach((i, q) => {
+    const v = inf.index[q] as number;
+    if (Number.isFinite(v)) {
+      const s = infSum.get(city[i] as number) ?? [0, 0];
+      infSum.set(city[i] as number, [s[0] + v, s[1] + 1]);
+    }
+  });
   const infMean = new Map([...infSum].map(([c, [s, n]]) => [c, s / n]));
   const sortedInf = [...infMean.values()].sort((a, b) => a - b);
-  const infMed = sortedInf.length % 2 ? (sortedInf[(sortedInf.length - 1) / 2] as number) : ((sortedInf[sortedInf.length / 2 - 1] as number) + (sortedInf[sortedInf.length / 2] as number)) / 2;
+  const infMed =
+    sortedInf.length % 2
+      ? (sortedInf[(sortedInf.length - 1) / 2] as number)
+      : ((sortedInf[sortedInf.length / 2 - 1] as number) + (sortedInf[sortedInf.length / 2] as number)) / 2;
 
   const cols: Record<string, Float64Array | Int32Array | (string | null)[]> = {
     city: Int32Array.from(rows, (i) => city[i] as number),
     year: Int32Array.from(rows, (i) => year[i] as number),
-    province: rows.map((i) => { const v = pc(i)?.province; return v === null || v === undefined ? null : String(v); }),
+    province: rows.map((i) => {
+      const v = pc(i)?.province;
+      return v === null || v === undefined ? null : String(v);
+    }),
     province_code: Int32Array.from(rows, (i) => Number(pc(i)?.province_code ?? -1)),
-    resi: ei.index, resist: ei.dimensions.resist as Float64Array, adapt: ei.dimensions.adapt as Float64Array, transform: ei.dimensions.transform as Float64Array,
-    vagg: pick(vagg), vagg_bartik: pick(bartikVals), iv: pick(iv), members: pick(mTot),
+    resi: ei.index,
+    resist: ei.dimensions.resist as Float64Array,
+    adapt: ei.dimensions.adapt as Float64Array,
+    transform: ei.dimensions.transform as Float64Array,
+    vagg: pick(vagg),
+    vagg_bartik: pick(bartikVals),
+    iv: pick(iv),
+    members: pick(mTot),
     ...Object.fromEntries(RS_CONTROLS.map((n) => [n, pick(ctl[n])])),
     gdp_real: pick(realGdp),
-    dist: mis.dist, distK: mis.distK, distL: mis.distL,
-    mp: logp(mp.mp), lmp: logp(mp.lmp), hmp: logp(mp.hmp),
-    agg: pick(agg), infra: inf.index,
+    dist: mis.dist,
+    distK: mis.distK,
+    distL: mis.distL,
+    mp: logp(mp.mp),
+    lmp: logp(mp.lmp),
+    hmp: logp(mp.hmp),
+    agg: pick(agg),
+    infra: inf.index,
     smart_year: Float64Array.from(rows, (i) => smart.get(city[i] as number) ?? NaN),
     smart_city: Float64Array.from(rows, (i) => (smart.has(city[i] as number) ? 1 : 0)),
     municipality: Float64Array.from(rows, (i) => (capitals.get(city[i] as number) === "municipality" ? 1 : 0)),
@@ -284,7 +440,22 @@ export async function buildResiliencePanel(dir: string, opts: ResiliencePanelOpt
   let panel = table(cols, dir);
 
   // 6. winsorisation of the continuous regression variables
-  const winsCols = ["resi", "resist", "adapt", "transform", "vagg", "vagg_bartik", ...RS_CONTROLS, "dist", "distK", "distL", "mp", "lmp", "hmp", "agg"];
+  const winsCols = [
+    "resi",
+    "resist",
+    "adapt",
+    "transform",
+    "vagg",
+    "vagg_bartik",
+    ...RS_CONTROLS,
+    "dist",
+    "distK",
+    "distL",
+    "mp",
+    "lmp",
+    "hmp",
+    "agg",
+  ];
   let winsAudit: Table | null = null;
   if (wins !== false) {
     const w = cleanPanel(panel, winsCols, { unit: "city", time: "year", interpolate: false, winsorize: wins });
@@ -292,27 +463,55 @@ export async function buildResiliencePanel(dir: string, opts: ResiliencePanelOpt
     winsAudit = w.audit;
   }
   const ia = interp.audit;
-  const iaCol = numeric(ia, "interpolated"), iaNa = numeric(ia, "naBefore"), iaNames = column(ia, "column") as readonly (string | null)[];
+  const iaCol = numeric(ia, "interpolated"),
+    iaNa = numeric(ia, "naBefore"),
+    iaNames = column(ia, "column") as readonly (string | null)[];
   const auditRecs: Record<string, string | number>[] = [];
-  iaNames.forEach((n, k) => { if ((iaNa[k] as number) > 0) auditRecs.push({ step: "interpolate", column: n as string, na_before: iaNa[k] as number, changed: iaCol[k] as number }); });
+  iaNames.forEach((n, k) => {
+    if ((iaNa[k] as number) > 0)
+      auditRecs.push({ step: "interpolate", column: n as string, na_before: iaNa[k] as number, changed: iaCol[k] as number });
+  });
   if (winsAudit) {
-    const wn = column(winsAudit, "column") as readonly (string | null)[], wc = numeric(winsAudit, "winsorized");
-    wn.forEach((n, k) => auditRecs.push({ step: `winsorize ${(wins as number) * 100}%`, column: n as string, na_before: 0, changed: wc[k] as number }));
+    const wn = column(winsAudit, "column") as readonly (string | null)[],
+      wc = numeric(winsAudit, "winsorized");
+    wn.forEach((n, k) =>
+      auditRecs.push({ step: `winsorize ${(wins as number) * 100}%`, column: n as string, na_before: 0, changed: wc[k] as number }),
+    );
   }
   const wt = ei.weights;
   const wInd = column(wt, "indicator") as readonly (string | null)[];
-  const weights = fromRecords(RS_RESILIENCE_INDICATORS.map((d) => {
-    const k = wInd.indexOf(d.name);
-    return { dimension: RS_DIMENSION_LABELS[d.dimension] ?? d.dimension, indicator: d.name, label: d.label, direction: d.direction, e: numeric(wt, "e")[k] as number, d: numeric(wt, "d")[k] as number, w: numeric(wt, "w")[k] as number, flag: d.flag ?? "" };
-  }));
+  const weights = fromRecords(
+    RS_RESILIENCE_INDICATORS.map((d) => {
+      const k = wInd.indexOf(d.name);
+      return {
+        dimension: RS_DIMENSION_LABELS[d.dimension] ?? d.dimension,
+        indicator: d.name,
+        label: d.label,
+        direction: d.direction,
+        e: numeric(wt, "e")[k] as number,
+        d: numeric(wt, "d")[k] as number,
+        w: numeric(wt, "w")[k] as number,
+        flag: d.flag ?? "",
+      };
+    }),
+  );
   const resiF = numeric(panel, "resi");
-  const info = { cities: cityIdx.size, years: `${y0}–${y1}`, rows: panel.nrows, completeResi: resiF.filter(Number.isFinite).length, droppedForNA: ei.dropped, vaggScale: scale, coefficient: coefCol };
+  const info = {
+    cities: cityIdx.size,
+    years: `${y0}–${y1}`,
+    rows: panel.nrows,
+    completeResi: resiF.filter(Number.isFinite).length,
+    droppedForNA: ei.dropped,
+    vaggScale: scale,
+    coefficient: coefCol,
+  };
   return { panel, weights, audit: fromRecords(auditRecs), info };
 }
 
 /** Dimension totals of the weight table (share of the index carried by each dimension). */
 export function dimensionWeights(weights: Table): Table {
-  const dim = column(weights, "dimension") as readonly (string | null)[], w = numeric(weights, "w");
+  const dim = column(weights, "dimension") as readonly (string | null)[],
+    w = numeric(weights, "w");
   const tot = new Map<string, number>();
   dim.forEach((d, k) => tot.set(d as string, (tot.get(d as string) ?? 0) + (w[k] as number)));
   return fromRecords([...tot].map(([dimension, weight]) => ({ dimension, indicators: dim.filter((x) => x === dimension).length, weight })));
@@ -330,11 +529,28 @@ function moments(x: Float64Array): { n: number; mean: number; sd: number; min: n
 export function rsDescriptives(panel: Table, title = "Table 2 Descriptive statistics: published (P) vs recomputed (R)"): ReportTable {
   const recs = Object.entries(RS_PUBLISHED.table2).map(([v, p]) => {
     const m = moments(numeric(panel, v));
-    return { variable: v, n_P: p.n, n_R: m.n, mean_P: p.mean, mean_R: m.mean, sd_P: p.sd, sd_R: m.sd, min_P: p.min ?? NaN, min_R: m.min, max_P: p.max ?? NaN, max_R: m.max };
+    return {
+      variable: v,
+      n_P: p.n,
+      n_R: m.n,
+      mean_P: p.mean,
+      mean_R: m.mean,
+      sd_P: p.sd,
+      sd_R: m.sd,
+      min_P: p.min ?? NaN,
+      min_R: m.min,
+      max_P: p.max ?? NaN,
+      max_R: m.max,
+    };
   });
-  return dataTable(fromRecords(recs), { title, digits: 3, counts: ["n_P", "n_R"], na: "–", notes: ["P = published (RS Table 2, real data, 281 cities 2008–2019); R = recomputed on the synthetic panel."] });
+  return dataTable(fromRecords(recs), {
+    title,
+    digits: 3,
+    counts: ["n_P", "n_R"],
+    na: "–",
+    notes: ["P = published (RS Table 2, real data, 281 cities 2008–2019); R = recomputed on the synthetic panel."],
+  });
 }
-
 
 /**
  * Martin et al. (2016) sensitivity sample: one row per city with resistance (2008–2011) and
@@ -342,21 +558,42 @@ export function rsDescriptives(panel: Table, title = "Table 2 Descriptive statis
  * mean vagg and controls over each period.
  */
 export function martinSample(panel: Table): Table {
-  const sens = martinSensitivity(panel, { unit: "city", time: "year", value: "gdp_real", periods: [{ name: "resistance", start: 2008, end: 2011 }, { name: "recovery", start: 2012, end: 2019 }] });
+  const sens = martinSensitivity(panel, {
+    unit: "city",
+    time: "year",
+    value: "gdp_real",
+    periods: [
+      { name: "resistance", start: 2008, end: 2011 },
+      { name: "recovery", start: 2012, end: 2019 },
+    ],
+  });
   const unitCol = sens.names[0] as string;
   const units = column(sens, unitCol);
-  const city = column(panel, "city") as Int32Array, year = column(panel, "year") as Int32Array;
+  const city = column(panel, "city") as Int32Array,
+    year = column(panel, "year") as Int32Array;
   const vars = ["vagg", ...RS_CONTROLS];
   const mean = (c: number, a: number, b: number, v: string): number => {
     const x = numeric(panel, v);
-    let s = 0, n = 0;
-    for (let i = 0; i < panel.nrows; i++) if (city[i] === c && (year[i] as number) >= a && (year[i] as number) <= b && Number.isFinite(x[i] as number)) { s += x[i] as number; n++; }
+    let s = 0,
+      n = 0;
+    for (let i = 0; i < panel.nrows; i++)
+      if (city[i] === c && (year[i] as number) >= a && (year[i] as number) <= b && Number.isFinite(x[i] as number)) {
+        s += x[i] as number;
+        n++;
+      }
     return n ? s / n : NaN;
   };
   const recs = Array.from({ length: sens.nrows }, (_, k) => {
     const c = Number((units as ArrayLike<unknown>)[k]);
-    const r: Record<string, number> = { city: c, resistance: numeric(sens, "resistance")[k] as number, recovery: numeric(sens, "recovery")[k] as number };
-    for (const v of vars) { r[`${v}_pre`] = mean(c, 2008, 2011, v); r[`${v}_post`] = mean(c, 2012, 2019, v); }
+    const r: Record<string, number> = {
+      city: c,
+      resistance: numeric(sens, "resistance")[k] as number,
+      recovery: numeric(sens, "recovery")[k] as number,
+    };
+    for (const v of vars) {
+      r[`${v}_pre`] = mean(c, 2008, 2011, v);
+      r[`${v}_post`] = mean(c, 2012, 2019, v);
+    }
     return r;
   });
   return fromRecords(recs);
@@ -372,7 +609,10 @@ export function subsetPanel(panel: Table, col: string, value: number): Table {
 }
 
 /** Event-study coefficients as points for `eventStudyPlot` (period from the et_mK / et_pK names, CI from the coefficient table). */
-export function eventPoints(es: { readonly eventNames: readonly string[]; readonly table: readonly { readonly name: string; readonly estimate: number; readonly ciLow: number; readonly ciHigh: number }[] }): { period: number; estimate: number; lo: number; hi: number }[] {
+export function eventPoints(es: {
+  readonly eventNames: readonly string[];
+  readonly table: readonly { readonly name: string; readonly estimate: number; readonly ciLow: number; readonly ciHigh: number }[];
+}): { period: number; estimate: number; lo: number; hi: number }[] {
   return es.eventNames.map((n) => {
     const r = es.table.find((x) => x.name === n);
     if (!r) throw new ArgumentError(`event-time coefficient "${n}" not in the model (collinear?)`, { term: n });
@@ -381,5 +621,3 @@ export function eventPoints(es: { readonly eventNames: readonly string[]; readon
     return { period, estimate: r.estimate, lo: r.ciLow, hi: r.ciHigh };
   });
 }
-
-

@@ -35,8 +35,21 @@ export const RS_PUBLISHED = {
     urban_agglomeration: { in: { coef: 0.0061, se: 0.0044 }, out: { coef: 0.0068, se: 0.0028 } },
     yangtze_belt: { in: { coef: 0.0037, se: 0.0028 }, out: { coef: 0.0089, se: 0.0045 } },
   } as Record<string, { in: { coef: number; se: number; n?: number }; out: { coef: number; se: number; n?: number }; p?: number }>,
-  table5: { vagg_dist: { coef: -0.0597, se: 0.0359 }, dist_resi: { coef: -0.0047, se: 0.0027 }, vagg_distK: { coef: 0.0016, se: 0.034 }, vagg_distL: { coef: -0.1672, se: 0.0857 }, distL_resi: { coef: -0.0022, se: 0.0012 }, nobs: 3166 },
-  table6: { vagg_mp: { coef: 0.5626, se: 0.249 }, mp_resi: { coef: 0.0016, se: 0.0006 }, vagg_lmp: { coef: 0.0204, se: 0.0217 }, vagg_hmp: { coef: 0.5414, se: 0.2415 }, nobs: 3079 },
+  table5: {
+    vagg_dist: { coef: -0.0597, se: 0.0359 },
+    dist_resi: { coef: -0.0047, se: 0.0027 },
+    vagg_distK: { coef: 0.0016, se: 0.034 },
+    vagg_distL: { coef: -0.1672, se: 0.0857 },
+    distL_resi: { coef: -0.0022, se: 0.0012 },
+    nobs: 3166,
+  },
+  table6: {
+    vagg_mp: { coef: 0.5626, se: 0.249 },
+    mp_resi: { coef: 0.0016, se: 0.0006 },
+    vagg_lmp: { coef: 0.0204, se: 0.0217 },
+    vagg_hmp: { coef: 0.5414, se: 0.2415 },
+    nobs: 3079,
+  },
 } as const;
 
 /**

@@ -52,12 +52,16 @@ export const RS_MARTIN = `resistance ~ ${["vagg", ...RS_CONTROLS].map((c) => `${
 /** The baseline (1): resi on vagg, controls, city and year fixed effects. */
 export const RS_BASELINE = rsFormula("resi", "vagg");
 
-
 // ---------------------------------------------------------------------------------------------
 // §4.3 Heterogeneity (Table 4)
 
 /** The four splits of Table 4, with the labels of the "in" (indicator = 1) and "out" groups. */
-export const RS_HET_GROUPS: readonly { readonly group: string; readonly label: string; readonly inLabel: string; readonly outLabel: string }[] = [
+export const RS_HET_GROUPS: readonly {
+  readonly group: string;
+  readonly label: string;
+  readonly inLabel: string;
+  readonly outLabel: string;
+}[] = [
   { group: "old_industrial", label: "Old industrial base", inLabel: "Old industrial", outLabel: "Other" },
   { group: "digital_infra_high", label: "Digital infrastructure", inLabel: "High", outLabel: "Low" },
   { group: "urban_agglomeration", label: "Urban agglomeration", inLabel: "Member", outLabel: "Non-member" },
@@ -69,7 +73,10 @@ export const RS_HET_GROUPS: readonly { readonly group: string; readonly label: s
  * A 1,000-draw cluster permutation of one split takes about 2 s at `small` and `default`
  * scale, so no scale needs fewer; `VAGG_REPS` overrides (e.g. 199 for a quick look).
  */
-export function heterogeneityReps(env: { readonly scale: string } = { scale: "default" }, envVars: Readonly<Record<string, string | undefined>> = process.env): number {
+export function heterogeneityReps(
+  env: { readonly scale: string } = { scale: "default" },
+  envVars: Readonly<Record<string, string | undefined>> = process.env,
+): number {
   const own = envVars["VAGG_REPS"];
   if (own !== undefined && own !== "") {
     const r = Number(own);
@@ -95,7 +102,11 @@ export interface HeterogeneitySplit {
   readonly bootstrap: CoefDiffResult | null;
   /** `coefDiffInteraction`: fully interacted pooled model, Wald test of vagg × group. */
   readonly wald: InteractionTestResult;
-  readonly published: { readonly in: { readonly coef: number; readonly se: number; readonly n?: number }; readonly out: { readonly coef: number; readonly se: number; readonly n?: number }; readonly p?: number } | null;
+  readonly published: {
+    readonly in: { readonly coef: number; readonly se: number; readonly n?: number };
+    readonly out: { readonly coef: number; readonly se: number; readonly n?: number };
+    readonly p?: number;
+  } | null;
   readonly truth: { readonly in: number; readonly out: number } | null;
 }
 
@@ -144,10 +155,13 @@ export async function heterogeneitySplits(panel: Table, opts: HeterogeneityOptio
     const outModel = feols(rowsWhere(panel, group, 0), formula, { vcov: CLUSTER });
     const seed = opts.seed !== undefined ? { seed: opts.seed } : {};
     const test = await coefDiffTest(panel, formula, { group, coef: "vagg", reps, method: "permutation", cluster: "city", ...seed });
-    const bootstrap = opts.bootstrap === false ? null : await coefDiffTest(panel, formula, { group, coef: "vagg", reps, method: "bootstrap", cluster: "city", ...seed });
+    const bootstrap =
+      opts.bootstrap === false
+        ? null
+        : await coefDiffTest(panel, formula, { group, coef: "vagg", reps, method: "bootstrap", cluster: "city", ...seed });
     const wald = coefDiffInteraction(panel, formula, { group, coef: "vagg", vcov: CLUSTER });
     const pub = (RS_PUBLISHED.table4 as Record<string, HeterogeneitySplit["published"]>)[group] ?? null;
-    const tr = synthetic ? (TRUTH.rs.het as Record<string, { in: number; out: number }>)[group] ?? null : null;
+    const tr = synthetic ? ((TRUTH.rs.het as Record<string, { in: number; out: number }>)[group] ?? null) : null;
     out.push({ ...meta, inModel, outModel, test, bootstrap, wald, published: pub, truth: tr });
   }
   return out;
@@ -160,7 +174,8 @@ export function heterogeneityTable(splits: readonly HeterogeneitySplit[], title 
   const p = (s: HeterogeneitySplit, v: number | undefined | null): [number | null, null] => [v ?? null, null];
   const synthetic = splits.some((s) => s.truth !== null);
   return regressionTable(models, {
-    title, keep: ["vagg"],
+    title,
+    keep: ["vagg"],
     groups: splits.map((s) => ({ label: s.label, span: 2 })),
     headers: two((s) => [s.inLabel, s.outLabel]),
     indicators: [{ label: "Controls", values: models.map(() => true) }],
@@ -168,7 +183,9 @@ export function heterogeneityTable(splits: readonly HeterogeneitySplit[], title 
     extra: [
       { label: "Published", values: two((s) => [s.published?.in.coef ?? null, s.published?.out.coef ?? null]), position: "afterCoefs" },
       { label: "Published SE", values: two((s) => [s.published?.in.se ?? null, s.published?.out.se ?? null]), position: "afterCoefs" },
-      ...(synthetic ? [{ label: "True (DGP)", values: two((s) => [s.truth?.in ?? null, s.truth?.out ?? null]), position: "afterCoefs" as const }] : []),
+      ...(synthetic
+        ? [{ label: "True (DGP)", values: two((s) => [s.truth?.in ?? null, s.truth?.out ?? null]), position: "afterCoefs" as const }]
+        : []),
       { label: "Published empirical p", values: two((s) => p(s, s.published?.p)), position: "end", digits: 3 },
       { label: "Empirical p, permutation (one-sided)", values: two((s) => p(s, s.test.pOneSided)), position: "end", digits: 3 },
       { label: "Empirical p, permutation (two-sided)", values: two((s) => p(s, s.test.pTwoSided)), position: "end", digits: 3 },
@@ -178,7 +195,7 @@ export function heterogeneityTable(splits: readonly HeterogeneitySplit[], title 
     na: "–",
     notes: [
       "Each pair: baseline (1) with controls, city and year FE, SEs clustered by city, on the two subsamples. p-values (under the first column of each pair) test b_in = b_out.",
-      "Empirical p, permutation: the group labels are permuted across cities (group sizes kept), both subsamples re-estimated, one-sided p = (1 + #{d* at least as far as d in its direction})/(1 + R) as in Stata bdiff; cluster bootstrap: cities resampled with replacement within each group, p = share of d* on the other side of 0 (the paper's note says \"Bootstrap, 1,000 times\"); Wald p: t-test of vagg × group in the fully interacted pooled model (all FE interacted with the group).",
+      'Empirical p, permutation: the group labels are permuted across cities (group sizes kept), both subsamples re-estimated, one-sided p = (1 + #{d* at least as far as d in its direction})/(1 + R) as in Stata bdiff; cluster bootstrap: cities resampled with replacement within each group, p = share of d* on the other side of 0 (the paper\'s note says "Bootstrap, 1,000 times"); Wald p: t-test of vagg × group in the fully interacted pooled model (all FE interacted with the group).',
       synthetic
         ? `Synthetic data calibrated to the paper; published numbers from real data (N = ${fmtN(RS_PUBLISHED.nobs)}). True (DGP): the group slopes the generator builds in (approximate: the four group deviations add up city by city).`
         : `Published numbers from the paper (N = ${fmtN(RS_PUBLISHED.nobs)}).`,
@@ -187,7 +204,10 @@ export function heterogeneityTable(splits: readonly HeterogeneitySplit[], title 
 }
 
 /** The coefficient differences of Table 4 with every p-value side by side (published vs recomputed vs true). */
-export function heterogeneityTests(splits: readonly HeterogeneitySplit[], title = "Table 4 Coefficient differences b_in − b_out and their p-values"): ReportTable {
+export function heterogeneityTests(
+  splits: readonly HeterogeneitySplit[],
+  title = "Table 4 Coefficient differences b_in − b_out and their p-values",
+): ReportTable {
   const synthetic = splits.some((s) => s.truth !== null);
   const recs = splits.map((s) => ({
     split: s.label,
@@ -205,25 +225,66 @@ export function heterogeneityTests(splits: readonly HeterogeneitySplit[], title 
     reps: s.test.reps,
   }));
   return dataTable(fromRecords(recs), {
-    title, na: "–", counts: ["reps"],
-    digits: { diff_P: 4, p_P: 3, diff_R: 4, p_perm1: 3, p_perm2: 3, p_boot: 3, wald_diff: 4, wald_se: 4, p_wald: 3, p_naive: 3, diff_true: 4 },
-    headers: { diff_P: "d published", p_P: "p published", diff_R: "d recomputed", p_perm1: "p perm. (1-sided)", p_perm2: "p perm. (2-sided)", p_boot: "p boot. (1-sided)", wald_diff: "d interacted", wald_se: "(SE)", p_wald: "p Wald", p_naive: "p naive z", diff_true: "d true (DGP)", reps: "draws" },
+    title,
+    na: "–",
+    counts: ["reps"],
+    digits: {
+      diff_P: 4,
+      p_P: 3,
+      diff_R: 4,
+      p_perm1: 3,
+      p_perm2: 3,
+      p_boot: 3,
+      wald_diff: 4,
+      wald_se: 4,
+      p_wald: 3,
+      p_naive: 3,
+      diff_true: 4,
+    },
+    headers: {
+      diff_P: "d published",
+      p_P: "p published",
+      diff_R: "d recomputed",
+      p_perm1: "p perm. (1-sided)",
+      p_perm2: "p perm. (2-sided)",
+      p_boot: "p boot. (1-sided)",
+      wald_diff: "d interacted",
+      wald_se: "(SE)",
+      p_wald: "p Wald",
+      p_naive: "p naive z",
+      diff_true: "d true (DGP)",
+      reps: "draws",
+    },
     notes: [
       "d = b_in − b_out (bdiff prints b0 − b1 = −d). The interacted model reproduces d exactly; its Wald p uses one pooled city-clustered vcov. Naive z: d/√(se_in² + se_out²) from the two separate fits.",
       synthetic
-        ? "published: the paper on real data (p from 1,000 \"Bootstrap\" draws, bdiff style, one-sided); recomputed: this notebook on synthetic data; true (DGP): the in − out gap the generator builds in."
-        : "published: the paper on real data (p from 1,000 \"Bootstrap\" draws, bdiff style, one-sided); recomputed: this notebook on the data in use.",
+        ? 'published: the paper on real data (p from 1,000 "Bootstrap" draws, bdiff style, one-sided); recomputed: this notebook on synthetic data; true (DGP): the in − out gap the generator builds in.'
+        : 'published: the paper on real data (p from 1,000 "Bootstrap" draws, bdiff style, one-sided); recomputed: this notebook on the data in use.',
     ],
   });
 }
 
-
-function ciPoint(m: FeolsResult, coef: string, term: string, model: string | undefined, published: number | undefined, level = 0.95): CoefPoint {
-  const b = m.coef[coef], se = m.se[coef];
+function ciPoint(
+  m: FeolsResult,
+  coef: string,
+  term: string,
+  model: string | undefined,
+  published: number | undefined,
+  level = 0.95,
+): CoefPoint {
+  const b = m.coef[coef],
+    se = m.se[coef];
   if (b === undefined || se === undefined) throw new ArgumentError(`"${coef}" is not a coefficient of the model`, { term: coef });
   const df = m.dof.tDf;
   const q = Number.isFinite(df) && df > 0 ? qT(1 - (1 - level) / 2, df) : qNormal(1 - (1 - level) / 2);
-  return { term, estimate: b, lo: b - q * se, hi: b + q * se, ...(model !== undefined ? { model } : {}), ...(published !== undefined ? { published } : {}) };
+  return {
+    term,
+    estimate: b,
+    lo: b - q * se,
+    hi: b + q * se,
+    ...(model !== undefined ? { model } : {}),
+    ...(published !== undefined ? { published } : {}),
+  };
 }
 
 /** vagg coefficients of both subsamples of every split, 95 % CI, published values marked, for `coefPlot`. */
@@ -311,8 +372,12 @@ function publishedOf(key: string): Pub {
  * index response is not fixed by the generator.
  */
 const DGP_LINK: Readonly<Record<string, string>> = {
-  vagg_dist: "L-wedge ↓", vagg_distK: "none", vagg_distL: "L-wedge ↓",
-  vagg_mp: "own net ↑", vagg_lmp: "own net ↑", vagg_hmp: "none",
+  vagg_dist: "L-wedge ↓",
+  vagg_distK: "none",
+  vagg_distL: "L-wedge ↓",
+  vagg_mp: "own net ↑",
+  vagg_lmp: "own net ↑",
+  vagg_hmp: "none",
 };
 
 /**
@@ -329,20 +394,31 @@ export function mechanismTable(steps: readonly MechanismSteps[], title: string, 
   const keys = [...steps.map((s) => `vagg_${s.mediator}`), ...steps.map((s) => `${s.mediator}_resi`)];
   const pubN = steps.some((s) => s.mediator.startsWith("dist")) ? RS_PUBLISHED.table5.nobs : RS_PUBLISHED.table6.nobs;
   return regressionTable(models, {
-    title, keep: ["vagg", ...steps.map((s) => s.mediator)], depvarRow: true,
-    groups: [{ label: "Step 1: mechanism on vagg", span: steps.length }, { label: "Step 2: resilience on mechanism", span: steps.length }],
+    title,
+    keep: ["vagg", ...steps.map((s) => s.mediator)],
+    depvarRow: true,
+    groups: [
+      { label: "Step 1: mechanism on vagg", span: steps.length },
+      { label: "Step 2: resilience on mechanism", span: steps.length },
+    ],
     indicators: [{ label: "Controls", values: models.map(() => true) }],
     stats: ["nobs", "withinR2"],
     extra: [
       { label: "Published", values: keys.map((k) => publishedOf(k)?.coef ?? null), position: "afterCoefs" },
       { label: "Published SE", values: keys.map((k) => publishedOf(k)?.se ?? null), position: "afterCoefs" },
-      ...(synthetic ? [{ label: "DGP: built-in response", values: keys.map((k) => DGP_LINK[k] ?? "none"), position: "afterCoefs" as const }] : []),
+      ...(synthetic
+        ? [{ label: "DGP: built-in response", values: keys.map((k) => DGP_LINK[k] ?? "none"), position: "afterCoefs" as const }]
+        : []),
     ],
     na: "–",
     notes: [
       "All columns: controls, city and year FE, SEs clustered by city. Step 2 regresses resi on the mechanism variable (the paper's two-step approach).",
-      ...(synthetic ? [`Synthetic data calibrated to the paper; published numbers from real data (N = ${fmtN(pubN)}).`,
-      "DGP: what the generator builds in — the labour wedge (L-wedge) falls and the city's own internet penetration (own net) rises with vagg, magnitudes not calibrated; the capital wedge does not respond. The indices are absolute deviations from the national aggregate (dist, distK, distL) or weight other cities' penetration (hmp), so their response need not have the sign of the built-in one. No mechanism variable affects resilience in the generator: step 2 has no true value."] : [`Published numbers from the paper (N = ${fmtN(pubN)}).`]),
+      ...(synthetic
+        ? [
+            `Synthetic data calibrated to the paper; published numbers from real data (N = ${fmtN(pubN)}).`,
+            "DGP: what the generator builds in — the labour wedge (L-wedge) falls and the city's own internet penetration (own net) rises with vagg, magnitudes not calibrated; the capital wedge does not respond. The indices are absolute deviations from the national aggregate (dist, distK, distL) or weight other cities' penetration (hmp), so their response need not have the sign of the built-in one. No mechanism variable affects resilience in the generator: step 2 has no true value.",
+          ]
+        : [`Published numbers from the paper (N = ${fmtN(pubN)}).`]),
     ],
   });
 }
@@ -356,10 +432,11 @@ export function mechanismTable(steps: readonly MechanismSteps[], title: string, 
 export function mechanismDimsTable(steps: readonly MechanismSteps[], title: string, src: TruthSource = true): ReportTable {
   const synthetic = isSynthetic(src);
   const models = steps.flatMap((s) => s.dims);
-  const pub = steps.flatMap((s) => RS_DIMENSIONS.map((d) => (s.mediator === "dist" ? RS_PUBLISHED_SECTIONS.distDims[d] ?? null : null)));
+  const pub = steps.flatMap((s) => RS_DIMENSIONS.map((d) => (s.mediator === "dist" ? (RS_PUBLISHED_SECTIONS.distDims[d] ?? null) : null)));
   const hasDist = steps.some((s) => s.mediator === "dist");
   return regressionTable(models, {
-    title, keep: steps.map((s) => s.mediator),
+    title,
+    keep: steps.map((s) => s.mediator),
     groups: steps.map((s) => ({ label: s.mediator, span: RS_DIMENSIONS.length })),
     headers: steps.flatMap(() => ["Resistance", "Adaptation", "Transformation"]),
     stats: ["nobs"],
@@ -367,7 +444,10 @@ export function mechanismDimsTable(steps: readonly MechanismSteps[], title: stri
     na: "–",
     notes: [
       "Dependent variables: the three entropy sub-indices (resistance & recovery, adaptation & adjustment, transformation & development); controls, city and year FE, SEs clustered by city.",
-      (hasDist ? "Published: the sub-dimension effects of dist printed in RS §5 (real data); none printed for the other variables. " : "Published: the paper prints no sub-dimension effects for these variables. ") + (synthetic ? "No true value: the generator builds in no effect of the mechanism variables on resilience." : ""),
+      (hasDist
+        ? "Published: the sub-dimension effects of dist printed in RS §5 (real data); none printed for the other variables. "
+        : "Published: the paper prints no sub-dimension effects for these variables. ") +
+        (synthetic ? "No true value: the generator builds in no effect of the mechanism variables on resilience." : ""),
     ],
   });
 }
@@ -380,8 +460,13 @@ export function withCentred(panel: Table, cols: readonly string[]): Table {
   const add: Record<string, Float64Array> = {};
   for (const c of cols) {
     const x = numeric(panel, c);
-    let s = 0, n = 0;
-    for (const v of x) if (Number.isFinite(v)) { s += v; n++; }
+    let s = 0,
+      n = 0;
+    for (const v of x)
+      if (Number.isFinite(v)) {
+        s += v;
+        n++;
+      }
     if (n === 0) throw new DataError(`no finite values`, { file: panel.source, column: c });
     const m = s / n;
     add[`${c}_c`] = Float64Array.from(x, (v) => v - m);
@@ -398,14 +483,24 @@ export const RS_INTERACTION = rsFormula("resi", "vagg_c + agg_c + vagg_c:agg_c")
  * previous one), or, with `by: "unit"`, at the quantiles of the city means (each city in one
  * group). Returns the panel with the group column and the cut points.
  */
-export function quantileGroups(panel: Table, col: string, k = 4, opts: { by?: "observation" | "unit"; unit?: string } = {}): { panel: Table; cuts: number[]; name: string; sizes: number[] } {
+export function quantileGroups(
+  panel: Table,
+  col: string,
+  k = 4,
+  opts: { by?: "observation" | "unit"; unit?: string } = {},
+): { panel: Table; cuts: number[]; name: string; sizes: number[] } {
   if (!Number.isInteger(k) || k < 2) throw new ArgumentError(`k must be an integer ≥ 2, got ${k}`);
   const x = numeric(panel, col);
-  let v: Float64Array = x, pool: Float64Array = x;
+  let v: Float64Array = x,
+    pool: Float64Array = x;
   if (opts.by === "unit") {
     const u = column(panel, opts.unit ?? "city") as ArrayLike<unknown>;
     const sum = new Map<unknown, [number, number]>();
-    for (let i = 0; i < x.length; i++) if (Number.isFinite(x[i] as number)) { const s = sum.get(u[i]) ?? [0, 0]; sum.set(u[i], [s[0] + (x[i] as number), s[1] + 1]); }
+    for (let i = 0; i < x.length; i++)
+      if (Number.isFinite(x[i] as number)) {
+        const s = sum.get(u[i]) ?? [0, 0];
+        sum.set(u[i], [s[0] + (x[i] as number), s[1] + 1]);
+      }
     const mean = new Map([...sum].map(([key, [s, n]]) => [key, s / n]));
     v = Float64Array.from({ length: x.length }, (_, i) => mean.get(u[i]) ?? NaN);
     pool = Float64Array.from(mean.values());
@@ -431,7 +526,12 @@ export function quantileGroups(panel: Table, col: string, k = 4, opts: { by?: "o
 }
 
 /** One model per level of a group column (levels 1..k, rows with that level). */
-export function groupModels(panel: Table, formula: string, group: string, levels: readonly number[]): { level: number; model: FeolsResult }[] {
+export function groupModels(
+  panel: Table,
+  formula: string,
+  group: string,
+  levels: readonly number[],
+): { level: number; model: FeolsResult }[] {
   return levels.map((level) => ({ level, model: feols(rowsWhere(panel, group, level), formula, { vcov: CLUSTER }) }));
 }
 
@@ -458,12 +558,20 @@ export interface ExtensionResult {
  *   const ext = extensionModels(rs.panel);
  *   ext.interaction.coef["vagg_c:agg_c"]; ext.groups[3].model.coef.vagg;
  */
-export function extensionModels(panel: Table, opts: { k?: number; by?: "observation" | "unit"; truth?: TruthSource } = {}): ExtensionResult {
+export function extensionModels(
+  panel: Table,
+  opts: { k?: number; by?: "observation" | "unit"; truth?: TruthSource } = {},
+): ExtensionResult {
   const k = opts.k ?? 4;
   const c = withCentred(panel, ["vagg", "agg"]);
   const interaction = feols(c, RS_INTERACTION, { vcov: CLUSTER });
   const q = quantileGroups(c, "agg", k, { by: opts.by ?? "observation" });
-  const groups = groupModels(q.panel, RS_BASELINE, q.name, Array.from({ length: k }, (_, j) => j + 1));
+  const groups = groupModels(
+    q.panel,
+    RS_BASELINE,
+    q.name,
+    Array.from({ length: k }, (_, j) => j + 1),
+  );
   return { interaction, groups, cuts: q.cuts, sizes: q.sizes, synthetic: isSynthetic(opts.truth ?? true) };
 }
 
@@ -480,25 +588,50 @@ export function extensionTable(ext: ExtensionResult, title = "Extension: virtual
   const models = [ext.interaction, ...ext.groups.map((g) => g.model)];
   const signs = RS_PUBLISHED_SECTIONS.extension;
   return regressionTable(models, {
-    title, keep: ["vagg_c", "agg_c", "vagg_c:agg_c", "vagg"],
+    title,
+    keep: ["vagg_c", "agg_c", "vagg_c:agg_c", "vagg"],
     labels: { vagg_c: "vagg (centred)", agg_c: "agg (centred)", "vagg_c:agg_c": "vagg × agg (centred)" },
-    groups: [{ label: "Interaction", span: 1 }, { label: "Quartile groups of agg", span: k }],
+    groups: [
+      { label: "Interaction", span: 1 },
+      { label: "Quartile groups of agg", span: k },
+    ],
     headers: ["Full sample", ...ext.groups.map((g) => QLABEL(g.level, k))],
     indicators: [{ label: "Controls", values: models.map(() => true) }],
     stats: ["nobs", "clusters"],
     extra: [
-      { label: "Published (sign of vagg × agg / vagg)", values: [signs["vagg_c:agg_c"], ...ext.groups.map((_, j) => k === 4 ? (signs.quartiles[j] as string) : null)], position: "afterCoefs" },
-      ...(ext.synthetic === false ? [] : [
-        { label: "True vagg effect (DGP)", values: [TRUTH.rs.beta_vagg, ...ext.groups.map(() => TRUTH.rs.beta_vagg)], position: "afterCoefs" as const },
-        { label: "True vagg × agg (DGP)", values: [0, ...ext.groups.map(() => null)], position: "afterCoefs" as const },
-      ]),
-      { label: "agg cut points", values: [null, ...ext.groups.map((g, j) => (j === 0 ? `≤ ${fmt(ext.cuts[0])}` : j === k - 1 ? `> ${fmt(ext.cuts[k - 2])}` : `${fmt(ext.cuts[j - 1])}–${fmt(ext.cuts[j])}`))], position: "end" },
+      {
+        label: "Published (sign of vagg × agg / vagg)",
+        values: [signs["vagg_c:agg_c"], ...ext.groups.map((_, j) => (k === 4 ? (signs.quartiles[j] as string) : null))],
+        position: "afterCoefs",
+      },
+      ...(ext.synthetic === false
+        ? []
+        : [
+            {
+              label: "True vagg effect (DGP)",
+              values: [TRUTH.rs.beta_vagg, ...ext.groups.map(() => TRUTH.rs.beta_vagg)],
+              position: "afterCoefs" as const,
+            },
+            { label: "True vagg × agg (DGP)", values: [0, ...ext.groups.map(() => null)], position: "afterCoefs" as const },
+          ]),
+      {
+        label: "agg cut points",
+        values: [
+          null,
+          ...ext.groups.map((g, j) =>
+            j === 0 ? `≤ ${fmt(ext.cuts[0])}` : j === k - 1 ? `> ${fmt(ext.cuts[k - 2])}` : `${fmt(ext.cuts[j - 1])}–${fmt(ext.cuts[j])}`,
+          ),
+        ],
+        position: "end",
+      },
     ],
     na: "–",
     notes: [
       "vagg and agg (above-scale industrial firms per km²) centred at their sample means; quartile groups cut at the pooled city-year quartiles of agg. Controls, city and year FE, SEs clustered by city.",
       "Published (RS §6, real data, no coefficients printed): vagg, agg and vagg × agg all significantly positive; by groups cut at the lower quartile, median and upper quartile of agg, the vagg effect is significantly positive in the three lower groups, largest in the third, and insignificant in the top group." +
-        (ext.synthetic === false ? "" : ` True (DGP): the generator has no vagg × agg term (complementarity not built in) and an average vagg slope of ${TRUTH.rs.beta_vagg} in every group (cities' slopes differ by the Table 4 groups, so group means can deviate).`),
+        (ext.synthetic === false
+          ? ""
+          : ` True (DGP): the generator has no vagg × agg term (complementarity not built in) and an average vagg slope of ${TRUTH.rs.beta_vagg} in every group (cities' slopes differ by the Table 4 groups, so group means can deviate).`),
     ],
   });
 }

@@ -24,11 +24,21 @@ export function binnedScatter(x: ArrayLike<number>, y: ArrayLike<number>, opts: 
     x: { field: "x", type: "quantitative", title: opts.xTitle ?? "x", scale: { zero: false } },
     y: { field: "y", type: "quantitative", title: opts.yTitle ?? "y", scale: { zero: false } },
   };
-  const layer: Record<string, unknown>[] = [{ data: { values }, mark: { type: "point", filled: true, size: 50 }, encoding: { ...enc, tooltip: [{ field: "x", format: ".4f" }, { field: "y", format: ".4f" }, { field: "n" }] } }];
+  const layer: Record<string, unknown>[] = [
+    {
+      data: { values },
+      mark: { type: "point", filled: true, size: 50 },
+      encoding: { ...enc, tooltip: [{ field: "x", format: ".4f" }, { field: "y", format: ".4f" }, { field: "n" }] },
+    },
+  ];
   if ((opts.fit ?? true) && Number.isFinite(b.slope)) {
     const x0 = b.x[0] as number;
     const x1 = b.x[b.x.length - 1] as number;
-    layer.push({ data: { values: [x0, x1].map((v) => ({ x: v, y: b.intercept + b.slope * v })) }, mark: { type: "line", color: "#c00" }, encoding: enc });
+    layer.push({
+      data: { values: [x0, x1].map((v) => ({ x: v, y: b.intercept + b.slope * v })) },
+      mark: { type: "line", color: "#c00" },
+      encoding: enc,
+    });
   }
   return { ...frame(opts), layer } as VegaLiteSpec;
 }

@@ -33,7 +33,10 @@ export interface CoefPointsOptions {
  * @example
  *   coefPlot(coefPoints([m1, m2], { keep: ["vagg"], published: [{ vagg: 0.2013 }, { vagg: 0.1818 }] }));
  */
-export function coefPoints(models: readonly (RegressionModel & { readonly dof?: { readonly tDf?: number } })[], opts: CoefPointsOptions = {}): CoefPoint[] {
+export function coefPoints(
+  models: readonly (RegressionModel & { readonly dof?: { readonly tDf?: number } })[],
+  opts: CoefPointsOptions = {},
+): CoefPoint[] {
   const level = opts.level ?? 0.95;
   const out: CoefPoint[] = [];
   models.forEach((m, i) => {
@@ -47,8 +50,12 @@ export function coefPoints(models: readonly (RegressionModel & { readonly dof?: 
       const model = opts.modelNames?.[i] ?? (models.length > 1 ? `(${i + 1})` : undefined);
       const pub = opts.published?.[i]?.[n];
       out.push({
-        term: opts.labels?.[n] ?? n, estimate: b, lo: b - q * se, hi: b + q * se,
-        ...(model !== undefined ? { model } : {}), ...(pub !== undefined ? { published: pub } : {}),
+        term: opts.labels?.[n] ?? n,
+        estimate: b,
+        lo: b - q * se,
+        hi: b + q * se,
+        ...(model !== undefined ? { model } : {}),
+        ...(pub !== undefined ? { published: pub } : {}),
       });
     }
   });

@@ -57,11 +57,12 @@ export function curvePlot(series: readonly CurveSeries[], opts: CurvePlotOptions
   else if (names.length > maxLegend) {
     const mean = new Map<string, number>();
     for (const n of names) {
-      let s = 0, k = 0;
+      let s = 0,
+        k = 0;
       for (const c of series.filter((c) => c.name === n))
         for (let i = 0; i < Math.min(c.x.length, c.y.length); i++) {
           const y = c.y[i] as number;
-          if (Number.isFinite(y) && Number.isFinite(c.x[i] as number)) (s += y), k++;
+          if (Number.isFinite(y) && Number.isFinite(c.x[i] as number)) ((s += y), k++);
         }
       mean.set(n, k ? s / k : -Infinity);
     }
@@ -84,20 +85,43 @@ export function curvePlot(series: readonly CurveSeries[], opts: CurvePlotOptions
     }
   }
   const year = opts.xYear ?? looksLikeYears(xs);
-  const x = { field: "x", type: "quantitative", title: opts.xTitle ?? "x", axis: year ? yearAxis(opts.tickCount ?? 8) : { tickCount: opts.tickCount ?? 8 }, ...(year ? { scale: { zero: false } } : {}) };
+  const x = {
+    field: "x",
+    type: "quantitative",
+    title: opts.xTitle ?? "x",
+    axis: year ? yearAxis(opts.tickCount ?? 8) : { tickCount: opts.tickCount ?? 8 },
+    ...(year ? { scale: { zero: false } } : {}),
+  };
   const y = { field: "y", type: "quantitative", title: opts.yTitle ?? "y" };
   const legend = { labelLimit: 320, titleLimit: 320 };
   let layerSpec: Record<string, unknown>;
   if (nOther === 0) {
-    layerSpec = { mark: { type: "line" }, encoding: { x, y, color: { field: "name", type: "nominal", sort: names, title: opts.legendTitle ?? null, legend } } };
+    layerSpec = {
+      mark: { type: "line" },
+      encoding: { x, y, color: { field: "name", type: "nominal", sort: names, title: opts.legendTitle ?? null, legend } },
+    };
   } else {
     const domain = [...shown, other];
-    const color = { field: "group", type: "nominal", title: opts.legendTitle ?? null, legend, scale: { domain, range: [...shown.map((_, i) => PALETTE[i % PALETTE.length] as string), GREY] } };
+    const color = {
+      field: "group",
+      type: "nominal",
+      title: opts.legendTitle ?? null,
+      legend,
+      scale: { domain, range: [...shown.map((_, i) => PALETTE[i % PALETTE.length] as string), GREY] },
+    };
     const tooltip = [{ field: "name" }, { field: "x", format: year ? "d" : ".4g" }, { field: "y", format: ".4g" }];
     layerSpec = {
       layer: [
-        { transform: [{ filter: { field: "group", equal: other } }], mark: { type: "line", strokeWidth: 1 }, encoding: { x, y, color, detail: { field: "name" }, tooltip } },
-        { transform: [{ filter: { not: { field: "group", equal: other } } }], mark: { type: "line", strokeWidth: 2 }, encoding: { x, y, color, detail: { field: "name" }, tooltip } },
+        {
+          transform: [{ filter: { field: "group", equal: other } }],
+          mark: { type: "line", strokeWidth: 1 },
+          encoding: { x, y, color, detail: { field: "name" }, tooltip },
+        },
+        {
+          transform: [{ filter: { not: { field: "group", equal: other } } }],
+          mark: { type: "line", strokeWidth: 2 },
+          encoding: { x, y, color, detail: { field: "name" }, tooltip },
+        },
       ],
     };
   }

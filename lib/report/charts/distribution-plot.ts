@@ -1,4 +1,15 @@
-import { formatMarked, frame, markedList, ruleMarksLayer, OURS_COLOR, PUBLISHED_COLOR, type ChartOptions, type MarkedValue, type RuleMark, type VegaLiteSpec } from "./spec";
+import {
+  formatMarked,
+  frame,
+  markedList,
+  ruleMarksLayer,
+  OURS_COLOR,
+  PUBLISHED_COLOR,
+  type ChartOptions,
+  type MarkedValue,
+  type RuleMark,
+  type VegaLiteSpec,
+} from "./spec";
 
 export interface DistributionPlotOptions extends ChartOptions {
   /** Our values to mark with a solid red rule (e.g. the actual estimate in a placebo test). */
@@ -42,7 +53,12 @@ export function distributionPlot(values: ArrayLike<number>, opts: DistributionPl
   const meanMark: RuleMark[] = [];
   if (opts.mean && data.length) {
     const m = data.reduce((a, d) => a + d.v, 0) / data.length;
-    meanMark.push({ value: m, label: `${typeof opts.mean === "string" ? opts.mean : "mean"} ${formatMarked(m)}`, color: "#333", dash: [2, 2] });
+    meanMark.push({
+      value: m,
+      label: `${typeof opts.mean === "string" ? opts.mean : "mean"} ${formatMarked(m)}`,
+      color: "#333",
+      dash: [2, 2],
+    });
   }
   const pub = markedList(opts.published, (v) => `published ${formatMarked(v)}`);
   const layer: Record<string, unknown>[] = [
@@ -51,14 +67,28 @@ export function distributionPlot(values: ArrayLike<number>, opts: DistributionPl
       transform: [{ bin: { maxbins: opts.maxbins ?? 40 }, field: "v", as: ["bin_start", "bin_end"] }],
       mark: { type: "bar", color: "#9bb4d0" },
       encoding: {
-        x: { field: "bin_start", type: "quantitative", title: opts.xTitle ?? "Value", scale: { zero: false }, axis: { tickCount: opts.tickCount ?? Math.max(4, Math.round((opts.width ?? 420) / 70)) } },
+        x: {
+          field: "bin_start",
+          type: "quantitative",
+          title: opts.xTitle ?? "Value",
+          scale: { zero: false },
+          axis: { tickCount: opts.tickCount ?? Math.max(4, Math.round((opts.width ?? 420) / 70)) },
+        },
         x2: { field: "bin_end" },
         y: { aggregate: "count", type: "quantitative", title: opts.yTitle ?? "Count" },
-        tooltip: [{ field: "bin_start", title: "from", format: ".4g" }, { field: "bin_end", title: "to", format: ".4g" }, { aggregate: "count", title: "count" }],
+        tooltip: [
+          { field: "bin_start", title: "from", format: ".4g" },
+          { field: "bin_end", title: "to", format: ".4g" },
+          { aggregate: "count", title: "count" },
+        ],
       },
     },
   ];
-  const rules = ruleMarksLayer([...marks.map((m) => ({ ...m, color: OURS_COLOR })), ...meanMark, ...pub.map((m) => ({ ...m, color: PUBLISHED_COLOR, dash: [6, 3] }))]);
+  const rules = ruleMarksLayer([
+    ...marks.map((m) => ({ ...m, color: OURS_COLOR })),
+    ...meanMark,
+    ...pub.map((m) => ({ ...m, color: PUBLISHED_COLOR, dash: [6, 3] })),
+  ]);
   if (rules) layer.push(rules);
   return { ...frame(opts), layer } as VegaLiteSpec;
 }

@@ -36,24 +36,43 @@ export function eventStudyPlot(points: readonly EventPoint[], opts: EventStudyPl
   rows.sort((a, b) => a.period - b.period);
   const periods = rows.map((r) => r.period);
   const span = periods.length ? Math.max(...periods) - Math.min(...periods) : 0;
-  const x = { field: "period", type: "quantitative", title: opts.xTitle ?? "Event time", axis: { tickMinStep: 1, format: "d", tickCount: Math.min(Math.max(span, 1), 12) } };
+  const x = {
+    field: "period",
+    type: "quantitative",
+    title: opts.xTitle ?? "Event time",
+    axis: { tickMinStep: 1, format: "d", tickCount: Math.min(Math.max(span, 1), 12) },
+  };
   const pub = (opts.published ?? []).filter((p) => Number.isFinite(p.period) && Number.isFinite(p.estimate));
   const scale = { domain: ["estimate", "published"], range: ["#4c78a8", PUBLISHED_COLOR] };
   const layer: Record<string, unknown>[] = [
     { data: { values: [{ zero: 0 }] }, mark: { type: "rule", color: "#888" }, encoding: { y: { field: "zero", type: "quantitative" } } },
   ];
   const onset = opts.onset === undefined ? 0 : opts.onset;
-  if (onset !== null) layer.push({ data: { values: [{ at: onset - 0.5 }] }, mark: { type: "rule", strokeDash: [4, 3], color: "#888" }, encoding: { x: { field: "at", type: "quantitative" } } });
+  if (onset !== null)
+    layer.push({
+      data: { values: [{ at: onset - 0.5 }] },
+      mark: { type: "rule", strokeDash: [4, 3], color: "#888" },
+      encoding: { x: { field: "at", type: "quantitative" } },
+    });
   layer.push(
-    { mark: { type: "rule" }, encoding: { x, y: { field: "lo", type: "quantitative", title: opts.yTitle ?? "Estimate" }, y2: { field: "hi" } } },
+    {
+      mark: { type: "rule" },
+      encoding: { x, y: { field: "lo", type: "quantitative", title: opts.yTitle ?? "Estimate" }, y2: { field: "hi" } },
+    },
     { mark: { type: "line", color: "#4c78a8" }, encoding: { x, y: { field: "estimate", type: "quantitative" } } },
     {
       mark: { type: "point", size: 50 },
       encoding: {
-        x, y: { field: "estimate", type: "quantitative" },
+        x,
+        y: { field: "estimate", type: "quantitative" },
         fill: { condition: { test: "datum.ref", value: "white" }, value: "#4c78a8" },
         stroke: pub.length ? { datum: "estimate", type: "nominal", scale, legend: { title: null } } : { value: "#4c78a8" },
-        tooltip: [{ field: "period" }, { field: "estimate", format: ".4f" }, { field: "lo", format: ".4f" }, { field: "hi", format: ".4f" }],
+        tooltip: [
+          { field: "period" },
+          { field: "estimate", format: ".4f" },
+          { field: "lo", format: ".4f" },
+          { field: "hi", format: ".4f" },
+        ],
       },
     },
   );
@@ -61,7 +80,12 @@ export function eventStudyPlot(points: readonly EventPoint[], opts: EventStudyPl
     layer.push({
       data: { values: pub.map((p) => ({ period: p.period, published: p.estimate })) },
       mark: { type: "point", shape: "diamond", filled: false, size: 90, strokeWidth: 1.5 },
-      encoding: { x, y: { field: "published", type: "quantitative" }, stroke: { datum: "published", type: "nominal", scale, legend: { title: null } }, tooltip: [{ field: "period" }, { field: "published", format: ".4f" }] },
+      encoding: {
+        x,
+        y: { field: "published", type: "quantitative" },
+        stroke: { datum: "published", type: "nominal", scale, legend: { title: null } },
+        tooltip: [{ field: "period" }, { field: "published", format: ".4f" }],
+      },
     });
   return { ...frame(opts), data: { values: rows }, layer } as VegaLiteSpec;
 }

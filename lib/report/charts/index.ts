@@ -9,4 +9,11 @@ export * from "./sample-curve";
 export * from "./bin-means";
 export * from "./binned-scatter";
 export * from "./render-svg";
-export { placeboChart, bootstrapChart, distributionLayer, type PlaceboDraws, type PlaceboPublished, type HistogramOptions } from "./resampling";
+export {
+  placeboChart,
+  bootstrapChart,
+  distributionLayer,
+  type PlaceboDraws,
+  type PlaceboPublished,
+  type HistogramOptions,
+} from "./resampling";

@@ -18,7 +18,10 @@ interface VegaModule {
 
 let loaded: Promise<{ vl: VegaLiteModule; vega: VegaModule }> | undefined;
 function load() {
-  loaded ??= Promise.all([esmImport("vega-lite"), esmImport("vega")]).then(([vl, vega]) => ({ vl: vl as VegaLiteModule, vega: vega as VegaModule }));
+  loaded ??= Promise.all([esmImport("vega-lite"), esmImport("vega")]).then(([vl, vega]) => ({
+    vl: vl as VegaLiteModule,
+    vega: vega as VegaModule,
+  }));
   return loaded;
 }
 

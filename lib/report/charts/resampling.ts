@@ -59,8 +59,12 @@ export function distributionLayer(values: ArrayLike<number>, marked: number, mar
   const bins = o.bins ?? 40;
   const marks: RuleMark[] = [{ value: marked, label: markLabel, color: OURS_COLOR }, ...(o.marks ?? [])];
   const at = marks.map((m) => m.value).filter((v) => Number.isFinite(v));
-  let lo = Math.min(...vals, ...at), hi = Math.max(...vals, ...at);
-  if (!(hi > lo)) { lo -= 0.5; hi += 0.5; }
+  let lo = Math.min(...vals, ...at),
+    hi = Math.max(...vals, ...at);
+  if (!(hi > lo)) {
+    lo -= 0.5;
+    hi += 0.5;
+  }
   const step = (hi - lo) / bins;
   const color = o.color ?? "#4c78a8";
   return {
@@ -73,7 +77,13 @@ export function distributionLayer(values: ArrayLike<number>, marked: number, mar
         transform: [{ bin: { extent: [lo, hi], step }, field: "v", as: ["bin_start", "bin_end"] }],
         mark: { type: "bar", color, opacity: 0.55 },
         encoding: {
-          x: { field: "bin_start", type: "quantitative", title: o.xTitle ?? "value", scale: { zero: false }, axis: { tickCount: o.tickCount ?? 5 } },
+          x: {
+            field: "bin_start",
+            type: "quantitative",
+            title: o.xTitle ?? "value",
+            scale: { zero: false },
+            axis: { tickCount: o.tickCount ?? 5 },
+          },
           x2: { field: "bin_end" },
           y: { aggregate: "count", type: "quantitative", title: "count" },
         },
@@ -111,25 +121,50 @@ export interface PlaceboPublished {
  * @example
  *   placeboChart(pl, { published: { coefMean: -0.0005, tMean: 0.2417, coef: 0.3187 } });
  */
-export function placeboChart(p: PlaceboDraws, o: { bins?: number; width?: number; height?: number; published?: PlaceboPublished; title?: string } = {}): ChartSpec {
+export function placeboChart(
+  p: PlaceboDraws,
+  o: { bins?: number; width?: number; height?: number; published?: PlaceboPublished; title?: string } = {},
+): ChartSpec {
   const fmt = (x: number) => (Math.abs(x) >= 100 ? x.toFixed(1) : x.toFixed(4)).replace(/^-/, "−");
   const pub = o.published ?? {};
-  const dashPub = [6, 3], dotted = [2, 2];
+  const dashPub = [6, 3],
+    dotted = [2, 2];
   const extra = (mean: number, pubMean: number | undefined, pubActual: number | undefined, what: string): RuleMark[] => [
     { value: mean, label: `placebo mean ${fmt(mean)}`, color: "#333", dash: dotted },
-    ...(pubMean !== undefined ? [{ value: pubMean, label: `published placebo mean ${fmt(pubMean)}`, color: PUBLISHED_COLOR, dash: dashPub }] : []),
-    ...(pubActual !== undefined ? [{ value: pubActual, label: `published ${what} ${fmt(pubActual)}`, color: PUBLISHED_COLOR, dash: [2, 4] }] : []),
+    ...(pubMean !== undefined
+      ? [{ value: pubMean, label: `published placebo mean ${fmt(pubMean)}`, color: PUBLISHED_COLOR, dash: dashPub }]
+      : []),
+    ...(pubActual !== undefined
+      ? [{ value: pubActual, label: `published ${what} ${fmt(pubActual)}`, color: PUBLISHED_COLOR, dash: [2, 4] }]
+      : []),
   ];
   const { published: _pub, title: _title, ...size } = o;
   const anyPub = Object.values(pub).some((v) => v !== undefined);
   return {
     $schema: SCHEMA,
-    title: { text: o.title ?? `Placebo test: ${p.permute} reassigned at random (${p.reps} replications)`, subtitle: `mean coefficient ${fmt(p.coefMean)}, mean t ${fmt(p.tMean)}; red: actual estimate${anyPub ? "; orange dashed: published" : ""}` },
+    title: {
+      text: o.title ?? `Placebo test: ${p.permute} reassigned at random (${p.reps} replications)`,
+      subtitle: `mean coefficient ${fmt(p.coefMean)}, mean t ${fmt(p.tMean)}; red: actual estimate${anyPub ? "; orange dashed: published" : ""}`,
+    },
     hconcat: [
-      distributionLayer(p.coefs, p.actual.coef, `actual estimate ${fmt(p.actual.coef)}`, { ...size, title: "Placebo coefficients", xTitle: `coefficient on ${p.permute}`, marks: extra(p.coefMean, pub.coefMean, pub.coef, "estimate") }),
-      distributionLayer(p.tstats, p.actual.t, `actual t ${fmt(p.actual.t)}`, { ...size, title: "Placebo t-values", xTitle: "t-value", color: "#72b7b2", marks: extra(p.tMean, pub.tMean, pub.t, "t") }),
+      distributionLayer(p.coefs, p.actual.coef, `actual estimate ${fmt(p.actual.coef)}`, {
+        ...size,
+        title: "Placebo coefficients",
+        xTitle: `coefficient on ${p.permute}`,
+        marks: extra(p.coefMean, pub.coefMean, pub.coef, "estimate"),
+      }),
+      distributionLayer(p.tstats, p.actual.t, `actual t ${fmt(p.actual.t)}`, {
+        ...size,
+        title: "Placebo t-values",
+        xTitle: "t-value",
+        color: "#72b7b2",
+        marks: extra(p.tMean, pub.tMean, pub.t, "t"),
+      }),
     ],
-    resolve: { scale: { x: "independent", y: "independent", color: "independent", strokeDash: "independent" }, legend: { color: "independent", strokeDash: "independent" } },
+    resolve: {
+      scale: { x: "independent", y: "independent", color: "independent", strokeDash: "independent" },
+      legend: { color: "independent", strokeDash: "independent" },
+    },
   };
 }
 
@@ -140,11 +175,29 @@ export function placeboChart(p: PlaceboDraws, o: { bins?: number; width?: number
  * @example
  *   bootstrapChart(draws, 0.31, { ci: [0.27, 0.35], name: "vagg", published: 0.3187 });
  */
-export function bootstrapChart(draws: ArrayLike<number>, estimate: number, o: HistogramOptions & { ci?: readonly [number, number]; name?: string; published?: number } = {}): ChartSpec {
+export function bootstrapChart(
+  draws: ArrayLike<number>,
+  estimate: number,
+  o: HistogramOptions & { ci?: readonly [number, number]; name?: string; published?: number } = {},
+): ChartSpec {
   const marks: RuleMark[] = [
-    ...(o.ci ? o.ci.map((v, i) => ({ value: v, label: `${i === 0 ? "lower" : "upper"} percentile bound ${v.toFixed(4)}`, color: "#555", dash: [4, 3] })) : []),
-    ...(o.published !== undefined ? [{ value: o.published, label: `published ${o.published.toFixed(4)}`, color: PUBLISHED_COLOR, dash: [6, 3] }] : []),
+    ...(o.ci
+      ? o.ci.map((v, i) => ({
+          value: v,
+          label: `${i === 0 ? "lower" : "upper"} percentile bound ${v.toFixed(4)}`,
+          color: "#555",
+          dash: [4, 3],
+        }))
+      : []),
+    ...(o.published !== undefined
+      ? [{ value: o.published, label: `published ${o.published.toFixed(4)}`, color: PUBLISHED_COLOR, dash: [6, 3] }]
+      : []),
   ];
-  const base = distributionLayer(draws, estimate, `estimate ${estimate.toFixed(4)}`, { ...o, marks: [...(o.marks ?? []), ...marks], title: o.title ?? `Bootstrap distribution${o.name ? ` of ${o.name}` : ""}`, xTitle: o.xTitle ?? (o.name ?? "estimate") });
+  const base = distributionLayer(draws, estimate, `estimate ${estimate.toFixed(4)}`, {
+    ...o,
+    marks: [...(o.marks ?? []), ...marks],
+    title: o.title ?? `Bootstrap distribution${o.name ? ` of ${o.name}` : ""}`,
+    xTitle: o.xTitle ?? o.name ?? "estimate",
+  });
   return { $schema: SCHEMA, ...base };
 }

@@ -21,7 +21,12 @@ export function frame(opts: ChartOptions, width = 420, height = 260): { $schema:
 
 /** Is this object a Vega-Lite spec (its `$schema` names vega-lite)? */
 export function isVegaLiteSpec(x: unknown): x is VegaLiteSpec {
-  return typeof x === "object" && x !== null && typeof (x as { $schema?: unknown }).$schema === "string" && /vega-lite/.test((x as { $schema: string }).$schema);
+  return (
+    typeof x === "object" &&
+    x !== null &&
+    typeof (x as { $schema?: unknown }).$schema === "string" &&
+    /vega-lite/.test((x as { $schema: string }).$schema)
+  );
 }
 
 /** Colour of published values in every chart (ours are blue/red). */
@@ -70,8 +75,12 @@ export interface MarkedValue {
  *   markedList(0.5);                                  // [{ value: 0.5, label: "0.5" }]
  *   markedList([{ value: 1 }], (v) => `published ${v}`); // [{ value: 1, label: "published 1" }]
  */
-export function markedList(m: number | MarkedValue | readonly MarkedValue[] | undefined, defaultLabel: (v: number) => string = String): { value: number; label: string }[] {
-  const list: readonly MarkedValue[] = m === undefined ? [] : typeof m === "number" ? [{ value: m }] : "value" in m ? [m as MarkedValue] : (m as readonly MarkedValue[]);
+export function markedList(
+  m: number | MarkedValue | readonly MarkedValue[] | undefined,
+  defaultLabel: (v: number) => string = String,
+): { value: number; label: string }[] {
+  const list: readonly MarkedValue[] =
+    m === undefined ? [] : typeof m === "number" ? [{ value: m }] : "value" in m ? [m as MarkedValue] : (m as readonly MarkedValue[]);
   return list.filter((x) => Number.isFinite(x.value)).map((x) => ({ value: x.value, label: x.label ?? defaultLabel(x.value) }));
 }
 
@@ -130,7 +139,13 @@ export function ruleMarksLayer(marks: readonly RuleMark[], o: { field?: string }
     encoding: {
       x: { field, type: "quantitative" },
       color: { field: "label", type: "nominal", title: null, scale: { domain: labels, range: ok.map((m) => m.color) }, legend },
-      strokeDash: { field: "label", type: "nominal", title: null, scale: { domain: labels, range: ok.map((m) => [...(m.dash ?? [1, 0])]) }, legend },
+      strokeDash: {
+        field: "label",
+        type: "nominal",
+        title: null,
+        scale: { domain: labels, range: ok.map((m) => [...(m.dash ?? [1, 0])]) },
+        legend,
+      },
       tooltip: [{ field: "label" }, { field, format: ".4g" }],
     },
   };

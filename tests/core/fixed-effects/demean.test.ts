@@ -8,13 +8,23 @@ import { rng } from "../../../lib/util/rng";
 // and the direct Schur-complement solve) against closed forms.
 // Tolerances: the direct method and one-way MAP are exact linear algebra → absolute 1e-10 on
 // data of order 1–10; MAP with ≥ 2 FE stops at tol = 1e-13 (relative to max|x|) → 1e-9.
-const EXACT = 1e-10, ITER = 1e-9;
-const maxAbsDiff = (a: ArrayLike<number>, b: ArrayLike<number>) => { let m = 0; for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i]! - b[i]!)); return m; };
+const EXACT = 1e-10,
+  ITER = 1e-9;
+const maxAbsDiff = (a: ArrayLike<number>, b: ArrayLike<number>) => {
+  let m = 0;
+  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i]! - b[i]!));
+  return m;
+};
 
 const r = rng(20240607);
 const groupMeans = (x: Float64Array, codes: Int32Array, G: number, w?: Float64Array) => {
-  const s = new Float64Array(G), c = new Float64Array(G);
-  for (let i = 0; i < x.length; i++) { const wi = w ? w[i]! : 1; s[codes[i]!] += wi * x[i]!; c[codes[i]!] += wi; }
+  const s = new Float64Array(G),
+    c = new Float64Array(G);
+  for (let i = 0; i < x.length; i++) {
+    const wi = w ? w[i]! : 1;
+    s[codes[i]!] += wi * x[i]!;
+    c[codes[i]!] += wi;
+  }
   return Float64Array.from(codes, (g) => s[g]! / c[g]!);
 };
 
@@ -35,12 +45,15 @@ test("one-way: demeaned x = x − x̄_g exactly (direct and MAP), unweighted and
 });
 
 test("two-way on a balanced panel: x − x̄_i − x̄_t + x̄ (closed form), both methods", () => {
-  const N = 12, T = 7;
+  const N = 12,
+    T = 7;
   const ids = Int32Array.from({ length: N * T }, (_, k) => Math.floor(k / T));
   const ts = Int32Array.from({ length: N * T }, (_, k) => k % T);
   const x = Float64Array.from({ length: N * T }, () => r.normal(0, 3));
-  const fi = factorize(ids), ft = factorize(ts);
-  const xi = groupMeans(x, fi.codes, N), xt = groupMeans(x, ft.codes, T);
+  const fi = factorize(ids),
+    ft = factorize(ts);
+  const xi = groupMeans(x, fi.codes, N),
+    xt = groupMeans(x, ft.codes, T);
   const xbar = x.reduce((s, v) => s + v, 0) / x.length;
   const want = Float64Array.from(x, (v, k) => v - xi[k]! - xt[k]! + xbar);
   const dd = demean([x], { factors: [fi, ft] }, { method: "direct" });
@@ -82,21 +95,23 @@ test("convergence flag: a MAP cap of 1 sweep on a two-way design reports converg
 });
 
 test("fixefCoefficients recover the fixed effects of x = α_i + γ_t exactly (fitted values unique, α up to normalisation)", () => {
-  const N = 9, T = 6;
+  const N = 9,
+    T = 6;
   const alpha = Array.from({ length: N }, () => r.normal(0, 2));
   const gamma = Array.from({ length: T }, () => r.normal(0, 1));
   const ids = Int32Array.from({ length: N * T }, (_, k) => Math.floor(k / T));
   const ts = Int32Array.from({ length: N * T }, (_, k) => k % T);
   const x = Float64Array.from({ length: N * T }, (_, k) => alpha[ids[k]!]! + gamma[ts[k]!]!);
-  const fi = factorize(ids), ft = factorize(ts);
+  const fi = factorize(ids),
+    ft = factorize(ts);
   for (const method of ["direct", "map"] as const) {
     const fx = fixefCoefficients(x, { factors: [fi, ft] }, { method, tol: 1e-14 });
     assert.ok(fx.converged);
     const fit = Float64Array.from(x, (_, k) => fx.alpha[0]![fi.codes[k]!]! + fx.alpha[1]![ft.codes[k]!]!);
     assert.ok(maxAbsDiff(fit, x) < ITER, `${method}: fitted = x`);
     // differences within a FE are identified: α_i − α_0 and γ_t − γ_0
-    for (let i = 1; i < N; i++) assert.ok(Math.abs((fx.alpha[0]![i]! - fx.alpha[0]![0]!) - (alpha[i]! - alpha[0]!)) < ITER, `${method} α`);
-    for (let t = 1; t < T; t++) assert.ok(Math.abs((fx.alpha[1]![t]! - fx.alpha[1]![0]!) - (gamma[t]! - gamma[0]!)) < ITER, `${method} γ`);
+    for (let i = 1; i < N; i++) assert.ok(Math.abs(fx.alpha[0]![i]! - fx.alpha[0]![0]! - (alpha[i]! - alpha[0]!)) < ITER, `${method} α`);
+    for (let t = 1; t < T; t++) assert.ok(Math.abs(fx.alpha[1]![t]! - fx.alpha[1]![0]! - (gamma[t]! - gamma[0]!)) < ITER, `${method} γ`);
   }
   // the residual of pure fixed effects is zero
   assert.ok(maxAbsDiff(demean([x], { factors: [fi, ft] }).columns[0]!, new Float64Array(x.length)) < ITER);
@@ -104,12 +119,17 @@ test("fixefCoefficients recover the fixed effects of x = α_i + γ_t exactly (fi
 
 test("directProjector: groupSums + solve reproduce demean's direct residual", () => {
   const n = 150;
-  const f = [factorize(Int32Array.from({ length: n }, () => Math.floor(r.uniform() * 15))), factorize(Int32Array.from({ length: n }, () => Math.floor(r.uniform() * 4)))];
+  const f = [
+    factorize(Int32Array.from({ length: n }, () => Math.floor(r.uniform() * 15))),
+    factorize(Int32Array.from({ length: n }, () => Math.floor(r.uniform() * 4))),
+  ];
   const x = Float64Array.from({ length: n }, () => r.normal());
   const fe = { factors: f };
   const p = directProjector(fe)!;
   assert.ok(p);
-  const sBig = new Float64Array(p.nBigLevels), rhs = new Float64Array(p.r), aBig = new Float64Array(p.nBigLevels);
+  const sBig = new Float64Array(p.nBigLevels),
+    rhs = new Float64Array(p.r),
+    aBig = new Float64Array(p.nBigLevels);
   p.groupSums(x, sBig, rhs);
   p.solve(sBig, rhs, aBig);
   const res = Float64Array.from(x, (v, i) => v - aBig[p.big[i]!]! - p.others.reduce((s, o) => s + rhs[o[i]!]!, 0));

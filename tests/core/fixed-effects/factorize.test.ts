@@ -17,7 +17,7 @@ test("factorize: codes in order of first appearance, NA → −1 (strings, numbe
 
 test("factorize: the integer fast path and the hash-map path give the same codes", () => {
   const v = Float64Array.of(5, 3, 5, 1e9, 3, 0.5); // fractional value and wide range → map path
-  const w = Float64Array.of(5, 3, 5, 9, 3, 1);     // integer, narrow → lookup path
+  const w = Float64Array.of(5, 3, 5, 9, 3, 1); // integer, narrow → lookup path
   assert.equal(Array.from(factorize(v).codes), [0, 1, 0, 2, 1, 3]);
   assert.equal(Array.from(factorize(w).codes), [0, 1, 0, 2, 1, 3]);
   assert.equal(factorize(Float64Array.of(NaN, NaN)), { codes: Int32Array.of(-1, -1), size: 0 });

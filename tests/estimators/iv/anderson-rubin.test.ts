@@ -10,9 +10,16 @@ import { MODELS, close, haveStata, readStataCsv, stataDesign, tsls } from "./hel
 // `archi2`). Tolerances: 1e-6 relative on statistics — the shared CSVs hold the data at ~8
 // significant digits while Stata used the unrounded values (observed ≤ 2.2e-8); 1e-4 relative on
 // p-values, which amplify a statistic's relative error by about stat·(density/tail) (≤ 60× here).
-const STATA = 1e-6, STATA_P = 1e-4;
+const STATA = 1e-6,
+  STATA_P = 1e-4;
 
-const cases = [["card_overid", "iid", "iid"], ["card_overid", "hetero", "hc1"], ["card_just_id", "iid", "iid"], ["sim_cluster", "cluster", "cl"], ["sim_cluster", "hetero", "hc1"]] as const;
+const cases = [
+  ["card_overid", "iid", "iid"],
+  ["card_overid", "hetero", "hc1"],
+  ["card_just_id", "iid", "iid"],
+  ["sim_cluster", "cluster", "cl"],
+  ["sim_cluster", "hetero", "hc1"],
+] as const;
 
 test("AR F(β0 = 0), its df and p = ivreg2 arf / ardf / ardf_r / arfp; the χ² form W = archi2", () => {
   if (!haveStata("Anderson–Rubin vs Stata")) return;
@@ -27,15 +34,21 @@ test("AR F(β0 = 0), its df and p = ivreg2 arf / ardf / ardf_r / arfp; the χ² 
     assert.is(ar.df2, s["ardf_r"]);
     close(ar.p, s["arfp"]!, STATA_P, `${name} ${suf} arfp`);
     // ivreg2's χ² version is the raw Wald W: F = W/N·(N − L)/L1 (iid, robust) or W/(N−1)·(N−L)·(G−1)/G/L1
-    const N = d.n, L1 = d.inst.length, L = L1 + d.exog.length;
+    const N = d.n,
+      L1 = d.inst.length,
+      L = L1 + d.exog.length;
     const G = nClusters(d.vce);
-    const W = kind === "cluster" ? ar.stat * L1 * (N - 1) / (N - L) * G / (G - 1) : ar.stat * L1 * N / (N - L);
+    const W = kind === "cluster" ? (((ar.stat * L1 * (N - 1)) / (N - L)) * G) / (G - 1) : (ar.stat * L1 * N) / (N - L);
     close(W, s["archi2"]!, STATA, `${name} ${suf} archi2`);
   }
 });
 
 test("qFupper inverts pF: P(F > q) = α", () => {
-  for (const [a, d1, d2] of [[0.05, 1, 30], [0.01, 3, 120], [0.1, 2, 5]] as const) {
+  for (const [a, d1, d2] of [
+    [0.05, 1, 30],
+    [0.01, 3, 120],
+    [0.1, 2, 5],
+  ] as const) {
     const q = qFupper(a, d1, d2);
     assert.ok(Math.abs(pF(q, d1, d2) - a) < 1e-10, `${a} ${d1} ${d2}`);
   }

@@ -18,8 +18,8 @@ test("closed form: eigen = ρ²/(1 − ρ²) of the smallest canonical correlati
   if (isInvalid(cd)) return;
   const e = 0.09 / 0.91;
   close(cd.eigen, e, 1e-12, "eigen");
-  close(cd.ivreg2, e * (100 - 5 - 3) / 2, 1e-12, "ivreg2 df");
-  close(cd.fixest, e * (100 - 2 - 2 - 1) / 2, 1e-12, "fixest df");
+  close(cd.ivreg2, (e * (100 - 5 - 3)) / 2, 1e-12, "ivreg2 df");
+  close(cd.fixest, (e * (100 - 2 - 2 - 1)) / 2, 1e-12, "fixest df");
   assert.ok(isInvalid(craggDonald([], { n: 10, L: 2, L1: 1, K1: 1, sdofminus: 0 })));
   assert.ok(isInvalid(craggDonald([1], { n: 10, L: 2, L1: 1, K1: 1, sdofminus: 0 })));
 });
@@ -28,7 +28,8 @@ test("one endogenous: ρ² = R² of the partialled x on the partialled instrumen
   if (!haveStata("Cragg–Donald on card_overid")) return;
   const d = stataDesign(MODELS.card_overid, "iid");
   const p = partialOut(d);
-  const x = p.endo[0]!, u = residualize([x], p.inst).resid[0]!;
+  const x = p.endo[0]!,
+    u = residualize([x], p.inst).resid[0]!;
   const r2 = 1 - dot(u, u) / dot(x, x);
   const lm = kpRankTest(p.endo, p.inst, d.vce, "LM");
   assert.ok(!isInvalid(lm));
@@ -38,7 +39,12 @@ test("one endogenous: ρ² = R² of the partialled x on the partialled instrumen
 
 test("Stata ivreg2 cdf on card_overid, card_just_id, sim_multi_endo (K1 = 2), sim_cluster", () => {
   if (!haveStata("Cragg–Donald vs Stata")) return;
-  for (const [name, suf] of [["card_overid", "iid"], ["card_just_id", "iid"], ["sim_multi_endo", "iid"], ["sim_cluster", "hc1"]] as const) {
+  for (const [name, suf] of [
+    ["card_overid", "iid"],
+    ["card_just_id", "iid"],
+    ["sim_multi_endo", "iid"],
+    ["sim_cluster", "hc1"],
+  ] as const) {
     const m = MODELS[name];
     const d = stataDesign(m, "iid");
     const p = partialOut(d);

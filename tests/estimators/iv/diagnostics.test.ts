@@ -14,7 +14,9 @@ const rel = (a: number, b: number) => Math.abs(a - b) / Math.max(Math.abs(b), 1e
 const close = (a: number, b: number, tol: number, what: string) => assert.ok(rel(a, b) < tol, `${what}: ${a} vs ${b} (rel ${rel(a, b)})`);
 
 let data: Table;
-test.before(async () => { data = await loadData("data.csv"); });
+test.before(async () => {
+  data = await loadData("data.csv");
+});
 
 test("KP rk Wald F (1 endogenous, cluster) = ivreg2 robust first-stage F = fixest ivwald × (N−L−sdofminus)/(N−k₁−FE dof)", () => {
   for (const f of ["y ~ x3 | fe1 + fe2 | x1 ~ z1", "y ~ x3 | fe1 + fe2 | x1 ~ z1 + z2"]) {
@@ -29,7 +31,7 @@ test("KP rk Wald F (1 endogenous, cluster) = ivreg2 robust first-stage F = fixes
     const L = 1 + fs.f.df1; // x3 + excluded
     const sdof = r.dof.K - r.dof.kCoef; // fixest FE count here (no nesting) equals reghdfe's for connected fe1, fe2
     const kFirst = fs.f.df1 + 1 + sdof;
-    close(d.weakIdF.stat, fs.wald.stat * (r.nobs - L - sdof) / (r.nobs - kFirst), PROP, "KP F vs fixest ivwald");
+    close(d.weakIdF.stat, (fs.wald.stat * (r.nobs - L - sdof)) / (r.nobs - kFirst), PROP, "KP F vs fixest ivwald");
   }
 });
 
@@ -37,7 +39,9 @@ test("iid VCE: KP rk LM = Anderson LM = N·ρ²_min and KP rk Wald = N·cd, KP W
   for (const f of ["y ~ x3 | fe1 + fe2 | x1 ~ z1 + z2", "y ~ x3 | fe1 + fe2 | x1 + x2 ~ z1 + z2", "y ~ x3 | x1 ~ z1 + z2"]) {
     const r = iv2sls(data, f, { vcov: "iid", singletons: "keep" });
     const d = r.diagnostics!;
-    const u = d.underidentification, w = d.kpWald, cd = d.cd;
+    const u = d.underidentification,
+      w = d.kpWald,
+      cd = d.cd;
     assert.ok(!isInvalid(u) && !isInvalid(w) && !isInvalid(cd));
     if (isInvalid(u) || isInvalid(w) || isInvalid(cd)) return;
     assert.is(u.test, "anderson-lm");
@@ -46,7 +50,7 @@ test("iid VCE: KP rk LM = Anderson LM = N·ρ²_min and KP rk Wald = N·cd, KP W
     close(w.stat, r.nobs * cd.eigen, PROP, "Wald");
     const L = r.firstStage[0]!.f.df1 + r.exogenous.length;
     const sdof = r.fixef.names.length ? r.dof.K - r.dof.kCoef : 0;
-    close((w.stat / r.nobs) * (r.nobs - L - sdof) / r.firstStage[0]!.f.df1, cd.ivreg2, PROP, "KP Wald F = CD F");
+    close(((w.stat / r.nobs) * (r.nobs - L - sdof)) / r.firstStage[0]!.f.df1, cd.ivreg2, PROP, "KP Wald F = CD F");
     assert.ok(!isInvalid(d.weakIdF) && d.weakIdF.test === "cragg-donald-f");
   }
 });
@@ -63,7 +67,9 @@ test("one endogenous, iid: Cragg–Donald F (ivreg2 df) = first-stage F; robust 
 test("Anderson–Rubin: statistic at β0 equals the feols F of the excluded instrument in the reduced form of y − β0·x", () => {
   const r = iv2sls(data, "y ~ x3 | fe1 + fe2 | x1 ~ z1", { vcov: "iid", singletons: "keep" });
   const ar = r.diagnostics!.andersonRubin.test;
-  const t = withColumns(data, { ytil: Float64Array.from(data.columns["y"] as Float64Array, (v, i) => v - 0 * (data.columns["x1"] as Float64Array)[i]!) });
+  const t = withColumns(data, {
+    ytil: Float64Array.from(data.columns["y"] as Float64Array, (v, i) => v - 0 * (data.columns["x1"] as Float64Array)[i]!),
+  });
   const rf = feols(t, "ytil ~ x3 + z1 | fe1 + fe2", { vcov: "iid", singletons: "keep" });
   assert.ok(!isInvalid(ar));
   if (!isInvalid(ar)) close(ar.stat, rf.tstat["z1"]! ** 2, PROP, "AR(0) = t²");
@@ -79,26 +85,45 @@ test("AR confidence set (1 instrument, iid) equals the closed-form quadratic sol
   const xt = feols(data, "x1 ~ x3 | fe1 + fe2", { vcov: "iid", singletons: "keep" }).residuals!;
   const zt = feols(data, "z1 ~ x3 | fe1 + fe2", { vcov: "iid", singletons: "keep" }).residuals!;
   // the three feols samples differ (NA in y / z1); restrict to the IV sample through obsRows
-  const pick = (fml: string, v: Float64Array) => { const o = feols(data, fml, { vcov: "iid", singletons: "keep" }).obsRows; const m = new Map<number, number>(); o.forEach((row, i) => m.set(row, v[i]!)); return Float64Array.from(r.obsRows, (row) => m.get(row)!); };
-  void yt; void xt; void zt;
+  const pick = (fml: string, v: Float64Array) => {
+    const o = feols(data, fml, { vcov: "iid", singletons: "keep" }).obsRows;
+    const m = new Map<number, number>();
+    o.forEach((row, i) => m.set(row, v[i]!));
+    return Float64Array.from(r.obsRows, (row) => m.get(row)!);
+  };
+  void yt;
+  void xt;
+  void zt;
   const sub = withColumns(data, {});
   void sub;
   const n = r.nobs;
-  const y = pick("y ~ x3 | fe1 + fe2", yt), x = pick("x1 ~ x3 | fe1 + fe2", xt), z = pick("z1 ~ x3 | fe1 + fe2", zt);
+  const y = pick("y ~ x3 | fe1 + fe2", yt),
+    x = pick("x1 ~ x3 | fe1 + fe2", xt),
+    z = pick("z1 ~ x3 | fe1 + fe2", zt);
   // re-partial within the common sample by running on it (feols on the IV sample)
   const { takeRows } = require("../../../lib/data/table") as typeof import("../../../lib/data/table");
   const s = takeRows(data, r.obsRows);
   const res = (fml: string) => feols(s, fml, { vcov: "iid", singletons: "keep" }).residuals!;
-  const Y = res("y ~ x3 | fe1 + fe2"), X = res("x1 ~ x3 | fe1 + fe2"), Z = res("z1 ~ x3 | fe1 + fe2");
-  void y; void x; void z;
+  const Y = res("y ~ x3 | fe1 + fe2"),
+    X = res("x1 ~ x3 | fe1 + fe2"),
+    Z = res("z1 ~ x3 | fe1 + fe2");
+  void y;
+  void x;
+  void z;
   const dot = (a: Float64Array, b: Float64Array) => a.reduce((acc, v, i) => acc + v * b[i]!, 0);
-  const zz = dot(Z, Z), py = dot(Z, Y) / zz, px = dot(Z, X) / zz;
+  const zz = dot(Z, Z),
+    py = dot(Z, Y) / zz,
+    px = dot(Z, X) / zz;
   const sdof = r.dof.K - r.dof.kCoef;
   const df2 = n - 2 - sdof;
   const c = cs.critical;
   // (py − βpx)² zz df2 ≤ c (syy − 2β sxy + β² sxx), e = residual of (y, x) on z
-  const syy = dot(Y, Y) - py * py * zz, sxx = dot(X, X) - px * px * zz, sxy = dot(X, Y) - px * py * zz;
-  const a2 = px * px * zz * df2 - c * sxx, a1 = -2 * py * px * zz * df2 + 2 * c * sxy, a0 = py * py * zz * df2 - c * syy;
+  const syy = dot(Y, Y) - py * py * zz,
+    sxx = dot(X, X) - px * px * zz,
+    sxy = dot(X, Y) - px * py * zz;
+  const a2 = px * px * zz * df2 - c * sxx,
+    a1 = -2 * py * px * zz * df2 + 2 * c * sxy,
+    a0 = py * py * zz * df2 - c * syy;
   const disc = Math.sqrt(a1 * a1 - 4 * a2 * a0);
   const roots = [(-a1 - disc) / (2 * a2), (-a1 + disc) / (2 * a2)].sort((p, q) => p - q);
   assert.is(cs.kind, "bounded");
@@ -110,13 +135,17 @@ test("AR confidence set (1 instrument, iid) equals the closed-form quadratic sol
 test("AR confidence set is unbounded when the instrument is irrelevant", () => {
   const n = data.nrows;
   let s = 12345;
-  const u = () => ((s = (s * 1103515245 + 12345) % 2147483648) / 2147483648) - 0.5;
+  const u = () => (s = (s * 1103515245 + 12345) % 2147483648) / 2147483648 - 0.5;
   const noise = Float64Array.from({ length: n }, () => u());
   const t = withColumns(data, { zbad: noise });
   const r = iv2sls(t, "y ~ x3 | fe1 + fe2 | x1 ~ zbad", { vcov: "hetero", singletons: "keep" });
   const cs = r.diagnostics!.andersonRubin.confidenceSet;
   assert.ok(!isInvalid(cs));
-  if (!isInvalid(cs)) { assert.ok(cs.kind === "unbounded" || cs.kind === "disjoint", cs.kind); assert.ok(cs.intervals.some(([a, b]) => !Number.isFinite(a) || !Number.isFinite(b))); assert.ok(cs.limitF < cs.critical); }
+  if (!isInvalid(cs)) {
+    assert.ok(cs.kind === "unbounded" || cs.kind === "disjoint", cs.kind);
+    assert.ok(cs.intervals.some(([a, b]) => !Number.isFinite(a) || !Number.isFinite(b)));
+    assert.ok(cs.limitF < cs.critical);
+  }
 });
 
 test("invalid diagnostics: exactly identified → no J; fewer clusters than instruments → J invalid with the reason", () => {
@@ -142,26 +171,40 @@ test("C statistic (ivreg2 endog) is ≥ 0 and, iid with one endogenous, equals t
   const X = feols(s, "x1 ~ x3 | fe1 + fe2", { vcov: "iid", singletons: "keep" }).residuals!;
   const fsr = feols(s, "x1 ~ x3 + z1 + z2 | fe1 + fe2", { vcov: "iid", singletons: "keep" }).residuals!;
   const dot = (a: Float64Array, b: Float64Array) => a.reduce((acc, v, i) => acc + v * b[i]!, 0);
-  const xx = dot(X, X), xhxh = xx - dot(fsr, fsr);
+  const xx = dot(X, X),
+    xhxh = xx - dot(fsr, fsr);
   const H = (r.coef["x1"]! - ols.coef["x1"]!) ** 2 / (s2 * (1 / xhxh - 1 / xx));
   if (!isInvalid(c)) close(c.stat, H, 1e-7, "C vs Durbin");
 });
 
 test("Stock–Yogo tables: 100 rows, documented shape, known entries, monotone in the size level", () => {
-  for (const s of Object.values(IVBIAS)) { const t = parseTable(s); assert.is(t.length, 100); assert.ok(t.every((r) => r.length === 3)); }
-  for (const s of Object.values(IVSIZE)) { const t = parseTable(s); assert.is(t.length, 100); assert.ok(t.every((r) => r.length === 2)); }
+  for (const s of Object.values(IVBIAS)) {
+    const t = parseTable(s);
+    assert.is(t.length, 100);
+    assert.ok(t.every((r) => r.length === 3));
+  }
+  for (const s of Object.values(IVSIZE)) {
+    const t = parseTable(s);
+    assert.is(t.length, 100);
+    assert.ok(t.every((r) => r.length === 2));
+  }
   const a = stockYogo(1, 1);
-  assert.is(a.ivSize["10"], 16.38); assert.is(a.ivSize["25"], 5.53); assert.is(a.ivBias["10"], null);
+  assert.is(a.ivSize["10"], 16.38);
+  assert.is(a.ivSize["25"], 5.53);
+  assert.is(a.ivBias["10"], null);
   const b = stockYogo(1, 3);
-  assert.is(b.ivBias["5"], 13.91); assert.is(b.ivBias["10"], 9.08);
+  assert.is(b.ivBias["5"], 13.91);
+  assert.is(b.ivBias["10"], 9.08);
   const c = stockYogo(2, 4);
-  assert.is(c.ivBias["10"], 7.56); assert.is(c.ivSize["10"], 16.87);
+  assert.is(c.ivBias["10"], 7.56);
+  assert.is(c.ivSize["10"], 16.87);
   assert.is(stockYogo(3, 5).ivSize["10"], null);
   assert.is(stockYogo(1, 101).ivSize["10"], null);
-  for (let L1 = 1; L1 <= 100; L1++) for (const K1 of [1, 2]) {
-    const s = stockYogo(K1, L1).ivSize;
-    if (s["10"] !== null) assert.ok(s["10"] > s["15"]! && s["15"]! > s["20"]! && s["20"]! > s["25"]!, `size monotone at ${K1},${L1}`);
-  }
+  for (let L1 = 1; L1 <= 100; L1++)
+    for (const K1 of [1, 2]) {
+      const s = stockYogo(K1, L1).ivSize;
+      if (s["10"] !== null) assert.ok(s["10"] > s["15"]! && s["15"]! > s["20"]! && s["20"]! > s["25"]!, `size monotone at ${K1},${L1}`);
+    }
 });
 
 test("multiple endogenous: SW F differs from the plain first-stage F and has df1 = L1 − K1 + 1", () => {
@@ -172,25 +215,44 @@ test("multiple endogenous: SW F differs from the plain first-stage F and has df1
   }
 });
 
-
 test("Hansen J, C statistic and Wu–Hausman on the partialled design equal the full-design computations (FWL invariance)", () => {
   const { overid } = require("../../../lib/estimators/iv/overid") as typeof import("../../../lib/estimators/iv/overid");
-  const { cStatistic, wuHausman } = require("../../../lib/estimators/iv/endogeneity") as typeof import("../../../lib/estimators/iv/endogeneity");
+  const { cStatistic, wuHausman } =
+    require("../../../lib/estimators/iv/endogeneity") as typeof import("../../../lib/estimators/iv/endogeneity");
   const { gmmJ, momentScores } = require("../../../lib/estimators/iv/gmm") as typeof import("../../../lib/estimators/iv/gmm");
   const { meatOf } = require("../../../lib/estimators/iv/ssc") as typeof import("../../../lib/estimators/iv/ssc");
-  const { residualize, cross, crossVec, inv, mulVec, dot } = require("../../../lib/estimators/iv/linalg") as typeof import("../../../lib/estimators/iv/linalg");
+  const { residualize, cross, crossVec, inv, mulVec, dot } =
+    require("../../../lib/estimators/iv/linalg") as typeof import("../../../lib/estimators/iv/linalg");
   const { factorize } = require("../../../lib/core/fixed-effects/factorize") as typeof import("../../../lib/core/fixed-effects/factorize");
   const { takeRows } = require("../../../lib/data/table") as typeof import("../../../lib/data/table");
   const s = takeRows(data, iv2sls(data, "y ~ x3 | x1 ~ z1 + z2", { vcov: "cluster:cl2" }).obsRows);
   const col = (n: string) => Float64Array.from(s.columns[n] as ArrayLike<number>);
   const n = s.nrows;
   const one = new Float64Array(n).fill(1);
-  const y = col("y"), x1 = col("x1"), x3 = col("x3"), z1 = col("z1"), z2 = col("z2");
+  const y = col("y"),
+    x1 = col("x1"),
+    x3 = col("x3"),
+    z1 = col("z1"),
+    z2 = col("z2");
   const cl = factorize(s.columns["cl2"] as Float64Array);
   const vce = { kind: "cluster" as const, clusters: [cl] };
-  const d = { n, y, endo: [x1], endoNames: ["x1"], exog: [one, x3], exogNames: ["(Intercept)", "x3"], inst: [z1, z2], instNames: ["z1", "z2"], vce, sdofminus: 0, feDofFixest: 0, fixef: [] };
+  const d = {
+    n,
+    y,
+    endo: [x1],
+    endoNames: ["x1"],
+    exog: [one, x3],
+    exogNames: ["(Intercept)", "x3"],
+    inst: [z1, z2],
+    instNames: ["z1", "z2"],
+    vce,
+    sdofminus: 0,
+    feDofFixest: 0,
+    fixef: [],
+  };
   // 2SLS residuals on the full design
-  const W = [z1, z2, one, x3], X = [x1, one, x3];
+  const W = [z1, z2, one, x3],
+    X = [x1, one, x3];
   const xh = residualize([x1], W).resid[0]!.map((v, i) => x1[i]! - v);
   const Xh = [xh, one, x3];
   const b = mulVec(inv(cross(Xh)), crossVec(Xh, y));
@@ -215,7 +277,7 @@ test("Hansen J, C statistic and Wu–Hausman on the partialled design equal the 
   const br = mulVec(Ri, crossVec(R, y));
   const er = Float64Array.from(y, (yy, i) => yy - br[0]! * x1[i]! - br[1]! * v[i]! - br[2]! - br[3]! * x3[i]!);
   const df2 = n - (2 + 1 + 1);
-  const whFull = br[1]! ** 2 / ((Ri[1]![1]!) * dot(er, er) / df2);
+  const whFull = br[1]! ** 2 / ((Ri[1]![1]! * dot(er, er)) / df2);
   const wh = wuHausman(d);
   assert.ok(!isInvalid(wh));
   if (!isInvalid(wh)) close(wh.stat, whFull, 1e-7, "Wu–Hausman partialled vs full");
@@ -226,7 +288,13 @@ test("ivDiagnostics end to end = Stata ivreg2 (idstat, cdf, widstat, arf, sargan
   const { haveStata, readStataCsv, stataDesign, tsls, MODELS } = require("./helpers") as typeof import("./helpers");
   const { ivDiagnostics } = require("../../../lib/estimators/iv/diagnostics") as typeof import("../../../lib/estimators/iv/diagnostics");
   if (!haveStata("ivDiagnostics vs Stata")) return;
-  const cases = [["card_overid", "iid", "iid"], ["card_overid", "hetero", "hc1"], ["sim_multi_endo", "iid", "iid"], ["sim_multi_endo", "hetero", "hc1"], ["sim_cluster", "cluster", "cl"]] as const;
+  const cases = [
+    ["card_overid", "iid", "iid"],
+    ["card_overid", "hetero", "hc1"],
+    ["sim_multi_endo", "iid", "iid"],
+    ["sim_multi_endo", "hetero", "hc1"],
+    ["sim_cluster", "cluster", "cl"],
+  ] as const;
   const stat = (x: unknown) => (isInvalid(x) ? NaN : (x as { stat: number }).stat);
   for (const [name, kind, suf] of cases) {
     const d = stataDesign(MODELS[name], kind);

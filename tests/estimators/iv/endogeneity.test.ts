@@ -12,7 +12,14 @@ const STATA = 1e-6;
 
 test("C statistic = ivreg2 estat (iid, HC, cluster; K1 = 1 and 2), df = K1", () => {
   if (!haveStata("C statistic vs Stata")) return;
-  const cases = [["card_overid", "iid", "iid"], ["card_overid", "hetero", "hc1"], ["card_just_id", "iid", "iid"], ["sim_multi_endo", "iid", "iid"], ["sim_multi_endo", "hetero", "hc1"], ["sim_cluster", "cluster", "cl"]] as const;
+  const cases = [
+    ["card_overid", "iid", "iid"],
+    ["card_overid", "hetero", "hc1"],
+    ["card_just_id", "iid", "iid"],
+    ["sim_multi_endo", "iid", "iid"],
+    ["sim_multi_endo", "hetero", "hc1"],
+    ["sim_cluster", "cluster", "cl"],
+  ] as const;
   for (const [name, kind, suf] of cases) {
     const d = stataDesign(MODELS[name], kind);
     const s = readStataCsv(`${name}_diagnostics_${suf}.csv`)[0]!;
@@ -32,10 +39,11 @@ test("Wu–Hausman F = ((RSS_r − RSS_u)/K1)/(RSS_u/df2) of y on [X, V̂] vs y 
     const W = [...d.exog, ...d.inst];
     const V = residualize([...d.endo], W).resid;
     const X = [...d.endo, ...d.exog];
-    const eu = residualize([d.y], [...X, ...V]).resid[0]!, er = residualize([d.y], X).resid[0]!;
+    const eu = residualize([d.y], [...X, ...V]).resid[0]!,
+      er = residualize([d.y], X).resid[0]!;
     const K1 = d.endo.length;
     const df2 = d.n - X.length - K1;
-    const F = ((dot(er, er) - dot(eu, eu)) / K1) / (dot(eu, eu) / df2);
+    const F = (dot(er, er) - dot(eu, eu)) / K1 / (dot(eu, eu) / df2);
     const wh = wuHausman(d);
     assert.ok(!isInvalid(wh));
     if (isInvalid(wh)) return;

@@ -9,7 +9,8 @@ import { MODELS, close, haveStata, readStataCsv, stataDesign } from "./helpers";
 // the first-stage F (iid: Cragg–Donald `cdf`; robust/cluster: KP Wald F `widstat`), which gives a
 // Stata reference. Tolerances: 1e-6 relative against Stata (data in the CSVs at ~8 significant
 // digits, observed ≤ 2.4e-8); 1e-9 relative for identities between exact computations.
-const STATA = 1e-6, EXACT = 1e-9;
+const STATA = 1e-6,
+  EXACT = 1e-9;
 
 test("one endogenous: f (iid, no FE) = ivreg2 cdf; ivreg2F (HC, cluster) = ivreg2 widstat", () => {
   if (!haveStata("first stage vs Stata")) return;
@@ -20,10 +21,15 @@ test("one endogenous: f (iid, no FE) = ivreg2 cdf; ivreg2F (HC, cluster) = ivreg
   assert.is(f0.f.df2, iid.n - 7);
   const i2 = f0.ivreg2F;
   assert.ok(!isInvalid(i2) && Math.abs(i2.stat / f0.f.stat - 1) < EXACT, "iid ivreg2F = classic F without FE");
-  for (const [name, kind, suf] of [["card_overid", "hetero", "hc1"], ["sim_cluster", "cluster", "cl"], ["sim_cluster", "hetero", "hc1"]] as const) {
+  for (const [name, kind, suf] of [
+    ["card_overid", "hetero", "hc1"],
+    ["sim_cluster", "cluster", "cl"],
+    ["sim_cluster", "hetero", "hc1"],
+  ] as const) {
     const fs = firstStage(stataDesign(MODELS[name], kind))[0]!;
     assert.ok(!isInvalid(fs.ivreg2F));
-    if (!isInvalid(fs.ivreg2F)) close(fs.ivreg2F.stat, readStataCsv(`${name}_diagnostics_${suf}.csv`)[0]!["widstat"]!, STATA, `${name} ${suf}`);
+    if (!isInvalid(fs.ivreg2F))
+      close(fs.ivreg2F.stat, readStataCsv(`${name}_diagnostics_${suf}.csv`)[0]!["widstat"]!, STATA, `${name} ${suf}`);
   }
 });
 
@@ -44,7 +50,12 @@ test("coefficients = OLS of x on [exog, inst]; partial R² by FWL; Shea R² = pa
 test("wald with an iid vcovFor (σ² = RSS/(n − k)) equals the classic F", () => {
   if (!haveStata("first stage wald")) return;
   const d = stataDesign(MODELS.card_overid, "iid");
-  const vcovFor: VcovFor = (X, e, bread, rss, kCoef) => { void X; void e; const s2 = rss / (d.n - (kCoef ?? X.length)); return bread.map((v) => v * s2); };
+  const vcovFor: VcovFor = (X, e, bread, rss, kCoef) => {
+    void X;
+    void e;
+    const s2 = rss / (d.n - (kCoef ?? X.length));
+    return bread.map((v) => v * s2);
+  };
   const fs = firstStage(d, vcovFor)[0]!;
   assert.ok(!isInvalid(fs.wald));
   if (!isInvalid(fs.wald)) close(fs.wald.stat, fs.f.stat, EXACT, "Wald F = F");

@@ -14,13 +14,24 @@ test("Ω = c·Z'Z: β̂ = 2SLS for any c, J = N·ê'P_Zê/ê'ê (Sargan) with c 
   if (!haveStata("gmm on card_overid")) return;
   const d = stataDesign(MODELS.card_overid, "iid");
   const { b, e } = tsls(d);
-  const X = [...d.endo, ...d.exog], Z = [...d.exog, ...d.inst];
+  const X = [...d.endo, ...d.exog],
+    Z = [...d.exog, ...d.inst];
   const s2 = dot(e, e) / d.n;
   for (const c of [1, s2, 1e3]) {
-    const g = gmmJ(d.y, X, Z, cross(Z).map((r) => r.map((v) => v * c)));
+    const g = gmmJ(
+      d.y,
+      X,
+      Z,
+      cross(Z).map((r) => r.map((v) => v * c)),
+    );
     g.beta.forEach((v, j) => close(v, b[j]!, 1e-9, `β[${j}] at c=${c}`));
   }
-  const g = gmmJ(d.y, X, Z, cross(Z).map((r) => r.map((v) => v * s2)));
+  const g = gmmJ(
+    d.y,
+    X,
+    Z,
+    cross(Z).map((r) => r.map((v) => v * s2)),
+  );
   close(g.J, readStataCsv("card_overid_diagnostics_iid.csv")[0]!["sargan"]!, 1e-6, "J = Stata sargan");
 });
 
@@ -28,7 +39,8 @@ test("two-step with the HC moment covariance of the 2SLS residuals: J = ivreg2 j
   if (!haveStata("gmm two-step on card_overid")) return;
   const d = stataDesign(MODELS.card_overid, "hetero");
   const { e } = tsls(d);
-  const X = [...d.endo, ...d.exog], Z = [...d.exog, ...d.inst];
+  const X = [...d.endo, ...d.exog],
+    Z = [...d.exog, ...d.inst];
   const g = gmmJ(d.y, X, Z, meatOf(momentScores(Z, e), d.vce));
   close(g.J, readStataCsv("card_overid_diagnostics_hc1.csv")[0]!["j"]!, 1e-6, "J = Stata j");
   // the residual returned is y − Xβ̂

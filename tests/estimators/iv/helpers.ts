@@ -31,7 +31,10 @@ export function readStataCsv(file: string): Record<string, number>[] {
   return lines.slice(1).map((l) => {
     const v = l.split(",");
     const o: Record<string, number> = {};
-    head.forEach((h, j) => { const s = (v[j] ?? "").trim(); o[h] = s === "" || s === "." ? NaN : Number(s); });
+    head.forEach((h, j) => {
+      const s = (v[j] ?? "").trim();
+      o[h] = s === "" || s === "." ? NaN : Number(s);
+    });
     return o;
   });
 }
@@ -48,11 +51,24 @@ export function readStataCoef(file: string): Record<string, { b: number; se: num
   return out;
 }
 
-export interface StataModel { data: string; y: string; exog: string[]; endo: string[]; inst: string[]; cluster?: string }
+export interface StataModel {
+  data: string;
+  y: string;
+  exog: string[];
+  endo: string[];
+  inst: string[];
+  cluster?: string;
+}
 
 /** The ivreg2 specifications of generate-fixtures.do (constant included, no fixed effects). */
 export const MODELS = {
-  card_overid: { data: "card_data.csv", y: "lwage", exog: ["exper", "expersq", "black", "south"], endo: ["educ"], inst: ["nearc2", "nearc4"] },
+  card_overid: {
+    data: "card_data.csv",
+    y: "lwage",
+    exog: ["exper", "expersq", "black", "south"],
+    endo: ["educ"],
+    inst: ["nearc2", "nearc4"],
+  },
   card_just_id: { data: "card_data.csv", y: "lwage", exog: ["exper", "expersq", "black", "south"], endo: ["educ"], inst: ["nearc4"] },
   sim_multi_endo: { data: "sim_multi_endo_data.csv", y: "y", exog: ["x1", "x2"], endo: ["endo1", "endo2"], inst: ["z1", "z2", "z3", "z4"] },
   sim_cluster: { data: "sim_cluster_data.csv", y: "y", exog: ["x1"], endo: ["endo1"], inst: ["z1", "z2"], cluster: "cluster_id" },
@@ -67,11 +83,18 @@ export function stataDesign(m: StataModel, kind: Vce["kind"]): IvDesign {
   const n = keep.length;
   const clusters = kind === "cluster" ? [factorize(col(m.cluster as string))] : [];
   return {
-    n, y: col(m.y),
-    endo: m.endo.map(col), endoNames: m.endo,
-    exog: [new Float64Array(n).fill(1), ...m.exog.map(col)], exogNames: ["(Intercept)", ...m.exog],
-    inst: m.inst.map(col), instNames: m.inst,
-    vce: { kind, clusters }, sdofminus: 0, feDofFixest: 0, fixef: [],
+    n,
+    y: col(m.y),
+    endo: m.endo.map(col),
+    endoNames: m.endo,
+    exog: [new Float64Array(n).fill(1), ...m.exog.map(col)],
+    exogNames: ["(Intercept)", ...m.exog],
+    inst: m.inst.map(col),
+    instNames: m.inst,
+    vce: { kind, clusters },
+    sdofminus: 0,
+    feDofFixest: 0,
+    fixef: [],
   };
 }
 
@@ -80,7 +103,10 @@ export function stataDesign(m: StataModel, kind: Vce["kind"]): IvDesign {
  * sim_twoway_data.csv, cluster(firm_id year_id) (25 × 10 clusters).
  */
 export function twoWayDesign(): IvDesign {
-  const d = stataDesign({ data: "sim_twoway_data.csv", y: "y", exog: ["x1"], endo: ["endo1"], inst: ["z1", "z2"], cluster: "firm_id" }, "cluster");
+  const d = stataDesign(
+    { data: "sim_twoway_data.csv", y: "y", exog: ["x1"], endo: ["endo1"], inst: ["z1", "z2"], cluster: "firm_id" },
+    "cluster",
+  );
   const rows = readStataCsv("sim_twoway_data.csv");
   const f = (v: string) => factorize(Float64Array.from(rows, (r) => r[v] as number));
   return { ...d, vce: { kind: "cluster", clusters: [f("firm_id"), f("year_id")] } };
@@ -94,7 +120,10 @@ export function tsls(d: IvDesign): { b: number[]; e: Float64Array } {
   const X = [...d.endo, ...d.exog];
   const b = mulVec(inv(cross(Xh)), crossVec(Xh, d.y));
   const e = Float64Array.from(d.y);
-  X.forEach((x, j) => { const c = b[j] as number; for (let i = 0; i < e.length; i++) e[i] -= c * (x[i] as number); });
+  X.forEach((x, j) => {
+    const c = b[j] as number;
+    for (let i = 0; i < e.length; i++) e[i] -= c * (x[i] as number);
+  });
   return { b, e };
 }
 

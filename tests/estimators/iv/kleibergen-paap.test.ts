@@ -15,9 +15,12 @@ import { MODELS, close, haveStata, readStataCsv, stataDesign } from "./helpers";
 const STATA = 1e-6;
 
 const cases = [
-  ["card_overid", "iid", "iid"], ["card_overid", "hetero", "hc1"],
-  ["sim_multi_endo", "iid", "iid"], ["sim_multi_endo", "hetero", "hc1"],
-  ["sim_cluster", "hetero", "hc1"], ["sim_cluster", "cluster", "cl"],
+  ["card_overid", "iid", "iid"],
+  ["card_overid", "hetero", "hc1"],
+  ["sim_multi_endo", "iid", "iid"],
+  ["sim_multi_endo", "hetero", "hc1"],
+  ["sim_cluster", "hetero", "hc1"],
+  ["sim_cluster", "cluster", "cl"],
 ] as const;
 
 test("rk LM = ivreg2 idstat with df L1 − K1 + 1 (iid, HC, one-way cluster; K1 = 1 and 2)", () => {
@@ -43,9 +46,11 @@ test("rk Wald, scaled as ivreg2's weak-identification F = widstat (robust and cl
     const w = kpRankTest(p.endo, p.inst, d.vce, "Wald");
     assert.ok(!isInvalid(w));
     if (isInvalid(w)) return;
-    const N = d.n, L1 = d.inst.length, L = L1 + d.exog.length;
+    const N = d.n,
+      L1 = d.inst.length,
+      L = L1 + d.exog.length;
     const G = nClusters(d.vce);
-    const F = kind === "cluster" ? (w.stat / (N - 1)) * (N - L) * (G - 1) / G / L1 : (w.stat / N) * (N - L) / L1;
+    const F = kind === "cluster" ? ((w.stat / (N - 1)) * (N - L) * (G - 1)) / G / L1 : ((w.stat / N) * (N - L)) / L1;
     close(F, readStataCsv(`${name}_diagnostics_${suf}.csv`)[0]!["widstat"]!, STATA, `${name} ${suf} widstat`);
   }
 });
@@ -54,17 +59,19 @@ test("iid closed forms: LM = N·ρ²_min, Wald = N·ρ²_min/(1 − ρ²_min)", 
   if (!haveStata("KP iid closed forms on sim_multi_endo")) return;
   const d = stataDesign(MODELS.sim_multi_endo, "iid");
   const p = partialOut(d);
-  const lm = kpRankTest(p.endo, p.inst, d.vce, "LM"), wd = kpRankTest(p.endo, p.inst, d.vce, "Wald");
+  const lm = kpRankTest(p.endo, p.inst, d.vce, "LM"),
+    wd = kpRankTest(p.endo, p.inst, d.vce, "Wald");
   assert.ok(!isInvalid(lm) && !isInvalid(wd));
   if (isInvalid(lm) || isInvalid(wd)) return;
   const r = lm.ccorr[lm.ccorr.length - 1]!;
   assert.ok(lm.ccorr[0]! >= r, "descending");
   close(lm.stat, d.n * r * r, 1e-9, "LM");
-  close(wd.stat, d.n * r * r / (1 - r * r), 1e-9, "Wald");
+  close(wd.stat, (d.n * r * r) / (1 - r * r), 1e-9, "Wald");
 });
 
 test("invalid inputs are explained: no endogenous, under-identified, collinear", () => {
-  const z = Float64Array.of(1, -1, 2, 0.5, -2), x = Float64Array.of(0.3, 1, -1, 2, 0);
+  const z = Float64Array.of(1, -1, 2, 0.5, -2),
+    x = Float64Array.of(0.3, 1, -1, 2, 0);
   const vce = { kind: "iid" as const, clusters: [] };
   const a = kpRankTest([], [z], vce, "LM");
   assert.ok(isInvalid(a) && /no endogenous/.test(a.reason));

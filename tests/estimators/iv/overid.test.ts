@@ -12,7 +12,14 @@ const STATA = 1e-6;
 
 test("Sargan = ivreg2 sargan (iid), Hansen J = ivreg2 j (HC, cluster), df = L1 − K1", () => {
   if (!haveStata("overid vs Stata")) return;
-  const cases = [["card_overid", "iid", "iid", "sargan"], ["card_overid", "hetero", "hc1", "j"], ["sim_multi_endo", "iid", "iid", "sargan"], ["sim_multi_endo", "hetero", "hc1", "j"], ["sim_cluster", "cluster", "cl", "j"], ["sim_cluster", "iid", "iid", "sargan"]] as const;
+  const cases = [
+    ["card_overid", "iid", "iid", "sargan"],
+    ["card_overid", "hetero", "hc1", "j"],
+    ["sim_multi_endo", "iid", "iid", "sargan"],
+    ["sim_multi_endo", "hetero", "hc1", "j"],
+    ["sim_cluster", "cluster", "cl", "j"],
+    ["sim_cluster", "iid", "iid", "sargan"],
+  ] as const;
   for (const [name, kind, suf, col] of cases) {
     const d = stataDesign(MODELS[name], kind);
     const s = readStataCsv(`${name}_diagnostics_${suf}.csv`)[0]!;

@@ -23,12 +23,30 @@ function vcovInput(d: IvDesign, preset: "ivreghdfe" | "fixest") {
   for (let a = 0; a < k; a++) for (let c = 0; c < k; c++) bread[a * k + c] = Bi[a]![c]!;
   const names = d.vce.clusters.map((_, q) => `g${q}`);
   const spec = d.vce.kind === "cluster" ? { cluster: names } : d.vce.kind;
-  return { X: Xh, e, bread, rss: e.reduce((s, v) => s + v * v, 0), n: d.n, kCoef: k, fixef: [], fixefNames: [], clusters: d.vce.clusters, clusterNames: names, spec, preset } as const;
+  return {
+    X: Xh,
+    e,
+    bread,
+    rss: e.reduce((s, v) => s + v * v, 0),
+    n: d.n,
+    kCoef: k,
+    fixef: [],
+    fixefNames: [],
+    clusters: d.vce.clusters,
+    clusterNames: names,
+    spec,
+    preset,
+  } as const;
 }
 
 test("ivreghdfe preset reproduces ivreg2's standard errors (no `small`): iid, HC0, cluster", () => {
   if (!haveStata("IV vcov vs Stata")) return;
-  for (const [name, kind, suf] of [["card_overid", "iid", "iid"], ["card_overid", "hetero", "hc1"], ["sim_cluster", "cluster", "cl"], ["sim_multi_endo", "hetero", "hc1"]] as const) {
+  for (const [name, kind, suf] of [
+    ["card_overid", "iid", "iid"],
+    ["card_overid", "hetero", "hc1"],
+    ["sim_cluster", "cluster", "cl"],
+    ["sim_multi_endo", "hetero", "hc1"],
+  ] as const) {
     const d = stataDesign(MODELS[name], kind);
     const vc = ivVcov(vcovInput(d, "ivreghdfe"));
     const ref = readStataCoef(`${name}_coef_${suf}.csv`);
@@ -53,15 +71,19 @@ test("fixest preset = ivreghdfe × the documented factors: iid and HC1 n/(n − 
   if (!haveStata("IV vcov presets")) return;
   for (const kind of ["iid", "hetero", "cluster"] as const) {
     const d = stataDesign(MODELS.sim_cluster, kind);
-    const a = ivVcov(vcovInput(d, "ivreghdfe")), b = ivVcov(vcovInput(d, "fixest"));
-    const n = d.n, K = 3, G = 50;
+    const a = ivVcov(vcovInput(d, "ivreghdfe")),
+      b = ivVcov(vcovInput(d, "fixest"));
+    const n = d.n,
+      K = 3,
+      G = 50;
     const f = kind === "iid" ? n / (n - K) : kind === "hetero" ? n / (n - K) : ((n - 1) / (n - K)) * (G / (G - 1));
     close(b.V[0]! / a.V[0]!, f, 1e-12, kind);
   }
 });
 
 test("nClusters = the smallest G (ivreg2 min(N_clust1, N_clust2)); meatOf = lib/vcov meats; iid has no meat", () => {
-  const c1 = factorize(Int32Array.of(0, 0, 1, 1, 2, 2)), c2 = factorize(Int32Array.of(0, 1, 0, 1, 0, 1));
+  const c1 = factorize(Int32Array.of(0, 0, 1, 1, 2, 2)),
+    c2 = factorize(Int32Array.of(0, 1, 0, 1, 0, 1));
   assert.is(nClusters({ kind: "cluster", clusters: [c1, c2] }), 2);
   assert.ok(Number.isNaN(nClusters({ kind: "hetero", clusters: [] })));
   const S = [Float64Array.of(1, 2, 3, 4, 5, 6), Float64Array.of(0.5, -1, 2, 0, 1, -2)];

@@ -18,7 +18,8 @@ const GLM = 1e-9;
 const MATCHIT = 1e-10;
 // HAND: 1e-14 — kernel weights of three numbers.
 const HAND = 1e-14;
-const close = (a: number, b: number, tol: number, what = "") => assert.ok(Math.abs(a - b) <= tol * Math.max(1, Math.abs(b)), `${what}: ${a} vs ${b} (tol ${tol})`);
+const close = (a: number, b: number, tol: number, what = "") =>
+  assert.ok(Math.abs(a - b) <= tol * Math.max(1, Math.abs(b)), `${what}: ${a} vs ${b} (tol ${tol})`);
 
 const fixtures = path.join(__dirname, "../../fixtures/rs");
 const ref = JSON.parse(fs.readFileSync(path.join(fixtures, "psm_output.json"), "utf8"));
@@ -70,11 +71,23 @@ test("logit reports separation and non-convergence instead of hiding them", () =
 
 test("logit bad input", () => {
   const t = table({ y: [0, 1, 2, 0], x: [1, 2, 3, 4], c: [1, 1, 1, 1], na: [NaN, NaN, NaN, NaN] });
-  assert.throws(() => logit(t, "y", ["x"]), (e: unknown) => e instanceof DataError && /column "y", row 3/.test((e as Error).message));
+  assert.throws(
+    () => logit(t, "y", ["x"]),
+    (e: unknown) => e instanceof DataError && /column "y", row 3/.test((e as Error).message),
+  );
   const t2 = table({ y: [0, 1, 1, 0, 1], x: [1, 2, 3, 4, 2], c: [1, 1, 1, 1, 1], na: [NaN, NaN, NaN, NaN, NaN] });
-  assert.throws(() => logit(t2, "y", ["x", "c"]), (e: unknown) => e instanceof EstimationError && /term "c"/.test((e as Error).message));
-  assert.throws(() => logit(t2, "y", ["na"]), (e: unknown) => e instanceof DataError && /column "na"/.test((e as Error).message) && /all values are NA/.test((e as Error).message));
-  assert.throws(() => logit(t2, "y", ["z"]), (e: unknown) => e instanceof DataError && /column "z"/.test((e as Error).message));
+  assert.throws(
+    () => logit(t2, "y", ["x", "c"]),
+    (e: unknown) => e instanceof EstimationError && /term "c"/.test((e as Error).message),
+  );
+  assert.throws(
+    () => logit(t2, "y", ["na"]),
+    (e: unknown) => e instanceof DataError && /column "na"/.test((e as Error).message) && /all values are NA/.test((e as Error).message),
+  );
+  assert.throws(
+    () => logit(t2, "y", ["z"]),
+    (e: unknown) => e instanceof DataError && /column "z"/.test((e as Error).message),
+  );
 });
 
 function pairKey(treated: number[], control: number[]) {
@@ -85,7 +98,10 @@ test("1:1 nearest neighbour without replacement = MatchIt (data order): same pai
   const ps = logit(d, "treat", covs).score;
   const tr = numeric(d, "treat");
   const m = nearestNeighbor(ps, tr, { order: "data" });
-  const ours = pairKey(m.pairs.map((p) => p.treated + 1), m.pairs.map((p) => p.control + 1));
+  const ours = pairKey(
+    m.pairs.map((p) => p.treated + 1),
+    m.pairs.map((p) => p.control + 1),
+  );
   const theirs = pairKey(ref.nn_noreplace.pairs.treated, ref.nn_noreplace.pairs.control);
   assert.equal(ours, theirs);
   ref.nn_noreplace.weights.forEach((v: number, i: number) => close(m.weights[i] as number, v, MATCHIT, `w ${i}`));
@@ -107,7 +123,13 @@ test("nearest neighbour with replacement = brute-force base-R matcher (psm.R): s
   const tr = numeric(d, "treat");
   const m = nearestNeighbor(ps, tr, { replace: true });
   const r = ref.nn_replace_bruteforce;
-  assert.equal(pairKey(m.pairs.map((p) => p.treated + 1), m.pairs.map((p) => p.control + 1)), pairKey(r.pairs.treated, r.pairs.control));
+  assert.equal(
+    pairKey(
+      m.pairs.map((p) => p.treated + 1),
+      m.pairs.map((p) => p.control + 1),
+    ),
+    pairKey(r.pairs.treated, r.pairs.control),
+  );
   r.weights.forEach((v: number, i: number) => close(m.weights[i] as number, v, MATCHIT, `w ${i}`));
   const b = toRecords(balanceTable(d, "treat", covs, m.weights));
   b.forEach((row, j) => close(row.meanC_after as number, r.meanC_after[j], MATCHIT, "meanC_after"));
@@ -120,10 +142,22 @@ test("caliper matching = MatchIt (data order) and = base-R greedy matcher (large
   const ps = logit(d, "treat", covs).score;
   const md = nearestNeighbor(ps, numeric(d, "treat"), { caliper: 0.01, order: "data" });
   const r4 = ref["nn_data_caliper_0.01"].pairs;
-  assert.equal(pairKey(md.pairs.map((p) => p.treated + 1), md.pairs.map((p) => p.control + 1)), pairKey(r4.treated, r4.control));
+  assert.equal(
+    pairKey(
+      md.pairs.map((p) => p.treated + 1),
+      md.pairs.map((p) => p.control + 1),
+    ),
+    pairKey(r4.treated, r4.control),
+  );
   const m = nearestNeighbor(ps, numeric(d, "treat"), { caliper: 0.01 });
   const g = ref["greedy_caliper_0.01"];
-  assert.equal(pairKey(m.pairs.map((p) => p.treated + 1), m.pairs.map((p) => p.control + 1)), pairKey(g.treated, g.control));
+  assert.equal(
+    pairKey(
+      m.pairs.map((p) => p.treated + 1),
+      m.pairs.map((p) => p.control + 1),
+    ),
+    pairKey(g.treated, g.control),
+  );
   assert.is(m.nMatchedTreated, g.treated.length);
   assert.ok(m.nMatchedTreated < m.nTreated, "the caliper dropped some treated units");
   for (const p of m.pairs) assert.ok(p.distance <= 0.01);
@@ -154,10 +188,22 @@ test("kernel matching (Epanechnikov) by hand and ATT", () => {
 });
 
 test("matching bad input", () => {
-  assert.throws(() => nearestNeighbor(Float64Array.of(0.1, 0.2), Float64Array.of(0, 0)), (e: unknown) => e instanceof DataError && /no treated/.test((e as Error).message));
-  assert.throws(() => nearestNeighbor(Float64Array.of(0.1, 0.2), Float64Array.of(1, 2)), (e: unknown) => e instanceof DataError && /row 2/.test((e as Error).message));
-  assert.throws(() => kernelMatch(Float64Array.of(0.1, 0.2), Float64Array.of(1, 0), { bandwidth: 0 }), (e: unknown) => e instanceof ArgumentError);
-  assert.throws(() => balanceTable(d, "treat", ["x9"], new Float64Array(d.nrows)), (e: unknown) => e instanceof DataError && /column "x9"/.test((e as Error).message));
+  assert.throws(
+    () => nearestNeighbor(Float64Array.of(0.1, 0.2), Float64Array.of(0, 0)),
+    (e: unknown) => e instanceof DataError && /no treated/.test((e as Error).message),
+  );
+  assert.throws(
+    () => nearestNeighbor(Float64Array.of(0.1, 0.2), Float64Array.of(1, 2)),
+    (e: unknown) => e instanceof DataError && /row 2/.test((e as Error).message),
+  );
+  assert.throws(
+    () => kernelMatch(Float64Array.of(0.1, 0.2), Float64Array.of(1, 0), { bandwidth: 0 }),
+    (e: unknown) => e instanceof ArgumentError,
+  );
+  assert.throws(
+    () => balanceTable(d, "treat", ["x9"], new Float64Array(d.nrows)),
+    (e: unknown) => e instanceof DataError && /column "x9"/.test((e as Error).message),
+  );
 });
 
 test("balance table, pooled-SD bias (pstest convention) by hand", () => {
@@ -190,11 +236,17 @@ test("psmDid: yearly matching returns the matched rows and weights; baseline mod
   assert.is(s.rows.length, s.rowWeights.length);
   for (const r of s.rows) assert.ok((s.weights[r] as number) > 0);
   // baseline: treat differs within "unit" here (rows i and i+120 are different draws) -> error
-  assert.throws(() => psmDid(t, { treat: "treat", year: "year", covariates: covs, mode: "baseline", unit: "unit", baselineYear: 1 }), (e: unknown) => e instanceof DataError && /varies within unit/.test((e as Error).message));
+  assert.throws(
+    () => psmDid(t, { treat: "treat", year: "year", covariates: covs, mode: "baseline", unit: "unit", baselineYear: 1 }),
+    (e: unknown) => e instanceof DataError && /varies within unit/.test((e as Error).message),
+  );
   const t3 = table({ ...t.columns, treat: Float64Array.from({ length: d.nrows }, (_, i) => numeric(d, "treat")[i % 120] as number) });
   const b = psmDid(t3, { treat: "treat", year: "year", covariates: covs, mode: "baseline", unit: "unit", baselineYear: 1 });
   for (let i = 0; i < 120; i++) assert.is(b.weights[i + 120], b.weights[i]);
-  assert.throws(() => psmDid(t, { treat: "treat", year: "year", covariates: covs, mode: "baseline", unit: "unit" }), (e: unknown) => e instanceof ArgumentError);
+  assert.throws(
+    () => psmDid(t, { treat: "treat", year: "year", covariates: covs, mode: "baseline", unit: "unit" }),
+    (e: unknown) => e instanceof ArgumentError,
+  );
 });
 
 test.run();

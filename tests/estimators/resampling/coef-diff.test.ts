@@ -18,7 +18,9 @@ const EXACT = 1e-8;
 
 function twoGroupData(seed: number, slope1: number) {
   const d = panel(seed, { nCity: 24, nYear: 6, perCell: 4 });
-  const city = d.columns["city"] as Float64Array, x1 = d.columns["x1"] as Float64Array, y = d.columns["y"] as Float64Array;
+  const city = d.columns["city"] as Float64Array,
+    x1 = d.columns["x1"] as Float64Array,
+    y = d.columns["y"] as Float64Array;
   const east = city.map((c) => (c < 12 ? 0 : 1));
   const r = rng(seed + 1);
   const y2 = y.map((v, i) => v + ((east[i] as number) === 1 ? slope1 : 0) * (x1[i] as number) + 0 * r.uniform());
@@ -38,8 +40,12 @@ test("separate fits, interaction model and p-value rules (permutation at the clu
   assert.ok(rel(r.diff, r.b1 - r.b0) < 1e-15 && r.diffBdiff === -r.diff);
   assert.is(r.unit, "clusters");
   assert.is(r.pTwoSided, 1 / 100, "true difference 0.8: no relabelling reaches it");
-  let ge = 0, side = 0;
-  r.draws.forEach((v) => { if (Math.abs(v) >= Math.abs(r.diff)) ge++; if (v >= r.diff) side++; });
+  let ge = 0,
+    side = 0;
+  r.draws.forEach((v) => {
+    if (Math.abs(v) >= Math.abs(r.diff)) ge++;
+    if (v >= r.diff) side++;
+  });
   assert.is(r.pTwoSided, (1 + ge) / 100);
   assert.is(r.pOneSided, (1 + side) / 100);
   assert.ok(Math.abs(r.drawsMean) < 0.3, "permutation distribution centred near 0");
@@ -54,42 +60,87 @@ test("separate fits, interaction model and p-value rules (permutation at the clu
 
 test("bootstrap method: draws centred on d, p rule; equal slopes not rejected", async () => {
   const d = twoGroupData(3, 0);
-  const r = await coefDiffTest(d, "y ~ x1 + x2 | city + year", { group: "east", coef: "x1", reps: 150, method: "bootstrap", cluster: "city", seed: 2 });
-  assert.ok(Math.abs(r.drawsMean - r.diff) < 3 * r.drawsSd / Math.sqrt(150) + 0.05, "bootstrap distribution centred on d");
+  const r = await coefDiffTest(d, "y ~ x1 + x2 | city + year", {
+    group: "east",
+    coef: "x1",
+    reps: 150,
+    method: "bootstrap",
+    cluster: "city",
+    seed: 2,
+  });
+  assert.ok(Math.abs(r.drawsMean - r.diff) < (3 * r.drawsSd) / Math.sqrt(150) + 0.05, "bootstrap distribution centred on d");
   let other = 0;
-  r.draws.forEach((v) => { if (r.diff >= 0 ? v <= 0 : v >= 0) other++; });
+  r.draws.forEach((v) => {
+    if (r.diff >= 0 ? v <= 0 : v >= 0) other++;
+  });
   assert.is(r.pOneSided, other / 150);
-  assert.is(r.pTwoSided, Math.min(1, 2 * other / 150));
+  assert.is(r.pTwoSided, Math.min(1, (2 * other) / 150));
   assert.ok(r.pTwoSided > 0.01, `no true difference, p ${r.pTwoSided}`);
   const p = await coefDiffTest(d, "y ~ x1 + x2 | city + year", { group: "east", coef: "x1", reps: 99, method: "permutation", seed: 2 });
   assert.is(p.unit, "observations");
   assert.ok(p.pTwoSided > 0.01);
   // no-FE interaction model: intercept interacted too, still equal to the split difference
   const w = coefDiffInteraction(d, "y ~ x1 + x2", { group: "region", coef: "x1", vcov: "hetero" });
-  const s0 = feols(takeRows(d, maskToIndex((d.columns["east"] as Float64Array).map((v) => (v === 0 ? 1 : 0)))), "y ~ x1 + x2", { vcov: "hetero" });
-  const s1 = feols(takeRows(d, maskToIndex((d.columns["east"] as Float64Array).map((v) => (v === 1 ? 1 : 0)))), "y ~ x1 + x2", { vcov: "hetero" });
+  const s0 = feols(takeRows(d, maskToIndex((d.columns["east"] as Float64Array).map((v) => (v === 0 ? 1 : 0)))), "y ~ x1 + x2", {
+    vcov: "hetero",
+  });
+  const s1 = feols(takeRows(d, maskToIndex((d.columns["east"] as Float64Array).map((v) => (v === 1 ? 1 : 0)))), "y ~ x1 + x2", {
+    vcov: "hetero",
+  });
   assert.equal(w.levels, ["coast", "inland"]);
   assert.ok(rel(w.diff, s1.coef["x1"]! - s0.coef["x1"]!) < EXACT);
 });
 
 test("bad input: group with ≠ 2 levels; group varying within permuted clusters; coef not in formula", async () => {
   const d = twoGroupData(4, 0);
-  const msg = async (p: Promise<unknown>) => { try { await p; return ""; } catch (e) { return (e as Error).message; } };
-  assert.match(await msg(coefDiffTest(d, "y ~ x1 | city", { group: "year", coef: "x1", reps: 5, method: "permutation" })), /exactly 2 levels, found 6/);
+  const msg = async (p: Promise<unknown>) => {
+    try {
+      await p;
+      return "";
+    } catch (e) {
+      return (e as Error).message;
+    }
+  };
+  assert.match(
+    await msg(coefDiffTest(d, "y ~ x1 | city", { group: "year", coef: "x1", reps: 5, method: "permutation" })),
+    /exactly 2 levels, found 6/,
+  );
   const one = withColumns(d, { g1: new Float64Array(d.nrows).fill(1) });
-  assert.match(await msg(coefDiffTest(one, "y ~ x1 | city", { group: "g1", coef: "x1", reps: 5, method: "bootstrap" })), /exactly 2 levels, found 1/);
+  assert.match(
+    await msg(coefDiffTest(one, "y ~ x1 | city", { group: "g1", coef: "x1", reps: 5, method: "bootstrap" })),
+    /exactly 2 levels, found 1/,
+  );
   const half = withColumns(d, { half: (d.columns["year"] as Float64Array).map((y) => (y < 2003 ? 0 : 1)) });
-  assert.match(await msg(coefDiffTest(half, "y ~ x1 | year", { group: "half", coef: "x1", reps: 5, method: "permutation", cluster: "city" })), /varies within clusters/);
-  assert.match(await msg(coefDiffTest(d, "y ~ x2 | city", { group: "east", coef: "x1", reps: 5, method: "permutation" })), /not a regressor/);
+  assert.match(
+    await msg(coefDiffTest(half, "y ~ x1 | year", { group: "half", coef: "x1", reps: 5, method: "permutation", cluster: "city" })),
+    /varies within clusters/,
+  );
+  assert.match(
+    await msg(coefDiffTest(d, "y ~ x2 | city", { group: "east", coef: "x1", reps: 5, method: "permutation" })),
+    /not a regressor/,
+  );
   assert.throws(() => coefDiffInteraction(d, "y ~ x1 | city", { group: "year", coef: "x1" }), /exactly 2 levels/);
-  assert.match(await msg(coefDiffTest(d, "y ~ x1 | city", { group: "east", coef: "x1", reps: 5, method: "jackknife" as "bootstrap" })), /method must be/);
+  assert.match(
+    await msg(coefDiffTest(d, "y ~ x1 | city", { group: "east", coef: "x1", reps: 5, method: "jackknife" as "bootstrap" })),
+    /method must be/,
+  );
 });
 
 test("coefDiffTest: seeded and interruptible", async () => {
   const d = twoGroupData(5, 0.2);
   const a = await coefDiffTest(d, "y ~ x1 | city", { group: "east", coef: "x1", reps: 20, method: "permutation", seed: 7 });
   const ac = new AbortController();
-  const b = await coefDiffTest(d, "y ~ x1 | city", { group: "east", coef: "x1", reps: 20, method: "permutation", seed: 7, signal: ac.signal, onProgress: (k) => { if (k === 6) ac.abort(); } });
+  const b = await coefDiffTest(d, "y ~ x1 | city", {
+    group: "east",
+    coef: "x1",
+    reps: 20,
+    method: "permutation",
+    seed: 7,
+    signal: ac.signal,
+    onProgress: (k) => {
+      if (k === 6) ac.abort();
+    },
+  });
   assert.is(b.interrupted, true);
   assert.is(b.reps, 6);
   assert.equal(Array.from(b.draws), Array.from(a.draws.slice(0, 6)));

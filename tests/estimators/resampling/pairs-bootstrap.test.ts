@@ -20,15 +20,29 @@ const SE_REL = 0.12;
 
 function design(seed: number) {
   const r = rng(seed);
-  const G = 80, per = 10, n = G * per;
-  const cl = new Float64Array(n), yr = new Float64Array(n), x1 = new Float64Array(n), x2 = new Float64Array(n), y = new Float64Array(n);
+  const G = 80,
+    per = 10,
+    n = G * per;
+  const cl = new Float64Array(n),
+    yr = new Float64Array(n),
+    x1 = new Float64Array(n),
+    x2 = new Float64Array(n),
+    y = new Float64Array(n);
   for (let g = 0; g < G; g++) {
-    const cx = r.normal(), cu = r.normal();
+    const cx = r.normal(),
+      cu = r.normal();
     for (let p = 0; p < per; p++) {
       const i = g * per + p;
-      cl[i] = g; yr[i] = p % 5;
-      x1[i] = 0.7 * cx + r.normal(); x2[i] = r.normal();
-      y[i] = 0.5 * (x1[i] as number) - 0.2 * (x2[i] as number) + 0.1 * (yr[i] as number) + 0.8 * cu + r.normal() * (1 + 0.3 * Math.abs(x1[i] as number));
+      cl[i] = g;
+      yr[i] = p % 5;
+      x1[i] = 0.7 * cx + r.normal();
+      x2[i] = r.normal();
+      y[i] =
+        0.5 * (x1[i] as number) -
+        0.2 * (x2[i] as number) +
+        0.1 * (yr[i] as number) +
+        0.8 * cu +
+        r.normal() * (1 + 0.3 * Math.abs(x1[i] as number));
     }
   }
   return table({ y, x1, x2, cl, yr });
@@ -52,7 +66,9 @@ test("pairs cluster bootstrap SE ≈ analytic cluster-robust SE (Monte Carlo bou
   // p-value rule, recomputed
   const dr = b.draws["x1"]!;
   let ge = 0;
-  dr.forEach((v) => { if (Math.abs(v - x1.estimate) >= Math.abs(x1.estimate)) ge++; });
+  dr.forEach((v) => {
+    if (Math.abs(v - x1.estimate) >= Math.abs(x1.estimate)) ge++;
+  });
   assert.is(x1.pValue, ge / 800);
 });
 
@@ -65,7 +81,9 @@ test("refitRows: identity sample = feols; duplicated clusters = feols on the dup
   const b = refitRows(fr, f, id, ["x1", "x2"]);
   assert.ok(rel(b[0]!, full.coef["x1"]!) < 1e-10);
   const rows = Int32Array.from([...id, ...id.slice(0, 40)]);
-  const dup = table(Object.fromEntries(d.names.map((nm) => [nm, Float64Array.from(rows, (i) => (d.columns[nm] as Float64Array)[fr.rows[i]!]!)])));
+  const dup = table(
+    Object.fromEntries(d.names.map((nm) => [nm, Float64Array.from(rows, (i) => (d.columns[nm] as Float64Array)[fr.rows[i]!]!)])),
+  );
   const fd = feols(dup, "y ~ x1 + x2 | city + year", { singletons: "keep" });
   const bd = refitRows(fr, f, rows, ["x1", "x2"]);
   assert.ok(rel(bd[1]!, fd.coef["x2"]!) < 1e-10);
@@ -77,13 +95,25 @@ test("pairs bootstrap: reproducible with the seed; interruptible; bad input", as
   const b = await clusterBootstrap(d, "y ~ x1", { cluster: "cl", reps: 30, seed: 1 });
   assert.equal(Array.from(a.draws["x1"]!), Array.from(b.draws["x1"]!));
   const ac = new AbortController();
-  const c = await clusterBootstrap(d, "y ~ x1", { cluster: "cl", reps: 30, seed: 1, signal: ac.signal, onProgress: (k) => { if (k === 4) ac.abort(); } });
+  const c = await clusterBootstrap(d, "y ~ x1", {
+    cluster: "cl",
+    reps: 30,
+    seed: 1,
+    signal: ac.signal,
+    onProgress: (k) => {
+      if (k === 4) ac.abort();
+    },
+  });
   assert.is(c.interrupted, true);
   assert.is(c.reps, 4);
   assert.equal(Array.from(c.draws["x1"]!), Array.from(a.draws["x1"]!.slice(0, 4)));
   const one = table({ ...d.columns, one: new Float64Array(d.nrows).fill(1) });
   let msg = "";
-  try { await clusterBootstrap(one, "y ~ x1", { cluster: "one", reps: 5 }); } catch (e) { msg = (e as Error).message; }
+  try {
+    await clusterBootstrap(one, "y ~ x1", { cluster: "one", reps: 5 });
+  } catch (e) {
+    msg = (e as Error).message;
+  }
   assert.match(msg, /at least 2/);
 });
 

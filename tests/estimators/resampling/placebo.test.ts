@@ -26,20 +26,40 @@ function permutedTable(data: Table, rows: Int32Array, name: string, xPerm: Float
 }
 
 const data = panel(1);
-const cases: { label: string; formula: string; vcov: string; weights?: string; within?: string; clusterLevel?: string; permute?: string }[] = [
+const cases: {
+  label: string;
+  formula: string;
+  vcov: string;
+  weights?: string;
+  within?: string;
+  clusterLevel?: string;
+  permute?: string;
+}[] = [
   { label: "3 FE, cluster city^prod", formula: "y ~ x1 + x2 + x3 | city + year + prod", vcov: "cluster:city^prod" },
   { label: "2 FE, iid", formula: "y ~ x2 + x1 + x3 | city + year", vcov: "iid" },
   { label: "2 FE, hetero, weights", formula: "y ~ x1 + x2 | city + year", vcov: "hetero", weights: "w" },
   { label: "no FE, intercept, cluster city", formula: "y ~ x1 + x2 + x3", vcov: "cluster:city" },
   { label: "2-way cluster city + year", formula: "y ~ x1 + x2 | prod + year", vcov: "cluster:city+year" },
   { label: "within-year permutation", formula: "y ~ x1 + x2 | city + year", vcov: "cluster:city", within: "year" },
-  { label: "city-level permutation of xc (no city FE)", formula: "y ~ xc + x2 | year + prod", vcov: "cluster:city", clusterLevel: "city", permute: "xc" },
+  {
+    label: "city-level permutation of xc (no city FE)",
+    formula: "y ~ xc + x2 | year + prod",
+    vcov: "cluster:city",
+    clusterLevel: "city",
+    permute: "xc",
+  },
 ];
 
 for (const c of cases) {
   test(`placebo draw = full feols re-estimate (${c.label})`, () => {
     const target = c.permute ?? "x1";
-    const d = preparePlacebo(data, c.formula, { permute: target, vcov: c.vcov, weights: c.weights, within: c.within, clusterLevel: c.clusterLevel });
+    const d = preparePlacebo(data, c.formula, {
+      permute: target,
+      vcov: c.vcov,
+      weights: c.weights,
+      within: c.within,
+      clusterLevel: c.clusterLevel,
+    });
     const full0 = feols(data, c.formula, { vcov: c.vcov, weights: c.weights });
     assert.ok(rel(d.model.actual.coef, full0.coef[target] as number) < EXACT, "actual coef");
     assert.ok(rel(d.model.actual.se, full0.se[target] as number) < EXACT, "actual se");
@@ -63,15 +83,29 @@ test("permutation schemes preserve what they should", () => {
   const yr = d1.model.frame.rows;
   const yearCol = data.columns["year"] as Float64Array;
   // within-year multiset of values unchanged, and something actually moved
-  const byYear = (v: Float64Array) => { const m = new Map<number, number[]>(); v.forEach((x, i) => { const y = yearCol[yr[i] as number] as number; m.set(y, [...(m.get(y) ?? []), x]); }); return [...m.entries()].map(([y, xs]) => [y, xs.sort((a, b) => a - b)]); };
+  const byYear = (v: Float64Array) => {
+    const m = new Map<number, number[]>();
+    v.forEach((x, i) => {
+      const y = yearCol[yr[i] as number] as number;
+      m.set(y, [...(m.get(y) ?? []), x]);
+    });
+    return [...m.entries()].map(([y, xs]) => [y, xs.sort((a, b) => a - b)]);
+  };
   assert.equal(byYear(buf), byYear(d1.model.x));
-  assert.ok(buf.some((v, i) => v !== d1.model.x[i]), "values moved");
+  assert.ok(
+    buf.some((v, i) => v !== d1.model.x[i]),
+    "values moved",
+  );
   const d2 = preparePlacebo(data, "y ~ xc + x2 | year", { permute: "xc", clusterLevel: "city", vcov: "iid" });
   const b2 = new Float64Array(d2.model.n);
   d2.draw(rng(4), b2);
   const cityCol = data.columns["city"] as Float64Array;
   const val = new Map<number, number>();
-  b2.forEach((v, i) => { const c = cityCol[d2.model.frame.rows[i] as number] as number; if (val.has(c)) assert.is(val.get(c), v, "constant within city"); else val.set(c, v); });
+  b2.forEach((v, i) => {
+    const c = cityCol[d2.model.frame.rows[i] as number] as number;
+    if (val.has(c)) assert.is(val.get(c), v, "constant within city");
+    else val.set(c, v);
+  });
   assert.equal([...val.values()].sort(), [...new Set(d2.model.x)].sort(), "same city values, reassigned");
 });
 
@@ -83,11 +117,16 @@ test("placebo(): reproducible, summary statistics, p-value rule, draws = prepare
   const d = preparePlacebo(data, f, { permute: "x1", vcov: "cluster:city" });
   const s = rng(9).fork("placebo");
   const buf = new Float64Array(d.model.n);
-  for (let r = 0; r < 3; r++) { d.draw(s, buf); assert.ok(rel(fwlFit(d.model, buf).coef, a.coefs[r] as number) < 1e-12); }
+  for (let r = 0; r < 3; r++) {
+    d.draw(s, buf);
+    assert.ok(rel(fwlFit(d.model, buf).coef, a.coefs[r] as number) < 1e-12);
+  }
   const mean = a.coefs.reduce((x, y) => x + y, 0) / a.reps;
   assert.ok(Math.abs(mean - a.coefMean) < 1e-14);
   let ge = 0;
-  a.coefs.forEach((v) => { if (Math.abs(v) >= Math.abs(a.actual.coef)) ge++; });
+  a.coefs.forEach((v) => {
+    if (Math.abs(v) >= Math.abs(a.actual.coef)) ge++;
+  });
   assert.is(a.pValue, (1 + ge) / 61);
   // x1 has a real effect (0.4): no permutation reaches it
   assert.is(a.pValue, 1 / 61);
@@ -117,8 +156,16 @@ test("interruption: abort between replications returns a flagged partial result;
   const ac = new AbortController();
   const seen: number[] = [];
   const p = await placebo(data, "y ~ x1 + x2 | city + year", {
-    permute: "x1", reps: 50, seed: 1, vcov: "iid", signal: ac.signal,
-    onProgress: (done, total) => { seen.push(done); assert.is(total, 50); if (done === 7) ac.abort(); },
+    permute: "x1",
+    reps: 50,
+    seed: 1,
+    vcov: "iid",
+    signal: ac.signal,
+    onProgress: (done, total) => {
+      seen.push(done);
+      assert.is(total, 50);
+      if (done === 7) ac.abort();
+    },
   });
   assert.is(p.interrupted, true);
   assert.is(p.reps, 7);

@@ -10,7 +10,20 @@ import { EQ_PUBLISHED } from "../../../lib/papers/eq/published";
 import { EQ_CONTROLS } from "../../../lib/papers/eq/panel";
 import { eqFormula, EQ_BASELINE, EQ_FE } from "../../../lib/papers/eq/specs";
 import {
-  eqTable2, eqTable3, eqEndogeneityComparison, eqTable5Tests, eqTable6Tests, eqTable4, eqTable5, eqTable6, eqTable7, eqTable8, eqTable8Comparison, eqRotembergComparison, eqRotembergByIndustryTable, eqSigmaTable,
+  eqTable2,
+  eqTable3,
+  eqEndogeneityComparison,
+  eqTable5Tests,
+  eqTable6Tests,
+  eqTable4,
+  eqTable5,
+  eqTable6,
+  eqTable7,
+  eqTable8,
+  eqTable8Comparison,
+  eqRotembergComparison,
+  eqRotembergByIndustryTable,
+  eqSigmaTable,
 } from "../../../lib/papers/eq/exhibits";
 import type { SplitTruth } from "../../../lib/papers/eq/heterogeneity";
 
@@ -52,10 +65,20 @@ test("eqFormula: controls named once, IV and no-rhs forms", () => {
 test("eqTable2: published rows from EQ_PUBLISHED, true row and synthetic wording only on synthetic data", () => {
   const models = [v(), v(), v(), v()];
   const syn = eqTable2(models, synthDir);
-  assert.equal(row(syn, "Published").slice(1), EQ_PUBLISHED.table2.map((r) => r.coef.toFixed(4)));
-  assert.equal(row(syn, "Published SE").slice(1), EQ_PUBLISHED.table2.map((r) => r.se.toFixed(4)));
+  assert.equal(
+    row(syn, "Published").slice(1),
+    EQ_PUBLISHED.table2.map((r) => r.coef.toFixed(4)),
+  );
+  assert.equal(
+    row(syn, "Published SE").slice(1),
+    EQ_PUBLISHED.table2.map((r) => r.se.toFixed(4)),
+  );
   assert.is(row(syn, "True (DGP)")[4], TRUTH.eq.beta_vagg.toFixed(4));
-  assert.ok(syn.notes.some((n) => n.startsWith("Synthetic data calibrated") && n.includes("Published N: 624,577 (cols. 1, 3), 616,591 (cols. 2, 4).")));
+  assert.ok(
+    syn.notes.some(
+      (n) => n.startsWith("Synthetic data calibrated") && n.includes("Published N: 624,577 (cols. 1, 3), 616,591 (cols. 2, 4)."),
+    ),
+  );
   const real = eqTable2(models, realDir);
   assert.not.ok(labels(real).includes("True (DGP)"));
   assert.not.ok(real.notes.some((n) => n.includes("Synthetic")));
@@ -75,7 +98,10 @@ test("eqTable3 and eqEndogeneityComparison: true values where β is built in; no
   assert.not.ok(labels(eqTable3(t3, false)).includes("True (DGP)"));
   const syn = eqEndogeneityComparison(t2, t3, true);
   assert.ok(heads(syn).includes("true (DGP)"));
-  assert.equal(row(syn, "T3 (5) 2SLS, IV = Tel1984 × inv").slice(1, 3), [EQ_PUBLISHED.table3[4].coef.toFixed(4), EQ_PUBLISHED.table3[4].se.toFixed(4)]);
+  assert.equal(row(syn, "T3 (5) 2SLS, IV = Tel1984 × inv").slice(1, 3), [
+    EQ_PUBLISHED.table3[4].coef.toFixed(4),
+    EQ_PUBLISHED.table3[4].se.toFixed(4),
+  ]);
   assert.is(row(syn, "T2 (4) + HS4 FE + controls")[5], b);
   const real = eqEndogeneityComparison(t2, t3, false);
   assert.not.ok(heads(real).includes("true (DGP)"));
@@ -108,7 +134,17 @@ test("eqTable4, eqTable8, eqTable8Comparison, Rotemberg: true values only on syn
 });
 
 test("eqTable5/6/7: the true column follows splitTruth / mechanismTruth (null on real data)", () => {
-  const truth = { processing: 0.18, ordinary: 0.35, intermediate: 0.3087, final: 0.3087, modeGap: 0.17, becGap: 0, interaction: 0, beta: 0.3087, aggregate: { processing: 0.085, ordinary: 0.31, pi: 0.03 } } as unknown as SplitTruth;
+  const truth = {
+    processing: 0.18,
+    ordinary: 0.35,
+    intermediate: 0.3087,
+    final: 0.3087,
+    modeGap: 0.17,
+    becGap: 0,
+    interaction: 0,
+    beta: 0.3087,
+    aggregate: { processing: 0.085, ordinary: 0.31, pi: 0.03 },
+  } as unknown as SplitTruth;
   const t5 = eqTable5([v(), v(), v(), v()], truth);
   assert.is(row(t5, "(1) processing trade")[5], "0.1800");
   assert.ok(t5.notes[0]!.startsWith("Published N: processing 304,748; ordinary 571,038; intermediate 351,679; final 333,236"));
@@ -129,19 +165,26 @@ test("eqTable5/6/7: the true column follows splitTruth / mechanismTruth (null on
 test("eqTable5Tests / eqTable6Tests: the true-difference column only with splitTruth's values (synthetic data)", () => {
   const perm = { diff: 0.2, pOneSided: 0.01, pTwoSided: 0.02, reps: 99, separate: { p: 0.03 }, draws: [] };
   const wald = { diff: 0.2, se: 0.05, df: [1, 100], p: 0.001 };
-  const mode = [perm, perm, wald] as never, bec = [perm, perm, wald] as never;
+  const mode = [perm, perm, wald] as never,
+    bec = [perm, perm, wald] as never;
   const truth = { modeGap: 0.17, becGap: 0, interaction: 0 } as unknown as SplitTruth;
   const syn = eqTable5Tests(mode, bec, truth);
   assert.ok(heads(syn).includes("d true (DGP)"));
   assert.is(row(syn, "ordinary − processing")[1], (EQ_PUBLISHED.table5.ordinary.coef - EQ_PUBLISHED.table5.processing.coef).toFixed(4));
   assert.not.ok(heads(eqTable5Tests(mode, bec, null)).includes("d true (DGP)"));
-  const m = ["centre", "east", "middle", "west"].map((l) => ({ ...(fit({ vagg: 0.3, [`vagg:${l}`]: 0.01 }) as object), dof: { tDf: 100 } })) as never[];
+  const m = ["centre", "east", "middle", "west"].map((l) => ({
+    ...(fit({ vagg: 0.3, [`vagg:${l}`]: 0.01 }) as object),
+    dof: { tDf: 100 },
+  })) as never[];
   const pr = [1, 2, 3, 4].map(() => ({ pValue: 0.5, pValueT: 0.5, treatedUnits: 10 })) as never[];
   assert.ok(heads(eqTable6Tests(m, pr, truth)).includes("true (DGP)"));
   const real = eqTable6Tests(m, pr, null);
   assert.not.ok(heads(real).includes("true (DGP)"));
   assert.is(row(real, "vagg × east")[1], EQ_PUBLISHED.table6.east.coef.toFixed(4));
-  assert.is(eqEndogeneityComparison([v(), v(), v(), v()], [v(), v(), fit({ l_vagg: 0.1 }), v(), v(), v()], false).title, "EQ Tables 2–3: published vs recomputed");
+  assert.is(
+    eqEndogeneityComparison([v(), v(), v(), v()], [v(), v(), fit({ l_vagg: 0.1 }), v(), v(), v()], false).title,
+    "EQ Tables 2–3: published vs recomputed",
+  );
 });
 
 test.run();

@@ -7,7 +7,15 @@ import { generate } from "../../../lib/synth";
 import { column, numeric, table, withColumns } from "../../../lib/data/table";
 import { feols } from "../../../lib/estimators/feols";
 import { buildQualityPanel } from "../../../lib/papers/eq/panel";
-import { buildSplitPanels, splitTruth, splitTestReps, addLocationClasses, interactionPermutation, diffTestsTable, locationTestsTable } from "../../../lib/papers/eq/heterogeneity";
+import {
+  buildSplitPanels,
+  splitTruth,
+  splitTestReps,
+  addLocationClasses,
+  interactionPermutation,
+  diffTestsTable,
+  locationTestsTable,
+} from "../../../lib/papers/eq/heterogeneity";
 import { coefDiffTest } from "../../../lib/estimators/resampling/coef-diff";
 import { coefDiffInteraction } from "../../../lib/estimators/resampling/interaction-test";
 import { rng } from "../../../lib/util/rng";
@@ -15,7 +23,8 @@ import { rng } from "../../../lib/util/rng";
 // Tolerances: POOLED 1e-10 — the firm × mode identifier only renames firms (one mode per firm in
 // the synthetic data), so the pooled quality equals buildQualityPanel's up to summation order;
 // AGG 1e-12 — value-weighted means of the splits recombine to the pooled cell quality exactly.
-const POOLED = 1e-10, AGG = 1e-12;
+const POOLED = 1e-10,
+  AGG = 1e-12;
 const F = "quality ~ vagg + fdi + open + fisc + dlp + sci + edu + wage + gdp + fixinv | city + year + hs4";
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "eq-het-"));
 const built = (async () => {
@@ -24,7 +33,9 @@ const built = (async () => {
 })();
 
 const keyMap = (t: ReturnType<typeof table>) => {
-  const c = numeric(t, "city"), h = column(t, "hs4"), y = numeric(t, "year");
+  const c = numeric(t, "city"),
+    h = column(t, "hs4"),
+    y = numeric(t, "year");
   const m = new Map<string, number>();
   for (let i = 0; i < t.nrows; i++) m.set(`${c[i]}|${h[i]}|${y[i]}`, i);
   return m;
@@ -33,20 +44,32 @@ const keyMap = (t: ReturnType<typeof table>) => {
 test("split panels: the pooled quality is buildQualityPanel's", async () => {
   const { split, base } = await built;
   assert.is(split.base.panel.nrows, base.panel.nrows);
-  const a = numeric(split.base.panel, "quality"), b = numeric(base.panel, "quality");
+  const a = numeric(split.base.panel, "quality"),
+    b = numeric(base.panel, "quality");
   for (let i = 0; i < a.length; i++) assert.ok(Math.abs((a[i] as number) - (b[i] as number)) < POOLED, `row ${i}`);
 });
 
 test("split panels: the mode and BEC cells recombine (value-weighted) to the pooled cell quality", async () => {
   const { split } = await built;
-  for (const [t, name] of [[split.tradeMode, "mode"], [split.bec, "bec"]] as const) {
-    const pooled = split.base.panel, pk = keyMap(pooled), pq = numeric(pooled, "quality"), pv = numeric(pooled, "value");
+  for (const [t, name] of [
+    [split.tradeMode, "mode"],
+    [split.bec, "bec"],
+  ] as const) {
+    const pooled = split.base.panel,
+      pk = keyMap(pooled),
+      pq = numeric(pooled, "quality"),
+      pv = numeric(pooled, "value");
     const sum = new Map<string, { vq: number; v: number }>();
-    const c = numeric(t, "city"), h = column(t, "hs4"), y = numeric(t, "year"), q = numeric(t, "quality"), v = numeric(t, "value");
+    const c = numeric(t, "city"),
+      h = column(t, "hs4"),
+      y = numeric(t, "year"),
+      q = numeric(t, "quality"),
+      v = numeric(t, "value");
     for (let i = 0; i < t.nrows; i++) {
       const k = `${c[i]}|${h[i]}|${y[i]}`;
       const s = sum.get(k) ?? { vq: 0, v: 0 };
-      s.vq += (v[i] as number) * (q[i] as number); s.v += v[i] as number;
+      s.vq += (v[i] as number) * (q[i] as number);
+      s.v += v[i] as number;
       sum.set(k, s);
     }
     assert.is(sum.size, pooled.nrows, `${name}: every pooled cell appears in a split`);
@@ -63,11 +86,18 @@ test("split panels: the mode and BEC cells recombine (value-weighted) to the poo
   assert.is(split.intermediate.nrows + split.final.nrows, split.bec.nrows);
   assert.equal([...new Set(Array.from(column(split.processing, "mode") as ArrayLike<unknown>))], ["processing"]);
   // covariates attached as in the pooled panel
-  const pk = keyMap(split.base.panel), pvagg = numeric(split.base.panel, "vagg"), pfdi = numeric(split.base.panel, "fdi");
-  const c = numeric(split.final, "city"), h = column(split.final, "hs4"), y = numeric(split.final, "year"), vg = numeric(split.final, "vagg"), fdi = numeric(split.final, "fdi");
+  const pk = keyMap(split.base.panel),
+    pvagg = numeric(split.base.panel, "vagg"),
+    pfdi = numeric(split.base.panel, "fdi");
+  const c = numeric(split.final, "city"),
+    h = column(split.final, "hs4"),
+    y = numeric(split.final, "year"),
+    vg = numeric(split.final, "vagg"),
+    fdi = numeric(split.final, "fdi");
   for (let i = 0; i < split.final.nrows; i++) {
     const j = pk.get(`${c[i]}|${h[i]}|${y[i]}`) as number;
-    assert.is(vg[i], pvagg[j]); assert.is(fdi[i], pfdi[j]);
+    assert.is(vg[i], pvagg[j]);
+    assert.is(fdi[i], pfdi[j]);
   }
 });
 
@@ -76,7 +106,10 @@ test("splitTruth: trade-mode truth from the realised cell shares; BEC and locati
   const tr = await splitTruth(split, dir, F);
   assert.ok(tr);
   const t = tr as NonNullable<typeof tr>;
-  assert.is(t.intermediate, 0.3087); assert.is(t.final, 0.3087); assert.is(t.interaction, 0); assert.is(t.becGap, 0);
+  assert.is(t.intermediate, 0.3087);
+  assert.is(t.final, 0.3087);
+  assert.is(t.interaction, 0);
+  assert.is(t.becGap, 0);
   assert.ok(t.ordinary > t.beta - 0.01 && t.ordinary < t.beta + t.params.gapSlope, `ordinary ${t.ordinary}`);
   assert.ok(t.processing < t.beta && t.processing > t.beta - t.params.gapSlope, `processing ${t.processing}`);
   assert.ok(t.meanPi.processing > t.meanPi.ordinary && t.meanPi.processing <= 1 && t.meanPi.ordinary >= 0);
@@ -96,13 +129,23 @@ test("addLocationClasses: capitals, regions, periphery = 1 − centre", async ()
   const loc = await addLocationClasses(split.base.panel, dir);
   assert.is(loc.info.unmatchedRows, 0);
   assert.is(loc.info.east + loc.info.middle + loc.info.west, loc.info.cities);
-  const ce = numeric(loc.panel, "centre"), pe = numeric(loc.panel, "periphery"), e = numeric(loc.panel, "east"), m = numeric(loc.panel, "middle"), w = numeric(loc.panel, "west");
+  const ce = numeric(loc.panel, "centre"),
+    pe = numeric(loc.panel, "periphery"),
+    e = numeric(loc.panel, "east"),
+    m = numeric(loc.panel, "middle"),
+    w = numeric(loc.panel, "west");
   const c = numeric(loc.panel, "city");
   for (let i = 0; i < loc.panel.nrows; i++) {
     assert.is((ce[i] as number) + (pe[i] as number), 1);
     assert.is((e[i] as number) + (m[i] as number) + (w[i] as number), 1);
-    if (c[i] === 130100) { assert.is(ce[i], 1); assert.is(e[i], 1); } // Shijiazhuang: capital of Hebei (east)
-    if (c[i] === 610100) { assert.is(ce[i], 1); assert.is(w[i], 1); } // Xi'an: capital of Shaanxi (west)
+    if (c[i] === 130100) {
+      assert.is(ce[i], 1);
+      assert.is(e[i], 1);
+    } // Shijiazhuang: capital of Hebei (east)
+    if (c[i] === 610100) {
+      assert.is(ce[i], 1);
+      assert.is(w[i], 1);
+    } // Xi'an: capital of Shaanxi (west)
   }
   assert.ok(loc.info.centreCities.includes("石家庄市"));
 });
@@ -112,31 +155,81 @@ test("interactionPermutation: observed fit equals feols; p-value rule; determini
   const loc = await addLocationClasses(split.base.panel, dir);
   const f = F.replace("vagg +", "vagg + vagg:centre +");
   const m = feols(loc.panel, f, { vcov: { cluster: ["city^hs4"] } });
-  const r = await interactionPermutation(loc.panel, f, { slope: "vagg", indicator: "centre", unit: "city", reps: 49, vcov: "cluster:city^hs4", seed: 7 });
+  const r = await interactionPermutation(loc.panel, f, {
+    slope: "vagg",
+    indicator: "centre",
+    unit: "city",
+    reps: 49,
+    vcov: "cluster:city^hs4",
+    seed: 7,
+  });
   assert.ok(Math.abs(r.coef - (m.coef["vagg:centre"] as number)) < 1e-9);
   assert.ok(Math.abs(r.se - (m.se["vagg:centre"] as number)) < 1e-9);
-  assert.is(r.reps, 49); assert.is(r.treatedUnits, loc.info.centre); assert.is(r.units, loc.info.cities);
+  assert.is(r.reps, 49);
+  assert.is(r.treatedUnits, loc.info.centre);
+  assert.is(r.units, loc.info.cities);
   let ge = 0;
   for (const d of r.draws) if (Math.abs(d) >= Math.abs(r.coef) * (1 - 1e-10)) ge++;
   assert.ok(Math.abs(r.pValue - (1 + ge) / 50) < 1e-12);
   // same seed, same draws
-  const r1 = await interactionPermutation(loc.panel, f, { slope: "vagg", indicator: "centre", unit: "city", reps: 49, vcov: "cluster:city^hs4", seed: 7 });
+  const r1 = await interactionPermutation(loc.panel, f, {
+    slope: "vagg",
+    indicator: "centre",
+    unit: "city",
+    reps: 49,
+    vcov: "cluster:city^hs4",
+    seed: 7,
+  });
   assert.equal(Array.from(r1.draws), Array.from(r.draws));
-  await interactionPermutation(loc.panel, F, { slope: "vagg", indicator: "centre", unit: "city", reps: 9 }).then(() => assert.unreachable("no term"), (e: Error) => assert.match(e.message, /no term "vagg:centre"/));
+  await interactionPermutation(loc.panel, F, { slope: "vagg", indicator: "centre", unit: "city", reps: 9 }).then(
+    () => assert.unreachable("no term"),
+    (e: Error) => assert.match(e.message, /no term "vagg:centre"/),
+  );
   const bad = withColumns(loc.panel, { centre: Float64Array.from(numeric(loc.panel, "year"), (y) => (y > 2010 ? 1 : 0)) });
-  await interactionPermutation(bad, f, { slope: "vagg", indicator: "centre", unit: "city", reps: 9 }).then(() => assert.unreachable("varies"), (e: Error) => assert.match(e.message, /varies within a level of "city"/));
+  await interactionPermutation(bad, f, { slope: "vagg", indicator: "centre", unit: "city", reps: 9 }).then(
+    () => assert.unreachable("varies"),
+    (e: Error) => assert.match(e.message, /varies within a level of "city"/),
+  );
 });
 
 test("interactionPermutation: a draw is a feols fit with the permuted labels (toy panel)", async () => {
   // 12 units × 6 periods; D on 4 units; y depends on x only. Permute with reps = 1 and compare.
   const r = rng(3);
-  const n = 72, unit = new Float64Array(n), per = new Float64Array(n), x = new Float64Array(n), y = new Float64Array(n), d = new Float64Array(n);
-  for (let i = 0; i < n; i++) { unit[i] = Math.floor(i / 6); per[i] = i % 6; x[i] = r.normal(); d[i] = (unit[i] as number) < 4 ? 1 : 0; y[i] = 0.5 * (x[i] as number) + r.normal(); }
+  const n = 72,
+    unit = new Float64Array(n),
+    per = new Float64Array(n),
+    x = new Float64Array(n),
+    y = new Float64Array(n),
+    d = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    unit[i] = Math.floor(i / 6);
+    per[i] = i % 6;
+    x[i] = r.normal();
+    d[i] = (unit[i] as number) < 4 ? 1 : 0;
+    y[i] = 0.5 * (x[i] as number) + r.normal();
+  }
   const t = table({ unit, per, x, y, d });
-  const res = await interactionPermutation(t, "y ~ x + x:d | unit + per", { slope: "x", indicator: "d", unit: "unit", reps: 3, seed: 11, vcov: "iid" });
+  const res = await interactionPermutation(t, "y ~ x + x:d | unit + per", {
+    slope: "x",
+    indicator: "d",
+    unit: "unit",
+    reps: 3,
+    seed: 11,
+    vcov: "iid",
+  });
   // recover the permuted labels by brute force: the fit of every 4-of-12 assignment, find the draw
   const combos: number[][] = [];
-  const rec = (s: number, acc: number[]) => { if (acc.length === 4) { combos.push(acc.slice()); return; } for (let u = s; u < 12; u++) { acc.push(u); rec(u + 1, acc); acc.pop(); } };
+  const rec = (s: number, acc: number[]) => {
+    if (acc.length === 4) {
+      combos.push(acc.slice());
+      return;
+    }
+    for (let u = s; u < 12; u++) {
+      acc.push(u);
+      rec(u + 1, acc);
+      acc.pop();
+    }
+  };
   rec(0, []);
   for (const draw of res.draws) {
     const hit = combos.some((cb) => {
@@ -158,8 +251,16 @@ test("diffTestsTable and locationTestsTable render with published, recomputed an
   const loc = await addLocationClasses(split.base.panel, dir);
   const f = F.replace("vagg +", "vagg + vagg:east +");
   const m = feols(loc.panel, f, { vcov: { cluster: ["city^hs4"] } });
-  const r = await interactionPermutation(loc.panel, f, { slope: "vagg", indicator: "east", unit: "city", reps: 9, vcov: "cluster:city^hs4" });
-  const lt = locationTestsTable([{ label: "vagg × east", model: m, term: "vagg:east", permutation: r, published: { coef: -0.076, se: 0.0053 }, truth: 0 }]);
+  const r = await interactionPermutation(loc.panel, f, {
+    slope: "vagg",
+    indicator: "east",
+    unit: "city",
+    reps: 9,
+    vcov: "cluster:city^hs4",
+  });
+  const lt = locationTestsTable([
+    { label: "vagg × east", model: m, term: "vagg:east", permutation: r, published: { coef: -0.076, se: 0.0053 }, truth: 0 },
+  ]);
   assert.ok(JSON.stringify(lt).includes("-0.0760"));
   assert.throws(() => locationTestsTable([{ label: "x", model: m, term: "vagg:west", permutation: r }]), /not a coefficient/);
 });

@@ -11,8 +11,17 @@ import { EQ_TABLE1 } from "../../../lib/papers/eq/published";
 import { toText } from "../../../lib/report/text";
 import { productQuality, qualityStepsTable } from "../../../lib/measures/quality";
 import {
-  oecdDigitalShifts, oecdSectorNames, censusShares, vaggAgreement, eqDescriptives, sigmaSummaryTable, qualityCleaningTable,
-  bartikReportTable, digitalShiftsChart, sigmaScatter, qualityInputs,
+  oecdDigitalShifts,
+  oecdSectorNames,
+  censusShares,
+  vaggAgreement,
+  eqDescriptives,
+  sigmaSummaryTable,
+  qualityCleaningTable,
+  bartikReportTable,
+  digitalShiftsChart,
+  sigmaScatter,
+  qualityInputs,
 } from "../../../lib/papers/eq/measurement";
 import { bartik } from "../../../lib/measures/bartik";
 import { EQ_CONTROLS } from "../../../lib/papers/eq/panel";
@@ -30,10 +39,15 @@ test("oecdDigitalShifts reproduces the generator's Bartik shifts (lib/synth/skel
   assert.is(sh.table.nrows, 17 * 18);
   assert.is(sh.carriedForward, 17); // 2019 → 2018
   assert.is(sh.missingInputs, 0);
-  const ind = column(sh.table, "ind") as string[], year = numeric(sh.table, "year"), v = numeric(sh.table, "shift"), raw = numeric(sh.table, "shift_raw");
+  const ind = column(sh.table, "ind") as string[],
+    year = numeric(sh.table, "year"),
+    v = numeric(sh.table, "shift"),
+    raw = numeric(sh.table, "shift_raw");
   for (let i = 0; i < sh.table.nrows; i++) {
-    const s = ref.industries.indexOf(ind[i] as string), t = (year[i] as number) - 2002;
-    const rv = (ref.virtual[s] as Float64Array)[t] as number, rr = (ref.raw[s] as Float64Array)[t] as number;
+    const s = ref.industries.indexOf(ind[i] as string),
+      t = (year[i] as number) - 2002;
+    const rv = (ref.virtual[s] as Float64Array)[t] as number,
+      rr = (ref.raw[s] as Float64Array)[t] as number;
     assert.ok(Math.abs((v[i] as number) - rv) <= SAME * Math.abs(rv), `${ind[i]} ${year[i]}: ${v[i]} vs ${rv}`);
     assert.ok(Math.abs((raw[i] as number) - rr) <= SAME * Math.abs(rr));
   }
@@ -45,13 +59,21 @@ test("oecdDigitalShifts reproduces the generator's Bartik shifts (lib/synth/skel
   assert.is(r0.scale, 1);
   assert.ok(Math.abs(r0.rawMean - sh.rawMean) < SAME);
   assert.ok(digitalShiftsChart(sh.table, { years: [2005, 2015] }).$schema.includes("vega-lite"));
-  try { await oecdDigitalShifts({ omega: 2 }); assert.unreachable(); } catch (e) { assert.match((e as Error).message, /omega/); }
+  try {
+    await oecdDigitalShifts({ omega: 2 });
+    assert.unreachable();
+  } catch (e) {
+    assert.match((e as Error).message, /omega/);
+  }
 });
 
 test("censusShares: shares sum to 1 by city; rows with missing or negative output are dropped and counted", async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "vagg-eq03-"));
   const f = path.join(dir, "census_2004.csv");
-  fs.writeFileSync(f, "city_code,industry,year,output\n1,D26,2004,30\n1,D27,2004,10\n2,D26,2004,5\n2,D27,2004,\n2,D28,2004,-1\n2,D29,2004,15\n");
+  fs.writeFileSync(
+    f,
+    "city_code,industry,year,output\n1,D26,2004,30\n1,D27,2004,10\n2,D26,2004,5\n2,D27,2004,\n2,D28,2004,-1\n2,D29,2004,15\n",
+  );
   const cs = await censusShares(f);
   assert.is(cs.rows, 6);
   assert.is(cs.droppedRows, 2);
@@ -59,19 +81,37 @@ test("censusShares: shares sum to 1 by city; rows with missing or negative outpu
   assert.is(cs.table.nrows, 4);
   assert.equal(Array.from(numeric(cs.table, "share")), [0.75, 0.25, 0.25, 0.75]);
   // into bartik
-  const shifts = fromRecords([{ ind: "D26", year: 2005, shift: 1 }, { ind: "D27", year: 2005, shift: 2 }, { ind: "D29", year: 2005, shift: 4 }]);
+  const shifts = fromRecords([
+    { ind: "D26", year: 2005, shift: 1 },
+    { ind: "D27", year: 2005, shift: 2 },
+    { ind: "D29", year: 2005, shift: 4 },
+  ]);
   const bk = bartik(cs.table, shifts, { unit: "city", industry: "ind", time: "year", shift: "shift" });
   assert.equal(Array.from(numeric(bk.table, "vagg")), [0.75 + 0.5, 0.25 + 3]);
   const rep = bartikReportTable(bk.report);
   assert.is((column(rep, "value") as string[])[3], "none");
   fs.writeFileSync(f, "city_code,industry,year,output\n1,D26,2004,0\n");
-  try { await censusShares(f); assert.unreachable(); } catch (e) { assert.match((e as Error).message, /city 1 has zero total output/); }
+  try {
+    await censusShares(f);
+    assert.unreachable();
+  } catch (e) {
+    assert.match((e as Error).message, /city 1 has zero total output/);
+  }
   fs.rmSync(dir, { recursive: true });
 });
 
 test("vaggAgreement: matched rows, unmatched rows on each side, largest difference", () => {
-  const a = fromRecords([{ city: 1, year: 2005, vagg: 0.5 }, { city: 1, year: 2006, vagg: 0.6 }, { city: 2, year: 2005, vagg: 0.7 }]);
-  const b = fromRecords([{ c: 1, y: 2005, v: 0.5 }, { c: 1, y: 2006, v: 0.65 }, { c: 3, y: 2005, v: 1 }, { c: 3, y: 2006, v: 1 }]);
+  const a = fromRecords([
+    { city: 1, year: 2005, vagg: 0.5 },
+    { city: 1, year: 2006, vagg: 0.6 },
+    { city: 2, year: 2005, vagg: 0.7 },
+  ]);
+  const b = fromRecords([
+    { c: 1, y: 2005, v: 0.5 },
+    { c: 1, y: 2006, v: 0.65 },
+    { c: 3, y: 2005, v: 1 },
+    { c: 3, y: 2006, v: 1 },
+  ]);
   const t = vaggAgreement(a, b, { keys: ["city", "year"], keysB: ["c", "y"], value: "vagg", valueB: "v" });
   assert.equal([numeric(t, "matched")[0], numeric(t, "only_a")[0], numeric(t, "only_b")[0]], [2, 1, 2]);
   assert.ok(Math.abs((numeric(t, "max_abs_diff")[0] as number) - 0.05) < 1e-12);
@@ -81,7 +121,10 @@ test("vaggAgreement: matched rows, unmatched rows on each side, largest differen
 test("eqDescriptives: Table 1 rows in the published order, recomputed moments, DGP targets; a missing column is named", () => {
   const r = rng(8);
   const n = 200;
-  const cols: Record<string, Float64Array> = { quality: Float64Array.from({ length: n }, () => r.uniform()), vagg: Float64Array.from({ length: n }, () => r.normal(0.5, 0.1)) };
+  const cols: Record<string, Float64Array> = {
+    quality: Float64Array.from({ length: n }, () => r.uniform()),
+    vagg: Float64Array.from({ length: n }, () => r.normal(0.5, 0.1)),
+  };
   for (const c of EQ_CONTROLS) cols[c] = Float64Array.from({ length: n }, () => r.normal());
   cols["quality"]![3] = NaN;
   const rt = eqDescriptives(table(cols), { synthetic: true });
@@ -100,7 +143,9 @@ function cleaningRows() {
   const add = (firm: number, hs6: string, dest: string, year: number, v: number | null, q: number | null, inter = 0) =>
     rows.push({ firm_id: firm, city_code: 1, hs6, dest, year, value_usd: v, quantity: q, is_intermediary: inter });
   const r = rng(3);
-  for (let g = 0; g < 3; g++) for (const d of ["A", "B", "C"]) for (const t of [2010, 2011]) add(g, "850110", d, t, 100 * Math.exp(r.normal()), 10 * Math.exp(r.normal()));
+  for (let g = 0; g < 3; g++)
+    for (const d of ["A", "B", "C"])
+      for (const t of [2010, 2011]) add(g, "850110", d, t, 100 * Math.exp(r.normal()), 10 * Math.exp(r.normal()));
   add(0, "850110", "A", 2012, 0, 5);
   add(1, "850110", "B", 2012, 10, null);
   add(9, "850110", "A", 2010, 10, 2, 1);
@@ -121,10 +166,16 @@ function cleaningRows() {
 
 test("qualityStepsTable: rows, products and firms left after each rule chain exactly to the estimation sample", async () => {
   const rows = cleaningRows();
-  const q = await productQuality({ customs: fromRecords(rows), sigma: table({ hs3: ["850"], sigma: [5] }), method: "known-sigma", minObs: 5 });
+  const q = await productQuality({
+    customs: fromRecords(rows),
+    sigma: table({ hs3: ["850"], sigma: [5] }),
+    method: "known-sigma",
+    minObs: 5,
+  });
   const t = qualityStepsTable(q.counts);
   assert.is(t.nrows, 8);
-  const dropped = Array.from(numeric(t, "dropped")), left = Array.from(numeric(t, "rows_left"));
+  const dropped = Array.from(numeric(t, "dropped")),
+    left = Array.from(numeric(t, "rows_left"));
   assert.equal(dropped, [0, 2, 2, 3, 2, 6, 0, 0]);
   assert.equal(left, [rows.length, rows.length - 2, rows.length - 4, rows.length - 7, rows.length - 9, 18, 18, 18]);
   for (let k = 1; k < t.nrows; k++) assert.is(left[k], (left[k - 1] as number) - (dropped[k] as number));
@@ -137,13 +188,22 @@ test("qualityStepsTable: rows, products and firms left after each rule chain exa
 });
 
 test("sigmaSummaryTable and sigmaScatter: pooled σ̂ rows and the per-HS3 comparison", () => {
-  const byHs3 = table({ hs3: ["841", "842", "843"], sigma_hat: [3.9, 5.2, 6.1], se: [0.1, 0.1, 0.05], nobs: [100, 300, 100], sigma_table: [4, 5, 6] });
+  const byHs3 = table({
+    hs3: ["841", "842", "843"],
+    sigma_hat: [3.9, 5.2, 6.1],
+    se: [0.1, 0.1, 0.05],
+    nobs: [100, 300, 100],
+    sigma_table: [4, 5, 6],
+  });
   const fake = {
-    sigmaHat: { estimate: 4.5, se: 0.1, ciLow: 4.3, ciHigh: 4.7, nobs: 500, ols: 4.8 }, firstStage: { coef: 0.9, f: 1000, partialR2: 0.8 },
+    sigmaHat: { estimate: 4.5, se: 0.1, ciLow: 4.3, ciHigh: 4.7, nobs: 500, ols: 4.8 },
+    firstStage: { coef: 0.9, f: 1000, partialR2: 0.8 },
     sigmaByHs3: byHs3,
   } as unknown as Parameters<typeof sigmaSummaryTable>[0];
   const t = sigmaSummaryTable(fake, fake);
-  const stat = column(t, "statistic") as string[], est = numeric(t, "estimate"), ref = numeric(t, "reference");
+  const stat = column(t, "statistic") as string[],
+    est = numeric(t, "estimate"),
+    ref = numeric(t, "reference");
   const at = (s: string) => stat.indexOf(s);
   assert.is(est[at("pooled σ̂ (2SLS)")], 4.5);
   assert.ok(Math.abs((est[at("mean σ̂_h (unweighted)")] as number) - 5.066666666666666) < 1e-12);

@@ -30,7 +30,11 @@ test("eq panel: vagg and its lag reproduce the generator's Bartik vagg (22)", as
   const eq = await built;
   const w = await buildWorld("small", SEED);
   const idx = new Map(w.cities.map((c, i) => [c.code, i]));
-  const cy = eq.cityYear, c = column(cy, "city") as Int32Array, y = column(cy, "year") as Int32Array, v = numeric(cy, "vagg"), lv = numeric(cy, "l_vagg");
+  const cy = eq.cityYear,
+    c = column(cy, "city") as Int32Array,
+    y = column(cy, "year") as Int32Array,
+    v = numeric(cy, "vagg"),
+    lv = numeric(cy, "l_vagg");
   assert.is(cy.nrows, w.cities.length * 11);
   for (let i = 0; i < cy.nrows; i++) {
     const k = idx.get(c[i] as number) as number;
@@ -49,7 +53,9 @@ test("eq panel: keys, controls, instruments, joins", async () => {
   const q = numeric(eq.panel, "quality");
   for (const x of q) assert.ok(x >= 0 && x <= 1);
   for (const n of EQ_CONTROLS) for (const x of numeric(eq.panel, n)) assert.ok(Number.isFinite(x), n);
-  const wage = numeric(eq.panel, "wage"), gdp = numeric(eq.panel, "gdp"), dlp = numeric(eq.panel, "dlp");
+  const wage = numeric(eq.panel, "wage"),
+    gdp = numeric(eq.panel, "gdp"),
+    dlp = numeric(eq.panel, "dlp");
   for (let i = 0; i < eq.panel.nrows; i++) {
     assert.ok((wage[i] as number) > 8 && (wage[i] as number) < 13);
     assert.ok((gdp[i] as number) > 8 && (gdp[i] as number) < 13);

@@ -21,14 +21,25 @@ function fixture(): { dir: string; io: string } {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "eq-rob-"));
   const w = (f: string, s: string) => fs.writeFileSync(path.join(dir, f), s);
   // A = 100: output x 30, y 10 → shares .75/.25; B = 200: only y
-  w("census_2004.csv", "city_code,industry,year,output,employment,firms\n100,Dx,2004,30,1,1\n100,Dy,2004,10,1,1\n200,Dy,2004,5,1,1\n200,Dz,2004,,1,1\n"); // B: Dz output missing → left out, counted
+  w(
+    "census_2004.csv",
+    "city_code,industry,year,output,employment,firms\n100,Dx,2004,30,1,1\n100,Dy,2004,10,1,1\n200,Dy,2004,5,1,1\n200,Dz,2004,,1,1\n",
+  ); // B: Dz output missing → left out, counted
   // flows (USD million): x 2005: D61 1000, D62T63 500, D45T47 2000 → Z = 1000 + 500 + 0.2·2000 = 1900
   //                      y 2005: 100, 100, 1000 → 400; an unused input (D58T60) is ignored
-  w("io.csv", [
-    "year,input_isic4,use_isic4,z",
-    "2005,D61,Dx,1000", "2005,D62T63,Dx,500", "2005,D45T47,Dx,2000", "2005,D58T60,Dx,99999",
-    "2005,D61,Dy,100", "2005,D62T63,Dy,100", "2005,D45T47,Dy,1000",
-  ].join("\n") + "\n");
+  w(
+    "io.csv",
+    [
+      "year,input_isic4,use_isic4,z",
+      "2005,D61,Dx,1000",
+      "2005,D62T63,Dx,500",
+      "2005,D45T47,Dx,2000",
+      "2005,D58T60,Dx,99999",
+      "2005,D61,Dy,100",
+      "2005,D62T63,Dy,100",
+      "2005,D45T47,Dy,1000",
+    ].join("\n") + "\n",
+  );
   w("gov_reports.csv", "city_code,year,text\n100,2005,发展数字经济，建设智慧城市，发展电子商务。\n200,2005,加强生态环境保护。\n");
   return { dir, io: path.join(dir, "io.csv") };
 }
@@ -37,7 +48,8 @@ test("vagg_in: census shares × digital input flows / 1000; vagg_txt: ln(1 + dic
   const { dir, io } = fixture();
   const panel = table({ city: Int32Array.of(100, 100, 200, 999), year: Int32Array.of(2005, 2005, 2005, 2005), hs4: ["a", "b", "a", "a"] });
   const alt = await attachAlternativeVagg(panel, dir, { io });
-  const vi = numeric(alt.panel, "vagg_in"), vt = numeric(alt.panel, "vagg_txt");
+  const vi = numeric(alt.panel, "vagg_in"),
+    vt = numeric(alt.panel, "vagg_txt");
   near(vi[0] as number, (0.75 * 1900 + 0.25 * 400) / 1000, "A");
   near(vi[1] as number, vi[0] as number);
   near(vi[2] as number, 400 / 1000, "B");
@@ -59,7 +71,11 @@ test("attachAlternativeVagg: bad options and a missing report file are one-line 
   const { dir, io } = fixture();
   const panel = table({ city: Int32Array.of(100), year: Int32Array.of(2005) });
   let threw = false;
-  try { await attachAlternativeVagg(panel, dir, { io, tradeShare: 2 }); } catch (e) { threw = /tradeShare/.test(String(e)); }
+  try {
+    await attachAlternativeVagg(panel, dir, { io, tradeShare: 2 });
+  } catch (e) {
+    threw = /tradeShare/.test(String(e));
+  }
   assert.ok(threw);
   fs.rmSync(path.join(dir, "gov_reports.csv"));
   try {
@@ -73,25 +89,37 @@ test("attachAlternativeVagg: bad options and a missing report file are one-line 
 
 test("the public OECD file: z are the long file's flows, and a with ω = 0.2 reproduces the synthetic shifts' virtual_raw", async () => {
   const coef = await readTable(publicDataPath("io", "oecd_iot2021_chn_digital_coef.csv"));
-  const long = await readTable(publicDataPath("io", "oecd_iot2021_chn_1995_2018_long.csv"), { where: "year = 2010 AND row_code IN ('34', '35', '26')" });
+  const long = await readTable(publicDataPath("io", "oecd_iot2021_chn_1995_2018_long.csv"), {
+    where: "year = 2010 AND row_code IN ('34', '35', '26')",
+  });
   const lk = new Map<string, number>();
-  const lr = column(long, "row_code"), lc = column(long, "col_code"), lv = numeric(long, "value");
+  const lr = column(long, "row_code"),
+    lc = column(long, "col_code"),
+    lv = numeric(long, "value");
   for (let i = 0; i < long.nrows; i++) lk.set(`${lr[i]}|${lc[i]}`, lv[i] as number);
-  const cy = numeric(coef, "year"), ci = column(coef, "input_code"), cu = column(coef, "use_code"), cz = numeric(coef, "z");
+  const cy = numeric(coef, "year"),
+    ci = column(coef, "input_code"),
+    cu = column(coef, "use_code"),
+    cz = numeric(coef, "z");
   let checked = 0;
-  for (let i = 0; i < coef.nrows; i++) if (cy[i] === 2010 && ["34", "35", "26"].includes(String(ci[i]))) {
-    assert.is(cz[i], lk.get(`${ci[i]}|${cu[i]}`), `flow ${ci[i]} → ${cu[i]}`);
-    checked++;
-  }
+  for (let i = 0; i < coef.nrows; i++)
+    if (cy[i] === 2010 && ["34", "35", "26"].includes(String(ci[i]))) {
+      assert.is(cz[i], lk.get(`${ci[i]}|${cu[i]}`), `flow ${ci[i]} → ${cu[i]}`);
+      checked++;
+    }
   assert.is(checked, 3 * 17);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "eq-rob-synth-"));
   await generate({ scale: "small", seed: 20220707, outDir: dir });
   const ds = await readTable(path.join(dir, "digital_shifts.csv"));
   const a = digitalShift(coef, { inputs: { D61: 1, D62T63: 1, D45T47: DIGITAL_TRADE_SHARE } }).table;
   const m = new Map<string, number>();
-  const ai = column(a, "ind"), at = numeric(a, "time"), as = numeric(a, "shift");
+  const ai = column(a, "ind"),
+    at = numeric(a, "time"),
+    as = numeric(a, "shift");
   for (let i = 0; i < a.nrows; i++) m.set(`${ai[i]}|${at[i]}`, as[i] as number);
-  const di = column(ds, "industry"), dy = numeric(ds, "year"), dr = numeric(ds, "virtual_raw");
+  const di = column(ds, "industry"),
+    dy = numeric(ds, "year"),
+    dr = numeric(ds, "virtual_raw");
   let n = 0;
   for (let i = 0; i < ds.nrows; i++) {
     const y = dy[i] as number;

@@ -4,7 +4,16 @@ import type { ReportTable } from "../../../lib/report/model";
 import { TRUTH } from "../../../lib/synth/truth";
 import { RS_PUBLISHED } from "../../../lib/papers/rs/published";
 import { RS_CONTROLS } from "../../../lib/papers/rs/panel";
-import { rsFormula, RS_MARTIN, RS_BASELINE, heterogeneityTable, heterogeneityTests, extensionTable, mechanismTable, mechanismDimsTable } from "../../../lib/papers/rs/sections";
+import {
+  rsFormula,
+  RS_MARTIN,
+  RS_BASELINE,
+  heterogeneityTable,
+  heterogeneityTests,
+  extensionTable,
+  mechanismTable,
+  mechanismDimsTable,
+} from "../../../lib/papers/rs/sections";
 import { rsTable3, rsRobustness, rsMechanismsSummary, rsExtensionSummary } from "../../../lib/papers/rs/exhibits";
 
 // The builders only read coef / se / pvalue / nobs: fitted models are stood in for by records.
@@ -34,7 +43,10 @@ test("rsFormula / RS_MARTIN: controls named once; optional FE and IV parts", () 
 test("rsTable3: published rows and N from RS_PUBLISHED; true row only on synthetic data (en and zh)", () => {
   const m = [v(0.1), v(), v(0.03), v()];
   const syn = rsTable3(m, true);
-  assert.equal(row(syn, "Published").slice(1), RS_PUBLISHED.table3.map((r) => r.coef.toFixed(4)));
+  assert.equal(
+    row(syn, "Published").slice(1),
+    RS_PUBLISHED.table3.map((r) => r.coef.toFixed(4)),
+  );
   assert.equal(row(syn, "True (DGP)").slice(1), ["", b, "", b]);
   assert.ok(syn.notes.includes("Synthetic data calibrated to the paper; published numbers from real data (N = 3,177)."));
   const real = rsTable3(m, false);
@@ -46,19 +58,35 @@ test("rsTable3: published rows and N from RS_PUBLISHED; true row only on synthet
 });
 
 test("rsRobustness, rsMechanismsSummary, rsExtensionSummary: true column only on synthetic data", () => {
-  const rob = [v(), v(), fit({ did_treat: 0.01 }), fit({ did_treat: 0.01 }), fit({ vagg_bartik: 0.01 }), fit({ vagg_pre: 0.1 }), v(), v(), v()];
+  const rob = [
+    v(),
+    v(),
+    fit({ did_treat: 0.01 }),
+    fit({ did_treat: 0.01 }),
+    fit({ vagg_bartik: 0.01 }),
+    fit({ vagg_pre: 0.1 }),
+    v(),
+    v(),
+    v(),
+  ];
   const r = rsRobustness(rob, true);
   assert.is(row(r, "Baseline (Table 3 col. 4)")[1], RS_PUBLISHED.table3[3].coef.toFixed(4));
   assert.is(row(r, "Clustered by province")[5], b);
   assert.not.ok(heads(rsRobustness(rob, false)).includes("true (DGP)"));
   const step = (m: string) => ({ mediator: m, first: v(0.1), second: fit({ [m]: -0.01 }), dims: [] });
-  const mis = ["dist", "distK", "distL"].map(step), mkt = ["mp", "lmp", "hmp"].map(step);
+  const mis = ["dist", "distK", "distL"].map(step),
+    mkt = ["mp", "lmp", "hmp"].map(step);
   const ms = rsMechanismsSummary(mis as never, mkt as never, true);
   assert.is(row(ms, "vagg → distK")[5], "0.0000");
   assert.is(row(ms, "vagg → mp")[1], RS_PUBLISHED.table6.vagg_mp.coef.toFixed(4));
   assert.ok(ms.notes.includes("Published N: 3,166 (Table 5), 3,079 (Table 6)."));
   assert.not.ok(heads(rsMechanismsSummary(mis as never, mkt as never, false)).includes("true (DGP)"));
-  const ext = { interaction: fit({ vagg_c: 0.008, agg_c: 0.001, "vagg_c:agg_c": 0.0 }), groups: [1, 2, 3, 4].map((level) => ({ level, model: v() })), cuts: [], sizes: [] };
+  const ext = {
+    interaction: fit({ vagg_c: 0.008, agg_c: 0.001, "vagg_c:agg_c": 0.0 }),
+    groups: [1, 2, 3, 4].map((level) => ({ level, model: v() })),
+    cuts: [],
+    sizes: [],
+  };
   const sx = rsExtensionSummary(ext as never, true);
   assert.is(sx.title, "Extension (RS §6): recomputed vs true");
   assert.is(row(sx, "vagg in Q3")[5], b);
@@ -68,20 +96,41 @@ test("rsRobustness, rsMechanismsSummary, rsExtensionSummary: true column only on
 
 test("section tables (Table 4, Tables 5–6, §6): DGP rows and columns only on synthetic data", () => {
   const split = (truth: { in: number; out: number } | null) => ({
-    group: "old_industrial", label: "Old industrial base", inLabel: "Old industrial", outLabel: "Other", inModel: v(0.004), outModel: v(0.01),
-    test: { diff: -0.006, pOneSided: 0.07, pTwoSided: 0.14, reps: 99, separate: { p: 0.1 } }, bootstrap: null, wald: { diff: -0.006, se: 0.003, p: 0.05 },
-    published: RS_PUBLISHED.table4["old_industrial"], truth,
+    group: "old_industrial",
+    label: "Old industrial base",
+    inLabel: "Old industrial",
+    outLabel: "Other",
+    inModel: v(0.004),
+    outModel: v(0.01),
+    test: { diff: -0.006, pOneSided: 0.07, pTwoSided: 0.14, reps: 99, separate: { p: 0.1 } },
+    bootstrap: null,
+    wald: { diff: -0.006, se: 0.003, p: 0.05 },
+    published: RS_PUBLISHED.table4["old_industrial"],
+    truth,
   });
-  const syn = [split({ in: 0.004, out: 0.009 })] as never, real = [split(null)] as never;
+  const syn = [split({ in: 0.004, out: 0.009 })] as never,
+    real = [split(null)] as never;
   assert.ok(labels(heterogeneityTable(syn)).includes("True (DGP)"));
   assert.not.ok(labels(heterogeneityTable(real)).includes("True (DGP)"));
   assert.ok(heads(heterogeneityTests(syn)).includes("d true (DGP)"));
   assert.not.ok(heads(heterogeneityTests(real)).includes("d true (DGP)"));
-  const ext = (synthetic: boolean) => ({ interaction: fit({ vagg_c: 0.008, agg_c: 0.001, "vagg_c:agg_c": 0 }), groups: [1, 2, 3, 4].map((level) => ({ level, model: v() })), cuts: [1, 2, 3], sizes: [], synthetic }) as never;
+  const ext = (synthetic: boolean) =>
+    ({
+      interaction: fit({ vagg_c: 0.008, agg_c: 0.001, "vagg_c:agg_c": 0 }),
+      groups: [1, 2, 3, 4].map((level) => ({ level, model: v() })),
+      cuts: [1, 2, 3],
+      sizes: [],
+      synthetic,
+    }) as never;
   assert.ok(labels(extensionTable(ext(true))).includes("True vagg effect (DGP)"));
   assert.not.ok(labels(extensionTable(ext(false))).some((l) => l.startsWith("True")));
   assert.not.ok(extensionTable(ext(false)).notes.some((n) => n.includes("True (DGP)")));
-  const steps = ["dist", "distK", "distL"].map((m) => ({ mediator: m, first: v(0.1), second: fit({ [m]: -0.01 }), dims: [fit({ [m]: 0 }), fit({ [m]: 0 }), fit({ [m]: 0 })] })) as never;
+  const steps = ["dist", "distK", "distL"].map((m) => ({
+    mediator: m,
+    first: v(0.1),
+    second: fit({ [m]: -0.01 }),
+    dims: [fit({ [m]: 0 }), fit({ [m]: 0 }), fit({ [m]: 0 })],
+  })) as never;
   assert.ok(labels(mechanismTable(steps, "T5", true)).includes("DGP: built-in response"));
   assert.not.ok(labels(mechanismTable(steps, "T5", false)).includes("DGP: built-in response"));
   assert.ok(mechanismTable(steps, "T5", false).notes.includes("Published numbers from the paper (N = 3,166)."));

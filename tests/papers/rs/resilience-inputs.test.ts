@@ -58,11 +58,23 @@ test("ratio: zero / NA denominators give NaN and are counted", () => {
 });
 
 test("rolling / ratio bad input", () => {
-  assert.throws(() => rollingSd(panel, { unit: "city", time: "yr", value: "x" }), (e: unknown) => e instanceof DataError && /column "yr"/.test((e as Error).message));
-  assert.throws(() => rollingSd(panel, { unit: "city", time: "year", value: "x", window: 1 }), (e: unknown) => e instanceof ArgumentError);
+  assert.throws(
+    () => rollingSd(panel, { unit: "city", time: "yr", value: "x" }),
+    (e: unknown) => e instanceof DataError && /column "yr"/.test((e as Error).message),
+  );
+  assert.throws(
+    () => rollingSd(panel, { unit: "city", time: "year", value: "x", window: 1 }),
+    (e: unknown) => e instanceof ArgumentError,
+  );
   const dup = table({ city: ["A", "A"], year: [2010, 2010], x: [1, 2] });
-  assert.throws(() => rollingSd(dup, { unit: "city", time: "year", value: "x" }), (e: unknown) => e instanceof DataError && /duplicate time 2010/.test((e as Error).message) && /row 2/.test((e as Error).message));
-  assert.throws(() => ratio(panel, "x", "pop"), (e: unknown) => e instanceof DataError && /column "pop"/.test((e as Error).message));
+  assert.throws(
+    () => rollingSd(dup, { unit: "city", time: "year", value: "x" }),
+    (e: unknown) => e instanceof DataError && /duplicate time 2010/.test((e as Error).message) && /row 2/.test((e as Error).message),
+  );
+  assert.throws(
+    () => ratio(panel, "x", "pop"),
+    (e: unknown) => e instanceof DataError && /column "pop"/.test((e as Error).message),
+  );
 });
 
 const mt = table({
@@ -88,7 +100,10 @@ test("Martin et al. (2016) expected-change form, by hand", () => {
   close(r[0]?.recovery as number, 370 / 140 - 1, "A rec");
   close(r[1]?.recovery as number, -1, "B rec");
   assert.is(r[2]?.recovery, null);
-  assert.equal(r.map((x) => x.unit), ["A", "B", "C"]);
+  assert.equal(
+    r.map((x) => x.unit),
+    ["A", "B", "C"],
+  );
 });
 
 test("Martin (2012) ratio form and its relation to the expected form", () => {
@@ -101,7 +116,10 @@ test("Martin (2012) ratio form and its relation to the expected form", () => {
   const nat = { 2008: 100, 2011: 80 };
   const p1 = [{ name: "resistance", start: 2008, end: 2011 }];
   const e = numeric(martinSensitivity(mt, { unit: "city", time: "year", value: "gdp", periods: p1, national: nat }), "resistance");
-  const q = numeric(martinSensitivity(mt, { unit: "city", time: "year", value: "gdp", periods: p1, national: nat, form: "ratio" }), "resistance");
+  const q = numeric(
+    martinSensitivity(mt, { unit: "city", time: "year", value: "gdp", periods: p1, national: nat, form: "ratio" }),
+    "resistance",
+  );
   close(e[0] as number, 2.5, "A expected");
   close(q[0] as number, -1.5, "A ratio");
   for (let i = 0; i < 3; i++) close(e[i] as number, 1 - (q[i] as number), `relation ${i}`);
@@ -109,9 +127,18 @@ test("Martin (2012) ratio form and its relation to the expected form", () => {
 
 test("Martin bad input: zero national change, missing national year, unknown column", () => {
   const flat = table({ city: ["A", "A", "B", "B"], year: [1, 2, 1, 2], y: [1, 2, 2, 1] });
-  assert.throws(() => martinSensitivity(flat, { unit: "city", time: "year", value: "y", periods: [{ name: "p", start: 1, end: 2 }] }), (e: unknown) => e instanceof DataError && /undefined/.test((e as Error).message));
-  assert.throws(() => martinSensitivity(mt, { unit: "city", time: "year", value: "gdp", periods, national: { 2008: 1, 2011: 2 } }), (e: unknown) => e instanceof ArgumentError && /2012/.test((e as Error).message));
-  assert.throws(() => martinSensitivity(mt, { unit: "city", time: "year", value: "GDP", periods }), (e: unknown) => e instanceof DataError && /did you mean "gdp"/.test((e as Error).message));
+  assert.throws(
+    () => martinSensitivity(flat, { unit: "city", time: "year", value: "y", periods: [{ name: "p", start: 1, end: 2 }] }),
+    (e: unknown) => e instanceof DataError && /undefined/.test((e as Error).message),
+  );
+  assert.throws(
+    () => martinSensitivity(mt, { unit: "city", time: "year", value: "gdp", periods, national: { 2008: 1, 2011: 2 } }),
+    (e: unknown) => e instanceof ArgumentError && /2012/.test((e as Error).message),
+  );
+  assert.throws(
+    () => martinSensitivity(mt, { unit: "city", time: "year", value: "GDP", periods }),
+    (e: unknown) => e instanceof DataError && /did you mean "gdp"/.test((e as Error).message),
+  );
 });
 
 test.run();

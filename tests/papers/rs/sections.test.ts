@@ -5,8 +5,22 @@ import { Rng } from "../../../lib/util/rng";
 import { toText } from "../../../lib/report";
 import { RS_PUBLISHED } from "../../../lib/papers/rs/published";
 import {
-  rsFormula, RS_BASELINE, heterogeneityReps, heterogeneitySplits, heterogeneityTable, heterogeneityTests, heterogeneityPoints,
-  mechanismSteps, mechanismTable, mechanismDimsTable, RS_MECHANISMS, withCentred, quantileGroups, extensionModels, extensionTable, extensionPoints,
+  rsFormula,
+  RS_BASELINE,
+  heterogeneityReps,
+  heterogeneitySplits,
+  heterogeneityTable,
+  heterogeneityTests,
+  heterogeneityPoints,
+  mechanismSteps,
+  mechanismTable,
+  mechanismDimsTable,
+  RS_MECHANISMS,
+  withCentred,
+  quantileGroups,
+  extensionModels,
+  extensionTable,
+  extensionPoints,
 } from "../../../lib/papers/rs/sections";
 
 // Tolerances
@@ -20,31 +34,69 @@ const CTRL = ["pop", "open", "fre", "road", "wage", "edu"];
 /** A city × year panel with the RS column names; outcome equations are linear in the regressors with city and year effects. */
 function fakePanel(opts: { noise: number; nCity?: number; nYear?: number; seed?: number }): Table {
   const r = new Rng(opts.seed ?? 7);
-  const nC = opts.nCity ?? 24, nY = opts.nYear ?? 12, N = nC * nY;
-  const city = new Int32Array(N), year = new Int32Array(N);
+  const nC = opts.nCity ?? 24,
+    nY = opts.nYear ?? 12,
+    N = nC * nY;
+  const city = new Int32Array(N),
+    year = new Int32Array(N);
   const f = (): Float64Array => new Float64Array(N);
   const cols: Record<string, Float64Array> = {};
-  for (const n of ["vagg", "agg", ...CTRL, "resi", "resist", "adapt", "transform", "dist", "distK", "distL", "mp", "lmp", "hmp", "old_industrial", "digital_infra_high", "urban_agglomeration", "yangtze_belt"]) cols[n] = f();
-  const mu = Float64Array.from({ length: nC }, () => r.normal()), dy = Float64Array.from({ length: nY }, () => r.normal());
-  const grp = (c: number, g: number): number => ((c >> g) & 1); // four city-level indicators, balanced
-  for (let c = 0; c < nC; c++) for (let t = 0; t < nY; t++) {
-    const i = c * nY + t;
-    city[i] = 100 + c; year[i] = 2008 + t;
-    const e = (): number => opts.noise * r.normal();
-    const x = (n: string, v: number): void => { (cols[n] as Float64Array)[i] = v; };
-    x("old_industrial", grp(c, 0)); x("digital_infra_high", grp(c, 1)); x("urban_agglomeration", grp(c, 2)); x("yangtze_belt", c % 3 === 0 ? 1 : 0);
-    const v = r.normal() + 0.3 * (mu[c] as number), a = 2 + r.normal() + 0.5 * (mu[c] as number);
-    x("vagg", v); x("agg", a);
-    for (const n of CTRL) x(n, r.normal());
-    const ctl = 0.1 * (cols.pop![i] as number) - 0.05 * (cols.edu![i] as number);
-    const fe = (mu[c] as number) + (dy[t] as number);
-    // slope of vagg: 1 + 2·old_industrial (so in = 3, out = 1)
-    const slope = 1 + 2 * grp(c, 0);
-    x("resi", slope * v + 0.5 * (a - 2) + 0.25 * v * (a - 2) + ctl + fe + e());
-    x("dist", -0.5 * v + ctl + fe + e()); x("distK", 0.2 * v + fe + e()); x("distL", -0.8 * v + fe + e());
-    x("mp", 0.6 * v + fe + e()); x("lmp", 0.1 * v + fe + e()); x("hmp", 0.7 * v + fe + e());
-    x("resist", 0.3 * v + fe + e()); x("adapt", 0.2 * v + fe + e()); x("transform", 0.1 * v + fe + e());
-  }
+  for (const n of [
+    "vagg",
+    "agg",
+    ...CTRL,
+    "resi",
+    "resist",
+    "adapt",
+    "transform",
+    "dist",
+    "distK",
+    "distL",
+    "mp",
+    "lmp",
+    "hmp",
+    "old_industrial",
+    "digital_infra_high",
+    "urban_agglomeration",
+    "yangtze_belt",
+  ])
+    cols[n] = f();
+  const mu = Float64Array.from({ length: nC }, () => r.normal()),
+    dy = Float64Array.from({ length: nY }, () => r.normal());
+  const grp = (c: number, g: number): number => (c >> g) & 1; // four city-level indicators, balanced
+  for (let c = 0; c < nC; c++)
+    for (let t = 0; t < nY; t++) {
+      const i = c * nY + t;
+      city[i] = 100 + c;
+      year[i] = 2008 + t;
+      const e = (): number => opts.noise * r.normal();
+      const x = (n: string, v: number): void => {
+        (cols[n] as Float64Array)[i] = v;
+      };
+      x("old_industrial", grp(c, 0));
+      x("digital_infra_high", grp(c, 1));
+      x("urban_agglomeration", grp(c, 2));
+      x("yangtze_belt", c % 3 === 0 ? 1 : 0);
+      const v = r.normal() + 0.3 * (mu[c] as number),
+        a = 2 + r.normal() + 0.5 * (mu[c] as number);
+      x("vagg", v);
+      x("agg", a);
+      for (const n of CTRL) x(n, r.normal());
+      const ctl = 0.1 * (cols.pop![i] as number) - 0.05 * (cols.edu![i] as number);
+      const fe = (mu[c] as number) + (dy[t] as number);
+      // slope of vagg: 1 + 2·old_industrial (so in = 3, out = 1)
+      const slope = 1 + 2 * grp(c, 0);
+      x("resi", slope * v + 0.5 * (a - 2) + 0.25 * v * (a - 2) + ctl + fe + e());
+      x("dist", -0.5 * v + ctl + fe + e());
+      x("distK", 0.2 * v + fe + e());
+      x("distL", -0.8 * v + fe + e());
+      x("mp", 0.6 * v + fe + e());
+      x("lmp", 0.1 * v + fe + e());
+      x("hmp", 0.7 * v + fe + e());
+      x("resist", 0.3 * v + fe + e());
+      x("adapt", 0.2 * v + fe + e());
+      x("transform", 0.1 * v + fe + e());
+    }
   return table({ city, year, ...cols }, "fake");
 }
 
@@ -87,7 +139,11 @@ test("quantileGroups: xtile rule, sizes, NaN stays NaN, city means with by: unit
 
 test("heterogeneitySplits: subsample slopes, d = b_in − b_out, interacted model reproduces d, published and true values attached", async () => {
   const p = fakePanel({ noise: 0.01 });
-  const het = await heterogeneitySplits(p, { reps: 49, groups: ["old_industrial", "digital_infra_high"], formula: rsFormula("dist", "vagg") });
+  const het = await heterogeneitySplits(p, {
+    reps: 49,
+    groups: ["old_industrial", "digital_infra_high"],
+    formula: rsFormula("dist", "vagg"),
+  });
   assert.is(het.length, 2);
   const h = het[0]!;
   assert.ok(Math.abs((h.inModel.coef.vagg as number) + 0.5) < NOISY);
@@ -122,13 +178,19 @@ test("heterogeneitySplits: subsample slopes, d = b_in − b_out, interacted mode
 test("mechanismSteps: step 1 recovers vagg → M, tables carry the published numbers", () => {
   const p = fakePanel({ noise: 0.01 });
   const s = mechanismSteps(p, RS_MECHANISMS.misallocation);
-  assert.equal(s.map((x) => x.mediator), ["dist", "distK", "distL"]);
+  assert.equal(
+    s.map((x) => x.mediator),
+    ["dist", "distK", "distL"],
+  );
   assert.ok(Math.abs((s[0]!.first.coef.vagg as number) + 0.5) < NOISY);
   assert.ok(Math.abs((s[1]!.first.coef.vagg as number) - 0.2) < NOISY);
   assert.ok(Math.abs((s[2]!.first.coef.vagg as number) + 0.8) < NOISY);
   assert.is(s[0]!.second.depvar, "resi");
   assert.ok("dist" in s[0]!.second.coef);
-  assert.equal(s[0]!.dims.map((m) => m.depvar), ["resist", "adapt", "transform"]);
+  assert.equal(
+    s[0]!.dims.map((m) => m.depvar),
+    ["resist", "adapt", "transform"],
+  );
   const t5 = toText(mechanismTable(s, "Table 5"));
   assert.match(t5, /-0\.0597/);
   assert.match(t5, /-0\.1672/);
@@ -148,10 +210,16 @@ test("extensionModels: four quartile groups cover the sample", () => {
   // (the city-specific slope of this design makes the interaction model misspecified; exact recovery is the next test)
   assert.ok(Number.isFinite(ext.interaction.coef["vagg_c:agg_c"] as number));
   assert.is(ext.groups.length, 4);
-  assert.is(ext.sizes.reduce((a, b) => a + b, 0), p.nrows);
+  assert.is(
+    ext.sizes.reduce((a, b) => a + b, 0),
+    p.nrows,
+  );
   assert.is(ext.cuts.length, 3);
   const pts = extensionPoints(ext);
-  assert.equal(pts.map((x) => x.term), ["Q1 (lowest agg)", "Q2", "Q3", "Q4 (highest agg)"]);
+  assert.equal(
+    pts.map((x) => x.term),
+    ["Q1 (lowest agg)", "Q2", "Q3", "Q4 (highest agg)"],
+  );
   const t = toText(extensionTable(ext));
   assert.match(t, /vagg × agg \(centred\)/);
   assert.match(t, /0\.0075/);
@@ -160,8 +228,23 @@ test("extensionModels: four quartile groups cover the sample", () => {
 test("extensionModels: exact recovery with a common slope", () => {
   const p0 = fakePanel({ noise: 0 });
   // rebuild resi with a common vagg slope (no group gap) so the interaction model is correctly specified
-  const v = numeric(p0, "vagg"), a = numeric(p0, "agg"), pop = numeric(p0, "pop"), edu = numeric(p0, "edu"), c = numeric(p0, "city"), y = numeric(p0, "year");
-  const resi = Float64Array.from(v, (vi, i) => 0.8 * vi + 0.5 * (a[i] as number) + 0.25 * vi * (a[i] as number) + 0.1 * (pop[i] as number) - 0.05 * (edu[i] as number) + 0.01 * (c[i] as number) + 0.02 * ((y[i] as number) % 5));
+  const v = numeric(p0, "vagg"),
+    a = numeric(p0, "agg"),
+    pop = numeric(p0, "pop"),
+    edu = numeric(p0, "edu"),
+    c = numeric(p0, "city"),
+    y = numeric(p0, "year");
+  const resi = Float64Array.from(
+    v,
+    (vi, i) =>
+      0.8 * vi +
+      0.5 * (a[i] as number) +
+      0.25 * vi * (a[i] as number) +
+      0.1 * (pop[i] as number) -
+      0.05 * (edu[i] as number) +
+      0.01 * (c[i] as number) +
+      0.02 * ((y[i] as number) % 5),
+  );
   const p = table({ ...p0.columns, resi } as never, "fake");
   const ext = extensionModels(p);
   assert.ok(Math.abs((ext.interaction.coef["vagg_c:agg_c"] as number) - 0.25) < EXACT);

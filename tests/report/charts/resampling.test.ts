@@ -21,7 +21,11 @@ test("placebo and bootstrap charts compile with vega-lite and carry the data", a
   assert.match(await renderSvg(JSON.parse(JSON.stringify(b))), /<svg/, "bootstrap spec renders");
   const layers = b["layer"] as { data?: { values: { v: number }[] } }[];
   assert.is(layers.length, 3, "bars, density, rules");
-  assert.equal(layers[2]!.data!.values.map((r) => r.v), [0.1, -0.1, 0.2], "estimate, then the percentile bounds");
+  assert.equal(
+    layers[2]!.data!.values.map((r) => r.v),
+    [0.1, -0.1, 0.2],
+    "estimate, then the percentile bounds",
+  );
 });
 
 test.run();
