@@ -6,6 +6,7 @@ import { defaultVcov, type FeolsOptions } from "./feols";
 import { firstStage, type FirstStageResult } from "./iv/first-stage";
 import { ivDiagnostics, type IvDiagnostics } from "./iv/diagnostics";
 import { ivVcov, type IvSscPreset } from "./iv/ssc";
+import { registerIvDesign } from "./iv/design-registry";
 import { buildResult, type CommonResult } from "./fit";
 import { checkIvFormula, firstStageTables, ivCore, ivDesignOf, ivSecondStageVcov, vcovContext, type FirstStageTable } from "./iv-core";
 export type { FirstStageTable } from "./iv-core";
@@ -90,7 +91,7 @@ export function iv2sls(data: Table, formula: string, opts: Iv2slsOptions = {}): 
       });
   const firstStageTable = opts.skipDiagnostics ? undefined : firstStageTables(frame, core, spec, preset, level);
   const dropped = core.droppedInstruments;
-  return buildResult(
+  const result = buildResult(
     {
       formula: f.text,
       depvar: frame.yName,
@@ -125,4 +126,6 @@ export function iv2sls(data: Table, formula: string, opts: Iv2slsOptions = {}): 
       diagnostics,
     },
   );
+  registerIvDesign(result, design);
+  return result;
 }

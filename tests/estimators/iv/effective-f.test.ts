@@ -1,6 +1,6 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { effectiveF } from "../../../lib/estimators/iv/effective-f";
+import { effectiveF, type EffectiveF } from "../../../lib/estimators/iv/effective-f";
 import { firstStage } from "../../../lib/estimators/iv/first-stage";
 import { partialOut } from "../../../lib/estimators/iv/partial";
 import { cross, crossVec, dot, inv, mul, mulVec, residualize } from "../../../lib/estimators/iv/linalg";
@@ -15,9 +15,9 @@ import { MODELS, close, haveStata, readStataCsv, stataDesign, twoWayDesign } fro
 const STATA = 1e-6;
 const ALG = 1e-10;
 
-const ok = <T extends object>(x: T | { kind: "invalid"; reason: string }): T => {
+const ok = (x: ReturnType<typeof effectiveF>): EffectiveF => {
   if (isInvalid(x)) throw new Error(`unexpected invalid: ${x.reason}`);
-  return x as T;
+  return x;
 };
 
 test("iid: effective F = the non-robust first-stage F = ivreg2's Cragg–Donald F (K1 = 1), Card just-identified and over-identified", () => {
