@@ -8,7 +8,13 @@ import { isInvalid } from "../estimators/iv/types";
 const num = (v: number, d = 3): string => (Number.isFinite(v) ? v.toFixed(d) : v === Infinity ? "∞" : v === -Infinity ? "−∞" : "–");
 const iv = (a: number, b: number, d = 4): string => `[${num(a, d)}, ${num(b, d)}]`;
 
-/** The rows of one panel as label → text (shared by the table and by tests). */
+/**
+ * The rows of one weak-IV panel as [label, text] pairs (numbers rounded for display), shared
+ * by `weakIvTable` and by tests: first-stage F, MOP effective F, critical values and verdict,
+ * tF critical value and interval, Anderson–Rubin test and set.
+ *
+ * @example weakIvPanelRows(weakIvPanel(fit)).find(([l]) => l === "MOP effective F") // ["MOP effective F", "14.409"]
+ */
 export function weakIvPanelRows(p: WeakIvPanel): [string, string][] {
   const rows: [string, string][] = [];
   rows.push(["Excluded instruments", p.instruments.join(", ")]);

@@ -1,17 +1,3 @@
-/**
- * Non-central χ² distribution χ²_k(λ) with real degrees of freedom k > 0 and non-centrality
- * λ ≥ 0, as the Poisson mixture of central χ² laws (Johnson, Kotz & Balakrishnan 1995,
- * Continuous Univariate Distributions vol. 2, ch. 29, eq. 29.2):
- *
- *   P(χ²_k(λ) ≤ x) = Σ_{j≥0} e^{−λ/2}(λ/2)^j/j! · P(χ²_{k+2j} ≤ x).
- *
- * The sum starts at the Poisson mode and runs both ways until the Poisson weights left are
- * below 1e-16, so large λ (hundreds) keep full precision. `qNcChi2` inverts the CDF by
- * bisection to relative 1e-12. Needed for the Montiel Olea–Pflueger critical values, which
- * use non-integer "effective" degrees of freedom (Stata's invnchi2 accepts them too).
- *
- * @example qNcChi2(0.95, 1, 10) // 23.1085… (the MOP τ = 10 % critical value with one instrument)
- */
 const gammainc = require("@stdlib/math-base-special-gammainc") as (x: number, s: number, regularized?: boolean, upper?: boolean) => number;
 
 function logPois(j: number, m: number): number {
@@ -21,7 +7,13 @@ function logPois(j: number, m: number): number {
   return -m + j * Math.log(m) - lf;
 }
 
-/** Lower or upper tail of χ²_k(λ) at x (upper = P(X > x)). */
+/**
+ * CDF (or, with `upper`, the survival function P(X > x)) of the non-central χ²_k(λ), as the
+ * Poisson mixture of central χ² laws (Johnson, Kotz & Balakrishnan 1995, ch. 29, eq. 29.2):
+ * P(X ≤ x) = Σ_j e^{−λ/2}(λ/2)^j/j! · P(χ²_{k+2j} ≤ x), summed outwards from the Poisson mode.
+ *
+ * @example pNcChi2(30, 4, 20) // 0.75823432401894 (R: pchisq(30, 4, ncp = 20))
+ */
 export function pNcChi2(x: number, k: number, ncp: number, upper = false): number {
   if (!(k > 0) || !(ncp >= 0) || Number.isNaN(x)) return NaN;
   if (x <= 0) return upper ? 1 : 0;
@@ -56,7 +48,20 @@ export function pNcChi2(x: number, k: number, ncp: number, upper = false): numbe
   return Math.min(1, Math.max(0, s));
 }
 
-/** Quantile of χ²_k(λ): the x with P(χ²_k(λ) ≤ x) = p, by bisection on the upper tail. */
+/**
+ * Quantile of the non-central χ² distribution χ²_k(λ) with real degrees of freedom k > 0 and non-centrality
+ * λ ≥ 0, as the Poisson mixture of central χ² laws (Johnson, Kotz & Balakrishnan 1995,
+ * Continuous Univariate Distributions vol. 2, ch. 29, eq. 29.2):
+ *
+ *   P(χ²_k(λ) ≤ x) = Σ_{j≥0} e^{−λ/2}(λ/2)^j/j! · P(χ²_{k+2j} ≤ x).
+ *
+ * The sum starts at the Poisson mode and runs both ways until the Poisson weights left are
+ * below 1e-16, so large λ (hundreds) keep full precision. This function inverts `pNcChi2` by
+ * bisection to relative 1e-13. Needed for the Montiel Olea–Pflueger critical values, which
+ * use non-integer "effective" degrees of freedom (Stata's invnchi2 accepts them too).
+ *
+ * @example qNcChi2(0.95, 1, 10) // 23.1085… (the MOP τ = 10 % critical value with one instrument)
+ */
 export function qNcChi2(p: number, k: number, ncp: number): number {
   if (!(p > 0 && p < 1) || !(k > 0) || !(ncp >= 0)) return NaN;
   const a = 1 - p;

@@ -63,4 +63,31 @@ test("robust / cluster, K = 2: 0 ≤ B_TSLS ≤ 1 and generalized ≤ simplified
   }
 });
 
+test("robust K = 2: B_TSLS equals the supremum of the bias bound over a dense β grid written out here (weakivtest's formula)", () => {
+  if (!haveStata("MOP B_TSLS dense grid")) return;
+  const ef = ok(effectiveF(stataDesign(MODELS.card_overid, "hetero")));
+  const [W1, W12, W2] = [ef.W1, ef.W12, ef.W2] as const;
+  const tr = (A: number[][]) => A[0]![0]! + A[1]![1]!;
+  const eig2 = (A: number[][]) => {
+    const a = A[0]![0]!,
+      b = (A[0]![1]! + A[1]![0]!) / 2,
+      d = A[1]![1]!;
+    const m = (a + d) / 2,
+      r = Math.sqrt(((a - d) / 2) ** 2 + b * b);
+    return [m - r, m + r];
+  };
+  const B = (beta: number) => {
+    const S12 = W12.map((r, i) => r.map((v, j) => v - beta * W2[i]![j]!));
+    const S1 = W1.map((r, i) => r.map((v, j) => v - beta * (W12[i]![j]! + W12[j]![i]!) + beta * beta * W2[i]![j]!));
+    const den = Math.sqrt(tr(W2) * tr(S1));
+    return Math.max(...eig2(S12).map((l) => Math.abs(tr(S12) - 2 * l) / den));
+  };
+  let best = 0;
+  const s = Math.sqrt(tr(W1) / tr(W2));
+  for (let k = 1; k < 400000; k++) best = Math.max(best, B(s * Math.tan(-Math.PI / 2 + (Math.PI * k) / 400000)));
+  const cv = mopCriticalValues(ef);
+  // dense grid: the supremum agrees to 1e-6; the library's polished value may only be larger
+  assert.ok(cv.generalized.bTsls >= best - 1e-9 && cv.generalized.bTsls - best < 1e-6, `${cv.generalized.bTsls} vs grid ${best}`);
+});
+
 test.run();
