@@ -7,6 +7,10 @@ import { cross, crossVec, dot, inv, mul, mulVec, residualize } from "../../../li
 import { meatOf, nClusters } from "../../../lib/estimators/iv/ssc";
 import { isInvalid, type IvDesign } from "../../../lib/estimators/iv/types";
 import { MODELS, close, haveStata, readStataCsv, stataDesign, twoWayDesign } from "./helpers";
+import { iv2sls } from "../../../lib/estimators/iv2sls";
+import { ivDesignOfResult } from "../../../lib/estimators/iv/design-registry";
+import { column, table } from "../../../lib/data/table";
+import { weakIvData } from "./weak-iv-synthetic";
 
 // Montiel Olea & Pflueger (2013) effective F, weakivtest conventions (Pflueger & Wang 2015).
 // Tolerances: 1e-6 relative against Stata numbers (the shared CSVs hold the data at ~8
@@ -100,6 +104,27 @@ test("two endogenous regressors: explained invalid", () => {
   if (!haveStata("effective F multi-endo")) return;
   const r = effectiveF(stataDesign(MODELS.sim_multi_endo, "hetero"));
   assert.ok(isInvalid(r));
+});
+
+test("absorbed fixed effects (FWL) = explicit dummies, robust, one and two instruments (degrees of freedom counted alike)", () => {
+  const data = weakIvData();
+  const city = column(data, "city") as Float64Array;
+  const cols: Record<string, Float64Array> = {};
+  for (const name of ["y", "x", "z1", "z2", "w"]) cols[name] = column(data, name) as Float64Array;
+  const dummies: string[] = [];
+  for (let c = 2; c <= 40; c++) {
+    cols[`d${c}`] = city.map((v) => (v === c ? 1 : 0));
+    dummies.push(`d${c}`);
+  }
+  const wide = table(cols);
+  for (const inst of ["z1", "z1 + z2"]) {
+    const a = iv2sls(data, `y ~ w | city | x ~ ${inst}`, { vcov: "hetero" });
+    const b = iv2sls(wide, `y ~ w + ${dummies.join(" + ")} | x ~ ${inst}`, { vcov: "hetero" });
+    const fa = ok(effectiveF(ivDesignOfResult(a)!)),
+      fb = ok(effectiveF(ivDesignOfResult(b)!));
+    // 1e-8: the fixed effects are swept by the library's demeaning (stopping tolerance ~1e-10), the dummies by least squares
+    close(fa.stat, fb.stat, 1e-8, `${inst}: absorbed vs dummies`);
+  }
 });
 
 test.run();
