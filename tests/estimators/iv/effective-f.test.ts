@@ -7,6 +7,8 @@ import { cross, crossVec, dot, inv, mul, mulVec, residualize } from "../../../li
 import { meatOf, nClusters } from "../../../lib/estimators/iv/ssc";
 import { isInvalid, type IvDesign } from "../../../lib/estimators/iv/types";
 import { MODELS, close, haveStata, readStataCsv, stataDesign, twoWayDesign } from "./helpers";
+import * as fs from "node:fs";
+import * as path from "node:path";
 import { iv2sls } from "../../../lib/estimators/iv2sls";
 import { ivDesignOfResult } from "../../../lib/estimators/iv/design-registry";
 import { column, table } from "../../../lib/data/table";
@@ -125,6 +127,25 @@ test("absorbed fixed effects (FWL) = explicit dummies, robust, one and two instr
     // 1e-8: the fixed effects are swept by the library's demeaning (stopping tolerance ~1e-10), the dummies by least squares
     close(fa.stat, fb.stat, 1e-8, `${inst}: absorbed vs dummies`);
   }
+});
+
+test("over-identified HC1 and cluster: equals R (sandwich 3.0.2 vcovHC / vcovCL, type HC1) via tests/fixtures/iv/effective-f.R", () => {
+  if (!haveStata("effective F vs R sandwich fixture")) return;
+  const file = path.resolve(__dirname, "../../fixtures/iv/effective-f-r.csv");
+  if (!fs.existsSync(file))
+    throw new Error(`fixture missing: ${file} (run Rscript tests/fixtures/iv/effective-f.R from the repository root)`);
+  const want = Object.fromEntries(
+    fs
+      .readFileSync(file, "utf8")
+      .trim()
+      .split(/\r?\n/)
+      .slice(1)
+      .map((l) => l.split(","))
+      .map(([c, f]) => [c!.replace(/"/g, ""), Number(f)]),
+  );
+  // 1e-12 relative: write.csv keeps 15 significant digits; same data, same formula, different code
+  close(ok(effectiveF(stataDesign(MODELS.card_overid, "hetero"))).stat, want["card_overid_hc1"]!, 1e-12, "card HC1");
+  close(ok(effectiveF(stataDesign(MODELS.sim_cluster, "cluster"))).stat, want["sim_cluster_cl"]!, 1e-12, "sim cluster CR1");
 });
 
 test.run();
