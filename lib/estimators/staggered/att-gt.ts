@@ -82,7 +82,10 @@ export function attGt(t: Table, o: AttGtOptions): AttGtResult {
   const cells: AttGtCell[] = [];
   const influence: Float64Array[] = [];
   for (const g of groups) {
-    const pg = cp.periods.findLastIndex((p) => p < g);
+    let pg = -1;
+    cp.periods.forEach((p, i) => {
+      if (p < g) pg = i;
+    });
     for (let ti = 1; ti < T; ti++) {
       const tt = cp.periods[ti] as number;
       const bi = g <= tt ? pg : ti - 1;
