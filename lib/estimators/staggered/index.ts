@@ -5,3 +5,4 @@ export { attGt, type AttGtOptions, type AttGtCell, type AttGtResult } from "./at
 export { aggregateAtt, type AttAggregation, type AttAggregate, type AggregatedAtt } from "./aggregate-att";
 export { baconDecomposition, type BaconDecomposition, type BaconComparison, type BaconType } from "./bacon";
 export { preTrendTest } from "./pretrend";
+export { attGtPreTest, type AttGtPreTest } from "./att-gt-pretest";

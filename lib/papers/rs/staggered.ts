@@ -8,6 +8,8 @@ import {
   aggregateAtt,
   baconDecomposition,
   preTrendTest,
+  attGtPreTest,
+  type AttGtPreTest,
   type SunAbrahamResult,
   type AttGtResult,
   type AttAggregate,
@@ -33,8 +35,13 @@ export interface RsStaggered {
   readonly csNever: { readonly gt: AttGtResult; readonly simple: AttAggregate; readonly dynamic: AttAggregate };
   readonly csNotYet: { readonly gt: AttGtResult; readonly simple: AttAggregate; readonly dynamic: AttAggregate };
   readonly bacon: BaconDecomposition;
-  /** Joint pre-trend tests: TWFE leads (et_m*), Sun–Abraham aggregated leads. */
-  readonly pretrend: { readonly twfe: WaldTest; readonly sunAbraham: WaldTest };
+  /** Joint pre-trend tests: TWFE leads (et_m*), Sun–Abraham aggregated leads (F); Callaway–Sant'Anna pre-period ATT(g,t) (χ², did's pre-test). */
+  readonly pretrend: {
+    readonly twfe: WaldTest;
+    readonly sunAbraham: WaldTest;
+    readonly csNever: AttGtPreTest;
+    readonly csNotYet: AttGtPreTest;
+  };
   readonly window: readonly [number, number];
 }
 
@@ -67,15 +74,22 @@ export function rsStaggered(
     const gt = attGt(panel, { ...spec, control });
     return Object.freeze({ gt, simple: aggregateAtt(gt, "simple"), dynamic: aggregateAtt(gt, "dynamic") });
   };
+  const csNever = cs("never"),
+    csNotYet = cs("notyet");
   return Object.freeze({
     twfe,
     twfeNoControls,
     eventStudy: es,
     sunAbraham: sa,
-    csNever: cs("never"),
-    csNotYet: cs("notyet"),
+    csNever,
+    csNotYet,
     bacon: baconDecomposition(panel, spec),
-    pretrend: Object.freeze({ twfe: preTrendTest(es), sunAbraham: preTrendTest(sa) }),
+    pretrend: Object.freeze({
+      twfe: preTrendTest(es),
+      sunAbraham: preTrendTest(sa),
+      csNever: attGtPreTest(csNever.gt),
+      csNotYet: attGtPreTest(csNotYet.gt),
+    }),
     window,
   });
 }
@@ -120,11 +134,11 @@ export function rsStaggeredTable(st: RsStaggered, title = "Smart-city pilots: TW
     w: NaN,
     note: "never-treated control, controls",
   });
-  const cs = (label: string, a: AttAggregate, note: string) =>
-    rows.push({ name: label, est: a.overall.estimate, se: a.overall.se, p: a.overall.p, pre: NaN, w: NaN, note });
-  cs("C–S ATT, never-treated", st.csNever.simple, "simple aggregation, no covariates");
-  cs("C–S ATT, not-yet-treated", st.csNotYet.simple, "simple aggregation, no covariates");
-  cs("C–S event-time average, never-treated", st.csNever.dynamic, "mean of e ≥ 0 effects");
+  const cs = (label: string, a: AttAggregate, pre: number, note: string) =>
+    rows.push({ name: label, est: a.overall.estimate, se: a.overall.se, p: a.overall.p, pre, w: NaN, note });
+  cs("C–S ATT, never-treated", st.csNever.simple, st.pretrend.csNever.p, "simple aggregation, no covariates");
+  cs("C–S ATT, not-yet-treated", st.csNotYet.simple, st.pretrend.csNotYet.p, "simple aggregation, no covariates");
+  cs("C–S event-time average, never-treated", st.csNever.dynamic, NaN, "mean of e ≥ 0 effects");
   for (const b of st.bacon.byType)
     rows.push({ name: `Bacon: ${b.type}`, est: b.estimate, se: NaN, p: NaN, pre: NaN, w: b.weight, note: "weighted mean of its 2×2 DIDs" });
   const t = table({
@@ -151,7 +165,7 @@ export function rsStaggeredTable(st: RsStaggered, title = "Smart-city pilots: TW
     wholeNumbersAsCounts: false,
     notes: [
       "SEs clustered by city (TWFE, Sun–Abraham: regression vcov, t inference; Callaway–Sant'Anna: influence function, normal inference).",
-      `Pre-trend p: joint Wald F test that all lead coefficients are zero (TWFE window [${st.window[0]}, ${st.window[1]}], end points binned; Sun–Abraham aggregated leads).`,
+      `Pre-trend p: joint Wald F test that all lead coefficients are zero (TWFE window [${st.window[0]}, ${st.window[1]}], end points binned; Sun–Abraham aggregated leads); Callaway–Sant'Anna: χ² test that every pre-period ATT(g,t) is zero (did's pre-test).`,
       `Bacon: Σ w·β = ${st.bacon.weightedSum.toFixed(4)} = TWFE DID without controls.`,
     ],
   });
