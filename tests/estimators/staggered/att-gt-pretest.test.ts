@@ -2,6 +2,7 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { attGt } from "../../../lib/estimators/staggered/att-gt";
 import { attGtPreTest } from "../../../lib/estimators/staggered/att-gt-pretest";
+import { table, numeric } from "../../../lib/data/table";
 import { loadPanel, loadJson, close } from "./fixtures";
 
 // Tolerances
@@ -23,5 +24,17 @@ for (const [ctl, key] of [
     assert.ok(Math.abs(r.p - ex[key].pretest.p) <= DID_P, `p ${r.p} vs ${ex[key].pretest.p}`);
   });
 }
+
+test("pre-test with more pre-period cells than the units identify: NaN with a reason, as did returns none", async () => {
+  const p = await loadPanel();
+  // keep 2 units per cohort and 2 never-treated: 8 units, 12 pre-period cells → singular V
+  const u = numeric(p, "unit");
+  const keep = new Set([1, 2, 16, 17, 31, 32, 46, 47]);
+  const idx = Array.from(u.keys()).filter((i) => keep.has(u[i]!));
+  const pick = (c: string) => idx.map((i) => numeric(p, c)[i]!);
+  const t = table({ unit: pick("unit"), year: pick("year"), cohort: pick("cohort"), y: pick("y") });
+  const r = attGtPreTest(attGt(t, spec));
+  assert.ok(Number.isNaN(r.p) && /singular/.test(r.reason ?? ""), JSON.stringify(r));
+});
 
 test.run();
