@@ -40,6 +40,14 @@ export { type VcovSpec } from "./vcov";
 export { did, eventStudy, type DidOptions } from "./estimators/did";
 export { psmDid, balanceTable, type PsmDidOptions, type PsmDidResult } from "./estimators/psm";
 
+// Weak-IV-robust inference with clustering: Montiel Olea–Pflueger effective F, tF interval (with the Anderson–Rubin set in iv2sls)
+export { weakIvPanel, effectiveF, mopCriticalValues, tfCriticalValue, tfInterval } from "./estimators/iv";
+export type { WeakIvPanel, EffectiveF, MopCriticalValues, TfInterval } from "./estimators/iv";
+
+// Staggered DID robust to heterogeneous effects: Sun–Abraham, Callaway–Sant'Anna, Goodman-Bacon, pre-trend tests
+export { sunAbraham, attGt, aggregateAtt, attGtPreTest, baconDecomposition, preTrendTest, cohortPanel } from "./estimators/staggered";
+export type { SunAbrahamResult, AttGtResult, BaconDecomposition } from "./estimators/staggered";
+
 // Resampling inference: placebo, cluster bootstraps, split-sample coefficient tests
 export { placebo, clusterBootstrap, wildClusterBootstrap, coefDiffTest, coefDiffInteraction } from "./estimators/resampling";
 export type {
