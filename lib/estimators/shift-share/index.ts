@@ -11,3 +11,4 @@ export { akm0Interval, type Akm0Interval } from "./akm0-interval";
 export { shiftShareOls } from "./ols";
 export { shiftShareIv } from "./iv";
 export { shockLevelIv, type ShockLevelIvResult } from "./shock-level-iv";
+export { panelShareMatrix, type BaseShares, type PanelShareMatrix } from "./panel-share-matrix";

@@ -43,6 +43,30 @@ test("weighted sector coefficients equal Householder QR least squares on √w-sc
   );
 });
 
+test("repeated rows (a panel's HS4 rows of one city-year) are merged without changing the coefficients (vs QR on all rows, 1e-10)", () => {
+  const n = 40;
+  const S = 8;
+  const { rows, secs, vals, dense, rnd } = design(n, S, 17);
+  // each row 3 times, different weights and responses
+  const R: number[] = [];
+  const Sx: number[] = [];
+  const V: number[] = [];
+  rows.forEach((i, k) => [0, 1, 2].forEach((r) => (R.push(3 * i + r), Sx.push(secs[k]!), V.push(vals[k]!))));
+  const W = shareMatrix(R, Sx, V, 3 * n, S);
+  const y = Float64Array.from({ length: 3 * n }, () => rnd());
+  const w = Float64Array.from({ length: 3 * n }, () => 0.5 + rnd());
+  const sw = Float64Array.from(w, Math.sqrt);
+  const big = dense.map((c) => Float64Array.from({ length: 3 * n }, (_, j) => c[Math.floor(j / 3)]! * sw[j]!));
+  const ref = qrLeastSquares(
+    big,
+    Float64Array.from(y, (v, j) => v * sw[j]!),
+    { solver: "qr" },
+  );
+  const r = shockCoefficients(y, W, w);
+  assert.equal(r.solver, "cholesky");
+  r.coef.forEach((c, s) => assert.ok(Math.abs(c - ref.beta[s]!) <= 1e-10 * Math.abs(ref.beta[s]!) + 1e-12, `sector ${s}`));
+});
+
 test("collinear share columns: the later column is dropped (as R's qr in ShiftShareSE's drop_collinear), an all-zero column too", () => {
   const n = 60;
   const S = 6;
@@ -64,6 +88,7 @@ test("collinear share columns: the later column is dropped (as R's qr in ShiftSh
   assert.equal(r.kept, [0, 1, 2, 3]);
   assert.equal(r.dropped, [4, 5]);
   assert.ok(Number.isNaN(r.coef[4]!) && Number.isNaN(r.coef[5]!));
+  assert.equal(r.solver, "qr", "a near-zero pivot hands the rank decision to Householder QR");
 });
 
 test.run();
