@@ -41,6 +41,8 @@ export interface AkmPanelRow {
   /** max |x − Wĝ| / max |x|: how far the column is from the span of the shares (0 up to rounding for a true shift-share). */
   readonly spanGap: number;
   readonly nShocks: number;
+  /** Distinct (unit, period) share rows in the sample: AKM needs many fewer shocks than these. */
+  readonly shareRows: number;
 }
 
 /**
@@ -112,7 +114,8 @@ export function akmPanelRows(
     const estimate = fit.coef[name] as number;
     if (!(Math.abs(akm.estimate - estimate) <= 1e-6 * Math.max(1, Math.abs(estimate))))
       throw new EstimationError(`${s.label}: AKM fit gives ${akm.estimate}, ${s.endog ? "iv2sls" : "feols"} ${estimate}`);
-    return { spec: s, estimate, clusteredSe: fit.se[name] as number, akm, spanGap, nShocks: g.kept.length };
+    const shareRows = new Set(Array.from(rows, (i) => `${String(unitCol[i])}|${timeCol[i]}`)).size;
+    return { spec: s, estimate, clusteredSe: fit.se[name] as number, akm, spanGap, nShocks: g.kept.length, shareRows };
   });
 }
 
@@ -120,7 +123,8 @@ export function akmPanelRows(
  * The AKM-beside-clustered table of `akmPanelRows`: columns `specification`, `estimate`,
  * `clustered_se`, `akm_se`, `akm_ratio` (AKM / clustered), `akm0_low`, `akm0_high` (95%),
  * `nobs`, `shocks` (industry × period shifts with variation), `shock_clusters` (industries),
- * `span_gap` (max |x − Wĝ| / max |x|: 0 up to rounding when x is exactly a shift-share).
+ * `span_gap` (max |x − Wĝ| / max |x|: 0 up to rounding when x is exactly a shift-share). A note
+ * flags rows with at least as many shocks as distinct share rows (AKM then not informative).
  *
  * Formula: akm_ratio = se_AKM / se_cluster.
  *
@@ -128,6 +132,12 @@ export function akmPanelRows(
  *   showTable(akmPanelTable(akmPanelRows(panel, specs, shares), "AKM beside clustered SEs"));
  */
 export function akmPanelTable(rows: readonly AkmPanelRow[], title: string, notes: readonly string[] = []): ReportTable {
+  const saturated = rows.filter((r) => r.nShocks >= r.shareRows);
+  const warn = saturated.length
+    ? [
+        `Not informative: ${saturated.map((r) => r.spec.label).join(", ")} — as many shocks as distinct city-year share rows (${saturated[0]!.nShocks} ≥ ${saturated[0]!.shareRows}), so the shares fit Ẍ exactly and AKM has no shock-level replication (too few cities at this scale).`,
+      ]
+    : [];
   const pick = (r: AkmPanelRow, m: string) => r.akm.inference.find((x) => x.method === m)!;
   const t = table({
     specification: rows.map((r) => r.spec.label),
@@ -149,6 +159,7 @@ export function akmPanelTable(rows: readonly AkmPanelRow[], title: string, notes
     notes: [
       "AKM: Adão, Kolesár & Morales (2019, QJE) SE with the shocks (industry × year shifts) clustered by industry; AKM0: the null-imposed 95% interval (lower > upper means the union of two half-lines).",
       ...notes,
+      ...warn,
     ],
   });
 }

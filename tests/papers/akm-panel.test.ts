@@ -56,6 +56,9 @@ test("EQ Tables 2–3: AKM beside clustered SEs on the feols sample; vagg and l_
   const akmSe = column(d, "akm_se") as Float64Array;
   const cl = column(d, "clustered_se") as Float64Array;
   ratio.forEach((v, i) => assert.ok(Math.abs(v - akmSe[i]! / cl[i]!) < 1e-15));
+  // small scale: 16 cities × 11 years = 176 share rows, 17 industries × 11 years = 187 shocks → flagged
+  assert.equal(rows[3]!.shareRows, 176);
+  assert.ok(t.notes.some((n) => n.startsWith("Not informative")));
 });
 
 test("RS Bartik robustness: AKM beside the city-clustered SE; vagg_bartik is a shift-share of the 2008 census shares", async () => {

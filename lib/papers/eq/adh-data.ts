@@ -26,7 +26,7 @@ export interface AdhAkmData {
 /**
  * Read the ADH data of ShiftShareSE's example (Adão, Kolesár & Morales 2019, Table V col. 1):
  * regional variables, the long share matrix and the SIC codes of the sectors, from `dir`
- * (default `ADH_AKM_DIR`). Builds the controls of the vignette — `t2 + l_shind_manuf_cbp +
+ * (default `VAGG_AKM_DIR`, else `ADH_AKM_DIR` = ../shared/reference/akm beside the repository). Builds the controls of the vignette — `t2 + l_shind_manuf_cbp +
  * l_sh_popedu_c + l_sh_popfborn + l_sh_empl_f + l_sh_routine33 + l_task_outsource + division`
  * with `division` a factor (R's treatment contrasts: dummies for divisions 2–9). A missing file
  * is an error naming it.
@@ -36,7 +36,7 @@ export interface AdhAkmData {
  * @example
  *   const adh = await loadAdhAkm(); adh.reg.nrows; // 1444
  */
-export async function loadAdhAkm(dir: string = ADH_AKM_DIR): Promise<AdhAkmData> {
+export async function loadAdhAkm(dir: string = process.env["VAGG_AKM_DIR"] || ADH_AKM_DIR): Promise<AdhAkmData> {
   const file = (f: string) => {
     const p = path.join(dir, f);
     if (!fs.existsSync(p)) throw new DataError(`ADH file ${f} is missing from ${dir}`, { file: p });

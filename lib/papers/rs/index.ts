@@ -7,5 +7,6 @@ export * from "./published";
 export * from "./panel";
 export * from "./sections";
 export * from "./exhibits";
+export * from "./akm";
 export { isSynthetic, truthFor, type TruthSource } from "../truth";
 export { comparisonTable, comparisonRow, ivDiagnosticsTable } from "../compare";
