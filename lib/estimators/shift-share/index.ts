@@ -4,7 +4,7 @@
  */
 export * from "./types";
 export { shareMatrix } from "./share-matrix";
-export { partialOut, type PartialOutResult } from "./partial-out";
+export { shiftSharePartialOut, type ShiftSharePartialOut } from "./partial-out";
 export { shockCoefficients, type ShockCoefficients } from "./shock-coefficients";
 export { akmSectorTerms } from "./akm-terms";
 export { akm0Interval, type Akm0Interval } from "./akm0-interval";

@@ -3,7 +3,7 @@ import { pNormal2, qNormal } from "../../util/distributions";
 import { ArgumentError } from "../../util/errors";
 import { akm0Interval } from "./akm0-interval";
 import { akmSectorTerms } from "./akm-terms";
-import { partialOut } from "./partial-out";
+import { shiftSharePartialOut } from "./partial-out";
 import { shockCoefficients } from "./shock-coefficients";
 import type { ShiftShareInference, ShiftShareOptions, ShiftShareResult } from "./types";
 
@@ -27,7 +27,7 @@ export function shiftShareIv(y1: Float64Array, y2: Float64Array, opts: ShiftShar
     throw new ArgumentError("shiftShareIv: y1, y2, x and the share matrix differ in rows");
   const w = opts.weights;
   const wt = (i: number) => (w ? (w[i] as number) : 1);
-  const po = partialOut([y1, y2, opts.x], opts);
+  const po = shiftSharePartialOut([y1, y2, opts.x], opts);
   const [ddY1, ddY2, ddX] = po.columns as [Float64Array, Float64Array, Float64Array];
   let RX = 0;
   let RXY1 = 0;

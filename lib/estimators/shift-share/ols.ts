@@ -3,7 +3,7 @@ import { pNormal2, qNormal } from "../../util/distributions";
 import { ArgumentError } from "../../util/errors";
 import { akm0Interval } from "./akm0-interval";
 import { akmSectorTerms } from "./akm-terms";
-import { partialOut } from "./partial-out";
+import { shiftSharePartialOut } from "./partial-out";
 import { shockCoefficients } from "./shock-coefficients";
 import type { ShiftShareInference, ShiftShareOptions, ShiftShareResult } from "./types";
 
@@ -27,7 +27,7 @@ export function shiftShareOls(y: Float64Array, opts: ShiftShareOptions): ShiftSh
   if (opts.x.length !== n || opts.shares.nRows !== n) throw new ArgumentError("shiftShareOls: y, x and the share matrix differ in rows");
   const w = opts.weights;
   const wt = (i: number) => (w ? (w[i] as number) : 1);
-  const po = partialOut([y, opts.x], opts);
+  const po = shiftSharePartialOut([y, opts.x], opts);
   const [ddY, ddX] = po.columns as [Float64Array, Float64Array];
   let RX = 0;
   let RXY = 0;

@@ -4,7 +4,7 @@ import { EstimationError } from "../../util/errors";
 import type { ShiftShareControls } from "./types";
 
 /** Residualised columns and the rank used by the controls and fixed effects. */
-export interface PartialOutResult {
+export interface ShiftSharePartialOut {
   readonly columns: Float64Array[];
   /** Rank of [Z, fixed-effect dummies] (kept controls + non-redundant fixed-effect levels). */
   readonly rank: number;
@@ -28,9 +28,9 @@ export interface PartialOutResult {
  * upper bound, as in fixest's default).
  *
  * @example
- *   const { columns: [ddY, ddX] } = partialOut([y, x], { controls: [z1, z2], weights: w });
+ *   const { columns: [ddY, ddX] } = shiftSharePartialOut([y, x], { controls: [z1, z2], weights: w });
  */
-export function partialOut(columns: readonly Float64Array[], opts: ShiftShareControls): PartialOutResult {
+export function shiftSharePartialOut(columns: readonly Float64Array[], opts: ShiftShareControls): ShiftSharePartialOut {
   const n = columns[0]?.length ?? 0;
   const w = opts.weights;
   const fes = opts.fixedEffects ?? [];
@@ -42,7 +42,7 @@ export function partialOut(columns: readonly Float64Array[], opts: ShiftShareCon
   let Z = Z0;
   if (fes.length > 0) {
     const d = demean([...cols, ...Z0], { factors: fes, ...(w ? { weights: w } : {}) });
-    if (!d.converged) throw new EstimationError("partialOut: fixed-effect demeaning did not converge");
+    if (!d.converged) throw new EstimationError("shiftSharePartialOut: fixed-effect demeaning did not converge");
     cols = d.columns.slice(0, cols.length);
     Z = d.columns.slice(columns.length);
     feRank = fes.reduce((a, f) => a + f.size, 0) - (fes.length - 1) - (d.redundantLevels ?? 0);

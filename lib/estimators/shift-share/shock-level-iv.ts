@@ -1,5 +1,5 @@
 import { ArgumentError } from "../../util/errors";
-import { partialOut } from "./partial-out";
+import { shiftSharePartialOut } from "./partial-out";
 import type { ShareMatrix, ShiftShareControls } from "./types";
 
 /** The shock-level regression of Borusyak, Hull & Jaravel and the unit-level shift-share IV it reproduces. */
@@ -42,7 +42,7 @@ export function shockLevelIv(
   if (x.length !== n || W.nRows !== n) throw new ArgumentError("shockLevelIv: y, x and the share matrix differ in rows");
   if (g.length !== S) throw new ArgumentError(`shockLevelIv: ${g.length} shocks for ${S} sectors`);
   const e = ctrl.weights;
-  const [ddY, ddX] = partialOut([y, x], ctrl).columns as [Float64Array, Float64Array];
+  const [ddY, ddX] = shiftSharePartialOut([y, x], ctrl).columns as [Float64Array, Float64Array];
   const exposure = new Float64Array(S);
   const sy = new Float64Array(S);
   const sx = new Float64Array(S);

@@ -1,6 +1,6 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { partialOut } from "../../../lib/estimators/shift-share/partial-out";
+import { shiftSharePartialOut } from "../../../lib/estimators/shift-share/partial-out";
 import { factorize } from "../../../lib/core/fixed-effects/factorize";
 import { qrLeastSquares } from "../../../lib/core/linalg/qr";
 import { mulberry } from "./rng";
@@ -15,7 +15,7 @@ test("weighted partialling of controls and an absorbed fixed effect = one weight
   const zc = Float64Array.from(z, (v) => 2 * v); // collinear control: dropped
   const w = Float64Array.from({ length: n }, () => 0.3 + rnd());
   const y = Float64Array.from({ length: n }, () => rnd());
-  const r = partialOut([y], { controls: [z, zc], fixedEffects: [factorize(g)], weights: w });
+  const r = shiftSharePartialOut([y], { controls: [z, zc], fixedEffects: [factorize(g)], weights: w });
   assert.equal(r.droppedControls, [1]);
   assert.equal(r.rank, 6 + 1);
   const sw = Float64Array.from(w, Math.sqrt);
@@ -35,9 +35,9 @@ test("weighted partialling of controls and an absorbed fixed effect = one weight
 test("no controls and no fixed effects: the intercept is partialled (demeaning); intercept: false leaves the column", () => {
   const y = Float64Array.from([1, 2, 3, 6]);
   // 1e-14 absolute: a QR projection on the constant, exact up to rounding
-  partialOut([y], {}).columns[0]!.forEach((v, i) => assert.ok(Math.abs(v - [-2, -1, 0, 3][i]!) < 1e-14));
-  assert.equal([...partialOut([y], { intercept: false }).columns[0]!], [1, 2, 3, 6]);
-  assert.equal(partialOut([y], {}).rank, 1);
+  shiftSharePartialOut([y], {}).columns[0]!.forEach((v, i) => assert.ok(Math.abs(v - [-2, -1, 0, 3][i]!) < 1e-14));
+  assert.equal([...shiftSharePartialOut([y], { intercept: false }).columns[0]!], [1, 2, 3, 6]);
+  assert.equal(shiftSharePartialOut([y], {}).rank, 1);
 });
 
 test.run();
