@@ -13,5 +13,8 @@ export * from "./extensions";
 export * from "./theory-figures";
 export * from "./specs";
 export * from "./exhibits";
+export * from "./adh-data";
+export * from "./akm-exhibits";
+export * from "./akm-panel";
 export { isSynthetic, truthFor, type TruthSource } from "../truth";
 export { comparisonTable, comparisonRow, ivDiagnosticsTable } from "../compare";

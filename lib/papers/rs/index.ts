@@ -8,5 +8,6 @@ export * from "./panel";
 export * from "./sections";
 export * from "./exhibits";
 export * from "./staggered";
+export * from "./akm";
 export { isSynthetic, truthFor, type TruthSource } from "../truth";
 export { comparisonTable, comparisonRow, ivDiagnosticsTable } from "../compare";
