@@ -44,6 +44,10 @@ export { psmDid, balanceTable, type PsmDidOptions, type PsmDidResult } from "./e
 export { weakIvPanel, effectiveF, mopCriticalValues, tfCriticalValue, tfInterval } from "./estimators/iv";
 export type { WeakIvPanel, EffectiveF, MopCriticalValues, TfInterval } from "./estimators/iv";
 
+// Shift-share inference (Adão, Kolesár & Morales 2019): AKM standard errors and the AKM0 interval; BHJ shock-level check
+export { shiftShareOls, shiftShareIv, akm0Interval, shockLevelIv, shareMatrix, panelShareMatrix } from "./estimators/shift-share";
+export type { ShiftShareOptions, ShiftShareResult, ShiftShareInference, ShareMatrix } from "./estimators/shift-share";
+
 // Staggered DID robust to heterogeneous effects: Sun–Abraham, Callaway–Sant'Anna, Goodman-Bacon, pre-trend tests
 export { sunAbraham, attGt, aggregateAtt, attGtPreTest, baconDecomposition, preTrendTest, cohortPanel } from "./estimators/staggered";
 export type { SunAbrahamResult, AttGtResult, BaconDecomposition } from "./estimators/staggered";
