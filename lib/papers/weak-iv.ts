@@ -56,27 +56,81 @@ export function weakIvPanelRows(p: WeakIvPanel): [string, string][] {
   return rows;
 }
 
+/** One row of the weak-IV exhibit: a statistic of one fit, its value or interval, and a note. */
+interface WeakIvRecord {
+  readonly [k: string]: string | number;
+  readonly fit: string;
+  readonly statistic: string;
+  readonly value: number;
+  readonly low: number;
+  readonly high: number;
+  readonly note: string;
+}
+
+/** The long records of one panel: numbers stay numbers (the CSV holds them unrounded), text only in `note`. */
+function weakIvRecords(fit: string, p: WeakIvPanel): WeakIvRecord[] {
+  const out: WeakIvRecord[] = [];
+  const add = (statistic: string, value = NaN, low = NaN, high = NaN, note = ""): void => {
+    out.push({ fit, statistic, value, low, high, note });
+  };
+  add("2SLS estimate", p.estimate, NaN, NaN, `${p.endogenous} on ${p.instruments.join(", ")}; ${p.vce} VCE, N = ${p.nobs}`);
+  add("standard error", p.se);
+  add("conventional 95% CI", NaN, p.conventional[0], p.conventional[1]);
+  if (isInvalid(p.firstStageF)) add("first-stage F (robust)", NaN, NaN, NaN, p.firstStageF.reason);
+  else add("first-stage F (robust)", p.firstStageF.stat);
+  if (isInvalid(p.mop)) add("MOP effective F", NaN, NaN, NaN, p.mop.reason);
+  else {
+    const c = p.mop.critical;
+    add(
+      "MOP effective F",
+      p.mop.effectiveF,
+      NaN,
+      NaN,
+      p.mop.verdict === "strong"
+        ? `strong: above the generalized critical value (worst-case TSLS bias < ${c.tau * 100}% at α = ${c.alpha * 100}%)`
+        : "weak: not above the generalized critical value",
+    );
+    add(`MOP critical value, τ = ${c.tau * 100}% (generalized)`, c.generalized.critical, NaN, NaN, `B_TSLS = ${num(c.generalized.bTsls)}`);
+    add(`MOP critical value, τ = ${c.tau * 100}% (simplified)`, c.simplified.critical, NaN, NaN, `K_eff = ${num(c.simplified.Keff, 2)}`);
+  }
+  if (isInvalid(p.tF)) add("tF 95% CI", NaN, NaN, NaN, p.tF.reason);
+  else {
+    add("tF critical value c(F)", p.tF.critical, NaN, NaN, `adjustment c/1.96 = ${num(p.tF.adjustment)}`);
+    add("tF 95% CI", NaN, p.tF.lower, p.tF.upper);
+  }
+  const t = p.andersonRubin.test;
+  if (isInvalid(t)) add("Anderson–Rubin F (β = 0)", NaN, NaN, NaN, t.reason);
+  else {
+    add("Anderson–Rubin F (β = 0)", t.stat);
+    add("Anderson–Rubin p-value", t.p);
+  }
+  const cs = p.andersonRubin.confidenceSet;
+  if (isInvalid(cs)) add("Anderson–Rubin set", NaN, NaN, NaN, cs.reason);
+  else if (cs.intervals.length === 1) {
+    const [a, b] = cs.intervals[0] as readonly [number, number];
+    add(`Anderson–Rubin ${cs.level * 100}% set`, NaN, a, b, cs.kind);
+  } else
+    add(`Anderson–Rubin ${cs.level * 100}% set`, NaN, NaN, NaN, `${cs.kind}: ${cs.intervals.map(([a, b]) => iv(a, b)).join(" ∪ ") || "∅"}`);
+  return out;
+}
+
 /**
- * Weak-IV panel exhibit: one column per 2SLS fit (one endogenous regressor each), rows = the
- * robust first-stage F, the Montiel Olea–Pflueger (2013) effective F with its τ = 10 %
- * generalized and simplified critical values and the verdict, the Lee et al. (2022) tF
- * critical value and interval, and the Anderson–Rubin (1949) test and set (`weakIvPanel`).
+ * Weak-IV panel exhibit, one block of rows per 2SLS fit (one endogenous regressor each): the
+ * estimate and its conventional interval, the robust first-stage F, the Montiel Olea–Pflueger
+ * (2013) effective F with its τ = 10 % generalized and simplified critical values and the
+ * verdict, the Lee et al. (2022) tF critical value and interval, and the Anderson–Rubin (1949)
+ * test and set (`weakIvPanel`). A data table in long form (fit, statistic, value, low, high,
+ * note): the CSV holds every number unrounded, text only in `note`.
  *
  * @example showTable(weakIvTable([e5, e6], ["Telephones 1984", "Post offices 1984"]));
  */
 export function weakIvTable(fits: readonly Iv2slsResult[], labels?: readonly string[], title = "Weak-IV-robust inference"): ReportTable {
-  const panels = fits.map((f) => weakIvPanelRows(weakIvPanel(f)));
   const names = fits.map((f, j) => labels?.[j] ?? `(${j + 1}) ${f.instruments.join(" + ")}`);
-  const labelsInOrder: string[] = [];
-  for (const p of panels) for (const [l] of p) if (!labelsInOrder.includes(l)) labelsInOrder.push(l);
-  const recs = labelsInOrder.map((label) => {
-    const r: Record<string, string> = { statistic: label };
-    panels.forEach((p, j) => (r[names[j] as string] = p.find(([l]) => l === label)?.[1] ?? "–"));
-    return r;
-  });
+  const recs = fits.flatMap((f, j) => weakIvRecords(names[j] as string, weakIvPanel(f)));
   return dataTable(fromRecords(recs), {
     title,
-    na: "–",
+    na: "",
+    digits: { value: 4, low: 4, high: 4 },
     notes: [
       "Effective F and critical values: Montiel Olea & Pflueger (2013), weakivtest conventions (Pflueger & Wang 2015), TSLS, α = 5 %.",
       "tF: Lee, McCrary, Moreira & Porter (2022), 5 % critical value c(F) at F = the effective F (one instrument).",
