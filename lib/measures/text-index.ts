@@ -4,57 +4,6 @@ import { type Column, type Table, column, table } from "../data/table";
 import { ArgumentError, DataError } from "../util/errors";
 import { asArray, compositeKeys, groupRows, keyColumns } from "../data/keys";
 
-/**
- * Dictionary of virtual-agglomeration terms for the text-based index `vagg_txt` (EQ §4.3,
- * Table 4 col. 3, Zhao et al. 2022): the paper counts, in 5,776 government work reports,
- * the frequency of words from a "virtual agglomeration" dictionary built following 何帆 & 刘红霞
- * (2019) and 倪克金 & 刘修岩 (2021), segmented with jieba, sums them and takes logs. The paper
- * does not print its dictionary (footnote: "限于篇幅,相关词典与词频数据未列示,备案"), so this list
- * is a reconstruction from that description: digital infrastructure and technologies, platforms
- * and e-commerce (the "virtual space" where firms agglomerate), and the digital economy.
- * Terms are matched as whole jieba tokens; nested terms (工业互联网 ⊃ 互联网) count once, as the
- * longer token.
- */
-export const VAGG_TERMS: readonly string[] = Object.freeze([
-  // virtual agglomeration and platforms
-  "虚拟集聚",
-  "虚拟产业集群",
-  "网络平台",
-  "平台经济",
-  "数字平台",
-  "互联网平台",
-  "云平台",
-  "共享经济",
-  // e-commerce
-  "电子商务",
-  "电商",
-  "网络零售",
-  "跨境电商",
-  "网购",
-  "互联网+",
-  // digital infrastructure and technologies
-  "互联网",
-  "移动互联网",
-  "工业互联网",
-  "物联网",
-  "大数据",
-  "云计算",
-  "人工智能",
-  "区块链",
-  "5G",
-  "宽带",
-  "数据中心",
-  // digital economy
-  "数字经济",
-  "数字化",
-  "信息化",
-  "数字产业化",
-  "产业数字化",
-  "智慧城市",
-  "信息技术",
-  "数字技术",
-]);
-
 /** A jieba segmenter (default dictionary + the given terms as user words), HMM off. */
 export interface Segmenter {
   cut(text: string): string[];
@@ -68,9 +17,9 @@ export interface Segmenter {
  * HMM off, so results depend only on the dictionaries (deterministic).
  *
  * @example
- *   createSegmenter().cut("发展数字经济和平台经济"); // ["发展", "数字经济", "和", "平台经济"]
+ *   createSegmenter(["数字经济", "平台经济"]).cut("发展数字经济和平台经济"); // ["发展", "数字经济", "和", "平台经济"]
  */
-export function createSegmenter(terms: readonly string[] = VAGG_TERMS, options: { freq?: number } = {}): Segmenter {
+export function createSegmenter(terms: readonly string[], options: { freq?: number } = {}): Segmenter {
   const freq = options.freq ?? 100000;
   for (const t of terms) if (!t || /\s/.test(t)) throw new ArgumentError(`dictionary term "${t}" is empty or contains white space`);
   const j = Jieba.withDict(dict);
@@ -78,19 +27,22 @@ export function createSegmenter(terms: readonly string[] = VAGG_TERMS, options: 
   return { cut: (text: string) => j.cut(text, false), terms };
 }
 
-let defaultSegmenter: Segmenter | null = null;
-function getDefault(): Segmenter {
-  if (!defaultSegmenter) defaultSegmenter = createSegmenter();
-  return defaultSegmenter;
+/** Segmenters by dictionary (loading jieba's dictionary takes ~0.1 s, so each dictionary is built once). */
+const SEGMENTERS = new Map<string, Segmenter>();
+function segmenterFor(terms: readonly string[]): Segmenter {
+  const key = terms.join("\u0000");
+  let s = SEGMENTERS.get(key);
+  if (!s) SEGMENTERS.set(key, (s = createSegmenter(terms)));
+  return s;
 }
 
 /**
  * Count dictionary terms in one document: the number of jieba tokens equal to a term.
  *
  * @example
- *   countTerms("大数据、云计算和大数据").total; // 3 (大数据 ×2, 云计算 ×1)
+ *   countTerms("大数据、云计算和大数据", createSegmenter(["大数据", "云计算"])).total; // 3 (大数据 ×2, 云计算 ×1)
  */
-export function countTerms(text: string, segmenter: Segmenter = getDefault()): { total: number; perTerm: Map<string, number> } {
+export function countTerms(text: string, segmenter: Segmenter): { total: number; perTerm: Map<string, number> } {
   const set = new Set(segmenter.terms);
   const perTerm = new Map<string, number>();
   let total = 0;
@@ -107,7 +59,9 @@ export interface TextIndexOptions {
   unit: string | readonly string[];
   /** Text column. Default "text". */
   text?: string;
+  /** The dictionary: a segmenter (`createSegmenter(terms)`), or the terms themselves. One is required. */
   segmenter?: Segmenter;
+  terms?: readonly string[];
 }
 
 /**
@@ -118,13 +72,14 @@ export interface TextIndexOptions {
  * a unit whose documents are all NA gets NA.
  *
  * @example
- *   textIndex(reports, { unit: ["city", "year"], text: "text" }).table; // city, year, ndocs, count, vagg_txt
+ *   textIndex(reports, { unit: ["city", "year"], text: "text", terms: VAGG_TERMS }).table; // city, year, ndocs, count, vagg_txt
  */
 export function textIndex(
   docs: Table,
   o: TextIndexOptions,
 ): { table: Table; docCount: Float64Array; docLog: Float64Array; naDocs: number } {
-  const seg = o.segmenter ?? getDefault();
+  if (!o.segmenter && !o.terms) throw new ArgumentError("textIndex needs a dictionary: pass `terms` or a `segmenter`");
+  const seg = o.segmenter ?? segmenterFor(o.terms as readonly string[]);
   const units = asArray(o.unit);
   const txt = column(docs, o.text ?? "text");
   if (txt instanceof Float64Array || txt instanceof Int32Array) throw new ArgumentError(`text column "${o.text ?? "text"}" is numeric`);

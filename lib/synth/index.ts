@@ -10,7 +10,7 @@ import { buildProducts, buildCustoms, DESTS, poisson } from "./eq";
 import { buildMembers, buildYearbook } from "./rs";
 import { writeCsv, writeCsvColumns, type Cell } from "./csv";
 import { REPO_ROOT } from "./skeleton";
-import { VAGG_TERMS } from "../measures/text-index";
+import { VAGG_TERMS } from "../data/vagg-terms";
 
 export { TRUTH } from "./truth";
 export type { Scale } from "./world";

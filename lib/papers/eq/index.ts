@@ -18,3 +18,4 @@ export * from "./akm-exhibits";
 export * from "./akm-panel";
 export { isSynthetic, truthFor, type TruthSource } from "../truth";
 export { comparisonTable, comparisonRow, ivDiagnosticsTable } from "../compare";
+export * from "./baci";

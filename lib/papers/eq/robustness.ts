@@ -30,6 +30,7 @@ import { censusShares, DIGITAL_TRADE_SHARE } from "./measurement";
 export { DIGITAL_TRADE_SHARE };
 import { publicDataPath } from "../../data/public";
 import { textIndex, type Segmenter } from "../../measures/text-index";
+import { VAGG_TERMS } from "../../data/vagg-terms";
 
 /** Digital share of wholesale/retail (D45T47) in the digital input bundle: the baseline shifts' ω. */
 
@@ -101,7 +102,11 @@ export async function attachAlternativeVagg(panel: Table, dir: string, opts: Alt
 
   // vagg_txt: jieba word counts in the government work reports
   const docs = await readTable(path.join(dir, "gov_reports.csv"), { schema: GOV_REPORTS });
-  const ti = textIndex(docs, { unit: ["city_code", "year"], text: "text", ...(opts.segmenter ? { segmenter: opts.segmenter } : {}) });
+  const ti = textIndex(docs, {
+    unit: ["city_code", "year"],
+    text: "text",
+    ...(opts.segmenter ? { segmenter: opts.segmenter } : { terms: VAGG_TERMS }),
+  });
   counts.push({ item: "gov_reports.csv: reports with missing text", rows: ti.naDocs });
   const text = table(
     {
