@@ -8,6 +8,12 @@ export interface ArgSpec {
   readonly [name: string]: { readonly type: "string" | "number" | "boolean"; readonly help: string; readonly required?: boolean };
 }
 
+/**
+ * Parse `--name value` / `--flag` arguments of one `vagg` command against its spec: types checked, required options enforced, an unknown option is an ArgumentError naming it (and a close match).
+ *
+ * @example
+ *   const { opts } = parseArgs(["--data", "x.csv", "--json"], SPEC, "estimate"); // opts.data === "x.csv", opts.json === true
+ */
 export function parseArgs(
   argv: readonly string[],
   spec: ArgSpec,
@@ -49,6 +55,12 @@ export function parseArgs(
   return { opts, positional };
 }
 
+/**
+ * The `--help` text of one command: its summary and one line per option with its type and help.
+ *
+ * @example
+ *   console.log(helpText("estimate", "OLS / 2SLS with fixed effects", SPEC));
+ */
 export function helpText(command: string, summary: string, spec: ArgSpec): string {
   const lines = [`vagg ${command} — ${summary}`, "", "Options:"];
   for (const [name, s] of Object.entries(spec))

@@ -40,6 +40,12 @@ export const MAIN_HELP = [
   "Environment: VAGG_SEED (project seed), VAGG_SCALE (data scale), VAGG_DEBUG=1 (stack traces).",
 ].join("\n");
 
+/**
+ * Entry point of the `vagg` command: dispatch to a subcommand (loaded on demand), print its help, or the version. Returns the exit code; errors of the project's kinds are printed as one line by lib/cli/vagg.cjs.
+ *
+ * @example
+ *   process.exitCode = await main(["estimate", "--help"]);
+ */
 export async function main(argv: string[]): Promise<number> {
   const [cmd, ...rest] = argv;
   if (!cmd || cmd === "--help" || cmd === "-h" || cmd === "help") {

@@ -35,6 +35,12 @@ export function duckdbThreads(): number {
   return n;
 }
 
+/**
+ * The process's one in-memory DuckDB connection, created on first use with `duckdbThreads()` threads (one by default, for deterministic results).
+ *
+ * @example
+ *   const con = await duckdb();
+ */
 export function duckdb(): Promise<DuckDBConnection> {
   if (!connection) {
     connection = (async () => {

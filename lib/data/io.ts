@@ -69,6 +69,12 @@ export interface ReadOptions {
 
 export type FileFormat = "csv" | "parquet" | "dta" | "xlsx";
 
+/**
+ * The reader a file goes to, by its extension: csv (also .csv.gz, .tsv, .txt), parquet, dta or xlsx (also .xls). Anything else is a DataError naming the file.
+ *
+ * @example
+ *   fileFormat("panel.dta"); // "dta"
+ */
 export function fileFormat(file: string): FileFormat {
   const f = file.toLowerCase();
   if (f.endsWith(".parquet") || f.endsWith(".pq")) return "parquet";

@@ -29,6 +29,12 @@ export interface Table {
   readonly source?: string;
 }
 
+/**
+ * The kind of a column: `f64` (Float64Array, NA = NaN), `i32` (Int32Array, NA = NA_INT) or `str` (strings, NA = null).
+ *
+ * @example
+ *   columnKind(Float64Array.of(1, 2)); // "f64"
+ */
 export function columnKind(c: Column): ColumnKind {
   if (c instanceof Float64Array) return "f64";
   if (c instanceof Int32Array) return "i32";
@@ -59,6 +65,12 @@ export function column(t: Table, name: string): Column {
   return c;
 }
 
+/**
+ * Whether the table has a column of this exact name.
+ *
+ * @example
+ *   hasColumn(t, "city"); // true
+ */
 export function hasColumn(t: Table, name: string): boolean {
   return Object.prototype.hasOwnProperty.call(t.columns, name);
 }
@@ -145,6 +157,12 @@ export function takeRows(t: Table, idx: ArrayLike<number>): Table {
   return table(cols, t.source);
 }
 
+/**
+ * The rows `idx` of one column, in that order, as a new column of the same kind.
+ *
+ * @example
+ *   takeColumn(Float64Array.of(1, 2, 3), [2, 0]); // Float64Array [3, 1]
+ */
 export function takeColumn(c: Column, idx: ArrayLike<number>): Column {
   const m = idx.length;
   if (c instanceof Float64Array) {
@@ -167,6 +185,12 @@ export function filterRows(t: Table, mask: ArrayLike<boolean | number>): Table {
   return takeRows(t, maskToIndex(mask));
 }
 
+/**
+ * The indices of the true (non-zero) entries of a mask.
+ *
+ * @example
+ *   maskToIndex([true, false, true]); // Int32Array [0, 2]
+ */
 export function maskToIndex(mask: ArrayLike<boolean | number>): Int32Array {
   let k = 0;
   for (let i = 0; i < mask.length; i++) if (mask[i]) k++;

@@ -66,6 +66,13 @@ export function factorFor(t: Table, spec: string, what = "cluster"): Factor {
   return f as Factor;
 }
 
+/**
+ * Build the model frame of a formula on a table: the outcome, regressors, instruments, fixed-effect factors, weights and cluster factors, after removing (and counting, per variable) rows with NA or ±Inf in any used variable, non-positive weights, and fixed-effect singletons (iteratively, `singletons: "drop"`, as reghdfe and fixest ≥ 0.13; Correia 2015). Unknown variables are FormulaErrors naming the term.
+ *
+ * @example
+ *   const fr = buildModelFrame(t, parseFormula("y ~ x | city + year"), { cluster: ["city"] });
+ *   fr.removed.na; // rows dropped for missing values
+ */
 export function buildModelFrame(t: Table, f: ParsedFormula, opts: FrameOptions = {}): ModelFrame {
   checkVariables(t, f);
   const n0 = t.nrows;

@@ -48,6 +48,12 @@ export interface ExecuteOptions {
 /** The project-local tslab kernelspec. */
 export const TSLAB_KERNEL_DIR = path.resolve(__dirname, "..", "..", "notebooks", ".jupyter", "kernels", "tslab");
 
+/**
+ * Text without ANSI colour and cursor escape sequences (tslab colours its error output).
+ *
+ * @example
+ *   ansiStrip("\u001b[31mError\u001b[0m"); // "Error"
+ */
 export function ansiStrip(s: string): string {
   return s.replace(/\x1b\[[0-9;]*[A-Za-z]/g, "");
 }

@@ -34,6 +34,12 @@ function decodeEntities(s: string): string {
     .replace(/&amp;/g, "&");
 }
 
+/**
+ * Escape `& < > " '` for HTML text and attribute values.
+ *
+ * @example
+ *   escapeHtml("a < b"); // "a &lt; b"
+ */
 export function escapeHtml(s: string): string {
   return s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
 }
@@ -103,6 +109,12 @@ function exhibitTitle(spec: unknown): string {
   return typeof tx === "string" ? tx : Array.isArray(tx) ? tx.join(" ") : "";
 }
 
+/**
+ * The self-contained offline HTML report of an executed notebook: prose with KaTeX-rendered equations, code, outputs (tables and charts drawn inline, numbered as in the paper or A1, A2…), a list of figures and tables, and the provenance block.
+ *
+ * @example
+ *   fs.writeFileSync("exports/eq-04.html", renderReport(nb, info));
+ */
 export function renderReport(nb: Notebook, info: ReportInfo): string {
   const md = createMarkdown();
   const body: string[] = [];
@@ -299,6 +311,12 @@ export interface IndexEntry {
   notebook?: string;
 }
 
+/**
+ * The appendix's index page: one entry per notebook with its status, timing and links, and the run's provenance.
+ *
+ * @example
+ *   fs.writeFileSync("exports/index.html", renderIndex(entries, provenance));
+ */
 export function renderIndex(entries: IndexEntry[], p: Provenance): string {
   const rows = entries.map(
     (e) =>

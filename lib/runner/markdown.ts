@@ -28,6 +28,12 @@ export interface MarkdownRenderer {
 type StateInline = MarkdownIt.StateInline;
 type StateBlock = MarkdownIt.StateBlock;
 
+/**
+ * A heading's anchor id: lower case, words joined by hyphens, CJK characters kept.
+ *
+ * @example
+ *   slugify("Table 2 Baseline"); // "table-2-baseline"
+ */
 export function slugify(s: string): string {
   const slug = s
     .toLowerCase()
@@ -38,6 +44,12 @@ export function slugify(s: string): string {
   return slug || "section";
 }
 
+/**
+ * The Markdown renderer of the reports: markdown-it with KaTeX for `$…$` and `$$…$$` (rendered offline, errors shown in place) and anchored headings.
+ *
+ * @example
+ *   createMarkdown().render("**β** = $\\hat\\beta$");
+ */
 export function createMarkdown(): MarkdownRenderer {
   const macros: Record<string, string> = {}; // shared across cells, like MathJax's \newcommand
   let usedMath = false;

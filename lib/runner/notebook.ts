@@ -92,6 +92,12 @@ export const TSLAB_METADATA = {
   },
 };
 
+/**
+ * Read an .ipynb file (nbformat 4) into a Notebook; an unreadable or malformed file is an error naming it.
+ *
+ * @example
+ *   const nb = readNotebook("notebooks/eq/eq-04-baseline-endogeneity.ipynb");
+ */
 export function readNotebook(file: string): Notebook {
   let raw: string;
   try {
@@ -190,6 +196,12 @@ export function serializeNotebook(nb: Notebook): string {
   return JSON.stringify(sortKeys({ ...nb, cells }), null, 1) + "\n";
 }
 
+/**
+ * Write a Notebook as nbformat writes it (sorted keys, one-space indent, text as line lists), so files are byte-stable.
+ *
+ * @example
+ *   writeNotebook("exports/eq-04.ipynb", nb);
+ */
 export function writeNotebook(file: string, nb: Notebook): void {
   fs.writeFileSync(file, serializeNotebook(nb));
 }
@@ -198,9 +210,21 @@ export function writeNotebook(file: string, nb: Notebook): void {
 export function codeCell(source: string, metadata: Record<string, unknown> = {}): CodeCell {
   return { cell_type: "code", source, metadata, execution_count: null, outputs: [] };
 }
+/**
+ * A Markdown cell with the given source.
+ *
+ * @example
+ *   markdownCell("# Title");
+ */
 export function markdownCell(source: string): MarkdownCell {
   return { cell_type: "markdown", source, metadata: {} };
 }
+/**
+ * A new Notebook of the given cells, with the tslab kernel metadata by default.
+ *
+ * @example
+ *   writeNotebook("x.ipynb", makeNotebook([markdownCell("# x")]));
+ */
 export function makeNotebook(cells: Cell[], metadata: Record<string, unknown> = TSLAB_METADATA): Notebook {
   return normalizeNotebook({ nbformat: 4, nbformat_minor: 5, metadata, cells });
 }

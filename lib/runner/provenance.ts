@@ -25,6 +25,12 @@ export interface DataFileHash {
   sha256: string;
 }
 
+/**
+ * The repository's commit and whether the working tree has changes (with the changed files), or nulls outside git.
+ *
+ * @example
+ *   gitState(REPO_ROOT_DIR).dirty; // false on a clean tree
+ */
 export function gitState(root: string): { commit: string | null; dirty: boolean | null; dirtyFiles: string[] } {
   const git = (...args: string[]): string | null => {
     try {
@@ -58,6 +64,12 @@ export function sha256File(file: string): Promise<string> {
   });
 }
 
+/**
+ * The SHA-256 of a string or buffer, as hex.
+ *
+ * @example
+ *   sha256("abc").slice(0, 8); // "ba7816bf"
+ */
 export function sha256(s: string | Buffer): string {
   return createHash("sha256").update(s).digest("hex");
 }
@@ -120,6 +132,12 @@ export async function hashDataFiles(
   return out;
 }
 
+/**
+ * The installed version of a package (from its package.json under node_modules), or "not installed".
+ *
+ * @example
+ *   packageVersion(root, "tslab"); // "1.0.22"
+ */
 export function packageVersion(root: string, name: string): string {
   try {
     const p = require.resolve(`${name}/package.json`, { paths: [root] });
@@ -137,6 +155,12 @@ function tslabTypescript(root: string): string {
   }
 }
 
+/**
+ * The versions a run depends on: Node.js and the packages of the pipeline (tslab and its TypeScript, tsx, KaTeX, markdown-it, …).
+ *
+ * @example
+ *   toolVersions(root).node; // "v20.20.2"
+ */
 export function toolVersions(root: string): Record<string, string> {
   return {
     node: process.version,
@@ -159,6 +183,12 @@ export function runDataDirs(root: string, scale: string, env: NodeJS.ProcessEnv 
   return [path.join(root, "data", "raw", "public"), own ? path.resolve(own) : path.join(root, "data", "raw", "synthetic", scale)];
 }
 
+/**
+ * The provenance block of a run: source commit and tree state, scale, seed, data file hashes (public data and the scale's synthetic folder, or VAGG_DATA_DIR), tool versions and the machine.
+ *
+ * @example
+ *   const p = await collectProvenance(opts);
+ */
 export async function collectProvenance(
   root: string,
   p: { seed: number; scale: string; dataHashCache?: string; dataDir?: string },

@@ -97,6 +97,12 @@ Writes <out>/<name>.ipynb, <out>/<name>.html, <out>/index.html, <out>/run-log.js
 A failing notebook prints "notebook <name>, cell <n>: <message>" (n = its In [n]) and the
 command exits 1 after writing the partial report.`;
 
+/**
+ * The options of `vagg reproduce` from its arguments (`--scale`, `--only`, `--seed`, `--force`, `--jobs`, `--out`, `--allow-dirty`, `--no-data`), or "help".
+ *
+ * @example
+ *   parseReproduceArgs(["--scale", "small", "--only", "rs-01-measurement"]);
+ */
 export function parseReproduceArgs(argv: readonly string[], root = REPO_ROOT): RunOptions | "help" {
   let scale: string = process.env["VAGG_SCALE"] || "default";
   let seed: number | undefined;
@@ -201,6 +207,12 @@ export async function runReproduce(argv: string[]): Promise<number> {
   return log.some((e) => e.status === "error") ? 1 : 0;
 }
 
+/**
+ * The notebooks of the appendix, in order, from notebooks/toc.json.
+ *
+ * @example
+ *   readToc("notebooks/toc.json").map((e) => e.name);
+ */
 export function readToc(tocPath: string): TocEntry[] {
   let raw: unknown;
   try {
@@ -265,6 +277,12 @@ export async function ensureData(opts: RunOptions, say: (s: string) => void): Pr
   say(`data: generated ${Object.keys(files).length} files in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
 }
 
+/**
+ * Run the appendix: generate the synthetic data if missing, execute every selected notebook in its own tslab kernel (N at a time), write the executed notebooks, HTML reports, index and run log, and return one entry per notebook.
+ *
+ * @example
+ *   const log = await runAll(parseReproduceArgs(["--scale", "small", "--out", "/tmp/x"]) as RunOptions);
+ */
 export async function runAll(opts: RunOptions): Promise<RunLogEntry[]> {
   const say = opts.log ?? ((s: string) => process.stdout.write(s + "\n"));
   const fail = opts.error ?? ((s: string) => process.stderr.write(s + "\n"));

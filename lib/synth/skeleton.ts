@@ -42,6 +42,12 @@ async function records(file: string): Promise<Record<string, number | string | n
   return toRecords(await readTable(file));
 }
 
+/**
+ * The real prefecture-level cities the synthetic China is built on (codes, names, provinces, centroids, 2010 population) with their public list memberships (region, capitals, old industrial bases, urban agglomerations, Yangtze belt, smart-city pilot batch), read from data/raw/public.
+ *
+ * @example
+ *   (await loadCities()).length; // prefecture-level cities in the skeleton
+ */
 export async function loadCities(): Promise<City[]> {
   const region = new Map(
     (await records(pub("lists", "region_class.csv"))).map((r) => [Number(r["province_code"]), r["region"] as City["region"]]),

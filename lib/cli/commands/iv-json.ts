@@ -12,6 +12,12 @@ type Json = number | string | boolean | null | Json[] | { [k: string]: Json };
 const inv = (x: Invalid): Json => ({ invalid: x.reason });
 const num = (x: number): Json => (Number.isFinite(x) ? x : x > 0 ? "Inf" : x < 0 ? "-Inf" : null);
 
+/**
+ * The IV diagnostics of a 2SLS fit as plain JSON for `vagg estimate --json`: first stages (F, partial R², instrument coefficients), identification, weak-IV, over-identification, endogeneity and Anderson–Rubin statistics; NaN/Infinity written as null.
+ *
+ * @example
+ *   JSON.stringify(ivDiagnosticsJson(iv2sls(d, "y ~ 1 | fe | x ~ z")));
+ */
 export function ivDiagnosticsJson(r: Iv2slsResult): Record<string, Json> {
   const d = r.diagnostics;
   if (!d) return { error: "diagnostics were skipped" };

@@ -35,6 +35,12 @@ const SPEC: ArgSpec = {
 
 export const placeboHelp = helpText("placebo", "placebo (randomisation) test: permute a regressor, re-estimate R times", SPEC);
 
+/**
+ * A placebo (randomisation-inference) result as plain JSON for `vagg placebo --json`: the actual estimate, the draws' summary and the two-sided p-values.
+ *
+ * @example
+ *   JSON.stringify(placeboJson(await placebo(d, f, { permute: "vagg", reps: 999 })));
+ */
 export function placeboJson(p: PlaceboResult): Record<string, unknown> {
   return {
     reps: p.reps,
@@ -57,6 +63,12 @@ export function placeboJson(p: PlaceboResult): Record<string, unknown> {
   };
 }
 
+/**
+ * `vagg placebo`: read the data, permute one regressor (or reassign it across units) `--reps` times and re-estimate, print the summary or `--json`. Returns the exit code.
+ *
+ * @example
+ *   await runPlacebo(["--data", "panel.csv", "--formula", "y ~ x | city + year", "--permute", "x", "--reps", "999"]);
+ */
 export async function runPlacebo(argv: string[]): Promise<number> {
   const { opts } = parseArgs(argv, SPEC, "placebo");
   if (opts["help"]) {

@@ -12,16 +12,34 @@ export type DateKind = "date" | "datetime" | null;
 
 const EPOCH_1960_MS = -315619200000; // Date.UTC(1960, 0, 1)
 
+/**
+ * Whether a Stata display format is a date (`%td`, `%d`), a datetime (`%tc`, `%tC`) or neither.
+ *
+ * @example
+ *   dateKind("%td"); // "date"
+ */
 export function dateKind(format: string): DateKind {
   if (/^%-?t?d/.test(format)) return "date";
   if (/^%-?t[cC]/.test(format)) return "datetime";
   return null;
 }
 
+/**
+ * A Stata daily date (days since 1 January 1960) as an ISO date string.
+ *
+ * @example
+ *   stataDateToIso(0); // "1960-01-01"
+ */
 export function stataDateToIso(days: number): string {
   return new Date(EPOCH_1960_MS + Math.floor(days) * 86400000).toISOString().slice(0, 10);
 }
 
+/**
+ * A Stata `%tc` datetime (milliseconds since 1960-01-01 00:00 UTC, no leap seconds) as an ISO timestamp.
+ *
+ * @example
+ *   stataDatetimeToIso(86400000); // "1960-01-02T00:00:00.000Z"
+ */
 export function stataDatetimeToIso(ms: number): string {
   return new Date(EPOCH_1960_MS + ms).toISOString();
 }

@@ -13,6 +13,13 @@ import { ArgumentError } from "../../util/errors";
  */
 export type Decoder = (buf: Buffer, start: number, end: number) => string;
 
+/**
+ * A string decoder for a `.dta` file: UTF-8 from format 118 on; before that the given encoding (default windows-1252; e.g. `gb18030` for files saved by Chinese Stata 13 or older). An unknown encoding is an ArgumentError.
+ *
+ * @example
+ *   const dec = makeDecoder(115, "gb18030");
+ *   dec(buf, 0, 8); // "北京市"
+ */
 export function makeDecoder(version: number, encoding: string | undefined): Decoder {
   const enc = (version >= 118 ? "utf-8" : (encoding ?? "windows-1252")).toLowerCase();
   if (enc === "utf-8" || enc === "utf8") return (buf, s, e) => buf.toString("utf8", s, e);
