@@ -34,7 +34,7 @@ export interface AttGtResult {
   readonly control: "never" | "notyet";
   readonly n: number;
   /** What was dropped, as did does: units with a missing outcome in some period, units treated in the first period. */
-  readonly dropped: { readonly incomplete: number; readonly alwaysTreated: number };
+  readonly dropped: { readonly incomplete: number; readonly alwaysTreated: number; readonly lastCohortAsControl: number | null };
 }
 
 /**
@@ -76,8 +76,23 @@ export function attGt(t: Table, o: AttGtOptions): AttGtResult {
     const g = cp.cohort[u] as number;
     return g > last ? Infinity : g;
   });
-  const groups = [...new Set(Array.from(G).filter((g) => Number.isFinite(g)))].sort((a, b) => a - b);
+  let groups = [...new Set(Array.from(G).filter((g) => Number.isFinite(g)))].sort((a, b) => a - b);
   if (!groups.length) throw new EstimationError("attGt: no treated group with a pre-treatment period");
+  // No never-treated unit: as did does, the last treated cohort becomes the control group and the
+  // periods from its adoption on are dropped (nothing is untreated there); with control "never"
+  // there is no comparison at all.
+  let nT = T;
+  let lastCohortAsControl: number | null = null;
+  if (!Array.from(G).some((g) => !Number.isFinite(g))) {
+    if (control === "never")
+      throw new EstimationError('attGt: no never-treated unit; use control: "notyet" (the last treated cohort then serves as control)');
+    const lastG = groups[groups.length - 1] as number;
+    if (groups.length < 2) throw new EstimationError("attGt: one treated cohort and no never-treated unit: no comparison group");
+    lastCohortAsControl = lastG;
+    for (let k = 0; k < n; k++) if (G[k] === lastG) G[k] = Infinity;
+    groups = groups.slice(0, -1);
+    nT = cp.periods.filter((p) => p < lastG).length;
+  }
   const yAt = (k: number, p: number) => Y[(keep[k] as number) * T + p] as number;
   const cells: AttGtCell[] = [];
   const influence: Float64Array[] = [];
@@ -86,7 +101,7 @@ export function attGt(t: Table, o: AttGtOptions): AttGtResult {
     cp.periods.forEach((p, i) => {
       if (p < g) pg = i;
     });
-    for (let ti = 1; ti < T; ti++) {
+    for (let ti = 1; ti < nT; ti++) {
       const tt = cp.periods[ti] as number;
       const bi = g <= tt ? pg : ti - 1;
       let s1 = 0,
@@ -131,9 +146,9 @@ export function attGt(t: Table, o: AttGtOptions): AttGtResult {
     unitCohort: G,
     units: Object.freeze(keep.map((u) => cp.units[u] as string)),
     groups: Object.freeze(groups),
-    periods: cp.periods,
+    periods: cp.periods.slice(0, nT),
     control,
     n,
-    dropped: Object.freeze({ incomplete, alwaysTreated }),
+    dropped: Object.freeze({ incomplete, alwaysTreated, lastCohortAsControl }),
   });
 }

@@ -43,6 +43,8 @@ export interface SunAbrahamResult {
   readonly control: "never" | "last";
   readonly reference: number;
   readonly nobs: number;
+  /** Units treated from the first period on, left out (no pre-period to identify their effects). */
+  readonly alwaysTreatedUnits: number;
   /** fixest's parameter count of the saturated model (for Wald degrees of freedom). */
   readonly nparams: number;
 }
@@ -69,23 +71,47 @@ export function sunAbraham(t: Table, o: SunAbrahamOptions): SunAbrahamResult {
   const ref = o.reference ?? -1;
   let cp = cohortPanel(t, o);
   let data = t;
-  let controlCohort = Infinity;
-  if (control === "last") {
-    if (!cp.cohorts.length) throw new ArgumentError("sunAbraham: no treated cohort");
-    controlCohort = cp.cohorts[cp.cohorts.length - 1] as number;
-    if (cp.cohorts.length < 2) throw new ArgumentError("sunAbraham: control 'last' needs at least two treated cohorts");
+  // Cohorts treated from the first period on have no pre-period: their cohort × period effects
+  // are not identified against the unit effects, so their units are left out (and counted), as
+  // attGt does. Cohorts adopting after the last period are untreated within the sample and
+  // serve as never-treated controls (fixest's sunab does the same).
+  const first = cp.periods[0] as number;
+  const alwaysUnits = new Set<number>();
+  cp.cohort.forEach((g, u) => {
+    if (Number.isFinite(g) && g <= first) alwaysUnits.add(u);
+  });
+  if (alwaysUnits.size) {
     const keep: number[] = [];
-    for (let i = 0; i < t.nrows; i++) {
-      const g = cp.cohort[cp.unitOf[i] as number] as number;
-      if (Number.isFinite(g) && (cp.periods[cp.periodOf[i] as number] as number) < controlCohort) keep.push(i);
-    }
+    for (let i = 0; i < t.nrows; i++) if (!alwaysUnits.has(cp.unitOf[i] as number)) keep.push(i);
     data = takeRows(t, Int32Array.from(keep));
     cp = cohortPanel(data, o);
-  } else if (!cp.cohort.some((g) => !Number.isFinite(g))) throw new ArgumentError("sunAbraham: no never-treated unit; use control: 'last'");
+  }
+  const last = cp.periods[cp.periods.length - 1] as number;
+  const cohortOfUnit = (u: number): number => {
+    const g = cp.cohort[u] as number;
+    return g > last ? Infinity : g;
+  };
+  const treatedCohorts = (): number[] =>
+    [...new Set(Array.from(cp.cohort).filter((g) => Number.isFinite(g) && g <= last))].sort((a, b) => a - b);
+  let controlCohort = Infinity;
+  if (control === "last") {
+    const cohorts = treatedCohorts();
+    if (!cohorts.length) throw new ArgumentError("sunAbraham: no treated cohort");
+    controlCohort = cohorts[cohorts.length - 1] as number;
+    if (cohorts.length < 2) throw new ArgumentError("sunAbraham: control 'last' needs at least two treated cohorts");
+    const keep: number[] = [];
+    for (let i = 0; i < data.nrows; i++) {
+      const g = cohortOfUnit(cp.unitOf[i] as number);
+      if (Number.isFinite(g) && (cp.periods[cp.periodOf[i] as number] as number) < controlCohort) keep.push(i);
+    }
+    data = takeRows(data, Int32Array.from(keep));
+    cp = cohortPanel(data, o);
+  } else if (!cp.cohort.some((_, u) => !Number.isFinite(cohortOfUnit(u))))
+    throw new ArgumentError("sunAbraham: no never-treated unit (nor one adopting after the sample); use control: 'last'");
   const cols: Record<string, Float64Array> = {};
   const meta = new Map<string, { cohort: number; period: number }>();
   for (let i = 0; i < data.nrows; i++) {
-    const g = cp.cohort[cp.unitOf[i] as number] as number;
+    const g = cohortOfUnit(cp.unitOf[i] as number);
     if (!Number.isFinite(g) || g === controlCohort) continue;
     const e = (cp.periods[cp.periodOf[i] as number] as number) - g;
     if (e === ref) continue;
@@ -148,6 +174,7 @@ export function sunAbraham(t: Table, o: SunAbrahamOptions): SunAbrahamResult {
     control,
     reference: ref,
     nobs: fit.nobs,
+    alwaysTreatedUnits: alwaysUnits.size,
     nparams,
   });
 }

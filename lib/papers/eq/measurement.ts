@@ -649,7 +649,7 @@ export function eqDescriptives(panel: Table, opts: { synthetic?: boolean; title?
   ];
   if (opts.synthetic)
     notes.push(
-      "T = target mean of the synthetic DGP: quality's cell mean 0.581 and vagg's national-output-weighted 2005–2015 mean 0.574 are set to the published means; the controls are drawn to the published moments. R is computed on synthetic data, so R ≈ P is a calibration check, not a replication.",
+      `T = target mean of the synthetic DGP: quality's cell mean ${EQ_TABLE1["hs4_qua"]!.mean} and vagg's national-output-weighted 2005–2015 mean ${EQ_TABLE1["vagg"]!.mean} are set to the published means; the controls are drawn to the published moments. R is computed on synthetic data, so R ≈ P is a calibration check, not a replication.`,
     );
   return dataTable(fromRecords(recs), {
     title: opts.title ?? "Table 1 Descriptive statistics: published (P) vs recomputed (R)",

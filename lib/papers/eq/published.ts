@@ -60,10 +60,18 @@ export const EQ_PUBLISHED = {
   /** Table 6: vagg × location interactions (one regression per pair; N 616,591). */
   table6: {
     centre: { coef: -0.0396, se: 0.0054 },
-    periphery: { coef: 0.0396 },
+    periphery: { coef: 0.0396, se: 0.0054 },
     east: { coef: -0.076, se: 0.0053 },
     middle: { coef: 0.069, se: 0.0056 },
     west: { coef: 0.0375, se: 0.0076 },
+    /** The vagg main effect of each column (1)–(5): centre, periphery, east, middle, west regressions. */
+    main: [
+      { coef: 0.3126, se: 0.0201 },
+      { coef: 0.273, se: 0.0207 },
+      { coef: 0.3005, se: 0.0201 },
+      { coef: 0.269, se: 0.0204 },
+      { coef: 0.2886, se: 0.0206 },
+    ],
     n: 616591,
   },
   /** Table 7: Melitz–Polanec components of Δ quality regressed on vagg, with the published N of each column. */

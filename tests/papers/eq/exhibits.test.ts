@@ -153,7 +153,8 @@ test("eqTable5/6/7: the true column follows splitTruth / mechanismTruth (null on
   const loc = ["centre", "periphery", "east", "middle", "west"].map((l) => fit({ vagg: 0.3, [`vagg:${l}`]: 0.01 }));
   const t6 = eqTable6(loc, truth);
   assert.is(row(t6, "(3) vagg × east")[1], EQ_PUBLISHED.table6.east.coef.toFixed(4));
-  assert.ok(t6.notes[0]!.includes("published N 616,591 in every column"));
+  assert.ok(t6.notes[0]!.includes("Published N 616,591 in every column"));
+  assert.is(row(t6, "(1) vagg (non-centre cities)")[1], EQ_PUBLISHED.table6.main[0]!.coef.toFixed(4)); // published main effects shown, from published.ts
   assert.not.ok(heads(eqTable6(loc, null)).includes("true (DGP)"));
   const m7 = [v(), v(), v(), v(), v(), v()];
   const t7 = eqTable7(m7, { total: -0.06 });
