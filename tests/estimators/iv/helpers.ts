@@ -18,6 +18,8 @@ export const STATA_DIR = path.resolve(__dirname, "../../../../shared/reference/s
 /** True when the shared Stata reference folder exists; otherwise prints why the caller skips. */
 export function haveStata(what: string): boolean {
   if (fs.existsSync(STATA_DIR)) return true;
+  // CI has ../shared: there a missing reference folder is a failure, not a skip
+  if (process.env["CI"]) throw new Error(`reference folder ${STATA_DIR} is absent under CI (${what})`);
   console.log(`  SKIPPED ${what}: Stata ivreg2 reference folder ${STATA_DIR} is absent (it lives in ../shared, outside the repository)`);
   return false;
 }
