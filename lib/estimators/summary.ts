@@ -18,6 +18,15 @@ const fmt = (v: number, d = 6) =>
 const stars = (p: number) => (p < 0.01 ? "***" : p < 0.05 ? "**" : p < 0.1 ? "*" : "");
 const pv = (p: number) => (p < 2.2e-16 ? "< 2.2e-16" : p.toPrecision(4));
 const r5 = (v: number) => (Number.isNaN(v) ? "–" : v.toFixed(5));
+/** One coefficient row: name, estimate, SE, t, p and stars, in columns of fixed width (`w` for the name). */
+const coefLine = (c: { name: string; estimate: number; se: number; t: number; p: number }, w: number): string =>
+  c.name.padEnd(w) +
+  fmt(c.estimate).padStart(14) +
+  fmt(c.se).padStart(14) +
+  c.t.toFixed(3).padStart(11) +
+  fmt(c.p, 4).padStart(12) +
+  " " +
+  stars(c.p);
 
 /**
  * A readable summary of a fitted model, in the spirit of fixest's `summary()` and ivreg2's
@@ -52,16 +61,7 @@ export function summaryText(r: FeolsResult | Iv2slsResult): string {
   if (r.table.length === 0) lines.push("(no coefficients: only fixed effects)");
   else {
     lines.push("".padEnd(w) + "Estimate".padStart(14) + "Std. Error".padStart(14) + "t value".padStart(11) + "Pr(>|t|)".padStart(12));
-    for (const c of r.table)
-      lines.push(
-        c.name.padEnd(w) +
-          fmt(c.estimate).padStart(14) +
-          fmt(c.se).padStart(14) +
-          c.t.toFixed(3).padStart(11) +
-          fmt(c.p, 4).padStart(12) +
-          " " +
-          stars(c.p),
-      );
+    for (const c of r.table) lines.push(coefLine(c, w));
     lines.push("---  Signif.: *** 0.01, ** 0.05, * 0.1");
   }
   lines.push(
@@ -101,18 +101,7 @@ function ivSection(r: Iv2slsResult): string[] {
     );
     const tab = r.firstStageTable?.[j];
     const w = Math.max(12, ...r.instruments.map((s) => s.length)) + 2;
-    if (tab)
-      for (const c of tab.rows)
-        out.push(
-          "  " +
-            c.name.padEnd(w) +
-            fmt(c.estimate).padStart(14) +
-            fmt(c.se).padStart(14) +
-            c.t.toFixed(3).padStart(11) +
-            fmt(c.p, 4).padStart(12) +
-            " " +
-            stars(c.p),
-        );
+    if (tab) for (const c of tab.rows) out.push("  " + coefLine(c, w));
     else for (const z of r.instruments) out.push("  " + z.padEnd(w) + fmt(fs.coef[z] as number).padStart(14));
     out.push(`  F-test (iid, excluded instruments): ${F(fs.f)}`);
     out.push(`  Wald F (${r.vcovType}): ${isInvalid(fs.wald) ? why(fs.wald) : F(fs.wald)}`);
