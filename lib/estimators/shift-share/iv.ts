@@ -1,7 +1,7 @@
-import { factorize } from "../../core/fixed-effects/factorize";
 import { pNormal2, qNormal } from "../../util/distributions";
 import { ArgumentError } from "../../util/errors";
 import { akm0Interval } from "./akm0-interval";
+import { clusterScoreSumSq, normalRow } from "./scores";
 import { akmSectorTerms } from "./akm-terms";
 import { shiftSharePartialOut } from "./partial-out";
 import { shockCoefficients } from "./shock-coefficients";
@@ -44,8 +44,7 @@ export function shiftShareIv(y1: Float64Array, y2: Float64Array, opts: ShiftShar
   const alpha = opts.alpha ?? 0.05;
   const cv = qNormal(1 - alpha / 2);
   const out: ShiftShareInference[] = [];
-  const add = (method: ShiftShareInference["method"], se: number) =>
-    out.push({ method, se, p: pNormal2((beta - beta0) / se), ciLow: beta - cv * se, ciHigh: beta + cv * se });
+  const add = (method: ShiftShareInference["method"], se: number) => out.push(normalRow(method, beta, beta0, se, cv));
   let rss = 0;
   let uu = 0;
   for (let i = 0; i < n; i++) {
@@ -55,10 +54,8 @@ export function shiftShareIv(y1: Float64Array, y2: Float64Array, opts: ShiftShar
   add("homoskedastic", Math.sqrt(rss / n) / (Math.sqrt(XX) * Math.abs(firstStage)));
   add("ehw", Math.sqrt(uu / (RX * RX)));
   if (opts.regionCluster) {
-    const f = factorize(opts.regionCluster);
-    const sums = new Float64Array(f.size);
-    for (let i = 0; i < n; i++) sums[f.codes[i] as number] += wt(i) * (resid[i] as number) * (ddX[i] as number);
-    add("cluster", Math.sqrt(sums.reduce((a, v) => a + v * v, 0) / (RX * RX)));
+    const { sumSq } = clusterScoreSumSq(opts.regionCluster, wt, resid, ddX);
+    add("cluster", Math.sqrt(sumSq / (RX * RX)));
   }
   const sc = shockCoefficients(ddX, opts.shares, w);
   const null0 = Float64Array.from(ddY1, (v, i) => v - (ddY2[i] as number) * beta0);

@@ -1,7 +1,7 @@
-import { factorize } from "../../core/fixed-effects/factorize";
 import { pNormal2, qNormal } from "../../util/distributions";
 import { ArgumentError } from "../../util/errors";
 import { akm0Interval } from "./akm0-interval";
+import { clusterScoreSumSq, normalRow } from "./scores";
 import { akmSectorTerms } from "./akm-terms";
 import { shiftSharePartialOut } from "./partial-out";
 import { shockCoefficients } from "./shock-coefficients";
@@ -42,8 +42,7 @@ export function shiftShareOls(y: Float64Array, opts: ShiftShareOptions): ShiftSh
   const alpha = opts.alpha ?? 0.05;
   const cv = qNormal(1 - alpha / 2);
   const out: ShiftShareInference[] = [];
-  const add = (method: ShiftShareInference["method"], se: number) =>
-    out.push({ method, se, p: pNormal2((beta - beta0) / se), ciLow: beta - cv * se, ciHigh: beta + cv * se });
+  const add = (method: ShiftShareInference["method"], se: number) => out.push(normalRow(method, beta, beta0, se, cv));
   let rss = 0;
   let uu = 0;
   for (let i = 0; i < n; i++) {
@@ -53,11 +52,8 @@ export function shiftShareOls(y: Float64Array, opts: ShiftShareOptions): ShiftSh
   add("homoskedastic", Math.sqrt(rss / (n - p) / RX));
   add("ehw", Math.sqrt((n / (n - p)) * uu) / RX);
   if (opts.regionCluster) {
-    const f = factorize(opts.regionCluster);
-    const sums = new Float64Array(f.size);
-    for (let i = 0; i < n; i++) sums[f.codes[i] as number] += wt(i) * (resid[i] as number) * (ddX[i] as number);
-    const G = f.size;
-    add("cluster", Math.sqrt((G / (G - 1)) * ((n - 1) / (n - p)) * sums.reduce((a, v) => a + v * v, 0)) / RX);
+    const { sumSq, G } = clusterScoreSumSq(opts.regionCluster, wt, resid, ddX);
+    add("cluster", Math.sqrt((G / (G - 1)) * ((n - 1) / (n - p)) * sumSq) / RX);
   }
   const sc = shockCoefficients(ddX, opts.shares, w);
   const null0 = Float64Array.from(ddY, (v, i) => v - (ddX[i] as number) * beta0);
