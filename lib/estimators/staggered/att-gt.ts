@@ -60,7 +60,6 @@ export function attGt(t: Table, o: AttGtOptions): AttGtResult {
   const Y = new Float64Array(cp.units.length * T).fill(NaN);
   for (let i = 0; i < t.nrows; i++) Y[(cp.unitOf[i] as number) * T + (cp.periodOf[i] as number)] = y[i] as number;
   const first = cp.periods[0] as number;
-  const last = cp.periods[T - 1] as number;
   const keep: number[] = [];
   let incomplete = 0,
     alwaysTreated = 0;
@@ -72,10 +71,7 @@ export function attGt(t: Table, o: AttGtOptions): AttGtResult {
     else keep.push(u);
   }
   const n = keep.length;
-  const G = Float64Array.from(keep, (u) => {
-    const g = cp.cohort[u] as number;
-    return g > last ? Infinity : g;
-  });
+  const G = Float64Array.from(keep, (u) => cp.cohort[u] as number);
   let groups = [...new Set(Array.from(G).filter((g) => Number.isFinite(g)))].sort((a, b) => a - b);
   if (!groups.length) throw new EstimationError("attGt: no treated group with a pre-treatment period");
   // No never-treated unit: as did does, the last treated cohort becomes the control group and the

@@ -51,10 +51,9 @@ export function baconDecomposition(t: Table, o: AdoptionSpec & { readonly y: str
       throw new DataError("outcome is missing (NA); the decomposition needs a balanced panel", { file: t.source, column: o.y, row: i + 1 });
     Y[(cp.unitOf[i] as number) * T + (cp.periodOf[i] as number)] = y[i] as number;
   }
-  const first = cp.periods[0] as number,
-    last = cp.periods[T - 1] as number;
+  const first = cp.periods[0] as number;
   // group key per unit: Infinity never, −Infinity always, else the adoption period
-  const key = Array.from(cp.cohort, (g) => (g > last ? Infinity : g <= first ? -Infinity : g));
+  const key = Array.from(cp.cohort, (g) => (g <= first ? -Infinity : g));
   const members = new Map<number, number[]>();
   key.forEach((g, u) => members.set(g, [...(members.get(g) ?? []), u]));
   const startIdx = (g: number) => (g === -Infinity ? 0 : g === Infinity ? T : cp.periods.findIndex((p) => p >= g));

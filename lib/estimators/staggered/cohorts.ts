@@ -13,7 +13,7 @@ export interface CohortPanel {
   readonly unitOf: Int32Array;
   /** Per row: index into `periods`. */
   readonly periodOf: Int32Array;
-  /** Per unit: adoption period, Infinity for never-treated units. */
+  /** Per unit: adoption period, Infinity for never-treated units and for units adopting after the last period. */
   readonly cohort: Float64Array;
   /** Treated cohorts (finite adoption periods), sorted. */
   readonly cohorts: readonly number[];
@@ -51,7 +51,8 @@ export function cohortPanel(t: Table, o: AdoptionSpec): CohortPanel {
       uIndex.set(k, u);
       units.push(k);
       const a = adoption[i] as number;
-      coh.push(Number.isNaN(a) ? Infinity : a);
+      // adoption after the last period: untreated within the sample, i.e. never treated here
+      coh.push(Number.isNaN(a) || a > (periods[periods.length - 1] as number) ? Infinity : a);
     }
     unitOf[i] = u;
     periodOf[i] = pIndex.get(tm[i] as number) as number;

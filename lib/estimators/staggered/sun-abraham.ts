@@ -86,32 +86,25 @@ export function sunAbraham(t: Table, o: SunAbrahamOptions): SunAbrahamResult {
     data = takeRows(t, Int32Array.from(keep));
     cp = cohortPanel(data, o);
   }
-  const last = cp.periods[cp.periods.length - 1] as number;
-  const cohortOfUnit = (u: number): number => {
-    const g = cp.cohort[u] as number;
-    return g > last ? Infinity : g;
-  };
-  const treatedCohorts = (): number[] =>
-    [...new Set(Array.from(cp.cohort).filter((g) => Number.isFinite(g) && g <= last))].sort((a, b) => a - b);
   let controlCohort = Infinity;
   if (control === "last") {
-    const cohorts = treatedCohorts();
+    const cohorts = cp.cohorts;
     if (!cohorts.length) throw new ArgumentError("sunAbraham: no treated cohort");
     controlCohort = cohorts[cohorts.length - 1] as number;
     if (cohorts.length < 2) throw new ArgumentError("sunAbraham: control 'last' needs at least two treated cohorts");
     const keep: number[] = [];
     for (let i = 0; i < data.nrows; i++) {
-      const g = cohortOfUnit(cp.unitOf[i] as number);
+      const g = cp.cohort[cp.unitOf[i] as number] as number;
       if (Number.isFinite(g) && (cp.periods[cp.periodOf[i] as number] as number) < controlCohort) keep.push(i);
     }
     data = takeRows(data, Int32Array.from(keep));
     cp = cohortPanel(data, o);
-  } else if (!cp.cohort.some((_, u) => !Number.isFinite(cohortOfUnit(u))))
+  } else if (!cp.cohort.some((g) => !Number.isFinite(g)))
     throw new ArgumentError("sunAbraham: no never-treated unit (nor one adopting after the sample); use control: 'last'");
   const cols: Record<string, Float64Array> = {};
   const meta = new Map<string, { cohort: number; period: number }>();
   for (let i = 0; i < data.nrows; i++) {
-    const g = cohortOfUnit(cp.unitOf[i] as number);
+    const g = cp.cohort[cp.unitOf[i] as number] as number;
     if (!Number.isFinite(g) || g === controlCohort) continue;
     const e = (cp.periods[cp.periodOf[i] as number] as number) - g;
     if (e === ref) continue;
