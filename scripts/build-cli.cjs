@@ -28,6 +28,8 @@ esbuild
       "tsx",
       "esbuild",
       "iconv-lite",
+      // SheetJS (0.8 MB) is loaded only when an Excel file is read
+      "@e965/xlsx",
     ],
     plugins: [
       {

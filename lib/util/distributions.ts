@@ -2,16 +2,24 @@
  * p-values and critical values from @stdlib (accurate incomplete beta/gamma functions).
  * Upper tails are computed from the complement so that tiny p-values keep their digits.
  */
-const tDist = require("@stdlib/stats-base-dists-t") as { cdf(x: number, v: number): number; quantile(p: number, v: number): number };
-const fDist = require("@stdlib/stats-base-dists-f") as {
-  cdf(x: number, d1: number, d2: number): number;
-  quantile(p: number, d1: number, d2: number): number;
+// the single-function packages, not the distribution namespaces (which bundle every
+// property of the distribution: 1.3 MB that each start of the CLI would parse)
+const tDist = {
+  cdf: require("@stdlib/stats-base-dists-t-cdf") as (x: number, v: number) => number,
+  quantile: require("@stdlib/stats-base-dists-t-quantile") as (p: number, v: number) => number,
 };
-const chi2 = require("@stdlib/stats-base-dists-chisquare") as { cdf(x: number, k: number): number; quantile(p: number, k: number): number };
+const fDist = {
+  cdf: require("@stdlib/stats-base-dists-f-cdf") as (x: number, d1: number, d2: number) => number,
+  quantile: require("@stdlib/stats-base-dists-f-quantile") as (p: number, d1: number, d2: number) => number,
+};
+const chi2 = {
+  cdf: require("@stdlib/stats-base-dists-chisquare-cdf") as (x: number, k: number) => number,
+  quantile: require("@stdlib/stats-base-dists-chisquare-quantile") as (p: number, k: number) => number,
+};
 const gammainc = require("@stdlib/math-base-special-gammainc") as (x: number, s: number, regularized?: boolean, upper?: boolean) => number;
-const normal = require("@stdlib/stats-base-dists-normal") as {
-  cdf(x: number, m: number, s: number): number;
-  quantile(p: number, m: number, s: number): number;
+const normal = {
+  cdf: require("@stdlib/stats-base-dists-normal-cdf") as (x: number, m: number, s: number) => number,
+  quantile: require("@stdlib/stats-base-dists-normal-quantile") as (p: number, m: number, s: number) => number,
 };
 
 /** Two-sided p-value 2·P(T_df > |t|) of a t statistic (df = Infinity: normal). @example pT2(2.228138851986, 10) // 0.05 */

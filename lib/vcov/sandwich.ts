@@ -78,14 +78,23 @@ function meatFromClusterSums(sums: Float64Array, G: number, k: number): Float64A
   return M;
 }
 
-/** meatCluster on the scores x_i e_i without materialising them: one pass per column. */
+/**
+ * `meatCluster` on the scores x_i e_i without materialising them. One pass over the
+ * observations: each observation adds its k scores to one row of the G × k table of cluster
+ * sums (one cache line or two, instead of k scattered writes when the table is filled column by
+ * column — with ~300,000 clusters the table is far larger than the cache).
+ *
+ * @example meatClusterXe([ones, x], e, city) // = meatCluster(scoresMatrix([ones, x], e), city)
+ */
 export function meatClusterXe(X: readonly Float64Array[], e: Float64Array, cl: Factor): Float64Array {
   const k = X.length;
   const sums = new Float64Array(cl.size * k);
   const c = cl.codes;
-  for (let a = 0; a < k; a++) {
-    const xa = X[a] as Float64Array;
-    for (let i = 0; i < e.length; i++) sums[(c[i] as number) * k + a] += (xa[i] as number) * (e[i] as number);
+  const n = e.length;
+  for (let i = 0; i < n; i++) {
+    const ei = e[i] as number;
+    const o = (c[i] as number) * k;
+    for (let a = 0; a < k; a++) sums[o + a] += ((X[a] as Float64Array)[i] as number) * ei;
   }
   return meatFromClusterSums(sums, cl.size, k);
 }

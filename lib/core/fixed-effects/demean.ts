@@ -14,7 +14,11 @@ export interface DemeanOptions {
   readonly tol?: number;
   /** MAP iteration cap. Default 10,000. */
   readonly maxIter?: number;
-  /** Largest reduced system the direct method factorises. Default 1,000. */
+  /**
+   * Largest reduced system the direct method factorises. Default: by estimated cost (see
+   * `directLevelLimit`): at least 1,000, more when the data are large enough that one dense
+   * factorisation is cheaper than iterating on every column.
+   */
   readonly directMaxLevels?: number;
   /** Relative pivot tolerance of the semi-definite Cholesky. Default 1e-9. */
   readonly pivotTol?: number;
@@ -32,6 +36,25 @@ export interface DemeanResult {
 }
 
 export const DEMEAN_DEFAULTS = { tol: 1e-10, maxIter: 10_000, directMaxLevels: 1_000, pivotTol: 1e-9 } as const;
+
+/** Above this many unknowns the dense reduced system is never factorised (r² doubles: 128 MB). */
+const DIRECT_HARD_LIMIT = 4_000;
+
+/**
+ * The largest reduced system the direct method takes when `directMaxLevels` is not given: the
+ * size r at which its one dense Cholesky (r³/6 multiply–adds) costs as much as alternating
+ * projections would on the same columns, estimated as 100 · n · Q · columns (about 20
+ * accelerated iterations of two sweeps over Q fixed effects, each observation visit ~2.5× a
+ * multiply–add: measured on 616,591 rows with firm × HS4 × year effects, where the 1,211-level
+ * system factorises in ~0.3 s and the projections need 19–20 iterations and ~6 s for 12
+ * columns). Never below 1,000 (always cheap) nor above 4,000 (memory).
+ *
+ * @example directLevelLimit(616_591, 3, 12) // ≈ 2,370
+ */
+export function directLevelLimit(n: number, Q: number, columns: number): number {
+  const r = Math.cbrt(6 * 100 * n * Q * Math.max(1, columns));
+  return Math.floor(Math.min(DIRECT_HARD_LIMIT, Math.max(DEMEAN_DEFAULTS.directMaxLevels, r)));
+}
 
 /**
  * Partial out fixed effects: for each column x, the residual x − Dα̂ of the (weighted)
@@ -70,7 +93,7 @@ export function demean(columns: readonly Float64Array[], fe: FixedEffectsDesign,
   if (fe.factors.length === 0) return { columns: columns.map((c) => c), method: "none", iterations: columns.map(() => 0), converged: true };
   const method = opts.method ?? "auto";
   if (method !== "map") {
-    const plan = directPlan(fe, opts);
+    const plan = directPlan(fe, opts, columns.length);
     if (plan)
       return {
         columns: directResiduals(plan, columns),
@@ -81,7 +104,7 @@ export function demean(columns: readonly Float64Array[], fe: FixedEffectsDesign,
       };
     if (method === "direct")
       throw new RangeError(
-        `direct demeaning needs at most ${opts.directMaxLevels ?? DEMEAN_DEFAULTS.directMaxLevels} non-eliminated levels`,
+        `direct demeaning needs at most ${opts.directMaxLevels ?? directLevelLimit((fe.factors[0] as Factor).codes.length, fe.factors.length, columns.length)} non-eliminated levels`,
       );
   }
   const res = columns.map((c) => mapDemean(c, fe, opts));
@@ -132,16 +155,18 @@ interface DirectPlan {
   readonly skipped: number;
 }
 
-const planCache = new WeakMap<FixedEffectsDesign, DirectPlan | null>();
+const planCache = new WeakMap<FixedEffectsDesign, DirectPlan>();
 
-function directPlan(fe: FixedEffectsDesign, opts: DemeanOptions): DirectPlan | null {
-  if (planCache.has(fe)) return planCache.get(fe) as DirectPlan | null;
-  const plan = buildDirectPlan(fe, opts);
-  planCache.set(fe, plan);
+function directPlan(fe: FixedEffectsDesign, opts: DemeanOptions, columns = 1): DirectPlan | null {
+  const hit = planCache.get(fe);
+  if (hit) return hit;
+  const plan = buildDirectPlan(fe, opts, columns);
+  // a refusal is not cached: with more columns the direct method may pay off
+  if (plan) planCache.set(fe, plan);
   return plan;
 }
 
-function buildDirectPlan(fe: FixedEffectsDesign, opts: DemeanOptions): DirectPlan | null {
+function buildDirectPlan(fe: FixedEffectsDesign, opts: DemeanOptions, columns: number): DirectPlan | null {
   const F = fe.factors;
   const Q = F.length;
   let big = 0;
@@ -155,7 +180,7 @@ function buildDirectPlan(fe: FixedEffectsDesign, opts: DemeanOptions): DirectPla
       offsets.push(r);
       r += (F[q] as Factor).size;
     }
-  if (r > (opts.directMaxLevels ?? DEMEAN_DEFAULTS.directMaxLevels)) return null;
+  if (r > (opts.directMaxLevels ?? directLevelLimit((F[0] as Factor).codes.length, Q, columns))) return null;
   const w = fe.weights;
   const cb = (F[big] as Factor).codes;
   const Gb = (F[big] as Factor).size;
@@ -184,12 +209,16 @@ function buildDirectPlan(fe: FixedEffectsDesign, opts: DemeanOptions): DirectPla
       }
     }
   }
-  // B (big × other cross counts) in CSR, and S -= B' diag(1/nBig) B
+  // B (big × other cross counts) in CSR, and S -= B' diag(1/nBig) B: for each big level h, the
+  // rank-one update b_h b_h' / n_h of the levels it touches, on the lower triangle only, with
+  // the touched levels sorted so each row of S is written left to right.
   const scratch = new Float64Array(r);
   const touched = new Int32Array(r);
+  const vals = new Float64Array(r);
   const rowPtr = new Int32Array(Gb + 1);
-  const colList: number[] = [];
-  const valList: number[] = [];
+  let col = new Int32Array(Math.min(n * oc.length, Gb * r) + 1);
+  let val = new Float64Array(col.length);
+  let nnz = 0;
   for (let h = 0; h < Gb; h++) {
     let nt = 0;
     for (let p = start[h] as number; p < (start[h + 1] as number); p++) {
@@ -201,50 +230,27 @@ function buildDirectPlan(fe: FixedEffectsDesign, opts: DemeanOptions): DirectPla
         scratch[j] += wi;
       }
     }
+    const tj = touched.subarray(0, nt).sort();
     const inv = 1 / (nBig[h] as number);
     for (let s = 0; s < nt; s++) {
-      const j = touched[s] as number;
+      const j = tj[s] as number;
       const bj = scratch[j] as number;
-      colList.push(j);
-      valList.push(bj);
-      const f = bj * inv;
-      const row = j * r;
-      for (let t = 0; t < nt; t++) {
-        const k = touched[t] as number;
-        S[row + k] -= f * (scratch[k] as number);
-      }
+      vals[s] = bj;
+      scratch[j] = 0;
+      col[nnz] = j;
+      val[nnz++] = bj;
     }
-    for (let s = 0; s < nt; s++) scratch[touched[s] as number] = 0;
-    rowPtr[h + 1] = colList.length;
+    for (let s = 0; s < nt; s++) {
+      const f = (vals[s] as number) * inv;
+      const row = (tj[s] as number) * r;
+      for (let t = 0; t <= s; t++) S[row + (tj[t] as number)] -= f * (vals[t] as number);
+    }
+    rowPtr[h + 1] = nnz;
   }
-  // semi-definite Cholesky with skipped (dependent) pivots
-  const pivotTol = opts.pivotTol ?? DEMEAN_DEFAULTS.pivotTol;
-  const diag0 = new Float64Array(r);
-  for (let j = 0; j < r; j++) diag0[j] = S[j * r + j] as number;
-  const L = S; // in place, lower triangle
-  const dependent = new Uint8Array(r);
-  let skipped = 0;
-  for (let j = 0; j < r; j++) {
-    const rj = j * r;
-    let d = L[rj + j] as number;
-    for (let k = 0; k < j; k++) d -= (L[rj + k] as number) * (L[rj + k] as number);
-    // the scale of a level's column in D: its own diagonal before elimination
-    const scale = Math.max(diag0[j] as number, 1e-300);
-    if (d <= pivotTol * scale) {
-      dependent[j] = 1;
-      skipped++;
-      for (let i = j; i < r; i++) L[i * r + j] = 0;
-      continue;
-    }
-    const ljj = Math.sqrt(d);
-    L[rj + j] = ljj;
-    for (let i = j + 1; i < r; i++) {
-      const ri = i * r;
-      let s = L[ri + j] as number;
-      for (let k = 0; k < j; k++) s -= (L[ri + k] as number) * (L[rj + k] as number);
-      L[ri + j] = s / ljj;
-    }
-  }
+  col = col.slice(0, nnz);
+  val = val.slice(0, nnz);
+  const { dependent, skipped } = semidefiniteCholesky(S, r, opts.pivotTol ?? DEMEAN_DEFAULTS.pivotTol);
+  const L = S;
   // The redundancies every design has: one per extra fixed effect (Q − 1); report the rest.
   return {
     fe,
@@ -254,12 +260,106 @@ function buildDirectPlan(fe: FixedEffectsDesign, opts: DemeanOptions): DirectPla
     r,
     nBig,
     rowPtr,
-    col: Int32Array.from(colList),
-    val: Float64Array.from(valList),
+    col,
+    val,
     L,
     dependent,
     skipped,
   };
+}
+
+/**
+ * In-place lower Cholesky factor of the positive semi-definite r × r matrix S (row-major; only
+ * its lower triangle is read), skipping the pivots that are zero up to `pivotTol` × the
+ * column's original diagonal (the exact redundancies between fixed effects: such a level's
+ * column of L is set to zero and it is flagged in `dependent`).
+ *
+ * Method: left-looking (dot-product) Cholesky–Crout, the inner products taken along rows of
+ * the lower triangle (contiguous memory) with four accumulators; r³/6 multiply–adds.
+ *
+ * @example
+ *   const S = Float64Array.of(4, 0, 2, 5); // [[4, ·], [2, 5]]
+ *   semidefiniteCholesky(S, 2, 1e-9);      // S becomes [[2, ·], [1, 2]]
+ */
+export function semidefiniteCholesky(S: Float64Array, r: number, pivotTol: number): { dependent: Uint8Array; skipped: number } {
+  const L = S;
+  const dependent = new Uint8Array(r);
+  let skipped = 0;
+  // the pivot of column j from its remaining diagonal d (0 when dependent)
+  const pivot = (j: number, d: number): number => {
+    const scale = Math.max(L[j * r + j] as number, 1e-300); // the level's own diagonal before elimination
+    if (d <= pivotTol * scale) {
+      dependent[j] = 1;
+      skipped++;
+      return 0;
+    }
+    return Math.sqrt(d);
+  };
+  // columns in pairs (j, j + 1): each row i below them is read once for both inner products,
+  // and rows in pairs (i, i + 1), so the kernel loads four rows for four products (2 × 2)
+  for (let j = 0; j < r; j += 2) {
+    const rj = j * r;
+    const ljj = pivot(j, (L[rj + j] as number) - rowDot(L, rj, rj, j));
+    L[rj + j] = ljj;
+    const inv0 = ljj > 0 ? 1 / ljj : 0;
+    if (j + 1 === r) break;
+    const j1 = j + 1,
+      rj1 = j1 * r;
+    const l10 = ((L[rj1 + j] as number) - rowDot(L, rj1, rj, j)) * inv0;
+    L[rj1 + j] = l10;
+    const l11 = pivot(j1, (L[rj1 + j1] as number) - rowDot(L, rj1, rj1, j) - l10 * l10);
+    L[rj1 + j1] = l11;
+    const inv1 = l11 > 0 ? 1 / l11 : 0;
+    let i = j + 2;
+    for (; i + 1 < r; i += 2) {
+      const ri = i * r,
+        ri1 = ri + r;
+      let a0 = 0,
+        a1 = 0,
+        b0 = 0,
+        b1 = 0;
+      for (let k = 0; k < j; k++) {
+        const x0 = L[ri + k] as number,
+          x1 = L[ri1 + k] as number,
+          y0 = L[rj + k] as number,
+          y1 = L[rj1 + k] as number;
+        a0 += x0 * y0;
+        a1 += x0 * y1;
+        b0 += x1 * y0;
+        b1 += x1 * y1;
+      }
+      const u0 = ((L[ri + j] as number) - a0) * inv0;
+      L[ri + j] = u0;
+      L[ri + j1] = ((L[ri + j1] as number) - a1 - u0 * l10) * inv1;
+      const v0 = ((L[ri1 + j] as number) - b0) * inv0;
+      L[ri1 + j] = v0;
+      L[ri1 + j1] = ((L[ri1 + j1] as number) - b1 - v0 * l10) * inv1;
+    }
+    if (i < r) {
+      const ri = i * r;
+      const u0 = ((L[ri + j] as number) - rowDot(L, ri, rj, j)) * inv0;
+      L[ri + j] = u0;
+      L[ri + j1] = ((L[ri + j1] as number) - rowDot(L, ri, rj1, j) - u0 * l10) * inv1;
+    }
+  }
+  return { dependent, skipped };
+}
+
+/** Σ_{k<m} L[a+k]·L[b+k] with four accumulators (the inner product of the Cholesky). */
+function rowDot(L: Float64Array, a: number, b: number, m: number): number {
+  let s0 = 0,
+    s1 = 0,
+    s2 = 0,
+    s3 = 0,
+    k = 0;
+  for (; k + 3 < m; k += 4) {
+    s0 += (L[a + k] as number) * (L[b + k] as number);
+    s1 += (L[a + k + 1] as number) * (L[b + k + 1] as number);
+    s2 += (L[a + k + 2] as number) * (L[b + k + 2] as number);
+    s3 += (L[a + k + 3] as number) * (L[b + k + 3] as number);
+  }
+  for (; k < m; k++) s0 += (L[a + k] as number) * (L[b + k] as number);
+  return s0 + s1 + (s2 + s3);
 }
 
 /**

@@ -1,6 +1,6 @@
 import { Table, numeric, table } from "../../data/table";
 import { ArgumentError, DataError } from "../../util/errors";
-import tdist from "@stdlib/stats-base-dists-t";
+import { pT2 } from "../../util/distributions";
 
 /**
  * Covariate balance table before and after matching (the "balance test" of RS §4.2 PSM-DID),
@@ -133,6 +133,6 @@ function wstats(x: Float64Array, d: Float64Array, w: ArrayLike<number>) {
   const se = Math.sqrt(s2 * (1 / wT + 1 / wC));
   const tt = (mT - mC) / se;
   const df = N - 2;
-  const p = df > 0 && Number.isFinite(tt) ? 2 * tdist.cdf(-Math.abs(tt), df) : NaN;
+  const p = df > 0 && Number.isFinite(tt) ? pT2(tt, df) : NaN;
   return { mT, mC, vT: vT / (nT - 1), vC: vC / (nC - 1), t: tt, p };
 }

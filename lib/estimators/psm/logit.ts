@@ -1,6 +1,6 @@
 import { Table, numeric } from "../../data/table";
 import { ArgumentError, DataError, EstimationError } from "../../util/errors";
-import normal from "@stdlib/stats-base-dists-normal";
+import { pT2 } from "../../util/distributions";
 
 /** Coefficients, SEs, z, p, fitted propensity scores and convergence report of `logit`. */
 export interface LogitResult {
@@ -206,7 +206,7 @@ export function logit(t: Table, y: string, xs: readonly string[], opts: LogitOpt
   const V = cholInverse(L);
   const se = Float64Array.from(V, (r, i) => Math.sqrt(r[i] as number));
   const z = Float64Array.from(b, (v, i) => v / (se[i] as number));
-  const pv = Float64Array.from(z, (v) => 2 * normal.cdf(-Math.abs(v), 0, 1));
+  const pv = Float64Array.from(z, (v) => pT2(v, Infinity));
   const pbar = ny1 / n;
   const nullDev = -2 * (ny1 * Math.log(pbar) + (n - ny1) * Math.log(1 - pbar));
   const score = new Float64Array(t.nrows).fill(NaN);

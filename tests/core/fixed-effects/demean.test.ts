@@ -1,7 +1,7 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { factorize } from "../../../lib/core/fixed-effects/factorize";
-import { demean, directProjector, fixefCoefficients } from "../../../lib/core/fixed-effects/demean";
+import { demean, directLevelLimit, directProjector, fixefCoefficients, semidefiniteCholesky } from "../../../lib/core/fixed-effects/demean";
 import { rng } from "../../../lib/util/rng";
 
 // demean (Gaure 2013 alternating projections with Irons–Tuck acceleration as in fixest, Bergé 2018;
@@ -135,6 +135,61 @@ test("directProjector: groupSums + solve reproduce demean's direct residual", ()
   const res = Float64Array.from(x, (v, i) => v - aBig[p.big[i]!]! - p.others.reduce((s, o) => s + rhs[o[i]!]!, 0));
   assert.ok(maxAbsDiff(res, demean([x], fe, { method: "direct" }).columns[0]!) < EXACT);
   assert.is(directProjector({ factors: [] }), null);
+});
+
+test("semidefiniteCholesky: L L' = S on a full-rank and a rank-deficient matrix; exact redundancies flagged", () => {
+  for (const [m, rank] of [
+    [1, 1],
+    [2, 1],
+    [7, 7],
+    [9, 6],
+    [30, 30],
+    [31, 27],
+  ] as const) {
+    // S = A A' with an integer A (m × rank): rank-deficient when rank < m, with exact redundancies
+    const A = Float64Array.from({ length: m * rank }, () => Math.floor(r.uniform() * 9) - 4);
+    for (let k = 0; k < rank; k++) A[k * rank + k] = 10; // the first `rank` rows independent
+    const S = new Float64Array(m * m);
+    for (let i = 0; i < m; i++)
+      for (let j = 0; j < m; j++) {
+        let s = 0;
+        for (let k = 0; k < rank; k++) s += A[i * rank + k]! * A[j * rank + k]!;
+        S[i * m + j] = s;
+      }
+    const L = Float64Array.from(S);
+    const { dependent, skipped } = semidefiniteCholesky(L, m, 1e-9);
+    assert.is(skipped, m - rank, `m=${m} rank=${rank}`);
+    for (let j = 0; j < rank; j++) assert.is(dependent[j], 0);
+    // reconstruct the lower triangle of S from the kept columns
+    let err = 0;
+    for (let i = 0; i < m; i++)
+      for (let j = 0; j <= i; j++) {
+        let s = 0;
+        for (let k = 0; k <= j; k++) s += L[i * m + k]! * L[j * m + k]!;
+        err = Math.max(err, Math.abs(s - S[i * m + j]!) / Math.max(1, Math.abs(S[i * m + j]!)));
+      }
+    assert.ok(err < 1e-10, `m=${m}: ‖LL' − S‖ = ${err}`);
+  }
+});
+
+test("directLevelLimit: 1,000 on small data, more on large data, never above 4,000", () => {
+  assert.is(directLevelLimit(1_000, 2, 3), 1_000);
+  const big = directLevelLimit(616_591, 3, 12);
+  assert.ok(big > 2_000 && big < 2_500, String(big));
+  assert.is(directLevelLimit(1e9, 3, 50), 4_000);
+});
+
+test("a reduced system above 1,000 levels on large data is solved directly, and agrees with MAP", () => {
+  const n = 60_000;
+  const firm = factorize(Int32Array.from({ length: n }, (_, i) => (i < 40_000 ? i >> 1 : Math.floor(r.uniform() * 20_000))));
+  const prod = factorize(Int32Array.from({ length: n }, () => Math.floor(r.uniform() * 1_100)));
+  const year = factorize(Int32Array.from({ length: n }, () => Math.floor(r.uniform() * 5)));
+  const x = Float64Array.from({ length: n }, (_, i) => r.normal() + 0.01 * prod.codes[i]!);
+  const cols = Array.from({ length: 40 }, () => x);
+  const d = demean(cols, { factors: [firm, prod, year] });
+  assert.is(d.method, "direct");
+  const m = demean([x], { factors: [firm, prod, year] }, { method: "map", tol: 1e-13 });
+  assert.ok(maxAbsDiff(d.columns[0]!, m.columns[0]!) < ITER);
 });
 
 test.run();
