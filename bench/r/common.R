@@ -1,7 +1,8 @@
 # Shared helpers for bench/r/fixest_*.R (sourced; not run on its own).
 # Settings used by every fixest benchmark script, recorded in each JSON line:
-#   nthreads  = 2     (setFixest_nthreads; fixest's own default on this 2-core machine is 1)
-#   fixef_tol = 1e-8  (fixest 0.12.2's default is 1e-6; 1e-8 keeps coefficients comparable to ours)
+#   nthreads  = 2     (setFixest_nthreads: both cores of this machine; fixest's own default is half of them)
+#   fixef_tol = fixest 0.12.2's default (1e-6): fixest_fit.R leaves the argument out, fixest_placebo.R
+#               passes 1e-6
 # Both can be overridden positionally after the script's own arguments (see each script's usage).
 .t_start <- proc.time()[["elapsed"]]
 suppressPackageStartupMessages({ library(data.table); library(fixest); library(jsonlite) })
@@ -9,7 +10,7 @@ suppressPackageStartupMessages({ library(data.table); library(fixest); library(j
 
 now <- function() proc.time()[["elapsed"]]
 
-bench_settings <- function(nthreads = 2L, fixef_tol = 1e-8) {
+bench_settings <- function(nthreads = 2L, fixef_tol = NA) {
   setFixest_nthreads(nthreads)
   setDTthreads(nthreads)          # fread with the same number of threads
   setFixest_notes(FALSE)          # keep stdout to one JSON line
@@ -19,7 +20,7 @@ bench_settings <- function(nthreads = 2L, fixef_tol = 1e-8) {
 read_design <- function(path) {
   if (!file.exists(path)) stop("no such file: ", path)
   t0 <- now()
-  d <- fread(path, showProgress = FALSE)
+  d <- if (grepl("\\.dta$", path)) haven::read_dta(path) else fread(path, showProgress = FALSE)
   list(data = d, read_s = now() - t0)
 }
 

@@ -311,6 +311,40 @@ export function semidefiniteCholesky(S: Float64Array, r: number, pivotTol: numbe
     L[rj1 + j1] = l11;
     const inv1 = l11 > 0 ? 1 / l11 : 0;
     let i = j + 2;
+    for (; i + 3 < r; i += 4) {
+      const r0 = i * r,
+        r1 = r0 + r,
+        r2 = r1 + r,
+        r3 = r2 + r;
+      let a0 = 0,
+        a1 = 0,
+        b0 = 0,
+        b1 = 0,
+        c0 = 0,
+        c1 = 0,
+        d0 = 0,
+        d1 = 0;
+      for (let k = 0; k < j; k++) {
+        const y0 = L[rj + k] as number,
+          y1 = L[rj1 + k] as number;
+        const x0 = L[r0 + k] as number,
+          x1 = L[r1 + k] as number,
+          x2 = L[r2 + k] as number,
+          x3 = L[r3 + k] as number;
+        a0 += x0 * y0;
+        a1 += x0 * y1;
+        b0 += x1 * y0;
+        b1 += x1 * y1;
+        c0 += x2 * y0;
+        c1 += x2 * y1;
+        d0 += x3 * y0;
+        d1 += x3 * y1;
+      }
+      finishPair(L, r0 + j, a0, a1, inv0, inv1, l10);
+      finishPair(L, r1 + j, b0, b1, inv0, inv1, l10);
+      finishPair(L, r2 + j, c0, c1, inv0, inv1, l10);
+      finishPair(L, r3 + j, d0, d1, inv0, inv1, l10);
+    }
     for (; i + 1 < r; i += 2) {
       const ri = i * r,
         ri1 = ri + r;
@@ -328,12 +362,8 @@ export function semidefiniteCholesky(S: Float64Array, r: number, pivotTol: numbe
         b0 += x1 * y0;
         b1 += x1 * y1;
       }
-      const u0 = ((L[ri + j] as number) - a0) * inv0;
-      L[ri + j] = u0;
-      L[ri + j1] = ((L[ri + j1] as number) - a1 - u0 * l10) * inv1;
-      const v0 = ((L[ri1 + j] as number) - b0) * inv0;
-      L[ri1 + j] = v0;
-      L[ri1 + j1] = ((L[ri1 + j1] as number) - b1 - v0 * l10) * inv1;
+      finishPair(L, ri + j, a0, a1, inv0, inv1, l10);
+      finishPair(L, ri1 + j, b0, b1, inv0, inv1, l10);
     }
     if (i < r) {
       const ri = i * r;
@@ -343,6 +373,13 @@ export function semidefiniteCholesky(S: Float64Array, r: number, pivotTol: numbe
     }
   }
   return { dependent, skipped };
+}
+
+/** Row i's entries in columns j and j + 1 (at L[p], L[p + 1]) from their inner products a0, a1 with rows j and j + 1. */
+function finishPair(L: Float64Array, p: number, a0: number, a1: number, inv0: number, inv1: number, l10: number): void {
+  const u0 = ((L[p] as number) - a0) * inv0;
+  L[p] = u0;
+  L[p + 1] = ((L[p + 1] as number) - a1 - u0 * l10) * inv1;
 }
 
 /** Σ_{k<m} L[a+k]·L[b+k] with four accumulators (the inner product of the Cholesky). */
