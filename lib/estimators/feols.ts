@@ -1,3 +1,4 @@
+import { euclideanNorm } from "../core/linalg/norm";
 import { type Table } from "../data/table";
 import { parseFormula, type ParsedFormula } from "./formula";
 import { buildModelFrame, type ModelFrame } from "./model-frame";
@@ -132,7 +133,7 @@ export function linearCore(
   const Xd = scaled.slice(1);
   // reference norms: the raw (un-demeaned) columns, so that a regressor absorbed by the fixed effects is flagged
   const rawScaled = scaleBySqrtW(cols, w);
-  const ref = rawScaled.map((c) => Math.sqrt(c.reduce((s, v) => s + v * v, 0)));
+  const ref = rawScaled.map(euclideanNorm);
   const qr = qrLeastSquares(Xd, ys, { tol: opts.collinTol ?? 1e-10, refNorms: ref });
   const Xs = qr.kept.map((j) => Xd[j] as Float64Array);
   let es: Float64Array;

@@ -1,3 +1,4 @@
+import { euclideanNorm } from "../core/linalg/norm";
 import type { ParsedFormula } from "./formula";
 import type { ModelFrame } from "./model-frame";
 import { demean, type DemeanOptions } from "../core/fixed-effects/demean";
@@ -86,7 +87,7 @@ export function ivCore(
   if (!dm.converged)
     throw new EstimationError(`fixed-effect demeaning did not converge; raise demean.maxIter or check for weakly connected fixed effects`);
   const S = scaleBySqrtW(dm.columns, w);
-  const ref = scaleBySqrtW([...exRaw, ...frame.endo, ...frame.inst], w).map((c) => Math.sqrt(c.reduce((s, v) => s + v * v, 0)));
+  const ref = scaleBySqrtW([...exRaw, ...frame.endo, ...frame.inst], w).map(euclideanNorm);
   const ys = S[0] as Float64Array;
   const exD = S.slice(1, 1 + kx),
     enD = S.slice(1 + kx, 1 + kx + k1),
