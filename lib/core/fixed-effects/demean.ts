@@ -187,13 +187,6 @@ function buildDirectPlan(fe: FixedEffectsDesign, opts: DemeanOptions, columns: n
   const n = cb.length;
   const nBig = new Float64Array(Gb);
   for (let i = 0; i < n; i++) nBig[cb[i] as number] += w ? (w[i] as number) : 1;
-  // observations grouped by big level (counting sort)
-  const start = new Int32Array(Gb + 1);
-  for (let i = 0; i < n; i++) start[(cb[i] as number) + 1]++;
-  for (let h = 0; h < Gb; h++) start[h + 1] += start[h] as number;
-  const order = new Int32Array(n);
-  const fill = start.slice(0, Gb);
-  for (let i = 0; i < n; i++) order[fill[cb[i] as number]++ as number] = i;
   const oc = others.map((q) => (F[q] as Factor).codes);
   // A: the other-FE block of D'WD (diagonal counts and cross counts), dense r×r
   const S = new Float64Array(r * r);
@@ -209,46 +202,11 @@ function buildDirectPlan(fe: FixedEffectsDesign, opts: DemeanOptions, columns: n
       }
     }
   }
-  // B (big × other cross counts) in CSR, and S -= B' diag(1/nBig) B: for each big level h, the
-  // rank-one update b_h b_h' / n_h of the levels it touches, on the lower triangle only, with
-  // the touched levels sorted so each row of S is written left to right.
-  const scratch = new Float64Array(r);
-  const touched = new Int32Array(r);
-  const vals = new Float64Array(r);
-  const rowPtr = new Int32Array(Gb + 1);
-  let col = new Int32Array(Math.min(n * oc.length, Gb * r) + 1);
-  let val = new Float64Array(col.length);
-  let nnz = 0;
-  for (let h = 0; h < Gb; h++) {
-    let nt = 0;
-    for (let p = start[h] as number; p < (start[h + 1] as number); p++) {
-      const i = order[p] as number;
-      const wi = w ? (w[i] as number) : 1;
-      for (let a = 0; a < oc.length; a++) {
-        const j = (offsets[a] as number) + ((oc[a] as Int32Array)[i] as number);
-        if (scratch[j] === 0) touched[nt++] = j;
-        scratch[j] += wi;
-      }
-    }
-    const tj = touched.subarray(0, nt).sort();
-    const inv = 1 / (nBig[h] as number);
-    for (let s = 0; s < nt; s++) {
-      const j = tj[s] as number;
-      const bj = scratch[j] as number;
-      vals[s] = bj;
-      scratch[j] = 0;
-      col[nnz] = j;
-      val[nnz++] = bj;
-    }
-    for (let s = 0; s < nt; s++) {
-      const f = (vals[s] as number) * inv;
-      const row = (tj[s] as number) * r;
-      for (let t = 0; t <= s; t++) S[row + (tj[t] as number)] -= f * (vals[t] as number);
-    }
-    rowPtr[h + 1] = nnz;
-  }
-  col = col.slice(0, nnz);
-  val = val.slice(0, nnz);
+  // B (big × other cross counts) in CSR, and S -= B' diag(1/nBig) B (lower triangle)
+  const B = Gb * r <= DENSE_B_CELLS ? denseCrossCounts(cb, oc, offsets, w, Gb, r) : sparseCrossCounts(cb, oc, offsets, w, Gb, r);
+  const { rowPtr, col, val } = B;
+  if (B.dense && val.length > DENSE_SCHUR_FILL * Gb * r) schurDense(S, r, B.dense, nBig, Gb);
+  else schurSparse(S, r, rowPtr, col, val, nBig);
   const { dependent, skipped } = semidefiniteCholesky(S, r, opts.pivotTol ?? DEMEAN_DEFAULTS.pivotTol);
   const L = S;
   // The redundancies every design has: one per extra fixed effect (Q − 1); report the rest.
@@ -266,6 +224,142 @@ function buildDirectPlan(fe: FixedEffectsDesign, opts: DemeanOptions, columns: n
     dependent,
     skipped,
   };
+}
+
+/** Above this many big × other cells the cross counts are gathered by big level instead of in a dense table. */
+const DENSE_B_CELLS = 1 << 22;
+/** With this share of the big × other cells non-zero (or more), the Schur update is a dense product. */
+const DENSE_SCHUR_FILL = 0.25;
+
+interface CrossCounts {
+  readonly rowPtr: Int32Array;
+  readonly col: Int32Array;
+  readonly val: Float64Array;
+  /** The same counts as a dense r × Gb table (row j: level j of the other FEs), when built densely. */
+  readonly dense?: Float64Array;
+}
+
+/**
+ * B = the (weighted) counts of each big level h with each other-FE level j, by one sequential
+ * pass adding into a dense r × Gb table (small enough for the cache), then read out as CSR by h.
+ */
+function denseCrossCounts(
+  cb: Int32Array,
+  oc: readonly Int32Array[],
+  offsets: readonly number[],
+  w: Float64Array | undefined,
+  Gb: number,
+  r: number,
+): CrossCounts {
+  const T = new Float64Array(r * Gb);
+  const n = cb.length;
+  for (let i = 0; i < n; i++) {
+    const h = cb[i] as number,
+      wi = w ? (w[i] as number) : 1;
+    for (let a = 0; a < oc.length; a++) T[((offsets[a] as number) + ((oc[a] as Int32Array)[i] as number)) * Gb + h] += wi;
+  }
+  const rowPtr = new Int32Array(Gb + 1);
+  for (let j = 0; j < r; j++) for (let h = 0; h < Gb; h++) if (T[j * Gb + h] !== 0) rowPtr[h + 1]++;
+  for (let h = 0; h < Gb; h++) rowPtr[h + 1] += rowPtr[h] as number;
+  const fill = rowPtr.slice(0, Gb);
+  const col = new Int32Array(rowPtr[Gb] as number),
+    val = new Float64Array(col.length);
+  for (let j = 0; j < r; j++)
+    for (let h = 0; h < Gb; h++) {
+      const v = T[j * Gb + h] as number;
+      if (v !== 0) {
+        const p = fill[h]++ as number;
+        col[p] = j;
+        val[p] = v;
+      }
+    }
+  return { rowPtr, col, val, dense: T };
+}
+
+/** B as CSR by big level, gathering each level's observations (counting sort): for many big levels. */
+function sparseCrossCounts(
+  cb: Int32Array,
+  oc: readonly Int32Array[],
+  offsets: readonly number[],
+  w: Float64Array | undefined,
+  Gb: number,
+  r: number,
+): CrossCounts {
+  const n = cb.length;
+  const start = new Int32Array(Gb + 1);
+  for (let i = 0; i < n; i++) start[(cb[i] as number) + 1]++;
+  for (let h = 0; h < Gb; h++) start[h + 1] += start[h] as number;
+  const order = new Int32Array(n);
+  const fill = start.slice(0, Gb);
+  for (let i = 0; i < n; i++) order[fill[cb[i] as number]++ as number] = i;
+  const scratch = new Float64Array(r);
+  const touched = new Int32Array(r);
+  const rowPtr = new Int32Array(Gb + 1);
+  let col = new Int32Array(Math.min(n * oc.length, Gb * r) + 1);
+  let val = new Float64Array(col.length);
+  let nnz = 0;
+  for (let h = 0; h < Gb; h++) {
+    let nt = 0;
+    for (let p = start[h] as number; p < (start[h + 1] as number); p++) {
+      const i = order[p] as number;
+      const wi = w ? (w[i] as number) : 1;
+      for (let a = 0; a < oc.length; a++) {
+        const j = (offsets[a] as number) + ((oc[a] as Int32Array)[i] as number);
+        if (scratch[j] === 0) touched[nt++] = j;
+        scratch[j] += wi;
+      }
+    }
+    // sorted, so each row of S is later written left to right
+    const tj = touched.subarray(0, nt).sort();
+    for (let s = 0; s < nt; s++) {
+      const j = tj[s] as number;
+      col[nnz] = j;
+      val[nnz++] = scratch[j] as number;
+      scratch[j] = 0;
+    }
+    rowPtr[h + 1] = nnz;
+  }
+  col = col.slice(0, nnz);
+  val = val.slice(0, nnz);
+  return { rowPtr, col, val };
+}
+
+/** S −= Σ_h b_h b_h' / n_h as one rank-one update per big level on the levels it touches (lower triangle). */
+function schurSparse(S: Float64Array, r: number, rowPtr: Int32Array, col: Int32Array, val: Float64Array, nBig: Float64Array): void {
+  for (let h = 0; h < nBig.length; h++) {
+    const p0 = rowPtr[h] as number,
+      p1 = rowPtr[h + 1] as number;
+    const inv = 1 / (nBig[h] as number);
+    for (let s = p0; s < p1; s++) {
+      const f = (val[s] as number) * inv;
+      const row = (col[s] as number) * r;
+      for (let t = p0; t <= s; t++) S[row + (col[t] as number)] -= f * (val[t] as number);
+    }
+  }
+}
+
+/**
+ * S −= B̃'B̃ with B̃ = diag(n_h)^{-1/2} B, from the dense r × Gb table T of B' (lower triangle):
+ * inner products of rows of T (contiguous memory, two accumulators).
+ */
+function schurDense(S: Float64Array, r: number, T: Float64Array, nBig: Float64Array, Gb: number): void {
+  const sc = Float64Array.from(nBig, (v) => 1 / Math.sqrt(v));
+  for (let j = 0; j < r; j++) for (let h = 0; h < Gb; h++) T[j * Gb + h] = (T[j * Gb + h] as number) * (sc[h] as number);
+  for (let b = 0; b < r; b++) {
+    const rb = b * Gb;
+    for (let a = b; a < r; a++) {
+      const ra = a * Gb;
+      let s0 = 0,
+        s1 = 0,
+        h = 0;
+      for (; h + 1 < Gb; h += 2) {
+        s0 += (T[ra + h] as number) * (T[rb + h] as number);
+        s1 += (T[ra + h + 1] as number) * (T[rb + h + 1] as number);
+      }
+      if (h < Gb) s0 += (T[ra + h] as number) * (T[rb + h] as number);
+      S[a * r + b] -= s0 + s1;
+    }
+  }
 }
 
 /**
