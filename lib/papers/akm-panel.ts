@@ -1,8 +1,8 @@
 import { factorFor } from "../estimators/model-frame";
-import { subsetFactor } from "../core/fixed-effects/factorize";
+import { subsetFactor, type Factor } from "../core/fixed-effects/factorize";
 import { feols } from "../estimators/feols";
 import { iv2sls } from "../estimators/iv2sls";
-import { panelShareMatrix, type BaseShares } from "../estimators/shift-share/panel-share-matrix";
+import { panelShareMatrix, type BaseShares, type PanelShareMatrix } from "../estimators/shift-share/panel-share-matrix";
 import { shiftShareOls } from "../estimators/shift-share/ols";
 import { shiftShareIv } from "../estimators/shift-share/iv";
 import { shockCoefficients } from "../estimators/shift-share/shock-coefficients";
@@ -68,6 +68,8 @@ export function akmPanelRows(
 ): AkmPanelRow[] {
   const keys = { unit: opts.unit ?? "city", time: opts.time ?? "year" };
   const maxGap = opts.maxSpanGap ?? 1e-6;
+  const psmCache: { rows: Int32Array; lag: number; psm: PanelShareMatrix }[] = [];
+  const sameRows = (a: Int32Array, b: Int32Array) => a.length === b.length && a.every((v, i) => v === b[i]);
   return specs.map((s) => {
     const ctrls = s.controls ?? [];
     const fe = s.fe.join(" + ");
@@ -77,15 +79,25 @@ export function akmPanelRows(
       : feols(panel, `${s.y} ~ ${[s.x, ...ctrls].join(" + ")} | ${fe}`, { vcov });
     const name = s.endog ?? s.x;
     const rows = fit.obsRows;
-    const sub = (v: Float64Array) => Float64Array.from(rows, (i) => v[i] as number);
+    const sub = (v: Float64Array) => {
+      const out = new Float64Array(rows.length);
+      for (let k = 0; k < rows.length; k++) out[k] = v[rows[k] as number] as number;
+      return out;
+    };
     const unitCol = column(panel, keys.unit);
     const timeCol = numeric(panel, keys.time);
-    const psm = panelShareMatrix(
-      Array.from(rows, (i) => unitCol[i]),
-      sub(timeCol),
-      shares,
-      s.lag ?? 0,
-    );
+    // the share matrix depends only on the estimation rows and the lag: specs on the same
+    // sample share it
+    let psm = psmCache.find((c) => c.lag === (s.lag ?? 0) && sameRows(c.rows, rows))?.psm;
+    if (!psm) {
+      psm = panelShareMatrix(
+        Array.from(rows, (i) => unitCol[i]),
+        sub(timeCol),
+        shares,
+        s.lag ?? 0,
+      );
+      psmCache.push({ rows, lag: s.lag ?? 0, psm });
+    }
     const x = sub(numeric(panel, s.x));
     const g = shockCoefficients(x, psm.W, undefined);
     let gap = 0;
@@ -114,7 +126,7 @@ export function akmPanelRows(
     const estimate = fit.coef[name] as number;
     if (!(Math.abs(akm.estimate - estimate) <= 1e-6 * Math.max(1, Math.abs(estimate))))
       throw new EstimationError(`${s.label}: AKM fit gives ${akm.estimate}, ${s.endog ? "iv2sls" : "feols"} ${estimate}`);
-    const shareRows = new Set(Array.from(rows, (i) => `${String(unitCol[i])}|${timeCol[i]}`)).size;
+    const shareRows = distinctPairs(subsetFactor(factorFor(panel, keys.unit, "unit"), rows), sub(timeCol));
     return { spec: s, estimate, clusteredSe: fit.se[name] as number, akm, spanGap, nShocks: g.kept.length, shareRows };
   });
 }
@@ -162,4 +174,13 @@ export function akmPanelTable(rows: readonly AkmPanelRow[], title: string, notes
       ...warn,
     ],
   });
+}
+
+/** Number of distinct (unit, time) pairs among the rows (unit as factor codes, time as numbers). */
+function distinctPairs(unit: Factor, time: Float64Array): number {
+  const seen = new Set<number>();
+  const t0 = time.reduce((a, b) => Math.min(a, b), Infinity);
+  const span = time.reduce((a, b) => Math.max(a, b), -Infinity) - t0 + 1;
+  for (let i = 0; i < time.length; i++) seen.add((unit.codes[i] as number) * span + ((time[i] as number) - t0));
+  return seen.size;
 }

@@ -1,5 +1,4 @@
 import { ArgumentError } from "../../util/errors";
-import { shareMatrix } from "./share-matrix";
 import type { ShareMatrix } from "./types";
 
 /** Base-period shares of units across industries (one entry per unit × industry). */
@@ -47,29 +46,60 @@ export function panelShareMatrix(unit: ArrayLike<unknown>, time: ArrayLike<numbe
     list.push({ ind: indIndex.get(s) as number, share: shares.share[k] as number });
     byUnit.set(u, list);
   }
-  const periods = [...new Set(Array.from({ length: n }, (_, i) => (time[i] as number) - lag))].sort((a, b) => a - b);
+  const periodSet = new Set<number>();
+  for (let i = 0; i < n; i++) periodSet.add((time[i] as number) - lag);
+  const periods = [...periodSet].sort((a, b) => a - b);
   const periodIndex = new Map(periods.map((p, j) => [p, j]));
   const T = periods.length;
   const inds = [...indIndex.keys()];
-  const rows: number[] = [];
-  const secs: number[] = [];
-  const vals: number[] = [];
+  // each unit's shares once: sorted by industry, repeated industries summed, zeros left out
+  // (as shareMatrix does); then the rows are copied straight into CSR (sectors ind·T + period
+  // stay sorted within a row)
+  const unitRow = new Map<string, { ind: Int32Array; share: Float64Array }>();
+  for (const [u, list] of byUnit) {
+    const sorted = list.filter((e) => e.share !== 0).sort((x, y) => x.ind - y.ind);
+    const ind: number[] = [],
+      share: number[] = [];
+    for (const e of sorted) {
+      if (!Number.isFinite(e.share)) throw new ArgumentError(`panelShareMatrix: share of unit ${u}, industry ${inds[e.ind]} is not finite`);
+      if (ind.length && ind[ind.length - 1] === e.ind) share[share.length - 1] = (share[share.length - 1] as number) + e.share;
+      else {
+        ind.push(e.ind);
+        share.push(e.share);
+      }
+    }
+    unitRow.set(u, { ind: Int32Array.from(ind), share: Float64Array.from(share) });
+  }
+  const listOf = new Array<{ ind: Int32Array; share: Float64Array } | undefined>(n);
+  let lastKey: unknown = undefined,
+    last: { ind: Int32Array; share: Float64Array } | undefined;
+  const rowPtr = new Int32Array(n + 1);
   let without = 0;
   for (let i = 0; i < n; i++) {
-    const list = byUnit.get(String(unit[i]));
-    if (!list) {
-      without++;
-      continue;
+    const u = unit[i];
+    if (i === 0 || u !== lastKey) {
+      lastKey = u;
+      last = byUnit.has(String(u)) ? unitRow.get(String(u)) : undefined;
     }
+    listOf[i] = last;
+    if (!last) without++;
+    rowPtr[i + 1] = (rowPtr[i] as number) + (last ? last.ind.length : 0);
+  }
+  const sectors = new Int32Array(rowPtr[n] as number),
+    values = new Float64Array(sectors.length);
+  for (let i = 0; i < n; i++) {
+    const e = listOf[i];
+    if (!e) continue;
     const p = periodIndex.get((time[i] as number) - lag) as number;
-    for (const e of list) {
-      rows.push(i);
-      secs.push(e.ind * T + p);
-      vals.push(e.share);
+    let k = rowPtr[i] as number;
+    for (let j = 0; j < e.ind.length; j++, k++) {
+      sectors[k] = (e.ind[j] as number) * T + p;
+      values[k] = e.share[j] as number;
     }
   }
+  const W: ShareMatrix = { nRows: n, nSectors: inds.length * T, rowPtr, sectors, values };
   return {
-    W: shareMatrix(rows, secs, vals, n, inds.length * T),
+    W,
     shockIndustry: inds.flatMap((s) => periods.map(() => s)),
     shockTime: inds.flatMap(() => periods),
     rowsWithoutShares: without,

@@ -1,5 +1,6 @@
 import { demean } from "../../core/fixed-effects/demean";
 import { qrLeastSquares } from "../../core/linalg/qr";
+import { euclideanNorm } from "../../core/linalg/norm";
 import { EstimationError } from "../../util/errors";
 import type { ShiftShareControls } from "./types";
 
@@ -51,12 +52,14 @@ export function shiftSharePartialOut(columns: readonly Float64Array[], opts: Shi
   const sw = w ? Float64Array.from(w, Math.sqrt) : null;
   const scale = (v: Float64Array) => (sw ? Float64Array.from(v, (x, i) => x * (sw[i] as number)) : v);
   const Zs = Z.map(scale);
-  const refNorms = Z0.map((z) => Math.sqrt(scale(z).reduce((a, v) => a + v * v, 0)));
+  const refNorms = Z0.map((z) => euclideanNorm(scale(z)));
   const out: Float64Array[] = [];
   let kept: number[] = [];
   let dropped: number[] = [];
   for (const c of cols) {
-    const fit = qrLeastSquares(Zs, scale(c), { solver: "qr", refNorms });
+    // "auto": Householder QR on small designs; on large ones (N·K² > 5e6) the Gram/Cholesky
+    // solve with one refinement step and R lm's collinearity tolerance (see qrLeastSquares)
+    const fit = qrLeastSquares(Zs, scale(c), { refNorms });
     kept = fit.kept;
     dropped = fit.dropped;
     const r = Float64Array.from(c);

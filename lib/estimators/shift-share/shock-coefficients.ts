@@ -39,21 +39,49 @@ const CHOL_SAFE = 1e-8;
 export function shockCoefficients(ddX: Float64Array, W: ShareMatrix, weights?: Float64Array, tol = 1e-7): ShockCoefficients {
   const S = W.nSectors;
   const { rowPtr, sectors, values } = W;
-  // merge identical rows: group weight Σw, weighted mean response
-  const groupOf = new Map<string, number>();
+  // merge identical rows: group weight Σw, weighted mean response. Rows are found equal by a
+  // hash of their sectors and share bits, confirmed entry by entry.
+  const groupsOfHash = new Map<number, number[]>();
   const first: number[] = [];
   const gw: number[] = [];
   const gy: number[] = [];
+  const bits = new Float64Array(1);
+  const word = new Uint32Array(bits.buffer);
+  const sameRow = (i: number, j: number): boolean => {
+    const a = rowPtr[i] as number,
+      b = rowPtr[i + 1] as number,
+      c = rowPtr[j] as number;
+    if (b - a !== (rowPtr[j + 1] as number) - c) return false;
+    for (let l = 0; l < b - a; l++) if (sectors[a + l] !== sectors[c + l] || values[a + l] !== values[c + l]) return false;
+    return true;
+  };
   for (let i = 0; i < W.nRows; i++) {
     const wi = weights ? (weights[i] as number) : 1;
     const a = rowPtr[i] as number;
     const b = rowPtr[i + 1] as number;
     if (a === b || wi === 0) continue;
-    const key = `${sectors.subarray(a, b).join(",")}|${values.subarray(a, b).join(",")}`;
-    let g = groupOf.get(key);
-    if (g === undefined) {
+    let h = 0x811c9dc5 ^ (b - a);
+    for (let l = a; l < b; l++) {
+      bits[0] = values[l] as number;
+      h = Math.imul(h ^ (sectors[l] as number), 16777619);
+      h = Math.imul(h ^ (word[0] as number), 16777619);
+      h = Math.imul(h ^ (word[1] as number), 16777619);
+    }
+    let bucket = groupsOfHash.get(h);
+    let g = -1;
+    if (bucket) {
+      for (const c of bucket)
+        if (sameRow(first[c] as number, i)) {
+          g = c;
+          break;
+        }
+    } else {
+      bucket = [];
+      groupsOfHash.set(h, bucket);
+    }
+    if (g < 0) {
       g = first.length;
-      groupOf.set(key, g);
+      bucket.push(g);
       first.push(i);
       gw.push(0);
       gy.push(0);
