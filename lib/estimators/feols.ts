@@ -1,3 +1,4 @@
+import { residuals } from "../core/linalg/residuals";
 import { euclideanNorm } from "../core/linalg/norm";
 import { type Table } from "../data/table";
 import { parseFormula, type ParsedFormula } from "./formula";
@@ -139,11 +140,7 @@ export function linearCore(
   let es: Float64Array;
   if (qr.residuals) es = qr.residuals;
   else {
-    es = Float64Array.from(ys);
-    Xs.forEach((x, a) => {
-      const b = qr.beta[a] as number;
-      for (let i = 0; i < n; i++) es[i] -= b * (x[i] as number);
-    });
+    es = residuals(ys, Xs, qr.beta);
   }
   let rss = 0;
   for (let i = 0; i < n; i++) rss += (es[i] as number) * (es[i] as number);

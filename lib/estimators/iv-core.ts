@@ -1,3 +1,4 @@
+import { residuals } from "../core/linalg/residuals";
 import { euclideanNorm } from "../core/linalg/norm";
 import type { ParsedFormula } from "./formula";
 import type { ModelFrame } from "./model-frame";
@@ -157,11 +158,7 @@ export function ivCore(
     );
   const k = names.length;
   if (n <= k) throw new EstimationError(`${n} observations for ${k} coefficients: not identified`);
-  const es = Float64Array.from(ys);
-  Xa.forEach((x, a) => {
-    const b = q2.beta[a] as number;
-    for (let i = 0; i < n; i++) es[i] -= b * (x[i] as number);
-  });
+  const es = residuals(ys, Xa, q2.beta);
   let rss = 0;
   for (let i = 0; i < n; i++) rss += (es[i] as number) ** 2;
   return {

@@ -1,3 +1,4 @@
+import { residuals } from "./residuals";
 import { ddLeastSquares } from "./dd-least-squares";
 
 /** A least-squares fit: kept/dropped columns, coefficients, (X'X)⁻¹, R and RSS. */
@@ -193,23 +194,17 @@ export function choleskyLeastSquares(X: readonly Float64Array[], y: Float64Array
   const xty = Float64Array.from(kept, (j, a) => (G[j * K1 + K] as number) / (sk[a] as number));
   const gam = solve(xty); // coefficients of the scaled columns
   // one CSNE refinement step
-  const r = Float64Array.from(y);
-  for (let a = 0; a < k; a++) {
-    const b = (gam[a] as number) / (sk[a] as number);
-    const x = Xk[a] as Float64Array;
-    for (let i = 0; i < n; i++) r[i] -= b * (x[i] as number);
-  }
+  const r = residuals(
+    y,
+    Xk,
+    Float64Array.from(gam, (g, a) => g / (sk[a] as number)),
+  );
   const xtr = crossprod2(Xk, [r]).map((v, a) => v / (sk[a] as number));
   const dg = solve(xtr);
   const beta = new Float64Array(k);
   for (let a = 0; a < k; a++) beta[a] = ((gam[a] as number) + (dg[a] as number)) / (sk[a] as number);
   // final residual sum of squares, computed directly
-  const e = Float64Array.from(y);
-  for (let a = 0; a < k; a++) {
-    const b = beta[a] as number;
-    const x = Xk[a] as Float64Array;
-    for (let i = 0; i < n; i++) e[i] -= b * (x[i] as number);
-  }
+  const e = residuals(y, Xk, beta);
   let rss = 0;
   for (let i = 0; i < n; i++) rss += (e[i] as number) * (e[i] as number);
   // (X'X)^{-1} = S^{-1} (L L')^{-1} S^{-1}; R = L' S (upper)

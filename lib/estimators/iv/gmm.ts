@@ -1,3 +1,4 @@
+import { residuals } from "../../core/linalg/residuals";
 import { cross, crossVec, inv, mul, mulVec, transpose, dot, type Mat } from "./linalg";
 
 /**
@@ -22,11 +23,7 @@ export function gmmJ(
   const Wi = inv(Omega);
   const XZW = mul(transpose(ZX), Wi); // k×l
   const beta = mulVec(inv(mul(XZW, ZX)), mulVec(XZW, Zy));
-  const resid = Float64Array.from(y);
-  X.forEach((x, j) => {
-    const b = beta[j] as number;
-    for (let i = 0; i < resid.length; i++) resid[i] -= b * (x[i] as number);
-  });
+  const resid = residuals(y, X, beta);
   const g = crossVec(Z, resid);
   return { J: dot(g, mulVec(Wi, g)), beta, resid };
 }

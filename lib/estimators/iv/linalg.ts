@@ -1,3 +1,4 @@
+import { residuals } from "../../core/linalg/residuals";
 import { jacobiEigen } from "../../vcov/sandwich";
 import { crossprod, crossprod2, GramCache } from "../../core/linalg/gram";
 
@@ -213,12 +214,7 @@ export function residualize(Y: readonly Float64Array[], X: readonly Float64Array
   const resid = Y.map((y, j) => {
     const b = mulVec(XtXi, crossVec(X, y));
     b.forEach((v, i) => ((coef[i] as number[])[j] = v));
-    const r = Float64Array.from(y);
-    X.forEach((x, i) => {
-      const bi = b[i] as number;
-      for (let t = 0; t < r.length; t++) r[t] -= bi * (x[t] as number);
-    });
-    return r;
+    return residuals(y, X, b);
   });
   return { resid, coef };
 }
