@@ -95,15 +95,48 @@ export class GramCache {
     if (missing.length) {
       const n = (cols[0] as Float64Array).length;
       const acc = new Float64Array(missing.length);
+      // pairs sharing their first column four at a time: that column is read once for four
+      // products (each product still summed in observation order within a block)
+      const runs: number[] = [];
+      for (let p = 0; p < missing.length;) {
+        let q = p + 1;
+        while (q < missing.length && q - p < 4 && (missing[q] as [number, number])[0] === (missing[p] as [number, number])[0]) q++;
+        runs.push(p, q);
+        p = q;
+      }
       for (let s = 0; s < n; s += BLOCK) {
         const e = Math.min(n, s + BLOCK);
-        for (let p = 0; p < missing.length; p++) {
-          const [a, b] = missing[p] as [number, number];
-          const ca = cols[a] as Float64Array,
-            cb = cols[b] as Float64Array;
-          let t = 0;
-          for (let i = s; i < e; i++) t += (ca[i] as number) * (cb[i] as number);
-          acc[p] += t;
+        for (let u = 0; u < runs.length; u += 2) {
+          const p = runs[u] as number,
+            m = (runs[u + 1] as number) - p;
+          const ca = cols[(missing[p] as [number, number])[0]] as Float64Array;
+          if (m === 4) {
+            const c0 = cols[(missing[p] as [number, number])[1]] as Float64Array,
+              c1 = cols[(missing[p + 1] as [number, number])[1]] as Float64Array,
+              c2 = cols[(missing[p + 2] as [number, number])[1]] as Float64Array,
+              c3 = cols[(missing[p + 3] as [number, number])[1]] as Float64Array;
+            let t0 = 0,
+              t1 = 0,
+              t2 = 0,
+              t3 = 0;
+            for (let i = s; i < e; i++) {
+              const v = ca[i] as number;
+              t0 += v * (c0[i] as number);
+              t1 += v * (c1[i] as number);
+              t2 += v * (c2[i] as number);
+              t3 += v * (c3[i] as number);
+            }
+            acc[p] += t0;
+            acc[p + 1] += t1;
+            acc[p + 2] += t2;
+            acc[p + 3] += t3;
+          } else
+            for (let q = p; q < p + m; q++) {
+              const cb = cols[(missing[q] as [number, number])[1]] as Float64Array;
+              let t = 0;
+              for (let i = s; i < e; i++) t += (ca[i] as number) * (cb[i] as number);
+              acc[q] += t;
+            }
         }
       }
       missing.forEach(([a, b], p) => {
