@@ -283,6 +283,20 @@ export async function ensureData(opts: RunOptions, say: (s: string) => void): Pr
  * @example
  *   const log = await runAll(parseReproduceArgs(["--scale", "small", "--out", "/tmp/x"]) as RunOptions);
  */
+/**
+ * The library's declaration files the kernel type-checks cells against (lib/dist/types, see
+ * scripts/build-types.cjs), rebuilt when a library source is newer: before the kernels start,
+ * so parallel kernels do not each rebuild them.
+ */
+function ensureKernelTypes(root: string): void {
+  const script = path.join(root, "scripts", "build-types.cjs");
+  if (!fs.existsSync(script)) return;
+  const { spawnSync } = require("node:child_process") as typeof import("node:child_process");
+  const r = spawnSync(process.execPath, [script, "--if-stale"], { stdio: ["ignore", "inherit", "inherit"] });
+  if (r.status !== 0)
+    throw new Error("the library's declaration files for the notebook kernel could not be built (node scripts/build-types.cjs)");
+}
+
 export async function runAll(opts: RunOptions): Promise<RunLogEntry[]> {
   const say = opts.log ?? ((s: string) => process.stdout.write(s + "\n"));
   const fail = opts.error ?? ((s: string) => process.stderr.write(s + "\n"));
@@ -298,6 +312,7 @@ export async function runAll(opts: RunOptions): Promise<RunLogEntry[]> {
   const selected = opts.only ? toc.filter((e) => (opts.only as readonly string[]).includes(e.name)) : toc;
   fs.mkdirSync(path.join(opts.outDir, ".cache"), { recursive: true });
   if (opts.generateData !== false) await ensureData(opts, say);
+  ensureKernelTypes(opts.root);
 
   const prov: Provenance = await collectProvenance(opts.root, {
     seed: opts.seed,

@@ -14,4 +14,7 @@ if [ ! -f "$tslab" ]; then
   exit 1
 fi
 node_bin=${VAGG_NODE:-node}
+# the library's declaration files the kernel checks cells against (rebuilt when lib/ changed;
+# ~10 ms when fresh): see scripts/build-types.cjs
+"$node_bin" "$root/scripts/build-types.cjs" --if-stale >&2 || echo "tslab kernel: could not rebuild lib/dist/types (node scripts/build-types.cjs)" >&2
 exec "$node_bin" "$tslab" kernel --config-path "$1"
