@@ -176,8 +176,7 @@ export function preparePlacebo(data: Table, formula: string, opts: Omit<PlaceboO
  * the data, and (`threads`, default 2 from 100,000 rows) a worker thread that permutes and sums
  * the next draws while this thread fits them. Same permutations, same order, and every
  * coefficient and SE bitwise equal to the `fwlFit` loop (tested), so results do not depend on
- * the path or the number of threads (`engine` in the result says which ran). EQ scale (616,591
- * rows, 3 FE, cluster city × HS4, 1,000 draws): bench/RESULTS.md.
+ * the path or the number of threads (`engine` in the result says which ran).
  *
  * p-value (two-sided, randomisation): p = (1 + #{r : |b_r| ≥ |b|}) / (1 + R), counting the
  * observed assignment as one of the draws (Phipson & Smyth 2010; never 0). `pValueT` is the

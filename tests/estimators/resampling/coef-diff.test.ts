@@ -163,14 +163,30 @@ const WILD_CASES = [
     weightType: "webb" as const,
   },
   { name: "no FE (intercept × D)", f: "y ~ x1 + x2", cluster: "city", weightType: "rademacher" as const },
+  {
+    name: "regression weights (per-draw demeaning engine)",
+    f: "y ~ x1 + x2 | city + year",
+    cluster: "city",
+    weightType: "rademacher" as const,
+    weights: "w",
+  },
 ];
 for (const c of WILD_CASES) {
   test(`wild: fast engine = full re-estimation of every bootstrap sample (${c.name})`, async () => {
     const d = twoGroupData(6, 0.15);
-    const o = { group: "east", coef: "x1", reps: 199, method: "wild" as const, cluster: c.cluster, weightType: c.weightType, seed: 11 };
+    const o = {
+      group: "east",
+      coef: "x1",
+      reps: 199,
+      method: "wild" as const,
+      cluster: c.cluster,
+      weightType: c.weightType,
+      seed: 11,
+      weights: (c as { weights?: string }).weights,
+    };
     const fast = await coefDiffTest(d, c.f, o);
     const ref = await coefDiffTest(d, c.f, { ...o, engine: "refit" });
-    assert.is(fast.wild!.engine, "cluster-sums");
+    assert.is(fast.wild!.engine, (c as { weights?: string }).weights ? "demean" : "cluster-sums");
     assert.is(ref.wild!.engine, "refit");
     assert.is(fast.reps, 199);
     const tf = fast.wild!.tDraws,
@@ -189,7 +205,7 @@ for (const c of WILD_CASES) {
     assert.is(fast.pOneSided, ref.pOneSided);
     assert.is(fast.wild!.pEqualTail, ref.wild!.pEqualTail);
     // the observed statistic is the interacted model's clustered t, and d the split difference
-    const w = coefDiffInteraction(d, c.f, { group: "east", coef: "x1", vcov: `cluster:${c.cluster}` });
+    const w = coefDiffInteraction(d, c.f, { group: "east", coef: "x1", vcov: `cluster:${c.cluster}`, weights: o.weights });
     assert.ok(rel(fast.wild!.t, w.t) < EXACT, `t ${fast.wild!.t} vs ${w.t}`);
     assert.ok(rel(fast.diff, w.diff) < EXACT);
     // stated rule, recomputed from the draws
