@@ -28,7 +28,10 @@ const SPEC: ArgSpec = {
   within: { type: "string", help: "permute within the levels of this variable" },
   "cluster-level": { type: "string", help: "permute whole levels of this variable (regressor constant within them)" },
   weights: { type: "string", help: "analytic weights variable" },
-  threads: { type: "number", help: "threads of the default scheme: 1, or 2 = a worker permutes ahead (default 2 from 100,000 rows)" },
+  threads: {
+    type: "number",
+    help: "threads of the default scheme: 1, or 2 = a worker permutes ahead (default 2 from 100,000 rows when a core is free); results do not depend on it",
+  },
   json: { type: "boolean", help: "print one JSON object" },
   progress: { type: "boolean", help: "show progress on stderr" },
   help: { type: "boolean", help: "show this help" },
