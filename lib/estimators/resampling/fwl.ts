@@ -544,6 +544,38 @@ export function fullRefit(m: FwlModel, x: Float64Array): FwlFit {
   return { coef: b, se, t: b / se };
 }
 
+/**
+ * A full re-estimate with the outcome replaced by `y` (raw scale, estimation-sample order): demean
+ * all columns, pivoted QR and the model's vcov, exactly as `feols` — the reference path of the
+ * wild bootstrap (`wildDraws` with `engine: "refit"`). Returns the target's coefficient, SE, t.
+ *
+ * @example const f = refitOutcome(m, ystar); f.coef; f.se;
+ */
+export function refitOutcome(m: FwlModel, y: Float64Array): FwlFit {
+  const fr = m.frame;
+  const core = linearCore(fr, y, fr.X, fr.xNames, m.formula.intercept);
+  const k = core.names.length;
+  const a = core.names.indexOf(m.target);
+  if (a < 0) return { coef: NaN, se: NaN, t: NaN };
+  const vc = computeVcov({
+    X: core.Xs,
+    e: core.es,
+    bread: core.xtxInv,
+    rss: core.rss,
+    n: m.n,
+    kCoef: k,
+    fixef: fr.fixef,
+    fixefNames: fr.fixefNames,
+    clusters: m.vcovClusters,
+    clusterNames: fr.clusterNames.slice(0, m.vcovClusters.length),
+    spec: m.spec,
+    preset: m.ssc,
+  });
+  const b = core.beta[a] as number;
+  const se = Math.sqrt(vc.V[a * k + a] as number);
+  return { coef: b, se, t: b / se };
+}
+
 /** Inner product a'b of two columns. @example dot(Float64Array.of(1, 2), Float64Array.of(3, 4)) // 11 */
 export function dot(a: Float64Array, b: Float64Array): number {
   let s = 0;

@@ -67,6 +67,13 @@ test("vagg placebo --json prints the placebo summary of placebo()", async () => 
     msg = (e as Error).message;
   }
   assert.match(msg, /--reps/);
+  msg = "";
+  try {
+    await runPlacebo(["--data", file, "--formula", "y ~ x1", "--permute", "x1", "--threads", "3"]);
+  } catch (e) {
+    msg = (e as Error).message;
+  }
+  assert.match(msg, /--threads must be 1 or 2/);
 });
 
 test.run();

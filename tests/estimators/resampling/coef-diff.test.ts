@@ -147,4 +147,100 @@ test("coefDiffTest: seeded and interruptible", async () => {
   void table;
 });
 
+// The wild method: fast engine (cluster-level algebra, prepareWildFast) against the reference
+// engine that re-estimates every bootstrap sample in full (demeaning, QR, CRVE — the feols core).
+// Same seed → the same weight vectors, so the two t* sequences are the same numbers computed by
+// two exact routes: they agree to rounding (observed ~1e-13; tolerance 1e-8 relative, the
+// project's tolerance for exact computations). The p-values are counts of |t*| ≥ |t|, so they
+// are then identical — asserted exactly, together with the margin that makes the equality
+// robust: no |t*| lies within 1e-6 relative of |t| (a 1e-8 perturbation cannot change a count).
+const WILD_CASES = [
+  { name: "2 FE nested in the city clusters", f: "y ~ x1 + x2 | city + year", cluster: "city", weightType: "rademacher" as const },
+  {
+    name: "3 FE, product clusters containing both groups",
+    f: "y ~ x1 + x2 + x3 | city + year + prod",
+    cluster: "prod",
+    weightType: "webb" as const,
+  },
+  { name: "no FE (intercept × D)", f: "y ~ x1 + x2", cluster: "city", weightType: "rademacher" as const },
+  {
+    name: "regression weights (per-draw demeaning engine)",
+    f: "y ~ x1 + x2 | city + year",
+    cluster: "city",
+    weightType: "rademacher" as const,
+    weights: "w",
+  },
+];
+for (const c of WILD_CASES) {
+  test(`wild: fast engine = full re-estimation of every bootstrap sample (${c.name})`, async () => {
+    const d = twoGroupData(6, 0.15);
+    const o = {
+      group: "east",
+      coef: "x1",
+      reps: 199,
+      method: "wild" as const,
+      cluster: c.cluster,
+      weightType: c.weightType,
+      seed: 11,
+      weights: (c as { weights?: string }).weights,
+    };
+    const fast = await coefDiffTest(d, c.f, o);
+    const ref = await coefDiffTest(d, c.f, { ...o, engine: "refit" });
+    assert.is(fast.wild!.engine, (c as { weights?: string }).weights ? "demean" : "cluster-sums");
+    assert.is(ref.wild!.engine, "refit");
+    assert.is(fast.reps, 199);
+    const tf = fast.wild!.tDraws,
+      tr = ref.wild!.tDraws;
+    let worst = 0;
+    for (let b = 0; b < 199; b++) {
+      worst = Math.max(worst, Math.abs((tf[b] as number) - (tr[b] as number)) / Math.max(Math.abs(tr[b] as number), 1));
+      assert.ok(rel(fast.draws[b] as number, ref.draws[b] as number, 1e-6) < EXACT, `d*[${b}]`);
+    }
+    assert.ok(worst < EXACT, `t* agree to ${worst}`);
+    const t = Math.abs(fast.wild!.t);
+    let margin = Infinity;
+    for (const v of tr) margin = Math.min(margin, Math.abs(Math.abs(v) - t) / t);
+    assert.ok(margin > 1e-6, `no t* within 1e-6 of |t| (margin ${margin})`);
+    assert.is(fast.pTwoSided, ref.pTwoSided);
+    assert.is(fast.pOneSided, ref.pOneSided);
+    assert.is(fast.wild!.pEqualTail, ref.wild!.pEqualTail);
+    // the observed statistic is the interacted model's clustered t, and d the split difference
+    const w = coefDiffInteraction(d, c.f, { group: "east", coef: "x1", vcov: `cluster:${c.cluster}`, weights: o.weights });
+    assert.ok(rel(fast.wild!.t, w.t) < EXACT, `t ${fast.wild!.t} vs ${w.t}`);
+    assert.ok(rel(fast.diff, w.diff) < EXACT);
+    // stated rule, recomputed from the draws
+    let ge = 0;
+    tf.forEach((v) => {
+      if (Math.abs(v) >= t * (1 - 1e-10)) ge++;
+    });
+    assert.is(fast.pTwoSided, ge / 199);
+  });
+}
+
+test("wild: default method and reps; a true difference is detected, equal slopes are not; seeded", async () => {
+  const big = twoGroupData(7, 0.8);
+  const r = await coefDiffTest(big, "y ~ x1 + x2 | city + year", { group: "east", coef: "x1", cluster: "city", reps: 99, seed: 1 });
+  assert.is(r.method, "wild");
+  assert.is(r.unit, "clusters");
+  assert.ok(r.pTwoSided < 0.05, `p ${r.pTwoSided}`);
+  assert.ok(Math.abs(r.drawsMean) < 3 * r.drawsSd, "d* centred on the null 0");
+  const eq = twoGroupData(8, 0);
+  const a = await coefDiffTest(eq, "y ~ x1 + x2 | city + year", { group: "east", coef: "x1", cluster: "city", reps: 99, seed: 2 });
+  assert.ok(a.pTwoSided > 0.01, `equal slopes, p ${a.pTwoSided}`);
+  const b = await coefDiffTest(eq, "y ~ x1 + x2 | city + year", { group: "east", coef: "x1", cluster: "city", reps: 99, seed: 2 });
+  assert.equal(Array.from(b.wild!.tDraws), Array.from(a.wild!.tDraws));
+  // the default cluster is the first fixed effect; default reps 1000
+  const dflt = await coefDiffTest(eq, "y ~ x1 | city + year", { group: "east", coef: "x1" });
+  assert.is(dflt.requested, 1000);
+  assert.is(dflt.wild!.cluster, "city");
+  // engine "fast" is refused for the refitting methods
+  let msg = "";
+  try {
+    await coefDiffTest(eq, "y ~ x1 | city", { group: "east", coef: "x1", reps: 5, method: "permutation", engine: "fast" });
+  } catch (e) {
+    msg = (e as Error).message;
+  }
+  assert.match(msg, /fast engine is the wild bootstrap/);
+});
+
 test.run();
