@@ -146,7 +146,7 @@ const charts: Record<string, () => VegaLiteSpec | Record<string, unknown>> = {
     ),
   sigmaScatter: () =>
     sigmaScatter(table({ hs3: ["010", "020", "030"], sigma_table: [2, 3, 5], sigma_hat: [2.2, 2.8, 5.5], se: [0.2, 0.3, 0.4] })),
-  diffTestChart: () => diffTestChart({ label: "ordinary − processing", permutation: diffLike, published: 0.2295 }),
+  diffTestChart: () => diffTestChart({ label: "ordinary − processing", test: diffLike, published: 0.2295 }),
   heterogeneityTestChart: () =>
     heterogeneityTestChart({
       label: "Old industrial base",

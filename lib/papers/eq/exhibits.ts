@@ -265,15 +265,20 @@ export function eqTable5(models: readonly Fit[], truth: SplitTruth | null): Repo
   );
 }
 
-/** The three tests of one Table 5 difference: permutation, bootstrap, interacted Wald. */
-export type DiffTests = readonly [permutation: CoefDiffResult, bootstrap: CoefDiffResult, wald: InteractionTestResult];
+/**
+ * The tests of one Table 5 difference: the resampling test (`coefDiffTest`, by default the wild
+ * cluster bootstrap of d on the interacted model) and the interacted Wald test
+ * (`coefDiffInteraction`); optionally a bdiff-style permutation test as a third.
+ */
+export type DiffTests = readonly [test: CoefDiffResult, wald: InteractionTestResult, permutation?: CoefDiffResult];
 
 /**
  * EQ Table 5, coefficient differences (ordinary − processing, final − intermediate) with their
- * permutation, bootstrap and Wald p-values, the published difference and the true one (`truth`
- * from `splitTruth`, null on real data).
+ * resampling (wild cluster bootstrap) and Wald p-values, the published difference and the true
+ * one (`truth` from `splitTruth`, null on real data). The paper prints no test
+ * (`EQ_PUBLISHED.table5Test`).
  *
- * @example showTable(eqTable5Tests([dModeP, dModeB, dModeW], [dBecP, dBecB, dBecW], truth));
+ * @example showTable(eqTable5Tests([dModeT, dModeW], [dBecT, dBecW], truth));
  */
 export function eqTable5Tests(mode: DiffTests, bec: DiffTests, truth: SplitTruth | null): ReportTable {
   const P = EQ_PUBLISHED.table5;
@@ -281,17 +286,17 @@ export function eqTable5Tests(mode: DiffTests, bec: DiffTests, truth: SplitTruth
     [
       {
         label: "ordinary − processing",
-        permutation: mode[0],
-        bootstrap: mode[1],
-        wald: mode[2],
+        test: mode[0],
+        wald: mode[1],
+        permutation: mode[2] ?? null,
         published: P.ordinary.coef - P.processing.coef,
         truth: truth?.modeGap,
       },
       {
         label: "final − intermediate",
-        permutation: bec[0],
-        bootstrap: bec[1],
-        wald: bec[2],
+        test: bec[0],
+        wald: bec[1],
+        permutation: bec[2] ?? null,
         published: P.final.coef - P.intermediate.coef,
         truth: truth?.becGap,
       },
@@ -301,16 +306,16 @@ export function eqTable5Tests(mode: DiffTests, bec: DiffTests, truth: SplitTruth
 }
 
 /**
- * EQ Table 5: the permutation distribution of the trade-mode difference (ordinary − processing)
- * with the published difference marked.
+ * EQ Table 5: the resampling distribution (wild cluster bootstrap d*) of the trade-mode
+ * difference (ordinary − processing) with the observed and the published difference marked.
  *
- * @example await showChart(eqTable5PermutationChart(dModeP));
+ * @example await showChart(eqTable5DiffChart(dModeT));
  */
-export function eqTable5PermutationChart(permutation: CoefDiffResult): VegaLiteSpec {
+export function eqTable5DiffChart(test: CoefDiffResult): VegaLiteSpec {
   const P = EQ_PUBLISHED.table5;
   return diffTestChart(
-    { label: "ordinary − processing", permutation, published: P.ordinary.coef - P.processing.coef },
-    "Table 5: permutation test of the trade-mode difference",
+    { label: "ordinary − processing", test, published: P.ordinary.coef - P.processing.coef },
+    `Table 5: ${test.method === "wild" ? "wild cluster bootstrap" : test.method} test of the trade-mode difference`,
   );
 }
 

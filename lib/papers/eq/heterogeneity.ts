@@ -40,7 +40,7 @@ import { subsetFactor } from "../../core/fixed-effects/factorize";
 import { prepareFwl, fwlFit } from "../../estimators/resampling/fwl";
 import { shuffleInPlace } from "../../estimators/resampling/placebo";
 import { replicate, checkReps, meanSd, countAbsGe, type ResamplingControl } from "../../estimators/resampling/common";
-import type { CoefDiffResult } from "../../estimators/resampling/coef-diff";
+import { COEF_DIFF_DEFAULT_REPS, type CoefDiffResult } from "../../estimators/resampling/coef-diff";
 import type { InteractionTestResult } from "../../estimators/resampling/interaction-test";
 import { dataTable } from "../../report/data-table";
 import type { ReportTable } from "../../report/model";
@@ -466,10 +466,9 @@ export async function splitTruth(
 
 /**
  * Number of resampling draws for the Table 5 difference tests and the Table 6 randomisation
- * tests: 499 at `default` and `paper` scale (each Table 5 draw refits two subsamples of 10–25
- * thousand cells with three fixed effects, ≈ 25 ms each on the shared 2-core machine, so 499
- * draws × 4 tests take about 1.5 min; p-values resolve to 0.002), 199 at `small` (a smoke-test
- * scale); `VAGG_REPS` overrides (e.g. 999).
+ * tests: 1,000 at `default` and `paper` scale (`coefDiffTest`'s default; the EQ paper names no
+ * test, RS uses 1,000 bootstrap draws; the Table 5 wild bootstrap costs ~20 ms a draw at paper
+ * scale), 199 at `small` (a smoke-test scale); `VAGG_REPS` overrides.
  *
  * @example splitTestReps({ scale: "small" }) // 199
  */
@@ -479,7 +478,7 @@ export function splitTestReps(env: { readonly scale: string }, envVar: string | 
     if (!Number.isInteger(r) || r < 1) throw new ArgumentError(`VAGG_REPS must be a positive integer, got "${envVar}"`);
     return r;
   }
-  return env.scale === "small" ? 199 : 499;
+  return env.scale === "small" ? 199 : COEF_DIFF_DEFAULT_REPS;
 }
 
 export interface InteractionPermutationOptions extends ResamplingControl {
@@ -627,10 +626,10 @@ export async function interactionPermutation(
 /** One row of `diffTestsTable`: a Table 5 pair with its difference tests. */
 export interface DiffTestRow {
   readonly label: string;
-  /** `coefDiffTest` with method "permutation" (d = b1 − b0 of the group indicator). */
-  readonly permutation: CoefDiffResult;
-  /** `coefDiffTest` with method "bootstrap" (optional). */
-  readonly bootstrap?: CoefDiffResult | null;
+  /** `coefDiffTest` (default method "wild": restricted wild cluster bootstrap of d on the fully interacted model). */
+  readonly test: CoefDiffResult;
+  /** `coefDiffTest` with method "permutation" (bdiff's Fisher permutation; optional: it refits both groups on every draw). */
+  readonly permutation?: CoefDiffResult | null;
   /** `coefDiffInteraction` (fully interacted pooled model). */
   readonly wald: InteractionTestResult;
   /** Published b1 − b0 (difference of the printed coefficients). */
@@ -641,32 +640,37 @@ export interface DiffTestRow {
 
 /**
  * The coefficient differences of a split-sample table with every p-value side by side:
- * published difference, recomputed d, permutation (bdiff style) and bootstrap empirical
- * p-values, the interacted Wald test, the naive z test, and the true difference.
+ * published difference, recomputed d, the resampling test's one- and two-sided p-values (the
+ * wild cluster bootstrap by default; a bdiff-style permutation test when given), the interacted
+ * Wald test, the naive z test, and the true difference.
  *
- * @example showTable(diffTestsTable([{ label: "ordinary − processing", permutation: p, bootstrap: b, wald: w, published: 0.2295, truth: 0.15 }]));
+ * @example showTable(diffTestsTable([{ label: "ordinary − processing", test: w, wald: iw, published: 0.2295, truth: 0.15 }]));
  */
 export function diffTestsTable(rows: readonly DiffTestRow[], title = "Coefficient differences and their p-values"): ReportTable {
   // True values only on synthetic data (`splitTruth` is null on real data, see ../truth.ts): no column when no row has one.
   const synthetic = rows.some((r) => r.truth !== null && r.truth !== undefined);
+  const perm = rows.some((r) => r.permutation);
+  const method = rows[0]?.test.method ?? "wild";
+  const name = method === "wild" ? "wild boot." : method === "bootstrap" ? "boot." : "perm.";
   const recs = rows.map((r) => {
     const ci = tInterval(r.wald.diff, r.wald.se, r.wald.df[1]);
     return {
       difference: r.label,
       diff_P: r.published ?? NaN,
-      diff_R: r.permutation.diff,
+      diff_R: r.test.diff,
       wald_se: r.wald.se,
       ci_lo: ci[0],
       ci_hi: ci[1],
       ...(synthetic ? { diff_true: r.truth ?? NaN } : {}),
-      p_perm1: r.permutation.pOneSided,
-      p_perm2: r.permutation.pTwoSided,
-      p_boot: r.bootstrap?.pOneSided ?? NaN,
+      p_test1: r.test.pOneSided,
+      p_test2: r.test.pTwoSided,
+      ...(perm ? { p_perm1: r.permutation?.pOneSided ?? NaN, p_perm2: r.permutation?.pTwoSided ?? NaN } : {}),
       p_wald: r.wald.p,
-      p_naive: r.permutation.separate.p,
-      reps: r.permutation.reps,
+      p_naive: r.test.separate.p,
+      reps: r.test.reps,
     };
   });
+  const w = rows[0]?.test.wild;
   return dataTable(fromRecords(recs), {
     title,
     na: "–",
@@ -678,9 +682,10 @@ export function diffTestsTable(rows: readonly DiffTestRow[], title = "Coefficien
       ci_lo: 4,
       ci_hi: 4,
       diff_true: 4,
+      p_test1: 3,
+      p_test2: 3,
       p_perm1: 3,
       p_perm2: 3,
-      p_boot: 3,
       p_wald: 3,
       p_naive: 3,
     },
@@ -691,37 +696,46 @@ export function diffTestsTable(rows: readonly DiffTestRow[], title = "Coefficien
       ci_lo: "95% CI low",
       ci_hi: "95% CI high",
       diff_true: "d true (DGP)",
+      p_test1: `p ${name} (1-sided)`,
+      p_test2: `p ${name} (2-sided)`,
       p_perm1: "p perm. (1-sided)",
       p_perm2: "p perm. (2-sided)",
-      p_boot: "p boot. (1-sided)",
       p_wald: "p Wald",
       p_naive: "p naive z",
       reps: "draws",
     },
     notes: [
       "d = b1 − b0 of the two subsamples (bdiff prints b0 − b1 = −d). SE and CI from the fully interacted pooled model (every regressor and fixed effect interacted with the group; clustered by city × HS4), which reproduces d exactly.",
-      "p perm.: the group labels permuted across observations (bdiff's Fisher permutation; the groups overlap within city × HS4 cells, so clusters cannot be relabelled), both subsamples re-estimated, one-sided (1 + #{d* at least as far as d in its direction})/(1 + R); p boot.: city × HS4 clusters resampled within each group, share of d* on the other side of 0; p naive z: d/√(se0² + se1²).",
+      method === "wild"
+        ? `p wild boot.: restricted wild cluster bootstrap of d on that interacted model (Roodman, MacKinnon, Nielsen & Webb 2019), ${w ? `${w.weightType} weights on ${w.clusters.toLocaleString("en-US")} ${w.cluster} clusters` : "cluster weights"}; one-sided: share of d* beyond d in its direction, two-sided: of |d*| ≥ |d|, each (1 + #)/(1 + draws). p naive z: d/√(se0² + se1²).`
+        : "p boot.: clusters resampled within each group, share of d* on the other side of 0; p naive z: d/√(se0² + se1²).",
+      ...(perm
+        ? [
+            "p perm.: the group labels permuted across observations (bdiff's Fisher permutation; the groups overlap within city × HS4 cells, so clusters cannot be relabelled), both subsamples re-estimated.",
+          ]
+        : []),
       synthetic
-        ? "published: the difference of the paper's coefficients (the paper prints no test); recomputed: synthetic data; true (DGP): the difference built into the generator."
-        : "published: the difference of the paper's coefficients (the paper prints no test); recomputed: the data in use.",
+        ? "published: the difference of the paper's coefficients (the paper prints no test: EQ_PUBLISHED.table5Test); recomputed: synthetic data; true (DGP): the difference built into the generator."
+        : "published: the difference of the paper's coefficients (the paper prints no test: EQ_PUBLISHED.table5Test); recomputed: the data in use.",
     ],
   });
 }
 
 /**
- * The permutation distribution of one split-sample difference (a `diffTestsTable` row): the
- * permuted d*, the observed d (red) and, when the row has one, the published difference of the
- * paper's coefficients (orange dashed), named in the legend.
+ * The resampling distribution of one split-sample difference (a `diffTestsTable` row): the
+ * bootstrap (or permuted) d*, the observed d (red) and, when the row has one, the published
+ * difference of the paper's coefficients (orange dashed), named in the legend.
  *
  * @example
- *   await showChart(diffTestChart({ label: "ordinary − processing", permutation: p, published: 0.2295 }, "Table 5: permutation test"));
+ *   await showChart(diffTestChart({ label: "ordinary − processing", test: w, published: 0.2295 }, "Table 5: wild cluster bootstrap"));
  */
-export function diffTestChart(row: Pick<DiffTestRow, "label" | "permutation" | "published">, title?: string): VegaLiteSpec {
-  const d = row.permutation.diff;
+export function diffTestChart(row: Pick<DiffTestRow, "label" | "test" | "published">, title?: string): VegaLiteSpec {
+  const d = row.test.diff;
   const pub = row.published;
-  return distributionPlot(row.permutation.draws, {
-    title: title ?? `Permutation test of the difference ${row.label}`,
-    xTitle: `Permuted difference d* (${row.label})`,
+  const what = row.test.method === "permutation" ? "Permutation" : row.test.method === "wild" ? "Wild cluster bootstrap" : "Bootstrap";
+  return distributionPlot(row.test.draws, {
+    title: title ?? `${what} test of the difference ${row.label}`,
+    xTitle: `${row.test.method === "permutation" ? "Permuted" : "Bootstrap"} difference d* (${row.label})`,
     marked: { value: d, label: `observed d ${formatMarked(d)}` },
     ...(pub !== null && pub !== undefined ? { published: { value: pub, label: `published d ${formatMarked(pub)}` } } : {}),
   });

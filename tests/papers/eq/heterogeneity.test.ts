@@ -119,7 +119,8 @@ test("splitTruth: trade-mode truth from the realised cell shares; BEC and locati
 
 test("splitTestReps: scale rule and override", () => {
   assert.is(splitTestReps({ scale: "small" }, undefined), 199);
-  assert.is(splitTestReps({ scale: "default" }, undefined), 499);
+  assert.is(splitTestReps({ scale: "default" }, undefined), 1000);
+  assert.is(splitTestReps({ scale: "paper" }, undefined), 1000);
   assert.is(splitTestReps({ scale: "small" }, "37"), 37);
   assert.throws(() => splitTestReps({ scale: "small" }, "0"), /VAGG_REPS/);
 });
@@ -246,8 +247,15 @@ test("diffTestsTable and locationTestsTable render with published, recomputed an
   const p = await coefDiffTest(split.tradeMode, F, { group: "ordinary", coef: "vagg", reps: 19, method: "permutation", seed: 1 });
   const w = coefDiffInteraction(split.tradeMode, F, { group: "ordinary", coef: "vagg", vcov: "cluster:city^hs4" });
   assert.ok(Math.abs(p.diff - w.diff) < 1e-8);
-  const t = diffTestsTable([{ label: "ordinary − processing", permutation: p, wald: w, published: 0.2295, truth: 0.15 }]);
-  assert.ok(JSON.stringify(t).includes("0.2295"));
+  const b = await coefDiffTest(split.tradeMode, F, { group: "ordinary", coef: "vagg", reps: 19, cluster: "city^hs4", seed: 1 });
+  assert.is(b.method, "wild");
+  assert.ok(Math.abs(b.diff - w.diff) < 1e-8);
+  const t = diffTestsTable([{ label: "ordinary − processing", test: b, permutation: p, wald: w, published: 0.2295, truth: 0.15 }]);
+  const js = JSON.stringify(t);
+  assert.ok(js.includes("0.2295"));
+  assert.ok(js.includes("p wild boot. (2-sided)") && js.includes("p perm. (2-sided)"));
+  // without a permutation test its columns are left out
+  assert.not.ok(JSON.stringify(diffTestsTable([{ label: "d", test: b, wald: w }])).includes("p perm."));
   const loc = await addLocationClasses(split.base.panel, dir);
   const f = F.replace("vagg +", "vagg + vagg:east +");
   const m = feols(loc.panel, f, { vcov: { cluster: ["city^hs4"] } });
