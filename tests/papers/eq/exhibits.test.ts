@@ -164,10 +164,10 @@ test("eqTable5/6/7: the true column follows splitTruth / mechanismTruth (null on
 });
 
 test("eqTable5Tests / eqTable6Tests: the true-difference column only with splitTruth's values (synthetic data)", () => {
-  const perm = { diff: 0.2, pOneSided: 0.01, pTwoSided: 0.02, reps: 99, separate: { p: 0.03 }, draws: [] };
+  const boot = { diff: 0.2, pOneSided: 0.01, pTwoSided: 0.02, reps: 99, separate: { p: 0.03 }, draws: [], method: "wild" };
   const wald = { diff: 0.2, se: 0.05, df: [1, 100], p: 0.001 };
-  const mode = [perm, perm, wald] as never,
-    bec = [perm, perm, wald] as never;
+  const mode = [boot, wald] as never,
+    bec = [boot, wald] as never;
   const truth = { modeGap: 0.17, becGap: 0, interaction: 0 } as unknown as SplitTruth;
   const syn = eqTable5Tests(mode, bec, truth);
   assert.ok(heads(syn).includes("d true (DGP)"));
