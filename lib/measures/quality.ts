@@ -1,14 +1,17 @@
-import { sql, exec, registerTable } from "../data/duckdb";
-import { scanExpression } from "../data/io";
-import { table, numeric, column, takeRows, type Table } from "../data/table";
+import { exec } from "../data/duckdb";
+import { table, column, takeRows, type Table } from "../data/table";
 import { iv2sls, type Iv2slsResult } from "../estimators/iv2sls";
 import { feols } from "../estimators/feols";
 import { demean } from "../core/fixed-effects/demean";
 import { factorize } from "../core/fixed-effects/factorize";
-import { ArgumentError } from "../util/errors";
+import { ArgumentError, EstimationError } from "../util/errors";
+import { relation, sourceDict, partitionRows, cmp, type QualitySource, type SourceDict } from "./quality/source";
+import { KeyCodes, StepTally, candidateRows, sortBy, mapI32, iota, type CandidateRows } from "./quality/prepare";
+import { FirmRecords, QualityBounds } from "./quality/aggregate";
+import { ChunkedRegression, type ChunkDesign, type ChunkVcov } from "./quality/chunked";
+import { PartitionStore } from "./quality/store";
 
-/** A data source: a file (CSV/Parquet), a column table, or a SQL relation (`{ sql: "SELECT …" }`). */
-export type QualitySource = string | Table | { readonly sql: string };
+export type { QualitySource } from "./quality/source";
 
 export interface QualityOptions {
   /** Firm × HS6 × destination × year rows with firm_id, city_code, hs6, dest, year, value_usd, quantity, is_intermediary (customs schema). */
@@ -34,6 +37,23 @@ export interface QualityOptions {
   readonly compareOls?: boolean;
   /** Skip weak-IV diagnostics of the pooled 2SLS (faster at customs scale). Default false. */
   readonly skipDiagnostics?: boolean;
+  /**
+   * Where the rows live while (18)–(21) are computed:
+   * - `"in-memory"`: every customs row once in typed arrays, (18) by `iv2sls` / `feols` (all
+   *   diagnostics available);
+   * - `"by-year"` (out of core): one year at a time (`WHERE year = t`, partition pruning on a
+   *   year-partitioned Parquet folder), rows passing rules 1–4 kept in a temporary binary
+   *   file per year, (18) from sufficient statistics in passes over those files
+   *   (lib/measures/quality/chunked.ts; same estimates up to rounding; no Kleibergen–Paap
+   *   diagnostics; vcov iid, hetero or one-way clusters by firm_id, hs6_id, hs3_id or dy_id;
+   *   a CSV source is parsed once per year — convert it to Parquet first);
+   * - `"auto"` (default): by-year above `inMemoryMaxRows` input rows.
+   */
+  readonly mode?: "auto" | "in-memory" | "by-year";
+  /** Largest input (rows) that `"auto"` keeps in memory (default 20,000,000). */
+  readonly inMemoryMaxRows?: number;
+  /** Folder for the temporary files of `"by-year"` (default the OS temporary folder); removed afterwards. */
+  readonly tempDir?: string;
 }
 
 export interface QualityCounts {
@@ -104,16 +124,11 @@ export interface QualityResult {
   /** The cleaning rules in words, in the order applied. */
   readonly rules: readonly string[];
   readonly method: "iv" | "known-sigma";
+  /** Where the rows were held ("in-memory" or "by-year", see `QualityOptions.mode`). */
+  readonly mode: "in-memory" | "by-year";
 }
 
 let seq = 0;
-
-async function relation(src: QualitySource, name: string): Promise<string> {
-  if (typeof src === "string") return scanExpression(src);
-  if ("sql" in src && typeof (src as { sql: unknown }).sql === "string") return `(${(src as { sql: string }).sql})`;
-  await registerTable(name, src as Table);
-  return name;
-}
 
 /** Rules as reported (rule 3 states the chapter range in force). */
 function ruleText(chapters: readonly [number, number] | null, minObs: number): string[] {
@@ -126,6 +141,36 @@ function ruleText(chapters: readonly [number, number] | null, minObs: number): s
     "4. firm × HS6 × year exported to one destination only (no leave-one-out price instrument)",
     `5. HS6 products with fewer than ${minObs} remaining observations`,
   ];
+}
+
+/** What both paths share: the options resolved, the dictionaries, the row tallies and the (21) records. */
+interface Ctx {
+  readonly o: QualityOptions;
+  readonly method: "iv" | "known-sigma";
+  readonly sigmaBy: "pooled" | "hs3";
+  readonly minObs: number;
+  readonly chapters: readonly [number, number] | null;
+  readonly controls: readonly string[];
+  readonly divisor: "table" | "estimated" | number;
+  readonly vcov: string;
+  readonly hasSigma: boolean;
+  readonly src: string;
+  readonly dict: SourceDict;
+  readonly firms: KeyCodes;
+  readonly cities: KeyCodes;
+  readonly tally: StepTally;
+  readonly records: FirmRecords;
+  readonly bounds: QualityBounds;
+}
+
+/** What an estimation path returns besides the tallies and records. */
+interface Estimated {
+  readonly sigmaHat: SigmaEstimate | null;
+  readonly firstStage: QualityFirstStage | null;
+  readonly sigmaByHs3: Table | null;
+  readonly singletons: number;
+  readonly used: number;
+  readonly smallHs6: number;
 }
 
 /**
@@ -172,13 +217,31 @@ function ruleText(chapters: readonly [number, number] | null, minObs: number): s
  * 5. products (HS6) with fewer than `minObs` (100) remaining observations.
  * The estimator then drops fixed-effect singletons (counted as `singletons`).
  * Normalisation (20) is over the whole estimation sample (all years) within HS6; aggregation
- * (21) and the HS6 and firm tables are export-value-weighted means of rqua, in DuckDB SQL.
+ * (21) and the HS6 and firm tables are export-value-weighted means of rqua. Every row is
+ * counted at the step that drops it (`counts.steps`, `qualityStepsTable`), so a row without a
+ * key (hs6, dest, year, firm_id) is a DataError rather than a row no rule accounts for; HS
+ * codes of CSV files are read as text (leading zeros kept); a products map giving an HS6 two
+ * HS4 codes or a σ table giving an HS3 two σ is an ArgumentError (a join would duplicate rows).
  *
+ * Computation (lib/measures/quality/): DuckDB reads the source once for its key dictionaries
+ * (sorted HS6, destinations, years; HS4/HS3/σ_h per HS6) and once for the rows, which arrive
+ * as typed columns (HS6 and destination as integer codes, rules 1–2 flagged, ln p and ln q);
+ * rule 3, the leave-one-out instrument (a radix sort on firm × HS6 × year), rules 4–5, the
+ * estimation, (19)–(21) and the counts run on typed arrays. `mode: "in-memory"` holds all rows
+ * and estimates (18) with `iv2sls`/`feols` (the results of the earlier all-SQL version to the
+ * last bits); `mode: "by-year"` reads one year at a time and estimates (18) out of core from
+ * sufficient statistics (`ChunkedRegression`), for customs files larger than memory — a folder
+ * of Parquet files partitioned by year (`year=2000/…`) is read with partition pruning. The two
+ * agree to rounding (tests/measures/quality-chunked.test.ts). Measured on the 2-core reference
+ * machine (bench/quality.ts): 10 M rows from Parquet in memory ≈ 15–20 s; 100 M rows by year
+ * out of core, see the header of bench/quality.ts.
  *
  * @example
  *   const q = await productQuality({ customs: "data/raw/synthetic/default/customs.parquet",
  *                                    sigma: "data/raw/synthetic/default/sigma_hs3.csv" });
  *   q.cityHs4Year  // city_code, hs4, year, quality ∈ [0, 1]
+ *   // 100 M rows, partitioned by year, out of core:
+ *   await productQuality({ customs: "/data/customs_by_year", sigma: "sigma_hs3.csv", mode: "by-year", skipDiagnostics: true });
  */
 export async function productQuality(o: QualityOptions): Promise<QualityResult> {
   const method = o.method ?? "iv";
@@ -189,90 +252,162 @@ export async function productQuality(o: QualityOptions): Promise<QualityResult> 
   if (method === "known-sigma" && !o.sigma) throw new ArgumentError(`method "known-sigma" needs the HS3 elasticity table (sigma)`);
   const divisor = o.divisor ?? (o.sigma ? "table" : "estimated");
   if (divisor === "table" && !o.sigma) throw new ArgumentError(`divisor "table" needs the HS3 elasticity table (sigma)`);
+  if (typeof divisor === "number" && !(divisor > 1)) throw new ArgumentError(`a fixed divisor σ must be > 1, got ${divisor}`);
   const id = `ksw${++seq}`;
-  const src = await relation(o.customs, `${id}_src`);
-  const sig = o.sigma ? await relation(o.sigma, `${id}_sig`) : null;
-  const prod = o.products ? await relation(o.products, `${id}_prod`) : null;
-  const ctrlSel = controls.map((c) => `, CAST(s."${c}" AS DOUBLE) AS "${c}"`).join("");
-  const chapterCond = chapters ? `TRY_CAST(left(hs6, 2) AS INTEGER) BETWEEN ${chapters[0]} AND ${chapters[1]}` : "FALSE";
-  // 1. base rows with row ids, HS4/HS3, σ_h; flags in rule order
-  await exec(`CREATE OR REPLACE TEMP TABLE ${id}_base AS
-    SELECT row_number() OVER () AS rid, CAST(s.firm_id AS BIGINT) AS firm_id, CAST(s.city_code AS BIGINT) AS city_code,
-      CAST(s.hs6 AS VARCHAR) AS hs6, CAST(s.dest AS VARCHAR) AS dest, CAST(s.year AS INTEGER) AS year,
-      CAST(s.value_usd AS DOUBLE) AS value_usd, CAST(s.quantity AS DOUBLE) AS quantity,
-      COALESCE(CAST(s.is_intermediary AS INTEGER), 0) AS is_intermediary${ctrlSel}
-    FROM ${src} s`);
-  await exec(`CREATE OR REPLACE TEMP TABLE ${id}_f AS
-    WITH b AS (
-      SELECT *, ${prod ? "COALESCE(p.hs4, left(b0.hs6, 4))" : "left(b0.hs6, 4)"} AS hs4, left(b0.hs6, 3) AS hs3,
-        CASE WHEN value_usd IS NULL OR quantity IS NULL OR NOT (value_usd > 0) OR NOT (quantity > 0) THEN 1
-             WHEN is_intermediary = 1 THEN 2
-             WHEN ${chapterCond.replace(/hs6/g, "b0.hs6")} THEN 3 ELSE 0 END AS drop_rule
-      FROM ${id}_base b0 ${prod ? `LEFT JOIN (SELECT CAST(hs6 AS VARCHAR) AS hs6, CAST(hs4 AS VARCHAR) AS hs4 FROM ${prod}) p ON p.hs6 = b0.hs6` : ""}
-    ), l0 AS (
-      SELECT *, ln(value_usd / quantity) AS lnp, ln(quantity) AS lnq FROM b WHERE drop_rule = 0
-    ), grp AS (
-      SELECT firm_id AS g_f, hs6 AS g_h, year AS g_y, count(*) AS n_dest, sum(lnp) AS s_lnp FROM l0 GROUP BY ALL
-    ), l2 AS (
-      SELECT l0.*, CASE WHEN n_dest > 1 THEN (s_lnp - lnp) / (n_dest - 1) END AS z_loo
-      FROM l0 JOIN grp ON l0.firm_id = grp.g_f AND l0.hs6 = grp.g_h AND l0.year = grp.g_y
-    ), np AS (
-      SELECT hs6 AS p_h, count(z_loo) AS n_prod FROM l2 GROUP BY ALL
-    ), l3 AS (
-      SELECT l2.*, n_prod FROM l2 JOIN np ON l2.hs6 = np.p_h
-    )
-    SELECT rid, firm_id, city_code, hs6, hs4, hs3, dest, year, value_usd, lnp, lnq, z_loo${controls.map((c) => `, "${c}"`).join("")},
-      CASE WHEN z_loo IS NULL THEN 4 WHEN n_prod < ${minObs} THEN 5 ELSE 0 END AS drop_rule
-    FROM l3
-    UNION ALL
-    SELECT rid, firm_id, city_code, hs6, hs4, hs3, dest, year, value_usd, NULL, NULL, NULL${controls.map(() => `, NULL`).join("")}, drop_rule FROM b WHERE drop_rule > 0`);
-  const cnt = await sql(`SELECT count(*) AS input,
-      count(*) FILTER (WHERE drop_rule = 1) AS r1, count(*) FILTER (WHERE drop_rule = 2) AS r2,
-      count(*) FILTER (WHERE drop_rule = 3) AS r3, count(*) FILTER (WHERE drop_rule = 4) AS r4,
-      count(*) FILTER (WHERE drop_rule = 5) AS r5,
-      count(DISTINCT hs6) FILTER (WHERE drop_rule = 5) AS r5p
-    FROM ${id}_f`);
-  const c0 = (n: string) => numeric(cnt, n)[0] as number;
-  // what remains after each rule k (a row dropped by rule r survived the rules before r)
-  const left = await sql(`SELECT ${[0, 1, 2, 3, 4, 5]
-    .map(
-      (k) => `count(*) FILTER (WHERE drop_rule = 0 OR drop_rule > ${k}) AS n${k},
-      count(DISTINCT hs6) FILTER (WHERE drop_rule = 0 OR drop_rule > ${k}) AS h${k},
-      count(DISTINCT firm_id) FILTER (WHERE drop_rule = 0 OR drop_rule > ${k}) AS f${k},
-      coalesce(sum(value_usd) FILTER (WHERE (drop_rule = 0 OR drop_rule > ${k}) AND value_usd > 0), 0) AS v${k}`,
-    )
-    .join(",\n      ")}
-    FROM ${id}_f`);
-  const lk = (p: string, k: number) => numeric(left, `${p}${k}`)[0] as number;
-  // 2. estimation sample with dense integer FE ids and σ_h
-  await exec(`CREATE OR REPLACE TEMP TABLE ${id}_est AS
-    WITH hk AS (SELECT hs6, row_number() OVER (ORDER BY hs6) - 1 AS hs6_id FROM (SELECT DISTINCT hs6 FROM ${id}_f WHERE drop_rule = 0)),
-    dk AS (SELECT dest, year, row_number() OVER (ORDER BY dest, year) - 1 AS dy_id FROM (SELECT DISTINCT dest, year FROM ${id}_f WHERE drop_rule = 0)),
-    gk AS (SELECT hs3, row_number() OVER (ORDER BY hs3) - 1 AS hs3_id FROM (SELECT DISTINCT hs3 FROM ${id}_f WHERE drop_rule = 0))
-    SELECT f.*, hk.hs6_id, dk.dy_id, gk.hs3_id, ${sig ? "sg.sigma" : "CAST(NULL AS DOUBLE)"} AS sigma_h
-    FROM ${id}_f f JOIN hk USING (hs6) JOIN dk USING (dest, year) JOIN gk USING (hs3)
-    ${sig ? `LEFT JOIN (SELECT CAST(hs3 AS VARCHAR) AS hs3, CAST(sigma AS DOUBLE) AS sigma FROM ${sig}) sg ON sg.hs3 = f.hs3` : ""}
-    WHERE f.drop_rule = 0`);
-  if (sig) {
-    const miss = await sql(`SELECT count(*) AS n, min(hs3) AS hs3 FROM ${id}_est WHERE sigma_h IS NULL OR sigma_h <= 1`);
-    if ((numeric(miss, "n")[0] as number) > 0)
-      throw new ArgumentError(`the σ table has no value > 1 for HS3 "${column(miss, "hs3")[0]}" (${numeric(miss, "n")[0]} rows)`);
+  const registered: string[] = [];
+  try {
+    const src = await relation(o.customs, `${id}_src`, ["hs6", "dest"]);
+    if (src.registered) registered.push(src.registered);
+    const sig = o.sigma ? await relation(o.sigma, `${id}_sig`, ["hs3"]) : null;
+    if (sig?.registered) registered.push(sig.registered);
+    const prod = o.products ? await relation(o.products, `${id}_prod`, ["hs6", "hs4"]) : null;
+    if (prod?.registered) registered.push(prod.registered);
+    registered.push(`${id}_hs6`);
+    const dict = await sourceDict(src.rel, sig ? sig.rel : null, prod ? prod.rel : null, chapters, id);
+    const want = o.mode ?? "auto";
+    const mode: "in-memory" | "by-year" =
+      want === "auto" ? (dict.rows > (o.inMemoryMaxRows ?? 20_000_000) ? "by-year" : "in-memory") : want;
+    const ctx: Ctx = {
+      o,
+      method,
+      sigmaBy,
+      minObs,
+      chapters,
+      controls,
+      divisor,
+      vcov: o.vcov ?? "cluster:firm_id",
+      hasSigma: !!o.sigma,
+      src: src.rel,
+      dict,
+      firms: new KeyCodes(dict.firmIds),
+      cities: new KeyCodes(dict.cityCodes),
+      tally: new StepTally(dict.products.hs6.length),
+      records: new FirmRecords(),
+      bounds: new QualityBounds(dict.products.hs6.length),
+    };
+    const est = mode === "by-year" ? await estimateByYear(ctx) : await estimateInMemory(ctx);
+    const t = ctx.tally;
+    const total = t.left(0).rows + (t.rows[0] as number);
+    if (total !== dict.rows) throw new Error(`internal: ${total} rows tallied, ${dict.rows} read`);
+    const { cityHs4Year, hs6, firm } = ctx.records.tables(dict, ctx.firms, ctx.cities);
+    const L = (k: number) => t.left(k);
+    let products = 0;
+    for (let h = 0; h < t.hMax.length; h++) if ((t.hMax[h] as number) >= 7) products++;
+    const rules = ruleText(chapters, minObs);
+    const counts: QualityCounts = {
+      input: dict.rows,
+      nonPositive: t.rows[1] as number,
+      intermediaries: t.rows[2] as number,
+      resourceProducts: t.rows[3] as number,
+      noOtherDestination: t.rows[4] as number,
+      smallProducts: t.rows[5] as number,
+      smallProductsHs6: est.smallHs6,
+      singletons: est.singletons,
+      estimation: est.used,
+      products,
+      noRange: t.rows[7] as number,
+      steps: [
+        { step: "input rows", dropped: 0, ...L(0) },
+        ...rules.map((r, j) => ({ step: r, dropped: L(j).rows - L(j + 1).rows, ...L(j + 1) })),
+        { step: "fixed-effect singletons (estimator)", dropped: L(5).rows - L(6).rows, ...L(6) },
+        { step: "HS6 products with max = min quality (rqua undefined)", dropped: L(6).rows - L(7).rows, ...L(7) },
+      ],
+    };
+    return {
+      cityHs4Year,
+      hs6,
+      firm,
+      sigmaHat: est.sigmaHat,
+      sigmaByHs3: est.sigmaByHs3,
+      counts,
+      firstStage: est.firstStage,
+      rules,
+      method,
+      mode,
+    };
+  } finally {
+    for (const name of registered) await exec(`DROP TABLE IF EXISTS ${name}`);
   }
-  const est = await sql(
-    `SELECT rid, lnq, lnp, z_loo, hs6_id, dy_id, hs3_id, CAST(dense_rank() OVER (ORDER BY firm_id) AS INTEGER) AS firm_id, sigma_h${controls.map((c) => `, "${c}"`).join("")} FROM ${id}_est ORDER BY rid`, // firm codes renumbered 1..F (real customs codes have 10 digits: no INTEGER cast)
-    { intColumns: ["rid", "hs6_id", "dy_id", "hs3_id", "firm_id"] },
-  );
-  if (est.nrows === 0)
+}
+
+/** The divisor σ − 1 of (19) for HS6 h: σ_h of the table, a fixed σ, or the estimate s (> 1, else an error). */
+function divisorOf(ctx: Ctx, h: number, s: number): number {
+  const d = ctx.divisor;
+  const v = d === "table" ? (ctx.dict.products.sigma[h] as number) : typeof d === "number" ? d : s;
+  if (!(v > 1))
     throw new ArgumentError(
-      `no observations left after cleaning: ${c0("input")} rows; dropped by rule 1–5: ${["r1", "r2", "r3", "r4", "r5"].map(c0).join(", ")} (${ruleText(chapters, minObs).join("; ")})`,
+      `σ̂ = ${v.toFixed(4)} ≤ 1: (19) divides by σ − 1, which would flip or blow up quality; pass the HS3 table or a fixed divisor`,
     );
-  const n = est.nrows;
-  const rid = column(est, "rid") as Int32Array;
-  const lnq = numeric(est, "lnq"),
-    lnp = numeric(est, "lnp"),
-    sigH = numeric(est, "sigma_h");
+  return v - 1;
+}
+
+/** Rule 5 from the per-HS6 counts of rows with the instrument: small[h], and the number of small HS6 with rows. */
+function rule5(nprod: Float64Array, minObs: number): { small: Uint8Array; smallHs6: number } {
+  const small = Uint8Array.from(nprod, (v) => (v < minObs ? 1 : 0));
+  let smallHs6 = 0;
+  for (let h = 0; h < nprod.length; h++) if (small[h] && (nprod[h] as number) > 0) smallHs6++;
+  return { small, smallHs6 };
+}
+
+/** An error when an estimation row's HS3 has no σ > 1 in the table (the first such HS3 in byte order, with its rows). */
+function checkSigma(ctx: Ctx, rowsByHs6: Float64Array, small: Uint8Array): void {
+  if (!ctx.hasSigma) return;
+  const P = ctx.dict.products;
+  let worst: string | null = null;
+  const rowsByHs3 = new Map<string, number>();
+  for (let h = 0; h < rowsByHs6.length; h++) {
+    if (small[h] || !((rowsByHs6[h] as number) > 0) || (P.sigma[h] as number) > 1) continue;
+    const hs3 = P.hs3[P.hs3Of[h] as number] as string;
+    rowsByHs3.set(hs3, (rowsByHs3.get(hs3) ?? 0) + (rowsByHs6[h] as number));
+    if (worst === null || cmp(hs3, worst) < 0) worst = hs3;
+  }
+  if (worst !== null) {
+    const n = [...rowsByHs3.values()].reduce((a, b) => a + b, 0);
+    throw new ArgumentError(`the σ table has no value > 1 for HS3 "${worst}" (${n} rows)`);
+  }
+}
+
+/**
+ * The in-memory path: all rows of the source in one query, rules 1–5 on typed arrays, (18) by
+ * `iv2sls` (pooled, or one 2SLS per HS3) or, for known σ, `feols` / `demean`, then (19)–(21).
+ */
+async function estimateInMemory(ctx: Ctx): Promise<Estimated> {
+  const { dict, tally, controls } = ctx;
+  const P = dict.products;
+  // no reference to the query's columns is kept: they are garbage once the candidates are built
+  const e = candidateRows(await partitionRows(ctx.src, dict, controls, null), dict, ctx.firms, ctx.cities, tally, {
+    rule5: { minObs: ctx.minObs },
+  });
+  const { nprod, smallHs6 } = e;
+  const small = Uint8Array.from(nprod, (v) => (v < ctx.minObs ? 1 : 0));
+  const n = e.n;
+  if (n === 0)
+    throw new ArgumentError(
+      `no observations left after cleaning: ${dict.rows} rows; dropped by rule 1–5: ${[1, 2, 3, 4, 5].map((l) => tally.rows[l]).join(", ")} (${ruleText(ctx.chapters, ctx.minObs).join("; ")})`,
+    );
+  checkSigma(ctx, nprod, small);
+  const sigH = new Float64Array(n),
+    hs3Id = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    const h = e.h[i] as number;
+    sigH[i] = P.sigma[h] as number;
+    hs3Id[i] = P.hs3Of[h] as number;
+  }
+  const est = table({
+    lnq: e.lnq,
+    lnp: e.lnp,
+    z_loo: e.z,
+    hs6_id: e.h,
+    dy_id: e.d,
+    hs3_id: hs3Id,
+    firm_id: e.g, // firm codes 0..F−1 (real customs codes have 10 digits: no INTEGER column)
+    sigma_h: sigH,
+    ...Object.fromEntries(controls.map((c, j) => [c, e.controls[j] as Float64Array])),
+  });
+  const lnq = e.lnq,
+    lnp = e.lnp;
   const qua = new Float64Array(n).fill(NaN);
-  const vcov = o.vcov ?? "cluster:firm_id";
+  const vcov = ctx.vcov;
   const ctrl = controls.length ? controls.join(" + ") : "1";
   const fml = `lnq ~ ${ctrl} | hs6_id + dy_id | lnp ~ z_loo`;
   let sigmaHat: SigmaEstimate | null = null;
@@ -280,21 +415,16 @@ export async function productQuality(o: QualityOptions): Promise<QualityResult> 
   let sigmaByHs3: Table | null = null;
   let singletons = 0,
     used = 0;
-  if (typeof divisor === "number" && !(divisor > 1)) throw new ArgumentError(`a fixed divisor σ must be > 1, got ${divisor}`);
-  const div = (i: number, s: number) => {
-    const v = divisor === "table" ? (sigH[i] as number) : typeof divisor === "number" ? divisor : s;
-    if (!(v > 1))
-      throw new ArgumentError(
-        `σ̂ = ${v.toFixed(4)} ≤ 1: (19) divides by σ − 1, which would flip or blow up quality; pass the HS3 table or a fixed divisor`,
-      );
-    return v - 1;
-  };
-  if (method === "iv") {
-    const m: Iv2slsResult = iv2sls(est, fml, { vcov, skipDiagnostics: o.skipDiagnostics ?? false, keepResiduals: sigmaBy === "pooled" });
+  if (ctx.method === "iv") {
+    const m: Iv2slsResult = iv2sls(est, fml, {
+      vcov,
+      skipDiagnostics: ctx.o.skipDiagnostics ?? false,
+      keepResiduals: ctx.sigmaBy === "pooled",
+    });
     const b = m.table.find((r) => r.name === "lnp");
     if (!b) throw new ArgumentError(`ln p was dropped from (18) as collinear with the fixed effects`);
     let ols: number | undefined;
-    if (o.compareOls)
+    if (ctx.o.compareOls)
       ols = -(feols(est, `lnq ~ lnp${controls.length ? " + " + ctrl : ""} | hs6_id + dy_id`, { vcov, keepResiduals: false }).coef[
         "lnp"
       ] as number);
@@ -312,131 +442,241 @@ export async function productQuality(o: QualityOptions): Promise<QualityResult> 
         ...(lm !== undefined ? { kpLM: lm } : {}),
       };
     }
-    if (sigmaBy === "pooled") {
-      const e = m.residuals as Float64Array;
+    if (ctx.sigmaBy === "pooled") {
+      const res = m.residuals as Float64Array;
+      const s = sigmaHat.estimate;
       m.obsRows.forEach((r, a) => {
-        qua[r] = (e[a] as number) / div(r, sigmaHat!.estimate);
+        qua[r] = (res[a] as number) / divisorOf(ctx, e.h[r] as number, s);
       });
       singletons = m.removed.singletons;
       used = m.nobs;
     } else {
+      // one 2SLS per HS3: rows grouped once by a counting sort (scan order kept within a group)
       const g = column(est, "hs3_id") as Int32Array;
-      let G = 0;
-      for (let i = 0; i < n; i++) if ((g[i] as number) + 1 > G) G = (g[i] as number) + 1; // no spread: Math.max(...g) overflows the stack at customs scale
-      const idx: number[][] = Array.from({ length: G }, () => []);
-      for (let i = 0; i < n; i++) (idx[g[i] as number] as number[]).push(i);
-      const rows: { hs3: string; sigma_hat: number; se: number; nobs: number; sigma_table: number }[] = [];
-      const hs3Names = await sql(`SELECT DISTINCT hs3_id, hs3 FROM ${id}_est ORDER BY hs3_id`, { intColumns: ["hs3_id"] });
-      const hs3Col = column(hs3Names, "hs3");
-      for (let k = 0; k < G; k++) {
-        const ii = Int32Array.from(idx[k] as number[]);
+      const G = P.hs3.length;
+      const order = sortBy(iota(n), g, Math.max(G, 1));
+      const out: { hs3: string; sigma_hat: number; se: number; nobs: number; sigma_table: number }[] = [];
+      for (let a = 0; a < n;) {
+        const k = g[order[a] as number] as number;
+        let b2 = a;
+        while (b2 < n && g[order[b2] as number] === k) b2++;
+        const ii = order.subarray(a, b2);
         const mk = iv2sls(takeRows(est, ii), fml, { vcov, skipDiagnostics: true });
         const bk = mk.table.find((r) => r.name === "lnp");
         const sk = bk ? -bk.estimate : NaN;
-        const e = mk.residuals as Float64Array;
-        mk.obsRows.forEach((r, a) => {
+        const res = mk.residuals as Float64Array;
+        mk.obsRows.forEach((r, q) => {
           const i = ii[r] as number;
-          qua[i] = (e[a] as number) / div(i, sk);
+          qua[i] = (res[q] as number) / divisorOf(ctx, e.h[i] as number, sk);
         });
         singletons += mk.removed.singletons;
         used += mk.nobs;
-        rows.push({
-          hs3: String(hs3Col[k]),
+        out.push({
+          hs3: P.hs3[k] as string,
           sigma_hat: sk,
           se: bk ? bk.se : NaN,
           nobs: mk.nobs,
           sigma_table: sigH[ii[0] as number] as number,
         });
+        a = b2;
       }
-      sigmaByHs3 = table({
-        hs3: rows.map((r) => r.hs3),
-        sigma_hat: Float64Array.from(rows, (r) => r.sigma_hat),
-        se: Float64Array.from(rows, (r) => r.se),
-        nobs: Float64Array.from(rows, (r) => r.nobs),
-        sigma_table: Float64Array.from(rows, (r) => r.sigma_table),
-      });
+      sigmaByHs3 = hs3Table(out);
     }
   } else {
-    const y = Float64Array.from(lnq, (v, i) => v + (sigH[i] as number) * (lnp[i] as number));
+    const y = new Float64Array(n);
+    for (let i = 0; i < n; i++) y[i] = (lnq[i] as number) + (sigH[i] as number) * (lnp[i] as number);
     if (controls.length) {
-      const m = feols(
-        table({ ...Object.fromEntries(est.names.map((nm) => [nm, column(est, nm) as Float64Array])), ksw_y: y }),
-        `ksw_y ~ ${ctrl} | hs6_id + dy_id`,
-        { vcov: "iid" },
-      );
-      const e = m.residuals as Float64Array;
+      const m = feols(table({ ...est.columns, ksw_y: y }), `ksw_y ~ ${ctrl} | hs6_id + dy_id`, { vcov: "iid" });
+      const res = m.residuals as Float64Array;
       m.obsRows.forEach((r, a) => {
-        qua[r] = (e[a] as number) / ((sigH[r] as number) - 1);
+        qua[r] = (res[a] as number) / ((sigH[r] as number) - 1);
       });
       singletons = m.removed.singletons;
       used = m.nobs;
     } else {
-      const dm = demean([y], { factors: [factorize(column(est, "hs6_id")), factorize(column(est, "dy_id"))] });
-      const e = dm.columns[0] as Float64Array;
-      for (let i = 0; i < n; i++) qua[i] = (e[i] as number) / ((sigH[i] as number) - 1);
+      const dm = demean([y], { factors: [factorize(e.h), factorize(e.d)] });
+      const res = dm.columns[0] as Float64Array;
+      for (let i = 0; i < n; i++) qua[i] = (res[i] as number) / ((sigH[i] as number) - 1);
       used = n;
     }
   }
-  // 3. quality back into DuckDB: normalise within HS6 (20), aggregate (21)
-  await registerTable(`${id}_q`, table({ rid, qua }));
-  await exec(`CREATE OR REPLACE TEMP TABLE ${id}_r AS
-    WITH j AS (SELECT e.rid, e.firm_id, e.city_code, e.hs6, e.hs4, e.year, e.value_usd, q.qua FROM ${id}_est e JOIN ${id}_q q USING (rid) WHERE q.qua IS NOT NULL),
-    mm AS (SELECT *, min(qua) OVER (PARTITION BY hs6) AS lo, max(qua) OVER (PARTITION BY hs6) AS hi FROM j)
-    SELECT *, CASE WHEN hi > lo THEN (qua - lo) / (hi - lo) END AS rqua FROM mm`);
-  const agg = (keys: string) =>
-    sql(`SELECT ${keys}, sum(value_usd * rqua) / sum(value_usd) AS quality, sum(value_usd) AS value, count(*) AS n
-    FROM ${id}_r WHERE rqua IS NOT NULL GROUP BY ${keys} ORDER BY ${keys}`);
-  const cityHs4Year = await agg("city_code, hs4, year");
-  const hs6 = await agg("city_code, hs6, hs4, year");
-  const firm = await agg("firm_id, city_code, hs6, hs4, year");
-  const nprod = await sql(`SELECT count(DISTINCT hs6) AS p FROM ${id}_r`);
-  const fin = await sql(`SELECT count(*) AS n, count(DISTINCT hs6) AS h, count(DISTINCT firm_id) AS f, coalesce(sum(value_usd), 0) AS v,
-      count(*) FILTER (WHERE rqua IS NOT NULL) AS n2, count(DISTINCT hs6) FILTER (WHERE rqua IS NOT NULL) AS h2,
-      count(DISTINCT firm_id) FILTER (WHERE rqua IS NOT NULL) AS f2, coalesce(sum(value_usd) FILTER (WHERE rqua IS NOT NULL), 0) AS v2 FROM ${id}_r`);
-  const fv = (n: string) => numeric(fin, n)[0] as number;
-  for (const t of ["base", "f", "est", "r", "q"]) await exec(`DROP TABLE IF EXISTS ${id}_${t}`);
-  if (typeof o.customs === "object" && !("sql" in o.customs)) await exec(`DROP TABLE IF EXISTS ${id}_src`);
-  const counts: QualityCounts = {
-    input: c0("input"),
-    nonPositive: c0("r1"),
-    intermediaries: c0("r2"),
-    resourceProducts: c0("r3"),
-    noOtherDestination: c0("r4"),
-    smallProducts: c0("r5"),
-    smallProductsHs6: c0("r5p"),
-    singletons,
-    estimation: used,
-    products: numeric(nprod, "p")[0] as number,
-    noRange: fv("n") - fv("n2"),
-    steps: [
-      { step: "input rows", dropped: 0, rows: lk("n", 0), hs6: lk("h", 0), firms: lk("f", 0), value: lk("v", 0) },
-      ...ruleText(chapters, minObs).map((r, j) => ({
-        step: r,
-        dropped: lk("n", j) - lk("n", j + 1),
-        rows: lk("n", j + 1),
-        hs6: lk("h", j + 1),
-        firms: lk("f", j + 1),
-        value: lk("v", j + 1),
-      })),
-      {
-        step: "fixed-effect singletons (estimator)",
-        dropped: lk("n", 5) - fv("n"),
-        rows: fv("n"),
-        hs6: fv("h"),
-        firms: fv("f"),
-        value: fv("v"),
-      },
-      {
-        step: "HS6 products with max = min quality (rqua undefined)",
-        dropped: fv("n") - fv("n2"),
-        rows: fv("n2"),
-        hs6: fv("h2"),
-        firms: fv("f2"),
-        value: fv("v2"),
-      },
-    ],
-  };
-  return { cityHs4Year, hs6, firm, sigmaHat, sigmaByHs3, counts, firstStage, rules: ruleText(chapters, minObs), method };
+  // (20)–(21)
+  for (let i = 0; i < n; i++) if (!Number.isNaN(qua[i] as number)) ctx.bounds.add(e.h[i] as number, qua[i] as number);
+  aggregate(ctx, e, qua);
+  return { sigmaHat, firstStage, sigmaByHs3, singletons, used, smallHs6 };
+}
+
+/** Tally the estimation rows (5: a small HS6 when `small` is given, 6: not used by the estimator, 7: HS6 without a range, 8: aggregated) and add them to the (21) records. */
+function aggregate(ctx: Ctx, r: CandidateRows, qua: Float64Array, small?: Uint8Array): void {
+  const b = ctx.bounds;
+  const rqua = new Float64Array(r.n);
+  for (let i = 0; i < r.n; i++) {
+    const h = r.h[i] as number,
+      q = qua[i] as number;
+    const L = small && small[h] ? 5 : Number.isNaN(q) ? 6 : b.hasRange(h) ? 8 : 7;
+    ctx.tally.add(L, h, r.g[i] as number, r.value[i] as number);
+    rqua[i] = L === 8 ? b.rqua(h, q) : NaN;
+  }
+  ctx.records.add(r, rqua);
+}
+
+function hs3Table(rows: readonly { hs3: string; sigma_hat: number; se: number; nobs: number; sigma_table: number }[]): Table {
+  return table({
+    hs3: rows.map((r) => r.hs3),
+    sigma_hat: Float64Array.from(rows, (r) => r.sigma_hat),
+    se: Float64Array.from(rows, (r) => r.se),
+    nobs: Float64Array.from(rows, (r) => r.nobs),
+    sigma_table: Float64Array.from(rows, (r) => r.sigma_table),
+  });
+}
+
+/** The dependent variable of known-σ (18): ln q + σ_h ln p. */
+function knownSigmaY(r: CandidateRows, sigma: Float64Array): Float64Array {
+  const y = new Float64Array(r.n);
+  for (let i = 0; i < r.n; i++) y[i] = (r.lnq[i] as number) + (sigma[r.h[i] as number] as number) * (r.lnp[i] as number);
+  return y;
+}
+
+/** The variance of the out-of-core path from the `vcov` option (iid, hetero, or one-way clusters by a code column of (18)). */
+function chunkVcov(v: string): ChunkVcov {
+  const s = v.replace(/\s+/g, "");
+  if (s === "iid" || s === "hetero") return { kind: s };
+  const by = { "cluster:firm_id": "firm", "cluster:hs6_id": "hs6", "cluster:hs3_id": "hs3", "cluster:dy_id": "dy" }[s] as
+    "firm" | "hs6" | "hs3" | "dy" | undefined;
+  if (!by)
+    throw new ArgumentError(`mode "by-year" supports vcov "iid", "hetero" or "cluster:" firm_id, hs6_id, hs3_id or dy_id; got "${v}"`);
+  return { kind: "cluster", by };
+}
+
+/**
+ * The out-of-core path: the source is read one year at a time (`WHERE year = t`); the rows
+ * passing rules 1–4 go to a temporary binary file per year while the cell sums of pass 1
+ * accumulate; (18) is estimated from sufficient statistics (`ChunkedRegression`) in two more
+ * passes over the files, and a fourth pass computes (20)–(21). Only one year's rows, the cell
+ * sums and the (21) records are in memory at a time.
+ */
+async function estimateByYear(ctx: Ctx): Promise<Estimated> {
+  const { dict, tally, controls, method } = ctx;
+  const P = dict.products;
+  const H = P.hs6.length;
+  const K = controls.length;
+  const vc = chunkVcov(ctx.vcov);
+  const pooled: ChunkDesign = { groupOf: new Int32Array(H), nGroups: 1, singletons: !(method === "known-sigma" && K === 0) };
+  const designs: ChunkDesign[] = [pooled];
+  if (method === "iv" && ctx.sigmaBy === "hs3") designs.push({ groupOf: P.hs3Of, nGroups: P.hs3.length, singletons: true });
+  const qd = designs.length - 1;
+  const model = method === "iv" ? "iv" : K ? "ols" : "fe";
+  const vars = (r: CandidateRows): Float64Array[] =>
+    method === "iv" ? [r.lnq, r.lnp, r.z, ...r.controls] : [knownSigmaY(r, P.sigma), ...r.controls];
+  const nDy = dict.dests.length * dict.years.length;
+  const reg = new ChunkedRegression({
+    model,
+    nControls: K,
+    nHs6: H,
+    nDest: dict.dests.length,
+    nDy,
+    minObs: ctx.minObs,
+    designs,
+    vcov: method === "iv" ? vc : { kind: "iid" },
+    vars,
+    clusterOf:
+      vc.kind === "cluster"
+        ? (r) =>
+            vc.by === "firm" ? r.g : vc.by === "hs6" ? r.h : vc.by === "dy" ? r.d : mapI32(r.n, (i) => P.hs3Of[r.h[i] as number] as number)
+        : undefined,
+    nClusterCodes: () =>
+      vc.kind !== "cluster" ? 0 : vc.by === "firm" ? ctx.firms.size : vc.by === "hs6" ? H : vc.by === "dy" ? nDy : P.hs3.length,
+  });
+  const store = new PartitionStore(ctx.o.tempDir, K, dict.years.length);
+  try {
+    // pass 1: SQL per year → rules 1–4 → file, cell sums
+    for (const year of dict.years) {
+      const cand = candidateRows(await partitionRows(ctx.src, dict, controls, year), dict, ctx.firms, ctx.cities, tally, {
+        groupOrder: true,
+      });
+      reg.ingest(store.write(cand), cand);
+    }
+    const { smallHs6 } = rule5(reg.nprod, ctx.minObs);
+    const nRows = reg.nprod.reduce((a, b) => a + b, 0);
+    const nSmall = reg.nprod.reduce((a, v, h) => a + (v < ctx.minObs ? v : 0), 0);
+    if (nRows - nSmall === 0)
+      throw new ArgumentError(
+        `no observations left after cleaning: ${dict.rows} rows; dropped by rule 1–5: ${[1, 2, 3, 4].map((l) => tally.rows[l]).join(", ")}, ${nSmall} (${ruleText(ctx.chapters, ctx.minObs).join("; ")})`,
+      );
+    reg.prepare();
+    checkSigma(ctx, reg.nprod, reg.small);
+    // pass 2: cross-products; solve
+    for (let k = 0; k < store.count; k++) reg.crossPass(k, store.read(k));
+    reg.solve();
+    // pass 3: residuals, (19) and the score sums of the variance
+    const sHat = reg.coefficients(qd).map((b) => (b && b.length ? -(b[0] as number) : NaN)); // σ̂ per group (estimated divisor)
+    const quaOf = (r: CandidateRows, eps: Float64Array): Float64Array => {
+      const q = new Float64Array(r.n);
+      const G = designs[qd] as ChunkDesign;
+      for (let i = 0; i < r.n; i++) {
+        const v = eps[i] as number;
+        if (Number.isNaN(v)) q[i] = NaN;
+        else {
+          const h = r.h[i] as number;
+          q[i] = v / (method === "iv" ? divisorOf(ctx, h, sHat[G.groupOf[h] as number] as number) : (P.sigma[h] as number) - 1);
+        }
+      }
+      return q;
+    };
+    for (let k = 0; k < store.count; k++) {
+      const r = store.read(k);
+      for (let d = 0; d < designs.length; d++) {
+        const eps = reg.residualPass(k, r, d, true);
+        if (d !== qd) continue;
+        const q = quaOf(r, eps);
+        for (let i = 0; i < r.n; i++) if (!Number.isNaN(q[i] as number)) ctx.bounds.add(r.h[i] as number, q[i] as number);
+      }
+    }
+    // pass 4: (20)–(21) and the tallies
+    for (let k = 0; k < store.count; k++) {
+      const r = store.read(k);
+      aggregate(ctx, r, quaOf(r, reg.residualPass(k, r, qd, false)), reg.small);
+    }
+    // results
+    const fits = reg.fits(qd);
+    const singletons = reg.singletons(qd);
+    const used = fits.reduce((a, f) => a + (f ? f.n : 0), 0);
+    let sigmaHat: SigmaEstimate | null = null,
+      firstStage: QualityFirstStage | null = null,
+      sigmaByHs3: Table | null = null;
+    if (method === "iv") {
+      const f = reg.fits(0)[0];
+      if (!f) throw new EstimationError(`no observations left for (18) after removing fixed-effect singletons`);
+      sigmaHat = {
+        estimate: -(f.beta[0] as number),
+        se: f.se[0] as number,
+        ciLow: -(f.ciHigh[0] as number),
+        ciHigh: -(f.ciLow[0] as number),
+        nobs: f.n,
+        ...(ctx.o.compareOls && f.ols ? { ols: -(f.ols[0] as number) } : {}),
+      };
+      if (f.firstStage) firstStage = { coef: f.firstStage.coef, f: f.firstStage.f, partialR2: f.firstStage.partialR2 };
+      if (ctx.sigmaBy === "hs3") {
+        const sigmaOfHs3 = new Float64Array(P.hs3.length).fill(NaN);
+        for (let h = 0; h < H; h++) sigmaOfHs3[P.hs3Of[h] as number] = P.sigma[h] as number;
+        const out: { hs3: string; sigma_hat: number; se: number; nobs: number; sigma_table: number }[] = [];
+        fits.forEach((fk, k) => {
+          if (fk)
+            out.push({
+              hs3: P.hs3[k] as string,
+              sigma_hat: -(fk.beta[0] as number),
+              se: fk.se[0] as number,
+              nobs: fk.n,
+              sigma_table: sigmaOfHs3[k] as number,
+            });
+        });
+        sigmaByHs3 = hs3Table(out);
+      }
+    }
+    return { sigmaHat, firstStage, sigmaByHs3, singletons, used, smallHs6 };
+  } finally {
+    store.dispose();
+  }
 }
 
 /** The counts as a two-column table (step, rows) for display. */
