@@ -61,28 +61,49 @@ export function distributionPlot(values: ArrayLike<number>, opts: DistributionPl
     });
   }
   const pub = markedList(opts.published, (v) => `published ${formatMarked(v)}`);
+  const xEnc = {
+    field: "bin_start",
+    type: "quantitative",
+    title: opts.xTitle ?? "Value",
+    scale: { zero: false },
+    axis: { tickCount: opts.tickCount ?? Math.max(4, Math.round((opts.width ?? 420) / 70)) },
+  };
+  const maxbins = opts.maxbins ?? 40;
+  // Large inputs are binned here (same bins as Vega's `bin` transform), so the spec carries
+  // ≤ maxbins rows instead of every value (a 425,000-value histogram would otherwise embed
+  // ~10 MB of JSON in the notebook).
+  const binned = data.length > PREBIN_ABOVE ? prebin(data, maxbins) : null;
   const layer: Record<string, unknown>[] = [
-    {
-      data: { values: data },
-      transform: [{ bin: { maxbins: opts.maxbins ?? 40 }, field: "v", as: ["bin_start", "bin_end"] }],
-      mark: { type: "bar", color: "#9bb4d0" },
-      encoding: {
-        x: {
-          field: "bin_start",
-          type: "quantitative",
-          title: opts.xTitle ?? "Value",
-          scale: { zero: false },
-          axis: { tickCount: opts.tickCount ?? Math.max(4, Math.round((opts.width ?? 420) / 70)) },
+    binned
+      ? {
+          data: { values: binned },
+          mark: { type: "bar", color: "#9bb4d0" },
+          encoding: {
+            x: xEnc,
+            x2: { field: "bin_end" },
+            y: { field: "count", type: "quantitative", title: opts.yTitle ?? "Count" },
+            tooltip: [
+              { field: "bin_start", title: "from", format: ".4g" },
+              { field: "bin_end", title: "to", format: ".4g" },
+              { field: "count", title: "count" },
+            ],
+          },
+        }
+      : {
+          data: { values: data },
+          transform: [{ bin: { maxbins }, field: "v", as: ["bin_start", "bin_end"] }],
+          mark: { type: "bar", color: "#9bb4d0" },
+          encoding: {
+            x: xEnc,
+            x2: { field: "bin_end" },
+            y: { aggregate: "count", type: "quantitative", title: opts.yTitle ?? "Count" },
+            tooltip: [
+              { field: "bin_start", title: "from", format: ".4g" },
+              { field: "bin_end", title: "to", format: ".4g" },
+              { aggregate: "count", title: "count" },
+            ],
+          },
         },
-        x2: { field: "bin_end" },
-        y: { aggregate: "count", type: "quantitative", title: opts.yTitle ?? "Count" },
-        tooltip: [
-          { field: "bin_start", title: "from", format: ".4g" },
-          { field: "bin_end", title: "to", format: ".4g" },
-          { aggregate: "count", title: "count" },
-        ],
-      },
-    },
   ];
   const rules = ruleMarksLayer([
     ...marks.map((m) => ({ ...m, color: OURS_COLOR })),
@@ -91,4 +112,45 @@ export function distributionPlot(values: ArrayLike<number>, opts: DistributionPl
   ]);
   if (rules) layer.push(rules);
   return { ...frame(opts), layer } as VegaLiteSpec;
+}
+
+/** Above this many values `distributionPlot` bins in JavaScript instead of in the spec. */
+const PREBIN_ABOVE = 20_000;
+
+/**
+ * Histogram counts with the bins of Vega's `bin` transform (vega-statistics `bin`: nice steps
+ * 10^k × {1, 2, 5}, at most `maxbins` bins over the data's extent), as rows
+ * { bin_start, bin_end, count } (empty bins included, so the bars tile the range).
+ *
+ * @example prebin([{ v: 0.1 }, { v: 0.35 }], 10) // [{ bin_start: 0.1, bin_end: 0.15, count: 1 }, …]
+ */
+export function prebin(data: readonly { v: number }[], maxbins: number): { bin_start: number; bin_end: number; count: number }[] {
+  let min = Infinity,
+    max = -Infinity;
+  for (const d of data) {
+    if (d.v < min) min = d.v;
+    if (d.v > max) max = d.v;
+  }
+  const base = 10,
+    logb = Math.log(base),
+    div = [5, 2];
+  const span = max - min || Math.abs(min) || 1;
+  const level = Math.ceil(Math.log(maxbins) / logb);
+  let step = Math.pow(base, Math.round(Math.log(span) / logb) - level);
+  while (Math.ceil(span / step) > maxbins) step *= base;
+  for (const d of div) {
+    const v = step / d;
+    if (span / v <= maxbins) step = v;
+  }
+  const lv = Math.log(step);
+  const precision = lv >= 0 ? 0 : ~~(-lv / logb) + 1;
+  const eps = Math.pow(base, -precision - 1);
+  const v0 = Math.floor(min / step + eps) * step;
+  const start = min < v0 ? v0 - step : v0;
+  let stop = Math.ceil(max / step) * step;
+  if (stop === start) stop = start + step;
+  const nb = Math.max(1, Math.round((stop - start) / step));
+  const counts = new Float64Array(nb);
+  for (const d of data) counts[Math.min(nb - 1, Math.max(0, Math.floor((d.v - start) / step)))]++;
+  return Array.from(counts, (c, b) => ({ bin_start: start + b * step, bin_end: start + (b + 1) * step, count: c }));
 }
