@@ -30,7 +30,7 @@ const SPEC: ArgSpec = {
   weights: { type: "string", help: "analytic weights variable" },
   threads: {
     type: "number",
-    help: "threads of the default scheme: 1, or 2 = a worker permutes ahead (default 2 from 100,000 rows when a core is free); results do not depend on it",
+    help: "threads of the default scheme: 1, or 2 = a worker permutes ahead (default 2 from 100,000 rows on a machine with ≥ 2 cores; 1 when the cores are busy with other work); results do not depend on it",
   },
   json: { type: "boolean", help: "print one JSON object" },
   progress: { type: "boolean", help: "show progress on stderr" },
