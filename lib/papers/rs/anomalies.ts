@@ -251,6 +251,18 @@ export function rsAnomalies(): readonly RsAnomaly[] {
           : `at the printed values t = coef/se implies "${s.implied}", not "${s.printed}"; only the rounding of coef and SE can reconcile them (borderline)`,
       evidence: `t = ${s.t.toFixed(2)} (rounding range ${s.tRange[0].toFixed(2)}–${s.tRange[1].toFixed(2)}), two-sided p = ${pT2(s.t, s.df).toFixed(4)} under t(${s.df}) → "${s.impliedRange[0]}" to "${s.impliedRange[1]}"`,
     }));
+  // the stars of the printed bootstrap p-values (Table 4, 经验P值)
+  for (const g of RS_TABLE4_GROUPS) {
+    const pr = RS_PRINTED.table4[g].p;
+    if (pr && starsForP(printedValue(pr.text)) !== pr.stars)
+      starAnoms.push({
+        id: `stars_table4_p_${g}`,
+        exhibit: "table4",
+        printed: `Table 4 经验P值 ${pr.text}${pr.stars}`,
+        problem: "the stars of the bootstrap p-value do not match its level",
+        evidence: `p = ${pr.text} → "${starsForP(printedValue(pr.text))}"`,
+      });
+  }
   const unemp = RS_PRINTED.table1.find((r) => r.indicator === "城镇登记失业率")!;
   const G = printedValue(RS_PRINTED.facts.sampleCities.text);
   const full = G * YEARS,

@@ -56,6 +56,10 @@ test("every printed cell is star-checked; exactly one definite mismatch, one bor
     s.filter((x) => x.verdict === "rounding").map((x) => x.cell),
     ["Table 6 Panel A mp → resi"],
   );
+  assert.not.ok(
+    rsAnomalies().some((a) => a.id.startsWith("stars_table4_p_")),
+    "0.072* and 0.091* are consistent",
+  );
   const a = byId("stars_table_4_col_4");
   assert.is(a.exhibit, "table4");
   assert.match(a.evidence, /t = 2\.78 \(rounding range 2\.68–2\.89\)/);
