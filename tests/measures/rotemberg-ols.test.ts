@@ -76,10 +76,12 @@ test("rotembergOls: Σα = 1 and Σαβ = the feols coefficient (FE + controls, 
   }
 });
 
-test("rotembergOls: a control constant within city (collinear with the city FE) is dropped as feols drops it; Σαβ = β̂ still", () => {
+test("rotembergOls: a control constant within city up to rounding (collinear with the city FE) is dropped as feols drops it; Σαβ = β̂ still", () => {
   const { panel, shares, shifts } = simulate(3);
   const city = numeric(panel, "city");
-  const p2 = withColumns(panel, { zc: Float64Array.from(city, (c) => Math.log(2 + c)) });
+  // constant within city up to file rounding (±1e-10), as RS's log population density in the synthetic files
+  const wiggle = rng(4);
+  const p2 = withColumns(panel, { zc: Float64Array.from(city, (c) => Math.log(2 + c) + 1e-10 * wiggle.normal()) });
   const res = rotembergOls({
     data: p2,
     y: "quality",
