@@ -751,8 +751,12 @@ function moments(x: Float64Array): { n: number; mean: number; sd: number; min: n
   return { n, mean, sd, min: Math.min(...v), max: Math.max(...v) };
 }
 
-/** Table 2: published descriptives beside the recomputed ones (N, mean, SD, min, max). */
+/**
+ * Table 2: published descriptives beside the recomputed ones (N, mean, SD, min, max), on the
+ * baseline sample (rows with `in_base` = 1 when the panel has that column, as the paper's N = 3,177).
+ */
 export function rsDescriptives(panel: Table, title = "Table 2 Descriptive statistics: published (P) vs recomputed (R)"): ReportTable {
+  if (panel.names.includes("in_base")) panel = subsetPanel(panel, "in_base", 1);
   const recs = Object.entries(RS_PUBLISHED.table2).map(([v, p]) => {
     const m = moments(numeric(panel, v));
     return {
@@ -774,7 +778,7 @@ export function rsDescriptives(panel: Table, title = "Table 2 Descriptive statis
     digits: 3,
     counts: ["n_P", "n_R"],
     na: "–",
-    notes: ["P = published (RS Table 2, real data, 281 cities 2008–2019); R = recomputed on the synthetic panel."],
+    notes: ["P = published (RS Table 2, real data, 281 cities 2008–2019); R = recomputed on the baseline sample (in_base) of the panel."],
   });
 }
 
