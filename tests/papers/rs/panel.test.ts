@@ -16,6 +16,7 @@ import {
   subsetPanel,
   rsUnempDirection,
   rsBartikDiagnostics,
+  rsMeasurementDeviations,
   RS_CONTROLS,
 } from "../../../lib/papers/rs/panel";
 import { entropyIndex } from "../../../lib/measures/entropy";
@@ -322,6 +323,20 @@ test("other variables: controls finite, groups binary, Martin sample one row per
   const ms = martinSample(wins.panel);
   assert.is(ms.nrows, new Set(column(wins.panel, "city") as Int32Array).size);
   assert.throws(() => comparisonRow("x", { coef: { a: 1 }, se: { a: 1 }, nobs: 1 }, "b"));
+});
+
+test("measurement-choice table: closed-form zeros (lmp is the same under origin and destination weighting; the SD divisor cancels)", async () => {
+  const t = await rsMeasurementDeviations(dir);
+  const rows = t.body.map((r) => r.cells.map((c) => c.text));
+  const find = (choice: string, stat: string) => rows.find((r) => r[0] === choice && String(r[3]).startsWith(stat)) as string[];
+  assert.is(Number(find("market potential internet factor", "lmp")[6]), 0);
+  assert.is(Number(find("rolling SD divisor", "Table 3")[6]), 0);
+  assert.ok(Number(find("market potential internet factor", "hmp")[6]) !== 0);
+  const { wins } = await built;
+  const m = feols(subsetPanel(wins.panel, "in_base", 1), `resi ~ vagg + ${RS_CONTROLS.join(" + ")} | city + year`, {
+    vcov: { cluster: ["city"] },
+  });
+  assert.is(find("location quotient", "Table 3")[4], (m.coef.vagg as number).toFixed(4));
 });
 
 test("sample rule: leading/trailing gaps drop rows by reason, interior gaps are interpolated; winsorisation within the samples", async () => {
