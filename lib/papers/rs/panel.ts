@@ -1085,3 +1085,29 @@ export function rsBartikDiagnostics(rs: ResiliencePanel, top = 5): ReportTable {
     ],
   });
 }
+
+/**
+ * Moments of the constructed measures on the sample each is used in: resi and its sub-indices,
+ * vagg and vagg_bartik on the baseline sample (`in_base`), dist/distK/distL on the Table 5 sample
+ * (`in_mis`), mp/lmp/hmp on the Table 6 sample (`in_mp`). Columns: variable, sample, N, mean,
+ * sd (divisor N − 1), min, max.
+ *
+ * @example showTable(rsMeasureSummary(rs));
+ */
+export function rsMeasureSummary(rs: ResiliencePanel): ReportTable {
+  const groups: [string, string, readonly string[]][] = [
+    ["baseline", "in_base", ["resi", "resist", "adapt", "transform", "vagg", "vagg_bartik"]],
+    ["Table 5", "in_mis", ["dist", "distK", "distL"]],
+    ["Table 6", "in_mp", ["mp", "lmp", "hmp"]],
+  ];
+  const recs = groups.flatMap(([label, col, vars]) => {
+    const p = subsetPanel(rs.panel, col, 1);
+    return vars.map((v) => ({ variable: v, sample: label, ...moments(numeric(p, v)) }));
+  });
+  return dataTable(fromRecords(recs), {
+    title: "RS measures on their samples",
+    digits: 4,
+    counts: ["n"],
+    headers: { n: "N" },
+  });
+}

@@ -17,6 +17,7 @@ import {
   rsUnempDirection,
   rsBartikDiagnostics,
   rsMeasurementDeviations,
+  rsMeasureSummary,
   RS_CONTROLS,
 } from "../../../lib/papers/rs/panel";
 import { entropyIndex } from "../../../lib/measures/entropy";
@@ -390,6 +391,10 @@ test("sample rule: leading/trailing gaps drop rows by reason, interior gaps are 
     const base = subsetPanel(rs.panel, "in_base", 1);
     assert.is(feols(base, `resi ~ vagg + ${RS_CONTROLS.join(" + ")} | city + year`).nobs, rs.info.nBaseline);
     assert.is(feols(subsetPanel(rs.panel, "in_mp", 1), `hmp ~ vagg + ${RS_CONTROLS.join(" + ")} | city + year`).nobs, rs.info.nTable6);
+    const ms = rsMeasureSummary(rs).body.map((r) => r.cells.map((c) => c.text));
+    assert.is(ms.find((r) => r[0] === "vagg")?.[2], (rs.info.nBaseline as number).toLocaleString("en-US"));
+    assert.is(ms.find((r) => r[0] === "hmp")?.[2], (rs.info.nTable6 as number).toLocaleString("en-US"));
+    assert.is(ms.find((r) => r[0] === "dist")?.[2], (rs.info.nTable5 as number).toLocaleString("en-US"));
     // winsorisation bounds come from the baseline sample: resi of the baseline rows lies within its own 1 %/99 % range,
     // and rows outside the baseline keep their raw values
     const raw2 = await buildResiliencePanel(d2, { winsorize: false });
