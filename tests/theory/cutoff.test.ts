@@ -13,6 +13,7 @@ import {
   zeroProfitCutoff,
 } from "../../lib/theory/cutoff";
 import { dAverageQualityDKappa } from "../../lib/theory/pareto";
+import { cutoffByPhiChart } from "../../lib/papers/eq/theory-figures";
 
 // Tolerances
 // ARGMAX: golden-section on ln λ locates the maximiser of a function that is flat (second order)
@@ -78,6 +79,17 @@ test("maxProfitOverQuality finds the FOC optimum (9)", () => {
     assert.ok(Math.abs(m.lambda / optimalQuality(p) - 1) < ARGMAX);
   }
   assert.throws(() => zeroProfitCutoff({ ...CES_DEFAULTS, E: 0 }), /does not change sign/);
+});
+
+test("cutoffByPhiChart: the model's cutoff is flat in ϕ, the paper's route falls", () => {
+  const spec = cutoffByPhiChart() as unknown as { data: { values: { name: string; x: number; y: number }[] } };
+  const vals = spec.data.values;
+  const by = (name: RegExp) => vals.filter((v) => name.test(v.name)).map((v) => v.y);
+  const model = by(/^model/),
+    route = by(/^paper route/);
+  assert.is(model.length, 21);
+  assert.ok(Math.max(...model) / Math.min(...model) - 1 < ARGMAX);
+  assert.ok(route[0]! > route[20]!);
 });
 
 test.run();
