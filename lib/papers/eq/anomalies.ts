@@ -1,4 +1,5 @@
 import { pNormal2 } from "../../util/distributions";
+import { table, type Table } from "../../data/table";
 import { CES_DEFAULTS, optimalQuality, optimalQualityPrinted } from "../../theory/ces";
 import { cutoffPhiDerivative, cutoffQuality, cutoffQualityPrinted, zeroProfitCutoff } from "../../theory/cutoff";
 import { EQ_PRINTED, printedValue, type PrintedCell, type Stars } from "./published";
@@ -310,4 +311,22 @@ export function eqAnomalyNotes(exhibit: EqExhibit): string[] {
       (a) =>
         `Paper anomaly (${a.id}), ${a.equation}: corrected — ${a.corrected}. Reason: ${a.reason}${a.evidence ? ` (${a.evidence})` : ""}.`,
     );
+}
+
+/**
+ * The anomalies of an exhibit as a table (id, equation, printed, corrected, reason, evidence),
+ * optionally only those of the listed equations — for the notebooks.
+ *
+ * @example eqAnomalyTable("theory", ["(12)", "(16)"]).nrows // 4
+ */
+export function eqAnomalyTable(exhibit: EqExhibit, equations?: readonly string[]): Table {
+  const a = eqAnomalies().filter((x) => x.exhibit === exhibit && (!equations || equations.includes(x.equation)));
+  return table({
+    id: a.map((x) => x.id),
+    equation: a.map((x) => x.equation),
+    printed: a.map((x) => x.printed),
+    corrected: a.map((x) => x.corrected),
+    reason: a.map((x) => x.reason),
+    evidence: a.map((x) => x.evidence),
+  });
 }

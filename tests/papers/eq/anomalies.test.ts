@@ -2,7 +2,7 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { eqAnomalies, eqAnomalyNotes, eqStarChecks, eqStarsForP } from "../../../lib/papers/eq/anomalies";
+import { eqAnomalies, eqAnomalyNotes, eqAnomalyTable, eqStarChecks, eqStarsForP } from "../../../lib/papers/eq/anomalies";
 import { CES_DEFAULTS, optimalQuality, optimalQualityPrinted, rhoOf } from "../../../lib/theory/ces";
 import { cutoffQualityPrinted, cutoffQualityPaperRoute, zeroProfitCutoff } from "../../../lib/theory/cutoff";
 
@@ -79,6 +79,12 @@ test("eqAnomalyNotes returns one note per anomaly of the exhibit, with the evide
     eqAnomalyNotes("summary").filter((x) => x.includes("stars-")),
     [],
   );
+});
+
+test("eqAnomalyTable filters by exhibit and equation", () => {
+  assert.is(eqAnomalyTable("theory", ["(12)", "(16)"]).nrows, 4);
+  assert.is(eqAnomalyTable("theory").nrows, eqAnomalies().filter((a) => a.exhibit === "theory").length);
+  assert.equal([...eqAnomalyTable("table7").names], ["id", "equation", "printed", "corrected", "reason", "evidence"]);
 });
 
 test.run();
