@@ -359,8 +359,27 @@ const ABSENT: Record<string, (t: string) => string> = {
       .filter((l) => /^<i>(fdi|open|fisc|dlp|sci|edu|wage|gdp|fixinv)<\/i>\t\d{5,}/.test(l));
     return rows.length ? `Table 1 prints N for ${rows.length} controls (e.g. ${rows[0]!.split("\t").slice(0, 2).join(" ")})` : "";
   },
-  /** The module's own header sentence ("null = the paper prints nothing in that cell"): checked cell by cell below. */
-  moduleNulls: () => "",
+  /** The module's own header sentence ("null = the paper prints nothing in that cell"): every null cell of EQ_PRINTED is empty in the text. */
+  moduleNulls: (t) => {
+    const b2 = block(t, "表 2 基准回归结果", "注：").split("\n");
+    for (const r of EQ_TABLE2_ROWS) {
+      const line = b2.find((l) => (r === "const" ? /^常数项\t/ : new RegExp(`^<i>${r}</i>\\t`)).test(l));
+      if (!line) return `Table 2 has no row ${r}`;
+      const f = line.split("\t").slice(1);
+      const k = EQ_PRINTED.table2.rows[r].findIndex((c, i) => c === null && (f[i] ?? "").trim() !== "");
+      if (k >= 0) return `Table 2 prints ${f[k]} in row ${r}, column (${k + 1})`;
+    }
+    const b3 = block(t, "表 3 内生性问题", "(3)测量偏误问题").split("\n");
+    for (const [label, key] of [
+      ["LM 统计量", "lm"],
+      ["Wald F", "f"],
+    ] as const) {
+      const f = (b3.find((l) => l.startsWith(label)) ?? "").split("\t").slice(1);
+      const k = EQ_PRINTED.table3.findIndex((c, i) => c[key] === null && (f[i] ?? "").trim() !== "");
+      if (k >= 0) return `Table 3 prints ${label} ${f[k]} in column (${k + 1})`;
+    }
+    return "";
+  },
 };
 
 /** Every claim found: file, line, the registered check, and a substring that identifies it. */
