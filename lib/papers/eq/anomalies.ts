@@ -115,7 +115,7 @@ export function eqAnomalies(): readonly EqAnomaly[] {
       equation: "(10)",
       printed: "\\right]^{\\frac{1}{\\beta'-1}} \\frac{(1-\\sigma)(1-\\alpha)}{\\varphi \\beta' \\beta}",
       corrected:
-        "∂λ_j/∂τ_d = [X]^{1/β' − 1} · (1−σ)(1−α)/(φβ'βb) · (ρ/C_j)^σ (ρP)^{σ−1}... — i.e. exponent 1/β' − 1, not 1/(β'−1); equivalently ∂λ*/∂τ_d = (1−σ)/β' · λ*/C · τ(1−θ)w_d/φ < 0",
+        "∂λ_j/∂τ_d = (1/β') X^{1/β' − 1} · (1−α)(1−σ)/(bβ) · ρ^σ P^{σ−1} C_j^{−σ} E · τ(1−θ)w_d/φ = (1−σ)/β' · λ_j/C_j · τ(1−θ)w_d/φ < 0, X = the bracket of (9) as corrected; the printed exponent 1/(β'−1) must be 1/β' − 1",
       reason:
         "d/dX X^{1/β'} = (1/β') X^{1/β'−1}; the printed exponent 1/(β'−1) is a different number (and inherits the constant of (9)); the sign (< 0) is right",
       evidence: "",
