@@ -92,6 +92,10 @@ test("pareto: verification table and charts", () => {
     if (fin[i] === "yes") assert.ok(Math.abs(z[i] as number) < MC_Z);
   }
   assert.ok(typeof paretoFigure().$schema === "string");
+  // Figure 1 honours the paper's κ > 1 + σ (the printed figure's κ = 1.5, 2 do not)
+  assert.throws(() => paretoFigure([1.5, 2]), /κ = 1.5 violates the paper's κ > 1 \+ σ = 5/);
+  assert.throws(() => paretoFigure([4], 3), /κ = 4 violates/);
+  assert.ok(typeof paretoFigure([4.5], 3).$schema === "string");
   assert.ok(typeof averageQualityByKappaChart().$schema === "string");
 });
 
