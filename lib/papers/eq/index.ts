@@ -19,3 +19,4 @@ export * from "./akm-panel";
 export { isSynthetic, truthFor, type TruthSource } from "../truth";
 export { comparisonTable, comparisonRow, ivDiagnosticsTable } from "../compare";
 export * from "./baci";
+export * from "./anomalies";

@@ -15,6 +15,7 @@ import type { ReportTable } from "../../report/model";
 import { curvePlot } from "../../report/charts/curve-plot";
 import { frame, type VegaLiteSpec } from "../../report/charts/spec";
 import { ArgumentError, DataError } from "../../util/errors";
+import { eqAnomalyNotes } from "./anomalies";
 import { EQ_TABLE1 } from "./published";
 import { TRUTH } from "../../synth/truth";
 import { digitalShift, type BartikReport } from "../../measures/bartik";
@@ -645,7 +646,8 @@ export function eqDescriptives(panel: Table, opts: { synthetic?: boolean; title?
   });
   const notes = [
     "P = published (EQ Table 1, real data: China Customs and City Statistical Yearbooks); R = recomputed over the rows of the city × HS4 × year panel.",
-    "hs4_qua: export-value-weighted normalised quality (21); vagg: Bartik index (22); controls as defined in data/codebook/dgp.md. The paper prints N only for hs4_qua and vagg.",
+    "hs4_qua: export-value-weighted normalised quality (21); vagg: Bartik index (22); controls as defined in data/codebook/dgp.md. Table 1 prints N, mean, SD, min and max for all eleven variables.",
+    ...eqAnomalyNotes("table1"),
   ];
   if (opts.synthetic)
     notes.push(
