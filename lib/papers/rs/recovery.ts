@@ -3,7 +3,7 @@ import { did } from "../../estimators/did";
 import { maskToIndex, numeric, takeRows, type Table } from "../../data/table";
 import { ArgumentError } from "../../util/errors";
 import { buildResiliencePanel, RS_CONTROLS } from "./panel";
-import { RS_BASELINE, RS_HET_GROUPS, RS_INTERACTION, mechanismSample, quantileGroups, rsFormula, withCentred } from "./sections";
+import { RS_BASELINE, RS_HET_GROUPS, RS_MECHANISMS, extensionModels, mechanismSteps } from "./sections";
 import { rsTruth } from "./truth";
 
 /** One estimate of the RS notebooks beside the realised true value of the synthetic DGP. */
@@ -29,7 +29,8 @@ function rowsWhere(t: Table, col: string, value: number): Table {
 
 /**
  * Every RS estimate with a realised true value, recomputed from the raw files of `dataDir` by the notebooks'
- * specifications (city + year FE, the six controls, SE clustered by city) and paired with `rsTruth(dataDir)`:
+ * specifications (city + year FE, the six controls, SE clustered by city; `mechanismSteps`, `extensionModels`, `did`
+ * as the notebooks call them; Table 4 without the resampling tests) and paired with `rsTruth(dataDir)`:
  * Table 3 col 4, Table 4 (each group in/out), the mechanism steps of Tables 5–6 (on their samples), the §6 centred
  * interaction model and the smart-city TWFE DID. Throws on real data (no truth.json → nothing to recover).
  *
@@ -53,22 +54,15 @@ export async function rsRecoveryEstimates(dataDir: string): Promise<RsRecoveryRo
     push(`Table 4 ${g.group} = 1: vagg`, feols(rowsWhere(panel, g.group, 1), RS_BASELINE, { vcov: CLUSTER }), "vagg", tr.in);
     push(`Table 4 ${g.group} = 0: vagg`, feols(rowsWhere(panel, g.group, 0), RS_BASELINE, { vcov: CLUSTER }), "vagg", tr.out);
   }
-  const mis = mechanismSample(panel, "in_mis"),
-    mp = mechanismSample(panel, "in_mp");
-  for (const [sample, meds] of [
-    [mis, ["dist", "distK", "distL"]],
-    [mp, ["mp", "lmp", "hmp"]],
-  ] as const)
-    for (const m of meds) {
-      push(`vagg→${m}`, feols(sample, rsFormula(m, "vagg"), { vcov: CLUSTER }), "vagg", T.mechanisms[`vagg→${m}`]);
-      push(`${m}→resi`, feols(sample, rsFormula("resi", m), { vcov: CLUSTER }), m, T.mechanisms[`${m}→resi`]);
+  // Tables 5–6 and §6 through the notebooks' own builders (samples in_mis / in_mp, centring, xtile quartiles)
+  for (const steps of [mechanismSteps(panel, RS_MECHANISMS.misallocation), mechanismSteps(panel, RS_MECHANISMS.market)])
+    for (const s of steps) {
+      push(`vagg→${s.mediator}`, s.first, "vagg", T.mechanisms[`vagg→${s.mediator}`]);
+      push(`${s.mediator}→resi`, s.second, s.mediator, T.mechanisms[`${s.mediator}→resi`]);
     }
-  const centred = withCentred(panel, ["vagg", "agg"]);
-  const ext = feols(centred, RS_INTERACTION, { vcov: CLUSTER });
-  for (const k of ["vagg_c", "agg_c", "vagg_c:agg_c"]) push(`§6 ${k}`, ext, k, T.extension[k]);
-  const q = quantileGroups(centred, "agg", 4, { by: "observation" });
-  for (let g = 1; g <= 4; g++)
-    push(`§6 vagg in agg Q${g}`, feols(rowsWhere(q.panel, q.name, g), RS_BASELINE, { vcov: CLUSTER }), "vagg", T.extension[`Q${g}`]);
+  const ext = extensionModels(panel, { truth: dataDir });
+  for (const k of ["vagg_c", "agg_c", "vagg_c:agg_c"]) push(`§6 ${k}`, ext.interaction, k, T.extension[k]);
+  for (const g of ext.groups) push(`§6 vagg in agg Q${g.level}`, g.model, "vagg", T.extension[`Q${g.level}`]);
   const tw = did(panel, { y: "resi", unit: "city", time: "year", adoption: "smart_year", controls: [...RS_CONTROLS] });
   push("smart-city DID (TWFE)", tw, "did_treat", T.did);
   return out;
