@@ -512,7 +512,11 @@ export async function buildResiliencePanel(dir: string, opts: ResiliencePanelOpt
     y: pick(realGdp),
     k: pick(g("capital")),
     l: pick(g("emp")),
-    gdp: pick(gdp),
+    // under destination ("j"/"ij") weighting a destination without internet data has no weight, so it leaves every
+    // city's sum (its own row is NA); under origin weighting (the default) only its own row is NA
+    gdp: Float64Array.from(rows, (i) =>
+      (opts.mpInternetWeight ?? "i") !== "i" && Number.isNaN(inetPen[i] as number) ? NaN : (gdp[i] as number),
+    ),
     area: Float64Array.from(rows, (i) => areaMean.get(city[i] as number) ?? NaN),
     inet: pick(inetPen),
     lon: Float64Array.from(rows, (i) => Number(pc(i)?.lon ?? NaN)),

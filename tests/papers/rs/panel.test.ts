@@ -288,13 +288,26 @@ test("audit: interpolated counts equal the gaps in the yearbook; winsorised valu
   // the generator writes no quoted fields, so an empty field is exactly ",," / a leading or trailing comma
   const lines = fs.readFileSync(path.join(dir, "city_yearbook.csv"), "utf8").trim().split("\n");
   const head = (lines[0] as string).split(",");
+  // interior gaps only (a value before and after within the city): leading/trailing runs cannot be interpolated
   const gaps: Record<string, number> = {};
-  for (const l of lines.slice(1))
-    l.split(",").forEach((v, j) => {
-      if (v === "") gaps[head[j] as string] = (gaps[head[j] as string] ?? 0) + 1;
+  const byCity = new Map<string, string[][]>();
+  for (const l of lines.slice(1)) {
+    const f = l.split(",");
+    const k = f[0] as string;
+    if (!byCity.has(k)) byCity.set(k, []);
+    byCity.get(k)!.push(f);
+  }
+  for (const rows of byCity.values()) {
+    rows.sort((a, b) => Number(a[1]) - Number(b[1]));
+    head.forEach((h, j) => {
+      const has = rows.map((f) => f[j] !== "");
+      const first = has.indexOf(true),
+        last = has.lastIndexOf(true);
+      for (let t = first + 1; t < last; t++) if (!has[t]) gaps[h] = (gaps[h] ?? 0) + 1;
     });
+  }
   const ia = toRecords(wins.audit).filter((r) => r.step === "interpolate");
-  for (const r of ia) assert.is(r.changed, gaps[r.column as string], String(r.column));
+  for (const r of ia) assert.is(r.changed, gaps[r.column as string] ?? 0, String(r.column));
   assert.is(
     ia.reduce((s, r) => s + (r.changed as number), 0),
     Object.values(gaps).reduce((s, v) => s + v, 0),
@@ -312,8 +325,14 @@ test("audit: interpolated counts equal the gaps in the yearbook; winsorised valu
 
 test("other variables: controls finite, groups binary, Martin sample one row per city, comparisonRow checks the term", async () => {
   const { wins } = await built;
-  for (const n of ["pop", "open", "fre", "road", "wage", "edu", "iv", "vagg_bartik", "dist", "mp", "lmp", "hmp", "agg", "infra"])
-    assert.ok(numeric(wins.panel, n).every(Number.isFinite), n);
+  // finite on the sample that uses them (the generator plants the paper's missing runs outside)
+  const inB = numeric(wins.panel, "in_base"),
+    inM = numeric(wins.panel, "in_mis"),
+    inP = numeric(wins.panel, "in_mp");
+  const finiteOn = (n: string, s: Float64Array) => numeric(wins.panel, n).every((v, i) => s[i] !== 1 || Number.isFinite(v));
+  for (const n of ["pop", "open", "fre", "road", "wage", "edu", "iv", "vagg_bartik", "agg"]) assert.ok(finiteOn(n, inB), n);
+  for (const n of ["dist", "distK", "distL"]) assert.ok(finiteOn(n, inM), n);
+  for (const n of ["mp", "lmp", "hmp", "infra"]) assert.ok(finiteOn(n, inP), n);
   for (const n of ["old_industrial", "digital_infra_high", "urban_agglomeration", "yangtze_belt", "capital", "municipality"])
     assert.ok(
       numeric(wins.panel, n).every((v) => v === 0 || v === 1),
@@ -348,8 +367,24 @@ test("sample rule: leading/trailing gaps drop rows by reason, interior gaps are 
     const lines = fs.readFileSync(file, "utf8").trim().split("\n");
     const head = (lines[0] as string).split(",");
     const ci = (n: string) => head.indexOf(n);
-    const codes = [...new Set(lines.slice(1).map((l) => Number(l.split(",")[0])))].sort((a, b) => a - b);
+    // the generator plants missing runs of its own (the paper's N); plant the test's gaps in cities that have none and
+    // are in every sample in every year, and compare with the panel of the unchanged folder
+    const rs0 = (await built).wins;
+    const planted = ["road_freight", "students", "capital", "internet_users"].map(ci);
+    const empty = new Set(
+      lines
+        .slice(1)
+        .filter((l) => planted.some((j) => l.split(",")[j] === ""))
+        .map((l) => Number(l.split(",")[0])),
+    );
+    const c0 = column(rs0.panel, "city") as Int32Array;
+    const full = (k: number) => ["in_base", "in_mis", "in_mp"].every((n) => numeric(rs0.panel, n)[k] === 1);
+    const codes = [...new Set(c0)].filter((c) => !empty.has(c) && c0.every((v, k) => v !== c || full(k))).sort((a, b) => a - b);
+    assert.ok(codes.length >= 4, "at least four cities without planted gaps");
     const [cA, cB, cC, cD] = codes as [number, number, number, number];
+    const before = (sample: string, reason: string) =>
+      (toRecords(rs0.sample).find((r) => r.sample === sample && r.reason === reason)?.dropped as number | undefined) ?? 0;
+    const baseName = "baseline (in_base)";
     // cA: road_freight missing from its first year through 2009 (leading: 2 analysis rows lost)
     // cB: students missing 2018–2019 (trailing: 2) and road_freight missing 2012 only (interior: interpolated, no loss)
     // cC: capital missing 2017–2019 (trailing: 3 rows leave the Table 5 sample only)
@@ -371,14 +406,21 @@ test("sample rule: leading/trailing gaps drop rows by reason, interior gaps are 
     fs.writeFileSync(file, lines.join("\n") + "\n");
     const rs = await buildResiliencePanel(d2);
     const R = rs.panel.nrows;
-    assert.is(rs.info.nBaseline, R - 4);
-    assert.is(rs.info.nTable5, R - 4 - 3);
-    assert.is(rs.info.nTable6, R - 4 - 1);
+    assert.is(R, rs0.panel.nrows);
+    assert.is(rs.info.nBaseline, (rs0.info.nBaseline as number) - 4);
+    assert.is(rs.info.nTable5, (rs0.info.nTable5 as number) - 4 - 3);
+    assert.is(rs.info.nTable6, (rs0.info.nTable6 as number) - 4 - 1);
     const samp = toRecords(rs.sample);
-    assert.is(samp.find((r) => r.reason === "fre missing")?.dropped, 2);
-    assert.is(samp.find((r) => r.reason === "edu missing")?.dropped, 2);
-    assert.is(samp.find((r) => r.sample === "Table 5 (in_mis)" && r.reason === "dist missing")?.dropped, 3);
-    assert.is(samp.find((r) => r.sample === "Table 6 (in_mp)" && r.reason === "mp missing")?.dropped, 1);
+    assert.is(samp.find((r) => r.sample === baseName && r.reason === "fre missing")?.dropped, before(baseName, "fre missing") + 2);
+    assert.is(samp.find((r) => r.sample === baseName && r.reason === "edu missing")?.dropped, before(baseName, "edu missing") + 2);
+    assert.is(
+      samp.find((r) => r.sample === "Table 5 (in_mis)" && r.reason === "dist missing")?.dropped,
+      before("Table 5 (in_mis)", "dist missing") + 3,
+    );
+    assert.is(
+      samp.find((r) => r.sample === "Table 6 (in_mp)" && r.reason === "mp missing")?.dropped,
+      before("Table 6 (in_mp)", "mp missing") + 1,
+    );
     const inB = numeric(rs.panel, "in_base"),
       inM = numeric(rs.panel, "in_mis"),
       inP = numeric(rs.panel, "in_mp");
