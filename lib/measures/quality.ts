@@ -204,8 +204,14 @@ interface Estimated {
  * uncorrelated with the firm-product's quality and with destination demand shocks. Quality that
  * raises price in every destination (the CES model of EQ §2.1, p = C λ^α / ρ) violates that:
  * the IV then absorbs part of quality into the price slope. The synthetic DGP's customs file
- * has exactly this feature, so the recomputed σ̂ there is *not* the true σ — the normalised
- * quality ranking is what matters for (20)–(21).
+ * has exactly this feature, so the recomputed σ̂ there is *not* the true σ. This matters for
+ * quality, not only for σ̂: the residual of (18) is ε̂ = ln q + σ̂ ln p − FE = ε + (σ̂ − σ_h) ln p
+ * + FE error, so wherever σ̂ ≠ σ_h the "quality" contains a multiple of the (within-HS6) price,
+ * which moves with city cost and with vagg; the min–max normalisation (20) does not remove it
+ * (it rescales within HS6, it does not undo a different ranking). With a pooled σ̂ every HS3
+ * whose σ_h differs from the pooled value is contaminated. Hence the EQ panel
+ * (`buildQualityPanel`) imposes σ_h from the HS3 table (`method: "known-sigma"`, the paper's
+ * BGW elasticities) and keeps the IV as a documented alternative.
  *
  * Cleaning rules, applied in this order and each counted (`counts`):
  * 1. non-positive or missing value or quantity (no unit value);

@@ -136,7 +136,8 @@ class Grow {
  * Customs rows of the synthetic EQ micro data — HS codes, σ per HS3, destinations, firms, and customs rows
  * (firm × HS6 × destination × year, 2005–2015), generated from the EQ model:
  *
- *   cell target   m_cjt = a + β vagg_ct + γ'controls_ct + μ_c + ν_j + δ_t + ξ_cjt      (EQ eq. 17)
+ *   cell target   m_cjt = a + β vagg_ct + γ'controls_ct + μ_c + ν_j + δ_t + u_ct + ξ_cjt   (EQ eq. 17;
+ *                 u_ct ~ N(0, sd.city_year²) a city × year shock common to the city-year's cells)
  *   variety       ln(λ_i/λ_cut) = e_i ~ Exp(κ_{c,t,h}),  κ = 1 + σ_h + k0 exp(−k1 (vagg − v̄))   (eq. 13)
  *   normalised    ρ_i = m_cjt + e_i + mode offset − [value-weighted cell mean of the same]  ("cutoff" solves the mean)
  *   price         ln p_id = ln C_i + α ρ_i − ln((σ−1)/σ) + η_id                            (eq. 7)
@@ -176,6 +177,9 @@ export function buildCustoms(w: World, P: Products, root: Rng): Customs {
   const mu = Float64Array.from({ length: nC }, () => T.sd.city * rM.normal());
   const wj = Float64Array.from({ length: nJ }, () => Math.exp(0.7 * rM.normal()));
   const wc = Float64Array.from({ length: nC }, (_, c) => Math.exp(0.6 * (w.sizeZ[c] as number) + 0.3 * rM.normal()));
+  // city × year shocks (own stream, so the other draws are unchanged): common to a city-year's HS4 cells
+  const rCY = root.fork("city-year");
+  const cyShock = Float64Array.from({ length: nC * years.length }, () => T.sd.city_year * rCY.normal());
   const mwj = wj.reduce((a, v) => a + v, 0) / nJ;
   const mwc = wc.reduce((a, v) => a + v, 0) / nC;
   // pass A: cells and their m without year effects
@@ -199,6 +203,7 @@ export function buildCustoms(w: World, P: Products, root: Rng): Customs {
           T.beta_vagg * ((w.vagg[c] as Float64Array)[t] as number) +
           (mu[c] as number) +
           (P.hs4Effect[j] as number) +
+          (cyShock[c * years.length + k] as number) +
           T.sd.cell * rM.normal();
         for (const name of EQ_CONTROLS)
           m += (T.gamma as Record<string, number>)[name]! * ((w.ctrl[name] as Float64Array[])[c] as Float64Array)[t]!;

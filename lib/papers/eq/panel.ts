@@ -4,8 +4,18 @@
  * one-year lag, the nine controls and the two historical instruments of Table 3.
  *
  * From the raw files of a folder in the schemas of `data/codebook/*.md`:
- * - quality: `productQuality` (KSW 2013 / Shi & Shao 2014, (18)–(21)) on `customs.parquet`
- *   with `sigma_hs3.csv` and `products.csv`;
+ * - quality: `productQuality` (KSW 2013, (18)–(21)) on `customs.parquet` with `sigma_hs3.csv`
+ *   and `products.csv`. By default σ_h is a TABLE INPUT, as in the paper ("本文采用 Broda 等(2017)
+ *   提供的 HS3 位码弹性系数"): `method: "known-sigma"` imposes σ_h of `sigma_hs3.csv` in (18),
+ *   ε̂ = ln q + σ_h ln p − α_h − FE_ft, and divides by σ_h − 1 in (19). On real data the file holds
+ *   the Broda–Greenfield–Weinstein HS3 elasticities; the synthetic folder writes the DGP's σ_h.
+ *   The documented alternative is to estimate the slope of ln p by 2SLS with the Shi–Shao
+ *   leave-one-out price (`quality: { method: "iv", sigmaBy: "hs3" }` per HS3, or
+ *   `sigmaBy: "pooled"`): the residual then carries (σ_h − σ̂) ln p wherever σ̂ ≠ σ_h, i.e. part
+ *   of price, and the Table 2 coefficient moves with it (eq-03 shows the numbers). The paper
+ *   both imposes BGW's σ_h and instruments price — with σ_h imposed there is no price slope
+ *   left to instrument, so the two statements are inconsistent; the default follows the σ_h
+ *   table (flagged in eq-03);
  * - vagg_ct = Σ_s (output_sc,2004 / output_c,2004) · virtual_st (22): shares from
  *   `census_2004.csv`, shifts `virtual` from `digital_shifts.csv` (all years of the shifts, so
  *   the lag exists in the first sample year); `l_vagg` = vagg_c,t−1;
@@ -49,7 +59,10 @@ export const EQ_CONTROLS = ["fdi", "open", "fisc", "dlp", "sci", "edu", "wage", 
 export interface QualityPanelOptions {
   /** Sample years (default 2005–2015, EQ). */
   readonly years?: readonly [number, number];
-  /** Options passed on to `productQuality` (customs/sigma/products default to the folder's files). */
+  /**
+   * Options passed on to `productQuality` (customs/sigma/products default to the folder's files;
+   * `method` defaults to `"known-sigma"`, σ_h from `sigma_hs3.csv`).
+   */
   readonly quality?: Partial<QualityOptions>;
 }
 
@@ -87,6 +100,7 @@ export async function buildQualityPanel(dir: string, opts: QualityPanelOptions =
   const f = (n: string): string => scanExpression(path.join(dir, n));
   await validateRawFiles(dir, EQ_PANEL_FILES, { scan: ["customs.parquet"] });
   const q = await productQuality({
+    method: "known-sigma",
     customs: path.join(dir, "customs.parquet"),
     sigma: path.join(dir, "sigma_hs3.csv"),
     products: path.join(dir, "products.csv"),

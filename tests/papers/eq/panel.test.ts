@@ -8,6 +8,7 @@ import { buildWorld, ti } from "../../../lib/synth/world";
 import { column, numeric } from "../../../lib/data/table";
 import { buildQualityPanel, placeboRepsFor, placeboFigure, ivStatRows, EQ_CONTROLS } from "../../../lib/papers/eq/panel";
 import { EQ_PUBLISHED } from "../../../lib/papers/eq/published";
+import { qualitySigmaComparison } from "../../../lib/papers/eq/measurement";
 import { placebo } from "../../../lib/estimators/resampling/placebo";
 import { feols } from "../../../lib/estimators/feols";
 import { iv2sls } from "../../../lib/estimators/iv2sls";
@@ -88,6 +89,21 @@ test("placebo replications by scale", () => {
   assert.is(placeboRepsFor({ scale: "small" }, undefined), 200);
   assert.is(placeboRepsFor({ scale: "small" }, "50"), 50);
   assert.throws(() => placeboRepsFor({ scale: "small" }, "x"));
+});
+
+test("eq panel: σ_h is a table input by default (known σ, no pooled σ̂); the comparison rebuilds each variant", async () => {
+  const eq = await built;
+  assert.is(eq.quality.method, "known-sigma");
+  assert.is(eq.quality.sigmaHat, null);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "eq-panel-cmp-"));
+  await generate({ scale: "small", seed: SEED, outDir: dir });
+  const t = await qualitySigmaComparison(dir, dir, { reuse: eq });
+  const txt = JSON.stringify(t);
+  // the first row reuses the default panel: its β̂ is Table 2 col. 4 on that panel
+  const b4 = feols(eq.panel, "quality ~ vagg + " + EQ_CONTROLS.join(" + ") + " | city + year + hs4", { vcov: { cluster: ["city^hs4"] } });
+  assert.ok(txt.includes((b4.coef["vagg"] as number).toFixed(4)), "default row β̂");
+  assert.ok(txt.includes("pooled σ̂"), "pooled row");
+  assert.ok(txt.includes("0.3087"), "true β on synthetic data");
 });
 
 test.run();
