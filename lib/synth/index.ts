@@ -84,6 +84,33 @@ export async function generate(opts: GenerateOptions): Promise<Manifest> {
       P.hs6.map((h, i) => [h, P.hs4[P.hs6ToHs4[i] as number] as string, h.slice(0, 3), P.bec[P.hs6ToHs4[i] as number] as string]),
     );
 
+    // provincial real GDP (EQ (18) control "省级实际GDP"): Σ over the province's sample cities of real
+    // GDP = exp(gdp per capita, CNY of 2000) × population; 100 million CNY of 2000; no random draws
+    {
+      const acc = new Map<string, number>();
+      const [e0, e1] = TRUTH.years.eq as readonly number[] as [number, number];
+      for (let c = 0; c < nC; c++)
+        for (let y = e0; y <= e1; y++) {
+          const t = ti(y);
+          const real = (Math.exp((w.ctrl.gdp as Float64Array[])[c]![t] as number) * ((w.pop[c] as Float64Array)[t] as number)) / 1e4;
+          const k = `${w.cities[c]!.provinceCode}|${y}`;
+          acc.set(k, (acc.get(k) ?? 0) + real);
+        }
+      const keys = [...acc.keys()].sort((a, b) => {
+        const [pa, ya] = a.split("|").map(Number) as [number, number];
+        const [pb, yb] = b.split("|").map(Number) as [number, number];
+        return pa - pb || ya - yb;
+      });
+      put(
+        "province_gdp.csv",
+        ["province_code", "year", "gdp_real"],
+        keys.map((k) => {
+          const [pc, y] = k.split("|").map(Number) as [number, number];
+          return [pc, y, Number((acc.get(k) as number).toPrecision(10))];
+        }),
+      );
+    }
+
     // customs (Parquet)
     const cu = buildCustoms(w, P, root.fork("customs"));
     const ct = table({

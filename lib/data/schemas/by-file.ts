@@ -10,6 +10,7 @@ import { GOV_REPORTS } from "./govReports";
 import { HISTORY_1984 } from "./history1984";
 import { NATIONAL_SERIES } from "./national";
 import { PRODUCTS } from "./products";
+import { PROVINCE_GDP } from "./provinceGdp";
 import { SIGMA_HS3 } from "./sigma";
 
 export const SCHEMA_BY_FILE: Readonly<Record<string, Schema>> = {
@@ -26,4 +27,5 @@ export const SCHEMA_BY_FILE: Readonly<Record<string, Schema>> = {
   "national_series.csv": NATIONAL_SERIES,
   "cities.csv": CITIES,
   "digital_shifts.csv": DIGITAL_SHIFTS,
+  "province_gdp.csv": PROVINCE_GDP,
 };

@@ -11,6 +11,7 @@ export { PRODUCTS } from "./products";
 export { NATIONAL_SERIES } from "./national";
 export { CITIES } from "./cities";
 export { DIGITAL_SHIFTS } from "./digitalShifts";
+export { PROVINCE_GDP } from "./provinceGdp";
 
 /** Synthetic file name → schema. */
 export { SCHEMA_BY_FILE } from "./by-file";

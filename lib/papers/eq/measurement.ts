@@ -8,7 +8,7 @@
 import * as path from "node:path";
 import { readTable } from "../../data/io";
 import { CENSUS } from "../../data/schemas";
-import { column, hasColumn, numeric, table, fromRecords, type Table } from "../../data/table";
+import { column, hasColumn, numeric, table, fromRecords, takeRows, type Table } from "../../data/table";
 import { describe } from "../../report/describe";
 import { dataTable } from "../../report/data-table";
 import type { ReportTable } from "../../report/model";
@@ -18,7 +18,8 @@ import { ArgumentError, DataError } from "../../util/errors";
 import { eqAnomalyNotes } from "./anomalies";
 import { EQ_TABLE1 } from "./published";
 import { TRUTH } from "../../synth/truth";
-import { digitalShift, type BartikReport } from "../../measures/bartik";
+import { bartik, digitalShift, type BartikReport } from "../../measures/bartik";
+import { rotembergByIndustry, type RotembergOlsResult } from "../../measures/rotemberg-ols";
 import { EQ_CONTROLS, buildQualityPanel, type QualityPanel } from "./panel";
 import { EQ_BASELINE } from "./specs";
 import { feols } from "../../estimators/feols";
@@ -91,13 +92,18 @@ export interface OecdShifts {
  * sum comes from {@link digitalShift}. `scale` sets the national-output-weighted mean over
  * 2005–2015 (weights: each using industry's output share in the same file) to the published
  * Table 1 mean of vagg (0.574) — a level normalisation the paper does not print; it does not
- * change any t-statistic. This is exactly how the synthetic generator builds
+ * change any t-statistic, but it sets the units of β (β̂ scales with 1/scale). With ω = 0.2 the
+ * raw national mean is ≈ 0.014 (digital inputs are about 1.4 % of gross output) and the
+ * factor is ≈ 41.6: a direct-input share of 0.574 (57 % of output spent on digital services)
+ * is not a plausible level, so the published mean cannot be an unscaled coefficient sum. The
+ * factor depends on ω (`bartikOmegaSensitivity`), and every index built from these shifts —
+ * vagg (22) and the coagglomeration index coa (27) of the extension — inherits it. This is exactly how the synthetic generator builds
  * `digital_shifts.csv` (`lib/synth/skeleton.ts`), so the result can be checked against that file.
  *
  * @example
  *   const sh = await oecdDigitalShifts({ omega: 0.2, years: [2002, 2019] });
  *   sh.table;   // 17 industries × 18 years: ind, name, year, shift_raw, shift, national_share, source_year
- *   sh.scale;   // ≈ 7.4e0 (raw coefficients ≈ 0.08 on average)
+ *   sh.scale;   // ≈ 41.6 at ω = 0.2 (raw national mean ≈ 0.0138)
  */
 export async function oecdDigitalShifts(o: OecdShiftOptions = {}): Promise<OecdShifts> {
   const omega = o.omega ?? DIGITAL_TRADE_SHARE;
@@ -691,8 +697,10 @@ export const QUALITY_SIGMA_VARIANTS: readonly QualitySigmaVariant[] = [
  *   ε̂ = ln q + σ̂ ln p − α_h − FE_ft = ε + (σ̂ − σ_h) ln p + (FE error)
  *
  * so a σ̂ that differs from σ_h leaves a multiple of price in "quality"; since prices move with
- * city cost and vagg, β̂ moves with it. Columns: method, sigma (the pooled σ̂ where there is one),
- * beta, se, and on synthetic data (`truthFor(src)`) the true β of the DGP and (β̂ − β)/SE.
+ * city cost and vagg, β̂ moves with it. Columns: method, sigma_pooled (the pooled σ̂ where there
+ * is one), beta, se (clustered by city × HS4, as Table 2), se_city (by city), n, and on synthetic
+ * data (`truthFor(src)`) the true β of the DGP and t_vs_true = (β̂ − β)/se_city (the DGP's city ×
+ * year shocks are shared by a city-year's cells, so the city × HS4 SE understates).
  * `reuse` passes an already built panel for the first variant (the default), saving one build.
  *
  * @example
@@ -709,30 +717,320 @@ export async function qualitySigmaComparison(
   for (const [k, v] of variants.entries()) {
     const eq = k === 0 && opts.reuse ? opts.reuse : await buildQualityPanel(dir, { quality: v.quality });
     const m = feols(eq.panel, EQ_BASELINE, { vcov: { cluster: ["city^hs4"] } });
+    const mc = feols(eq.panel, EQ_BASELINE, { vcov: { cluster: ["city"] } });
     const b = m.coef["vagg"] as number,
-      se = m.se["vagg"] as number;
+      se = m.se["vagg"] as number,
+      seCity = mc.se["vagg"] as number;
     const r: Record<string, number | string> = {
       method: v.label,
       sigma_pooled: eq.quality.sigmaHat?.estimate ?? NaN,
       beta: b,
       se,
+      se_city: seCity,
       n: m.nobs,
     };
     if (T) {
       r["beta_true"] = T.eq.beta_vagg;
-      r["t_vs_true"] = (b - T.eq.beta_vagg) / se;
+      r["t_vs_true"] = (b - T.eq.beta_vagg) / seCity;
     }
     recs.push(r);
   }
   return dataTable(fromRecords(recs), {
     title: opts.title ?? "Table 2 col. 4 under three ways of setting σ in (18)–(19)",
-    digits: { sigma_pooled: 3, beta: 4, se: 4, beta_true: 4, t_vs_true: 2 },
+    digits: { sigma_pooled: 3, beta: 4, se: 4, se_city: 4, beta_true: 4, t_vs_true: 2 },
     counts: ["n"],
     na: "–",
     notes: [
-      "Model (17) with city, year and HS4 fixed effects and the nine controls; SE clustered by city × HS4. Quality rebuilt from the customs rows with each σ.",
+      "Model (17) with city, year and HS4 fixed effects and the nine controls; se: clustered by city × HS4 (as Table 2), se_city: by city. Quality rebuilt from the customs rows with each σ.",
       "ε̂ = ln q + σ̂ ln p − FE picks up (σ̂ − σ_h) ln p wherever σ̂ ≠ σ_h; the min–max normalisation (20) does not remove it.",
-      ...(T ? ["beta_true: the β of the synthetic DGP; t_vs_true = (β̂ − β)/SE."] : []),
+      ...(T
+        ? [
+            "beta_true: the β of the synthetic DGP; t_vs_true = (β̂ − β)/se_city — the DGP has city × year shocks shared by all HS4 cells of a city-year, which the city × HS4 SE ignores.",
+          ]
+        : []),
     ],
   });
+}
+
+/** Rebuild vagg (22) in a panel from census shares and a shifts table (columns ind, year, shift), optionally without some industries. */
+function panelWithVagg(panel: Table, shares: Table, shifts: Table, drop: readonly string[] = []): { panel: Table; missing: number } {
+  const dropSet = new Set(drop);
+  const ic = column(shares, "ind");
+  const keep: number[] = [];
+  for (let i = 0; i < shares.nrows; i++) if (!dropSet.has(keyAt(ic, i) ?? "")) keep.push(i);
+  const sh = dropSet.size ? takeRows(shares, Int32Array.from(keep)) : shares;
+  const bk = bartik(sh, shifts, { unit: "city", industry: "ind", time: "year", shift: "shift", na: "skip" });
+  const cy = new Map<string, number>();
+  const bc = column(bk.table, "city"),
+    by = column(bk.table, "year"),
+    bv = numeric(bk.table, "vagg");
+  for (let i = 0; i < bk.table.nrows; i++) cy.set(`${keyAt(bc, i)}|${keyAt(by, i)}`, bv[i] as number);
+  const pc = column(panel, "city"),
+    py = column(panel, "year");
+  let missing = 0;
+  const v = Float64Array.from({ length: panel.nrows }, (_, i) => {
+    const x = cy.get(`${keyAt(pc, i)}|${keyAt(py, i)}`);
+    if (x === undefined) missing++;
+    return x ?? NaN;
+  });
+  return { panel: table({ ...panel.columns, vagg: v }, panel.source), missing };
+}
+
+/** Table 2 col. 4 (model (17), controls, city + year + HS4 FE, SE by city × HS4) on a panel: β̂, SE, N. */
+function table2col4(panel: Table): { beta: number; se: number; n: number } {
+  const m = feols(panel, EQ_BASELINE, { vcov: { cluster: ["city^hs4"] } });
+  return { beta: m.coef["vagg"] as number, se: m.se["vagg"] as number, n: m.nobs };
+}
+
+/**
+ * Sensitivity of the Bartik index (22) and of the baseline estimate to ω, the digital share of
+ * wholesale/retail (OECD D45T47) in the shift. The paper splits G46/G47 with census coefficients
+ * it does not print (Xu & Zhang 2020); ω = 0.2 is the synthetic DGP's value, with no source.
+ * For each ω the shifts are recomputed from the OECD file (`oecdDigitalShifts`), rescaled as the
+ * pipeline does (national-output-weighted 2005–2015 mean = 0.574), vagg is rebuilt from the
+ * census shares (`censusShares(...).table`) and Table 2 col. 4 is re-estimated on the panel.
+ *
+ *   Virtual_st(ω) = scale(ω) · (a_D61 + a_D62T63 + ω a_D45T47),  scale(ω) = 0.574 / mean_raw(ω)
+ *
+ * Columns: omega, raw_mean (national-output-weighted 2005–2015 mean before rescaling), scale,
+ * beta, se, beta_raw_units (= β̂ · scale: the slope per unit of the raw coefficient sum), n.
+ * On synthetic data the quality was generated with ω = 0.2, so other ω are misspecified there.
+ *
+ * @example
+ *   showTable(await bartikOmegaSensitivity(eq.panel, cs.table));
+ */
+export async function bartikOmegaSensitivity(
+  panel: Table,
+  shares: Table,
+  opts: { omegas?: readonly number[]; title?: string } = {},
+): Promise<ReportTable> {
+  const omegas = opts.omegas ?? [0, 0.1, 0.2, 0.3, 0.5];
+  const recs: Record<string, number>[] = [];
+  for (const om of omegas) {
+    const sh = await oecdDigitalShifts({ omega: om, years: [2002, 2019] });
+    const { panel: p2 } = panelWithVagg(panel, shares, sh.table);
+    const r = table2col4(p2);
+    recs.push({ omega: om, raw_mean: sh.rawMean, scale: sh.scale, beta: r.beta, se: r.se, beta_raw_units: r.beta * sh.scale, n: r.n });
+  }
+  return dataTable(fromRecords(recs), {
+    title: opts.title ?? "Bartik (22): sensitivity to ω, the digital share of wholesale/retail",
+    digits: { omega: 2, raw_mean: 4, scale: 1, beta: 4, se: 4, beta_raw_units: 2 },
+    counts: ["n"],
+    notes: [
+      "raw_mean: national-output-weighted 2005–2015 mean of the unscaled shift; scale = 0.574 / raw_mean (the pipeline's level normalisation to the published Table 1 mean, not printed by the paper; coa (27) inherits it).",
+      "beta, se: Table 2 col. 4 with vagg rebuilt from the census shares and the ω shifts (controls, city + year + HS4 FE, SE by city × HS4); beta_raw_units = β̂ · scale.",
+    ],
+  });
+}
+
+/**
+ * The time path of the national digital shift: for each year the national-output-weighted mean
+ * of the raw and of the rescaled shift (what a city with the national industry mix would have
+ * as vagg), and, when a city × year table is given (`buildQualityPanel(...).cityYear`), the mean
+ * of vagg over its cities. On the real OECD coefficients the rescaled national value falls from
+ * about 0.77 (2005) to about 0.45 (2012): "virtual agglomeration" declines over the sample.
+ * Columns: year, national_raw, national, cities_mean (when cityYear is given).
+ *
+ * @example
+ *   showTable(dataTable(nationalVaggPath(sh.table, eq.cityYear)));
+ */
+export function nationalVaggPath(shifts: Table, cityYear?: Table): Table {
+  const yr = column(shifts, "year"),
+    w = numeric(shifts, "national_share"),
+    raw = numeric(shifts, "shift_raw"),
+    sc = numeric(shifts, "shift");
+  const acc = new Map<number, { w: number; r: number; s: number }>();
+  for (let i = 0; i < shifts.nrows; i++) {
+    const y = Number(keyAt(yr, i));
+    const wi = w[i] as number;
+    if (!Number.isFinite(wi) || !Number.isFinite(raw[i] as number)) continue;
+    const e = acc.get(y) ?? { w: 0, r: 0, s: 0 };
+    e.w += wi;
+    e.r += wi * (raw[i] as number);
+    e.s += wi * (sc[i] as number);
+    acc.set(y, e);
+  }
+  const years = [...acc.keys()].sort((a, b) => a - b);
+  const cols: Record<string, Float64Array | Int32Array> = {
+    year: Int32Array.from(years),
+    national_raw: Float64Array.from(years, (y) => acc.get(y)!.r / acc.get(y)!.w),
+    national: Float64Array.from(years, (y) => acc.get(y)!.s / acc.get(y)!.w),
+  };
+  if (cityYear) {
+    const cy = column(cityYear, "year"),
+      cv = numeric(cityYear, "vagg");
+    const m = new Map<number, [number, number]>();
+    for (let i = 0; i < cityYear.nrows; i++) {
+      const v = cv[i] as number;
+      if (!Number.isFinite(v)) continue;
+      const y = Number(keyAt(cy, i));
+      const e = m.get(y) ?? [0, 0];
+      e[0] += v;
+      e[1]++;
+      m.set(y, e);
+    }
+    cols["cities_mean"] = Float64Array.from(years, (y) => (m.has(y) ? m.get(y)![0] / m.get(y)![1] : NaN));
+  }
+  return table(cols);
+}
+
+/**
+ * Rotemberg-weight concentration and the drop-the-top robustness check that Goldsmith-Pinkham,
+ * Sorkin & Swift (2020, §IV–V) recommend: the industries with the largest weights α_s (summed
+ * over years, `rotembergByIndustry`) are the ones whose shifts identify β̂; the check rebuilds
+ * vagg (22) WITHOUT them (their share × shift removed; with city fixed effects this is the same
+ * as holding their shifts constant) and re-estimates Table 2 col. 4.
+ *
+ *   vagg^(−D)_ct = Σ_{s ∉ D} share_sc · Virtual_st,   D = the top-k industries by α_s
+ *
+ * Rows: "all industries", then dropping the top 1, …, top k (cumulative). Columns: dropped
+ * (industry codes), alpha_dropped (their summed weight; Σ α = 1), beta, se, n.
+ *
+ * @example
+ *   showTable(rotembergDropTop(rw, eq.panel, cs.table, sh.table, { k: 2 }));
+ */
+export function rotembergDropTop(
+  rw: RotembergOlsResult,
+  panel: Table,
+  shares: Table,
+  shifts: Table,
+  opts: { k?: number; names?: ReadonlyMap<string, string>; title?: string } = {},
+): ReportTable {
+  const k = opts.k ?? 2;
+  const byInd = rotembergByIndustry(rw.rows, opts.names ? { names: opts.names } : {});
+  const inds = column(byInd, "ind"),
+    al = numeric(byInd, "alpha");
+  const order = Array.from({ length: byInd.nrows }, (_, i) => i).sort((a, b) => Math.abs(al[b] as number) - Math.abs(al[a] as number));
+  const recs: Record<string, number | string>[] = [];
+  const base = table2col4(panel);
+  recs.push({ dropped: "none (all industries)", alpha_dropped: 0, beta: base.beta, se: base.se, n: base.n });
+  const drop: string[] = [];
+  let a = 0;
+  for (let j = 0; j < Math.min(k, order.length); j++) {
+    const i = order[j] as number;
+    const code = keyAt(inds, i) ?? "";
+    drop.push(code);
+    a += al[i] as number;
+    const { panel: p2 } = panelWithVagg(panel, shares, shifts, drop);
+    const r = table2col4(p2);
+    recs.push({
+      dropped: drop.map((d) => (opts.names?.get(d) ? `${d} ${opts.names.get(d)}` : d)).join(", "),
+      alpha_dropped: a,
+      beta: r.beta,
+      se: r.se,
+      n: r.n,
+    });
+  }
+  return dataTable(fromRecords(recs), {
+    title: opts.title ?? "Rotemberg weights: Table 2 col. 4 without the top-weight industries (GPSS 2020)",
+    digits: { alpha_dropped: 3, beta: 4, se: 4 },
+    counts: ["n"],
+    notes: [
+      "alpha_dropped: the summed Rotemberg weight α_s of the dropped industries (the weights sum to 1 over industries × years).",
+      "vagg rebuilt from the 2004 census shares of the remaining industries and the same shifts; Table 2 col. 4 (controls, city + year + HS4 FE, SE by city × HS4).",
+    ],
+  });
+}
+
+/** The computed numbers the eq-03 reading refers to (see {@link eqMeasurementFacts}). */
+export interface EqMeasurementFacts {
+  /** Largest cleaning step: its rule and share of input rows. */
+  readonly largestStep: { readonly step: string; readonly share: number };
+  /** Pooled 2SLS σ̂ and its first-stage F (null without a pooled IV result). */
+  readonly pooledSigma: number | null;
+  readonly firstStageF: number | null;
+  /** Per-HS3 σ̂_h against the table: correlation, mean difference, share of 95 % CIs covering σ_h. */
+  readonly hs3: { readonly corr: number; readonly meanGap: number; readonly coverage: number } | null;
+  /** Panel quality: mean, and the synthetic target / published mean. */
+  readonly qualityMean: number;
+  readonly qualityMeanPublished: number;
+  /** Panel vagg: SD and max, and the published ones. */
+  readonly vaggSd: number;
+  readonly vaggMax: number;
+  readonly vaggSdPublished: number;
+  readonly vaggMaxPublished: number;
+  /** Rotemberg: the two largest industries by α_s, their summed weight, and the sum of negative weights (industry × year). */
+  readonly rotembergTop2: readonly string[];
+  readonly rotembergTop2Alpha: number;
+  readonly rotembergNegativeSum: number;
+}
+
+/**
+ * The numbers the reading of notebook eq-03 cites, computed from the run's own results so that
+ * no seed- or scale-specific number is typed in prose: the largest cleaning step, the pooled σ̂
+ * and its first-stage F, the per-HS3 σ̂_h diagnostics (correlation with σ_h, mean gap, CI
+ * coverage), the panel's quality mean and vagg SD/max beside EQ Table 1, and the Rotemberg
+ * concentration (top-2 industries' Σα_s, sum of the negative α_k).
+ *
+ * @example eqMeasurementFacts({ quality: eq.quality, pooled: qp, byHs3: qh, panel: eq.panel, rotemberg: rw, names })
+ */
+export function eqMeasurementFacts(o: {
+  readonly quality: QualityResult;
+  readonly panel: Table;
+  readonly pooled?: QualityResult | null;
+  readonly byHs3?: QualityResult | null;
+  readonly rotemberg?: RotembergOlsResult | null;
+  readonly names?: ReadonlyMap<string, string>;
+}): EqMeasurementFacts {
+  const steps = o.quality.counts.steps ?? [];
+  const input = o.quality.counts.input;
+  let largest = { step: "", share: 0 };
+  for (const s of steps) if (s.dropped / input > largest.share) largest = { step: s.step, share: s.dropped / input };
+  const mom = (name: string): { mean: number; sd: number; max: number } => {
+    const x = numeric(o.panel, name);
+    let n = 0,
+      s = 0,
+      ss = 0,
+      mx = -Infinity;
+    for (const v of x)
+      if (Number.isFinite(v)) {
+        n++;
+        s += v;
+        ss += v * v;
+        mx = Math.max(mx, v);
+      }
+    const mean = s / n;
+    return { mean, sd: Math.sqrt((ss - n * mean * mean) / (n - 1)), max: mx };
+  };
+  const q = mom("quality"),
+    v = mom("vagg");
+  let hs3: EqMeasurementFacts["hs3"] = null;
+  const g = o.byHs3?.sigmaByHs3;
+  if (g) {
+    const t = sigmaSummaryTable(o.byHs3 as QualityResult, o.byHs3);
+    const st = column(t, "statistic") as string[],
+      est = numeric(t, "estimate");
+    const at = (label: string): number => est[st.indexOf(label)] as number;
+    hs3 = { corr: at("correlation of σ̂_h with σ_h"), meanGap: at("mean σ̂_h − σ_h"), coverage: at("share of 95 % CIs covering σ_h") };
+  }
+  let top2: string[] = [],
+    top2a = NaN,
+    neg = NaN;
+  if (o.rotemberg) {
+    const bi = rotembergByIndustry(o.rotemberg.rows, o.names ? { names: o.names } : {});
+    const ind = column(bi, "ind"),
+      al = numeric(bi, "alpha");
+    const order = Array.from({ length: bi.nrows }, (_, i) => i).sort((a, b) => Math.abs(al[b] as number) - Math.abs(al[a] as number));
+    top2 = order.slice(0, 2).map((i) => {
+      const c = keyAt(ind, i) ?? "";
+      return o.names?.get(c) ? `${c} ${o.names.get(c)}` : c;
+    });
+    top2a = order.slice(0, 2).reduce((a, i) => a + (al[i] as number), 0);
+    neg = o.rotemberg.rows.reduce((a, r) => a + (r.alpha < 0 ? r.alpha : 0), 0);
+  }
+  return {
+    largestStep: largest,
+    pooledSigma: o.pooled?.sigmaHat?.estimate ?? null,
+    firstStageF: o.pooled?.firstStage?.f ?? null,
+    hs3,
+    qualityMean: q.mean,
+    qualityMeanPublished: EQ_TABLE1["hs4_qua"]!.mean,
+    vaggSd: v.sd,
+    vaggMax: v.max,
+    vaggSdPublished: EQ_TABLE1["vagg"]!.sd,
+    vaggMaxPublished: EQ_TABLE1["vagg"]!.max ?? NaN,
+    rotembergTop2: top2,
+    rotembergTop2Alpha: top2a,
+    rotembergNegativeSum: neg,
+  };
 }

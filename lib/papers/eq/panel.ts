@@ -15,7 +15,8 @@
  *   of price, and the Table 2 coefficient moves with it (eq-03 shows the numbers). The paper
  *   both imposes BGW's σ_h and instruments price — with σ_h imposed there is no price slope
  *   left to instrument, so the two statements are inconsistent; the default follows the σ_h
- *   table (flagged in eq-03);
+ *   table (flagged in eq-03); (18) also controls for the exporting city's provincial real GDP
+ *   (ln gdp_real of `province_gdp.csv`, "省级实际 GDP"; `provinceGdp: false` leaves it out);
  * - vagg_ct = Σ_s (output_sc,2004 / output_c,2004) · virtual_st (22): shares from
  *   `census_2004.csv`, shifts `virtual` from `digital_shifts.csv` (all years of the shifts, so
  *   the lag exists in the first sample year); `l_vagg` = vagg_c,t−1;
@@ -34,7 +35,9 @@ import * as path from "node:path";
 import { exec, registerTable, sql, sqlString } from "../../data/duckdb";
 import { scanExpression } from "../../data/io";
 import { validateRawFiles } from "../../data/scan-check";
-import { table, type Table } from "../../data/table";
+import { column, table, type Table } from "../../data/table";
+import { keyAt } from "../../data/keys";
+import { DataError } from "../../util/errors";
 import { productQuality, type QualityOptions, type QualityResult } from "../../measures/quality";
 import { placeboChart, type PlaceboPublished } from "../../report/charts/resampling";
 import type { PlaceboResult } from "../../estimators/resampling/placebo";
@@ -52,6 +55,7 @@ export const EQ_PANEL_FILES = [
   "national_series.csv",
   "history_1984.csv",
   "cities.csv",
+  "province_gdp.csv",
 ] as const;
 
 export const EQ_CONTROLS = ["fdi", "open", "fisc", "dlp", "sci", "edu", "wage", "gdp", "fixinv"] as const;
@@ -59,6 +63,11 @@ export const EQ_CONTROLS = ["fdi", "open", "fisc", "dlp", "sci", "edu", "wage", 
 export interface QualityPanelOptions {
   /** Sample years (default 2005–2015, EQ). */
   readonly years?: readonly [number, number];
+  /**
+   * Control (18) for the exporting city's provincial real GDP, ln gdp_real of `province_gdp.csv`
+   * in the export year (default true, as the paper). Rows without a provincial GDP are an error.
+   */
+  readonly provinceGdp?: boolean;
   /**
    * Options passed on to `productQuality` (customs/sigma/products default to the folder's files;
    * `method` defaults to `"known-sigma"`, σ_h from `sigma_hs3.csv`).
@@ -99,9 +108,31 @@ export async function buildQualityPanel(dir: string, opts: QualityPanelOptions =
   const [y0, y1] = opts.years ?? [2005, 2015];
   const f = (n: string): string => scanExpression(path.join(dir, n));
   await validateRawFiles(dir, EQ_PANEL_FILES, { scan: ["customs.parquet"] });
+  const usePg = opts.provinceGdp ?? true;
+  if (usePg) {
+    const miss = await sql(`SELECT count(*) AS n, min(c.city_code) AS city, min(c.year) AS year
+      FROM ${f("customs.parquet")} c
+      LEFT JOIN ${f("cities.csv")} ci ON CAST(ci.city_code AS BIGINT) = CAST(c.city_code AS BIGINT)
+      LEFT JOIN ${f("province_gdp.csv")} pg ON CAST(pg.province_code AS BIGINT) = CAST(ci.province_code AS BIGINT) AND CAST(pg.year AS INTEGER) = CAST(c.year AS INTEGER)
+      WHERE pg.gdp_real IS NULL OR CAST(pg.gdp_real AS DOUBLE) <= 0`);
+    const nMiss = (miss.columns["n"] as Float64Array)[0] as number;
+    if (nMiss > 0)
+      throw new DataError(
+        `province_gdp.csv: no positive gdp_real for ${nMiss} customs rows (first: city_code ${String(keyAt(column(miss, "city"), 0))}, year ${String(keyAt(column(miss, "year"), 0))}) — (18) controls for provincial real GDP; pass provinceGdp: false to leave it out`,
+        { file: path.join(dir, "province_gdp.csv"), column: "gdp_real" },
+      );
+  }
+  const customsSrc = usePg
+    ? {
+        sql: `SELECT c.*, ln(CAST(pg.gdp_real AS DOUBLE)) AS ln_prov_gdp FROM ${f("customs.parquet")} c
+          JOIN ${f("cities.csv")} ci ON CAST(ci.city_code AS BIGINT) = CAST(c.city_code AS BIGINT)
+          JOIN ${f("province_gdp.csv")} pg ON CAST(pg.province_code AS BIGINT) = CAST(ci.province_code AS BIGINT) AND CAST(pg.year AS INTEGER) = CAST(c.year AS INTEGER)`,
+      }
+    : path.join(dir, "customs.parquet");
   const q = await productQuality({
     method: "known-sigma",
-    customs: path.join(dir, "customs.parquet"),
+    ...(usePg ? { controls: ["ln_prov_gdp"] } : {}),
+    customs: customsSrc,
     sigma: path.join(dir, "sigma_hs3.csv"),
     products: path.join(dir, "products.csv"),
     ...opts.quality,

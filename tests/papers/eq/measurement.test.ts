@@ -25,6 +25,18 @@ import {
 } from "../../../lib/papers/eq/measurement";
 import { bartik } from "../../../lib/measures/bartik";
 import { EQ_CONTROLS } from "../../../lib/papers/eq/panel";
+import {
+  bartikOmegaSensitivity,
+  nationalVaggPath,
+  rotembergDropTop,
+  censusShares as censusShares2,
+  oecdDigitalShifts as oecdShifts2,
+} from "../../../lib/papers/eq/measurement";
+import { buildQualityPanel } from "../../../lib/papers/eq/panel";
+import { generate } from "../../../lib/synth";
+import { feols } from "../../../lib/estimators/feols";
+import { EQ_BASELINE } from "../../../lib/papers/eq/specs";
+import { rotembergOls } from "../../../lib/measures/rotemberg-ols";
 
 // Tolerances
 // SAME: the OECD shifts are computed here and in the synthetic generator from the same CSV
@@ -212,6 +224,58 @@ test("sigmaSummaryTable and sigmaScatter: pooled σ̂ rows and the per-HS3 compa
   assert.ok(Math.abs((est[at("share of 95 % CIs covering σ_h")] as number) - 1 / 3) < 1e-12); // only 841 covers: 842 |0.2| > 0.196, 843 |0.1| > 0.098
   assert.ok(sigmaScatter(byHs3).$schema.includes("vega-lite"));
   assert.equal(Object.keys(qualityInputs("/d")), ["customs", "sigma", "products"]);
+});
+
+// Bartik diagnostics. Closed forms: the raw shift is linear in ω (a + ω·b), so raw_mean(ω) is
+// linear to rounding (1e-12); scale·raw_mean = 0.574 exactly (1e-12); at ω = 0.2 the rebuilt
+// vagg is the panel's own (same OECD file, same shares), so β̂ equals Table 2 col. 4 on the
+// panel to 1e-6 (census output rounded to 0.1, see panel.test.ts); dropping nothing is the base.
+test("bartik diagnostics: ω sensitivity, national path, drop-the-top", async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "eq-diag-"));
+  await generate({ scale: "small", seed: 20220707, outDir: dir });
+  const eq = await buildQualityPanel(dir);
+  const cs = await censusShares2(path.join(dir, "census_2004.csv"));
+  const t = await bartikOmegaSensitivity(eq.panel, cs.table, { omegas: [0, 0.2, 0.4] });
+  const d = (t as unknown as { data: ReturnType<typeof table> }).data;
+  const om = numeric(d, "omega"),
+    raw = numeric(d, "raw_mean"),
+    sc = numeric(d, "scale"),
+    be = numeric(d, "beta");
+  assert.ok(Math.abs((raw[1] as number) - ((raw[0] as number) + (raw[2] as number)) / 2) < 1e-12, "raw mean linear in ω");
+  for (let i = 0; i < om.length; i++) assert.ok(Math.abs((sc[i] as number) * (raw[i] as number) - 0.574) < 1e-12);
+  const base = feols(eq.panel, EQ_BASELINE, { vcov: { cluster: ["city^hs4"] } }).coef["vagg"] as number;
+  assert.ok(Math.abs((be[1] as number) / base - 1) < 1e-6, `ω = 0.2 rebuild ${be[1]} vs panel ${base}`);
+  const sh = await oecdShifts2({ omega: 0.2, years: [2002, 2019] });
+  const p = nationalVaggPath(sh.table, eq.cityYear);
+  const yr = column(p, "year") as Int32Array,
+    nat = numeric(p, "national"),
+    nraw = numeric(p, "national_raw");
+  // the 2005–2015 mean of the national path is the normalisation target 0.574 (equal weights per year)
+  let m = 0,
+    n = 0;
+  for (let i = 0; i < p.nrows; i++)
+    if ((yr[i] as number) >= 2005 && (yr[i] as number) <= 2015) {
+      m += nat[i] as number;
+      n++;
+      assert.ok(Math.abs((nat[i] as number) / (nraw[i] as number) - sh.scale) < 1e-9);
+    }
+  assert.ok(Math.abs(m / n - 0.574) < 1e-9, `national mean ${m / n}`);
+  const rw = rotembergOls({
+    data: eq.panel,
+    y: "quality",
+    x: "vagg",
+    controls: [...EQ_CONTROLS],
+    fe: ["city", "year", "hs4"],
+    unit: "city",
+    time: "year",
+    shares: cs.table,
+    shifts: sh.table,
+    vcov: "cluster:city^hs4",
+  });
+  const dt = (rotembergDropTop(rw, eq.panel, cs.table, sh.table, { k: 1 }) as unknown as { data: ReturnType<typeof table> }).data;
+  assert.is(dt.nrows, 2);
+  assert.ok(Math.abs((numeric(dt, "beta")[0] as number) - base) < 1e-12, "no industry dropped = baseline");
+  assert.ok(Math.abs((numeric(dt, "beta")[1] as number) - base) > 1e-6, "dropping the top industry changes β̂");
 });
 
 test.run();

@@ -106,4 +106,27 @@ test("eq panel: σ_h is a table input by default (known σ, no pooled σ̂); the
   assert.ok(txt.includes("0.3087"), "true β on synthetic data");
 });
 
+test("eq panel: (18) controls for provincial real GDP; a province-year without it is a one-line DataError naming the file", async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "eq-panel-pg-"));
+  await generate({ scale: "small", seed: SEED, outDir: dir });
+  const withPg = await buildQualityPanel(dir);
+  const without = await buildQualityPanel(dir, { provinceGdp: false });
+  const a = numeric(withPg.panel, "quality"),
+    b = numeric(without.panel, "quality");
+  assert.is(a.length, b.length);
+  let diff = 0;
+  for (let i = 0; i < a.length; i++) diff = Math.max(diff, Math.abs((a[i] as number) - (b[i] as number)));
+  assert.ok(diff > 1e-9, "the control changes the residual of (18)");
+  const f = path.join(dir, "province_gdp.csv");
+  const lines = fs.readFileSync(f, "utf8").trimEnd().split("\n");
+  fs.writeFileSync(f, [lines[0], ...lines.slice(2)].join("\n") + "\n");
+  try {
+    await buildQualityPanel(dir);
+    assert.unreachable("missing province-year accepted");
+  } catch (e) {
+    const m = (e as Error).message;
+    assert.ok(m.includes("province_gdp.csv") && m.includes("gdp_real") && !m.includes("\n"), m);
+  }
+});
+
 test.run();
