@@ -48,3 +48,31 @@ export function truthFor(src: TruthSource): typeof TRUTH | null {
 export function fmtN(n: number): string {
   return n.toLocaleString("en-US");
 }
+
+/** The realised EQ truths the generator writes into `truth.json` → `realised.eq` (see `EqRealisedTruth`, lib/synth/eq.ts). */
+export interface EqRealised {
+  /** Table 2 col. 4: true cell quality on vagg + controls | city + year + HS4, all cells. */
+  readonly table2_col4: number;
+  /** Table 5 trade mode: the same on the processing and on the ordinary rows' cell quality. */
+  readonly trade_mode: { readonly processing: number; readonly ordinary: number };
+  readonly cells: number;
+}
+
+/**
+ * The realised EQ true values of a synthetic data folder (`truth.json` → `realised.eq`), or
+ * `null` on real data (no `truth.json`) or a folder generated before they were written. These
+ * are computed by the generator from its own data (the true cell quality regressed as the
+ * exhibit regresses the measured one), unlike the design value `truthFor(src).eq.beta_vagg`
+ * (0.3087, the published target the DGP is built around).
+ *
+ * @example
+ *   eqRealisedTruth(env)?.table2_col4   // ≈ 0.318 at paper scale, seed 20220707
+ */
+export function eqRealisedTruth(src: TruthSource): EqRealised | null {
+  if (!isSynthetic(src)) return null;
+  const dir = typeof src === "string" ? src : typeof src === "boolean" ? null : src.dataDir;
+  if (dir === null) return null;
+  const t = JSON.parse(fs.readFileSync(path.join(dir, "truth.json"), "utf8")) as { realised?: { eq?: EqRealised } };
+  const r = t.realised?.eq;
+  return r && Number.isFinite(r.table2_col4) ? r : null;
+}

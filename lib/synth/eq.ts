@@ -1,6 +1,9 @@
 import { Rng } from "../util/rng";
 import { TRUTH } from "./truth";
 import { type World, EQ_CONTROLS, ti } from "./world";
+import { factorize } from "../core/fixed-effects/factorize";
+import { demean } from "../core/fixed-effects/demean";
+import { qrLeastSquares } from "../core/linalg/qr";
 
 /** The synthetic HS product tree: HS4/HS6 codes, HS3 groups with σ, BEC classes, HS4 effects. */
 export interface Products {
@@ -111,6 +114,27 @@ export interface Customs {
   readonly is_intermediary: Int32Array;
   /** realised diagnostics */
   readonly stats: { cells: number; varietyYears: number; rows: number; processingValueShare: number; clippedShare: number };
+  /** Realised true values of the EQ exhibits (see {@link EqRealisedTruth}). */
+  readonly realised: EqRealisedTruth;
+}
+
+/**
+ * Realised true values of the EQ baseline and the trade-mode split, computed by the generator
+ * from its own data: the TRUE city × HS4 × year quality Q_cjt = Σ v·ρ / Σ v over the cell's
+ * non-intermediary rows of non-resource chapters (ρ the generated normalised quality, v the
+ * row's export value — what (21) gives with a perfect (18)–(20)) regressed on vagg + the nine
+ * controls | city + year + HS4 (FWL by the numerical core, as `feols`), on all cells (Table 2
+ * col. 4), on the processing rows' and on the ordinary rows' cell quality (Table 5 trade mode).
+ * They include the realised noise of the cell equation (ξ, u_ct) and clipping, so an estimate
+ * minus this value is measurement error of the quality pipeline alone; the design value
+ * `TRUTH.eq.beta_vagg` (0.3087, the published target) minus it is sampling noise + clipping.
+ */
+export interface EqRealisedTruth {
+  readonly table2_col4: number;
+  readonly trade_mode: { readonly processing: number; readonly ordinary: number };
+  readonly cells: number;
+  readonly cells_processing: number;
+  readonly cells_ordinary: number;
 }
 
 class Grow {
@@ -371,6 +395,10 @@ export function buildCustoms(w: World, P: Products, root: Rng): Customs {
     trade_mode: new Array<string>(nR),
     is_intermediary: new Int32Array(nR),
   };
+  // true cell quality accumulators (non-intermediary rows of non-resource chapters): all, processing, ordinary
+  const sv = new Float64Array(nCell * 3),
+    svx = new Float64Array(nCell * 3);
+  const resource = Uint8Array.from(P.hs4, (h) => (Number(h.slice(0, 2)) <= 27 ? 1 : 0));
   for (let r = 0; r < nR; r++) {
     const vy = rowVy.a[r] as number;
     const q = vyCell.a[vy] as number;
@@ -410,10 +438,53 @@ export function buildCustoms(w: World, P: Products, root: Rng): Customs {
     out.value_usd[r] = Number((qty * Math.exp(lnp)).toPrecision(9));
     out.trade_mode[r] = firmMode[f] ? "processing" : "ordinary";
     out.is_intermediary[r] = firmInter[f] as number;
+    if (!firmInter[f] && !resource[j]) {
+      const v = out.value_usd[r] as number;
+      for (const slot of [0, firmMode[f] ? 1 : 2]) {
+        sv[q * 3 + slot] += v;
+        svx[q * 3 + slot] += v * x;
+      }
+    }
   }
+  const cellVagg = (q: number): number => (w.vagg[cellC[q] as number] as Float64Array)[ti(years[cellT[q] as number] as number)] as number;
+  const truthSlope = (slot: number): { b: number; n: number } => {
+    const keep: number[] = [];
+    for (let q = 0; q < nCell; q++) if ((sv[q * 3 + slot] as number) > 0) keep.push(q);
+    const y = Float64Array.from(keep, (q) => (svx[q * 3 + slot] as number) / (sv[q * 3 + slot] as number));
+    const X = [
+      Float64Array.from(keep, cellVagg),
+      ...EQ_CONTROLS.map((name) =>
+        Float64Array.from(
+          keep,
+          (q) => ((w.ctrl[name] as Float64Array[])[cellC[q] as number] as Float64Array)[ti(years[cellT[q] as number] as number)] as number,
+        ),
+      ),
+    ];
+    const factors = [
+      factorize(Int32Array.from(keep, (q) => cellC[q] as number)),
+      factorize(Int32Array.from(keep, (q) => cellT[q] as number)),
+      factorize(Int32Array.from(keep, (q) => cellJ[q] as number)),
+    ];
+    const dm = demean([y, ...X], { factors }, { tol: 1e-12 });
+    const ref = X.map((c) => Math.sqrt(c.reduce((a, v) => a + v * v, 0)));
+    const fit = qrLeastSquares(dm.columns.slice(1), dm.columns[0] as Float64Array, { tol: 1e-10, refNorms: ref });
+    const k = fit.kept.indexOf(0);
+    return { b: k >= 0 ? (fit.beta[k] as number) : NaN, n: keep.length };
+  };
+  const tAll = truthSlope(0),
+    tProc = truthSlope(1),
+    tOrd = truthSlope(2);
+  const realised: EqRealisedTruth = {
+    table2_col4: tAll.b,
+    trade_mode: { processing: tProc.b, ordinary: tOrd.b },
+    cells: tAll.n,
+    cells_processing: tProc.n,
+    cells_ordinary: tOrd.n,
+  };
   return {
     ...out,
     stats: { cells: nCell, varietyYears: nVy, rows: nR, processingValueShare: procVal / totVal, clippedShare: clipped / Math.max(1, nVy) },
+    realised,
   };
 }
 

@@ -6,7 +6,7 @@ import { table } from "../data/table";
 import { writeTable } from "../data/io";
 import { TRUTH } from "./truth";
 import { type Scale, SCALES, buildWorld, NY, Y0, ti } from "./world";
-import { buildProducts, buildCustoms, DESTS, poisson } from "./eq";
+import { buildProducts, buildCustoms, DESTS, poisson, type EqRealisedTruth } from "./eq";
 import { buildMembers, buildYearbook, RS_VAGG_SCALE } from "./rs";
 import { writeCsv, writeCsvColumns, type Cell } from "./csv";
 import { REPO_ROOT } from "./skeleton";
@@ -62,7 +62,7 @@ export async function generate(opts: GenerateOptions): Promise<Manifest> {
   const nC = w.cities.length;
   const S = w.shifts.industries.length;
   const rows: Record<string, number> = {};
-  let eqStats: { hs4: number; hs6: number; customs: unknown; pi: number } | null = null;
+  let eqStats: { hs4: number; hs6: number; customs: unknown; pi: number; realised: EqRealisedTruth } | null = null;
   const put = (name: string, header: string[], body: Cell[][]): void => {
     writeCsv(path.join(outDir, name), header, body);
     rows[name] = body.length;
@@ -126,7 +126,7 @@ export async function generate(opts: GenerateOptions): Promise<Manifest> {
     });
     await writeTable(ct, path.join(outDir, "customs.parquet"));
     rows["customs.parquet"] = ct.nrows;
-    eqStats = { hs4: P.hs4.length, hs6: P.hs6.length, customs: cu.stats, pi: cu.stats.processingValueShare };
+    eqStats = { hs4: P.hs4.length, hs6: P.hs6.length, customs: cu.stats, pi: cu.stats.processingValueShare, realised: cu.realised };
   }
 
   // census 2004 / 2008
@@ -314,11 +314,25 @@ export async function generate(opts: GenerateOptions): Promise<Manifest> {
     vagg_scale: w.shifts.scale,
     ...(eqStats
       ? {
+          /**
+           * Table 5 trade-mode split slopes, consistent with `splitTruth` (cell-level): the realised
+           * regression of the true processing / ordinary cell quality on vagg + controls | city + year + HS4
+           * (= realised.eq.trade_mode). The former aggregate-π formula β − (1 − π)·slope, π the overall
+           * processing value share, ignored that processing varieties sit in cells where their share is
+           * large; it is kept only as `aggregate_pi_formula` for comparison.
+           */
           eq_split_slopes_implied: {
-            processing: TRUTH.eq.beta_vagg - (1 - pi) * TRUTH.eq.mode_gap_slope,
-            ordinary: TRUTH.eq.beta_vagg + pi * TRUTH.eq.mode_gap_slope,
+            processing: eqStats.realised.trade_mode.processing,
+            ordinary: eqStats.realised.trade_mode.ordinary,
             processing_value_share: pi,
+            method: "realised regression of the true mode-specific cell quality (realised.eq.trade_mode)",
+            aggregate_pi_formula: {
+              processing: TRUTH.eq.beta_vagg - (1 - pi) * TRUTH.eq.mode_gap_slope,
+              ordinary: TRUTH.eq.beta_vagg + pi * TRUTH.eq.mode_gap_slope,
+            },
           },
+          /** Realised EQ truths from the generator's own data (`EqRealisedTruth`, lib/synth/eq.ts): true cell quality on vagg + controls | city + year + HS4. */
+          eq: eqStats.realised,
         }
       : {}),
     rs_z_scale: yb.zScale,

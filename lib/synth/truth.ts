@@ -8,7 +8,11 @@ export const TRUTH = {
   version: 1,
   years: { eq: [2005, 2015], rs: [2008, 2019], yearbook: [2003, 2019], members: [2002, 2019], census: [2004, 2008] },
   eq: {
-    /** EQ Table 2 col 4: effect of vagg on the city×HS4×year value-weighted normalised quality. Built in at the cell level (exact in expectation before clipping to [0,1]). */
+    /**
+     * EQ Table 2 col 4: the DESIGN value of the effect of vagg on the city×HS4×year value-weighted normalised quality,
+     * set to the published estimate (a calibration target). Built in at the cell level (exact in expectation before
+     * clipping to [0,1]); the realised true value of a generated folder is truth.json → realised.eq.table2_col4.
+     */
     beta_vagg: 0.3087,
     /** Control coefficients in the cell equation (not published; chosen small, so col 3 ≈ col 4). */
     gamma: { fdi: 0.15, open: 0.004, fisc: -0.05, dlp: 0.05, sci: 1.0, edu: 0.2, wage: 0.01, gdp: 0.006, fixinv: -0.01 },

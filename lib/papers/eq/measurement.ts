@@ -23,7 +23,7 @@ import { rotembergByIndustry, type RotembergOlsResult } from "../../measures/rot
 import { EQ_CONTROLS, buildQualityPanel, type QualityPanel } from "./panel";
 import { EQ_BASELINE } from "./specs";
 import { feols } from "../../estimators/feols";
-import { truthFor, type TruthSource } from "../truth";
+import { truthFor, eqRealisedTruth, type TruthSource } from "../truth";
 import type { QualityOptions } from "../../measures/quality";
 import { publicDataPath } from "../../data/public";
 import { keyAt, keysOf, numberAt } from "../../data/keys";
@@ -713,6 +713,7 @@ export async function qualitySigmaComparison(
 ): Promise<ReportTable> {
   const variants = opts.variants ?? QUALITY_SIGMA_VARIANTS;
   const T = truthFor(src);
+  const R = eqRealisedTruth(src);
   const recs: Record<string, number | string>[] = [];
   for (const [k, v] of variants.entries()) {
     const eq = k === 0 && opts.reuse ? opts.reuse : await buildQualityPanel(dir, { quality: v.quality });
@@ -732,12 +733,13 @@ export async function qualitySigmaComparison(
     if (T) {
       r["beta_true"] = T.eq.beta_vagg;
       r["t_vs_true"] = (b - T.eq.beta_vagg) / seCity;
+      r["beta_true_quality"] = R?.table2_col4 ?? NaN;
     }
     recs.push(r);
   }
   return dataTable(fromRecords(recs), {
     title: opts.title ?? "Table 2 col. 4 under three ways of setting σ in (18)–(19)",
-    digits: { sigma_pooled: 3, beta: 4, se: 4, se_city: 4, beta_true: 4, t_vs_true: 2 },
+    digits: { sigma_pooled: 3, beta: 4, se: 4, se_city: 4, beta_true: 4, t_vs_true: 2, beta_true_quality: 4 },
     counts: ["n"],
     na: "–",
     notes: [
@@ -746,6 +748,7 @@ export async function qualitySigmaComparison(
       ...(T
         ? [
             "beta_true: the β of the synthetic DGP; t_vs_true = (β̂ − β)/se_city — the DGP has city × year shocks shared by all HS4 cells of a city-year, which the city × HS4 SE ignores.",
+            "beta_true_quality: the same regression on the TRUE cell quality of the generated data (truth.json → realised.eq.table2_col4): β̂ minus it is the error of the quality measurement alone; beta_true minus it is the sampling noise of the cell equation (ξ, city × year shocks) and clipping.",
           ]
         : []),
     ],

@@ -37,7 +37,7 @@ import { scanExpression } from "../../data/io";
 import { validateRawFiles } from "../../data/scan-check";
 import { column, table, type Table } from "../../data/table";
 import { keyAt } from "../../data/keys";
-import { DataError } from "../../util/errors";
+import { ArgumentError, DataError } from "../../util/errors";
 import { productQuality, type QualityOptions, type QualityResult } from "../../measures/quality";
 import { placeboChart, type PlaceboPublished } from "../../report/charts/resampling";
 import type { PlaceboResult } from "../../estimators/resampling/placebo";
@@ -109,33 +109,36 @@ export async function buildQualityPanel(dir: string, opts: QualityPanelOptions =
   const f = (n: string): string => scanExpression(path.join(dir, n));
   await validateRawFiles(dir, EQ_PANEL_FILES, { scan: ["customs.parquet"] });
   const usePg = opts.provinceGdp ?? true;
-  if (usePg) {
-    const miss = await sql(`SELECT count(*) AS n, min(c.city_code) AS city, min(c.year) AS year
-      FROM ${f("customs.parquet")} c
-      LEFT JOIN ${f("cities.csv")} ci ON CAST(ci.city_code AS BIGINT) = CAST(c.city_code AS BIGINT)
-      LEFT JOIN ${f("province_gdp.csv")} pg ON CAST(pg.province_code AS BIGINT) = CAST(ci.province_code AS BIGINT) AND CAST(pg.year AS INTEGER) = CAST(c.year AS INTEGER)
-      WHERE pg.gdp_real IS NULL OR CAST(pg.gdp_real AS DOUBLE) <= 0`);
+  // the customs relation: the folder's file, or the caller's source (a path or a SQL relation;
+  // a column table must already carry ln_prov_gdp when the control is on)
+  const given = opts.quality?.customs;
+  let customsSrc: QualityOptions["customs"] = given ?? path.join(dir, "customs.parquet");
+  const rel =
+    typeof customsSrc === "string" ? scanExpression(customsSrc) : "sql" in customsSrc ? `(${(customsSrc as { sql: string }).sql})` : null;
+  if (usePg && rel === null && !(customsSrc as Table).names.includes("ln_prov_gdp"))
+    throw new ArgumentError(
+      `buildQualityPanel: a customs column table needs a ln_prov_gdp column for the provincial-GDP control of (18) (or pass provinceGdp: false)`,
+    );
+  if (usePg && rel !== null) {
+    const joins = `JOIN ${f("cities.csv")} ci ON CAST(ci.city_code AS BIGINT) = CAST(c.city_code AS BIGINT)
+      LEFT JOIN ${f("province_gdp.csv")} pg ON CAST(pg.province_code AS BIGINT) = CAST(ci.province_code AS BIGINT) AND CAST(pg.year AS INTEGER) = CAST(c.year AS INTEGER)`;
+    const miss = await sql(`SELECT count(*) AS n, min(c.city_code) AS city, min(c.year) AS year FROM ${rel} c LEFT ${joins}
+      WHERE pg.gdp_real IS NULL OR NOT (CAST(pg.gdp_real AS DOUBLE) > 0)`);
     const nMiss = (miss.columns["n"] as Float64Array)[0] as number;
     if (nMiss > 0)
       throw new DataError(
         `province_gdp.csv: no positive gdp_real for ${nMiss} customs rows (first: city_code ${String(keyAt(column(miss, "city"), 0))}, year ${String(keyAt(column(miss, "year"), 0))}) — (18) controls for provincial real GDP; pass provinceGdp: false to leave it out`,
         { file: path.join(dir, "province_gdp.csv"), column: "gdp_real" },
       );
+    customsSrc = { sql: `SELECT c.*, ln(CAST(pg.gdp_real AS DOUBLE)) AS ln_prov_gdp FROM ${rel} c ${joins}` };
   }
-  const customsSrc = usePg
-    ? {
-        sql: `SELECT c.*, ln(CAST(pg.gdp_real AS DOUBLE)) AS ln_prov_gdp FROM ${f("customs.parquet")} c
-          JOIN ${f("cities.csv")} ci ON CAST(ci.city_code AS BIGINT) = CAST(c.city_code AS BIGINT)
-          JOIN ${f("province_gdp.csv")} pg ON CAST(pg.province_code AS BIGINT) = CAST(ci.province_code AS BIGINT) AND CAST(pg.year AS INTEGER) = CAST(c.year AS INTEGER)`,
-      }
-    : path.join(dir, "customs.parquet");
   const q = await productQuality({
     method: "known-sigma",
     ...(usePg ? { controls: ["ln_prov_gdp"] } : {}),
-    customs: customsSrc,
     sigma: path.join(dir, "sigma_hs3.csv"),
     products: path.join(dir, "products.csv"),
     ...opts.quality,
+    customs: customsSrc,
   });
   const id = `eqp${++seq}`;
   await exec(`CREATE OR REPLACE TEMP TABLE ${id}_cy AS

@@ -9,6 +9,7 @@ import { column, numeric } from "../../../lib/data/table";
 import { buildQualityPanel, placeboRepsFor, placeboFigure, ivStatRows, EQ_CONTROLS } from "../../../lib/papers/eq/panel";
 import { EQ_PUBLISHED } from "../../../lib/papers/eq/published";
 import { qualitySigmaComparison } from "../../../lib/papers/eq/measurement";
+import { eqRealisedTruth } from "../../../lib/papers/truth";
 import { placebo } from "../../../lib/estimators/resampling/placebo";
 import { feols } from "../../../lib/estimators/feols";
 import { iv2sls } from "../../../lib/estimators/iv2sls";
@@ -127,6 +128,20 @@ test("eq panel: (18) controls for provincial real GDP; a province-year without i
     const m = (e as Error).message;
     assert.ok(m.includes("province_gdp.csv") && m.includes("gdp_real") && !m.includes("\n"), m);
   }
+});
+
+test("eq realised truths: truth.json → realised.eq is written by the generator and read by eqRealisedTruth (null on real data)", async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "eq-panel-rt-"));
+  await generate({ scale: "small", seed: SEED, outDir: dir });
+  const t = JSON.parse(fs.readFileSync(path.join(dir, "truth.json"), "utf8"));
+  const r = eqRealisedTruth(dir);
+  assert.ok(r !== null);
+  assert.is(r!.table2_col4, t.realised.eq.table2_col4);
+  for (const v of [r!.table2_col4, r!.trade_mode.processing, r!.trade_mode.ordinary]) assert.ok(Number.isFinite(v));
+  // the split summary in truth.json is the same realised regression (consistent with splitTruth)
+  assert.is(t.realised.eq_split_slopes_implied.processing, r!.trade_mode.processing);
+  fs.rmSync(path.join(dir, "truth.json"));
+  assert.is(eqRealisedTruth(dir), null);
 });
 
 test.run();
