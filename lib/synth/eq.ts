@@ -116,6 +116,10 @@ export interface Customs {
   readonly stats: { cells: number; varietyYears: number; rows: number; processingValueShare: number; clippedShare: number };
   /** Realised true values of the EQ exhibits (see {@link EqRealisedTruth}). */
   readonly realised: EqRealisedTruth;
+  /** HS concordance lines (code of a later vintage → HS2002) for the codes relabelled in `hs6`. */
+  readonly concordance: { readonly hs_code: string; readonly vintage: "HS2007" | "HS2012"; readonly hs2002: string }[];
+  /** Rows relabelled to an HS2007 / HS2012 code, and rows given a code outside every concordance. */
+  readonly hsVintage: { readonly hs2007Rows: number; readonly hs2012Rows: number; readonly unmappedRows: number };
 }
 
 /**
@@ -446,6 +450,41 @@ export function buildCustoms(w: World, P: Products, root: Rng): Customs {
       }
     }
   }
+  // HS vintages (own rng stream): customs reports the codes in force — HS2007 in 2007–2011, HS2012 from
+  // 2012 — so a share of HS6 products appear under a later-vintage code (mapped back by the concordance
+  // written to hs_concordance.csv), and a few rows carry a code in no concordance (the pipeline drops them)
+  const rH = root.fork("hs-vintage");
+  const changed = Uint8Array.from(P.hs6, () => (rH.uniform() < TRUTH.eq.hs_changed_share ? 1 : 0));
+  const concordance: Customs["concordance"] = [];
+  const code07 = new Map<number, string>(),
+    code12 = new Map<number, string>();
+  P.hs6.forEach((h, i) => {
+    if (!changed[i]) return;
+    const hs4 = h.slice(0, 4),
+      q = (P.hs4Hs6[P.hs6ToHs4[i] as number] as number[]).indexOf(i);
+    code07.set(i, `${hs4}5${q}`);
+    code12.set(i, `${hs4}6${q}`);
+    concordance.push({ hs_code: `${hs4}5${q}`, vintage: "HS2007", hs2002: h });
+    concordance.push({ hs_code: `${hs4}6${q}`, vintage: "HS2012", hs2002: h });
+  });
+  const hs6Index = new Map(P.hs6.map((h, i) => [h, i]));
+  let n07 = 0,
+    n12 = 0,
+    nUn = 0;
+  for (let r = 0; r < nR; r++) {
+    const y = out.year[r] as number;
+    const h = hs6Index.get(out.hs6[r] as string) as number;
+    if (rH.uniform() < TRUTH.eq.hs_unmapped_row_share) {
+      out.hs6[r] = `${(out.hs6[r] as string).slice(0, 4)}99`;
+      nUn++;
+    } else if (changed[h] && y >= 2012) {
+      out.hs6[r] = code12.get(h) as string;
+      n12++;
+    } else if (changed[h] && y >= 2007) {
+      out.hs6[r] = code07.get(h) as string;
+      n07++;
+    }
+  }
   const cellVagg = (q: number): number => (w.vagg[cellC[q] as number] as Float64Array)[ti(years[cellT[q] as number] as number)] as number;
   const truthSlope = (slot: number): { b: number; n: number } => {
     const keep: number[] = [];
@@ -485,6 +524,8 @@ export function buildCustoms(w: World, P: Products, root: Rng): Customs {
     ...out,
     stats: { cells: nCell, varietyYears: nVy, rows: nR, processingValueShare: procVal / totVal, clippedShare: clipped / Math.max(1, nVy) },
     realised,
+    concordance,
+    hsVintage: { hs2007Rows: n07, hs2012Rows: n12, unmappedRows: nUn },
   };
 }
 

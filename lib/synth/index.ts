@@ -126,7 +126,18 @@ export async function generate(opts: GenerateOptions): Promise<Manifest> {
     });
     await writeTable(ct, path.join(outDir, "customs.parquet"));
     rows["customs.parquet"] = ct.nrows;
-    eqStats = { hs4: P.hs4.length, hs6: P.hs6.length, customs: cu.stats, pi: cu.stats.processingValueShare, realised: cu.realised };
+    put(
+      "hs_concordance.csv",
+      ["hs_code", "vintage", "hs2002"],
+      cu.concordance.map((k) => [k.hs_code, k.vintage, k.hs2002]),
+    );
+    eqStats = {
+      hs4: P.hs4.length,
+      hs6: P.hs6.length,
+      customs: { ...cu.stats, hsVintage: cu.hsVintage },
+      pi: cu.stats.processingValueShare,
+      realised: cu.realised,
+    };
   }
 
   // census 2004 / 2008

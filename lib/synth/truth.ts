@@ -43,6 +43,9 @@ export const TRUTH = {
     /** Destination-specific pricing noise (identifies σ within firm×HS6×year) and log-quantity noise. */
     sd_price_dest: 0.1,
     sd_lnq: 0.01,
+    /** HS vintages in customs: share of HS6 products whose code changed in HS2007 and HS2012 (mapped back by hs_concordance.csv), and share of rows with a code in no concordance (dropped by the pipeline). */
+    hs_changed_share: 0.08,
+    hs_unmapped_row_share: 0.001,
     /** σ per HS3: drawn uniform on [sigma_min, sigma_max] (synthetic stand-in for Broda–Greenfield–Weinstein). */
     sigma_min: 2.5,
     sigma_max: 8.0,

@@ -11,6 +11,7 @@ import { HISTORY_1984 } from "./history1984";
 import { NATIONAL_SERIES } from "./national";
 import { PRODUCTS } from "./products";
 import { PROVINCE_GDP } from "./provinceGdp";
+import { HS_CONCORDANCE } from "./hsConcordance";
 import { SIGMA_HS3 } from "./sigma";
 
 export const SCHEMA_BY_FILE: Readonly<Record<string, Schema>> = {
@@ -28,4 +29,5 @@ export const SCHEMA_BY_FILE: Readonly<Record<string, Schema>> = {
   "cities.csv": CITIES,
   "digital_shifts.csv": DIGITAL_SHIFTS,
   "province_gdp.csv": PROVINCE_GDP,
+  "hs_concordance.csv": HS_CONCORDANCE,
 };

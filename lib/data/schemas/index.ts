@@ -12,6 +12,7 @@ export { NATIONAL_SERIES } from "./national";
 export { CITIES } from "./cities";
 export { DIGITAL_SHIFTS } from "./digitalShifts";
 export { PROVINCE_GDP } from "./provinceGdp";
+export { HS_CONCORDANCE } from "./hsConcordance";
 
 /** Synthetic file name → schema. */
 export { SCHEMA_BY_FILE } from "./by-file";

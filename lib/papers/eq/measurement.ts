@@ -25,6 +25,7 @@ import { EQ_BASELINE } from "./specs";
 import { feols } from "../../estimators/feols";
 import { truthFor, eqRealisedTruth, type TruthSource } from "../truth";
 import type { QualityOptions } from "../../measures/quality";
+import type { HsHarmoniseCounts } from "../../measures/quality/harmonise";
 import { publicDataPath } from "../../data/public";
 import { keyAt, keysOf, numberAt } from "../../data/keys";
 import { qualityStepsTable, type QualityResult } from "../../measures/quality";
@@ -1036,4 +1037,31 @@ export function eqMeasurementFacts(o: {
     rotembergTop2Alpha: top2a,
     rotembergNegativeSum: neg,
   };
+}
+
+/**
+ * The HS harmonisation step of the EQ panel (`buildQualityPanel(...).info.hs`, `hsHarmonise`)
+ * as a table: customs rows read, rows already in HS2002, rows mapped back from HS2007 and from
+ * HS2012 codes, and rows dropped because their code is in no concordance (with the number of
+ * distinct such codes). Columns: step, rows, share (of the rows read).
+ *
+ * @example showTable(hsHarmonisationTable(eq.info.hs!));
+ */
+export function hsHarmonisationTable(h: HsHarmoniseCounts, title = "HS codes harmonised to HS2002 before (18)"): ReportTable {
+  const recs = [
+    { step: "customs rows read", rows: h.input },
+    { step: "HS2002 code (kept)", rows: h.hs2002 },
+    { step: "HS2007 code mapped back to HS2002 (2007–2011)", rows: h.fromHs2007 },
+    { step: "HS2012 code mapped back to HS2002 (2012 on)", rows: h.fromHs2012 },
+    { step: `code in no concordance: dropped (${h.unmappedCodes} distinct codes)`, rows: h.unmapped },
+    { step: "rows passed to the cleaning rules", rows: h.input - h.unmapped },
+  ].map((r) => ({ ...r, share: r.rows / h.input }));
+  return dataTable(fromRecords(recs), {
+    title,
+    digits: { share: 4 },
+    counts: ["rows"],
+    notes: [
+      "Vintage of a row by its year: HS2002 until 2006, HS2007 in 2007–2011, HS2012 from 2012; concordance hs_concordance.csv (UN/WITS correlation tables on real data).",
+    ],
+  });
 }

@@ -16,7 +16,9 @@
  *   both imposes BGW's σ_h and instruments price — with σ_h imposed there is no price slope
  *   left to instrument, so the two statements are inconsistent; the default follows the σ_h
  *   table (flagged in eq-03); (18) also controls for the exporting city's provincial real GDP
- *   (ln gdp_real of `province_gdp.csv`, "省级实际 GDP"; `provinceGdp: false` leaves it out);
+ *   (ln gdp_real of `province_gdp.csv`, "省级实际 GDP"; `provinceGdp: false` leaves it out); before
+ *   (18) the HS codes are harmonised to HS2002 with `hs_concordance.csv` (`hsHarmonise`, counts in
+ *   `info.hs`; "将样本期出口产品统一转换为 2002 版 HS6 编码");
  * - vagg_ct = Σ_s (output_sc,2004 / output_c,2004) · virtual_st (22): shares from
  *   `census_2004.csv`, shifts `virtual` from `digital_shifts.csv` (all years of the shifts, so
  *   the lag exists in the first sample year); `l_vagg` = vagg_c,t−1;
@@ -39,6 +41,7 @@ import { column, table, type Table } from "../../data/table";
 import { keyAt } from "../../data/keys";
 import { ArgumentError, DataError } from "../../util/errors";
 import { productQuality, type QualityOptions, type QualityResult } from "../../measures/quality";
+import { hsHarmonise, type HsHarmoniseCounts } from "../../measures/quality/harmonise";
 import { placeboChart, type PlaceboPublished } from "../../report/charts/resampling";
 import type { PlaceboResult } from "../../estimators/resampling/placebo";
 import type { VegaLiteSpec } from "../../report/charts/spec";
@@ -56,6 +59,7 @@ export const EQ_PANEL_FILES = [
   "history_1984.csv",
   "cities.csv",
   "province_gdp.csv",
+  "hs_concordance.csv",
 ] as const;
 
 export const EQ_CONTROLS = ["fdi", "open", "fisc", "dlp", "sci", "edu", "wage", "gdp", "fixinv"] as const;
@@ -63,6 +67,11 @@ export const EQ_CONTROLS = ["fdi", "open", "fisc", "dlp", "sci", "edu", "wage", 
 export interface QualityPanelOptions {
   /** Sample years (default 2005–2015, EQ). */
   readonly years?: readonly [number, number];
+  /**
+   * Harmonise the customs HS codes to HS2002 with `hs_concordance.csv` first (`hsHarmonise`;
+   * default true, as the paper). Counts in `info.hs`.
+   */
+  readonly hsHarmonise?: boolean;
   /**
    * Control (18) for the exporting city's provincial real GDP, ln gdp_real of `province_gdp.csv`
    * in the export year (default true, as the paper). Rows without a provincial GDP are an error.
@@ -92,6 +101,8 @@ export interface QualityPanel {
     readonly years: readonly [number, number];
     readonly missingVagg: number;
     readonly missingControls: number;
+    /** HS harmonisation to HS2002 (null when off or when the caller passed a column table). */
+    readonly hs: HsHarmoniseCounts | null;
   };
 }
 
@@ -113,12 +124,24 @@ export async function buildQualityPanel(dir: string, opts: QualityPanelOptions =
   // a column table must already carry ln_prov_gdp when the control is on)
   const given = opts.quality?.customs;
   let customsSrc: QualityOptions["customs"] = given ?? path.join(dir, "customs.parquet");
-  const rel =
+  let rel =
     typeof customsSrc === "string" ? scanExpression(customsSrc) : "sql" in customsSrc ? `(${(customsSrc as { sql: string }).sql})` : null;
   if (usePg && rel === null && !(customsSrc as Table).names.includes("ln_prov_gdp"))
     throw new ArgumentError(
       `buildQualityPanel: a customs column table needs a ln_prov_gdp column for the provincial-GDP control of (18) (or pass provinceGdp: false)`,
     );
+  // HS harmonisation to HS2002 (EQ §3) before anything else: later-vintage codes mapped back, unmapped rows dropped (counted)
+  let hs: HsHarmoniseCounts | null = null;
+  if (rel !== null && (opts.hsHarmonise ?? true)) {
+    const h = await hsHarmonise(
+      rel,
+      scanExpression(path.join(dir, "hs_concordance.csv"), ["hs_code", "vintage", "hs2002"]),
+      scanExpression(path.join(dir, "products.csv"), ["hs6", "hs4", "hs3"]),
+    );
+    hs = h.counts;
+    rel = `(${h.sql})`;
+    customsSrc = { sql: h.sql };
+  }
   if (usePg && rel !== null) {
     const joins = `JOIN ${f("cities.csv")} ci ON CAST(ci.city_code AS BIGINT) = CAST(c.city_code AS BIGINT)
       LEFT JOIN ${f("province_gdp.csv")} pg ON CAST(pg.province_code AS BIGINT) = CAST(ci.province_code AS BIGINT) AND CAST(pg.year AS INTEGER) = CAST(c.year AS INTEGER)`;
@@ -230,6 +253,7 @@ export async function buildQualityPanel(dir: string, opts: QualityPanelOptions =
       years: [y0, y1],
       missingVagg,
       missingControls,
+      hs,
     },
   };
 }

@@ -144,4 +144,15 @@ test("eq realised truths: truth.json → realised.eq is written by the generator
   assert.is(eqRealisedTruth(dir), null);
 });
 
+test("eq panel: HS codes harmonised to HS2002 before (18): later-vintage codes mapped back, unmapped rows dropped and counted", async () => {
+  const eq = await built;
+  const h = eq.info.hs!;
+  assert.ok(h.fromHs2007 > 0 && h.fromHs2012 > 0 && h.unmapped > 0, JSON.stringify(h));
+  assert.is(h.hs2002 + h.fromHs2007 + h.fromHs2012 + h.unmapped, h.input);
+  // what reaches the quality step is the harmonised input
+  assert.is(eq.quality.counts.input, h.input - h.unmapped);
+  // the synthetic HS2002 lines end in 10, 20, 90, 30 or 40; HS2007/HS2012 codes end in 5q/6q, unmapped ones in 99
+  for (const c of column(eq.quality.hs6, "hs6") as string[]) assert.ok(["10", "20", "90", "30", "40"].includes(c.slice(4)), c);
+});
+
 test.run();
