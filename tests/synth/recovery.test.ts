@@ -11,12 +11,14 @@ import { feols } from "../../lib/estimators/feols";
 import { entropyIndex } from "../../lib/measures/entropy";
 import { RESILIENCE_INDICATORS, resilienceIndicatorColumns, RS_VAGG_SCALE } from "../../lib/synth/rs";
 import { rng } from "../../lib/util/rng";
+import { scanExpression } from "../../lib/data/io";
+import { hsHarmonise } from "../../lib/measures/quality/harmonise";
 
 // Recovery of the built-in effects with feols on generated raw files (scale "medium",
 // 40 cities × 80 HS4, ~5 s). Pass criterion: the true value lies in the 95 % CI.
 // The EQ pipeline here is the simplest KSW with known σ: residual of ln q + σ ln p on
 // HS6 + destination×year FE, /(σ−1), min–max within HS6, export-value-weighted city×HS4×year mean,
-// intermediaries dropped. σ itself is checked by ln q on ln p within firm×HS6×year.
+// intermediaries dropped, HS codes harmonised to HS2002 first; CI clustered by city (city × year shocks). σ itself is checked by ln q on ln p within firm×HS6×year.
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "vagg-rec-"));
 test.before(async () => {
   await generate({ scale: "medium", seed: 5, outDir: dir });
@@ -32,10 +34,16 @@ test("σ recovered from customs: ln q on ln p | firm×HS6×year FE", async () =>
   assert.ok(row.ciLow <= -sig && -sig <= row.ciHigh, `σ ${sig}: ${row.estimate} [${row.ciLow}, ${row.ciHigh}]`);
 });
 
-test("EQ baseline: vagg on city×HS4×year quality recovers 0.3087 (city + year + HS4 FE, controls, cluster city×HS4)", async () => {
+test("EQ baseline: vagg on city×HS4×year quality recovers 0.3087 (HS codes harmonised; city + year + HS4 FE, controls, cluster city)", async () => {
+  // HS codes harmonised to HS2002 first (the customs file reports later-vintage and unmapped codes)
+  const hs = await hsHarmonise(
+    scanExpression(path.join(dir, "customs.parquet")),
+    scanExpression(path.join(dir, "hs_concordance.csv"), ["hs_code", "vintage", "hs2002"]),
+    scanExpression(path.join(dir, "products.csv"), ["hs6", "hs4", "hs3"]),
+  );
   const cu = await sql(`SELECT c.*, s.sigma, substr(c.hs6,1,4) AS hs4, c.dest || '_' || c.year AS dy,
       ln(c.quantity) + s.sigma * ln(c.value_usd / c.quantity) AS y
-    FROM read_parquet('${path.join(dir, "customs.parquet")}') c JOIN read_csv('${path.join(dir, "sigma_hs3.csv")}', header=true, types={'hs3':'VARCHAR'}) s ON substr(c.hs6,1,3)=s.hs3
+    FROM (${hs.sql}) c JOIN read_csv('${path.join(dir, "sigma_hs3.csv")}', header=true, types={'hs3':'VARCHAR'}) s ON substr(c.hs6,1,3)=s.hs3
     WHERE c.is_intermediary = 0 ORDER BY c.firm_id, c.hs6, c.dest, c.year`);
   // feols needs one regressor: an independent N(0,1) column, whose coefficient is ≈ 0 (residuals = FE residuals up to that)
   const rr = rng(1);
@@ -169,8 +177,9 @@ test("EQ baseline: vagg on city×HS4×year quality recovers 0.3087 (city + year 
   }
   void er;
   const t = table(recs);
+  // clustered by city: the DGP's city × year shocks are shared by all HS4 cells of a city-year
   const fit = feols(t, "quality ~ vagg + fdi + open + fisc + dlp + sci + edu + wage + gdp + fixinv | city + year + hs4", {
-    vcov: { cluster: ["city^hs4"] } as never,
+    vcov: { cluster: ["city"] } as never,
   });
   const row = fit.table.find((x) => x.name === "vagg")!;
   console.log(`    EQ: N=${fit.nobs} vagg ${row.estimate.toFixed(4)} (${row.se.toFixed(4)}), true ${TRUTH.eq.beta_vagg}`);

@@ -21,7 +21,8 @@ import { TRUTH } from "../../synth/truth";
 import { bartik, digitalShift, type BartikReport } from "../../measures/bartik";
 import { rotembergByIndustry, type RotembergOlsResult } from "../../measures/rotemberg-ols";
 import { EQ_CONTROLS, buildQualityPanel, type QualityPanel } from "./panel";
-import { EQ_BASELINE } from "./specs";
+import { EQ_BASELINE, EQ_FE, eqFormula } from "./specs";
+import { iv2sls } from "../../estimators/iv2sls";
 import { feols } from "../../estimators/feols";
 import { truthFor, eqRealisedTruth, type TruthSource } from "../truth";
 import type { QualityOptions } from "../../measures/quality";
@@ -879,19 +880,25 @@ export function nationalVaggPath(shifts: Table, cityYear?: Table): Table {
 }
 
 /**
- * Rotemberg-weight concentration and the drop-the-top robustness check that Goldsmith-Pinkham,
- * Sorkin & Swift (2020, §IV–V) recommend: the industries with the largest weights α_s (summed
- * over years, `rotembergByIndustry`) are the ones whose shifts identify β̂; the check rebuilds
- * vagg (22) WITHOUT them (their share × shift removed; with city fixed effects this is the same
- * as holding their shifts constant) and re-estimates Table 2 col. 4.
+ * Rotemberg-weight concentration and the drop-the-top check that Goldsmith-Pinkham, Sorkin &
+ * Swift (2020, §IV–V) recommend: the industries with the largest weights α_s (summed over years,
+ * `rotembergByIndustry`) carry the identifying variation; the check asks whether β̂ survives
+ * WITHOUT their variation. In EQ the Bartik sum is the regressor itself, so dropping industries
+ * from the regressor would change the variable (and bias β̂ even when β is homogeneous: the
+ * left-out part becomes an omitted regressor). The GPSS analogue keeps vagg as the regressor
+ * and identifies β from the other industries only, i.e. 2SLS with the leave-out index as the
+ * excluded instrument:
  *
- *   vagg^(−D)_ct = Σ_{s ∉ D} share_sc · Virtual_st,   D = the top-k industries by α_s
+ *   vagg_ct = π vagg^(−D)_ct + controls + FE + v,   vagg^(−D)_ct = Σ_{s ∉ D} share_sc · Virtual_st
+ *   Quality_cjt = β vagg_ct + controls + μ_c + ν_j + δ_t + ξ                      (17), D = top-k by |α_s|
  *
- * Rows: "all industries", then dropping the top 1, …, top k (cumulative). Columns: dropped
- * (industry codes), alpha_dropped (their summed weight; Σ α = 1), beta, se, n.
+ * Rows: the OLS baseline, then D = the top 1, …, top k (cumulative). Columns: dropped (industry
+ * codes with names), alpha_dropped (their summed weight; Σ α = 1), beta, se (city × HS4), the
+ * first-stage F of the leave-out instrument (NaN for the OLS row), n. A weak first stage means
+ * the other industries carry little variation: the estimate then rests on the dropped ones.
  *
  * @example
- *   showTable(rotembergDropTop(rw, eq.panel, cs.table, sh.table, { k: 2 }));
+ *   showTable(rotembergDropTop(rw, eq.panel, cs.table, sh.table, { k: 2, names }));
  */
 export function rotembergDropTop(
   rw: RotembergOlsResult,
@@ -907,7 +914,7 @@ export function rotembergDropTop(
   const order = Array.from({ length: byInd.nrows }, (_, i) => i).sort((a, b) => Math.abs(al[b] as number) - Math.abs(al[a] as number));
   const recs: Record<string, number | string>[] = [];
   const base = table2col4(panel);
-  recs.push({ dropped: "none (all industries)", alpha_dropped: 0, beta: base.beta, se: base.se, n: base.n });
+  recs.push({ dropped: "none (OLS, all industries)", alpha_dropped: 0, beta: base.beta, se: base.se, first_stage_f: NaN, n: base.n });
   const drop: string[] = [];
   let a = 0;
   for (let j = 0; j < Math.min(k, order.length); j++) {
@@ -916,22 +923,24 @@ export function rotembergDropTop(
     drop.push(code);
     a += al[i] as number;
     const { panel: p2 } = panelWithVagg(panel, shares, shifts, drop);
-    const r = table2col4(p2);
+    const withZ = table({ ...panel.columns, vagg_loo: numeric(p2, "vagg") }, panel.source);
+    const m = iv2sls(withZ, eqFormula("quality", "", EQ_FE, "vagg ~ vagg_loo"), { vcov: { cluster: ["city^hs4"] }, skipDiagnostics: true });
     recs.push({
       dropped: drop.map((d) => (opts.names?.get(d) ? `${d} ${opts.names.get(d)}` : d)).join(", "),
       alpha_dropped: a,
-      beta: r.beta,
-      se: r.se,
-      n: r.n,
+      beta: m.coef["vagg"] as number,
+      se: m.se["vagg"] as number,
+      first_stage_f: m.firstStage[0]?.f.stat ?? NaN,
+      n: m.nobs,
     });
   }
   return dataTable(fromRecords(recs), {
-    title: opts.title ?? "Rotemberg weights: Table 2 col. 4 without the top-weight industries (GPSS 2020)",
-    digits: { alpha_dropped: 3, beta: 4, se: 4 },
+    title: opts.title ?? "Rotemberg weights: β identified without the top-weight industries (GPSS 2020)",
+    digits: { alpha_dropped: 3, beta: 4, se: 4, first_stage_f: 1 },
     counts: ["n"],
     notes: [
       "alpha_dropped: the summed Rotemberg weight α_s of the dropped industries (the weights sum to 1 over industries × years).",
-      "vagg rebuilt from the 2004 census shares of the remaining industries and the same shifts; Table 2 col. 4 (controls, city + year + HS4 FE, SE by city × HS4).",
+      "Rows after the first: 2SLS of (17) with vagg instrumented by the Bartik index of the remaining industries (2004 census shares, same shifts); controls, city + year + HS4 FE, SE by city × HS4; first_stage_f: F of the excluded instrument.",
     ],
   });
 }

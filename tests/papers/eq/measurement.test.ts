@@ -274,7 +274,7 @@ test("bartik diagnostics: ω sensitivity, national path, drop-the-top", async ()
   });
   const dt = (rotembergDropTop(rw, eq.panel, cs.table, sh.table, { k: 1 }) as unknown as { data: ReturnType<typeof table> }).data;
   assert.is(dt.nrows, 2);
-  assert.ok(Math.abs((numeric(dt, "beta")[0] as number) - base) < 1e-12, "no industry dropped = baseline");
+  assert.ok(Math.abs((numeric(dt, "beta")[0] as number) - base) < 1e-12, "first row: the OLS baseline");
   assert.ok(Math.abs((numeric(dt, "beta")[1] as number) - base) > 1e-6, "dropping the top industry changes β̂");
 });
 
