@@ -94,6 +94,9 @@ export function rsStaggered(
   });
 }
 
+const waldText = (w: WaldTest): string => (Number.isFinite(w.stat) ? `F(${w.df1}, ${w.df2}) = ${w.stat.toFixed(2)}` : "n/a");
+const chi2Text = (w: AttGtPreTest): string => (Number.isFinite(w.stat) ? `χ²(${w.df}) = ${w.stat.toFixed(2)}` : (w.reason ?? "n/a"));
+
 /**
  * The comparison table: TWFE DID (with and without controls), Sun–Abraham ATT, Callaway–Sant'Anna
  * overall ATT (never- and not-yet-treated controls) and event-time average, the Bacon decomposition
@@ -102,7 +105,7 @@ export function rsStaggered(
  * @example showTable(rsStaggeredTable(rsStaggered(rs.panel)));
  */
 export function rsStaggeredTable(st: RsStaggered, title = "Smart-city pilots: TWFE vs heterogeneity-robust staggered DID"): ReportTable {
-  const rows: { name: string; est: number; se: number; p: number; pre: number; w: number; note: string }[] = [];
+  const rows: { name: string; est: number; se: number; p: number; pre: number; preTest: string; w: number; note: string }[] = [];
   const fe = (m: FeolsResult) => m.table.find((r) => r.name === "did_treat")!;
   const t1 = fe(st.twfe),
     t0 = fe(st.twfeNoControls);
@@ -112,6 +115,7 @@ export function rsStaggeredTable(st: RsStaggered, title = "Smart-city pilots: TW
     se: t1.se,
     p: t1.p,
     pre: st.pretrend.twfe.p,
+    preTest: waldText(st.pretrend.twfe),
     w: NaN,
     note: "eq. (9); pre-trend: event-study leads",
   });
@@ -121,6 +125,7 @@ export function rsStaggeredTable(st: RsStaggered, title = "Smart-city pilots: TW
     se: t0.se,
     p: t0.p,
     pre: NaN,
+    preTest: "",
     w: NaN,
     note: "the coefficient Bacon decomposes",
   });
@@ -131,21 +136,41 @@ export function rsStaggeredTable(st: RsStaggered, title = "Smart-city pilots: TW
     se: sa.se,
     p: sa.p,
     pre: st.pretrend.sunAbraham.p,
+    preTest: waldText(st.pretrend.sunAbraham),
     w: NaN,
     note: "never-treated control, controls",
   });
-  const cs = (label: string, a: AttAggregate, pre: number, note: string) =>
-    rows.push({ name: label, est: a.overall.estimate, se: a.overall.se, p: a.overall.p, pre, w: NaN, note });
-  cs("C–S ATT, never-treated", st.csNever.simple, st.pretrend.csNever.p, "simple aggregation, no covariates");
-  cs("C–S ATT, not-yet-treated", st.csNotYet.simple, st.pretrend.csNotYet.p, "simple aggregation, no covariates");
-  cs("C–S event-time average, never-treated", st.csNever.dynamic, NaN, "mean of e ≥ 0 effects");
+  const cs = (label: string, a: AttAggregate, pre: AttGtPreTest | null, note: string) =>
+    rows.push({
+      name: label,
+      est: a.overall.estimate,
+      se: a.overall.se,
+      p: a.overall.p,
+      pre: pre ? pre.p : NaN,
+      preTest: pre ? chi2Text(pre) : "",
+      w: NaN,
+      note,
+    });
+  cs("C–S ATT, never-treated", st.csNever.simple, st.pretrend.csNever, "simple aggregation, no covariates");
+  cs("C–S ATT, not-yet-treated", st.csNotYet.simple, st.pretrend.csNotYet, "simple aggregation, no covariates");
+  cs("C–S event-time average, never-treated", st.csNever.dynamic, null, "mean of e ≥ 0 effects");
   for (const b of st.bacon.byType)
-    rows.push({ name: `Bacon: ${b.type}`, est: b.estimate, se: NaN, p: NaN, pre: NaN, w: b.weight, note: "weighted mean of its 2×2 DIDs" });
+    rows.push({
+      name: `Bacon: ${b.type}`,
+      est: b.estimate,
+      se: NaN,
+      p: NaN,
+      pre: NaN,
+      preTest: "",
+      w: b.weight,
+      note: "weighted mean of its 2×2 DIDs",
+    });
   const t = table({
     estimator: rows.map((r) => r.name),
     estimate: rows.map((r) => r.est),
     se: rows.map((r) => r.se),
     p: rows.map((r) => r.p),
+    pretrend_test: rows.map((r) => r.preTest),
     pretrend_p: rows.map((r) => r.pre),
     weight: rows.map((r) => r.w),
     note: rows.map((r) => r.note),
@@ -157,6 +182,7 @@ export function rsStaggeredTable(st: RsStaggered, title = "Smart-city pilots: TW
       estimate: "Estimate",
       se: "SE",
       p: "p",
+      pretrend_test: "Pre-trend test",
       pretrend_p: "Pre-trend p",
       weight: "Bacon weight",
       note: "Note",
@@ -165,7 +191,7 @@ export function rsStaggeredTable(st: RsStaggered, title = "Smart-city pilots: TW
     wholeNumbersAsCounts: false,
     notes: [
       "SEs clustered by city (TWFE, Sun–Abraham: regression vcov, t inference; Callaway–Sant'Anna: influence function, normal inference).",
-      `Pre-trend p: joint Wald F test that all lead coefficients are zero (TWFE window [${st.window[0]}, ${st.window[1]}], end points binned; Sun–Abraham aggregated leads); Callaway–Sant'Anna: χ² test that every pre-period ATT(g,t) is zero (did's pre-test).`,
+      `Pre-trend test: joint Wald test H0: all lead coefficients = 0 with the city-clustered vcov, F(q, df) = b'V⁻¹b/q (TWFE: the q leads of the window [${st.window[0]}, ${st.window[1]}], end points binned; Sun–Abraham: the aggregated leads); Callaway–Sant'Anna: χ²(q) test that every pre-period ATT(g,t) is zero (did's pre-test).`,
       `Bacon: Σ w·β = ${st.bacon.weightedSum.toFixed(4)} = TWFE DID without controls.`,
     ],
   });

@@ -14,7 +14,10 @@ import {
   mechanismTable,
   mechanismDimsTable,
 } from "../../../lib/papers/rs/sections";
-import { rsTable3, rsRobustness, rsMechanismsSummary, rsExtensionSummary } from "../../../lib/papers/rs/exhibits";
+import { rsTable3, rsMechanismsSummary, rsExtensionSummary } from "../../../lib/papers/rs/exhibits";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
 
 // The builders only read coef / se / pvalue / nobs: fitted models are stood in for by records.
 function fit(coef: Record<string, number>, nobs = 3177) {
@@ -30,6 +33,10 @@ const row = (t: ReportTable, label: string): string[] => {
 const heads = (t: ReportTable): string[] => t.header.flatMap((h) => h.map((c) => c.text));
 const v = (x = 0.008) => fit({ vagg: x });
 const b = TRUTH.rs.beta_vagg.toFixed(4);
+// a synthetic data folder: truth.json with realised RS truths (rsTruth reads realised.rs)
+const SYN = fs.mkdtempSync(path.join(os.tmpdir(), "vagg-rs-exhibits-"));
+const REALISED = { table3: 0.00712, table4: {}, mechanisms: {}, extension: {}, did: 0.00041 };
+fs.writeFileSync(path.join(SYN, "truth.json"), JSON.stringify({ realised: { rs: REALISED } }));
 
 test("rsFormula / RS_MARTIN: controls named once; optional FE and IV parts", () => {
   const C = RS_CONTROLS.join(" + ");
@@ -40,39 +47,41 @@ test("rsFormula / RS_MARTIN: controls named once; optional FE and IV parts", () 
   assert.is(RS_MARTIN, "resistance ~ vagg_pre + pop_pre + open_pre + fre_pre + road_pre + wage_pre + edu_pre");
 });
 
-test("rsTable3: published rows and N from RS_PUBLISHED; true row only on synthetic data (en and zh)", () => {
+test("rsTable3: published rows and N from RS_PUBLISHED; realised true row only on synthetic data (en and zh)", () => {
   const m = [v(0.1), v(), v(0.03), v()];
-  const syn = rsTable3(m, true);
+  const syn = rsTable3(m, SYN);
   assert.equal(
     row(syn, "Published").slice(1),
     RS_PUBLISHED.table3.map((r) => r.coef.toFixed(4)),
   );
-  assert.equal(row(syn, "True (DGP)").slice(1), ["", b, "", b]);
+  assert.equal(row(syn, "True (DGP)").slice(1), ["", "0.0071", "", "0.0071"]);
   assert.ok(syn.notes.includes("Synthetic data calibrated to the paper; published numbers from real data (N = 3,177)."));
   const real = rsTable3(m, false);
   assert.not.ok(labels(real).includes("True (DGP)"));
   assert.not.ok(real.notes.some((n) => n.includes("Synthetic")));
-  assert.ok(labels(rsTable3(m, true, { lang: "zh" })).includes("真实值(DGP)"));
+  assert.ok(labels(rsTable3(m, SYN, { lang: "zh" })).includes("真实值(DGP)"));
   assert.not.ok(labels(rsTable3(m, false, { lang: "zh" })).includes("真实值(DGP)"));
-  assert.ok(rsTable3(m, true, { lang: "zh" }).notes.includes("按原文校准的合成数据；原文数值来自真实数据（观测值 3,177）。"));
+  assert.ok(rsTable3(m, SYN, { lang: "zh" }).notes.includes("按原文校准的合成数据；原文数值来自真实数据（观测值 3,177）。"));
 });
 
-test("rsRobustness, rsMechanismsSummary, rsExtensionSummary: true column only on synthetic data", () => {
-  const rob = [
-    v(),
-    v(),
-    fit({ did_treat: 0.01 }),
-    fit({ did_treat: 0.01 }),
-    fit({ vagg_bartik: 0.01 }),
-    fit({ vagg_pre: 0.1 }),
-    v(),
-    v(),
-    v(),
-  ];
-  const r = rsRobustness(rob, true);
-  assert.is(row(r, "Baseline (Table 3 col. 4)")[1], RS_PUBLISHED.table3[3].coef.toFixed(4));
-  assert.is(row(r, "Clustered by province")[5], b);
-  assert.not.ok(heads(rsRobustness(rob, false)).includes("true (DGP)"));
+test("rsTable3: the R² row is overall without FE and within with FE, as the paper prints it", () => {
+  const fe = { names: ["city", "year"] };
+  const m = [
+    { ...(v(0.1) as object), r2: 0.1461 },
+    { ...(v() as object), r2: 0.9912, withinR2: 0.0093, fixef: fe },
+    { ...(v(0.03) as object), r2: 0.5342 },
+    { ...(v() as object), r2: 0.9931, withinR2: 0.0551, fixef: fe },
+  ] as never[];
+  const t = rsTable3(m, false);
+  assert.equal(row(t, "R² (within where FE)").slice(1), ["0.146", "0.009", "0.534", "0.055"]);
+  assert.equal(row(t, "Overall R²").slice(1), ["", "0.991", "", "0.993"]);
+  assert.is(row(t, "Published R²")[1], "0.146");
+  assert.not.ok(labels(t).includes("R²"), "no plain R² stat row mixing the two kinds");
+  assert.ok(t.notes.some((n) => n.startsWith("R²: overall R² in the columns without fixed effects, within R²")));
+  assert.ok(labels(rsTable3(m, false, { lang: "zh" })).includes("R²(有固定效应列为组内R²)"));
+});
+
+test("rsMechanismsSummary, rsExtensionSummary: true column only on synthetic data", () => {
   const step = (m: string) => ({ mediator: m, first: v(0.1), second: fit({ [m]: -0.01 }), dims: [] });
   const mis = ["dist", "distK", "distL"].map(step),
     mkt = ["mp", "lmp", "hmp"].map(step);
@@ -137,4 +146,5 @@ test("section tables (Table 4, Tables 5–6, §6): DGP rows and columns only on 
   assert.not.ok(mechanismDimsTable(steps, "T5d", false).notes.some((n) => n.includes("No true value")));
 });
 
+test.after(() => fs.rmSync(SYN, { recursive: true, force: true }));
 test.run();

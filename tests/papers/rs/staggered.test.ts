@@ -52,7 +52,13 @@ test("rsStaggeredTable and rsStaggeredChart: rows, columns and series", async ()
     "Bacon: Treated vs Untreated",
   ])
     assert.ok(labels.includes(l), l);
-  assert.is(t.ncol, 7);
+  assert.is(t.ncol, 8);
+  // the joint pre-trend Wald test (all leads = 0, city clusters) is printed with its statistic and df
+  const tw = t.body.find((r) => r.cells[0]!.text === "TWFE DID, controls")!.cells.map((c) => c.text);
+  const w = st.pretrend.twfe;
+  assert.ok(tw.includes(`F(${w.df1}, ${w.df2}) = ${w.stat.toFixed(2)}`), tw.join(" | "));
+  assert.ok(w.df1 >= 2 && w.restrictions.every((r) => /et_m/.test(r)), w.restrictions.join("; "));
+  assert.match(st.eventStudy.vcovType ?? "", /city/);
   const spec = JSON.stringify(rsStaggeredChart(st));
   for (const m of ["TWFE", "Sun–Abraham", "Callaway–Sant'Anna", "e = -4", "e = 4"]) assert.ok(spec.includes(m), m);
 });
