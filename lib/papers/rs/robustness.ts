@@ -35,6 +35,13 @@ function term(m: RegressionModel, name: string): { b: number; se: number; p: num
   return { b: m.coef[name] as number, se: m.se[name] as number, p: m.pvalue[name] as number };
 }
 
+/**
+ * The Martin recovery regression (RS §4.2, Martin et al. 2016): the 2012–2019 recovery index on the
+ * city's 2012–19 means of vagg and the controls — the companion of `RS_MARTIN` (resistance on the
+ * 2008–11 means), columns built by `martinSample`.
+ */
+export const RS_MARTIN_RECOVERY = `recovery ~ ${["vagg", ...RS_CONTROLS].map((c) => `${c}_post`).join(" + ")}`;
+
 /** The IV exhibit's weak-IV numbers of one 2SLS fit (one endogenous regressor, one instrument). */
 export interface RsIvSummary {
   readonly firstStage: { b: number; se: number; p: number };

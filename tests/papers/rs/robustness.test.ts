@@ -28,6 +28,7 @@ import {
   rsMartinTable,
   rsMartinReading,
   rsRobustness,
+  RS_MARTIN_RECOVERY,
 } from "../../../lib/papers/rs/robustness";
 
 // Tolerances
@@ -103,9 +104,10 @@ test("PSM: balance table passes balanceTable through; caliper (0.2 SD of the log
 });
 
 test("Martin: resistance and recovery regressed; reading follows the sign convention", () => {
+  assert.is(RS_MARTIN_RECOVERY, "recovery ~ vagg_post + pop_post + open_post + fre_post + road_post + wage_post + edu_post");
   const ms = martinSample(rs.panel);
   const res = feols(ms, RS_MARTIN, { vcov: "hetero" });
-  const rec = feols(ms, RS_MARTIN.replace(/_pre/g, "_post").replace("resistance", "recovery"), { vcov: "hetero" });
+  const rec = feols(ms, RS_MARTIN_RECOVERY, { vcov: "hetero" });
   const t = rsMartinTable(res, rec);
   assert.is(row(t, "mean vagg 2012–19")[2]!.replace(/\*/g, ""), (rec.coef["vagg_post"] as number).toFixed(4));
   const txt = rsMartinReading(res, rec);
@@ -129,7 +131,7 @@ test("rsRobustness: realised truths from rsTruth (table3 for vagg rows, did for 
     psm: mDid,
     bartik: feols(rs.panel, rsFormula("resi", "vagg_bartik", "city + year"), cl),
     martinResistance: feols(ms, RS_MARTIN, { vcov: "hetero" }),
-    martinRecovery: feols(ms, RS_MARTIN.replace(/_pre/g, "_post").replace("resistance", "recovery"), { vcov: "hetero" }),
+    martinRecovery: feols(ms, RS_MARTIN_RECOVERY, { vcov: "hetero" }),
     noCapitals: feols(subsetPanel(rs.panel, "capital", 0), rsFormula("resi", "vagg", "city + year"), cl),
     provinceFe: feols(rs.panel, rsFormula("resi", "vagg", "province + year"), cl),
     provinceYearFe: feols(rs.panel, rsFormula("resi", "vagg", "city + province^year"), cl),
