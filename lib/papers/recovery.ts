@@ -1,6 +1,6 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { fromRecords, toRecords, type Table } from "../data/table";
+import { fromRecords, table, toRecords, type Column, type Table } from "../data/table";
 import { readTable } from "../data/io";
 import { dataTable } from "../report/data-table";
 import type { ReportTable } from "../report/model";
@@ -88,6 +88,8 @@ export function recoverySeeds(paper: string, n: number, base: number = projectSe
 /** The performance measures of one estimate over the replications (a row of `<paper>-recovery.csv`). */
 export interface RecoverySummaryRow {
   readonly name: string;
+  /** Synthetic-data scale of the study ("" when unknown). */
+  readonly scale: string;
   /** Replications with a finite estimate, SE and truth (the others are counted in `dropped`). */
   readonly seeds: number;
   readonly dropped: number;
@@ -127,7 +129,7 @@ export interface RecoverySummaryRow {
  * @example
  *   recoverySummary([{ name: "b", estimate: 1.1, se: 0.1, truth: 1, replication: 0, seed: 7 }, …])[0].coverage
  */
-export function recoverySummary(draws: readonly RecoveryDraw[], z = 1.959963984540054): RecoverySummaryRow[] {
+export function recoverySummary(draws: readonly RecoveryDraw[], z = 1.959963984540054, scale = ""): RecoverySummaryRow[] {
   const by = new Map<string, RecoveryDraw[]>();
   for (const d of draws) {
     if (!by.has(d.name)) by.set(d.name, []);
@@ -146,6 +148,7 @@ export function recoverySummary(draws: readonly RecoveryDraw[], z = 1.9599639845
     const cov = R ? ok.filter((d) => Math.abs(d.estimate - d.truth) <= z * d.se).length / R : NaN;
     out.push({
       name,
+      scale,
       seeds: R,
       dropped: all.length - R,
       truth: R ? mean(ok.map((d) => d.truth)) : NaN,
@@ -166,6 +169,7 @@ export function recoverySummary(draws: readonly RecoveryDraw[], z = 1.9599639845
 
 const SUMMARY_COLUMNS: readonly [keyof RecoverySummaryRow, string][] = [
   ["name", "name"],
+  ["scale", "scale"],
   ["seeds", "seeds"],
   ["dropped", "dropped"],
   ["truth", "truth_mean"],
@@ -183,7 +187,10 @@ const SUMMARY_COLUMNS: readonly [keyof RecoverySummaryRow, string][] = [
 
 /** The summary as a table with the CSV column names of `<paper>-recovery.csv` (name, seeds, …, coverage95, coverage95_se). */
 export function recoverySummaryTable(rows: readonly RecoverySummaryRow[]): Table {
-  return fromRecords(rows.map((r) => Object.fromEntries(SUMMARY_COLUMNS.map(([k, c]) => [c, r[k] as number | string]))));
+  const cols: Record<string, Column> = {};
+  for (const [k, c] of SUMMARY_COLUMNS)
+    cols[c] = k === "name" || k === "scale" ? rows.map((r) => String(r[k])) : Float64Array.from(rows, (r) => r[k] as number);
+  return table(cols);
 }
 
 /** The draws as a table (columns replication, seed, name, estimate, se, truth) for `<paper>-recovery-draws.csv`. */
@@ -211,14 +218,60 @@ export async function readRecoveryCsv(file: string): Promise<RecoverySummaryRow[
     const r: Record<string, number | string> = {};
     for (const [k, c] of SUMMARY_COLUMNS) {
       const v = rec[c];
-      if (k === "name") {
-        if (typeof v !== "string" && typeof v !== "number")
+      if (k === "name" || k === "scale") {
+        if (k === "name" && typeof v !== "string" && typeof v !== "number")
           throw new DataError(`recovery CSV: missing name in row ${i + 1}`, { file, column: c });
-        r[k] = String(v);
+        r[k] = v === null || v === undefined ? "" : String(v);
       } else r[k] = v === null || v === undefined ? NaN : Number(v);
     }
     return r as unknown as RecoverySummaryRow;
   });
+}
+
+/** A recovery study as a notebook finds it: the CSV path and its rows, or null rows and how to create it. */
+export interface LoadedRecovery {
+  readonly paper: string;
+  /** The CSV read, or the path looked at first when none exists. */
+  readonly file: string;
+  readonly rows: RecoverySummaryRow[] | null;
+  /** The command that creates the CSV. */
+  readonly command: string;
+}
+
+/**
+ * Find and read a paper's recovery CSV: `<exportsDir>/tables/<paper>-recovery.csv` (the run's
+ * exports folder, `VAGG_EXPORTS`), else the repository's exports/tables; rows null when neither exists.
+ *
+ * @example const rec = await loadRecovery("rs", notebookEnv());
+ */
+export async function loadRecovery(paper: string, env: { readonly exportsDir: string }): Promise<LoadedRecovery> {
+  const command = `npm run recovery -- --paper ${paper} --seeds 50 --scale paper`;
+  const candidates = [recoveryCsvPath(paper, path.join(env.exportsDir, "tables")), recoveryCsvPath(paper)];
+  for (const f of candidates) {
+    const rows = await readRecoveryCsv(f);
+    if (rows) return { paper, file: f, rows, command };
+  }
+  return { paper, file: candidates[0] as string, rows: null, command };
+}
+
+/**
+ * One markdown paragraph on what a loaded recovery study holds (seeds, scale, estimates, how many
+ * estimates reach 90 % coverage), or how to create it when the CSV is absent.
+ *
+ * @example showMarkdown(recoveryStatus(rec));
+ */
+export function recoveryStatus(rec: LoadedRecovery): string {
+  if (!rec.rows || rec.rows.length === 0)
+    return `**No recovery study found** (looked for \`${path.basename(rec.file)}\` in the exports folder and in exports/tables). Create it with \`${rec.command}\` and rerun this notebook; the table and chart below are empty until then.`;
+  const seeds = Math.max(...rec.rows.map((r) => r.seeds));
+  const scale = rec.rows[0]!.scale || "an unrecorded";
+  const low = rec.rows.filter((r) => r.coverage < 0.9).map((r) => r.name);
+  return (
+    `**Recovery study:** ${rec.rows.length} estimates over ${seeds} fresh synthetic data sets at ${scale} scale (\`${path.basename(rec.file)}\`). ` +
+    (low.length === 0
+      ? "Every estimate's 95 % interval covers the realised truth in at least 90 % of the seeds."
+      : `Coverage below 90 %: ${low.join(", ")} — their SEs understate the sampling variability, or the estimator is biased for the realised truth (compare Bias / SD and Mean SE / SD).`)
+  );
 }
 
 /**
@@ -227,8 +280,8 @@ export async function readRecoveryCsv(file: string): Promise<RecoverySummaryRow[
  *
  * @example showTable(recoveryReportTable(rows, "RS recovery study"));
  */
-export function recoveryReportTable(rows: readonly RecoverySummaryRow[], title: string): ReportTable {
-  const t = recoverySummaryTable(rows);
+export function recoveryReportTable(rows: readonly RecoverySummaryRow[] | null, title: string): ReportTable {
+  const t = recoverySummaryTable(rows ?? []);
   return dataTable(t, {
     title,
     columns: [
@@ -272,11 +325,11 @@ export function recoveryReportTable(rows: readonly RecoverySummaryRow[], title: 
  * @example await showChart(recoveryCoverageChart(rows));
  */
 export function recoveryCoverageChart(
-  rows: readonly RecoverySummaryRow[],
+  rows: readonly RecoverySummaryRow[] | null,
   opts: { readonly title?: string; readonly line?: number } = {},
 ): VegaLiteSpec {
   const line = opts.line ?? 0.9;
-  const values = rows.map((r) => ({
+  const values = (rows ?? []).map((r) => ({
     name: r.name,
     coverage: r.coverage,
     lo: Math.max(0, r.coverage - 1.96 * r.coverageSe),
@@ -284,7 +337,11 @@ export function recoveryCoverageChart(
   }));
   const y = { field: "name", type: "nominal", sort: null, title: null };
   return {
-    ...frame({ title: opts.title ?? "Coverage of the 95% interval across seeds" }, 420, Math.max(120, 24 * rows.length)),
+    ...frame(
+      { title: opts.title ?? (rows ? "Coverage of the 95% interval across seeds" : "Coverage of the 95% interval: no recovery study yet") },
+      420,
+      Math.max(120, 24 * (rows?.length ?? 0)),
+    ),
     data: { values },
     layer: [
       {

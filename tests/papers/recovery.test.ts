@@ -17,6 +17,8 @@ import {
   recoveryCoverageChart,
   recoveryReportTable,
   recoveryEstimator,
+  loadRecovery,
+  recoveryStatus,
   type RecoveryDraw,
 } from "../../lib/papers/recovery";
 import { writeTable } from "../../lib/data/io";
@@ -96,6 +98,30 @@ test("summary CSV round trip, report table and coverage chart", async () => {
   const spec = recoveryCoverageChart(back!) as unknown as { layer: { data?: { values: { v: number }[] } }[] };
   assert.is(spec.layer[2]!.data!.values[0]!.v, 0.9);
   fs.rmSync(dir, { recursive: true, force: true });
+});
+
+test("loadRecovery / recoveryStatus: read from the exports folder, or say how to create the CSV; empty table and chart", async () => {
+  const exportsDir = fs.mkdtempSync(path.join(os.tmpdir(), "vagg-recovery-exports-"));
+  const none = await loadRecovery("toy", { exportsDir });
+  assert.is(none.rows, null);
+  assert.ok(recoveryStatus(none).includes("npm run recovery -- --paper toy --seeds 50 --scale paper"));
+  assert.is(recoveryReportTable(none.rows, "t").body.length, 0);
+  assert.ok(JSON.stringify(recoveryCoverageChart(none.rows)).includes("no recovery study yet"));
+  fs.mkdirSync(path.join(exportsDir, "tables"));
+  const good = draws("good", 0, 1, 31).slice(0, 200),
+    bad = draws("bad", 0, 0.3, 32).slice(0, 200); // SE at 0.3 σ: coverage 2Φ(0.588) − 1 ≈ 0.44
+  await writeTable(
+    recoverySummaryTable(recoverySummary([...good, ...bad], undefined, "small")),
+    path.join(exportsDir, "tables", "toy-recovery.csv"),
+  );
+  const rec = await loadRecovery("toy", { exportsDir });
+  assert.is(rec.rows!.length, 2);
+  assert.is(rec.rows![0]!.scale, "small");
+  const st = recoveryStatus(rec);
+  assert.ok(st.includes("2 estimates over 200 fresh synthetic data sets at small scale"), st);
+  assert.ok(st.includes("Coverage below 90 %: bad"), st);
+  assert.not.ok(st.includes("good —"));
+  fs.rmSync(exportsDir, { recursive: true, force: true });
 });
 
 test("unknown paper: one clear error", () => {

@@ -92,7 +92,7 @@ export async function runRecoveryStudy(o: RecoveryStudyOptions): Promise<Recover
     }
     o.log?.(`recovery ${o.paper}: seed ${r + 1}/${seeds.length} (${seed}) done, ${((Date.now() - t0) / 1000).toFixed(1)} s`);
   }
-  const summary = recoverySummary(draws);
+  const summary = recoverySummary(draws, undefined, o.scale);
   fs.mkdirSync(o.outDir, { recursive: true });
   const files = { summary: path.join(o.outDir, `${o.paper}-recovery.csv`), draws: path.join(o.outDir, `${o.paper}-recovery-draws.csv`) };
   await writeTable(recoverySummaryTable(summary), files.summary);
