@@ -15,6 +15,7 @@ export * from "./market-segmentation";
 export * from "./export-structure";
 export * from "./coagglomeration";
 export * from "./agglomeration";
+export * from "./location-quotient";
 // Text-based indices (dictionary term counts with jieba segmentation)
 export * from "./text-index";
 // Composite indices and resilience inputs: entropy weights, rolling volatility, Martin sensitivity, coupling coordination

@@ -88,17 +88,23 @@ function mpFromInverse(
 }
 
 /**
- * Market potential (RS §5, Table 6: mp, lmp, hmp), Harris (1954) form
+ * Market potential (RS §五(二), Table 6: mp, lmp, hmp), Harris (1954) form
  *
  *     MP_i = Y_i / d_ii + Σ_{j≠i} Y_j / d_ij           lmp_i = Y_i/d_ii,  hmp_i = Σ_{j≠i} Y_j/d_ij
  *
  * (Harris, C. D. 1954, "The market as a factor in the localization of industry in the United
- * States", Annals AAG 44: 315–348). RS follows 梁文明 & 叶阿忠 (2023) with an internet factor
- * whose exact form is not printed ("留存备索"); here the factor multiplies each term:
- *   internetWeight "j"  (default): term_ij × net_j  (the reachable online market of city j),
- *                  "i"           : term_ij × net_i  (city i's access),
+ * States", Annals AAG 44: 315–348). RS follows 梁文明 & 叶阿忠 (2023, "市场潜能、政府财政竞争与
+ * 区域收入差距", 山西财经大学学报 (10): 47–61) with an internet factor whose exact form is not
+ * printed ("留存备索"); here the factor multiplies each term:
+ *   internetWeight "i"           : term_ij × net_i  (origin: city i's internet access to every market;
+ *                                  the form the RS panel uses — a city's own internet penetration,
+ *                                  and so its own virtual agglomeration, can raise its external
+ *                                  market potential hmp_i = net_i Σ_{j≠i} Y_j/d_ij),
+ *                  "j" (default): term_ij × net_j  (destination: the reachable online market of
+ *                                  city j; hmp_i then does not depend on city i's own internet),
  *                  "ij"          : term_ij × net_i × net_j.
- * Without `internet`, the plain Harris potential is returned.
+ * So with "i": mp_i = net_i (Y_i/d_ii + Σ_{j≠i} Y_j/d_ij), lmp_i = net_i Y_i/d_ii,
+ * hmp_i = net_i Σ_{j≠i} Y_j/d_ij. Without `internet`, the plain Harris potential is returned.
  *
  * Distances: great-circle (haversine) between (lon, lat) in degrees on a sphere of radius
  * R = 6371.0088 km (the IUGG mean Earth radius); internal distance d_ii = (2/3)·sqrt(area_i/π)
@@ -107,12 +113,15 @@ function mpFromInverse(
  *
  * Panels (`marketPotentialPanel`): coordinates and area are per unit (must not vary by year;
  * area may be NA in years other than one); each year uses the units with non-NA Y that year
- * (a unit with NA Y contributes nothing to others and gets NaN). The n×n inverse-distance
- * matrix is built once, so 300 cities × 12 years is ~1M multiply–adds.
+ * (a unit with NA Y contributes nothing to others and gets NaN). With origin weighting ("i") a
+ * unit's internet value enters only its own row, so an NA internet value gives that row NaN
+ * (its GDP still counts in the other units' potential); with "j"/"ij" it would change every other
+ * unit's value and is a DataError. The n×n inverse-distance matrix is built once, so 300 cities
+ * × 12 years is ~1M multiply–adds.
  *
  * @example
- *   const mp = marketPotential({ lon, lat, area }, gdp);               // { mp, lmp, hmp }
- *   const mpi = marketPotential({ lon, lat, area }, gdp, { internet }); // internet-weighted
+ *   const mp = marketPotential({ lon, lat, area }, gdp);                                  // { mp, lmp, hmp }
+ *   const mpi = marketPotential({ lon, lat, area }, gdp, { internet, internetWeight: "i" }); // origin-weighted (RS)
  */
 export function marketPotential(
   geo: { lon: Float64Array; lat: Float64Array; area: Float64Array; labels?: readonly string[] },
@@ -190,7 +199,7 @@ export function marketPotentialPanel(t: Table, o: MarketPotentialPanelOptions): 
       Yy[k] = Y[r] as number;
       if (net) net[k] = (netCol ?? (o.internet as Float64Array))[r] as number;
     }
-    if (net)
+    if (net && mode !== "i")
       for (const r of rows)
         if (!Number.isNaN(Y[r] as number) && Number.isNaN(net[unitOf[r] as number] as number))
           throw new DataError("internet penetration is NA where Y is not", {

@@ -113,8 +113,11 @@ export function rotembergOls(o: RotembergOlsOptions): RotembergOlsResult {
   if (!(o.x in m.coef)) throw new ArgumentError(`"${o.x}" was dropped from ${fml} (collinear with the fixed effects or controls)`);
   const d = takeRows(o.data, m.obsRows);
   const n = d.nrows;
+  // controls feols dropped as collinear (e.g. constant within the fixed effects) are left out of the
+  // residualisation too: demeaned they are rounding noise, and fitting that noise would break β̂ = Σ α β̂
+  const used = controls.filter((c) => !m.collinear.includes(c));
   // 2. FWL: demean by the fixed effects, residualise on the demeaned controls
-  const cols = [numeric(d, o.y), numeric(d, o.x), ...controls.map((c) => numeric(d, c))].map((c) => Float64Array.from(c));
+  const cols = [numeric(d, o.y), numeric(d, o.x), ...used.map((c) => numeric(d, c))].map((c) => Float64Array.from(c));
   let dm: Float64Array[];
   if (fe.length) dm = demean(cols, { factors: fe.map((f) => factorize(feKey(d, f))) }).columns;
   else
@@ -124,9 +127,9 @@ export function rotembergOls(o: RotembergOlsOptions): RotembergOlsResult {
     });
   let yt = dm[0] as Float64Array,
     xt = dm[1] as Float64Array;
-  if (controls.length) {
-    const t = table(Object.fromEntries([["__y", yt], ["__x", xt], ...controls.map((c, j) => [`__c${j}`, dm[2 + j] as Float64Array])]));
-    const rhs = controls.map((_, j) => `__c${j}`).join(" + ");
+  if (used.length) {
+    const t = table(Object.fromEntries([["__y", yt], ["__x", xt], ...used.map((c, j) => [`__c${j}`, dm[2 + j] as Float64Array])]));
+    const rhs = used.map((_, j) => `__c${j}`).join(" + ");
     const ry = feols(t, `__y ~ ${rhs}`, { vcov: "iid" }),
       rx = feols(t, `__x ~ ${rhs}`, { vcov: "iid" });
     if (ry.nobs !== n || rx.nobs !== n) throw new ArgumentError(`residualising on the controls lost rows (${n} → ${ry.nobs}/${rx.nobs})`);

@@ -23,7 +23,7 @@ function shown(abs: string, given: string | undefined): string {
 }
 
 /**
- * Parameters a notebook runs with: the data scale (`VAGG_SCALE`, default "default"), the seed
+ * Parameters a notebook runs with: the data scale (`VAGG_SCALE`, default "paper": the papers' own sample sizes, as the committed appendix), the seed
  * (`VAGG_SEED`, default the project seed), the folder of the synthetic raw files of that scale
  * (or `VAGG_DATA_DIR`, e.g. a folder of real files in the codebook schemas) and the exports
  * folder (`VAGG_EXPORTS`, default <repo>/exports).
@@ -40,7 +40,7 @@ function shown(abs: string, given: string | undefined): string {
  *   env.dataDir;                 // "/…/data/raw/synthetic/small" (absolute)
  */
 export function notebookEnv(): NotebookEnv {
-  const scale = process.env["VAGG_SCALE"] || "default";
+  const scale = process.env["VAGG_SCALE"] || "paper";
   if (!/^[A-Za-z0-9_-]+$/.test(scale))
     throw new Error(`vagg argument error: VAGG_SCALE must be a scale name (small|default|paper), got "${scale}"`);
   const own = process.env["VAGG_DATA_DIR"];

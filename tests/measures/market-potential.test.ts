@@ -64,6 +64,48 @@ test("internet weighting: destination j, origin i, both", () => {
   close(ij.lmp[0] as number, 0.25 / dB, GEO, "lmp ij");
 });
 
+test("origin weighting (RS): own internet scales own lmp and hmp; NA internet gives NaN only in its own row", () => {
+  const net = Float64Array.of(0.5, 1, 2);
+  const plain = marketPotential({ lon, lat, area }, gdp);
+  const o = marketPotential({ lon, lat, area }, gdp, { internet: net, internetWeight: "i" });
+  for (let i = 0; i < 3; i++) {
+    close(o.hmp[i] as number, (net[i] as number) * (plain.hmp[i] as number), EXACT, `hmp ${i} = net_i × Harris hmp_i`);
+    close(o.lmp[i] as number, (net[i] as number) * (plain.lmp[i] as number), EXACT, `lmp ${i}`);
+  }
+  // raising Beijing's own internet raises its hmp under origin weighting, not under destination weighting
+  const net2 = Float64Array.of(1, 1, 2);
+  assert.ok((marketPotential({ lon, lat, area }, gdp, { internet: net2, internetWeight: "i" }).hmp[0] as number) > (o.hmp[0] as number));
+  const d1 = marketPotential({ lon, lat, area }, gdp, { internet: net }).hmp[0] as number;
+  const d2 = marketPotential({ lon, lat, area }, gdp, { internet: net2 }).hmp[0] as number;
+  close(d2, d1, EXACT, "destination: own internet does not move own hmp");
+  const t = table({
+    city: ["BJ", "TJ", "SH"],
+    year: Int32Array.of(2015, 2015, 2015),
+    lon: [...lon],
+    lat: [...lat],
+    area: [...area],
+    gdp: [...gdp],
+    inet: [NaN, 1, 2],
+  });
+  const p = marketPotentialPanel(t, {
+    unit: "city",
+    year: "year",
+    lon: "lon",
+    lat: "lat",
+    area: "area",
+    y: "gdp",
+    internetColumn: "inet",
+    internetWeight: "i",
+  });
+  assert.ok(Number.isNaN(p.hmp[0] as number));
+  close(p.hmp[1] as number, plain.hmp[1] as number, EXACT, "TJ keeps Beijing's GDP in its potential");
+  close(p.hmp[2] as number, 2 * (plain.hmp[2] as number), EXACT, "SH");
+  assert.throws(
+    () => marketPotentialPanel(t, { unit: "city", year: "year", lon: "lon", lat: "lat", area: "area", y: "gdp", internetColumn: "inet" }),
+    (e: unknown) => e instanceof DataError && /internet penetration is NA/.test((e as Error).message),
+  );
+});
+
 test("panel: per-year cross-sections; a NA-GDP city drops out of that year", () => {
   const t = table({
     city: ["BJ", "TJ", "SH", "BJ", "TJ", "SH"],

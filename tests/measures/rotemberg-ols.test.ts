@@ -1,6 +1,6 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { fromRecords, numeric, table } from "../../lib/data/table";
+import { fromRecords, numeric, table, withColumns } from "../../lib/data/table";
 import { feols } from "../../lib/estimators/feols";
 import { rng } from "../../lib/util/rng";
 import { rotembergWeights } from "../../lib/measures/rotemberg";
@@ -74,6 +74,28 @@ test("rotembergOls: Σα = 1 and Σαβ = the feols coefficient (FE + controls, 
     assert.is(res.rows.length, IND.length * YEARS.length);
     assert.ok(res.maxAbsBartikGap < 1e-12);
   }
+});
+
+test("rotembergOls: a control constant within city up to rounding (collinear with the city FE) is dropped as feols drops it; Σαβ = β̂ still", () => {
+  const { panel, shares, shifts } = simulate(3);
+  const city = numeric(panel, "city");
+  // constant within city up to file rounding (±1e-10), as RS's log population density in the synthetic files
+  const wiggle = rng(4);
+  const p2 = withColumns(panel, { zc: Float64Array.from(city, (c) => Math.log(2 + c) + 1e-10 * wiggle.normal()) });
+  const res = rotembergOls({
+    data: p2,
+    y: "quality",
+    x: "vagg",
+    controls: ["z1", "zc"],
+    fe: ["city", "year"],
+    unit: "city",
+    time: "year",
+    shares,
+    shifts,
+  });
+  const m = feols(p2, "quality ~ vagg + z1 + zc | city + year");
+  assert.equal(m.collinear, ["zc"]);
+  assert.ok(Math.abs(res.betaDecomposed - res.betaOls) < IDENTITY, `Σαβ = ${res.betaDecomposed}, feols ${res.betaOls}`);
 });
 
 test("rotembergOls: α_k and β_k equal the dense GPSS computation with FE dummies as controls", () => {

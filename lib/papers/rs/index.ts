@@ -9,5 +9,7 @@ export * from "./sections";
 export * from "./exhibits";
 export * from "./staggered";
 export * from "./akm";
+export * from "./anomalies";
+export * from "./lists";
 export { isSynthetic, truthFor, type TruthSource } from "../truth";
 export { comparisonTable, comparisonRow, ivDiagnosticsTable } from "../compare";

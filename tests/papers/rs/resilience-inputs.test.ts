@@ -4,6 +4,7 @@ import { table, numeric, toRecords } from "../../../lib/data/table";
 import { DataError, ArgumentError } from "../../../lib/util/errors";
 import { rollingSd, growthRate, ratio } from "../../../lib/measures/rolling";
 import { martinSensitivity } from "../../../lib/measures/martin";
+import { entropyIndex } from "../../../lib/measures/entropy";
 
 // Tolerances
 // HAND: 1e-14 relative — closed-form arithmetic on a handful of numbers; only float rounding differs.
@@ -27,6 +28,29 @@ test("rollingSd: 3-year window, divisor n (as printed in RS), calendar-time wind
   isNaNv(sd[3], "A2014 {4, NA, 7}: 2 values");
   isNaNv(sd[4], "A2013");
   isNaNv(sd[5], "B2013: window (2010, 2013] holds only 2012, 2013");
+});
+
+test("rolling SD divisor: n (as printed) = √(2/3) × (n−1) on full 3-year windows, so the entropy index is unchanged", () => {
+  const t = table({
+    city: ["A", "A", "A", "A", "B", "B", "B", "B"],
+    year: [2010, 2011, 2012, 2013, 2010, 2011, 2012, 2013],
+    x: [1, 4, 2, 8, 3, 3.5, 9, 1],
+    z: [5, 1, 7, 2, 4, 6, 1, 3],
+  });
+  const a = rollingSd(t, { unit: "city", time: "year", value: "x", divisor: "n" });
+  const b = rollingSd(t, { unit: "city", time: "year", value: "x", divisor: "n-1" });
+  for (let i = 0; i < 8; i++) if (!Number.isNaN(a[i] as number)) close(a[i] as number, Math.sqrt(2 / 3) * (b[i] as number), `row ${i}`);
+  const rows = [2, 3, 6, 7];
+  const mk = (sd: Float64Array) =>
+    table({ sd: Float64Array.from(rows, (i) => sd[i] as number), z: Float64Array.from(rows, (i) => numeric(t, "z")[i] as number) });
+  const ind = [
+    { name: "sd", direction: "-" as const },
+    { name: "z", direction: "+" as const },
+  ];
+  const ia = entropyIndex(mk(a), ind).index,
+    ib = entropyIndex(mk(b), ind).index;
+  // min–max normalisation removes the factor; only rounding differs
+  for (let i = 0; i < rows.length; i++) assert.ok(Math.abs((ia[i] as number) - (ib[i] as number)) < 1e-15, `index ${i}`);
 });
 
 test("rollingSd: minObs 2 and divisor n-1", () => {
