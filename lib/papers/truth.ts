@@ -8,7 +8,9 @@ import { TRUTH } from "../synth/truth";
  * the generator's `truth.json` (`data/raw/synthetic/<scale>/truth.json`, or a `VAGG_DATA_DIR`
  * pointing at a generated folder). On real data (a `VAGG_DATA_DIR` without `truth.json`) every
  * exhibit builder omits its true row or column. `splitTruth` and `mechanismTruth` follow the
- * same rule (they return `null` without `truth.json`).
+ * same rule (they return `null` without `truth.json`), and so does `rsTruth` (lib/papers/rs/truth.ts),
+ * the RS exhibits' REALISED true values (truth.json → realised.rs, computed by the generator from
+ * its data; `truthFor` below gives only the design parameters, e.g. the direct vagg slope).
  *
  * A source is a data folder, anything with a `dataDir` (e.g. `notebookEnv()`), or a boolean
  * (tests, or a caller that already knows).
@@ -30,8 +32,10 @@ export function isSynthetic(src: TruthSource): boolean {
 }
 
 /**
- * The true parameters of the synthetic DGP (`TRUTH`, lib/synth/truth.ts) when `src` is synthetic
- * data (see `isSynthetic`), else `null`. Every exhibit builder takes its true values from here.
+ * The design parameters of the synthetic DGP (`TRUTH`, lib/synth/truth.ts) when `src` is synthetic
+ * data (see `isSynthetic`), else `null`. EQ exhibit builders take their true values from here; RS
+ * exhibits take theirs from `rsTruth` (realised values; an RS design parameter such as
+ * `rs.beta_vagg`, the direct slope, is not the Table 3 truth).
  *
  * @example
  *   truthFor(env)?.eq.beta_vagg   // 0.3087 on synthetic data, undefined on real data

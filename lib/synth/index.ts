@@ -7,7 +7,7 @@ import { writeTable } from "../data/io";
 import { TRUTH } from "./truth";
 import { type Scale, SCALES, buildWorld, NY, Y0, ti } from "./world";
 import { buildProducts, buildCustoms, DESTS, poisson } from "./eq";
-import { buildMembers, buildYearbook } from "./rs";
+import { buildMembers, buildYearbook, RS_VAGG_SCALE } from "./rs";
 import { writeCsv, writeCsvColumns, type Cell } from "./csv";
 import { REPO_ROOT } from "./skeleton";
 import { VAGG_TERMS } from "../data/vagg-terms";
@@ -21,6 +21,9 @@ export interface GenerateOptions {
   readonly seed?: number;
   /** Default: data/raw/synthetic/<scale> in the repository. */
   readonly outDir?: string;
+  /** Which papers' files to write (default both). `["rs"]` skips the EQ-only files (products, σ, customs, census 2004,
+   *  government reports, CPI categories) — cheap RS-only generation for recovery runs over many seeds. */
+  readonly papers?: readonly ("eq" | "rs")[];
 }
 
 export interface ManifestFile {
@@ -59,46 +62,54 @@ export async function generate(opts: GenerateOptions): Promise<Manifest> {
   const nC = w.cities.length;
   const S = w.shifts.industries.length;
   const rows: Record<string, number> = {};
+  let eqStats: { hs4: number; hs6: number; customs: unknown; pi: number } | null = null;
   const put = (name: string, header: string[], body: Cell[][]): void => {
     writeCsv(path.join(outDir, name), header, body);
     rows[name] = body.length;
   };
 
+  const want = new Set(opts.papers ?? ["eq", "rs"]);
+  const eqFiles = want.has("eq");
   // products and σ
-  const P = buildProducts(w, root.fork("products"));
-  put(
-    "sigma_hs3.csv",
-    ["hs3", "sigma"],
-    P.hs3.map((h) => [h, P.sigma.get(h) as number]),
-  );
-  put(
-    "products.csv",
-    ["hs6", "hs4", "hs3", "bec"],
-    P.hs6.map((h, i) => [h, P.hs4[P.hs6ToHs4[i] as number] as string, h.slice(0, 3), P.bec[P.hs6ToHs4[i] as number] as string]),
-  );
+  if (eqFiles) {
+    const P = buildProducts(w, root.fork("products"));
+    put(
+      "sigma_hs3.csv",
+      ["hs3", "sigma"],
+      P.hs3.map((h) => [h, P.sigma.get(h) as number]),
+    );
+    put(
+      "products.csv",
+      ["hs6", "hs4", "hs3", "bec"],
+      P.hs6.map((h, i) => [h, P.hs4[P.hs6ToHs4[i] as number] as string, h.slice(0, 3), P.bec[P.hs6ToHs4[i] as number] as string]),
+    );
 
-  // customs (Parquet)
-  const cu = buildCustoms(w, P, root.fork("customs"));
-  const ct = table({
-    firm_id: cu.firm_id,
-    city_code: cu.city_code,
-    hs6: cu.hs6,
-    dest: cu.dest,
-    year: cu.year,
-    value_usd: cu.value_usd,
-    quantity: cu.quantity,
-    trade_mode: cu.trade_mode,
-    is_intermediary: cu.is_intermediary,
-  });
-  await writeTable(ct, path.join(outDir, "customs.parquet"));
-  rows["customs.parquet"] = ct.nrows;
+    // customs (Parquet)
+    const cu = buildCustoms(w, P, root.fork("customs"));
+    const ct = table({
+      firm_id: cu.firm_id,
+      city_code: cu.city_code,
+      hs6: cu.hs6,
+      dest: cu.dest,
+      year: cu.year,
+      value_usd: cu.value_usd,
+      quantity: cu.quantity,
+      trade_mode: cu.trade_mode,
+      is_intermediary: cu.is_intermediary,
+    });
+    await writeTable(ct, path.join(outDir, "customs.parquet"));
+    rows["customs.parquet"] = ct.nrows;
+    eqStats = { hs4: P.hs4.length, hs6: P.hs6.length, customs: cu.stats, pi: cu.stats.processingValueShare };
+  }
 
   // census 2004 / 2008
   const rCe = root.fork("census-levels");
-  for (const [yr, sh] of [
-    [2004, w.share04],
-    [2008, w.share08],
-  ] as const) {
+  for (const [yr, sh] of (
+    [
+      [2004, w.share04],
+      [2008, w.share08],
+    ] as const
+  ).filter(([yr]) => eqFiles || yr === 2008)) {
     const body: Cell[][] = [];
     for (let c = 0; c < nC; c++) {
       const t = ti(yr);
@@ -146,9 +157,17 @@ export async function generate(opts: GenerateOptions): Promise<Manifest> {
         (cols.city_code as Cell[]).push(w.cities[c]!.code);
         (cols.year as Cell[]).push(2003 + k);
         for (const n of names) {
-          let v = (yb.columns[n] as (number | null)[])[c * nYr + k] as number;
+          let v = ((yb.columns[n] as (number | null)[])[c * nYr + k] ?? NaN) as number;
           // ~1% gaps in a few series (the papers interpolate linearly); never at the panel ends
-          if ((n === "savings" || n === "patents" || n === "road_freight") && k > 0 && k < nYr - 1 && rNa.uniform() < 0.01) v = NaN;
+          // (not in a column-city with a planted leading/trailing run, which a gap next to it would lengthen)
+          if (
+            (n === "savings" || n === "patents" || n === "road_freight") &&
+            k > 0 &&
+            k < nYr - 1 &&
+            rNa.uniform() < 0.01 &&
+            !(yb.plantedCities[n]?.has(c) ?? false)
+          )
+            v = NaN;
           (cols[n] as Cell[]).push(Number.isFinite(v) ? Number(v.toPrecision(10)) : null);
         }
       }
@@ -196,7 +215,7 @@ export async function generate(opts: GenerateOptions): Promise<Manifest> {
   );
 
   // government work reports (EQ text index)
-  {
+  if (eqFiles) {
     const r = root.fork("reports");
     const filler = [
       "坚持稳中求进工作总基调",
@@ -227,7 +246,7 @@ export async function generate(opts: GenerateOptions): Promise<Manifest> {
   }
 
   // CPI by category (chain index, previous year = 100)
-  {
+  if (eqFiles) {
     const r = root.fork("cpi");
     const cats = [
       "food",
@@ -254,22 +273,42 @@ export async function generate(opts: GenerateOptions): Promise<Manifest> {
 
   // realised quantities and truth
   const groupShares = Object.fromEntries(Object.entries(yb.groups).map(([g, f]) => [g, f.reduce((a, v) => a + v, 0) / nC]));
-  const pi = cu.stats.processingValueShare;
+  const pi = eqStats?.pi ?? NaN;
   const realised = {
     cities: nC,
-    hs4: P.hs4.length,
-    hs6: P.hs6.length,
-    customs: cu.stats,
+    ...(eqStats
+      ? {
+          hs4: eqStats.hs4,
+          hs6: eqStats.hs6,
+          customs: eqStats.customs,
+        }
+      : {}),
     vagg_mean_2005_2015: w.vaggMean,
     vagg_scale: w.shifts.scale,
-    eq_split_slopes_implied: {
-      processing: TRUTH.eq.beta_vagg - (1 - pi) * TRUTH.eq.mode_gap_slope,
-      ordinary: TRUTH.eq.beta_vagg + pi * TRUTH.eq.mode_gap_slope,
-      processing_value_share: pi,
-    },
+    ...(eqStats
+      ? {
+          eq_split_slopes_implied: {
+            processing: TRUTH.eq.beta_vagg - (1 - pi) * TRUTH.eq.mode_gap_slope,
+            ordinary: TRUTH.eq.beta_vagg + pi * TRUTH.eq.mode_gap_slope,
+            processing_value_share: pi,
+          },
+        }
+      : {}),
     rs_z_scale: yb.zScale,
     rs_calibration_slopes: yb.calib.slopeOnZ0,
     rs_group_shares: groupShares,
+    /** Multiplier of Σ_s LQ·a in vagg_RS (1: none; the panel applies it to synthetic folders only). */
+    rs_vagg_scale: RS_VAGG_SCALE,
+    rs_vagg_mean_2008_2019: yb.vaggMean,
+    /** ρ: the index slope on the structural part of the latent score (truths are ρ · structural coefficients). */
+    rs_rho: yb.rho,
+    /** Rows of the paper's samples under the rule (rule.md) and the planted missing runs behind them. */
+    rs_samples: yb.samples,
+    rs_missing_runs: Object.fromEntries(Object.entries(yb.plantedCities).map(([k, v]) => [k, v.size])),
+    /** Pilot first stage on the realised data: coefficient of vagg_RS on 1{year ≥ pilot year} + controls | city + year (baseline sample). */
+    rs_did_on_vagg: yb.didOnVagg,
+    /** Realised true values of the RS exhibits (lib/papers/rs/truth.ts, RsTruth). */
+    rs: yb.truth,
   };
   fs.writeFileSync(path.join(outDir, "truth.json"), JSON.stringify({ ...TRUTH, realised }, null, 2) + "\n");
   const files: ManifestFile[] = fs

@@ -8,6 +8,10 @@ import { factorize } from "../core/fixed-effects/factorize";
 import { removeSingletons } from "../core/fixed-effects/singletons";
 import { demean } from "../core/fixed-effects/demean";
 import { qrLeastSquares } from "../core/linalg/qr";
+import { misallocation } from "../measures/misallocation";
+import { cleanPanel } from "../measures/hygiene";
+import { numeric } from "../data/table";
+import { marketPotentialPanel } from "../measures/market-potential";
 
 /**
  * RS side and the city yearbook panel: Alibaba members (city × industry × year), the RS
@@ -26,11 +30,12 @@ export const RS_VOL_FLOOR = 0.1;
 /** First year of the additive (city + year) per-capita levels in the yearbook (see buildYearbook). */
 export const RS_ADDITIVE_FROM = 2008;
 /**
- * Multiplier of Σ_s LQ_sct · a_st in vagg_RS (the paper prints no normalisation). Calibrated so the city-year mean of
- * vagg_RS over 2008–2019 is ≈ RS Table 2's 0.159 (default scale, seed 20220707: 0.133; across seeds 0.13–0.17);
- * `buildResiliencePanel` uses it as its default `vaggScale`.
+ * Multiplier of Σ_s LQ_sct · a_st in vagg_RS. With the textbook location quotient the raw sum already has a sensible
+ * scale (see dgp.md: realised mean reported as `realised.rs_vagg_mean`), so no multiplier is applied (1). Kept as an
+ * export because `buildResiliencePanel` reads it as its default `vaggScale`; truth.json carries it as
+ * `realised.rs_vagg_scale`.
  */
-export const RS_VAGG_SCALE = 0.9;
+export const RS_VAGG_SCALE = 1;
 
 /**
  * Alibaba member counts per city × industry × year: a national total growing at 0.45 log points a
@@ -72,20 +77,46 @@ export function buildMembers(w: World, root: Rng): Members {
   const popTot = Float64Array.from({ length: NY }, (_, t) => w.pop.reduce((a, p) => a + (p[t] as number), 0));
   const shockF = (c: number, t: number): number =>
     Y0 + t > 2005 ? Math.exp(((shock[c] as Float64Array)[t] as number) - (sdS * sdS) / 2) : 1;
+  // Tilt directions of the diffuse industry mix, per year: ã_st the standardised digital coefficient a_st (city × year shocks
+  // and the IV term load on it) and h_st the standardised log(a_st / natshare_s), the pilot's direction: under the textbook
+  // LQ the gradient of vagg_RS = Σ_s LQ_s·a_s in the city's shares is a_s / (national share), so a tilt exp(x·h_s) raises
+  // vagg_RS (∂vagg/∂x ∝ Cov_share(h, a/nat) > 0), whereas a tilt along ã_s need not.
+  const nat04 = w.shifts.natShare.map((x) => x[ti(2004)] as number);
+  const standardise = (a: number[]): Float64Array => {
+    const aM = a.reduce((q, v) => q + v, 0) / S;
+    const aSd = Math.sqrt(a.reduce((q, v) => q + (v - aM) ** 2, 0) / Math.max(1, S - 1)) || 1;
+    return Float64Array.from(a, (v) => (v - aM) / aSd);
+  };
+  const aT: Float64Array[] = Array.from({ length: NY }, (_, t) => standardise(w.shifts.raw.map((x) => x[t] as number)));
+  const hT: Float64Array[] = Array.from({ length: NY }, (_, t) =>
+    standardise(w.shifts.raw.map((x, s) => Math.log((x[t] as number) / (nat04[s] as number)))),
+  );
+  /** National industry mix tilted by exp(κ·ã_st·u + p·h_st), renormalised to the untilted total. */
+  const mixOf = (u: number, p: number, t: number): Float64Array => {
+    const x = Float64Array.from(
+      nat04,
+      (v, s) =>
+        v * Math.exp(TRUTH.rs.member_mix_tilt * ((aT[t] as Float64Array)[s] as number) * u + p * ((hT[t] as Float64Array)[s] as number)),
+    );
+    const k = nat04.reduce((q, v) => q + v, 0) / x.reduce((q, v) => q + v, 0);
+    return x.map((v) => v * k);
+  };
+  const mixCache = new Map<string, Float64Array>();
   // 2005 first (its count drives later growth: the IV's relevance)
-  const lam = (c: number, s: number, t: number, tilt: number): number => {
+  const lam = (c: number, s: number, t: number, ivLog: number): number => {
     const y = Y0 + t;
-    const boost =
-      w.cities[c]!.smartCityYear !== null && y > (w.cities[c]!.smartCityYear as number) ? Math.exp(TRUTH.rs.smart_city_member_boost) : 1;
+    const sy = w.cities[c]!.smartCityYear;
+    // smart-city pilot from its pilot year on (treatment starts in the pilot year): more members in digital-intensive industries
+    const pilot = sy !== null && y >= sy;
     // concentrated part: city propensity × the city's 2004 industry mix (× the smart-city boost)
-    const conc = ((prop[c] as number) / tot) * ((w.share04[c] as Float64Array)[s] as number) * boost;
-    // diffuse part: in proportion to population × the national industry mix, with the city × year shock and the IV tilt;
-    // in vagg_RS it is ≈ additive (≈ RS_VAGG_SCALE · θ · Σ_s a_st · shock · tilt), so within-city variation is spread over cities
-    const diff =
-      (((w.pop[c] as Float64Array)[t] as number) / (popTot[t] as number)) *
-      ((w.shifts.natShare[s] as Float64Array)[ti(2004)] as number) *
-      shockF(c, t) *
-      tilt;
+    const conc = ((prop[c] as number) / tot) * ((w.share04[c] as Float64Array)[s] as number);
+    // diffuse part: population × the national mix tilted towards digital industries by the city × year shock and the IV term
+    // (under the textbook LQ only the industry MIX moves vagg_RS; the shock and the IV term tilt the mix)
+    const u = (Y0 + t > 2005 ? ((shock[c] as Float64Array)[t] as number) : 0) + ivLog;
+    const key = `${c}|${t}`;
+    let mix = mixCache.get(key);
+    if (!mix) mixCache.set(key, (mix = mixOf(u, pilot ? TRUTH.rs.smart_city_member_boost : 0, t)));
+    const diff = (((w.pop[c] as Float64Array)[t] as number) / (popTot[t] as number)) * (mix[s] as number) * shockF(c, t);
     return M(y) * ((1 - theta) * conc + theta * diff);
   };
   const draws: Int32Array[][] = [];
@@ -93,7 +124,7 @@ export function buildMembers(w: World, root: Rng): Members {
     const row: Int32Array[] = [];
     for (let s = 0; s < S; s++) {
       const x = new Int32Array(NY);
-      x[t05] = poisson(r, lam(c, s, t05, 1));
+      x[t05] = poisson(r, lam(c, s, t05, 0));
       m05[c] += x[t05] as number;
       row.push(x);
     }
@@ -108,22 +139,29 @@ export function buildMembers(w: World, root: Rng): Members {
     for (let s = 0; s < S; s++)
       for (let t = 0; t < NY; t++) {
         if (t === t05) continue;
-        const tilt = Math.exp(TRUTH.rs.member_growth_iv * z * Math.log((w.internetUsers[t] as number) / u05));
-        (draws[c] as Int32Array[])[s]![t] = poisson(r, lam(c, s, t, tilt));
+        const ivLog = TRUTH.rs.member_growth_iv * z * Math.log((w.internetUsers[t] as number) / u05);
+        (draws[c] as Int32Array[])[s]![t] = poisson(r, lam(c, s, t, ivLog));
       }
     m.push(draws[c] as Int32Array[]);
   }
-  // vagg_RS = scale × Σ_s LQ_sct · raw_st,  LQ = (m_sct / M_st) / (pop_ct / POP_t)
+  // vagg_RS = scale × Σ_s LQ_sct · raw_st, textbook LQ_sct = (m_sct / m_ct) / (M_st / M_t); a city without members has LQ 0
   const vaggRs: Float64Array[] = m.map(() => new Float64Array(NY));
   for (let t = 0; t < NY; t++) {
-    let P = 0;
-    for (let c = 0; c < nC; c++) P += (w.pop[c] as Float64Array)[t] as number;
-    for (let s = 0; s < S; s++) {
-      let Ms = 0;
-      for (let c = 0; c < nC; c++) Ms += (m[c] as Int32Array[])[s]![t] as number;
-      if (Ms === 0) continue;
-      for (let c = 0; c < nC; c++) {
-        const lq = ((m[c] as Int32Array[])[s]![t] as number) / Ms / (((w.pop[c] as Float64Array)[t] as number) / P);
+    const Ms = new Float64Array(S);
+    let Mt = 0;
+    for (let c = 0; c < nC; c++)
+      for (let s = 0; s < S; s++) {
+        const v = (m[c] as Int32Array[])[s]![t] as number;
+        Ms[s] = (Ms[s] as number) + v;
+        Mt += v;
+      }
+    for (let c = 0; c < nC; c++) {
+      let mc = 0;
+      for (let s = 0; s < S; s++) mc += (m[c] as Int32Array[])[s]![t] as number;
+      if (mc === 0) continue;
+      for (let s = 0; s < S; s++) {
+        if ((Ms[s] as number) === 0) continue;
+        const lq = ((m[c] as Int32Array[])[s]![t] as number) / mc / ((Ms[s] as number) / Mt);
         (vaggRs[c] as Float64Array)[t] += RS_VAGG_SCALE * lq * ((w.shifts.raw[s] as Float64Array)[t] as number);
       }
     }
@@ -136,10 +174,10 @@ export const RESILIENCE_INDICATORS: readonly (EntropyIndicator & { readonly form
   { name: "cpi_sd3", dimension: "resist", direction: "-", formula: "3-year rolling SD (t−2..t) of CPI growth (cpi − 100)" },
   { name: "gdpg_sd3", dimension: "resist", direction: "-", formula: "3-year rolling SD (t−2..t) of gdp_index − 100" },
   { name: "gdppc", dimension: "resist", direction: "+", formula: "gdp / pop (CNY per person)" },
-  { name: "savings_pc", dimension: "resist", direction: "+", formula: "savings / pop" },
+  { name: "savings", dimension: "resist", direction: "+", formula: "savings (level, 10k CNY; RS Table 1 prints the level)" },
   { name: "unemp", dimension: "resist", direction: "+", formula: "unemp_rate (printed direction +; flagged in the codebook)" },
   { name: "retail_gdp", dimension: "adapt", direction: "+", formula: "retail_sales / gdp" },
-  { name: "fixinv_pc", dimension: "adapt", direction: "+", formula: "fixinv / pop" },
+  { name: "fixinv", dimension: "adapt", direction: "+", formula: "fixinv (level, 10k CNY; RS Table 1 prints the level)" },
   { name: "loan_dep", dimension: "adapt", direction: "+", formula: "loans / deposits" },
   { name: "fiscal_self", dimension: "adapt", direction: "+", formula: "fiscal_rev / fiscal_exp" },
   { name: "patents_pc", dimension: "transform", direction: "+", formula: "patents / pop" },
@@ -156,6 +194,42 @@ export interface YearbookOut {
   readonly calib: { slopeOnZ0: number[] };
   readonly betaCity: Float64Array;
   readonly groups: Record<string, Uint8Array>;
+  /** Realised true values (see RsRealisedTruth), written to truth.json → realised.rs. */
+  readonly truth: RsRealisedTruth;
+  /** Per raw column, the cities (0-based) with a planted leading/trailing missing run (no interior gaps are added there). */
+  readonly plantedCities: Record<string, Set<number>>;
+  /** Rows of the paper's samples (rule.md) on the realised data: analysis years, baseline, Table 5, Table 6. */
+  readonly samples: Record<string, number>;
+  /** Coefficient of vagg_RS on the pilot indicator (+ controls | city + year) on the baseline sample: the pilot's realised first stage. */
+  readonly didOnVagg: number;
+  /** Mean of vagg_RS over the analysis years (all cities). */
+  readonly vaggMean: number;
+  /** ρ = b·k: the calibrated index slope on the structural part (≈ 1; the truths are in index units). */
+  readonly rho: number;
+}
+
+/** Redraws of the mechanism variables' own noise averaged in the first-step truths (E[M | design]). */
+export const RS_TRUTH_REDRAWS = 40;
+
+/**
+ * Realised true values of the RS exhibits (same keys as `RsTruth` in lib/papers/rs/truth.ts). Every value is a
+ * coefficient of the NOISELESS expected outcome on the exhibit's regressors + the six controls with city + year
+ * fixed effects, on the exhibit's realised sample (rule.md: baseline, Table 5, Table 6), i.e. what the OLS estimate
+ * targets conditional on the realised regressors:
+ *  - outcome resi: the structural part of the latent score in index units, ρ·S, S = β_c·vagg + mis_resi·dist +
+ *    mp_resi·hmp + agg_complement·(vagg − v̄)(agg − ā) (city FE, year FE, controls and noise excluded). Table 3 is
+ *    thus the TOTAL effect of vagg (direct and through dist, hmp and the interaction), Table 4 the realised
+ *    within-group slopes weighted as OLS weights them, "M→resi" the second steps, the extension the §6 model and
+ *    `did` the TWFE coefficient of the pilot indicator 1{year ≥ pilot year};
+ *  - outcome M (dist, distK, distL, mp, lmp, hmp; first steps "vagg→M"): E[M | design], the average over
+ *    RS_TRUTH_REDRAWS redraws of the mechanism variables' own noise (wedge and internet-penetration noise).
+ */
+export interface RsRealisedTruth {
+  readonly table3: number;
+  readonly table4: Record<string, { in: number; out: number }>;
+  readonly mechanisms: Record<string, number>;
+  readonly extension: Record<string, number>;
+  readonly did: number;
 }
 
 /** Right-skewed, standardised city effects (lognormal, σ = RS_CITY_SKEW): indicators affine in z then carry large entropy weights. */
@@ -230,13 +304,6 @@ export function buildYearbook(w: World, mem: Members, root: Rng): YearbookOut {
     urban_agglomeration: Uint8Array.from(w.cities, (c) => (c.agglomeration ? 1 : 0)),
     yangtze_belt: Uint8Array.from(w.cities, (c) => (c.yangtze ? 1 : 0)),
   };
-  const betaCity = new Float64Array(nC).fill(T.beta_vagg);
-  for (const [g, flag] of Object.entries(groups)) {
-    const h = (T.het as Record<string, { in: number; out: number }>)[g]!;
-    const q = flag.reduce((a, v) => a + v, 0) / nC;
-    const d = h.in - h.out;
-    for (let c = 0; c < nC; c++) betaCity[c] = (betaCity[c] as number) + (flag[c] ? d * (1 - q) : -d * q);
-  }
   // RS controls (own draws) and latent parts
   const nYr = years.length;
   const N = nC * nYr;
@@ -342,6 +409,61 @@ export function buildYearbook(w: World, mem: Members, root: Rng): YearbookOut {
         for (let k = kA + 1; k < nYr; k++) x[idx(c, k)] = (x[idx(c, kA)] as number) + (mean[k] as number) - (mean[kA] as number);
     addv[n] = x;
   }
+  // mechanism building blocks as functions of their own noise (the truths below average them over noise redraws)
+  let vSum = 0,
+    vN = 0;
+  for (let c = 0; c < nC; c++)
+    for (let k = 0; k < nYr; k++)
+      if ((years[k] as number) >= 2008) {
+        vSum += (mem.vaggRs[c] as Float64Array)[ti(years[k] as number)] as number;
+        vN++;
+      }
+  const vBar = vSum / vN;
+  const vAt = (c: number, k: number): number => (mem.vaggRs[c] as Float64Array)[ti(years[k] as number)] as number;
+  /** Labour wedge: city level τ_L,c scaled by exp(labour_wedge_vagg · (vagg − v̄)) (shrinks with vagg), plus own noise. */
+  const wedgeL = (c: number, i: number, e: number): number =>
+    T.labour_wedge_sd * (tauL[c] as number) * Math.exp(T.labour_wedge_vagg * (vAt(c, i % nYr) - vBar)) + T.wedge_noise_sd * e;
+  const wedgeK = (c: number, e: number): number => T.capital_wedge_sd * (tauK[c] as number) + T.wedge_noise_sd * e;
+  const realGdpOf = (i: number): number => {
+    const c = Math.floor(i / nYr),
+      t = ti(years[i % nYr] as number);
+    return ((addv.gdp![i] as number) * ((w.pop[c] as Float64Array)[t] as number)) / (((w.deflator[c] as Float64Array)[t] as number) / 100);
+  };
+  const capitalOf = (i: number, tK: number): number => 2.5 * realGdpOf(i) * Math.exp(tK);
+  // employment ∝ real GDP × exp(wedge) (≈ 12 % of the population on average), so L/Y — hence the measured misallocation —
+  // moves with the wedges only, not with GDP per capita (which enters the resilience index on its own)
+  let popS = 0,
+    ygS = 0;
+  for (let i = 0; i < N; i++) {
+    popS += (w.pop[Math.floor(i / nYr)] as Float64Array)[ti(years[i % nYr] as number)] as number;
+    ygS += realGdpOf(i);
+  }
+  const empPerGdp = (0.12 * popS) / ygS;
+  const empOf = (i: number, tL: number): number => empPerGdp * realGdpOf(i) * Math.exp(tL);
+  /** Internet penetration (per 100): trend + digital infrastructure + internet_pen_vagg · vagg_RS + own noise, clipped to [0.5, 95]. */
+  const penOf = (c: number, k: number, i: number, e: number): number =>
+    Math.min(
+      95,
+      Math.max(0.5, 4 + 2.2 * ((years[k] as number) - 2003) + 6 * (infra[c] as number) + T.internet_pen_vagg * vAt(c, k) + 1.5 * e),
+    );
+  // fixed-asset investment enters the index in LEVELS; additive in city and year from RS_ADDITIVE_FROM on (as the per-capita levels)
+  const fixinvLevel = new Float64Array(N);
+  {
+    const popAt = (c: number, k: number): number => (w.pop[c] as Float64Array)[ti(years[k] as number)] as number;
+    const mean = new Float64Array(nYr);
+    for (let c = 0; c < nC; c++)
+      for (let k = 0; k < nYr; k++) {
+        fixinvLevel[idx(c, k)] = pcw("fixinv", c, k) * popAt(c, k);
+        mean[k] = (mean[k] as number) + (fixinvLevel[idx(c, k)] as number) / nC;
+      }
+    if (kA >= 0)
+      for (let c = 0; c < nC; c++)
+        for (let k = kA + 1; k < nYr; k++)
+          fixinvLevel[idx(c, k)] = (fixinvLevel[idx(c, kA)] as number) + (mean[k] as number) - (mean[kA] as number);
+  }
+  let popBar = 0;
+  for (let c = 0; c < nC; c++)
+    for (let k = 0; k < nYr; k++) popBar += ((w.pop[c] as Float64Array)[ti(years[k] as number)] as number) / (nC * nYr);
   for (let c = 0; c < nC; c++)
     for (let k = 0; k < nYr; k++) {
       const y = years[k] as number,
@@ -353,7 +475,8 @@ export function buildYearbook(w: World, mem: Members, root: Rng): YearbookOut {
       const gdp = (addv.gdp![i] as number) * pop; // 10k CNY nominal
       C.pop![i] = pop;
       C.deflator![i] = defl;
-      C.area![i] = (pop * 1e4) / Math.exp(w.lnDensity[c] as number);
+      // land area is a city constant (km²; from the 2010 population and the density draw), so the density control varies with population
+      C.area![i] = (((w.pop[c] as Float64Array)[ti(2010)] as number) * 1e4) / Math.exp(w.lnDensity[c] as number);
       C.gdp![i] = gdp;
       C.wage![i] = Math.exp(g("wage")) * (defl / 100);
       C.fdi_usd![i] = (g("fdi") * gdp) / (w.exchangeRate[t] as number);
@@ -361,7 +484,7 @@ export function buildYearbook(w: World, mem: Members, root: Rng): YearbookOut {
       C.sci_exp![i] = (addv.sci![i] as number) * pop;
       C.edu_exp![i] = (addv.edu![i] as number) * pop;
       C.fiscal_exp![i] = g("fisc") * gdp + (C.sci_exp![i] as number) + (C.edu_exp![i] as number);
-      C.fixinv![i] = (addv.fixinv![i] as number) * pop;
+      C.fixinv![i] = fixinvLevel[i] as number;
       const dep = gdp * 1.6 * Math.exp(0.25 * (nz.dep[i] as number) + 0.04 * (y - 2010));
       C.deposits![i] = dep;
       C.loans![i] = (dep * (addv.dlp![i] as number)) / (1 - (addv.dlp![i] as number));
@@ -389,19 +512,15 @@ export function buildYearbook(w: World, mem: Members, root: Rng): YearbookOut {
       vaggRs[i] = (mem.vaggRs[c] as Float64Array)[t] as number;
       vaggEq[i] = vEq;
       // digital infrastructure (RS §4.3) and market-potential channel: internet penetration rises with vagg_RS
-      const pen = Math.min(
-        95,
-        Math.max(0.5, 4 + 2.2 * (y - 2003) + 6 * (infra[c] as number) + T.internet_pen_vagg * vaggRs[i]! + 1.5 * (nz.inet[i] as number)),
-      );
-      C.internet_users![i] = (pen / 100) * pop; // 10k households (per-100 measure = internet_users / pop × 100)
+      C.internet_users![i] = (penOf(c, k, i, nz.inet[i] as number) / 100) * pop; // 10k households (per-100 measure = internet_users / pop × 100)
       C.mobile_users![i] =
         Math.min(1.6, Math.max(0.1, 0.3 + 0.06 * (y - 2003) + 0.1 * (infra[c] as number) + 0.05 * (nz.mob[i] as number))) * pop;
       C.telecom_rev![i] = pop * Math.exp(5.5 + 0.05 * (y - 2003) + 0.3 * (infra[c] as number) + 0.1 * (nz.tel[i] as number));
       // production side for misallocation: K and L with wedges; labour wedge shrinks with vagg_RS
-      const tL = 0.3 * (tauL[c] as number) * Math.exp(T.labour_wedge_vagg * 3 * (vaggRs[i] as number)) + 0.05 * (nz.L[i] as number);
-      const tK = 0.3 * (tauK[c] as number) + 0.05 * (nz.K[i] as number);
-      C.capital![i] = 2.5 * (gdp / (defl / 100)) * Math.exp(tK);
-      C.emp![i] = 0.12 * pop * Math.exp(tL);
+      const tL = wedgeL(c, i, nz.L[i] as number);
+      const tK = wedgeK(c, nz.K[i] as number);
+      C.capital![i] = capitalOf(i, tK);
+      C.emp![i] = empOf(i, tL);
       C.sec_emp![i] = (C.emp![i] as number) * Math.min(0.8, Math.max(0.1, 0.45 + 0.1 * (indC[c] as number) + 0.03 * (nz.sec[i] as number)));
       C.industrial_firms![i] = Math.max(
         5,
@@ -410,14 +529,89 @@ export function buildYearbook(w: World, mem: Members, root: Rng): YearbookOut {
         ),
       );
     }
-  // latent score z0 = k·β_c vagg_RS + [γ'controls + μ_c + δ_t + e]; k calibrated below
+  // planted leading/trailing missing runs (see planMissing) and the samples of the paper's rule (notes: rule.md)
+  const plan = planMissing(nC, nYr, years, root.fork("missing-runs"));
+  const rsRowsAll: number[] = [];
+  for (let c = 0; c < nC; c++) for (let k = 0; k < nYr; k++) if ((years[k] as number) >= 2008) rsRowsAll.push(idx(c, k));
+  const gone = (col: string, i: number): boolean => (plan.mask[col] as Uint8Array)[i] === 1;
+  const baseRows = rsRowsAll.filter((i) => !gone("road_freight", i) && !gone("students", i));
+  const misRows = baseRows.filter((i) => !gone("capital", i));
+  const mpRows = baseRows.filter((i) => !gone("internet_users", i));
+  // digital-infrastructure group as the panel builds it: entropy index of internet users per 100, mobile users per 100 and
+  // telecom revenue per capita (analysis years; NA where internet users are missing), city means, split at the median of cities
+  {
+    const inf = entropyIndex(
+      table({
+        inet: Float64Array.from(rsRowsAll, (i) =>
+          gone("internet_users", i) ? NaN : ((C.internet_users![i] as number) / (C.pop![i] as number)) * 100,
+        ),
+        mob: Float64Array.from(rsRowsAll, (i) => ((C.mobile_users![i] as number) / (C.pop![i] as number)) * 100),
+        tel: Float64Array.from(rsRowsAll, (i) => (C.telecom_rev![i] as number) / (C.pop![i] as number)),
+      }),
+      [
+        { name: "inet", direction: "+" },
+        { name: "mob", direction: "+" },
+        { name: "tel", direction: "+" },
+      ],
+    );
+    const sum = new Float64Array(nC),
+      cnt = new Float64Array(nC);
+    rsRowsAll.forEach((i, q) => {
+      const v = inf.index[q] as number;
+      if (Number.isFinite(v)) {
+        sum[Math.floor(i / nYr)] += v;
+        cnt[Math.floor(i / nYr)] += 1;
+      }
+    });
+    const mean = Float64Array.from(sum, (v, c) => v / (cnt[c] as number));
+    const srt = [...mean].filter(Number.isFinite).sort((x, y) => x - y);
+    const med =
+      srt.length % 2 ? (srt[(srt.length - 1) / 2] as number) : ((srt[srt.length / 2 - 1] as number) + (srt[srt.length / 2] as number)) / 2;
+    groups.digital_infra_high = Uint8Array.from(mean, (v) => (v >= med ? 1 : 0));
+  }
+  // heterogeneous direct slopes: β + group-mean-zero design deviations (T.het_design; not the published Table 4 values)
+  const betaCity = new Float64Array(nC).fill(T.beta_vagg);
+  for (const [g, flag] of Object.entries(groups)) {
+    const d = (T.het_design as Record<string, number>)[g] ?? 0;
+    const q = flag.reduce((x, v) => x + v, 0) / nC;
+    for (let c = 0; c < nC; c++) betaCity[c] = (betaCity[c] as number) + (flag[c] ? d * (1 - q) : -d * q);
+  }
+  // mechanism variables with the panel's measures on the complete data (the latent score depends on the true values,
+  // whether or not the yearbook reports them): misallocation (dist, distK, distL) and log market potential (mp, lmp, hmp)
+  const mech = (eK: Float64Array, eL: Float64Array, eI: Float64Array) =>
+    mechanismColumns(
+      rsRowsAll,
+      nYr,
+      (i) => realGdpOf(i),
+      (i) => capitalOf(i, wedgeK(Math.floor(i / nYr), eK[i] as number)),
+      (i) => empOf(i, wedgeL(Math.floor(i / nYr), i, eL[i] as number)),
+      (i) => (addv.gdp![i] as number) * (C.pop![i] as number),
+      (i) => C.area![i] as number,
+      (i) => penOf(Math.floor(i / nYr), i % nYr, i, eI[i] as number),
+      w,
+      years,
+    );
+  const M0 = mech(nz.K, nz.L, nz.inet);
+  const aggRaw = Float64Array.from(C.industrial_firms!, (v, i) => v / (C.area![i] as number));
+  let aSum = 0;
+  for (const i of rsRowsAll) aSum += aggRaw[i] as number;
+  const aBar = aSum / rsRowsAll.length;
+  // latent score z0 = k·S + [γ'controls + μ_c + δ_t + e], structural part
+  //   S = β_c·vagg + mis_resi·dist + mp_resi·hmp + agg_complement·(vagg − v̄)(agg − ā); k calibrated below
   const vpart = col(),
     rest = col(),
     z0 = col();
   for (let c = 0; c < nC; c++)
     for (let k = 0; k < nYr; k++) {
       const i = idx(c, k);
-      vpart[i] = (betaCity[c] as number) * (vaggRs[i] as number);
+      const q = M0.row.get(i);
+      const dist = q === undefined ? 0 : (M0.dist[q] as number),
+        hmp = q === undefined ? 0 : (M0.hmp[q] as number);
+      vpart[i] =
+        (betaCity[c] as number) * (vaggRs[i] as number) +
+        T.mis_resi * dist +
+        T.mp_resi * hmp +
+        T.agg_complement * ((vaggRs[i] as number) - vBar) * ((aggRaw[i] as number) - aBar);
       let z = T.sd.city * (mu[c] as number) + (dyear[k] as number) + T.sd.noise * (e0[i] as number);
       for (const [n, gm] of Object.entries(T.gamma)) z += gm * ((ctl[n] as Float64Array)[i] as number);
       rest[i] = z;
@@ -451,7 +645,8 @@ export function buildYearbook(w: World, mem: Members, root: Rng): YearbookOut {
         const gdp = C.gdp![i] as number,
           pop = C.pop![i] as number;
         // loaded indicators are affine in z (so the min–max-normalised entropy index is ≈ affine in z)
-        C.savings![i] = pop * (20000 + 20000 * (L * z + EPS * (nz.sav[i] as number)));
+        // savings enter the index in LEVELS: scaled by the (constant) mean population, not the city's, so the indicator stays affine in z
+        C.savings![i] = popBar * (20000 + 20000 * (L * z + EPS * (nz.sav[i] as number)));
         C.unemp_rate![i] = 3.2 + 4 * L * z * 0.1 + EPS * (nz.un[i] as number);
         C.retail_sales![i] = gdp * (0.35 + 0.1 * (L * z + EPS * (nz.ret[i] as number)));
         C.fiscal_rev![i] = (C.fiscal_exp![i] as number) * (0.5 + 0.15 * (L * z + EPS * (nz.fr[i] as number)));
@@ -506,9 +701,148 @@ export function buildYearbook(w: World, mem: Members, root: Rng): YearbookOut {
       setZ0();
     }
   }
+  // ---- realised true values (lib/papers/rs/truth.ts): coefficients of the noiseless structural part, in index units ----
+  // The index is ≈ b·z0 with b the last calibration slope, so the structural part in index units is ρ·S with ρ = b·kv (≈ 1).
+  const rho = (slopes[slopes.length - 1] as number) * kv;
+  const Sidx = Float64Array.from(vpart, (v) => rho * v);
+  const cityOf = (i: number): number => Math.floor(i / nYr);
+  // the regressors as the panel has them: planted runs missing, then 1 %/99 % winsorised (pooled over the analysis rows,
+  // the panel's step 6) — the truths are projections on the regressors the estimator actually sees
+  const na = (col: string, x: ArrayLike<number>): Float64Array =>
+    Float64Array.from({ length: N }, (_, i) =>
+      plan.mask[col] !== undefined && (plan.mask[col] as Uint8Array)[i] === 1 ? NaN : (x[i] as number),
+    );
+  const full = (q: Float64Array): Float64Array => {
+    const x = new Float64Array(N).fill(NaN);
+    rsRowsAll.forEach((i, k) => (x[i] = q[k] as number));
+    return x;
+  };
+  const agg = Float64Array.from(C.industrial_firms!, (v, i) => v / (C.area![i] as number));
+  const winsor = (cols: Record<string, Float64Array>): Record<string, Float64Array> => {
+    const tb = table({
+      city: Int32Array.from(rsRowsAll, cityOf),
+      year: Int32Array.from(rsRowsAll, (i) => years[i % nYr] as number),
+      ...Object.fromEntries(Object.entries(cols).map(([k, x]) => [k, Float64Array.from(rsRowsAll, (i) => x[i] as number)])),
+    });
+    const wt = cleanPanel(tb, Object.keys(cols), { unit: "city", time: "year", interpolate: false, winsorize: 0.01 }).table;
+    return Object.fromEntries(Object.keys(cols).map((k) => [k, full(numeric(wt, k))]));
+  };
+  const mechNa = (Mx: ReturnType<typeof mech>): Record<string, Float64Array> => ({
+    dist: na("capital", full(Mx.dist)),
+    distK: na("capital", full(Mx.distK)),
+    distL: na("capital", full(Mx.distL)),
+    mp: na("internet_users", full(Mx.mp)),
+    lmp: na("internet_users", full(Mx.lmp)),
+    hmp: na("internet_users", full(Mx.hmp)),
+  });
+  const Wv = winsor({
+    vagg: vaggRs,
+    pop: ctl.pop!,
+    open: ctl.open!,
+    fre: na("road_freight", ctl.fre!),
+    road: ctl.road!,
+    wage: ctl.wage!,
+    edu: na("students", ctl.edu!),
+    agg,
+    ...mechNa(M0),
+  });
+  const vaggW = Wv.vagg as Float64Array;
+  const ctlCols = Object.keys(T.gamma).map((n) => Wv[n] as Float64Array);
+  /** Coefficients of y on the given regressors + the six controls | city + year on `rows` (first `regs.length` entries). */
+  const coef = (y: ArrayLike<number>, regs: ArrayLike<number>[], rows: readonly number[]): number[] =>
+    twoWayCoefs(
+      Float64Array.from(rows, (i) => y[i] as number),
+      [...regs, ...ctlCols].map((x) => Float64Array.from(rows, (i) => x[i] as number)),
+      Int32Array.from(rows, cityOf),
+      Int32Array.from(rows, (i) => years[i % nYr] as number),
+    ).slice(0, regs.length);
+  const table3 = coef(Sidx, [vaggW], baseRows)[0] as number;
+  const table4: Record<string, { in: number; out: number }> = {};
+  for (const [g, flag] of Object.entries(groups)) {
+    const inR = baseRows.filter((i) => flag[cityOf(i)] === 1),
+      outR = baseRows.filter((i) => flag[cityOf(i)] === 0);
+    table4[g] = { in: coef(Sidx, [vaggW], inR)[0] as number, out: coef(Sidx, [vaggW], outR)[0] as number };
+  }
+  // mechanism first steps: E[M | design] by averaging the measured (missing-run, winsorised) mechanism variable over
+  // redraws of its own noise
+  const mechKeys = ["dist", "distK", "distL", "mp", "lmp", "hmp"] as const;
+  const firstSum: Record<string, number> = Object.fromEntries(mechKeys.map((m) => [m, 0]));
+  const rMech = root.fork("truth-mechanism-redraws");
+  const R = RS_TRUTH_REDRAWS;
+  for (let rep = 0; rep < R; rep++) {
+    const draw = (): Float64Array => Float64Array.from({ length: N }, () => rMech.normal());
+    const Mr = winsor(mechNa(mech(draw(), draw(), draw())));
+    for (const m of mechKeys)
+      firstSum[m] =
+        (firstSum[m] as number) + (coef(Mr[m] as Float64Array, [vaggW], m.startsWith("dist") ? misRows : mpRows)[0] as number) / R;
+  }
+  const mechanisms: Record<string, number> = {};
+  for (const m of mechKeys) {
+    mechanisms[`vagg→${m}`] = firstSum[m] as number;
+    mechanisms[`${m}→resi`] = coef(Sidx, [Wv[m] as Float64Array], m.startsWith("dist") ? misRows : mpRows)[0] as number;
+  }
+  // §6: centred at the mean over the panel rows (as withCentred does), winsorised vagg and agg
+  const cMean = (x: Float64Array): number => {
+    let q = 0,
+      n = 0;
+    for (const i of rsRowsAll)
+      if (Number.isFinite(x[i] as number)) {
+        q += x[i] as number;
+        n++;
+      }
+    return q / n;
+  };
+  const vM = cMean(vaggW),
+    aM = cMean(Wv.agg as Float64Array);
+  const vC = Float64Array.from(vaggW, (v) => v - vM),
+    aggC = Float64Array.from(Wv.agg as Float64Array, (v) => v - aM);
+  const ext = coef(Sidx, [vC, aggC, Float64Array.from(vC, (v, i) => v * (aggC[i] as number))], baseRows);
+  const extension: Record<string, number> = { vagg_c: ext[0] as number, agg_c: ext[1] as number, "vagg_c:agg_c": ext[2] as number };
+  // vagg in each agg quartile group (keys Q1..Q4): cut at the pooled city-year quartiles of the (winsorised) agg as
+  // `quantileGroups` does (xtile: the empirical (g/4)-quantile, averaged at exact positions)
+  {
+    const srt = Float64Array.from(rsRowsAll.map((i) => (Wv.agg as Float64Array)[i] as number).filter(Number.isFinite)).sort();
+    const n = srt.length;
+    const cuts = [1, 2, 3].map((j) => {
+      const pos = (n * j) / 4;
+      return Number.isInteger(pos) ? ((srt[pos - 1] as number) + (srt[pos] as number)) / 2 : (srt[Math.floor(pos)] as number);
+    });
+    const qOf = (v: number): number => {
+      let q = 1;
+      while (q < 4 && v > (cuts[q - 1] as number)) q++;
+      return q;
+    };
+    for (let q = 1; q <= 4; q++)
+      extension[`Q${q}`] = coef(
+        Sidx,
+        [vaggW],
+        baseRows.filter((i) => qOf((Wv.agg as Float64Array)[i] as number) === q),
+      )[0] as number;
+  }
+  const treated = Float64Array.from({ length: N }, (_, i) => {
+    const sy = w.cities[cityOf(i)]!.smartCityYear;
+    return sy !== null && (years[i % nYr] as number) >= sy ? 1 : 0;
+  });
+  const did = coef(Sidx, [treated], baseRows)[0] as number;
+  const didVagg = coef(vaggW, [treated], baseRows)[0] as number;
+  const truth: RsRealisedTruth = { table3, table4, mechanisms, extension, did };
+  for (const [col, m] of Object.entries(plan.mask)) for (let i = 0; i < N; i++) if (m[i] === 1) (C[col] as Float64Array)[i] = NaN;
   const columns: Record<string, (number | null)[]> = {};
-  for (const [k, v] of Object.entries(C)) columns[k] = Array.from(v);
-  return { columns, resi, zScale: kv, calib: { slopeOnZ0: slopes }, betaCity, groups };
+  for (const [k, v] of Object.entries(C)) columns[k] = Array.from(v, (x) => (Number.isFinite(x) ? x : null));
+  return {
+    columns,
+    resi,
+    zScale: kv,
+    calib: { slopeOnZ0: slopes },
+    betaCity,
+    groups,
+    truth,
+    plantedCities: plan.cities,
+    samples: { analysis: rsRowsAll.length, baseline: baseRows.length, misallocation: misRows.length, market_potential: mpRows.length },
+    didOnVagg: didVagg,
+    vaggMean: vBar,
+    rho,
+  };
 }
 
 /**
@@ -553,10 +887,10 @@ export function resilienceIndicatorColumns(C: Record<string, Float64Array>, nC: 
       o.cpi_sd3![i] = rollingSd(cpi, k);
       o.gdpg_sd3![i] = rollingSd(gi, k);
       o.gdppc![i] = (g("gdp", i) * 1e4) / (pop * 1e4);
-      o.savings_pc![i] = g("savings", i) / pop;
+      o.savings![i] = g("savings", i);
       o.unemp![i] = g("unemp_rate", i);
       o.retail_gdp![i] = g("retail_sales", i) / g("gdp", i);
-      o.fixinv_pc![i] = g("fixinv", i) / pop;
+      o.fixinv![i] = g("fixinv", i);
       o.loan_dep![i] = g("loans", i) / g("deposits", i);
       o.fiscal_self![i] = g("fiscal_rev", i) / g("fiscal_exp", i);
       o.patents_pc![i] = g("patents", i) / pop;
@@ -569,3 +903,135 @@ export function resilienceIndicatorColumns(C: Record<string, Float64Array>, nC: 
   return o;
 }
 export type { Table };
+
+/** Rows dropped by the paper's rule at paper scale (281 cities × 12 years = 3,372): baseline 3,372 − 3,177, Table 5 3,177 − 3,166, Table 6 3,177 − 3,079. */
+export const RS_PAPER_DROPS = { baseline: 195, misallocation: 11, market_potential: 98 } as const;
+
+/**
+ * Planted leading/trailing missing runs in raw yearbook columns, so that the paper's sample rule (rule.md: interior gaps
+ * interpolated, leading/trailing gaps stay missing) yields N = 3,177 / 3,166 / 3,079 at 281 cities (proportionally,
+ * round(drops · nC / 281), at smaller scales). Each run is in its own city and covers the first years up to 2007 + L or
+ * the last L years, so it removes exactly L analysis-year rows: baseline drops in road_freight / students (controls fre,
+ * edu), Table 5 drops in capital (cities without a baseline drop), Table 6 drops in internet_users (likewise).
+ */
+export function planMissing(
+  nC: number,
+  nYr: number,
+  years: readonly number[],
+  r: Rng,
+): { mask: Record<string, Uint8Array>; cities: Record<string, Set<number>>; drops: Record<string, number> } {
+  const N = nC * nYr;
+  const mask: Record<string, Uint8Array> = {};
+  const cities: Record<string, Set<number>> = {};
+  for (const c of ["road_freight", "students", "capital", "internet_users"]) {
+    mask[c] = new Uint8Array(N);
+    cities[c] = new Set();
+  }
+  const k08 = years.indexOf(2008);
+  const maxRun = 4;
+  const drops = Object.fromEntries(Object.entries(RS_PAPER_DROPS).map(([k, v]) => [k, Math.round((v * nC) / 281)])) as Record<
+    string,
+    number
+  >;
+  const plant = (cols: readonly string[], target: number, exclude: Set<number>): void => {
+    let left = target,
+      j = 0;
+    while (left > 0) {
+      if (exclude.size >= nC) throw new Error(`planMissing: not enough cities to plant ${target} missing rows`);
+      let c = r.int(nC);
+      while (exclude.has(c)) c = r.int(nC);
+      exclude.add(c);
+      const L = Math.min(left, 1 + r.int(maxRun));
+      const col = cols[j++ % cols.length] as string;
+      const m = mask[col] as Uint8Array;
+      if (r.uniform() < 0.5) for (let k = 0; k < k08 + L; k++) m[c * nYr + k] = 1;
+      else for (let k = nYr - L; k < nYr; k++) m[c * nYr + k] = 1;
+      (cities[col] as Set<number>).add(c);
+      left -= L;
+    }
+  };
+  const base = new Set<number>();
+  plant(["road_freight", "students"], drops.baseline as number, base);
+  plant(["capital"], drops.misallocation as number, new Set(base));
+  plant(["internet_users"], drops.market_potential as number, new Set(base));
+  return { mask, cities, drops };
+}
+
+/**
+ * The mechanism variables exactly as the RS panel builds them (lib/papers/rs/panel.ts), from row accessors over the
+ * analysis rows: misallocation (`misallocation`, CRS elasticities estimated with city + year FE) dist, distK, distL, and
+ * the logs of market potential with ORIGIN-side internet weighting (`marketPotentialPanel`, internetWeight "i":
+ * mp_i = Σ_j inet_i·GDP_j/d_ij) mp, lmp (internal), hmp (external). `row` maps a row index to its position.
+ */
+function mechanismColumns(
+  rows: readonly number[],
+  nYr: number,
+  realGdp: (i: number) => number,
+  capital: (i: number) => number,
+  emp: (i: number) => number,
+  gdp: (i: number) => number,
+  area: (i: number) => number,
+  pen: (i: number) => number,
+  w: World,
+  years: readonly number[],
+): {
+  row: Map<number, number>;
+  dist: Float64Array;
+  distK: Float64Array;
+  distL: Float64Array;
+  mp: Float64Array;
+  lmp: Float64Array;
+  hmp: Float64Array;
+} {
+  const c = (i: number): number => Math.floor(i / nYr);
+  const t = table({
+    city: Int32Array.from(rows, (i) => w.cities[c(i)]!.code),
+    year: Int32Array.from(rows, (i) => years[i % nYr] as number),
+    y: Float64Array.from(rows, realGdp),
+    k: Float64Array.from(rows, capital),
+    l: Float64Array.from(rows, emp),
+    gdp: Float64Array.from(rows, gdp),
+    area: Float64Array.from(rows, area),
+    inet: Float64Array.from(rows, pen),
+    lon: Float64Array.from(rows, (i) => w.cities[c(i)]!.lon),
+    lat: Float64Array.from(rows, (i) => w.cities[c(i)]!.lat),
+  });
+  const mis = misallocation(t, { unit: "city", year: "year", y: "y", k: "k", l: "l" });
+  const mp = marketPotentialPanel(t, {
+    unit: "city",
+    year: "year",
+    lon: "lon",
+    lat: "lat",
+    area: "area",
+    y: "gdp",
+    internetColumn: "inet",
+    internetWeight: "i",
+  });
+  const lg = (x: Float64Array): Float64Array => Float64Array.from(x, Math.log);
+  return {
+    row: new Map(rows.map((i, q) => [i, q])),
+    dist: mis.dist,
+    distK: mis.distK,
+    distL: mis.distL,
+    mp: lg(mp.mp),
+    lmp: lg(mp.lmp),
+    hmp: lg(mp.hmp),
+  };
+}
+
+/**
+ * All coefficients of y = X·b + city FE + year FE by the numerical core (FWL: demean by both fixed effects, QR least
+ * squares), as `feols` computes them on a panel without singletons. Throws if a regressor is collinear with the FE.
+ */
+function twoWayCoefs(y: Float64Array, X: Float64Array[], city: Int32Array, year: Int32Array): number[] {
+  const factors = [factorize(city), factorize(year)];
+  for (const c of [y, ...X])
+    for (let i = 0; i < c.length; i++)
+      if (!Number.isFinite(c[i] as number)) throw new Error("synthetic RS truth: non-finite value in a truth regression");
+  const dm = demean([y, ...X], { factors }, { tol: 1e-12 });
+  const ref = X.map((c) => Math.sqrt(c.reduce((s, v) => s + v * v, 0)));
+  const fit = qrLeastSquares(dm.columns.slice(1), dm.columns[0] as Float64Array, { tol: 1e-10, refNorms: ref });
+  const out = new Array<number>(X.length).fill(NaN);
+  fit.kept.forEach((j, q) => (out[j] = fit.beta[q] as number));
+  return out;
+}

@@ -62,24 +62,31 @@ export const TRUTH = {
     ],
   },
   rs: {
-    /** RS Table 3 col 4: effect of vagg on the entropy resilience index. Built into a latent score z; the index is ≈ c·z, and the generator rescales z so the slope on the computed index is 0.0075 (calibrated; see dgp.md). */
+    /** DIRECT effect of vagg_RS on the latent resilience score (index units after calibration; the paper's Table 3 col 4 is 0.0075).
+     *  The Table 3 truth is the realised TOTAL effect (direct + through dist, hmp and the vagg × agg term): `realised.rs.table3`. */
     beta_vagg: 0.0075,
-    /** Heterogeneity (RS Table 4): additive, group-mean-zero slope deviations so each split recovers ≈ printed values. */
-    het: {
-      old_industrial: { in: 0.0039, out: 0.0099 },
-      digital_infra_high: { in: 0.0102, out: 0.005 },
-      urban_agglomeration: { in: 0.0061, out: 0.0068 },
-      yangtze_belt: { in: 0.0037, out: 0.0089 },
-    },
+    /** Heterogeneity DESIGN (not the published Table 4 values): group-mean-zero deviations d_g of the direct slope, β_c = β + Σ_g d_g·(1{c ∈ g} − q_g).
+     *  The realised Table 4 truths (`realised.rs.table4`) differ: the groups overlap and the channels add to every slope. */
+    het_design: { old_industrial: -0.005, digital_infra_high: 0.004, urban_agglomeration: -0.001, yangtze_belt: -0.004 },
     gamma: { pop: 0.002, open: 0.001, fre: 0.002, road: 0.002, wage: 0.001, edu: 0.002 },
     sd: { city: 0.03, year: 0.001, noise: 0.001 },
-    /** Mechanisms: signs built in, magnitudes emergent (see dgp.md). Labour-wedge and internet-penetration responses to vagg. */
-    labour_wedge_vagg: -0.3,
-    capital_wedge_vagg: 0.0,
+    /** H2: labour misallocation. Labour wedge τ_L = labour_wedge_sd · τ_L,c · exp(labour_wedge_vagg · (vagg − v̄)) + wedge_noise_sd · ε
+     *  (shrinks with vagg); capital wedge τ_K = capital_wedge_sd · τ_K,c + noise (no vagg effect: distK first step ≈ 0). */
+    labour_wedge_vagg: -3.0,
+    labour_wedge_sd: 0.3,
+    capital_wedge_sd: 0.3,
+    wedge_noise_sd: 0.05,
+    /** H2: effect of misallocation dist (as the panel measures it) on the latent resilience score (index units; negative). */
+    mis_resi: -0.004,
+    /** H3: internet penetration (per 100) rises by internet_pen_vagg per unit of vagg_RS; with origin-side weighting this raises the city's own (external) market potential. */
     internet_pen_vagg: 8.0,
-    /** vagg_RS_ct = RS_VAGG_SCALE · Σ_s LQ_sct · a_st (raw OECD coefficients), LQ_sct = (m_sct / M_st) / (pop_ct / POP_t). Expected members
-     *  λ_sct = M_t · [(1 − θ) · conc_sc · boost + θ · (pop_ct / POP_t) · natshare_s · shock_ct · tilt_ct] (see dgp.md). */
-    /** IV relevance: the diffuse part grows faster in cities with more members in 2005: tilt = exp(member_growth_iv · z(ln(1 + m_c,2005)) · ln(users_t / users_2005)). */
+    /** H3: effect of log external market potential hmp (as the panel measures it) on the latent resilience score (index units; positive). */
+    mp_resi: 0.002,
+    /** H4: complementarity, agg_complement · (vagg − v̄)(agg − ā) in the latent score (agg = industrial firms per km²; positive). */
+    agg_complement: 0.08,
+    /** vagg_RS_ct = Σ_s LQ_sct · a_st (raw OECD coefficients), textbook LQ_sct = (m_sct / m_ct) / (M_st / M_t). Expected members
+     *  λ_sct = M_t · [(1 − θ) · conc_sc · boost_sct + θ · (pop_ct / POP_t) · mix_s(u_ct) · shock_ct] (see dgp.md). */
+    /** IV relevance: the diffuse mix of cities with more members in 2005 tilts faster towards digital industries: u_ct gets member_growth_iv · z(ln(1 + m_c,2005)) · ln(users_t / users_2005). */
     member_growth_iv: 0.3,
     /** θ: share of expected members that is diffuse (population × national industry mix × shock × tilt). */
     member_diffuse_share: 0.6,
@@ -88,7 +95,13 @@ export const TRUTH = {
     member_shock_ar: 0.7,
     /** SD of the normal term in the log propensity of the concentrated part (city size and region enter as well): the cross-city spread of vagg_RS. */
     member_propensity_sd: 1.5,
-    smart_city_member_boost: 0.15,
+    /** κ: tilt of the diffuse members' industry mix towards digital-intensive industries, mix_s ∝ natshare_s · exp(κ · ã_st · u_ct),
+     *  u_ct = city × year shock + IV term, ã_st the standardised digital coefficient of year t. Under the textbook LQ the mix is what moves vagg_RS within a city. */
+    member_mix_tilt: 0.5,
+    /** Smart-city pilot: from the pilot year on (treatment starts in the pilot year), the diffuse members' mix gets the extra tilt exp(boost · h_st),
+     *  h_st the standardised log(a_st / natshare_s) — the direction that raises the textbook-LQ vagg_RS — so the pilot raises vagg_RS
+     *  (positive control for the pilot DID; realised first stage in truth.json → realised.rs_did_on_vagg). */
+    smart_city_member_boost: 1.0,
   },
 } as const;
 

@@ -91,23 +91,27 @@ export function rsTable3(models: readonly Fit[], src: TruthSource, opts: { reado
 export function rsMechanismsSummary(mis: readonly MechanismSteps[], mkt: readonly MechanismSteps[], src: TruthSource): ReportTable {
   need(mis, 3, "rsMechanismsSummary (misallocation)");
   need(mkt, 3, "rsMechanismsSummary (market potential)");
-  const T = truthFor(src),
+  const T = rsTruth(src),
     P5 = RS_PUBLISHED.table5,
     P6 = RS_PUBLISHED.table6;
+  const tr = (k: string): number | null => T?.mechanisms[k] ?? null;
   return comparisonTable(
     [
-      comparisonRow("vagg → dist", mis[0]!.first, "vagg", P5.vagg_dist),
-      comparisonRow("dist → resi", mis[0]!.second, "dist", P5.dist_resi),
-      comparisonRow("vagg → distK", mis[1]!.first, "vagg", P5.vagg_distK, T ? 0 : null),
-      comparisonRow("vagg → distL", mis[2]!.first, "vagg", P5.vagg_distL),
-      comparisonRow("distL → resi", mis[2]!.second, "distL", P5.distL_resi),
-      comparisonRow("vagg → mp", mkt[0]!.first, "vagg", P6.vagg_mp),
-      comparisonRow("mp → resi", mkt[0]!.second, "mp", P6.mp_resi),
-      comparisonRow("vagg → lmp", mkt[1]!.first, "vagg", P6.vagg_lmp),
-      comparisonRow("vagg → hmp", mkt[2]!.first, "vagg", P6.vagg_hmp),
+      comparisonRow("vagg → dist", mis[0]!.first, "vagg", P5.vagg_dist, tr("vagg→dist")),
+      comparisonRow("dist → resi", mis[0]!.second, "dist", P5.dist_resi, tr("dist→resi")),
+      comparisonRow("vagg → distK", mis[1]!.first, "vagg", P5.vagg_distK, tr("vagg→distK")),
+      comparisonRow("vagg → distL", mis[2]!.first, "vagg", P5.vagg_distL, tr("vagg→distL")),
+      comparisonRow("distL → resi", mis[2]!.second, "distL", P5.distL_resi, tr("distL→resi")),
+      comparisonRow("vagg → mp", mkt[0]!.first, "vagg", P6.vagg_mp, tr("vagg→mp")),
+      comparisonRow("mp → resi", mkt[0]!.second, "mp", P6.mp_resi, tr("mp→resi")),
+      comparisonRow("vagg → lmp", mkt[1]!.first, "vagg", P6.vagg_lmp, tr("vagg→lmp")),
+      comparisonRow("vagg → hmp", mkt[2]!.first, "vagg", P6.vagg_hmp, tr("vagg→hmp")),
     ],
     "Mechanisms (RS §5): published vs recomputed",
-    [`Published N: ${fmtN(P5.nobs)} (Table 5), ${fmtN(P6.nobs)} (Table 6).`],
+    [
+      `Published N: ${fmtN(P5.nobs)} (Table 5), ${fmtN(P6.nobs)} (Table 6).`,
+      ...(T ? ["True (DGP): realised values computed by the generator from its data (rsTruth; definitions in data/codebook/dgp.md)."] : []),
+    ],
     { synthetic: T !== null },
   );
 }
@@ -121,18 +125,18 @@ export function rsMechanismsSummary(mis: readonly MechanismSteps[], mkt: readonl
  */
 export function rsExtensionSummary(ext: ExtensionResult, src: TruthSource): ReportTable {
   need(ext.groups, 4, "rsExtensionSummary (quartile groups)");
-  const T = truthFor(src),
-    b = T?.rs.beta_vagg ?? null;
+  const T = rsTruth(src)?.extension ?? null;
+  const tr = (k: string): number | null => T?.[k] ?? null;
   const g = ext.groups;
   return comparisonTable(
     [
-      comparisonRow("vagg (centred), eq. (22)", ext.interaction, "vagg_c", null, b),
-      comparisonRow("agg (centred), eq. (22)", ext.interaction, "agg_c"),
-      comparisonRow("vagg × agg (centred), eq. (22)", ext.interaction, "vagg_c:agg_c", null, T ? 0 : null),
-      comparisonRow("vagg in Q1 (lowest agg)", g[0]!.model, "vagg", null, b),
-      comparisonRow("vagg in Q2", g[1]!.model, "vagg", null, b),
-      comparisonRow("vagg in Q3", g[2]!.model, "vagg", null, b),
-      comparisonRow("vagg in Q4 (highest agg)", g[3]!.model, "vagg", null, b),
+      comparisonRow("vagg (centred), eq. (22)", ext.interaction, "vagg_c", null, tr("vagg_c")),
+      comparisonRow("agg (centred), eq. (22)", ext.interaction, "agg_c", null, tr("agg_c")),
+      comparisonRow("vagg × agg (centred), eq. (22)", ext.interaction, "vagg_c:agg_c", null, tr("vagg_c:agg_c")),
+      comparisonRow("vagg in Q1 (lowest agg)", g[0]!.model, "vagg", null, tr("Q1")),
+      comparisonRow("vagg in Q2", g[1]!.model, "vagg", null, tr("Q2")),
+      comparisonRow("vagg in Q3", g[2]!.model, "vagg", null, tr("Q3")),
+      comparisonRow("vagg in Q4 (highest agg)", g[3]!.model, "vagg", null, tr("Q4")),
     ],
     T ? "Extension (RS §6): recomputed vs true" : "Extension (RS §6): recomputed",
     ["Published (real data, signs only): vagg +, agg +, vagg × agg + (all significant); vagg + in Q1–Q3 (largest in Q3), n.s. in Q4."],

@@ -1,4 +1,4 @@
-import { column, numeric, takeRows, withColumns, fromRecords, maskToIndex, type Table } from "../../data/table";
+import { column, numeric, takeRows, withColumns, fromRecords, maskToIndex, type Table, hasColumn } from "../../data/table";
 import { feols, type FeolsResult } from "../../estimators/feols";
 import { coefDiffTest, type CoefDiffResult } from "../../estimators/resampling/coef-diff";
 import { coefDiffInteraction, type InteractionTestResult } from "../../estimators/resampling/interaction-test";
@@ -10,9 +10,9 @@ import { distributionPlot } from "../../report/charts/distribution-plot";
 import { formatMarked, type VegaLiteSpec } from "../../report/charts/spec";
 import { qT, qNormal } from "../../util/distributions";
 import { ArgumentError, DataError } from "../../util/errors";
-import { TRUTH } from "../../synth/truth";
 import { RS_CONTROLS } from "./panel";
-import { isSynthetic, fmtN, type TruthSource } from "../truth";
+import { fmtN, type TruthSource } from "../truth";
+import { rsTruth } from "./truth";
 import { RS_PUBLISHED, RS_PUBLISHED_SECTIONS } from "./published";
 
 /**
@@ -119,9 +119,9 @@ export interface HeterogeneityOptions {
   readonly formula?: string;
   readonly seed?: number;
   /**
-   * Where the data come from, for the true (DGP) group slopes (`isSynthetic`, ../truth.ts): e.g.
-   * `notebookEnv()` or the data folder. Default `true` (synthetic); on real data every split's
-   * `truth` is null and the tables built from the splits have no true row or column.
+   * Where the data come from, for the realised true (DGP) group slopes (`rsTruth`, ./truth.ts; default: the panel's source folder): e.g.
+   * `notebookEnv()` or the data folder. On real data (no realised truths) every split's `truth`
+   * is null and the tables built from the splits have no true row or column.
    */
   readonly truth?: TruthSource;
 }
@@ -147,7 +147,7 @@ export async function heterogeneitySplits(panel: Table, opts: HeterogeneityOptio
   const formula = opts.formula ?? RS_BASELINE;
   const reps = opts.reps ?? heterogeneityReps();
   const wanted = opts.groups ?? RS_HET_GROUPS.map((g) => g.group);
-  const synthetic = isSynthetic(opts.truth ?? true);
+  const T = rsTruth(opts.truth ?? panel.source ?? false);
   const out: HeterogeneitySplit[] = [];
   for (const group of wanted) {
     const meta = RS_HET_GROUPS.find((g) => g.group === group) ?? { group, label: group, inLabel: `${group} = 1`, outLabel: `${group} = 0` };
@@ -161,7 +161,7 @@ export async function heterogeneitySplits(panel: Table, opts: HeterogeneityOptio
         : await coefDiffTest(panel, formula, { group, coef: "vagg", reps, method: "bootstrap", cluster: "city", ...seed });
     const wald = coefDiffInteraction(panel, formula, { group, coef: "vagg", vcov: CLUSTER });
     const pub = (RS_PUBLISHED.table4 as Record<string, HeterogeneitySplit["published"]>)[group] ?? null;
-    const tr = synthetic ? ((TRUTH.rs.het as Record<string, { in: number; out: number }>)[group] ?? null) : null;
+    const tr = T?.table4[group] ?? null;
     out.push({ ...meta, inModel, outModel, test, bootstrap, wald, published: pub, truth: tr });
   }
   return out;
@@ -337,22 +337,37 @@ export interface MechanismSteps {
 }
 
 /**
+ * The Table 5 / Table 6 sample of the panel (the rule of the RS samples: baseline sample ∩ the mechanism variables
+ * non-missing): rows with `flag` = 1 when the panel carries the 0/1 column (`in_mis`, `in_mp`, set by
+ * `buildResiliencePanel`), else the whole panel (each regression then uses its complete cases).
+ *
+ * @example mechanismSample(rs.panel, "in_mis").nrows   // 3,166 at paper scale
+ */
+export function mechanismSample(panel: Table, flag: "in_mis" | "in_mp"): Table {
+  return hasColumn(panel, flag) ? rowsWhere(panel, flag, 1) : panel;
+}
+
+/**
  * The two-step mechanism test of RS §5 for each mechanism variable: step 1 regresses M on vagg
  * (is vagg associated with less misallocation / more market potential?), step 2 regresses
  * resilience and its three sub-dimensions on M (does M matter for resilience?). Both steps
- * are the baseline (1) specification with M in place of resi or of vagg.
+ * are the baseline (1) specification with M in place of resi or of vagg, on the table's sample:
+ * Table 5 (`in_mis`) for dist, distK, distL; Table 6 (`in_mp`) for mp, lmp, hmp (see `mechanismSample`).
  *
  * @example
  *   const t5 = mechanismSteps(rs.panel, RS_MECHANISMS.misallocation);
  *   t5[0].first.coef.vagg;   // vagg → dist
  */
 export function mechanismSteps(panel: Table, mediators: readonly string[]): MechanismSteps[] {
-  return mediators.map((m) => ({
-    mediator: m,
-    first: feols(panel, rsFormula(m, "vagg"), { vcov: CLUSTER }),
-    second: feols(panel, rsFormula("resi", m), { vcov: CLUSTER }),
-    dims: RS_DIMENSIONS.map((d) => feols(panel, rsFormula(d, m), { vcov: CLUSTER })),
-  }));
+  return mediators.map((m) => {
+    const sample = mechanismSample(panel, m.startsWith("dist") ? "in_mis" : "in_mp");
+    return {
+      mediator: m,
+      first: feols(sample, rsFormula(m, "vagg"), { vcov: CLUSTER }),
+      second: feols(sample, rsFormula("resi", m), { vcov: CLUSTER }),
+      dims: RS_DIMENSIONS.map((d) => feols(sample, rsFormula(d, m), { vcov: CLUSTER })),
+    };
+  });
 }
 
 type Pub = { readonly coef: number; readonly se?: number } | undefined;
@@ -364,32 +379,18 @@ function publishedOf(key: string): Pub {
 }
 
 /**
- * What the synthetic generator builds into each step-1 link (lib/synth/rs.ts): the labour
- * wedge of a city shrinks with its vagg, the capital wedge does not respond, the city's own
- * internet penetration rises with its vagg. These are responses of the wedges and of the
- * penetration, not of the indices: dist, distK, distL are absolute deviations from the
- * national aggregate, and hmp weights the other cities' penetration, so the sign of the
- * index response is not fixed by the generator.
- */
-const DGP_LINK: Readonly<Record<string, string>> = {
-  vagg_dist: "L-wedge ↓",
-  vagg_distK: "none",
-  vagg_distL: "L-wedge ↓",
-  vagg_mp: "own net ↑",
-  vagg_lmp: "own net ↑",
-  vagg_hmp: "none",
-};
-
-/**
  * Table 5 / Table 6, step by step: columns (1)–(k) M on vagg for each mechanism variable,
- * then resi on each M; published coefficients, SEs and the sign built into the generator.
- * `src`: where the data come from (`isSynthetic`, ../truth.ts; default synthetic); on real data
- * the "DGP: built-in response" row and the DGP notes are left out.
+ * then resi on each M; published coefficients, SEs and, on the generator's synthetic data, the
+ * realised true values (`rsTruth`, ./truth.ts: computed by the generator from its realised data).
+ * `src`: where the data come from (a data folder or `notebookEnv()`); without realised truths
+ * (real data) the "True (DGP)" row and the DGP note are left out.
  *
  * @example showTable(mechanismTable(mis, "Table 5 Mechanism: resource misallocation", env));
  */
-export function mechanismTable(steps: readonly MechanismSteps[], title: string, src: TruthSource = true): ReportTable {
-  const synthetic = isSynthetic(src);
+export function mechanismTable(steps: readonly MechanismSteps[], title: string, src: TruthSource = false): ReportTable {
+  const T = rsTruth(src);
+  const synthetic = T !== null;
+  const trueKeys = [...steps.map((s) => `vagg→${s.mediator}`), ...steps.map((s) => `${s.mediator}→resi`)];
   const models = [...steps.map((s) => s.first), ...steps.map((s) => s.second)];
   const keys = [...steps.map((s) => `vagg_${s.mediator}`), ...steps.map((s) => `${s.mediator}_resi`)];
   const pubN = steps.some((s) => s.mediator.startsWith("dist")) ? RS_PUBLISHED.table5.nobs : RS_PUBLISHED.table6.nobs;
@@ -406,9 +407,7 @@ export function mechanismTable(steps: readonly MechanismSteps[], title: string, 
     extra: [
       { label: "Published", values: keys.map((k) => publishedOf(k)?.coef ?? null), position: "afterCoefs" },
       { label: "Published SE", values: keys.map((k) => publishedOf(k)?.se ?? null), position: "afterCoefs" },
-      ...(synthetic
-        ? [{ label: "DGP: built-in response", values: keys.map((k) => DGP_LINK[k] ?? "none"), position: "afterCoefs" as const }]
-        : []),
+      ...(T ? [{ label: "True (DGP)", values: trueKeys.map((k) => T.mechanisms[k] ?? null), position: "afterCoefs" as const }] : []),
     ],
     na: "–",
     notes: [
@@ -416,7 +415,7 @@ export function mechanismTable(steps: readonly MechanismSteps[], title: string, 
       ...(synthetic
         ? [
             `Synthetic data calibrated to the paper; published numbers from real data (N = ${fmtN(pubN)}).`,
-            "DGP: what the generator builds in — the labour wedge (L-wedge) falls and the city's own internet penetration (own net) rises with vagg, magnitudes not calibrated; the capital wedge does not respond. The indices are absolute deviations from the national aggregate (dist, distK, distL) or weight other cities' penetration (hmp), so their response need not have the sign of the built-in one. No mechanism variable affects resilience in the generator: step 2 has no true value.",
+            "True (DGP): the generator's labour wedge shrinks with vagg (H2) and a city's own internet penetration rises with it, which raises its market potential under origin-side internet weighting (H3); dist lowers and hmp raises the latent resilience score. Step 1 truths: E[M | regressors] over redraws of the mechanism noise; step 2 truths: the coefficient of the noiseless resilience score on M on the same sample (data/codebook/dgp.md).",
           ]
         : [`Published numbers from the paper (N = ${fmtN(pubN)}).`]),
     ],
@@ -429,8 +428,8 @@ export function mechanismTable(steps: readonly MechanismSteps[], title: string, 
  *
  * @example showTable(mechanismDimsTable(mis, "Table 5 (cont.) Misallocation and the resilience sub-dimensions", env));
  */
-export function mechanismDimsTable(steps: readonly MechanismSteps[], title: string, src: TruthSource = true): ReportTable {
-  const synthetic = isSynthetic(src);
+export function mechanismDimsTable(steps: readonly MechanismSteps[], title: string, src: TruthSource = false): ReportTable {
+  const synthetic = rsTruth(src) !== null;
   const models = steps.flatMap((s) => s.dims);
   const pub = steps.flatMap((s) => RS_DIMENSIONS.map((d) => (s.mediator === "dist" ? (RS_PUBLISHED_SECTIONS.distDims[d] ?? null) : null)));
   const hasDist = steps.some((s) => s.mediator === "dist");
@@ -447,7 +446,9 @@ export function mechanismDimsTable(steps: readonly MechanismSteps[], title: stri
       (hasDist
         ? "Published: the sub-dimension effects of dist printed in RS §5 (real data); none printed for the other variables. "
         : "Published: the paper prints no sub-dimension effects for these variables. ") +
-        (synthetic ? "No true value: the generator builds in no effect of the mechanism variables on resilience." : ""),
+        (synthetic
+          ? "No true value per sub-dimension: the generator's dist and hmp move the latent resilience score, which loads on indicators of all three dimensions; only the overall index has a computed truth."
+          : ""),
     ],
   });
 }
@@ -537,22 +538,23 @@ export function groupModels(
 
 /**
  * The §6 estimates: the centred interaction model and the baseline in each quartile group of
- * agg, with the signs the paper reports and the values the generator builds in (β = 0.0075
- * for vagg at the mean of agg and in every group; no vagg × agg term, so a true interaction 0).
+ * agg, with the signs the paper reports and, on synthetic data, the realised true values.
  */
 export interface ExtensionResult {
   readonly interaction: FeolsResult;
   readonly groups: readonly { readonly level: number; readonly model: FeolsResult }[];
   readonly cuts: readonly number[];
   readonly sizes: readonly number[];
-  /** Whether the data are the generator's synthetic data (`isSynthetic`): `extensionTable` shows true values only then. */
+  /** Whether the data are the generator's synthetic data with realised truths: `extensionTable` shows true values only then. */
   readonly synthetic: boolean;
+  /** Realised true values (`rsTruth`): keys vagg_c, agg_c, vagg_c:agg_c and Q1..Q4 (vagg in each agg quartile group); null on real data. */
+  readonly truth: Readonly<Record<string, number>> | null;
 }
 
 /**
  * RS §6 in one call: centre vagg and agg, fit the interaction model, cut agg at its pooled
- * quartiles and fit the baseline (1) in each group. `truth`: where the data come from
- * (`isSynthetic`, default synthetic), recorded in the result for `extensionTable`.
+ * quartiles and fit the baseline (1) in each group. `truth`: where the data come from (default:
+ * the panel's source folder); its realised true values (`rsTruth`) are recorded for `extensionTable`.
  *
  * @example
  *   const ext = extensionModels(rs.panel);
@@ -572,7 +574,8 @@ export function extensionModels(
     q.name,
     Array.from({ length: k }, (_, j) => j + 1),
   );
-  return { interaction, groups, cuts: q.cuts, sizes: q.sizes, synthetic: isSynthetic(opts.truth ?? true) };
+  const T = rsTruth(opts.truth ?? panel.source ?? false);
+  return { interaction, groups, cuts: q.cuts, sizes: q.sizes, synthetic: T !== null, truth: T?.extension ?? null };
 }
 
 const QLABEL = (l: number, k: number): string => (l === 1 ? `Q1 (lowest agg)` : l === k ? `Q${l} (highest agg)` : `Q${l}`);
@@ -609,10 +612,15 @@ export function extensionTable(ext: ExtensionResult, title = "Extension: virtual
         : [
             {
               label: "True vagg effect (DGP)",
-              values: [TRUTH.rs.beta_vagg, ...ext.groups.map(() => TRUTH.rs.beta_vagg)],
+              values: [ext.truth?.vagg_c ?? null, ...ext.groups.map((g) => ext.truth?.[`Q${g.level}`] ?? null)],
               position: "afterCoefs" as const,
             },
-            { label: "True vagg × agg (DGP)", values: [0, ...ext.groups.map(() => null)], position: "afterCoefs" as const },
+            {
+              label: "True vagg × agg (DGP)",
+              values: [ext.truth?.["vagg_c:agg_c"] ?? null, ...ext.groups.map(() => null)],
+              position: "afterCoefs" as const,
+            },
+            { label: "True agg (DGP)", values: [ext.truth?.agg_c ?? null, ...ext.groups.map(() => null)], position: "afterCoefs" as const },
           ]),
       {
         label: "agg cut points",
@@ -631,7 +639,7 @@ export function extensionTable(ext: ExtensionResult, title = "Extension: virtual
       "Published (RS §6, real data, no coefficients printed): vagg, agg and vagg × agg all significantly positive; by groups cut at the lower quartile, median and upper quartile of agg, the vagg effect is significantly positive in the three lower groups, largest in the third, and insignificant in the top group." +
         (ext.synthetic === false
           ? ""
-          : ` True (DGP): the generator has no vagg × agg term (complementarity not built in) and an average vagg slope of ${TRUTH.rs.beta_vagg} in every group (cities' slopes differ by the Table 4 groups, so group means can deviate).`),
+          : " True (DGP): the generator builds a positive vagg × agg complementarity into the latent resilience score (H4); true values are the coefficients of the noiseless score on the same regressors and samples (data/codebook/dgp.md)."),
     ],
   });
 }

@@ -1,3 +1,6 @@
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { table, numeric, type Table } from "../../../lib/data/table";
@@ -21,7 +24,26 @@ import {
   extensionModels,
   extensionTable,
   extensionPoints,
+  mechanismSample,
 } from "../../../lib/papers/rs/sections";
+import { rsTruth, type RsTruth } from "../../../lib/papers/rs/truth";
+
+/** A data folder with a generator-style truth.json carrying realised RS truths (values arbitrary, distinct). */
+const REALISED: RsTruth = {
+  table3: 0.0111,
+  table4: {
+    old_industrial: { in: 0.0041, out: 0.0123 },
+    digital_infra_high: { in: 0.0131, out: 0.0051 },
+    urban_agglomeration: { in: 0.0066, out: 0.0077 },
+    yangtze_belt: { in: 0.0033, out: 0.0088 },
+  },
+  mechanisms: { "vagg→dist": -0.1357, "dist→resi": -0.0046, "vagg→hmp": 0.4321, "hmp→resi": 0.0024 },
+  extension: { vagg_c: 0.0097, agg_c: 0.0002, "vagg_c:agg_c": 0.0849, Q1: 0.0061, Q2: 0.0072, Q3: 0.0083, Q4: 0.0094 },
+  did: 0.0005,
+};
+const TRUTH_DIR = fs.mkdtempSync(path.join(os.tmpdir(), "rs-truth-"));
+fs.writeFileSync(path.join(TRUTH_DIR, "truth.json"), JSON.stringify({ realised: { rs: REALISED } }));
+const REAL_DIR = fs.mkdtempSync(path.join(os.tmpdir(), "rs-real-"));
 
 // Tolerances
 // EXACT: 1e-8 — noiseless designs, the estimators must recover the coefficients to rounding.
@@ -143,6 +165,7 @@ test("heterogeneitySplits: subsample slopes, d = b_in − b_out, interacted mode
     reps: 49,
     groups: ["old_industrial", "digital_infra_high"],
     formula: rsFormula("dist", "vagg"),
+    truth: TRUTH_DIR,
   });
   assert.is(het.length, 2);
   const h = het[0]!;
@@ -155,7 +178,13 @@ test("heterogeneitySplits: subsample slopes, d = b_in − b_out, interacted mode
   assert.is(h.bootstrap!.method, "bootstrap");
   assert.ok(Math.abs(h.bootstrap!.diff - h.test.diff) < EXACT);
   assert.equal(h.published, RS_PUBLISHED.table4.old_industrial);
-  assert.equal(h.truth, { in: 0.0039, out: 0.0099 });
+  // true values: the realised ones of truth.json (not the published 0.0039 / 0.0099); none on real data
+  assert.equal(h.truth, REALISED.table4.old_industrial);
+  assert.equal(het[1]!.truth, REALISED.table4.digital_infra_high);
+  const real = await heterogeneitySplits(p, { reps: 9, groups: ["old_industrial"], bootstrap: false, truth: REAL_DIR });
+  assert.is(real[0]!.truth, null);
+  assert.is(rsTruth(REAL_DIR), null);
+  assert.is(rsTruth(true), null);
   // a real slope gap (resi: in 3, out 1) is detected by both tests
   const g = await heterogeneitySplits(p, { reps: 99, groups: ["old_industrial"] });
   assert.ok(Math.abs(g[0]!.test.diff - 2) < 0.3);
@@ -202,6 +231,25 @@ test("mechanismSteps: step 1 recovers vagg → M, tables carry the published num
   const t6 = toText(mechanismTable(m, "Table 6"));
   assert.match(t6, /0\.5626/);
   assert.match(t6, /0\.5414/);
+  assert.not.match(t6, /True \(DGP\)/);
+  // realised truths: a True (DGP) row with the values of truth.json
+  const t6s = toText(mechanismTable(m, "Table 6", TRUTH_DIR));
+  assert.match(t6s, /True \(DGP\)/);
+  assert.match(t6s, /0\.4321/);
+  assert.match(t6s, /0\.0024/);
+  assert.match(toText(mechanismTable(s, "Table 5", TRUTH_DIR)), /-0\.1357/);
+});
+
+test("mechanismSample / mechanismSteps: the Table 5 and Table 6 samples (in_mis, in_mp) when the panel has them", () => {
+  const p = fakePanel({ noise: 0.01 });
+  assert.is(mechanismSample(p, "in_mis"), p); // no flag: the whole panel (complete cases per regression)
+  const flag = Float64Array.from({ length: p.nrows }, (_, i) => (i % 12 === 0 ? 0 : 1));
+  const q = table({ ...Object.fromEntries(p.names.map((n) => [n, p.columns[n]])), in_mis: flag, in_mp: flag.map(() => 1) } as never);
+  const kept = flag.reduce((a, b) => a + b, 0);
+  assert.is(mechanismSample(q, "in_mis").nrows, kept);
+  const s = mechanismSteps(q, RS_MECHANISMS.misallocation);
+  assert.is(s[0]!.first.nobs, kept);
+  assert.is(mechanismSteps(q, RS_MECHANISMS.market)[0]!.first.nobs, p.nrows);
 });
 
 test("extensionModels: four quartile groups cover the sample", () => {
@@ -222,7 +270,11 @@ test("extensionModels: four quartile groups cover the sample", () => {
   );
   const t = toText(extensionTable(ext));
   assert.match(t, /vagg × agg \(centred\)/);
-  assert.match(t, /0\.0075/);
+  assert.not.match(t, /True vagg/); // the fake panel has no truth.json: no true rows
+  const ts = toText(extensionTable(extensionModels(p, { truth: TRUTH_DIR })));
+  assert.match(ts, /True vagg × agg \(DGP\)/);
+  assert.match(ts, /0\.0849/);
+  assert.match(ts, /0\.0094/);
 });
 
 test("extensionModels: exact recovery with a common slope", () => {
