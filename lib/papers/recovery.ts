@@ -189,7 +189,12 @@ const SUMMARY_COLUMNS: readonly [keyof RecoverySummaryRow, string][] = [
 export function recoverySummaryTable(rows: readonly RecoverySummaryRow[]): Table {
   const cols: Record<string, Column> = {};
   for (const [k, c] of SUMMARY_COLUMNS)
-    cols[c] = k === "name" || k === "scale" ? rows.map((r) => String(r[k])) : Float64Array.from(rows, (r) => r[k] as number);
+    cols[c] =
+      k === "name" || k === "scale"
+        ? rows.map((r) => String(r[k]))
+        : k === "seeds" || k === "dropped"
+          ? Int32Array.from(rows, (r) => r[k] as number)
+          : Float64Array.from(rows, (r) => r[k] as number);
   return table(cols);
 }
 
