@@ -270,12 +270,16 @@ export function recoveryStatus(rec: LoadedRecovery): string {
     return `**No recovery study found** (looked for \`${path.basename(rec.file)}\` in the exports folder and in exports/tables). Create it with \`${rec.command}\` and rerun this notebook; the table and chart below are empty until then.`;
   const seeds = Math.max(...rec.rows.map((r) => r.seeds));
   const scale = rec.rows[0]!.scale || "an unrecorded";
-  const low = rec.rows.filter((r) => r.coverage < 0.9).map((r) => r.name);
+  const low = rec.rows.filter((r) => r.coverage < 0.9);
+  const far = low.filter((r) => 0.95 - r.coverage > 1.96 * Math.sqrt((0.95 * 0.05) / r.seeds));
   return (
     `**Recovery study:** ${rec.rows.length} estimates over ${seeds} fresh synthetic data sets at ${scale} scale (\`${path.basename(rec.file)}\`). ` +
     (low.length === 0
       ? "Every estimate's 95 % interval covers the realised truth in at least 90 % of the seeds."
-      : `Coverage below 90 %: ${low.join(", ")} — their SEs understate the sampling variability, or the estimator is biased for the realised truth (compare Bias / SD and Mean SE / SD).`)
+      : `Coverage below 90 %: ${low.map((r) => `${r.name} (${r.coverage.toFixed(2)} ± ${r.coverageSe.toFixed(2)})`).join(", ")}; ` +
+        (far.length === 0
+          ? `with ${seeds} seeds none of these is further below 0.95 than 1.96 binomial SEs (√(0.95·0.05/R)), so they are consistent with correct intervals.`
+          : `below 0.95 by more than 1.96 binomial SEs: ${far.map((r) => r.name).join(", ")} — their SEs understate the sampling variability or the estimator is biased for the realised truth (compare Bias / SD and Mean SE / SD).`))
   );
 }
 

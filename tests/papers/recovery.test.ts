@@ -119,7 +119,8 @@ test("loadRecovery / recoveryStatus: read from the exports folder, or say how to
   assert.is(rec.rows![0]!.scale, "small");
   const st = recoveryStatus(rec);
   assert.ok(st.includes("2 estimates over 200 fresh synthetic data sets at small scale"), st);
-  assert.ok(st.includes("Coverage below 90 %: bad"), st);
+  assert.ok(st.includes("Coverage below 90 %: bad ("), st);
+  assert.ok(st.includes("more than 1.96 binomial SEs: bad —"), st); // 2Φ(0.588) − 1 ≈ 0.44 is far below 0.95 with 200 seeds
   assert.not.ok(st.includes("good —"));
   fs.rmSync(exportsDir, { recursive: true, force: true });
 });
