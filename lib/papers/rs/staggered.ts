@@ -1,4 +1,4 @@
-import { type Table, table } from "../../data/table";
+import { type Table, table, takeRows, column } from "../../data/table";
 import { did, eventStudy } from "../../estimators/did";
 import type { FeolsResult } from "../../estimators/feols";
 import type { WaldTest } from "../../estimators/wald";
@@ -27,6 +27,8 @@ export interface RsStaggered {
   /** TWFE DID with controls (RS eq. 9) and without (the coefficient the Bacon decomposition splits). */
   readonly twfe: FeolsResult;
   readonly twfeNoControls: FeolsResult;
+  /** Cities and rows of the balanced sub-panel (cities observed in every year) that `twfeNoControls` and `bacon` use. */
+  readonly balanced: { readonly cities: number; readonly rows: number; readonly droppedCities: number };
   /** TWFE event study over `window`, binned end points, with controls. */
   readonly eventStudy: FeolsResult & { readonly eventNames: string[] };
   /** Sun–Abraham with never-treated controls and the RS controls. */
@@ -45,6 +47,32 @@ export interface RsStaggered {
   readonly window: readonly [number, number];
 }
 
+/** Rows of the cities observed in every year of the panel (one row per city and year), and how many cities are left out. */
+function balancedRows(panel: Table, unit: string, time: string): { rows: Int32Array; cities: number; dropped: number } {
+  const u = column(panel, unit) as ArrayLike<unknown>,
+    t = column(panel, time) as ArrayLike<unknown>;
+  const years = new Set<string>();
+  const byCity = new Map<string, { rows: number[]; years: Set<string> }>();
+  for (let i = 0; i < panel.nrows; i++) {
+    const c = String(u[i]),
+      y = String(t[i]);
+    years.add(y);
+    if (!byCity.has(c)) byCity.set(c, { rows: [], years: new Set() });
+    const e = byCity.get(c)!;
+    e.rows.push(i);
+    e.years.add(y);
+  }
+  const keep: number[] = [];
+  let cities = 0;
+  for (const e of byCity.values())
+    if (e.years.size === years.size && e.rows.length === years.size) {
+      cities++;
+      keep.push(...e.rows);
+    }
+  keep.sort((a, b) => a - b);
+  return { rows: Int32Array.from(keep), cities, dropped: byCity.size - cities };
+}
+
 /**
  * The smart-city pilot DID of RS §4.2 (Yan, Xu & Zhang 2025) re-estimated with heterogeneity-robust
  * staggered-DID estimators: TWFE DID and event study (`did`, `eventStudy`), Sun & Abraham (2021)
@@ -53,7 +81,9 @@ export interface RsStaggered {
  * Goodman-Bacon (2021) decomposition of the TWFE coefficient, and joint pre-trend Wald tests.
  * Panel columns: city, year, resi, smart_year (adoption year, NA never) and the RS controls.
  * Callaway–Sant'Anna and Bacon use no covariates (unconditional parallel trends; Bacon's identity
- * needs a covariate-free TWFE).
+ * needs a covariate-free TWFE). On an unbalanced panel (e.g. the RS baseline sample) the Bacon
+ * decomposition and the covariate-free TWFE it splits use the balanced sub-panel of cities observed
+ * in every year (`balanced`); everything else uses the whole panel.
  *
  * @example
  *   const st = rsStaggered(rs.panel);
@@ -67,7 +97,9 @@ export function rsStaggered(
   const controls = opts.controls ?? RS_CONTROLS;
   const spec = { y: "resi", unit: "city", time: "year", adoption: "smart_year" } as const;
   const twfe = did(panel, { ...spec, controls });
-  const twfeNoControls = did(panel, spec);
+  const bal = balancedRows(panel, "city", "year");
+  const balPanel = bal.rows.length === panel.nrows ? panel : takeRows(panel, bal.rows);
+  const twfeNoControls = did(balPanel, spec);
   const es = eventStudy(panel, { ...spec, controls, window, bin: true });
   const sa = sunAbraham(panel, { ...spec, controls });
   const cs = (control: "never" | "notyet") => {
@@ -79,11 +111,12 @@ export function rsStaggered(
   return Object.freeze({
     twfe,
     twfeNoControls,
+    balanced: Object.freeze({ cities: bal.cities, rows: bal.rows.length, droppedCities: bal.dropped }),
     eventStudy: es,
     sunAbraham: sa,
     csNever,
     csNotYet,
-    bacon: baconDecomposition(panel, spec),
+    bacon: baconDecomposition(balPanel, spec),
     pretrend: Object.freeze({
       twfe: preTrendTest(es),
       sunAbraham: preTrendTest(sa),
@@ -192,7 +225,7 @@ export function rsStaggeredTable(st: RsStaggered, title = "Smart-city pilots: TW
     notes: [
       "SEs clustered by city (TWFE, Sun–Abraham: regression vcov, t inference; Callaway–Sant'Anna: influence function, normal inference).",
       `Pre-trend test: joint Wald test H0: all lead coefficients = 0 with the city-clustered vcov, F(q, df) = b'V⁻¹b/q (TWFE: the q leads of the window [${st.window[0]}, ${st.window[1]}], end points binned; Sun–Abraham: the aggregated leads); Callaway–Sant'Anna: χ²(q) test that every pre-period ATT(g,t) is zero (did's pre-test).`,
-      `Bacon: Σ w·β = ${st.bacon.weightedSum.toFixed(4)} = TWFE DID without controls.`,
+      `Bacon: Σ w·β = ${st.bacon.weightedSum.toFixed(4)} = TWFE DID without controls, both on the balanced sub-panel (the decomposition needs one row per city and year): ${st.balanced.cities} cities, ${st.balanced.rows} rows${st.balanced.droppedCities ? `; ${st.balanced.droppedCities} cities with a missing year left out` : ""}.`,
     ],
   });
 }

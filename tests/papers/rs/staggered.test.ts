@@ -1,7 +1,7 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { rsStaggered, rsStaggeredTable, rsStaggeredChart } from "../../../lib/papers/rs/staggered";
-import { column, table } from "../../../lib/data/table";
+import { column, table, takeRows } from "../../../lib/data/table";
 import { loadPanel, loadJson, close } from "../../estimators/staggered/fixtures";
 
 // Tolerances
@@ -38,6 +38,25 @@ test("rsStaggered: each number equals its reference implementation on the fixtur
   close(st.bacon.weightedSum, st.twfeNoControls.coef.did_treat as number, IDENTITY, "Bacon identity");
   close(st.twfeNoControls.coef.did_treat as number, arr(sunab.twfe_did.coef)[0], REFERENCE, "TWFE vs fixest");
   assert.ok(st.pretrend.twfe.p > 0 && st.pretrend.twfe.p < 1);
+});
+
+test("rsStaggered on an unbalanced panel: Bacon and the covariate-free TWFE on the balanced sub-panel, identity kept", async () => {
+  const p = await rsLike();
+  const city = column(p, "city") as ArrayLike<number>,
+    year = column(p, "year") as ArrayLike<number>;
+  const c0 = city[0],
+    y0 = year[0];
+  // drop one row of the first unit: that unit is no longer balanced
+  const keep = Int32Array.from(Array.from({ length: p.nrows }, (_, i) => i).filter((i) => !(city[i] === c0 && year[i] === y0)));
+  const st = rsStaggered(takeRows(p, keep), { controls: ["x"] });
+  const nUnits = new Set(Array.from(city)).size,
+    nYears = new Set(Array.from(year)).size;
+  assert.is(st.balanced.droppedCities, 1);
+  assert.is(st.balanced.cities, nUnits - 1);
+  assert.is(st.balanced.rows, (nUnits - 1) * nYears);
+  assert.is(st.twfeNoControls.nobs, (nUnits - 1) * nYears);
+  close(st.bacon.weightedSum, st.twfeNoControls.coef.did_treat as number, IDENTITY, "Bacon identity on the balanced sub-panel");
+  assert.is(st.twfe.nobs, p.nrows - 1);
 });
 
 test("rsStaggeredTable and rsStaggeredChart: rows, columns and series", async () => {
