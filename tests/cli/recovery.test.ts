@@ -52,6 +52,24 @@ test("two seeds at small scale: fresh data per seed, both CSVs written, temp fol
   assert.equal(d.names, ["replication", "seed", "name", "estimate", "se", "truth"]);
 });
 
+test("--jobs 2 (worker processes) gives the same CSVs as --jobs 1 for the registered RS estimates", async () => {
+  const a = path.join(out, "j1"),
+    b = path.join(out, "j2");
+  const r1 = await runRecoveryStudy({ paper: "rs", seeds: 3, scale: "small", outDir: a, baseSeed: 3 });
+  const r2 = await runRecoveryStudy({ paper: "rs", seeds: 3, scale: "small", outDir: b, baseSeed: 3, jobs: 2 });
+  assert.ok(r1.draws.length > 3 * 5, "several RS estimates per seed");
+  assert.is(fs.readFileSync(path.join(b, "rs-recovery-draws.csv"), "utf8"), fs.readFileSync(path.join(a, "rs-recovery-draws.csv"), "utf8"));
+  assert.is(fs.readFileSync(path.join(b, "rs-recovery.csv"), "utf8"), fs.readFileSync(path.join(a, "rs-recovery.csv"), "utf8"));
+  assert.equal(r2.summary, r1.summary);
+  let msg = "";
+  try {
+    await runRecoveryStudy({ paper: "toy", seeds: 2, scale: "small", outDir: a, jobs: 2, estimator: () => [] });
+  } catch (e) {
+    msg = (e as Error).message;
+  }
+  assert.match(msg, /--jobs > 1 needs a registered paper/);
+});
+
 test("bad options: unknown paper, bad seeds, bad scale → exit 1 with one line", async () => {
   const errs: string[] = [];
   const orig = process.stderr.write.bind(process.stderr);
