@@ -6,6 +6,7 @@ import { truthFor, fmtN, type TruthSource } from "../truth";
 import { RS_PUBLISHED } from "./published";
 import type { MechanismSteps, ExtensionResult } from "./sections";
 import { rsTruth } from "./truth";
+import { rsAnomalyNotes } from "./anomalies";
 
 export * from "./robustness";
 
@@ -68,7 +69,7 @@ export function rsTable3(models: readonly Fit[], src: TruthSource, opts: { reado
       indicators: [{ label: "控制变量", values: [false, false, true, true] }],
       stats: ["nobs"],
       extra,
-      notes: [`${T ? "按原文校准的合成数据；" : ""}原文数值来自真实数据（观测值 ${n}）。`, r2Note],
+      notes: [`${T ? "按原文校准的合成数据；" : ""}原文数值来自真实数据（观测值 ${n}）。`, r2Note, ...rsAnomalyNotes("table3")],
     });
   }
   return regressionTable(models, {
@@ -77,7 +78,11 @@ export function rsTable3(models: readonly Fit[], src: TruthSource, opts: { reado
     indicators: [{ label: "Controls", values: [false, false, true, true] }],
     stats: ["nobs"],
     extra,
-    notes: [`${T ? "Synthetic data calibrated to the paper; published" : "Published"} numbers from real data (N = ${n}).`, r2Note],
+    notes: [
+      `${T ? "Synthetic data calibrated to the paper; published" : "Published"} numbers from real data (N = ${n}).`,
+      r2Note,
+      ...rsAnomalyNotes("table3"),
+    ],
   });
 }
 
