@@ -208,6 +208,7 @@ export function eqTable4(models: readonly Fit[], src: TruthSource): ReportTable 
     [
       (T ? "Cols. 1 and 3 are emergent in the synthetic data (truth.json, not_built_in): no true value. " : "") +
         "Their units are not the paper's (vagg_in in USD bn of digital inputs; the paper does not print its units or dictionary), so only sign and significance are comparable. Col. 3 without HS4 FE, as printed.",
+      `Col. 1's printed N (${fmtN(EQ_PUBLISHED.table4N[0] as number)}) is Table 2's N without controls (${fmtN(EQ_PUBLISHED.table2N[0])}) although the table marks the regional controls; here col. 1 has the controls (rows without them are dropped).`,
       "Cols. 4–5: firm × city × year quality (export-value-weighted over the firm's HS6 lines) of the exporters matched to the industrial survey (firms.csv), 2005–2013, firm + city + year FE and no industry FE, SE clustered by firm; col. 4 without controls, col. 5 with the nine regional and the three firm controls, as printed." +
         (T ? " Firm-level coefficients are emergent in the synthetic data (no true value)." : ""),
     ],
@@ -483,7 +484,7 @@ export function eqTable8(models: readonly Fit[], src: TruthSource): ReportTable 
     stats: ["nobs", "r2"],
     extra: publishedRows(pub, T ? [null, T.road_vagg, null, null, null, null] : null),
     notes: [
-      `${T ? "Synthetic data calibrated to the paper; published numbers from real data" : "Published numbers from the paper"} (N ${pub.map((p) => fmtN(p.n)).join(" / ")} on the city × HS4 × year panel). Column 3: Duranton–Puga relative diversity index; (26) as printed in the comparison table.`,
+      `${T ? "Synthetic data calibrated to the paper; published numbers from real data" : "Published numbers from the paper"} (N ${pub.map((p) => fmtN(p.n)).join(" / ")} on the city × HS4 × year panel, clustered by city × HS4 as the Table 2 note says for all tables, 下同). Cols. 1–4 here are city × year regressions clustered by city, where their variables vary; col. 2 in the paper's layout is in the comparison table. Col. 1 without the first sample year (no lag inside the sample, eqLagSample). Column 3: Duranton–Puga relative diversity index; (26) as printed in the comparison table.`,
       ...eqAnomalyNotes("table8"),
     ],
   });
