@@ -521,6 +521,7 @@ export function eqTable8Comparison(models: readonly Fit[], src: TruthSource): Re
           ]
         : []),
       ...eqAnomalyNotes("table8"),
+      ...eqAnomalyNotes("extensions"),
     ],
     { synthetic: T !== null },
   );

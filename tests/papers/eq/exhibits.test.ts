@@ -219,6 +219,8 @@ test("anomaly notes are appended to Tables 5, 7 and 8", () => {
   assert.ok(t7.notes.some((n) => n.includes("table7-additivity")));
   const m = [fit({ l_vagg: 20 }), v(1), v(-0.05), v(2), fit({ coa: 0.02 }), fit({ d_coa: 0.03 })];
   assert.ok(eqTable8(m, false).notes.some((n) => n.includes("table8-headers")));
+  const c8 = [fit({ l_vagg: 20 }), v(1), v(1), v(-0.05), v(-0.05), v(2), fit({ coa: 0.02 }), fit({ d_coa: 0.03 })];
+  assert.ok(eqTable8Comparison(c8, false).notes.some((n) => n.includes("eq26-div")));
   assert.ok(eqTable5([v(), v(), v(), v()], null).notes.some((n) => n.includes("Paper anomaly")));
 });
 
