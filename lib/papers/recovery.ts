@@ -44,7 +44,8 @@ export interface RecoveryPaper {
 
 /**
  * The papers with a recovery study. RS (Yan, Xu & Zhang 2025): `rsRecoveryEstimates` of
- * lib/papers/rs/recovery.ts (the synthetic-data owner's module).
+ * lib/papers/rs/recovery.ts (the synthetic-data owner's module); EQ (Zhao et al. 2022):
+ * `eqRecoveryEstimates` of lib/papers/eq/recovery.ts.
  */
 export const RECOVERY_PAPERS: Readonly<Record<string, RecoveryPaper>> = Object.freeze({
   rs: {
@@ -53,6 +54,13 @@ export const RECOVERY_PAPERS: Readonly<Record<string, RecoveryPaper>> = Object.f
     module: "./rs/recovery",
     exportName: "rsRecoveryEstimates",
     generate: { papers: ["rs"] },
+  },
+  eq: {
+    id: "eq",
+    title: "EQ — Zhao, Ban, Li & Liu (2022), virtual agglomeration and export product quality",
+    module: "./eq/recovery",
+    exportName: "eqRecoveryEstimates",
+    generate: { papers: ["eq"] },
   },
 });
 
