@@ -26,6 +26,10 @@ const COMMANDS: Record<string, { summary: string; load: () => (argv: string[]) =
   },
   data: { summary: "generate the synthetic raw data (--scale small|default|paper)", load: () => viaTsx("../cli/commands/data").runData },
   reproduce: { summary: "execute every notebook and export the appendix reports", load: () => viaTsx("../runner/reproduce").runReproduce },
+  recovery: {
+    summary: "recovery study: fresh synthetic data for many seeds, coverage and bias of a paper's estimates (--paper rs --seeds 50)",
+    load: () => viaTsx("../cli/commands/recovery").runRecovery,
+  },
   convert: { summary: "convert between .dta, .csv and .parquet", load: () => require("./commands/convert").runConvert },
 };
 

@@ -9,6 +9,7 @@ import { type Scale, SCALES, buildWorld, NY, Y0, ti } from "./world";
 import { buildProducts, buildCustoms, DESTS, poisson, type EqRealisedTruth } from "./eq";
 import { buildMembers, buildYearbook, RS_VAGG_SCALE } from "./rs";
 import { writeCsv, writeCsvColumns, type Cell } from "./csv";
+import { writeFirms } from "./firms";
 import { REPO_ROOT } from "./skeleton";
 import { VAGG_TERMS } from "../data/vagg-terms";
 
@@ -113,6 +114,7 @@ export async function generate(opts: GenerateOptions): Promise<Manifest> {
 
     // customs (Parquet)
     const cu = buildCustoms(w, P, root.fork("customs"));
+    rows["firms.csv"] = writeFirms(outDir, cu, root.fork("asie"));
     const ct = table({
       firm_id: cu.firm_id,
       city_code: cu.city_code,

@@ -11,6 +11,12 @@ export interface PsmDidOptions {
   readonly covariates: readonly string[];
   readonly method?: "nearest" | "kernel";
   readonly nearest?: NearestOptions;
+  /**
+   * Distance the matching (and its caliper) works on: `"ps"` (default) the fitted probability,
+   * `"logit"` its log-odds ln(p/(1 − p)) — Austin (2011, Pharm. Stat. 10:150) recommends a caliper
+   * of 0.2 SD of the logit: `{ distance: "logit", nearest: { caliper: 0.2, caliperScale: "sd" } }`.
+   */
+  readonly distance?: "ps" | "logit";
   readonly bandwidth?: number;
   readonly mode?: "yearly" | "baseline";
   readonly unit?: string;
@@ -62,6 +68,8 @@ export function psmDid(t: Table, o: PsmDidOptions): PsmDidResult {
   const method = o.method ?? "nearest";
   if (method !== "nearest" && method !== "kernel") throw new ArgumentError(`method must be "nearest" or "kernel", got "${String(method)}"`);
   if (mode !== "yearly" && mode !== "baseline") throw new ArgumentError(`mode must be "yearly" or "baseline", got "${String(mode)}"`);
+  const distance = o.distance ?? "ps";
+  if (distance !== "ps" && distance !== "logit") throw new ArgumentError(`distance must be "ps" or "logit", got "${String(distance)}"`);
   const d = numeric(t, o.treat);
   const years = groupByColumn(t, o.year);
   const n = t.nrows;
@@ -84,7 +92,8 @@ export function psmDid(t: Table, o: PsmDidOptions): PsmDidResult {
     const s = new Float64Array(n).fill(NaN);
     const tr = new Float64Array(n).fill(NaN);
     m.rows.forEach((r, q) => {
-      s[r] = m.fitted[q] as number;
+      const p = m.fitted[q] as number;
+      s[r] = distance === "logit" ? Math.log(p / (1 - p)) : p;
       tr[r] = d[r] as number;
       score[r] = m.fitted[q] as number;
     });

@@ -12,6 +12,8 @@ import type { RotembergRow, RotembergResult } from "../../measures/rotemberg";
 import { ArgumentError } from "../../util/errors";
 import { comparisonTable, comparisonRow } from "../compare";
 import { truthFor, fmtN, type TruthSource } from "../truth";
+import { eqTruth } from "./specs";
+import { eqAnomalyNotes } from "./anomalies";
 import { EQ_PUBLISHED } from "./published";
 import { ivStatRows } from "./panel";
 import { sigmaSummaryTable, vaggAgreement } from "./measurement";
@@ -20,7 +22,8 @@ import { diffTestsTable, diffTestChart, locationTestsTable, type SplitTruth, typ
 /**
  * The finished exhibits of the EQ notebooks (Zhao et al. 2022): each builder takes the fitted
  * models of one table of the paper and returns the table (or chart) with the published rows
- * (`EQ_PUBLISHED`) and — on synthetic data only (`truthFor`, ../truth.ts) — the true (DGP) rows.
+ * (`EQ_PUBLISHED`) and — on synthetic data only (`eqTruth`, ./specs.ts: realised values of truth.json,
+ * else the design) — the true (DGP) rows.
  * Titles, labels, notes and published N are defined here, once, so that a notebook cell is one
  * call, e.g. `showTable(eqTable2([b1, b2, b3, b4], env))`.
  */
@@ -69,9 +72,9 @@ function publishedRows(
  */
 export function eqTable2(models: readonly Fit[], src: TruthSource, opts: { readonly lang?: "en" | "zh" } = {}): ReportTable {
   need(models, 4, "eqTable2");
-  const T = truthFor(src),
+  const T = eqTruth(src),
     zh = opts.lang === "zh";
-  const truth = T ? [null, null, null, T.eq.beta_vagg] : null;
+  const truth = T ? [null, null, null, T.beta_vagg] : null;
   const nNote = nByColumns(EQ_PUBLISHED.table2N, zh ? "zh" : "en");
   if (zh) {
     return regressionTable(models, {
@@ -106,8 +109,8 @@ export function eqTable2(models: readonly Fit[], src: TruthSource, opts: { reado
  */
 export function eqTable3(models: readonly Fit[], src: TruthSource): ReportTable {
   need(models, 6, "eqTable3");
-  const T = truthFor(src),
-    b = T?.eq.beta_vagg ?? null;
+  const T = eqTruth(src),
+    b = T?.beta_vagg ?? null;
   return regressionTable(models, {
     title: "Table 3 Endogeneity: fixed effects, lagged vagg and 2SLS",
     keep: ["vagg", "l_vagg"],
@@ -121,6 +124,7 @@ export function eqTable3(models: readonly Fit[], src: TruthSource): ReportTable 
       T
         ? "SE clustered by city × HS4. Synthetic data; published numbers from real data."
         : "SE clustered by city × HS4. Published numbers from the paper.",
+      `Cols. 3–4 (L.vagg) without the first sample year, which has no lag inside the sample (eqLagSample; published N ${fmtN(EQ_PUBLISHED.table3N[2])} against ${fmtN(EQ_PUBLISHED.table3N[0])} in col. 1).`,
     ],
   });
 }
@@ -148,8 +152,8 @@ export function eqTable3IvStats(fits: readonly { readonly diagnostics?: object }
 export function eqEndogeneityComparison(table2: readonly Fit[], table3: readonly Fit[], src: TruthSource): ReportTable {
   need(table2, 4, "eqEndogeneityComparison (Table 2)");
   need(table3, 6, "eqEndogeneityComparison (Table 3)");
-  const T = truthFor(src),
-    b = T?.eq.beta_vagg ?? null;
+  const T = eqTruth(src),
+    b = T?.beta_vagg ?? null;
   const [b1, b2, b3, b4] = table2 as Fit[],
     [e1, e2, e3, e4, e5, e6] = table3 as Fit[];
   const p2 = EQ_PUBLISHED.table2,
@@ -185,18 +189,18 @@ export function eqEndogeneityComparison(table2: readonly Fit[], table3: readonly
  */
 export function eqTable4(models: readonly Fit[], src: TruthSource): ReportTable {
   need(models, 8, "eqTable4");
-  const T = truthFor(src),
-    b = T?.eq.beta_vagg ?? null;
+  const T = eqTruth(src),
+    b = T?.beta_vagg ?? null;
   const [r0, r1, r2, r3, r4, r5, r6, r7] = models as Fit[];
   const p = EQ_PUBLISHED.table4;
   return comparisonTable(
     [
       comparisonRow("Baseline (Table 2 col. 4)", r0!, "vagg", EQ_PUBLISHED.table2[3], b),
       comparisonRow("(1) vagg_in: digital input quantities (USD bn)", r1!, "vagg_in", p.vaggIn),
-      comparisonRow("(2) HS6-level quality", r2!, "vagg", p.hs6),
+      comparisonRow("(2) HS6-level quality, city + year + HS4 FE", r2!, "vagg", p.hs6),
       comparisonRow("(3) vagg_txt: ln(1 + words) in government work reports", r3!, "vagg_txt", p.vaggTxt),
-      comparisonRow("(4) firm level, firm FE", r4!, "vagg", p.firm),
-      comparisonRow("(5) firm level, firm FE + controls", r5!, "vagg", p.firmControls),
+      comparisonRow("(4) firm level 2005–2013, firm + city + year FE", r4!, "vagg", p.firm),
+      comparisonRow("(5) same + regional and firm controls (age, size, assets per worker)", r5!, "vagg", p.firmControls),
       comparisonRow("(6) clustered by province", r6!, "vagg", p.clusterProvince, b),
       comparisonRow("(7) clustered by city", r7!, "vagg", p.clusterCity, b),
     ],
@@ -204,9 +208,29 @@ export function eqTable4(models: readonly Fit[], src: TruthSource): ReportTable 
     [
       (T ? "Cols. 1 and 3 are emergent in the synthetic data (truth.json, not_built_in): no true value. " : "") +
         "Their units are not the paper's (vagg_in in USD bn of digital inputs; the paper does not print its units or dictionary), so only sign and significance are comparable. Col. 3 without HS4 FE, as printed.",
+      `Col. 1's printed N (${fmtN(EQ_PUBLISHED.table4N[0] as number)}) is Table 2's N without controls (${fmtN(EQ_PUBLISHED.table2N[0])}) although the table marks the regional controls; here col. 1 has the controls (rows without them are dropped).`,
+      "Cols. 4–5: firm × city × year quality (export-value-weighted over the firm's HS6 lines) of the exporters matched to the industrial survey (firms.csv), 2005–2013, firm + city + year FE and no industry FE, SE clustered by firm; col. 4 without controls, col. 5 with the nine regional and the three firm controls, as printed." +
+        (T ? " Firm-level coefficients are emergent in the synthetic data (no true value)." : ""),
     ],
     { synthetic: T !== null },
   );
+}
+
+/**
+ * EQ Table 4 cols. 4–5: every row removed on the way from firm × HS6 × year quality to the
+ * matched firm × city × year panel (`buildFirmPanel`), with the published N of the two columns.
+ *
+ * @example showTable(eqFirmPanelCounts(fp));
+ */
+export function eqFirmPanelCounts(fp: { readonly counts: Table }): ReportTable {
+  const n = EQ_PUBLISHED.table4N;
+  return dataTable(fp.counts, {
+    title: "Table 4 cols. 4–5: firm-level sample (customs matched to the industrial survey, 2005–2013)",
+    counts: ["rows"],
+    notes: [
+      `Published N: ${fmtN(n[3] as number)} (col. 4), ${fmtN(n[4] as number)} (col. 5); col. 5 also loses the rows without a control.`,
+    ],
+  });
 }
 
 /**
@@ -260,7 +284,7 @@ export function eqTable5(models: readonly Fit[], truth: SplitTruth | null): Repo
       comparisonRow("(4) final goods (BEC: consumption + capital)", f!, "vagg", P.final, truth?.final),
     ],
     "Table 5 Heterogeneity by trade mode and BEC end use",
-    notes,
+    [...notes, ...eqAnomalyNotes("table5")],
     { synthetic: truth !== null },
   );
 }
@@ -425,7 +449,7 @@ export function eqTable7(models: readonly Fit[], truth: { readonly total: number
   return comparisonTable(
     cols.map(([label, p], k) => comparisonRow(label, models[k]!, "vagg", p, k === 4 ? truth?.total : null)),
     "Table 7 Mechanism: Melitz–Polanec components of Δ quality on vagg",
-    notes,
+    [...notes, ...eqAnomalyNotes("table7")],
     { synthetic: truth !== null },
   );
 }
@@ -444,7 +468,7 @@ const T8_KEYS = ["integ", "road", "lndiv", "lnspe", "coa", "dcoa"] as const;
  */
 export function eqTable8(models: readonly Fit[], src: TruthSource): ReportTable {
   need(models, 6, "eqTable8");
-  const T = truthFor(src),
+  const T = eqTruth(src),
     P = EQ_PUBLISHED.table8;
   const pub = T8_KEYS.map((k) => P[k]);
   return regressionTable(models, {
@@ -458,9 +482,10 @@ export function eqTable8(models: readonly Fit[], src: TruthSource): ReportTable 
       { label: "Clusters", values: ["city", "city", "city", "city", "city × HS4", "city × HS4"] },
     ],
     stats: ["nobs", "r2"],
-    extra: publishedRows(pub, T ? [null, T.eq.road_vagg, null, null, null, null] : null),
+    extra: publishedRows(pub, T ? [null, T.road_vagg, null, null, null, null] : null),
     notes: [
-      `${T ? "Synthetic data calibrated to the paper; published numbers from real data" : "Published numbers from the paper"} (N ${pub.map((p) => fmtN(p.n)).join(" / ")} on the city × HS4 × year panel). Column 3: Duranton–Puga relative diversity index; (26) as printed in the comparison table.`,
+      `${T ? "Synthetic data calibrated to the paper; published numbers from real data" : "Published numbers from the paper"} (N ${pub.map((p) => fmtN(p.n)).join(" / ")} on the city × HS4 × year panel, clustered by city × HS4 as the Table 2 note says for all tables, 下同). Cols. 1–4 here are city × year regressions clustered by city, where their variables vary; col. 2 in the paper's layout is in the comparison table. Col. 1 without the first sample year (no lag inside the sample, eqLagSample). Column 3: Duranton–Puga relative diversity index; (26) as printed in the comparison table.`,
+      ...eqAnomalyNotes("table8"),
     ],
   });
 }
@@ -473,9 +498,9 @@ export function eqTable8(models: readonly Fit[], src: TruthSource): ReportTable 
  */
 export function eqTable8Comparison(models: readonly Fit[], src: TruthSource): ReportTable {
   need(models, 8, "eqTable8Comparison");
-  const T = truthFor(src),
+  const T = eqTruth(src),
     P = EQ_PUBLISHED.table8,
-    road = T?.eq.road_vagg ?? null;
+    road = T?.road_vagg ?? null;
   const [m1, m2, m2p, m3, m3p, m4, m5, m6] = models as Fit[];
   return comparisonTable(
     [
@@ -489,11 +514,15 @@ export function eqTable8Comparison(models: readonly Fit[], src: TruthSource): Re
       comparisonRow("(6) quality on d_coa", m6!, "d_coa", P.dcoa),
     ],
     `EQ Table 8: published vs recomputed${T ? " vs true" : ""}`,
-    T
-      ? [
-          "Only column 2 is built into the synthetic data (TRUTH.eq.road_vagg); the other columns are emergent (truth.json, not_built_in), so they have no true value.",
-        ]
-      : [],
+    [
+      ...(T
+        ? [
+            "Only column 2 is built into the synthetic data (TRUTH.eq.road_vagg); the other columns are emergent (truth.json, not_built_in), so they have no true value.",
+          ]
+        : []),
+      ...eqAnomalyNotes("table8"),
+      ...eqAnomalyNotes("extensions"),
+    ],
     { synthetic: T !== null },
   );
 }
@@ -560,7 +589,7 @@ export function eqRotembergSummaryTable(rw: RotembergOlsResult): ReportTable {
  * @example showTable(eqRotembergComparison(rw, env));
  */
 export function eqRotembergComparison(rw: RotembergOlsResult, src: TruthSource): ReportTable {
-  const T = truthFor(src),
+  const T = eqTruth(src),
     P = EQ_PUBLISHED.table2[3];
   return comparisonTable(
     [
@@ -570,7 +599,7 @@ export function eqRotembergComparison(rw: RotembergOlsResult, src: TruthSource):
         publishedSe: P.se,
         estimate: rw.betaDecomposed,
         se: rw.seOls,
-        truth: T?.eq.beta_vagg ?? null,
+        truth: T?.beta_vagg ?? null,
         n: rw.nobs,
       },
     ],

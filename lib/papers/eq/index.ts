@@ -20,3 +20,4 @@ export { isSynthetic, truthFor, type TruthSource } from "../truth";
 export { comparisonTable, comparisonRow, ivDiagnosticsTable } from "../compare";
 export * from "./baci";
 export * from "./anomalies";
+export * from "./recovery";

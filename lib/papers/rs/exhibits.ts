@@ -6,6 +6,9 @@ import { truthFor, fmtN, type TruthSource } from "../truth";
 import { RS_PUBLISHED } from "./published";
 import type { MechanismSteps, ExtensionResult } from "./sections";
 import { rsTruth } from "./truth";
+import { rsAnomalyNotes } from "./anomalies";
+
+export * from "./robustness";
 
 /**
  * The finished exhibits of the RS notebooks (Yan, Xu & Zhang 2025) that compare several models:
@@ -25,21 +28,37 @@ function need(models: readonly unknown[], n: number, what: string): void {
  * beside the published coefficients and SEs, the true β on synthetic data (cols. 2 and 4) and the
  * published N in the note. `lang: "zh"` gives the Chinese version (表3).
  *
+ * R² as the paper prints it: its R² row (0.146 / 0.009 / 0.534 / 0.055) is the overall R² in the
+ * columns without fixed effects and evidently the within R² in the columns with city and year
+ * effects (an overall R² with city effects is near 1), so the row shows the overall R² for models
+ * without fixed effects and the within R² for models with them, and the note says so; the
+ * overall R² of the FE columns is a separate row.
+ *
  * @example
  *   showTable(rsTable3([m1, m2, m3, m4], env));
  *   showTable(rsTable3([m1, m2, m3, m4], env, { lang: 'zh' }));
  */
 export function rsTable3(models: readonly Fit[], src: TruthSource, opts: { readonly lang?: "en" | "zh" } = {}): ReportTable {
   need(models, 4, "rsTable3");
-  const T = truthFor(src),
+  const T = rsTruth(src),
     zh = opts.lang === "zh",
     P = RS_PUBLISHED.table3;
+  const hasFe = models.map((m) => (m.fixef?.names.length ?? 0) > 0);
+  const r2Printed = models.map((m, j) => (hasFe[j] ? m.withinR2 : m.r2) ?? null);
+  const pubR2 = P.map((r) => ((r as { r2?: number }).r2 ?? null) as number | null);
   const extra: ExtraRow[] = [
     { label: zh ? "原文系数" : "Published", values: P.map((r) => r.coef), position: "afterCoefs" },
     { label: zh ? "原文标准误" : "Published SE", values: P.map((r) => r.se), position: "afterCoefs" },
   ];
-  if (T)
-    extra.push({ label: zh ? "真实值(DGP)" : "True (DGP)", values: [null, T.rs.beta_vagg, null, T.rs.beta_vagg], position: "afterCoefs" });
+  if (T) extra.push({ label: zh ? "真实值(DGP)" : "True (DGP)", values: [null, T.table3, null, T.table3], position: "afterCoefs" });
+  extra.push(
+    { label: zh ? "R²(有固定效应列为组内R²)" : "R² (within where FE)", values: r2Printed, digits: 3 },
+    { label: zh ? "原文R²" : "Published R²", values: pubR2, digits: 3 },
+    { label: zh ? "整体R²" : "Overall R²", values: models.map((m, j) => (hasFe[j] ? (m.r2 ?? null) : null)), digits: 3 },
+  );
+  const r2Note = zh
+    ? "R²：无固定效应的列为整体R²，有城市与年份固定效应的列为组内R²（原文R²行在第(2)、(4)列显然是组内R²）。"
+    : "R²: overall R² in the columns without fixed effects, within R² in the columns with city and year FE (the paper's R² row is evidently within R² in cols. 2 and 4); the overall R² of the FE columns is shown separately.";
   const n = fmtN(RS_PUBLISHED.nobs);
   if (zh) {
     return regressionTable(models, {
@@ -48,50 +67,23 @@ export function rsTable3(models: readonly Fit[], src: TruthSource, opts: { reado
       keep: ["vagg"],
       labels: { vagg: "虚拟集聚" },
       indicators: [{ label: "控制变量", values: [false, false, true, true] }],
-      stats: ["nobs", "r2"],
+      stats: ["nobs"],
       extra,
-      notes: [`${T ? "按原文校准的合成数据；" : ""}原文数值来自真实数据（观测值 ${n}）。`],
+      notes: [`${T ? "按原文校准的合成数据；" : ""}原文数值来自真实数据（观测值 ${n}）。`, r2Note, ...rsAnomalyNotes("table3")],
     });
   }
   return regressionTable(models, {
     title: "Table 3 Virtual agglomeration and urban economic resilience",
     keep: ["vagg"],
     indicators: [{ label: "Controls", values: [false, false, true, true] }],
-    stats: ["nobs", "r2"],
+    stats: ["nobs"],
     extra,
-    notes: [`${T ? "Synthetic data calibrated to the paper; published" : "Published"} numbers from real data (N = ${n}).`],
-  });
-}
-
-/**
- * RS §4.2 robustness in one table: the baseline (Table 3 col. 4), 2SLS, smart-city DID, PSM-DID,
- * Bartik vagg, Martin resistance, without municipalities and capitals, province + year FE and
- * province clusters, published vs recomputed vs true (synthetic data; only where the generator
- * builds the vagg effect in).
- *
- * @example showTable(rsRobustness([m4, iv, mDid, mPsm, mB, mM, mC, mP, mPc], env));
- */
-export function rsRobustness(models: readonly Fit[], src: TruthSource): ReportTable {
-  need(models, 9, "rsRobustness");
-  const T = truthFor(src),
-    b = T?.rs.beta_vagg ?? null;
-  const [m4, iv, mDid, mPsm, mB, mM, mC, mP, mPc] = models as Fit[];
-  return comparisonTable(
-    [
-      comparisonRow("Baseline (Table 3 col. 4)", m4!, "vagg", RS_PUBLISHED.table3[3], b),
-      comparisonRow("2SLS, ln(1+m2005)·ln(users)", iv!, "vagg", null, b),
-      comparisonRow("DID smart city (did_treat)", mDid!, "did_treat"),
-      comparisonRow("PSM-DID (did_treat)", mPsm!, "did_treat"),
-      comparisonRow("Bartik vagg", mB!, "vagg_bartik"),
-      comparisonRow("Martin resistance on mean vagg 2008–11", mM!, "vagg_pre"),
-      comparisonRow("Without municipalities and capitals", mC!, "vagg", null, b),
-      comparisonRow("Province + year FE", mP!, "vagg"),
-      comparisonRow("Clustered by province", mPc!, "vagg", null, b),
+    notes: [
+      `${T ? "Synthetic data calibrated to the paper; published" : "Published"} numbers from real data (N = ${n}).`,
+      r2Note,
+      ...rsAnomalyNotes("table3"),
     ],
-    "Robustness of the vagg effect (RS §4.2)",
-    [],
-    { synthetic: T !== null },
-  );
+  });
 }
 
 /**

@@ -11,5 +11,7 @@ export * from "./staggered";
 export * from "./akm";
 export * from "./anomalies";
 export * from "./lists";
+export * from "./truth";
+export * from "./recovery";
 export { isSynthetic, truthFor, type TruthSource } from "../truth";
 export { comparisonTable, comparisonRow, ivDiagnosticsTable } from "../compare";

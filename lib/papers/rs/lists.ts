@@ -300,6 +300,7 @@ export async function rsListCheck(
  *   showTable(await rsListStatus(listsDir, spotcheckDir));
  */
 export async function rsListStatus(listsDir: string = RS_LISTS_DIR, spotDir: string = RS_SPOTCHECK_DIR): Promise<ReportTable> {
+  if (!fs.existsSync(spotDir)) return rsListStatusWithoutSpotcheck(listsDir, spotDir);
   const checks = await rsListCheck(listsDir, spotDir);
   const t = fromRecords(
     checks.map((c) => ({
@@ -346,5 +347,34 @@ export async function rsListStatus(listsDir: string = RS_LISTS_DIR, spotDir: str
     },
     counts: ["rows", "traced", "unverified", "spotcheck", "agree", "blocking", "info"],
     notes,
+  });
+}
+
+/**
+ * The list status from the project files alone (their `status` column: traced / unverified), for a
+ * clone without the spot-check folder (it lives outside the repository); the note says the
+ * comparison was skipped and where the folder was looked for.
+ */
+async function rsListStatusWithoutSpotcheck(listsDir: string, spotDir: string): Promise<ReportTable> {
+  const recs = [];
+  for (const [list, need] of [
+    ["smart_city_pilots", ["city_code", "city", "batch_year", "status", "source"]],
+    ["old_industrial_base_2013", ["city_code", "city", "status", "source"]],
+  ] as const) {
+    const rows = await csvRecords(path.join(listsDir, `${list}.csv`), need);
+    recs.push({
+      list,
+      rows: rows.length,
+      traced: rows.filter((r) => r.status === "traced").length,
+      unverified: rows.filter((r) => r.status === "unverified").length,
+    });
+  }
+  return dataTable(fromRecords(recs), {
+    title: "RS city lists: rows traced to public sources vs typed from memory",
+    counts: ["rows", "traced", "unverified"],
+    notes: [
+      "traced = backed by a public source (URL in the file's source column); unverified = typed from memory.",
+      `The spot-check folder was not found (${spotDir}; it lives outside the repository), so the comparison with it is skipped.`,
+    ],
   });
 }

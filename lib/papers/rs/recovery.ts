@@ -1,7 +1,7 @@
 import { feols, type FeolsResult } from "../../estimators/feols";
 import { did } from "../../estimators/did";
 import { maskToIndex, numeric, takeRows, type Table } from "../../data/table";
-import { ArgumentError } from "../../util/errors";
+import { ArgumentError, EstimationError } from "../../util/errors";
 import { buildResiliencePanel, RS_CONTROLS } from "./panel";
 import { RS_BASELINE, RS_HET_GROUPS, RS_MECHANISMS, extensionModels, mechanismSteps } from "./sections";
 import { rsTruth } from "./truth";
@@ -43,27 +43,60 @@ export async function rsRecoveryEstimates(dataDir: string): Promise<RsRecoveryRo
   if (T === null) throw new ArgumentError(`${dataDir}: no realised RS truths (truth.json → realised.rs); recovery needs synthetic data`);
   const { panel } = await buildResiliencePanel(dataDir);
   const out: RsRecoveryRow[] = [];
-  const push = (name: string, m: FeolsResult, term: string, truth: number | undefined): void => {
-    if (truth === undefined || !Number.isFinite(truth)) return;
-    out.push({ name, ...coefOf(m, term), truth });
+  // A sample a seed leaves degenerate (e.g. a quartile group of a 16-city panel without variation after singletons)
+  // gives NaN for its estimates, which the summary counts as dropped; any other error stops the study.
+  const attempt = <M>(fit: () => M): M | null => {
+    try {
+      return fit();
+    } catch (e) {
+      if (e instanceof EstimationError) return null;
+      throw e;
+    }
   };
-  push("Table 3 col 4: vagg", feols(panel, RS_BASELINE, { vcov: CLUSTER }), "vagg", T.table3);
+  const push = (name: string, m: FeolsResult | null, term: string, truth: number | undefined): void => {
+    if (truth === undefined) return; // the DGP fixes no value for this estimate
+    // a non-finite truth (e.g. a group the seed leaves empty) is kept, so the summary counts the draw as dropped
+    out.push({ name, ...(m ? coefOf(m, term) : { estimate: NaN, se: NaN }), truth });
+  };
+  const fit = (t: () => Table) => attempt(() => feols(t(), RS_BASELINE, { vcov: CLUSTER }));
+  push(
+    "Table 3 col 4: vagg",
+    fit(() => panel),
+    "vagg",
+    T.table3,
+  );
   for (const g of RS_HET_GROUPS) {
     const tr = T.table4[g.group];
     if (!tr) continue;
-    push(`Table 4 ${g.group} = 1: vagg`, feols(rowsWhere(panel, g.group, 1), RS_BASELINE, { vcov: CLUSTER }), "vagg", tr.in);
-    push(`Table 4 ${g.group} = 0: vagg`, feols(rowsWhere(panel, g.group, 0), RS_BASELINE, { vcov: CLUSTER }), "vagg", tr.out);
+    push(
+      `Table 4 ${g.group} = 1: vagg`,
+      fit(() => rowsWhere(panel, g.group, 1)),
+      "vagg",
+      tr.in,
+    );
+    push(
+      `Table 4 ${g.group} = 0: vagg`,
+      fit(() => rowsWhere(panel, g.group, 0)),
+      "vagg",
+      tr.out,
+    );
   }
   // Tables 5–6 and §6 through the notebooks' own builders (samples in_mis / in_mp, centring, xtile quartiles)
-  for (const steps of [mechanismSteps(panel, RS_MECHANISMS.misallocation), mechanismSteps(panel, RS_MECHANISMS.market)])
-    for (const s of steps) {
-      push(`vagg→${s.mediator}`, s.first, "vagg", T.mechanisms[`vagg→${s.mediator}`]);
-      push(`${s.mediator}→resi`, s.second, s.mediator, T.mechanisms[`${s.mediator}→resi`]);
+  for (const mediators of [RS_MECHANISMS.misallocation, RS_MECHANISMS.market]) {
+    const steps = attempt(() => mechanismSteps(panel, mediators));
+    for (const med of mediators) {
+      const s = steps?.find((x) => x.mediator === med) ?? null;
+      push(`vagg→${med}`, s?.first ?? null, "vagg", T.mechanisms[`vagg→${med}`]);
+      push(`${med}→resi`, s?.second ?? null, med, T.mechanisms[`${med}→resi`]);
     }
-  const ext = extensionModels(panel, { truth: dataDir });
-  for (const k of ["vagg_c", "agg_c", "vagg_c:agg_c"]) push(`§6 ${k}`, ext.interaction, k, T.extension[k]);
-  for (const g of ext.groups) push(`§6 vagg in agg Q${g.level}`, g.model, "vagg", T.extension[`Q${g.level}`]);
-  const tw = did(panel, { y: "resi", unit: "city", time: "year", adoption: "smart_year", controls: [...RS_CONTROLS] });
+  }
+  const ext = attempt(() => extensionModels(panel, { truth: dataDir }));
+  for (const k of ["vagg_c", "agg_c", "vagg_c:agg_c"]) push(`§6 ${k}`, ext?.interaction ?? null, k, T.extension[k]);
+  for (let q = 1; q <= 4; q++) {
+    const g = ext?.groups.find((x) => x.level === q);
+    push(`§6 vagg in agg Q${q}`, g?.model ?? null, "vagg", T.extension[`Q${q}`]);
+  }
+  const tw = attempt(() => did(panel, { y: "resi", unit: "city", time: "year", adoption: "smart_year", controls: [...RS_CONTROLS] }));
   push("smart-city DID (TWFE)", tw, "did_treat", T.did);
   return out;
 }

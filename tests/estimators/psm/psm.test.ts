@@ -249,4 +249,22 @@ test("psmDid: yearly matching returns the matched rows and weights; baseline mod
   );
 });
 
+test("psmDid distance 'logit': matching and caliper on the log-odds (Austin 2011: 0.2 SD of the logit)", () => {
+  const year = Float64Array.from({ length: d.nrows }, (_, i) => (i < 120 ? 1 : 2));
+  const t = table({ ...d.columns, year });
+  const nearest = { caliper: 0.2, caliperScale: "sd" as const };
+  const s = psmDid(t, { treat: "treat", year: "year", covariates: covs, distance: "logit", nearest });
+  const t1 = table(Object.fromEntries(Object.entries(t.columns).map(([k, v]) => [k, (v as Float64Array).slice(0, 120)])));
+  const p = logit(t1, "treat", covs).fitted;
+  const lo = Float64Array.from(p, (x) => Math.log(x / (1 - x)));
+  const m1 = nearestNeighbor(lo, numeric(t1, "treat"), nearest);
+  assert.ok(m1.nMatchedTreated < m1.nTreated, "the caliper binds on the fixture (else the test shows nothing)");
+  for (let i = 0; i < 120; i++) assert.is(s.weights[i], m1.weights[i]);
+  for (let i = 0; i < 120; i++) close(s.score[i] as number, p[i] as number, 1e-15, "score stays the probability");
+  assert.throws(
+    () => psmDid(t, { treat: "treat", year: "year", covariates: covs, distance: "odds" as "logit" }),
+    (e: unknown) => e instanceof ArgumentError && /distance must be/.test((e as Error).message),
+  );
+});
+
 test.run();

@@ -8,7 +8,8 @@ import { isSynthetic, truthFor } from "../../../lib/papers/truth";
 import { TRUTH } from "../../../lib/synth/truth";
 import { EQ_PUBLISHED } from "../../../lib/papers/eq/published";
 import { EQ_CONTROLS } from "../../../lib/papers/eq/panel";
-import { eqFormula, EQ_BASELINE, EQ_FE } from "../../../lib/papers/eq/specs";
+import { eqFormula, EQ_BASELINE, EQ_FE, eqTruth, eqLagSample, eqFirmFormula } from "../../../lib/papers/eq/specs";
+import { table } from "../../../lib/data/table";
 import {
   eqTable2,
   eqTable3,
@@ -113,7 +114,9 @@ test("eqTable4, eqTable8, eqTable8Comparison, Rotemberg: true values only on syn
   const r = [v(), fit({ vagg_in: 0.02 }), v(), fit({ vagg_txt: 0.001 }), v(), v(), v(), v()];
   assert.ok(heads(eqTable4(r, true)).includes("true (DGP)"));
   assert.not.ok(heads(eqTable4(r, false)).includes("true (DGP)"));
-  assert.is(row(eqTable4(r, true), "(2) HS6-level quality")[1], EQ_PUBLISHED.table4.hs6.coef.toFixed(4));
+  assert.is(row(eqTable4(r, true), "(2) HS6-level quality, city + year + HS4 FE")[1], EQ_PUBLISHED.table4.hs6.coef.toFixed(4));
+  assert.is(row(eqTable4(r, true), "(4) firm level 2005–2013, firm + city + year FE")[1], EQ_PUBLISHED.table4.firm.coef.toFixed(4));
+  assert.ok(eqTable4(r, false).notes.some((n) => n.includes("firm + city + year FE and no industry FE, SE clustered by firm")));
   const m = [fit({ l_vagg: 20 }), v(1), v(-0.05), v(2), fit({ coa: 0.02 }), fit({ d_coa: 0.03 })];
   const t8 = eqTable8(m, true);
   assert.is(row(t8, "True (DGP)")[2], TRUTH.eq.road_vagg.toFixed(4));
@@ -186,6 +189,54 @@ test("eqTable5Tests / eqTable6Tests: the true-difference column only with splitT
     eqEndogeneityComparison([v(), v(), v(), v()], [v(), v(), fit({ l_vagg: 0.1 }), v(), v(), v()], false).title,
     "EQ Tables 2–3: published vs recomputed",
   );
+});
+
+test("true rows: realised values of truth.json → realised.eq on synthetic data, the design without them, none on real data", () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "eq-exh-realised-"));
+  fs.writeFileSync(path.join(dir, "truth.json"), JSON.stringify({ ...TRUTH, realised: { eq: { beta_vagg: 0.2999, road_vagg: 1.1111 } } }));
+  const t2 = [v(), v(), v(), v()];
+  assert.is(row(eqTable2(t2, dir), "True (DGP)")[4], "0.2999");
+  assert.is(row(eqTable2(t2, synthDir), "True (DGP)")[4], TRUTH.eq.beta_vagg.toFixed(4));
+  assert.not.ok(labels(eqTable2(t2, realDir)).includes("True (DGP)"));
+  const t3 = [v(), v(), fit({ l_vagg: 0.1 }), v(), v(), v()];
+  assert.is(row(eqTable3(t3, { dataDir: dir }), "True (DGP)")[1], "0.2999");
+  assert.not.ok(labels(eqTable3(t3, { dataDir: realDir })).includes("True (DGP)"));
+  const r = [v(), fit({ vagg_in: 0.02 }), v(), fit({ vagg_txt: 0.001 }), v(), v(), v(), v()];
+  assert.is(row(eqTable4(r, dir), "(6) clustered by province")[5], "0.2999");
+  assert.not.ok(heads(eqTable4(r, realDir)).includes("true (DGP)"));
+  const m = [fit({ l_vagg: 20 }), v(1), v(-0.05), v(2), fit({ coa: 0.02 }), fit({ d_coa: 0.03 })];
+  assert.is(row(eqTable8(m, dir), "True (DGP)")[2], "1.1111");
+  assert.not.ok(labels(eqTable8(m, realDir)).includes("True (DGP)"));
+  assert.equal(eqTruth(dir)?.source, { beta_vagg: "realised", road_vagg: "realised" });
+  assert.equal(eqTruth(synthDir)?.source, { beta_vagg: "design", road_vagg: "design" });
+  assert.is(eqTruth(realDir), null);
+  fs.writeFileSync(path.join(dir, "truth.json"), "{ not json");
+  assert.throws(() => eqTruth(dir), /truth\.json/);
+});
+
+test("anomaly notes are appended to Tables 5, 7 and 8", () => {
+  const t7 = eqTable7([v(), v(), v(), v(), v(), v()], null);
+  assert.ok(t7.notes.some((n) => n.includes("table7-additivity")));
+  const m = [fit({ l_vagg: 20 }), v(1), v(-0.05), v(2), fit({ coa: 0.02 }), fit({ d_coa: 0.03 })];
+  assert.ok(eqTable8(m, false).notes.some((n) => n.includes("table8-headers")));
+  const c8 = [fit({ l_vagg: 20 }), v(1), v(1), v(-0.05), v(-0.05), v(2), fit({ coa: 0.02 }), fit({ d_coa: 0.03 })];
+  assert.ok(eqTable8Comparison(c8, false).notes.some((n) => n.includes("eq26-div")));
+  assert.ok(eqTable5([v(), v(), v(), v()], null).notes.some((n) => n.includes("Paper anomaly")));
+});
+
+test("eqLagSample: drops the first sample year and counts the rows; the rest unchanged", () => {
+  const p = table({ year: [2006, 2005, 2007, 2005, 2006], x: [1, 2, 3, 4, 5] });
+  const lag = eqLagSample(p);
+  assert.is(lag.firstYear, 2005);
+  assert.is(lag.dropped, 2);
+  assert.equal(Array.from(lag.panel.columns["x"] as Float64Array), [1, 3, 5]);
+  assert.is(lag.panel.nrows + lag.dropped, p.nrows);
+  assert.throws(() => eqLagSample(table({ year: [NaN] })), /no year/);
+});
+
+test("eqFirmFormula: Table 4 col. 4 without controls, col. 5 with regional and firm controls; firm + city + year FE", () => {
+  assert.is(eqFirmFormula(false), "quality ~ vagg | firm + city + year");
+  assert.is(eqFirmFormula(true), `quality ~ vagg + ${EQ_CONTROLS.join(" + ")} + age + size + klr | firm + city + year`);
 });
 
 test.run();

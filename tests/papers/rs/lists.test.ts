@@ -110,4 +110,19 @@ test("rsListStatus: one row per list, counts add up, no blocking note", async ()
   assert.ok(t2.notes.some((n) => n.startsWith("BLOCKING smart_city_pilots 贵港市 (missing)")));
 });
 
+test("rsListStatus without the spot-check folder: counts from the files' status column, the skipped comparison said", async () => {
+  const t = await rsListStatus(RS_LISTS_DIR, path.join(os.tmpdir(), "no-such-spotcheck-folder"));
+  assert.is(t.body.length, 2);
+  for (const [k, f] of [
+    [0, "smart_city_pilots.csv"],
+    [1, "old_industrial_base_2013.csv"],
+  ] as const) {
+    const lines = fs.readFileSync(path.join(RS_LISTS_DIR, f), "utf8").trim().split("\n").slice(1);
+    const cells = t.body[k]!.cells.map((c) => c.text);
+    assert.is(cells[1], String(lines.length));
+    assert.is(Number(cells[2]) + Number(cells[3]), lines.length);
+  }
+  assert.ok(t.notes.some((n) => n.includes("comparison with it is skipped")));
+});
+
 test.run();
