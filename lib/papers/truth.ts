@@ -51,10 +51,13 @@ export function fmtN(n: number): string {
 
 /** The realised EQ truths the generator writes into `truth.json` → `realised.eq` (see `EqRealisedTruth`, lib/synth/eq.ts). */
 export interface EqRealised {
-  /** Table 2 col. 4: true cell quality on vagg + controls | city + year + HS4, all cells. */
-  readonly table2_col4: number;
+  /** Table 2 col. 4: noiseless true cell quality on vagg + controls | city + year + HS4, all cells (the coverage truth). */
+  readonly beta_vagg: number;
   /** Table 5 trade mode: the same on the processing and on the ordinary rows' cell quality. */
   readonly trade_mode: { readonly processing: number; readonly ordinary: number };
+  /** The same regression on the true cell quality WITH the cell equation's noise: β̂ minus it is the measurement error alone. */
+  readonly table2_col4_true_quality: number;
+  readonly trade_mode_true_quality: { readonly processing: number; readonly ordinary: number };
   readonly cells: number;
 }
 
@@ -66,7 +69,7 @@ export interface EqRealised {
  * (0.3087, the published target the DGP is built around).
  *
  * @example
- *   eqRealisedTruth(env)?.table2_col4   // ≈ 0.318 at paper scale, seed 20220707
+ *   eqRealisedTruth(env)?.beta_vagg   // the realised (noiseless) Table 2 col. 4 truth of the folder
  */
 export function eqRealisedTruth(src: TruthSource): EqRealised | null {
   if (!isSynthetic(src)) return null;
@@ -74,5 +77,5 @@ export function eqRealisedTruth(src: TruthSource): EqRealised | null {
   if (dir === null) return null;
   const t = JSON.parse(fs.readFileSync(path.join(dir, "truth.json"), "utf8")) as { realised?: { eq?: EqRealised } };
   const r = t.realised?.eq;
-  return r && Number.isFinite(r.table2_col4) ? r : null;
+  return r && Number.isFinite(r.beta_vagg) && Number.isFinite(r.table2_col4_true_quality) ? r : null;
 }

@@ -124,18 +124,25 @@ export interface Customs {
 
 /**
  * Realised true values of the EQ baseline and the trade-mode split, computed by the generator
- * from its own data: the TRUE city × HS4 × year quality Q_cjt = Σ v·ρ / Σ v over the cell's
+ * from its own data. Q_cjt = Σ v·ρ / Σ v is the TRUE city × HS4 × year quality over the cell's
  * non-intermediary rows of non-resource chapters (ρ the generated normalised quality, v the
- * row's export value — what (21) gives with a perfect (18)–(20)) regressed on vagg + the nine
- * controls | city + year + HS4 (FWL by the numerical core, as `feols`), on all cells (Table 2
- * col. 4), on the processing rows' and on the ordinary rows' cell quality (Table 5 trade mode).
- * They include the realised noise of the cell equation (ξ, u_ct) and clipping, so an estimate
- * minus this value is measurement error of the quality pipeline alone; the design value
- * `TRUTH.eq.beta_vagg` (0.3087, the published target) minus it is sampling noise + clipping.
+ * row's export value — what (21) gives with a perfect (18)–(20)); each value is the vagg
+ * coefficient of a regression on vagg + the nine controls | city + year + HS4 (FWL by the
+ * numerical core, as `feols`), on all cells (Table 2 col. 4) or on the processing / ordinary
+ * rows' cell quality (Table 5 trade mode):
+ * - `beta_vagg`, `trade_mode`: the outcome is Q − (ξ_cjt + u_ct), the true quality without the
+ *   noise of the cell equation (the RS convention: the noiseless outcome), so the value is the
+ *   design β plus what clipping to [0, 1] and the within-cell value weighting do — the truth for
+ *   bias and coverage over seeds (read by `eqTruth`, lib/papers/eq/specs.ts);
+ * - `table2_col4_true_quality`, `trade_mode_true_quality`: the outcome is Q itself, noise
+ *   included, so an estimate minus this value is the error of the quality measurement
+ *   (18)–(21) alone on these data (a benchmark, not a coverage truth).
  */
 export interface EqRealisedTruth {
-  readonly table2_col4: number;
+  readonly beta_vagg: number;
   readonly trade_mode: { readonly processing: number; readonly ordinary: number };
+  readonly table2_col4_true_quality: number;
+  readonly trade_mode_true_quality: { readonly processing: number; readonly ordinary: number };
   readonly cells: number;
   readonly cells_processing: number;
   readonly cells_ordinary: number;
@@ -215,6 +222,7 @@ export function buildCustoms(w: World, P: Products, root: Rng): Customs {
     cellJ: number[] = [],
     cellT: number[] = [];
   const cellM = new Grow(1 << 16);
+  const cellNoise = new Grow(1 << 16);
   const pairStart: number[] = [];
   for (let c = 0; c < nC; c++) {
     for (let j = 0; j < nJ; j++) {
@@ -227,18 +235,15 @@ export function buildCustoms(w: World, P: Products, root: Rng): Customs {
         if (!active) continue;
         any = true;
         const t = ti(years[k] as number);
-        let m =
-          T.beta_vagg * ((w.vagg[c] as Float64Array)[t] as number) +
-          (mu[c] as number) +
-          (P.hs4Effect[j] as number) +
-          (cyShock[c * years.length + k] as number) +
-          T.sd.cell * rM.normal();
+        const noise = (cyShock[c * years.length + k] as number) + T.sd.cell * rM.normal();
+        let m = T.beta_vagg * ((w.vagg[c] as Float64Array)[t] as number) + (mu[c] as number) + (P.hs4Effect[j] as number) + noise;
         for (const name of EQ_CONTROLS)
           m += (T.gamma as Record<string, number>)[name]! * ((w.ctrl[name] as Float64Array[])[c] as Float64Array)[t]!;
         cellC.push(c);
         cellJ.push(j);
         cellT.push(k);
         cellM.push(m);
+        cellNoise.push(noise);
       }
     }
   }
@@ -486,10 +491,14 @@ export function buildCustoms(w: World, P: Products, root: Rng): Customs {
     }
   }
   const cellVagg = (q: number): number => (w.vagg[cellC[q] as number] as Float64Array)[ti(years[cellT[q] as number] as number)] as number;
-  const truthSlope = (slot: number): { b: number; n: number } => {
+  const noiseV = cellNoise.view();
+  const truthSlope = (slot: number, noiseless: boolean): { b: number; n: number } => {
     const keep: number[] = [];
     for (let q = 0; q < nCell; q++) if ((sv[q * 3 + slot] as number) > 0) keep.push(q);
-    const y = Float64Array.from(keep, (q) => (svx[q * 3 + slot] as number) / (sv[q * 3 + slot] as number));
+    const y = Float64Array.from(
+      keep,
+      (q) => (svx[q * 3 + slot] as number) / (sv[q * 3 + slot] as number) - (noiseless ? (noiseV[q] as number) : 0),
+    );
     const X = [
       Float64Array.from(keep, cellVagg),
       ...EQ_CONTROLS.map((name) =>
@@ -510,12 +519,14 @@ export function buildCustoms(w: World, P: Products, root: Rng): Customs {
     const k = fit.kept.indexOf(0);
     return { b: k >= 0 ? (fit.beta[k] as number) : NaN, n: keep.length };
   };
-  const tAll = truthSlope(0),
-    tProc = truthSlope(1),
-    tOrd = truthSlope(2);
+  const tAll = truthSlope(0, true),
+    tProc = truthSlope(1, true),
+    tOrd = truthSlope(2, true);
   const realised: EqRealisedTruth = {
-    table2_col4: tAll.b,
+    beta_vagg: tAll.b,
     trade_mode: { processing: tProc.b, ordinary: tOrd.b },
+    table2_col4_true_quality: truthSlope(0, false).b,
+    trade_mode_true_quality: { processing: truthSlope(1, false).b, ordinary: truthSlope(2, false).b },
     cells: tAll.n,
     cells_processing: tProc.n,
     cells_ordinary: tOrd.n,

@@ -733,9 +733,10 @@ export async function qualitySigmaComparison(
       n: m.nobs,
     };
     if (T) {
-      r["beta_true"] = T.eq.beta_vagg;
-      r["t_vs_true"] = (b - T.eq.beta_vagg) / seCity;
-      r["beta_true_quality"] = R?.table2_col4 ?? NaN;
+      const bt = R?.beta_vagg ?? T.eq.beta_vagg;
+      r["beta_true"] = bt;
+      r["t_vs_true"] = (b - bt) / seCity;
+      r["beta_true_quality"] = R?.table2_col4_true_quality ?? NaN;
     }
     recs.push(r);
   }
@@ -749,8 +750,8 @@ export async function qualitySigmaComparison(
       "ε̂ = ln q + σ̂ ln p − FE picks up (σ̂ − σ_h) ln p wherever σ̂ ≠ σ_h; the min–max normalisation (20) does not remove it.",
       ...(T
         ? [
-            "beta_true: the β of the synthetic DGP; t_vs_true = (β̂ − β)/se_city — the DGP has city × year shocks shared by all HS4 cells of a city-year, which the city × HS4 SE ignores.",
-            "beta_true_quality: the same regression on the TRUE cell quality of the generated data (truth.json → realised.eq.table2_col4): β̂ minus it is the error of the quality measurement alone; beta_true minus it is the sampling noise of the cell equation (ξ, city × year shocks) and clipping.",
+            "beta_true: the true β of these synthetic data (truth.json → realised.eq.beta_vagg: the noiseless true cell quality regressed as Table 2 col. 4; the design value 0.3087 for older folders); t_vs_true = (β̂ − β)/se_city — the DGP has city × year shocks shared by all HS4 cells of a city-year, which the city × HS4 SE ignores.",
+            "beta_true_quality: the same regression on the TRUE cell quality of the generated data (truth.json → realised.eq.table2_col4_true_quality, noise included): β̂ minus it is the error of the quality measurement alone; it minus beta_true is the sampling noise of the cell equation (ξ, city × year shocks).",
           ]
         : []),
     ],
@@ -790,7 +791,7 @@ function table2col4(panel: Table): { beta: number; se: number; n: number } {
 /**
  * Sensitivity of the Bartik index (22) and of the baseline estimate to ω, the digital share of
  * wholesale/retail (OECD D45T47) in the shift. The paper splits G46/G47 with census coefficients
- * it does not print (Xu & Zhang 2020); ω = 0.2 is the synthetic DGP's value, with no source.
+ * whose values its text does not give (Xu & Zhang 2020); ω = 0.2 is the synthetic DGP's value, with no source.
  * For each ω the shifts are recomputed from the OECD file (`oecdDigitalShifts`), rescaled as the
  * pipeline does (national-output-weighted 2005–2015 mean = 0.574), vagg is rebuilt from the
  * census shares (`censusShares(...).table`) and Table 2 col. 4 is re-estimated on the panel.
@@ -822,7 +823,7 @@ export async function bartikOmegaSensitivity(
     digits: { omega: 2, raw_mean: 4, scale: 1, beta: 4, se: 4, beta_raw_units: 2 },
     counts: ["n"],
     notes: [
-      "raw_mean: national-output-weighted 2005–2015 mean of the unscaled shift; scale = 0.574 / raw_mean (the pipeline's level normalisation to the published Table 1 mean, not printed by the paper; coa (27) inherits it).",
+      "raw_mean: national-output-weighted 2005–2015 mean of the unscaled shift; scale = 0.574 / raw_mean (the pipeline's level normalisation to the published Table 1 mean, which the paper's text does not state; coa (27) inherits it).",
       "beta, se: Table 2 col. 4 with vagg rebuilt from the census shares and the ω shifts (controls, city + year + HS4 FE, SE by city × HS4); beta_raw_units = β̂ · scale.",
     ],
   });

@@ -10,6 +10,7 @@ import { buildQualityPanel, placeboRepsFor, placeboFigure, ivStatRows, EQ_CONTRO
 import { EQ_PUBLISHED } from "../../../lib/papers/eq/published";
 import { qualitySigmaComparison } from "../../../lib/papers/eq/measurement";
 import { eqRealisedTruth } from "../../../lib/papers/truth";
+import { eqTruth } from "../../../lib/papers/eq/specs";
 import { placebo } from "../../../lib/estimators/resampling/placebo";
 import { feols } from "../../../lib/estimators/feols";
 import { iv2sls } from "../../../lib/estimators/iv2sls";
@@ -136,8 +137,13 @@ test("eq realised truths: truth.json → realised.eq is written by the generator
   const t = JSON.parse(fs.readFileSync(path.join(dir, "truth.json"), "utf8"));
   const r = eqRealisedTruth(dir);
   assert.ok(r !== null);
-  assert.is(r!.table2_col4, t.realised.eq.table2_col4);
-  for (const v of [r!.table2_col4, r!.trade_mode.processing, r!.trade_mode.ordinary]) assert.ok(Number.isFinite(v));
+  assert.is(r!.beta_vagg, t.realised.eq.beta_vagg);
+  assert.is(r!.table2_col4_true_quality, t.realised.eq.table2_col4_true_quality);
+  for (const v of [r!.beta_vagg, r!.trade_mode.processing, r!.trade_mode.ordinary, r!.table2_col4_true_quality])
+    assert.ok(Number.isFinite(v));
+  // eqTruth (the exhibits' "True (DGP)") reads the realised β
+  assert.is(eqTruth(dir)!.beta_vagg, r!.beta_vagg);
+  assert.is(eqTruth(dir)!.source.beta_vagg, "realised");
   // the split summary in truth.json is the same realised regression (consistent with splitTruth)
   assert.is(t.realised.eq_split_slopes_implied.processing, r!.trade_mode.processing);
   fs.rmSync(path.join(dir, "truth.json"));
