@@ -457,8 +457,9 @@ export async function splitTruth(
     interaction: 0,
     meanPi: { processing: pr.mean, ordinary: or.mean },
     aggregate: {
-      processing: Number(agg.processing ?? NaN),
-      ordinary: Number(agg.ordinary ?? NaN),
+      // the aggregate-π summary (older truth.json files hold it at the top level of the block)
+      processing: Number(agg.aggregate_pi_formula?.processing ?? agg.processing ?? NaN),
+      ordinary: Number(agg.aggregate_pi_formula?.ordinary ?? agg.ordinary ?? NaN),
       pi: Number(agg.processing_value_share ?? NaN),
     },
     params: { gapLevel, gapSlope, vaggMean },
