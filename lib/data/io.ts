@@ -26,7 +26,7 @@ import { checkDistinctNames } from "./names";
 /** Options of `readTable` (and `readRawFile`, without `schema`). */
 export interface ReadOptions {
   /**
-   * Validate the read: a `Schema`, or "auto" for the schema of one of the 13 raw files, looked up
+   * Validate the read: a `Schema`, or "auto" for the schema of one of the raw files, looked up
    * by the file's base name in `SCHEMA_BY_FILE` (a name not there is an error listing them).
    * Rows whose every value is missing are then left out and listed in `dropped`.
    */
@@ -129,7 +129,7 @@ export interface Dropped {
 export type LoadedTable = Table & { readonly dropped: Dropped };
 
 /**
- * The schema of one of the 13 raw files, by the file's base name (`SCHEMA_BY_FILE`); a DataError
+ * The schema of one of the raw files, by the file's base name (`SCHEMA_BY_FILE`); a DataError
  * naming the file and listing the known names when there is none.
  *
  * @example
@@ -143,7 +143,7 @@ export function schemaForFile(file: string): Schema {
 }
 
 /**
- * Read one of the 13 raw files (`name` as in `SCHEMA_BY_FILE`, e.g. "city_yearbook.csv") from
+ * Read one of the raw files (`name` as in `SCHEMA_BY_FILE`, e.g. "city_yearbook.csv") from
  * the data folder `dir`, validated against its schema: `readTable(path.join(dir, name), { ...opts,
  * schema: "auto" })`. An unknown name is a DataError listing the known ones.
  *

@@ -23,7 +23,7 @@ export const FIRM_DESIGN = {
 } as const;
 
 /**
- * The synthetic firm-attributes file `firms.csv` (schema `FIRMS`, lib/data/schemas-firms.ts;
+ * The synthetic firm-attributes file `firms.csv` (schema `FIRMS`, lib/data/schemas/firms.ts;
  * data/codebook/firms.md): for the customs exporters found in the industrial survey (share
  * `matchRate`), one row per survey year 2005–2013 from founding on (each year present with
  * probability `surveyPresence`), with founding year, employment and total assets. Size and capital

@@ -5,7 +5,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { Rng } from "../../lib/util/rng";
 import { readTable } from "../../lib/data/io";
-import { FIRMS } from "../../lib/data/schemas-firms";
+import { FIRMS } from "../../lib/data/schemas/firms";
 import { writeFirms, FIRM_DESIGN, FIRM_YEARS } from "../../lib/synth/firms";
 
 // 400 exporters, each exporting in 2007–2015 (customs stand-in).

@@ -13,6 +13,7 @@ import { PRODUCTS } from "./products";
 import { PROVINCE_GDP } from "./provinceGdp";
 import { HS_CONCORDANCE } from "./hsConcordance";
 import { SIGMA_HS3 } from "./sigma";
+import { FIRMS } from "./firms";
 
 export const SCHEMA_BY_FILE: Readonly<Record<string, Schema>> = {
   "customs.parquet": CUSTOMS,
@@ -30,4 +31,5 @@ export const SCHEMA_BY_FILE: Readonly<Record<string, Schema>> = {
   "digital_shifts.csv": DIGITAL_SHIFTS,
   "province_gdp.csv": PROVINCE_GDP,
   "hs_concordance.csv": HS_CONCORDANCE,
+  "firms.csv": FIRMS,
 };

@@ -13,6 +13,7 @@ export { CITIES } from "./cities";
 export { DIGITAL_SHIFTS } from "./digitalShifts";
 export { PROVINCE_GDP } from "./provinceGdp";
 export { HS_CONCORDANCE } from "./hsConcordance";
+export { FIRMS } from "./firms";
 
 /** Synthetic file name → schema. */
 export { SCHEMA_BY_FILE } from "./by-file";

@@ -2,7 +2,7 @@ import * as path from "node:path";
 import { exec, registerTable, sql } from "../../data/duckdb";
 import { readTable } from "../../data/io";
 import { fromRecords, type Table } from "../../data/table";
-import { FIRMS } from "../../data/schemas-firms";
+import { FIRMS } from "../../data/schemas/firms";
 import { EQ_CONTROLS, type QualityPanel } from "./panel";
 
 /** The firm controls of EQ Table 4 col. 5 (§4.3(2): 企业年龄、企业规模以及企业人均资产). */

@@ -1,11 +1,11 @@
-import type { Schema } from "./schema";
+import type { Schema } from "../schema";
 
 /**
  * Firm attributes in the style of the Chinese Annual Survey of Industrial Enterprises (ASIE,
  * 中国工业企业数据库), already matched to the customs exporters (Brandt, Van Biesebroeck & Zhang
  * 2012 cleaning; EQ §4.3(2) matches customs to the ASIE for 2005–2013). One row per firm × year;
  * `firm_id` is the customs firm identifier of `customs.parquet`. File: `firms.csv`. Codebook:
- * data/codebook/firms.md. Kept outside `lib/data/schemas/` (read with `readTable(file, { schema: FIRMS })`).
+ * data/codebook/firms.md.
  */
 export const FIRMS: Schema = {
   name: "firms",
