@@ -4,6 +4,7 @@ import type { ReportTable } from "../../report/model";
 import { akmPanelRows, akmPanelTable, type AkmPanelRow, type AkmPanelSpec } from "../akm-panel";
 import { censusShares } from "./measurement";
 import { EQ_CONTROLS, type QualityPanel } from "./panel";
+import { eqLagSample } from "./specs";
 
 const FE2 = ["city", "year"];
 const FE = ["city", "year", "hs4"];
@@ -12,7 +13,7 @@ const CL = ["city^hs4"];
 /**
  * The EQ specifications whose regressor or instrument is the Bartik vagg (22): Table 2 cols. 1–4
  * (vagg_ct, shocks (industry, t)) and Table 3 cols. 1–4 (province / province × year effects;
- * lagged vagg_{c,t−1}, shocks (industry, t−1); 2SLS of vagg on l_vagg). Table 3 cols. 5–6
+ * lagged vagg_{c,t−1}, shocks (industry, t−1), on the lag sample without the first year; 2SLS of vagg on l_vagg). Table 3 cols. 5–6
  * (1984 telephones / post offices × national internet investment) are not shift-share designs.
  */
 export const EQ_AKM_SPECS: readonly AkmPanelSpec[] = [
@@ -44,7 +45,11 @@ export async function eqAkmRows(eq: QualityPanel, env: { readonly dataDir: strin
     industry: column(cs.table, "ind") as readonly (string | null)[],
     share: numeric(cs.table, "share"),
   };
-  return akmPanelRows(eq.panel, EQ_AKM_SPECS, shares);
+  // the lagged-vagg rows run on the lag sample (first year dropped), as Table 3 cols. 3–4 do (`eqLagSample`)
+  const current = EQ_AKM_SPECS.filter((s) => !s.lag);
+  const lagged = EQ_AKM_SPECS.filter((s) => s.lag);
+  const rows = [...akmPanelRows(eq.panel, current, shares), ...akmPanelRows(eqLagSample(eq.panel).panel, lagged, shares)];
+  return EQ_AKM_SPECS.map((s) => rows.find((r) => r.spec === s) as AkmPanelRow);
 }
 
 /**
