@@ -1,5 +1,7 @@
 import type { PlaceboPublished } from "../../report/charts/resampling";
 import type { PublishedMoment } from "../published-moment";
+import { printedCell, printedValue as printedValueOf, type PrintedCell, type PrintedNumber, type Stars } from "../printed";
+export type { PrintedCell, PrintedNumber, Stars } from "../printed";
 
 /**
  * Every number the EQ paper prints (Zhao, Ban, Li & Liu 2022, 虚拟集聚能否促进城市出口产品质量升级,
@@ -14,28 +16,12 @@ import type { PublishedMoment } from "../published-moment";
  * in tests/papers/eq/published.test.ts).
  */
 
-/** Significance stars as printed ("*" 10 %, "**" 5 %, "***" 1 %; "" = none). */
-export type Stars = "" | "*" | "**" | "***";
-
-/** One printed coefficient cell: estimate, clustered SE in parentheses, stars. */
-export interface PrintedCell {
-  readonly coef: string;
-  readonly se: string;
-  readonly stars: Stars;
-}
-
 /** One printed regression column: label, the cell of its key regressor, N and R² as printed. */
 export interface PrintedColumn extends PrintedCell {
   /** Column label as printed, e.g. "(4)". */
   readonly label: string;
   readonly n: string;
   readonly r2: string;
-}
-
-/** A printed number: its value and the exact text. */
-export interface PrintedNumber {
-  readonly value: number;
-  readonly text: string;
 }
 
 /** Printed row of EQ Table 1 (descriptive statistics): every cell is printed. */
@@ -47,14 +33,10 @@ export interface PrintedMoment {
   readonly max: string;
 }
 
-/** Parses a printed number ("0.0060", "-0.7707", "2.4e+04", "1000"). */
-export function printedValue(text: string): number {
-  const v = Number(text.replace(/[ ,\u00a0]/g, ""));
-  if (text.trim() === "" || !Number.isFinite(v)) throw new Error(`EQ published: cannot read the printed number "${text}"`);
-  return v;
-}
+/** Parses a printed number of EQ (`printedValue` of ../printed.ts). */
+export const printedValue = (text: string): number => printedValueOf(text, "EQ published");
 const pn = (text: string): PrintedNumber => ({ value: printedValue(text), text });
-const cell = (coef: string, se: string, stars: Stars): PrintedCell => ({ coef, se, stars });
+const cell = printedCell;
 const col = (label: string, coef: string, se: string, stars: Stars, n: string, r2: string): PrintedColumn => ({
   label,
   coef,

@@ -1,4 +1,6 @@
 import type { PublishedMoment } from "../published-moment";
+import { printedCell, printedValue as printedValueOf, type PrintedCell, type PrintedNumber, type Stars } from "../printed";
+export type { PrintedCell, PrintedNumber, Stars } from "../printed";
 
 /**
  * Every number the RS paper prints (Yan, Xu & Zhang 2025, "The resilience code of the digital
@@ -13,16 +15,6 @@ import type { PublishedMoment } from "../published-moment";
  * tests/papers/rs/published.test.ts).
  */
 
-/** Significance stars as printed ("*" 10 %, "**" 5 %, "***" 1 %; "" = none). */
-export type Stars = "" | "*" | "**" | "***";
-
-/** One printed coefficient cell: estimate, clustered SE in parentheses, stars. */
-export interface PrintedCell {
-  readonly coef: string;
-  readonly se: string;
-  readonly stars: Stars;
-}
-
 /** One printed regression column: the cell, N and R² (null = not printed). */
 export interface PrintedColumn extends PrintedCell {
   /** Column label as printed, e.g. "(6)". */
@@ -31,20 +23,10 @@ export interface PrintedColumn extends PrintedCell {
   readonly r2: string | null;
 }
 
-/** A printed number: its value and the exact text. */
-export interface PrintedNumber {
-  readonly value: number;
-  readonly text: string;
-}
-
-/** Parses a printed number ("3 177", "1, 092", "-0.0597", "1128 000"). */
-export function printedValue(text: string): number {
-  const v = Number(text.replace(/[ ,\u00a0]/g, ""));
-  if (!Number.isFinite(v)) throw new Error(`RS published: cannot read the printed number "${text}"`);
-  return v;
-}
+/** Parses a printed number of RS (`printedValue` of ../printed.ts). */
+export const printedValue = (text: string): number => printedValueOf(text, "RS published");
 const pn = (text: string): PrintedNumber => ({ value: printedValue(text), text });
-const cell = (coef: string, se: string, stars: Stars): PrintedCell => ({ coef, se, stars });
+const cell = printedCell;
 
 /** Printed row of RS Table 2 (descriptive statistics). */
 interface PrintedMoment {
