@@ -4,6 +4,8 @@ import { type World, EQ_CONTROLS, ti } from "./world";
 import { factorize } from "../core/fixed-effects/factorize";
 import { demean } from "../core/fixed-effects/demean";
 import { qrLeastSquares } from "../core/linalg/qr";
+import { numeric, table } from "../data/table";
+import { melitzPolanec } from "../measures/melitz-polanec";
 
 /** The synthetic HS product tree: HS4/HS6 codes, HS3 groups with σ, BEC classes, HS4 effects. */
 export interface Products {
@@ -146,7 +148,20 @@ export interface EqRealisedTruth {
   readonly cells: number;
   readonly cells_processing: number;
   readonly cells_ordinary: number;
+  /** Table 5 BEC split: the noiseless regression on the cells of intermediate-goods HS4s and of final-goods (consumption, capital) HS4s. */
+  readonly bec: { readonly intermediate: number; readonly final: number };
+  /**
+   * Table 7: the vagg coefficient of each Melitz–Polanec component of the noiseless true cell quality
+   * (ρ − ξ_cjt − u_ct over the cell's non-intermediary firm × HS6 varieties of non-resource chapters,
+   * value-weighted), regressed as Table 7 (controls | city + year + HS4) on the pairs where the
+   * component is defined — the truth of the κ(vagg) reallocation channel; `table7_n` the pairs used.
+   */
+  readonly table7: Readonly<Record<(typeof MP_TERMS)[number], number>>;
+  readonly table7_n: Readonly<Record<(typeof MP_TERMS)[number], number>>;
 }
+
+/** The Melitz–Polanec components of EQ (23) in Table 7's column order. */
+export const MP_TERMS = ["within", "between", "entry", "exit", "total", "gap"] as const;
 
 class Grow {
   a: Float64Array;
@@ -267,7 +282,9 @@ export function buildCustoms(w: World, P: Products, root: Rng): Customs {
   const vyCell = new Grow(1 << 17),
     vyFirm = new Grow(1 << 17),
     vyHs6 = new Grow(1 << 17),
-    vyRho = new Grow(1 << 17);
+    vyRho = new Grow(1 << 17),
+    vyK = new Grow(1 << 17),
+    vyDests = new Grow(1 << 17);
   const rowVy = new Grow(1 << 18),
     rowDest = new Grow(1 << 18),
     rowEta = new Grow(1 << 18),
@@ -283,22 +300,27 @@ export function buildCustoms(w: World, P: Products, root: Rng): Customs {
       j = cellJ[a0] as number;
     const sigma = P.hs4Sigma[j] as number;
     const hs6s = P.hs4Hs6[j] as number[];
-    let live: { f: number; h: number; e: number }[] = [];
+    // e: ln(λ/λ_cut) of the variety, drawn at entry from Exp(κ of the entry year); u = 1 − exp(−κ e) its Pareto rank (uniform)
+    let live: { f: number; h: number; e: number; u: number }[] = [];
     let lastK = -2;
+    // κ at vagg = v̄: the reference the deviations e are measured from (a constant per HS4, absorbed by its FE)
+    const kappaRef = 1 + sigma + T.kappa_excess;
     for (let q = a0; q < a1; q++) {
       const k = cellT[q] as number;
       const t = ti(years[k] as number);
       const vg = (w.vagg[c] as Float64Array)[t] as number;
       const kappa = 1 + sigma + T.kappa_excess * Math.exp(-T.kappa_slope * (vg - w.vaggMean));
-      // survival and entry
-      live = k === lastK + 1 ? live.filter(() => rV.uniform() < 0.75) : live.filter(() => rV.uniform() < 0.5);
+      // survival (quality-selective: probability base + slope·(u − ½), mean base) and entry
+      const base = k === lastK + 1 ? T.survival_consecutive : T.survival_gap;
+      live = live.filter((v) => rV.uniform() < base + T.survival_quality_slope * (v.u - 0.5));
       let nNew = poisson(rV, live.length === 0 ? w.spec.varieties : w.spec.varieties * 0.25);
       if (live.length === 0 && nNew === 0) nNew = 1;
       for (let e = 0; e < nNew; e++) {
         const f = c * nF + rV.int(nF);
         const h = hs6s[rV.int(hs6s.length)] as number;
         if (live.some((v) => v.f === f && v.h === h)) continue;
-        live.push({ f, h, e: -Math.log(1 - rV.uniform()) / kappa });
+        const u = rV.uniform();
+        live.push({ f, h, e: -Math.log(1 - u) / kappa, u });
       }
       lastK = k;
       // destinations and noise, value weights at ρ = 0
@@ -332,8 +354,12 @@ export function buildCustoms(w: World, P: Products, root: Rng): Customs {
         vyFirm.push(v.f);
         vyHs6.push(v.h);
         vyRho.push(0);
+        vyDests.push(chosen.length);
       }
-      // ρ: target + Pareto deviation + trade-mode offset, recentred on the value-weighted mean (non-intermediaries)
+      // ρ: target + Pareto deviation from its mean at κ_ref + trade-mode offset. The deviation is NOT
+      // recentred per cell: where vagg lowers κ, entrants draw from a fatter tail and quality-selective
+      // exit keeps the better varieties, so the cell's quality rises through product reallocation
+      // (EQ §2.2, κ'(ϕ) < 0 with a cutoff independent of ϕ, lib/theory/cutoff.ts) — Table 7's positive control.
       const n = live.length;
       const rho = new Float64Array(n);
       const gap = T.mode_gap_level + T.mode_gap_slope * (vg - w.vaggMean);
@@ -341,7 +367,7 @@ export function buildCustoms(w: World, P: Products, root: Rng): Customs {
       let pv = 0,
         tv = 0;
       for (let i = 0; i < n; i++) {
-        rho[i] = (m[q] as number) + T.ln_lambda_per_unit * (live[i] as { e: number }).e;
+        rho[i] = (m[q] as number) + T.ln_lambda_per_unit * ((live[i] as { e: number }).e - 1 / kappaRef);
         if (firmInter[(live[i] as { f: number }).f]) continue;
         const wv = wt(rho[i] as number, i);
         tv += wv;
@@ -351,36 +377,58 @@ export function buildCustoms(w: World, P: Products, root: Rng): Customs {
       for (let i = 0; i < n; i++)
         if (!firmInter[(live[i] as { f: number }).f])
           rho[i] = (rho[i] as number) + (firmMode[(live[i] as { f: number }).f] ? -(1 - pi) * gap : pi * gap);
-      let sw = 0,
-        swx = 0;
       for (let i = 0; i < n; i++) {
-        if (firmInter[(live[i] as { f: number }).f]) continue;
-        const wv = wt(rho[i] as number, i);
-        sw += wv;
-        swx += wv * (rho[i] as number);
-      }
-      const shift = sw > 0 ? swx / sw - (m[q] as number) : 0;
-      for (let i = 0; i < n; i++) {
-        let x = firmInter[(live[i] as { f: number }).f] ? rV.uniform() : (rho[i] as number) - shift;
-        if (x < 0 || x > 1) {
-          clipped++;
-          x = Math.min(1, Math.max(0, x));
-        }
-        vyRho.a[start + i] = x;
-        const wv = wt(x, i);
-        totVal += wv;
-        if (firmMode[(live[i] as { f: number }).f]) procVal += wv;
+        const inter = firmInter[(live[i] as { f: number }).f];
+        vyRho.a[start + i] = inter ? rV.uniform() : (rho[i] as number);
+        vyK.push(K[i] as number);
       }
       void rowStart;
     }
   }
   const nVy = vyCell.n;
   const rhoV = vyRho.view();
-  // every HS6 attains 0 and 1 among non-intermediary variety-years (so the sample min–max normalisation is the identity)
+  // The national mean quality by year is a year effect (absorbed by every year FE of the paper's regressions,
+  // and by the destination × year FE of (18)): remove it at the level (18) sees — customs rows of the
+  // measured varieties, each counted once per destination — so that only the city- and HS4-specific
+  // variation of quality (κ(vagg) included) remains, and (18)'s year effects do not widen every HS6's range
+  // in the min–max normalisation (20). Then map into (0, 1) by `softUnit` (no point mass at the bounds: a
+  // mass of varieties at exactly 0 or 1 would let the noise of (18) widen the range too).
+  {
+    const ys = new Float64Array(years.length),
+      yn = new Float64Array(years.length);
+    let s0 = 0,
+      n0 = 0;
+    for (let i = 0; i < nVy; i++)
+      if (!firmInter[vyFirm.a[i] as number] && (vyDests.a[i] as number) >= 2) {
+        const k = cellT[vyCell.a[i] as number] as number,
+          nd = vyDests.a[i] as number;
+        ys[k] += nd * (rhoV[i] as number);
+        yn[k] += nd;
+        s0 += nd * (rhoV[i] as number);
+        n0 += nd;
+      }
+    const yearShift = Float64Array.from(ys, (v, k) => ((yn[k] as number) > 0 ? v / (yn[k] as number) - s0 / n0 : 0));
+    for (let i = 0; i < nVy; i++) {
+      const q = vyCell.a[i] as number;
+      let x = rhoV[i] as number;
+      if (!firmInter[vyFirm.a[i] as number]) x -= yearShift[cellT[q] as number] as number;
+      if (x < SOFT_EDGE || x > 1 - SOFT_EDGE) clipped++;
+      rhoV[i] = softUnit(x);
+      const sigma = P.hs4Sigma[cellJ[q] as number] as number;
+      const wv = (vyK.a[i] as number) * Math.exp((sigma - 1) * (1 - alpha) * x);
+      totVal += wv;
+      if (firmMode[vyFirm.a[i] as number]) procVal += wv;
+    }
+  }
+  // a variety-year the quality pipeline measures: not a trading intermediary (rule 2) and sold to at least two
+  // destinations (rule 4: the leave-one-out instrument of (18) needs another destination); the true cell
+  // qualities below are over these varieties, as (21) is
+  const measured = (i: number): boolean => !firmInter[vyFirm.a[i] as number] && (vyDests.a[i] as number) >= 2;
+  // every HS6 attains 0 and 1 among the measured variety-years (so the sample min–max normalisation is the identity)
   const lo = new Int32Array(P.hs6.length).fill(-1),
     hi = new Int32Array(P.hs6.length).fill(-1);
   for (let i = 0; i < nVy; i++) {
-    if (firmInter[vyFirm.a[i] as number]) continue;
+    if (!measured(i)) continue;
     const h = vyHs6.a[i] as number;
     if (lo[h] === -1 || (rhoV[i] as number) < (rhoV[lo[h] as number] as number)) lo[h] = i;
     if (hi[h] === -1 || (rhoV[i] as number) > (rhoV[hi[h] as number] as number)) hi[h] = i;
@@ -408,6 +456,7 @@ export function buildCustoms(w: World, P: Products, root: Rng): Customs {
   const sv = new Float64Array(nCell * 3),
     svx = new Float64Array(nCell * 3);
   const resource = Uint8Array.from(P.hs4, (h) => (Number(h.slice(0, 2)) <= 27 ? 1 : 0));
+  const vyValue = new Float64Array(nVy);
   for (let r = 0; r < nR; r++) {
     const vy = rowVy.a[r] as number;
     const q = vyCell.a[vy] as number;
@@ -447,7 +496,8 @@ export function buildCustoms(w: World, P: Products, root: Rng): Customs {
     out.value_usd[r] = Number((qty * Math.exp(lnp)).toPrecision(9));
     out.trade_mode[r] = firmMode[f] ? "processing" : "ordinary";
     out.is_intermediary[r] = firmInter[f] as number;
-    if (!firmInter[f] && !resource[j]) {
+    vyValue[vy] += out.value_usd[r] as number;
+    if (measured(vy) && !resource[j]) {
       const v = out.value_usd[r] as number;
       for (const slot of [0, firmMode[f] ? 1 : 2]) {
         sv[q * 3 + slot] += v;
@@ -492,36 +542,81 @@ export function buildCustoms(w: World, P: Products, root: Rng): Customs {
   }
   const cellVagg = (q: number): number => (w.vagg[cellC[q] as number] as Float64Array)[ti(years[cellT[q] as number] as number)] as number;
   const noiseV = cellNoise.view();
-  const truthSlope = (slot: number, noiseless: boolean): { b: number; n: number } => {
+  // the vagg coefficient of y ~ vagg + controls | city + year + HS4 on the rows `at` (city c, year index k, HS4 j), by FWL
+  const vaggSlope = (y: Float64Array, c: Int32Array, k: Int32Array, j: Int32Array): number => {
+    const X = [
+      Float64Array.from(c, (ci, i) => (w.vagg[ci] as Float64Array)[ti(years[k[i] as number] as number)] as number),
+      ...EQ_CONTROLS.map((name) =>
+        Float64Array.from(
+          c,
+          (ci, i) => ((w.ctrl[name] as Float64Array[])[ci] as Float64Array)[ti(years[k[i] as number] as number)] as number,
+        ),
+      ),
+    ];
+    const dm = demean([y, ...X], { factors: [factorize(c), factorize(k), factorize(j)] }, { tol: 1e-12 });
+    const ref = X.map((col) => Math.sqrt(col.reduce((a, v) => a + v * v, 0)));
+    const fit = qrLeastSquares(dm.columns.slice(1), dm.columns[0] as Float64Array, { tol: 1e-10, refNorms: ref });
+    const at = fit.kept.indexOf(0);
+    return at >= 0 ? (fit.beta[at] as number) : NaN;
+  };
+  const truthSlope = (slot: number, noiseless: boolean, hs4In?: (j: number) => boolean): { b: number; n: number } => {
     const keep: number[] = [];
-    for (let q = 0; q < nCell; q++) if ((sv[q * 3 + slot] as number) > 0) keep.push(q);
+    for (let q = 0; q < nCell; q++) if ((sv[q * 3 + slot] as number) > 0 && (!hs4In || hs4In(cellJ[q] as number))) keep.push(q);
     const y = Float64Array.from(
       keep,
       (q) => (svx[q * 3 + slot] as number) / (sv[q * 3 + slot] as number) - (noiseless ? (noiseV[q] as number) : 0),
     );
-    const X = [
-      Float64Array.from(keep, cellVagg),
-      ...EQ_CONTROLS.map((name) =>
-        Float64Array.from(
-          keep,
-          (q) => ((w.ctrl[name] as Float64Array[])[cellC[q] as number] as Float64Array)[ti(years[cellT[q] as number] as number)] as number,
-        ),
-      ),
-    ];
-    const factors = [
-      factorize(Int32Array.from(keep, (q) => cellC[q] as number)),
-      factorize(Int32Array.from(keep, (q) => cellT[q] as number)),
-      factorize(Int32Array.from(keep, (q) => cellJ[q] as number)),
-    ];
-    const dm = demean([y, ...X], { factors }, { tol: 1e-12 });
-    const ref = X.map((c) => Math.sqrt(c.reduce((a, v) => a + v * v, 0)));
-    const fit = qrLeastSquares(dm.columns.slice(1), dm.columns[0] as Float64Array, { tol: 1e-10, refNorms: ref });
-    const k = fit.kept.indexOf(0);
-    return { b: k >= 0 ? (fit.beta[k] as number) : NaN, n: keep.length };
+    const b = vaggSlope(
+      y,
+      Int32Array.from(keep, (q) => cellC[q] as number),
+      Int32Array.from(keep, (q) => cellT[q] as number),
+      Int32Array.from(keep, (q) => cellJ[q] as number),
+    );
+    return { b, n: keep.length };
   };
   const tAll = truthSlope(0, true),
     tProc = truthSlope(1, true),
     tOrd = truthSlope(2, true);
+  // Table 5 BEC split: intermediate goods vs final goods (consumption + capital), by the HS4's class
+  const tInt = truthSlope(0, true, (j) => P.bec[j] === "intermediate"),
+    tFin = truthSlope(0, true, (j) => P.bec[j] !== "intermediate");
+  // Table 7: the Melitz–Polanec decomposition (23) of the noiseless true cell quality (ρ − ξ_cjt − u_ct of the
+  // non-intermediary varieties of non-resource chapters, weighted by their export value), each component
+  // regressed as Table 7 on the pairs where it is defined
+  const mpRows: number[] = [];
+  for (let i = 0; i < nVy; i++) {
+    const q = vyCell.a[i] as number;
+    if (measured(i) && !resource[cellJ[q] as number] && (vyValue[i] as number) > 0) mpRows.push(i);
+  }
+  const cellOf = (i: number): number => vyCell.a[i] as number;
+  const mp = melitzPolanec(
+    table({
+      city: Int32Array.from(mpRows, (i) => cellC[cellOf(i)] as number),
+      hs4: Int32Array.from(mpRows, (i) => cellJ[cellOf(i)] as number),
+      item: Float64Array.from(mpRows, (i) => (vyFirm.a[i] as number) * P.hs6.length + (vyHs6.a[i] as number)),
+      year: Int32Array.from(mpRows, (i) => years[cellT[cellOf(i)] as number] as number),
+      value: Float64Array.from(mpRows, (i) => vyValue[i] as number),
+      quality: Float64Array.from(mpRows, (i) => (rhoV[i] as number) - (noiseV[cellOf(i)] as number)),
+    }),
+    { group: ["city", "hs4"], item: "item", time: "year", value: "value", quality: "quality" },
+  ).table;
+  const mpCity = numeric(mp, "city"),
+    mpHs4 = numeric(mp, "hs4"),
+    mpYear = numeric(mp, "t1");
+  const table7 = {} as Record<(typeof MP_TERMS)[number], number>;
+  const table7N = {} as Record<(typeof MP_TERMS)[number], number>;
+  for (const term of MP_TERMS) {
+    const yv = numeric(mp, term);
+    const rows: number[] = [];
+    for (let i = 0; i < mp.nrows; i++) if (Number.isFinite(yv[i] as number)) rows.push(i);
+    table7[term] = vaggSlope(
+      Float64Array.from(rows, (i) => yv[i] as number),
+      Int32Array.from(rows, (i) => mpCity[i] as number),
+      Int32Array.from(rows, (i) => (mpYear[i] as number) - (years[0] as number)),
+      Int32Array.from(rows, (i) => mpHs4[i] as number),
+    );
+    table7N[term] = rows.length;
+  }
   const realised: EqRealisedTruth = {
     beta_vagg: tAll.b,
     trade_mode: { processing: tProc.b, ordinary: tOrd.b },
@@ -530,6 +625,9 @@ export function buildCustoms(w: World, P: Products, root: Rng): Customs {
     cells: tAll.n,
     cells_processing: tProc.n,
     cells_ordinary: tOrd.n,
+    bec: { intermediate: tInt.b, final: tFin.b },
+    table7,
+    table7_n: table7N,
   };
   return {
     ...out,
@@ -538,6 +636,23 @@ export function buildCustoms(w: World, P: Products, root: Rng): Customs {
     concordance,
     hsVintage: { hs2007Rows: n07, hs2012Rows: n12, unmappedRows: nUn },
   };
+}
+
+/** Width of the tails `softUnit` compresses. */
+const SOFT_EDGE = 0.05;
+
+/**
+ * Map a quality onto (0, 1) without point masses: the identity on [a, 1 − a] (a = SOFT_EDGE),
+ * exponential tails below and above, continuous with slope 1 at the joins:
+ * x < a → a·exp((x − a)/a); x > 1 − a → 1 − a·exp((1 − a − x)/a).
+ *
+ * @example softUnit(0.5) // 0.5;  softUnit(1.3) // ≈ 0.9988;  softUnit(-0.2) // ≈ 0.0003
+ */
+export function softUnit(x: number): number {
+  const a = SOFT_EDGE;
+  if (x < a) return a * Math.exp((x - a) / a);
+  if (x > 1 - a) return 1 - a * Math.exp((1 - a - x) / a);
+  return x;
 }
 
 /**

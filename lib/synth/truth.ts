@@ -34,6 +34,15 @@ export const TRUTH = {
     /** Pareto tail: ln(λ/λ_cut) ~ Exp(κ), κ_{c,t,h} = 1 + σ_h + kappa_excess · exp(−kappa_slope · (vagg − vagg_mean)); κ > 1 + σ always (EQ §2.2). */
     kappa_excess: 2.0,
     kappa_slope: 3.0,
+    /**
+     * Variety survival from one year to the next (EQ §5.1's exit margin): probability
+     * survival_consecutive (survival_gap after a year without exports) + survival_quality_slope·(u − ½),
+     * u = 1 − exp(−κ e) the variety's Pareto rank within its entry cohort, so exit is quality-selective
+     * and the mean survival rate is the base. With κ(vagg) this is Table 7's reallocation channel.
+     */
+    survival_consecutive: 0.75,
+    survival_gap: 0.5,
+    survival_quality_slope: 0.3,
     /** Within-cell dispersion multiplier on the exponential deviation (normalised units per log-quality unit). */
     ln_lambda_per_unit: 1.0,
     /** Cost elasticity of quality in MC = C λ^α (EQ eq. 5). */

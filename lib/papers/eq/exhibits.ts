@@ -1,3 +1,4 @@
+import type { MpComponent } from "./mechanism";
 import { fromRecords, type Table } from "../../data/table";
 import { regressionTable, type ExtraRow, type RegressionModel } from "../../report/regression-table";
 import { dataTable } from "../../report/data-table";
@@ -428,7 +429,10 @@ export function eqTable6Chart(models: readonly Fit[]): VegaLiteSpec {
  *
  * @example showTable(eqTable7([m1, m2, m3, m4, m5, m6], mt));
  */
-export function eqTable7(models: readonly Fit[], truth: { readonly total: number } | null): ReportTable {
+export function eqTable7(
+  models: readonly Fit[],
+  truth: { readonly total: number; readonly components?: Readonly<Partial<Record<MpComponent, number | null>>> } | null,
+): ReportTable {
   need(models, 6, "eqTable7");
   const P = EQ_PUBLISHED.table7;
   const cols = [
@@ -442,12 +446,21 @@ export function eqTable7(models: readonly Fit[], truth: { readonly total: number
   const notes = [
     `Unit: city × HS4 × year t (change from t − 1), products = firm × HS6 varieties of the cell; controls, city, year and HS4 FE, SEs clustered by city × HS4. Published N: ${cols.map(([, p]) => fmtN(p.n)).join("; ")}.`,
   ];
+  const keys = ["within", "between", "entry", "exit", "total", "gap"] as const;
+  const trueOf = (k: number): number | null => {
+    if (!truth) return null;
+    const key = keys[k] as MpComponent;
+    const v = truth.components?.[key];
+    return typeof v === "number" ? v : key === "total" ? truth.total : null;
+  };
   if (truth)
     notes.push(
-      "True (DGP): only the total is pinned down by the generator (eq. T); the components are emergent (truth.json, not_built_in).",
+      truth.components && keys.every((k) => typeof truth.components?.[k] === "number")
+        ? "True (DGP): each component of the noiseless true cell quality regressed as here, computed by the generator from its realised data (truth.json → realised.eq.table7); the κ(vagg) reallocation channel makes entry the positive control."
+        : "True (DGP): only the total, as the projection of β·Δvagg on vagg (this folder's generator wrote no component truths).",
     );
   return comparisonTable(
-    cols.map(([label, p], k) => comparisonRow(label, models[k]!, "vagg", p, k === 4 ? truth?.total : null)),
+    cols.map(([label, p], k) => comparisonRow(label, models[k]!, "vagg", p, trueOf(k))),
     "Table 7 Mechanism: Melitz–Polanec components of Δ quality on vagg",
     [...notes, ...eqAnomalyNotes("table7")],
     { synthetic: truth !== null },

@@ -375,6 +375,10 @@ export interface SplitTruth {
  *   (1 − π̄)·slope with π̄ ≈ 0.4, not 0.03;
  * - BEC: classes are drawn at random per HS4 and no BEC effect is built in → β in both;
  * - Table 6: one β for every city → interactions 0, vagg main effect β (`eq.not_built_in`).
+ * Where the generator wrote realised values (truth.json → realised.eq.trade_mode, .bec,
+ * .beta_vagg: the noiseless true cell quality of each sample regressed as Table 2 col. 4) they are
+ * returned instead — they include the κ(vagg) reallocation channel, which the offset formula
+ * above (β vagg + off^m, β the design value) does not know.
  *
  * @example
  *   const tr = await splitTruth(split, dir, "quality ~ vagg + fdi | city + year + hs4");
@@ -446,14 +450,20 @@ export async function splitTruth(
   const pr = await slope(s.processing, true),
     or = await slope(s.ordinary, false);
   await exec(`DROP TABLE IF EXISTS ${id}_pi`);
+  // the generator's realised values where it wrote them (they include the κ(vagg) channel, which the
+  // offset formula above does not know): realised.eq.trade_mode and realised.eq.bec
+  const re = t?.realised?.eq ?? {};
+  const real = (v: unknown, fallback: number): number => (typeof v === "number" && Number.isFinite(v) ? v : fallback);
+  const processing = real(re.trade_mode?.processing, pr.b),
+    ordinary = real(re.trade_mode?.ordinary, or.b);
   return {
-    processing: pr.b,
-    ordinary: or.b,
-    intermediate: beta,
-    final: beta,
-    modeGap: or.b - pr.b,
-    becGap: 0,
-    beta,
+    processing,
+    ordinary,
+    intermediate: real(re.bec?.intermediate, beta),
+    final: real(re.bec?.final, beta),
+    modeGap: ordinary - processing,
+    becGap: real(re.bec?.final, beta) - real(re.bec?.intermediate, beta),
+    beta: real(re.beta_vagg, beta),
     interaction: 0,
     meanPi: { processing: pr.mean, ordinary: or.mean },
     aggregate: {

@@ -326,31 +326,66 @@ export function additivityCheck(panel: Table, vcov: string = "cluster:city^hs4")
   );
 }
 
+/** The true Table 7 coefficients of a synthetic folder (`mechanismTruth`). */
+export interface MechanismTruth {
+  /** Each component's true vagg coefficient; `null` where the folder's generator wrote none. */
+  readonly components: Readonly<Record<MpComponent, number | null>>;
+  /** The true coefficient of col. (5), the total change (always defined on synthetic data). */
+  readonly total: number;
+  /**
+   * `realised`: truth.json → realised.eq.table7, written by the generator — the Melitz–Polanec
+   * decomposition of the noiseless true cell quality regressed as Table 7 (every component);
+   * `projection` (older folders without it): the total only, as the projection of β·Δvagg on vagg.
+   */
+  readonly source: "realised" | "projection";
+}
+
 /**
- * What the synthetic DGP implies for Table 7. The generator builds the cell mean quality as
- * m_cjt = a + β vagg_ct + γ'Controls_ct + μ_c + ν_j + δ_t + ξ_cjt and recentres every cell's
- * varieties on it, so the *total* change is pinned down: ΔQuality_cjt = β Δvagg_ct + γ'ΔControls
- * + Δδ_t + Δξ_cjt (μ_c and ν_j cancel). Its true coefficient in the Table 7 regression (on the
- * *level* vagg_ct, with city, year and HS4 fixed effects and the controls) is the coefficient of
- * vagg when y* = β (vagg_ct − vagg_c,t−1) is regressed with the same formula on the same rows
- * (the controls' changes add ≈ 0 here; the generator's controls are not in the files). How the
- * total splits into within, between, entry and exit is not calibrated (it emerges from variety
- * survival w.p. 0.75 and entrants drawing the current κ(vagg), `truth.json` not_built_in), so
- * those have no true value. `null` without the generator's `truth.json` (real data).
+ * What the synthetic DGP implies for Table 7. The generator (lib/synth/eq.ts) builds the quality
+ * of variety i in cell (c, j, t) as ρ_i = m_cjt + (e_i − 1/κ̄_h) + mode offset, with the cell
+ * target m_cjt = a + β vagg_ct + γ'Controls_ct + μ_c + ν_j + δ_t + u_ct + ξ_cjt, e_i ~ Exp(κ) drawn
+ * at entry with κ = 1 + σ_h + k₀ exp(−k₁ (vagg − v̄)) (κ'(vagg) < 0, EQ §2.2) and quality-selective
+ * survival. Where vagg is high, entrants come from a fatter tail and the better varieties stay:
+ * a reallocation channel whose coefficients are not set by hand but computed by the generator
+ * from its realised data — each Melitz–Polanec component of the *noiseless* true cell quality
+ * (ρ − u_ct − ξ_cjt over the varieties the quality pipeline measures) regressed exactly as
+ * Table 7 (truth.json → realised.eq.table7). Those are the true values of all six columns.
  *
- * @example mechanismTruth(mp, dir)?.total  // ≈ −0.06 at default scale: annual changes on levels
+ * Older folders without them get the total alone: the coefficient of vagg when y* = β (vagg_ct −
+ * vagg_c,t−1), β the design value, is run through the same regression on the panel's rows.
+ * `null` without the generator's `truth.json` (real data).
+ *
+ * @example mechanismTruth(mp, dir)?.components.entry   // > 0: the κ(vagg) channel through entry
  */
-export function mechanismTruth(mp: MechanismPanel, dir: string, vcov = "iid"): { total: number; beta: number; nobs: number } | null {
+export function mechanismTruth(mp: MechanismPanel, dir: string, vcov = "iid"): MechanismTruth | null {
   const f = path.join(dir, "truth.json");
   if (!isSynthetic(dir)) return null;
-  const beta = Number((JSON.parse(fs.readFileSync(f, "utf8")) as any)?.eq?.beta_vagg);
+  let j: { eq?: { beta_vagg?: unknown }; realised?: { eq?: { table7?: Record<string, unknown> } } };
+  try {
+    j = JSON.parse(fs.readFileSync(f, "utf8"));
+  } catch (e) {
+    throw new DataError(`cannot read true values: ${(e as Error).message.split("\n")[0]}`, { file: f });
+  }
+  const t7 = j.realised?.eq?.table7;
+  if (t7 && typeof t7 === "object") {
+    const components = {} as Record<MpComponent, number | null>;
+    for (const c of MP_COMPONENTS) {
+      const v = t7[c];
+      if (typeof v !== "number" || !Number.isFinite(v))
+        throw new DataError(`realised.eq.table7.${c} is not a number`, { file: f, column: `realised.eq.table7.${c}` });
+      components[c] = v;
+    }
+    return { components, total: components.total as number, source: "realised" };
+  }
+  const beta = Number(j.eq?.beta_vagg);
   if (!Number.isFinite(beta)) throw new DataError(`no numeric eq.beta_vagg`, { file: f, column: "eq.beta_vagg" });
   const v = numeric(mp.panel, "vagg"),
     lv = numeric(mp.panel, "l_vagg"),
     tot = numeric(mp.panel, "total");
   const y = Float64Array.from(v, (x, i) => (Number.isFinite(tot[i] as number) ? beta * (x - (lv[i] as number)) : NaN));
-  const m = feols(withColumns(mp.panel, { __ystar: y }), mechanismFormula("__ystar"), { vcov });
-  return { total: m.coef["vagg"] as number, beta, nobs: m.nobs };
+  const total = feols(withColumns(mp.panel, { __ystar: y }), mechanismFormula("__ystar"), { vcov }).coef["vagg"] as number;
+  const components = Object.fromEntries(MP_COMPONENTS.map((c) => [c, c === "total" ? total : null])) as Record<MpComponent, number | null>;
+  return { components, total, source: "projection" };
 }
 
 /**

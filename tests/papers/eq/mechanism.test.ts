@@ -188,7 +188,16 @@ test("Table 7 regressions: coefficients add up on the common sample; points, cha
     assert.ok(Math.abs(v("within") + v("between") + v("entry") + v("exit") - v("total")) < 1e-12);
   }
   const tr = mechanismTruth(mp, dir);
-  assert.ok(tr && Number.isFinite(tr.total) && tr.beta === 0.3087);
+  const written = JSON.parse(fs.readFileSync(path.join(dir, "truth.json"), "utf8")).realised.eq.table7;
+  assert.ok(tr && tr.source === "realised" && tr.total === written.total);
+  for (const c of ["within", "between", "entry", "exit", "total", "gap"] as const) assert.is(tr!.components[c], written[c], c);
+  // an older folder without realised.eq.table7: the total alone, as the projection of β·Δvagg
+  const old = fs.mkdtempSync(path.join(os.tmpdir(), "eq-mech-old-"));
+  const j = JSON.parse(fs.readFileSync(path.join(dir, "truth.json"), "utf8"));
+  delete j.realised.eq.table7;
+  fs.writeFileSync(path.join(old, "truth.json"), JSON.stringify(j));
+  const tp = mechanismTruth(mp, old);
+  assert.ok(tp && tp.source === "projection" && Number.isFinite(tp.total) && tp.components.entry === null);
   assert.is(mechanismTruth(mp, fs.mkdtempSync(path.join(os.tmpdir(), "eq-mech-none-"))), null);
 });
 
