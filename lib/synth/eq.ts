@@ -100,6 +100,10 @@ export function buildProducts(w: World, r: Rng): Products {
   const hs4Sigma = Float64Array.from(hs4, (h) => sigma.get(h.slice(0, 3)) as number);
   const becClasses = ["intermediate", "consumption", "capital"];
   const bec = hs4.map(() => becClasses[r.int(3)] as string);
+  // a few headings have no SNA end use (BEC 51 passenger cars, 321 motor spirit, 7 goods n.e.s. — the UN
+  // BEC → SNA table leaves them out): their lines carry "unclassified", which the Table 5 BEC split counts and drops
+  const rU = r.fork("bec-unclassified");
+  for (let j = 0; j < bec.length; j++) if (rU.uniform() < TRUTH.eq.bec_unclassified_share) bec[j] = "unclassified";
   const hs4Effect = Float64Array.from(hs4, () => TRUTH.eq.sd.hs4 * r.normal());
   return { hs4, hs6, hs6ToHs4: Int32Array.from(hs6ToHs4), hs4Hs6, hs3, sigma, hs4Sigma, bec, hs4Effect };
 }
@@ -122,6 +126,18 @@ export interface Customs {
   readonly concordance: { readonly hs_code: string; readonly vintage: "HS2007" | "HS2012"; readonly hs2002: string }[];
   /** Rows relabelled to an HS2007 / HS2012 code, and rows given a code outside every concordance. */
   readonly hsVintage: { readonly hs2007Rows: number; readonly hs2012Rows: number; readonly unmappedRows: number };
+  /**
+   * The noiseless true quality of every variety-year the quality pipeline measures (non-intermediary,
+   * ≥ 2 destinations, non-resource chapters): ρ − u_ct − ξ_cjt, keyed by firm_id, HS2002 hs6 and year —
+   * written to `truth_quality.parquet`, so that the true value of any EQ specification is the same
+   * estimator run on the true outcome over the same rows (`eqTrueOutcome`).
+   */
+  readonly trueQuality: {
+    readonly firm_id: Int32Array;
+    readonly hs6: string[];
+    readonly year: Int32Array;
+    readonly quality_true: Float64Array;
+  };
 }
 
 /**
@@ -579,7 +595,7 @@ export function buildCustoms(w: World, P: Products, root: Rng): Customs {
     tOrd = truthSlope(2, true);
   // Table 5 BEC split: intermediate goods vs final goods (consumption + capital), by the HS4's class
   const tInt = truthSlope(0, true, (j) => P.bec[j] === "intermediate"),
-    tFin = truthSlope(0, true, (j) => P.bec[j] !== "intermediate");
+    tFin = truthSlope(0, true, (j) => P.bec[j] === "consumption" || P.bec[j] === "capital");
   // Table 7: the Melitz–Polanec decomposition (23) of the noiseless true cell quality (ρ − ξ_cjt − u_ct of the
   // non-intermediary varieties of non-resource chapters, weighted by their export value), each component
   // regressed as Table 7 on the pairs where it is defined
@@ -629,8 +645,17 @@ export function buildCustoms(w: World, P: Products, root: Rng): Customs {
     table7,
     table7_n: table7N,
   };
+  const trueQuality = {
+    firm_id: Int32Array.from(mpRows, (i) =>
+      firmId(cellC[cellOf(i)] as number, (vyFirm.a[i] as number) - (cellC[cellOf(i)] as number) * nF),
+    ),
+    hs6: mpRows.map((i) => P.hs6[vyHs6.a[i] as number] as string),
+    year: Int32Array.from(mpRows, (i) => years[cellT[cellOf(i)] as number] as number),
+    quality_true: Float64Array.from(mpRows, (i) => (rhoV[i] as number) - (noiseV[cellOf(i)] as number)),
+  };
   return {
     ...out,
+    trueQuality,
     stats: { cells: nCell, varietyYears: nVy, rows: nR, processingValueShare: procVal / totVal, clippedShare: clipped / Math.max(1, nVy) },
     realised,
     concordance,

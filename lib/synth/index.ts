@@ -128,6 +128,8 @@ export async function generate(opts: GenerateOptions): Promise<Manifest> {
     });
     await writeTable(ct, path.join(outDir, "customs.parquet"));
     rows["customs.parquet"] = ct.nrows;
+    // the noiseless true quality of the measured variety-years (synthetic data only, like truth.json)
+    await writeTable(table({ ...cu.trueQuality }), path.join(outDir, "truth_quality.parquet"));
     put(
       "hs_concordance.csv",
       ["hs_code", "vintage", "hs2002"],

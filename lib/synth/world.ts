@@ -22,7 +22,7 @@ export const SCALES: Record<Scale, ScaleSpec> = {
   small: { nCities: 16, nHs4: 30, pairFrac: 0.5, varieties: 2.5, firmsPerCity: 25, nDest: 12, reportSentences: 12 },
   medium: { nCities: 40, nHs4: 80, pairFrac: 0.45, varieties: 2.5, firmsPerCity: 60, nDest: 20, reportSentences: 12 },
   default: { nCities: 50, nHs4: 200, pairFrac: 0.4, varieties: 2.5, firmsPerCity: 150, nDest: 30, reportSentences: 20 },
-  paper: { nCities: 281, nHs4: 1200, pairFrac: 0.17, varieties: 2.5, firmsPerCity: 400, nDest: 40, reportSentences: 30 },
+  paper: { nCities: 281, nHs4: 1200, pairFrac: 0.255, varieties: 2.5, firmsPerCity: 400, nDest: 40, reportSentences: 30 },
 };
 
 export const Y0 = 2002;

@@ -9,6 +9,6 @@ export const PRODUCTS: Schema = {
     { name: "hs6", type: "string" },
     { name: "hs4", type: "string" },
     { name: "hs3", type: "string" },
-    { name: "bec", type: "string", description: "intermediate | consumption | capital" },
+    { name: "bec", type: "string", description: "BEC end-use class mapped to SNA: intermediate | consumption | capital; anything else (e.g. unclassified: BEC 51, 321, 7) is left out of the BEC split and counted" },
   ],
 };

@@ -87,7 +87,7 @@ export interface SplitPanelsInfo {
 }
 
 export interface SplitPanels {
-  /** The pooled EQ panels from the one quality estimation (the `firm` table's `firm` is the firm × mode id). */
+  /** The pooled EQ panels from the one quality estimation (the `firm` table's `firm` is the firm × mode id, `firm_id` the customs firm). */
   readonly base: QualityPanel;
   /** Processing and ordinary cells stacked; `ordinary` = 1 for ordinary trade, 0 for processing; `mode` the label. */
   readonly tradeMode: Table;
@@ -149,6 +149,10 @@ export async function buildSplitPanels(dir: string, opts: SplitPanelsOptions = {
   const id = `eqsplit${++seq}`;
   const firm = base.firm;
   const firmCode = column(firm, "firm");
+  // the customs firm_id of every firm × mode code (rank of firm_id × 4 + mode), as column `firm_id` of the firm table
+  const ids = numeric(await sql(`SELECT DISTINCT CAST(firm_id AS DOUBLE) AS id FROM ${src} ORDER BY 1`), "id");
+  const firmId = Float64Array.from({ length: firm.nrows }, (_, i) => ids[Math.floor(Number(firmCode[i]) / 4) - 1] ?? NaN);
+  const baseOut: QualityPanel = { ...base, firm: withColumns(firm, { firm_id: firmId }) };
   const mode = new Int32Array(firm.nrows);
   for (let i = 0; i < firm.nrows; i++) mode[i] = Number(firmCode[i]) % 4;
   await registerTable(`${id}_f`, withColumns(select(firm, ["city", "hs4", "year", "quality", "value", "n"]), { mode }));
@@ -214,7 +218,7 @@ export async function buildSplitPanels(dir: string, opts: SplitPanelsOptions = {
         file: name.includes("trade") ? customs : products,
       });
   return {
-    base,
+    base: baseOut,
     tradeMode,
     processing,
     ordinary,

@@ -21,3 +21,4 @@ export { comparisonTable, comparisonRow, ivDiagnosticsTable } from "../compare";
 export * from "./baci";
 export * from "./anomalies";
 export * from "./recovery";
+export * from "./true-outcome";

@@ -3,6 +3,8 @@ import { iv2sls } from "../../estimators/iv2sls";
 import { eqFormula, EQ_BASELINE, EQ_FE, eqLagSample, eqTruth } from "./specs";
 import { buildSplitPanels, splitTruth } from "./heterogeneity";
 import { mechanismPanel, mechanismFormula, mechanismTruth, MP_COMPONENTS } from "./mechanism";
+import { eqTrueOutcome } from "./true-outcome";
+import type { Table } from "../../data/table";
 import { buildExtensionsPanel } from "./extensions";
 
 /** One EQ estimate with a true value: name, estimate, its SE (the notebook's clustering) and the truth. */
@@ -22,10 +24,12 @@ const CITY = { vcov: { cluster: ["city"] } } as const;
  * recovery command: bias, RMSE and coverage over seeds):
  *
  * - Table 2 col. 4 (EQ_BASELINE), Table 3 cols. 1–2 (province, province × year FE), 4 (2SLS on the
- *   lag sample, IV L.vagg), 5–6 (2SLS, Tel1984 × inv, Post1984 × inv), Table 4 cols. 6–7 (province,
- *   city clusters): truth β (`eqTruth`: realised.eq.beta_vagg, else TRUTH.eq.beta_vagg);
- * - Table 5 cols. 1–4 (trade-mode and BEC split samples): `splitTruth` (the realised cell shares π);
- * - Table 7 cols. 1–6 (the Melitz–Polanec components): `mechanismTruth` (realised.eq.table7);
+ *   lag sample, IV L.vagg), 5–6 (2SLS, Tel1984 × inv, Post1984 × inv), Table 4 col. 6 (province
+ *   clusters) and Table 7 cols. 1–6 (the Melitz–Polanec components): the same estimator on the
+ *   noiseless true outcome over the same rows (`eqTrueOutcome`, truth_quality.parquet) — for the
+ *   2SLS columns that is the instrument's own estimand, which the κ(vagg) dynamics move away from
+ *   the OLS one; folders without the file: the realised β (`eqTruth`) and `mechanismTruth`;
+ * - Table 5 cols. 1–4 (trade-mode and BEC split samples): `splitTruth` (realised.eq.trade_mode, .bec);
  * - Table 8 col. 2 (ln road per capita on vagg, city × year, city clusters): road_vagg.
  *
  * Each estimate clustered as the paper (city × HS4) carries a twin "…, city clusters" with the same
@@ -54,31 +58,44 @@ export async function eqRecoveryEstimates(dataDir: string): Promise<EqRecoveryEs
   };
   const split = await buildSplitPanels(dataDir);
   const eq = split.base;
-  both("T2 (4) baseline", (o) => feols(eq.panel, EQ_BASELINE, o), "vagg", b);
-  both("T3 (1) + province FE", (o) => feols(eq.panel, eqFormula("quality", "vagg", `${EQ_FE} + province`), o), "vagg", b);
-  both(
-    "T3 (2) + province × year FE",
-    (o) => feols(eq.panel, eqFormula("quality", "vagg", `${EQ_FE} + province + province^year`), o),
-    "vagg",
-    b,
-  );
-  const lag = eqLagSample(eq.panel);
-  both("T3 (4) 2SLS, IV L.vagg", (o) => iv2sls(lag.panel, eqFormula("quality", "", EQ_FE, "vagg ~ l_vagg"), o), "vagg", b);
-  both("T3 (5) 2SLS, IV Tel1984 × inv", (o) => iv2sls(eq.panel, eqFormula("quality", "", EQ_FE, "vagg ~ tel_iv"), o), "vagg", b);
-  both("T3 (6) 2SLS, IV Post1984 × inv", (o) => iv2sls(eq.panel, eqFormula("quality", "", EQ_FE, "vagg ~ post_iv"), o), "vagg", b);
-  add("T4 (6) clustered by province", feols(eq.panel, EQ_BASELINE, { vcov: { cluster: ["province"] } }), "vagg", b);
+  // the true value of each specification: the same estimator on the noiseless true outcome over the same
+  // rows (eqTrueOutcome); folders without truth_quality.parquet fall back to the realised β
+  const tq = await eqTrueOutcome(eq, dataDir);
+  const panel = tq ? tq.panel : eq.panel;
+  const lag = eqLagSample(panel).panel;
+  type Spec = { name: string; data: Table; formula: string; iv: boolean };
+  const specs: Spec[] = [
+    { name: "T2 (4) baseline", data: panel, formula: EQ_BASELINE, iv: false },
+    { name: "T3 (1) + province FE", data: panel, formula: eqFormula("quality", "vagg", `${EQ_FE} + province`), iv: false },
+    {
+      name: "T3 (2) + province × year FE",
+      data: panel,
+      formula: eqFormula("quality", "vagg", `${EQ_FE} + province + province^year`),
+      iv: false,
+    },
+    { name: "T3 (4) 2SLS, IV L.vagg", data: lag, formula: eqFormula("quality", "", EQ_FE, "vagg ~ l_vagg"), iv: true },
+    { name: "T3 (5) 2SLS, IV Tel1984 × inv", data: panel, formula: eqFormula("quality", "", EQ_FE, "vagg ~ tel_iv"), iv: true },
+    { name: "T3 (6) 2SLS, IV Post1984 × inv", data: panel, formula: eqFormula("quality", "", EQ_FE, "vagg ~ post_iv"), iv: true },
+  ];
+  const fit = (sp: Spec, formula: string, o: { vcov: unknown }): Fit =>
+    sp.iv ? iv2sls(sp.data, formula, o as never) : feols(sp.data, formula, o as never);
+  const trueOf = (sp: Spec): number =>
+    tq ? (fit(sp, sp.formula.replace(/^quality ~/, "quality_true ~"), { vcov: "iid" }).coef["vagg"] as number) : b;
+  for (const sp of specs) both(sp.name, (o) => fit(sp, sp.formula, o), "vagg", trueOf(sp));
+  add("T4 (6) clustered by province", feols(panel, EQ_BASELINE, { vcov: { cluster: ["province"] } }), "vagg", trueOf(specs[0] as Spec));
   const st = await splitTruth(split, dataDir, EQ_BASELINE);
   if (st)
     for (const k of ["processing", "ordinary", "intermediate", "final"] as const)
       both(`T5 ${k}`, (o) => feols(split[k], EQ_BASELINE, o), "vagg", st[k]);
   const mp = mechanismPanel(eq, { item: "variety" });
-  const mt = mechanismTruth(mp, dataDir);
-  if (mt)
-    MP_COMPONENTS.forEach((c, k) => {
-      const t = mt.components[c];
-      if (t !== null) both(`T7 (${k + 1}) ${c}`, (o) => feols(mp.panel, mechanismFormula(c), o), "vagg", t);
-    });
-  const ext = await buildExtensionsPanel(dataDir);
+  // Table 7: the decomposition of the true qualities of the same varieties and pairs, else the generator's realised values
+  const mpTrue = tq ? mechanismPanel(tq.trueQualityPanel, { item: "variety" }) : null;
+  const mt = mpTrue ? null : mechanismTruth(mp, dataDir);
+  MP_COMPONENTS.forEach((c, k) => {
+    const t = mpTrue ? (feols(mpTrue.panel, mechanismFormula(c), { vcov: "iid" }).coef["vagg"] as number) : (mt?.components[c] ?? null);
+    if (t !== null && t !== undefined) both(`T7 (${k + 1}) ${c}`, (o) => feols(mp.panel, mechanismFormula(c), o), "vagg", t);
+  });
+  const ext = await buildExtensionsPanel(dataDir, { base: eq });
   add(
     "T8 (2) ln road per capita",
     feols(ext.cityYear, eqFormula("lnroad", "vagg", "city + year"), { vcov: { cluster: ["city"] } }),

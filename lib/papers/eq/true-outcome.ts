@@ -1,0 +1,105 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { readTable } from "../../data/io";
+import { column, numeric, withColumns, type Table } from "../../data/table";
+import { DataError } from "../../util/errors";
+import type { QualityPanel } from "./panel";
+
+/** The panels of `eqTrueOutcome`: the measured ones with the true quality beside the measured one. */
+export interface EqTrueOutcome {
+  /** `eq.panel` (city × HS4 × year) with `quality_true`: (21) over the same rows and weights, true quality in place of the measured. */
+  readonly panel: Table;
+  /** `eq.firm` (firm × HS6 × year) with `quality_true`. */
+  readonly firm: Table;
+  /** The quality panel with the firm table's `quality` replaced by the true one (for `mechanismPanel`). */
+  readonly trueQualityPanel: QualityPanel;
+  /** Firm × HS6 × year rows of the measured panel without a true quality (their cells use the matched rows only). */
+  readonly unmatchedFirmRows: number;
+  /** City × HS4 × year cells without any matched row (quality_true NaN, dropped by the estimators). */
+  readonly unmatchedCells: number;
+}
+
+/** The file the generator writes with the noiseless true quality of every measured variety-year. */
+export const EQ_TRUE_QUALITY_FILE = "truth_quality.parquet";
+
+/**
+ * The true outcome of the EQ regressions on synthetic data. The generator writes the noiseless
+ * true quality of every variety-year the quality pipeline measures (`truth_quality.parquet`:
+ * firm_id, HS2002 hs6, year, quality_true = ρ − u_ct − ξ_cjt, lib/synth/eq.ts); this puts it
+ * beside the measured quality of the panel's own firm × HS6 × year rows and aggregates it with
+ * the same export-value weights as (21):
+ *
+ *   Quality*_cjt = Σ_{(f,h) ∈ cjt} v_fht · q*_fht / Σ v_fht.
+ *
+ * The true value of any EQ specification — OLS or 2SLS, any fixed effects, the lag sample — is
+ * then the same estimator run with `quality_true` as the outcome on the same rows: what the
+ * estimator would give if quality were measured without error and the cells had no shocks.
+ * Where the estimand is not the cell-equation β (e.g. L.vagg as the instrument: with the κ(vagg)
+ * channel, entry cohorts carry last year's vagg into this year's quality, so the lag is not
+ * excluded) this gives the estimator's own true value. `null` on real data (no such file).
+ *
+ * @example
+ *   const tq = await eqTrueOutcome(eq, dir);
+ *   feols(tq.panel, eqFormula("quality_true", "vagg"), { vcov: "iid" }).coef.vagg   // the true Table 2 col. 4
+ */
+export async function eqTrueOutcome(eq: QualityPanel, dir: string): Promise<EqTrueOutcome | null> {
+  const file = path.join(dir, EQ_TRUE_QUALITY_FILE);
+  if (!fs.existsSync(file)) return null;
+  const t = await readTable(file);
+  for (const c of ["firm_id", "hs6", "year", "quality_true"])
+    if (!t.names.includes(c)) throw new DataError(`column "${c}" not found`, { file, column: c });
+  const key = (firm: unknown, hs6: unknown, year: unknown): string => `${Number(firm)}|${String(hs6)}|${Number(year)}`;
+  const tf = column(t, "firm_id"),
+    th = column(t, "hs6"),
+    ty = column(t, "year"),
+    tq = numeric(t, "quality_true");
+  const truth = new Map<string, number>();
+  for (let i = 0; i < t.nrows; i++) truth.set(key(tf[i], th[i], ty[i]), tq[i] as number);
+  const f = eq.firm;
+  // the customs firm id: `firm_id` where the table has it (the split panels' firm is a firm × mode code), else `firm`
+  const ff = column(f, f.names.includes("firm_id") ? "firm_id" : "firm"),
+    fh = column(f, "hs6"),
+    fy = column(f, "year");
+  let unmatchedFirmRows = 0;
+  const qTrue = new Float64Array(f.nrows);
+  for (let i = 0; i < f.nrows; i++) {
+    const v = truth.get(key(ff[i], fh[i], fy[i]));
+    if (v === undefined) unmatchedFirmRows++;
+    qTrue[i] = v ?? NaN;
+  }
+  // (21) over the matched rows, per city × HS4 × year
+  const fc = numeric(f, "city"),
+    fj = column(f, "hs4"),
+    fv = numeric(f, "value");
+  const cellKey = (c: unknown, j: unknown, y: unknown): string => `${Number(c)}|${String(j)}|${Number(y)}`;
+  const acc = new Map<string, [number, number]>();
+  for (let i = 0; i < f.nrows; i++) {
+    const q = qTrue[i] as number,
+      v = fv[i] as number;
+    if (!Number.isFinite(q) || !(v > 0)) continue;
+    const k = cellKey(fc[i], fj[i], fy[i]);
+    const a = acc.get(k);
+    if (a) {
+      a[0] += v * q;
+      a[1] += v;
+    } else acc.set(k, [v * q, v]);
+  }
+  const p = eq.panel;
+  const pc = numeric(p, "city"),
+    pj = column(p, "hs4"),
+    py = numeric(p, "year");
+  let unmatchedCells = 0;
+  const cellTrue = Float64Array.from({ length: p.nrows }, (_, i) => {
+    const a = acc.get(cellKey(pc[i], pj[i], py[i]));
+    if (!a) unmatchedCells++;
+    return a ? a[0] / a[1] : NaN;
+  });
+  const firm = withColumns(f, { quality_true: qTrue });
+  return {
+    panel: withColumns(p, { quality_true: cellTrue }),
+    firm,
+    trueQualityPanel: { ...eq, firm: withColumns(f, { quality: qTrue }) },
+    unmatchedFirmRows,
+    unmatchedCells,
+  };
+}
