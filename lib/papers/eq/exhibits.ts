@@ -1,4 +1,5 @@
 import type { MpComponent } from "./mechanism";
+import type { EqTrueValues } from "./true-outcome";
 import { fromRecords, type Table } from "../../data/table";
 import { regressionTable, type ExtraRow, type RegressionModel } from "../../report/regression-table";
 import { dataTable } from "../../report/data-table";
@@ -71,11 +72,15 @@ function publishedRows(
  *   showTable(eqTable2([b1, b2, b3, b4], env));
  *   showTable(eqTable2([b1, b2, b3, b4], env, { lang: 'zh' }));
  */
-export function eqTable2(models: readonly Fit[], src: TruthSource, opts: { readonly lang?: "en" | "zh" } = {}): ReportTable {
+export function eqTable2(
+  models: readonly Fit[],
+  src: TruthSource,
+  opts: { readonly lang?: "en" | "zh"; readonly truths?: EqTrueValues | null } = {},
+): ReportTable {
   need(models, 4, "eqTable2");
   const T = eqTruth(src),
     zh = opts.lang === "zh";
-  const truth = T ? [null, null, null, T.beta_vagg] : null;
+  const truth = T ? (opts.truths ? [...opts.truths.table2] : [null, null, null, T.beta_vagg]) : null;
   const nNote = nByColumns(EQ_PUBLISHED.table2N, zh ? "zh" : "en");
   if (zh) {
     return regressionTable(models, {
@@ -108,10 +113,11 @@ export function eqTable2(models: readonly Fit[], src: TruthSource, opts: { reado
  *
  * @example showTable(eqTable3([e1, e2, e3, e4, e5, e6], env));
  */
-export function eqTable3(models: readonly Fit[], src: TruthSource): ReportTable {
+export function eqTable3(models: readonly Fit[], src: TruthSource, truths?: EqTrueValues | null): ReportTable {
   need(models, 6, "eqTable3");
   const T = eqTruth(src),
     b = T?.beta_vagg ?? null;
+  const t3 = T ? (truths ? [...truths.table3] : [b, b, null, b, b, b]) : null;
   return regressionTable(models, {
     title: "Table 3 Endogeneity: fixed effects, lagged vagg and 2SLS",
     keep: ["vagg", "l_vagg"],
@@ -120,10 +126,10 @@ export function eqTable3(models: readonly Fit[], src: TruthSource): ReportTable 
       { label: "Instrument", values: ["–", "–", "–", "L.vagg", "Tel1984 × inv", "Post1984 × inv"] },
     ],
     stats: ["nobs"],
-    extra: publishedRows(EQ_PUBLISHED.table3, T ? [b, b, null, b, b, b] : null),
+    extra: publishedRows(EQ_PUBLISHED.table3, t3),
     notes: [
       T
-        ? "SE clustered by city × HS4. Synthetic data; published numbers from real data."
+        ? `SE clustered by city × HS4. Synthetic data; published numbers from real data. ${truths ? "True (DGP): each column's own estimator on the noiseless true quality over the same rows (eqTrueValues) — the 2SLS estimands differ from the OLS one where the κ(vagg) dynamics carry last year's vagg into this year's quality." : "True (DGP): the realised β."}`
         : "SE clustered by city × HS4. Published numbers from the paper.",
       `Cols. 3–4 (L.vagg) without the first sample year, which has no lag inside the sample (eqLagSample; published N ${fmtN(EQ_PUBLISHED.table3N[2])} against ${fmtN(EQ_PUBLISHED.table3N[0])} in col. 1).`,
     ],
@@ -150,27 +156,35 @@ export function eqTable3IvStats(fits: readonly { readonly diagnostics?: object }
  *
  * @example showTable(eqEndogeneityComparison([b1, b2, b3, b4], [e1, e2, e3, e4, e5, e6], env));
  */
-export function eqEndogeneityComparison(table2: readonly Fit[], table3: readonly Fit[], src: TruthSource): ReportTable {
+export function eqEndogeneityComparison(
+  table2: readonly Fit[],
+  table3: readonly Fit[],
+  src: TruthSource,
+  truths?: EqTrueValues | null,
+): ReportTable {
   need(table2, 4, "eqEndogeneityComparison (Table 2)");
   need(table3, 6, "eqEndogeneityComparison (Table 3)");
   const T = eqTruth(src),
     b = T?.beta_vagg ?? null;
+  // per column: its own true value (eqTrueValues) where given, else the realised β where the column estimates it
+  const t2 = (k: number): number | null => (T ? (truths ? (truths.table2[k] ?? null) : k === 3 ? b : null) : null);
+  const t3 = (k: number): number | null => (T ? (truths ? (truths.table3[k] ?? null) : k === 2 ? null : b) : null);
   const [b1, b2, b3, b4] = table2 as Fit[],
     [e1, e2, e3, e4, e5, e6] = table3 as Fit[];
   const p2 = EQ_PUBLISHED.table2,
     p3 = EQ_PUBLISHED.table3;
   return comparisonTable(
     [
-      comparisonRow("T2 (1) city + year FE", b1!, "vagg", p2[0]),
-      comparisonRow("T2 (2) + controls", b2!, "vagg", p2[1]),
-      comparisonRow("T2 (3) + HS4 FE", b3!, "vagg", p2[2]),
-      comparisonRow("T2 (4) + HS4 FE + controls", b4!, "vagg", p2[3], b),
-      comparisonRow("T3 (1) + province FE", e1!, "vagg", p3[0], b),
-      comparisonRow("T3 (2) province × year FE", e2!, "vagg", p3[1], b),
-      comparisonRow("T3 (3) L.vagg", e3!, "l_vagg", p3[2]),
-      comparisonRow("T3 (4) 2SLS, IV = L.vagg", e4!, "vagg", p3[3], b),
-      comparisonRow("T3 (5) 2SLS, IV = Tel1984 × inv", e5!, "vagg", p3[4], b),
-      comparisonRow("T3 (6) 2SLS, IV = Post1984 × inv", e6!, "vagg", p3[5], b),
+      comparisonRow("T2 (1) city + year FE", b1!, "vagg", p2[0], t2(0)),
+      comparisonRow("T2 (2) + controls", b2!, "vagg", p2[1], t2(1)),
+      comparisonRow("T2 (3) + HS4 FE", b3!, "vagg", p2[2], t2(2)),
+      comparisonRow("T2 (4) + HS4 FE + controls", b4!, "vagg", p2[3], t2(3)),
+      comparisonRow("T3 (1) + province FE", e1!, "vagg", p3[0], t3(0)),
+      comparisonRow("T3 (2) province × year FE", e2!, "vagg", p3[1], t3(1)),
+      comparisonRow("T3 (3) L.vagg", e3!, "l_vagg", p3[2], t3(2)),
+      comparisonRow("T3 (4) 2SLS, IV = L.vagg", e4!, "vagg", p3[3], t3(3)),
+      comparisonRow("T3 (5) 2SLS, IV = Tel1984 × inv", e5!, "vagg", p3[4], t3(4)),
+      comparisonRow("T3 (6) 2SLS, IV = Post1984 × inv", e6!, "vagg", p3[5], t3(5)),
     ],
     `EQ Tables 2–3: published vs recomputed${T ? " vs true" : ""}`,
     [],

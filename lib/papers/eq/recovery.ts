@@ -1,9 +1,9 @@
 import { feols } from "../../estimators/feols";
 import { iv2sls } from "../../estimators/iv2sls";
-import { eqFormula, EQ_BASELINE, EQ_FE, eqLagSample, eqTruth } from "./specs";
+import { eqFormula, EQ_BASELINE, eqLagSample, eqTruth, EQ_TABLE2_SPECS, EQ_TABLE3_SPECS, type EqSpec } from "./specs";
 import { buildSplitPanels, splitTruth } from "./heterogeneity";
 import { mechanismPanel, mechanismFormula, mechanismTruth, MP_COMPONENTS } from "./mechanism";
-import { eqTrueOutcome } from "./true-outcome";
+import { eqTrueOutcome, eqSpecTruth } from "./true-outcome";
 import type { Table } from "../../data/table";
 import { buildExtensionsPanel } from "./extensions";
 
@@ -63,26 +63,25 @@ export async function eqRecoveryEstimates(dataDir: string): Promise<EqRecoveryEs
   const tq = await eqTrueOutcome(eq, dataDir);
   const panel = tq ? tq.panel : eq.panel;
   const lag = eqLagSample(panel).panel;
-  type Spec = { name: string; data: Table; formula: string; iv: boolean };
-  const specs: Spec[] = [
-    { name: "T2 (4) baseline", data: panel, formula: EQ_BASELINE, iv: false },
-    { name: "T3 (1) + province FE", data: panel, formula: eqFormula("quality", "vagg", `${EQ_FE} + province`), iv: false },
-    {
-      name: "T3 (2) + province × year FE",
-      data: panel,
-      formula: eqFormula("quality", "vagg", `${EQ_FE} + province + province^year`),
-      iv: false,
-    },
-    { name: "T3 (4) 2SLS, IV L.vagg", data: lag, formula: eqFormula("quality", "", EQ_FE, "vagg ~ l_vagg"), iv: true },
-    { name: "T3 (5) 2SLS, IV Tel1984 × inv", data: panel, formula: eqFormula("quality", "", EQ_FE, "vagg ~ tel_iv"), iv: true },
-    { name: "T3 (6) 2SLS, IV Post1984 × inv", data: panel, formula: eqFormula("quality", "", EQ_FE, "vagg ~ post_iv"), iv: true },
-  ];
+  type Spec = EqSpec & { data: Table };
+  const specs: Spec[] = [EQ_TABLE2_SPECS[3] as EqSpec, ...EQ_TABLE3_SPECS].map((sp) => ({
+    ...sp,
+    data: sp.sample === "lag" ? lag : panel,
+  }));
   const fit = (sp: Spec, formula: string, o: { vcov: unknown }): Fit =>
     sp.iv ? iv2sls(sp.data, formula, o as never) : feols(sp.data, formula, o as never);
-  const trueOf = (sp: Spec): number =>
-    tq ? (fit(sp, sp.formula.replace(/^quality ~/, "quality_true ~"), { vcov: "iid" }).coef["vagg"] as number) : b;
-  for (const sp of specs) both(sp.name, (o) => fit(sp, sp.formula, o), "vagg", trueOf(sp));
-  add("T4 (6) clustered by province", feols(panel, EQ_BASELINE, { vcov: { cluster: ["province"] } }), "vagg", trueOf(specs[0] as Spec));
+  // without the true-outcome file: the realised β for every column that estimates it (L.vagg's own coefficient has none)
+  const trueOf = (sp: Spec): number | null => (tq ? eqSpecTruth(tq, sp) : sp.term === "vagg" ? b : null);
+  for (const sp of specs) {
+    const t = trueOf(sp);
+    if (t !== null) both(sp.label, (o) => fit(sp, sp.formula, o), sp.term, t);
+  }
+  add(
+    "T4 (6) clustered by province",
+    feols(panel, EQ_BASELINE, { vcov: { cluster: ["province"] } }),
+    "vagg",
+    trueOf(specs[0] as Spec) as number,
+  );
   const st = await splitTruth(split, dataDir, EQ_BASELINE);
   if (st)
     for (const k of ["processing", "ordinary", "intermediate", "final"] as const)

@@ -33,6 +33,54 @@ export function eqFormula(lhs: string, rhs: string, fe: string = EQ_FE, iv?: str
 /** EQ (1), the baseline: quality on vagg, controls, city, year and HS4 fixed effects (Table 2 col. 4). */
 export const EQ_BASELINE = eqFormula("quality", "vagg", EQ_FE);
 
+/** One EQ regression as the notebooks run it: its sample, formula, estimator and reported term. */
+export interface EqSpec {
+  readonly label: string;
+  /** `all`: the panel; `lag`: without its first year (`eqLagSample`). */
+  readonly sample: "all" | "lag";
+  /** With outcome `quality` (the truth replaces it by `quality_true`). */
+  readonly formula: string;
+  /** 2SLS (`iv2sls`) rather than OLS (`feols`). */
+  readonly iv: boolean;
+  readonly term: string;
+}
+
+/** The four columns of EQ Table 2, as `eq-04-baseline-endogeneity` runs them. */
+export const EQ_TABLE2_SPECS: readonly EqSpec[] = [
+  { label: "T2 (1) city + year FE", sample: "all", formula: "quality ~ vagg | city + year", iv: false, term: "vagg" },
+  { label: "T2 (2) + controls", sample: "all", formula: eqFormula("quality", "vagg", "city + year"), iv: false, term: "vagg" },
+  { label: "T2 (3) + HS4 FE", sample: "all", formula: "quality ~ vagg | city + year + hs4", iv: false, term: "vagg" },
+  { label: "T2 (4) baseline", sample: "all", formula: EQ_BASELINE, iv: false, term: "vagg" },
+];
+
+/** The six columns of EQ Table 3, as `eq-04-baseline-endogeneity` runs them. */
+export const EQ_TABLE3_SPECS: readonly EqSpec[] = [
+  { label: "T3 (1) + province FE", sample: "all", formula: eqFormula("quality", "vagg", `${EQ_FE} + province`), iv: false, term: "vagg" },
+  {
+    label: "T3 (2) + province × year FE",
+    sample: "all",
+    formula: eqFormula("quality", "vagg", `${EQ_FE} + province + province^year`),
+    iv: false,
+    term: "vagg",
+  },
+  { label: "T3 (3) L.vagg", sample: "lag", formula: eqFormula("quality", "l_vagg", EQ_FE), iv: false, term: "l_vagg" },
+  { label: "T3 (4) 2SLS, IV L.vagg", sample: "lag", formula: eqFormula("quality", "", EQ_FE, "vagg ~ l_vagg"), iv: true, term: "vagg" },
+  {
+    label: "T3 (5) 2SLS, IV Tel1984 × inv",
+    sample: "all",
+    formula: eqFormula("quality", "", EQ_FE, "vagg ~ tel_iv"),
+    iv: true,
+    term: "vagg",
+  },
+  {
+    label: "T3 (6) 2SLS, IV Post1984 × inv",
+    sample: "all",
+    formula: eqFormula("quality", "", EQ_FE, "vagg ~ post_iv"),
+    iv: true,
+    term: "vagg",
+  },
+];
+
 /** The sample of a lagged-vagg regression: the panel without its first year, and how many rows that removed. */
 export interface LagSample {
   readonly panel: Table;

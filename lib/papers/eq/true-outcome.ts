@@ -3,7 +3,10 @@ import * as path from "node:path";
 import { readTable } from "../../data/io";
 import { column, numeric, withColumns, type Table } from "../../data/table";
 import { DataError } from "../../util/errors";
-import type { QualityPanel } from "./panel";
+import { buildQualityPanel, type QualityPanel } from "./panel";
+import { feols } from "../../estimators/feols";
+import { iv2sls } from "../../estimators/iv2sls";
+import { EQ_TABLE2_SPECS, EQ_TABLE3_SPECS, eqLagSample, type EqSpec } from "./specs";
 
 /** The panels of `eqTrueOutcome`: the measured ones with the true quality beside the measured one. */
 export interface EqTrueOutcome {
@@ -102,4 +105,39 @@ export async function eqTrueOutcome(eq: QualityPanel, dir: string): Promise<EqTr
     unmatchedFirmRows,
     unmatchedCells,
   };
+}
+
+/**
+ * The true value of one specification: its estimator, with `quality_true` as the outcome, on the
+ * same sample of the true-outcome panel (point estimate only).
+ *
+ * @example eqSpecTruth(tq, EQ_TABLE3_SPECS[3])   // the true value of the 2SLS with L.vagg
+ */
+export function eqSpecTruth(tq: EqTrueOutcome, spec: EqSpec): number {
+  if (!/^quality\s*~/.test(spec.formula)) throw new DataError(`the outcome of "${spec.formula}" is not quality`, { term: spec.formula });
+  const data = spec.sample === "lag" ? eqLagSample(tq.panel).panel : tq.panel;
+  const f = spec.formula.replace(/^quality\s*~/, "quality_true ~");
+  const m = spec.iv ? iv2sls(data, f, { vcov: "iid" }) : feols(data, f, { vcov: "iid" });
+  return m.coef[spec.term] as number;
+}
+
+/** True values of the EQ Table 2 and Table 3 columns (`eqTrueValues`). */
+export interface EqTrueValues {
+  readonly table2: readonly number[];
+  readonly table3: readonly number[];
+}
+
+/**
+ * The true value of every column of EQ Tables 2–3 on synthetic data: each column's own
+ * estimator on the noiseless true outcome over the same rows (`eqSpecTruth`; Table 3 col. 3 is
+ * the coefficient of L.vagg). `null` on real data. Pass `eq` to reuse a built panel.
+ *
+ * @example
+ *   const tv = await eqTrueValues(env.dataDir, eq);
+ *   showTable(eqTable3([e1, e2, e3, e4, e5, e6], env, tv));
+ */
+export async function eqTrueValues(dir: string, eq?: QualityPanel): Promise<EqTrueValues | null> {
+  const tq = await eqTrueOutcome(eq ?? (await buildQualityPanel(dir)), dir);
+  if (!tq) return null;
+  return { table2: EQ_TABLE2_SPECS.map((s) => eqSpecTruth(tq, s)), table3: EQ_TABLE3_SPECS.map((s) => eqSpecTruth(tq, s)) };
 }

@@ -108,6 +108,13 @@ test("eqTable3 and eqEndogeneityComparison: true values where β is built in; no
   assert.not.ok(heads(real).includes("true (DGP)"));
   assert.is(row(real, "T2 (4) + HS4 FE + controls").length, 6);
   assert.throws(() => eqEndogeneityComparison(t2.slice(1), t3, true), /needs 4 models/);
+  // per-column true values (eqTrueValues): every column, L.vagg's coefficient included; none on real data
+  const tv = { table2: [0.11, 0.12, 0.13, 0.14], table3: [0.21, 0.22, 0.23, 0.24, 0.25, 0.26] };
+  assert.equal(row(eqTable3(t3, true, tv), "True (DGP)").slice(1), ["0.2100", "0.2200", "0.2300", "0.2400", "0.2500", "0.2600"]);
+  assert.equal(row(eqTable2(t2, true, { truths: tv }), "True (DGP)").slice(1), ["0.1100", "0.1200", "0.1300", "0.1400"]);
+  assert.is(row(eqEndogeneityComparison(t2, t3, true, tv), "T3 (4) 2SLS, IV = L.vagg")[5], "0.2400");
+  assert.is(row(eqEndogeneityComparison(t2, t3, true, tv), "T3 (3) L.vagg")[5], "0.2300");
+  assert.not.ok(labels(eqTable3(t3, false, tv)).includes("True (DGP)"));
 });
 
 test("eqTable4, eqTable8, eqTable8Comparison, Rotemberg: true values only on synthetic data, published N from published.ts", () => {
