@@ -470,7 +470,7 @@ export function eqTable7(
   if (truth)
     notes.push(
       truth.components && keys.every((k) => typeof truth.components?.[k] === "number")
-        ? "True (DGP): each component of the noiseless true cell quality regressed as here, computed by the generator from its realised data (truth.json → realised.eq.table7); the κ(vagg) reallocation channel makes entry the positive control."
+        ? "True (DGP): each component of the noiseless true quality decomposed and regressed as here (the true qualities written by the generator from its realised data); the κ(vagg) reallocation channel makes entry the positive control."
         : "True (DGP): only the total, as the projection of β·Δvagg on vagg (this folder's generator wrote no component truths).",
     );
   return comparisonTable(

@@ -35,6 +35,7 @@ import { melitzPolanec, type MelitzPolanecReport } from "../../measures/melitz-p
 import { EQ_CONTROLS, type QualityPanel } from "./panel";
 import { EQ_PUBLISHED } from "./published";
 import { isSynthetic } from "../truth";
+import type { EqTrueOutcome } from "./true-outcome";
 
 /** The six outcomes of Table 7, in the paper's column order. */
 export const MP_COMPONENTS = ["within", "between", "entry", "exit", "total", "gap"] as const;
@@ -333,11 +334,14 @@ export interface MechanismTruth {
   /** The true coefficient of col. (5), the total change (always defined on synthetic data). */
   readonly total: number;
   /**
+   * `same-sample` (with `eqTrueOutcome`'s panels): the decomposition of the noiseless true
+   * qualities of the same varieties and pairs, each component regressed as Table 7 — the
+   * estimator on the true outcome, the same rows;
    * `realised`: truth.json → realised.eq.table7, written by the generator — the Melitz–Polanec
    * decomposition of the noiseless true cell quality regressed as Table 7 (every component);
    * `projection` (older folders without it): the total only, as the projection of β·Δvagg on vagg.
    */
-  readonly source: "realised" | "projection";
+  readonly source: "same-sample" | "realised" | "projection";
 }
 
 /**
@@ -351,15 +355,25 @@ export interface MechanismTruth {
  * (ρ − u_ct − ξ_cjt over the varieties the quality pipeline measures) regressed exactly as
  * Table 7 (truth.json → realised.eq.table7). Those are the true values of all six columns.
  *
+ * With `tq` (`eqTrueOutcome`, the generator's truth_quality.parquet) the same is done on the
+ * varieties and pairs of the panel itself, so estimate and truth share their rows exactly.
  * Older folders without them get the total alone: the coefficient of vagg when y* = β (vagg_ct −
  * vagg_c,t−1), β the design value, is run through the same regression on the panel's rows.
  * `null` without the generator's `truth.json` (real data).
  *
  * @example mechanismTruth(mp, dir)?.components.entry   // > 0: the κ(vagg) channel through entry
  */
-export function mechanismTruth(mp: MechanismPanel, dir: string, vcov = "iid"): MechanismTruth | null {
+export function mechanismTruth(mp: MechanismPanel, dir: string, tq?: EqTrueOutcome | null, vcov = "iid"): MechanismTruth | null {
   const f = path.join(dir, "truth.json");
   if (!isSynthetic(dir)) return null;
+  if (tq) {
+    // the same decomposition and regressions on the true qualities of the same varieties and pairs
+    const mpTrue = mechanismPanel(tq.trueQualityPanel, { item: mp.report.item });
+    const components = Object.fromEntries(
+      MP_COMPONENTS.map((c) => [c, feols(mpTrue.panel, mechanismFormula(c), { vcov }).coef["vagg"] as number]),
+    ) as Record<MpComponent, number>;
+    return { components, total: components.total, source: "same-sample" };
+  }
   let j: { eq?: { beta_vagg?: unknown }; realised?: { eq?: { table7?: Record<string, unknown> } } };
   try {
     j = JSON.parse(fs.readFileSync(f, "utf8"));

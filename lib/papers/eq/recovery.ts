@@ -88,11 +88,10 @@ export async function eqRecoveryEstimates(dataDir: string): Promise<EqRecoveryEs
       both(`T5 ${k}`, (o) => feols(split[k], EQ_BASELINE, o), "vagg", st[k]);
   const mp = mechanismPanel(eq, { item: "variety" });
   // Table 7: the decomposition of the true qualities of the same varieties and pairs, else the generator's realised values
-  const mpTrue = tq ? mechanismPanel(tq.trueQualityPanel, { item: "variety" }) : null;
-  const mt = mpTrue ? null : mechanismTruth(mp, dataDir);
+  const mt = mechanismTruth(mp, dataDir, tq);
   MP_COMPONENTS.forEach((c, k) => {
-    const t = mpTrue ? (feols(mpTrue.panel, mechanismFormula(c), { vcov: "iid" }).coef["vagg"] as number) : (mt?.components[c] ?? null);
-    if (t !== null && t !== undefined) both(`T7 (${k + 1}) ${c}`, (o) => feols(mp.panel, mechanismFormula(c), o), "vagg", t);
+    const t = mt?.components[c] ?? null;
+    if (t !== null) both(`T7 (${k + 1}) ${c}`, (o) => feols(mp.panel, mechanismFormula(c), o), "vagg", t);
   });
   const ext = await buildExtensionsPanel(dataDir, { base: eq });
   add(

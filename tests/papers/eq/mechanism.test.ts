@@ -4,6 +4,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { generate } from "../../../lib/synth";
+import { eqTrueOutcome } from "../../../lib/papers/eq/true-outcome";
 import { column, numeric, table, toRecords } from "../../../lib/data/table";
 import { feols } from "../../../lib/estimators/feols";
 import { buildQualityPanel, EQ_CONTROLS } from "../../../lib/papers/eq/panel";
@@ -199,6 +200,19 @@ test("Table 7 regressions: coefficients add up on the common sample; points, cha
   const tp = mechanismTruth(mp, old);
   assert.ok(tp && tp.source === "projection" && Number.isFinite(tp.total) && tp.components.entry === null);
   assert.is(mechanismTruth(mp, fs.mkdtempSync(path.join(os.tmpdir(), "eq-mech-none-"))), null);
+  // with the true-outcome panels: the same decomposition on the true qualities of the same varieties (same pairs)
+  const { eq } = await built;
+  const tq = (await eqTrueOutcome(eq, dir))!;
+  const ts = mechanismTruth(mp, dir, tq)!;
+  assert.is(ts.source, "same-sample");
+  const mpTrue = mechanismPanel(tq.trueQualityPanel);
+  assert.is(mpTrue.panel.nrows, mp.panel.nrows);
+  assert.is(ts.components.entry, feols(mpTrue.panel, mechanismFormula("entry"), { vcov: "iid" }).coef["vagg"]);
+  // same rows: the component truths add up like the components on the common sample
+  assert.ok(
+    Math.abs((ts.components.between as number) + (ts.components.entry as number) + (ts.components.exit as number) - ts.components.gap!) <
+      1e-10,
+  );
 });
 
 test.run();
