@@ -128,7 +128,7 @@ export interface Customs {
   readonly hsVintage: { readonly hs2007Rows: number; readonly hs2012Rows: number; readonly unmappedRows: number };
   /**
    * The noiseless true quality of every variety-year the quality pipeline measures (non-intermediary,
-   * ≥ 2 destinations, non-resource chapters): ρ − u_ct − ξ_cjt, keyed by firm_id, HS2002 hs6 and year —
+   * ≥ 2 destinations, non-resource chapters): ρ − u_ct − ξ_cjt (and ρ itself, `quality_generated`), keyed by firm_id, HS2002 hs6 and year —
    * written to `truth_quality.parquet`, so that the true value of any EQ specification is the same
    * estimator run on the true outcome over the same rows (`eqTrueOutcome`).
    */
@@ -137,6 +137,8 @@ export interface Customs {
     readonly hs6: string[];
     readonly year: Int32Array;
     readonly quality_true: Float64Array;
+    /** ρ itself, the cell shocks included: the quality the generated customs rows carry (measured − this = the error of (18)–(20)). */
+    readonly quality_generated: Float64Array;
   };
 }
 
@@ -652,6 +654,7 @@ export function buildCustoms(w: World, P: Products, root: Rng): Customs {
     hs6: mpRows.map((i) => P.hs6[vyHs6.a[i] as number] as string),
     year: Int32Array.from(mpRows, (i) => years[cellT[cellOf(i)] as number] as number),
     quality_true: Float64Array.from(mpRows, (i) => (rhoV[i] as number) - (noiseV[cellOf(i)] as number)),
+    quality_generated: Float64Array.from(mpRows, (i) => rhoV[i] as number),
   };
   return {
     ...out,
