@@ -527,7 +527,10 @@ export function buildCustoms(w: World, P: Products, root: Rng): Customs {
   // 2012 — so a share of HS6 products appear under a later-vintage code (mapped back by the concordance
   // written to hs_concordance.csv), and a few rows carry a code in no concordance (the pipeline drops them)
   const rH = root.fork("hs-vintage");
-  const changed = Uint8Array.from(P.hs6, () => (rH.uniform() < TRUTH.eq.hs_changed_share ? 1 : 0));
+  const uChanged = Float64Array.from(P.hs6, () => rH.uniform());
+  const changed = Uint8Array.from(uChanged, (u) => (u < TRUTH.eq.hs_changed_share ? 1 : 0));
+  // at least one product changes code (small worlds could draw none: the concordance file would be empty)
+  if (!changed.includes(1)) changed[uChanged.indexOf(Math.min(...uChanged))] = 1;
   const concordance: Customs["concordance"] = [];
   const code07 = new Map<number, string>(),
     code12 = new Map<number, string>();
