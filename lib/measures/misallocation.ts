@@ -3,6 +3,7 @@ import { ArgumentError, DataError, EstimationError } from "../util/errors";
 import { groupByColumn } from "../data/keys";
 import { factorize } from "../core/fixed-effects/factorize";
 import { demean } from "../core/fixed-effects/demean";
+import { mapF64From, mapI32From } from "../util/typed-map";
 
 /** Columns of `misallocation` (unit, year, Y, K, L) and the elasticities (given or estimated). */
 export interface MisallocationOptions {
@@ -35,10 +36,10 @@ export interface MisallocationResult {
  * library's fixed-effect demeaner (lib/core/fixed-effects) at a tight tolerance.
  */
 function twoWayWithin(cols: Float64Array[], unitOf: Int32Array, yearOf: Int32Array, rows: number[]): Float64Array[] {
-  const sub = (c: Int32Array): Int32Array => Int32Array.from(rows, (r) => c[r] as number);
+  const sub = (c: Int32Array): Int32Array => mapI32From(rows, (r) => c[r] as number);
   const factors = [factorize(sub(unitOf)), factorize(sub(yearOf))];
   const dm = demean(
-    cols.map((c) => Float64Array.from(rows, (r) => c[r] as number)),
+    cols.map((c) => mapF64From(rows, (r) => c[r] as number)),
     { factors },
     { tol: 1e-13 },
   );

@@ -10,6 +10,7 @@ import { KeyCodes, StepTally, candidateRows, sortBy, mapI32, iota, type Candidat
 import { FirmRecords, QualityBounds } from "./quality/aggregate";
 import { ChunkedRegression, type ChunkDesign, type ChunkVcov } from "./quality/chunked";
 import { PartitionStore } from "./quality/store";
+import { mapF64From } from "../util/typed-map";
 
 export type { QualitySource } from "./quality/source";
 
@@ -529,10 +530,10 @@ function aggregate(ctx: Ctx, r: CandidateRows, qua: Float64Array, small?: Uint8A
 function hs3Table(rows: readonly { hs3: string; sigma_hat: number; se: number; nobs: number; sigma_table: number }[]): Table {
   return table({
     hs3: rows.map((r) => r.hs3),
-    sigma_hat: Float64Array.from(rows, (r) => r.sigma_hat),
-    se: Float64Array.from(rows, (r) => r.se),
-    nobs: Float64Array.from(rows, (r) => r.nobs),
-    sigma_table: Float64Array.from(rows, (r) => r.sigma_table),
+    sigma_hat: mapF64From(rows, (r) => r.sigma_hat),
+    se: mapF64From(rows, (r) => r.se),
+    nobs: mapF64From(rows, (r) => r.nobs),
+    sigma_table: mapF64From(rows, (r) => r.sigma_table),
   });
 }
 
@@ -718,11 +719,11 @@ export function qualityStepsTable(c: QualityCounts): Table {
   const first = st[0] as QualityStep;
   return table({
     step: st.map((s) => s.step),
-    dropped: Float64Array.from(st, (s) => s.dropped),
-    rows_left: Float64Array.from(st, (s) => s.rows),
-    rows_left_share: Float64Array.from(st, (s) => (first.rows > 0 ? s.rows / first.rows : NaN)),
-    hs6_left: Float64Array.from(st, (s) => s.hs6),
-    firms_left: Float64Array.from(st, (s) => s.firms),
-    value_left_share: Float64Array.from(st, (s) => (first.value > 0 ? s.value / first.value : NaN)),
+    dropped: mapF64From(st, (s) => s.dropped),
+    rows_left: mapF64From(st, (s) => s.rows),
+    rows_left_share: mapF64From(st, (s) => (first.rows > 0 ? s.rows / first.rows : NaN)),
+    hs6_left: mapF64From(st, (s) => s.hs6),
+    firms_left: mapF64From(st, (s) => s.firms),
+    value_left_share: mapF64From(st, (s) => (first.value > 0 ? s.value / first.value : NaN)),
   });
 }

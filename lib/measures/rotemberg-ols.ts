@@ -5,6 +5,7 @@ import { factorize } from "../core/fixed-effects/factorize";
 import { ArgumentError, DataError } from "../util/errors";
 import { keyAt, keysOf, numberAt } from "../data/keys";
 import { rotembergSummary, type RotembergRow } from "./rotemberg";
+import { mapF64From } from "../util/typed-map";
 
 export interface RotembergOlsOptions {
   /** Estimation rows (e.g. city × HS4 × year). */
@@ -271,12 +272,12 @@ export function rotembergByIndustry(rows: readonly RotembergRow[], opts: { names
   return table({
     ind: list.map(([k]) => k),
     name: list.map(([k]) => opts.names?.get(k) ?? k),
-    alpha: Float64Array.from(list, ([, e]) => e.a),
-    beta: Float64Array.from(list, ([, e]) => (e.a !== 0 ? e.ab / e.a : NaN)),
-    contribution: Float64Array.from(list, ([, e]) => e.ab),
-    share_of_beta: Float64Array.from(list, ([, e]) => e.ab / total),
-    g_mean: Float64Array.from(list, ([, e]) => e.g / e.n),
-    years: Float64Array.from(list, ([, e]) => e.n),
+    alpha: mapF64From(list, ([, e]) => e.a),
+    beta: mapF64From(list, ([, e]) => (e.a !== 0 ? e.ab / e.a : NaN)),
+    contribution: mapF64From(list, ([, e]) => e.ab),
+    share_of_beta: mapF64From(list, ([, e]) => e.ab / total),
+    g_mean: mapF64From(list, ([, e]) => e.g / e.n),
+    years: mapF64From(list, ([, e]) => e.n),
   });
 }
 

@@ -2,6 +2,7 @@ import { Matrix, QrDecomposition } from "ml-matrix";
 import { type Table, column, numeric, table } from "../data/table";
 import { ArgumentError, DataError, EstimationError } from "../util/errors";
 import { keyAt, keysOf, numberAt } from "../data/keys";
+import { mapF64From } from "../util/typed-map";
 
 /** Outcome, regressor, share columns Z_k, shifts G_k, controls, weights and cluster of `rotembergWeights`. */
 export interface RotembergInput {
@@ -430,13 +431,13 @@ export function rotembergSummary(rows: readonly RotembergRow[]): {
  */
 export function rotembergTable(rows: readonly RotembergRow[]): Table {
   return table({
-    year: Float64Array.from(rows, (r) => r.year),
+    year: mapF64From(rows, (r) => r.year),
     ind: rows.map((r) => r.ind),
-    g: Float64Array.from(rows, (r) => r.g),
-    alpha: Float64Array.from(rows, (r) => r.alpha),
-    beta: Float64Array.from(rows, (r) => r.beta),
-    pi: Float64Array.from(rows, (r) => r.pi),
-    gamma: Float64Array.from(rows, (r) => r.gamma),
-    F: Float64Array.from(rows, (r) => r.F),
+    g: mapF64From(rows, (r) => r.g),
+    alpha: mapF64From(rows, (r) => r.alpha),
+    beta: mapF64From(rows, (r) => r.beta),
+    pi: mapF64From(rows, (r) => r.pi),
+    gamma: mapF64From(rows, (r) => r.gamma),
+    F: mapF64From(rows, (r) => r.F),
   });
 }

@@ -11,6 +11,7 @@ import { column, numeric, table, type Table } from "../data/table";
 import { dataTable } from "../report/data-table";
 import type { ReportTable } from "../report/model";
 import { EstimationError } from "../util/errors";
+import { mapF64From } from "../util/typed-map";
 
 /**
  * One panel regression whose regressor (OLS) or excluded instrument (IV) is a Bartik index
@@ -153,16 +154,16 @@ export function akmPanelTable(rows: readonly AkmPanelRow[], title: string, notes
   const pick = (r: AkmPanelRow, m: string) => r.akm.inference.find((x) => x.method === m)!;
   const t = table({
     specification: rows.map((r) => r.spec.label),
-    estimate: Float64Array.from(rows, (r) => r.estimate),
-    clustered_se: Float64Array.from(rows, (r) => r.clusteredSe),
-    akm_se: Float64Array.from(rows, (r) => pick(r, "akm").se),
-    akm_ratio: Float64Array.from(rows, (r) => pick(r, "akm").se / r.clusteredSe),
-    akm0_low: Float64Array.from(rows, (r) => pick(r, "akm0").ciLow),
-    akm0_high: Float64Array.from(rows, (r) => pick(r, "akm0").ciHigh),
-    nobs: Float64Array.from(rows, (r) => r.akm.nobs),
-    shocks: Float64Array.from(rows, (r) => r.nShocks),
-    shock_clusters: Float64Array.from(rows, (r) => r.akm.nSectors),
-    span_gap: Float64Array.from(rows, (r) => r.spanGap),
+    estimate: mapF64From(rows, (r) => r.estimate),
+    clustered_se: mapF64From(rows, (r) => r.clusteredSe),
+    akm_se: mapF64From(rows, (r) => pick(r, "akm").se),
+    akm_ratio: mapF64From(rows, (r) => pick(r, "akm").se / r.clusteredSe),
+    akm0_low: mapF64From(rows, (r) => pick(r, "akm0").ciLow),
+    akm0_high: mapF64From(rows, (r) => pick(r, "akm0").ciHigh),
+    nobs: mapF64From(rows, (r) => r.akm.nobs),
+    shocks: mapF64From(rows, (r) => r.nShocks),
+    shock_clusters: mapF64From(rows, (r) => r.akm.nSectors),
+    span_gap: mapF64From(rows, (r) => r.spanGap),
   });
   return dataTable(t, {
     title,

@@ -6,6 +6,7 @@ import { buildResiliencePanel } from "./rs/panel";
 import { EQ_TABLE1 } from "./eq/published";
 import { RS_TABLE2 } from "./rs/published";
 import type { PublishedMoment } from "./published-moment";
+import { mapF64From } from "../util/typed-map";
 
 /**
  * Published vs synthetic descriptives for a folder of generated raw files.
@@ -99,7 +100,7 @@ async function eqColumns(dir: string): Promise<Record<string, Float64Array>> {
   year.forEach((y, i) => {
     if (y >= 2005 && y <= 2015) rows.push(i);
   });
-  const f = (fn: (i: number) => number): Float64Array => Float64Array.from(rows, fn);
+  const f = (fn: (i: number) => number): Float64Array => mapF64From(rows, fn);
   const G = (i: number): number => gdp![i] as number,
     X = (i: number): number => fx.get(year[i] as number) as number;
   return {

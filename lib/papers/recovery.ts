@@ -8,6 +8,7 @@ import { frame, type VegaLiteSpec } from "../report/charts/spec";
 import { hash32 } from "../util/rng";
 import { projectSeed } from "../util/seed";
 import { ArgumentError, DataError } from "../util/errors";
+import { mapF64From, mapI32From } from "../util/typed-map";
 
 /**
  * Recovery (Monte Carlo) studies of the papers' estimators on the synthetic data: for each seed a
@@ -201,8 +202,8 @@ export function recoverySummaryTable(rows: readonly RecoverySummaryRow[]): Table
       k === "name" || k === "scale"
         ? rows.map((r) => String(r[k]))
         : k === "seeds" || k === "dropped"
-          ? Int32Array.from(rows, (r) => r[k] as number)
-          : Float64Array.from(rows, (r) => r[k] as number);
+          ? mapI32From(rows, (r) => r[k] as number)
+          : mapF64From(rows, (r) => r[k] as number);
   return table(cols);
 }
 

@@ -1,6 +1,7 @@
 import { NA_INT, table, type Column, type Table } from "../data/table";
 import { formatRaw } from "./format";
 import { cellPlainText, expandHeaderRow, type ReportTable, type TidyRow } from "./model";
+import { mapF64From, mapI32From } from "../util/typed-map";
 
 export interface CsvOptions {
   /** Field separator (default ","). */
@@ -93,9 +94,9 @@ export function toCsv(t: ReportTable, opts: CsvOptions = {}): string {
 export function tidyTable(rows: readonly TidyRow[]): Table {
   const cols: Record<string, Column> = {};
   const text = (f: (r: TidyRow) => string | undefined) => rows.map((r) => f(r) ?? null);
-  const num = (f: (r: TidyRow) => number | undefined) => Float64Array.from(rows, (r) => f(r) ?? NaN);
+  const num = (f: (r: TidyRow) => number | undefined) => mapF64From(rows, (r) => f(r) ?? NaN);
   if (rows.some((r) => r.panel !== undefined)) cols.panel = text((r) => r.panel);
-  cols.model = Int32Array.from(rows, (r) => r.model);
+  cols.model = mapI32From(rows, (r) => r.model);
   if (rows.some((r) => r.modelLabel !== undefined)) cols.model_label = text((r) => r.modelLabel);
   if (rows.some((r) => r.group !== undefined)) cols.group = text((r) => r.group);
   if (rows.some((r) => r.depvar !== undefined)) cols.depvar = text((r) => r.depvar);

@@ -6,6 +6,8 @@ import { demean } from "../core/fixed-effects/demean";
 import { qrLeastSquares } from "../core/linalg/qr";
 import { numeric, table } from "../data/table";
 import { melitzPolanec } from "../measures/melitz-polanec";
+import { mapF64From, mapI32From } from "../util/typed-map";
+import { roundSignificant } from "./round-significant";
 
 /** The synthetic HS product tree: HS4/HS6 codes, HS3 groups with σ, BEC classes, HS4 effects. */
 export interface Products {
@@ -97,14 +99,14 @@ export function buildProducts(w: World, r: Rng): Products {
   const sigma = new Map<string, number>();
   for (const h of hs3)
     sigma.set(h, Math.round((TRUTH.eq.sigma_min + (TRUTH.eq.sigma_max - TRUTH.eq.sigma_min) * r.uniform()) * 1000) / 1000);
-  const hs4Sigma = Float64Array.from(hs4, (h) => sigma.get(h.slice(0, 3)) as number);
+  const hs4Sigma = mapF64From(hs4, (h) => sigma.get(h.slice(0, 3)) as number);
   const becClasses = ["intermediate", "consumption", "capital"];
   const bec = hs4.map(() => becClasses[r.int(3)] as string);
   // a few headings have no SNA end use (BEC 51 passenger cars, 321 motor spirit, 7 goods n.e.s. — the UN
   // BEC → SNA table leaves them out): their lines carry "unclassified", which the Table 5 BEC split counts and drops
   const rU = r.fork("bec-unclassified");
   for (let j = 0; j < bec.length; j++) if (rU.uniform() < TRUTH.eq.bec_unclassified_share) bec[j] = "unclassified";
-  const hs4Effect = Float64Array.from(hs4, () => TRUTH.eq.sd.hs4 * r.normal());
+  const hs4Effect = mapF64From(hs4, () => TRUTH.eq.sd.hs4 * r.normal());
   return { hs4, hs6, hs6ToHs4: Int32Array.from(hs6ToHs4), hs4Hs6, hs3, sigma, hs4Sigma, bec, hs4Effect };
 }
 
@@ -235,19 +237,19 @@ export function buildCustoms(w: World, P: Products, root: Rng): Customs {
   // destinations × years demand
   const rD = root.fork("destinations");
   const nD = Math.min(w.spec.nDest, DESTS.length);
-  const destW = Float64Array.from({ length: nD }, (_, d) => Math.exp(-0.08 * d));
-  const Ddt = years.map(() => Float64Array.from({ length: nD }, () => 0.3 * rD.normal()));
-  const destTrend = Float64Array.from({ length: nD }, () => 0.05 * rD.normal());
-  const Dh = Float64Array.from(P.hs6, () => 0.5 * rD.normal());
-  const Ch = Float64Array.from(P.hs6, () => 0.5 * rD.normal());
+  const destW = mapF64From({ length: nD }, (_, d) => Math.exp(-0.08 * d));
+  const Ddt = years.map(() => mapF64From({ length: nD }, () => 0.3 * rD.normal()));
+  const destTrend = mapF64From({ length: nD }, () => 0.05 * rD.normal());
+  const Dh = mapF64From(P.hs6, () => 0.5 * rD.normal());
+  const Ch = mapF64From(P.hs6, () => 0.5 * rD.normal());
   // city effects, cell participation
   const rM = root.fork("cells");
-  const mu = Float64Array.from({ length: nC }, () => T.sd.city * rM.normal());
-  const wj = Float64Array.from({ length: nJ }, () => Math.exp(0.7 * rM.normal()));
-  const wc = Float64Array.from({ length: nC }, (_, c) => Math.exp(0.6 * (w.sizeZ[c] as number) + 0.3 * rM.normal()));
+  const mu = mapF64From({ length: nC }, () => T.sd.city * rM.normal());
+  const wj = mapF64From({ length: nJ }, () => Math.exp(0.7 * rM.normal()));
+  const wc = mapF64From({ length: nC }, (_, c) => Math.exp(0.6 * (w.sizeZ[c] as number) + 0.3 * rM.normal()));
   // city × year shocks (own stream, so the other draws are unchanged): common to a city-year's HS4 cells
   const rCY = root.fork("city-year");
-  const cyShock = Float64Array.from({ length: nC * years.length }, () => T.sd.city_year * rCY.normal());
+  const cyShock = mapF64From({ length: nC * years.length }, () => T.sd.city_year * rCY.normal());
   const mwj = wj.reduce((a, v) => a + v, 0) / nJ;
   const mwc = wc.reduce((a, v) => a + v, 0) / nC;
   // pass A: cells and their m without year effects
@@ -425,7 +427,7 @@ export function buildCustoms(w: World, P: Products, root: Rng): Customs {
         s0 += nd * (rhoV[i] as number);
         n0 += nd;
       }
-    const yearShift = Float64Array.from(ys, (v, k) => ((yn[k] as number) > 0 ? v / (yn[k] as number) - s0 / n0 : 0));
+    const yearShift = mapF64From(ys, (v, k) => ((yn[k] as number) > 0 ? v / (yn[k] as number) - s0 / n0 : 0));
     for (let i = 0; i < nVy; i++) {
       const q = vyCell.a[i] as number;
       let x = rhoV[i] as number;
@@ -510,8 +512,8 @@ export function buildCustoms(w: World, P: Products, root: Rng): Customs {
     out.hs6[r] = P.hs6[h] as string;
     out.dest[r] = DESTS[d] as string;
     out.year[r] = years[k] as number;
-    out.quantity[r] = Number(qty.toPrecision(9));
-    out.value_usd[r] = Number((qty * Math.exp(lnp)).toPrecision(9));
+    out.quantity[r] = roundSignificant(qty, 9);
+    out.value_usd[r] = roundSignificant(qty * Math.exp(lnp), 9);
     out.trade_mode[r] = firmMode[f] ? "processing" : "ordinary";
     out.is_intermediary[r] = firmInter[f] as number;
     vyValue[vy] += out.value_usd[r] as number;
@@ -527,7 +529,7 @@ export function buildCustoms(w: World, P: Products, root: Rng): Customs {
   // 2012 — so a share of HS6 products appear under a later-vintage code (mapped back by the concordance
   // written to hs_concordance.csv), and a few rows carry a code in no concordance (the pipeline drops them)
   const rH = root.fork("hs-vintage");
-  const uChanged = Float64Array.from(P.hs6, () => rH.uniform());
+  const uChanged = mapF64From(P.hs6, () => rH.uniform());
   const changed = Uint8Array.from(uChanged, (u) => (u < TRUTH.eq.hs_changed_share ? 1 : 0));
   // at least one product changes code (small worlds could draw none: the concordance file would be empty)
   if (!changed.includes(1)) changed[uChanged.indexOf(Math.min(...uChanged))] = 1;
@@ -565,17 +567,19 @@ export function buildCustoms(w: World, P: Products, root: Rng): Customs {
   const noiseV = cellNoise.view();
   // the vagg coefficient of y ~ vagg + controls | city + year + HS4 on the rows `at` (city c, year index k, HS4 j), by FWL
   const vaggSlope = (y: Float64Array, c: Int32Array, k: Int32Array, j: Int32Array): number => {
-    const X = [
-      Float64Array.from(c, (ci, i) => (w.vagg[ci] as Float64Array)[ti(years[k[i] as number] as number)] as number),
-      ...EQ_CONTROLS.map((name) =>
-        Float64Array.from(
-          c,
-          (ci, i) => ((w.ctrl[name] as Float64Array[])[ci] as Float64Array)[ti(years[k[i] as number] as number)] as number,
-        ),
-      ),
-    ];
+    // each regressor gathered from its city × year table in one plain loop
+    const gather = (tab: readonly Float64Array[]): Float64Array => {
+      const o = new Float64Array(c.length);
+      for (let i = 0; i < c.length; i++) o[i] = (tab[c[i] as number] as Float64Array)[ti(years[k[i] as number] as number)] as number;
+      return o;
+    };
+    const X = [gather(w.vagg), ...EQ_CONTROLS.map((name) => gather(w.ctrl[name] as Float64Array[]))];
     const dm = demean([y, ...X], { factors: [factorize(c), factorize(k), factorize(j)] }, { tol: 1e-12 });
-    const ref = X.map((col) => Math.sqrt(col.reduce((a, v) => a + v * v, 0)));
+    const ref = X.map((col) => {
+      let a = 0;
+      for (let i = 0; i < col.length; i++) a += (col[i] as number) * (col[i] as number);
+      return Math.sqrt(a);
+    });
     const fit = qrLeastSquares(dm.columns.slice(1), dm.columns[0] as Float64Array, { tol: 1e-10, refNorms: ref });
     const at = fit.kept.indexOf(0);
     return at >= 0 ? (fit.beta[at] as number) : NaN;
@@ -583,15 +587,15 @@ export function buildCustoms(w: World, P: Products, root: Rng): Customs {
   const truthSlope = (slot: number, noiseless: boolean, hs4In?: (j: number) => boolean): { b: number; n: number } => {
     const keep: number[] = [];
     for (let q = 0; q < nCell; q++) if ((sv[q * 3 + slot] as number) > 0 && (!hs4In || hs4In(cellJ[q] as number))) keep.push(q);
-    const y = Float64Array.from(
+    const y = mapF64From(
       keep,
       (q) => (svx[q * 3 + slot] as number) / (sv[q * 3 + slot] as number) - (noiseless ? (noiseV[q] as number) : 0),
     );
     const b = vaggSlope(
       y,
-      Int32Array.from(keep, (q) => cellC[q] as number),
-      Int32Array.from(keep, (q) => cellT[q] as number),
-      Int32Array.from(keep, (q) => cellJ[q] as number),
+      mapI32From(keep, (q) => cellC[q] as number),
+      mapI32From(keep, (q) => cellT[q] as number),
+      mapI32From(keep, (q) => cellJ[q] as number),
     );
     return { b, n: keep.length };
   };
@@ -612,12 +616,12 @@ export function buildCustoms(w: World, P: Products, root: Rng): Customs {
   const cellOf = (i: number): number => vyCell.a[i] as number;
   const mp = melitzPolanec(
     table({
-      city: Int32Array.from(mpRows, (i) => cellC[cellOf(i)] as number),
-      hs4: Int32Array.from(mpRows, (i) => cellJ[cellOf(i)] as number),
-      item: Float64Array.from(mpRows, (i) => (vyFirm.a[i] as number) * P.hs6.length + (vyHs6.a[i] as number)),
-      year: Int32Array.from(mpRows, (i) => years[cellT[cellOf(i)] as number] as number),
-      value: Float64Array.from(mpRows, (i) => vyValue[i] as number),
-      quality: Float64Array.from(mpRows, (i) => (rhoV[i] as number) - (noiseV[cellOf(i)] as number)),
+      city: mapI32From(mpRows, (i) => cellC[cellOf(i)] as number),
+      hs4: mapI32From(mpRows, (i) => cellJ[cellOf(i)] as number),
+      item: mapF64From(mpRows, (i) => (vyFirm.a[i] as number) * P.hs6.length + (vyHs6.a[i] as number)),
+      year: mapI32From(mpRows, (i) => years[cellT[cellOf(i)] as number] as number),
+      value: mapF64From(mpRows, (i) => vyValue[i] as number),
+      quality: mapF64From(mpRows, (i) => (rhoV[i] as number) - (noiseV[cellOf(i)] as number)),
     }),
     { group: ["city", "hs4"], item: "item", time: "year", value: "value", quality: "quality" },
   ).table;
@@ -631,10 +635,10 @@ export function buildCustoms(w: World, P: Products, root: Rng): Customs {
     const rows: number[] = [];
     for (let i = 0; i < mp.nrows; i++) if (Number.isFinite(yv[i] as number)) rows.push(i);
     table7[term] = vaggSlope(
-      Float64Array.from(rows, (i) => yv[i] as number),
-      Int32Array.from(rows, (i) => mpCity[i] as number),
-      Int32Array.from(rows, (i) => (mpYear[i] as number) - (years[0] as number)),
-      Int32Array.from(rows, (i) => mpHs4[i] as number),
+      mapF64From(rows, (i) => yv[i] as number),
+      mapI32From(rows, (i) => mpCity[i] as number),
+      mapI32From(rows, (i) => (mpYear[i] as number) - (years[0] as number)),
+      mapI32From(rows, (i) => mpHs4[i] as number),
     );
     table7N[term] = rows.length;
   }
@@ -651,13 +655,11 @@ export function buildCustoms(w: World, P: Products, root: Rng): Customs {
     table7_n: table7N,
   };
   const trueQuality = {
-    firm_id: Int32Array.from(mpRows, (i) =>
-      firmId(cellC[cellOf(i)] as number, (vyFirm.a[i] as number) - (cellC[cellOf(i)] as number) * nF),
-    ),
+    firm_id: mapI32From(mpRows, (i) => firmId(cellC[cellOf(i)] as number, (vyFirm.a[i] as number) - (cellC[cellOf(i)] as number) * nF)),
     hs6: mpRows.map((i) => P.hs6[vyHs6.a[i] as number] as string),
-    year: Int32Array.from(mpRows, (i) => years[cellT[cellOf(i)] as number] as number),
-    quality_true: Float64Array.from(mpRows, (i) => (rhoV[i] as number) - (noiseV[cellOf(i)] as number)),
-    quality_generated: Float64Array.from(mpRows, (i) => rhoV[i] as number),
+    year: mapI32From(mpRows, (i) => years[cellT[cellOf(i)] as number] as number),
+    quality_true: mapF64From(mpRows, (i) => (rhoV[i] as number) - (noiseV[cellOf(i)] as number)),
+    quality_generated: mapF64From(mpRows, (i) => rhoV[i] as number),
   };
   return {
     ...out,

@@ -12,6 +12,7 @@ import { misallocation } from "../measures/misallocation";
 import { cleanPanel } from "../measures/hygiene";
 import { numeric } from "../data/table";
 import { marketPotentialPanel } from "../measures/market-potential";
+import { mapF64From, mapI32From } from "../util/typed-map";
 
 /**
  * RS side and the city yearbook panel: Alibaba members (city × industry × year), the RS
@@ -74,7 +75,7 @@ export function buildMembers(w: World, root: Rng): Members {
     return x;
   });
   const theta = TRUTH.rs.member_diffuse_share;
-  const popTot = Float64Array.from({ length: NY }, (_, t) => w.pop.reduce((a, p) => a + (p[t] as number), 0));
+  const popTot = mapF64From({ length: NY }, (_, t) => w.pop.reduce((a, p) => a + (p[t] as number), 0));
   const shockF = (c: number, t: number): number =>
     Y0 + t > 2005 ? Math.exp(((shock[c] as Float64Array)[t] as number) - (sdS * sdS) / 2) : 1;
   // Tilt directions of the diffuse industry mix, per year: ã_st the standardised digital coefficient a_st (city × year shocks
@@ -85,7 +86,7 @@ export function buildMembers(w: World, root: Rng): Members {
   const standardise = (a: number[]): Float64Array => {
     const aM = a.reduce((q, v) => q + v, 0) / S;
     const aSd = Math.sqrt(a.reduce((q, v) => q + (v - aM) ** 2, 0) / Math.max(1, S - 1)) || 1;
-    return Float64Array.from(a, (v) => (v - aM) / aSd);
+    return mapF64From(a, (v) => (v - aM) / aSd);
   };
   const aT: Float64Array[] = Array.from({ length: NY }, (_, t) => standardise(w.shifts.raw.map((x) => x[t] as number)));
   const hT: Float64Array[] = Array.from({ length: NY }, (_, t) =>
@@ -93,7 +94,7 @@ export function buildMembers(w: World, root: Rng): Members {
   );
   /** National industry mix tilted by exp(κ·ã_st·u + p·h_st), renormalised to the untilted total. */
   const mixOf = (u: number, p: number, t: number): Float64Array => {
-    const x = Float64Array.from(
+    const x = mapF64From(
       nat04,
       (v, s) =>
         v * Math.exp(TRUTH.rs.member_mix_tilt * ((aT[t] as Float64Array)[s] as number) * u + p * ((hT[t] as Float64Array)[s] as number)),
@@ -130,7 +131,7 @@ export function buildMembers(w: World, root: Rng): Members {
     }
     draws.push(row);
   }
-  const lm = Float64Array.from(m05, (v) => Math.log(1 + v));
+  const lm = mapF64From(m05, (v) => Math.log(1 + v));
   const mm = lm.reduce((a, v) => a + v, 0) / nC;
   const sd = Math.sqrt(lm.reduce((a, v) => a + (v - mm) ** 2, 0) / Math.max(1, nC - 1)) || 1;
   const u05 = w.internetUsers[t05] as number;
@@ -236,10 +237,10 @@ export interface RsRealisedTruth {
 export const RS_CITY_SKEW = 1.5;
 function skewCity(x: Float64Array): Float64Array {
   if (RS_CITY_SKEW <= 0) return x;
-  const e = Float64Array.from(x, (v) => Math.exp(RS_CITY_SKEW * v));
+  const e = mapF64From(x, (v) => Math.exp(RS_CITY_SKEW * v));
   const m = e.reduce((a, v) => a + v, 0) / e.length;
   const sd = Math.sqrt(e.reduce((a, v) => a + (v - m) ** 2, 0) / Math.max(1, e.length - 1)) || 1;
-  return Float64Array.from(e, (v) => (v - m) / sd);
+  return mapF64From(e, (v) => (v - m) / sd);
 }
 
 /**
@@ -296,7 +297,7 @@ export function buildYearbook(w: World, mem: Members, root: Rng): YearbookOut {
   const years: number[] = [];
   for (let y = 2003; y <= 2019; y++) years.push(y);
   // groups and heterogeneous slopes
-  const infra = Float64Array.from({ length: nC }, () => r.normal());
+  const infra = mapF64From({ length: nC }, () => r.normal());
   const med = [...infra].sort((a, b) => a - b)[Math.floor(nC / 2)] as number;
   const groups: Record<string, Uint8Array> = {
     old_industrial: Uint8Array.from(w.cities, (c) => (c.oldIndustrial ? 1 : 0)),
@@ -309,14 +310,14 @@ export function buildYearbook(w: World, mem: Members, root: Rng): YearbookOut {
   const N = nC * nYr;
   const idx = (c: number, k: number): number => c * nYr + k;
   const col = (): Float64Array => new Float64Array(N);
-  const noise = (): Float64Array => Float64Array.from({ length: N }, () => r.normal());
-  const cityN = (): Float64Array => Float64Array.from({ length: nC }, () => r.normal());
+  const noise = (): Float64Array => mapF64From({ length: N }, () => r.normal());
+  const cityN = (): Float64Array => mapF64From({ length: nC }, () => r.normal());
   const mu = skewCity(cityN()),
     fre_c = cityN(),
     road_c = cityN(),
     edu_c = cityN(),
     e0 = noise(),
-    dyear = Float64Array.from(years, () => T.sd.year * r.normal());
+    dyear = mapF64From(years, () => T.sd.year * r.normal());
   const C: Record<string, Float64Array> = {};
   for (const k of [
     "pop",
@@ -542,11 +543,11 @@ export function buildYearbook(w: World, mem: Members, root: Rng): YearbookOut {
   {
     const inf = entropyIndex(
       table({
-        inet: Float64Array.from(rsRowsAll, (i) =>
+        inet: mapF64From(rsRowsAll, (i) =>
           gone("internet_users", i) ? NaN : ((C.internet_users![i] as number) / (C.pop![i] as number)) * 100,
         ),
-        mob: Float64Array.from(rsRowsAll, (i) => ((C.mobile_users![i] as number) / (C.pop![i] as number)) * 100),
-        tel: Float64Array.from(rsRowsAll, (i) => (C.telecom_rev![i] as number) / (C.pop![i] as number)),
+        mob: mapF64From(rsRowsAll, (i) => ((C.mobile_users![i] as number) / (C.pop![i] as number)) * 100),
+        tel: mapF64From(rsRowsAll, (i) => (C.telecom_rev![i] as number) / (C.pop![i] as number)),
       }),
       [
         { name: "inet", direction: "+" },
@@ -563,7 +564,7 @@ export function buildYearbook(w: World, mem: Members, root: Rng): YearbookOut {
         cnt[Math.floor(i / nYr)] += 1;
       }
     });
-    const mean = Float64Array.from(sum, (v, c) => v / (cnt[c] as number));
+    const mean = mapF64From(sum, (v, c) => v / (cnt[c] as number));
     const srt = [...mean].filter(Number.isFinite).sort((x, y) => x - y);
     const med =
       srt.length % 2 ? (srt[(srt.length - 1) / 2] as number) : ((srt[srt.length / 2 - 1] as number) + (srt[srt.length / 2] as number)) / 2;
@@ -592,7 +593,7 @@ export function buildYearbook(w: World, mem: Members, root: Rng): YearbookOut {
       years,
     );
   const M0 = mech(nz.K, nz.L, nz.inet);
-  const aggRaw = Float64Array.from(C.industrial_firms!, (v, i) => v / (C.area![i] as number));
+  const aggRaw = mapF64From(C.industrial_firms!, (v, i) => v / (C.area![i] as number));
   let aSum = 0;
   for (const i of rsRowsAll) aSum += aggRaw[i] as number;
   const aBar = aSum / rsRowsAll.length;
@@ -661,7 +662,7 @@ export function buildYearbook(w: World, mem: Members, root: Rng): YearbookOut {
     // linear in the current z only (see volatilityPath): no lags, no year pattern inside the window, no interaction.
     for (let c = 0; c < nC; c++) {
       const tgt = (sd0: number, q: Float64Array) =>
-        Float64Array.from({ length: nYr }, (_, k) => {
+        mapF64From({ length: nYr }, (_, k) => {
           const i = idx(c, k);
           return sd0 * Math.max(RS_VOL_FLOOR, 1 - RS_VOL_SLOPE * L * zScale * ((z0[i] as number) - zm)) * (1 + EPS * (q[i] as number));
         });
@@ -674,12 +675,12 @@ export function buildYearbook(w: World, mem: Members, root: Rng): YearbookOut {
     }
     const ind = resilienceIndicatorColumns(C, nC, nYr);
     const tb = table({
-      city: Int32Array.from(rsRows, (i) => Math.floor(i / nYr)),
-      year: Int32Array.from(rsRows, (i) => years[i % nYr] as number),
-      z0: Float64Array.from(rsRows, (i) => rest[i] as number),
-      vp: Float64Array.from(rsRows, (i) => vpart[i] as number),
+      city: mapI32From(rsRows, (i) => Math.floor(i / nYr)),
+      year: mapI32From(rsRows, (i) => years[i % nYr] as number),
+      z0: mapF64From(rsRows, (i) => rest[i] as number),
+      vp: mapF64From(rsRows, (i) => vpart[i] as number),
       ...Object.fromEntries(
-        RESILIENCE_INDICATORS.map((d) => [d.name, Float64Array.from(rsRows, (i) => (ind[d.name] as Float64Array)[i] as number)]),
+        RESILIENCE_INDICATORS.map((d) => [d.name, mapF64From(rsRows, (i) => (ind[d.name] as Float64Array)[i] as number)]),
       ),
     });
     const ei = entropyIndex(tb, RESILIENCE_INDICATORS);
@@ -704,25 +705,23 @@ export function buildYearbook(w: World, mem: Members, root: Rng): YearbookOut {
   // ---- realised true values (lib/papers/rs/truth.ts): coefficients of the noiseless structural part, in index units ----
   // The index is ≈ b·z0 with b the last calibration slope, so the structural part in index units is ρ·S with ρ = b·kv (≈ 1).
   const rho = (slopes[slopes.length - 1] as number) * kv;
-  const Sidx = Float64Array.from(vpart, (v) => rho * v);
+  const Sidx = mapF64From(vpart, (v) => rho * v);
   const cityOf = (i: number): number => Math.floor(i / nYr);
   // the regressors as the panel has them: planted runs missing, then 1 %/99 % winsorised (pooled over the analysis rows,
   // the panel's step 6) — the truths are projections on the regressors the estimator actually sees
   const na = (col: string, x: ArrayLike<number>): Float64Array =>
-    Float64Array.from({ length: N }, (_, i) =>
-      plan.mask[col] !== undefined && (plan.mask[col] as Uint8Array)[i] === 1 ? NaN : (x[i] as number),
-    );
+    mapF64From({ length: N }, (_, i) => (plan.mask[col] !== undefined && (plan.mask[col] as Uint8Array)[i] === 1 ? NaN : (x[i] as number)));
   const full = (q: Float64Array): Float64Array => {
     const x = new Float64Array(N).fill(NaN);
     rsRowsAll.forEach((i, k) => (x[i] = q[k] as number));
     return x;
   };
-  const agg = Float64Array.from(C.industrial_firms!, (v, i) => v / (C.area![i] as number));
+  const agg = mapF64From(C.industrial_firms!, (v, i) => v / (C.area![i] as number));
   const winsor = (cols: Record<string, Float64Array>): Record<string, Float64Array> => {
     const tb = table({
-      city: Int32Array.from(rsRowsAll, cityOf),
-      year: Int32Array.from(rsRowsAll, (i) => years[i % nYr] as number),
-      ...Object.fromEntries(Object.entries(cols).map(([k, x]) => [k, Float64Array.from(rsRowsAll, (i) => x[i] as number)])),
+      city: mapI32From(rsRowsAll, cityOf),
+      year: mapI32From(rsRowsAll, (i) => years[i % nYr] as number),
+      ...Object.fromEntries(Object.entries(cols).map(([k, x]) => [k, mapF64From(rsRowsAll, (i) => x[i] as number)])),
     });
     const wt = cleanPanel(tb, Object.keys(cols), { unit: "city", time: "year", interpolate: false, winsorize: 0.01 }).table;
     return Object.fromEntries(Object.keys(cols).map((k) => [k, full(numeric(wt, k))]));
@@ -751,10 +750,10 @@ export function buildYearbook(w: World, mem: Members, root: Rng): YearbookOut {
   /** Coefficients of y on the given regressors + the six controls | city + year on `rows` (first `regs.length` entries). */
   const coef = (y: ArrayLike<number>, regs: ArrayLike<number>[], rows: readonly number[]): number[] =>
     twoWayCoefs(
-      Float64Array.from(rows, (i) => y[i] as number),
-      [...regs, ...ctlCols].map((x) => Float64Array.from(rows, (i) => x[i] as number)),
-      Int32Array.from(rows, cityOf),
-      Int32Array.from(rows, (i) => years[i % nYr] as number),
+      mapF64From(rows, (i) => y[i] as number),
+      [...regs, ...ctlCols].map((x) => mapF64From(rows, (i) => x[i] as number)),
+      mapI32From(rows, cityOf),
+      mapI32From(rows, (i) => years[i % nYr] as number),
     ).slice(0, regs.length);
   const table3 = coef(Sidx, [vaggW], baseRows)[0] as number;
   const table4: Record<string, { in: number; out: number }> = {};
@@ -770,7 +769,7 @@ export function buildYearbook(w: World, mem: Members, root: Rng): YearbookOut {
   const rMech = root.fork("truth-mechanism-redraws");
   const R = RS_TRUTH_REDRAWS;
   for (let rep = 0; rep < R; rep++) {
-    const draw = (): Float64Array => Float64Array.from({ length: N }, () => rMech.normal());
+    const draw = (): Float64Array => mapF64From({ length: N }, () => rMech.normal());
     const Mr = winsor(mechNa(mech(draw(), draw(), draw())));
     for (const m of mechKeys)
       firstSum[m] =
@@ -794,9 +793,9 @@ export function buildYearbook(w: World, mem: Members, root: Rng): YearbookOut {
   };
   const vM = cMean(vaggW),
     aM = cMean(Wv.agg as Float64Array);
-  const vC = Float64Array.from(vaggW, (v) => v - vM),
-    aggC = Float64Array.from(Wv.agg as Float64Array, (v) => v - aM);
-  const ext = coef(Sidx, [vC, aggC, Float64Array.from(vC, (v, i) => v * (aggC[i] as number))], baseRows);
+  const vC = mapF64From(vaggW, (v) => v - vM),
+    aggC = mapF64From(Wv.agg as Float64Array, (v) => v - aM);
+  const ext = coef(Sidx, [vC, aggC, mapF64From(vC, (v, i) => v * (aggC[i] as number))], baseRows);
   const extension: Record<string, number> = { vagg_c: ext[0] as number, agg_c: ext[1] as number, "vagg_c:agg_c": ext[2] as number };
   // vagg in each agg quartile group (keys Q1..Q4): cut at the pooled city-year quartiles of the (winsorised) agg as
   // `quantileGroups` does (xtile: the empirical (g/4)-quantile, averaged at exact positions)
@@ -819,7 +818,7 @@ export function buildYearbook(w: World, mem: Members, root: Rng): YearbookOut {
         baseRows.filter((i) => qOf((Wv.agg as Float64Array)[i] as number) === q),
       )[0] as number;
   }
-  const treated = Float64Array.from({ length: N }, (_, i) => {
+  const treated = mapF64From({ length: N }, (_, i) => {
     const sy = w.cities[cityOf(i)]!.smartCityYear;
     return sy !== null && (years[i % nYr] as number) >= sy ? 1 : 0;
   });
@@ -879,8 +878,8 @@ export function resilienceIndicatorColumns(C: Record<string, Float64Array>, nC: 
   for (const d of RESILIENCE_INDICATORS) o[d.name] = new Float64Array(N);
   const g = (k: string, i: number): number => (C[k] as Float64Array)[i] as number;
   for (let c = 0; c < nC; c++) {
-    const cpi = Float64Array.from({ length: nYr }, (_, k) => g("cpi", c * nYr + k) - 100);
-    const gi = Float64Array.from({ length: nYr }, (_, k) => g("gdp_index", c * nYr + k) - 100);
+    const cpi = mapF64From({ length: nYr }, (_, k) => g("cpi", c * nYr + k) - 100);
+    const gi = mapF64From({ length: nYr }, (_, k) => g("gdp_index", c * nYr + k) - 100);
     for (let k = 0; k < nYr; k++) {
       const i = c * nYr + k,
         pop = g("pop", i);
@@ -985,16 +984,16 @@ function mechanismColumns(
 } {
   const c = (i: number): number => Math.floor(i / nYr);
   const t = table({
-    city: Int32Array.from(rows, (i) => w.cities[c(i)]!.code),
-    year: Int32Array.from(rows, (i) => years[i % nYr] as number),
-    y: Float64Array.from(rows, realGdp),
-    k: Float64Array.from(rows, capital),
-    l: Float64Array.from(rows, emp),
-    gdp: Float64Array.from(rows, gdp),
-    area: Float64Array.from(rows, area),
-    inet: Float64Array.from(rows, pen),
-    lon: Float64Array.from(rows, (i) => w.cities[c(i)]!.lon),
-    lat: Float64Array.from(rows, (i) => w.cities[c(i)]!.lat),
+    city: mapI32From(rows, (i) => w.cities[c(i)]!.code),
+    year: mapI32From(rows, (i) => years[i % nYr] as number),
+    y: mapF64From(rows, realGdp),
+    k: mapF64From(rows, capital),
+    l: mapF64From(rows, emp),
+    gdp: mapF64From(rows, gdp),
+    area: mapF64From(rows, area),
+    inet: mapF64From(rows, pen),
+    lon: mapF64From(rows, (i) => w.cities[c(i)]!.lon),
+    lat: mapF64From(rows, (i) => w.cities[c(i)]!.lat),
   });
   const mis = misallocation(t, { unit: "city", year: "year", y: "y", k: "k", l: "l" });
   const mp = marketPotentialPanel(t, {
@@ -1007,7 +1006,7 @@ function mechanismColumns(
     internetColumn: "inet",
     internetWeight: "i",
   });
-  const lg = (x: Float64Array): Float64Array => Float64Array.from(x, Math.log);
+  const lg = (x: Float64Array): Float64Array => mapF64From(x, Math.log);
   return {
     row: new Map(rows.map((i, q) => [i, q])),
     dist: mis.dist,

@@ -1,6 +1,7 @@
 import { Rng } from "../util/rng";
 import { TRUTH } from "./truth";
 import { type City, type Shifts, loadCities, loadShifts } from "./skeleton";
+import { mapF64From } from "../util/typed-map";
 
 /** Size presets of the synthetic world. */
 export type Scale = "small" | "default" | "paper" | "medium";
@@ -66,7 +67,7 @@ const std = (x: ArrayLike<number>): Float64Array => {
   let v = 0;
   for (let i = 0; i < n; i++) v += ((x[i] as number) - m) ** 2;
   const s = Math.sqrt(v / Math.max(1, n - 1)) || 1;
-  return Float64Array.from(x as ArrayLike<number>, (a) => (a - m) / s);
+  return mapF64From(x as ArrayLike<number>, (a) => (a - m) / s);
 };
 
 /** Approximate annual average CNY per USD (public PBoC/IMF figures, rounded; used only to express synthetic USD values). */
@@ -172,7 +173,7 @@ export async function buildWorld(scale: Scale, seed: number): Promise<World> {
 
   // 1984 history: post offices and fixed telephones scale with population, plus noise
   const rH = root.fork("history1984");
-  const lpop = Float64Array.from(cities, (c) => Math.log(c.pop2010));
+  const lpop = mapF64From(cities, (c) => Math.log(c.pop2010));
   const sizeZ = std(lpop);
   const tel84 = new Float64Array(nC);
   const post84 = new Float64Array(nC);

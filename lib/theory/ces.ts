@@ -15,6 +15,7 @@
  * and, with ∂τ_d/∂ϕ < 0, ∂λ* / ∂ϕ > 0 (H1).
  */
 import { table, type Table } from "../data/table";
+import { mapF64From } from "../util/typed-map";
 
 /** Parameters of the EQ §2.1 model (Zhao, Ban, Li & Liu 2022): σ, α, β, b, F0, P, E, costs and ϕ. */
 export interface CesParams {
@@ -170,7 +171,7 @@ export function cesVerificationTable(p: CesParams = CES_DEFAULTS, sigmas: readon
       rel_error: Math.abs(bf.lambda / lam - 1),
     };
   });
-  const col = (k: keyof (typeof rows)[number]) => Float64Array.from(rows, (r) => r[k] as number);
+  const col = (k: keyof (typeof rows)[number]) => mapF64From(rows, (r) => r[k] as number);
   return table({
     sigma: col("sigma"),
     lambda_closed: col("lambda_closed"),

@@ -19,6 +19,7 @@
  */
 import { table, type Table } from "../data/table";
 import { rng as makeRng, type Rng } from "../util/rng";
+import { mapF64From } from "../util/typed-map";
 
 /** Pareto CDF (13): G(λ) = 1 − (λ/λ_min)^{−κ} for λ ≥ λ_min, 0 below. */
 export function paretoCdf(lambda: number, kappa: number, lambdaMin = 1): number {
@@ -205,7 +206,7 @@ export function paretoVerificationTable(
     };
   });
   const col = (k: "kappa" | "sigma" | "closed" | "quadrature" | "quad_rel_error" | "monte_carlo" | "mc_se" | "z") =>
-    Float64Array.from(rows, (x) => x[k]);
+    mapF64From(rows, (x) => x[k]);
   return table({
     kappa: col("kappa"),
     sigma: col("sigma"),

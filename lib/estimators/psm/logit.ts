@@ -1,6 +1,7 @@
 import { Table, numeric } from "../../data/table";
 import { ArgumentError, DataError, EstimationError } from "../../util/errors";
 import { pT2 } from "../../util/distributions";
+import { mapF64From } from "../../util/typed-map";
 
 /** Coefficients, SEs, z, p, fitted propensity scores and convergence report of `logit`. */
 export interface LogitResult {
@@ -143,13 +144,13 @@ export function logit(t: Table, y: string, xs: readonly string[], opts: LogitOpt
     for (const c of cols) r[q++] = c[i] as number;
     return r;
   });
-  const Y = Float64Array.from(rows, (i) => yv[i] as number);
+  const Y = mapF64From(rows, (i) => yv[i] as number);
   const ny1 = Y.reduce((a, b) => a + b, 0);
   if (ny1 === 0 || ny1 === n)
     throw new EstimationError(`outcome is constant (${ny1 === 0 ? "all 0" : "all 1"}) in the estimation sample`, { column: y });
 
-  let p = Float64Array.from(Y, (v) => (v + 0.5) / 2);
-  let eta = Float64Array.from(p, (v) => Math.log(v / (1 - v)));
+  let p = mapF64From(Y, (v) => (v + 0.5) / 2);
+  let eta = mapF64From(p, (v) => Math.log(v / (1 - v)));
   let dev = Infinity;
   let b = new Float64Array(k);
   let L: Float64Array[] = [];
@@ -170,7 +171,7 @@ export function logit(t: Table, y: string, xs: readonly string[], opts: LogitOpt
     return A;
   };
   for (it = 1; it <= maxIter; it++) {
-    const w = Float64Array.from(p, (v) => v * (1 - v));
+    const w = mapF64From(p, (v) => v * (1 - v));
     const A = buildXtWX(w);
     const ch = cholesky(A);
     if ("fail" in ch)
@@ -187,8 +188,8 @@ export function logit(t: Table, y: string, xs: readonly string[], opts: LogitOpt
       for (let i = 0; i < k; i++) rhs[i] = (rhs[i] as number) + (x[i] as number) * wz;
     }
     b = cholSolve(L, rhs);
-    eta = Float64Array.from(X, (x) => x.reduce((s, v, i) => s + v * (b[i] as number), 0));
-    p = Float64Array.from(eta, (e) => {
+    eta = mapF64From(X, (x) => x.reduce((s, v, i) => s + v * (b[i] as number), 0));
+    p = mapF64From(eta, (e) => {
       const q = 1 / (1 + Math.exp(-e));
       return Math.min(Math.max(q, 2.220446e-16), 1 - 2.220446e-16); // glm's binomial linkinv clamp
     });
@@ -204,9 +205,9 @@ export function logit(t: Table, y: string, xs: readonly string[], opts: LogitOpt
   if (it > maxIter) it = maxIter;
   // vcov as glm reports it: (X'WX)^{-1} with the working weights of the last IRLS iteration
   const V = cholInverse(L);
-  const se = Float64Array.from(V, (r, i) => Math.sqrt(r[i] as number));
-  const z = Float64Array.from(b, (v, i) => v / (se[i] as number));
-  const pv = Float64Array.from(z, (v) => pT2(v, Infinity));
+  const se = mapF64From(V, (r, i) => Math.sqrt(r[i] as number));
+  const z = mapF64From(b, (v, i) => v / (se[i] as number));
+  const pv = mapF64From(z, (v) => pT2(v, Infinity));
   const pbar = ny1 / n;
   const nullDev = -2 * (ny1 * Math.log(pbar) + (n - ny1) * Math.log(1 - pbar));
   const score = new Float64Array(t.nrows).fill(NaN);

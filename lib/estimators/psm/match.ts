@@ -1,4 +1,5 @@
 import { ArgumentError, DataError } from "../../util/errors";
+import { mapF64From } from "../../util/typed-map";
 
 /** One matched pair (row indices) and its score distance. */
 export interface MatchPair {
@@ -143,7 +144,7 @@ export function nearestNeighbor(score: ArrayLike<number>, treat: ArrayLike<numbe
   else if (order !== "data") throw new ArgumentError(`order must be "largest", "smallest" or "data", got "${String(order)}"`);
   // controls sorted by score, ties by row index
   const Cs = C.slice().sort((a, b) => (score[a] as number) - (score[b] as number) || a - b);
-  const cs = Float64Array.from(Cs, (j) => score[j] as number);
+  const cs = mapF64From(Cs, (j) => score[j] as number);
   const used = new Uint8Array(Cs.length);
   const weights = new Float64Array(score.length);
   const pairs: MatchPair[] = [];

@@ -3,6 +3,7 @@ import { ArgumentError, DataError } from "../../util/errors";
 import { groupByColumn } from "../../data/keys";
 import { logit, LogitResult } from "./logit";
 import { kernelMatch, nearestNeighbor, MatchResult, NearestOptions } from "./match";
+import { mapF64From } from "../../util/typed-map";
 
 /** Options of `psmDid`: group indicator, year, covariates, mode and matching method. */
 export interface PsmDidOptions {
@@ -147,7 +148,7 @@ export function psmDid(t: Table, o: PsmDidOptions): PsmDidResult {
     weights,
     score,
     rows: Int32Array.from(keep),
-    rowWeights: Float64Array.from(keep, (i) => weights[i] as number),
+    rowWeights: mapF64From(keep, (i) => weights[i] as number),
     byYear: table({
       year: Int32Array.from(info.year),
       nTreated: Int32Array.from(info.nTreated),

@@ -6,6 +6,7 @@ import { akmSectorTerms } from "./akm-terms";
 import { shiftSharePartialOut } from "./partial-out";
 import { shockCoefficients } from "./shock-coefficients";
 import type { ShiftShareInference, ShiftShareOptions, ShiftShareResult } from "./types";
+import { mapF64From } from "../../util/typed-map";
 
 /**
  * Just-identified 2SLS of y1 on one endogenous y2 instrumented by a shift-share X_i = Σ_s w_is g_s
@@ -39,7 +40,7 @@ export function shiftShareIv(y1: Float64Array, y2: Float64Array, opts: ShiftShar
   }
   const beta = RXY1 / RX;
   const firstStage = RX / XX;
-  const resid = Float64Array.from(ddY1, (v, i) => v - (ddY2[i] as number) * beta);
+  const resid = mapF64From(ddY1, (v, i) => v - (ddY2[i] as number) * beta);
   const beta0 = opts.beta0 ?? 0;
   const alpha = opts.alpha ?? 0.05;
   const cv = qNormal(1 - alpha / 2);
@@ -58,7 +59,7 @@ export function shiftShareIv(y1: Float64Array, y2: Float64Array, opts: ShiftShar
     add("cluster", Math.sqrt(sumSq / (RX * RX)));
   }
   const sc = shockCoefficients(ddX, opts.shares, w);
-  const null0 = Float64Array.from(ddY1, (v, i) => v - (ddY2[i] as number) * beta0);
+  const null0 = mapF64From(ddY1, (v, i) => v - (ddY2[i] as number) * beta0);
   const [cR, cR0, cW] = akmSectorTerms(sc.coef, sc.kept, opts.shares, w, [resid, null0, ddY2], opts.sectorCluster) as [
     Float64Array,
     Float64Array,

@@ -6,6 +6,7 @@ import { akmSectorTerms } from "./akm-terms";
 import { shiftSharePartialOut } from "./partial-out";
 import { shockCoefficients } from "./shock-coefficients";
 import type { ShiftShareInference, ShiftShareOptions, ShiftShareResult } from "./types";
+import { mapF64From } from "../../util/typed-map";
 
 /**
  * OLS of y on a shift-share regressor X_i = Σ_s w_is g_s (plus controls, absorbed fixed effects,
@@ -37,7 +38,7 @@ export function shiftShareOls(y: Float64Array, opts: ShiftShareOptions): ShiftSh
   }
   const beta = RXY / RX;
   const p = po.rank + 1;
-  const resid = Float64Array.from(ddY, (v, i) => v - (ddX[i] as number) * beta);
+  const resid = mapF64From(ddY, (v, i) => v - (ddX[i] as number) * beta);
   const beta0 = opts.beta0 ?? 0;
   const alpha = opts.alpha ?? 0.05;
   const cv = qNormal(1 - alpha / 2);
@@ -56,7 +57,7 @@ export function shiftShareOls(y: Float64Array, opts: ShiftShareOptions): ShiftSh
     add("cluster", Math.sqrt((G / (G - 1)) * ((n - 1) / (n - p)) * sumSq) / RX);
   }
   const sc = shockCoefficients(ddX, opts.shares, w);
-  const null0 = Float64Array.from(ddY, (v, i) => v - (ddX[i] as number) * beta0);
+  const null0 = mapF64From(ddY, (v, i) => v - (ddX[i] as number) * beta0);
   const [cR, cR0, cW] = akmSectorTerms(sc.coef, sc.kept, opts.shares, w, [resid, null0, ddX], opts.sectorCluster) as [
     Float64Array,
     Float64Array,

@@ -3,6 +3,7 @@ import { qrLeastSquares } from "../../core/linalg/qr";
 import { euclideanNorm } from "../../core/linalg/norm";
 import { EstimationError } from "../../util/errors";
 import type { ShiftShareControls } from "./types";
+import { mapF64From } from "../../util/typed-map";
 
 /** Residualised columns and the rank used by the controls and fixed effects. */
 export interface ShiftSharePartialOut {
@@ -49,8 +50,8 @@ export function shiftSharePartialOut(columns: readonly Float64Array[], opts: Shi
     feRank = fes.reduce((a, f) => a + f.size, 0) - (fes.length - 1) - (d.redundantLevels ?? 0);
   }
   if (Z.length === 0) return { columns: cols.map((c) => Float64Array.from(c)), rank: feRank, droppedControls: [] };
-  const sw = w ? Float64Array.from(w, Math.sqrt) : null;
-  const scale = (v: Float64Array) => (sw ? Float64Array.from(v, (x, i) => x * (sw[i] as number)) : v);
+  const sw = w ? mapF64From(w, Math.sqrt) : null;
+  const scale = (v: Float64Array) => (sw ? mapF64From(v, (x, i) => x * (sw[i] as number)) : v);
   const Zs = Z.map(scale);
   const refNorms = Z0.map((z) => euclideanNorm(scale(z)));
   const out: Float64Array[] = [];

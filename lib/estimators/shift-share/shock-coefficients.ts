@@ -1,5 +1,6 @@
 import { qrLeastSquares } from "../../core/linalg/qr";
 import type { ShareMatrix } from "./types";
+import { mapF64From } from "../../util/typed-map";
 
 /** Sector-level coefficients of `shockCoefficients` and the sectors kept. */
 export interface ShockCoefficients {
@@ -90,7 +91,7 @@ export function shockCoefficients(ddX: Float64Array, W: ShareMatrix, weights?: F
     gy[g] = (gy[g] as number) + wi * (ddX[i] as number);
   }
   const R = first.length;
-  const ybar = Float64Array.from(gy, (v, g) => v / (gw[g] as number));
+  const ybar = mapF64From(gy, (v, g) => v / (gw[g] as number));
   const G = new Float64Array(S * S);
   const rhs = new Float64Array(S);
   for (let g = 0; g < R; g++) {
@@ -137,7 +138,7 @@ export function shockCoefficients(ddX: Float64Array, W: ShareMatrix, weights?: F
   }
   const coef = new Float64Array(S).fill(NaN);
   if (delicate) {
-    const sw = Float64Array.from(gw, Math.sqrt);
+    const sw = mapF64From(gw, Math.sqrt);
     const cols = Array.from({ length: S }, () => new Float64Array(R));
     for (let g = 0; g < R; g++) {
       const i = first[g] as number;
@@ -146,7 +147,7 @@ export function shockCoefficients(ddX: Float64Array, W: ShareMatrix, weights?: F
     }
     const fit = qrLeastSquares(
       cols,
-      Float64Array.from(ybar, (v, g) => v * (sw[g] as number)),
+      mapF64From(ybar, (v, g) => v * (sw[g] as number)),
       { solver: "qr", tol },
     );
     fit.kept.forEach((s, k) => (coef[s] = fit.beta[k] as number));

@@ -2,6 +2,7 @@ import { type Table, numeric } from "../../data/table";
 import { ArgumentError, EstimationError } from "../../util/errors";
 import { type AdoptionSpec } from "../did";
 import { cohortPanel } from "./cohorts";
+import { mapF64From } from "../../util/typed-map";
 
 export interface AttGtOptions extends AdoptionSpec {
   readonly y: string;
@@ -71,7 +72,7 @@ export function attGt(t: Table, o: AttGtOptions): AttGtResult {
     else keep.push(u);
   }
   const n = keep.length;
-  const G = Float64Array.from(keep, (u) => cp.cohort[u] as number);
+  const G = mapF64From(keep, (u) => cp.cohort[u] as number);
   let groups = [...new Set(Array.from(G).filter((g) => Number.isFinite(g)))].sort((a, b) => a - b);
   if (!groups.length) throw new EstimationError("attGt: no treated group with a pre-treatment period");
   // No never-treated unit: as did does, the last treated cohort becomes the control group and the

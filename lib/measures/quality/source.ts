@@ -4,6 +4,7 @@ import { sql, registerTable, sqlString, quoteIdent } from "../../data/duckdb";
 import { scanExpression } from "../../data/io";
 import { table, column, numeric, type Table } from "../../data/table";
 import { ArgumentError, DataError } from "../../util/errors";
+import { mapI32From } from "../../util/typed-map";
 
 /**
  * The SQL side of `productQuality` (lib/measures/quality.ts): where the customs rows come
@@ -192,7 +193,7 @@ async function productDict(
       sigma: new Float64Array(0),
       chapter: new Uint8Array(0),
     };
-  await registerTable(`${id}_hs6`, table({ hs6: [...hs6], h: Int32Array.from(hs6, (_, i) => i) }));
+  await registerTable(`${id}_hs6`, table({ hs6: [...hs6], h: mapI32From(hs6, (_, i) => i) }));
   if (prod) {
     const dup = await sql(
       `SELECT CAST(hs6 AS VARCHAR) AS hs6, count(DISTINCT CAST(hs4 AS VARCHAR)) AS k FROM ${prod} GROUP BY 1 HAVING k > 1 ORDER BY 1 LIMIT 1`,
@@ -220,7 +221,7 @@ async function productDict(
   const code = (vals: readonly (string | null)[]) => {
     const u = [...new Set(vals.map((v) => v ?? ""))].sort(cmp);
     const at = new Map(u.map((v, i) => [v, i]));
-    return { names: u, of: Int32Array.from(vals, (v) => at.get(v ?? "") as number) };
+    return { names: u, of: mapI32From(vals, (v) => at.get(v ?? "") as number) };
   };
   const c4 = code(hs4s),
     c3 = code(hs3s);

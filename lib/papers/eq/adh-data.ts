@@ -6,6 +6,7 @@ import { shareMatrix } from "../../estimators/shift-share/share-matrix";
 import type { ShareMatrix } from "../../estimators/shift-share/types";
 import { DataError } from "../../util/errors";
 import { REPO_ROOT_DIR } from "../../util/paths";
+import { mapF64From } from "../../util/typed-map";
 
 /** Default folder of the ADH files of ShiftShareSE's example: ../shared/reference/akm beside the repository. */
 export const ADH_AKM_DIR = path.resolve(REPO_ROOT_DIR, "..", "shared", "reference", "akm");
@@ -52,21 +53,21 @@ export async function loadAdhAkm(dir: string = process.env["VAGG_AKM_DIR"] || AD
   for (let k = 0; k < S; k++) sic[(sector[k] as number) - 1] = sicRaw[k] as number;
   const n = reg.nrows;
   const W = shareMatrix(
-    Float64Array.from(numeric(Wl, "row"), (v) => v - 1),
-    Float64Array.from(numeric(Wl, "sector"), (v) => v - 1),
+    mapF64From(numeric(Wl, "row"), (v) => v - 1),
+    mapF64From(numeric(Wl, "sector"), (v) => v - 1),
     numeric(Wl, "share"),
     n,
     S,
   );
   const t2c = column(reg, "t2");
-  const t2 = Float64Array.from({ length: n }, (_, i) => {
+  const t2 = mapF64From({ length: n }, (_, i) => {
     const v = t2c[i];
     return v === "TRUE" || v === "true" || v === 1 ? 1 : 0;
   });
   const levels = ["l_shind_manuf_cbp", "l_sh_popedu_c", "l_sh_popfborn", "l_sh_empl_f", "l_sh_routine33", "l_task_outsource"];
   const division = numeric(reg, "division");
   const divs = [...new Set(division)].sort((a, b) => a - b).slice(1);
-  const controls = [t2, ...levels.map((l) => numeric(reg, l)), ...divs.map((d) => Float64Array.from(division, (v) => (v === d ? 1 : 0)))];
+  const controls = [t2, ...levels.map((l) => numeric(reg, l)), ...divs.map((d) => mapF64From(division, (v) => (v === d ? 1 : 0)))];
   const controlNames = ["t2", ...levels, ...divs.map((d) => `division${d}`)];
   return { reg, W, sic, controls, controlNames };
 }

@@ -6,6 +6,7 @@ import { dataTable } from "../../report/data-table";
 import type { ReportTable } from "../../report/model";
 import { numeric } from "../../data/table";
 import type { AdhAkmData } from "./adh-data";
+import { mapF64From } from "../../util/typed-map";
 
 /** The three ADH regressions of ShiftShareSE's vignette (first stage, reduced form, IV), each with all five inference methods. */
 export interface AdhAkmFits {
@@ -33,7 +34,7 @@ export function adhAkmFits(adh: AdhAkmData): AdhAkmFits {
     controls: adh.controls,
     weights: numeric(r, "weights"),
     regionCluster: numeric(r, "statefip"),
-    sectorCluster: Float64Array.from(adh.sic, (s) => Math.floor(s / 10)),
+    sectorCluster: mapF64From(adh.sic, (s) => Math.floor(s / 10)),
   };
   const shock = numeric(r, "shock");
   const y = numeric(r, "d_sh_empl");

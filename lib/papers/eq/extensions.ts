@@ -36,6 +36,7 @@ import { exportStructure, locationQuotientFromTotals, type ExportStructureReport
 import { keysOf, numberAt } from "../../data/keys";
 import { marketSegmentation, type MarketSegmentationReport } from "../../measures/market-segmentation";
 import { buildQualityPanel, type QualityPanel, type QualityPanelOptions } from "./panel";
+import { mapF64From, mapI32From } from "../../util/typed-map";
 
 /** The city-level measures `buildExtensionsPanel` adds, in column order. */
 export const EXTENSION_MEASURES = [
@@ -97,7 +98,7 @@ export async function buildExtensionsPanel(dir: string, opts: ExtensionsPanelOpt
     const v = numeric(t, col);
     const m = new Map<string, number>();
     for (let i = 0; i < t.nrows; i++) m.set(key(tc[i] as string, numberAt(ty, i, t.source, yearCol)), v[i] as number);
-    return Float64Array.from(cyKeys, (k) => m.get(k) ?? NaN);
+    return mapF64From(cyKeys, (k) => m.get(k) ?? NaN);
   };
   const counts: { item: string; rows: number }[] = [];
   const missing = (x: Float64Array): number => x.reduce((a, v) => a + (Number.isNaN(v) ? 1 : 0), 0);
@@ -119,12 +120,12 @@ export async function buildExtensionsPanel(dir: string, opts: ExtensionsPanelOpt
     schema: CITY_YEARBOOK,
   });
   const ybCity = keysOf(column(yb, "city_code"));
-  const ybYear = Float64Array.from({ length: yb.nrows }, (_, i) => numberAt(column(yb, "year"), i, yb.source, "year"));
+  const ybYear = mapF64From({ length: yb.nrows }, (_, i) => numberAt(column(yb, "year"), i, yb.source, "year"));
   const pop = numeric(yb, "pop"),
     road = numeric(yb, "road_area"),
     emp = numeric(yb, "emp"),
     sec = numeric(yb, "sec_emp");
-  const lnroadYb = Float64Array.from(road, (r, i) => (r > 0 && (pop[i] as number) > 0 ? Math.log(r / (pop[i] as number)) : NaN));
+  const lnroadYb = mapF64From(road, (r, i) => (r > 0 && (pop[i] as number) > 0 ? Math.log(r / (pop[i] as number)) : NaN));
   const natSec = new Map<number, number>(),
     natEmp = new Map<number, number>();
   for (let i = 0; i < yb.nrows; i++) {
@@ -138,10 +139,10 @@ export async function buildExtensionsPanel(dir: string, opts: ExtensionsPanelOpt
   const aggYb = locationQuotientFromTotals(
     sec,
     emp,
-    Float64Array.from(ybYear, (y) => natSec.get(y) ?? NaN),
-    Float64Array.from(ybYear, (y) => natEmp.get(y) ?? NaN),
+    mapF64From(ybYear, (y) => natSec.get(y) ?? NaN),
+    mapF64From(ybYear, (y) => natEmp.get(y) ?? NaN),
   );
-  const ybT = table({ city: ybCity, year: ybYear, lnroad: lnroadYb, agg: aggYb, year_next: Float64Array.from(ybYear, (y) => y + 1) });
+  const ybT = table({ city: ybCity, year: ybYear, lnroad: lnroadYb, agg: aggYb, year_next: mapF64From(ybYear, (y) => y + 1) });
   const lnroad = align(ybT, "city", "year", "lnroad");
   const agg = align(ybT, "city", "year", "agg");
   const lAgg = align(ybT, "city", "year_next", "agg");
@@ -184,8 +185,8 @@ export async function buildExtensionsPanel(dir: string, opts: ExtensionsPanelOpt
   const vagg = numeric(cy, "vagg"),
     lVagg = numeric(cy, "l_vagg");
   const coa = coagglomeration(agg, vagg);
-  const dVagg = Float64Array.from(vagg, (v, i) => v - (lVagg[i] as number));
-  const dAgg = Float64Array.from(agg, (a, i) => a - (lAgg[i] as number));
+  const dVagg = mapF64From(vagg, (v, i) => v - (lVagg[i] as number));
+  const dAgg = mapF64From(agg, (a, i) => a - (lAgg[i] as number));
   const dCoa = coEvolutionFromChanges(dAgg, dVagg);
   counts.push({ item: "panel city-years without coa (agg or vagg missing)", rows: missing(coa) });
   counts.push({ item: "panel city-years without d_coa (agg or vagg of t or t − 1 missing)", rows: missing(dCoa) });
@@ -210,12 +211,12 @@ export async function buildExtensionsPanel(dir: string, opts: ExtensionsPanelOpt
   const row = new Map(cyKeys.map((k, i) => [k, i] as const));
   const p = base.panel;
   const pc = keysOf(column(p, "city"));
-  const pix = Int32Array.from(
+  const pix = mapI32From(
     { length: p.nrows },
     (_, i) => row.get(key(pc[i] as string, numberAt(column(p, "year"), i, p.source, "year"))) ?? -1,
   );
   const attached: Record<string, Column> = {};
-  for (const [nm, x] of Object.entries(measures)) attached[nm] = Float64Array.from(pix, (r) => (r < 0 ? NaN : (x[r] as number)));
+  for (const [nm, x] of Object.entries(measures)) attached[nm] = mapF64From(pix, (r) => (r < 0 ? NaN : (x[r] as number)));
   const panel = withColumns(p, attached);
   return { cityYear, panel, base, segmentation: seg.report, structure: es.report, counts: fromRecords(counts) };
 }

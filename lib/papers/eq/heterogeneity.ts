@@ -53,6 +53,7 @@ import { pT2, qT, qNormal } from "../../util/distributions";
 import { buildQualityPanel, EQ_CONTROLS, type QualityPanel, type QualityPanelOptions } from "./panel";
 import { publicDataPath } from "../../data/public";
 import { isSynthetic } from "../truth";
+import { mapF64From, mapI32From } from "../../util/typed-map";
 
 /** Mode codes of the firm × mode identifier (firm_id = rank × 4 + code). */
 const MODE_CODE = { ordinary: 0, processing: 1, other: 2 } as const;
@@ -151,7 +152,7 @@ export async function buildSplitPanels(dir: string, opts: SplitPanelsOptions = {
   const firmCode = column(firm, "firm");
   // the customs firm_id of every firm × mode code (rank of firm_id × 4 + mode), as column `firm_id` of the firm table
   const ids = numeric(await sql(`SELECT DISTINCT CAST(firm_id AS DOUBLE) AS id FROM ${src} ORDER BY 1`), "id");
-  const firmId = Float64Array.from({ length: firm.nrows }, (_, i) => ids[Math.floor(Number(firmCode[i]) / 4) - 1] ?? NaN);
+  const firmId = mapF64From({ length: firm.nrows }, (_, i) => ids[Math.floor(Number(firmCode[i]) / 4) - 1] ?? NaN);
   const baseOut: QualityPanel = { ...base, firm: withColumns(firm, { firm_id: firmId }) };
   const mode = new Int32Array(firm.nrows);
   for (let i = 0; i < firm.nrows; i++) mode[i] = Number(firmCode[i]) % 4;
@@ -421,7 +422,7 @@ export async function splitTruth(
     GROUP BY ALL`);
   const slope = async (panel: Table, processing: boolean): Promise<{ b: number; mean: number }> => {
     const keys = table({
-      k: Int32Array.from({ length: panel.nrows }, (_, i) => i),
+      k: mapI32From({ length: panel.nrows }, (_, i) => i),
       city: column(panel, "city"),
       hs4: column(panel, "hs4"),
       year: column(panel, "year"),
@@ -566,7 +567,7 @@ export async function interactionPermutation(
   if (pf.endo.length) throw new ArgumentError(`IV formulas are not supported here`, { term: formula });
   if (!pf.intercept && !pf.fixef.length) throw new ArgumentError(`a formula without intercept is not supported here`, { term: formula });
   const model = prepareFwl(
-    withColumns(data, { [pname]: Float64Array.from(sv0, (v, i) => v * (dv0[i] as number)) }),
+    withColumns(data, { [pname]: mapF64From(sv0, (v, i) => v * (dv0[i] as number)) }),
     text,
     pname,
     opts.vcov !== undefined ? { vcov: opts.vcov } : {},

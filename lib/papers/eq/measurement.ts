@@ -30,6 +30,7 @@ import type { HsHarmoniseCounts } from "../../measures/quality/harmonise";
 import { publicDataPath } from "../../data/public";
 import { keyAt, keysOf, numberAt } from "../../data/keys";
 import { qualityStepsTable, type QualityResult } from "../../measures/quality";
+import { mapF64From } from "../../util/typed-map";
 
 /** ω, the digital share of the OECD D45T47 (wholesale and retail trade) coefficient: the synthetic DGP's value (the paper prints none). */
 export const DIGITAL_TRADE_SHARE = 0.2;
@@ -188,11 +189,11 @@ export async function oecdDigitalShifts(o: OecdShiftOptions = {}): Promise<OecdS
     {
       ind: recs.map((r) => r.ind),
       name: recs.map((r) => r.name),
-      year: Float64Array.from(recs, (r) => r.year),
-      shift_raw: Float64Array.from(recs, (r) => r.shift_raw),
-      shift: Float64Array.from(recs, (r) => r.shift_raw * scale),
-      national_share: Float64Array.from(recs, (r) => r.national_share),
-      source_year: Float64Array.from(recs, (r) => r.source_year),
+      year: mapF64From(recs, (r) => r.year),
+      shift_raw: mapF64From(recs, (r) => r.shift_raw),
+      shift: mapF64From(recs, (r) => r.shift_raw * scale),
+      national_share: mapF64From(recs, (r) => r.national_share),
+      source_year: mapF64From(recs, (r) => r.source_year),
     },
     file,
   );
@@ -593,8 +594,8 @@ export function sigmaSummaryTable(pooled: QualityResult, byHs3?: QualityResult |
   }
   return table({
     statistic: recs.map((r) => r.statistic),
-    estimate: Float64Array.from(recs, (r) => r.estimate),
-    reference: Float64Array.from(recs, (r) => r.reference),
+    estimate: mapF64From(recs, (r) => r.estimate),
+    reference: mapF64From(recs, (r) => r.reference),
   });
 }
 
@@ -774,7 +775,7 @@ function panelWithVagg(panel: Table, shares: Table, shifts: Table, drop: readonl
   const pc = column(panel, "city"),
     py = column(panel, "year");
   let missing = 0;
-  const v = Float64Array.from({ length: panel.nrows }, (_, i) => {
+  const v = mapF64From({ length: panel.nrows }, (_, i) => {
     const x = cy.get(`${keyAt(pc, i)}|${keyAt(py, i)}`);
     if (x === undefined) missing++;
     return x ?? NaN;
@@ -859,8 +860,8 @@ export function nationalVaggPath(shifts: Table, cityYear?: Table): Table {
   const years = [...acc.keys()].sort((a, b) => a - b);
   const cols: Record<string, Float64Array | Int32Array> = {
     year: Int32Array.from(years),
-    national_raw: Float64Array.from(years, (y) => acc.get(y)!.r / acc.get(y)!.w),
-    national: Float64Array.from(years, (y) => acc.get(y)!.s / acc.get(y)!.w),
+    national_raw: mapF64From(years, (y) => acc.get(y)!.r / acc.get(y)!.w),
+    national: mapF64From(years, (y) => acc.get(y)!.s / acc.get(y)!.w),
   };
   if (cityYear) {
     const cy = column(cityYear, "year"),
@@ -875,7 +876,7 @@ export function nationalVaggPath(shifts: Table, cityYear?: Table): Table {
       e[1]++;
       m.set(y, e);
     }
-    cols["cities_mean"] = Float64Array.from(years, (y) => (m.has(y) ? m.get(y)![0] / m.get(y)![1] : NaN));
+    cols["cities_mean"] = mapF64From(years, (y) => (m.has(y) ? m.get(y)![0] / m.get(y)![1] : NaN));
   }
   return table(cols);
 }

@@ -36,6 +36,7 @@ import { EQ_CONTROLS, type QualityPanel } from "./panel";
 import { EQ_PUBLISHED } from "./published";
 import { isSynthetic } from "../truth";
 import type { EqTrueOutcome } from "./true-outcome";
+import { mapF64From, mapI32From } from "../../util/typed-map";
 
 /** The six outcomes of Table 7, in the paper's column order. */
 export const MP_COMPONENTS = ["within", "between", "entry", "exit", "total", "gap"] as const;
@@ -104,7 +105,7 @@ export function mechanismPanel(eq: QualityPanel, opts: { item?: "variety" | "hs6
   for (let i = 0; i < cy.nrows; i++) at.set(key(cyc[i] as number, cyy[i] as number), i);
   const dc = numeric(d, "city"),
     dt1 = numeric(d, "t1");
-  const idx = Int32Array.from({ length: d.nrows }, (_, i) => at.get(key(dc[i] as number, dt1[i] as number)) ?? -1);
+  const idx = mapI32From({ length: d.nrows }, (_, i) => at.get(key(dc[i] as number, dt1[i] as number)) ?? -1);
   const covNames = ["province", "vagg", "l_vagg", ...EQ_CONTROLS];
   const cols: Record<string, Column> = {
     city: Int32Array.from(dc),
@@ -120,8 +121,8 @@ export function mechanismPanel(eq: QualityPanel, opts: { item?: "variety" | "hs6
     const v = numeric(cy, c);
     cols[c] =
       c === "province"
-        ? Int32Array.from(idx, (k) => (k < 0 || !Number.isFinite(v[k] as number) ? -2147483648 : (v[k] as number)))
-        : Float64Array.from(idx, (k) => (k < 0 ? NaN : (v[k] as number)));
+        ? mapI32From(idx, (k) => (k < 0 || !Number.isFinite(v[k] as number) ? -2147483648 : (v[k] as number)))
+        : mapF64From(idx, (k) => (k < 0 ? NaN : (v[k] as number)));
   }
   const vg = cols["vagg"] as Float64Array;
   for (let i = 0; i < d.nrows; i++)
@@ -270,9 +271,9 @@ export function additivityCheck(panel: Table, vcov: string = "cluster:city^hs4")
         return [
           n,
           c instanceof Float64Array
-            ? Float64Array.from(idx, (i) => c[i] as number)
+            ? mapF64From(idx, (i) => c[i] as number)
             : c instanceof Int32Array
-              ? Int32Array.from(idx, (i) => c[i] as number)
+              ? mapI32From(idx, (i) => c[i] as number)
               : idx.map((i) => (c as readonly (string | null)[])[i] ?? null),
         ];
       }),
@@ -396,7 +397,7 @@ export function mechanismTruth(mp: MechanismPanel, dir: string, tq?: EqTrueOutco
   const v = numeric(mp.panel, "vagg"),
     lv = numeric(mp.panel, "l_vagg"),
     tot = numeric(mp.panel, "total");
-  const y = Float64Array.from(v, (x, i) => (Number.isFinite(tot[i] as number) ? beta * (x - (lv[i] as number)) : NaN));
+  const y = mapF64From(v, (x, i) => (Number.isFinite(tot[i] as number) ? beta * (x - (lv[i] as number)) : NaN));
   const total = feols(withColumns(mp.panel, { __ystar: y }), mechanismFormula("__ystar"), { vcov }).coef["vagg"] as number;
   const components = Object.fromEntries(MP_COMPONENTS.map((c) => [c, c === "total" ? total : null])) as Record<MpComponent, number | null>;
   return { components, total, source: "projection" };

@@ -46,6 +46,7 @@ import { placeboChart, type PlaceboPublished } from "../../report/charts/resampl
 import type { PlaceboResult } from "../../estimators/resampling/placebo";
 import type { VegaLiteSpec } from "../../report/charts/spec";
 import { EQ_PUBLISHED } from "./published";
+import { mapF64From } from "../../util/typed-map";
 
 /** The raw files `buildQualityPanel` reads (validated against their schemas first; customs over the scan). */
 export const EQ_PANEL_FILES = [
@@ -280,13 +281,13 @@ export function ivStatRows(
   const num = (x: unknown): number => (typeof x === "number" ? x : NaN);
   return table({
     column: fits.map((_, i) => `(${i + 4})`),
-    kp_lm_published: Float64Array.from(published, (p) => p.lm ?? NaN),
-    kp_lm: Float64Array.from(d, (x) => num(x.underidentification?.stat)),
-    kp_lm_p: Float64Array.from(d, (x) => num(x.underidentification?.p)),
-    kp_f_published: Float64Array.from(published, (p) => p.f ?? NaN),
-    kp_f: Float64Array.from(d, (x) => num(x.weakIdF?.stat)),
-    stock_yogo_10: Float64Array.from(d, (x) => num(x.stockYogo?.ivSize?.["10"])),
-    stock_yogo_15: Float64Array.from(d, (x) => num(x.stockYogo?.ivSize?.["15"])),
+    kp_lm_published: mapF64From(published, (p) => p.lm ?? NaN),
+    kp_lm: mapF64From(d, (x) => num(x.underidentification?.stat)),
+    kp_lm_p: mapF64From(d, (x) => num(x.underidentification?.p)),
+    kp_f_published: mapF64From(published, (p) => p.f ?? NaN),
+    kp_f: mapF64From(d, (x) => num(x.weakIdF?.stat)),
+    stock_yogo_10: mapF64From(d, (x) => num(x.stockYogo?.ivSize?.["10"])),
+    stock_yogo_15: mapF64From(d, (x) => num(x.stockYogo?.ivSize?.["15"])),
   });
 }
 

@@ -27,6 +27,7 @@ import { ArgumentError } from "../../util/errors";
 import { bartik, digitalShift, type BartikReport } from "../../measures/bartik";
 import { keysOf, numberAt } from "../../data/keys";
 import { censusShares, DIGITAL_TRADE_SHARE } from "./measurement";
+import { mapF64From } from "../../util/typed-map";
 export { DIGITAL_TRADE_SHARE };
 import { publicDataPath } from "../../data/public";
 import { textIndex, type Segmenter } from "../../measures/text-index";
@@ -129,7 +130,7 @@ export async function attachAlternativeVagg(panel: Table, dir: string, opts: Alt
       v = numeric(t, col);
     const m = new Map<string, number>();
     for (let i = 0; i < t.nrows; i++) m.set(`${tc[i]}\u001f${numberAt(ty, i, t.source, "year")}`, v[i] as number);
-    return Float64Array.from(pk, (k) => m.get(k) ?? NaN);
+    return mapF64From(pk, (k) => m.get(k) ?? NaN);
   };
   const vaggIn = lookup(inputs, "vagg_in"),
     vaggTxt = lookup(text, "vagg_txt");

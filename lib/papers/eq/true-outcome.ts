@@ -7,6 +7,7 @@ import { buildQualityPanel, type QualityPanel } from "./panel";
 import { feols } from "../../estimators/feols";
 import { iv2sls } from "../../estimators/iv2sls";
 import { EQ_TABLE2_SPECS, EQ_TABLE3_SPECS, eqLagSample, type EqSpec } from "./specs";
+import { compositeKeys } from "../../data/composite-key";
 
 /** The panels of `eqTrueOutcome`: the measured ones with the true quality beside the measured one. */
 export interface EqTrueOutcome {
@@ -51,52 +52,50 @@ export async function eqTrueOutcome(eq: QualityPanel, dir: string): Promise<EqTr
   const t = await readTable(file);
   for (const c of ["firm_id", "hs6", "year", "quality_true"])
     if (!t.names.includes(c)) throw new DataError(`column "${c}" not found`, { file, column: c });
-  const key = (firm: unknown, hs6: unknown, year: unknown): string => `${Number(firm)}|${String(hs6)}|${Number(year)}`;
-  const tf = column(t, "firm_id"),
-    th = column(t, "hs6"),
-    ty = column(t, "year"),
-    tq = numeric(t, "quality_true");
-  const truth = new Map<string, number>();
-  for (let i = 0; i < t.nrows; i++) truth.set(key(tf[i], th[i], ty[i]), tq[i] as number);
   const f = eq.firm;
   // the customs firm id: `firm_id` where the table has it (the split panels' firm is a firm × mode code), else `firm`
-  const ff = column(f, f.names.includes("firm_id") ? "firm_id" : "firm"),
-    fh = column(f, "hs6"),
-    fy = column(f, "year");
+  const [tKey, fKey] = compositeKeys([
+    { columns: [column(t, "firm_id"), column(f, f.names.includes("firm_id") ? "firm_id" : "firm")], as: "number" },
+    { columns: [column(t, "hs6"), column(f, "hs6")], as: "string" },
+    { columns: [column(t, "year"), column(f, "year")], as: "number" },
+  ]) as [Float64Array, Float64Array];
+  const tq = numeric(t, "quality_true");
+  const truth = new Map<number, number>();
+  for (let i = 0; i < t.nrows; i++) truth.set(tKey[i] as number, tq[i] as number);
   let unmatchedFirmRows = 0;
   const qTrue = new Float64Array(f.nrows);
   for (let i = 0; i < f.nrows; i++) {
-    const v = truth.get(key(ff[i], fh[i], fy[i]));
+    const v = truth.get(fKey[i] as number);
     if (v === undefined) unmatchedFirmRows++;
     qTrue[i] = v ?? NaN;
   }
   // (21) over the matched rows, per city × HS4 × year
-  const fc = numeric(f, "city"),
-    fj = column(f, "hs4"),
-    fv = numeric(f, "value");
-  const cellKey = (c: unknown, j: unknown, y: unknown): string => `${Number(c)}|${String(j)}|${Number(y)}`;
-  const acc = new Map<string, [number, number]>();
+  const p = eq.panel;
+  const [fCell, pCell] = compositeKeys([
+    { columns: [column(f, "city"), column(p, "city")], as: "number" },
+    { columns: [column(f, "hs4"), column(p, "hs4")], as: "string" },
+    { columns: [column(f, "year"), column(p, "year")], as: "number" },
+  ]) as [Float64Array, Float64Array];
+  const fv = numeric(f, "value");
+  const acc = new Map<number, [number, number]>();
   for (let i = 0; i < f.nrows; i++) {
     const q = qTrue[i] as number,
       v = fv[i] as number;
     if (!Number.isFinite(q) || !(v > 0)) continue;
-    const k = cellKey(fc[i], fj[i], fy[i]);
+    const k = fCell[i] as number;
     const a = acc.get(k);
     if (a) {
       a[0] += v * q;
       a[1] += v;
     } else acc.set(k, [v * q, v]);
   }
-  const p = eq.panel;
-  const pc = numeric(p, "city"),
-    pj = column(p, "hs4"),
-    py = numeric(p, "year");
   let unmatchedCells = 0;
-  const cellTrue = Float64Array.from({ length: p.nrows }, (_, i) => {
-    const a = acc.get(cellKey(pc[i], pj[i], py[i]));
+  const cellTrue = new Float64Array(p.nrows);
+  for (let i = 0; i < p.nrows; i++) {
+    const a = acc.get(pCell[i] as number);
     if (!a) unmatchedCells++;
-    return a ? a[0] / a[1] : NaN;
-  });
+    cellTrue[i] = a ? a[0] / a[1] : NaN;
+  }
   const firm = withColumns(f, { quality_true: qTrue });
   return {
     panel: withColumns(p, { quality_true: cellTrue }),

@@ -4,6 +4,7 @@ import { column, numeric } from "../../data/table";
 import type { ReportTable } from "../../report/model";
 import { akmPanelRows, akmPanelTable, type AkmPanelRow, type AkmPanelSpec } from "../akm-panel";
 import { RS_CONTROLS, type ResiliencePanel } from "./panel";
+import { mapF64From } from "../../util/typed-map";
 
 /** The RS Bartik robustness regression (resi on vagg_bartik, city and year effects, city clusters), without and with the controls. */
 export const RS_AKM_SPECS: readonly AkmPanelSpec[] = [
@@ -34,7 +35,7 @@ export async function rsAkmRows(rs: ResiliencePanel, env: { readonly dataDir: st
   const shares = {
     unit: city,
     industry: column(c, "industry") as ArrayLike<unknown>,
-    share: Float64Array.from(out, (v, i) => v / (tot.get(city[i] as number) as number)),
+    share: mapF64From(out, (v, i) => v / (tot.get(city[i] as number) as number)),
   };
   // vagg_bartik is winsorised at 1 %/99 % with the other regression variables (buildResiliencePanel's
   // default), so it lies off the span of the shares in the clipped tails: allowed and reported (span_gap)

@@ -21,6 +21,7 @@ import type { ReportTable } from "../../report/model";
 import { RS_PUBLISHED } from "./published";
 import { isSynthetic } from "../truth";
 import { REPO_ROOT_DIR } from "../../util/paths";
+import { mapF64From, mapI32From } from "../../util/typed-map";
 
 /**
  * The RS analysis panel (Yan, Xu & Zhang 2025), built from the raw files in their codebook
@@ -286,12 +287,12 @@ export async function buildResiliencePanel(dir: string, opts: ResiliencePanelOpt
     (a, b) => (cc0[a] as number) - (cc0[b] as number) || (yy0[a] as number) - (yy0[b] as number),
   );
   const ybCols: Record<string, Float64Array | Int32Array> = {
-    city: Int32Array.from(order, (i) => cc0[i] as number),
-    year: Int32Array.from(order, (i) => yy0[i] as number),
+    city: mapI32From(order, (i) => cc0[i] as number),
+    year: mapI32From(order, (i) => yy0[i] as number),
   };
   for (const n of YEARBOOK_RAW) {
     const x = numeric(ybRaw, n);
-    ybCols[n] = Float64Array.from(order, (i) => x[i] as number);
+    ybCols[n] = mapF64From(order, (i) => x[i] as number);
   }
   const yb0 = table(ybCols, f("city_yearbook.csv"));
   const interp = cleanPanel(yb0, YEARBOOK_RAW, { unit: "city", time: "year", interpolate: true, winsorize: false });
@@ -303,11 +304,11 @@ export async function buildResiliencePanel(dir: string, opts: ResiliencePanelOpt
   const pop = g("pop"),
     gdp = g("gdp"),
     area = g("area");
-  const per = (a: Float64Array, b: Float64Array, k = 1): Float64Array => Float64Array.from(a, (v, i) => (k * v) / (b[i] as number));
+  const per = (a: Float64Array, b: Float64Array, k = 1): Float64Array => mapF64From(a, (v, i) => (k * v) / (b[i] as number));
 
   // 2. indicators on the full yearbook (rolling windows need t−2)
-  const cpiG = Float64Array.from(g("cpi"), (v) => v - 100),
-    gdpG = Float64Array.from(g("gdp_index"), (v) => v - 100);
+  const cpiG = mapF64From(g("cpi"), (v) => v - 100),
+    gdpG = mapF64From(g("gdp_index"), (v) => v - 100);
   const tmp = table({ city, year, cpiG, gdpG });
   const ind: Record<string, Float64Array> = {
     cpi_sd3: rollingSd(tmp, { unit: "city", time: "year", value: "cpiG", window: 3, divisor: sdDiv }),
@@ -434,27 +435,27 @@ export async function buildResiliencePanel(dir: string, opts: ResiliencePanelOpt
       v = numeric(bt, "vagg");
     for (let k = 0; k < bt.nrows; k++) bartikOf.set(`${u[k]}|${tm[k]}`, v[k] as number);
   }
-  const bartikVals = Float64Array.from({ length: N }, (_, i) => bartikOf.get(`${city[i]}|${year[i]}`) ?? NaN);
+  const bartikVals = mapF64From({ length: N }, (_, i) => bartikOf.get(`${city[i]}|${year[i]}`) ?? NaN);
   // IV: ln(1 + members 2005) × ln(national internet users)
   const nat = await rawRecords(f("national_series.csv"), NATIONAL_SERIES);
   const users = new Map(nat.map((r) => [Number(r.year), Number(r.internet_users)]));
-  const iv = Float64Array.from(
+  const iv = mapF64From(
     { length: N },
     (_, i) => Math.log(1 + (m05.get(city[i] as number) ?? 0)) * Math.log(users.get(year[i] as number) ?? NaN),
   );
 
   // 5. controls and other variables
   const ctl = {
-    pop: Float64Array.from(pop, (p, i) => Math.log((p * 1e4) / (area[i] as number))),
-    open: Float64Array.from(g("fdi_usd"), (v, i) => Math.log(1 + (v * 1e4) / ((pop[i] as number) * 1e4))),
-    fre: Float64Array.from(g("road_freight"), Math.log),
-    road: Float64Array.from(g("road_area"), (v, i) => Math.log(v / (pop[i] as number))),
-    wage: Float64Array.from(g("wage"), Math.log),
-    edu: Float64Array.from(g("students"), (v, i) => Math.log(v / (pop[i] as number))),
+    pop: mapF64From(pop, (p, i) => Math.log((p * 1e4) / (area[i] as number))),
+    open: mapF64From(g("fdi_usd"), (v, i) => Math.log(1 + (v * 1e4) / ((pop[i] as number) * 1e4))),
+    fre: mapF64From(g("road_freight"), Math.log),
+    road: mapF64From(g("road_area"), (v, i) => Math.log(v / (pop[i] as number))),
+    wage: mapF64From(g("wage"), Math.log),
+    edu: mapF64From(g("students"), (v, i) => Math.log(v / (pop[i] as number))),
   };
-  const realGdp = Float64Array.from(gdp, (v, i) => v / ((g("deflator")[i] as number) / 100));
+  const realGdp = mapF64From(gdp, (v, i) => v / ((g("deflator")[i] as number) / 100));
   const inetPen = per(g("internet_users"), pop, 100);
-  const agg = Float64Array.from(g("industrial_firms"), (v, i) => v / (area[i] as number));
+  const agg = mapF64From(g("industrial_firms"), (v, i) => v / (area[i] as number));
 
   // cities and public lists
   const cities = await rawRecords(f("cities.csv"), CITIES);
@@ -478,12 +479,12 @@ export async function buildResiliencePanel(dir: string, opts: ResiliencePanelOpt
   // analysis rows
   const rows: number[] = [];
   for (let i = 0; i < N; i++) if ((year[i] as number) >= y0 && (year[i] as number) <= y1) rows.push(i);
-  const pick = (x: Float64Array): Float64Array => Float64Array.from(rows, (i) => x[i] as number);
+  const pick = (x: Float64Array): Float64Array => mapF64From(rows, (i) => x[i] as number);
   const pc = (i: number) => cinfo.get(city[i] as number);
 
   // 3. entropy index over the analysis rows (pooled): resi with the global weights, sub-indices within their dimension
   const indT = table({
-    year: Int32Array.from(rows, (i) => year[i] as number),
+    year: mapI32From(rows, (i) => year[i] as number),
     ...Object.fromEntries(indicators.map((d) => [d.name, pick(ind[d.name] as Float64Array)])),
   });
   const eOpts = { shift: opts.shift ?? 1e-4, by: opts.entropyBy ?? "pooled", year: "year" } as const;
@@ -507,20 +508,18 @@ export async function buildResiliencePanel(dir: string, opts: ResiliencePanelOpt
   const areaMean = new Map([...areaSum].map(([c, [s, n]]) => [c, s / n]));
   // mechanisms: misallocation (production-function approach) and market potential with an internet factor
   const mechT = table({
-    city: Int32Array.from(rows, (i) => city[i] as number),
-    year: Int32Array.from(rows, (i) => year[i] as number),
+    city: mapI32From(rows, (i) => city[i] as number),
+    year: mapI32From(rows, (i) => year[i] as number),
     y: pick(realGdp),
     k: pick(g("capital")),
     l: pick(g("emp")),
     // under destination ("j"/"ij") weighting a destination without internet data has no weight, so it leaves every
     // city's sum (its own row is NA); under origin weighting (the default) only its own row is NA
-    gdp: Float64Array.from(rows, (i) =>
-      (opts.mpInternetWeight ?? "i") !== "i" && Number.isNaN(inetPen[i] as number) ? NaN : (gdp[i] as number),
-    ),
-    area: Float64Array.from(rows, (i) => areaMean.get(city[i] as number) ?? NaN),
+    gdp: mapF64From(rows, (i) => ((opts.mpInternetWeight ?? "i") !== "i" && Number.isNaN(inetPen[i] as number) ? NaN : (gdp[i] as number))),
+    area: mapF64From(rows, (i) => areaMean.get(city[i] as number) ?? NaN),
     inet: pick(inetPen),
-    lon: Float64Array.from(rows, (i) => Number(pc(i)?.lon ?? NaN)),
-    lat: Float64Array.from(rows, (i) => Number(pc(i)?.lat ?? NaN)),
+    lon: mapF64From(rows, (i) => Number(pc(i)?.lon ?? NaN)),
+    lat: mapF64From(rows, (i) => Number(pc(i)?.lat ?? NaN)),
   });
   const mis = misallocation(mechT, { unit: "city", year: "year", y: "y", k: "k", l: "l" });
   const mp = marketPotentialPanel(mechT, {
@@ -533,7 +532,7 @@ export async function buildResiliencePanel(dir: string, opts: ResiliencePanelOpt
     internetColumn: "inet",
     internetWeight: opts.mpInternetWeight ?? "i",
   });
-  const logp = (x: Float64Array): Float64Array => Float64Array.from(x, (v) => Math.log(v));
+  const logp = (x: Float64Array): Float64Array => mapF64From(x, (v) => Math.log(v));
 
   // city-level infra (mean over the analysis years), split at the median of cities
   const infSum = new Map<number, [number, number]>();
@@ -552,13 +551,13 @@ export async function buildResiliencePanel(dir: string, opts: ResiliencePanelOpt
       : ((sortedInf[sortedInf.length / 2 - 1] as number) + (sortedInf[sortedInf.length / 2] as number)) / 2;
 
   const cols: Record<string, Float64Array | Int32Array | (string | null)[]> = {
-    city: Int32Array.from(rows, (i) => city[i] as number),
-    year: Int32Array.from(rows, (i) => year[i] as number),
+    city: mapI32From(rows, (i) => city[i] as number),
+    year: mapI32From(rows, (i) => year[i] as number),
     province: rows.map((i) => {
       const v = pc(i)?.province;
       return v === null || v === undefined ? null : String(v);
     }),
-    province_code: Int32Array.from(rows, (i) => Number(pc(i)?.province_code ?? -1)),
+    province_code: mapI32From(rows, (i) => Number(pc(i)?.province_code ?? -1)),
     resi: ei.index,
     resist: eiSub.dimensions.resist as Float64Array,
     adapt: eiSub.dimensions.adapt as Float64Array,
@@ -577,14 +576,14 @@ export async function buildResiliencePanel(dir: string, opts: ResiliencePanelOpt
     hmp: logp(mp.hmp),
     agg: pick(agg),
     infra: inf.index,
-    smart_year: Float64Array.from(rows, (i) => smart.get(city[i] as number) ?? NaN),
-    smart_city: Float64Array.from(rows, (i) => (smart.has(city[i] as number) ? 1 : 0)),
-    municipality: Float64Array.from(rows, (i) => (capitals.get(city[i] as number) === "municipality" ? 1 : 0)),
-    capital: Float64Array.from(rows, (i) => (capitals.has(city[i] as number) ? 1 : 0)),
-    old_industrial: Float64Array.from(rows, (i) => (old.has(city[i] as number) ? 1 : 0)),
-    digital_infra_high: Float64Array.from(rows, (i) => ((infMean.get(city[i] as number) ?? NaN) >= infMed ? 1 : 0)),
-    urban_agglomeration: Float64Array.from(rows, (i) => (ua.has(city[i] as number) ? 1 : 0)),
-    yangtze_belt: Float64Array.from(rows, (i) => (yrb.has(Number(pc(i)?.province_code)) ? 1 : 0)),
+    smart_year: mapF64From(rows, (i) => smart.get(city[i] as number) ?? NaN),
+    smart_city: mapF64From(rows, (i) => (smart.has(city[i] as number) ? 1 : 0)),
+    municipality: mapF64From(rows, (i) => (capitals.get(city[i] as number) === "municipality" ? 1 : 0)),
+    capital: mapF64From(rows, (i) => (capitals.has(city[i] as number) ? 1 : 0)),
+    old_industrial: mapF64From(rows, (i) => (old.has(city[i] as number) ? 1 : 0)),
+    digital_infra_high: mapF64From(rows, (i) => ((infMean.get(city[i] as number) ?? NaN) >= infMed ? 1 : 0)),
+    urban_agglomeration: mapF64From(rows, (i) => (ua.has(city[i] as number) ? 1 : 0)),
+    yangtze_belt: mapF64From(rows, (i) => (yrb.has(Number(pc(i)?.province_code)) ? 1 : 0)),
     ...Object.fromEntries(indicators.map((d) => [d.name, pick(ind[d.name] as Float64Array)])),
   };
 
@@ -663,7 +662,7 @@ export async function buildResiliencePanel(dir: string, opts: ResiliencePanelOpt
       const x = cols[n] as Float64Array;
       const idx: number[] = [];
       for (let q = 0; q < R; q++) if (inS[q] === 1) idx.push(q);
-      const sub = Float64Array.from(idx, (q) => x[q] as number);
+      const sub = mapF64From(idx, (q) => x[q] as number);
       if (!sub.some(Number.isFinite)) continue;
       const w = winsorizeValues(sub, { lower: wins, upper: 1 - wins });
       const y = Float64Array.from(x);
@@ -1026,7 +1025,7 @@ export function rsBartikDiagnostics(rs: ResiliencePanel, top = 5): ReportTable {
     for (let k = 0; k < bt.nrows; k++) of.set(`${u[k]}|${tm[k]}`, v[k] as number);
     const c = column(base, "city") as Int32Array,
       y = column(base, "year") as Int32Array;
-    return Float64Array.from({ length: base.nrows }, (_, i) => of.get(`${c[i]}|${y[i]}`) ?? NaN);
+    return mapF64From({ length: base.nrows }, (_, i) => of.get(`${c[i]}|${y[i]}`) ?? NaN);
   };
   const data = withColumns(base, { vagg_bartik_sum: sumFor(shares) });
   const r = rotembergOls({
@@ -1047,7 +1046,7 @@ export function rsBartikDiagnostics(rs: ResiliencePanel, top = 5): ReportTable {
   const absTot = byInd.reduce((a, x) => a + Math.abs(x.alpha as number), 0);
   const topInd = String(byInd[0]?.ind);
   const indCol = column(shares, "ind") as readonly (string | null)[];
-  const dropped = withColumns(shares, { share: Float64Array.from(numeric(shares, "share"), (v, k) => (indCol[k] === topInd ? 0 : v)) });
+  const dropped = withColumns(shares, { share: mapF64From(numeric(shares, "share"), (v, k) => (indCol[k] === topInd ? 0 : v)) });
   const m0 = feols(withColumns(base, { vagg_bartik_drop: sumFor(dropped) }), table3Formula("resi", "vagg_bartik_drop"), {
     vcov: CLUSTER_CITY,
   });

@@ -15,6 +15,7 @@ import { fmtN, type TruthSource } from "../truth";
 import { rsTruth } from "./truth";
 import { RS_PUBLISHED, RS_PUBLISHED_SECTIONS } from "./published";
 import { rsAnomalyNotes } from "./anomalies";
+import { mapF64From } from "../../util/typed-map";
 
 /**
  * The estimation logic of the RS notebooks for §4.3 (heterogeneity, Table 4), §5 (mechanisms,
@@ -523,7 +524,7 @@ export function withCentred(panel: Table, cols: readonly string[]): Table {
       }
     if (n === 0) throw new DataError(`no finite values`, { file: panel.source, column: c });
     const m = s / n;
-    add[`${c}_c`] = Float64Array.from(x, (v) => v - m);
+    add[`${c}_c`] = mapF64From(x, (v) => v - m);
   }
   return withColumns(panel, add);
 }
@@ -556,7 +557,7 @@ export function quantileGroups(
         sum.set(u[i], [s[0] + (x[i] as number), s[1] + 1]);
       }
     const mean = new Map([...sum].map(([key, [s, n]]) => [key, s / n]));
-    v = Float64Array.from({ length: x.length }, (_, i) => mean.get(u[i]) ?? NaN);
+    v = mapF64From({ length: x.length }, (_, i) => mean.get(u[i]) ?? NaN);
     pool = Float64Array.from(mean.values());
   }
   const sorted = Float64Array.from(Array.from(pool).filter(Number.isFinite)).sort();
@@ -568,7 +569,7 @@ export function quantileGroups(
     const lo = Math.floor(pos);
     return Number.isInteger(pos) ? ((sorted[pos - 1] as number) + (sorted[pos] as number)) / 2 : (sorted[lo] as number);
   });
-  const g = Float64Array.from(v, (val) => {
+  const g = mapF64From(v, (val) => {
     if (!Number.isFinite(val)) return NaN;
     let q = 1;
     while (q < k && val > (cuts[q - 1] as number)) q++;
