@@ -23,7 +23,31 @@ test("equals Number(toPrecision) on a million random doubles over 40 decades, 1â
 });
 
 test("exact decimal ties, powers of ten, zero, negatives and non-finite values", () => {
-  const xs = [0.5, 1.5, 2.5, 1.0000000005, 123456789.5, 9.9999999995, 999999999.5, 1e22, 1e-22, 1e23, 1e-300, 5e-324, 0, -0, -1.25, NaN, Infinity, -Infinity, 1, 10, 100, 0.1, 0.3];
+  const xs = [
+    0.5,
+    1.5,
+    2.5,
+    1.0000000005,
+    123456789.5,
+    9.9999999995,
+    999999999.5,
+    1e22,
+    1e-22,
+    1e23,
+    1e-300,
+    5e-324,
+    0,
+    -0,
+    -1.25,
+    NaN,
+    Infinity,
+    -Infinity,
+    1,
+    10,
+    100,
+    0.1,
+    0.3,
+  ];
   for (const x of xs)
     for (let d = 1; d <= 17; d++) assert.ok(Object.is(roundSignificant(x, d), Number(x.toPrecision(d))), `${x} at ${d} digits`);
 });
