@@ -9,6 +9,7 @@ import { qrLeastSquares } from "../core/linalg/qr";
 import { computeVcov, parseVcov, type VcovSpec, type SscPreset } from "../vcov";
 import { EstimationError } from "../util/errors";
 import { buildResult, type CommonResult } from "./fit";
+import { alsoVcovs, clusterUnion, frameForSpec, toVcovSpec, type AlsoVcov } from "./vcov-also";
 export type { CoefRow, ModelF } from "./fit";
 
 export interface FeolsOptions {
@@ -24,6 +25,13 @@ export interface FeolsOptions {
   readonly level?: number;
   /** Keep residuals and fitted values in the result (default true). */
   readonly keepResiduals?: boolean;
+  /**
+   * Further variances of the same fit, e.g. `["cluster:city"]` beside `vcov: "cluster:city^hs4"`
+   * (as fixest's `summary(fit, vcov = …)`): computed from the same residuals and bread, returned in
+   * `result.vcovAlso` in this order. Rows missing any of the cluster variables named here or in
+   * `vcov` leave the sample of the fit (counted in `removed`), so every variance is of one sample.
+   */
+  readonly vcovAlso?: readonly (VcovSpec | string)[];
 }
 
 /**
@@ -35,6 +43,8 @@ export interface FeolsOptions {
  */
 export interface FeolsResult extends CommonResult {
   readonly ssc: SscPreset;
+  /** The variances of option `vcovAlso`, in its order (empty without it). */
+  readonly vcovAlso: readonly AlsoVcov[];
 }
 
 /**
@@ -73,12 +83,13 @@ export function feols(data: Table, formula: string, opts: FeolsOptions = {}): Fe
   const f = parseFormula(formula);
   if (f.endo.length) throw new EstimationError(`this formula has an IV part; use iv2sls()`, { term: formula });
   const spec = typeof opts.vcov === "string" ? parseVcov(opts.vcov) : (opts.vcov ?? defaultVcov(f));
+  const also = (opts.vcovAlso ?? []).map(toVcovSpec);
   const frame = buildModelFrame(data, f, {
     weights: opts.weights,
     singletons: opts.singletons,
-    cluster: typeof spec === "object" ? spec.cluster : [],
+    cluster: clusterUnion([spec, ...also]),
   });
-  return fitFrame(frame, f, spec, opts);
+  return fitFrame(frame, f, spec, opts, also);
 }
 
 /** √w-scaled copies (or the arrays themselves without weights). */
@@ -158,7 +169,8 @@ export function linearCore(
   };
 }
 
-function fitFrame(frame: ModelFrame, f: ParsedFormula, spec: VcovSpec, opts: FeolsOptions): FeolsResult {
+function fitFrame(frameAll: ModelFrame, f: ParsedFormula, spec: VcovSpec, opts: FeolsOptions, also: readonly VcovSpec[] = []): FeolsResult {
+  const frame = frameForSpec(frameAll, spec);
   const n = frame.n;
   const core = linearCore(frame, frame.y, frame.X, frame.xNames, f.intercept, opts);
   const k = core.names.length;
@@ -169,20 +181,22 @@ function fitFrame(frame: ModelFrame, f: ParsedFormula, spec: VcovSpec, opts: Feo
     });
   if (n <= k) throw new EstimationError(`${n} observations for ${k} coefficients: not identified`);
   const ssc = opts.ssc ?? "fixest";
-  const vc = computeVcov({
-    X: core.Xs,
-    e: core.es,
-    bread: core.xtxInv,
-    rss: core.rss,
-    n,
-    kCoef: k,
-    fixef: frame.fixef,
-    fixefNames: frame.fixefNames,
-    clusters: frame.clusters,
-    clusterNames: frame.clusterNames,
-    spec,
-    preset: ssc,
-  });
+  const vcovOf = (s: VcovSpec, fr: ModelFrame) =>
+    computeVcov({
+      X: core.Xs,
+      e: core.es,
+      bread: core.xtxInv,
+      rss: core.rss,
+      n,
+      kCoef: k,
+      fixef: fr.fixef,
+      fixefNames: fr.fixefNames,
+      clusters: fr.clusters,
+      clusterNames: fr.clusterNames,
+      spec: s,
+      preset: ssc,
+    });
+  const vc = vcovOf(spec, frame);
   return buildResult(
     {
       formula: f.text,
@@ -202,7 +216,7 @@ function fitFrame(frame: ModelFrame, f: ParsedFormula, spec: VcovSpec, opts: Feo
       modelF: "iid",
       keepResiduals: opts.keepResiduals !== false,
     },
-    { ssc },
+    { ssc, vcovAlso: alsoVcovs(core.names, also, frameAll, vcovOf) },
   );
 }
 

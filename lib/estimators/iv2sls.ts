@@ -3,6 +3,7 @@ import { parseFormula } from "./formula";
 import { buildModelFrame } from "./model-frame";
 import { parseVcov, type VcovSpec } from "../vcov";
 import { defaultVcov, type FeolsOptions } from "./feols";
+import { alsoVcovs, clusterUnion, frameForSpec, toVcovSpec, type AlsoVcov } from "./vcov-also";
 import { firstStage, type FirstStageResult } from "./iv/first-stage";
 import { ivDiagnostics, type IvDiagnostics } from "./iv/diagnostics";
 import { ivVcov, type IvSscPreset } from "./iv/ssc";
@@ -34,6 +35,8 @@ export interface Iv2slsResult extends CommonResult {
   /** First-stage coefficients and SEs of the excluded instruments (absent with skipDiagnostics). */
   readonly firstStageTable?: readonly FirstStageTable[];
   readonly diagnostics?: IvDiagnostics;
+  /** The second-stage variances of option `vcovAlso`, in its order (empty without it). */
+  readonly vcovAlso: readonly AlsoVcov[];
 }
 
 /**
@@ -66,11 +69,13 @@ export function iv2sls(data: Table, formula: string, opts: Iv2slsOptions = {}): 
   const f = parseFormula(formula);
   checkIvFormula(f, formula);
   const spec: VcovSpec = typeof opts.vcov === "string" ? parseVcov(opts.vcov) : (opts.vcov ?? defaultVcov(f));
-  const frame = buildModelFrame(data, f, {
+  const also = (opts.vcovAlso ?? []).map(toVcovSpec);
+  const frameAll = buildModelFrame(data, f, {
     weights: opts.weights,
     singletons: opts.singletons,
-    cluster: typeof spec === "object" ? spec.cluster : [],
+    cluster: clusterUnion([spec, ...also]),
   });
+  const frame = frameForSpec(frameAll, spec);
   const core = ivCore(frame, f.intercept, formula, opts);
   const preset = opts.ssc ?? "fixest";
   const level = opts.level ?? 0.95;
@@ -124,6 +129,7 @@ export function iv2sls(data: Table, formula: string, opts: Iv2slsOptions = {}): 
       firstStage: fs,
       firstStageTable,
       diagnostics,
+      vcovAlso: alsoVcovs(core.names, also, frameAll, (sp, fr) => ivSecondStageVcov(fr, core, sp, preset)),
     },
   );
   registerIvDesign(result, design);

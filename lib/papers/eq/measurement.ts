@@ -720,11 +720,10 @@ export async function qualitySigmaComparison(
   const recs: Record<string, number | string>[] = [];
   for (const [k, v] of variants.entries()) {
     const eq = k === 0 && opts.reuse ? opts.reuse : await buildQualityPanel(dir, { quality: v.quality });
-    const m = feols(eq.panel, EQ_BASELINE, { vcov: { cluster: ["city^hs4"] } });
-    const mc = feols(eq.panel, EQ_BASELINE, { vcov: { cluster: ["city"] } });
+    const m = feols(eq.panel, EQ_BASELINE, { vcov: { cluster: ["city^hs4"] }, vcovAlso: [{ cluster: ["city"] }] });
     const b = m.coef["vagg"] as number,
       se = m.se["vagg"] as number,
-      seCity = mc.se["vagg"] as number;
+      seCity = m.vcovAlso[0]?.se["vagg"] as number;
     const r: Record<string, number | string> = {
       method: v.label,
       sigma_pooled: eq.quality.sigmaHat?.estimate ?? NaN,
