@@ -37,7 +37,7 @@ import * as path from "node:path";
 import { exec, registerTable, sql, sqlString } from "../../data/duckdb";
 import { scanExpression } from "../../data/io";
 import { validateRawFiles } from "../../data/scan-check";
-import { column, table, type Table } from "../../data/table";
+import { column, table, NA_INT, type Column, type Table } from "../../data/table";
 import { keyAt } from "../../data/keys";
 import { ArgumentError, DataError } from "../../util/errors";
 import { productQuality, type QualityOptions, type QualityResult } from "../../measures/quality";
@@ -46,7 +46,7 @@ import { placeboChart, type PlaceboPublished } from "../../report/charts/resampl
 import type { PlaceboResult } from "../../estimators/resampling/placebo";
 import type { VegaLiteSpec } from "../../report/charts/spec";
 import { EQ_PUBLISHED } from "./published";
-import { mapF64From } from "../../util/typed-map";
+import { mapF64From, mapI32From } from "../../util/typed-map";
 
 /** The raw files `buildQualityPanel` reads (validated against their schemas first; customs over the scan). */
 export const EQ_PANEL_FILES = [
@@ -83,6 +83,12 @@ export interface QualityPanelOptions {
    * `method` defaults to `"known-sigma"`, σ_h from `sigma_hs3.csv`).
    */
   readonly quality?: Partial<QualityOptions>;
+  /**
+   * Join the city-year covariates and order the three panels in DuckDB (the reference
+   * definition) instead of the plain loops that give the same tables (default false; the tests
+   * compare the two).
+   */
+  readonly sqlAttach?: boolean;
 }
 
 export interface QualityPanel {
@@ -203,7 +209,12 @@ export async function buildQualityPanel(dir: string, opts: QualityPanelOptions =
       LEFT JOIN h ON h.city = yb.city LEFT JOIN c ON c.city = yb.city
     WHERE yb.year BETWEEN ${y0} AND ${y1}`);
   const covs = `cy.province, cy.vagg, cy.l_vagg, ${EQ_CONTROLS.map((n) => `cy.${n}`).join(", ")}, cy.tel_iv, cy.post_iv`;
-  const attach = async (t: Table, name: string, keys: string, order: string): Promise<Table> => {
+  const cityYear = await sql(`SELECT * FROM ${id}_cy ORDER BY city, year`, { intColumns: ["city", "year", "province"] });
+  const attach = async (t: Table, name: string, keys: string, order: string, js: readonly AttachKey[]): Promise<Table> => {
+    // the same join and order in plain loops (no round trip of millions of strings through DuckDB);
+    // the SQL below stays the definition and the fallback for inputs the loops do not cover
+    const fast = opts.sqlAttach ? null : attachCityYear(t, cityYear, js, [y0, y1]);
+    if (fast) return fast;
     await registerTable(`${id}_${name}`, t);
     return sql(
       `SELECT ${keys}, t.quality, t.value, t.n, ${covs}
@@ -218,21 +229,46 @@ export async function buildQualityPanel(dir: string, opts: QualityPanelOptions =
     "c4",
     "CAST(t.city_code AS INTEGER) AS city, CAST(t.hs4 AS VARCHAR) AS hs4, CAST(t.year AS INTEGER) AS year",
     "city, hs4, year",
+    [
+      { name: "city", from: "city_code", as: "int", sort: 0 },
+      { name: "hs4", from: "hs4", as: "varchar", sort: 1 },
+      { name: "year", from: "year", as: "int", sort: 2 },
+    ],
   );
   const hs6 = await attach(
     q.hs6,
     "c6",
     "CAST(t.city_code AS INTEGER) AS city, CAST(t.hs6 AS VARCHAR) AS hs6, CAST(t.hs4 AS VARCHAR) AS hs4, CAST(t.year AS INTEGER) AS year",
     "city, hs6, year",
+    [
+      { name: "city", from: "city_code", as: "int", sort: 0 },
+      { name: "hs6", from: "hs6", as: "varchar", sort: 1 },
+      { name: "hs4", from: "hs4", as: "varchar" },
+      { name: "year", from: "year", as: "int", sort: 2 },
+    ],
   );
   const firm = await attach(
     q.firm,
     "f6",
     "CAST(t.firm_id AS VARCHAR) AS firm, CAST(t.city_code AS INTEGER) AS city, CAST(t.hs6 AS VARCHAR) AS hs6, CAST(t.hs4 AS VARCHAR) AS hs4, CAST(t.year AS INTEGER) AS year",
     "firm, hs6, year",
+    [
+      { name: "firm", from: "firm_id", as: "varchar", sort: 0 },
+      { name: "city", from: "city_code", as: "int" },
+      { name: "hs6", from: "hs6", as: "varchar", sort: 1 },
+      { name: "hs4", from: "hs4", as: "varchar" },
+      { name: "year", from: "year", as: "int", sort: 2 },
+    ],
   );
-  const cityYear = await sql(`SELECT * FROM ${id}_cy ORDER BY city, year`, { intColumns: ["city", "year", "province"] });
-  const cnt = await sql(`SELECT count(*) AS rows, count(DISTINCT city_code) AS cities, count(DISTINCT hs4) AS hs4 FROM ${id}_c4`);
+  const c4 = q.cityHs4Year;
+  const cities = new Set<unknown>(),
+    hs4s = new Set<unknown>();
+  for (let i = 0; i < c4.nrows; i++) {
+    const c = keyAt(column(c4, "city_code"), i),
+      h = keyAt(column(c4, "hs4"), i);
+    if (c !== null) cities.add(c);
+    if (h !== null) hs4s.add(h);
+  }
   const vg = panel.columns["vagg"] as Float64Array;
   let missingVagg = 0,
     missingControls = 0;
@@ -240,7 +276,7 @@ export async function buildQualityPanel(dir: string, opts: QualityPanelOptions =
     if (Number.isNaN(vg[i] as number)) missingVagg++;
     if (EQ_CONTROLS.some((n) => Number.isNaN((panel.columns[n] as Float64Array)[i] as number))) missingControls++;
   }
-  await exec(`DROP TABLE IF EXISTS ${id}_c4; DROP TABLE IF EXISTS ${id}_c6; DROP TABLE IF EXISTS ${id}_f6`);
+  await exec(`DROP TABLE IF EXISTS ${id}_c4; DROP TABLE IF EXISTS ${id}_c6; DROP TABLE IF EXISTS ${id}_f6; DROP TABLE IF EXISTS ${id}_cy`);
   return {
     panel,
     hs6,
@@ -249,14 +285,124 @@ export async function buildQualityPanel(dir: string, opts: QualityPanelOptions =
     quality: q,
     info: {
       rows: panel.nrows,
-      cities: (cnt.columns["cities"] as Float64Array)[0] as number,
-      hs4: (cnt.columns["hs4"] as Float64Array)[0] as number,
+      cities: cities.size,
+      hs4: hs4s.size,
       years: [y0, y1],
       missingVagg,
       missingControls,
       hs,
     },
   };
+}
+
+/** One key column of `attachCityYear`: output name, source column, its type, and its rank in the ORDER BY. */
+interface AttachKey {
+  readonly name: string;
+  readonly from: string;
+  /** "int": CAST(… AS INTEGER) of an integer-valued number; "varchar": CAST(… AS VARCHAR) (strings as they are, numbers as DuckDB prints a DOUBLE). */
+  readonly as: "int" | "varchar";
+  readonly sort?: number;
+}
+
+/** DuckDB's CAST(x AS VARCHAR) of a DOUBLE holding a whole number below 10^15 ("1000001.0"); null where the loops would have to guess. */
+function doubleAsVarchar(v: number): string | null {
+  return Number.isInteger(v) && Math.abs(v) < 1e15 ? `${v}.0` : null;
+}
+
+/**
+ * `attach` of `buildQualityPanel` in plain loops: the rows of a quality table `t` with year in
+ * [y0, y1], the city-year covariates of `cy` (LEFT JOIN on city and year, unmatched → NaN / NA),
+ * ordered by the `sort` keys — the same table the SQL returns. Returns null (the caller runs the
+ * SQL) when an input falls outside what the loops reproduce exactly: a missing or non-integer
+ * city or year, a numeric key that is not a whole number, a missing sort key, or duplicate
+ * city-years in `cy`.
+ */
+function attachCityYear(t: Table, cy: Table, keys: readonly AttachKey[], [y0, y1]: readonly [number, number]): Table | null {
+  const cc = numericOrNull(t, "city_code"),
+    yy = numericOrNull(t, "year");
+  if (!cc || !yy) return null;
+  const cyCity = cy.columns["city"] as Int32Array,
+    cyYear = cy.columns["year"] as Int32Array;
+  const at = new Map<number, number>();
+  for (let r = 0; r < cy.nrows; r++) {
+    const k = (cyCity[r] as number) * 10000 + (cyYear[r] as number);
+    if (cyCity[r] === NA_INT || cyYear[r] === NA_INT || at.has(k)) return null;
+    at.set(k, r);
+  }
+  const rows: number[] = [];
+  for (let i = 0; i < t.nrows; i++) {
+    const c = cc[i] as number,
+      y = yy[i] as number;
+    if (!Number.isInteger(c) || !Number.isInteger(y)) return null;
+    if (y >= y0 && y <= y1) rows.push(i);
+  }
+  const out: Record<string, Column> = {};
+  const sortCols: (Int32Array | (string | null)[])[] = [];
+  for (const k of keys) {
+    const src = t.columns[k.from];
+    if (!src) return null;
+    let col: Int32Array | (string | null)[];
+    if (k.as === "int") {
+      const v = src instanceof Float64Array || src instanceof Int32Array ? src : null;
+      if (!v) return null;
+      col = new Int32Array(rows.length);
+      for (let j = 0; j < rows.length; j++) {
+        const x = v[rows[j] as number] as number;
+        if (!Number.isInteger(x) || x === NA_INT || Math.abs(x) >= 2 ** 31) return null;
+        col[j] = x;
+      }
+    } else {
+      col = new Array<string | null>(rows.length);
+      for (let j = 0; j < rows.length; j++) {
+        const x = src[rows[j] as number];
+        const s = typeof x === "string" ? x : typeof x === "number" ? doubleAsVarchar(x) : null;
+        if (s === null) return null;
+        col[j] = s;
+      }
+    }
+    out[k.name] = col;
+    if (k.sort !== undefined) sortCols[k.sort] = col;
+  }
+  // ORDER BY the sort keys (unique per row in these tables, so the order is total)
+  const idx = Array.from({ length: rows.length }, (_, j) => j);
+  idx.sort((a, b) => {
+    for (const col of sortCols) {
+      const x = col[a] as number | string,
+        y = col[b] as number | string;
+      if (x < y) return -1;
+      if (x > y) return 1;
+    }
+    return 0;
+  });
+  const perm = (col: Column): Column => {
+    if (col instanceof Int32Array) return mapI32From(idx, (j) => col[j] as number);
+    if (col instanceof Float64Array) return mapF64From(idx, (j) => col[j] as number);
+    return idx.map((j) => col[j] as string | null);
+  };
+  const res: Record<string, Column> = {};
+  for (const k of keys) res[k.name] = perm(out[k.name] as Column);
+  for (const n of ["quality", "value", "n"]) {
+    const v = numericOrNull(t, n);
+    if (!v) return null;
+    res[n] = mapF64From(idx, (j) => v[rows[j] as number] as number);
+  }
+  const cyRow = mapI32From(idx, (j) => {
+    const i = rows[j] as number;
+    return at.get((cc[i] as number) * 10000 + (yy[i] as number)) ?? -1;
+  });
+  const prov = cy.columns["province"] as Int32Array;
+  res["province"] = mapI32From(cyRow, (r) => (r < 0 ? NA_INT : (prov[r] as number)));
+  for (const n of ["vagg", "l_vagg", ...EQ_CONTROLS, "tel_iv", "post_iv"]) {
+    const v = cy.columns[n] as Float64Array;
+    res[n] = mapF64From(cyRow, (r) => (r < 0 ? NaN : (v[r] as number)));
+  }
+  return table(res);
+}
+
+/** A numeric column as Float64Array / Int32Array, or null when it is not numeric. */
+function numericOrNull(t: Table, name: string): Float64Array | Int32Array | null {
+  const c = t.columns[name];
+  return c instanceof Float64Array || c instanceof Int32Array ? c : null;
 }
 
 /**
