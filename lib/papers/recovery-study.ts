@@ -17,6 +17,7 @@ import {
   type RecoverySummaryRow,
   type LoadedRecovery,
 } from "./recovery";
+import { HEAP_FLAGS } from "../util/heap-flags";
 
 /**
  * The recovery study itself (used by `vagg recovery` and by the recovery notebooks): for each seed,
@@ -135,7 +136,7 @@ async function inWorkers(
       const reps = seeds.map((_, r) => r).filter((r) => r % jobs === j);
       return new Promise<void>((resolve, reject) => {
         const child = fork(__filename, [], {
-          execArgv: ["--require", require.resolve("tsx/cjs")],
+          execArgv: [...HEAP_FLAGS, "--require", require.resolve("tsx/cjs")],
           stdio: ["ignore", "inherit", "inherit", "ipc"],
         });
         let failed: string | null = null;

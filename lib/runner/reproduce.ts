@@ -11,6 +11,7 @@ import type { Provenance } from "./provenance";
 import { collectProvenance, listFiles } from "./provenance";
 import { executeNotebook } from "./execute";
 import { generate } from "../synth";
+import { withHeapFlags } from "../util/heap-flags";
 
 /**
  * `vagg reproduce`: generate the synthetic data if missing, execute every notebook of
@@ -359,7 +360,12 @@ export async function runAll(opts: RunOptions): Promise<RunLogEntry[]> {
     seed: opts.seed,
   };
   // the notebooks write their tables and figures under the same output folder as the reports
-  const env = { VAGG_SCALE: opts.scale, VAGG_SEED: String(opts.seed), VAGG_EXPORTS: path.resolve(opts.outDir) };
+  const env = {
+    VAGG_SCALE: opts.scale,
+    VAGG_SEED: String(opts.seed),
+    VAGG_EXPORTS: path.resolve(opts.outDir),
+    ...withHeapFlags(process.env),
+  };
 
   const previous = readRunLog(opts.outDir);
   const results = new Map<string, RunLogEntry>();
