@@ -156,7 +156,8 @@ function rowsPerByte(buf: Buffer, he: number): number {
 
 /** Parse the first part on this thread. */
 function mainPart(buf: Buffer, start: number, end: number, K: number, use: Uint8Array, estRows: number): Part {
-  const cols = newColumns(K, use, Math.ceil(estRows) + 16);
+  // headroom of one chunk's worst case (`chunked` grows the columns when the next chunk might not fit)
+  const cols = newColumns(K, use, Math.ceil(estRows + 1048576 / K) + 16);
   const seen = new Uint8Array(K), fb = new Float64Array(1);
   const rows = start >= end ? 0 : chunked(buf, start, end, K, use, cols, seen, fb, tenPowers(), parseBody, slowToken, decimalToDouble);
   return { rows, cols: cols.filter((_, k) => use[k] === 1), seen, fb: fb[0] as number };
@@ -175,7 +176,7 @@ async function finishParts(names: readonly string[], use: Uint8Array, first: Par
   if (parts.some((p) => p.rows < 0)) return null;
   const rows = parts.reduce((s, p) => s + p.rows, 0);
   const kept = names.filter((_, k) => use[k] === 1);
-  for (let k = 0, c = 0; k < names.length; k++) if (use[k] === 1) { if (!parts.some((p) => p.seen[k] === 1)) return null; c++; }
+  for (let k = 0; k < names.length; k++) if (use[k] === 1 && !parts.some((p) => p.seen[k] === 1)) return null;
   if (rows === 0) return null;
   const out: Record<string, Float64Array> = {};
   kept.forEach((nm, c) => {
@@ -217,7 +218,7 @@ else {
   const end = partEnd(buf, base, s.to, size) - base;
   const start = p === -1 ? end : Math.min(end, p + 1);
   let sink;
-  const cap = Math.ceil((end - start) * d.rpb) + 16;
+  const cap = Math.ceil((end - start) * d.rpb + 1048576 / d.K) + 16;
   const cols = Array.from({ length: d.K }, (_, k) => (d.use[k] === 1 ? new Float64Array(cap) : (sink ??= new Float64Array(cap))));
   const seen = new Uint8Array(d.K), fb = new Float64Array(1);
   const rows = start >= end ? 0 : chunked(buf, start, end, d.K, d.use, cols, seen, fb, d.pw, body, slow, dec);
