@@ -340,26 +340,85 @@ function schurSparse(S: Float64Array, r: number, rowPtr: Int32Array, col: Int32A
 
 /**
  * S −= B̃'B̃ with B̃ = diag(n_h)^{-1/2} B, from the dense r × Gb table T of B' (lower triangle):
- * inner products of rows of T (contiguous memory, two accumulators).
+ * inner products of rows of T (contiguous memory), taken for 2 × 2 pairs of rows at once (each
+ * loaded value serves two products), each with two accumulators (even and odd h) summed in the
+ * same order as one product at a time.
  */
 function schurDense(S: Float64Array, r: number, T: Float64Array, nBig: Float64Array, Gb: number): void {
   const sc = Float64Array.from(nBig, (v) => 1 / Math.sqrt(v));
   for (let j = 0; j < r; j++) for (let h = 0; h < Gb; h++) T[j * Gb + h] = (T[j * Gb + h] as number) * (sc[h] as number);
-  for (let b = 0; b < r; b++) {
-    const rb = b * Gb;
-    for (let a = b; a < r; a++) {
-      const ra = a * Gb;
-      let s0 = 0,
-        s1 = 0,
+  const dot = (ra: number, rb: number): number => {
+    let s0 = 0,
+      s1 = 0,
+      h = 0;
+    for (; h + 1 < Gb; h += 2) {
+      s0 += (T[ra + h] as number) * (T[rb + h] as number);
+      s1 += (T[ra + h + 1] as number) * (T[rb + h + 1] as number);
+    }
+    if (h < Gb) s0 += (T[ra + h] as number) * (T[rb + h] as number);
+    return s0 + s1;
+  };
+  let b = 0;
+  for (; b + 1 < r; b += 2) {
+    const rb = b * Gb,
+      rc = rb + Gb;
+    // the diagonal pair: (b, b), (b + 1, b), (b + 1, b + 1)
+    S[b * r + b] -= dot(rb, rb);
+    S[(b + 1) * r + b] -= dot(rc, rb);
+    S[(b + 1) * r + b + 1] -= dot(rc, rc);
+    let a = b + 2;
+    for (; a + 1 < r; a += 2) {
+      const ra = a * Gb,
+        rd = ra + Gb;
+      // rows a, a + 1 against rows b, b + 1: p = (a, b), q = (a, b + 1), u = (a + 1, b), v = (a + 1, b + 1)
+      let p0 = 0,
+        p1 = 0,
+        q0 = 0,
+        q1 = 0,
+        u0 = 0,
+        u1 = 0,
+        v0 = 0,
+        v1 = 0,
         h = 0;
       for (; h + 1 < Gb; h += 2) {
-        s0 += (T[ra + h] as number) * (T[rb + h] as number);
-        s1 += (T[ra + h + 1] as number) * (T[rb + h + 1] as number);
+        const xa = T[ra + h] as number,
+          xd = T[rd + h] as number,
+          yb = T[rb + h] as number,
+          yc = T[rc + h] as number;
+        p0 += xa * yb;
+        q0 += xa * yc;
+        u0 += xd * yb;
+        v0 += xd * yc;
+        const xa1 = T[ra + h + 1] as number,
+          xd1 = T[rd + h + 1] as number,
+          yb1 = T[rb + h + 1] as number,
+          yc1 = T[rc + h + 1] as number;
+        p1 += xa1 * yb1;
+        q1 += xa1 * yc1;
+        u1 += xd1 * yb1;
+        v1 += xd1 * yc1;
       }
-      if (h < Gb) s0 += (T[ra + h] as number) * (T[rb + h] as number);
-      S[a * r + b] -= s0 + s1;
+      if (h < Gb) {
+        const xa = T[ra + h] as number,
+          xd = T[rd + h] as number,
+          yb = T[rb + h] as number,
+          yc = T[rc + h] as number;
+        p0 += xa * yb;
+        q0 += xa * yc;
+        u0 += xd * yb;
+        v0 += xd * yc;
+      }
+      S[a * r + b] -= p0 + p1;
+      S[a * r + b + 1] -= q0 + q1;
+      S[(a + 1) * r + b] -= u0 + u1;
+      S[(a + 1) * r + b + 1] -= v0 + v1;
+    }
+    if (a < r) {
+      S[a * r + b] -= dot(a * Gb, rb);
+      S[a * r + b + 1] -= dot(a * Gb, rc);
     }
   }
+  if (b < r) S[b * r + b] -= dot(b * Gb, b * Gb);
 }
 
 /**
@@ -531,30 +590,32 @@ function directBlock(plan: DirectPlan, xs: readonly Float64Array[], oc: readonly
   const two = oc.length === 2;
   const SB = new Float64Array(Gb * 4),
     RH = new Float64Array(r * 4);
-  for (let i = 0; i < n; i++) {
-    const wi = w ? (w[i] as number) : 1;
-    const v0 = w ? wi * (x0[i] as number) : (x0[i] as number),
-      v1 = w ? wi * (x1[i] as number) : (x1[i] as number),
-      v2 = w ? wi * (x2[i] as number) : (x2[i] as number),
-      v3 = w ? wi * (x3[i] as number) : (x3[i] as number);
-    const h = (cb[i] as number) << 2,
-      j = (a0[i] as number) << 2;
-    SB[h] += v0;
-    SB[h + 1] += v1;
-    SB[h + 2] += v2;
-    SB[h + 3] += v3;
-    RH[j] += v0;
-    RH[j + 1] += v1;
-    RH[j + 2] += v2;
-    RH[j + 3] += v3;
-    if (two) {
-      const k = (a1[i] as number) << 2;
-      RH[k] += v0;
-      RH[k + 1] += v1;
-      RH[k + 2] += v2;
-      RH[k + 3] += v3;
+  if (!w && two) blockSums3(n, cb, a0, a1, x0, x1, x2, x3, SB, RH);
+  else
+    for (let i = 0; i < n; i++) {
+      const wi = w ? (w[i] as number) : 1;
+      const v0 = w ? wi * (x0[i] as number) : (x0[i] as number),
+        v1 = w ? wi * (x1[i] as number) : (x1[i] as number),
+        v2 = w ? wi * (x2[i] as number) : (x2[i] as number),
+        v3 = w ? wi * (x3[i] as number) : (x3[i] as number);
+      const h = (cb[i] as number) << 2,
+        j = (a0[i] as number) << 2;
+      SB[h] += v0;
+      SB[h + 1] += v1;
+      SB[h + 2] += v2;
+      SB[h + 3] += v3;
+      RH[j] += v0;
+      RH[j + 1] += v1;
+      RH[j + 2] += v2;
+      RH[j + 3] += v3;
+      if (two) {
+        const k = (a1[i] as number) << 2;
+        RH[k] += v0;
+        RH[k + 1] += v1;
+        RH[k + 2] += v2;
+        RH[k + 3] += v3;
+      }
     }
-  }
   const AB = new Float64Array(Gb * 4),
     AO = new Float64Array(r * 4);
   const sb = new Float64Array(Gb),
@@ -570,6 +631,10 @@ function directBlock(plan: DirectPlan, xs: readonly Float64Array[], oc: readonly
     y1 = m > 1 ? new Float64Array(n) : y0,
     y2 = m > 2 ? new Float64Array(n) : y0,
     y3 = m > 3 ? new Float64Array(n) : y0;
+  if (two) {
+    blockResiduals3(n, cb, a0, a1, x0, x1, x2, x3, AB, AO, y0, y1, y2, y3);
+    return [y0, y1, y2, y3].slice(0, m);
+  }
   for (let i = 0; i < n; i++) {
     const h = (cb[i] as number) << 2,
       j = (a0[i] as number) << 2,
@@ -589,6 +654,73 @@ function directBlock(plan: DirectPlan, xs: readonly Float64Array[], oc: readonly
     }
   }
   return [y0, y1, y2, y3].slice(0, m);
+}
+
+/**
+ * Pass 1 of `directBlock` for three unweighted fixed effects (the big one and two others),
+ * without the per-observation tests of the general loop: the same sums in the same order.
+ */
+function blockSums3(
+  n: number,
+  cb: Int32Array,
+  a0: Int32Array,
+  a1: Int32Array,
+  x0: Float64Array,
+  x1: Float64Array,
+  x2: Float64Array,
+  x3: Float64Array,
+  SB: Float64Array,
+  RH: Float64Array,
+): void {
+  for (let i = 0; i < n; i++) {
+    const v0 = x0[i] as number,
+      v1 = x1[i] as number,
+      v2 = x2[i] as number,
+      v3 = x3[i] as number;
+    const h = (cb[i] as number) << 2,
+      j = (a0[i] as number) << 2,
+      k = (a1[i] as number) << 2;
+    SB[h] += v0;
+    SB[h + 1] += v1;
+    SB[h + 2] += v2;
+    SB[h + 3] += v3;
+    RH[j] += v0;
+    RH[j + 1] += v1;
+    RH[j + 2] += v2;
+    RH[j + 3] += v3;
+    RH[k] += v0;
+    RH[k + 1] += v1;
+    RH[k + 2] += v2;
+    RH[k + 3] += v3;
+  }
+}
+
+/** Pass 2 of `directBlock` with two non-eliminated fixed effects: x − α_big − α_0 − α_1, as `directColumn`. */
+function blockResiduals3(
+  n: number,
+  cb: Int32Array,
+  a0: Int32Array,
+  a1: Int32Array,
+  x0: Float64Array,
+  x1: Float64Array,
+  x2: Float64Array,
+  x3: Float64Array,
+  AB: Float64Array,
+  AO: Float64Array,
+  y0: Float64Array,
+  y1: Float64Array,
+  y2: Float64Array,
+  y3: Float64Array,
+): void {
+  for (let i = 0; i < n; i++) {
+    const h = (cb[i] as number) << 2,
+      j = (a0[i] as number) << 2,
+      k = (a1[i] as number) << 2;
+    y3[i] = (x3[i] as number) - (AB[h + 3] as number) - (AO[j + 3] as number) - (AO[k + 3] as number);
+    y2[i] = (x2[i] as number) - (AB[h + 2] as number) - (AO[j + 2] as number) - (AO[k + 2] as number);
+    y1[i] = (x1[i] as number) - (AB[h + 1] as number) - (AO[j + 1] as number) - (AO[k + 1] as number);
+    y0[i] = (x0[i] as number) - (AB[h] as number) - (AO[j] as number) - (AO[k] as number);
+  }
 }
 
 /**
