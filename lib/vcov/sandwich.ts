@@ -63,14 +63,27 @@ export function meatCluster(S: readonly Float64Array[], cl: Factor): Float64Arra
   return meatFromClusterSums(sums, cl.size, k);
 }
 
-/** Σ_g s_g s_g' from per-cluster score sums (G × k, row-major). */
+/**
+ * Σ_g s_g s_g' from per-cluster score sums (G × k, row-major). Clusters are taken two at a time
+ * (one load and store of each entry of M per pair); each entry still adds the clusters' products
+ * one at a time in the order of g, so the sums are the same as one cluster at a time.
+ */
 function meatFromClusterSums(sums: Float64Array, G: number, k: number): Float64Array {
   const M = new Float64Array(k * k);
-  for (let g = 0; g < G; g++) {
+  let g = 0;
+  for (; g + 1 < G; g += 2) {
+    const o = g * k,
+      o2 = o + k;
+    for (let a = 0; a < k; a++) {
+      const va = sums[o + a] as number,
+        wa = sums[o2 + a] as number;
+      for (let b = a; b < k; b++) M[a * k + b] = (M[a * k + b] as number) + va * (sums[o + b] as number) + wa * (sums[o2 + b] as number);
+    }
+  }
+  for (; g < G; g++) {
     const o = g * k;
     for (let a = 0; a < k; a++) {
       const va = sums[o + a] as number;
-      if (va === 0) continue;
       for (let b = a; b < k; b++) M[a * k + b] += va * (sums[o + b] as number);
     }
   }

@@ -617,16 +617,8 @@ function directBlock(plan: DirectPlan, xs: readonly Float64Array[], oc: readonly
       }
     }
   const AB = new Float64Array(Gb * 4),
-    AO = new Float64Array(r * 4);
-  const sb = new Float64Array(Gb),
-    rh = new Float64Array(r);
-  for (let c = 0; c < m; c++) {
-    for (let h = 0; h < Gb; h++) sb[h] = SB[h * 4 + c] as number;
-    for (let j = 0; j < r; j++) rh[j] = RH[j * 4 + c] as number;
-    const { alphaBig, alphaOther } = solveReduced(plan, sb, rh);
-    for (let h = 0; h < Gb; h++) AB[h * 4 + c] = alphaBig[h] as number;
-    for (let j = 0; j < r; j++) AO[j * 4 + c] = alphaOther[j] as number;
-  }
+    AO = RH;
+  solveReduced4(plan, SB, RH, AB);
   const y0 = new Float64Array(n),
     y1 = m > 1 ? new Float64Array(n) : y0,
     y2 = m > 2 ? new Float64Array(n) : y0,
@@ -852,6 +844,97 @@ function solveReduced(plan: DirectPlan, sBig: Float64Array, rhs: Float64Array): 
     alphaBig[h] = s / (nBig[h] as number);
   }
   return { alphaBig, alphaOther: z };
+}
+
+/**
+ * `solveReduced` for four columns at once, interleaved (column c of level h at 4h + c): the
+ * loads of the reduced system are shared, each column's arithmetic is `solveReduced`'s in the
+ * same order (so the same results bit for bit). RH (the other FEs' sums) becomes their α; AB gets
+ * the big FE's α. A column not in use (a block of fewer than four) is solved too, harmlessly.
+ */
+function solveReduced4(plan: DirectPlan, SB: Float64Array, RH: Float64Array, AB: Float64Array): void {
+  const { r, nBig, rowPtr, col, val, L, dependent } = plan;
+  const Gb = nBig.length;
+  for (let h = 0; h < Gb; h++) {
+    const nb = nBig[h] as number;
+    const f0 = (SB[4 * h] as number) / nb,
+      f1 = (SB[4 * h + 1] as number) / nb,
+      f2 = (SB[4 * h + 2] as number) / nb,
+      f3 = (SB[4 * h + 3] as number) / nb;
+    for (let p = rowPtr[h] as number; p < (rowPtr[h + 1] as number); p++) {
+      const j = 4 * (col[p] as number),
+        v = val[p] as number;
+      RH[j] -= v * f0;
+      RH[j + 1] -= v * f1;
+      RH[j + 2] -= v * f2;
+      RH[j + 3] -= v * f3;
+    }
+  }
+  const z = RH;
+  for (let j = 0; j < r; j++) {
+    if (dependent[j]) {
+      z[4 * j] = z[4 * j + 1] = z[4 * j + 2] = z[4 * j + 3] = 0;
+      continue;
+    }
+    let s0 = z[4 * j] as number,
+      s1 = z[4 * j + 1] as number,
+      s2 = z[4 * j + 2] as number,
+      s3 = z[4 * j + 3] as number;
+    const rj = j * r;
+    for (let k = 0; k < j; k++) {
+      const l = L[rj + k] as number;
+      s0 -= l * (z[4 * k] as number);
+      s1 -= l * (z[4 * k + 1] as number);
+      s2 -= l * (z[4 * k + 2] as number);
+      s3 -= l * (z[4 * k + 3] as number);
+    }
+    const d = L[rj + j] as number;
+    z[4 * j] = s0 / d;
+    z[4 * j + 1] = s1 / d;
+    z[4 * j + 2] = s2 / d;
+    z[4 * j + 3] = s3 / d;
+  }
+  for (let j = r - 1; j >= 0; j--) {
+    if (dependent[j]) {
+      z[4 * j] = z[4 * j + 1] = z[4 * j + 2] = z[4 * j + 3] = 0;
+      continue;
+    }
+    let s0 = z[4 * j] as number,
+      s1 = z[4 * j + 1] as number,
+      s2 = z[4 * j + 2] as number,
+      s3 = z[4 * j + 3] as number;
+    for (let i = j + 1; i < r; i++) {
+      const l = L[i * r + j] as number;
+      s0 -= l * (z[4 * i] as number);
+      s1 -= l * (z[4 * i + 1] as number);
+      s2 -= l * (z[4 * i + 2] as number);
+      s3 -= l * (z[4 * i + 3] as number);
+    }
+    const d = L[j * r + j] as number;
+    z[4 * j] = s0 / d;
+    z[4 * j + 1] = s1 / d;
+    z[4 * j + 2] = s2 / d;
+    z[4 * j + 3] = s3 / d;
+  }
+  for (let h = 0; h < Gb; h++) {
+    let s0 = SB[4 * h] as number,
+      s1 = SB[4 * h + 1] as number,
+      s2 = SB[4 * h + 2] as number,
+      s3 = SB[4 * h + 3] as number;
+    for (let p = rowPtr[h] as number; p < (rowPtr[h + 1] as number); p++) {
+      const j = 4 * (col[p] as number),
+        v = val[p] as number;
+      s0 -= v * (z[j] as number);
+      s1 -= v * (z[j + 1] as number);
+      s2 -= v * (z[j + 2] as number);
+      s3 -= v * (z[j + 3] as number);
+    }
+    const nb = nBig[h] as number;
+    AB[4 * h] = s0 / nb;
+    AB[4 * h + 1] = s1 / nb;
+    AB[4 * h + 2] = s2 / nb;
+    AB[4 * h + 3] = s3 / nb;
+  }
 }
 
 function directResidual(plan: DirectPlan, x: Float64Array): { residual: Float64Array; alpha: Float64Array[] } {
