@@ -454,6 +454,15 @@ function parseBody(buf: Uint8Array, start: number, stop: number, row0: number, K
     if (use[k] === 0) {
       // a field not wanted: not converted, only checked to hold nothing but a number's bytes (digits . - + e E)
       while (c !== 44 && c !== 10 && c !== 13) {
+        if (i + 4 <= n) {
+          // four digits at once (the test of the fraction loop below)
+          const b = dv.getUint32(i, true);
+          if (((b & 0xf0f0f0f0) | (((b + 0x06060606) & 0xf0f0f0f0) >>> 4)) === 0x33333333) {
+            i += 4;
+            c = i < n ? (buf[i] as number) : 10;
+            continue;
+          }
+        }
         if ((c < 48 || c > 57) && c !== 46 && c !== 45 && c !== 43 && c !== 101 && c !== 69) return -1;
         c = ++i < n ? (buf[i] as number) : 10;
       }
