@@ -192,7 +192,6 @@ test("a reduced system above 1,000 levels on large data is solved directly, and 
   assert.ok(maxAbsDiff(d.columns[0]!, m.columns[0]!) < ITER);
 });
 
-
 test("several columns at once (blocks of four: interleaved sums, one reduced solve for four, 2 × 2 dense Schur update) give each column's one-column residual bit for bit, and agree with MAP", () => {
   // three unweighted FE with a dense cross table (the dense Schur path), odd and even reduced
   // systems (r = 7 + 4 = 11, 7 + 5 = 12), 1 to 7 columns (partial blocks)
