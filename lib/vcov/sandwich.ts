@@ -56,9 +56,12 @@ export function meatCluster(S: readonly Float64Array[], cl: Factor): Float64Arra
   const k = S.length;
   const sums = new Float64Array(cl.size * k);
   const c = cl.codes;
-  for (let a = 0; a < k; a++) {
-    const sa = S[a] as Float64Array;
-    for (let i = 0; i < sa.length; i++) sums[(c[i] as number) * k + a] += sa[i] as number;
+  const n = k === 0 ? 0 : (S[0] as Float64Array).length;
+  // one pass: each observation adds its k scores to one row of the G × k table (as meatClusterXe);
+  // each sum still runs over the observations in order, so the sums are those of one column at a time
+  for (let i = 0; i < n; i++) {
+    const o = (c[i] as number) * k;
+    for (let a = 0; a < k; a++) sums[o + a] += (S[a] as Float64Array)[i] as number;
   }
   return meatFromClusterSums(sums, cl.size, k);
 }
