@@ -174,6 +174,22 @@ test("columns grow when a part has more rows than the first 64 KB suggest (long 
   }
 });
 
+test("a header and rows longer than the 64 KB sample (40,000 columns) read the same by one and two threads", async () => {
+  const K = 40000;
+  const rows = [Array.from({ length: K }, (_, k) => `c${k}`).join(",")];
+  for (let r = 0; r < 6; r++) rows.push(Array.from({ length: K }, (_, k) => String((r * K + k) % 997)).join(","));
+  const text = rows.join("\n") + "\n";
+  const f = write(text);
+  const one = await parseNumericCsv(Buffer.from(text));
+  assert.ok(one && one.nrows === 6);
+  for (const opts of [{}, { parallelBytes: 1000, threads: 2 }, { parallelBytes: 1000, threads: 3, columns: ["c5", "c39999"] }]) {
+    const t = await readNumericCsv(f, opts);
+    assert.ok(t, JSON.stringify(opts));
+    if (t && one) for (const nm of t.names) assert.equal(Array.from(t.columns[nm] as Float64Array), Array.from(one.columns[nm] as Float64Array), nm);
+    if (t && "columns" in opts) assert.equal([...t.names], ["c5", "c39999"]);
+  }
+});
+
 test("columns= converts only the wanted columns (same bits), checks the others for a number's bytes only, and gives every column when a wanted name is missing", async () => {
   let s = 99;
   const u = () => ((s = (s * 1103515245 + 12345) % 2147483648) / 2147483648);
