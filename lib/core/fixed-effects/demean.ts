@@ -190,18 +190,20 @@ function buildDirectPlan(fe: FixedEffectsDesign, opts: DemeanOptions, columns: n
   const oc = others.map((q) => (F[q] as Factor).codes);
   // A: the other-FE block of D'WD (diagonal counts and cross counts), dense r×r
   const S = new Float64Array(r * r);
-  for (let i = 0; i < n; i++) {
-    const wi = w ? (w[i] as number) : 1;
-    for (let a = 0; a < oc.length; a++) {
-      const ja = (offsets[a] as number) + ((oc[a] as Int32Array)[i] as number);
-      S[ja * r + ja] += wi;
-      for (let b = a + 1; b < oc.length; b++) {
-        const jb = (offsets[b] as number) + ((oc[b] as Int32Array)[i] as number);
-        S[ja * r + jb] += wi;
-        S[jb * r + ja] += wi;
+  if (!w && oc.length === 2) otherCounts2(S, r, oc[0] as Int32Array, oc[1] as Int32Array, offsets[0] as number, offsets[1] as number);
+  else
+    for (let i = 0; i < n; i++) {
+      const wi = w ? (w[i] as number) : 1;
+      for (let a = 0; a < oc.length; a++) {
+        const ja = (offsets[a] as number) + ((oc[a] as Int32Array)[i] as number);
+        S[ja * r + ja] += wi;
+        for (let b = a + 1; b < oc.length; b++) {
+          const jb = (offsets[b] as number) + ((oc[b] as Int32Array)[i] as number);
+          S[ja * r + jb] += wi;
+          S[jb * r + ja] += wi;
+        }
       }
     }
-  }
   // B (big × other cross counts) in CSR, and S -= B' diag(1/nBig) B (lower triangle)
   const B = Gb * r <= DENSE_B_CELLS ? denseCrossCounts(cb, oc, offsets, w, Gb, r) : sparseCrossCounts(cb, oc, offsets, w, Gb, r);
   const { rowPtr, col, val } = B;
@@ -224,6 +226,23 @@ function buildDirectPlan(fe: FixedEffectsDesign, opts: DemeanOptions, columns: n
     dependent,
     skipped,
   };
+}
+
+/**
+ * The other-FE block of D'D for two unweighted non-eliminated fixed effects: the level counts on
+ * the diagonal and the cross counts of the two, added as the general loop of `buildDirectPlan`
+ * adds them (integer counts: exact in any order).
+ */
+function otherCounts2(S: Float64Array, r: number, c0: Int32Array, c1: Int32Array, off0: number, off1: number): void {
+  const n = c0.length;
+  for (let i = 0; i < n; i++) {
+    const ja = off0 + (c0[i] as number),
+      jb = off1 + (c1[i] as number);
+    S[ja * r + ja] += 1;
+    S[ja * r + jb] += 1;
+    S[jb * r + ja] += 1;
+    S[jb * r + jb] += 1;
+  }
 }
 
 /** Above this many big × other cells the cross counts are gathered by big level instead of in a dense table. */
@@ -253,11 +272,25 @@ function denseCrossCounts(
 ): CrossCounts {
   const T = new Float64Array(r * Gb);
   const n = cb.length;
-  for (let i = 0; i < n; i++) {
-    const h = cb[i] as number,
-      wi = w ? (w[i] as number) : 1;
-    for (let a = 0; a < oc.length; a++) T[((offsets[a] as number) + ((oc[a] as Int32Array)[i] as number)) * Gb + h] += wi;
-  }
+  if (!w && oc.length === 2) {
+    // unweighted: integer counts in a table of half the size (fewer cache misses), exact, then copied
+    const C = new Int32Array(r * Gb);
+    const a0 = oc[0] as Int32Array,
+      a1 = oc[1] as Int32Array,
+      o0 = (offsets[0] as number) * Gb,
+      o1 = (offsets[1] as number) * Gb;
+    for (let i = 0; i < n; i++) {
+      const h = cb[i] as number;
+      C[o0 + (a0[i] as number) * Gb + h]++;
+      C[o1 + (a1[i] as number) * Gb + h]++;
+    }
+    for (let t = 0; t < C.length; t++) T[t] = C[t] as number;
+  } else
+    for (let i = 0; i < n; i++) {
+      const h = cb[i] as number,
+        wi = w ? (w[i] as number) : 1;
+      for (let a = 0; a < oc.length; a++) T[((offsets[a] as number) + ((oc[a] as Int32Array)[i] as number)) * Gb + h] += wi;
+    }
   const rowPtr = new Int32Array(Gb + 1);
   for (let j = 0; j < r; j++) for (let h = 0; h < Gb; h++) if (T[j * Gb + h] !== 0) rowPtr[h + 1]++;
   for (let h = 0; h < Gb; h++) rowPtr[h + 1] += rowPtr[h] as number;
