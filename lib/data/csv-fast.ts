@@ -159,7 +159,7 @@ function rowsPerByte(buf: Buffer, he: number): number {
 function mainPart(buf: Buffer, start: number, end: number, K: number, use: Uint8Array, estRows: number): Part {
   // headroom of one chunk's worst case (`chunked` grows the columns when the next chunk might not fit)
   const cols = newColumns(K, use, Math.ceil(estRows + 1048576 / K) + 16);
-  const seen = new Uint8Array(K), fb = new Float64Array(2);
+  const seen = new Uint8Array(K), fb = new Float64Array(1);
   const rows = start >= end ? 0 : chunked(buf, start, end, K, use, cols, seen, fb, tenPowers(), parseBody, slowToken, decimalToDouble);
   return { rows, cols: cols.filter((_, k) => use[k] === 1), seen, fb: fb[0] as number };
 }
@@ -221,7 +221,7 @@ else {
   let sink;
   const cap = Math.ceil((end - start) * d.rpb + 1048576 / d.K) + 16;
   const cols = Array.from({ length: d.K }, (_, k) => (d.use[k] === 1 ? new Float64Array(cap) : (sink ??= new Float64Array(cap))));
-  const seen = new Uint8Array(d.K), fb = new Float64Array(2);
+  const seen = new Uint8Array(d.K), fb = new Float64Array(1);
   const rows = start >= end ? 0 : chunked(buf, start, end, d.K, d.use, cols, seen, fb, d.pw, body, slow, dec);
   const out = cols.filter((_, k) => d.use[k] === 1);
   parentPort.postMessage({ rows, cols: out, seen, fb: fb[0] }, out.map((c) => c.buffer));
@@ -518,17 +518,13 @@ function parseBody(buf: Uint8Array, start: number, stop: number, row0: number, K
           const m = nlo === 0 ? hi : hi * (pw[1000 + 4 * nlo] as number) + lo;
           v = q < 0 ? m / (pw[1000 - 4 * q] as number) : q === 0 ? m : m * (pw[1000 + 4 * q] as number);
         } else v = dec(hi, lo, nlo, q, pw); // ≤ 19 digits: double-double; NaN for a near-tie
-        if (v !== v) {
-          fb[1] = slow(buf, fieldStart, i, pw, dec, fb); // through a Float64Array: v stays an unboxed double
-          v = fb[1] as number;
-        }
+        if (v !== v) v = slow(buf, fieldStart, i, pw, dec, fb);
         else if (neg === 1 && v !== 0) v = -v;
       } else {
         // anything else ("+1", > 19 digits, "1e5x", "NA", …): slowToken validates the field and converts it, or declines
         while (i < n && (c = buf[i] as number) !== 44 && c !== 10 && c !== 13) i++;
         if (i >= n) c = 10;
-        fb[1] = slow(buf, fieldStart, i, pw, dec, fb);
-        v = fb[1] as number;
+        v = slow(buf, fieldStart, i, pw, dec, fb);
         if (v !== v) return -1;
       }
       seen[k] = 1;
