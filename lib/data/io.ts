@@ -33,6 +33,12 @@ export interface ReadOptions {
   readonly schema?: Schema | "auto";
   /** Read only these columns. */
   readonly columns?: readonly string[];
+  /**
+   * A hint: only these columns are needed (e.g. the variables of a formula). A plain numeric CSV
+   * (lib/data/csv-fast.ts) then converts only them, when all are in its header, and the table
+   * holds only them; every other reader, or a name not in the header, gives all columns.
+   */
+  readonly wanted?: readonly string[];
   /** Columns to bring back as Int32Array (ids, years). */
   readonly intColumns?: readonly string[];
   /** A SQL WHERE clause applied while reading. */
@@ -234,7 +240,8 @@ export async function readTable(file: string, opts: ReadOptions = {}): Promise<L
   // end of the file; they are counted from the file's tail.
   if (fastOk && (enc === "auto" || enc === "utf-8") && !/\.gz$/i.test(file)) {
     const { readNumericCsv } = require("./csv-fast") as typeof import("./csv-fast");
-    const fast = await readNumericCsv(file);
+    const want = opts.columns ?? opts.wanted;
+    const fast = await readNumericCsv(file, want ? { columns: want } : {});
     if (fast) return finishFast(fast, file, opts, schema, trailingBlankRows(file, fast.nrows));
   }
   if (fmt === "parquet") checkParquetNames(file, await parquetNames(file));
@@ -244,7 +251,8 @@ export async function readTable(file: string, opts: ReadOptions = {}): Promise<L
     const blank = prepared.blank.map((row): DroppedRow => Object.freeze({ row, reason: "blank" }));
     if (prepared.text !== null && fastOk) {
       const { parseNumericCsv } = require("./csv-fast") as typeof import("./csv-fast");
-      const fast = await parseNumericCsv(prepared.text, file);
+      const want = opts.columns ?? opts.wanted;
+      const fast = await parseNumericCsv(prepared.text, file, want ? { columns: want } : {});
       if (fast) return finishFast(fast, file, opts, schema, blank);
     }
     const cols = opts.columns ? opts.columns.map(quoteIdent).join(", ") : "*";

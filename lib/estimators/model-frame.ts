@@ -54,13 +54,22 @@ export interface FrameOptions {
   readonly singletons?: "drop" | "keep";
 }
 
-/** Factor for a variable or an interaction "a^b". */
-export function factorFor(t: Table, spec: string, what = "cluster"): Factor {
+/**
+ * Factor for a variable or an interaction "a^b". `memo` (optional, for one frame): factors of
+ * single columns already built, keyed by the column array, so a variable used both as a fixed
+ * effect and in a cluster interaction is factorised once.
+ */
+export function factorFor(t: Table, spec: string, what = "cluster", memo?: Map<unknown, Factor>): Factor {
   const vars = spec.split("^").map((s) => s.trim());
   let f: Factor | null = null;
   for (const v of vars) {
     if (!hasColumn(t, v)) throw new FormulaError(`unknown ${what} variable "${v}"${suggest(v, t.names)}`, { term: spec, file: t.source });
-    const g = factorize(column(t, v));
+    const col = column(t, v);
+    let g = memo?.get(col);
+    if (!g) {
+      g = factorize(col);
+      memo?.set(col, g);
+    }
     f = f ? interact(f, g) : g;
   }
   return f as Factor;
@@ -91,10 +100,11 @@ export function buildModelFrame(t: Table, f: ParsedFormula, opts: FrameOptions =
       });
     w = evalTerm(t, { label: opts.weights, vars: [opts.weights] });
   }
-  const fixef = f.fixef.map((vars) => factorFor(t, vars.join("^"), "fixed-effect"));
+  const memo = new Map<unknown, Factor>();
+  const fixef = f.fixef.map((vars) => factorFor(t, vars.join("^"), "fixed-effect", memo));
   const fixefNames = f.fixef.map((vars) => vars.join("^"));
   const clusterNames = [...(opts.cluster ?? [])];
-  const clusters = clusterNames.map((c) => factorFor(t, c, "cluster"));
+  const clusters = clusterNames.map((c) => factorFor(t, c, "cluster", memo));
 
   const keep = new Uint8Array(n0).fill(1);
   const naBy: Record<string, number> = {};
@@ -151,7 +161,8 @@ export function buildModelFrame(t: Table, f: ParsedFormula, opts: FrameOptions =
   if ((opts.singletons ?? "drop") === "drop" && fixef.length > 0) {
     // singletons are defined on the sample that survives NA removal
     const rowsNA = maskToIndex(keep);
-    const sub = fixef.map((fac) => subsetFactor(fac, rowsNA));
+    // on every row the codes are already dense in order of first appearance: subsetFactor would copy them
+    const sub = rowsNA.length === n0 ? fixef : fixef.map((fac) => subsetFactor(fac, rowsNA));
     const r = removeSingletons(sub, new Uint8Array(rowsNA.length).fill(1));
     singletons = r.removed;
     for (let j = 0; j < rowsNA.length; j++) if (!r.keep[j]) keep[rowsNA[j] as number] = 0;

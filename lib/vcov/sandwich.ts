@@ -56,21 +56,37 @@ export function meatCluster(S: readonly Float64Array[], cl: Factor): Float64Arra
   const k = S.length;
   const sums = new Float64Array(cl.size * k);
   const c = cl.codes;
-  for (let a = 0; a < k; a++) {
-    const sa = S[a] as Float64Array;
-    for (let i = 0; i < sa.length; i++) sums[(c[i] as number) * k + a] += sa[i] as number;
+  const n = k === 0 ? 0 : (S[0] as Float64Array).length;
+  // one pass: each observation adds its k scores to one row of the G × k table (as meatClusterXe);
+  // each sum still runs over the observations in order, so the sums are those of one column at a time
+  for (let i = 0; i < n; i++) {
+    const o = (c[i] as number) * k;
+    for (let a = 0; a < k; a++) sums[o + a] += (S[a] as Float64Array)[i] as number;
   }
   return meatFromClusterSums(sums, cl.size, k);
 }
 
-/** Σ_g s_g s_g' from per-cluster score sums (G × k, row-major). */
+/**
+ * Σ_g s_g s_g' from per-cluster score sums (G × k, row-major). Clusters are taken two at a time
+ * (one load and store of each entry of M per pair); each entry still adds the clusters' products
+ * one at a time in the order of g, so the sums are the same as one cluster at a time.
+ */
 function meatFromClusterSums(sums: Float64Array, G: number, k: number): Float64Array {
   const M = new Float64Array(k * k);
-  for (let g = 0; g < G; g++) {
+  let g = 0;
+  for (; g + 1 < G; g += 2) {
+    const o = g * k,
+      o2 = o + k;
+    for (let a = 0; a < k; a++) {
+      const va = sums[o + a] as number,
+        wa = sums[o2 + a] as number;
+      for (let b = a; b < k; b++) M[a * k + b] = (M[a * k + b] as number) + va * (sums[o + b] as number) + wa * (sums[o2 + b] as number);
+    }
+  }
+  for (; g < G; g++) {
     const o = g * k;
     for (let a = 0; a < k; a++) {
       const va = sums[o + a] as number;
-      if (va === 0) continue;
       for (let b = a; b < k; b++) M[a * k + b] += va * (sums[o + b] as number);
     }
   }

@@ -85,4 +85,43 @@ test("feols on Longley with the default solver matches the certified values", as
   for (const [nm, c] of Object.entries(CERT)) assert.ok(Math.abs((m.coef[nm] as number) - c) / Math.abs(c) < 1e-9, nm);
 });
 
+test("crossprod in 2 × 2 pairs of columns equals the one-product-at-a-time blocked sums bit for bit (k = 1..7, n not a multiple of the block)", () => {
+  // the reference: crossprod's summation order before the 2 × 2 pairing (blocks of 2,048 rows,
+  // two accumulators per product, block sums added in order)
+  const reference = (cols: Float64Array[]): Float64Array => {
+    const k = cols.length,
+      n = cols[0]!.length,
+      G = new Float64Array(k * k);
+    for (let s = 0; s < n; s += 2048) {
+      const e = Math.min(n, s + 2048);
+      for (let a = 0; a < k; a++)
+        for (let b = 0; b <= a; b++) {
+          let acc0 = 0,
+            acc1 = 0,
+            i = s;
+          for (; i + 1 < e; i += 2) {
+            acc0 += cols[a]![i]! * cols[b]![i]!;
+            acc1 += cols[a]![i + 1]! * cols[b]![i + 1]!;
+          }
+          if (i < e) acc0 += cols[a]![i]! * cols[b]![i]!;
+          G[a * k + b] += acc0 + acc1;
+        }
+    }
+    for (let a = 0; a < k; a++) for (let b = 0; b < a; b++) G[b * k + a] = G[a * k + b]!;
+    return G;
+  };
+  const g = rng(99);
+  for (const n of [1, 2, 2047, 5001]) {
+    const cols = Array.from({ length: 7 }, () => Float64Array.from({ length: n }, () => g.normal(0, 10)));
+    for (let k = 1; k <= 7; k++) {
+      const got = crossprod(cols.slice(0, k)),
+        want = reference(cols.slice(0, k));
+      assert.ok(
+        got.every((v, i) => Object.is(v, want[i])),
+        `n = ${n}, k = ${k}`,
+      );
+    }
+  }
+});
+
 test.run();

@@ -3,7 +3,7 @@ import * as assert from "uvu/assert";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { parseNumericCsv } from "../../lib/data/csv-fast";
+import { parseNumericCsv, readNumericCsv } from "../../lib/data/csv-fast";
 import { readTable } from "../../lib/data/io";
 import type { Table } from "../../lib/data/table";
 
@@ -110,6 +110,115 @@ test("two-thread parse (shared buffer split at a line feed) equals the one-threa
     const gap = [...lines]; gap.splice(at, 0, "");
     assert.is(await parseNumericCsv(shared(gap.join("\n")), undefined, { parallelBytes: 1000 }), null, `empty line at ${at}`);
   }
+});
+
+test("file read in parts by 2–4 threads (each reading its own bytes) equals the one-thread parse bit for bit; a bad token or an empty line near any part boundary declines", async () => {
+  let s = 4242;
+  const u = () => ((s = (s * 1103515245 + 12345) % 2147483648) / 2147483648);
+  const rows = ["a,b,c,d"];
+  for (let i = 0; i < 6000; i++) rows.push([(u() * 10 - 5).toPrecision(1 + Math.floor(u() * 17)), String(Math.floor(u() * 1000)), u() < 0.05 ? "" : (u() * 1e-4).toExponential(3), u() < 0.5 ? "-0" : String(u())].join(","));
+  for (const eol of ["\n", "\r\n"]) {
+    const text = rows.join(eol) + eol;
+    const one = await parseNumericCsv(Buffer.from(text));
+    assert.ok(one);
+    const f = write(text);
+    for (const threads of [2, 3, 4]) {
+      const t = await readNumericCsv(f, { parallelBytes: 1000, threads });
+      assert.ok(t, `${threads} threads`);
+      if (t && one) sameBits(t, one);
+    }
+    // every line near the cut points of 2, 3 and 4 parts: a bad token or an inserted empty line declines
+    const lines = text.split(eol);
+    const len = Buffer.byteLength(text);
+    const near = new Set<number>();
+    for (const T of [2, 3, 4])
+      for (let j = 1; j < T; j++) {
+        let b = 0, at = 0;
+        while (at < lines.length && b < (len * j) / T) b += Buffer.byteLength(lines[at++]!) + eol.length;
+        for (let d = -2; d <= 2; d++) if (at + d > 0 && at + d < lines.length - 1) near.add(at + d);
+      }
+    for (const at of near) {
+      const bad = [...lines]; bad[at] = "1,x,2,3";
+      const gap = [...lines]; gap.splice(at, 0, "");
+      for (const threads of [2, 3, 4]) {
+        assert.is(await readNumericCsv(write(bad.join(eol)), { parallelBytes: 1000, threads }), null, `bad token at line ${at}, ${threads} threads`);
+        assert.is(await readNumericCsv(write(gap.join(eol)), { parallelBytes: 1000, threads }), null, `empty line at ${at}, ${threads} threads`);
+      }
+    }
+    // trailing blank lines are still accepted (readTable counts them)
+    const tb = await readNumericCsv(write(text + eol + eol), { parallelBytes: 1000, threads: 3 });
+    assert.ok(tb && one && tb.nrows === one.nrows, "trailing blank lines");
+  }
+  // more parts than lines: empty parts
+  const tiny = write("a,b\n1,2\n3,4\n");
+  for (const threads of [2, 3, 4]) {
+    const t = await readNumericCsv(tiny, { parallelBytes: 1, threads });
+    assert.ok(t, `tiny file, ${threads} threads`);
+    if (t) assert.equal(Array.from(t.columns["b"] as Float64Array), [2, 4]);
+  }
+});
+
+test("columns grow when a part has more rows than the first 64 KB suggest (long lines first, short lines after)", async () => {
+  const rows = ["a,b"];
+  const long = "0." + "1234567890".repeat(4);
+  for (let i = 0; i < 3000; i++) rows.push(`${long},${i}`);
+  for (let i = 0; i < 200000; i++) rows.push(`${i % 10},${i}`);
+  const text = rows.join("\n") + "\n";
+  const f = write(text);
+  const one = await parseNumericCsv(Buffer.from(text));
+  assert.ok(one && one.nrows === 203000);
+  for (const opts of [{}, { parallelBytes: 1000, threads: 2 }, { parallelBytes: 1000, threads: 4 }]) {
+    const t = await readNumericCsv(f, opts);
+    assert.ok(t, JSON.stringify(opts));
+    if (t && one) sameBits(t, one);
+  }
+});
+
+test("a header and rows longer than the 64 KB sample (40,000 columns) read the same by one and two threads", async () => {
+  const K = 40000;
+  const rows = [Array.from({ length: K }, (_, k) => `c${k}`).join(",")];
+  for (let r = 0; r < 6; r++) rows.push(Array.from({ length: K }, (_, k) => String((r * K + k) % 997)).join(","));
+  const text = rows.join("\n") + "\n";
+  const f = write(text);
+  const one = await parseNumericCsv(Buffer.from(text));
+  assert.ok(one && one.nrows === 6);
+  for (const opts of [{}, { parallelBytes: 1000, threads: 2 }, { parallelBytes: 1000, threads: 3, columns: ["c5", "c39999"] }]) {
+    const t = await readNumericCsv(f, opts);
+    assert.ok(t, JSON.stringify(opts));
+    if (t && one) for (const nm of t.names) assert.equal(Array.from(t.columns[nm] as Float64Array), Array.from(one.columns[nm] as Float64Array), nm);
+    if (t && "columns" in opts) assert.equal([...t.names], ["c5", "c39999"]);
+  }
+});
+
+test("columns= converts only the wanted columns (same bits), checks the others for a number's bytes only, and gives every column when a wanted name is missing", async () => {
+  let s = 99;
+  const u = () => ((s = (s * 1103515245 + 12345) % 2147483648) / 2147483648);
+  const rows = ["y,skip1,x,skip2"];
+  for (let i = 0; i < 5000; i++) rows.push([String(u() * 100 - 50), u() < 0.5 ? "1..2e-" : "", String(u()), String(Math.floor(u() * 1e6))].join(","));
+  const text = rows.join("\n") + "\n";
+  const f = write(text);
+  const full = await readNumericCsv(write(text.replace(/1\.\.2e-/g, "7")));
+  assert.ok(full);
+  for (const opts of [{}, { parallelBytes: 1000, threads: 3 }]) {
+    const t = await readNumericCsv(f, { ...opts, columns: ["x", "y"] });
+    assert.ok(t, "a malformed number in an unwanted column is not converted");
+    if (t && full) {
+      assert.equal([...t.names], ["y", "x"]);
+      for (const nm of ["x", "y"]) assert.ok((t.columns[nm] as Float64Array).every((v, i) => Object.is(v, (full.columns[nm] as Float64Array)[i])), nm);
+    }
+  }
+  // a letter, a quote or a space in an unwanted field still declines (DuckDB decides what the file is)
+  for (const bad of ["NA", '"1"', " 1", "1x", "12345678x9", "1234 5678", "-0.1234567,"]) assert.is(await readNumericCsv(write(`y,s\n1,${bad}\n2,3\n`), { columns: ["y"] }), null, bad);
+  // a wanted name not in the header: every column, converted
+  const all = await readNumericCsv(write("y,s\n1,2\n"), { columns: ["y", "nope"] });
+  assert.ok(all);
+  if (all) assert.equal([...all.names], ["y", "s"]);
+  // through readTable: `wanted` on the fast path keeps only those columns; the same values as a full read
+  const g = write(text.replace(/1\.\.2e-/g, "8"));
+  const w = await readTable(g, { wanted: ["x", "y"] });
+  const r = await readTable(g);
+  assert.equal([...w.names], ["y", "x"]);
+  for (const nm of ["x", "y"]) assert.ok((w.columns[nm] as Float64Array).every((v, i) => Object.is(v, (r.columns[nm] as Float64Array)[i])), nm);
 });
 
 test("fixest-style data (R's write.csv: 15-17 significant digits, NA as empty, integer fixed effects) read the same both ways", async () => {

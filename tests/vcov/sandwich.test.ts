@@ -246,4 +246,40 @@ test("jacobiEigen: eigenpairs of a known symmetric matrix; psdFix zeroes negativ
   assert.not.ok(g.fixed);
 });
 
+test("one-pass cluster meats (row-wise sums, two clusters per step of the outer product) equal the column-at-a-time reference bit for bit", () => {
+  // the reference: the order of the sums before the one-pass forms (each column's cluster sums
+  // in observation order, then Σ_g one cluster at a time)
+  const reference = (S: Float64Array[], codes: Int32Array, G: number): Float64Array => {
+    const k = S.length,
+      sums = new Float64Array(G * k),
+      M = new Float64Array(k * k);
+    for (let a = 0; a < k; a++) for (let i = 0; i < S[a]!.length; i++) sums[codes[i]! * k + a] += S[a]![i]!;
+    for (let g = 0; g < G; g++) for (let a = 0; a < k; a++) for (let b = a; b < k; b++) M[a * k + b] += sums[g * k + a]! * sums[g * k + b]!;
+    for (let a = 0; a < k; a++) for (let b = 0; b < a; b++) M[a * k + b] = M[b * k + a]!;
+    return M;
+  };
+  let seed = 7;
+  const u = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+  for (const [n, G, k] of [
+    [1000, 37, 3],
+    [1000, 38, 4],
+    [999, 1, 2],
+    [500, 499, 5],
+  ] as const) {
+    const cl = factorize(Int32Array.from({ length: n }, () => Math.floor(u() * G)));
+    const X = Array.from({ length: k }, () => Float64Array.from({ length: n }, () => u() * 4 - 2));
+    const e = Float64Array.from({ length: n }, () => u() - 0.5);
+    const S = scoresMatrix(X, e);
+    const want = reference(S, cl.codes, cl.size);
+    for (const [what, got] of [
+      ["meatCluster", meatCluster(S, cl)],
+      ["meatClusterXe", meatClusterXe(X, e, cl)],
+    ] as const)
+      assert.ok(
+        got.every((v, i) => Object.is(v, want[i])),
+        `${what}, n = ${n}, G = ${cl.size}, k = ${k}`,
+      );
+  }
+});
+
 test.run();

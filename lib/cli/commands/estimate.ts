@@ -9,6 +9,25 @@ import { ArgumentError } from "../../util/errors";
 import { summaryText } from "../../estimators/summary";
 import { hasColumn, nonNumericError, type Table } from "../../data/table";
 import type { ParsedFormula } from "../../estimators/formula";
+import { parseVcov } from "../../vcov";
+
+/**
+ * The columns a fit of formula `f` reads: its variables (outcome, regressors, endogenous,
+ * instruments, fixed effects and their ^ parts), the cluster variables of `vcov` and the weights.
+ * Passed to `readTable` as `wanted`, so a plain numeric CSV converts only these; a name the file
+ * lacks makes the reader give every column (the estimator then names what is missing).
+ *
+ * @example variablesUsed(parseFormula("y ~ x | a + b"), "cluster:a^b", undefined) // ["y", "x", "a", "b"]
+ */
+export function variablesUsed(f: ParsedFormula, vcov: string | undefined, weights: string | undefined): string[] {
+  const out = new Set<string>();
+  for (const term of [f.lhs, ...f.rhs, ...f.endo, ...f.inst]) for (const v of term.vars) out.add(v);
+  for (const fe of f.fixef) for (const v of fe) out.add(v);
+  const spec = vcov === undefined ? undefined : parseVcov(vcov);
+  if (spec && typeof spec === "object") for (const c of spec.cluster) for (const v of c.split("^")) out.add(v.trim());
+  if (weights !== undefined) out.add(weights);
+  return [...out];
+}
 
 /**
  * Every variable the formula uses as a number must be one: a text column stops here with the
@@ -91,6 +110,7 @@ export async function runEstimate(argv: string[]): Promise<number> {
   const sheet = opts["sheet"] as string | undefined;
   const data = await readTable(opts["data"] as string, {
     encoding: opts["encoding"] as string | undefined,
+    wanted: variablesUsed(parsed, opts["vcov"] as string | undefined, opts["weights"] as string | undefined),
     ...(sheet !== undefined ? { sheet: /^\d+$/.test(sheet) ? Number(sheet) : sheet } : {}),
   });
   checkNumericVariables(data, parsed);

@@ -190,18 +190,20 @@ function buildDirectPlan(fe: FixedEffectsDesign, opts: DemeanOptions, columns: n
   const oc = others.map((q) => (F[q] as Factor).codes);
   // A: the other-FE block of D'WD (diagonal counts and cross counts), dense r×r
   const S = new Float64Array(r * r);
-  for (let i = 0; i < n; i++) {
-    const wi = w ? (w[i] as number) : 1;
-    for (let a = 0; a < oc.length; a++) {
-      const ja = (offsets[a] as number) + ((oc[a] as Int32Array)[i] as number);
-      S[ja * r + ja] += wi;
-      for (let b = a + 1; b < oc.length; b++) {
-        const jb = (offsets[b] as number) + ((oc[b] as Int32Array)[i] as number);
-        S[ja * r + jb] += wi;
-        S[jb * r + ja] += wi;
+  if (!w && oc.length === 2) otherCounts2(S, r, oc[0] as Int32Array, oc[1] as Int32Array, offsets[0] as number, offsets[1] as number);
+  else
+    for (let i = 0; i < n; i++) {
+      const wi = w ? (w[i] as number) : 1;
+      for (let a = 0; a < oc.length; a++) {
+        const ja = (offsets[a] as number) + ((oc[a] as Int32Array)[i] as number);
+        S[ja * r + ja] += wi;
+        for (let b = a + 1; b < oc.length; b++) {
+          const jb = (offsets[b] as number) + ((oc[b] as Int32Array)[i] as number);
+          S[ja * r + jb] += wi;
+          S[jb * r + ja] += wi;
+        }
       }
     }
-  }
   // B (big × other cross counts) in CSR, and S -= B' diag(1/nBig) B (lower triangle)
   const B = Gb * r <= DENSE_B_CELLS ? denseCrossCounts(cb, oc, offsets, w, Gb, r) : sparseCrossCounts(cb, oc, offsets, w, Gb, r);
   const { rowPtr, col, val } = B;
@@ -224,6 +226,23 @@ function buildDirectPlan(fe: FixedEffectsDesign, opts: DemeanOptions, columns: n
     dependent,
     skipped,
   };
+}
+
+/**
+ * The other-FE block of D'D for two unweighted non-eliminated fixed effects: the level counts on
+ * the diagonal and the cross counts of the two, added as the general loop of `buildDirectPlan`
+ * adds them (integer counts: exact in any order).
+ */
+function otherCounts2(S: Float64Array, r: number, c0: Int32Array, c1: Int32Array, off0: number, off1: number): void {
+  const n = c0.length;
+  for (let i = 0; i < n; i++) {
+    const ja = off0 + (c0[i] as number),
+      jb = off1 + (c1[i] as number);
+    S[ja * r + ja] += 1;
+    S[ja * r + jb] += 1;
+    S[jb * r + ja] += 1;
+    S[jb * r + jb] += 1;
+  }
 }
 
 /** Above this many big × other cells the cross counts are gathered by big level instead of in a dense table. */
@@ -253,11 +272,25 @@ function denseCrossCounts(
 ): CrossCounts {
   const T = new Float64Array(r * Gb);
   const n = cb.length;
-  for (let i = 0; i < n; i++) {
-    const h = cb[i] as number,
-      wi = w ? (w[i] as number) : 1;
-    for (let a = 0; a < oc.length; a++) T[((offsets[a] as number) + ((oc[a] as Int32Array)[i] as number)) * Gb + h] += wi;
-  }
+  if (!w && oc.length === 2) {
+    // unweighted: integer counts in a table of half the size (fewer cache misses), exact, then copied
+    const C = new Int32Array(r * Gb);
+    const a0 = oc[0] as Int32Array,
+      a1 = oc[1] as Int32Array,
+      o0 = (offsets[0] as number) * Gb,
+      o1 = (offsets[1] as number) * Gb;
+    for (let i = 0; i < n; i++) {
+      const h = cb[i] as number;
+      C[o0 + (a0[i] as number) * Gb + h]++;
+      C[o1 + (a1[i] as number) * Gb + h]++;
+    }
+    for (let t = 0; t < C.length; t++) T[t] = C[t] as number;
+  } else
+    for (let i = 0; i < n; i++) {
+      const h = cb[i] as number,
+        wi = w ? (w[i] as number) : 1;
+      for (let a = 0; a < oc.length; a++) T[((offsets[a] as number) + ((oc[a] as Int32Array)[i] as number)) * Gb + h] += wi;
+    }
   const rowPtr = new Int32Array(Gb + 1);
   for (let j = 0; j < r; j++) for (let h = 0; h < Gb; h++) if (T[j * Gb + h] !== 0) rowPtr[h + 1]++;
   for (let h = 0; h < Gb; h++) rowPtr[h + 1] += rowPtr[h] as number;
@@ -340,26 +373,85 @@ function schurSparse(S: Float64Array, r: number, rowPtr: Int32Array, col: Int32A
 
 /**
  * S −= B̃'B̃ with B̃ = diag(n_h)^{-1/2} B, from the dense r × Gb table T of B' (lower triangle):
- * inner products of rows of T (contiguous memory, two accumulators).
+ * inner products of rows of T (contiguous memory), taken for 2 × 2 pairs of rows at once (each
+ * loaded value serves two products), each with two accumulators (even and odd h) summed in the
+ * same order as one product at a time.
  */
 function schurDense(S: Float64Array, r: number, T: Float64Array, nBig: Float64Array, Gb: number): void {
   const sc = Float64Array.from(nBig, (v) => 1 / Math.sqrt(v));
   for (let j = 0; j < r; j++) for (let h = 0; h < Gb; h++) T[j * Gb + h] = (T[j * Gb + h] as number) * (sc[h] as number);
-  for (let b = 0; b < r; b++) {
-    const rb = b * Gb;
-    for (let a = b; a < r; a++) {
-      const ra = a * Gb;
-      let s0 = 0,
-        s1 = 0,
+  const dot = (ra: number, rb: number): number => {
+    let s0 = 0,
+      s1 = 0,
+      h = 0;
+    for (; h + 1 < Gb; h += 2) {
+      s0 += (T[ra + h] as number) * (T[rb + h] as number);
+      s1 += (T[ra + h + 1] as number) * (T[rb + h + 1] as number);
+    }
+    if (h < Gb) s0 += (T[ra + h] as number) * (T[rb + h] as number);
+    return s0 + s1;
+  };
+  let b = 0;
+  for (; b + 1 < r; b += 2) {
+    const rb = b * Gb,
+      rc = rb + Gb;
+    // the diagonal pair: (b, b), (b + 1, b), (b + 1, b + 1)
+    S[b * r + b] -= dot(rb, rb);
+    S[(b + 1) * r + b] -= dot(rc, rb);
+    S[(b + 1) * r + b + 1] -= dot(rc, rc);
+    let a = b + 2;
+    for (; a + 1 < r; a += 2) {
+      const ra = a * Gb,
+        rd = ra + Gb;
+      // rows a, a + 1 against rows b, b + 1: p = (a, b), q = (a, b + 1), u = (a + 1, b), v = (a + 1, b + 1)
+      let p0 = 0,
+        p1 = 0,
+        q0 = 0,
+        q1 = 0,
+        u0 = 0,
+        u1 = 0,
+        v0 = 0,
+        v1 = 0,
         h = 0;
       for (; h + 1 < Gb; h += 2) {
-        s0 += (T[ra + h] as number) * (T[rb + h] as number);
-        s1 += (T[ra + h + 1] as number) * (T[rb + h + 1] as number);
+        const xa = T[ra + h] as number,
+          xd = T[rd + h] as number,
+          yb = T[rb + h] as number,
+          yc = T[rc + h] as number;
+        p0 += xa * yb;
+        q0 += xa * yc;
+        u0 += xd * yb;
+        v0 += xd * yc;
+        const xa1 = T[ra + h + 1] as number,
+          xd1 = T[rd + h + 1] as number,
+          yb1 = T[rb + h + 1] as number,
+          yc1 = T[rc + h + 1] as number;
+        p1 += xa1 * yb1;
+        q1 += xa1 * yc1;
+        u1 += xd1 * yb1;
+        v1 += xd1 * yc1;
       }
-      if (h < Gb) s0 += (T[ra + h] as number) * (T[rb + h] as number);
-      S[a * r + b] -= s0 + s1;
+      if (h < Gb) {
+        const xa = T[ra + h] as number,
+          xd = T[rd + h] as number,
+          yb = T[rb + h] as number,
+          yc = T[rc + h] as number;
+        p0 += xa * yb;
+        q0 += xa * yc;
+        u0 += xd * yb;
+        v0 += xd * yc;
+      }
+      S[a * r + b] -= p0 + p1;
+      S[a * r + b + 1] -= q0 + q1;
+      S[(a + 1) * r + b] -= u0 + u1;
+      S[(a + 1) * r + b + 1] -= v0 + v1;
+    }
+    if (a < r) {
+      S[a * r + b] -= dot(a * Gb, rb);
+      S[a * r + b + 1] -= dot(a * Gb, rc);
     }
   }
+  if (b < r) S[b * r + b] -= dot(b * Gb, b * Gb);
 }
 
 /**
@@ -531,45 +623,43 @@ function directBlock(plan: DirectPlan, xs: readonly Float64Array[], oc: readonly
   const two = oc.length === 2;
   const SB = new Float64Array(Gb * 4),
     RH = new Float64Array(r * 4);
-  for (let i = 0; i < n; i++) {
-    const wi = w ? (w[i] as number) : 1;
-    const v0 = w ? wi * (x0[i] as number) : (x0[i] as number),
-      v1 = w ? wi * (x1[i] as number) : (x1[i] as number),
-      v2 = w ? wi * (x2[i] as number) : (x2[i] as number),
-      v3 = w ? wi * (x3[i] as number) : (x3[i] as number);
-    const h = (cb[i] as number) << 2,
-      j = (a0[i] as number) << 2;
-    SB[h] += v0;
-    SB[h + 1] += v1;
-    SB[h + 2] += v2;
-    SB[h + 3] += v3;
-    RH[j] += v0;
-    RH[j + 1] += v1;
-    RH[j + 2] += v2;
-    RH[j + 3] += v3;
-    if (two) {
-      const k = (a1[i] as number) << 2;
-      RH[k] += v0;
-      RH[k + 1] += v1;
-      RH[k + 2] += v2;
-      RH[k + 3] += v3;
+  if (!w && two) blockSums3(n, cb, a0, a1, x0, x1, x2, x3, SB, RH);
+  else
+    for (let i = 0; i < n; i++) {
+      const wi = w ? (w[i] as number) : 1;
+      const v0 = w ? wi * (x0[i] as number) : (x0[i] as number),
+        v1 = w ? wi * (x1[i] as number) : (x1[i] as number),
+        v2 = w ? wi * (x2[i] as number) : (x2[i] as number),
+        v3 = w ? wi * (x3[i] as number) : (x3[i] as number);
+      const h = (cb[i] as number) << 2,
+        j = (a0[i] as number) << 2;
+      SB[h] += v0;
+      SB[h + 1] += v1;
+      SB[h + 2] += v2;
+      SB[h + 3] += v3;
+      RH[j] += v0;
+      RH[j + 1] += v1;
+      RH[j + 2] += v2;
+      RH[j + 3] += v3;
+      if (two) {
+        const k = (a1[i] as number) << 2;
+        RH[k] += v0;
+        RH[k + 1] += v1;
+        RH[k + 2] += v2;
+        RH[k + 3] += v3;
+      }
     }
-  }
   const AB = new Float64Array(Gb * 4),
-    AO = new Float64Array(r * 4);
-  const sb = new Float64Array(Gb),
-    rh = new Float64Array(r);
-  for (let c = 0; c < m; c++) {
-    for (let h = 0; h < Gb; h++) sb[h] = SB[h * 4 + c] as number;
-    for (let j = 0; j < r; j++) rh[j] = RH[j * 4 + c] as number;
-    const { alphaBig, alphaOther } = solveReduced(plan, sb, rh);
-    for (let h = 0; h < Gb; h++) AB[h * 4 + c] = alphaBig[h] as number;
-    for (let j = 0; j < r; j++) AO[j * 4 + c] = alphaOther[j] as number;
-  }
+    AO = RH;
+  solveReduced4(plan, SB, RH, AB);
   const y0 = new Float64Array(n),
     y1 = m > 1 ? new Float64Array(n) : y0,
     y2 = m > 2 ? new Float64Array(n) : y0,
     y3 = m > 3 ? new Float64Array(n) : y0;
+  if (two) {
+    blockResiduals3(n, cb, a0, a1, x0, x1, x2, x3, AB, AO, y0, y1, y2, y3);
+    return [y0, y1, y2, y3].slice(0, m);
+  }
   for (let i = 0; i < n; i++) {
     const h = (cb[i] as number) << 2,
       j = (a0[i] as number) << 2,
@@ -589,6 +679,73 @@ function directBlock(plan: DirectPlan, xs: readonly Float64Array[], oc: readonly
     }
   }
   return [y0, y1, y2, y3].slice(0, m);
+}
+
+/**
+ * Pass 1 of `directBlock` for three unweighted fixed effects (the big one and two others),
+ * without the per-observation tests of the general loop: the same sums in the same order.
+ */
+function blockSums3(
+  n: number,
+  cb: Int32Array,
+  a0: Int32Array,
+  a1: Int32Array,
+  x0: Float64Array,
+  x1: Float64Array,
+  x2: Float64Array,
+  x3: Float64Array,
+  SB: Float64Array,
+  RH: Float64Array,
+): void {
+  for (let i = 0; i < n; i++) {
+    const v0 = x0[i] as number,
+      v1 = x1[i] as number,
+      v2 = x2[i] as number,
+      v3 = x3[i] as number;
+    const h = (cb[i] as number) << 2,
+      j = (a0[i] as number) << 2,
+      k = (a1[i] as number) << 2;
+    SB[h] += v0;
+    SB[h + 1] += v1;
+    SB[h + 2] += v2;
+    SB[h + 3] += v3;
+    RH[j] += v0;
+    RH[j + 1] += v1;
+    RH[j + 2] += v2;
+    RH[j + 3] += v3;
+    RH[k] += v0;
+    RH[k + 1] += v1;
+    RH[k + 2] += v2;
+    RH[k + 3] += v3;
+  }
+}
+
+/** Pass 2 of `directBlock` with two non-eliminated fixed effects: x − α_big − α_0 − α_1, as `directColumn`. */
+function blockResiduals3(
+  n: number,
+  cb: Int32Array,
+  a0: Int32Array,
+  a1: Int32Array,
+  x0: Float64Array,
+  x1: Float64Array,
+  x2: Float64Array,
+  x3: Float64Array,
+  AB: Float64Array,
+  AO: Float64Array,
+  y0: Float64Array,
+  y1: Float64Array,
+  y2: Float64Array,
+  y3: Float64Array,
+): void {
+  for (let i = 0; i < n; i++) {
+    const h = (cb[i] as number) << 2,
+      j = (a0[i] as number) << 2,
+      k = (a1[i] as number) << 2;
+    y3[i] = (x3[i] as number) - (AB[h + 3] as number) - (AO[j + 3] as number) - (AO[k + 3] as number);
+    y2[i] = (x2[i] as number) - (AB[h + 2] as number) - (AO[j + 2] as number) - (AO[k + 2] as number);
+    y1[i] = (x1[i] as number) - (AB[h + 1] as number) - (AO[j + 1] as number) - (AO[k + 1] as number);
+    y0[i] = (x0[i] as number) - (AB[h] as number) - (AO[j] as number) - (AO[k] as number);
+  }
 }
 
 /**
@@ -720,6 +877,97 @@ function solveReduced(plan: DirectPlan, sBig: Float64Array, rhs: Float64Array): 
     alphaBig[h] = s / (nBig[h] as number);
   }
   return { alphaBig, alphaOther: z };
+}
+
+/**
+ * `solveReduced` for four columns at once, interleaved (column c of level h at 4h + c): the
+ * loads of the reduced system are shared, each column's arithmetic is `solveReduced`'s in the
+ * same order (so the same results bit for bit). RH (the other FEs' sums) becomes their α; AB gets
+ * the big FE's α. A column not in use (a block of fewer than four) is solved too, harmlessly.
+ */
+function solveReduced4(plan: DirectPlan, SB: Float64Array, RH: Float64Array, AB: Float64Array): void {
+  const { r, nBig, rowPtr, col, val, L, dependent } = plan;
+  const Gb = nBig.length;
+  for (let h = 0; h < Gb; h++) {
+    const nb = nBig[h] as number;
+    const f0 = (SB[4 * h] as number) / nb,
+      f1 = (SB[4 * h + 1] as number) / nb,
+      f2 = (SB[4 * h + 2] as number) / nb,
+      f3 = (SB[4 * h + 3] as number) / nb;
+    for (let p = rowPtr[h] as number; p < (rowPtr[h + 1] as number); p++) {
+      const j = 4 * (col[p] as number),
+        v = val[p] as number;
+      RH[j] -= v * f0;
+      RH[j + 1] -= v * f1;
+      RH[j + 2] -= v * f2;
+      RH[j + 3] -= v * f3;
+    }
+  }
+  const z = RH;
+  for (let j = 0; j < r; j++) {
+    if (dependent[j]) {
+      z[4 * j] = z[4 * j + 1] = z[4 * j + 2] = z[4 * j + 3] = 0;
+      continue;
+    }
+    let s0 = z[4 * j] as number,
+      s1 = z[4 * j + 1] as number,
+      s2 = z[4 * j + 2] as number,
+      s3 = z[4 * j + 3] as number;
+    const rj = j * r;
+    for (let k = 0; k < j; k++) {
+      const l = L[rj + k] as number;
+      s0 -= l * (z[4 * k] as number);
+      s1 -= l * (z[4 * k + 1] as number);
+      s2 -= l * (z[4 * k + 2] as number);
+      s3 -= l * (z[4 * k + 3] as number);
+    }
+    const d = L[rj + j] as number;
+    z[4 * j] = s0 / d;
+    z[4 * j + 1] = s1 / d;
+    z[4 * j + 2] = s2 / d;
+    z[4 * j + 3] = s3 / d;
+  }
+  for (let j = r - 1; j >= 0; j--) {
+    if (dependent[j]) {
+      z[4 * j] = z[4 * j + 1] = z[4 * j + 2] = z[4 * j + 3] = 0;
+      continue;
+    }
+    let s0 = z[4 * j] as number,
+      s1 = z[4 * j + 1] as number,
+      s2 = z[4 * j + 2] as number,
+      s3 = z[4 * j + 3] as number;
+    for (let i = j + 1; i < r; i++) {
+      const l = L[i * r + j] as number;
+      s0 -= l * (z[4 * i] as number);
+      s1 -= l * (z[4 * i + 1] as number);
+      s2 -= l * (z[4 * i + 2] as number);
+      s3 -= l * (z[4 * i + 3] as number);
+    }
+    const d = L[j * r + j] as number;
+    z[4 * j] = s0 / d;
+    z[4 * j + 1] = s1 / d;
+    z[4 * j + 2] = s2 / d;
+    z[4 * j + 3] = s3 / d;
+  }
+  for (let h = 0; h < Gb; h++) {
+    let s0 = SB[4 * h] as number,
+      s1 = SB[4 * h + 1] as number,
+      s2 = SB[4 * h + 2] as number,
+      s3 = SB[4 * h + 3] as number;
+    for (let p = rowPtr[h] as number; p < (rowPtr[h + 1] as number); p++) {
+      const j = 4 * (col[p] as number),
+        v = val[p] as number;
+      s0 -= v * (z[j] as number);
+      s1 -= v * (z[j + 1] as number);
+      s2 -= v * (z[j + 2] as number);
+      s3 -= v * (z[j + 3] as number);
+    }
+    const nb = nBig[h] as number;
+    AB[4 * h] = s0 / nb;
+    AB[4 * h + 1] = s1 / nb;
+    AB[4 * h + 2] = s2 / nb;
+    AB[4 * h + 3] = s3 / nb;
+  }
 }
 
 function directResidual(plan: DirectPlan, x: Float64Array): { residual: Float64Array; alpha: Float64Array[] } {

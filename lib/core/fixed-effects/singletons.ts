@@ -17,7 +17,11 @@ export function removeSingletons(fes: readonly Factor[], keep: Uint8Array): { ke
   const n = keep.length;
   const k = Uint8Array.from(keep);
   const counts = fes.map((f) => new Int32Array(f.size));
-  for (let i = 0; i < n; i++) if (k[i]) fes.forEach((f, q) => (counts[q] as Int32Array)[f.codes[i] as number]++);
+  for (let q = 0; q < fes.length; q++) {
+    const c = counts[q] as Int32Array,
+      codes = (fes[q] as Factor).codes;
+    for (let i = 0; i < n; i++) if (k[i]) c[codes[i] as number]++;
+  }
   let removed = 0;
   let passes = 0;
   for (;;) {

@@ -4,7 +4,10 @@ const BLOCK = 2048;
  * Cross-products of column arrays, blocked over rows so that every block of every column
  * stays in cache while all K(K+1)/2 products are accumulated: one pass over memory instead of
  * one per pair. Sums are accumulated per block and then added (pairwise over blocks), which
- * also keeps the rounding error of long sums small.
+ * also keeps the rounding error of long sums small. Within a block the products are taken for
+ * 2 × 2 pairs of columns at once (each loaded value serves two products); every product keeps
+ * its two accumulators (even and odd rows of the block), so the sums are those of one product at
+ * a time, bit for bit.
  *
  * @example crossprod([x1, x2]) // Float64Array [x1'x1, x1'x2, x2'x1, x2'x2] (row-major 2×2)
  */
@@ -16,25 +19,124 @@ export function crossprod(cols: readonly Float64Array[]): Float64Array {
   const part = new Float64Array(k * k);
   for (let s = 0; s < n; s += BLOCK) {
     const e = Math.min(n, s + BLOCK);
-    for (let a = 0; a < k; a++) {
-      const ca = cols[a] as Float64Array;
-      for (let b = 0; b <= a; b++) {
-        const cb = cols[b] as Float64Array;
-        let acc0 = 0,
-          acc1 = 0;
-        let i = s;
-        for (; i + 1 < e; i += 2) {
-          acc0 += (ca[i] as number) * (cb[i] as number);
-          acc1 += (ca[i + 1] as number) * (cb[i + 1] as number);
-        }
-        if (i < e) acc0 += (ca[i] as number) * (cb[i] as number);
-        part[a * k + b] = acc0 + acc1;
+    let a = 0;
+    for (; a + 1 < k; a += 2) {
+      const ca = cols[a] as Float64Array,
+        cd = cols[a + 1] as Float64Array;
+      let b = 0;
+      for (; b + 1 < a; b += 2)
+        part2x2(ca, cd, cols[b] as Float64Array, cols[b + 1] as Float64Array, s, e, part, a * k + b, (a + 1) * k + b);
+      if (b < a) {
+        part[a * k + b] = dotBlock(ca, cols[b] as Float64Array, s, e);
+        part[(a + 1) * k + b] = dotBlock(cd, cols[b] as Float64Array, s, e);
       }
+      // the diagonal pair: (a, a), (a + 1, a), (a + 1, a + 1)
+      let p0 = 0,
+        p1 = 0,
+        u0 = 0,
+        u1 = 0,
+        v0 = 0,
+        v1 = 0,
+        i = s;
+      for (; i + 1 < e; i += 2) {
+        const x = ca[i] as number,
+          y = cd[i] as number,
+          x1 = ca[i + 1] as number,
+          y1 = cd[i + 1] as number;
+        p0 += x * x;
+        u0 += y * x;
+        v0 += y * y;
+        p1 += x1 * x1;
+        u1 += y1 * x1;
+        v1 += y1 * y1;
+      }
+      if (i < e) {
+        const x = ca[i] as number,
+          y = cd[i] as number;
+        p0 += x * x;
+        u0 += y * x;
+        v0 += y * y;
+      }
+      part[a * k + a] = p0 + p1;
+      part[(a + 1) * k + a] = u0 + u1;
+      part[(a + 1) * k + a + 1] = v0 + v1;
     }
+    if (a < k) for (let b = 0; b <= a; b++) part[a * k + b] = dotBlock(cols[a] as Float64Array, cols[b] as Float64Array, s, e);
     for (let a = 0; a < k; a++) for (let b = 0; b <= a; b++) G[a * k + b] += part[a * k + b] as number;
   }
   for (let a = 0; a < k; a++) for (let b = 0; b < a; b++) G[b * k + a] = G[a * k + b] as number;
   return G;
+}
+
+/** Σ_{i ∈ [s, e)} x_i y_i with two accumulators (even and odd offsets from s), as `crossprod` sums one product. */
+function dotBlock(x: Float64Array, y: Float64Array, s: number, e: number): number {
+  let acc0 = 0,
+    acc1 = 0,
+    i = s;
+  for (; i + 1 < e; i += 2) {
+    acc0 += (x[i] as number) * (y[i] as number);
+    acc1 += (x[i + 1] as number) * (y[i + 1] as number);
+  }
+  if (i < e) acc0 += (x[i] as number) * (y[i] as number);
+  return acc0 + acc1;
+}
+
+/**
+ * Rows [s, e) of four products at once — (a, b), (a, c), (d, b), (d, c) for columns a, d
+ * against b, c — into part[ab], part[ab + 1], part[db], part[db + 1], each summed as `dotBlock`.
+ */
+function part2x2(
+  ca: Float64Array,
+  cd: Float64Array,
+  cb: Float64Array,
+  cc: Float64Array,
+  s: number,
+  e: number,
+  part: Float64Array,
+  ab: number,
+  db: number,
+): void {
+  let p0 = 0,
+    p1 = 0,
+    q0 = 0,
+    q1 = 0,
+    u0 = 0,
+    u1 = 0,
+    v0 = 0,
+    v1 = 0,
+    i = s;
+  for (; i + 1 < e; i += 2) {
+    const x = ca[i] as number,
+      y = cd[i] as number,
+      b0 = cb[i] as number,
+      c0 = cc[i] as number;
+    p0 += x * b0;
+    q0 += x * c0;
+    u0 += y * b0;
+    v0 += y * c0;
+    const x1 = ca[i + 1] as number,
+      y1 = cd[i + 1] as number,
+      b1 = cb[i + 1] as number,
+      c1 = cc[i + 1] as number;
+    p1 += x1 * b1;
+    q1 += x1 * c1;
+    u1 += y1 * b1;
+    v1 += y1 * c1;
+  }
+  if (i < e) {
+    const x = ca[i] as number,
+      y = cd[i] as number,
+      b0 = cb[i] as number,
+      c0 = cc[i] as number;
+    p0 += x * b0;
+    q0 += x * c0;
+    u0 += y * b0;
+    v0 += y * c0;
+  }
+  part[ab] = p0 + p1;
+  part[ab + 1] = q0 + q1;
+  part[db] = u0 + u1;
+  part[db + 1] = v0 + v1;
 }
 
 /** A'B for column lists A (p columns) and B (q columns): row-major p×q. */
