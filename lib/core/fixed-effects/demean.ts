@@ -1,4 +1,5 @@
 import type { Factor } from "./factorize";
+import { designFingerprint, sameDesign } from "./design-key";
 
 /** The fixed effects to partial out (factor codes, one per FE) and optional analytic weights. */
 export interface FixedEffectsDesign {
@@ -157,12 +158,47 @@ interface DirectPlan {
 
 const planCache = new WeakMap<FixedEffectsDesign, DirectPlan>();
 
+/**
+ * Plans of recent designs by content: every fit builds its own design object from the data, so
+ * successive fits on one sample with the same fixed effects (a table's columns, a twin with
+ * another outcome) would each rebuild an identical plan. Kept while their Cholesky factors and
+ * codes stay under `PLAN_CACHE_BYTES`, most recent first; a hit is confirmed code by code.
+ */
+const recentPlans: { key: number; bytes: number; plan: DirectPlan }[] = [];
+const PLAN_CACHE_BYTES = 256 * 2 ** 20;
+
+function planBytes(p: DirectPlan): number {
+  let b = p.L.byteLength + p.col.byteLength + p.val.byteLength + p.rowPtr.byteLength;
+  for (const f of p.fe.factors) b += f.codes.byteLength;
+  return b + (p.fe.weights?.byteLength ?? 0);
+}
+
 function directPlan(fe: FixedEffectsDesign, opts: DemeanOptions, columns = 1): DirectPlan | null {
   const hit = planCache.get(fe);
   if (hit) return hit;
+  const key = designFingerprint(fe);
+  const k = recentPlans.findIndex((e) => e.key === key && sameDesign(e.plan.fe, fe));
+  if (k >= 0) {
+    const e = recentPlans[k] as (typeof recentPlans)[number];
+    recentPlans.splice(k, 1);
+    recentPlans.unshift(e);
+    planCache.set(fe, e.plan);
+    return e.plan;
+  }
   const plan = buildDirectPlan(fe, opts, columns);
   // a refusal is not cached: with more columns the direct method may pay off
-  if (plan) planCache.set(fe, plan);
+  if (plan) {
+    planCache.set(fe, plan);
+    recentPlans.unshift({ key, bytes: planBytes(plan), plan });
+    let total = 0;
+    for (let i = 0; i < recentPlans.length; i++) {
+      total += (recentPlans[i] as (typeof recentPlans)[number]).bytes;
+      if (total > PLAN_CACHE_BYTES && i > 0) {
+        recentPlans.length = i;
+        break;
+      }
+    }
+  }
   return plan;
 }
 
