@@ -18,6 +18,12 @@ export interface UnitInteractionPlan {
   readonly B: Float64Array;
   /** Unit × fixed-effect-level sums of s (CSR by unit): level in [0, nBig) the eliminated FE, nBig + j the reduced system. */
   readonly levPtr: Int32Array;
+  /**
+   * The fixed-effect coefficients of each unit's column s ∘ 1[unit = u] (units × (nBig + r),
+   * row-major), so that α(D) = Σ_u D_u α_u needs no solve per draw; null when that table would
+   * exceed `UNIT_ALPHA_MAX` numbers (then one reduced solve per draw).
+   */
+  readonly unitAlpha: Float64Array | null;
   readonly levIdx: Int32Array;
   readonly levSum: Float64Array;
   /** LU factors (row-major, partial pivoting) of R = Q'C (k × k, C the kept raw controls). */
@@ -53,6 +59,9 @@ export interface UnitInteractionPlan {
   readonly model: FwlModel;
 }
 
+/** Largest table of per-unit fixed-effect coefficients `prepareUnitInteraction` keeps (32 MB). */
+const UNIT_ALPHA_MAX = 4_000_000;
+
 /** Scratch arrays of `unitInteractionFit`, reused across draws. */
 interface Scratch {
   c: Float64Array;
@@ -80,8 +89,9 @@ const scratchOf = new WeakMap<UnitInteractionPlan, Scratch>();
  *
  * Every sum over the rows that involves x is linear in D, and is summed by unit once:
  *   x'ry = Σ_u D_u g_u,  Q'x = Σ_u D_u B_u,  F'x = Σ_u D_u (F's level sums of s over the rows of u),
- * so the draw starts with O(units·k + unit × level pairs) work and one small fixed-effect solve
- * α = (F'F)⁻¹F'x (the cached factorisation of `directProjector`). The O(N·k) product Q(Q'x) is
+ * and, the fixed-effect solve being linear too, α = (F'F)⁻¹F'x = Σ_u D_u α_u with α_u solved once
+ * per unit (the cached factorisation of `directProjector`; one solve per draw instead when the
+ * units × levels table would be too large), so a draw starts with O(units·(k + levels)) work. The O(N·k) product Q(Q'x) is
  * replaced by the controls themselves: with R = Q'C (k × k) and γ = R⁻¹(Q'x), Q(Q'x) = M_F Cγ =
  * Cγ − F Γγ, where Γ holds the fixed-effect coefficients of each control (solved once), hence
  *
@@ -101,14 +111,20 @@ const scratchOf = new WeakMap<UnitInteractionPlan, Scratch>();
  *
  * Returns null when the path does not apply — regression weights, no fixed effects or no direct
  * projection, multi-way clustering or heteroskedastic SEs, or more than n/4 cells (the controls
- * vary by row, nothing to compress) — and callers then fit each draw by FWL.
+ * vary by row, nothing to compress) — and callers then fit each draw by FWL. `maxUnitAlpha`
+ * bounds the units × levels table of α_u (beyond it, one solve per draw).
  *
  * @example
  *   const m = prepareFwl(data, "y ~ vagg + __sd + fdi | city + year + hs4", "__sd", { vcov: "cluster:city^hs4" });
  *   const plan = prepareUnitInteraction(m, vaggOnFrameRows, cityFactorOnFrameRows);
  *   const fit = plan && unitInteractionFit(plan, permutedLabels);   // { coef, se, t }
  */
-export function prepareUnitInteraction(m: FwlModel, s: Float64Array, unit: Factor): UnitInteractionPlan | null {
+export function prepareUnitInteraction(
+  m: FwlModel,
+  s: Float64Array,
+  unit: Factor,
+  maxUnitAlpha: number = UNIT_ALPHA_MAX,
+): UnitInteractionPlan | null {
   const P = m.proj;
   if (!P || m.sw || P.weights) return null;
   const oneWay = typeof m.spec === "object" && m.meatTerms.length === 1;
@@ -234,6 +250,23 @@ export function prepareUnitInteraction(m: FwlModel, s: Float64Array, unit: Facto
     for (let l = 0; l < nBig; l++) gamBig[l * k + a] = aBig[l] as number;
     for (let l = 0; l < P.r; l++) gamOth[l * k + a] = rhs[l] as number;
   }
+  // α_u for every unit: the solve of its own level sums (the solve is linear in its right-hand side)
+  let unitAlpha: Float64Array | null = null;
+  if (U * L <= maxUnitAlpha) {
+    unitAlpha = new Float64Array(U * L);
+    for (let u = 0; u < U; u++) {
+      sBig.fill(0);
+      rhs.fill(0);
+      for (let p = levPtr[u] as number; p < (levPtr[u + 1] as number); p++) {
+        const l = levIdx[p] as number;
+        if (l < nBig) sBig[l] += levSum[p] as number;
+        else rhs[l - nBig] += levSum[p] as number;
+      }
+      P.solve(sBig, rhs, aBig);
+      unitAlpha.set(aBig, u * L);
+      unitAlpha.set(rhs, u * L + nBig);
+    }
+  }
   const cl = oneWay ? (m.meatTerms[0] as { factor: Factor }).factor : null;
   // the order of the pass over N: rows grouped by cluster (counting sort), else as they are
   let ord: Int32Array,
@@ -263,6 +296,7 @@ export function prepareUnitInteraction(m: FwlModel, s: Float64Array, unit: Facto
     g,
     B,
     levPtr,
+    unitAlpha,
     levIdx: levIdx.slice(0, nc),
     levSum: levSum.slice(0, nc),
     lu,
@@ -319,20 +353,36 @@ export function unitInteractionFit(plan: UnitInteractionPlan, D: Float64Array): 
   c.fill(0);
   sBig.fill(0);
   rhs.fill(0);
-  for (let u = 0; u < units; u++) {
-    const d = D[u] as number;
-    if (d === 0) continue;
-    xry += d * (g[u] as number);
-    const o = u * k;
-    for (let a = 0; a < k; a++) c[a] += d * (B[o + a] as number);
-    const e = levPtr[u + 1] as number;
-    for (let p = levPtr[u] as number; p < e; p++) {
-      const l = levIdx[p] as number;
-      if (l < nBig) sBig[l] += d * (levSum[p] as number);
-      else rhs[l - nBig] += d * (levSum[p] as number);
+  const UA = plan.unitAlpha;
+  if (UA) {
+    aBig.fill(0);
+    const L = nBig + nOth;
+    for (let u = 0; u < units; u++) {
+      const d = D[u] as number;
+      if (d === 0) continue;
+      xry += d * (g[u] as number);
+      const o = u * k;
+      for (let a = 0; a < k; a++) c[a] += d * (B[o + a] as number);
+      const ou = u * L;
+      for (let l = 0; l < nBig; l++) aBig[l] += d * (UA[ou + l] as number);
+      for (let l = 0; l < nOth; l++) rhs[l] += d * (UA[ou + nBig + l] as number);
     }
+  } else {
+    for (let u = 0; u < units; u++) {
+      const d = D[u] as number;
+      if (d === 0) continue;
+      xry += d * (g[u] as number);
+      const o = u * k;
+      for (let a = 0; a < k; a++) c[a] += d * (B[o + a] as number);
+      const e = levPtr[u + 1] as number;
+      for (let p = levPtr[u] as number; p < e; p++) {
+        const l = levIdx[p] as number;
+        if (l < nBig) sBig[l] += d * (levSum[p] as number);
+        else rhs[l - nBig] += d * (levSum[p] as number);
+      }
+    }
+    P.solve(sBig, rhs, aBig);
   }
-  P.solve(sBig, rhs, aBig);
   // γ = R⁻¹ Q'x; fixed-effect coefficients of x − Cγ: α − Γγ
   gam.set(c);
   luSolve(plan.lu, plan.piv, k, gam);

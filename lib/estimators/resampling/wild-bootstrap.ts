@@ -169,7 +169,8 @@ export interface WildDraws {
  * The draw loop of the restricted wild cluster bootstrap on an FWL-prepared model whose vcov is
  * clustered by the (one-way) bootstrap cluster: weights (Rademacher / Webb / enumerated /
  * supplied), one t* per draw, p-values. Three engines give the same t* up to rounding:
- * "cluster-sums" (`prepareWildFast`, O(G·k) per draw; the default when it applies), "demean"
+ * "cluster-sums" (`prepareWildFast`, O(G·k) per draw, four draws at a time through
+ * `wildFastDraw4` — bitwise one at a time; the default when it applies), "demean"
  * (z = ũ∘v demeaned by the fixed effects and projected off the controls in every draw, O(N·k);
  * used with regression weights or very many fixed-effect levels) and "refit" (`engine: "refit"`:
  * y* = ŷ_R + ũ∘v re-estimated in full by the `feols` core each draw — the reference).

@@ -149,17 +149,26 @@ test("unitInteractionFit with the observed labels reproduces the observed fit; o
   for (let i = 0; i < m.n; i++) labels[unit.codes[i] as number] = dv[rows[i] as number] as number;
   const f0 = unitInteractionFit(plan!, labels);
   assert.ok(rel(f0.coef, m.actual.coef) < 1e-9 && rel(f0.se, m.actual.se) < 1e-9);
+  assert.ok(plan!.unitAlpha, "per-unit fixed-effect coefficients kept");
+  // without the per-unit table (one fixed-effect solve per draw): the same fit
+  const solvePlan = prepareUnitInteraction(m, s, unit, 0);
+  assert.is(solvePlan!.unitAlpha, null);
+  const f1 = unitInteractionFit(solvePlan!, labels);
+  assert.ok(rel(f1.coef, f0.coef) < 1e-9 && rel(f1.se, f0.se) < 1e-9);
   // non-binary labels too: the algebra is linear in D
   const D = Float64Array.from({ length: unit.size }, (_, u) => ((u * 7) % 5) - 1.5);
   const x = Float64Array.from({ length: m.n }, (_, i) => (s[i] as number) * (D[unit.codes[i] as number] as number));
   const ref = fullRefit(m, x),
     mid = fwlFit(m, x),
-    got = unitInteractionFit(plan!, D);
+    got = unitInteractionFit(plan!, D),
+    got1 = unitInteractionFit(solvePlan!, D);
   for (const [a, b] of [
     [got.coef, ref.coef],
     [got.se, ref.se],
     [got.coef, mid.coef],
     [got.t, mid.t],
+    [got1.coef, ref.coef],
+    [got1.se, ref.se],
   ] as const)
     assert.ok(rel(a, b) < 1e-9, `${a} vs ${b}`);
 });
