@@ -150,6 +150,8 @@ test("unitInteractionFit with the observed labels reproduces the observed fit; o
   const f0 = unitInteractionFit(plan!, labels);
   assert.ok(rel(f0.coef, m.actual.coef) < 1e-9 && rel(f0.se, m.actual.se) < 1e-9);
   assert.ok(plan!.unitAlpha, "per-unit fixed-effect coefficients kept");
+  assert.equal(plan!.foldLev.length, 2, "city and year folded into the city × year cells");
+  assert.ok(plan!.clFe, "prod read once per city × prod cluster");
   // without the per-unit table (one fixed-effect solve per draw): the same fit
   const solvePlan = prepareUnitInteraction(m, s, unit, 0);
   assert.is(solvePlan!.unitAlpha, null);
