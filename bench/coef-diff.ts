@@ -5,6 +5,7 @@
  * city × HS4.
  *
  *   npx tsx bench/coef-diff.ts [DATA=built from data/raw/synthetic/paper] [reps=1000] [refitReps=5] [seed=1]
+ *   npx tsx bench/coef-diff.ts perm [reps=1000] [fwlReps=20] [seed=1]
  *
  * DATA is a CSV/Parquet table with the columns of `buildSplitPanels(...).tradeMode` (written by a
  * previous run to /tmp/vagg-bench-trademode.parquet, which is reused when present); without it
@@ -12,14 +13,22 @@
  * default test (method "wild", fast engine, `reps` draws), then the bdiff-style permutation and
  * bootstrap (refit engines) with `refitReps` draws each, and prints one JSON line: setup and
  * draw times, seconds per draw and the extrapolation to `reps` draws for the refit methods.
+ *
+ * `perm`: the EQ Table 6 randomisation test instead — `unitInteractionPermutation` of
+ * quality ~ vagg + vagg:centre + controls | city + year + hs4 (cities permuted, clusters
+ * city × HS4) on the location panel (`addLocationClasses`; cached in
+ * /tmp/vagg-bench-location.parquet), `reps` draws with the default fast engine and `fwlReps`
+ * draws with the per-draw FWL engine (the previous one), extrapolated to `reps`, with the largest
+ * relative difference of their common draws.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { readTable, writeTable } from "../lib/data/io";
 import { type Table } from "../lib/data/table";
 import { coefDiffTest } from "../lib/estimators/resampling/coef-diff";
-import { buildSplitPanels } from "../lib/papers/eq/heterogeneity";
-import { EQ_BASELINE } from "../lib/papers/eq/specs";
+import { buildSplitPanels, addLocationClasses } from "../lib/papers/eq/heterogeneity";
+import { EQ_BASELINE, eqFormula } from "../lib/papers/eq/specs";
+import { unitInteractionPermutation } from "../lib/estimators/resampling/unit-permutation";
 
 const CACHE = "/tmp/vagg-bench-trademode.parquet";
 
@@ -32,7 +41,63 @@ async function panel(arg: string | undefined): Promise<{ data: Table; source: st
   return { data: s.tradeMode, source: dir };
 }
 
+const LOC_CACHE = "/tmp/vagg-bench-location.parquet";
+
+async function permBench(): Promise<void> {
+  const reps = Number(process.argv[3] ?? 1000);
+  const fwlReps = Number(process.argv[4] ?? 20);
+  const seed = Number(process.argv[5] ?? 1);
+  let data: Table;
+  if (fs.existsSync(LOC_CACHE)) data = await readTable(LOC_CACHE);
+  else {
+    const dir = path.join(__dirname, "..", "data", "raw", "synthetic", "paper");
+    data = (await addLocationClasses((await buildSplitPanels(dir)).base.panel, dir)).panel;
+    await writeTable(data, LOC_CACHE);
+  }
+  const formula = eqFormula("quality", "vagg + vagg:centre", "city + year + hs4");
+  const o = { slope: "vagg", indicator: "centre", unit: "city", vcov: "cluster:city^hs4", seed };
+  const time = async (engine: "fast" | "fwl", r: number) => {
+    const t0 = performance.now();
+    const res = await unitInteractionPermutation(data, formula, { ...o, reps: r, engine });
+    return { res, s: (performance.now() - t0) / 1000 };
+  };
+  const fast1 = await time("fast", 1);
+  const fast = await time("fast", reps);
+  const fwl1 = await time("fwl", 1);
+  const fwl = await time("fwl", fwlReps + 1);
+  const perDraw = (fwl.s - fwl1.s) / fwlReps;
+  let worst = 0;
+  for (let r = 0; r < fwl.res.reps; r++) {
+    const a = fast.res.draws[r] as number,
+      b = fwl.res.draws[r] as number;
+    worst = Math.max(worst, Math.abs(a - b) / Math.abs(b));
+  }
+  console.log(
+    JSON.stringify({
+      bench: "interaction_permutation_ts",
+      rows: fast.res.nobs,
+      units: fast.res.units,
+      treated: fast.res.treatedUnits,
+      formula,
+      reps,
+      seed,
+      fast: {
+        engine: fast.res.engine,
+        setup_s: +fast1.s.toFixed(2),
+        total_s: +fast.s.toFixed(2),
+        ms_per_draw: +(((fast.s - fast1.s) / reps) * 1000).toFixed(2),
+        p: fast.res.pValue,
+        p_t: fast.res.pValueT,
+      },
+      fwl: { setup_s: +fwl1.s.toFixed(2), s_per_draw: +perDraw.toFixed(4), extrapolated_s: +(fwl1.s + perDraw * reps).toFixed(1) },
+      max_rel_diff_common_draws: worst,
+      rss_mb: Math.round(process.memoryUsage().rss / 1e6),
+    }),
+  );
+}
+
 async function main(): Promise<void> {
+  if (process.argv[2] === "perm") return permBench();
   const reps = Number(process.argv[3] ?? 1000);
   const refitReps = Number(process.argv[4] ?? 5);
   const seed = Number(process.argv[5] ?? 1);

@@ -12,3 +12,5 @@ export { coefDiffInteraction, type InteractionTestOptions, type InteractionTestR
 export { prepareFwl, fwlFit, fwlFitGeneric, type FwlModel, type FwlFit, type FwlOptions } from "./fwl";
 export { refitRows } from "./refit";
 export { replicate, type ResamplingControl } from "./common";
+export { unitInteractionPermutation, type UnitPermutationOptions, type UnitPermutationResult } from "./unit-permutation";
+export { prepareUnitInteraction, unitInteractionFit, type UnitInteractionPlan } from "./unit-interaction-fast";

@@ -169,14 +169,14 @@ interface DrawSource {
 
 class WorkerFailed extends Error {}
 
-/** Draws computed on demand in this thread (two slots, for the pairs of the loop). */
+/** Draws computed on demand in this thread (four slots: the pair being fitted and the next pair). */
 function localSource(kp: KernelPlan, x0: Float64Array, seed: number): DrawSource {
   const st = new Int32Array(4);
   xoshiroState(seed, st);
-  const slots = [0, 1].map(() => ({ x: new Float64Array(kp.n), sBig: new Float64Array(kp.nBig), rhs: new Float64Array(kp.nOther) }));
+  const slots = [0, 1, 2, 3].map(() => ({ x: new Float64Array(kp.n), sBig: new Float64Array(kp.nBig), rhs: new Float64Array(kp.nOther) }));
   return {
     get(r) {
-      const s = slots[r % 2] as DrawSlot;
+      const s = slots[r % 4] as DrawSlot;
       fisherYates(st, x0, s.x);
       groupSums3(s.x, kp.big, kp.o0, kp.o1, s.sBig, s.rhs);
       return s;
@@ -281,7 +281,8 @@ export interface FastLoopOptions extends ResamplingControl {
 /**
  * The placebo replications of the default scheme (a uniform permutation of the regressor over
  * all observations) with the kernels of ./placebo-kernels.ts: draws are fitted two at a time
- * (`dots2`, `pass2x2`: Q, the codes and ry are read once for both), and with `threads: 2` a worker
+ * (`dots2`, `pass2x2`: Q, the codes and ry are read once for both; the next pair's Q'x is summed
+ * in the same pass, so Q leaves memory once per pair), and with `threads: 2` a worker
  * thread permutes the column and sums it by fixed-effect level for the next draws while this
  * thread fits — the fit (Q'x, the reduced fixed-effect solve, the residual pass and the cluster
  * sums) and the permutation (a random-access pass over the column) take about the same time, so
@@ -326,31 +327,46 @@ async function runDraws(
   record: (r: number, fit: FwlFit) => void,
 ): Promise<{ done: number; interrupted: boolean }> {
   const P = kp.model.proj as NonNullable<FwlModel["proj"]>;
-  const sa = kernelScratch(kp),
-    sb = kernelScratch(kp);
+  // two pairs of scratch: the current pair's, and the next pair's (whose Q'x is summed during the current pass 2)
+  const pairs = [
+    [kernelScratch(kp), kernelScratch(kp)],
+    [kernelScratch(kp), kernelScratch(kp)],
+  ] as const;
   const out4 = new Float64Array(4);
   let done = 0;
   let sliceStart = Date.now();
-  for (let r = 0; r < R; r += 2) {
+  let cReady = false;
+  let A: DrawSlot | null = null,
+    B: DrawSlot | null = null;
+  for (let r = 0, k = 0; r < R; r += 2, k ^= 1) {
     if (ctl.signal?.aborted) return { done, interrupted: true };
-    const A = await src.get(r);
-    const B = r + 1 < R ? await src.get(r + 1) : null;
+    const [sa, sb] = pairs[k] as readonly [KernelScratch, KernelScratch];
+    if (r === 0) {
+      A = await src.get(r);
+      B = r + 1 < R ? await src.get(r + 1) : null;
+    }
+    const a = A as DrawSlot,
+      b = B;
     let fa: FwlFit,
       fb: FwlFit | null = null;
-    if (B) {
-      dots2(A.x, B.x, kp.blocks4, kp.singles, sa.c, sb.c);
-      P.solve(A.sBig, A.rhs, sa.aBig);
-      P.solve(B.sBig, B.rhs, sb.aBig);
+    if (b) {
+      if (!cReady) dots2(a.x, b.x, kp.blocks4, kp.singles, sa.c, sb.c);
+      // the next pair, when it is a whole pair: its Q'x rides along this pass 2 (Q read once for both pairs)
+      const nA = r + 3 < R ? await src.get(r + 2) : null;
+      const nB = nA ? await src.get(r + 3) : null;
+      const [na, nb] = pairs[k ^ 1] as readonly [KernelScratch, KernelScratch];
+      P.solve(a.sBig, a.rhs, sa.aBig);
+      P.solve(b.sBig, b.rhs, sb.aBig);
       pass2x2(
-        A.x,
-        B.x,
+        a.x,
+        b.x,
         kp.big,
         kp.o0,
         kp.o1,
         sa.aBig,
-        A.rhs,
+        a.rhs,
         sb.aBig,
-        B.rhs,
+        b.rhs,
         kp.blocks4,
         kp.singles,
         sa.c,
@@ -364,6 +380,10 @@ async function runDraws(
         sb.S1,
         sb.S2,
         out4,
+        nA ? nA.x : null,
+        nB ? nB.x : null,
+        nA ? na.c : null,
+        nB ? nb.c : null,
       );
       sa.out[0] = out4[0] as number;
       sa.out[1] = out4[1] as number;
@@ -372,13 +392,22 @@ async function runDraws(
       fa = finishFit(kp, sa);
       fb = finishFit(kp, sb);
       src.release(r + 1);
+      src.release(r);
+      cReady = nA !== null;
+      if (nA) {
+        A = nA;
+        B = nB;
+      } else if (r + 2 < R) {
+        A = await src.get(r + 2);
+        B = r + 3 < R ? await src.get(r + 3) : null;
+      }
     } else {
-      dots1(A.x, kp.blocks4, kp.singles, sa.c);
-      P.solve(A.sBig, A.rhs, sa.aBig);
-      pass2(A.x, kp.big, kp.o0, kp.o1, sa.aBig, A.rhs, kp.blocks4, kp.singles, sa.c, sa.qc, kp.ry, kp.cd, sa.S1, sa.S2, sa.out);
+      dots1(a.x, kp.blocks4, kp.singles, sa.c);
+      P.solve(a.sBig, a.rhs, sa.aBig);
+      pass2(a.x, kp.big, kp.o0, kp.o1, sa.aBig, a.rhs, kp.blocks4, kp.singles, sa.c, sa.qc, kp.ry, kp.cd, sa.S1, sa.S2, sa.out);
       fa = finishFit(kp, sa);
+      src.release(r);
     }
-    src.release(r);
     record(r, fa);
     done++;
     ctl.onProgress?.(done, R);

@@ -380,7 +380,10 @@ export function dots2(
  * `pass2` for two draws at once (a and b): the blocks of Q, the fixed-effect and cluster codes
  * and ry are read once for both; every sum keeps its own draw's sequential order, so each draw's
  * numbers are bitwise those of `pass2`. qcA, qcB: scratch of length ≥ `CHUNK`. Writes
- * [r'r_a, x'ry_a, r'r_b, x'ry_b] into out. Self-contained.
+ * [r'r_a, x'ry_a, r'r_b, x'ry_b] into out. With the next pair's columns nxa, nxb, it also sums
+ * their c = Q'x into nca, ncb — exactly the loop of `dots2` (same chunks, same order, bitwise),
+ * run on each chunk while that chunk of Q is in cache, so Q is read from memory once per pair
+ * instead of twice. Self-contained.
  *
  * @example pass2x2(xa, xb, big, o0, o1, aBigA, alA, aBigB, alB, blocks4, singles, ca, cb, qcA, qcB, ry, cd, S1A, S2A, S1B, S2B, out);
  */
@@ -407,10 +410,19 @@ export function pass2x2(
   S1B: Float64Array | null,
   S2B: Float64Array | null,
   out: Float64Array,
+  nxa: Float64Array | null = null,
+  nxb: Float64Array | null = null,
+  nca: Float64Array | null = null,
+  ncb: Float64Array | null = null,
 ): void {
   const n = xa.length,
     CH = 2048;
   const clustered = cd !== null && S1A !== null && S2A !== null && S1B !== null && S2B !== null && n > 0;
+  const next = nxa !== null && nxb !== null && nca !== null && ncb !== null;
+  if (next) {
+    nca.fill(0);
+    ncb.fill(0);
+  }
   if (clustered) {
     S1A.fill(0);
     S2A.fill(0);
@@ -450,17 +462,64 @@ export function pass2x2(
         qcA[p] = qcA[p]! + a0 * q0 + a1 * q1 + a2 * q2 + a3 * q3;
         qcB[p] = qcB[p]! + b0 * q0 + b1 * q1 + b2 * q2 + b3 * q3;
       }
+      if (next) {
+        // the next pair's Q'x on the same rows, while this block of Q is in cache (the loop of `dots2`)
+        let e0 = nca[a]!,
+          e1 = nca[a + 1]!,
+          e2 = nca[a + 2]!,
+          e3 = nca[a + 3]!,
+          f0 = ncb[a]!,
+          f1 = ncb[a + 1]!,
+          f2 = ncb[a + 2]!,
+          f3 = ncb[a + 3]!;
+        for (let i = i0, o = i0 * 4; i < i0 + m; i++, o += 4) {
+          const u = nxa[i]!,
+            w = nxb[i]!;
+          const q0 = q[o]!,
+            q1 = q[o + 1]!,
+            q2 = q[o + 2]!,
+            q3 = q[o + 3]!;
+          e0 += q0 * u;
+          e1 += q1 * u;
+          e2 += q2 * u;
+          e3 += q3 * u;
+          f0 += q0 * w;
+          f1 += q1 * w;
+          f2 += q2 * w;
+          f3 += q3 * w;
+        }
+        nca[a] = e0;
+        nca[a + 1] = e1;
+        nca[a + 2] = e2;
+        nca[a + 3] = e3;
+        ncb[a] = f0;
+        ncb[a + 1] = f1;
+        ncb[a + 2] = f2;
+        ncb[a + 3] = f3;
+      }
       a += 4;
     }
     for (let sg = 0; sg < singles.length; sg++) {
       const q = singles[sg]!;
       const sa = ca[a]!,
-        sb = cb[a++]!;
+        sb = cb[a]!;
       for (let p = 0; p < m; p++) {
         const qi = q[i0 + p]!;
         qcA[p] = qcA[p]! + sa * qi;
         qcB[p] = qcB[p]! + sb * qi;
       }
+      if (next) {
+        let e = nca[a]!,
+          f = ncb[a]!;
+        for (let i = i0; i < i0 + m; i++) {
+          const qi = q[i]!;
+          e += qi * nxa[i]!;
+          f += qi * nxb[i]!;
+        }
+        nca[a] = e;
+        ncb[a] = f;
+      }
+      a++;
     }
     if (clustered) {
       for (let i = i0, p = 0; i < i1; i++, p++) {

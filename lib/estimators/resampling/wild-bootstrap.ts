@@ -6,7 +6,7 @@ import { projectSeed } from "../../util/seed";
 import { pT2 } from "../../util/distributions";
 import { ArgumentError } from "../../util/errors";
 import { prepareFwl, residualOnControls, projectOut, fitFromResidual, refitOutcome, type FwlOptions, type FwlModel } from "./fwl";
-import { prepareWildFast, wildFastDraw } from "./wild-fast";
+import { prepareWildFast, wildFastDraw, wildFastDraw4 } from "./wild-fast";
 import { replicate, checkReps, type ResamplingControl, TIE_REL } from "./common";
 
 /** Options of `wildClusterBootstrap`: tested parameter and null, bootstrap cluster, reps, weights. */
@@ -169,7 +169,8 @@ export interface WildDraws {
  * The draw loop of the restricted wild cluster bootstrap on an FWL-prepared model whose vcov is
  * clustered by the (one-way) bootstrap cluster: weights (Rademacher / Webb / enumerated /
  * supplied), one t* per draw, p-values. Three engines give the same t* up to rounding:
- * "cluster-sums" (`prepareWildFast`, O(G·k) per draw; the default when it applies), "demean"
+ * "cluster-sums" (`prepareWildFast`, O(G·k) per draw, four draws at a time through
+ * `wildFastDraw4` — bitwise one at a time; the default when it applies), "demean"
  * (z = ũ∘v demeaned by the fixed effects and projected off the controls in every draw, O(N·k);
  * used with regression weights or very many fixed-effect levels) and "refit" (`engine: "refit"`:
  * y* = ŷ_R + ũ∘v re-estimated in full by the `feols` core each draw — the reference).
@@ -221,15 +222,33 @@ export async function wildDraws(m: FwlModel, opts: WildDrawOptions): Promise<Wil
   const z = new Float64Array(n);
   const tstats = new Float64Array(B),
     coefs = new Float64Array(B);
+  // the weights of draw b, in draw order (the stream is consumed draw by draw, cluster by cluster)
+  const weights = (b: number, out: Float64Array, stride: number, at: number) => {
+    if (opts.draws) {
+      const d = opts.draws[b] as ArrayLike<number>;
+      for (let g = 0; g < G; g++) out[g * stride + at] = d[g] as number;
+    } else if (enumerate) for (let g = 0; g < G; g++) out[g * stride + at] = (b >>> g) & 1 ? -1 : 1;
+    else if (kind === "webb") for (let g = 0; g < G; g++) out[g * stride + at] = WEBB[stream.int(6)] as number;
+    else for (let g = 0; g < G; g++) out[g * stride + at] = stream.nextUint32() & 1 ? -1 : 1;
+  };
+  // cluster sums: four draws at a time (`wildFastDraw4`, bitwise `wildFastDraw`), the last B mod 4 one by one
+  const W4 = plan ? new Float64Array(4 * G) : null;
+  const d4 = new Float64Array(4),
+    se4 = new Float64Array(4),
+    t4 = new Float64Array(4);
   const { done, interrupted } = await replicate(
     B,
     (b) => {
-      if (opts.draws) {
-        const d = opts.draws[b] as ArrayLike<number>;
-        for (let g = 0; g < G; g++) v[g] = d[g] as number;
-      } else if (enumerate) for (let g = 0; g < G; g++) v[g] = (b >>> g) & 1 ? -1 : 1;
-      else if (kind === "webb") for (let g = 0; g < G; g++) v[g] = WEBB[stream.int(6)] as number;
-      else for (let g = 0; g < G; g++) v[g] = stream.nextUint32() & 1 ? -1 : 1;
+      if (plan && W4 && b + 4 - (b % 4) <= B) {
+        if (b % 4 === 0) {
+          for (let j = 0; j < 4; j++) weights(b + j, W4, 4, j);
+          wildFastDraw4(plan, W4, d4, se4, t4);
+        }
+        coefs[b] = b0 + (d4[b % 4] as number);
+        tstats[b] = t4[b % 4] as number;
+        return;
+      }
+      weights(b, v, 1, 0);
       if (plan) {
         const f = wildFastDraw(plan, v);
         coefs[b] = b0 + f.delta;
