@@ -1,4 +1,10 @@
-import type { FixedEffectsDesign } from "./demean";
+import type { Factor } from "./factorize";
+
+/** The content of a fixed-effects design (`DesignContent` of ./demean): factors and optional weights. */
+export interface DesignContent {
+  readonly factors: readonly Factor[];
+  readonly weights?: Float64Array;
+}
 
 /**
  * A 32-bit fingerprint of a fixed-effects design's content — level counts, every code of every
@@ -8,7 +14,7 @@ import type { FixedEffectsDesign } from "./demean";
  *
  * @example designFingerprint({ factors: [{ codes: Int32Array.of(0, 1, 0), size: 2 }] }) === designFingerprint({ factors: [{ codes: Int32Array.of(0, 1, 0), size: 2 }] })   // true
  */
-export function designFingerprint(fe: FixedEffectsDesign): number {
+export function designFingerprint(fe: DesignContent): number {
   let h = 0x811c9dc5 | 0;
   const mix = (v: number): void => {
     h = Math.imul(h ^ v, 0x01000193);
@@ -34,12 +40,12 @@ export function designFingerprint(fe: FixedEffectsDesign): number {
  *
  * @example sameDesign(a, a)   // true
  */
-export function sameDesign(a: FixedEffectsDesign, b: FixedEffectsDesign): boolean {
+export function sameDesign(a: DesignContent, b: DesignContent): boolean {
   if (a === b) return true;
   if (a.factors.length !== b.factors.length || !!a.weights !== !!b.weights) return false;
   for (let q = 0; q < a.factors.length; q++) {
-    const fa = a.factors[q] as FixedEffectsDesign["factors"][number],
-      fb = b.factors[q] as FixedEffectsDesign["factors"][number];
+    const fa = a.factors[q] as Factor,
+      fb = b.factors[q] as Factor;
     if (fa.size !== fb.size || fa.codes.length !== fb.codes.length) return false;
     if (fa.codes === fb.codes) continue;
     for (let i = 0; i < fa.codes.length; i++) if (fa.codes[i] !== fb.codes[i]) return false;
