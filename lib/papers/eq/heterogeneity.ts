@@ -34,26 +34,22 @@ import { validateRawFiles } from "../../data/scan-check";
 import { column, numeric, select, table, takeRows, withColumns, maskToIndex, fromRecords, type Column, type Table } from "../../data/table";
 import { ArgumentError, DataError } from "../../util/errors";
 import { feols, type FeolsResult } from "../../estimators/feols";
-import { factorFor } from "../../estimators/model-frame";
-import { parseFormula } from "../../estimators/formula";
-import { subsetFactor } from "../../core/fixed-effects/factorize";
-import { prepareFwl, fwlFit } from "../../estimators/resampling/fwl";
-import { shuffleInPlace } from "../../estimators/resampling/placebo";
-import { kernelFit, kernelPlan, kernelScratch } from "../../estimators/resampling/placebo-fast";
-import { replicate, checkReps, meanSd, countAbsGe, type ResamplingControl } from "../../estimators/resampling/common";
 import { COEF_DIFF_DEFAULT_REPS, type CoefDiffResult } from "../../estimators/resampling/coef-diff";
 import type { InteractionTestResult } from "../../estimators/resampling/interaction-test";
 import { dataTable } from "../../report/data-table";
 import type { ReportTable } from "../../report/model";
 import { distributionPlot } from "../../report/charts/distribution-plot";
 import { formatMarked, type VegaLiteSpec } from "../../report/charts/spec";
-import { rng } from "../../util/rng";
-import { projectSeed } from "../../util/seed";
 import { pT2, qT, qNormal } from "../../util/distributions";
 import { buildQualityPanel, EQ_CONTROLS, type QualityPanel, type QualityPanelOptions } from "./panel";
 import { publicDataPath } from "../../data/public";
 import { isSynthetic } from "../truth";
 import { mapF64From, mapI32From } from "../../util/typed-map";
+import {
+  unitInteractionPermutation,
+  type UnitPermutationOptions,
+  type UnitPermutationResult,
+} from "../../estimators/resampling/unit-permutation";
 
 /** Mode codes of the firm × mode identifier (firm_id = rank × 4 + code). */
 const MODE_CODE = { ordinary: 0, processing: 1, other: 2 } as const;
@@ -484,8 +480,9 @@ export async function splitTruth(
 /**
  * Number of resampling draws for the Table 5 difference tests and the Table 6 randomisation
  * tests: 1,000 at `default` and `paper` scale (`coefDiffTest`'s default; the EQ paper names no
- * test, RS uses 1,000 bootstrap draws; the Table 5 wild bootstrap costs ~20 ms a draw at paper
- * scale), 199 at `small` (a smoke-test scale); `VAGG_REPS` overrides.
+ * test, RS uses 1,000 bootstrap draws; at paper scale, on a shared 2-core machine, the Table 5
+ * wild bootstrap cost 12–15 CPU s and each Table 6 permutation test ~8 CPU s for 1,000 draws),
+ * 199 at `small` (a smoke-test scale); `VAGG_REPS` overrides.
  *
  * @example splitTestReps({ scale: "small" }) // 199
  */
@@ -498,150 +495,14 @@ export function splitTestReps(env: { readonly scale: string }, envVar: string | 
   return env.scale === "small" ? 199 : COEF_DIFF_DEFAULT_REPS;
 }
 
-export interface InteractionPermutationOptions extends ResamplingControl {
-  /** The continuous regressor (e.g. "vagg"). */
-  readonly slope: string;
-  /** The 0/1 unit-level indicator (e.g. "centre"); the formula must contain `slope:indicator`. */
-  readonly indicator: string;
-  /** The unit within which the indicator is constant and across which it is permuted (e.g. "city"). */
-  readonly unit: string;
-  readonly reps: number;
-  readonly vcov?: string;
-}
-
-export interface InteractionPermutationResult {
-  readonly term: string;
-  readonly coef: number;
-  readonly se: number;
-  readonly t: number;
-  /** Permuted coefficients and t-values. */
-  readonly draws: Float64Array;
-  readonly tDraws: Float64Array;
-  readonly drawsMean: number;
-  readonly drawsSd: number;
-  /** (1 + #{|b*| ≥ |b|})/(1 + R) and the same on |t|. */
-  readonly pValue: number;
-  readonly pValueT: number;
-  readonly units: number;
-  readonly treatedUnits: number;
-  readonly reps: number;
-  readonly interrupted: boolean;
-  readonly nobs: number;
-  readonly vcov: string;
-  readonly seed: number;
-}
-
 /**
- * Randomisation inference for an interaction `slope × D` with a unit-level indicator D (Table 6:
- * vagg × centre, × east, …): the labels D_c are permuted across units (the number of D = 1 units
- * kept), the interaction column slope_ct·D*_c rebuilt, and the model re-estimated by
- * Frisch–Waugh–Lovell (`prepareFwl`/`fwlFit`: fixed effects and the other regressors partialled
- * out once; each draw equals a full `feols` re-estimate). The main effect of D is absorbed by
- * the unit fixed effects in every draw. Two-sided p = (1 + #{|b*| ≥ |b|})/(1 + R) (Fisher 1935;
- * Phipson & Smyth 2010; `pValueT` on |t|, the studentised version of Young 2019, "Channeling
- * Fisher", QJE 134(2)). Unlike a cluster-robust SE by city × HS4, the permutation keeps every
- * within-city correlation of the errors intact, so it stays valid with few D = 1 cities
- * (MacKinnon & Webb 2017 on few treated clusters).
- *
- * @example
- *   const r = await interactionPermutation(panel, "quality ~ vagg + vagg:centre + fdi | city + year + hs4",
- *     { slope: "vagg", indicator: "centre", unit: "city", reps: 499, vcov: "cluster:city^hs4" });
- *   r.coef; r.pValue;
+ * Table 6's randomisation inference for vagg × a city-level indicator: `unitInteractionPermutation`
+ * (lib/estimators/resampling; city labels permuted, the model re-estimated per draw by unit-level
+ * sums, the FWL and full-refit engines kept as references), under the name the EQ notebooks use.
  */
-export async function interactionPermutation(
-  data: Table,
-  formula: string,
-  opts: InteractionPermutationOptions,
-): Promise<InteractionPermutationResult> {
-  checkReps(opts.reps);
-  const term = `${opts.slope}:${opts.indicator}`;
-  const pf = parseFormula(formula);
-  const at = pf.rhs.findIndex((t) => t.label === term || t.label === `${opts.indicator}:${opts.slope}`);
-  if (at < 0) throw new ArgumentError(`the formula has no term "${term}"`, { term: formula });
-  // the interaction as its own column, so that only it is redrawn (the slope's main effect stays)
-  const pname = "__interaction";
-  const sv0 = numeric(data, opts.slope),
-    dv0 = numeric(data, opts.indicator);
-  const rhs = pf.rhs.map((t, i) => (i === at ? pname : t.label));
-  const text = `${pf.lhs.label} ~ ${rhs.join(" + ")}${pf.fixef.length ? ` | ${pf.fixef.map((v) => v.join("^")).join(" + ")}` : ""}`;
-  if (pf.endo.length) throw new ArgumentError(`IV formulas are not supported here`, { term: formula });
-  if (!pf.intercept && !pf.fixef.length) throw new ArgumentError(`a formula without intercept is not supported here`, { term: formula });
-  const model = prepareFwl(
-    withColumns(data, { [pname]: mapF64From(sv0, (v, i) => v * (dv0[i] as number)) }),
-    text,
-    pname,
-    opts.vcov !== undefined ? { vcov: opts.vcov } : {},
-  );
-  const rows = model.frame.rows,
-    n = model.n;
-  const sv = sv0,
-    dv = dv0;
-  const uf = subsetFactor(factorFor(data, opts.unit, "unit"), rows);
-  const G = uf.size;
-  const val = new Float64Array(G).fill(NaN);
-  for (let i = 0; i < n; i++) {
-    const g = uf.codes[i] as number;
-    if (g < 0) throw new DataError(`missing unit`, { file: data.source, column: opts.unit, row: (rows[i] as number) + 1 });
-    const d = dv[rows[i] as number] as number;
-    if (d !== 0 && d !== 1)
-      throw new DataError(`indicator must be 0/1, found ${d}`, { file: data.source, column: opts.indicator, row: (rows[i] as number) + 1 });
-    if (Number.isNaN(val[g] as number)) val[g] = d;
-    else if (val[g] !== d)
-      throw new DataError(`"${opts.indicator}" varies within a level of "${opts.unit}"`, {
-        file: data.source,
-        column: opts.indicator,
-        row: (rows[i] as number) + 1,
-      });
-  }
-  let treated = 0;
-  for (const v of val) treated += v;
-  const seed = opts.seed ?? projectSeed();
-  const stream = rng(seed).fork(`interaction-permutation:${term}`);
-  const R = opts.reps;
-  const draws = new Float64Array(R),
-    tDraws = new Float64Array(R);
-  const perm = Float64Array.from(val),
-    x = new Float64Array(n);
-  // the placebo kernels when they apply (same numbers as fwlFit, about half the cost)
-  const kp = kernelPlan(model);
-  const ks = kp ? kernelScratch(kp) : null;
-  const { done, interrupted } = await replicate(
-    R,
-    (r) => {
-      shuffleInPlace(stream, perm, 0, G);
-      for (let i = 0; i < n; i++) x[i] = (sv[rows[i] as number] as number) * (perm[uf.codes[i] as number] as number);
-      const fit = kp && ks ? kernelFit(kp, x, ks) : fwlFit(model, x);
-      draws[r] = fit.coef;
-      tDraws[r] = fit.t;
-    },
-    opts,
-  );
-  const d = draws.slice(0, done),
-    td = tDraws.slice(0, done);
-  const a = model.actual;
-  const pc = countAbsGe(d, a.coef),
-    pt = countAbsGe(td, a.t);
-  const ms = meanSd(d);
-  return {
-    term,
-    coef: a.coef,
-    se: a.se,
-    t: a.t,
-    draws: d,
-    tDraws: td,
-    drawsMean: ms.mean,
-    drawsSd: ms.sd,
-    pValue: (1 + pc.count) / (1 + pc.n),
-    pValueT: (1 + pt.count) / (1 + pt.n),
-    units: G,
-    treatedUnits: treated,
-    reps: done,
-    interrupted,
-    nobs: n,
-    vcov: model.vcovLabel,
-    seed,
-  };
-}
+export const interactionPermutation = unitInteractionPermutation;
+export type InteractionPermutationOptions = UnitPermutationOptions;
+export type InteractionPermutationResult = UnitPermutationResult;
 
 /** One row of `diffTestsTable`: a Table 5 pair with its difference tests. */
 export interface DiffTestRow {
