@@ -36,7 +36,8 @@ export interface ReadOptions {
   /**
    * A hint: only these columns are needed (e.g. the variables of a formula). A plain numeric CSV
    * (lib/data/csv-fast.ts) then converts only them, when all are in its header, and the table
-   * holds only them; every other reader, or a name not in the header, gives all columns.
+   * holds only them; every other reader, or a name not in the header, gives all columns. Ignored
+   * with a `schema`, which validates every column of the file.
    */
   readonly wanted?: readonly string[];
   /** Columns to bring back as Int32Array (ids, years). */
@@ -240,7 +241,7 @@ export async function readTable(file: string, opts: ReadOptions = {}): Promise<L
   // end of the file; they are counted from the file's tail.
   if (fastOk && (enc === "auto" || enc === "utf-8") && !/\.gz$/i.test(file)) {
     const { readNumericCsv } = require("./csv-fast") as typeof import("./csv-fast");
-    const want = opts.columns ?? opts.wanted;
+    const want = opts.columns ?? (schema ? undefined : opts.wanted);
     const fast = await readNumericCsv(file, want ? { columns: want } : {});
     if (fast) return finishFast(fast, file, opts, schema, trailingBlankRows(file, fast.nrows));
   }
@@ -251,7 +252,7 @@ export async function readTable(file: string, opts: ReadOptions = {}): Promise<L
     const blank = prepared.blank.map((row): DroppedRow => Object.freeze({ row, reason: "blank" }));
     if (prepared.text !== null && fastOk) {
       const { parseNumericCsv } = require("./csv-fast") as typeof import("./csv-fast");
-      const want = opts.columns ?? opts.wanted;
+      const want = opts.columns ?? (schema ? undefined : opts.wanted);
       const fast = await parseNumericCsv(prepared.text, file, want ? { columns: want } : {});
       if (fast) return finishFast(fast, file, opts, schema, blank);
     }

@@ -19,7 +19,9 @@ export const HEAP_FLAGS: readonly string[] = ["--max-semi-space-size=64"];
  */
 export function withHeapFlags(env: Readonly<Record<string, string | undefined>>): Record<string, string> {
   const have = (env["NODE_OPTIONS"] ?? "").split(/\s+/).filter(Boolean);
-  const names = new Set(have.map((o) => o.split("=")[0]));
-  const add = HEAP_FLAGS.filter((f) => !names.has(f.split("=")[0]));
+  // V8 accepts --max-semi-space-size and --max_semi_space_size alike
+  const name = (o: string): string => (o.split("=")[0] as string).replace(/_/g, "-");
+  const names = new Set(have.map(name));
+  const add = HEAP_FLAGS.filter((f) => !names.has(name(f)));
   return { NODE_OPTIONS: [...have, ...add].join(" ") };
 }

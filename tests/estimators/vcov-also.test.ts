@@ -41,6 +41,8 @@ test("iv2sls: second-stage variances of vcovAlso equal separate fits (exactly); 
   ["cluster:cl1", "hetero"].forEach((s, q) => {
     const sep = iv2sls(data, f, { vcov: s });
     for (const nm of r.coefNames) assert.is(r.vcovAlso[q]!.se[nm], sep.se[nm], `${s}: se of ${nm}`);
+    assert.equal(r.vcovAlso[q]!.vcov, sep.vcov, `${s}: vcov`);
+    assert.is(r.vcovAlso[q]!.tDf, sep.dof.tDf, `${s}: t df`);
   });
   const own = iv2sls(data, f, { vcov: "cluster:cl2" });
   assert.equal(r.se, own.se);

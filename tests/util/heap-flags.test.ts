@@ -8,6 +8,7 @@ test("withHeapFlags adds the flags to NODE_OPTIONS once and keeps other options"
   assert.is(withHeapFlags({ NODE_OPTIONS: "--enable-source-maps" }).NODE_OPTIONS, `--enable-source-maps ${HEAP_FLAGS.join(" ")}`);
   // a value the user set is theirs
   assert.is(withHeapFlags({ NODE_OPTIONS: "--max-semi-space-size=8" }).NODE_OPTIONS, "--max-semi-space-size=8");
+  assert.is(withHeapFlags({ NODE_OPTIONS: "--max_semi_space_size=8" }).NODE_OPTIONS, "--max_semi_space_size=8");
 });
 
 test("node accepts the flags in NODE_OPTIONS (a child started by another program sees them)", () => {

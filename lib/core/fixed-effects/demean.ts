@@ -164,11 +164,11 @@ const planCache = new WeakMap<FixedEffectsDesign, DirectPlan>();
  * another outcome) would each rebuild an identical plan. Kept while their Cholesky factors and
  * codes stay under `PLAN_CACHE_BYTES`, most recent first; a hit is confirmed code by code.
  */
-const recentPlans: { key: number; bytes: number; plan: DirectPlan }[] = [];
+const recentPlans: { key: number; pivotTol: number; bytes: number; plan: DirectPlan }[] = [];
 const PLAN_CACHE_BYTES = 256 * 2 ** 20;
 
 function planBytes(p: DirectPlan): number {
-  let b = p.L.byteLength + p.col.byteLength + p.val.byteLength + p.rowPtr.byteLength;
+  let b = p.L.byteLength + p.col.byteLength + p.val.byteLength + p.rowPtr.byteLength + p.nBig.byteLength + p.dependent.byteLength;
   for (const f of p.fe.factors) b += f.codes.byteLength;
   return b + (p.fe.weights?.byteLength ?? 0);
 }
@@ -176,24 +176,29 @@ function planBytes(p: DirectPlan): number {
 function directPlan(fe: FixedEffectsDesign, opts: DemeanOptions, columns = 1): DirectPlan | null {
   const hit = planCache.get(fe);
   if (hit) return hit;
+  // the plan depends on the design's content and on the pivot tolerance (which levels count as
+  // redundant); whether it may be used at all, on the level limit of this call
   const key = designFingerprint(fe);
-  const k = recentPlans.findIndex((e) => e.key === key && sameDesign(e.plan.fe, fe));
+  const pivotTol = opts.pivotTol ?? DEMEAN_DEFAULTS.pivotTol;
+  const k = recentPlans.findIndex((e) => e.key === key && e.pivotTol === pivotTol && sameDesign(e.plan.fe, fe));
   if (k >= 0) {
     const e = recentPlans[k] as (typeof recentPlans)[number];
+    if (e.plan.r > (opts.directMaxLevels ?? directLevelLimit((fe.factors[0] as Factor).codes.length, fe.factors.length, columns)))
+      return null; // what buildDirectPlan would answer for this call
     recentPlans.splice(k, 1);
     recentPlans.unshift(e);
-    planCache.set(fe, e.plan);
     return e.plan;
   }
   const plan = buildDirectPlan(fe, opts, columns);
   // a refusal is not cached: with more columns the direct method may pay off
   if (plan) {
     planCache.set(fe, plan);
-    recentPlans.unshift({ key, bytes: planBytes(plan), plan });
+    const bytes = planBytes(plan);
+    if (bytes <= PLAN_CACHE_BYTES) recentPlans.unshift({ key, pivotTol, bytes, plan });
     let total = 0;
     for (let i = 0; i < recentPlans.length; i++) {
       total += (recentPlans[i] as (typeof recentPlans)[number]).bytes;
-      if (total > PLAN_CACHE_BYTES && i > 0) {
+      if (total > PLAN_CACHE_BYTES) {
         recentPlans.length = i;
         break;
       }

@@ -110,6 +110,8 @@ export interface QualityPanel {
     readonly missingControls: number;
     /** HS harmonisation to HS2002 (null when off or when the caller passed a column table). */
     readonly hs: HsHarmoniseCounts | null;
+    /** How the city-year covariates were joined: plain loops, or DuckDB (`sqlAttach`, or inputs the loops leave to it). */
+    readonly attach: "loops" | "sql";
   };
 }
 
@@ -210,11 +212,13 @@ export async function buildQualityPanel(dir: string, opts: QualityPanelOptions =
     WHERE yb.year BETWEEN ${y0} AND ${y1}`);
   const covs = `cy.province, cy.vagg, cy.l_vagg, ${EQ_CONTROLS.map((n) => `cy.${n}`).join(", ")}, cy.tel_iv, cy.post_iv`;
   const cityYear = await sql(`SELECT * FROM ${id}_cy ORDER BY city, year`, { intColumns: ["city", "year", "province"] });
+  let attachedBy: "loops" | "sql" = "loops";
   const attach = async (t: Table, name: string, keys: string, order: string, js: readonly AttachKey[]): Promise<Table> => {
     // the same join and order in plain loops (no round trip of millions of strings through DuckDB);
     // the SQL below stays the definition and the fallback for inputs the loops do not cover
     const fast = opts.sqlAttach ? null : attachCityYear(t, cityYear, js, [y0, y1]);
     if (fast) return fast;
+    attachedBy = "sql";
     await registerTable(`${id}_${name}`, t);
     return sql(
       `SELECT ${keys}, t.quality, t.value, t.n, ${covs}
@@ -291,6 +295,7 @@ export async function buildQualityPanel(dir: string, opts: QualityPanelOptions =
       missingVagg,
       missingControls,
       hs,
+      attach: attachedBy,
     },
   };
 }

@@ -71,10 +71,12 @@ export async function eqTrueOutcome(eq: QualityPanel, dir: string): Promise<EqTr
   }
   // (21) over the matched rows, per city × HS4 × year
   const p = eq.panel;
+  // the same conversions as before the numeric keys: cities through numeric() on both sides, the
+  // panel's year through numeric(), the firm table's year as it is
   const [fCell, pCell] = compositeKeys([
-    { columns: [column(f, "city"), column(p, "city")], as: "number" },
+    { columns: [numeric(f, "city"), numeric(p, "city")], as: "number" },
     { columns: [column(f, "hs4"), column(p, "hs4")], as: "string" },
-    { columns: [column(f, "year"), column(p, "year")], as: "number" },
+    { columns: [column(f, "year"), numeric(p, "year")], as: "number" },
   ]) as [Float64Array, Float64Array];
   const fv = numeric(f, "value");
   const acc = new Map<number, [number, number]>();
