@@ -1,13 +1,14 @@
-/** One key column of `compositeKeys`: the column of each table, and how its values are compared. */
+/** One key column of `compositeKeyNumbers`: the column of each table, and how its values are compared. */
 export interface KeyPart {
-  /** The column of each table, in the order of `compositeKeys`'s tables. */
+  /** The column of each table, in the order of `compositeKeyNumbers`'s tables. */
   readonly columns: readonly ArrayLike<unknown>[];
   /** "number": compared as Number(v) (12, "12" and 12.0 are one key); "string": as String(v). */
   readonly as: "number" | "string";
 }
 
 /**
- * Composite keys of the rows of several tables as single numbers: rows of any of the tables get
+ * Composite keys of the rows of several tables as single numbers (the numeric counterpart of the
+ * string keys of `compositeKeys` in ./keys, across tables): rows of any of the tables get
  * the same number exactly when their key tuples are equal (each part compared as a number or as
  * a string), so that joins and group-bys can use `Map<number, …>` instead of concatenated string
  * keys (several times faster on millions of rows, no per-row string building).
@@ -18,15 +19,15 @@ export interface KeyPart {
  * here (as in the string keys they replace); callers filter missing keys themselves.
  *
  * @example
- *   const [a, b] = compositeKeys([{ columns: [[1, 2], ["2", "1"]], as: "number" }, { columns: [["x", "y"], ["y", "x"]], as: "string" }]);
+ *   const [a, b] = compositeKeyNumbers([{ columns: [[1, 2], ["2", "1"]], as: "number" }, { columns: [["x", "y"], ["y", "x"]], as: "string" }]);
  *   a[1] === b[0]   // true: (2, "y") in both
  */
-export function compositeKeys(parts: readonly KeyPart[]): Float64Array[] {
+export function compositeKeyNumbers(parts: readonly KeyPart[]): Float64Array[] {
   const nTables = parts[0]?.columns.length ?? 0;
   const codes: Int32Array[][] = [];
   const sizes: number[] = [];
   for (const part of parts) {
-    if (part.columns.length !== nTables) throw new Error(`compositeKeys: every part needs one column per table (${nTables})`);
+    if (part.columns.length !== nTables) throw new Error(`compositeKeyNumbers: every part needs one column per table (${nTables})`);
     const dict = new Map<string | number, number>();
     codes.push(
       part.columns.map((col) => {
@@ -44,7 +45,7 @@ export function compositeKeys(parts: readonly KeyPart[]): Float64Array[] {
     sizes.push(Math.max(1, dict.size));
   }
   if (sizes.reduce((a, d) => a * d, 1) > 2 ** 53)
-    throw new Error(`compositeKeys: ${sizes.join(" × ")} key combinations exceed 2^53; the numeric keys would not be exact`);
+    throw new Error(`compositeKeyNumbers: ${sizes.join(" × ")} key combinations exceed 2^53; the numeric keys would not be exact`);
   return Array.from({ length: nTables }, (_, t) => {
     const n = (codes[0]?.[t] as Int32Array | undefined)?.length ?? 0;
     const key = new Float64Array(n);

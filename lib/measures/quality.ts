@@ -6,11 +6,11 @@ import { demean } from "../core/fixed-effects/demean";
 import { factorize } from "../core/fixed-effects/factorize";
 import { ArgumentError, EstimationError } from "../util/errors";
 import { relation, sourceDict, partitionRows, cmp, type QualitySource, type SourceDict } from "./quality/source";
-import { KeyCodes, StepTally, candidateRows, sortBy, mapI32, iota, type CandidateRows } from "./quality/prepare";
+import { KeyCodes, StepTally, candidateRows, sortBy, iota, type CandidateRows } from "./quality/prepare";
 import { FirmRecords, QualityBounds } from "./quality/aggregate";
 import { ChunkedRegression, type ChunkDesign, type ChunkVcov } from "./quality/chunked";
 import { PartitionStore } from "./quality/store";
-import { mapF64From } from "../util/typed-map";
+import { mapF64From, mapI32 } from "../util/typed-map";
 
 export type { QualitySource } from "./quality/source";
 

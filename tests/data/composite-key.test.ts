@@ -1,9 +1,9 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { compositeKeys } from "../../lib/data/composite-key";
+import { compositeKeyNumbers } from "../../lib/data/composite-key";
 import { rng } from "../../lib/util/rng";
 
-// compositeKeys must induce exactly the equality of the concatenated string keys it replaces.
+// compositeKeyNumbers must induce exactly the equality of the concatenated string keys it replaces.
 
 test("equal numbers exactly for equal key tuples, across tables, on random data", () => {
   const r = rng(7);
@@ -15,7 +15,7 @@ test("equal numbers exactly for equal key tuples, across tables, on random data"
   const a2 = a.map(String),
     b2 = bStr.map((s) => s),
     c2 = Int32Array.from(c);
-  const [k1, k2] = compositeKeys([
+  const [k1, k2] = compositeKeyNumbers([
     { columns: [a, a2], as: "number" },
     { columns: [bStr, b2], as: "string" },
     { columns: [c, c2], as: "number" },
@@ -33,16 +33,16 @@ test("equal numbers exactly for equal key tuples, across tables, on random data"
 });
 
 test("numbers vs strings: '12' and 12 are one number key, '012' and '12' are two string keys", () => {
-  const [x] = compositeKeys([{ columns: [["12", 12, 12.0, "012"]], as: "number" }]) as [Float64Array];
+  const [x] = compositeKeyNumbers([{ columns: [["12", 12, 12.0, "012"]], as: "number" }]) as [Float64Array];
   assert.equal([...x], [0, 0, 0, 0]);
-  const [y] = compositeKeys([{ columns: [["12", "012"]], as: "string" }]) as [Float64Array];
+  const [y] = compositeKeyNumbers([{ columns: [["12", "012"]], as: "string" }]) as [Float64Array];
   assert.is.not(y[0], y[1]);
 });
 
 test("refuses key spaces beyond 2^53", () => {
   const big = Float64Array.from({ length: 300_000 }, (_, i) => i);
   assert.throws(
-    () => compositeKeys([{ columns: [big], as: "number" }, { columns: [big], as: "number" }, { columns: [big], as: "number" }]),
+    () => compositeKeyNumbers([{ columns: [big], as: "number" }, { columns: [big], as: "number" }, { columns: [big], as: "number" }]),
     /exceed 2\^53/,
   );
 });

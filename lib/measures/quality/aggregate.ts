@@ -1,5 +1,6 @@
 import { table, type Table } from "../../data/table";
-import { sortBy, mapF64, iota, type KeyCodes } from "./prepare";
+import { sortBy, iota, type KeyCodes } from "./prepare";
+import { mapF64 } from "../../util/typed-map";
 import type { SourceDict } from "./source";
 
 /**

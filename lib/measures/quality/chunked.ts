@@ -3,7 +3,8 @@ import type { Factor } from "../../core/fixed-effects/factorize";
 import { inv, type Mat } from "../../estimators/iv/linalg";
 import { qT } from "../../util/distributions";
 import { EstimationError } from "../../util/errors";
-import { GrowF64, GrowI32, sortBy, iota, mapF64, mapI32, type CandidateRows } from "./prepare";
+import { GrowF64, GrowI32, sortBy, iota, type CandidateRows } from "./prepare";
+import { mapF64, mapI32 } from "../../util/typed-map";
 
 /**
  * Regression (18) of `productQuality` out of core: 2SLS (or OLS, or fixed effects only) with

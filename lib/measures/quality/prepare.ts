@@ -89,23 +89,6 @@ export class KeyCodes {
   }
 }
 
-/**
- * Typed arrays filled by an index function in a plain loop (`TypedArray.from(src, fn)` goes
- * through the iterator protocol and is several times slower on millions of rows).
- *
- * @example mapF64(3, (i) => i / 2) // Float64Array [0, 0.5, 1]
- */
-export function mapF64(n: number, f: (i: number) => number): Float64Array {
-  const o = new Float64Array(n);
-  for (let i = 0; i < n; i++) o[i] = f(i);
-  return o;
-}
-/** Int32Array of f(0) … f(n − 1) (see `mapF64`). @example mapI32(3, (i) => 2 * i) // Int32Array [0, 2, 4] */
-export function mapI32(n: number, f: (i: number) => number): Int32Array {
-  const o = new Int32Array(n);
-  for (let i = 0; i < n; i++) o[i] = f(i);
-  return o;
-}
 /** 0, 1, …, n − 1. @example iota(3) // Int32Array [0, 1, 2] */
 export function iota(n: number): Int32Array {
   const o = new Int32Array(n);

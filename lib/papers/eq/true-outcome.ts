@@ -7,7 +7,7 @@ import { buildQualityPanel, type QualityPanel } from "./panel";
 import { feols } from "../../estimators/feols";
 import { iv2sls } from "../../estimators/iv2sls";
 import { EQ_TABLE2_SPECS, EQ_TABLE3_SPECS, eqLagSample, type EqSpec } from "./specs";
-import { compositeKeys } from "../../data/composite-key";
+import { compositeKeyNumbers } from "../../data/composite-key";
 
 /** The panels of `eqTrueOutcome`: the measured ones with the true quality beside the measured one. */
 export interface EqTrueOutcome {
@@ -54,7 +54,7 @@ export async function eqTrueOutcome(eq: QualityPanel, dir: string): Promise<EqTr
     if (!t.names.includes(c)) throw new DataError(`column "${c}" not found`, { file, column: c });
   const f = eq.firm;
   // the customs firm id: `firm_id` where the table has it (the split panels' firm is a firm × mode code), else `firm`
-  const [tKey, fKey] = compositeKeys([
+  const [tKey, fKey] = compositeKeyNumbers([
     { columns: [column(t, "firm_id"), column(f, f.names.includes("firm_id") ? "firm_id" : "firm")], as: "number" },
     { columns: [column(t, "hs6"), column(f, "hs6")], as: "string" },
     { columns: [column(t, "year"), column(f, "year")], as: "number" },
@@ -73,7 +73,7 @@ export async function eqTrueOutcome(eq: QualityPanel, dir: string): Promise<EqTr
   const p = eq.panel;
   // the same conversions as before the numeric keys: cities through numeric() on both sides, the
   // panel's year through numeric(), the firm table's year as it is
-  const [fCell, pCell] = compositeKeys([
+  const [fCell, pCell] = compositeKeyNumbers([
     { columns: [numeric(f, "city"), numeric(p, "city")], as: "number" },
     { columns: [column(f, "hs4"), column(p, "hs4")], as: "string" },
     { columns: [column(f, "year"), numeric(p, "year")], as: "number" },
