@@ -15,7 +15,7 @@ import * as os from "node:os";
 import * as zlib from "node:zlib";
 import * as iconv from "iconv-lite";
 import { isUtf8 } from "node:buffer";
-import { sql, exec, registerTable, sqlString, quoteIdent } from "./duckdb";
+import { sql, exec, sqlString, quoteIdent, withTempRelation } from "./duckdb";
 import { table, takeRows, STATA_MISSING_CODE, type Column, type Table } from "./table";
 import { type Schema, validateTable } from "./schema";
 import { SCHEMA_BY_FILE } from "./schemas/by-file";
@@ -774,13 +774,7 @@ export async function writeTable(t: Table, file: string): Promise<void> {
     writeDta(file, t);
     return;
   }
-  const name = `__vagg_write_${process.pid}_${Date.now()}`;
-  await registerTable(name, t);
   const target = sqlString(path.resolve(file));
   const how = fmt === "parquet" ? "(FORMAT PARQUET, COMPRESSION ZSTD)" : "(FORMAT CSV, HEADER TRUE)";
-  try {
-    await exec(`COPY (SELECT * FROM ${quoteIdent(name)}) TO ${target} ${how}`);
-  } finally {
-    await exec(`DROP TABLE IF EXISTS ${quoteIdent(name)}`);
-  }
+  await withTempRelation(t, (rel) => exec(`COPY (SELECT * FROM ${rel}) TO ${target} ${how}`));
 }

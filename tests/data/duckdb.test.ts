@@ -1,7 +1,7 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { describeQuery, duckdbThreads, exec, registerTable, sql } from "../../lib/data/duckdb";
-import { table } from "../../lib/data/table";
+import { NA_INT, table } from "../../lib/data/table";
 
 // DuckDB runs single-threaded unless told otherwise: with several threads its floating-point
 // partial sums are added in the order the threads finish, and estimates differed in the last bits
@@ -57,6 +57,31 @@ test("registerTable: long string columns with few distinct values (appended as c
     types.map((t) => t.type),
     ["VARCHAR", "DOUBLE", "VARCHAR", "VARCHAR"],
   );
+});
+
+test("registerTable: typed columns are copied bit for bit (NaN and NA_INT → NULL, −0, subnormals, views, a partial last chunk)", async () => {
+  const n = 2048 * 3 + 77; // three full chunks and a partial one
+  const backing = new Float64Array(n + 5);
+  const x = backing.subarray(5); // a view with a byte offset
+  const special = [-0, 5e-324, -1.7976931348623157e308, Number.MIN_VALUE * 3, 0.1 + 0.2, Infinity, -Infinity];
+  for (let i = 0; i < n; i++) x[i] = i % 500 === 3 ? NaN : i < special.length ? (special[i] as number) : Math.sin(i) * 10 ** ((i % 40) - 20);
+  const k = Int32Array.from({ length: n }, (_, i) => (i % 777 === 5 ? NA_INT : (i * 2654435761) | 0));
+  const allNa = new Float64Array(n).fill(NaN);
+  await registerTable("reg_typed_test", table({ x, k, allNa }));
+  const back = await sql("SELECT x, k, allNa, x IS NULL AS xn, k IS NULL AS kn FROM reg_typed_test", { intColumns: ["k"] });
+  const bx = back.columns["x"] as Float64Array,
+    bk = back.columns["k"] as Int32Array,
+    bxn = back.columns["xn"] as Float64Array,
+    bkn = back.columns["kn"] as Float64Array;
+  for (let i = 0; i < n; i++) {
+    assert.ok(Object.is(bx[i], x[i]), `x[${i}]: ${bx[i]} vs ${x[i]}`);
+    assert.is(bxn[i], Number.isNaN(x[i] as number) ? 1 : 0, `x[${i}] NULL`);
+    assert.is(bk[i], k[i], `k[${i}]`);
+    assert.is(bkn[i], k[i] === NA_INT ? 1 : 0, `k[${i}] NULL`);
+  }
+  const nulls = await sql("SELECT count(*) FILTER (WHERE allNa IS NULL) AS a FROM reg_typed_test");
+  assert.is((nulls.columns["a"] as Float64Array)[0], n);
+  await exec("DROP TABLE reg_typed_test");
 });
 
 test.run();
