@@ -29,6 +29,7 @@ export { publicDataPath } from "./data/public";
 
 // Estimation: OLS and 2SLS with high-dimensional fixed effects, their summaries and tests
 export { feols, type FeolsOptions, type FeolsResult, type CoefRow } from "./estimators/feols";
+export { feolsMulti, multipleOutcomes } from "./estimators/feols-multi";
 export { iv2sls, type Iv2slsOptions, type Iv2slsResult } from "./estimators/iv2sls";
 export { summaryText, isIvResult } from "./estimators/summary";
 export { wald, type WaldHypothesis, type WaldTest } from "./estimators/wald";

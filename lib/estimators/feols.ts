@@ -3,7 +3,7 @@ import { euclideanNorm } from "../core/linalg/norm";
 import { type Table } from "../data/table";
 import { parseFormula, type ParsedFormula } from "./formula";
 import { buildModelFrame, type ModelFrame } from "./model-frame";
-import { demean, fixefCoefficients, type DemeanOptions } from "../core/fixed-effects/demean";
+import { demean, directLevelLimit, fixefCoefficients, type DemeanOptions } from "../core/fixed-effects/demean";
 import { subsetFactor } from "../core/fixed-effects/factorize";
 import { qrLeastSquares } from "../core/linalg/qr";
 import { computeVcov, parseVcov, type VcovSpec, type SscPreset } from "../vcov";
@@ -127,7 +127,25 @@ export function linearCore(
   intercept: boolean,
   opts: { collinTol?: number; demean?: DemeanOptions } = {},
 ): LinearCore {
-  const n = y.length;
+  return linearCores(frame, [y], X, names, intercept, opts)[0] as LinearCore;
+}
+
+/**
+ * `linearCore` for several outcomes on the same frame (regressors, fixed effects, weights and
+ * rows): the regressors are demeaned once, with the outcomes, in one call, and each outcome is
+ * then solved on its own. Each core equals `linearCore` of that outcome alone bit for bit: every
+ * column is demeaned on its own (same plan, same arithmetic), and the direct-or-iterative choice
+ * is made for the column count of a single fit.
+ */
+export function linearCores(
+  frame: ModelFrame,
+  ys: readonly Float64Array[],
+  X: readonly Float64Array[],
+  names: readonly string[],
+  intercept: boolean,
+  opts: { collinTol?: number; demean?: DemeanOptions } = {},
+): LinearCore[] {
+  const n = frame.n;
   const cols = [...X];
   const allNames = [...names];
   if (intercept && frame.fixef.length === 0) {
@@ -135,44 +153,60 @@ export function linearCore(
     allNames.unshift("(Intercept)");
   }
   const w = frame.weights;
-  const dm = demean([y, ...cols], { factors: frame.fixef, weights: w }, opts.demean);
+  const K = ys.length;
+  const f0 = frame.fixef[0];
+  const dmOpts: DemeanOptions | undefined =
+    K === 1 || !f0 || opts.demean?.directMaxLevels !== undefined
+      ? opts.demean
+      : { ...opts.demean, directMaxLevels: directLevelLimit(f0.codes.length, frame.fixef.length, 1 + cols.length) };
+  const dm = demean([...ys, ...cols], { factors: frame.fixef, weights: w }, dmOpts);
   if (!dm.converged)
     throw new EstimationError(
       `fixed-effect demeaning did not converge in ${opts.demean?.maxIter ?? 10000} iterations (tolerance ${opts.demean?.tol ?? 1e-10}); raise demean.maxIter or check for weakly connected fixed effects`,
     );
   const scaled = scaleBySqrtW(dm.columns, w);
-  const ys = scaled[0] as Float64Array;
-  const Xd = scaled.slice(1);
+  const Xd = scaled.slice(K);
   // reference norms: the raw (un-demeaned) columns, so that a regressor absorbed by the fixed effects is flagged
   const rawScaled = scaleBySqrtW(cols, w);
   const ref = rawScaled.map(euclideanNorm);
-  const qr = qrLeastSquares(Xd, ys, { tol: opts.collinTol ?? 1e-10, refNorms: ref });
-  const Xs = qr.kept.map((j) => Xd[j] as Float64Array);
-  let es: Float64Array;
-  if (qr.residuals) es = qr.residuals;
-  else {
-    es = residuals(ys, Xs, qr.beta);
-  }
-  let rss = 0;
-  for (let i = 0; i < n; i++) rss += (es[i] as number) * (es[i] as number);
-  return {
-    names: qr.kept.map((j) => allNames[j] as string),
-    beta: qr.beta,
-    kept: qr.kept,
-    collinear: qr.dropped.map((j) => allNames[j] as string),
-    Xs,
-    ys,
-    es,
-    xtxInv: qr.xtxInv,
-    rss,
-    demeaning: { method: dm.method, iterations: Math.max(0, ...dm.iterations), converged: dm.converged },
-  };
+  const xIterations = dm.iterations.slice(K);
+  return ys.map((_, k) => {
+    const ysk = scaled[k] as Float64Array;
+    const qr = qrLeastSquares(Xd, ysk, { tol: opts.collinTol ?? 1e-10, refNorms: ref });
+    const Xs = qr.kept.map((j) => Xd[j] as Float64Array);
+    const es = qr.residuals ?? residuals(ysk, Xs, qr.beta);
+    let rss = 0;
+    for (let i = 0; i < n; i++) rss += (es[i] as number) * (es[i] as number);
+    return {
+      names: qr.kept.map((j) => allNames[j] as string),
+      beta: qr.beta,
+      kept: qr.kept,
+      collinear: qr.dropped.map((j) => allNames[j] as string),
+      Xs,
+      ys: ysk,
+      es,
+      xtxInv: qr.xtxInv,
+      rss,
+      demeaning: { method: dm.method, iterations: Math.max(0, dm.iterations[k] as number, ...xIterations), converged: dm.converged },
+    };
+  });
 }
 
-function fitFrame(frameAll: ModelFrame, f: ParsedFormula, spec: VcovSpec, opts: FeolsOptions, also: readonly VcovSpec[] = []): FeolsResult {
+/**
+ * The fit of a model frame: the core (`linearCore`, or one of `linearCores` computed by the
+ * caller for several outcomes of the same frame), its variance(s) and the result.
+ */
+export function fitFrame(
+  frameAll: ModelFrame,
+  f: ParsedFormula,
+  spec: VcovSpec,
+  opts: FeolsOptions,
+  also: readonly VcovSpec[] = [],
+  given?: LinearCore,
+): FeolsResult {
   const frame = frameForSpec(frameAll, spec);
   const n = frame.n;
-  const core = linearCore(frame, frame.y, frame.X, frame.xNames, f.intercept, opts);
+  const core = given ?? linearCore(frame, frame.y, frame.X, frame.xNames, f.intercept, opts);
   const k = core.names.length;
   const onlyFixef = k === 0 && frame.fixef.length > 0 && core.collinear.length === 0;
   if (k === 0 && !onlyFixef)

@@ -25,6 +25,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { column, numeric, table, withColumns, fromRecords, type Column, type Table } from "../../data/table";
 import { feols, type FeolsResult } from "../../estimators/feols";
+import { feolsMulti } from "../../estimators/feols-multi";
 import type { CoefPoint } from "../../report/charts/coef-points";
 import { frame, type ChartOptions, type VegaLiteSpec } from "../../report/charts/spec";
 import { dataTable } from "../../report/data-table";
@@ -141,9 +142,15 @@ export function mechanismPanel(eq: QualityPanel, opts: { item?: "variety" | "hs6
   return { panel: table(cols, src.source), report: { ...mp.report, item, groups, missingCovariates: missing, maxAddUpError: maxErr } };
 }
 
-/** `component ~ vagg + the nine controls | city + year + hs4` (Table 7's specification). */
-export function mechanismFormula(component: MpComponent | string): string {
-  return `${component} ~ vagg + ${EQ_CONTROLS.join(" + ")} | city + year + hs4`;
+/**
+ * `component ~ vagg + the nine controls | city + year + hs4` (Table 7's specification); for a
+ * list of components the multiple-outcome form `c(within, between, …) ~ …` of `feolsMulti`.
+ *
+ * @example feolsMulti(mp.panel, mechanismFormula(MP_COMPONENTS), { vcov: "cluster:city^hs4" })  // the six columns of Table 7
+ */
+export function mechanismFormula(component: MpComponent | string | readonly string[]): string {
+  const lhs = typeof component === "string" ? component : `c(${component.join(", ")})`;
+  return `${lhs} ~ vagg + ${EQ_CONTROLS.join(" + ")} | city + year + hs4`;
 }
 
 /**
@@ -282,11 +289,10 @@ export function additivityCheck(panel: Table, vcov: string = "cluster:city^hs4")
   );
   const b: Record<string, number> = {};
   let n = 0;
-  for (const c of MP_COMPONENTS) {
-    const m = feols(sub, mechanismFormula(c), { vcov });
-    b[c] = m.coef["vagg"] as number;
+  feolsMulti(sub, mechanismFormula(MP_COMPONENTS), { vcov }).forEach((m, k) => {
+    b[MP_COMPONENTS[k] as MpComponent] = m.coef["vagg"] as number;
     n = m.nobs;
-  }
+  });
   const sum4 = (b.within as number) + (b.between as number) + (b.entry as number) + (b.exit as number);
   const sum3 = (b.between as number) + (b.entry as number) + (b.exit as number);
   const pub = EQ_PUBLISHED.table7;
@@ -370,9 +376,11 @@ export function mechanismTruth(mp: MechanismPanel, dir: string, tq?: EqTrueOutco
   if (tq) {
     // the same decomposition and regressions on the true qualities of the same varieties and pairs
     const mpTrue = mechanismPanel(tq.trueQualityPanel, { item: mp.report.item });
-    const components = Object.fromEntries(
-      MP_COMPONENTS.map((c) => [c, feols(mpTrue.panel, mechanismFormula(c), { vcov }).coef["vagg"] as number]),
-    ) as Record<MpComponent, number>;
+    const fits = feolsMulti(mpTrue.panel, mechanismFormula(MP_COMPONENTS), { vcov });
+    const components = Object.fromEntries(MP_COMPONENTS.map((c, k) => [c, (fits[k] as FeolsResult).coef["vagg"] as number])) as Record<
+      MpComponent,
+      number
+    >;
     return { components, total: components.total, source: "same-sample" };
   }
   let j: { eq?: { beta_vagg?: unknown }; realised?: { eq?: { table7?: Record<string, unknown> } } };

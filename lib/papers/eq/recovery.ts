@@ -3,7 +3,8 @@ import { iv2sls } from "../../estimators/iv2sls";
 import { eqFormula, EQ_BASELINE, eqLagSample, eqTruth, EQ_TABLE2_SPECS, EQ_TABLE3_SPECS, type EqSpec } from "./specs";
 import { buildSplitPanels, splitTruth } from "./heterogeneity";
 import { mechanismPanel, mechanismFormula, mechanismTruth, MP_COMPONENTS } from "./mechanism";
-import { eqTrueOutcome, eqSpecTruth } from "./true-outcome";
+import { eqTrueOutcome, eqSpecFitWithTruth } from "./true-outcome";
+import { feolsMulti } from "../../estimators/feols-multi";
 import type { Table } from "../../data/table";
 import { buildExtensionsPanel } from "./extensions";
 
@@ -75,17 +76,21 @@ export async function eqRecoveryEstimates(dataDir: string): Promise<EqRecoveryEs
     ...sp,
     data: sp.sample === "lag" ? lag : panel,
   }));
-  const fit = (sp: Spec): Fit => {
-    const o = sp === specs[0] ? CL_BASELINE : CL;
-    return sp.iv ? iv2sls(sp.data, sp.formula, o) : feols(sp.data, sp.formula, o);
-  };
-  // without the true-outcome file: the realised β for every column that estimates it (L.vagg's own coefficient has none)
-  const trueOf = (sp: Spec): number | null => (tq ? eqSpecTruth(tq, sp) : sp.term === "vagg" ? b : null);
+  const optsOf = (sp: Spec) => (sp === specs[0] ? CL_BASELINE : CL);
   let baseline: { m: Fit; truth: number } | null = null;
   for (const sp of specs) {
-    const t = trueOf(sp);
-    if (t === null) continue;
-    const m = fit(sp);
+    let m: Fit, t: number;
+    if (tq) {
+      // the fit and its true value (the same estimator on quality_true, same rows) from one multiple-outcome fit
+      const r = eqSpecFitWithTruth(tq, sp, optsOf(sp), sp.data);
+      m = r.fit;
+      t = r.truth;
+    } else {
+      // without the true-outcome file: the realised β for every column that estimates it (L.vagg's own coefficient has none)
+      if (sp.term !== "vagg") continue;
+      m = sp.iv ? iv2sls(sp.data, sp.formula, optsOf(sp)) : feols(sp.data, sp.formula, optsOf(sp));
+      t = b;
+    }
     both(sp.label, m, sp.term, t);
     if (sp === specs[0]) baseline = { m, truth: t };
   }
@@ -98,10 +103,10 @@ export async function eqRecoveryEstimates(dataDir: string): Promise<EqRecoveryEs
   const mp = mechanismPanel(eq, { item: "variety" });
   // Table 7: the decomposition of the true qualities of the same varieties and pairs, else the generator's realised values
   const mt = mechanismTruth(mp, dataDir, tq);
-  MP_COMPONENTS.forEach((c, k) => {
-    const t = mt?.components[c] ?? null;
-    if (t !== null) both(`T7 (${k + 1}) ${c}`, feols(mp.panel, mechanismFormula(c), CL), "vagg", t);
-  });
+  // the six components in one multiple-outcome fit (one demeaning of the regressors)
+  const t7 = MP_COMPONENTS.filter((c) => (mt?.components[c] ?? null) !== null);
+  const t7fits = t7.length ? feolsMulti(mp.panel, mechanismFormula(t7), CL) : [];
+  t7.forEach((c, j) => both(`T7 (${MP_COMPONENTS.indexOf(c) + 1}) ${c}`, t7fits[j] as Fit, "vagg", mt?.components[c] as number));
   const ext = await buildExtensionsPanel(dataDir, { base: eq });
   const road = feols(ext.cityYear, eqFormula("lnroad", "vagg", "city + year"), { vcov: { cluster: ["city"] } });
   add("T8 (2) ln road per capita", road.coef["vagg"] as number, road.se["vagg"] as number, T.road_vagg);
