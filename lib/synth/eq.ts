@@ -2,7 +2,7 @@ import { Rng } from "../util/rng";
 import { TRUTH } from "./truth";
 import { type World, EQ_CONTROLS, ti } from "./world";
 import { factorize } from "../core/fixed-effects/factorize";
-import { demean } from "../core/fixed-effects/demean";
+import { demean, directLevelLimit } from "../core/fixed-effects/demean";
 import { qrLeastSquares } from "../core/linalg/qr";
 import { numeric, table } from "../data/table";
 import { melitzPolanec } from "../measures/melitz-polanec";
@@ -565,8 +565,11 @@ export function buildCustoms(w: World, P: Products, root: Rng): Customs {
   }
   const cellVagg = (q: number): number => (w.vagg[cellC[q] as number] as Float64Array)[ti(years[cellT[q] as number] as number)] as number;
   const noiseV = cellNoise.view();
-  // the vagg coefficient of y ~ vagg + controls | city + year + HS4 on the rows `at` (city c, year index k, HS4 j), by FWL
-  const vaggSlope = (y: Float64Array, c: Int32Array, k: Int32Array, j: Int32Array): number => {
+  // the vagg coefficients of y ~ vagg + controls | city + year + HS4 for several outcomes y on the same rows
+  // (city c, year index k, HS4 j), by FWL: the regressors are demeaned once, with the outcomes; each coefficient
+  // equals that of the outcome alone (every column is demeaned on its own; the direct-or-iterative choice is the
+  // one of a single outcome)
+  const vaggSlopes = (ys: readonly Float64Array[], c: Int32Array, k: Int32Array, j: Int32Array): number[] => {
     // each regressor gathered from its city × year table in one plain loop
     const gather = (tab: readonly Float64Array[]): Float64Array => {
       const o = new Float64Array(c.length);
@@ -574,37 +577,46 @@ export function buildCustoms(w: World, P: Products, root: Rng): Customs {
       return o;
     };
     const X = [gather(w.vagg), ...EQ_CONTROLS.map((name) => gather(w.ctrl[name] as Float64Array[]))];
-    const dm = demean([y, ...X], { factors: [factorize(c), factorize(k), factorize(j)] }, { tol: 1e-12 });
+    const dm = demean(
+      [...ys, ...X],
+      { factors: [factorize(c), factorize(k), factorize(j)] },
+      {
+        tol: 1e-12,
+        directMaxLevels: directLevelLimit(c.length, 3, 1 + X.length),
+      },
+    );
     const ref = X.map((col) => {
       let a = 0;
       for (let i = 0; i < col.length; i++) a += (col[i] as number) * (col[i] as number);
       return Math.sqrt(a);
     });
-    const fit = qrLeastSquares(dm.columns.slice(1), dm.columns[0] as Float64Array, { tol: 1e-10, refNorms: ref });
-    const at = fit.kept.indexOf(0);
-    return at >= 0 ? (fit.beta[at] as number) : NaN;
+    const Xd = dm.columns.slice(ys.length);
+    return ys.map((_, m) => {
+      const fit = qrLeastSquares(Xd, dm.columns[m] as Float64Array, { tol: 1e-10, refNorms: ref });
+      const at = fit.kept.indexOf(0);
+      return at >= 0 ? (fit.beta[at] as number) : NaN;
+    });
   };
-  const truthSlope = (slot: number, noiseless: boolean, hs4In?: (j: number) => boolean): { b: number; n: number } => {
+  // the slopes of the noiseless and of the true cell quality (with the cell noise) of one slot, on its cells
+  const truthSlopes = (slot: number, hs4In?: (j: number) => boolean): { noiseless: number; withNoise: number; n: number } => {
     const keep: number[] = [];
     for (let q = 0; q < nCell; q++) if ((sv[q * 3 + slot] as number) > 0 && (!hs4In || hs4In(cellJ[q] as number))) keep.push(q);
-    const y = mapF64From(
-      keep,
-      (q) => (svx[q * 3 + slot] as number) / (sv[q * 3 + slot] as number) - (noiseless ? (noiseV[q] as number) : 0),
-    );
-    const b = vaggSlope(
-      y,
+    const y = (noiseless: boolean) =>
+      mapF64From(keep, (q) => (svx[q * 3 + slot] as number) / (sv[q * 3 + slot] as number) - (noiseless ? (noiseV[q] as number) : 0));
+    const [noiseless, withNoise] = vaggSlopes(
+      hs4In ? [y(true)] : [y(true), y(false)],
       mapI32From(keep, (q) => cellC[q] as number),
       mapI32From(keep, (q) => cellT[q] as number),
       mapI32From(keep, (q) => cellJ[q] as number),
-    );
-    return { b, n: keep.length };
+    ) as [number, number | undefined];
+    return { noiseless, withNoise: withNoise ?? NaN, n: keep.length };
   };
-  const tAll = truthSlope(0, true),
-    tProc = truthSlope(1, true),
-    tOrd = truthSlope(2, true);
+  const tAll = truthSlopes(0),
+    tProc = truthSlopes(1),
+    tOrd = truthSlopes(2);
   // Table 5 BEC split: intermediate goods vs final goods (consumption + capital), by the HS4's class
-  const tInt = truthSlope(0, true, (j) => P.bec[j] === "intermediate"),
-    tFin = truthSlope(0, true, (j) => P.bec[j] === "consumption" || P.bec[j] === "capital");
+  const tInt = truthSlopes(0, (j) => P.bec[j] === "intermediate"),
+    tFin = truthSlopes(0, (j) => P.bec[j] === "consumption" || P.bec[j] === "capital");
   // Table 7: the Melitz–Polanec decomposition (23) of the noiseless true cell quality (ρ − ξ_cjt − u_ct of the
   // non-intermediary varieties of non-resource chapters, weighted by their export value), each component
   // regressed as Table 7 on the pairs where it is defined
@@ -630,27 +642,44 @@ export function buildCustoms(w: World, P: Products, root: Rng): Customs {
     mpYear = numeric(mp, "t1");
   const table7 = {} as Record<(typeof MP_TERMS)[number], number>;
   const table7N = {} as Record<(typeof MP_TERMS)[number], number>;
+  // the components defined on the same pairs are regressed together (one demeaning of the regressors)
+  const byRows = new Map<string, { rows: number[]; terms: (typeof MP_TERMS)[number][] }>();
+  const slopes = new Map<string, { b: number; n: number }>();
   for (const term of MP_TERMS) {
     const yv = numeric(mp, term);
     const rows: number[] = [];
     for (let i = 0; i < mp.nrows; i++) if (Number.isFinite(yv[i] as number)) rows.push(i);
-    table7[term] = vaggSlope(
-      mapF64From(rows, (i) => yv[i] as number),
+    const key = rows.join(",");
+    const g = byRows.get(key);
+    if (g) g.terms.push(term);
+    else byRows.set(key, { rows, terms: [term] });
+  }
+  for (const { rows, terms } of byRows.values()) {
+    const bs = vaggSlopes(
+      terms.map((term) => {
+        const yv = numeric(mp, term);
+        return mapF64From(rows, (i) => yv[i] as number);
+      }),
       mapI32From(rows, (i) => mpCity[i] as number),
       mapI32From(rows, (i) => (mpYear[i] as number) - (years[0] as number)),
       mapI32From(rows, (i) => mpHs4[i] as number),
     );
-    table7N[term] = rows.length;
+    terms.forEach((term, m) => slopes.set(term, { b: bs[m] as number, n: rows.length }));
+  }
+  // in the order of MP_TERMS (truth.json's key order)
+  for (const term of MP_TERMS) {
+    table7[term] = (slopes.get(term) as { b: number }).b;
+    table7N[term] = (slopes.get(term) as { n: number }).n;
   }
   const realised: EqRealisedTruth = {
-    beta_vagg: tAll.b,
-    trade_mode: { processing: tProc.b, ordinary: tOrd.b },
-    table2_col4_true_quality: truthSlope(0, false).b,
-    trade_mode_true_quality: { processing: truthSlope(1, false).b, ordinary: truthSlope(2, false).b },
+    beta_vagg: tAll.noiseless,
+    trade_mode: { processing: tProc.noiseless, ordinary: tOrd.noiseless },
+    table2_col4_true_quality: tAll.withNoise,
+    trade_mode_true_quality: { processing: tProc.withNoise, ordinary: tOrd.withNoise },
     cells: tAll.n,
     cells_processing: tProc.n,
     cells_ordinary: tOrd.n,
-    bec: { intermediate: tInt.b, final: tFin.b },
+    bec: { intermediate: tInt.noiseless, final: tFin.noiseless },
     table7,
     table7_n: table7N,
   };
