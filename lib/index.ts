@@ -29,7 +29,9 @@ export { publicDataPath } from "./data/public";
 
 // Estimation: OLS and 2SLS with high-dimensional fixed effects, their summaries and tests
 export { feols, type FeolsOptions, type FeolsResult, type CoefRow } from "./estimators/feols";
-export { feolsMulti, multipleOutcomes } from "./estimators/feols-multi";
+export { feolsMulti } from "./estimators/feols-multi";
+export { iv2slsMulti } from "./estimators/iv2sls-multi";
+export { multipleOutcomes } from "./estimators/multiple-outcomes";
 export { iv2sls, type Iv2slsOptions, type Iv2slsResult } from "./estimators/iv2sls";
 export { summaryText, isIvResult } from "./estimators/summary";
 export { wald, type WaldHypothesis, type WaldTest } from "./estimators/wald";

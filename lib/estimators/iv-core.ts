@@ -2,7 +2,7 @@ import { residuals } from "../core/linalg/residuals";
 import { euclideanNorm } from "../core/linalg/norm";
 import type { ParsedFormula } from "./formula";
 import type { ModelFrame } from "./model-frame";
-import { demean, type DemeanOptions } from "../core/fixed-effects/demean";
+import { demean, directLevelLimit, type DemeanOptions } from "../core/fixed-effects/demean";
 import { collinearityCheck, qrLeastSquares } from "../core/linalg/qr";
 import { vcovDof, type VcovSpec } from "../vcov";
 import { EstimationError } from "../util/errors";
@@ -75,6 +75,22 @@ export function ivCore(
   formula: string,
   opts: { collinTol?: number; demean?: DemeanOptions } = {},
 ): IvCore {
+  return ivCores(frame, [frame.y], intercept, formula, opts)[0] as IvCore;
+}
+
+/**
+ * `ivCore` for several outcomes on the same frame: every column — the outcomes, exogenous and
+ * endogenous regressors and instruments — is demeaned once, in one call; then each outcome goes
+ * through the same steps as alone (own cross-product cache), so each core equals `ivCore` of that
+ * outcome bit for bit. The direct-or-iterative choice is made for the column count of one outcome.
+ */
+export function ivCores(
+  frame: ModelFrame,
+  outcomes: readonly Float64Array[],
+  intercept: boolean,
+  formula: string,
+  opts: { collinTol?: number; demean?: DemeanOptions } = {},
+): IvCore[] {
   const n = frame.n;
   const w = frame.weights;
   const hasFe = frame.fixef.length > 0;
@@ -83,22 +99,55 @@ export function ivCore(
   const exNames = hasInt ? ["(Intercept)", ...frame.xNames] : [...frame.xNames];
   const kx = exRaw.length,
     k1 = frame.endo.length;
+  const K = outcomes.length;
+  const f0 = frame.fixef[0];
+  const single = 1 + kx + k1 + frame.inst.length;
+  const dmOpts: DemeanOptions | undefined =
+    K === 1 || !f0 || opts.demean?.directMaxLevels !== undefined
+      ? opts.demean
+      : { ...opts.demean, directMaxLevels: directLevelLimit(f0.codes.length, frame.fixef.length, single) };
   // one demeaning pass over every column
-  const dm = demean([frame.y, ...exRaw, ...frame.endo, ...frame.inst], { factors: frame.fixef, weights: w }, opts.demean);
+  const dm = demean([...outcomes, ...exRaw, ...frame.endo, ...frame.inst], { factors: frame.fixef, weights: w }, dmOpts);
   if (!dm.converged)
     throw new EstimationError(`fixed-effect demeaning did not converge; raise demean.maxIter or check for weakly connected fixed effects`);
   const S = scaleBySqrtW(dm.columns, w);
   const ref = scaleBySqrtW([...exRaw, ...frame.endo, ...frame.inst], w).map(euclideanNorm);
-  const ys = S[0] as Float64Array;
-  const exD = S.slice(1, 1 + kx),
-    enD = S.slice(1 + kx, 1 + kx + k1),
-    inD = S.slice(1 + kx + k1);
+  const exD = S.slice(K, K + kx),
+    enD = S.slice(K + kx, K + kx + k1),
+    inD = S.slice(K + kx + k1);
   const refEx = ref.slice(0, kx),
     refEn = ref.slice(kx, kx + k1),
     refIn = ref.slice(kx + k1);
   const tol = opts.collinTol ?? 1e-10;
   // the demeaned columns are not modified from here on: share their cross-products
   freezeColumns(S);
+  const xIterations = dm.iterations.slice(K);
+  return outcomes.map((_, m) =>
+    ivSolve(S[m] as Float64Array, exD, enD, inD, refEx, refEn, refIn, exNames, hasInt, frame, formula, tol, {
+      method: dm.method,
+      iterations: Math.max(0, dm.iterations[m] as number, ...xIterations),
+      converged: dm.converged,
+    }),
+  );
+}
+
+/** The steps of `ivCore` after the demeaning, for one outcome (a fresh cross-product cache, as a single fit). */
+function ivSolve(
+  ys: Float64Array,
+  exD: Float64Array[],
+  enD: Float64Array[],
+  inD: Float64Array[],
+  refEx: number[],
+  refEn: number[],
+  refIn: number[],
+  exNames: string[],
+  hasInt: boolean,
+  frame: ModelFrame,
+  formula: string,
+  tol: number,
+  demeaning: IvCore["demeaning"],
+): IvCore {
+  const n = frame.n;
   const cache = frozenGram();
   // 1. exogenous regressors
   const qx = collinearityCheck(exD, ys, { tol, refNorms: refEx, cache });
@@ -177,7 +226,7 @@ export function ivCore(
     exogNames: exN,
     inst,
     instNames: instN,
-    demeaning: { method: dm.method, iterations: Math.max(0, ...dm.iterations), converged: dm.converged },
+    demeaning,
   };
 }
 

@@ -1,6 +1,6 @@
 import { type Table } from "../data/table";
-import { parseFormula } from "./formula";
-import { buildModelFrame } from "./model-frame";
+import { parseFormula, type ParsedFormula } from "./formula";
+import { buildModelFrame, type ModelFrame } from "./model-frame";
 import { parseVcov, type VcovSpec } from "../vcov";
 import { defaultVcov, type FeolsOptions } from "./feols";
 import { alsoVcovs, clusterUnion, frameForSpec, toVcovSpec, type AlsoVcov } from "./vcov-also";
@@ -9,7 +9,16 @@ import { ivDiagnostics, type IvDiagnostics } from "./iv/diagnostics";
 import { ivVcov, type IvSscPreset } from "./iv/ssc";
 import { registerIvDesign } from "./iv/design-registry";
 import { buildResult, type CommonResult } from "./fit";
-import { checkIvFormula, firstStageTables, ivCore, ivDesignOf, ivSecondStageVcov, vcovContext, type FirstStageTable } from "./iv-core";
+import {
+  checkIvFormula,
+  firstStageTables,
+  ivCore,
+  ivDesignOf,
+  ivSecondStageVcov,
+  vcovContext,
+  type FirstStageTable,
+  type IvCore,
+} from "./iv-core";
 export type { FirstStageTable } from "./iv-core";
 
 export interface Iv2slsOptions extends Omit<FeolsOptions, "ssc"> {
@@ -75,8 +84,24 @@ export function iv2sls(data: Table, formula: string, opts: Iv2slsOptions = {}): 
     singletons: opts.singletons,
     cluster: clusterUnion([spec, ...also]),
   });
+  return ivFitFrame(frameAll, f, formula, spec, also, opts);
+}
+
+/**
+ * The 2SLS fit of a model frame: the core (`ivCore`, or one of `ivCores` computed by the caller
+ * for several outcomes of the same frame), variances, first stage, diagnostics and the result.
+ */
+export function ivFitFrame(
+  frameAll: ModelFrame,
+  f: ParsedFormula,
+  formula: string,
+  spec: VcovSpec,
+  also: readonly VcovSpec[],
+  opts: Iv2slsOptions,
+  given?: IvCore,
+): Iv2slsResult {
   const frame = frameForSpec(frameAll, spec);
-  const core = ivCore(frame, f.intercept, formula, opts);
+  const core = given ?? ivCore(frame, f.intercept, formula, opts);
   const preset = opts.ssc ?? "fixest";
   const level = opts.level ?? 0.95;
   const vc = ivSecondStageVcov(frame, core, spec, preset);

@@ -6,6 +6,7 @@ import { DataError } from "../../util/errors";
 import { buildQualityPanel, type QualityPanel } from "./panel";
 import { feols, type FeolsOptions, type FeolsResult } from "../../estimators/feols";
 import { feolsMulti } from "../../estimators/feols-multi";
+import { iv2slsMulti } from "../../estimators/iv2sls-multi";
 import { iv2sls, type Iv2slsOptions, type Iv2slsResult } from "../../estimators/iv2sls";
 import { EQ_TABLE2_SPECS, EQ_TABLE3_SPECS, eqLagSample, type EqSpec } from "./specs";
 import { compositeKeyNumbers } from "../../data/composite-key";
@@ -126,11 +127,11 @@ export function eqSpecTruth(tq: EqTrueOutcome, spec: EqSpec): number {
 /**
  * One specification's fit on the measured outcome together with its true value (`eqSpecTruth`),
  * on `data` (the specification's sample of `tq.panel`; computed when not given). OLS columns are
- * one multiple-outcome fit `c(quality, quality_true) ~ …` (`feolsMulti`): the regressors are
- * demeaned once for both outcomes, and the truth is estimated on the fit's own rows with the
- * fit's options (the same rows as `eqSpecTruth` whenever quality_true is missing on no more
- * rows than quality; otherwise feolsMulti gives it its own sample, as eqSpecTruth). 2SLS
- * columns are two fits.
+ * one multiple-outcome fit `c(quality, quality_true) ~ …` (`feolsMulti`, `iv2slsMulti` for the
+ * 2SLS columns): every other column is demeaned once for both outcomes, and the truth is
+ * estimated on the fit's own rows with the fit's options (the same rows as `eqSpecTruth`
+ * whenever quality_true is missing on no more rows than quality; otherwise it gets its own
+ * sample, as in eqSpecTruth).
  *
  * @example
  *   const { fit, truth } = eqSpecFitWithTruth(tq, EQ_TABLE2_SPECS[3], { vcov: { cluster: ["city^hs4"] } });
@@ -144,8 +145,11 @@ export function eqSpecFitWithTruth<O extends FeolsOptions & Iv2slsOptions>(
 ): { fit: FeolsResult | Iv2slsResult; truth: number } {
   if (!/^quality\s*~/.test(spec.formula)) throw new DataError(`the outcome of "${spec.formula}" is not quality`, { term: spec.formula });
   const d = data ?? (spec.sample === "lag" ? eqLagSample(tq.panel).panel : tq.panel);
-  if (spec.iv) return { fit: iv2sls(d, spec.formula, opts), truth: eqSpecTruth(tq, spec) };
-  const [fit, t] = feolsMulti(d, spec.formula.replace(/^quality\s*~/, "c(quality, quality_true) ~"), opts) as [FeolsResult, FeolsResult];
+  const both = spec.formula.replace(/^quality\s*~/, "c(quality, quality_true) ~");
+  const [fit, t] = (spec.iv ? iv2slsMulti(d, both, opts) : feolsMulti(d, both, opts)) as [
+    FeolsResult | Iv2slsResult,
+    FeolsResult | Iv2slsResult,
+  ];
   return { fit, truth: t.coef[spec.term] as number };
 }
 

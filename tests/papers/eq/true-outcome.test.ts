@@ -6,7 +6,10 @@ import * as path from "node:path";
 import { generate } from "../../../lib/synth";
 import { column, numeric } from "../../../lib/data/table";
 import { buildQualityPanel } from "../../../lib/papers/eq/panel";
-import { eqTrueOutcome, eqSpecTruth, eqTrueValues, EQ_TRUE_QUALITY_FILE } from "../../../lib/papers/eq/true-outcome";
+import { eqTrueOutcome, eqSpecTruth, eqSpecFitWithTruth, eqTrueValues, EQ_TRUE_QUALITY_FILE } from "../../../lib/papers/eq/true-outcome";
+import { feols } from "../../../lib/estimators/feols";
+import { iv2sls } from "../../../lib/estimators/iv2sls";
+import { eqLagSample } from "../../../lib/papers/eq/specs";
 import { EQ_TABLE2_SPECS, EQ_TABLE3_SPECS } from "../../../lib/papers/eq/specs";
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "eq-true-"));
@@ -79,6 +82,20 @@ test("eqSpecTruth / eqTrueValues: every Table 2–3 column; L.vagg's 2SLS estima
   const realised = JSON.parse(fs.readFileSync(path.join(dir, "truth.json"), "utf8")).realised.eq.beta_vagg as number;
   assert.ok(Math.abs((tv.table2[3] as number) - realised) < 0.1, `${tv.table2[3]} vs ${realised}`);
   assert.throws(() => eqSpecTruth(tq, { ...EQ_TABLE2_SPECS[3]!, formula: "lnroad ~ vagg | city" }), /outcome .* is not quality/);
+});
+
+test("eqSpecFitWithTruth: the fit equals the single fit and the truth equals eqSpecTruth, exactly, for every Table 2–3 column", async () => {
+  const { tq } = await built;
+  const opts = { vcov: { cluster: ["city^hs4"] }, vcovAlso: [{ cluster: ["city"] }] } as const;
+  for (const spec of [...EQ_TABLE2_SPECS, ...EQ_TABLE3_SPECS]) {
+    const { fit, truth } = eqSpecFitWithTruth(tq, spec, opts);
+    const data = spec.sample === "lag" ? eqLagSample(tq.panel).panel : tq.panel;
+    const single = spec.iv ? iv2sls(data, spec.formula, opts) : feols(data, spec.formula, opts);
+    assert.equal(fit.coef, single.coef, `${spec.label}: coefficients`);
+    assert.equal(fit.se, single.se, `${spec.label}: SEs`);
+    assert.equal(fit.vcovAlso[0]!.se, single.vcovAlso[0]!.se, `${spec.label}: city-clustered SEs`);
+    assert.is(truth, eqSpecTruth(tq, spec), `${spec.label}: true value`);
+  }
 });
 
 test("eqTrueOutcome: null without the generator's truth_quality.parquet (real data)", async () => {
