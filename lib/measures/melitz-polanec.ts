@@ -91,16 +91,32 @@ export function melitzPolanec(t: Table, o: MelitzPolanecOptions): { table: Table
   };
   let noSurvivorPairs = 0;
 
+  // items as integer codes (one string lookup per row); each period of a group keeps its items in
+  // row order (codes, values, qualities) with a code → position index, so every sum below runs over
+  // the same items in the same order as a map keyed by the item would
+  const itemCode = new Int32Array(t.nrows);
+  {
+    const dict = new Map<string, number>();
+    for (let i = 0; i < t.nrows; i++) {
+      const k = items[i] as string;
+      let c = dict.get(k);
+      if (c === undefined) dict.set(k, (c = dict.size));
+      itemCode[i] = c;
+    }
+  }
+  type Period = { codes: number[]; v: number[]; q: number[]; at: Map<number, number> };
   for (let g = 0; g < groups.keys.length; g++) {
-    const byTime = new Map<number, Map<string, { v: number; q: number }>>();
-    const seen = new Set<string>();
+    const byTime = new Map<number, Period>();
+    const seen = new Map<number, Set<number>>();
     for (const i of groups.rows[g] as number[]) {
       const tt = numberAt(tc, i, t.source, o.time);
       if (Number.isNaN(tt)) throw new DataError("NA time", { file: t.source, column: o.time, row: i + 1 });
-      const key = (items[i] as string) + "\u001f" + tt;
-      if (seen.has(key))
+      const code = itemCode[i] as number;
+      let st = seen.get(tt);
+      if (!st) seen.set(tt, (st = new Set()));
+      if (st.has(code))
         throw new DataError(`duplicate (group, item, time) for item "${items[i]}", time ${tt}`, { file: t.source, row: i + 1 });
-      seen.add(key);
+      st.add(code);
       const vi = v[i] as number;
       const qi = q[i] as number;
       if (!(vi > 0) || !Number.isFinite(vi) || !Number.isFinite(qi)) {
@@ -108,49 +124,54 @@ export function melitzPolanec(t: Table, o: MelitzPolanecOptions): { table: Table
         continue;
       }
       let m = byTime.get(tt);
-      if (!m) byTime.set(tt, (m = new Map()));
-      m.set(items[i] as string, { v: vi, q: qi });
+      if (!m) byTime.set(tt, (m = { codes: [], v: [], q: [], at: new Map() }));
+      m.at.set(code, m.codes.length);
+      m.codes.push(code);
+      m.v.push(vi);
+      m.q.push(qi);
     }
     const times = [...byTime.keys()].sort((a, b) => a - b);
     for (const t1 of times) {
       const t0 = t1 - lag;
       const p0 = byTime.get(t0);
-      const p1 = byTime.get(t1) as Map<string, { v: number; q: number }>;
+      const p1 = byTime.get(t1) as Period;
       if (!p0) continue;
       let V0 = 0;
       let V1 = 0;
-      for (const e of p0.values()) V0 += e.v;
-      for (const e of p1.values()) V1 += e.v;
+      for (const x of p0.v) V0 += x;
+      for (const x of p1.v) V1 += x;
       let phi0 = 0;
       let phi1 = 0;
-      for (const e of p0.values()) phi0 += (e.v / V0) * e.q;
-      for (const e of p1.values()) phi1 += (e.v / V1) * e.q;
-      // sets
-      const S: string[] = [];
-      const X: string[] = [];
-      const E: string[] = [];
-      for (const k of p0.keys()) (p1.has(k) ? S : X).push(k);
-      for (const k of p1.keys()) if (!p0.has(k)) E.push(k);
-      const groupStats = (p: Map<string, { v: number; q: number }>, V: number, ks: string[]) => {
+      for (let a = 0; a < p0.v.length; a++) phi0 += ((p0.v[a] as number) / V0) * (p0.q[a] as number);
+      for (let a = 0; a < p1.v.length; a++) phi1 += ((p1.v[a] as number) / V1) * (p1.q[a] as number);
+      // sets (item codes, in the order of their period's rows)
+      const S: number[] = [];
+      const X: number[] = [];
+      const E: number[] = [];
+      for (const k of p0.codes) (p1.at.has(k) ? S : X).push(k);
+      for (const k of p1.codes) if (!p0.at.has(k)) E.push(k);
+      const groupStats = (p: Period, V: number, ks: number[]) => {
         let s = 0;
         let sq = 0;
         let mean = 0;
         for (const k of ks) {
-          const e = p.get(k) as { v: number; q: number };
-          s += e.v / V;
-          sq += (e.v / V) * e.q;
-          mean += e.q;
+          const a = p.at.get(k) as number;
+          const ev = p.v[a] as number,
+            eq = p.q[a] as number;
+          s += ev / V;
+          sq += (ev / V) * eq;
+          mean += eq;
         }
         mean /= ks.length;
         return { s, phi: sq / s, mean };
       };
-      const cov = (p: Map<string, { v: number; q: number }>, ks: string[], mean: number) => {
+      const cov = (p: Period, ks: number[], mean: number) => {
         let VS = 0;
-        for (const k of ks) VS += (p.get(k) as { v: number }).v;
+        for (const k of ks) VS += p.v[p.at.get(k) as number] as number;
         let c = 0;
         for (const k of ks) {
-          const e = p.get(k) as { v: number; q: number };
-          c += (e.v / VS - 1 / ks.length) * (e.q - mean);
+          const a = p.at.get(k) as number;
+          c += ((p.v[a] as number) / VS - 1 / ks.length) * ((p.q[a] as number) - mean);
         }
         return c;
       };
