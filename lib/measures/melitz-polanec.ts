@@ -1,6 +1,6 @@
-import { type Column, type Table, column, numeric, table } from "../data/table";
+import { type Column, type Table, column, isNA, numeric, table } from "../data/table";
 import { ArgumentError, DataError } from "../util/errors";
-import { asArray, compositeKeys, groupRows, keyColumns, keysOf, numberAt } from "../data/keys";
+import { asArray, compositeKeys, groupRows, keyAt, keyColumns, keysOf, numberAt } from "../data/keys";
 
 /** Group, item, time, value and quality columns and the lag of `melitzPolanec`. */
 export interface MelitzPolanecOptions {
@@ -62,14 +62,20 @@ export function melitzPolanec(t: Table, o: MelitzPolanecOptions): { table: Table
   if (!(lag > 0)) throw new ArgumentError(`lag must be positive, got ${lag}`);
   const gNames = asArray(o.group);
   const gk = compositeKeys(t, gNames);
-  const items = keysOf(column(t, o.item));
+  // a numeric item column keys the items by its values (equal values, equal keys, as their text);
+  // any other by its text
+  const itemCol = column(t, o.item);
+  const numericItems = itemCol instanceof Float64Array || itemCol instanceof Int32Array;
+  const items: readonly (string | null)[] = numericItems ? [] : keysOf(itemCol);
+  const itemNA = (i: number): boolean => (numericItems ? isNA(itemCol, i) : items[i] === null);
+  const itemName = (i: number): string | null => (numericItems ? keyAt(itemCol, i) : (items[i] as string | null));
   const tc = column(t, o.time);
   const v = numeric(t, o.value);
   const q = numeric(t, o.quality);
   const groups = groupRows(gk);
   let absentRows = 0;
   for (let i = 0; i < t.nrows; i++)
-    if (gk[i] === null || items[i] === null) throw new DataError("NA group or item key", { file: t.source, row: i + 1 });
+    if (gk[i] === null || itemNA(i)) throw new DataError("NA group or item key", { file: t.source, row: i + 1 });
 
   const outRep: number[] = [];
   const cols = {
@@ -91,18 +97,21 @@ export function melitzPolanec(t: Table, o: MelitzPolanecOptions): { table: Table
   };
   let noSurvivorPairs = 0;
 
-  // items as integer codes (one string lookup per row); each period of a group keeps its items in
+  // items as numbers (their values, or codes of their text: one string lookup per row); each period of a group keeps its items in
   // row order (codes, values, qualities) with a code → position index, so every sum below runs over
   // the same items in the same order as a map keyed by the item would
-  const itemCode = new Int32Array(t.nrows);
-  {
+  let itemCode: ArrayLike<number>;
+  if (numericItems) itemCode = itemCol;
+  else {
+    const codes = new Int32Array(t.nrows);
     const dict = new Map<string, number>();
     for (let i = 0; i < t.nrows; i++) {
       const k = items[i] as string;
       let c = dict.get(k);
       if (c === undefined) dict.set(k, (c = dict.size));
-      itemCode[i] = c;
+      codes[i] = c;
     }
+    itemCode = codes;
   }
   type Period = { codes: number[]; v: number[]; q: number[]; at: Map<number, number> };
   for (let g = 0; g < groups.keys.length; g++) {
@@ -115,7 +124,7 @@ export function melitzPolanec(t: Table, o: MelitzPolanecOptions): { table: Table
       let st = seen.get(tt);
       if (!st) seen.set(tt, (st = new Set()));
       if (st.has(code))
-        throw new DataError(`duplicate (group, item, time) for item "${items[i]}", time ${tt}`, { file: t.source, row: i + 1 });
+        throw new DataError(`duplicate (group, item, time) for item "${itemName(i)}", time ${tt}`, { file: t.source, row: i + 1 });
       st.add(code);
       const vi = v[i] as number;
       const qi = q[i] as number;
