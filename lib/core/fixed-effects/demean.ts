@@ -150,7 +150,7 @@ interface DirectPlan {
   readonly rowPtr: Int32Array;
   readonly col: Int32Array;
   readonly val: Float64Array;
-  /** Lower Cholesky factor of the reduced system, row-major r×r. */
+  /** Lower Cholesky factor of the reduced system, row-major r×r, with its transpose in the upper triangle (L[j·r + i] = L[i·r + j]). */
   readonly L: Float64Array;
   readonly dependent: Uint8Array;
   readonly skipped: number;
@@ -252,6 +252,9 @@ function buildDirectPlan(fe: FixedEffectsDesign, opts: DemeanOptions, columns: n
   else schurSparse(S, r, rowPtr, col, val, nBig);
   const { dependent, skipped } = semidefiniteCholesky(S, r, opts.pivotTol ?? DEMEAN_DEFAULTS.pivotTol);
   const L = S;
+  // L' in the (unused) upper triangle, so that the back substitutions read rows, not columns of
+  // stride r (the same numbers: a copy)
+  for (let i = 1; i < r; i++) for (let j = 0; j < i; j++) L[j * r + i] = L[i * r + j] as number;
   // The redundancies every design has: one per extra fixed effect (Q − 1); report the rest.
   return {
     fe,
@@ -908,8 +911,9 @@ function solveReduced(plan: DirectPlan, sBig: Float64Array, rhs: Float64Array): 
       continue;
     }
     let s = z[j] as number;
-    for (let i = j + 1; i < r; i++) s -= (L[i * r + j] as number) * (z[i] as number);
-    z[j] = s / (L[j * r + j] as number);
+    const rj = j * r;
+    for (let i = j + 1; i < r; i++) s -= (L[rj + i] as number) * (z[i] as number);
+    z[j] = s / (L[rj + j] as number);
   }
   const alphaBig = new Float64Array(Gb);
   for (let h = 0; h < Gb; h++) {
@@ -977,8 +981,9 @@ function solveReduced4(plan: DirectPlan, SB: Float64Array, RH: Float64Array, AB:
       s1 = z[4 * j + 1] as number,
       s2 = z[4 * j + 2] as number,
       s3 = z[4 * j + 3] as number;
+    const rj = j * r;
     for (let i = j + 1; i < r; i++) {
-      const l = L[i * r + j] as number;
+      const l = L[rj + i] as number;
       s0 -= l * (z[4 * i] as number);
       s1 -= l * (z[4 * i + 1] as number);
       s2 -= l * (z[4 * i + 2] as number);
