@@ -416,7 +416,13 @@ export async function splitTruth(
     FROM ${scanExpression(customs)} c JOIN (SELECT CAST(hs6 AS VARCHAR) AS hs6, hs4 FROM ${scanExpression(products)}) p ON p.hs6 = CAST(c.hs6 AS VARCHAR)
     WHERE COALESCE(CAST(c.is_intermediary AS INTEGER), 0) = 0 AND CAST(c.value_usd AS DOUBLE) > 0
     GROUP BY ALL`);
-  const slope = async (panel: Table, processing: boolean): Promise<{ b: number; mean: number }> => {
+  // the generator's realised values where it wrote them (they include the κ(vagg) channel, which the
+  // offset formula below does not know): realised.eq.trade_mode and realised.eq.bec
+  const re = t?.realised?.eq ?? {};
+  const real = (v: unknown, fallback: number): number => (typeof v === "number" && Number.isFinite(v) ? v : fallback);
+  const given = (v: unknown): boolean => typeof v === "number" && Number.isFinite(v);
+  // the offset-formula slope is fitted only where no realised value replaces it (its mean π is reported either way)
+  const slope = async (panel: Table, processing: boolean, fit: boolean): Promise<{ b: number; mean: number }> => {
     const keys = table({
       k: mapI32From({ length: panel.nrows }, (_, i) => i),
       city: column(panel, "city"),
@@ -445,16 +451,12 @@ export async function splitTruth(
       const gap = gapLevel + gapSlope * (x - vaggMean);
       y[i] = beta * x + (processing ? -(1 - p) * gap : p * gap);
     }
-    const m = feols(withColumns(panel, { __ystar: y }), `__ystar ~${rhs}`, { vcov: "iid" });
-    return { b: m.coef["vagg"] as number, mean: n ? sum / n : NaN };
+    const b = fit ? (feols(withColumns(panel, { __ystar: y }), `__ystar ~${rhs}`, { vcov: "iid" }).coef["vagg"] as number) : NaN;
+    return { b, mean: n ? sum / n : NaN };
   };
-  const pr = await slope(s.processing, true),
-    or = await slope(s.ordinary, false);
+  const pr = await slope(s.processing, true, !given(re.trade_mode?.processing)),
+    or = await slope(s.ordinary, false, !given(re.trade_mode?.ordinary));
   await exec(`DROP TABLE IF EXISTS ${id}_pi`);
-  // the generator's realised values where it wrote them (they include the κ(vagg) channel, which the
-  // offset formula above does not know): realised.eq.trade_mode and realised.eq.bec
-  const re = t?.realised?.eq ?? {};
-  const real = (v: unknown, fallback: number): number => (typeof v === "number" && Number.isFinite(v) ? v : fallback);
   const processing = real(re.trade_mode?.processing, pr.b),
     ordinary = real(re.trade_mode?.ordinary, or.b);
   return {

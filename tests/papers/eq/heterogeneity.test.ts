@@ -147,6 +147,21 @@ test("splitTruth: trade-mode truth from the realised cell shares; BEC and locati
   assert.is(await splitTruth(split, fs.mkdtempSync(path.join(os.tmpdir(), "eq-het-none-")), F), null);
 });
 
+test("splitTruth: without the realised trade-mode values the offset-formula slopes are fitted instead", async () => {
+  const { split } = await built;
+  const alt = fs.mkdtempSync(path.join(os.tmpdir(), "eq-het-old-"));
+  const truth = JSON.parse(fs.readFileSync(path.join(dir, "truth.json"), "utf8"));
+  delete truth.realised.eq.trade_mode;
+  fs.writeFileSync(path.join(alt, "truth.json"), JSON.stringify(truth));
+  const opts = { customs: path.join(dir, "customs.parquet"), products: path.join(dir, "products.csv") };
+  const t = (await splitTruth(split, alt, F, opts)) as NonNullable<Awaited<ReturnType<typeof splitTruth>>>;
+  const withRealised = (await splitTruth(split, dir, F)) as NonNullable<typeof t>;
+  assert.ok(Number.isFinite(t.processing) && Number.isFinite(t.ordinary));
+  assert.ok(t.processing !== withRealised.processing && t.ordinary !== withRealised.ordinary);
+  assert.equal(t.meanPi, withRealised.meanPi);
+  assert.is(t.final, withRealised.final);
+});
+
 test("splitTestReps: scale rule and override", () => {
   assert.is(splitTestReps({ scale: "small" }, undefined), 199);
   assert.is(splitTestReps({ scale: "default" }, undefined), 1000);
