@@ -238,6 +238,7 @@ export function buildCustoms(w: World, P: Products, root: Rng): Customs {
   const rD = root.fork("destinations");
   const nD = Math.min(w.spec.nDest, DESTS.length);
   const destW = mapF64From({ length: nD }, (_, d) => Math.exp(-0.08 * d));
+  const destWTotal = weightTotal(destW);
   const Ddt = years.map(() => mapF64From({ length: nD }, () => 0.3 * rD.normal()));
   const destTrend = mapF64From({ length: nD }, () => 0.05 * rD.normal());
   const Dh = mapF64From(P.hs6, () => 0.5 * rD.normal());
@@ -252,6 +253,9 @@ export function buildCustoms(w: World, P: Products, root: Rng): Customs {
   const cyShock = mapF64From({ length: nC * years.length }, () => T.sd.city_year * rCY.normal());
   const mwj = wj.reduce((a, v) => a + v, 0) / nJ;
   const mwc = wc.reduce((a, v) => a + v, 0) / nC;
+  // the controls' coefficients and city × year tables, resolved once (summed in EQ_CONTROLS order)
+  const gammas = EQ_CONTROLS.map((name) => (T.gamma as Record<string, number>)[name] as number);
+  const ctrlTabs = EQ_CONTROLS.map((name) => w.ctrl[name] as Float64Array[]);
   // pass A: cells and their m without year effects
   const cellC: number[] = [],
     cellJ: number[] = [],
@@ -272,8 +276,8 @@ export function buildCustoms(w: World, P: Products, root: Rng): Customs {
         const t = ti(years[k] as number);
         const noise = (cyShock[c * years.length + k] as number) + T.sd.cell * rM.normal();
         let m = T.beta_vagg * ((w.vagg[c] as Float64Array)[t] as number) + (mu[c] as number) + (P.hs4Effect[j] as number) + noise;
-        for (const name of EQ_CONTROLS)
-          m += (T.gamma as Record<string, number>)[name]! * ((w.ctrl[name] as Float64Array[])[c] as Float64Array)[t]!;
+        for (let q = 0; q < gammas.length; q++)
+          m += (gammas[q] as number) * (((ctrlTabs[q] as Float64Array[])[c] as Float64Array)[t] as number);
         cellC.push(c);
         cellJ.push(j);
         cellT.push(k);
@@ -352,10 +356,16 @@ export function buildCustoms(w: World, P: Products, root: Rng): Customs {
         const chosen: number[] = [];
         let guard = 0;
         while (chosen.length < nd && guard++ < 50) {
-          const d = weightedPick(rV, destW);
+          const d = weightedPick(rV, destW, destWTotal);
           if (!chosen.includes(d)) chosen.push(d);
         }
-        chosen.sort((a, b) => a - b);
+        // ascending (one to a few distinct destinations: insertion sort)
+        for (let a = 1; a < chosen.length; a++) {
+          const x = chosen[a] as number;
+          let b = a - 1;
+          for (; b >= 0 && (chosen[b] as number) > x; b--) chosen[b + 1] = chosen[b] as number;
+          chosen[b + 1] = x;
+        }
         const lnC = (firmCost[v.f] as number) + (Ch[v.h] as number) - T.cost_vagg * vg;
         let kk = 0;
         for (const d of chosen) {
@@ -643,18 +653,17 @@ export function buildCustoms(w: World, P: Products, root: Rng): Customs {
   const table7 = {} as Record<(typeof MP_TERMS)[number], number>;
   const table7N = {} as Record<(typeof MP_TERMS)[number], number>;
   // the components defined on the same pairs are regressed together (one demeaning of the regressors)
-  const byRows = new Map<string, { rows: number[]; terms: (typeof MP_TERMS)[number][] }>();
+  const groupsOfRows: { rows: number[]; terms: (typeof MP_TERMS)[number][] }[] = [];
   const slopes = new Map<string, { b: number; n: number }>();
   for (const term of MP_TERMS) {
     const yv = numeric(mp, term);
     const rows: number[] = [];
     for (let i = 0; i < mp.nrows; i++) if (Number.isFinite(yv[i] as number)) rows.push(i);
-    const key = rows.join(",");
-    const g = byRows.get(key);
+    const g = groupsOfRows.find((x) => x.rows.length === rows.length && x.rows.every((r, i) => r === rows[i]));
     if (g) g.terms.push(term);
-    else byRows.set(key, { rows, terms: [term] });
+    else groupsOfRows.push({ rows, terms: [term] });
   }
-  for (const { rows, terms } of byRows.values()) {
+  for (const { rows, terms } of groupsOfRows) {
     const bs = vaggSlopes(
       terms.map((term) => {
         const yv = numeric(mp, term);
@@ -736,9 +745,15 @@ export function poisson(r: Rng, lam: number): number {
   return k - 1;
 }
 
-function weightedPick(r: Rng, w: Float64Array): number {
+/** Σ w in index order (the total `weightedPick` scales its uniform draw by). */
+function weightTotal(w: Float64Array): number {
   let tot = 0;
   for (let i = 0; i < w.length; i++) tot += w[i] as number;
+  return tot;
+}
+
+/** An index drawn with probability proportional to w (`tot`: Σ w, computed once by the caller for many draws). */
+function weightedPick(r: Rng, w: Float64Array, tot = weightTotal(w)): number {
   let u = r.uniform() * tot;
   for (let i = 0; i < w.length; i++) {
     u -= w[i] as number;
