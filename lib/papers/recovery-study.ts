@@ -120,7 +120,12 @@ async function replicate(
   return out;
 }
 
-/** Replications r ≡ j (mod jobs) in worker process j (this file run through tsx); draws merged by replication index. */
+/**
+ * Replications in `jobs` worker processes (this file run through tsx), handed out one at a time
+ * from a queue in replication order: a worker that finishes takes the next one, so the workers
+ * finish together however long each replication takes. Draws are merged by replication index
+ * (each replication has its own seed, so the result does not depend on which worker ran it).
+ */
 async function inWorkers(
   paper: string,
   scale: GenerateOptions["scale"],
@@ -131,42 +136,54 @@ async function inWorkers(
 ): Promise<RecoveryDraw[][]> {
   const { fork } = await import("node:child_process");
   const out: RecoveryDraw[][] = seeds.map(() => []);
+  let next = 0;
+  const children: import("node:child_process").ChildProcess[] = [];
   await Promise.all(
     Array.from({ length: jobs }, (_, j) => {
-      const reps = seeds.map((_, r) => r).filter((r) => r % jobs === j);
       return new Promise<void>((resolve, reject) => {
         const child = fork(__filename, [], {
           execArgv: [...HEAP_FLAGS, "--require", require.resolve("tsx/cjs")],
           stdio: ["ignore", "inherit", "inherit", "ipc"],
         });
         let failed: string | null = null;
+        const handOut = (): void => {
+          if (next < seeds.length) child.send({ kind: "run", paper, scale, gen, seeds, r: next++ });
+          else child.send({ kind: "stop" });
+        };
         child.on("message", (m: { kind: string; r?: number; draws?: RecoveryDraw[]; error?: string }) => {
           if (m.kind === "rep") {
             out[m.r as number] = m.draws as RecoveryDraw[];
             done(m.r as number);
+            handOut();
           } else if (m.kind === "error") failed = m.error ?? "worker failed";
         });
-        child.on("exit", (code) =>
-          failed || code !== 0 ? reject(new ArgumentError(`recovery worker ${j}: ${failed ?? `exit ${code}`}`)) : resolve(),
-        );
-        child.send({ paper, scale, gen, seeds, reps });
+        children.push(child);
+        child.on("exit", (code) => {
+          if (!failed && code === 0) return resolve();
+          // one failed replication ends the study: stop the other workers too
+          for (const c of children) if (c !== child && c.exitCode === null) c.kill();
+          reject(new ArgumentError(`recovery worker ${j}: ${failed ?? `exit ${code}`}`));
+        });
+        handOut();
       });
     }),
   );
   return out;
 }
 
-/** Worker side of `inWorkers`: run the replications it is sent and report each one's draws. */
+/** Worker side of `inWorkers`: run each replication it is sent, report its draws, wait for the next; exit on "stop". */
 function workerMain(): void {
-  process.once(
+  const send = (x: unknown) => new Promise<void>((res) => process.send!(x, () => res()));
+  process.on(
     "message",
-    (m: { paper: string; scale: GenerateOptions["scale"]; gen: Record<string, unknown>; seeds: number[]; reps: number[] }) => {
-      const send = (x: unknown) => new Promise<void>((res) => process.send!(x, () => res()));
-      replicate(m.paper, m.scale, m.gen, m.seeds, m.reps, recoveryEstimator(m.paper), () => undefined)
-        .then(async (byRep) => {
-          for (const r of m.reps) await send({ kind: "rep", r, draws: byRep[r] });
-          process.exit(0);
-        })
+    (
+      m:
+        | { kind: "run"; paper: string; scale: GenerateOptions["scale"]; gen: Record<string, unknown>; seeds: number[]; r: number }
+        | { kind: "stop" },
+    ) => {
+      if (m.kind === "stop") process.exit(0);
+      replicate(m.paper, m.scale, m.gen, m.seeds, [m.r], recoveryEstimator(m.paper), () => undefined)
+        .then((byRep) => send({ kind: "rep", r: m.r, draws: byRep[m.r] }))
         .catch(async (e: unknown) => {
           await send({ kind: "error", error: String((e as Error)?.message ?? e).split("\n")[0] });
           process.exit(1);
