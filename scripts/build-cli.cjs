@@ -18,6 +18,7 @@ esbuild
     // native or ESM-with-top-level-await packages stay external
     external: [
       "@duckdb/node-api",
+      "@duckdb/node-bindings",
       "@node-rs/jieba",
       "vega",
       "vega-lite",
