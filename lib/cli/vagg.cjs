@@ -20,13 +20,21 @@ function newestSource(dir) {
 }
 
 let main;
+let stale = false;
 try {
-  if (process.env.VAGG_NO_BUNDLE !== "1" && fs.existsSync(bundle) && fs.statSync(bundle).mtimeMs >= newestSource(libDir))
-    main = require(bundle).main;
+  if (process.env.VAGG_NO_BUNDLE !== "1" && fs.existsSync(bundle)) {
+    if (fs.statSync(bundle).mtimeMs >= newestSource(libDir)) main = require(bundle).main;
+    else stale = true;
+  }
 } catch (_) {
   main = undefined;
 }
 if (!main) {
+  // said once, at a terminal only (scripts and tests read stderr): the sources changed since the bundle was built
+  if (stale && process.stderr.isTTY)
+    process.stderr.write(
+      "vagg: lib/dist/vagg.cjs is older than lib/'s sources, so they run through tsx (slower to start); rebuild: node scripts/build-cli.cjs\n",
+    );
   require("tsx/cjs");
   main = require("./main.ts").main;
 }
