@@ -316,7 +316,12 @@ async function registerNow(name: string, t: Table, as: "table" | "view" = "table
     })
     .join(", ");
   if (as === "view") {
-    await con.run(`CREATE OR REPLACE TEMP VIEW ${quoteIdent(name)} AS SELECT ${sel} FROM ${quoteIdent(tmp)}`);
+    try {
+      await con.run(`CREATE OR REPLACE TEMP VIEW ${quoteIdent(name)} AS SELECT ${sel} FROM ${quoteIdent(tmp)}`);
+    } catch (e) {
+      await con.run(`DROP TABLE IF EXISTS ${quoteIdent(tmp)}`);
+      throw e;
+    }
     return `DROP VIEW IF EXISTS ${quoteIdent(name)}; DROP TABLE IF EXISTS ${quoteIdent(tmp)}`;
   }
   try {
@@ -393,7 +398,10 @@ function copyTypedIntoChunk(
 ): void {
   const b = bindings();
   const vec = b.data_chunk_get_vector(chunk, j);
-  b.copy_data_to_vector(vec, 0, c.buffer as ArrayBuffer, c.byteOffset + start * c.BYTES_PER_ELEMENT, m * c.BYTES_PER_ELEMENT);
+  // the binding copies from an ArrayBuffer only: a column on a SharedArrayBuffer goes through a copy of the slice
+  const src = c.buffer instanceof ArrayBuffer ? c : c.slice(start, start + m);
+  const from = src === c ? c.byteOffset + start * c.BYTES_PER_ELEMENT : src.byteOffset;
+  b.copy_data_to_vector(vec, 0, src.buffer as ArrayBuffer, from, m * c.BYTES_PER_ELEMENT);
   let missing = false;
   if (c instanceof Float64Array) {
     for (let i = 0; i < m; i++) if (Number.isNaN(c[start + i] as number)) { missing = true; break; }

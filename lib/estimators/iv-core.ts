@@ -81,7 +81,7 @@ export function ivCore(
 /**
  * `ivCore` for several outcomes on the same frame: every column — the outcomes, exogenous and
  * endogenous regressors and instruments — is demeaned once, in one call; then each outcome goes
- * through the same steps as alone (own cross-product cache), so each core equals `ivCore` of that
+ * through the same steps as alone, so each core equals `ivCore` of that
  * outcome bit for bit. The direct-or-iterative choice is made for the column count of one outcome.
  */
 export function ivCores(
@@ -131,7 +131,11 @@ export function ivCores(
   );
 }
 
-/** The steps of `ivCore` after the demeaning, for one outcome (a fresh cross-product cache, as a single fit). */
+/**
+ * The steps of `ivCore` after the demeaning, for one outcome. The cross-product cache is shared
+ * (`frozenGram`): each product is summed blockwise in observation order whichever call computes
+ * it first, so a second outcome reusing the first one's products gets the same bits.
+ */
 function ivSolve(
   ys: Float64Array,
   exD: Float64Array[],

@@ -82,6 +82,19 @@ test("registerTable: typed columns are copied bit for bit (NaN and NA_INT → NU
   const nulls = await sql("SELECT count(*) FILTER (WHERE allNa IS NULL) AS a FROM reg_typed_test");
   assert.is((nulls.columns["a"] as Float64Array)[0], n);
   await exec("DROP TABLE reg_typed_test");
+  // columns on a SharedArrayBuffer (the native copy takes ArrayBuffers only): copied slice by slice
+  const shared = new Float64Array(new SharedArrayBuffer(8 * (n + 3))).subarray(3);
+  shared.set(x);
+  const sharedK = new Int32Array(new SharedArrayBuffer(4 * n));
+  sharedK.set(k);
+  await registerTable("reg_shared_test", table({ x: shared, k: sharedK }));
+  const sb = await sql("SELECT x, k, x IS NULL AS xn FROM reg_shared_test", { intColumns: ["k"] });
+  for (let i = 0; i < n; i++) {
+    assert.ok(Object.is((sb.columns["x"] as Float64Array)[i], x[i]), `shared x[${i}]`);
+    assert.is((sb.columns["xn"] as Float64Array)[i], Number.isNaN(x[i] as number) ? 1 : 0, `shared x[${i}] NULL`);
+    assert.is((sb.columns["k"] as Int32Array)[i], k[i], `shared k[${i}]`);
+  }
+  await exec("DROP TABLE reg_shared_test");
 });
 
 test.run();
