@@ -3,7 +3,7 @@ import { euclideanNorm } from "../core/linalg/norm";
 import { type Table } from "../data/table";
 import { parseFormula, type ParsedFormula } from "./formula";
 import { buildModelFrame, type ModelFrame } from "./model-frame";
-import { demean, directLevelLimit, fixefCoefficients, type DemeanOptions } from "../core/fixed-effects/demean";
+import { demean, demeanOptionsFor, fixefCoefficients, type DemeanOptions } from "../core/fixed-effects/demean";
 import { subsetFactor } from "../core/fixed-effects/factorize";
 import { qrLeastSquares } from "../core/linalg/qr";
 import { computeVcov, parseVcov, type VcovSpec, type SscPreset } from "../vcov";
@@ -154,12 +154,7 @@ export function linearCores(
   }
   const w = frame.weights;
   const K = ys.length;
-  const f0 = frame.fixef[0];
-  const dmOpts: DemeanOptions | undefined =
-    K === 1 || !f0 || opts.demean?.directMaxLevels !== undefined
-      ? opts.demean
-      : { ...opts.demean, directMaxLevels: directLevelLimit(f0.codes.length, frame.fixef.length, 1 + cols.length) };
-  const dm = demean([...ys, ...cols], { factors: frame.fixef, weights: w }, dmOpts);
+  const dm = demean([...ys, ...cols], { factors: frame.fixef, weights: w }, demeanOptionsFor(frame.fixef, 1 + cols.length, opts.demean));
   if (!dm.converged)
     throw new EstimationError(
       `fixed-effect demeaning did not converge in ${opts.demean?.maxIter ?? 10000} iterations (tolerance ${opts.demean?.tol ?? 1e-10}); raise demean.maxIter or check for weakly connected fixed effects`,

@@ -2,7 +2,7 @@ import { residuals } from "../core/linalg/residuals";
 import { euclideanNorm } from "../core/linalg/norm";
 import type { ParsedFormula } from "./formula";
 import type { ModelFrame } from "./model-frame";
-import { demean, directLevelLimit, type DemeanOptions } from "../core/fixed-effects/demean";
+import { demean, demeanOptionsFor, type DemeanOptions } from "../core/fixed-effects/demean";
 import { collinearityCheck, qrLeastSquares } from "../core/linalg/qr";
 import { vcovDof, type VcovSpec } from "../vcov";
 import { EstimationError } from "../util/errors";
@@ -100,14 +100,12 @@ export function ivCores(
   const kx = exRaw.length,
     k1 = frame.endo.length;
   const K = outcomes.length;
-  const f0 = frame.fixef[0];
-  const single = 1 + kx + k1 + frame.inst.length;
-  const dmOpts: DemeanOptions | undefined =
-    K === 1 || !f0 || opts.demean?.directMaxLevels !== undefined
-      ? opts.demean
-      : { ...opts.demean, directMaxLevels: directLevelLimit(f0.codes.length, frame.fixef.length, single) };
   // one demeaning pass over every column
-  const dm = demean([...outcomes, ...exRaw, ...frame.endo, ...frame.inst], { factors: frame.fixef, weights: w }, dmOpts);
+  const dm = demean(
+    [...outcomes, ...exRaw, ...frame.endo, ...frame.inst],
+    { factors: frame.fixef, weights: w },
+    demeanOptionsFor(frame.fixef, 1 + kx + k1 + frame.inst.length, opts.demean),
+  );
   if (!dm.converged)
     throw new EstimationError(`fixed-effect demeaning did not converge; raise demean.maxIter or check for weakly connected fixed effects`);
   const S = scaleBySqrtW(dm.columns, w);

@@ -44,7 +44,7 @@ export function iv2slsMulti(data: Table, formula: string, opts: Iv2slsOptions = 
         (out[k] = ivFitFrame(
           frames[j] as (typeof frames)[number],
           fs[k] as ParsedFormula,
-          `${(fs[k] as ParsedFormula).text}`,
+          (fs[k] as ParsedFormula).text,
           spec,
           also,
           opts,

@@ -2,7 +2,7 @@ import { Rng } from "../util/rng";
 import { TRUTH } from "./truth";
 import { type World, EQ_CONTROLS, ti } from "./world";
 import { factorize } from "../core/fixed-effects/factorize";
-import { demean, directLevelLimit } from "../core/fixed-effects/demean";
+import { demean, demeanOptionsFor } from "../core/fixed-effects/demean";
 import { qrLeastSquares } from "../core/linalg/qr";
 import { numeric, table } from "../data/table";
 import { melitzPolanec } from "../measures/melitz-polanec";
@@ -587,14 +587,8 @@ export function buildCustoms(w: World, P: Products, root: Rng): Customs {
       return o;
     };
     const X = [gather(w.vagg), ...EQ_CONTROLS.map((name) => gather(w.ctrl[name] as Float64Array[]))];
-    const dm = demean(
-      [...ys, ...X],
-      { factors: [factorize(c), factorize(k), factorize(j)] },
-      {
-        tol: 1e-12,
-        directMaxLevels: directLevelLimit(c.length, 3, 1 + X.length),
-      },
-    );
+    const factors = [factorize(c), factorize(k), factorize(j)];
+    const dm = demean([...ys, ...X], { factors }, demeanOptionsFor(factors, 1 + X.length, { tol: 1e-12 }));
     const ref = X.map((col) => {
       let a = 0;
       for (let i = 0; i < col.length; i++) a += (col[i] as number) * (col[i] as number);

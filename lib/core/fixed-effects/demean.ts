@@ -58,6 +58,20 @@ export function directLevelLimit(n: number, Q: number, columns: number): number 
 }
 
 /**
+ * Options for demeaning more columns at once than one fit has (several outcomes with the same
+ * regressors) that keep that fit's direct-or-iterative choice: the level limit pinned at its
+ * value for `columns`, the fit's own column count (an explicit `directMaxLevels` is kept). Every
+ * column is demeaned on its own, so each then comes out bit for bit as in the fit alone.
+ *
+ * @example demean([y1, y2, ...X], fe, demeanOptionsFor(fe.factors, 1 + X.length, opts))
+ */
+export function demeanOptionsFor(factors: readonly Factor[], columns: number, opts?: DemeanOptions): DemeanOptions | undefined {
+  const f0 = factors[0];
+  if (!f0 || opts?.directMaxLevels !== undefined) return opts;
+  return { ...opts, directMaxLevels: directLevelLimit(f0.codes.length, factors.length, columns) };
+}
+
+/**
  * Partial out fixed effects: for each column x, the residual x − Dα̂ of the (weighted)
  * least-squares projection on the dummies D = [D_1 … D_Q] of Q fixed effects.
  *
