@@ -8,9 +8,10 @@
  *
  * - Designs (bench/design.ts), 616,591 rows each, every double written at full precision:
  *   A: fixed effects drawn independently; B: unbalanced, cities specialised in bands of
- *   products (seed 2: not the seed the engine was tuned on); C: 100,000 firm fixed effects.
- *   OLS (10 regressors) and 2SLS (x1 instrumented by z1, all diagnostics) with three fixed
- *   effects, clustered by city^hs4.
+ *   products (seed 2: not the seed the engine was tuned on); C: 100,000 firm fixed effects;
+ *   D and E: C's data with two high-dimensional fixed effects (firm + hs4^year; firm +
+ *   city^hs4 + year), where no small reduced system exists and the demeaning iterates.
+ *   OLS (10 regressors) and 2SLS (x1 instrumented by z1, all diagnostics), clustered by city^hs4.
  * - Design B also from Parquet and from Stata .dta (fixest reads the .dta with haven; this R has
  *   no Parquet reader, so its Parquet row reads the CSV), and at 5,000,000 rows (target ≥ 2×).
  * - Each pair is run alternately (vagg, fixest, vagg, fixest, …) after one warm-up of each, so
@@ -129,6 +130,15 @@ const DESIGNS: Design[] = [
   { id: "A", label: "A: FE drawn independently", kind: "independent", seed: 1, fe: "city + hs4 + year" },
   { id: "B", label: "B: unbalanced, specialised (seed 2)", kind: "specialised", seed: 2, fe: "city + hs4 + year" },
   { id: "C", label: "C: 100,000 firm FE", kind: "firm", seed: 1, fe: "firm + hs4 + year" },
+  // C's data with two high-dimensional fixed effects: no small reduced system, so iterative demeaning
+  { id: "D", label: "D: C's data, firm + hs4^year FE (100,000 + 13,200 levels)", kind: "firm", seed: 1, fe: "firm + hs4^year" },
+  {
+    id: "E",
+    label: "E: C's data, firm + city^hs4 + year FE (98,824 + 183,372 + 11 levels)",
+    kind: "firm",
+    seed: 1,
+    fe: "firm + city^hs4 + year",
+  },
 ];
 
 function vaggFit(file: string, model: "ols" | "iv", fe: string): () => Run {

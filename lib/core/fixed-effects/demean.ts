@@ -1,5 +1,7 @@
 import type { Factor } from "./factorize";
 import { designFingerprint, sameDesign } from "./design-key";
+import { mapCoefficientsPlan } from "./map-coefficients";
+import { mapColumns } from "./map-columns";
 
 /** The fixed effects to partial out (factor codes, one per FE) and optional analytic weights. */
 export interface FixedEffectsDesign {
@@ -11,7 +13,7 @@ export interface FixedEffectsDesign {
 /** Options of `demean` / `fixefCoefficients`: method, MAP tolerance and cap, direct-method limits. */
 export interface DemeanOptions {
   readonly method?: "auto" | "direct" | "map";
-  /** MAP convergence: max |Δx_i| / scale(x) per sweep. Default 1e-10. */
+  /** MAP convergence: an upper bound on max |Δ fitted value_i| between two sweeps, relative to max |x_i|. Default 1e-10. */
   readonly tol?: number;
   /** MAP iteration cap. Default 10,000. */
   readonly maxIter?: number;
@@ -23,6 +25,8 @@ export interface DemeanOptions {
   readonly directMaxLevels?: number;
   /** Relative pivot tolerance of the semi-definite Cholesky. Default 1e-9. */
   readonly pivotTol?: number;
+  /** MAP: threads for the columns (1, or 2 with a worker thread; see `mapColumns`). Default: 2 on large work with two cores. Results are the same bit for bit. */
+  readonly threads?: number;
 }
 
 /** Within-transformed columns with the method used and its convergence report. */
@@ -48,7 +52,10 @@ const DIRECT_HARD_LIMIT = 4_000;
  * accelerated iterations of two sweeps over Q fixed effects, each observation visit ~2.5× a
  * multiply–add: measured on 616,591 rows with firm × HS4 × year effects, where the 1,211-level
  * system factorises in ~0.3 s and the projections need 19–20 iterations and ~6 s for 12
- * columns). Never below 1,000 (always cheap) nor above 4,000 (memory).
+ * columns). Never below 1,000 (always cheap) nor above 4,000 (memory). Calibrated on the
+ * observation-space projections; the coefficient-space ones (`mapCoefficients`) need 6–7
+ * iterations and ≈ 1.2 s for the same 11 columns, still several times the direct method's
+ * ≈ 0.3–0.5 s there, so the limit was kept (and with it every direct-or-iterative choice).
  *
  * @example directLevelLimit(616_591, 3, 12) // ≈ 2,370
  */
@@ -88,9 +95,10 @@ export function demeanOptionsFor(factors: readonly Factor[], columns: number, op
  * 2. **map** — the method of alternating projections (Guimarães & Portugal 2010, Stata
  *    Journal 10(4); Gaure 2013, Computational Statistics & Data Analysis 66, R package lfe)
  *    with Irons & Tuck (1969) acceleration as in fixest (Bergé 2018, CREA Discussion Paper
- *    2018-13): sweep the fixed
- *    effects, subtracting weighted group means, until the largest change of any
- *    observation, relative to the column's scale, is below `tol`; at most `maxIter` sweeps.
+ *    2018-13), on the fixed-effect coefficients as fixest does (`mapCoefficients`): Gauss–Seidel
+ *    sweeps of the normal equations, one fixed effect at a time, over the observations ordered
+ *    by the largest fixed effect, until an upper bound on the largest change of any fitted
+ *    value, relative to the column's scale, is below `tol`; at most `maxIter` iterations.
  *    Non-convergence is reported per column, never silent.
  *
  * Both return the same residuals up to the stated tolerance (tested against each other and
@@ -122,7 +130,10 @@ export function demean(columns: readonly Float64Array[], fe: FixedEffectsDesign,
         `direct demeaning needs at most ${opts.directMaxLevels ?? directLevelLimit((fe.factors[0] as Factor).codes.length, fe.factors.length, columns.length)} non-eliminated levels`,
       );
   }
-  const res = columns.map((c) => mapDemean(c, fe, opts));
+  const plan = mapCoefficientsPlan(fe);
+  const tol = opts.tol ?? DEMEAN_DEFAULTS.tol;
+  const maxIter = opts.maxIter ?? DEMEAN_DEFAULTS.maxIter;
+  const res = mapColumns(columns, plan, tol, maxIter, opts.threads);
   return {
     columns: res.map((r) => r.residual),
     method: "map",
@@ -146,8 +157,8 @@ export function fixefCoefficients(
     const r = directResidual(plan, x);
     return { alpha: r.alpha, method: "direct", converged: true };
   }
-  const m = mapDemean(x, fe, opts, true);
-  return { alpha: m.alpha as Float64Array[], method: "map", converged: m.converged };
+  const m = mapAlpha(x, fe, opts);
+  return { alpha: m.alpha, method: "map", converged: m.converged };
 }
 
 // ---------------------------------------------------------------------------------------
@@ -1091,7 +1102,7 @@ export function directProjector(fe: FixedEffectsDesign, opts: DemeanOptions = {}
 }
 
 // ---------------------------------------------------------------------------------------
-// MAP with Irons–Tuck acceleration
+// Plain alternating projections, for the fixed-effect coefficients
 
 function sweep(
   x: Float64Array,
@@ -1121,12 +1132,12 @@ function sweep(
   }
 }
 
-function mapDemean(
-  x: Float64Array,
-  fe: FixedEffectsDesign,
-  opts: DemeanOptions,
-  wantAlpha = false,
-): { residual: Float64Array; iterations: number; converged: boolean; alpha?: Float64Array[] } {
+/**
+ * The fixed-effect coefficients by plain (unaccelerated) sweeps: the group means taken out at each
+ * sweep, accumulated per level, are the coefficients (`fixefCoefficients` on a design too large for
+ * the direct method; demeaning itself uses `mapCoefficients`).
+ */
+function mapAlpha(x: Float64Array, fe: FixedEffectsDesign, opts: DemeanOptions): { alpha: Float64Array[]; converged: boolean } {
   const tol = opts.tol ?? DEMEAN_DEFAULTS.tol;
   const maxIter = opts.maxIter ?? DEMEAN_DEFAULTS.maxIter;
   const F = fe.factors;
@@ -1140,47 +1151,15 @@ function mapDemean(
   let scale = 0;
   for (let i = 0; i < n; i++) scale = Math.max(scale, Math.abs(x[i] as number));
   scale = Math.max(scale, 1e-300);
-  // With alpha wanted, run plain sweeps (the accumulated means are the coefficients).
-  if (wantAlpha) {
-    const alpha = F.map((f) => new Float64Array(f.size));
-    let cur = Float64Array.from(x);
-    const nxt = new Float64Array(n);
-    for (let it = 1; it <= maxIter; it++) {
-      sweep(cur, nxt, fe, sums, wsum, alpha);
-      let d = 0;
-      for (let i = 0; i < n; i++) d = Math.max(d, Math.abs((nxt[i] as number) - (cur[i] as number)));
-      cur.set(nxt);
-      if (d / scale < tol) return { residual: cur, iterations: it, converged: true, alpha };
-    }
-    return { residual: cur, iterations: maxIter, converged: false, alpha };
+  const alpha = F.map((f) => new Float64Array(f.size));
+  const cur = Float64Array.from(x);
+  const nxt = new Float64Array(n);
+  for (let it = 1; it <= maxIter; it++) {
+    sweep(cur, nxt, fe, sums, wsum, alpha);
+    let d = 0;
+    for (let i = 0; i < n; i++) d = Math.max(d, Math.abs((nxt[i] as number) - (cur[i] as number)));
+    cur.set(nxt);
+    if (d / scale < tol) return { alpha, converged: true };
   }
-  let X = Float64Array.from(x);
-  const GX = new Float64Array(n);
-  const GGX = new Float64Array(n);
-  sweep(X, GX, fe, sums, wsum);
-  if (F.length === 1) return { residual: GX, iterations: 1, converged: true };
-  let iter = 1;
-  for (; iter < maxIter; iter++) {
-    sweep(GX, GGX, fe, sums, wsum);
-    // Irons–Tuck: X' = GGX − [(δGX·δ²X)/(δ²X·δ²X)] δGX, δGX = GGX − GX, δ²X = GGX − 2GX + X
-    let num = 0,
-      den = 0,
-      change = 0;
-    for (let i = 0; i < n; i++) {
-      const g1 = GX[i] as number,
-        g2 = GGX[i] as number;
-      const d1 = g2 - g1;
-      const d2 = d1 - (g1 - (X[i] as number));
-      num += d1 * d2;
-      den += d2 * d2;
-      change = Math.max(change, Math.abs(d1));
-    }
-    if (change / scale < tol) return { residual: GGX, iterations: iter + 1, converged: true };
-    if (den > 0) {
-      const coef = num / den;
-      for (let i = 0; i < n; i++) X[i] = (GGX[i] as number) - coef * ((GGX[i] as number) - (GX[i] as number));
-    } else X = Float64Array.from(GGX);
-    sweep(X, GX, fe, sums, wsum);
-  }
-  return { residual: GX, iterations: iter, converged: false };
+  return { alpha, converged: false };
 }
