@@ -58,13 +58,17 @@ export function mapCoefficientsBlock(
   plan: MapCoefficientsPlan,
   tol: number,
   maxIter: number,
+  progress?: Int32Array,
 ): MapCoefficientsResult[] {
   const { factors: F, order, rest, offsets, m, sorted: g0, codes, weights: w, W } = plan;
   // two or three columns ride in a block of four (the unrolled kernels); the padding is zeros,
   // which converge at the first check and are not returned
   if (xs.length === 2 || xs.length === 3) {
     const zero = new Float64Array((xs[0] as Float64Array).length);
-    return mapCoefficientsBlock([...xs, ...Array.from({ length: 4 - xs.length }, () => zero)], plan, tol, maxIter).slice(0, xs.length);
+    return mapCoefficientsBlock([...xs, ...Array.from({ length: 4 - xs.length }, () => zero)], plan, tol, maxIter, progress).slice(
+      0,
+      xs.length,
+    );
   }
   const B = xs.length;
   const Q = F.length;
@@ -155,7 +159,7 @@ export function mapCoefficientsBlock(
     else if (B === 1 && !w && oc.length === 1) for (let k = 0; k < n; k++) a0[g0[k] as number] += a1[c1[k] as number] as number;
     else if (B === 1 && !w && oc.length === 2)
       for (let k = 0; k < n; k++) a0[g0[k] as number] += (a1[c1[k] as number] as number) + (a2[c2[k] as number] as number);
-    else
+    else if (oc.length > 0)
       for (let k = 0; k < n; k++) {
         const g = (g0[k] as number) * B;
         for (let c = 0; c < B; c++) {
@@ -165,8 +169,9 @@ export function mapCoefficientsBlock(
         }
       }
     for (let g = 0; g < size0; g++) {
+      // a level without observations (weight 0) keeps coefficient 0: nothing reads it, and 0/0 would stall the stopping rule
       const wg = W0[g] as number;
-      for (let c = 0; c < B; c++) a0[g * B + c] = ((S0[g * B + c] as number) - (a0[g * B + c] as number)) / wg;
+      for (let c = 0; c < B; c++) a0[g * B + c] = wg > 0 ? ((S0[g * B + c] as number) - (a0[g * B + c] as number)) / wg : 0;
     }
   }
 
@@ -232,7 +237,7 @@ export function mapCoefficientsBlock(
         out = nxt[k] as Float64Array;
       for (let g = 0; g < size; g++) {
         const wg = ws[g] as number;
-        for (let c = 0; c < B; c++) out[g * B + c] = ((s[g * B + c] as number) - (a[g * B + c] as number)) / wg;
+        for (let c = 0; c < B; c++) out[g * B + c] = wg > 0 ? ((s[g * B + c] as number) - (a[g * B + c] as number)) / wg : 0;
       }
     }
   }
@@ -291,6 +296,8 @@ export function mapCoefficientsBlock(
   let left = B;
   let iter = 1;
   for (; iter < maxIter; iter++) {
+    // a heartbeat for the thread that waits on this block (map-columns.ts): outside the arithmetic
+    if (progress) Atomics.add(progress, 0, 1);
     sweep(GX, a0GGX, GGX);
     // Irons–Tuck on the accelerated coefficients, per column: X' = GGX − [(δGX·δ²X)/(δ²X·δ²X)] δGX
     num.fill(0);
@@ -388,6 +395,18 @@ export function mapCoefficientsPlan(fe: { readonly factors: readonly Factor[]; r
   }
   const c0 = (F[p0] as Factor).codes;
   const size0 = (F[p0] as Factor).size;
+  for (let q = 0; q < F.length; q++) {
+    const f = F[q] as Factor;
+    const c = f.codes;
+    if (c.length !== n) throw new RangeError(`mapCoefficientsPlan: factor ${q} has ${c.length} codes for ${n} observations`);
+    for (let i = 0; i < n; i++) {
+      const v = c[i] as number;
+      if (!(v >= 0 && v < f.size))
+        throw new RangeError(
+          `mapCoefficientsPlan: factor ${q} has code ${v} at observation ${i} (levels 0..${f.size - 1}; missing values must be dropped first)`,
+        );
+    }
+  }
   const start = new Int32Array(size0 + 1);
   for (let i = 0; i < n; i++) start[(c0[i] as number) + 1]++;
   for (let g = 0; g < size0; g++) start[g + 1] += start[g] as number;

@@ -25,8 +25,9 @@ const BLOCK = 4;
  * however many iterations each block needs. Each column's result is bit for bit that of
  * `mapCoefficients` on it alone, in whichever block and thread (JavaScript arithmetic is IEEE
  * double without contraction; tested). The worker is started once per process and kept
- * (unreferenced, it does not hold the process open). If it cannot start, fails or does not finish
- * a block it took, this thread demeans that block itself.
+ * (unreferenced, it does not hold the process open). If it cannot start, fails, or makes no
+ * progress for 10 s on a block it took (its heartbeat counts iterations), this thread demeans
+ * that block itself.
  *
  * `threads`: 1 = this thread only; 2 = with the worker whatever the size (tests); default: 2 if
  * the machine has two cores and the work is large enough, else 1.
@@ -66,32 +67,48 @@ export function mapColumns(
   const ctrl = new Int32Array(sab(4));
   const status = new Int32Array(sab(blocks.length * 4));
   const meta = new Float64Array(sab(K * 2 * 8));
+  // the worker's heartbeat: +1 per iteration of any block it runs
+  const progress = new Int32Array(sab(4));
   const inputs = columns.map((c) => {
     const b = sab(c.byteLength);
     new Float64Array(b, 0, n).set(c);
     return b;
   });
-  worker.post({ plan: sp, ctrl: ctrl.buffer, status: status.buffer, meta: meta.buffer, inputs, blocks, n, tol, maxIter });
-  let slowest = 0;
+  worker.post({
+    plan: sp,
+    ctrl: ctrl.buffer,
+    status: status.buffer,
+    meta: meta.buffer,
+    progress: progress.buffer,
+    inputs,
+    blocks,
+    n,
+    tol,
+    maxIter,
+  });
   for (;;) {
     const b = Atomics.add(ctrl, 0, 1);
     if (b >= blocks.length) break;
     Atomics.store(status, b, 3);
-    const t0 = Date.now();
     const block = blocks[b] as number[];
     here(block).forEach((r, i) => (out[block[i] as number] = r));
-    slowest = Math.max(slowest, Date.now() - t0);
   }
-  // the worker's blocks: wait for each (at most 10 s + 50 × the slowest block here, generous for
-  // a busy machine), and demean it here if the worker does not deliver
-  const patience = 10_000 + 50 * slowest;
+  // the worker's blocks: wait for each while the worker makes progress (its heartbeat moves at
+  // every iteration); after 10 s without a beat — a dead worker cannot say so while this thread
+  // blocks, its exit event waits for the event loop — demean the block here
+  const STALL_MS = 10_000;
   for (let b = 0; b < blocks.length; b++) {
     const block = blocks[b] as number[];
     if (out[block[0] as number]) continue;
-    let waited = 0;
-    while (Atomics.load(status, b) !== 2 && !worker.failed() && waited < patience) {
+    let quiet = 0;
+    let beat = Atomics.load(progress, 0);
+    while (Atomics.load(status, b) !== 2 && !worker.failed() && quiet < STALL_MS) {
       Atomics.wait(status, b, Atomics.load(status, b), 50);
-      waited += 50;
+      const now = Atomics.load(progress, 0);
+      if (now !== beat) {
+        beat = now;
+        quiet = 0;
+      } else quiet += 50;
     }
     if (Atomics.load(status, b) === 2 && block.every((j) => meta[2 * j + 1] !== -1)) {
       // the worker wrote each residual over its shared copy of the column
@@ -179,22 +196,24 @@ const mapCoefficientsBlock = (${mapCoefficientsBlock.toString()});
 (${mapWorkerMain.toString()})(parentPort, mapCoefficientsBlock);`;
     const w = new Worker(src, { eval: true });
     let failed = false;
+    let handle: MapWorker | null = null;
     const stop = () => {
       failed = true;
-      theWorker = null;
+      if (theWorker === handle) theWorker = null;
     };
     w.once("error", stop);
     w.once("exit", stop);
     w.unref();
-    theWorker = {
+    handle = {
       post: (job) => w.postMessage(job),
       failed: () => failed,
       giveUp: () => {
         failed = true;
-        theWorker = null;
+        if (theWorker === handle) theWorker = null;
         void w.terminate();
       },
     };
+    theWorker = handle;
   } catch {
     theWorker = null;
   }
@@ -207,7 +226,13 @@ const mapCoefficientsBlock = (${mapCoefficientsBlock.toString()});
  */
 function mapWorkerMain(
   port: { on(ev: "message", f: (m: never) => void): void },
-  blockFn: (xs: readonly Float64Array[], plan: MapCoefficientsPlan, tol: number, maxIter: number) => MapColumnResult[],
+  blockFn: (
+    xs: readonly Float64Array[],
+    plan: MapCoefficientsPlan,
+    tol: number,
+    maxIter: number,
+    progress: Int32Array,
+  ) => MapColumnResult[],
 ): void {
   port.on(
     "message",
@@ -216,6 +241,7 @@ function mapWorkerMain(
       ctrl: SharedArrayBuffer;
       status: SharedArrayBuffer;
       meta: SharedArrayBuffer;
+      progress: SharedArrayBuffer;
       inputs: SharedArrayBuffer[];
       blocks: number[][];
       n: number;
@@ -225,6 +251,7 @@ function mapWorkerMain(
       const ctrl = new Int32Array(m.ctrl);
       const status = new Int32Array(m.status);
       const meta = new Float64Array(m.meta);
+      const progress = new Int32Array(m.progress);
       for (;;) {
         const b = Atomics.add(ctrl, 0, 1);
         if (b >= m.blocks.length) break;
@@ -232,7 +259,7 @@ function mapWorkerMain(
         const block = m.blocks[b] as number[];
         try {
           const xs = block.map((j) => new Float64Array(m.inputs[j] as SharedArrayBuffer, 0, m.n));
-          const rs = blockFn(xs, m.plan, m.tol, m.maxIter);
+          const rs = blockFn(xs, m.plan, m.tol, m.maxIter, progress);
           block.forEach((j, i) => {
             const r = rs[i] as MapColumnResult;
             (xs[i] as Float64Array).set(r.residual);

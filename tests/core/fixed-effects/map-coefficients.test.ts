@@ -120,4 +120,31 @@ test("a block of 1–4 columns gives each column bit for bit its result alone (u
     }
 });
 
+test("a level without observations (a factor whose size counts an unused level) converges as without it, coefficient 0", () => {
+  const { factors, x } = design(2000, [50, 30]);
+  const padded = factors.map((f) => ({ codes: f.codes, size: f.size + 1 }));
+  for (const fs of [padded, [padded[0]!, factors[1]!], [factors[0]!, padded[1]!]]) {
+    const m = mapCoefficients(x, mapCoefficientsPlan({ factors: fs }), TOL, 10_000);
+    const ref = mapCoefficients(x, mapCoefficientsPlan({ factors }), TOL, 10_000);
+    assert.ok(m.converged);
+    assert.is(m.iterations, ref.iterations);
+    assert.ok(maxAbsDiff(m.residual, ref.residual) < 1e-12);
+    fs.forEach((f, q) => {
+      if (f.size > factors[q]!.size) assert.is(m.alpha[q]![f.size - 1], 0);
+    });
+  }
+});
+
+test("a missing (−1) or out-of-range code is refused with a message naming the factor and the observation", () => {
+  const { factors } = design(100, [10, 5]);
+  const codes = Int32Array.from(factors[1]!.codes);
+  codes[7] = -1;
+  assert.throws(
+    () => mapCoefficientsPlan({ factors: [factors[0]!, { codes, size: factors[1]!.size }] }),
+    /factor 1 has code -1 at observation 7/,
+  );
+  codes[7] = factors[1]!.size;
+  assert.throws(() => mapCoefficientsPlan({ factors: [factors[0]!, { codes, size: factors[1]!.size }] }), /factor 1 has code/);
+});
+
 test.run();
