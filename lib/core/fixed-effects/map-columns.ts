@@ -13,14 +13,18 @@ export interface MapColumnResult {
 /** Below this many observation visits (n · Q · columns) the columns are demeaned in this thread: a worker's start-up (~30 ms) and the copies would cost more than they save. */
 const PARALLEL_MIN_WORK = 4_000_000;
 
+/** The worker joins only when the blocks left would take this long here (ms): below it, its start-up, the copies and its own warm-up cost more than it saves (measured: two high-dimensional effects, 7 iterations, ≈ 0.5 s left → slower with the worker; 33 iterations, ≈ 4 s left → 1.2× faster). */
+const WORKER_MIN_MS = 1_000;
+
 /** Columns per block of `mapCoefficientsBlock` (one cache line of coefficients). */
 const BLOCK = 4;
 
 /**
  * `mapCoefficients` on several columns of one design, in blocks of up to four columns
  * (`mapCoefficientsBlock`: one pass over the codes serves the block), shared between this
- * thread and a worker thread when there are two cores, at least two columns and enough work
- * (n · Q · columns ≥ 4·10⁶): the columns are cut into an even number of blocks, and both threads
+ * thread and a worker thread when there are two cores, at least two columns and enough work:
+ * n · Q · columns ≥ 4·10⁶, and — since the iterations cannot be known in advance — the first
+ * block, run here alone, shows that the blocks left would take ≥ 1 s here. Then both threads
  * take the next block from one shared counter until none is left, so they finish together
  * however many iterations each block needs. Each column's result is bit for bit that of
  * `mapCoefficients` on it alone, in whichever block and thread (JavaScript arithmetic is IEEE
@@ -29,8 +33,8 @@ const BLOCK = 4;
  * progress for 10 s on a block it took (its heartbeat counts iterations), this thread demeans
  * that block itself.
  *
- * `threads`: 1 = this thread only; 2 = with the worker whatever the size (tests); default: 2 if
- * the machine has two cores and the work is large enough, else 1.
+ * `threads`: 1 = this thread only; 2 = with the worker from the first block whatever the size
+ * (tests; the columns cut into an even number of blocks); default: as above.
  *
  * @example
  *   const plan = mapCoefficientsPlan({ factors: [firm, product] });
@@ -45,10 +49,9 @@ export function mapColumns(
 ): MapColumnResult[] {
   const K = columns.length;
   const n = K ? (columns[0] as Float64Array).length : 0;
+  const forced = threads !== undefined && threads >= 2;
   const want = Math.min(2, threads ?? (availableCores() >= 2 && n * plan.factors.length * K >= PARALLEL_MIN_WORK ? 2 : 1));
   const worker = want >= 2 && K >= 2 ? mapWorker() : null;
-  const T = worker ? 2 : 1;
-  const blocks = columnBlocks(K, T);
   const here = (b: readonly number[]): MapColumnResult[] =>
     mapCoefficientsBlock(
       b.map((j) => columns[j] as Float64Array),
@@ -57,10 +60,25 @@ export function mapColumns(
       maxIter,
     );
   const out: (MapColumnResult | undefined)[] = new Array(K);
-  if (!worker) {
-    for (const b of blocks) here(b).forEach((r, i) => (out[b[i] as number] = r));
+  const put = (b: readonly number[]) => here(b).forEach((r, i) => (out[b[i] as number] = r));
+  // by default the first block runs here alone, and the worker joins for the rest only when that
+  // rest is long enough (by the first block's time) to repay its start, copies and warm-up
+  let blocks = columnBlocks(K, forced ? 2 : 1);
+  let first = 0;
+  if (worker && !forced && blocks.length >= 2) {
+    const t0 = Date.now();
+    put(blocks[0] as number[]);
+    first = 1;
+    if ((Date.now() - t0) * (blocks.length - 1) < WORKER_MIN_MS) {
+      for (const b of blocks.slice(1)) put(b);
+      return out as MapColumnResult[];
+    }
+  }
+  if (!worker || blocks.length < 2) {
+    for (const b of blocks.slice(first)) put(b);
     return out as MapColumnResult[];
   }
+  blocks = blocks.slice(first);
   const sp = sharedPlan(plan);
   const sab = (bytes: number) => new SharedArrayBuffer(Math.max(8, bytes));
   // ctrl[0]: next block to take; status[b]: 0 free, 1 taken by the worker, 2 done by the worker, 3 taken here
