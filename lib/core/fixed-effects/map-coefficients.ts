@@ -156,6 +156,27 @@ export function mapCoefficientsBlock(
         a0[g + 2] += (a1[h1 + 2] as number) + (a2[h2 + 2] as number);
         a0[g + 3] += (a1[h1 + 3] as number) + (a2[h2 + 3] as number);
       }
+    else if (B === 4 && w && oc.length === 1)
+      for (let k = 0; k < n; k++) {
+        const g = (g0[k] as number) * 4,
+          h = (c1[k] as number) * 4,
+          wk = w[k] as number;
+        a0[g] += wk * (a1[h] as number);
+        a0[g + 1] += wk * (a1[h + 1] as number);
+        a0[g + 2] += wk * (a1[h + 2] as number);
+        a0[g + 3] += wk * (a1[h + 3] as number);
+      }
+    else if (B === 4 && w && oc.length === 2)
+      for (let k = 0; k < n; k++) {
+        const g = (g0[k] as number) * 4,
+          h1 = (c1[k] as number) * 4,
+          h2 = (c2[k] as number) * 4,
+          wk = w[k] as number;
+        a0[g] += wk * ((a1[h1] as number) + (a2[h2] as number));
+        a0[g + 1] += wk * ((a1[h1 + 1] as number) + (a2[h2 + 1] as number));
+        a0[g + 2] += wk * ((a1[h1 + 2] as number) + (a2[h2 + 2] as number));
+        a0[g + 3] += wk * ((a1[h1 + 3] as number) + (a2[h2 + 3] as number));
+      }
     else if (B === 1 && !w && oc.length === 1) for (let k = 0; k < n; k++) a0[g0[k] as number] += a1[c1[k] as number] as number;
     else if (B === 1 && !w && oc.length === 2)
       for (let k = 0; k < n; k++) a0[g0[k] as number] += (a1[c1[k] as number] as number) + (a2[c2[k] as number] as number);
@@ -197,6 +218,27 @@ export function mapCoefficientsBlock(
         a[h + 1] += (a0[g + 1] as number) + (a1[h1 + 1] as number);
         a[h + 2] += (a0[g + 2] as number) + (a1[h1 + 2] as number);
         a[h + 3] += (a0[g + 3] as number) + (a1[h1 + 3] as number);
+      }
+    else if (B === 4 && w && oc.length === 0)
+      for (let k = 0; k < n; k++) {
+        const h = (tc[k] as number) * 4,
+          g = (g0[k] as number) * 4,
+          wk = w[k] as number;
+        a[h] += wk * (a0[g] as number);
+        a[h + 1] += wk * (a0[g + 1] as number);
+        a[h + 2] += wk * (a0[g + 2] as number);
+        a[h + 3] += wk * (a0[g + 3] as number);
+      }
+    else if (B === 4 && w && oc.length === 1)
+      for (let k = 0; k < n; k++) {
+        const h = (tc[k] as number) * 4,
+          g = (g0[k] as number) * 4,
+          h1 = (c1[k] as number) * 4,
+          wk = w[k] as number;
+        a[h] += wk * ((a0[g] as number) + (a1[h1] as number));
+        a[h + 1] += wk * ((a0[g + 1] as number) + (a1[h1 + 1] as number));
+        a[h + 2] += wk * ((a0[g + 2] as number) + (a1[h1 + 2] as number));
+        a[h + 3] += wk * ((a0[g + 3] as number) + (a1[h1 + 3] as number));
       }
     else if (B === 1 && !w && oc.length === 0) for (let k = 0; k < n; k++) a[tc[k] as number] += a0[g0[k] as number] as number;
     else if (B === 1 && !w && oc.length === 1)
