@@ -84,40 +84,44 @@ export function mapCoefficientsBlock(
   }
   // S_q[g·B + c] = Σ_{i∈g} w_i x_ci, in the original row order (four columns in one pass: the same
   // additions per column)
-  const S = F.map((f) => new Float64Array(f.size * B));
-  const rw = plan.rowWeights;
-  for (let q = 0; q < Q; q++) {
-    const cq = (F[q] as Factor).codes,
-      s = S[q] as Float64Array;
-    if (B === 4) {
-      const x0 = xs[0] as Float64Array,
-        x1 = xs[1] as Float64Array,
-        x2 = xs[2] as Float64Array,
-        x3 = xs[3] as Float64Array;
-      if (rw)
-        for (let i = 0; i < n; i++) {
-          const h = (cq[i] as number) * 4,
-            wi = rw[i] as number;
-          s[h] += wi * (x0[i] as number);
-          s[h + 1] += wi * (x1[i] as number);
-          s[h + 2] += wi * (x2[i] as number);
-          s[h + 3] += wi * (x3[i] as number);
-        }
-      else
-        for (let i = 0; i < n; i++) {
-          const h = (cq[i] as number) * 4;
-          s[h] += x0[i] as number;
-          s[h + 1] += x1[i] as number;
-          s[h + 2] += x2[i] as number;
-          s[h + 3] += x3[i] as number;
-        }
-      continue;
+  const S = levelSums();
+  function levelSums(): Float64Array[] {
+    const S = F.map((f) => new Float64Array(f.size * B));
+    const rw = plan.rowWeights;
+    for (let q = 0; q < Q; q++) {
+      const cq = (F[q] as Factor).codes,
+        s = S[q] as Float64Array;
+      if (B === 4) {
+        const x0 = xs[0] as Float64Array,
+          x1 = xs[1] as Float64Array,
+          x2 = xs[2] as Float64Array,
+          x3 = xs[3] as Float64Array;
+        if (rw)
+          for (let i = 0; i < n; i++) {
+            const h = (cq[i] as number) * 4,
+              wi = rw[i] as number;
+            s[h] += wi * (x0[i] as number);
+            s[h + 1] += wi * (x1[i] as number);
+            s[h + 2] += wi * (x2[i] as number);
+            s[h + 3] += wi * (x3[i] as number);
+          }
+        else
+          for (let i = 0; i < n; i++) {
+            const h = (cq[i] as number) * 4;
+            s[h] += x0[i] as number;
+            s[h + 1] += x1[i] as number;
+            s[h + 2] += x2[i] as number;
+            s[h + 3] += x3[i] as number;
+          }
+        continue;
+      }
+      for (let c = 0; c < B; c++) {
+        const x = xs[c] as Float64Array;
+        if (rw) for (let i = 0; i < n; i++) s[(cq[i] as number) * B + c] += (rw[i] as number) * (x[i] as number);
+        else for (let i = 0; i < n; i++) s[(cq[i] as number) * B + c] += x[i] as number;
+      }
     }
-    for (let c = 0; c < B; c++) {
-      const x = xs[c] as Float64Array;
-      if (rw) for (let i = 0; i < n; i++) s[(cq[i] as number) * B + c] += (rw[i] as number) * (x[i] as number);
-      else for (let i = 0; i < n; i++) s[(cq[i] as number) * B + c] += x[i] as number;
-    }
+    return S;
   }
   const views = (z: Float64Array): Float64Array[] =>
     rest.map((q, k) => z.subarray((offsets[k] as number) * B, ((offsets[k] as number) + (F[q] as Factor).size) * B));
@@ -294,14 +298,23 @@ export function mapCoefficientsBlock(
     for (let q = 0; q < Q; q++) {
       const cq = (F[q] as Factor).codes,
         a = v[q] as Float64Array;
-      if (L === 1) {
+      if (L === 4 && B === 4) {
         const r0 = res[0] as Float64Array,
-          c0 = cs[0] as number;
-        for (let i = 0; i < n; i++) r0[i] -= a[(cq[i] as number) * B + c0] as number;
-      } else
+          r1 = res[1] as Float64Array,
+          r2 = res[2] as Float64Array,
+          r3 = res[3] as Float64Array;
         for (let i = 0; i < n; i++) {
-          const h = (cq[i] as number) * B;
-          for (let l = 0; l < L; l++) (res[l] as Float64Array)[i] -= a[h + (cs[l] as number)] as number;
+          const h = (cq[i] as number) * 4;
+          r0[i] -= a[h] as number;
+          r1[i] -= a[h + 1] as number;
+          r2[i] -= a[h + 2] as number;
+          r3[i] -= a[h + 3] as number;
+        }
+      } else
+        for (let l = 0; l < L; l++) {
+          const r0 = res[l] as Float64Array,
+            c0 = cs[l] as number;
+          for (let i = 0; i < n; i++) r0[i] -= a[(cq[i] as number) * B + c0] as number;
         }
     }
     cs.forEach((c, l) => {
@@ -335,13 +348,10 @@ export function mapCoefficientsBlock(
     den = new Float64Array(B),
     change = new Float64Array(B),
     blockChange = new Float64Array(B);
-  let left = B;
-  let iter = 1;
-  for (; iter < maxIter; iter++) {
-    // a heartbeat for the thread that waits on this block (map-columns.ts): outside the arithmetic
-    if (progress) Atomics.add(progress, 0, 1);
-    sweep(GX, a0GGX, GGX);
-    // Irons–Tuck on the accelerated coefficients, per column: X' = GGX − [(δGX·δ²X)/(δ²X·δ²X)] δGX
+  // (the loops of each step are small functions of their own, so that the compiler optimises them
+  // early in a one-shot run instead of waiting for this whole function)
+  /** num, den (the Irons–Tuck step) and the change bound Σ_q max_g |Δα_q[g]|, per column. */
+  function measure(): void {
     num.fill(0);
     den.fill(0);
     change.fill(0);
@@ -365,6 +375,26 @@ export function mapCoefficientsBlock(
     for (let g = 0; g < size0; g++)
       for (let c = 0; c < B; c++)
         blockChange[c] = Math.max(blockChange[c] as number, Math.abs((a0GGX[g * B + c] as number) - (a0GX[g * B + c] as number)));
+  }
+  /** X ← GGX − [(δGX·δ²X)/(δ²X·δ²X)] δGX per column (GGX where δ²X vanishes). */
+  function extrapolate(): void {
+    for (let c = 0; c < B; c++) {
+      const dc = den[c] as number;
+      const coef = dc > 0 ? (num[c] as number) / dc : 0;
+      if (dc > 0)
+        for (let j = 0; j < m; j++)
+          X[j * B + c] = (GGX[j * B + c] as number) - coef * ((GGX[j * B + c] as number) - (GX[j * B + c] as number));
+      else for (let j = 0; j < m; j++) X[j * B + c] = GGX[j * B + c] as number;
+    }
+  }
+  let left = B;
+  let iter = 1;
+  for (; iter < maxIter; iter++) {
+    // a heartbeat for the thread that waits on this block (map-columns.ts): outside the arithmetic
+    if (progress) Atomics.add(progress, 0, 1);
+    sweep(GX, a0GGX, GGX);
+    // Irons–Tuck on the accelerated coefficients, per column: X' = GGX − [(δGX·δ²X)/(δ²X·δ²X)] δGX
+    measure();
     const now: number[] = [];
     for (let c = 0; c < B; c++) {
       change[c] += blockChange[c] as number;
@@ -375,14 +405,7 @@ export function mapCoefficientsBlock(
       left -= now.length;
     }
     if (left === 0) return out as MapCoefficientsResult[];
-    for (let c = 0; c < B; c++) {
-      const dc = den[c] as number;
-      const coef = dc > 0 ? (num[c] as number) / dc : 0;
-      if (dc > 0)
-        for (let j = 0; j < m; j++)
-          X[j * B + c] = (GGX[j * B + c] as number) - coef * ((GGX[j * B + c] as number) - (GX[j * B + c] as number));
-      else for (let j = 0; j < m; j++) X[j * B + c] = GGX[j * B + c] as number;
-    }
+    extrapolate();
     sweep(X, a0GX, GX);
   }
   resultsOf(
