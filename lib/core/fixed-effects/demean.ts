@@ -1110,7 +1110,7 @@ function sweep(
   fe: FixedEffectsDesign,
   sums: Float64Array[],
   wsum: Float64Array[],
-  alpha?: Float64Array[],
+  alpha: Float64Array[],
 ): void {
   const F = fe.factors;
   const w = fe.weights;
@@ -1125,10 +1125,8 @@ function sweep(
     const ws = wsum[q] as Float64Array;
     for (let g = 0; g < s.length; g++) s[g] = (s[g] as number) / (ws[g] as number);
     for (let i = 0; i < n; i++) out[i] -= s[c[i] as number] as number;
-    if (alpha) {
-      const a = alpha[q] as Float64Array;
-      for (let g = 0; g < s.length; g++) a[g] += s[g] as number;
-    }
+    const a = alpha[q] as Float64Array;
+    for (let g = 0; g < s.length; g++) a[g] += s[g] as number;
   }
 }
 

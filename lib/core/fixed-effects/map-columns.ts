@@ -169,11 +169,8 @@ function availableCores(): number {
   return typeof os.availableParallelism === "function" ? os.availableParallelism() : os.cpus().length;
 }
 
-/** The plan with every array in shared memory (copied once per plan). */
-const sharedPlans = new WeakMap<MapCoefficientsPlan, MapCoefficientsPlan>();
+/** The plan with every array in shared memory (a copy; `demean` builds one plan per call, so there is nothing to cache). */
 function sharedPlan(p: MapCoefficientsPlan): MapCoefficientsPlan {
-  const hit = sharedPlans.get(p);
-  if (hit) return hit;
   const share = <T extends Int32Array | Float64Array>(a: T): T => {
     if (a.buffer instanceof SharedArrayBuffer) return a;
     const b = new SharedArrayBuffer(Math.max(8, a.byteLength));
@@ -190,7 +187,6 @@ function sharedPlan(p: MapCoefficientsPlan): MapCoefficientsPlan {
     ...(p.weights ? { weights: share(p.weights) } : {}),
     ...(p.rowWeights ? { rowWeights: share(p.rowWeights) } : {}),
   };
-  sharedPlans.set(p, s);
   return s;
 }
 
