@@ -42,13 +42,22 @@ export function mapCoefficients(x: Float64Array, plan: MapCoefficientsPlan, tol:
 }
 
 /**
- * `mapCoefficients` on up to four columns at once, their coefficients interleaved (level g of
+ * `mapCoefficients` on up to eight columns at once, their coefficients interleaved (level g of
  * column c at g·B + c), so that one pass over the codes serves every column and each coefficient
- * gathered from memory brings its neighbours' with it (one cache line for four columns). Each
- * column keeps its own acceleration step and its own stopping rule, and its arithmetic is the
- * same operations in the same order as alone, so its result is bit for bit that of
+ * gathered from memory brings its neighbours' with it (eight columns: one cache line). The loops
+ * over the observations are unrolled over the block's columns, generated once per shape (width,
+ * weights, number of factors) and kept: V8 compiles such a loop to straight-line code, where a
+ * loop over the columns inside the loop over the observations would not be. Each column keeps
+ * its own acceleration steps and its own stopping rule, and its arithmetic is the same
+ * operations in the same order as alone, so its result is bit for bit that of
  * `mapCoefficients` on it alone, whichever columns share its block (tested). A column that has
  * converged rides along with the others, unchanged in its result.
+ *
+ * Besides the Irons–Tuck step of every iteration, every fourth iteration keeps its G X; after
+ * three such, one more Irons–Tuck step on that coarser sequence restarts the iteration from its
+ * extrapolation (the "grand acceleration" of fixest's demeaning, `iter_grandAcc = 4`, there
+ * applied to the same triple). On firm + city × product + year it cuts the iterations from 33
+ * to 26.
  *
  * @example
  *   const [ry, rx1, rx2] = mapCoefficientsBlock([y, x1, x2], plan, 1e-10, 10_000);
@@ -61,20 +70,81 @@ export function mapCoefficientsBlock(
   progress?: Int32Array,
 ): MapCoefficientsResult[] {
   const { factors: F, order, rest, offsets, m, sorted: g0, codes, weights: w, W } = plan;
-  // two or three columns ride in a block of four (the unrolled kernels); the padding is zeros,
-  // which converge at the first check and are not returned
-  if (xs.length === 2 || xs.length === 3) {
-    const zero = new Float64Array((xs[0] as Float64Array).length);
-    return mapCoefficientsBlock([...xs, ...Array.from({ length: 4 - xs.length }, () => zero)], plan, tol, maxIter, progress).slice(
-      0,
-      xs.length,
-    );
-  }
   const B = xs.length;
+  if (B > 8) throw new RangeError(`mapCoefficientsBlock: at most 8 columns a block, got ${B}`);
   const Q = F.length;
   const n = B ? (xs[0] as Float64Array).length : 0;
   const p0 = order[0] as number;
   const size0 = (F[p0] as Factor).size;
+  const R = rest.length;
+  const out: (MapCoefficientsResult | undefined)[] = new Array(B);
+  if (B === 0) return [];
+
+  // The loop kernels, generated per shape and kept on this function (its source text is all the
+  // worker thread of map-columns.ts receives). Column c of every kernel does the same operations
+  // in the same order whatever B is: that is what makes a column's result independent of its block.
+  type Kernel = (...args: unknown[]) => void;
+  const cache = ((mapCoefficientsBlock as unknown as { kernels?: Map<string, Kernel> }).kernels ??= new Map());
+  const cols = (f: (c: number) => string): string => Array.from({ length: B }, (_, c) => f(c)).join("\n");
+  const kernel = (key: string, params: string[], body: () => string): Kernel => {
+    let k = cache.get(key);
+    if (!k) cache.set(key, (k = new Function(...params, `"use strict";\n${body()}`) as Kernel));
+    return k;
+  };
+  const others = (r: number, prefix: string): string[] => Array.from({ length: r }, (_, j) => `${prefix}${j}`);
+  const sumOf = (head: string[], c: number): string => head.map((h) => `${h}[${h === "f" ? "g" : "h" + h.slice(1)} + ${c}]`).join(" + ");
+  /** out[g0[k]] += w_k Σ_j a_j[c_j[k]] (the largest factor's sums of the others' coefficients, over the ordered observations). */
+  const firstKernel = (r: number): Kernel =>
+    kernel(`first|${B}|${w ? 1 : 0}|${r}`, ["out", "g0", "n", "w", ...others(r, "c"), ...others(r, "a")], () =>
+      r === 0
+        ? ""
+        : `for (let k = 0; k < n; k++) {
+  const g = g0[k] * ${B}${w ? ", wk = w[k]" : ""};
+  ${others(r, "")
+    .map((j) => `const h${j} = c${j}[k] * ${B};`)
+    .join(" ")}
+  ${cols((c) => `out[g + ${c}] += ${w ? "wk * (" : ""}${sumOf(others(r, "a"), c)}${w ? ")" : ""};`)}
+}`,
+    );
+  /** out[t(k)] += w_k (f[g0[k]] + Σ_j a_j[c_j[k]]) (a smaller factor's sums of the others' coefficients). */
+  const restKernel = (r: number): Kernel =>
+    kernel(
+      `rest|${B}|${w ? 1 : 0}|${r}`,
+      ["out", "tc", "g0", "n", "w", "f", ...others(r, "c"), ...others(r, "a")],
+      () =>
+        `for (let k = 0; k < n; k++) {
+  const t = tc[k] * ${B}, g = g0[k] * ${B}${w ? ", wk = w[k]" : ""};
+  ${others(r, "")
+    .map((j) => `const h${j} = c${j}[k] * ${B};`)
+    .join(" ")}
+  ${cols((c) => `out[t + ${c}] += ${w ? "wk * (" : ""}${sumOf(["f", ...others(r, "a")], c)}${w ? ")" : ""};`)}
+}`,
+    );
+  /** dst[g] = (S[g] − acc[g]) / W[g] per column (0 for a level without weight: nothing reads it, and 0/0 would stall the stopping rule). */
+  const divide = kernel(
+    `divide|${B}`,
+    ["dst", "S", "acc", "W", "size"],
+    () =>
+      `for (let g = 0; g < size; g++) {
+  const wg = W[g], b = g * ${B};
+  if (wg > 0) {
+    ${cols((c) => `dst[b + ${c}] = (S[b + ${c}] - acc[b + ${c}]) / wg;`)}
+  } else {
+    ${cols((c) => `dst[b + ${c}] = 0;`)}
+  }
+}`,
+  );
+  /** s[cq[i]] += w_i x_i per column, in the original row order. */
+  const sumsKernel = kernel(
+    `sums|${B}|${plan.rowWeights ? 1 : 0}`,
+    ["s", "cq", "n", "w", ...others(B, "x")],
+    () =>
+      `for (let i = 0; i < n; i++) {
+  const h = cq[i] * ${B}${plan.rowWeights ? ", wi = w[i]" : ""};
+  ${cols((c) => `s[h + ${c}] += ${plan.rowWeights ? "wi * " : ""}x${c}[i];`)}
+}`,
+  );
+
   const scale = new Float64Array(B);
   for (let c = 0; c < B; c++) {
     const x = xs[c] as Float64Array;
@@ -82,189 +152,26 @@ export function mapCoefficientsBlock(
     for (let i = 0; i < n; i++) sc = Math.max(sc, Math.abs(x[i] as number));
     scale[c] = Math.max(sc, 1e-300);
   }
-  // S_q[g·B + c] = Σ_{i∈g} w_i x_ci, in the original row order (four columns in one pass: the same
-  // additions per column)
-  const S = levelSums();
-  function levelSums(): Float64Array[] {
-    const S = F.map((f) => new Float64Array(f.size * B));
-    const rw = plan.rowWeights;
-    for (let q = 0; q < Q; q++) {
-      const cq = (F[q] as Factor).codes,
-        s = S[q] as Float64Array;
-      if (B === 4) {
-        const x0 = xs[0] as Float64Array,
-          x1 = xs[1] as Float64Array,
-          x2 = xs[2] as Float64Array,
-          x3 = xs[3] as Float64Array;
-        if (rw)
-          for (let i = 0; i < n; i++) {
-            const h = (cq[i] as number) * 4,
-              wi = rw[i] as number;
-            s[h] += wi * (x0[i] as number);
-            s[h + 1] += wi * (x1[i] as number);
-            s[h + 2] += wi * (x2[i] as number);
-            s[h + 3] += wi * (x3[i] as number);
-          }
-        else
-          for (let i = 0; i < n; i++) {
-            const h = (cq[i] as number) * 4;
-            s[h] += x0[i] as number;
-            s[h + 1] += x1[i] as number;
-            s[h + 2] += x2[i] as number;
-            s[h + 3] += x3[i] as number;
-          }
-        continue;
-      }
-      for (let c = 0; c < B; c++) {
-        const x = xs[c] as Float64Array;
-        if (rw) for (let i = 0; i < n; i++) s[(cq[i] as number) * B + c] += (rw[i] as number) * (x[i] as number);
-        else for (let i = 0; i < n; i++) s[(cq[i] as number) * B + c] += x[i] as number;
-      }
-    }
-    return S;
-  }
+  // S_q[g·B + c] = Σ_{i∈g} w_i x_ci, in the original row order
+  const S = F.map((f) => {
+    const s = new Float64Array(f.size * B);
+    sumsKernel(s, f.codes, n, plan.rowWeights, ...xs);
+    return s;
+  });
   const views = (z: Float64Array): Float64Array[] =>
     rest.map((q, k) => z.subarray((offsets[k] as number) * B, ((offsets[k] as number) + (F[q] as Factor).size) * B));
   const acc = new Float64Array(m * B);
-  const out: (MapCoefficientsResult | undefined)[] = new Array(B);
+  const first = firstKernel(R);
+  const restK = R > 0 ? restKernel(R - 1) : first;
 
-  // The block kernels are inner functions so that this one function's source text is the whole
-  // iteration: the column-parallel runner (map-columns.ts) evaluates it in a worker thread.
-
-  /** The largest factor's coefficients from the others': a0[g] = (S0[g] − Σ_{k in run g} w_k Σ_r a_r[c_r(k)]) / W0[g], per column. */
-  function firstBlock(a0: Float64Array, S0: Float64Array, W0: Float64Array, oc: readonly Int32Array[], oa: readonly Float64Array[]): void {
-    // flat loops over the ordered observations (runs are often short: no per-run overhead), the
-    // sums accumulated in a0 itself in observation order — the same additions, in the same order,
-    // for each column as alone; the case is chosen once, outside the loop
-    a0.fill(0);
-    const c1 = oc[0] as Int32Array,
-      a1 = oa[0] as Float64Array,
-      c2 = oc[1] as Int32Array,
-      a2 = oa[1] as Float64Array;
-    if (B === 4 && !w && oc.length === 1)
-      for (let k = 0; k < n; k++) {
-        const g = (g0[k] as number) * 4,
-          h = (c1[k] as number) * 4;
-        a0[g] += a1[h] as number;
-        a0[g + 1] += a1[h + 1] as number;
-        a0[g + 2] += a1[h + 2] as number;
-        a0[g + 3] += a1[h + 3] as number;
-      }
-    else if (B === 4 && !w && oc.length === 2)
-      for (let k = 0; k < n; k++) {
-        const g = (g0[k] as number) * 4,
-          h1 = (c1[k] as number) * 4,
-          h2 = (c2[k] as number) * 4;
-        a0[g] += (a1[h1] as number) + (a2[h2] as number);
-        a0[g + 1] += (a1[h1 + 1] as number) + (a2[h2 + 1] as number);
-        a0[g + 2] += (a1[h1 + 2] as number) + (a2[h2 + 2] as number);
-        a0[g + 3] += (a1[h1 + 3] as number) + (a2[h2 + 3] as number);
-      }
-    else if (B === 4 && w && oc.length === 1)
-      for (let k = 0; k < n; k++) {
-        const g = (g0[k] as number) * 4,
-          h = (c1[k] as number) * 4,
-          wk = w[k] as number;
-        a0[g] += wk * (a1[h] as number);
-        a0[g + 1] += wk * (a1[h + 1] as number);
-        a0[g + 2] += wk * (a1[h + 2] as number);
-        a0[g + 3] += wk * (a1[h + 3] as number);
-      }
-    else if (B === 4 && w && oc.length === 2)
-      for (let k = 0; k < n; k++) {
-        const g = (g0[k] as number) * 4,
-          h1 = (c1[k] as number) * 4,
-          h2 = (c2[k] as number) * 4,
-          wk = w[k] as number;
-        a0[g] += wk * ((a1[h1] as number) + (a2[h2] as number));
-        a0[g + 1] += wk * ((a1[h1 + 1] as number) + (a2[h2 + 1] as number));
-        a0[g + 2] += wk * ((a1[h1 + 2] as number) + (a2[h2 + 2] as number));
-        a0[g + 3] += wk * ((a1[h1 + 3] as number) + (a2[h2 + 3] as number));
-      }
-    else if (B === 1 && !w && oc.length === 1) for (let k = 0; k < n; k++) a0[g0[k] as number] += a1[c1[k] as number] as number;
-    else if (B === 1 && !w && oc.length === 2)
-      for (let k = 0; k < n; k++) a0[g0[k] as number] += (a1[c1[k] as number] as number) + (a2[c2[k] as number] as number);
-    else if (oc.length > 0)
-      for (let k = 0; k < n; k++) {
-        const g = (g0[k] as number) * B;
-        for (let c = 0; c < B; c++) {
-          let u = 0;
-          for (let r = 0; r < oc.length; r++) u += (oa[r] as Float64Array)[((oc[r] as Int32Array)[k] as number) * B + c] as number;
-          a0[g + c] += w ? (w[k] as number) * u : u;
-        }
-      }
-    for (let g = 0; g < size0; g++) {
-      // a level without observations (weight 0) keeps coefficient 0: nothing reads it, and 0/0 would stall the stopping rule
-      const wg = W0[g] as number;
-      for (let c = 0; c < B; c++) a0[g * B + c] = wg > 0 ? ((S0[g * B + c] as number) - (a0[g * B + c] as number)) / wg : 0;
-    }
-  }
-
-  /** acc[t(k)] += w_k (a0[g(k)] + Σ_r a_r[c_r(k)]) over the ordered observations (g(k): the run k is in), per column. */
-  function restBlock(a: Float64Array, tc: Int32Array, a0: Float64Array, oc: readonly Int32Array[], oa: readonly Float64Array[]): void {
-    const c1 = oc[0] as Int32Array,
-      a1 = oa[0] as Float64Array;
-    if (B === 4 && !w && oc.length === 0)
-      for (let k = 0; k < n; k++) {
-        const h = (tc[k] as number) * 4,
-          g = (g0[k] as number) * 4;
-        a[h] += a0[g] as number;
-        a[h + 1] += a0[g + 1] as number;
-        a[h + 2] += a0[g + 2] as number;
-        a[h + 3] += a0[g + 3] as number;
-      }
-    else if (B === 4 && !w && oc.length === 1)
-      for (let k = 0; k < n; k++) {
-        const h = (tc[k] as number) * 4,
-          g = (g0[k] as number) * 4,
-          h1 = (c1[k] as number) * 4;
-        a[h] += (a0[g] as number) + (a1[h1] as number);
-        a[h + 1] += (a0[g + 1] as number) + (a1[h1 + 1] as number);
-        a[h + 2] += (a0[g + 2] as number) + (a1[h1 + 2] as number);
-        a[h + 3] += (a0[g + 3] as number) + (a1[h1 + 3] as number);
-      }
-    else if (B === 4 && w && oc.length === 0)
-      for (let k = 0; k < n; k++) {
-        const h = (tc[k] as number) * 4,
-          g = (g0[k] as number) * 4,
-          wk = w[k] as number;
-        a[h] += wk * (a0[g] as number);
-        a[h + 1] += wk * (a0[g + 1] as number);
-        a[h + 2] += wk * (a0[g + 2] as number);
-        a[h + 3] += wk * (a0[g + 3] as number);
-      }
-    else if (B === 4 && w && oc.length === 1)
-      for (let k = 0; k < n; k++) {
-        const h = (tc[k] as number) * 4,
-          g = (g0[k] as number) * 4,
-          h1 = (c1[k] as number) * 4,
-          wk = w[k] as number;
-        a[h] += wk * ((a0[g] as number) + (a1[h1] as number));
-        a[h + 1] += wk * ((a0[g + 1] as number) + (a1[h1 + 1] as number));
-        a[h + 2] += wk * ((a0[g + 2] as number) + (a1[h1 + 2] as number));
-        a[h + 3] += wk * ((a0[g + 3] as number) + (a1[h1 + 3] as number));
-      }
-    else if (B === 1 && !w && oc.length === 0) for (let k = 0; k < n; k++) a[tc[k] as number] += a0[g0[k] as number] as number;
-    else if (B === 1 && !w && oc.length === 1)
-      for (let k = 0; k < n; k++) a[tc[k] as number] += (a0[g0[k] as number] as number) + (a1[c1[k] as number] as number);
-    else
-      for (let k = 0; k < n; k++) {
-        const h = (tc[k] as number) * B,
-          g = (g0[k] as number) * B;
-        for (let c = 0; c < B; c++) {
-          let u = a0[g + c] as number;
-          for (let r = 0; r < oc.length; r++) u += (oa[r] as Float64Array)[((oc[r] as Int32Array)[k] as number) * B + c] as number;
-          a[h + c] += w ? (w[k] as number) * u : u;
-        }
-      }
-  }
-
-  /** One Gauss–Seidel sweep: z (coefficients of `rest`) → a0 (the largest FE's) and zOut. */
+  /** One Gauss–Seidel sweep: z (coefficients of `rest`) → a0 (the largest factor's) and zOut. */
   function sweep(z: Float64Array, a0: Float64Array, zOut: Float64Array): void {
     const cur = views(z);
     const nxt = views(zOut);
-    firstBlock(a0, S[p0] as Float64Array, W[p0] as Float64Array, codes, cur);
-    for (let k = 0; k < rest.length; k++) {
+    a0.fill(0);
+    first(a0, g0, n, w, ...codes, ...cur);
+    divide(a0, S[p0], a0, W[p0], size0);
+    for (let k = 0; k < R; k++) {
       const q = rest[k] as number;
       const size = (F[q] as Factor).size;
       const a = acc.subarray(0, size * B);
@@ -272,56 +179,38 @@ export function mapCoefficientsBlock(
       // the others' latest coefficients: updated earlier in this sweep (before k) or not yet (after k)
       const oc: Int32Array[] = [];
       const oa: Float64Array[] = [];
-      for (let j = 0; j < rest.length; j++)
+      for (let j = 0; j < R; j++)
         if (j !== k) {
           oc.push(codes[j] as Int32Array);
           oa.push((j < k ? nxt[j] : cur[j]) as Float64Array);
         }
-      restBlock(a, codes[k] as Int32Array, a0, oc, oa);
-      const s = S[q] as Float64Array,
-        ws = W[q] as Float64Array,
-        out = nxt[k] as Float64Array;
-      for (let g = 0; g < size; g++) {
-        const wg = ws[g] as number;
-        for (let c = 0; c < B; c++) out[g * B + c] = wg > 0 ? ((s[g * B + c] as number) - (a[g * B + c] as number)) / wg : 0;
-      }
+      restK(a, codes[k], g0, n, w, a0, ...oc, ...oa);
+      divide(nxt[k], S[q], a, W[q], size);
     }
   }
 
-  /** Columns cs's residuals x − Σ_q α_q[g_q(i)] and coefficients, from the interleaved state (one pass per factor for all of them). */
+  /** Columns cs's residuals x − Σ_q α_q[g_q(i)] and coefficients, from the interleaved state. */
   function resultsOf(a0: Float64Array, z: Float64Array, cs: readonly number[], iterations: number, converged: boolean): void {
     const v: Float64Array[] = new Array(Q);
     views(z).forEach((a, k) => (v[rest[k] as number] = a));
     v[p0] = a0;
     const res = cs.map((c) => Float64Array.from(xs[c] as Float64Array));
-    const L = cs.length;
-    for (let q = 0; q < Q; q++) {
-      const cq = (F[q] as Factor).codes,
-        a = v[q] as Float64Array;
-      if (L === 4 && B === 4) {
-        const r0 = res[0] as Float64Array,
-          r1 = res[1] as Float64Array,
-          r2 = res[2] as Float64Array,
-          r3 = res[3] as Float64Array;
-        for (let i = 0; i < n; i++) {
-          const h = (cq[i] as number) * 4;
-          r0[i] -= a[h] as number;
-          r1[i] -= a[h + 1] as number;
-          r2[i] -= a[h + 2] as number;
-          r3[i] -= a[h + 3] as number;
-        }
-      } else
-        for (let l = 0; l < L; l++) {
-          const r0 = res[l] as Float64Array,
-            c0 = cs[l] as number;
-          for (let i = 0; i < n; i++) r0[i] -= a[(cq[i] as number) * B + c0] as number;
-        }
-    }
+    const resid = kernel(
+      `resid|${B}|${cs.join(",")}`,
+      ["a", "cq", "n", ...others(cs.length, "r")],
+      () =>
+        `for (let i = 0; i < n; i++) {
+  const h = cq[i] * ${B};
+  ${cs.map((c, l) => `r${l}[i] -= a[h + ${c}];`).join("\n")}
+}`,
+    );
+    for (let q = 0; q < Q; q++) resid(v[q], (F[q] as Factor).codes, n, ...res);
     cs.forEach((c, l) => {
-      const alpha = v.map((a) => {
+      const alpha = v.map((a, q) => {
         const G = a.length / B;
         const o = new Float64Array(G);
-        for (let g = 0; g < G; g++) o[g] = a[g * B + c] as number;
+        const lab = plan.labels[q];
+        for (let g = 0; g < G; g++) o[g] = a[(lab ? (lab[g] as number) : g) * B + c] as number;
         return o;
       });
       out[c] = { residual: res[l] as Float64Array, alpha, iterations, converged };
@@ -355,7 +244,7 @@ export function mapCoefficientsBlock(
     num.fill(0);
     den.fill(0);
     change.fill(0);
-    for (let k = 0; k < rest.length; k++) {
+    for (let k = 0; k < R; k++) {
       const lo = offsets[k] as number,
         hi = lo + (F[rest[k] as number] as Factor).size;
       blockChange.fill(0);
@@ -376,17 +265,35 @@ export function mapCoefficientsBlock(
       for (let c = 0; c < B; c++)
         blockChange[c] = Math.max(blockChange[c] as number, Math.abs((a0GGX[g * B + c] as number) - (a0GX[g * B + c] as number)));
   }
-  /** X ← GGX − [(δGX·δ²X)/(δ²X·δ²X)] δGX per column (GGX where δ²X vanishes). */
-  function extrapolate(): void {
+  /** to ← ggx − [(δGX·δ²X)/(δ²X·δ²X)] δGX per column (ggx where δ²X vanishes), with num and den already measured. */
+  function extrapolate(gx: Float64Array, ggx: Float64Array, to: Float64Array): void {
     for (let c = 0; c < B; c++) {
       const dc = den[c] as number;
       const coef = dc > 0 ? (num[c] as number) / dc : 0;
       if (dc > 0)
         for (let j = 0; j < m; j++)
-          X[j * B + c] = (GGX[j * B + c] as number) - coef * ((GGX[j * B + c] as number) - (GX[j * B + c] as number));
-      else for (let j = 0; j < m; j++) X[j * B + c] = GGX[j * B + c] as number;
+          to[j * B + c] = (ggx[j * B + c] as number) - coef * ((ggx[j * B + c] as number) - (gx[j * B + c] as number));
+      else for (let j = 0; j < m; j++) to[j * B + c] = ggx[j * B + c] as number;
     }
   }
+  /** num and den of the Irons–Tuck step on (x, gx, ggx), per column. */
+  function ironsTuckTerms(x: Float64Array, gx: Float64Array, ggx: Float64Array): void {
+    num.fill(0);
+    den.fill(0);
+    for (let j = 0; j < m; j++)
+      for (let c = 0; c < B; c++) {
+        const g1 = gx[j * B + c] as number,
+          g2 = ggx[j * B + c] as number;
+        const d1 = g2 - g1;
+        const d2 = d1 - (g1 - (x[j * B + c] as number));
+        num[c] += d1 * d2;
+        den[c] += d2 * d2;
+      }
+  }
+  const GRAND = 4;
+  const Y = new Float64Array(m * B);
+  const GY = new Float64Array(m * B);
+  let grand = 0;
   let left = B;
   let iter = 1;
   for (; iter < maxIter; iter++) {
@@ -405,8 +312,21 @@ export function mapCoefficientsBlock(
       left -= now.length;
     }
     if (left === 0) return out as MapCoefficientsResult[];
-    extrapolate();
+    extrapolate(GX, GGX, X);
     sweep(X, a0GX, GX);
+    // the grand acceleration: every GRAND-th G X is kept; the third of them, with the two before,
+    // is one more Irons–Tuck triple (Y, GY, GGY = GX), and the iteration goes on from its extrapolation
+    if (iter % GRAND === 0) {
+      grand++;
+      if (grand === 1) Y.set(GX);
+      else if (grand === 2) GY.set(GX);
+      else {
+        ironsTuckTerms(Y, GY, GX);
+        extrapolate(GY, GX, X);
+        sweep(X, a0GX, GX);
+        grand = 0;
+      }
+    }
   }
   resultsOf(
     a0GX,
@@ -425,7 +345,10 @@ export function mapCoefficientsBlock(
  * the other factors' codes in that order, and the weight sums.
  */
 export interface MapCoefficientsPlan {
+  /** The factors, the levels of all but the largest renumbered (see `labels`). */
   readonly factors: readonly Factor[];
+  /** Per factor: original level → its number in `factors` (null: unchanged). */
+  readonly labels: readonly (Int32Array | null)[];
   /** Factor indices, largest first. */
   readonly order: readonly number[];
   /** order[1..]: the factors whose coefficients are accelerated. */
@@ -484,8 +407,29 @@ export function mapCoefficientsPlan(fe: { readonly factors: readonly Factor[]; r
     return o;
   };
   const sorted = inOrder(c0);
-  const codes = rest.map((q) => inOrder((F[q] as Factor).codes));
-  const W = F.map((f) => {
+  // the other factors' levels renumbered by first appearance in that order: the levels met in
+  // neighbouring runs get neighbouring numbers, so the coefficients gathered in a sweep share
+  // cache lines (a firm's products are one city's runs). The fitted values do not depend on
+  // the numbering; `labels` maps each original level to its number here (levels without
+  // observations last, in their original order)
+  const labels: (Int32Array | null)[] = F.map(() => null);
+  const Fp: Factor[] = F.slice();
+  for (const q of rest) {
+    const f = F[q] as Factor;
+    const lab = new Int32Array(f.size).fill(-1);
+    let next = 0;
+    for (let k = 0; k < n; k++) {
+      const v = f.codes[perm[k] as number] as number;
+      if (lab[v] === -1) lab[v] = next++;
+    }
+    for (let g = 0; g < f.size; g++) if (lab[g] === -1) lab[g] = next++;
+    const c = new Int32Array(n);
+    for (let i = 0; i < n; i++) c[i] = lab[f.codes[i] as number] as number;
+    labels[q] = lab;
+    Fp[q] = { codes: c, size: f.size };
+  }
+  const codes = rest.map((q) => inOrder((Fp[q] as Factor).codes));
+  const W = Fp.map((f) => {
     const s = new Float64Array(f.size);
     const c = f.codes;
     if (rw) for (let i = 0; i < n; i++) s[c[i] as number] += rw[i] as number;
@@ -497,5 +441,5 @@ export function mapCoefficientsPlan(fe: { readonly factors: readonly Factor[]; r
     weights = new Float64Array(n);
     for (let k = 0; k < n; k++) weights[k] = rw[perm[k] as number] as number;
   }
-  return { factors: F, order, rest, offsets, m, sorted, codes, ...(rw ? { weights, rowWeights: rw } : {}), W };
+  return { factors: Fp, labels, order, rest, offsets, m, sorted, codes, ...(rw ? { weights, rowWeights: rw } : {}), W };
 }

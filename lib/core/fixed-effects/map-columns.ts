@@ -13,28 +13,23 @@ export interface MapColumnResult {
 /** Below this many observation visits (n · Q · columns) the columns are demeaned in this thread: a worker's start-up (~30 ms) and the copies would cost more than they save. */
 const PARALLEL_MIN_WORK = 4_000_000;
 
-/** The worker joins only when the blocks left would take this long here (ms): below it, its start-up, the copies and its own warm-up cost more than it saves (measured: two high-dimensional effects, 7 iterations, ≈ 0.5 s left → slower with the worker; 33 iterations, ≈ 4 s left → 1.2× faster). */
-const WORKER_MIN_MS = 1_000;
-
-/** Columns per block of `mapCoefficientsBlock` (one cache line of coefficients). */
-const BLOCK = 4;
+/** Columns per block of `mapCoefficientsBlock` at most (eight interleaved coefficients: one cache line). */
+const BLOCK = 8;
 
 /**
- * `mapCoefficients` on several columns of one design, in blocks of up to four columns
+ * `mapCoefficients` on several columns of one design, in blocks of up to eight columns
  * (`mapCoefficientsBlock`: one pass over the codes serves the block), shared between this
- * thread and a worker thread when there are two cores, at least two columns and enough work:
- * n · Q · columns ≥ 4·10⁶, and — since the iterations cannot be known in advance — the first
- * block, run here alone, shows that the blocks left would take ≥ 1 s here. Then both threads
- * take the next block from one shared counter until none is left, so they finish together
- * however many iterations each block needs. Each column's result is bit for bit that of
- * `mapCoefficients` on it alone, in whichever block and thread (JavaScript arithmetic is IEEE
- * double without contraction; tested). The worker is started once per process and kept
- * (unreferenced, it does not hold the process open). If it cannot start, fails, or makes no
- * progress for 10 s on a block it took (its heartbeat counts iterations), this thread demeans
- * that block itself.
+ * thread and a worker thread when there are two cores, at least two columns and enough work
+ * (n · Q · columns ≥ 4·10⁶). The columns are then cut into an even number of blocks, and both
+ * threads take the next block from one shared counter until none is left: this thread starts at
+ * once, the worker joins as soon as it is up (its start-up overlaps this thread's first block).
+ * Each column's result is bit for bit that of `mapCoefficients` on it alone, in whichever block
+ * and thread (JavaScript arithmetic is IEEE double without contraction; tested). The worker is
+ * started once per process and kept (unreferenced, it does not hold the process open). If it
+ * cannot start, fails, or makes no progress for 10 s on a block it took (its heartbeat counts
+ * iterations), this thread demeans that block itself.
  *
- * `threads`: 1 = this thread only; 2 = with the worker from the first block whatever the size
- * (tests; the columns cut into an even number of blocks); default: as above.
+ * `threads`: 1 = this thread only; 2 = with the worker whatever the size (tests); default: as above.
  *
  * @example
  *   const plan = mapCoefficientsPlan({ factors: [firm, product] });
@@ -49,7 +44,6 @@ export function mapColumns(
 ): MapColumnResult[] {
   const K = columns.length;
   const n = K ? (columns[0] as Float64Array).length : 0;
-  const forced = threads !== undefined && threads >= 2;
   const want = Math.min(2, threads ?? (availableCores() >= 2 && n * plan.factors.length * K >= PARALLEL_MIN_WORK ? 2 : 1));
   const worker = want >= 2 && K >= 2 ? mapWorker() : null;
   const here = (b: readonly number[]): MapColumnResult[] =>
@@ -61,24 +55,11 @@ export function mapColumns(
     );
   const out: (MapColumnResult | undefined)[] = new Array(K);
   const put = (b: readonly number[]) => here(b).forEach((r, i) => (out[b[i] as number] = r));
-  // by default the first block runs here alone, and the worker joins for the rest only when that
-  // rest is long enough (by the first block's time) to repay its start, copies and warm-up
-  let blocks = columnBlocks(K, forced ? 2 : 1);
-  let first = 0;
-  if (worker && !forced && blocks.length >= 2) {
-    const t0 = Date.now();
-    put(blocks[0] as number[]);
-    first = 1;
-    if ((Date.now() - t0) * (blocks.length - 1) < WORKER_MIN_MS) {
-      for (const b of blocks.slice(1)) put(b);
-      return out as MapColumnResult[];
-    }
-  }
+  const blocks = columnBlocks(K, worker ? 2 : 1);
   if (!worker || blocks.length < 2) {
-    for (const b of blocks.slice(first)) put(b);
+    for (const b of blocks) put(b);
     return out as MapColumnResult[];
   }
-  blocks = blocks.slice(first);
   const sp = sharedPlan(plan);
   const sab = (bytes: number) => new SharedArrayBuffer(Math.max(8, bytes));
   // ctrl[0]: next block to take; status[b]: 0 free, 1 taken by the worker, 2 done by the worker, 3 taken here
@@ -146,10 +127,10 @@ export function mapColumns(
 }
 
 /**
- * K columns cut into contiguous blocks of at most four, as even as possible, their number a
- * multiple of the threads when there are enough columns (11 columns, 2 threads: 3, 3, 3, 2).
+ * K columns cut into contiguous blocks of at most eight, as even as possible, their number a
+ * multiple of the threads when there are enough columns (11 columns: 6, 5; 20 columns, 2 threads: 5, 5, 5, 5).
  *
- * @example columnBlocks(5, 1) // [[0, 1, 2], [3, 4]]
+ * @example columnBlocks(11, 1) // [[0, 1, 2, 3, 4, 5], [6, 7, 8, 9, 10]]
  */
 export function columnBlocks(K: number, threads: number): number[][] {
   if (K === 0) return [];
@@ -181,6 +162,7 @@ function sharedPlan(p: MapCoefficientsPlan): MapCoefficientsPlan {
   const s: MapCoefficientsPlan = {
     ...p,
     factors: p.factors.map((f: Factor) => ({ codes: share(f.codes), size: f.size })),
+    labels: p.labels.map((l) => (l ? share(l) : null)),
     sorted: share(p.sorted),
     codes: p.codes.map(share),
     W: p.W.map(share),

@@ -95,20 +95,26 @@ test("non-convergence is reported: a cap of 2 iterations on a slowly mixing two-
 const sameBits = (a: Float64Array, b: Float64Array) =>
   Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(Buffer.from(b.buffer, b.byteOffset, b.byteLength));
 
-test("a block of 1–4 columns gives each column bit for bit its result alone (unrolled and general kernels, weighted, Q = 2, 3, 4)", () => {
+test("a block of 1–8 columns gives each column bit for bit its result alone (generated kernels of every width, weighted, Q = 2, 3, 4, grand acceleration)", () => {
+  let longest = 0;
   for (const sizes of [
     [60, 25],
     [80, 30, 7],
     [50, 20, 9, 4],
   ])
     for (const weighted of [false, true]) {
-      const { factors, w } = design(2500, sizes);
-      const cols = Array.from({ length: 4 }, (_, c) =>
+      const { factors: drawn, w } = design(2500, sizes);
+      // the second factor mostly follows the first along a chain (few "movers"): slow mixing, so
+      // the runs are long enough for the grand acceleration
+      const chain = factorize(Int32Array.from(drawn[0]!.codes, (g) => (g + (r.uniform() < 0.08 ? 1 : 0)) % sizes[0]!));
+      const factors = [drawn[0]!, chain, ...drawn.slice(2)];
+      const cols = Array.from({ length: 8 }, (_, c) =>
         Float64Array.from({ length: 2500 }, (_, i) => r.normal(c, 1 + c) + (factors[0]!.codes[i]! % 5)),
       );
       const plan = mapCoefficientsPlan({ factors, ...(weighted ? { weights: w } : {}) });
       const alone = cols.map((x) => mapCoefficients(x, plan, TOL, 10_000));
-      for (const B of [1, 2, 3, 4]) {
+      for (const a of alone) longest = Math.max(longest, a.iterations);
+      for (const B of [1, 2, 3, 4, 5, 6, 7, 8]) {
         const block = mapCoefficientsBlock(cols.slice(0, B), plan, TOL, 10_000);
         assert.is(block.length, B);
         block.forEach((res, c) => {
@@ -118,6 +124,27 @@ test("a block of 1–4 columns gives each column bit for bit its result alone (u
         });
       }
     }
+  // the grand acceleration (every 4th iteration, a step every 12) was exercised
+  assert.ok(longest > 12, `longest run ${longest} iterations`);
+});
+
+test("the coefficients are returned on the original levels (the plan renumbers the smaller factors' levels): Σ_q α_q[g_q(i)] = x_i − residual_i", () => {
+  const { factors, x, w } = design(3000, [70, 40, 6]);
+  for (const weights of [undefined, w]) {
+    const plan = mapCoefficientsPlan({ factors, ...(weights ? { weights } : {}) });
+    assert.ok(
+      plan.labels.some((l) => l !== null && l.some((v, g) => v !== g)),
+      "some level renumbered",
+    );
+    const m = mapCoefficients(x, plan, TOL, 10_000);
+    let d = 0;
+    for (let i = 0; i < x.length; i++) {
+      let fit = 0;
+      factors.forEach((f, q) => (fit += m.alpha[q]![f.codes[i]!]!));
+      d = Math.max(d, Math.abs(x[i]! - m.residual[i]! - fit));
+    }
+    assert.ok(d < 1e-12, `max |x − residual − Σ α| = ${d}`);
+  }
 });
 
 test("a level without observations (a factor whose size counts an unused level) converges as without it, coefficient 0", () => {

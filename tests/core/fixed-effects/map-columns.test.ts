@@ -12,23 +12,27 @@ const sameBits = (a: Float64Array, b: Float64Array) =>
   Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(Buffer.from(b.buffer, b.byteOffset, b.byteLength));
 const r = rng(7);
 
-test("columnBlocks: at most four columns a block, even sizes, an even number of blocks for two threads", () => {
+test("columnBlocks: at most eight columns a block, even sizes, an even number of blocks for two threads", () => {
   assert.equal(columnBlocks(0, 1), []);
   assert.equal(columnBlocks(1, 2), [[0]]);
-  assert.equal(columnBlocks(5, 1), [
+  assert.equal(columnBlocks(5, 1), [[0, 1, 2, 3, 4]]);
+  assert.equal(columnBlocks(11, 1), [
+    [0, 1, 2, 3, 4, 5],
+    [6, 7, 8, 9, 10],
+  ]);
+  assert.equal(columnBlocks(11, 2), [
+    [0, 1, 2, 3, 4, 5],
+    [6, 7, 8, 9, 10],
+  ]);
+  assert.equal(columnBlocks(5, 2), [
     [0, 1, 2],
     [3, 4],
   ]);
-  assert.equal(columnBlocks(11, 1), [
-    [0, 1, 2, 3],
-    [4, 5, 6, 7],
-    [8, 9, 10],
-  ]);
-  assert.equal(columnBlocks(11, 2), [
-    [0, 1, 2],
-    [3, 4, 5],
-    [6, 7, 8],
-    [9, 10],
+  assert.equal(columnBlocks(20, 2), [
+    [0, 1, 2, 3, 4],
+    [5, 6, 7, 8, 9],
+    [10, 11, 12, 13, 14],
+    [15, 16, 17, 18, 19],
   ]);
   assert.equal(columnBlocks(3, 2), [[0, 1], [2]]);
   for (let K = 1; K < 30; K++)
@@ -38,7 +42,8 @@ test("columnBlocks: at most four columns a block, even sizes, an even number of 
         b.flat(),
         Array.from({ length: K }, (_, j) => j),
       );
-      assert.ok(b.every((x) => x.length >= 1 && x.length <= 4));
+      assert.ok(b.every((x) => x.length >= 1 && x.length <= 8));
+      if (T === 2 && K >= 2) assert.is(b.length % 2, 0, `K=${K}: an even number of blocks`);
     }
 });
 
