@@ -1,11 +1,12 @@
 import { type Column, type Table, column, isNA, numeric, table } from "../data/table";
 import { ArgumentError, DataError } from "../util/errors";
-import { asArray, compositeKeys, groupRows, keyAt, keyColumns, keysOf, numberAt } from "../data/keys";
+import { asArray, compositeKeys, groupRows, keyAt, keyColumns, numberAt } from "../data/keys";
 
 /** Group, item, time, value and quality columns and the lag of `melitzPolanec`. */
 export interface MelitzPolanecOptions {
   group: string | readonly string[];
-  item: string;
+  /** The item's column, or columns that together identify it (e.g. firm and HS6: a variety). */
+  item: string | readonly string[];
   time: string;
   value: string;
   quality: string;
@@ -63,12 +64,10 @@ export function melitzPolanec(t: Table, o: MelitzPolanecOptions): { table: Table
   const gNames = asArray(o.group);
   const gk = compositeKeys(t, gNames);
   // a numeric item column keys the items by its values (equal values, equal keys, as their text);
-  // any other by its text
-  const itemCol = column(t, o.item);
-  const numericItems = itemCol instanceof Float64Array || itemCol instanceof Int32Array;
-  const items: readonly (string | null)[] = numericItems ? [] : keysOf(itemCol);
-  const itemNA = (i: number): boolean => (numericItems ? isNA(itemCol, i) : items[i] === null);
-  const itemName = (i: number): string | null => (numericItems ? keyAt(itemCol, i) : (items[i] as string | null));
+  // any other by its text; several columns by the combination of theirs
+  const itemCols = asArray(o.item).map((name) => column(t, name));
+  const itemNA = (i: number): boolean => itemCols.some((c) => isNA(c, i));
+  const itemName = (i: number): string | null => itemCols.map((c) => keyAt(c, i)).join("|");
   const tc = column(t, o.time);
   const v = numeric(t, o.value);
   const q = numeric(t, o.quality);
@@ -97,132 +96,235 @@ export function melitzPolanec(t: Table, o: MelitzPolanecOptions): { table: Table
   };
   let noSurvivorPairs = 0;
 
-  // items as numbers (their values, or codes of their text: one string lookup per row); each period of a group keeps its items in
-  // row order (codes, values, qualities) with a code → position index, so every sum below runs over
-  // the same items in the same order as a map keyed by the item would
-  let itemCode: ArrayLike<number>;
-  if (numericItems) itemCode = itemCol;
-  else {
-    const codes = new Int32Array(t.nrows);
-    const dict = new Map<string, number>();
+  // Items as dense codes 0..nItems−1 (equal values or texts, equal codes: one lookup per row and
+  // item column; several columns are combined from their own codes, without building strings).
+  const itemCode = new Int32Array(t.nrows);
+  let nItems = 0;
+  for (const col of itemCols) {
+    const numericCol = col instanceof Float64Array || col instanceof Int32Array;
+    const dict = new Map<string | number, number>();
+    const combined = new Map<number, number>();
     for (let i = 0; i < t.nrows; i++) {
-      const k = items[i] as string;
+      const k = numericCol ? (col[i] as number) : (col[i] as string);
       let c = dict.get(k);
       if (c === undefined) dict.set(k, (c = dict.size));
-      codes[i] = c;
-    }
-    itemCode = codes;
-  }
-  type Period = { codes: number[]; v: number[]; q: number[]; at: Map<number, number> };
-  for (let g = 0; g < groups.keys.length; g++) {
-    const byTime = new Map<number, Period>();
-    const seen = new Map<number, Set<number>>();
-    for (const i of groups.rows[g] as number[]) {
-      const tt = numberAt(tc, i, t.source, o.time);
-      if (Number.isNaN(tt)) throw new DataError("NA time", { file: t.source, column: o.time, row: i + 1 });
-      const code = itemCode[i] as number;
-      let st = seen.get(tt);
-      if (!st) seen.set(tt, (st = new Set()));
-      if (st.has(code))
-        throw new DataError(`duplicate (group, item, time) for item "${itemName(i)}", time ${tt}`, { file: t.source, row: i + 1 });
-      st.add(code);
-      const vi = v[i] as number;
-      const qi = q[i] as number;
-      if (!(vi > 0) || !Number.isFinite(vi) || !Number.isFinite(qi)) {
-        absentRows++;
-        continue;
-      }
-      let m = byTime.get(tt);
-      if (!m) byTime.set(tt, (m = { codes: [], v: [], q: [], at: new Map() }));
-      m.at.set(code, m.codes.length);
-      m.codes.push(code);
-      m.v.push(vi);
-      m.q.push(qi);
-    }
-    const times = [...byTime.keys()].sort((a, b) => a - b);
-    for (const t1 of times) {
-      const t0 = t1 - lag;
-      const p0 = byTime.get(t0);
-      const p1 = byTime.get(t1) as Period;
-      if (!p0) continue;
-      let V0 = 0;
-      let V1 = 0;
-      for (const x of p0.v) V0 += x;
-      for (const x of p1.v) V1 += x;
-      let phi0 = 0;
-      let phi1 = 0;
-      for (let a = 0; a < p0.v.length; a++) phi0 += ((p0.v[a] as number) / V0) * (p0.q[a] as number);
-      for (let a = 0; a < p1.v.length; a++) phi1 += ((p1.v[a] as number) / V1) * (p1.q[a] as number);
-      // sets (item codes, in the order of their period's rows)
-      const S: number[] = [];
-      const X: number[] = [];
-      const E: number[] = [];
-      for (const k of p0.codes) (p1.at.has(k) ? S : X).push(k);
-      for (const k of p1.codes) if (!p0.at.has(k)) E.push(k);
-      const groupStats = (p: Period, V: number, ks: number[]) => {
-        let s = 0;
-        let sq = 0;
-        let mean = 0;
-        for (const k of ks) {
-          const a = p.at.get(k) as number;
-          const ev = p.v[a] as number,
-            eq = p.q[a] as number;
-          s += ev / V;
-          sq += (ev / V) * eq;
-          mean += eq;
-        }
-        mean /= ks.length;
-        return { s, phi: sq / s, mean };
-      };
-      const cov = (p: Period, ks: number[], mean: number) => {
-        let VS = 0;
-        for (const k of ks) VS += p.v[p.at.get(k) as number] as number;
-        let c = 0;
-        for (const k of ks) {
-          const a = p.at.get(k) as number;
-          c += ((p.v[a] as number) / VS - 1 / ks.length) * ((p.q[a] as number) - mean);
-        }
-        return c;
-      };
-      let within = NaN;
-      let between = NaN;
-      let entry = NaN;
-      let exit = NaN;
-      let sE2 = 0;
-      let sX1 = 0;
-      if (S.length === 0) noSurvivorPairs++;
+      if (nItems === 0) itemCode[i] = c;
       else {
-        const S0 = groupStats(p0, V0, S);
-        const S1 = groupStats(p1, V1, S);
-        within = S1.mean - S0.mean;
-        between = cov(p1, S, S1.mean) - cov(p0, S, S0.mean);
-        if (E.length) {
-          const e = groupStats(p1, V1, E);
-          sE2 = e.s;
-          entry = e.s * (e.phi - S1.phi);
-        } else entry = 0;
-        if (X.length) {
-          const x = groupStats(p0, V0, X);
-          sX1 = x.s;
-          exit = x.s * (S0.phi - x.phi);
-        } else exit = 0;
+        // (codes so far, this column's code) → one code; the product stays far below 2^53
+        const key = (itemCode[i] as number) * t.nrows + c;
+        let d = combined.get(key);
+        if (d === undefined) combined.set(key, (d = combined.size));
+        itemCode[i] = d;
       }
-      outRep.push(groups.first[g] as number);
-      cols.t0.push(t0);
-      cols.t1.push(t1);
-      cols.total.push(phi1 - phi0);
-      cols.within.push(within);
-      cols.between.push(between);
-      cols.entry.push(entry);
-      cols.exit.push(exit);
-      cols.gap.push(between + entry + exit);
-      cols.phi0.push(phi0);
-      cols.phi1.push(phi1);
-      cols.n_s.push(S.length);
-      cols.n_e.push(E.length);
-      cols.n_x.push(X.length);
-      cols.s_e2.push(sE2);
-      cols.s_x1.push(sX1);
+    }
+    nItems = nItems === 0 ? dict.size : combined.size;
+  }
+  // Each group's rows ordered by time, then by row (a stable sort of its rows), so each period is
+  // one run in row order: every sum below runs over the same items in the same order as before.
+  const time = new Float64Array(t.nrows);
+  const ordered = new Int32Array(t.nrows);
+  const groupStart = new Int32Array(groups.keys.length + 1);
+  {
+    let at = 0;
+    for (let g = 0; g < groups.keys.length; g++) {
+      const rows = groups.rows[g] as number[];
+      groupStart[g] = at;
+      for (const i of rows) {
+        const tt = numberAt(tc, i, t.source, o.time);
+        if (Number.isNaN(tt)) throw new DataError("NA time", { file: t.source, column: o.time, row: i + 1 });
+        time[i] = tt;
+      }
+      const byTime = rows.slice().sort((a, b) => (time[a] as number) - (time[b] as number) || a - b);
+      for (const i of byTime) ordered[at++] = i;
+    }
+    groupStart[groups.keys.length] = at;
+  }
+  // Per item code: its position in p1 and in p0 of the pair being decomposed (valid when the
+  // stamp is the pair's id); `seen` stamps the (group, time) run for the duplicate check.
+  const seen = new Int32Array(nItems).fill(-1);
+  const pos1 = new Int32Array(nItems),
+    stamp1 = new Int32Array(nItems).fill(-1),
+    pos0 = new Int32Array(nItems),
+    stamp0 = new Int32Array(nItems).fill(-1);
+  // One group's present rows, period after period (time, then row order): item codes, values and
+  // qualities; period j is [pStart[j], pStart[j + 1]) at time pTime[j].
+  let codes = new Int32Array(64),
+    val = new Float64Array(64),
+    qua = new Float64Array(64);
+  const pStart: number[] = [];
+  const pTime: number[] = [];
+  // positions (into the group's arrays) of the survivors in p0 and in p1, exiters in p0, entrants in p1
+  let S0 = new Int32Array(64),
+    S1 = new Int32Array(64),
+    Xp = new Int32Array(64),
+    Ep = new Int32Array(64);
+  /** s = Σ v/V, phi = Σ (v/V) q / s, mean = Σ q / len over the rows at positions ks[0..len). */
+  const groupStats = (V: number, ks: Int32Array, len: number) => {
+    let s = 0;
+    let sq = 0;
+    let mean = 0;
+    for (let j = 0; j < len; j++) {
+      const a = ks[j] as number;
+      const ev = val[a] as number,
+        eq = qua[a] as number;
+      s += ev / V;
+      sq += (ev / V) * eq;
+      mean += eq;
+    }
+    mean /= len;
+    return { s, phi: sq / s, mean };
+  };
+  /** Σ (v/V_S − 1/len)(q − mean) over the rows at positions ks[0..len), V_S their total value. */
+  const cov = (ks: Int32Array, len: number, mean: number): number => {
+    let VS = 0;
+    for (let j = 0; j < len; j++) VS += val[ks[j] as number] as number;
+    let c = 0;
+    for (let j = 0; j < len; j++) {
+      const a = ks[j] as number;
+      c += ((val[a] as number) / VS - 1 / len) * ((qua[a] as number) - mean);
+    }
+    return c;
+  };
+  let pairId = 0;
+  /** The decomposition of periods j0 (t − lag) and j1 (t) of group g, appended to the output. */
+  const pair = (g: number, j0: number, j1: number): void => {
+    const lo0 = pStart[j0] as number,
+      hi0 = pStart[j0 + 1] as number,
+      lo1 = pStart[j1] as number,
+      hi1 = pStart[j1 + 1] as number;
+    pairId++;
+    for (let a = lo0; a < hi0; a++) {
+      stamp0[codes[a] as number] = pairId;
+      pos0[codes[a] as number] = a;
+    }
+    for (let a = lo1; a < hi1; a++) {
+      stamp1[codes[a] as number] = pairId;
+      pos1[codes[a] as number] = a;
+    }
+    let V0 = 0;
+    let V1 = 0;
+    for (let a = lo0; a < hi0; a++) V0 += val[a] as number;
+    for (let a = lo1; a < hi1; a++) V1 += val[a] as number;
+    let phi0 = 0;
+    let phi1 = 0;
+    for (let a = lo0; a < hi0; a++) phi0 += ((val[a] as number) / V0) * (qua[a] as number);
+    for (let a = lo1; a < hi1; a++) phi1 += ((val[a] as number) / V1) * (qua[a] as number);
+    // the sets, each in the order of its period's rows
+    if (S0.length < hi0 - lo0) {
+      const size = 2 * (hi0 - lo0);
+      S0 = new Int32Array(size);
+      S1 = new Int32Array(size);
+      Xp = new Int32Array(size);
+    }
+    if (Ep.length < hi1 - lo1) Ep = new Int32Array(2 * (hi1 - lo1));
+    let nS = 0,
+      nX = 0,
+      nE = 0;
+    for (let a = lo0; a < hi0; a++) {
+      const k = codes[a] as number;
+      if (stamp1[k] === pairId) {
+        S0[nS] = a;
+        S1[nS++] = pos1[k] as number;
+      } else Xp[nX++] = a;
+    }
+    for (let a = lo1; a < hi1; a++) if (stamp0[codes[a] as number] !== pairId) Ep[nE++] = a;
+    let within = NaN;
+    let between = NaN;
+    let entry = NaN;
+    let exit = NaN;
+    let sE2 = 0;
+    let sX1 = 0;
+    if (nS === 0) noSurvivorPairs++;
+    else {
+      const s0 = groupStats(V0, S0, nS);
+      const s1 = groupStats(V1, S1, nS);
+      within = s1.mean - s0.mean;
+      between = cov(S1, nS, s1.mean) - cov(S0, nS, s0.mean);
+      if (nE) {
+        const e = groupStats(V1, Ep, nE);
+        sE2 = e.s;
+        entry = e.s * (e.phi - s1.phi);
+      } else entry = 0;
+      if (nX) {
+        const x = groupStats(V0, Xp, nX);
+        sX1 = x.s;
+        exit = x.s * (s0.phi - x.phi);
+      } else exit = 0;
+    }
+    outRep.push(groups.first[g] as number);
+    cols.t0.push(pTime[j0] as number);
+    cols.t1.push(pTime[j1] as number);
+    cols.total.push(phi1 - phi0);
+    cols.within.push(within);
+    cols.between.push(between);
+    cols.entry.push(entry);
+    cols.exit.push(exit);
+    cols.gap.push(between + entry + exit);
+    cols.phi0.push(phi0);
+    cols.phi1.push(phi1);
+    cols.n_s.push(nS);
+    cols.n_e.push(nE);
+    cols.n_x.push(nX);
+    cols.s_e2.push(sE2);
+    cols.s_x1.push(sX1);
+  };
+  let runId = 0;
+  for (let g = 0; g < groups.keys.length; g++) {
+    const end = groupStart[g + 1] as number;
+    if (codes.length < end - (groupStart[g] as number)) {
+      const size = 2 * (end - (groupStart[g] as number));
+      codes = new Int32Array(size);
+      val = new Float64Array(size);
+      qua = new Float64Array(size);
+    }
+    pStart.length = 0;
+    pTime.length = 0;
+    // the first duplicate (group, item, time) in row order, as a scan of the group's rows meets it
+    let dupRow = -1;
+    let m = 0;
+    for (let r = groupStart[g] as number; r < end;) {
+      // one (group, time) run of rows
+      const tt = time[ordered[r] as number] as number;
+      let e = r;
+      while (e < end && time[ordered[e] as number] === tt) e++;
+      runId++;
+      const start = m;
+      for (let j = r; j < e; j++) {
+        const i = ordered[j] as number;
+        const code = itemCode[i] as number;
+        if (seen[code] === runId) {
+          if (dupRow === -1 || i < dupRow) dupRow = i;
+          continue;
+        }
+        seen[code] = runId;
+        const vi = v[i] as number;
+        const qi = q[i] as number;
+        if (!(vi > 0) || !Number.isFinite(vi) || !Number.isFinite(qi)) {
+          absentRows++;
+          continue;
+        }
+        codes[m] = code;
+        val[m] = vi;
+        qua[m++] = qi;
+      }
+      r = e;
+      // a time with present rows is a period
+      if (m > start) {
+        pStart.push(start);
+        pTime.push(tt);
+      }
+    }
+    if (dupRow !== -1)
+      throw new DataError(`duplicate (group, item, time) for item "${itemName(dupRow)}", time ${time[dupRow]}`, {
+        file: t.source,
+        row: dupRow + 1,
+      });
+    pStart.push(m);
+    // each period t with a period at t − lag (times ascending and distinct: one pointer)
+    for (let j1 = 0, j0 = 0; j1 < pTime.length; j1++) {
+      const want = (pTime[j1] as number) - lag;
+      while (j0 < j1 && (pTime[j0] as number) < want) j0++;
+      if (j0 < j1 && pTime[j0] === want) pair(g, j0, j1);
     }
   }
   const out: Record<string, Column> = keyColumns(t, gNames, outRep);

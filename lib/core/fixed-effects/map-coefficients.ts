@@ -6,7 +6,7 @@ export interface MapCoefficientsResult {
   readonly residual: Float64Array;
   /** α_q, one array per factor, in the factors' order (one normalisation among many; the fitted sums are unique). */
   readonly alpha: Float64Array[];
-  /** Accelerated iterations (each two Gauss–Seidel sweeps), as the observation-space MAP counts them. */
+  /** Accelerated iterations (each two Gauss–Seidel sweeps; the grand acceleration's sweep, one every twelve iterations, is not counted). */
   readonly iterations: number;
   readonly converged: boolean;
 }
@@ -54,10 +54,15 @@ export function mapCoefficients(x: Float64Array, plan: MapCoefficientsPlan, tol:
  * converged rides along with the others, unchanged in its result.
  *
  * Besides the Irons–Tuck step of every iteration, every fourth iteration keeps its G X; after
- * three such, one more Irons–Tuck step on that coarser sequence restarts the iteration from its
- * extrapolation (the "grand acceleration" of fixest's demeaning, `iter_grandAcc = 4`, there
- * applied to the same triple). On firm + city × product + year it cuts the iterations from 33
- * to 26.
+ * three such, (Y, GY, GGY), one more Irons–Tuck step on that coarser sequence gives a new X (the
+ * "grand acceleration" of fixest's demeaning, `iter_grandAcc = 4`). Unlike fixest, which
+ * extrapolates into Y and goes on from G Y with the old X, the iteration goes on from the new X,
+ * and only in the columns where it lies closer to the fixed point (max |G X − X| smaller than at
+ * the X it replaces); the others go on from where they were. Unguarded, the step can lock into a
+ * cycle that never meets the stopping rule (a review found designs that converged without it
+ * fail at 10,000 iterations); guarded, it cut the iterations of 30 slow-mixing designs from
+ * 92,950 to 50,977 (unguarded: 74,540), and those of firm + city × product + year from 33 to 26.
+ * Its extra sweep (one every twelve iterations) is not counted in `iterations`.
  *
  * @example
  *   const [ry, rx1, rx2] = mapCoefficientsBlock([y, x1, x2], plan, 1e-10, 10_000);
@@ -195,16 +200,18 @@ export function mapCoefficientsBlock(
     views(z).forEach((a, k) => (v[rest[k] as number] = a));
     v[p0] = a0;
     const res = cs.map((c) => Float64Array.from(xs[c] as Float64Array));
+    // one kernel per number of columns (their offsets are arguments: any subset of the block)
+    const L = cs.length;
     const resid = kernel(
-      `resid|${B}|${cs.join(",")}`,
-      ["a", "cq", "n", ...others(cs.length, "r")],
+      `resid|${B}|${L}`,
+      ["a", "cq", "n", ...others(L, "o"), ...others(L, "r")],
       () =>
         `for (let i = 0; i < n; i++) {
   const h = cq[i] * ${B};
-  ${cs.map((c, l) => `r${l}[i] -= a[h + ${c}];`).join("\n")}
+  ${cs.map((_, l) => `r${l}[i] -= a[h + o${l}];`).join("\n")}
 }`,
     );
-    for (let q = 0; q < Q; q++) resid(v[q], (F[q] as Factor).codes, n, ...res);
+    for (let q = 0; q < Q; q++) resid(v[q], (F[q] as Factor).codes, n, ...cs, ...res);
     cs.forEach((c, l) => {
       const alpha = v.map((a, q) => {
         const G = a.length / B;
@@ -293,6 +300,20 @@ export function mapCoefficientsBlock(
   const GRAND = 4;
   const Y = new Float64Array(m * B);
   const GY = new Float64Array(m * B);
+  let Xs: Float64Array | null = null,
+    GXs: Float64Array | null = null,
+    A0s: Float64Array | null = null;
+  const pre = new Float64Array(B),
+    post = new Float64Array(B);
+  /** to[c] = max_j |gx − x| over the accelerated coefficients (the fixed-point residual at x), per column. */
+  function residualBound(x: Float64Array, gx: Float64Array, to: Float64Array): void {
+    to.fill(0);
+    for (let j = 0; j < m; j++)
+      for (let c = 0; c < B; c++) {
+        const d = Math.abs((gx[j * B + c] as number) - (x[j * B + c] as number));
+        if (!(d <= (to[c] as number))) to[c] = d;
+      }
+  }
   let grand = 0;
   let left = B;
   let iter = 1;
@@ -321,9 +342,27 @@ export function mapCoefficientsBlock(
       if (grand === 1) Y.set(GX);
       else if (grand === 2) GY.set(GX);
       else {
+        // a column keeps the step only if it brings it closer to the fixed point (a smaller
+        // residual |G X − X|); otherwise it goes on from where it was
+        Xs ??= new Float64Array(m * B);
+        GXs ??= new Float64Array(m * B);
+        A0s ??= new Float64Array(size0 * B);
+        Xs.set(X);
+        GXs.set(GX);
+        A0s.set(a0GX);
+        residualBound(X, GX, pre);
         ironsTuckTerms(Y, GY, GX);
         extrapolate(GY, GX, X);
         sweep(X, a0GX, GX);
+        residualBound(X, GX, post);
+        for (let c = 0; c < B; c++)
+          if (!((post[c] as number) < (pre[c] as number))) {
+            for (let j = c; j < m * B; j += B) {
+              X[j] = Xs[j] as number;
+              GX[j] = GXs[j] as number;
+            }
+            for (let j = c; j < size0 * B; j += B) a0GX[j] = A0s[j] as number;
+          }
         grand = 0;
       }
     }

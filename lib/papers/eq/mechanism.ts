@@ -82,15 +82,9 @@ export function mechanismPanel(eq: QualityPanel, opts: { item?: "variety" | "hs6
   const item = opts.item ?? "variety";
   if (item !== "variety" && item !== "hs6") throw new ArgumentError(`item must be "variety" or "hs6", got "${String(item)}"`);
   const src = item === "variety" ? eq.firm : eq.hs6;
-  let input = src;
-  if (item === "variety") {
-    const f = column(src, "firm"),
-      h = column(src, "hs6");
-    input = withColumns(src, { __item: Array.from({ length: src.nrows }, (_, i) => `${f[i]}|${h[i]}`) });
-  }
-  const mp = melitzPolanec(input, {
+  const mp = melitzPolanec(src, {
     group: ["city", "hs4"],
-    item: item === "variety" ? "__item" : "hs6",
+    item: item === "variety" ? ["firm", "hs6"] : "hs6",
     time: "year",
     value: "value",
     quality: "quality",
