@@ -65,7 +65,9 @@ export function melitzPolanec(t: Table, o: MelitzPolanecOptions): { table: Table
   const gk = compositeKeys(t, gNames);
   // a numeric item column keys the items by its values (equal values, equal keys, as their text);
   // any other by its text; several columns by the combination of theirs
-  const itemCols = asArray(o.item).map((name) => column(t, name));
+  const itemNames = asArray(o.item);
+  if (itemNames.length === 0) throw new ArgumentError("item: name at least one column");
+  const itemCols = itemNames.map((name) => column(t, name));
   const itemNA = (i: number): boolean => itemCols.some((c) => isNA(c, i));
   const itemName = (i: number): string | null => itemCols.map((c) => keyAt(c, i)).join("|");
   const tc = column(t, o.time);
@@ -100,45 +102,80 @@ export function melitzPolanec(t: Table, o: MelitzPolanecOptions): { table: Table
   // item column; several columns are combined from their own codes, without building strings).
   const itemCode = new Int32Array(t.nrows);
   let nItems = 0;
+  const colCode = new Int32Array(t.nrows);
   for (const col of itemCols) {
     const numericCol = col instanceof Float64Array || col instanceof Int32Array;
     const dict = new Map<string | number, number>();
-    const combined = new Map<number, number>();
     for (let i = 0; i < t.nrows; i++) {
       const k = numericCol ? (col[i] as number) : (col[i] as string);
       let c = dict.get(k);
       if (c === undefined) dict.set(k, (c = dict.size));
-      if (nItems === 0) itemCode[i] = c;
-      else {
-        // (codes so far, this column's code) → one code; the product stays far below 2^53
-        const key = (itemCode[i] as number) * t.nrows + c;
-        let d = combined.get(key);
-        if (d === undefined) combined.set(key, (d = combined.size));
-        itemCode[i] = d;
-      }
+      colCode[i] = c;
     }
-    nItems = nItems === 0 ? dict.size : combined.size;
+    if (nItems === 0) {
+      itemCode.set(colCode);
+      nItems = dict.size;
+      continue;
+    }
+    // (codes so far, this column's code) → one code: prev · D + c is exact while nItems · D ≤ 2^53
+    const D = dict.size;
+    const combined = new Map<number | string, number>();
+    const exact = nItems * D <= Number.MAX_SAFE_INTEGER;
+    for (let i = 0; i < t.nrows; i++) {
+      const key = exact ? (itemCode[i] as number) * D + (colCode[i] as number) : `${itemCode[i]}:${colCode[i]}`;
+      let d = combined.get(key);
+      if (d === undefined) combined.set(key, (d = combined.size));
+      itemCode[i] = d;
+    }
+    nItems = combined.size;
   }
   // Each group's rows ordered by time, then by row (a stable sort of its rows), so each period is
   // one run in row order: every sum below runs over the same items in the same order as before.
+  // A missing or non-numeric time is an error, raised when the group's scan in row order meets it
+  // (after a duplicate met earlier in that scan, as one pass over the rows would): kept per group.
   const time = new Float64Array(t.nrows);
   const ordered = new Int32Array(t.nrows);
   const groupStart = new Int32Array(groups.keys.length + 1);
+  const badTime = new Map<number, { row: number; error: unknown }>();
   {
     let at = 0;
     for (let g = 0; g < groups.keys.length; g++) {
       const rows = groups.rows[g] as number[];
       groupStart[g] = at;
+      let bad = false;
       for (const i of rows) {
-        const tt = numberAt(tc, i, t.source, o.time);
-        if (Number.isNaN(tt)) throw new DataError("NA time", { file: t.source, column: o.time, row: i + 1 });
-        time[i] = tt;
+        let tt: number;
+        try {
+          tt = numberAt(tc, i, t.source, o.time);
+        } catch (error) {
+          badTime.set(g, { row: i, error });
+          bad = true;
+          break;
+        }
+        if (Number.isNaN(tt)) {
+          badTime.set(g, { row: i, error: new DataError("NA time", { file: t.source, column: o.time, row: i + 1 }) });
+          bad = true;
+          break;
+        }
+        time[i] = tt + 0; // −0 → +0: one period (and printed time) for both zeros
       }
-      const byTime = rows.slice().sort((a, b) => (time[a] as number) - (time[b] as number) || a - b);
+      const byTime = bad ? rows : rows.slice().sort((a, b) => (time[a] as number) - (time[b] as number) || a - b);
       for (const i of byTime) ordered[at++] = i;
     }
     groupStart[groups.keys.length] = at;
   }
+  /** A group with a bad time: the first duplicate before that row in row order, else the time's error. */
+  const throwBadGroup = (g: number, bad: { row: number; error: unknown }): never => {
+    const met = new Set<string>();
+    for (const i of groups.rows[g] as number[]) {
+      if (i === bad.row) break;
+      const key = `${time[i]}\u001f${itemCode[i]}`;
+      if (met.has(key))
+        throw new DataError(`duplicate (group, item, time) for item "${itemName(i)}", time ${time[i]}`, { file: t.source, row: i + 1 });
+      met.add(key);
+    }
+    throw bad.error;
+  };
   // Per item code: its position in p1 and in p0 of the pair being decomposed (valid when the
   // stamp is the pair's id); `seen` stamps the (group, time) run for the duplicate check.
   const seen = new Int32Array(nItems).fill(-1);
@@ -252,7 +289,7 @@ export function melitzPolanec(t: Table, o: MelitzPolanecOptions): { table: Table
       } else exit = 0;
     }
     outRep.push(groups.first[g] as number);
-    cols.t0.push(pTime[j0] as number);
+    cols.t0.push((pTime[j1] as number) - lag);
     cols.t1.push(pTime[j1] as number);
     cols.total.push(phi1 - phi0);
     cols.within.push(within);
@@ -277,6 +314,8 @@ export function melitzPolanec(t: Table, o: MelitzPolanecOptions): { table: Table
       val = new Float64Array(size);
       qua = new Float64Array(size);
     }
+    const bad = badTime.get(g);
+    if (bad) throwBadGroup(g, bad);
     pStart.length = 0;
     pTime.length = 0;
     // the first duplicate (group, item, time) in row order, as a scan of the group's rows meets it
@@ -320,11 +359,12 @@ export function melitzPolanec(t: Table, o: MelitzPolanecOptions): { table: Table
         row: dupRow + 1,
       });
     pStart.push(m);
-    // each period t with a period at t − lag (times ascending and distinct: one pointer)
+    // each period t with a period at t − lag (times ascending and distinct: one pointer; where
+    // t − lag rounds to t itself, the period is paired with itself, as a lookup of t − lag finds it)
     for (let j1 = 0, j0 = 0; j1 < pTime.length; j1++) {
       const want = (pTime[j1] as number) - lag;
       while (j0 < j1 && (pTime[j0] as number) < want) j0++;
-      if (j0 < j1 && pTime[j0] === want) pair(g, j0, j1);
+      if (pTime[j0] === want) pair(g, j0, j1);
     }
   }
   const out: Record<string, Column> = keyColumns(t, gNames, outRep);

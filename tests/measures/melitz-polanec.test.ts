@@ -173,8 +173,6 @@ test("MP: NA quality / zero value rows are absent and counted; duplicates are er
   );
 });
 
-test.run();
-
 test("MP: an item of two columns (firm × HS6) gives bit for bit the decomposition of the same items as one joined text column, lags 1 and 2; a repeat is named by both parts", () => {
   const r = rng(11);
   const rows: Record<string, string | number>[] = [];
@@ -213,3 +211,65 @@ test("MP: an item of two columns (firm × HS6) gives bit for bit the decompositi
       e instanceof DataError && /row 4/.test(String(e)) && String(e).includes(`"${(rows[1] as { variety: string }).variety}"`),
   );
 });
+
+test("MP edge cases: errors in the order a scan of each group's rows meets them; t − lag rounding to t pairs the period with itself; −0 is the time 0; an empty item list is refused", () => {
+  const o = { group: "g", item: "i", time: "t", value: "v", quality: "q" } as const;
+  const msg = (rows: Record<string, string | number | null>[]): string => {
+    try {
+      melitzPolanec(fromRecords(rows), o);
+      return "no error";
+    } catch (e) {
+      return String((e as Error).message);
+    }
+  };
+  // a duplicate (row 2) before an NA time (row 3, another group): the duplicate is reported
+  assert.match(
+    msg([
+      { g: "A", i: "a", t: 1, v: 1, q: 1 },
+      { g: "A", i: "a", t: 1, v: 1, q: 1 },
+      { g: "B", i: "b", t: null, v: 1, q: 1 },
+    ]),
+    /row 2: duplicate .* item "a", time 1/,
+  );
+  // an NA time (row 2) before a duplicate (row 3) in the same group: the NA time
+  assert.match(
+    msg([
+      { g: "A", i: "a", t: 1, v: 1, q: 1 },
+      { g: "A", i: "b", t: null, v: 1, q: 1 },
+      { g: "A", i: "a", t: 1, v: 1, q: 1 },
+    ]),
+    /row 2: NA time/,
+  );
+  // t − lag == t in floating point (t = 1e17): the period is its own predecessor (all survivors, total 0)
+  const big = melitzPolanec(
+    fromRecords([
+      { g: "A", i: "a", t: 1e17, v: 1, q: 0.5 },
+      { g: "A", i: "b", t: 1e17, v: 2, q: 0.7 },
+    ]),
+    o,
+  ).table;
+  assert.is(big.nrows, 1);
+  assert.is(numeric(big, "t0")[0], 1e17);
+  assert.is(numeric(big, "total")[0], 0);
+  assert.is(numeric(big, "n_s")[0], 2);
+  // −0 and +0 are one time, reported as +0
+  const z = melitzPolanec(
+    table({
+      g: ["A", "A", "A"],
+      i: ["a", "b", "a"],
+      t: Float64Array.from([-0, 0, 1]),
+      v: Float64Array.from([1, 1, 1]),
+      q: Float64Array.from([0.1, 0.2, 0.3]),
+    }),
+    o,
+  ).table;
+  assert.is(z.nrows, 1);
+  assert.ok(Object.is(numeric(z, "t0")[0], 0), "t0 is +0");
+  assert.is(numeric(z, "n_s")[0], 1);
+  assert.throws(
+    () => melitzPolanec(fromRecords([{ g: "A", i: "a", t: 1, v: 1, q: 1 }]), { ...o, item: [] }),
+    /item: name at least one column/,
+  );
+});
+
+test.run();

@@ -174,8 +174,6 @@ test("a missing (−1) or out-of-range code is refused with a message naming the
   assert.throws(() => mapCoefficientsPlan({ factors: [factors[0]!, { codes, size: factors[1]!.size }] }), /factor 1 has code/);
 });
 
-test.run();
-
 test("slow mixing (a chain of levels, 5 factors, weighted): the guarded grand acceleration converges where the unguarded step cycled, to the direct solution", () => {
   // seeds 42, 54, 132 of this generator: with the grand step unguarded (a column always went on
   // from the extrapolation) 1–2 of the 4 columns hit 10,000 iterations without meeting the rule.
@@ -202,3 +200,5 @@ test("slow mixing (a chain of levels, 5 factors, weighted): the guarded grand ac
     });
   }
 });
+
+test.run();
