@@ -246,25 +246,17 @@ export function mapCoefficientsBlock(
     blockChange = new Float64Array(B);
   // (the loops of each step are small functions of their own, so that the compiler optimises them
   // early in a one-shot run instead of waiting for this whole function)
-  /** num, den (the Irons–Tuck step) and the change bound Σ_q max_g |Δα_q[g]|, per column. */
+  /** num, den (the Irons–Tuck step on X, GX, GGX) and the change bound Σ_q max_g |Δα_q[g]|, per column. */
   function measure(): void {
-    num.fill(0);
-    den.fill(0);
+    ironsTuckTerms(X, GX, GGX);
     change.fill(0);
     for (let k = 0; k < R; k++) {
       const lo = offsets[k] as number,
         hi = lo + (F[rest[k] as number] as Factor).size;
       blockChange.fill(0);
       for (let j = lo; j < hi; j++)
-        for (let c = 0; c < B; c++) {
-          const g1 = GX[j * B + c] as number,
-            g2 = GGX[j * B + c] as number;
-          const d1 = g2 - g1;
-          const d2 = d1 - (g1 - (X[j * B + c] as number));
-          num[c] += d1 * d2;
-          den[c] += d2 * d2;
-          blockChange[c] = Math.max(blockChange[c] as number, Math.abs(d1));
-        }
+        for (let c = 0; c < B; c++)
+          blockChange[c] = Math.max(blockChange[c] as number, Math.abs((GGX[j * B + c] as number) - (GX[j * B + c] as number)));
       for (let c = 0; c < B; c++) change[c] += blockChange[c] as number;
     }
     blockChange.fill(0);
