@@ -235,14 +235,17 @@ export async function readTable(file: string, opts: ReadOptions = {}): Promise<L
   const enc = normalizeEncoding(opts.encoding ?? "auto");
   if (enc !== "auto" && enc !== "utf-8" && !iconv.encodingExists(enc)) throw new ArgumentError(`unknown text encoding "${opts.encoding}" (e.g. "gbk", "gb18030", "utf-8", "auto")`);
   const fastOk = fmt === "csv" && !opts.where && !(opts.intColumns && opts.intColumns.length) && process.env["VAGG_CSV_FAST"] !== "0";
-  // plain numeric CSV: parsed in JavaScript (lib/data/csv-fast.ts), same values as DuckDB;
-  // anything else (or VAGG_CSV_FAST=0) goes through DuckDB. The fast path accepts ASCII bodies
-  // and a UTF-8 header only, so it needs no encoding check. It accepts blank lines only at the
-  // end of the file; they are counted from the file's tail.
-  if (fastOk && (enc === "auto" || enc === "utf-8") && !/\.gz$/i.test(file)) {
+  // a plain CSV of numbers and text columns: parsed in JavaScript (lib/data/csv-fast.ts), same
+  // values as DuckDB; anything else (or VAGG_CSV_FAST=0) goes through DuckDB. Only the header and
+  // the text fields can hold bytes ≥ 0x80, and the fast path checks their encoding (UTF-8, or the
+  // GB family) as prepareCsv checks the whole file; when they are not valid it declines and
+  // prepareCsv says what is wrong. It accepts blank lines only at the end of the file; they are
+  // counted from the file's tail.
+  const textColumns = schema ? schema.columns.filter((c) => c.type === "string").map((c) => c.name) : [];
+  if (fastOk && (enc === "auto" || enc === "utf-8" || isGbEncoding(enc)) && !/\.gz$/i.test(file)) {
     const { readNumericCsv } = require("./csv-fast") as typeof import("./csv-fast");
     const want = opts.columns ?? (schema ? undefined : opts.wanted);
-    const fast = await readNumericCsv(file, want ? { columns: want } : {});
+    const fast = await readNumericCsv(file, { ...(want ? { columns: want } : {}), text: true, encoding: enc, textColumns });
     if (fast) return finishFast(fast, file, opts, schema, trailingBlankRows(file, fast.nrows));
   }
   if (fmt === "parquet") checkParquetNames(file, await parquetNames(file));
@@ -253,7 +256,7 @@ export async function readTable(file: string, opts: ReadOptions = {}): Promise<L
     if (prepared.text !== null && fastOk) {
       const { parseNumericCsv } = require("./csv-fast") as typeof import("./csv-fast");
       const want = opts.columns ?? (schema ? undefined : opts.wanted);
-      const fast = await parseNumericCsv(prepared.text, file, want ? { columns: want } : {});
+      const fast = await parseNumericCsv(prepared.text, file, { ...(want ? { columns: want } : {}), text: true, textColumns });
       if (fast) return finishFast(fast, file, opts, schema, blank);
     }
     const cols = opts.columns ? opts.columns.map(quoteIdent).join(", ") : "*";
@@ -290,6 +293,8 @@ function finishFast(fast: Table, file: string, opts: ReadOptions, schema: Schema
     if (missing !== undefined) throw new DataError(`missing`, { file, column: missing });
     t = table(Object.fromEntries(opts.columns.map((c) => [c, fast.columns[c] as Column])), file);
   }
+  // text columns as the DuckDB path leaves them: numbers with Stata/R missing codes become numeric
+  t = stataMissingColumns(t, file, opts.mixedColumns ?? "text", new Set(schema?.columns.map((c) => c.name)));
   return finish(t, file, schema, blank);
 }
 

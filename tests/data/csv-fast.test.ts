@@ -249,5 +249,97 @@ test("the fixest reference data in the repository (tests/fixtures/fixest/data.cs
   sameBits(fast, duck);
 });
 
+// Text columns (readTable's `text: true`): the same table as DuckDB's reader, value for value and
+// type for type, in UTF-8 and GBK, on one thread and on several; or a decline.
+const iconvLite = require("iconv-lite") as typeof import("iconv-lite");
+function textDesign(rows: number, seed: number): string {
+  let s = seed;
+  const u = () => ((s = (s * 1103515245 + 12345) % 2147483648) / 2147483648);
+  const cities = ["北京市", "上海市", "广州市", "深圳市", "西安市", "乌鲁木齐市", "Xi an", " 成都 ", "NA"];
+  const firms = Array.from({ length: 500 }, (_, j) => `GD${String(j).padStart(4, "0")}有限公司`);
+  const out = ["y,城市,firm,x,note,z"];
+  out.push(`1.5,北京市,GD0001有限公司,2,Beijing,3`); // the first rows hold a certain text value in each text column
+  for (let i = 0; i < rows; i++) {
+    const y = ((u() * 2 - 1) * 10 ** Math.floor(u() * 6 - 2)).toPrecision(1 + Math.floor(u() * 17));
+    const city = u() < 0.05 ? "" : u() < 0.1 ? `"${cities[Math.floor(u() * cities.length)]}"` : (cities[Math.floor(u() * cities.length)] as string);
+    const firm = u() < 0.02 ? '""' : (firms[Math.floor(u() * firms.length)] as string);
+    const x = u() < 0.05 ? "" : String(Math.floor(u() * 1000));
+    const note = u() < 0.3 ? "" : u() < 0.5 ? "12" : u() < 0.7 ? "a b" : "说明";
+    out.push([y, city, firm, x, note, (u() * 100).toFixed(3)].join(","));
+  }
+  const eol = u() < 0.5 ? "\n" : "\r\n";
+  return out.join(eol) + eol;
+}
+
+test("text columns (Chinese and ASCII, quoted, empty, spaces) read as DuckDB reads them, UTF-8 and GBK, 1–3 threads", async () => {
+  for (const seed of [1, 2, 3]) {
+    const text = textDesign(4000, seed);
+    for (const enc of ["utf-8", "gbk"] as const) {
+      const f = write("");
+      fs.writeFileSync(f, enc === "utf-8" ? Buffer.from(text) : iconvLite.encode(text, "gbk"));
+      for (const threads of [1, 2, 3]) {
+        const t = await readNumericCsv(f, { parallelBytes: threads === 1 ? 2 ** 40 : 1000, threads, text: true });
+        assert.ok(t !== null, `fast path taken (${enc}, ${threads} threads)`);
+        assert.ok(Array.isArray(t.columns["城市"]) && Array.isArray(t.columns["firm"]) && t.columns["y"] instanceof Float64Array);
+      }
+      const { fast, duck } = await both(f);
+      sameBits(fast, duck);
+      assert.ok((fast.columns["城市"] as (string | null)[]).includes("乌鲁木齐市"));
+    }
+  }
+});
+
+test("a numeric column with NA becomes numeric, as on the DuckDB path; GBK names in the header", async () => {
+  const text = "产值,城市,v\n1.5,北京,NA\n2,上海,3.25\n3,,NA\n";
+  for (const bytes of [Buffer.from(text), iconvLite.encode(text, "gbk")]) {
+    const f = write("");
+    fs.writeFileSync(f, bytes);
+    assert.ok((await readNumericCsv(f, { text: true })) !== null, "fast path taken");
+    const { fast, duck } = await both(f);
+    sameBits(fast, duck);
+    assert.ok(fast.columns["v"] instanceof Float64Array);
+  }
+  // a GBK file with numbers only: the header decoded as GB18030
+  const g = write("");
+  fs.writeFileSync(g, iconvLite.encode("产值,数字化\n1.5,2\n3,4\n", "gbk"));
+  const t = await readNumericCsv(g, { text: true });
+  assert.equal(t?.names, ["产值", "数字化"]);
+});
+
+test("text columns: declines (→ DuckDB) what DuckDB might read otherwise", async () => {
+  const cases = [
+    "x,y\n1,2020-01-01\n", // a date
+    "x,y\n1,007\n", // a code with leading zeros (DuckDB: the number 7)
+    "x,y\n1,-\n", // no letter: not certainly text
+    "x,y\n1,true\n", // a boolean
+    "x,y\n1,0x1F\n", // hex
+    "x,y\na,b\n", // every column text
+    'x,y\n1,"a""b"\n', // an escaped quote
+    'x,y\n1,"a\nb"\n', // a line break inside quotes
+    "x,y\n1,'a'\n", // single quotes
+    'x,y\n1,a"b\n', // a quote inside a field
+    'x,y\n"1",a\n', // a quoted number
+    "x,y\n1,a\n2,b,c\n", // a ragged row
+  ];
+  for (const c of cases) assert.is(await parseNumericCsv(Buffer.from(c), undefined, { text: true }), null, JSON.stringify(c));
+  // text that only appears after the first 64 KB in a numeric column
+  const late = ["x,y"];
+  for (let i = 0; i < 10000; i++) late.push(`${i},${i % 7}`);
+  late.push("1,Beijing");
+  assert.is(await parseNumericCsv(Buffer.from(late.join("\n") + "\n"), undefined, { text: true }), null, "late text");
+  // not valid UTF-8 nor GB18030 text, or not the encoding asked for
+  assert.is(await parseNumericCsv(Buffer.from([...Buffer.from("x,y\n1,"), 0xff, 0x41, 10]), undefined, { text: true }), null);
+  assert.is(await parseNumericCsv(iconvLite.encode("x,y\n1,北京\n", "gbk"), undefined, { text: true, encoding: "utf-8" }), null);
+  // a schema's string column that holds numbers, beside text: DuckDB reads it as text
+  assert.is(await parseNumericCsv(Buffer.from("hs,name\n8471,a\n"), undefined, { text: true, textColumns: ["hs"] }), null);
+  assert.ok(await parseNumericCsv(Buffer.from("hs,v\n8471,1\n"), undefined, { text: true, textColumns: ["hs"] }), "no text: numbers as before");
+});
+
+test("a text value in a numeric column still names its row (schema and mixed-column checks run as on the DuckDB path)", async () => {
+  const f = write("y,x\n1,2\n2,abc\n3,4\n5,6\n");
+  const { fast, duck } = await both(f);
+  sameBits(fast, duck);
+});
+
 test.after(() => fs.rmSync(dir, { recursive: true, force: true }));
 test.run();
