@@ -103,9 +103,14 @@ export interface ParseOptions {
 function parseHeader(buf: Buffer, n: number, anyEncoding = false): { names: string[] | null; K: number; he: number } | null {
   let he = buf.indexOf(LF);
   if (he === -1 || he > n) he = n;
-  // a header that is not UTF-8 (e.g. GBK column names) is left to readTable's encoding check
-  if (!isUtf8(buf.subarray(0, he))) {
-    if (!anyEncoding) return null;
+  // a header that is not UTF-8 (e.g. GBK column names) is left to readTable's encoding check; with
+  // `anyEncoding`, a header with any byte ≥ 0x80 is decoded with the text (`textEncoding`), so that
+  // GBK names whose bytes happen to be valid UTF-8 are read as GBK too
+  let ascii = true;
+  for (let i = 0; i < he; i++) if ((buf[i] as number) >= 0x80) { ascii = false; break; }
+  if (anyEncoding && !ascii) {
+    if (he >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) return null; // a byte-order mark: readTable's own check
+
     let K = 1;
     for (let i = 0; i < he; i++) {
       const c = buf[i] as number;
@@ -114,6 +119,7 @@ function parseHeader(buf: Buffer, n: number, anyEncoding = false): { names: stri
     }
     return K < 2 ? null : { names: null, K, he };
   }
+  if (!ascii && !isUtf8(buf.subarray(0, he))) return null;
   const names = headerNames(buf.toString("utf8", 0, he));
   return names ? { names, K: names.length, he } : null;
 }
@@ -167,7 +173,7 @@ function fieldModes(buf: Buffer, he: number, K: number, use: Uint8Array, opts: P
   for (let k = 0; k < K; k++) if (nonNumber[k] === 1) { if (sure[k] === 0) return null; text++; }
   if (text === 0) return use;
   if (text === K) return null;
-  return use.map((u, k) => (nonNumber[k] === 1 ? 2 : u));
+  return use.map((u, k) => (nonNumber[k] === 1 ? (u === 1 ? 2 : 3) : u));
 }
 
 /** A number in the grammar the parser accepts (a leading "+" too). */
@@ -178,8 +184,9 @@ const CASTABLE_WORDS = new Set(["true", "false", "t", "f", "yes", "no", "y", "n"
 /**
  * Is this field (bytes as latin1) text for any type sniffer: a byte ≥ 0x80 (Chinese names in
  * UTF-8 or GBK); or letters, no digit, and not one of the `CASTABLE_WORDS` ("NA", "Beijing");
- * or, with digits and not a 0x/0b/0o literal, a letter outside a b e m p t x z, which numbers
- * (1e5), times (AM/PM) and timestamps (T, Z) use ("GD001", "3rd")? Anything else ("007", "2020-01-01", "1.",
+ * or, with digits, neither a 0x/0b/0o literal nor holding a date or a time ("2020-01-05 …",
+ * "10:00 UTC"), a letter outside a b e m p t x z, which numbers (1e5), times (AM/PM) and
+ * timestamps (T, Z) use ("GD001", "3rd")? Anything else ("007", "2020-01-01", "1.",
  * "-") may be sniffed as another type, and the file is left to DuckDB.
  */
 function certainlyText(field: string): boolean {
@@ -188,6 +195,8 @@ function certainlyText(field: string): boolean {
   if (!/[A-Za-z]/.test(t)) return false;
   if (!/\d/.test(t)) return !CASTABLE_WORDS.has(t.toLowerCase().replace(/^[-+]/, ""));
   if (/^[-+]?0[xXbBoO]/.test(t)) return false; // hexadecimal, binary or octal literals
+  // a date or a time, whatever follows ("2020-01-05 10:00:00 Asia/Shanghai", "10:00 UTC"): DuckDB may read a timestamp
+  if (/\d[-/.]\d{1,2}[-/.]\d|\d:\d/.test(t)) return false;
   return /[cdfghijklnoqrsuvwyCDFGHIJKLNOQRSUVWY]/.test(t);
 }
 
@@ -290,13 +299,13 @@ function mainPart(buf: Buffer, start: number, end: number, K: number, use: Uint8
   const seen = new Uint8Array(K), fb = new Float64Array(1);
   const dicts = Array.from({ length: K }, (_, k) => (use[k] === 2 ? newTextDict() : null));
   const rows = start >= end ? 0 : chunked(buf, start, end, K, use, cols, seen, fb, tenPowers(), parseBody, slowToken, decimalToDouble, textField, dicts);
-  return { rows, cols: cols.filter((_, k) => use[k] !== 0), seen, fb: fb[0] as number, dicts };
+  return { rows, cols: cols.filter((_, k) => use[k] === 1 || use[k] === 2), seen, fb: fb[0] as number, dicts };
 }
 
 /** Columns of a part: one Float64Array per wanted field, one shared scratch array for every other field. */
 function newColumns(K: number, use: Uint8Array, cap: number): Float64Array[] {
   let sink: Float64Array | undefined;
-  return Array.from({ length: K }, (_, k) => (use[k] !== 0 ? new Float64Array(cap) : (sink ??= new Float64Array(cap))));
+  return Array.from({ length: K }, (_, k) => (use[k] === 1 || use[k] === 2 ? new Float64Array(cap) : (sink ??= new Float64Array(cap))));
 }
 
 /** Join the parts (the first one's rows, then each worker's, in order) into the table, or null.
@@ -307,14 +316,14 @@ async function finishParts(header: readonly string[] | Buffer, use: Uint8Array, 
   if (parts.some((p) => p.rows < 0)) return null;
   const rows = parts.reduce((s, p) => s + p.rows, 0);
   const K = use.length;
-  for (let k = 0; k < K; k++) if (use[k] !== 0 && !parts.some((p) => p.seen[k] === 1)) return null;
+  for (let k = 0; k < K; k++) if ((use[k] === 1 || use[k] === 2) && !parts.some((p) => p.seen[k] === 1)) return null;
   if (rows === 0) return null;
   // text columns: one dictionary over the parts, then the file's encoding from the header and the distinct values
   const texts = new Map<number, { codes: Int32Array; values: Buffer[] }>();
   const counts: number[] = [];
   for (let k = 0, c = 0; k < K; k++) {
     if (use[k] === 2) texts.set(k, mergeText(parts, k, c, rows, counts));
-    if (use[k] !== 0) c++;
+    if (use[k] === 1 || use[k] === 2) c++;
   }
   const pieces: Buffer[] = [];
   const weights: number[] = [];
@@ -331,7 +340,7 @@ async function finishParts(header: readonly string[] | Buffer, use: Uint8Array, 
   const out: Record<string, Float64Array | (string | null)[]> = {};
   let c = 0;
   for (let k = 0; k < K; k++) {
-    if (use[k] === 0) continue;
+    if (use[k] !== 1 && use[k] !== 2) continue;
     const nm = names[k] as string;
     const t = texts.get(k);
     if (t) {
@@ -439,11 +448,11 @@ else {
   const start = p === -1 ? end : Math.min(end, p + 1);
   let sink;
   const cap = Math.ceil((end - start) * d.rpb + 1048576 / d.K) + 16;
-  const cols = Array.from({ length: d.K }, (_, k) => (d.use[k] !== 0 ? new Float64Array(cap) : (sink ??= new Float64Array(cap))));
+  const cols = Array.from({ length: d.K }, (_, k) => (d.use[k] === 1 || d.use[k] === 2 ? new Float64Array(cap) : (sink ??= new Float64Array(cap))));
   const seen = new Uint8Array(d.K), fb = new Float64Array(1);
   const dicts = Array.from({ length: d.K }, (_, k) => (d.use[k] === 2 ? newTextDict() : null));
   const rows = start >= end ? 0 : chunked(buf, start, end, d.K, d.use, cols, seen, fb, d.pw, body, slow, dec, txt, dicts);
-  const out = cols.filter((_, k) => d.use[k] !== 0);
+  const out = cols.filter((_, k) => d.use[k] === 1 || d.use[k] === 2);
   parentPort.postMessage({ rows, cols: out, seen, fb: fb[0], dicts }, out.map((c) => c.buffer));
 }`;
   return new Promise((resolve) => {
@@ -681,10 +690,11 @@ function newTextDict(): TextDict {
 /**
  * Read the text field at i (unquoted, or "quoted" without "" escapes or line breaks inside) and
  * set d.last[0] to its code in `d` (adding it when new), −1 when it is empty; returns the index
- * just after it (where the delimiter should be), or −1 when the field is not one of those forms.
+ * just after it (where the delimiter should be), or −1 when the field is not one of those forms
+ * or starts with a byte-order mark. With d null, only reads past the field.
  * Self-contained (it also runs in the worker).
  */
-function textField(buf: Uint8Array, i: number, n: number, d: TextDict): number {
+function textField(buf: Uint8Array, i: number, n: number, d: TextDict | null): number {
   let s = i, e = i, end = i;
   if (i < n && buf[i] === 34) {
     s = i + 1;
@@ -708,7 +718,9 @@ function textField(buf: Uint8Array, i: number, n: number, d: TextDict): number {
     end = e;
   }
   const L = e - s;
+  if (d === null) return end;
   if (L === 0) { d.last[0] = -1; return end; }
+  if (L >= 3 && buf[s] === 0xef && buf[s + 1] === 0xbb && buf[s + 2] === 0xbf) return -1; // a byte-order mark, which DuckDB strips
   let h = -2128831035; // FNV-1a offset basis 0x811c9dc5
   for (let p = s; p < e; p++) h = Math.imul(h ^ (buf[p] as number), 16777619);
   let mask = d.slots.length - 1, at = h & mask;
@@ -725,12 +737,18 @@ function textField(buf: Uint8Array, i: number, n: number, d: TextDict): number {
   }
   const id = d.n;
   if (id === d.start.length) {
+    // written out, no inner function: under tsx, esbuild's keepNames would wrap one in __name(),
+    // which the worker (this function's source text) does not have
     const m = 2 * id;
-    const grow = <T extends Int32Array | Float64Array>(x: T, y: T): T => { y.set(x); return y; };
-    d.start = grow(d.start, new Int32Array(m));
-    d.len = grow(d.len, new Int32Array(m));
-    d.hash = grow(d.hash, new Int32Array(m));
-    d.count = grow(d.count, new Float64Array(m));
+    const start = new Int32Array(m), len = new Int32Array(m), hash = new Int32Array(m), count = new Float64Array(m);
+    start.set(d.start);
+    len.set(d.len);
+    hash.set(d.hash);
+    count.set(d.count);
+    d.start = start;
+    d.len = len;
+    d.hash = hash;
+    d.count = count;
   }
   if (d.used + L > d.arena.length) {
     const a = new Uint8Array(Math.max(2 * d.arena.length, d.used + L));
@@ -789,14 +807,15 @@ function parseBody(buf: Uint8Array, start: number, stop: number, row0: number, K
         if ((c < 48 || c > 57) && c !== 46 && c !== 45 && c !== 43 && c !== 101 && c !== 69) return -1;
         c = ++i < n ? (buf[i] as number) : 10;
       }
-    } else if (use[k] === 2) {
-      // a text column: the field's bytes (unquoted) as a code in the column's dictionary; empty → null (NaN)
-      const d = dicts[k] as TextDict;
+    } else if ((use[k] as number) >= 2) {
+      // a text column: the field's bytes (unquoted) as a code in the column's dictionary; empty → null (NaN);
+      // a text column not wanted (3, no dictionary): only checked to be a plain or quoted field
+      const d = dicts[k] as TextDict | null;
       i = txt(buf, i, n, d);
       if (i < 0) return -1;
       c = i < n ? (buf[i] as number) : 10;
       if (c !== 44 && c !== 10 && c !== 13) return -1;
-      const code = d.last[0] as number;
+      const code = d === null ? -1 : (d.last[0] as number);
       if (code >= 0) { v = code; seen[k] = 1; }
     } else if (c !== 44 && c !== 10 && c !== 13) {
       // the plain grammar -?(0|[1-9]\d*)(\.\d+)?([eE][-+]?\d+)? or -?\.\d+([eE][-+]?\d+)?, its significant

@@ -246,7 +246,7 @@ export async function readTable(file: string, opts: ReadOptions = {}): Promise<L
     const { readNumericCsv } = require("./csv-fast") as typeof import("./csv-fast");
     const want = opts.columns ?? (schema ? undefined : opts.wanted);
     const fast = await readNumericCsv(file, { ...(want ? { columns: want } : {}), text: true, encoding: enc, textColumns });
-    if (fast) return finishFast(fast, file, opts, schema, trailingBlankRows(file, fast.nrows));
+    if (fast && hasColumns(fast, opts.columns)) return finishFast(fast, file, opts, schema, trailingBlankRows(file, fast.nrows));
   }
   if (fmt === "parquet") checkParquetNames(file, await parquetNames(file));
   // parquet is binary; CSV text is checked (and transcoded to UTF-8 when it is not UTF-8)
@@ -257,7 +257,7 @@ export async function readTable(file: string, opts: ReadOptions = {}): Promise<L
       const { parseNumericCsv } = require("./csv-fast") as typeof import("./csv-fast");
       const want = opts.columns ?? (schema ? undefined : opts.wanted);
       const fast = await parseNumericCsv(prepared.text, file, { ...(want ? { columns: want } : {}), text: true, textColumns });
-      if (fast) return finishFast(fast, file, opts, schema, blank);
+      if (fast && hasColumns(fast, opts.columns)) return finishFast(fast, file, opts, schema, blank);
     }
     const cols = opts.columns ? opts.columns.map(quoteIdent).join(", ") : "*";
     const where = opts.where ? ` WHERE ${opts.where}` : "";
@@ -285,12 +285,16 @@ export async function readTable(file: string, opts: ReadOptions = {}): Promise<L
   }
 }
 
+/** Does the fast path's table hold every column asked for, spelt as asked? Otherwise DuckDB reads the
+ * file (its names match whatever the case, and it says which column is missing). */
+function hasColumns(t: Table, columns: readonly string[] | undefined): boolean {
+  return !columns || columns.every((c) => c in t.columns);
+}
+
 /** The fast path's table, narrowed to `opts.columns`, then `finish`ed. */
 function finishFast(fast: Table, file: string, opts: ReadOptions, schema: Schema | undefined, blank: readonly DroppedRow[]): LoadedTable {
   let t = fast;
   if (opts.columns) {
-    const missing = opts.columns.find((c) => !(c in fast.columns));
-    if (missing !== undefined) throw new DataError(`missing`, { file, column: missing });
     t = table(Object.fromEntries(opts.columns.map((c) => [c, fast.columns[c] as Column])), file);
   }
   // text columns as the DuckDB path leaves them: numbers with Stata/R missing codes become numeric

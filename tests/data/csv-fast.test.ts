@@ -341,5 +341,50 @@ test("a text value in a numeric column still names its row (schema and mixed-col
   sameBits(fast, duck);
 });
 
+test("text columns: many distinct values (dictionary growth and rehash) on 1–3 threads, wanted columns only", async () => {
+  const rows = ["y,firm,name,x"];
+  for (let i = 0; i < 30000; i++) rows.push(`${i * 0.5},企业${(i * 7919) % 20011},n${i % 3 === 0 ? "" : i % 997}名,${i % 13}`);
+  const f = write(rows.join("\n") + "\n");
+  const one = await readNumericCsv(f, { text: true, parallelBytes: 2 ** 40 });
+  assert.ok(one !== null);
+  for (const threads of [2, 3]) {
+    const t = await readNumericCsv(f, { text: true, parallelBytes: 1000, threads });
+    assert.ok(t !== null, `${threads} threads: fast path taken`);
+    assert.equal(t.columns["firm"], one.columns["firm"]);
+  }
+  const distinct = new Set(Array.from({ length: 30000 }, (_, i) => (i * 7919) % 20011)).size;
+  assert.is(new Set(one.columns["firm"] as string[]).size, distinct, "one dictionary entry per distinct firm");
+  const { fast, duck } = await both(f);
+  sameBits(fast, duck);
+  const w = await readNumericCsv(f, { text: true, columns: ["y", "firm"], parallelBytes: 1000, threads: 2 });
+  assert.equal(w?.names, ["y", "firm"], "a text column not wanted is skipped");
+});
+
+test("text columns: header encodings, byte-order marks, timestamps and column names as the DuckDB path has them", async () => {
+  const bytesOf = (parts: (string | Buffer)[]): Buffer => Buffer.concat(parts.map((p) => (typeof p === "string" ? Buffer.from(p) : p)));
+  // GBK names whose bytes happen to be valid UTF-8, with GBK text below: decoded as GBK, as readTable decides on the whole file
+  const gbkHeader = iconvLite.encode("涓枃,v\n", "gbk");
+  const f1 = write("");
+  fs.writeFileSync(f1, bytesOf([gbkHeader, iconvLite.encode("北京,1\n上海,2\n", "gbk")]));
+  const a = await both(f1);
+  sameBits(a.fast, a.duck);
+  // a UTF-8 BOM before GBK text: left to readTable's check (an error there)
+  const f2 = write("");
+  fs.writeFileSync(f2, bytesOf([Buffer.from([0xef, 0xbb, 0xbf]), iconvLite.encode("城市,v\n北京,1\n", "gbk")]));
+  assert.is(await readNumericCsv(f2, { text: true }), null);
+  // a field that starts with a byte-order mark (DuckDB strips it)
+  assert.is(await parseNumericCsv(Buffer.from("x,y\n1,\ufeffabc\n"), undefined, { text: true }), null);
+  // timestamps with a zone name are not certainly text
+  for (const ts of ["2020-01-05 10:00:00 UTC", "2020/01/05 10:00 Asia/Shanghai", "10:00 CST"]) assert.is(await parseNumericCsv(Buffer.from(`x,y\n1,${ts}\n`), undefined, { text: true }), null, ts);
+  // a column asked for in another case: DuckDB's names match it
+  const f3 = write("hs,name\n1,a\n2,b\n");
+  const prev = process.env["VAGG_CSV_FAST"];
+  process.env["VAGG_CSV_FAST"] = "0";
+  const duck = await readTable(f3, { columns: ["HS", "name"] });
+  if (prev === undefined) delete process.env["VAGG_CSV_FAST"]; else process.env["VAGG_CSV_FAST"] = prev;
+  const fast = await readTable(f3, { columns: ["HS", "name"] });
+  sameBits(fast, duck);
+});
+
 test.after(() => fs.rmSync(dir, { recursive: true, force: true }));
 test.run();
