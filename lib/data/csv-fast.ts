@@ -614,6 +614,19 @@ function decimalToDouble(hi: number, lo: number, nlo: number, q: number, pw: Flo
   return h + (l + E) === h && h + (l - E) === h ? h : NaN;
 }
 
+const scratch = new Float64Array(1);
+/**
+ * The correctly rounded double of the decimal number in bytes [s, e) (the grammar of
+ * `slowToken`: optional sign, digits, point, exponent), or NaN when they are not one. As
+ * `Number()` of the text, except that "-0" gives 0.
+ *
+ * @example
+ *   decimalBytes(Buffer.from("0.30000000000000004"), 0, 19); // 0.30000000000000004
+ */
+export function decimalBytes(buf: Uint8Array, s: number, e: number): number {
+  return slowToken(buf, s, e, tenPowers(), decimalToDouble, scratch);
+}
+
 /**
  * Validates and converts one field the fast loop did not (a sign "+", > 19 significant digits, a
  * near-tie, any other byte): NaN when it is not a number of the grammar

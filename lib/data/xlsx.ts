@@ -4,6 +4,7 @@ import * as XLSX from "@e965/xlsx";
 import { table, type Column, type Table } from "./table";
 import { DataError } from "../util/errors";
 import { checkDistinctNames } from "./names";
+import { readXlsxSheet } from "./xlsx-fast";
 
 /**
  * Excel sheets as column tables, including yearbook-style sheets (a title row, a two-row header
@@ -118,6 +119,8 @@ function cellText(cell: Cell): string {
 }
 
 function isFilled(cell: Cell): boolean {
+  // a number cell always has text (String of a number is never empty): no conversion needed
+  if (cell !== undefined && cell.t === "n" && typeof cell.v === "number") return true;
   return cellText(cell) !== "";
 }
 
@@ -148,10 +151,17 @@ function openSheet(file: string, opts: XlsxOptions): { name: string; ws: XLSX.Wo
     throw new DataError(`is not ${what}; if it is comma- or tab-separated text, rename it to .csv or .tsv; otherwise open it in Excel or WPS and save it as .xlsx`, { file });
   }
   const sel = opts.sheet;
+  // the common .xlsx sheet: read by lib/data/xlsx-fast.ts, the cells SheetJS would give (else, or with
+  // VAGG_XLSX_FAST=0, SheetJS reads it)
+  if (zip && /\.(xlsx|xlsm)$/i.test(file) && process.env["VAGG_XLSX_FAST"] !== "0") {
+    const fast = readXlsxSheet(buf, sel);
+    if (fast) return { name: fast.name, ws: { "!data": fast.data, "!ref": fast.ref, "!merges": fast.merges } as unknown as XLSX.WorkSheet };
+  }
   let wb: XLSX.WorkBook;
   try {
     wb = XLSX.read(buf, {
-      type: "buffer", dense: true, cellFormula: false, cellHTML: false, cellStyles: false, cellNF: false,
+      // cellText: false — no formatted text (.w) per cell: only the values (.v) are read here
+      type: "buffer", dense: true, cellFormula: false, cellHTML: false, cellStyles: false, cellNF: false, cellText: false,
       sheets: typeof sel === "number" ? sel - 1 : sel ?? 0,
     });
   } catch (e) {
@@ -265,7 +275,12 @@ export function readXlsx(file: string, opts: XlsxOptions = {}): XlsxTable {
 
   // 2. column kinds on the body, then the footer from the bottom up
   const nas = new Set((opts.na ?? YEARBOOK_NA).map((s) => s.trim()));
-  const isMissing = (cell: Cell): boolean => !isFilled(cell) || nas.has(cellText(cell));
+  // a number cell can only be missing when an `na` string is the text of a number ("-999")
+  const numericNa = [...nas].some((s) => s === "NaN" || (s !== "" && !Number.isNaN(Number(s))));
+  const isMissing = (cell: Cell): boolean => {
+    if (cell !== undefined && cell.t === "n" && typeof cell.v === "number") return numericNa && nas.has(cellText(cell));
+    return !isFilled(cell) || nas.has(cellText(cell));
+  };
   let errorCells = 0;
   const kindOf = (c: number, last: number): boolean => {
     let num = 0, txt = 0;
