@@ -256,7 +256,7 @@ export async function readTable(file: string, opts: ReadOptions = {}): Promise<L
     if (prepared.text !== null && fastOk) {
       const { parseNumericCsv } = require("./csv-fast") as typeof import("./csv-fast");
       const want = opts.columns ?? (schema ? undefined : opts.wanted);
-      const fast = await parseNumericCsv(prepared.text, file, { ...(want ? { columns: want } : {}), text: true, textColumns });
+      const fast = await parseNumericCsv(sharedCopy(prepared.text), file, { ...(want ? { columns: want } : {}), text: true, textColumns });
       if (fast && hasColumns(fast, opts.columns)) return finishFast(fast, file, opts, schema, blank);
     }
     const cols = opts.columns ? opts.columns.map(quoteIdent).join(", ") : "*";
@@ -283,6 +283,14 @@ export async function readTable(file: string, opts: ReadOptions = {}): Promise<L
   } finally {
     prepared.cleanup();
   }
+}
+
+/** Bytes from 16 MB on copied into a SharedArrayBuffer, so that the fast parser splits them over threads (a copy costs ≈ 1/10 of a parse). */
+function sharedCopy(b: Buffer): Uint8Array {
+  if (b.length < 16 * 2 ** 20) return b;
+  const out = new Uint8Array(new SharedArrayBuffer(b.length));
+  out.set(b);
+  return out;
 }
 
 /** Does the fast path's table hold every column asked for, spelt as asked? Otherwise DuckDB reads the
@@ -536,7 +544,8 @@ async function prepareCsv(file: string, enc: string): Promise<PreparedCsv> {
     const names = checkHeader(bytes.toString("utf8", bom ? 3 : 0, Math.min(bytes.length, headerEnd(bytes))), file);
     // a partial read has no blank lines (mayHaveBlankLines said so)
     const cut = partial ? null : cutBlankLines(bytes);
-    if (!cut) return { scanFile: file, text: null, cleanup: () => undefined, names, blank: [] };
+    // a gzipped file's text is in memory already: handed to the fast parser (DuckDB reads the .gz if it declines)
+    if (!cut) return { scanFile: file, text: gz ? bytes : null, cleanup: () => undefined, names, blank: [] };
     fs.writeFileSync(tmp, cut.text);
     return { scanFile: tmp, text: cut.text, cleanup, names, blank: cut.rows };
   }

@@ -386,5 +386,14 @@ test("text columns: header encodings, byte-order marks, timestamps and column na
   sameBits(fast, duck);
 });
 
+test("a gzipped CSV (numbers and text) reads as DuckDB reads it", async () => {
+  const zlib = require("node:zlib") as typeof import("node:zlib");
+  const f = path.join(dir, "t.csv.gz");
+  fs.writeFileSync(f, zlib.gzipSync(Buffer.from(textDesign(3000, 9))));
+  const { fast, duck } = await both(f);
+  sameBits(fast, duck);
+  assert.ok(Array.isArray(fast.columns["城市"]));
+});
+
 test.after(() => fs.rmSync(dir, { recursive: true, force: true }));
 test.run();
