@@ -18,10 +18,15 @@ import { decimalBytes } from "./csv-fast";
  * a value is left out. `!ref` is the sheet's `<dimension>`; merges are the `<mergeCell>` ranges.
  *
  * Anything else returns null and `readXlsx` lets SheetJS read the workbook as before: a part it
- * cannot find, ZIP64 or encrypted entries, namespace-prefixed or CDATA markup, phonetic runs,
- * a cell or row without its `r` reference, date cells (t="d"), no `<dimension>` range, an unknown
- * cell type, a shared-string index out of range, a chart sheet. A test compares it with SheetJS
- * cell by cell on the project's workbooks and on generated ones.
+ * cannot find or that `[Content_Types].xml` does not declare, a sheet whose `r:id` does not
+ * resolve, ZIP64 or encrypted entries, namespace-prefixed or CDATA markup, phonetic runs, a cell
+ * or row without its `r` reference, a cell tag laid out otherwise than ` name="value"` (single
+ * quotes, tabs, line breaks), a cell outside a row, a formula string holding an escape of a
+ * character ≥ 0x80 (SheetJS decodes those differently), date cells (t="d"), no `<dimension>`
+ * range, an unknown cell type, a shared-string index out of range, a chart sheet. Where SheetJS
+ * itself fails (stored entries with data descriptors) or its `sheets` option does not trim a
+ * sheet's name, this reader reads the sheet. A test compares it with SheetJS cell by cell on the
+ * project's workbooks, on generated ones and on hand-made layouts of other writers.
  *
  * @example
  *   const s = readXlsxSheet(fs.readFileSync("panel.xlsx"), 1);
@@ -70,7 +75,8 @@ function zipEntries(buf: Buffer): ((name: string) => Buffer | null) | null {
     const nl = buf.readUInt16LE(p + 28), xl = buf.readUInt16LE(p + 30), cl = buf.readUInt16LE(p + 32);
     const local = buf.readUInt32LE(p + 42);
     const name = buf.toString("utf8", p + 46, p + 46 + nl);
-    if ((flags & 1) === 0 && csize !== 0xffffffff && usize !== 0xffffffff) entries.set(name.toLowerCase(), { method, csize, usize, local });
+    const key = name.toLowerCase();
+    if ((flags & 1) === 0 && csize !== 0xffffffff && usize !== 0xffffffff && !entries.has(key)) entries.set(key, { method, csize, usize, local });
     p += 46 + nl + xl + cl;
   }
   return (name) => {
@@ -127,8 +133,8 @@ function columnOf(ref: string, from: number, to: number): number {
 function rangeOf(ref: string): FastSheet["merges"][number] | null {
   const m = /^([A-Z]{1,3})(\d+):([A-Z]{1,3})(\d+)$/.exec(ref);
   if (!m) return null;
-  const s = { r: Number(m[2]) - 1, c: columnOf(m[1] as string, 0, (m[1] as string).length) };
-  const e = { r: Number(m[4]) - 1, c: columnOf(m[3] as string, 0, (m[3] as string).length) };
+  const s = { c: columnOf(m[1] as string, 0, (m[1] as string).length), r: Number(m[2]) - 1 };
+  const e = { c: columnOf(m[3] as string, 0, (m[3] as string).length), r: Number(m[4]) - 1 };
   return s.r < 0 || e.r < 0 ? null : { s, e };
 }
 
@@ -136,6 +142,16 @@ function encodeCol(c: number): string {
   let s = "";
   for (let x = c + 1; x > 0; x = Math.floor((x - 1) / 26)) s = String.fromCharCode(65 + ((x - 1) % 26)) + s;
   return s;
+}
+
+/** Does the text hold a numeric character reference or _xHHHH_ escape of a character ≥ 0x80? */
+function escapesBeyondAscii(text: string): boolean {
+  if (text.indexOf("&#") < 0 && !/_x/i.test(text)) return false;
+  for (const m of text.matchAll(/&#(x?)([\da-fA-F]+);|_x([\da-fA-F]{4})_/gi)) {
+    const code = m[3] !== undefined ? parseInt(m[3], 16) : parseInt(m[2] as string, m[1] ? 16 : 10);
+    if (!(code < 0x80)) return true;
+  }
+  return false;
 }
 
 /** Index of the first byte ">" at or after i before `end`, or −1. */
@@ -158,24 +174,31 @@ function closeOf(b: Buffer, i: number, end: number, x: number): number {
  */
 function scanCells(b: Buffer, from: number, end: number, shared: readonly string[]): FastCell[][] | null {
   const data: FastCell[][] = [];
-  let i = from;
+  let i = from, inRow = false;
   for (;;) {
     while (i < end && b[i] !== 60) i++;
     if (i >= end) break;
     const b1 = b[i + 1] as number, te = tagEnd(b, i, end);
     if (te < 0) return null;
-    if (b1 === 47) { i = te + 1; continue; } // a closing tag (</row>)
+    if (b1 === 47) { inRow = false; i = te + 1; continue; } // a closing tag (</row>)
     if (b1 === 114 && b[i + 2] === 111 && b[i + 3] === 119 && (b[i + 4] === 32 || b[i + 4] === 62 || b[i + 4] === 47)) {
       // <row …>: it must carry its number
       let has = false;
       for (let j = i + 4; j + 3 < te; j++) if (b[j] === 32 && b[j + 1] === 114 && b[j + 2] === 61 && b[j + 3] === 34) { has = true; break; }
       if (!has) return null;
+      inRow = b[te - 1] !== 47;
       i = te + 1;
       continue;
     }
     if (b1 !== 99 || (b[i + 2] !== 32 && b[i + 2] !== 62 && b[i + 2] !== 47)) return null; // not a cell
+    if (!inRow) return null; // a cell outside a row (SheetJS leaves it out)
     const self = b[te - 1] === 47;
     let rFrom = -1, rTo = -1, tFrom = -1, tTo = -1;
+    // only the usual layout ( name="value"): single quotes, tabs, line breaks or spaces around = decline
+    for (let j = i + 2; j < te; j++) {
+      const x = b[j];
+      if (x === 39 || x === 9 || x === 10 || x === 13 || (x === 61 && b[j + 1] !== 34) || (x === 32 && b[j + 1] === 61)) return null;
+    }
     for (let j = i + 2; j + 3 < te; j++) {
       if (b[j] !== 32 || b[j + 2] !== 61 || b[j + 3] !== 34) continue;
       const a = b[j + 1];
@@ -227,17 +250,21 @@ function scanCells(b: Buffer, from: number, end: number, shared: readonly string
     } else {
       const t = b.toString("latin1", tFrom, tTo);
       if (t === "s") {
-        if (!hasV) { i = ce + 4; continue; }
+        if (!hasV) { i = self ? te + 1 : ce + 4; continue; }
         const s = shared[parseInt(raw(), 10)];
         if (s === undefined) return null;
         cell = { t: "s", v: s };
-      } else if (t === "str") cell = { t: "s", v: hasV ? unescapeXml(raw(), true) : "" };
-      else if (t === "inlineStr") {
+      } else if (t === "str") {
+        // SheetJS unescapes the bytes, decodes UTF-8, then unescapes again: an escape that gives a
+        // character ≥ 0x80 comes out differently there (U+FFFD), so such a value is declined
+        if (hasV && escapesBeyondAscii(b.toString("latin1", vFrom, vTo))) return null;
+        cell = { t: "s", v: hasV ? unescapeXml(raw(), true) : "" };
+      } else if (t === "inlineStr") {
         const content = self ? "" : b.toString("utf8", te + 1, ce);
-        const is = content.indexOf("<is>"), ie = is < 0 ? -1 : content.indexOf("</is>", is);
-        const s = is >= 0 && ie >= 0 ? stringItem(content.slice(is + 4, ie)) : "";
+        const m = /<is\b[^<>]*>([\s\S]*?)<\/is>/.exec(content);
+        const s = m ? stringItem(m[1] as string) : "";
         if (s === null) return null;
-        cell = { t: "s", v: s ?? "" };
+        cell = { t: "s", v: s }; // undefined for an <is> without text, as SheetJS
       } else if (t === "b") { const x = hasV ? raw() : undefined; cell = { t: "b", v: x === "1" || x === "true" }; }
       else if (t === "e") cell = { t: "e", v: hasV ? ERROR_CODES[raw()] : undefined };
       else return null; // "d" (ISO dates) and anything unknown
@@ -255,6 +282,10 @@ function scanCells(b: Buffer, from: number, end: number, shared: readonly string
 export function readXlsxSheet(buf: Buffer, sel: string | number | undefined): FastSheet | null {
   const get = zipEntries(buf);
   if (!get) return null;
+  // the parts SheetJS finds through [Content_Types].xml: declined unless each is declared there
+  const types = get("[Content_Types].xml")?.toString("utf8") ?? "";
+  const declared = (part: string): boolean => types.includes(`PartName="/${part}"`);
+  if (!declared("xl/workbook.xml")) return null;
   const wbXml = get("xl/workbook.xml")?.toString("utf8");
   const relXml = get("xl/_rels/workbook.xml.rels")?.toString("utf8");
   if (!wbXml || !relXml || /<!\[CDATA\[/.test(wbXml)) return null;
@@ -270,7 +301,8 @@ export function readXlsxSheet(buf: Buffer, sel: string | number | undefined): Fa
     if (name === undefined || rid === undefined) return null;
     sheets.push({ name: unescapeXml(name), rid });
   }
-  if (sheets.length === 0) return null;
+  // every sheet must resolve (SheetJS falls back to sheet files by position when one does not)
+  if (sheets.length === 0 || sheets.some((sh) => !rels.has(sh.rid))) return null;
   const names = sheets.map((s) => s.name);
   let pick: number;
   if (typeof sel === "number") pick = Number.isInteger(sel) ? sel - 1 : -1;
@@ -283,14 +315,14 @@ export function readXlsxSheet(buf: Buffer, sel: string | number | undefined): Fa
   const rel = rels.get(chosen.rid);
   if (!rel || !/\/worksheet$/.test(rel.type)) return null;
   const part = partOf(rel.target);
-  const xb = part ? get(part) : null;
+  const xb = part && declared(part) ? get(part) : null;
   if (!xb) return null;
   // shared strings
   let shared: string[] = [];
   const sstRel = [...rels.values()].find((r) => /\/sharedStrings$/.test(r.type));
   if (sstRel) {
     const sp = partOf(sstRel.target);
-    const sst = sp ? get(sp)?.toString("utf8") : undefined;
+    const sst = sp && declared(sp) ? get(sp)?.toString("utf8") : undefined;
     if (sst === undefined) return null;
     if (/<!\[CDATA\[|<\w+:(si|t|r)\b|<sstItem/.test(sst)) return null;
     const open = sst.indexOf("<sst");
@@ -313,7 +345,8 @@ export function readXlsxSheet(buf: Buffer, sel: string | number | undefined): Fa
   const dim = di > 0 ? /"(\w*:\w*)"/.exec(head.slice(di, di + 50)) : null;
   const range = dim ? rangeOf(dim[1] as string) : null;
   if (!range || range.s.r > range.e.r || range.s.c > range.e.c || range.s.c < 0) return null;
-  const ref = `${encodeCol(range.s.c)}${range.s.r + 1}:${encodeCol(range.e.c)}${range.e.r + 1}`;
+  const from = `${encodeCol(range.s.c)}${range.s.r + 1}`, to = `${encodeCol(range.e.c)}${range.e.r + 1}`;
+  const ref = from === to ? from : `${from}:${to}`; // SheetJS's encode_range writes one cell as "A1"
   const data = scanCells(xb, sd + 11, sdEnd, shared);
   if (!data) return null;
   const tail = xb.toString("utf8", sdEnd);

@@ -90,6 +90,59 @@ test("readXlsx gives the same table with or without the fast reader", () => {
   }
 });
 
+/** A minimal .xlsx (stored entries) with the given worksheet body and shared strings, as other writers lay them out. */
+function handMade(sheetData: string, shared: string[] = [], extra = ""): Buffer {
+  const zlib = require("node:zlib") as typeof import("node:zlib");
+  const ns = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"';
+  const rel = "http://schemas.openxmlformats.org/officeDocument/2006/relationships";
+  const files: [string, string][] = [
+    ["[Content_Types].xml", '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/><Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>'],
+    ["_rels/.rels", `<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="${rel}/officeDocument" Target="xl/workbook.xml"/></Relationships>`],
+    ["xl/workbook.xml", `<?xml version="1.0"?><workbook ${ns}><sheets><sheet name="S" sheetId="1" r:id="rId1"/></sheets></workbook>`],
+    ["xl/_rels/workbook.xml.rels", `<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="${rel}/worksheet" Target="worksheets/sheet1.xml"/><Relationship Id="rId2" Type="${rel}/sharedStrings" Target="sharedStrings.xml"/></Relationships>`],
+    ["xl/sharedStrings.xml", `<?xml version="1.0"?><sst ${ns} count="${shared.length}" uniqueCount="${shared.length}">${shared.map((x) => `<si>${x}</si>`).join("")}</sst>`],
+    ["xl/worksheets/sheet1.xml", `<?xml version="1.0"?><worksheet ${ns}><dimension ref="A1:C3"/><sheetData>${sheetData}</sheetData>${extra}</worksheet>`],
+  ];
+  const locals: Buffer[] = [], central: Buffer[] = [];
+  let offset = 0;
+  for (const [name, text] of files) {
+    const data = Buffer.from(text), nm = Buffer.from(name), crc = zlib.crc32(data);
+    const h = Buffer.alloc(30);
+    h.writeUInt32LE(0x04034b50, 0); h.writeUInt16LE(20, 4); h.writeUInt32LE(crc, 14); h.writeUInt32LE(data.length, 18); h.writeUInt32LE(data.length, 22); h.writeUInt16LE(nm.length, 26);
+    const c = Buffer.alloc(46);
+    c.writeUInt32LE(0x02014b50, 0); c.writeUInt16LE(20, 4); c.writeUInt16LE(20, 6); c.writeUInt32LE(crc, 16); c.writeUInt32LE(data.length, 20); c.writeUInt32LE(data.length, 24); c.writeUInt16LE(nm.length, 28); c.writeUInt32LE(offset, 42);
+    locals.push(h, nm, data);
+    central.push(c, nm);
+    offset += 30 + nm.length + data.length;
+  }
+  const cd = Buffer.concat(central), end = Buffer.alloc(22);
+  end.writeUInt32LE(0x06054b50, 0); end.writeUInt16LE(files.length, 8); end.writeUInt16LE(files.length, 10); end.writeUInt32LE(cd.length, 12); end.writeUInt32LE(offset, 16);
+  return Buffer.concat([...locals, cd, end]);
+}
+
+test("other writers' layouts: the same cells as SheetJS, or a decline", () => {
+  const cases: [string, string[], string][] = [
+    // Excel: attributes in another order, styles, shared strings with rich runs and entities, a formula, a boolean, an error
+    ['<row r="1" spans="1:3"><c r="A1" s="1" t="s"><v>0</v></c><c r="B1" t="s"><v>1</v></c><c r="C1" s="2"><f>1+1</f><v>2</v></c></row><row r="2"><c r="A2" t="b"><v>1</v></c><c r="B2" t="e"><v>#N/A</v></c><c r="C2" t="str"><f>A1</f><v>a &amp;amp; b</v></c></row><row r="3"><c r="A3" t="inlineStr"><is><t xml:space="preserve"> 北京 </t></is></c><c r="B3"><v>-0</v></c><c r="C3" t="n"><v>1.0000000000000002</v></c></row>', ["<t>城市</t>", '<r><rPr><b/></rPr><t>a&lt;</t></r><r><t xml:space="preserve"> b_x000D_</t></r>'], ""],
+    // openpyxl-like: a single-cell dimension, a merge, an empty row element
+    ['<row r="1"><c r="A1" t="s"><v>0</v></c></row><row r="2"/><row r="3"><c r="C3"><v>3</v></c></row>', ["<t>x</t>"], '<mergeCells count="1"><mergeCell ref="A1:B1"/></mergeCells>'],
+    // forms declined: single-quoted or tab-separated attributes, a numeric reference above 0x7F in a formula string, a cell outside a row
+    ["<row r=\"1\"><c r=\"A1\" t='s'><v>0</v></c></row>", ["<t>hi</t>"], ""],
+    ['<row r="1"><c r="A1"\tt="s"><v>0</v></c></row>', ["<t>hi</t>"], ""],
+    ['<row r="1"><c r="A1" t="str"><v>caf&#233;</v></c></row>', [], ""],
+    ['<c r="A1"><v>1</v></c>', [], ""],
+    // an inline string element with attributes
+    ['<row r="1"><c r="A1" t="inlineStr"><is xmlns="x"><t>hello</t></is></c></row>', [], ""],
+  ];
+  let taken = 0;
+  cases.forEach(([body, shared, extra], k) => {
+    const buf = handMade(body, shared, extra);
+    if (readXlsxSheet(buf, undefined)) taken++;
+    sameAsSheetJs(buf, `case ${k}`);
+  });
+  assert.is(taken, 3, "the Excel, openpyxl and attributed-<is> layouts are read; the other four are declined");
+});
+
 test("declines what it does not read (→ SheetJS)", () => {
   assert.is(readXlsxSheet(Buffer.from("not a zip"), undefined), null);
   const wb = XLSX.utils.book_new();
