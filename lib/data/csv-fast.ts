@@ -297,7 +297,7 @@ function mainPart(buf: Buffer, start: number, end: number, K: number, use: Uint8
   // headroom of one chunk's worst case (`chunked` grows the columns when the next chunk might not fit)
   const cols = newColumns(K, use, Math.ceil(estRows + 1048576 / K) + 16);
   const seen = new Uint8Array(K), fb = new Float64Array(1);
-  const dicts = Array.from({ length: K }, (_, k) => (use[k] === 2 ? newTextDict() : null));
+  const dicts = Array.from({ length: K }, (_, k) => ((use[k] as number) >= 2 ? newTextDict() : null));
   const rows = start >= end ? 0 : chunked(buf, start, end, K, use, cols, seen, fb, tenPowers(), parseBody, slowToken, decimalToDouble, textField, dicts);
   return { rows, cols: cols.filter((_, k) => use[k] === 1 || use[k] === 2), seen, fb: fb[0] as number, dicts };
 }
@@ -322,7 +322,8 @@ async function finishParts(header: readonly string[] | Buffer, use: Uint8Array, 
   const texts = new Map<number, { codes: Int32Array; values: Buffer[] }>();
   const counts: number[] = [];
   for (let k = 0, c = 0; k < K; k++) {
-    if (use[k] === 2) texts.set(k, mergeText(parts, k, c, rows, counts));
+    // a text column not wanted (3) has a dictionary too, so that its bytes are checked for the encoding
+    if ((use[k] as number) >= 2) texts.set(k, mergeText(parts, k, use[k] === 2 ? c : -1, rows, counts));
     if (use[k] === 1 || use[k] === 2) c++;
   }
   const pieces: Buffer[] = [];
@@ -336,7 +337,7 @@ async function finishParts(header: readonly string[] | Buffer, use: Uint8Array, 
   if (!names || names.length !== K) return null;
   // with text columns the DuckDB path reads a schema's string columns as VARCHAR ("8471", not 8471): decline
   // when one of them is numeric here (a file without text keeps its numbers, as it always did)
-  if (texts.size > 0 && opts.textColumns?.some((c) => { const k = names.indexOf(c); return k >= 0 && use[k] !== 2; })) return null;
+  if (texts.size > 0 && opts.textColumns?.some((c) => { const k = names.indexOf(c); return k >= 0 && (use[k] as number) < 2; })) return null;
   const out: Record<string, Float64Array | (string | null)[]> = {};
   let c = 0;
   for (let k = 0; k < K; k++) {
@@ -369,10 +370,11 @@ async function finishParts(header: readonly string[] | Buffer, use: Uint8Array, 
  * Text column k over the parts: each row's code in one dictionary of distinct byte strings (−1:
  * null), in order of first appearance; the number of fields holding each value is appended to
  * `counts` (for the encoding's share of common Chinese characters). `c`: its position among the
- * parts' kept columns, which hold the codes as doubles (NaN: null).
+ * parts' kept columns, which hold the codes as doubles (NaN: null); −1 for a column not kept
+ * (only its distinct values and counts, for the encoding check).
  */
 function mergeText(parts: readonly Part[], k: number, c: number, rows: number, counts: number[]): { codes: Int32Array; values: Buffer[] } {
-  const codes = new Int32Array(rows);
+  const codes = new Int32Array(c < 0 ? 0 : rows);
   const ids = new Map<string, number>();
   const values: Buffer[] = [];
   const base = counts.length;
@@ -388,8 +390,10 @@ function mergeText(parts: readonly Part[], k: number, c: number, rows: number, c
       counts[base + id] = (counts[base + id] as number) + (d.count[e] as number);
       remap[e] = id;
     }
-    const col = p.cols[c] as Float64Array;
-    for (let i = 0; i < p.rows; i++) { const v = col[i] as number; codes[at + i] = v !== v ? -1 : (remap[v] as number); }
+    if (c >= 0) {
+      const col = p.cols[c] as Float64Array;
+      for (let i = 0; i < p.rows; i++) { const v = col[i] as number; codes[at + i] = v !== v ? -1 : (remap[v] as number); }
+    }
     at += p.rows;
   }
   return { codes, values };
@@ -450,7 +454,7 @@ else {
   const cap = Math.ceil((end - start) * d.rpb + 1048576 / d.K) + 16;
   const cols = Array.from({ length: d.K }, (_, k) => (d.use[k] === 1 || d.use[k] === 2 ? new Float64Array(cap) : (sink ??= new Float64Array(cap))));
   const seen = new Uint8Array(d.K), fb = new Float64Array(1);
-  const dicts = Array.from({ length: d.K }, (_, k) => (d.use[k] === 2 ? newTextDict() : null));
+  const dicts = Array.from({ length: d.K }, (_, k) => (d.use[k] >= 2 ? newTextDict() : null));
   const rows = start >= end ? 0 : chunked(buf, start, end, d.K, d.use, cols, seen, fb, d.pw, body, slow, dec, txt, dicts);
   const out = cols.filter((_, k) => d.use[k] === 1 || d.use[k] === 2);
   parentPort.postMessage({ rows, cols: out, seen, fb: fb[0], dicts }, out.map((c) => c.buffer));

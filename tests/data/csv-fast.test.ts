@@ -330,6 +330,7 @@ test("text columns: declines (→ DuckDB) what DuckDB might read otherwise", asy
   // not valid UTF-8 nor GB18030 text, or not the encoding asked for
   assert.is(await parseNumericCsv(Buffer.from([...Buffer.from("x,y\n1,"), 0xff, 0x41, 10]), undefined, { text: true }), null);
   assert.is(await parseNumericCsv(iconvLite.encode("x,y\n1,北京\n", "gbk"), undefined, { text: true, encoding: "utf-8" }), null);
+  assert.is(await parseNumericCsv(iconvLite.encode("x,y,z\n1,北京,2\n", "gbk"), undefined, { text: true, encoding: "utf-8", columns: ["x", "z"] }), null, "a text column not wanted is checked too");
   // a schema's string column that holds numbers, beside text: DuckDB reads it as text
   assert.is(await parseNumericCsv(Buffer.from("hs,name\n8471,a\n"), undefined, { text: true, textColumns: ["hs"] }), null);
   assert.ok(await parseNumericCsv(Buffer.from("hs,v\n8471,1\n"), undefined, { text: true, textColumns: ["hs"] }), "no text: numbers as before");
