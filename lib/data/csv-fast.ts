@@ -1,6 +1,6 @@
 /**
- * A fast path for the most common input of `readTable`: a plain numeric CSV (comma-separated,
- * one header line of distinct names, every other field a decimal number or empty). Such a file
+ * A fast path for the most common input of `readTable`: a plain numeric CSV (one header line of
+ * distinct names, every other field a decimal number, a missing code or empty). Such a file
  * is parsed in one pass over its bytes into Float64Arrays, empty fields → NaN, with the same
  * values DuckDB's reader gives: the correctly rounded double of each decimal token, bit for bit
  * what `Number()` (ECMAScript) gives, except that "-0" is read as 0 (as it always was here; DuckDB
@@ -17,9 +17,20 @@
  *    which checks the grammar and uses `Number()` where the two routes above do not apply.
  * `bench/read-csv-precision.ts` times files of 6 decimals, 15, 16 and 17 significant digits.
  *
- * Anything outside that grammar — quotes, strings, "NA", dates, booleans, leading zeros such as
- * "007", a row with the wrong number of fields, a column with no value at all, a header that
- * looks numeric — makes it return `null`, and `readTable` reads the file with DuckDB as
+ * Users' dialects (each read as DuckDB reads it, tested against it):
+ *  - the delimiter is the one of DuckDB's candidates (comma, tab, semicolon, bar) that the header
+ *    holds; a header with two of them, or — for a delimiter other than the comma — another
+ *    candidate in the first 64 KB, declines;
+ *  - header names may be quoted (R's `write.csv`), and a UTF-8 byte-order mark opens the file
+ *    (Excel's "CSV UTF-8"; the text must then be UTF-8);
+ *  - the missing codes R's "NA", "NaN" and Stata's "." and ".a"–".z" in a numeric column are NaN,
+ *    what `readTable`'s DuckDB path makes of them (`stataMissingColumns`), also when the first one
+ *    comes after the rows DuckDB sniffs. A column of numbers and missing codes was read as text
+ *    and converted afterwards (616,591 rows: 2.7 → 1.0 s).
+ *
+ * Anything outside that grammar — quoted numbers, other words, dates, booleans, leading zeros
+ * such as "007", a row with the wrong number of fields, a column with no value at all, a header
+ * that looks numeric — makes it return `null`, and `readTable` reads the file with DuckDB as
  * before, so the fast path never changes what a file means; it only skips DuckDB's type sniffing
  * and the copy out of its vectors. A test checks bitwise equality with the DuckDB path.
  *
@@ -96,44 +107,55 @@ export interface ParseOptions {
   readonly textColumns?: readonly string[];
 }
 
-/** The header line: its column names and the index of its line feed; null when it is not a plain header.
- * With `anyEncoding`, a header that is not UTF-8 (GBK names) is accepted with names null: they are
- * decoded once the file's encoding is known (`headerNames`), and K counts its commas (a comma byte
- * is never part of a GB character). */
-function parseHeader(buf: Buffer, n: number, anyEncoding = false): { names: string[] | null; K: number; he: number } | null {
+/** The delimiters a type sniffer tries (DuckDB's: comma, tab, semicolon, bar), as bytes. */
+const DELIMITERS = [44, 9, 59, 124];
+
+/** The header line of a file: its column names, their number K, the index of its line feed `he`,
+ * the delimiter byte `sep` and whether the file starts with a UTF-8 byte-order mark (`bom`, which
+ * DuckDB skips; the text must then be UTF-8). The delimiter is the one candidate of `DELIMITERS`
+ * the header holds: a header with none or two of them is declined (null), as is one that is not a
+ * plain header (`headerNames`). Names may be quoted ("y","x1": R's `write.csv`). With
+ * `anyEncoding`, a header that is not ASCII (GBK names) is accepted with names null: they are
+ * decoded once the file's encoding is known (`headerNames` in `finishParts`), and K counts its
+ * fields (neither a delimiter nor a quote byte is ever part of a GB character). */
+function parseHeader(buf: Buffer, n: number, anyEncoding = false): { names: string[] | null; K: number; he: number; sep: number; bom: boolean } | null {
   let he = buf.indexOf(LF);
   if (he === -1 || he > n) he = n;
+  const bom = he >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf;
+  const from = bom ? 3 : 0;
+  const to = he > from && buf[he - 1] === 13 ? he - 1 : he;
+  let sep = -1;
+  for (const d of DELIMITERS) {
+    const at = buf.indexOf(d, from);
+    if (at === -1 || at >= to) continue;
+    if (sep !== -1) return null; // two candidates: which one a sniffer takes is not for this path to guess
+    sep = d;
+  }
+  if (sep === -1) return null;
+  let ascii = true;
+  for (let i = from; i < to; i++) if ((buf[i] as number) >= 0x80) { ascii = false; break; }
   // a header that is not UTF-8 (e.g. GBK column names) is left to readTable's encoding check; with
   // `anyEncoding`, a header with any byte ≥ 0x80 is decoded with the text (`textEncoding`), so that
   // GBK names whose bytes happen to be valid UTF-8 are read as GBK too
-  let ascii = true;
-  for (let i = 0; i < he; i++) if ((buf[i] as number) >= 0x80) { ascii = false; break; }
-  if (anyEncoding && !ascii) {
-    if (he >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) return null; // a byte-order mark: readTable's own check
-
-    let K = 1;
-    for (let i = 0; i < he; i++) {
-      const c = buf[i] as number;
-      if (c === 44) K++;
-      else if (c === 34 || c === 39 || c === 9 || c === 59 || c === 124) return null;
-    }
-    return K < 2 ? null : { names: null, K, he };
+  if (!ascii && (bom || !anyEncoding) && !isUtf8(buf.subarray(from, to))) return null;
+  if (!ascii && anyEncoding) {
+    const fields = splitLine(buf.toString("latin1", from, to), sep);
+    return fields && fields.length >= 2 ? { names: null, K: fields.length, he, sep, bom } : null;
   }
-  if (!ascii && !isUtf8(buf.subarray(0, he))) return null;
-  const names = headerNames(buf.toString("utf8", 0, he));
-  return names ? { names, K: names.length, he } : null;
+  const names = headerNames(buf.toString("utf8", from, to), sep);
+  return names ? { names, K: names.length, he, sep, bom } : null;
 }
 
-/** The names of a decoded header line, or null when it is not a plain header: no quotes, tabs,
- * semicolons or bars, at least two names, none empty, padded or numeric-looking, no two equal
- * (ignoring case), no byte-order mark. */
-function headerNames(line: string): string[] | null {
-  const headerText = line.endsWith("\r") ? line.slice(0, -1) : line;
-  if (headerText.startsWith("\ufeff")) return null;
-  if (/["'\t;|]/.test(headerText)) return null;
-  const names = headerText.split(",");
+/** The names of a decoded header line (without its line end and byte-order mark), or null when it
+ * is not a plain header: at least two names, each bare or wholly quoted, none empty, padded,
+ * numeric-looking or holding a quote or a delimiter, no two equal (ignoring case). */
+function headerNames(line: string, sep: number): string[] | null {
+  if (line.startsWith("\ufeff")) return null;
+  const fields = splitLine(line, sep);
+  if (!fields) return null;
+  const names = fields.map((f) => f.text);
   const K = names.length;
-  if (K < 2 || names.some((s) => s === "" || s.trim() !== s || /^[-+.\d]/.test(s))) return null;
+  if (K < 2 || names.some((s) => s === "" || s.trim() !== s || /^[-+.\d]/.test(s) || /["'\t;|,\r\n]/.test(s))) return null;
   if (new Set(names.map((s) => s.toLowerCase())).size !== K) return null;
   return names;
 }
@@ -146,25 +168,29 @@ function usedMask(names: readonly string[] | null, K: number, columns: readonly 
 }
 
 /**
- * The field modes of a file: `use` (1 convert, 0 only check) with 2 for each text column when
- * `opts.text` allows them. A column is text when one of its fields in the first 64 KB after the
- * header is not a number; the file is declined (null) when such a column holds no field there that
- * is `certainlyText`, so that DuckDB's sniffer, which reads at least those rows, also types it
- * VARCHAR — or when every column would be text (DuckDB might then take the header for data).
+ * The field modes of a file: `use` (1 convert, 0 only check) with 2 for each text column (3 when
+ * not wanted) when `opts.text` allows them, from the first 64 KB after the header. A column is
+ * text when one of its fields there is neither a number nor a missing code (`MISSING_CODE`); the
+ * file is declined (null) when such a column holds no field there that is `certainlyText`, so that
+ * DuckDB's sniffer, which reads at least those rows, also types it VARCHAR — or when every column
+ * would be text (DuckDB might then take the header for data), a line there has not K fields, or,
+ * with a delimiter other than the comma, another candidate delimiter appears there (a sniffer
+ * might weigh it).
  */
-function fieldModes(buf: Buffer, he: number, K: number, use: Uint8Array, opts: ParseOptions): Uint8Array | null {
-  if (!opts.text) return use;
+function fieldModes(buf: Buffer, he: number, K: number, sep: number, use: Uint8Array, opts: ParseOptions): Uint8Array | null {
   const stop = buf.lastIndexOf(LF, Math.min(buf.length, he + 1 + OVERLAP) - 1);
   if (stop <= he) return use;
+  if (sep !== 44) for (const d of DELIMITERS) if (d !== sep && buf.indexOf(d, he + 1) !== -1 && buf.indexOf(d, he + 1) < stop) return null;
+  if (!opts.text) return use;
   const nonNumber = new Uint8Array(K), sure = new Uint8Array(K);
   for (const raw of buf.toString("latin1", he + 1, stop).split("\n")) {
     const line = raw.endsWith("\r") ? raw.slice(0, -1) : raw;
     if (line === "") continue;
-    const fields = splitLine(line);
+    const fields = splitLine(line, sep);
     if (!fields || fields.length !== K) return null;
     for (const f of fields) if (!f.quoted && f.text.startsWith("'")) return null; // DuckDB might take ' for the quote
     fields.forEach((f, k) => {
-      if (f.text === "" || (!f.quoted && NUMBER_TEXT.test(f.text))) return;
+      if (f.text === "" || (!f.quoted && (NUMBER_TEXT.test(f.text) || MISSING_CODE.test(f.text)))) return;
       nonNumber[k] = 1;
       if (certainlyText(f.text)) sure[k] = 1;
     });
@@ -175,6 +201,13 @@ function fieldModes(buf: Buffer, he: number, K: number, use: Uint8Array, opts: P
   if (text === K) return null;
   return use.map((u, k) => (nonNumber[k] === 1 ? (u === 1 ? 2 : 3) : u));
 }
+
+/**
+ * The missing codes a numeric column may hold, read as NaN: R's "NA", "NaN", Stata's "." and
+ * ".a"–".z" — what `readTable`'s DuckDB path makes of them (`stataMissingColumns`; DuckDB reads
+ * "NaN" as NaN itself). Unquoted only; any other word makes the column text or the file declined.
+ */
+const MISSING_CODE = /^(NA|NaN|\.[a-z]?)$/;
 
 /** A number in the grammar the parser accepts (a leading "+" too). */
 const NUMBER_TEXT = /^[-+]?(0|[1-9]\d*)(\.\d+)?([eE][-+]?\d+)?$|^[-+]?\.\d+([eE][-+]?\d+)?$/;
@@ -200,19 +233,20 @@ function certainlyText(field: string): boolean {
   return /[cdfghijklnoqrsuvwyCDFGHIJKLNOQRSUVWY]/.test(t);
 }
 
-/** The fields of one line (latin1), unquoted; null when a quote is not a whole field's or a "" escape. */
-function splitLine(line: string): { text: string; quoted: boolean }[] | null {
+/** The fields of one line (latin1), unquoted, split at the delimiter byte `sep`; null when a quote is not a whole field's or a "" escape. */
+function splitLine(line: string, sep: number): { text: string; quoted: boolean }[] | null {
   const out: { text: string; quoted: boolean }[] = [];
+  const sepChar = String.fromCharCode(sep);
   let i = 0;
   for (;;) {
     if (line.charCodeAt(i) === 34) {
       const j = line.indexOf('"', i + 1);
       if (j < 0 || line.charCodeAt(j + 1) === 34) return null;
-      if (j + 1 < line.length && line.charCodeAt(j + 1) !== 44) return null;
+      if (j + 1 < line.length && line.charCodeAt(j + 1) !== sep) return null;
       out.push({ text: line.slice(i + 1, j), quoted: true });
       i = j + 1;
     } else {
-      let j = line.indexOf(",", i);
+      let j = line.indexOf(sepChar, i);
       if (j < 0) j = line.length;
       const text = line.slice(i, j);
       if (text.includes('"')) return null;
@@ -220,7 +254,7 @@ function splitLine(line: string): { text: string; quoted: boolean }[] | null {
       i = j;
     }
     if (i >= line.length) return out;
-    i++; // the comma
+    i++; // the delimiter
     if (i === line.length) { out.push({ text: "", quoted: false }); return out; }
   }
 }
@@ -248,17 +282,17 @@ export async function readNumericCsv(file: string, opts: ParseOptions = {}): Pro
   if (!head) return null;
   const h = parseHeader(head, head.length, opts.text === true);
   if (!h) return null;
-  const use = fieldModes(head, h.he, h.K, usedMask(h.names, h.K, opts.columns), opts);
+  const use = fieldModes(head, h.he, h.K, h.sep, usedMask(h.names, h.K, opts.columns), opts);
   if (!use) return null;
   const T = threadCount(size, opts);
   const cut = (j: number): number => Math.floor((size * j) / T);
   const est = rowsPerByte(head, h.he);
   const workers: Promise<Part>[] = [];
-  for (let j = 1; j < T; j++) workers.push(parsePartInWorker({ file, from: cut(j), to: cut(j + 1), size }, h.K, use, est));
+  for (let j = 1; j < T; j++) workers.push(parsePartInWorker({ file, from: cut(j), to: cut(j + 1), size }, h.K, h.sep, use, est));
   const buf = readPart(file, 0, cut(1), size, fs);
   if (!buf) { await Promise.all(workers); return null; }
   const end = T === 1 ? buf.length : partEnd(buf, 0, cut(1), size);
-  return finishParts(h.names ?? head.subarray(0, h.he), use, mainPart(buf, h.he + 1, end, h.K, use, est * size), workers, file, opts);
+  return finishParts(h, head, use, mainPart(buf, h.he + 1, end, h.K, h.sep, use, est * size), workers, file, opts);
 }
 
 /** Parse a buffer as a plain numeric CSV (see the module comment); null when it is not one. A
@@ -268,16 +302,16 @@ export async function parseNumericCsv(bytes: Uint8Array, source?: string, opts: 
   const n = buf.length;
   const h = parseHeader(buf, n, opts.text === true);
   if (!h) return null;
-  const use = fieldModes(buf, h.he, h.K, usedMask(h.names, h.K, opts.columns), opts);
+  const use = fieldModes(buf, h.he, h.K, h.sep, usedMask(h.names, h.K, opts.columns), opts);
   if (!use) return null;
   const T = buf.buffer instanceof SharedArrayBuffer ? threadCount(n, opts) : 1;
   const cut = (j: number): number => Math.floor((n * j) / T);
   const est = rowsPerByte(buf, h.he);
   const workers: Promise<Part>[] = [];
   for (let j = 1; j < T; j++)
-    workers.push(parsePartInWorker({ shared: buf.buffer as SharedArrayBuffer, offset: buf.byteOffset, length: n, from: cut(j), to: cut(j + 1) }, h.K, use, est));
+    workers.push(parsePartInWorker({ shared: buf.buffer as SharedArrayBuffer, offset: buf.byteOffset, length: n, from: cut(j), to: cut(j + 1) }, h.K, h.sep, use, est));
   const end = T === 1 ? n : partEnd(buf, 0, cut(1), n);
-  return finishParts(h.names ?? buf.subarray(0, h.he), use, mainPart(buf, h.he + 1, end, h.K, use, est * n), workers, source, opts);
+  return finishParts(h, buf, use, mainPart(buf, h.he + 1, end, h.K, h.sep, use, est * n), workers, source, opts);
 }
 
 /** One part's result: its rows (−1: not a plain numeric CSV), its wanted columns (capacity ≥ rows), which columns had a value, Number() fallbacks. */
@@ -293,12 +327,12 @@ function rowsPerByte(buf: Buffer, he: number): number {
 }
 
 /** Parse the first part on this thread. */
-function mainPart(buf: Buffer, start: number, end: number, K: number, use: Uint8Array, estRows: number): Part {
+function mainPart(buf: Buffer, start: number, end: number, K: number, sep: number, use: Uint8Array, estRows: number): Part {
   // headroom of one chunk's worst case (`chunked` grows the columns when the next chunk might not fit)
   const cols = newColumns(K, use, Math.ceil(estRows + 1048576 / K) + 16);
   const seen = new Uint8Array(K), fb = new Float64Array(1);
   const dicts = Array.from({ length: K }, (_, k) => ((use[k] as number) >= 2 ? newTextDict() : null));
-  const rows = start >= end ? 0 : chunked(buf, start, end, K, use, cols, seen, fb, tenPowers(), parseBody, slowToken, decimalToDouble, textField, dicts);
+  const rows = start >= end ? 0 : chunked(buf, start, end, K, sep, use, cols, seen, fb, tenPowers(), parseBody, slowToken, decimalToDouble, textField, dicts);
   return { rows, cols: cols.filter((_, k) => use[k] === 1 || use[k] === 2), seen, fb: fb[0] as number, dicts };
 }
 
@@ -309,14 +343,15 @@ function newColumns(K: number, use: Uint8Array, cap: number): Float64Array[] {
 }
 
 /** Join the parts (the first one's rows, then each worker's, in order) into the table, or null.
- * `header`: the names, or the header's bytes when they are decoded with the text (`textEncoding`). */
-async function finishParts(header: readonly string[] | Buffer, use: Uint8Array, first: Part, workers: Promise<Part>[], source: string | undefined, opts: ParseOptions): Promise<Table | null> {
+ * `h`: the header (`parseHeader`) of `buf`; names null: they are decoded with the text (`textEncoding`). */
+async function finishParts(h: NonNullable<ReturnType<typeof parseHeader>>, buf: Buffer, use: Uint8Array, first: Part, workers: Promise<Part>[], source: string | undefined, opts: ParseOptions): Promise<Table | null> {
   const parts = [first, ...(await Promise.all(workers))];
   if (opts.stats) opts.stats.fallbacks = parts.reduce((s, p) => s + p.fb, 0);
   if (parts.some((p) => p.rows < 0)) return null;
   const rows = parts.reduce((s, p) => s + p.rows, 0);
   const K = use.length;
-  for (let k = 0; k < K; k++) if ((use[k] === 1 || use[k] === 2) && !parts.some((p) => p.seen[k] === 1)) return null;
+  // a kept column needs a value (or a missing code) somewhere: an empty one is VARCHAR for DuckDB
+  for (let k = 0; k < K; k++) if ((use[k] === 1 || use[k] === 2) && !parts.some((p) => p.seen[k] !== 0)) return null;
   if (rows === 0) return null;
   // text columns: one dictionary over the parts, then the file's encoding from the header and the distinct values
   const texts = new Map<number, { codes: Int32Array; values: Buffer[] }>();
@@ -328,12 +363,16 @@ async function finishParts(header: readonly string[] | Buffer, use: Uint8Array, 
   }
   const pieces: Buffer[] = [];
   const weights: number[] = [];
-  if (Buffer.isBuffer(header)) { pieces.push(header); weights.push(1); }
+  const from = h.bom ? 3 : 0, to = h.he > from && buf[h.he - 1] === 13 ? h.he - 1 : h.he;
+  if (h.names === null) { pieces.push(buf.subarray(from, to)); weights.push(1); }
   let ci = 0;
   for (const t of texts.values()) for (const v of t.values) { pieces.push(v); weights.push(counts[ci++] as number); }
-  const enc = pieces.length ? textEncoding(pieces, weights, opts.encoding ?? "auto") : "utf-8";
-  if (enc === null) return null;
-  const names = Buffer.isBuffer(header) ? headerNames(decodeText(header, enc)) : [...header];
+  // only UTF-8 after a UTF-8 byte-order mark (as readTable's own check), and with the bar delimiter:
+  // "|" (0x7C) can be the second byte of a GBK character, which the parser would have split
+  const utf8Only = h.bom || h.sep === 124;
+  const enc = pieces.length ? textEncoding(pieces, weights, utf8Only ? "utf-8" : (opts.encoding ?? "auto")) : "utf-8";
+  if (enc === null || (utf8Only && opts.encoding !== undefined && !["auto", "utf-8"].includes(normalizeEncoding(opts.encoding)))) return null;
+  const names = h.names ?? headerNames(decodeText(buf.subarray(from, to), enc), h.sep);
   if (!names || names.length !== K) return null;
   // with text columns the DuckDB path reads a schema's string columns as VARCHAR ("8471", not 8471): decline
   // when one of them is numeric here (a file without text keeps its numbers, as it always did)
@@ -428,7 +467,7 @@ function decodeText(b: Buffer, enc: string): string {
 type PartSource = { file: string; from: number; to: number; size: number } | { shared: SharedArrayBuffer; offset: number; length: number; from: number; to: number };
 
 /** Parse one part in a worker thread (it reads its own bytes from a file); resolves to its result (rows −1 on any failure). */
-function parsePartInWorker(src: PartSource, K: number, use: Uint8Array, rowsPerByte: number): Promise<Part> {
+function parsePartInWorker(src: PartSource, K: number, sep: number, use: Uint8Array, rowsPerByte: number): Promise<Part> {
   const { Worker } = require("node:worker_threads") as typeof import("node:worker_threads");
   const code = `const { parentPort, workerData: d } = require("node:worker_threads");
 const fs = require("node:fs");
@@ -455,7 +494,7 @@ else {
   const cols = Array.from({ length: d.K }, (_, k) => (d.use[k] === 1 || d.use[k] === 2 ? new Float64Array(cap) : (sink ??= new Float64Array(cap))));
   const seen = new Uint8Array(d.K), fb = new Float64Array(1);
   const dicts = Array.from({ length: d.K }, (_, k) => (d.use[k] >= 2 ? newTextDict() : null));
-  const rows = start >= end ? 0 : chunked(buf, start, end, d.K, d.use, cols, seen, fb, d.pw, body, slow, dec, txt, dicts);
+  const rows = start >= end ? 0 : chunked(buf, start, end, d.K, d.sep, d.use, cols, seen, fb, d.pw, body, slow, dec, txt, dicts);
   const out = cols.filter((_, k) => d.use[k] === 1 || d.use[k] === 2);
   parentPort.postMessage({ rows, cols: out, seen, fb: fb[0], dicts }, out.map((c) => c.buffer));
 }`;
@@ -463,7 +502,7 @@ else {
     const fail: Part = { rows: -1, cols: [], seen: new Uint8Array(K), fb: 0, dicts: [] };
     let w: import("node:worker_threads").Worker;
     try {
-      w = new Worker(code, { eval: true, workerData: { src, K, use, rpb: rowsPerByte, pw: tenPowers() } });
+      w = new Worker(code, { eval: true, workerData: { src, K, sep, use, rpb: rowsPerByte, pw: tenPowers() } });
     } catch { resolve(fail); return; }
     let done = false;
     w.once("message", (r: Part) => { done = true; resolve(r); void w.terminate(); });
@@ -510,10 +549,10 @@ function partEnd(buf: Buffer, base: number, to: number, size: number): number {
  * Parse lines [start, stop) into `cols` from row 0, in chunks of ~1 MB (V8 optimises the small
  * loop after the first calls; one long call runs in on-stack-replaced code with poor type
  * feedback, about twice as slow). Before each chunk the columns grow (×1.5, copied) if they could
- * not hold it: a row has at least K bytes (K − 1 commas and a line feed). Returns the row count,
+ * not hold it: a row has at least K bytes (K − 1 delimiters and a line feed). Returns the row count,
  * or −1. Self-contained (it also runs in the worker, from its source text).
  */
-function chunked(buf: Uint8Array, start: number, stop: number, K: number, use: Uint8Array, cols: Float64Array[], seen: Uint8Array, fb: Float64Array, pw: Float64Array, body: typeof parseBody, slow: typeof slowToken, dec: typeof decimalToDouble, txt: typeof textField, dicts: (TextDict | null)[]): number {
+function chunked(buf: Uint8Array, start: number, stop: number, K: number, sep: number, use: Uint8Array, cols: Float64Array[], seen: Uint8Array, fb: Float64Array, pw: Float64Array, body: typeof parseBody, slow: typeof slowToken, dec: typeof decimalToDouble, txt: typeof textField, dicts: (TextDict | null)[]): number {
   let row = 0;
   for (let s = start; s < stop && row >= 0;) {
     let e = s + 1048576 < stop ? buf.indexOf(10, s + 1048576) + 1 : stop;
@@ -529,7 +568,7 @@ function chunked(buf: Uint8Array, start: number, stop: number, K: number, use: U
         else { const g = new Float64Array(wide); g.set((old[k] as Float64Array).subarray(0, row)); cols[k] = g; }
       }
     }
-    row = body(buf, s, e, row, K, use, cols, seen, slow, dec, pw, fb, txt, dicts);
+    row = body(buf, s, e, row, K, sep, use, cols, seen, slow, dec, pw, fb, txt, dicts);
     s = e;
   }
   return row;
@@ -705,13 +744,12 @@ function newTextDict(): TextDict {
 }
 
 /**
- * Read the text field at i (unquoted, or "quoted" without "" escapes or line breaks inside) and
- * set d.last[0] to its code in `d` (adding it when new), −1 when it is empty; returns the index
- * just after it (where the delimiter should be), or −1 when the field is not one of those forms
- * or starts with a byte-order mark. With d null, only reads past the field.
- * Self-contained (it also runs in the worker).
+ * Read the text field at i (unquoted, or "quoted" without "" escapes or line breaks inside; `sep`
+ * the delimiter byte) and set d.last[0] to its code in `d` (adding it when new), −1 when it is
+ * empty; returns the index just after it (where the delimiter should be), or −1 when the field is
+ * not one of those forms or starts with a byte-order mark. Self-contained (it also runs in the worker).
  */
-function textField(buf: Uint8Array, i: number, n: number, d: TextDict | null): number {
+function textField(buf: Uint8Array, i: number, n: number, sep: number, d: TextDict): number {
   let s = i, e = i, end = i;
   if (i < n && buf[i] === 34) {
     s = i + 1;
@@ -728,14 +766,13 @@ function textField(buf: Uint8Array, i: number, n: number, d: TextDict | null): n
     end = j + 1;
   } else {
     let c = 0;
-    while (e < n && (c = buf[e] as number) !== 44 && c !== 10 && c !== 13) {
+    while (e < n && (c = buf[e] as number) !== sep && c !== 10 && c !== 13) {
       if (c === 34) return -1;
       e++;
     }
     end = e;
   }
   const L = e - s;
-  if (d === null) return end;
   if (L === 0) { d.last[0] = -1; return end; }
   if (L >= 3 && buf[s] === 0xef && buf[s + 1] === 0xbb && buf[s + 2] === 0xbf) return -1; // a byte-order mark, which DuckDB strips
   let h = -2128831035; // FNV-1a offset basis 0x811c9dc5
@@ -799,10 +836,12 @@ function textField(buf: Uint8Array, i: number, n: number, d: TextDict | null): n
  * The data rows [start, stop), field by field (a small, monomorphic loop: V8 keeps it
  * optimised). Returns the row count after them, or −1 when the text is not a plain numeric
  * CSV. Self-contained (no outer references: it also runs in the worker from its source text).
- * A field k with use[k] = 0 is not converted (nor marked seen), only checked for a number's bytes.
- * Bytes: 44 ",", 10 LF, 13 CR, 45 "-", 46 ".", 48–57 digits, 43 "+", 101/69 "e"/"E".
+ * A field k with use[k] = 0 is not converted (nor marked seen), only checked for a number's bytes
+ * or a missing code. seen[k]: bit 1 a number or text, bit 2 a missing code (`MISSING_CODE`: NaN).
+ * Bytes: `sep` the delimiter (44 ",", 9 tab, 59 ";", 124 "|"), 10 LF, 13 CR, 45 "-", 46 ".",
+ * 48–57 digits, 43 "+", 101/69 "e"/"E"; missing codes 78 "N", 65 "A", 97 "a", 97–122 "a"–"z".
  */
-function parseBody(buf: Uint8Array, start: number, stop: number, row0: number, K: number, use: Uint8Array, cols: Float64Array[], seen: Uint8Array, slow: typeof slowToken, dec: typeof decimalToDouble, pw: Float64Array, fb: Float64Array, txt: typeof textField, dicts: (TextDict | null)[]): number {
+function parseBody(buf: Uint8Array, start: number, stop: number, row0: number, K: number, sep: number, use: Uint8Array, cols: Float64Array[], seen: Uint8Array, slow: typeof slowToken, dec: typeof decimalToDouble, pw: Float64Array, fb: Float64Array, txt: typeof textField, dicts: (TextDict | null)[]): number {
   const n = buf.length, dv = new DataView(buf.buffer, buf.byteOffset, n);
   let i = start, row = row0, k = 0;
   let col = cols[0] as Float64Array;
@@ -811,7 +850,8 @@ function parseBody(buf: Uint8Array, start: number, stop: number, row0: number, K
     let c = i < n ? (buf[i] as number) : 10, v = NaN;
     if (use[k] === 0) {
       // a field not wanted: not converted, only checked to hold nothing but a number's bytes (digits . - + e E)
-      while (c !== 44 && c !== 10 && c !== 13) {
+      // or to be a missing code
+      while (c !== sep && c !== 10 && c !== 13) {
         if (i + 4 <= n) {
           // four digits at once (the test of the fraction loop below)
           const b = dv.getUint32(i, true);
@@ -821,20 +861,26 @@ function parseBody(buf: Uint8Array, start: number, stop: number, row0: number, K
             continue;
           }
         }
-        if ((c < 48 || c > 57) && c !== 46 && c !== 45 && c !== 43 && c !== 101 && c !== 69) return -1;
+        if ((c < 48 || c > 57) && c !== 46 && c !== 45 && c !== 43 && c !== 101 && c !== 69) {
+          while (i < n && (c = buf[i] as number) !== sep && c !== 10 && c !== 13) i++;
+          if (i >= n) c = 10;
+          const L = i - fieldStart, b0 = buf[fieldStart] as number, b1 = L > 1 ? (buf[fieldStart + 1] as number) : 0;
+          if (!((L === 2 && b0 === 78 && b1 === 65) || (L === 3 && b0 === 78 && b1 === 97 && buf[fieldStart + 2] === 78) || (L === 2 && b0 === 46 && b1 >= 97 && b1 <= 122))) return -1;
+          break;
+        }
         c = ++i < n ? (buf[i] as number) : 10;
       }
     } else if ((use[k] as number) >= 2) {
-      // a text column: the field's bytes (unquoted) as a code in the column's dictionary; empty → null (NaN);
-      // a text column not wanted (3, no dictionary): only checked to be a plain or quoted field
-      const d = dicts[k] as TextDict | null;
-      i = txt(buf, i, n, d);
+      // a text column: the field's bytes (unquoted) as a code in the column's dictionary; empty → null (NaN)
+      // (a text column not wanted, 3, has its dictionary too: its distinct values are checked for the encoding)
+      const d = dicts[k] as TextDict;
+      i = txt(buf, i, n, sep, d);
       if (i < 0) return -1;
       c = i < n ? (buf[i] as number) : 10;
-      if (c !== 44 && c !== 10 && c !== 13) return -1;
-      const code = d === null ? -1 : (d.last[0] as number);
+      if (c !== sep && c !== 10 && c !== 13) return -1;
+      const code = d.last[0] as number;
       if (code >= 0) { v = code; seen[k] = 1; }
-    } else if (c !== 44 && c !== 10 && c !== 13) {
+    } else if (c !== sep && c !== 10 && c !== 13) {
       // the plain grammar -?(0|[1-9]\d*)(\.\d+)?([eE][-+]?\d+)? or -?\.\d+([eE][-+]?\d+)?, its significant
       // digits as hi (the first 8; leading zeros leave it at 0) and lo (the nlo others): hi·10^nlo + lo
       let neg = 0, hi = 0, lo = 0, nlo = 0, frac = 0, ex = 0, plain = 1, d = 0;
@@ -878,7 +924,7 @@ function parseBody(buf: Uint8Array, start: number, stop: number, row0: number, K
         if (eneg === 1) ex = -ex;
         c = i < n ? (buf[i] as number) : 10;
       }
-      if (plain === 1 && (c === 44 || c === 10 || c === 13) && nlo <= 11) {
+      if (plain === 1 && (c === sep || c === 10 || c === 13) && nlo <= 11) {
         const q = ex - frac; // the value is (hi·10^nlo + lo)·10^q
         if (nlo <= 7 && q >= -22 && q <= 22) {
           // Clinger's fast path: the ≤ 15 significant digits m < 10^15 and 10^|q| are exact doubles, one correctly rounded operation
@@ -887,18 +933,23 @@ function parseBody(buf: Uint8Array, start: number, stop: number, row0: number, K
         } else v = dec(hi, lo, nlo, q, pw); // ≤ 19 digits: double-double; NaN for a near-tie
         if (v !== v) v = slow(buf, fieldStart, i, pw, dec, fb);
         else if (neg === 1 && v !== 0) v = -v;
+        seen[k] |= 1;
       } else {
-        // anything else ("+1", > 19 digits, "1e5x", "NA", …): slowToken validates the field and converts it, or declines
-        while (i < n && (c = buf[i] as number) !== 44 && c !== 10 && c !== 13) i++;
+        // anything else ("+1", > 19 digits, "1e5x", "NA", …): slowToken validates the field and converts it,
+        // else it must be a missing code (NA, NaN, ".", ".a"–".z" → NaN), or the file is declined
+        while (i < n && (c = buf[i] as number) !== sep && c !== 10 && c !== 13) i++;
         if (i >= n) c = 10;
         v = slow(buf, fieldStart, i, pw, dec, fb);
-        if (v !== v) return -1;
+        if (v !== v) {
+          const L = i - fieldStart, b0 = buf[fieldStart] as number, b1 = L > 1 ? (buf[fieldStart + 1] as number) : 0;
+          if (!((L === 2 && b0 === 78 && b1 === 65) || (L === 3 && b0 === 78 && b1 === 97 && buf[fieldStart + 2] === 78) || (L === 1 && b0 === 46) || (L === 2 && b0 === 46 && b1 >= 97 && b1 <= 122))) return -1;
+          seen[k] |= 2;
+        } else seen[k] |= 1;
       }
-      seen[k] = 1;
     }
-    // the field ends at i with c: 44 ",", 10 LF, 13 CR (i = n reads as LF)
+    // the field ends at i with c: sep, 10 LF, 13 CR (i = n reads as LF)
     if (c === 13) { if (i + 1 < n && buf[i + 1] !== 10) return -1; }
-    if (c === 44) { if (k === K - 1) return -1; }
+    if (c === sep) { if (k === K - 1) return -1; }
     else {
       if (k !== K - 1) {
         // an empty line: only allowed at the very end
@@ -912,7 +963,7 @@ function parseBody(buf: Uint8Array, start: number, stop: number, row0: number, K
       if (c === 13) i++; // skip the LF of CRLF
     }
     col[row] = v;
-    if (c === 44) k++;
+    if (c === sep) k++;
     else { k = 0; row++; if (i + 1 >= stop) return row; }
     col = cols[k] as Float64Array;
     i++;

@@ -93,16 +93,18 @@ export function fileFormat(file: string): FileFormat {
 
 /**
  * DuckDB table function that scans a CSV or Parquet file, for SQL over files too large to load.
- * `textColumns` (CSV only) are read as VARCHAR whatever they look like.
+ * `textColumns` (CSV only) are read as VARCHAR whatever they look like. CSV column types are
+ * sniffed from the first 20,480 rows, or from every row with `sniffAll` (slower; what `readTable`
+ * retries with when a value after those rows does not fit the sniffed type, e.g. R's "NA").
  *
  * @example
  *   await sql(`SELECT year, sum(value_usd) FROM ${scanExpression(file)} GROUP BY year`);
  */
-export function scanExpression(file: string, textColumns: readonly string[] = []): string {
+export function scanExpression(file: string, textColumns: readonly string[] = [], sniffAll = false): string {
   const f = sqlString(path.resolve(file));
   if (fileFormat(file) === "parquet") return `read_parquet(${f})`;
   const types = textColumns.length ? `, types = {${textColumns.map((c) => `${sqlString(c)}: 'VARCHAR'`).join(", ")}}` : "";
-  return `read_csv(${f}, header = true, sample_size = 20480${types})`;
+  return `read_csv(${f}, header = true, sample_size = ${sniffAll ? -1 : 20480}${types})`;
 }
 
 /** A row `readTable` left out of the table. */
@@ -173,9 +175,11 @@ export async function readRawFile(dir: string, name: string, opts: Omit<ReadOpti
  *  - Text: the encoding is checked (UTF-8, else GBK/GB18030 in auto mode; `opts.encoding`
  *    overrides) and the text transcoded to UTF-8 when needed; CRLF and LF line ends are both
  *    read. Blank (empty or whitespace-only) lines are left out — never silently: each is in
- *    `dropped` with its row. Plain numeric ASCII files take the fast JavaScript path
- *    (lib/data/csv-fast.ts), everything else DuckDB. Stata's missing codes "." and ".a"–".z" in
- *    numeric columns are NA.
+ *    `dropped` with its row. Files of numbers and text columns (comma, tab, semicolon or bar
+ *    delimited, quoted header names, a UTF-8 byte-order mark) take the fast JavaScript path
+ *    (lib/data/csv-fast.ts), everything else DuckDB. Stata's missing codes "." and ".a"–".z" and
+ *    R's "NA" in numeric columns are NA; DuckDB sniffs column types from 20,480 rows and, when a
+ *    later value does not fit (an "NA" in row 40,000), again from every row.
  *  - Column names must be distinct in every format (CSV header, Parquet schema, .dta
  *    variables, Excel header; CSV and Parquet also case-insensitively): a repeat is a DataError
  *    naming the column, both positions and the file (`checkDistinctNames`).
@@ -241,12 +245,9 @@ export async function readTable(file: string, opts: ReadOptions = {}): Promise<L
   // GB family) as prepareCsv checks the whole file; when they are not valid it declines and
   // prepareCsv says what is wrong. It accepts blank lines only at the end of the file; they are
   // counted from the file's tail.
-  const textColumns = schema ? schema.columns.filter((c) => c.type === "string").map((c) => c.name) : [];
   if (fastOk && (enc === "auto" || enc === "utf-8" || isGbEncoding(enc)) && !/\.gz$/i.test(file)) {
-    const { readNumericCsv } = require("./csv-fast") as typeof import("./csv-fast");
-    const want = opts.columns ?? (schema ? undefined : opts.wanted);
-    const fast = await readNumericCsv(file, { ...(want ? { columns: want } : {}), text: true, encoding: enc, textColumns });
-    if (fast && hasColumns(fast, opts.columns)) return finishFast(fast, file, opts, schema, trailingBlankRows(file, fast.nrows));
+    const fast = await readFastCsv(file, file, opts, schema, enc, null);
+    if (fast) return fast;
   }
   if (fmt === "parquet") checkParquetNames(file, await parquetNames(file));
   // parquet is binary; CSV text is checked (and transcoded to UTF-8 when it is not UTF-8)
@@ -254,10 +255,8 @@ export async function readTable(file: string, opts: ReadOptions = {}): Promise<L
   try {
     const blank = prepared.blank.map((row): DroppedRow => Object.freeze({ row, reason: "blank" }));
     if (prepared.text !== null && fastOk) {
-      const { parseNumericCsv } = require("./csv-fast") as typeof import("./csv-fast");
-      const want = opts.columns ?? (schema ? undefined : opts.wanted);
-      const fast = await parseNumericCsv(sharedCopy(prepared.text), file, { ...(want ? { columns: want } : {}), text: true, textColumns });
-      if (fast && hasColumns(fast, opts.columns)) return finishFast(fast, file, opts, schema, blank);
+      const fast = await readFastCsv(prepared.text, file, opts, schema, "auto", blank);
+      if (fast) return fast;
     }
     const cols = opts.columns ? opts.columns.map(quoteIdent).join(", ") : "*";
     const where = opts.where ? ` WHERE ${opts.where}` : "";
@@ -265,8 +264,17 @@ export async function readTable(file: string, opts: ReadOptions = {}): Promise<L
     const header = new Set(prepared.names);
     const textCols = fmt === "csv" && schema ? schema.columns.filter((c) => c.type === "string" && header.has(c.name)).map((c) => c.name) : [];
     let t: Table;
+    const scan = (sniffAll: boolean) => sql(`SELECT ${cols} FROM ${scanExpression(prepared.scanFile, textCols, sniffAll)}${where}`, { intColumns: opts.intColumns, source: file });
     try {
-      t = await sql(`SELECT ${cols} FROM ${scanExpression(prepared.scanFile, textCols)}${where}`, { intColumns: opts.intColumns, source: file });
+      try {
+        t = await scan(false);
+      } catch (e) {
+        // a value after the sniffed rows that does not fit the column's type (an "NA" in row 40,000 of
+        // a numeric column): sniff every row instead, so that the column is read as text and its
+        // missing codes are then handled as anywhere else (stataMissingColumns)
+        if (fmt !== "csv" || e instanceof DataError || !/^Conversion Error/.test(String((e as Error).message ?? e))) throw e;
+        t = await scan(true);
+      }
     } catch (e) {
       if (e instanceof DataError) throw e;
       const msg = String((e as Error).message ?? e).split("\n")[0] ?? "";
@@ -283,6 +291,22 @@ export async function readTable(file: string, opts: ReadOptions = {}): Promise<L
   } finally {
     prepared.cleanup();
   }
+}
+
+/**
+ * The fast CSV path (lib/data/csv-fast.ts) on a file (`src` its path; the file's encoding `enc`) or
+ * on its text already read, gunzipped or transcoded to UTF-8 (`src` the bytes): the finished table,
+ * or null when the parser declines or lacks a column asked for (then DuckDB reads it). `blank`: the
+ * blank lines already found (null: counted from the file's tail, the only place the parser allows them).
+ */
+async function readFastCsv(src: string | Buffer, file: string, opts: ReadOptions, schema: Schema | undefined, enc: string, blank: readonly DroppedRow[] | null): Promise<LoadedTable | null> {
+  const csv = require("./csv-fast") as typeof import("./csv-fast");
+  const want = opts.columns ?? (schema ? undefined : opts.wanted);
+  const textColumns = schema ? schema.columns.filter((c) => c.type === "string").map((c) => c.name) : [];
+  const o = { ...(want ? { columns: want } : {}), text: true, encoding: enc, textColumns };
+  const fast = typeof src === "string" ? await csv.readNumericCsv(src, o) : await csv.parseNumericCsv(sharedCopy(src), file, o);
+  if (!fast || !hasColumns(fast, opts.columns)) return null;
+  return finishFast(fast, file, opts, schema, blank ?? trailingBlankRows(file, fast.nrows));
 }
 
 /** Bytes from 16 MB on copied into a SharedArrayBuffer, so that the fast parser splits them over threads (a copy costs ≈ 1/10 of a parse). */

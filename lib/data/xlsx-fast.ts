@@ -1,4 +1,5 @@
 import * as zlib from "node:zlib";
+import * as XLSX from "@e965/xlsx";
 import { decimalBytes } from "./csv-fast";
 
 /**
@@ -118,30 +119,13 @@ function stringItem(x: string): string | null | undefined {
   return undefined;
 }
 
-/** 0-based column of the letters in ref[from, to), or −1. */
-function columnOf(ref: string, from: number, to: number): number {
-  let c = 0;
-  for (let i = from; i < to; i++) {
-    const d = ref.charCodeAt(i) - 64;
-    if (d < 1 || d > 26) return -1;
-    c = 26 * c + d;
-  }
-  return c - 1;
-}
-
 /** "B3:D10" → 0-based range, or null. */
 function rangeOf(ref: string): FastSheet["merges"][number] | null {
   const m = /^([A-Z]{1,3})(\d+):([A-Z]{1,3})(\d+)$/.exec(ref);
   if (!m) return null;
-  const s = { c: columnOf(m[1] as string, 0, (m[1] as string).length), r: Number(m[2]) - 1 };
-  const e = { c: columnOf(m[3] as string, 0, (m[3] as string).length), r: Number(m[4]) - 1 };
+  const s = { c: XLSX.utils.decode_col(m[1] as string), r: Number(m[2]) - 1 };
+  const e = { c: XLSX.utils.decode_col(m[3] as string), r: Number(m[4]) - 1 };
   return s.r < 0 || e.r < 0 ? null : { s, e };
-}
-
-function encodeCol(c: number): string {
-  let s = "";
-  for (let x = c + 1; x > 0; x = Math.floor((x - 1) / 26)) s = String.fromCharCode(65 + ((x - 1) % 26)) + s;
-  return s;
 }
 
 /** Does the text hold a numeric character reference or _xHHHH_ escape of a character ≥ 0x80? */
@@ -345,7 +329,7 @@ export function readXlsxSheet(buf: Buffer, sel: string | number | undefined): Fa
   const dim = di > 0 ? /"(\w*:\w*)"/.exec(head.slice(di, di + 50)) : null;
   const range = dim ? rangeOf(dim[1] as string) : null;
   if (!range || range.s.r > range.e.r || range.s.c > range.e.c || range.s.c < 0) return null;
-  const from = `${encodeCol(range.s.c)}${range.s.r + 1}`, to = `${encodeCol(range.e.c)}${range.e.r + 1}`;
+  const from = XLSX.utils.encode_cell(range.s), to = XLSX.utils.encode_cell(range.e);
   const ref = from === to ? from : `${from}:${to}`; // SheetJS's encode_range writes one cell as "A1"
   const data = scanCells(xb, sd + 11, sdEnd, shared);
   if (!data) return null;

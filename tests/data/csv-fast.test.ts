@@ -66,10 +66,11 @@ test("CRLF line ends, no final newline, negative zero and 0.x forms", async () =
   for (const n of fast.names) { const x = fast.columns[n] as Float64Array, y = duck.columns[n] as Float64Array; for (let i = 0; i < 4; i++) assert.ok(x[i] === y[i], `${n}[${i}] ${x[i]} vs ${y[i]}`); }
 });
 
-test("declines (→ DuckDB) quotes, strings, NA, dates, leading zeros, ragged rows, empty columns, one column, numeric-looking header", async () => {
+test("declines (→ DuckDB) quotes, strings, words other than missing codes, dates, leading zeros, ragged rows, empty columns, one column, numeric-looking header, two delimiters", async () => {
   const cases = [
-    'x,y\n"1",2\n', "x,y\n1,a\n", "x,y\n1,NA\n", "x,y\n2020-01-01,1\n", "x,y\n007,1\n", "x,y\n1,2,3\n", "x,y\n1\n",
-    "x,y\n,1\n,2\n", "x\n1\n2\n", "1,2\n3,4\n", "x,y\n1, 2\n", "x,y\n1.,2\n", "x,x\n1,2\n", "x;y\n1;2\n", "x,y\n1,2\n\n3,4\n",
+    'x,y\n"1",2\n', "x,y\n1,a\n", "x,y\n1,N/A\n", "x,y\n1,na\n", "x,y\n1,..\n", "x,y\n1,.A\n", "x,y\n2020-01-01,1\n", "x,y\n007,1\n", "x,y\n1,2,3\n", "x,y\n1\n",
+    "x,y\n,1\n,2\n", "x\n1\n2\n", "1,2\n3,4\n", "x,y\n1, 2\n", "x,y\n1.,2\n", "x,x\n1,2\n", "x;y,z\n1;2,3\n", "x,y\n1,2\n\n3,4\n",
+    "x\ty\n1\t2;3\n", '"x""1",y\n1,2\n', '"x,y\n1,2\n',
   ];
   for (const c of cases) assert.is(await parseNumericCsv(Buffer.from(c)), null, JSON.stringify(c));
 });
@@ -208,7 +209,7 @@ test("columns= converts only the wanted columns (same bits), checks the others f
     }
   }
   // a letter, a quote or a space in an unwanted field still declines (DuckDB decides what the file is)
-  for (const bad of ["NA", '"1"', " 1", "1x", "12345678x9", "1234 5678", "-0.1234567,"]) assert.is(await readNumericCsv(write(`y,s\n1,${bad}\n2,3\n`), { columns: ["y"] }), null, bad);
+  for (const bad of ["NAN", "na", '"1"', " 1", "1x", "12345678x9", "1234 5678", "-0.1234567,"]) assert.is(await readNumericCsv(write(`y,s\n1,${bad}\n2,3\n`), { columns: ["y"] }), null, bad);
   // a wanted name not in the header: every column, converted
   const all = await readNumericCsv(write("y,s\n1,2\n"), { columns: ["y", "nope"] });
   assert.ok(all);
@@ -394,6 +395,75 @@ test("a gzipped CSV (numbers and text) reads as DuckDB reads it", async () => {
   const { fast, duck } = await both(f);
   sameBits(fast, duck);
   assert.ok(Array.isArray(fast.columns["城市"]));
+});
+
+test("missing codes in numeric columns (R's NA, NaN, Stata's . and .a–.z) are NaN, as on the DuckDB path, also after DuckDB's sniffed rows and in unwanted columns", async () => {
+  const codes = ["NA", "NaN", ".", ".a", ".z", ""];
+  const rows = ["y,x,g,w"];
+  for (let i = 0; i < 30000; i++) rows.push(`${(i * 0.37) % 11},${i % 97 === 5 ? codes[i % codes.length] : String(i / 8)},${i % 13},${i}`);
+  // w's only NA comes after DuckDB's 20,480 sniffed rows: DuckDB alone fails to convert it; readTable then sniffs every row
+  rows.push("1.5,NA,3,NA");
+  for (const threads of [1, 3]) {
+    const f = write(rows.join("\n") + "\n");
+    const opts = threads > 1 ? { parallelBytes: 1000, threads } : {};
+    const t = await readNumericCsv(f, { ...opts, text: true });
+    assert.ok(t, "fast path taken");
+    if (t) {
+      const x = t.columns["x"] as Float64Array;
+      assert.ok(x instanceof Float64Array);
+      assert.ok(Number.isNaN(x[30000] as number) && Number.isNaN(x[5] as number) && x[6] === 6 / 8);
+      assert.ok(t.columns["w"] instanceof Float64Array && Number.isNaN((t.columns["w"] as Float64Array)[30000] as number));
+    }
+    const { fast, duck } = await both(f);
+    sameBits(fast, duck);
+  }
+  // a missing code in a column not wanted is accepted (and not converted)
+  const u = await readNumericCsv(write("y,s\n1,NA\n2,.b\n3,NaN\n4,.\n"), { columns: ["y"] });
+  assert.equal(Array.from((u?.columns["y"] as Float64Array) ?? []), [1, 2, 3, 4]);
+  // a column of missing codes only is numeric (all NaN), as stataMissingColumns makes it
+  const a = await both(write("y,m\n1,NA\n2,.\n"));
+  sameBits(a.fast, a.duck);
+  assert.ok(a.fast.columns["m"] instanceof Float64Array);
+  // "NA" beside real words stays text ("NA" is also Namibia's ISO code)
+  const c = await both(write("y,dest\n1,NA\n2,CN\n3,US\n"));
+  sameBits(c.fast, c.duck);
+  assert.equal(c.fast.columns["dest"], ["NA", "CN", "US"]);
+});
+
+test("users' CSV dialects read as DuckDB reads them: tab, semicolon and bar delimiters, quoted header names (R's write.csv), Excel's UTF-8 byte-order mark with CRLF", async () => {
+  const header = ["y", "x", "城市", "year"];
+  const body: string[][] = [];
+  for (let i = 0; i < 5000; i++) body.push([String(Math.sin(i) * 1e3), i % 41 === 0 ? "NA" : (i / 7).toPrecision(17), ["北京市", "上海市", "Xi'an", "广州市"][i % 4] as string, String(2005 + (i % 11))]);
+  const dialects: Record<string, string> = {
+    tab: [header, ...body].map((r) => r.join("\t")).join("\n") + "\n",
+    semicolon: [header, ...body].map((r) => r.join(";")).join("\n") + "\n",
+    bar: [header, ...body].map((r) => r.join("|")).join("\n"),
+    rWriteCsv: [header.map((h) => `"${h}"`), ...body.map((r) => [r[0], r[1], `"${r[2]}"`, r[3]])].map((r) => r.join(",")).join("\n") + "\n",
+    excelBom: "\ufeff" + [header, ...body].map((r) => r.join(",")).join("\r\n") + "\r\n",
+  };
+  for (const [name, text] of Object.entries(dialects)) {
+    for (const threads of [1, 2]) {
+      const f = write(text);
+      const opts = threads > 1 ? { parallelBytes: 1000, threads } : {};
+      const t = await readNumericCsv(f, { ...opts, text: true });
+      assert.ok(t, `${name}: fast path taken`);
+      assert.equal(t?.names, header, name);
+      const { fast, duck } = await both(f);
+      sameBits(fast, duck);
+      assert.ok(fast.columns["x"] instanceof Float64Array, name);
+    }
+  }
+  // a byte-order mark before GBK text, or with an encoding other than UTF-8 asked for: declined
+  const gbk = write("");
+  fs.writeFileSync(gbk, Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), iconvLite.encode("v,城市\n1,北京\n", "gbk")]));
+  assert.is(await readNumericCsv(gbk, { text: true }), null);
+  assert.is(await readNumericCsv(write("\ufeffv,城市\n1,北京\n"), { text: true, encoding: "gbk" }), null);
+  // the bar delimiter with GBK text ("|" can be a GBK character's second byte): declined
+  const bar = write("");
+  fs.writeFileSync(bar, iconvLite.encode("v|城市\n1|北京\n2|上海\n", "gbk"));
+  assert.is(await readNumericCsv(bar, { text: true }), null);
+  // with a delimiter other than the comma, another candidate in the data is declined (a sniffer might weigh it)
+  assert.is(await parseNumericCsv(Buffer.from("a\tb\n1\tx,y\n"), undefined, { text: true }), null);
 });
 
 test.after(() => fs.rmSync(dir, { recursive: true, force: true }));

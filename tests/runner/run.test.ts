@@ -268,6 +268,9 @@ test("CLI options", () => {
   assert.is(o.timeoutSec, 30);
   assert.is(o.generateData, false);
   assert.is(o.toc, "/repo/notebooks/toc.json");
+  // the default limit only catches a hung kernel: the paper-scale EQ recovery study took up to 1,730 s on a slow 2-core machine
+  const d = parseReproduceArgs([], "/repo");
+  assert.ok(d !== "help" && d.timeoutSec >= 3600);
   assert.is(parseReproduceArgs(["--help"]), "help");
   assert.throws(() => parseReproduceArgs(["--scale", "huge"]), /--scale must be one of small, default, paper/);
   assert.throws(() => parseReproduceArgs(["--seed", "-1"]), /non-negative integer/);
