@@ -66,9 +66,9 @@ test("CRLF line ends, no final newline, negative zero and 0.x forms", async () =
   for (const n of fast.names) { const x = fast.columns[n] as Float64Array, y = duck.columns[n] as Float64Array; for (let i = 0; i < 4; i++) assert.ok(x[i] === y[i], `${n}[${i}] ${x[i]} vs ${y[i]}`); }
 });
 
-test("declines (→ DuckDB) quotes, strings, words other than missing codes, dates, leading zeros, ragged rows, empty columns, one column, numeric-looking header, two delimiters", async () => {
+test("declines (→ DuckDB) quoted numbers with leading zeros or delimiters, strings, words other than missing codes, dates, leading zeros, ragged rows, empty columns, one column, numeric-looking header, two delimiters", async () => {
   const cases = [
-    'x,y\n"1",2\n', "x,y\n1,a\n", "x,y\n1,N/A\n", "x,y\n1,na\n", "x,y\n1,..\n", "x,y\n1,.A\n", "x,y\n2020-01-01,1\n", "x,y\n007,1\n", "x,y\n1,2,3\n", "x,y\n1\n",
+    'x,y\n"007",2\n', 'x,y\n"1,5",2\n', 'x,y\n"1""",2\n', 'x,y\n"1"2,3\n', "x,y\n1,a\n", "x,y\n1,N/A\n", "x,y\n1,na\n", "x,y\n1,..\n", "x,y\n1,.A\n", "x,y\n2020-01-01,1\n", "x,y\n007,1\n", "x,y\n1,2,3\n", "x,y\n1\n",
     "x,y\n,1\n,2\n", "x\n1\n2\n", "1,2\n3,4\n", "x,y\n1, 2\n", "x,y\n1.,2\n", "x,x\n1,2\n", "x;y,z\n1;2,3\n", "x,y\n1,2\n\n3,4\n",
     "x\ty\n1\t2;3\n", '"x""1",y\n1,2\n', '"x,y\n1,2\n',
   ];
@@ -209,7 +209,7 @@ test("columns= converts only the wanted columns (same bits), checks the others f
     }
   }
   // a letter, a quote or a space in an unwanted field still declines (DuckDB decides what the file is)
-  for (const bad of ["NAN", "na", '"1"', " 1", "1x", "12345678x9", "1234 5678", "-0.1234567,"]) assert.is(await readNumericCsv(write(`y,s\n1,${bad}\n2,3\n`), { columns: ["y"] }), null, bad);
+  for (const bad of ["NAN", "na", '"01"', '"1,5"', '"a"', " 1", "1x", "12345678x9", "1234 5678", "-0.1234567,"]) assert.is(await readNumericCsv(write(`y,s\n1,${bad}\n2,3\n`), { columns: ["y"] }), null, bad);
   // a wanted name not in the header: every column, converted
   const all = await readNumericCsv(write("y,s\n1,2\n"), { columns: ["y", "nope"] });
   assert.ok(all);
@@ -319,7 +319,7 @@ test("text columns: declines (→ DuckDB) what DuckDB might read otherwise", asy
     'x,y\n1,"a\nb"\n', // a line break inside quotes
     "x,y\n1,'a'\n", // single quotes
     'x,y\n1,a"b\n', // a quote inside a field
-    'x,y\n"1",a\n', // a quoted number
+    'x,y\n"1;2",a\n', // a quoted field of a numeric column that is not a number
     "x,y\n1,a\n2,b,c\n", // a ragged row
   ];
   for (const c of cases) assert.is(await parseNumericCsv(Buffer.from(c), undefined, { text: true }), null, JSON.stringify(c));
@@ -464,6 +464,21 @@ test("users' CSV dialects read as DuckDB reads them: tab, semicolon and bar deli
   assert.is(await readNumericCsv(bar, { text: true }), null);
   // with a delimiter other than the comma, another candidate in the data is declined (a sniffer might weigh it)
   assert.is(await parseNumericCsv(Buffer.from("a\tb\n1\tx,y\n"), undefined, { text: true }), null);
+});
+
+test("every field quoted (QUOTE_ALL exports): numbers, missing codes, quoted-empty and text read as DuckDB reads them, 1–3 threads, wanted columns only", async () => {
+  const rows = ['"y","x","城市","m"'];
+  for (let i = 0; i < 6000; i++) rows.push([String(Math.cos(i) * 1e-3), i % 53 === 0 ? "" : String(i * 7), ["北京", "Xi an", "NA", ""][i % 4], i % 17 === 0 ? "NA" : String(-i / 3)].map((v) => `"${v}"`).join(","));
+  for (const threads of [1, 3]) {
+    const f = write(rows.join("\r\n") + "\r\n");
+    const opts = threads > 1 ? { parallelBytes: 1000, threads } : {};
+    assert.ok(await readNumericCsv(f, { ...opts, text: true }), "fast path taken");
+    const { fast, duck } = await both(f);
+    sameBits(fast, duck);
+    assert.ok(fast.columns["m"] instanceof Float64Array && fast.columns["x"] instanceof Float64Array);
+    const some = await readNumericCsv(f, { ...opts, text: true, columns: ["y"] });
+    assert.ok(some && (some.columns["y"] as Float64Array).every((v, i) => Object.is(v, (fast.columns["y"] as Float64Array)[i])));
+  }
 });
 
 test.after(() => fs.rmSync(dir, { recursive: true, force: true }));
