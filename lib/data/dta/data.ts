@@ -4,6 +4,7 @@ import type { Decoder } from "./encoding";
 import type { DtaHeader } from "./types";
 import { BYTE_MAX, INT_MAX, LONG_MAX, DOUBLE_MISS_MIN, FLOAT_MISS_MIN, missingTagOfDoubleHigh, missingTagOfFloatBits, missingTagOfInt } from "./missing";
 import { readStrlRef } from "./strl";
+import { StringMemo } from "./string-memo";
 
 /** What the data pass produces for one variable before dates/labels are applied. */
 export interface RawColumn {
@@ -28,13 +29,15 @@ export const CHUNK_BYTES = 512 * 1024;
  * records (≈ `CHUNK_BYTES`) with `fs.readSync` into one reused buffer, and every value is
  * decoded straight into the output column, so peak memory is the output plus one chunk.
  * Doubles in native byte order at 8-byte-aligned record offsets are read through a
- * Float64Array view of the chunk; everything else through a DataView.
+ * Float64Array view of the chunk; everything else through a DataView. With a pure decoder
+ * (`pureDecoder`, the default), each fixed-width string column decodes each distinct value once
+ * (`StringMemo`): its rows share one string object per value.
  *
  * @example
  *   const cols = readDataSection(src, header, decoder);
  *   cols[0].num; // Float64Array of the first variable, NaN for missing
  */
-export function readDataSection(src: DtaSource, h: DtaHeader, dec: Decoder, chunkBytes = CHUNK_BYTES): RawColumn[] {
+export function readDataSection(src: DtaSource, h: DtaHeader, dec: Decoder, chunkBytes = CHUNK_BYTES, pureDecoder = true): RawColumn[] {
   const n = h.nobs;
   const rec = h.recordLength;
   const cols: RawColumn[] = h.variables.map((v) =>
@@ -47,6 +50,7 @@ export function readDataSection(src: DtaSource, h: DtaHeader, dec: Decoder, chun
   const dv = new DataView(ab);
   const le = h.littleEndian;
   const f64 = rec % 8 === 0 && le === NATIVE_LE ? new Float64Array(ab) : null;
+  const memos = h.variables.map((v) => (pureDecoder && v.type === "str" ? new StringMemo(dec) : null));
   for (let row0 = 0; row0 < n; row0 += chunkRows) {
     const rows = Math.min(chunkRows, n - row0);
     src.readInto(buf, 0, rows * rec, h.dataOffset + row0 * rec, "data");
@@ -81,7 +85,9 @@ export function readDataSection(src: DtaSource, h: DtaHeader, dec: Decoder, chun
         case "str": {
           const out = c.str!;
           const w = v.strWidth;
-          for (let r = 0, p = off; r < rows; r++, p += rec) out[row0 + r] = dec(buf, p, cstrEnd(buf, p, w));
+          const memo = memos[j];
+          if (memo) for (let r = 0, p = off; r < rows; r++, p += rec) out[row0 + r] = memo.get(buf, p, cstrEnd(buf, p, w));
+          else for (let r = 0, p = off; r < rows; r++, p += rec) out[row0 + r] = dec(buf, p, cstrEnd(buf, p, w));
           break;
         }
         case "strL": {

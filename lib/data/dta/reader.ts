@@ -103,7 +103,8 @@ function readDtaWith(path: string, opts: ReadDtaOptions, enc: string, probe?: De
     });
     const dec = probe && h.version < 118 ? probe : makeDecoder(h.version, enc);
     checkDistinctNames(h.variables.map((v) => v.name), path);
-    const raw = readDataSection(src, h, dec);
+    // the encoding probe counts every field (not a pure decoder): no memo on that pass
+    const raw = readDataSection(src, h, dec, undefined, !(probe && h.version < 118));
     const sets = parseValueLabels(src, h, dec);
     const hasStrl = h.variables.some((v) => v.type === "strL");
     const strls = hasStrl ? parseStrls(src, h, dec) : new Map<number, string>();
