@@ -172,7 +172,7 @@ export async function readRawFile(dir: string, name: string, opts: Omit<ReadOpti
  * file into a column table, optionally validated against a schema.
  *
  * Method:
- *  - Text: the encoding is checked (UTF-8, else GBK/GB18030 in auto mode; `opts.encoding`
+ *  - Text: the encoding is checked (UTF-8, else GBK/GB18030 in auto mode, UTF-16 after its byte-order mark; `opts.encoding`
  *    overrides) and the text transcoded to UTF-8 when needed; CRLF and LF line ends are both
  *    read. Blank (empty or whitespace-only) lines are left out — never silently: each is in
  *    `dropped` with its row. Files of numbers and text columns (comma, tab, semicolon or bar
@@ -540,8 +540,12 @@ async function prepareCsv(file: string, enc: string): Promise<PreparedCsv> {
     } finally { fs.closeSync(fd); }
   }
   const bom = bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf;
+  // a UTF-16 byte-order mark (Excel's "Unicode Text" .txt, tab-delimited): FF FE / FE FF can start
+  // neither UTF-8 nor GB18030 text, so it decides the encoding
+  const utf16 = bytes.length >= 2 && bytes[0] === 0xff && bytes[1] === 0xfe ? "utf-16le" : bytes.length >= 2 && bytes[0] === 0xfe && bytes[1] === 0xff ? "utf-16be" : null;
   let use = enc;
-  if (enc === "auto") {
+  if (enc === "auto" && utf16) use = utf16;
+  else if (enc === "auto") {
     // native check first (fast); the byte offset is only looked for when it fails
     const bad = isUtf8(bom ? bytes.subarray(3) : bytes) ? -1 : firstInvalidUtf8(bytes, bom ? 3 : 0);
     if (bad < 0) use = "utf-8";
@@ -574,7 +578,9 @@ async function prepareCsv(file: string, enc: string): Promise<PreparedCsv> {
     return { scanFile: tmp, text: cut.text, cleanup, names, blank: cut.rows };
   }
   if (partial) {
-    const names = checkHeader(iconv.decode(bytes.subarray(0, headerEnd(bytes)), use), file);
+    // UTF-16: a 0x0A byte can be half of a character ("上" is 0A 4E), so the header is cut from decoded text
+    const head = /^utf-?16/i.test(use) ? iconv.decode(bytes.subarray(0, bytes.length & ~1), use) : iconv.decode(bytes.subarray(0, headerEnd(bytes)), use);
+    const names = checkHeader(head.slice(0, (head.indexOf("\n") + 1 || head.length + 1) - 1), file);
     try {
       await transcodeStream(file, tmp, use);
     } catch (e) {

@@ -215,5 +215,22 @@ test("large files: sniffed on a prefix and transcoded as a stream (same table, s
   }
 });
 
+test("UTF-16 text with its byte-order mark (Excel's \"Unicode Text\" .txt, tab-delimited) is recognised in auto mode, in memory and streamed", async () => {
+  const utf8 = await readTable(fx("gbk-cities.csv"));
+  // the same table as UTF-16 tab-delimited text with CRLF; "上" (U+4E0A) holds a 0x0A byte in UTF-16LE
+  const text = [utf8.names.join("\t"), ...toRecords(utf8).map((r) => utf8.names.map((n) => String(r[n] ?? "")).join("\t")), "上海\t" + utf8.names.slice(1).map(() => "").join("\t")].join("\r\n") + "\r\n";
+  const want = await readTable(tf("cities-utf8.tsv", text));
+  for (const [enc, bom] of [["utf-16le", [0xff, 0xfe]], ["utf-16be", [0xfe, 0xff]]] as const) {
+    const p = tf(`cities-${enc}.txt`, Buffer.concat([Buffer.from(bom), iconv.encode(text, enc)]));
+    assert.equal(toRecords(await readTable(p)), toRecords(want), enc);
+    process.env["VAGG_CSV_INMEMORY_BYTES"] = "300";
+    try {
+      assert.equal(toRecords(await readTable(p)), toRecords(want), `${enc}, streamed`);
+    } finally {
+      delete process.env["VAGG_CSV_INMEMORY_BYTES"];
+    }
+  }
+});
+
 test.after(() => fs.rmSync(tmp, { recursive: true, force: true }));
 test.run();
