@@ -13,7 +13,7 @@
  *    digits and 10^q (Dekker 1971) with an error below 2^-101 and a test that the rounding is
  *    decided — Eisel–Lemire's idea (Lemire 2021) in doubles; the proof is in its comment;
  *  - the rest — the near-ties that test refers back (in practice only exact halfway strings such
- *    as "9007199254740993"), > 19 significant digits, |q| > 250, a "+" sign — goes to `slowToken`,
+ *    as "9007199254740993"), > 19 significant digits, |q| > 250 — goes to `slowToken`,
  *    which checks the grammar and uses `Number()` where the two routes above do not apply.
  * `bench/read-csv-precision.ts` times files of 6 decimals, 15, 16 and 17 significant digits.
  *
@@ -26,16 +26,20 @@
  *  - the missing codes R's "NA", "NaN" and Stata's "." and ".a"–".z" in a numeric column are NaN,
  *    what `readTable`'s DuckDB path makes of them (`stataMissingColumns`), also when the first one
  *    comes after the rows DuckDB sniffs. A column of numbers and missing codes was read as text
- *    and converted afterwards (616,591 rows: 2.7 → 1.0 s).
- *
+ *    and converted afterwards (616,591 rows: 2.7 → 1.0 s);
  *  - quoted numbers and missing codes ("1.5", "NA": exports that quote every field) are read
  *    unquoted, as DuckDB reads them.
  *
- * Anything outside that grammar — other words, quoted fields holding a delimiter or "", dates, booleans, leading zeros
- * such as "007", a row with the wrong number of fields, a column with no value at all, a header
- * that looks numeric — makes it return `null`, and `readTable` reads the file with DuckDB as
- * before, so the fast path never changes what a file means; it only skips DuckDB's type sniffing
- * and the copy out of its vectors. A test checks bitwise equality with the DuckDB path.
+ * Anything outside that grammar — a leading "+" (text for DuckDB), other words, quoted fields
+ * holding a delimiter or "", quoted fields when the header and first 64 KB hold no quote (DuckDB
+ * then keeps the quotes), fields starting with ' (DuckDB might take it for the quote), dates,
+ * booleans, leading zeros such as "007", a row with the wrong number of fields, a column with no
+ * value at all, a header that looks numeric — makes it return `null`, and `readTable` reads the
+ * file with DuckDB as before, so the fast path never changes what a file means; it only skips
+ * DuckDB's type sniffing and the copy out of its vectors. A test checks bitwise equality with the
+ * DuckDB path. Known differences, kept: "-0" is 0 here; a schema's string column of numbers in a
+ * file with neither text nor missing codes is read as numbers ("8471.0" → "8471", on which the
+ * appendix's synthetic files rely; declined from 2^53 on, where a number cannot hold the digits).
  *
  * Text columns (`text: true`, as `readTable` asks): users' files carry names — cities, firms,
  * provinces, often in Chinese and often GBK-encoded. A column whose first 64 KB hold a field that
@@ -261,6 +265,17 @@ function splitLine(line: string, sep: number): { text: string; quoted: boolean }
   }
 }
 
+/**
+ * The parser's dialect as one number: the delimiter byte, plus 256 when a double quote appears in
+ * the header or the first 64 KB after it. DuckDB's sniffer, whose 20,480-row sample holds those
+ * bytes, then takes " for the quote; without one it reads no quotes at all ("Bei" keeps its
+ * quotes), so a quoted field met later declines the file.
+ */
+function dialectOf(buf: Buffer, h: { he: number; sep: number }): number {
+  const q = buf.indexOf(34);
+  return h.sep | (q !== -1 && q < h.he + 1 + OVERLAP ? 256 : 0);
+}
+
 /** Threads for a file of `size` bytes (1 below `parallelBytes`). */
 function threadCount(size: number, opts: ParseOptions): number {
   if (size < (opts.parallelBytes ?? PARALLEL_BYTES)) return 1;
@@ -290,11 +305,12 @@ export async function readNumericCsv(file: string, opts: ParseOptions = {}): Pro
   const cut = (j: number): number => Math.floor((size * j) / T);
   const est = rowsPerByte(head, h.he);
   const workers: Promise<Part>[] = [];
-  for (let j = 1; j < T; j++) workers.push(parsePartInWorker({ file, from: cut(j), to: cut(j + 1), size }, h.K, h.sep, use, est));
+  const dia = dialectOf(head, h);
+  for (let j = 1; j < T; j++) workers.push(parsePartInWorker({ file, from: cut(j), to: cut(j + 1), size }, h.K, dia, use, est));
   const buf = readPart(file, 0, cut(1), size, fs);
   if (!buf) { await Promise.all(workers); return null; }
   const end = T === 1 ? buf.length : partEnd(buf, 0, cut(1), size);
-  return finishParts(h, head, use, mainPart(buf, h.he + 1, end, h.K, h.sep, use, est * size), workers, file, opts);
+  return finishParts(h, head, use, mainPart(buf, h.he + 1, end, h.K, dia, use, est * size), workers, file, opts);
 }
 
 /** Parse a buffer as a plain numeric CSV (see the module comment); null when it is not one. A
@@ -310,10 +326,11 @@ export async function parseNumericCsv(bytes: Uint8Array, source?: string, opts: 
   const cut = (j: number): number => Math.floor((n * j) / T);
   const est = rowsPerByte(buf, h.he);
   const workers: Promise<Part>[] = [];
+  const dia = dialectOf(buf, h);
   for (let j = 1; j < T; j++)
-    workers.push(parsePartInWorker({ shared: buf.buffer as SharedArrayBuffer, offset: buf.byteOffset, length: n, from: cut(j), to: cut(j + 1) }, h.K, h.sep, use, est));
+    workers.push(parsePartInWorker({ shared: buf.buffer as SharedArrayBuffer, offset: buf.byteOffset, length: n, from: cut(j), to: cut(j + 1) }, h.K, dia, use, est));
   const end = T === 1 ? n : partEnd(buf, 0, cut(1), n);
-  return finishParts(h, buf, use, mainPart(buf, h.he + 1, end, h.K, h.sep, use, est * n), workers, source, opts);
+  return finishParts(h, buf, use, mainPart(buf, h.he + 1, end, h.K, dia, use, est * n), workers, source, opts);
 }
 
 /** One part's result: its rows (−1: not a plain numeric CSV), its wanted columns (capacity ≥ rows), which columns had a value, Number() fallbacks. */
@@ -329,12 +346,12 @@ function rowsPerByte(buf: Buffer, he: number): number {
 }
 
 /** Parse the first part on this thread. */
-function mainPart(buf: Buffer, start: number, end: number, K: number, sep: number, use: Uint8Array, estRows: number): Part {
+function mainPart(buf: Buffer, start: number, end: number, K: number, dialect: number, use: Uint8Array, estRows: number): Part {
   // headroom of one chunk's worst case (`chunked` grows the columns when the next chunk might not fit)
   const cols = newColumns(K, use, Math.ceil(estRows + 1048576 / K) + 16);
   const seen = new Uint8Array(K), fb = new Float64Array(1);
   const dicts = Array.from({ length: K }, (_, k) => ((use[k] as number) >= 2 ? newTextDict() : null));
-  const rows = start >= end ? 0 : chunked(buf, start, end, K, sep, use, cols, seen, fb, tenPowers(), parseBody, slowToken, decimalToDouble, textField, dicts);
+  const rows = start >= end ? 0 : chunked(buf, start, end, K, dialect, use, cols, seen, fb, tenPowers(), parseBody, slowToken, decimalToDouble, textField, dicts);
   return { rows, cols: cols.filter((_, k) => use[k] === 1 || use[k] === 2), seen, fb: fb[0] as number, dicts };
 }
 
@@ -378,7 +395,11 @@ async function finishParts(h: NonNullable<ReturnType<typeof parseHeader>>, buf: 
   if (!names || names.length !== K) return null;
   // with text columns the DuckDB path reads a schema's string columns as VARCHAR ("8471", not 8471): decline
   // when one of them is numeric here (a file without text keeps its numbers, as it always did)
-  if (texts.size > 0 && opts.textColumns?.some((c) => { const k = names.indexOf(c); return k >= 0 && (use[k] as number) < 2; })) return null;
+  // and likewise when the file has a missing code (the DuckDB path reads that column as text too); a
+  // number from 2^53 on cannot hold a code's digits (an 18-digit ID): declined in every file
+  const coded = parts.some((p) => p.seen.some((b) => (b & 2) !== 0));
+  const wide = (k: number): boolean => { const c = use.slice(0, k).filter((u) => u === 1 || u === 2).length; return parts.some((p) => (p.cols[c] as Float64Array).subarray(0, p.rows).some((v) => Math.abs(v) >= 2 ** 53)); };
+  if (opts.textColumns?.some((c) => { const k = names.indexOf(c); return k >= 0 && (use[k] as number) < 2 && (texts.size > 0 || coded || (use[k] === 1 && wide(k))); })) return null;
   const out: Record<string, Float64Array | (string | null)[]> = {};
   let c = 0;
   for (let k = 0; k < K; k++) {
@@ -469,7 +490,7 @@ function decodeText(b: Buffer, enc: string): string {
 type PartSource = { file: string; from: number; to: number; size: number } | { shared: SharedArrayBuffer; offset: number; length: number; from: number; to: number };
 
 /** Parse one part in a worker thread (it reads its own bytes from a file); resolves to its result (rows −1 on any failure). */
-function parsePartInWorker(src: PartSource, K: number, sep: number, use: Uint8Array, rowsPerByte: number): Promise<Part> {
+function parsePartInWorker(src: PartSource, K: number, dialect: number, use: Uint8Array, rowsPerByte: number): Promise<Part> {
   const { Worker } = require("node:worker_threads") as typeof import("node:worker_threads");
   const code = `const { parentPort, workerData: d } = require("node:worker_threads");
 const fs = require("node:fs");
@@ -496,7 +517,7 @@ else {
   const cols = Array.from({ length: d.K }, (_, k) => (d.use[k] === 1 || d.use[k] === 2 ? new Float64Array(cap) : (sink ??= new Float64Array(cap))));
   const seen = new Uint8Array(d.K), fb = new Float64Array(1);
   const dicts = Array.from({ length: d.K }, (_, k) => (d.use[k] >= 2 ? newTextDict() : null));
-  const rows = start >= end ? 0 : chunked(buf, start, end, d.K, d.sep, d.use, cols, seen, fb, d.pw, body, slow, dec, txt, dicts);
+  const rows = start >= end ? 0 : chunked(buf, start, end, d.K, d.dialect, d.use, cols, seen, fb, d.pw, body, slow, dec, txt, dicts);
   const out = cols.filter((_, k) => d.use[k] === 1 || d.use[k] === 2);
   parentPort.postMessage({ rows, cols: out, seen, fb: fb[0], dicts }, out.map((c) => c.buffer));
 }`;
@@ -504,7 +525,7 @@ else {
     const fail: Part = { rows: -1, cols: [], seen: new Uint8Array(K), fb: 0, dicts: [] };
     let w: import("node:worker_threads").Worker;
     try {
-      w = new Worker(code, { eval: true, workerData: { src, K, sep, use, rpb: rowsPerByte, pw: tenPowers() } });
+      w = new Worker(code, { eval: true, workerData: { src, K, dialect, use, rpb: rowsPerByte, pw: tenPowers() } });
     } catch { resolve(fail); return; }
     let done = false;
     w.once("message", (r: Part) => { done = true; resolve(r); void w.terminate(); });
@@ -554,7 +575,7 @@ function partEnd(buf: Buffer, base: number, to: number, size: number): number {
  * not hold it: a row has at least K bytes (K − 1 delimiters and a line feed). Returns the row count,
  * or −1. Self-contained (it also runs in the worker, from its source text).
  */
-function chunked(buf: Uint8Array, start: number, stop: number, K: number, sep: number, use: Uint8Array, cols: Float64Array[], seen: Uint8Array, fb: Float64Array, pw: Float64Array, body: typeof parseBody, slow: typeof slowToken, dec: typeof decimalToDouble, txt: typeof textField, dicts: (TextDict | null)[]): number {
+function chunked(buf: Uint8Array, start: number, stop: number, K: number, dialect: number, use: Uint8Array, cols: Float64Array[], seen: Uint8Array, fb: Float64Array, pw: Float64Array, body: typeof parseBody, slow: typeof slowToken, dec: typeof decimalToDouble, txt: typeof textField, dicts: (TextDict | null)[]): number {
   let row = 0;
   for (let s = start; s < stop && row >= 0;) {
     let e = s + 1048576 < stop ? buf.indexOf(10, s + 1048576) + 1 : stop;
@@ -570,7 +591,7 @@ function chunked(buf: Uint8Array, start: number, stop: number, K: number, sep: n
         else { const g = new Float64Array(wide); g.set((old[k] as Float64Array).subarray(0, row)); cols[k] = g; }
       }
     }
-    row = body(buf, s, e, row, K, sep, use, cols, seen, slow, dec, pw, fb, txt, dicts);
+    row = body(buf, s, e, row, K, dialect, use, cols, seen, slow, dec, pw, fb, txt, dicts);
     s = e;
   }
   return row;
@@ -746,14 +767,19 @@ function newTextDict(): TextDict {
 }
 
 /**
- * Read the text field at i (unquoted, or "quoted" without "" escapes or line breaks inside; `sep`
- * the delimiter byte) and set d.last[0] to its code in `d` (adding it when new), −1 when it is
- * empty; returns the index just after it (where the delimiter should be), or −1 when the field is
- * not one of those forms or starts with a byte-order mark. Self-contained (it also runs in the worker).
+ * Read the text field at i (unquoted, or "quoted" without "" escapes or line breaks inside;
+ * `dialect` as `dialectOf`) and set d.last[0] to its code in `d` (adding it when new), −1 when it
+ * is empty; returns the index just after it (where the delimiter should be), or −1 when the field
+ * is not one of those forms, is quoted in a file whose sample has no quote (DuckDB would then keep
+ * the quotes), starts with ' (which DuckDB might take for the quote) or with a byte-order mark.
+ * Self-contained (it also runs in the worker).
  */
-function textField(buf: Uint8Array, i: number, n: number, sep: number, d: TextDict): number {
+function textField(buf: Uint8Array, i: number, n: number, dialect: number, d: TextDict): number {
+  const sep = dialect & 255;
   let s = i, e = i, end = i;
+  if (i < n && buf[i] === 39) return -1; // ' might be DuckDB's quote
   if (i < n && buf[i] === 34) {
+    if (dialect >>> 8 === 0) return -1; // no quote in DuckDB's sample: it would keep the quotes
     s = i + 1;
     let j = s;
     for (;;) {
@@ -840,17 +866,21 @@ function textField(buf: Uint8Array, i: number, n: number, sep: number, d: TextDi
  * CSV. Self-contained (no outer references: it also runs in the worker from its source text).
  * A field k with use[k] = 0 is not converted (nor marked seen), only checked for a number's bytes
  * or a missing code. seen[k]: bit 1 a number or text, bit 2 a missing code (`MISSING_CODE`: NaN).
+ * `dialect`: as `dialectOf` (a quoted field declines when its quote bit is 0; a leading "+" always
+ * declines: DuckDB reads "+2" as text).
  * Bytes: `sep` the delimiter (44 ",", 9 tab, 59 ";", 124 "|"), 10 LF, 13 CR, 45 "-", 46 ".",
  * 48–57 digits, 43 "+", 101/69 "e"/"E"; missing codes 78 "N", 65 "A", 97 "a", 97–122 "a"–"z".
  */
-function parseBody(buf: Uint8Array, start: number, stop: number, row0: number, K: number, sep: number, use: Uint8Array, cols: Float64Array[], seen: Uint8Array, slow: typeof slowToken, dec: typeof decimalToDouble, pw: Float64Array, fb: Float64Array, txt: typeof textField, dicts: (TextDict | null)[]): number {
+function parseBody(buf: Uint8Array, start: number, stop: number, row0: number, K: number, dialect: number, use: Uint8Array, cols: Float64Array[], seen: Uint8Array, slow: typeof slowToken, dec: typeof decimalToDouble, pw: Float64Array, fb: Float64Array, txt: typeof textField, dicts: (TextDict | null)[]): number {
   const n = buf.length, dv = new DataView(buf.buffer, buf.byteOffset, n);
+  const sep = dialect & 255, quotes = dialect >>> 8;
   let i = start, row = row0, k = 0;
   let col = cols[0] as Float64Array;
   while (i <= n) {
     const fieldStart = i;
     let c = i < n ? (buf[i] as number) : 10, v = NaN;
     if (c === 34 && (use[k] as number) < 2) {
+      if (quotes === 0) return -1; // no quote in DuckDB's sample: it would keep the quotes
       // a quoted field of a numeric column ("1.5", "", "NA": exports that quote every field), read as
       // DuckDB reads it, unquoted; no delimiter, line break or "" escape inside (else declined)
       let j = i + 1;
@@ -861,11 +891,12 @@ function parseBody(buf: Uint8Array, start: number, stop: number, row0: number, K
       c = i < n ? (buf[i] as number) : 10;
       if (c !== sep && c !== 10 && c !== 13) return -1;
       if (j > ts) {
+        if (buf[ts] === 43) return -1; // "+2": text for DuckDB
         v = slow(buf, ts, j, pw, dec, fb);
         if (v !== v) {
           const L = j - ts, b0 = buf[ts] as number, b1 = L > 1 ? (buf[ts + 1] as number) : 0;
           if (!((L === 2 && b0 === 78 && b1 === 65) || (L === 3 && b0 === 78 && b1 === 97 && buf[ts + 2] === 78) || (L === 1 && b0 === 46) || (L === 2 && b0 === 46 && b1 >= 97 && b1 <= 122))) return -1;
-          if (use[k] === 1) seen[k] |= 2;
+          seen[k] |= 2;
         } else if (use[k] === 1) seen[k] |= 1;
       }
     } else if (use[k] === 0) {
@@ -886,6 +917,7 @@ function parseBody(buf: Uint8Array, start: number, stop: number, row0: number, K
           if (i >= n) c = 10;
           const L = i - fieldStart, b0 = buf[fieldStart] as number, b1 = L > 1 ? (buf[fieldStart + 1] as number) : 0;
           if (!((L === 2 && b0 === 78 && b1 === 65) || (L === 3 && b0 === 78 && b1 === 97 && buf[fieldStart + 2] === 78) || (L === 2 && b0 === 46 && b1 >= 97 && b1 <= 122))) return -1;
+          seen[k] |= 2;
           break;
         }
         c = ++i < n ? (buf[i] as number) : 10;
@@ -894,7 +926,7 @@ function parseBody(buf: Uint8Array, start: number, stop: number, row0: number, K
       // a text column: the field's bytes (unquoted) as a code in the column's dictionary; empty → null (NaN)
       // (a text column not wanted, 3, has its dictionary too: its distinct values are checked for the encoding)
       const d = dicts[k] as TextDict;
-      i = txt(buf, i, n, sep, d);
+      i = txt(buf, i, n, dialect, d);
       if (i < 0) return -1;
       c = i < n ? (buf[i] as number) : 10;
       if (c !== sep && c !== 10 && c !== 13) return -1;
@@ -959,6 +991,7 @@ function parseBody(buf: Uint8Array, start: number, stop: number, row0: number, K
         // else it must be a missing code (NA, NaN, ".", ".a"–".z" → NaN), or the file is declined
         while (i < n && (c = buf[i] as number) !== sep && c !== 10 && c !== 13) i++;
         if (i >= n) c = 10;
+        if (buf[fieldStart] === 43) return -1; // "+2": DuckDB reads the column as text
         v = slow(buf, fieldStart, i, pw, dec, fb);
         if (v !== v) {
           const L = i - fieldStart, b0 = buf[fieldStart] as number, b1 = L > 1 ? (buf[fieldStart + 1] as number) : 0;

@@ -93,18 +93,41 @@ export function fileFormat(file: string): FileFormat {
 
 /**
  * DuckDB table function that scans a CSV or Parquet file, for SQL over files too large to load.
- * `textColumns` (CSV only) are read as VARCHAR whatever they look like. CSV column types are
- * sniffed from the first 20,480 rows, or from every row with `sniffAll` (slower; what `readTable`
- * retries with when a value after those rows does not fit the sniffed type, e.g. R's "NA").
+ * `textColumns` (CSV only) are read as VARCHAR whatever they look like. CSV column types (and the
+ * delimiter, quote and escape) are sniffed from the first 20,480 rows; with `dialect` (as
+ * `sniffCsvDialect` gives it) the delimiter, quote and escape are those, and the types are sniffed
+ * from every row — what `readTable` retries with when a value after those rows does not fit the
+ * sniffed type (R's "NA" in row 40,000 of a numeric column).
  *
  * @example
  *   await sql(`SELECT year, sum(value_usd) FROM ${scanExpression(file)} GROUP BY year`);
  */
-export function scanExpression(file: string, textColumns: readonly string[] = [], sniffAll = false): string {
+export function scanExpression(file: string, textColumns: readonly string[] = [], dialect?: CsvDialect): string {
   const f = sqlString(path.resolve(file));
   if (fileFormat(file) === "parquet") return `read_parquet(${f})`;
   const types = textColumns.length ? `, types = {${textColumns.map((c) => `${sqlString(c)}: 'VARCHAR'`).join(", ")}}` : "";
-  return `read_csv(${f}, header = true, sample_size = ${sniffAll ? -1 : 20480}${types})`;
+  if (!dialect) return `read_csv(${f}, header = true, sample_size = 20480${types})`;
+  return `read_csv(${f}, header = true, sample_size = -1, delim = ${sqlString(dialect.delim)}, quote = ${sqlString(dialect.quote)}, escape = ${sqlString(dialect.escape)}${types})`;
+}
+
+/** A CSV file's delimiter, quote and escape characters ("" for none). */
+export interface CsvDialect {
+  readonly delim: string;
+  readonly quote: string;
+  readonly escape: string;
+}
+
+/**
+ * The delimiter, quote and escape DuckDB's sniffer finds in a CSV file's first 20,480 rows
+ * (`sniff_csv`), as `scanExpression` reads the file by default.
+ *
+ * @example
+ *   await sniffCsvDialect("panel.tsv");   // { delim: "\t", quote: "", escape: "" }
+ */
+export async function sniffCsvDialect(file: string): Promise<CsvDialect> {
+  const t = await sql(`SELECT Delimiter AS d, Quote AS q, Escape AS e FROM sniff_csv(${sqlString(path.resolve(file))}, sample_size = 20480)`);
+  const get = (n: string): string => { const v = String((t.columns[n] as unknown[])[0] ?? ""); return v === "(empty)" ? "" : v; };
+  return { delim: get("d"), quote: get("q"), escape: get("e") };
 }
 
 /** A row `readTable` left out of the table. */
@@ -264,16 +287,17 @@ export async function readTable(file: string, opts: ReadOptions = {}): Promise<L
     const header = new Set(prepared.names);
     const textCols = fmt === "csv" && schema ? schema.columns.filter((c) => c.type === "string" && header.has(c.name)).map((c) => c.name) : [];
     let t: Table;
-    const scan = (sniffAll: boolean) => sql(`SELECT ${cols} FROM ${scanExpression(prepared.scanFile, textCols, sniffAll)}${where}`, { intColumns: opts.intColumns, source: file });
+    const scan = (dialect?: CsvDialect) => sql(`SELECT ${cols} FROM ${scanExpression(prepared.scanFile, textCols, dialect)}${where}`, { intColumns: opts.intColumns, source: file });
     try {
       try {
-        t = await scan(false);
+        t = await scan();
       } catch (e) {
         // a value after the sniffed rows that does not fit the column's type (an "NA" in row 40,000 of
-        // a numeric column): sniff every row instead, so that the column is read as text and its
+        // a numeric column): the types sniffed from every row instead, with the dialect of the first
+        // rows (a full sniff could also pick another quote), so that the column is read as text and its
         // missing codes are then handled as anywhere else (stataMissingColumns)
-        if (fmt !== "csv" || e instanceof DataError || !/^Conversion Error/.test(String((e as Error).message ?? e))) throw e;
-        t = await scan(true);
+        if (fmt !== "csv" || opts.where || e instanceof DataError || !/^Conversion Error/.test(String((e as Error).message ?? e))) throw e;
+        t = await scan(await sniffCsvDialect(prepared.scanFile));
       }
     } catch (e) {
       if (e instanceof DataError) throw e;

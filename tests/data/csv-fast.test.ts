@@ -481,5 +481,39 @@ test("every field quoted (QUOTE_ALL exports): numbers, missing codes, quoted-emp
   }
 });
 
+test("review cases: schema string columns beside missing codes or with 18-digit IDs, quotes and apostrophes after the sample, a late NA with a quote, a leading +", async () => {
+  const bothWith = async (f: string, opts: Parameters<typeof readTable>[1]) => {
+    const prev = process.env["VAGG_CSV_FAST"];
+    try {
+      process.env["VAGG_CSV_FAST"] = "0";
+      const duck = await readTable(f, opts);
+      delete process.env["VAGG_CSV_FAST"];
+      return { fast: await readTable(f, opts), duck };
+    } finally { if (prev === undefined) delete process.env["VAGG_CSV_FAST"]; else process.env["VAGG_CSV_FAST"] = prev; }
+  };
+  const schema = { name: "s", columns: [{ name: "code", type: "string" as const }, { name: "y", type: "number" as const }] };
+  for (const text of ["code,y\n1.50,NA\n2.00,3\n", "code,y\n110101199001011234,1\n110101199001011235,3\n"]) {
+    const { fast, duck } = await bothWith(write(text), { schema });
+    sameBits(fast, duck);
+  }
+  const many = (row: (i: number) => string, n: number) => Array.from({ length: n }, (_, i) => row(i));
+  const cases = [
+    // a late NA (DuckDB retries, sniffing types from every row) and an apostrophe-quoted field after its sample
+    ["c,a", ...many((i) => `Beijing,${i}`, 25000), "'Bei',1", "Wuhan,NA"].join("\n") + "\n",
+    // double quotes only after DuckDB's sample: it keeps them
+    ["c\ta", ...many((i) => `Beijing\t${i}`, 25000), '"Bei"\t1'].join("\n") + "\n",
+    ["c;a", ...many((i) => `Beijing;${i}`, 25000), '"Bei";1'].join("\n") + "\n",
+    // apostrophes after the first 64 KB but inside DuckDB's sample
+    ["c;a", ...many((i) => `Beijing;${i}`, 10000), ...many((i) => `'Bei';${i}`, 50)].join("\n") + "\n",
+    // a leading + : text for DuckDB
+    "a,b\n+2,1\n3,2\n",
+    'a,b\n"+2",1\n"3",2\n',
+  ];
+  for (const text of cases) {
+    const { fast, duck } = await bothWith(write(text), {});
+    sameBits(fast, duck);
+  }
+});
+
 test.after(() => fs.rmSync(dir, { recursive: true, force: true }));
 test.run();
