@@ -97,17 +97,21 @@ export function fileFormat(file: string): FileFormat {
  * delimiter, quote and escape) are sniffed from the first 20,480 rows; with `dialect` (as
  * `sniffCsvDialect` gives it) the delimiter, quote and escape are those, and the types are sniffed
  * from every row — what `readTable` retries with when a value after those rows does not fit the
- * sniffed type (R's "NA" in row 40,000 of a numeric column).
+ * sniffed type (R's "NA" in row 40,000 of a numeric column). With `numbersAsDouble` numbers are
+ * sniffed as DOUBLE, never BIGINT (as `readTable` reads them): DuckDB would otherwise round a
+ * "1.5" met after 20,480 integer rows to 2, without an error.
  *
  * @example
  *   await sql(`SELECT year, sum(value_usd) FROM ${scanExpression(file)} GROUP BY year`);
  */
-export function scanExpression(file: string, textColumns: readonly string[] = [], dialect?: CsvDialect): string {
+export function scanExpression(file: string, textColumns: readonly string[] = [], dialect?: CsvDialect, numbersAsDouble = false): string {
   const f = sqlString(path.resolve(file));
   if (fileFormat(file) === "parquet") return `read_parquet(${f})`;
   const types = textColumns.length ? `, types = {${textColumns.map((c) => `${sqlString(c)}: 'VARCHAR'`).join(", ")}}` : "";
-  if (!dialect) return `read_csv(${f}, header = true, sample_size = 20480${types})`;
-  return `read_csv(${f}, header = true, sample_size = -1, delim = ${sqlString(dialect.delim)}, quote = ${sqlString(dialect.quote)}, escape = ${sqlString(dialect.escape)}${types})`;
+  // without the integer types: DuckDB's cast of "1.5" to a column it sniffed as BIGINT rounds it to 2
+  const doubles = numbersAsDouble ? `, auto_type_candidates = ['BOOLEAN', 'DOUBLE', 'TIME', 'DATE', 'TIMESTAMP', 'TIMESTAMP WITH TIME ZONE', 'VARCHAR']` : "";
+  if (!dialect) return `read_csv(${f}, header = true, sample_size = 20480${doubles}${types})`;
+  return `read_csv(${f}, header = true, sample_size = -1, delim = ${sqlString(dialect.delim)}, quote = ${sqlString(dialect.quote)}, escape = ${sqlString(dialect.escape)}${doubles}${types})`;
 }
 
 /** A CSV file's delimiter, quote and escape characters ("" for none). */
@@ -287,7 +291,8 @@ export async function readTable(file: string, opts: ReadOptions = {}): Promise<L
     const header = new Set(prepared.names);
     const textCols = fmt === "csv" && schema ? schema.columns.filter((c) => c.type === "string" && header.has(c.name)).map((c) => c.name) : [];
     let t: Table;
-    const scan = (dialect?: CsvDialect) => sql(`SELECT ${cols} FROM ${scanExpression(prepared.scanFile, textCols, dialect)}${where}`, { intColumns: opts.intColumns, source: file });
+    // numbers sniffed as DOUBLE (the table holds doubles anyway): a decimal after 20,480 integer rows is not rounded
+    const scan = (dialect?: CsvDialect) => sql(`SELECT ${cols} FROM ${scanExpression(prepared.scanFile, textCols, dialect, true)}${where}`, { intColumns: opts.intColumns, source: file });
     try {
       try {
         t = await scan();
@@ -546,7 +551,10 @@ async function prepareCsv(file: string, enc: string): Promise<PreparedCsv> {
   const gz = /\.gz$/i.test(file);
   const size = fs.statSync(file).size;
   // a large file is sniffed on its first 64 MB only, unless it has blank lines to cut
-  let partial = !gz && size > inMemoryBytes();
+  // UTF-16 is read whole: its line breaks are two bytes, which the byte search for blank lines would miss
+  let partial = !gz && size > inMemoryBytes() && !startsWithUtf16Bom(file);
+  if (!gz && size >= 2 ** 31 && startsWithUtf16Bom(file))
+    throw new DataError(`is UTF-16 text of ${size} bytes, too large to transcode in memory; convert it to UTF-8 first (e.g. iconv -f UTF-16 -t UTF-8)`, { file });
   if (partial && (await mayHaveBlankLines(file))) {
     if (size >= 2 ** 31) throw new DataError(`has blank lines (empty or whitespace-only) and is too large (${size} bytes) to remove them in memory; remove them (e.g. grep -v '^[[:space:]]*$')`, { file });
     partial = false;
@@ -602,9 +610,7 @@ async function prepareCsv(file: string, enc: string): Promise<PreparedCsv> {
     return { scanFile: tmp, text: cut.text, cleanup, names, blank: cut.rows };
   }
   if (partial) {
-    // UTF-16: a 0x0A byte can be half of a character ("上" is 0A 4E), so the header is cut from decoded text
-    const head = /^utf-?16/i.test(use) ? iconv.decode(bytes.subarray(0, bytes.length & ~1), use) : iconv.decode(bytes.subarray(0, headerEnd(bytes)), use);
-    const names = checkHeader(head.slice(0, (head.indexOf("\n") + 1 || head.length + 1) - 1), file);
+    const names = checkHeader(iconv.decode(bytes.subarray(0, headerEnd(bytes)), use), file);
     try {
       await transcodeStream(file, tmp, use);
     } catch (e) {
@@ -631,6 +637,18 @@ async function prepareCsv(file: string, enc: string): Promise<PreparedCsv> {
  * it in 8 MB pieces looking for "\n\n", "\n\r\n", "\n " and "\n\t" (bytes that GBK/GB18030 never
  * use inside a character); false means certainly not.
  */
+/** Does the file start with a UTF-16 byte-order mark (FF FE or FE FF)? */
+function startsWithUtf16Bom(file: string): boolean {
+  const b = Buffer.alloc(2);
+  const fd = fs.openSync(file, "r");
+  try {
+    if (fs.readSync(fd, b, 0, 2, 0) < 2) return false;
+  } finally {
+    fs.closeSync(fd);
+  }
+  return (b[0] === 0xff && b[1] === 0xfe) || (b[0] === 0xfe && b[1] === 0xff);
+}
+
 async function mayHaveBlankLines(file: string): Promise<boolean> {
   let prev = Buffer.alloc(0);
   for await (const chunk of fs.createReadStream(file, { highWaterMark: 8 * 2 ** 20 })) {

@@ -515,5 +515,49 @@ test("review cases: schema string columns beside missing codes or with 18-digit 
   }
 });
 
+test("second review: a quote after 20,480 short rows, tab-only lines, a decimal after 20,480 integer rows (DuckDB path), large UTF-16 files with blank lines", async () => {
+  const bothOf = async (f: string) => {
+    const prev = process.env["VAGG_CSV_FAST"];
+    try {
+      process.env["VAGG_CSV_FAST"] = "0";
+      const duck = await readTable(f);
+      delete process.env["VAGG_CSV_FAST"];
+      return { fast: await readTable(f), duck };
+    } finally { if (prev === undefined) delete process.env["VAGG_CSV_FAST"]; else process.env["VAGG_CSV_FAST"] = prev; }
+  };
+  const cases = [
+    "y,x\n" + "1,\n".repeat(20479) + '"2",3\n', // rows of 3 bytes: the quote is inside 64 KB but after DuckDB's sample
+    "y\tx\n1\t2\n\t\n3\t4\n", // a tab-only line is blank
+    "y\tx\r\n1\t2\r\n \t \r\n3\t4\r\n",
+    "y,x\n" + Array.from({ length: 25000 }, (_, i) => `${i},${i % 7}`).join("\n") + "\n1.5,2\n", // a decimal after the sniffed integer rows
+  ];
+  for (const text of cases) {
+    const { fast, duck } = await bothOf(write(text));
+    sameBits(fast, duck);
+    assert.equal(fast.dropped.rows, duck.dropped.rows);
+  }
+  // the DuckDB path alone: the decimal after the sniffed integer rows keeps its value
+  const prev = process.env["VAGG_CSV_FAST"];
+  process.env["VAGG_CSV_FAST"] = "0";
+  try {
+    const t = await readTable(write("d,y\n" + Array.from({ length: 20500 }, (_, i) => `2020-01-01,${i}`).join("\n") + "\n2020-01-02,1.5\n2020-01-03,-2.5\n"));
+    assert.equal(Array.from((t.columns["y"] as Float64Array).subarray(20500)), [1.5, -2.5]);
+  } finally { if (prev === undefined) delete process.env["VAGG_CSV_FAST"]; else process.env["VAGG_CSV_FAST"] = prev; }
+  // UTF-16 with blank lines, larger than the in-memory limit: read whole, the blank lines counted
+  const lines = ["y\tx", ...Array.from({ length: 40 }, (_, i) => `${i}\t${i * 2}`)];
+  lines.splice(21, 0, "", "\t");
+  const text = lines.join("\r\n") + "\r\n";
+  const f16 = write("");
+  fs.writeFileSync(f16, Buffer.concat([Buffer.from([0xff, 0xfe]), iconvLite.encode(text, "utf-16le")]));
+  const inMemory = await readTable(f16);
+  process.env["VAGG_CSV_INMEMORY_BYTES"] = "300";
+  try {
+    const streamed = await readTable(f16);
+    sameBits(streamed, inMemory);
+    assert.is(streamed.dropped.count, 2);
+    assert.equal(streamed.dropped.rows, inMemory.dropped.rows);
+  } finally { delete process.env["VAGG_CSV_INMEMORY_BYTES"]; }
+});
+
 test.after(() => fs.rmSync(dir, { recursive: true, force: true }));
 test.run();
