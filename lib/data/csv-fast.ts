@@ -354,7 +354,7 @@ function mainPart(buf: Buffer, start: number, end: number, K: number, dialect: n
   const cols = newColumns(K, use, Math.ceil(estRows + 1048576 / K) + 16);
   const seen = new Uint8Array(K), fb = new Float64Array(1);
   const dicts = Array.from({ length: K }, (_, k) => ((use[k] as number) >= 2 ? newTextDict() : null));
-  const rows = start >= end ? 0 : chunked(buf, start, end, K, dialect, use, cols, seen, fb, tenPowers(), parseBody, slowToken, decimalToDouble, textField, dicts);
+  const rows = start >= end ? 0 : chunked(buf, start, end, K, dialect, use, cols, seen, fb, tenPowers(), parseBody, slowToken, decimalToDouble, textField, dicts, missingCode);
   return { rows, cols: cols.filter((_, k) => use[k] === 1 || use[k] === 2), seen, fb: fb[0] as number, dicts };
 }
 
@@ -505,6 +505,7 @@ const body = (${parseBody.toString()});
 const chunked = (${chunked.toString()});
 const txt = (${textField.toString()});
 const newTextDict = (${newTextDict.toString()});
+const miss = (${missingCode.toString()});
 const s = d.src;
 let buf = null, base = 0, size = 0;
 if (s.file !== undefined) { buf = readPart(s.file, s.from, s.to, s.size, fs); base = s.from; size = s.size; }
@@ -520,7 +521,7 @@ else {
   const cols = Array.from({ length: d.K }, (_, k) => (d.use[k] === 1 || d.use[k] === 2 ? new Float64Array(cap) : (sink ??= new Float64Array(cap))));
   const seen = new Uint8Array(d.K), fb = new Float64Array(1);
   const dicts = Array.from({ length: d.K }, (_, k) => (d.use[k] >= 2 ? newTextDict() : null));
-  const rows = start >= end ? 0 : chunked(buf, start, end, d.K, d.dialect, d.use, cols, seen, fb, d.pw, body, slow, dec, txt, dicts);
+  const rows = start >= end ? 0 : chunked(buf, start, end, d.K, d.dialect, d.use, cols, seen, fb, d.pw, body, slow, dec, txt, dicts, miss);
   const out = cols.filter((_, k) => d.use[k] === 1 || d.use[k] === 2);
   parentPort.postMessage({ rows, cols: out, seen, fb: fb[0], dicts }, out.map((c) => c.buffer));
 }`;
@@ -578,7 +579,7 @@ function partEnd(buf: Buffer, base: number, to: number, size: number): number {
  * not hold it: a row has at least K bytes (K − 1 delimiters and a line feed). Returns the row count,
  * or −1. Self-contained (it also runs in the worker, from its source text).
  */
-function chunked(buf: Uint8Array, start: number, stop: number, K: number, dialect: number, use: Uint8Array, cols: Float64Array[], seen: Uint8Array, fb: Float64Array, pw: Float64Array, body: typeof parseBody, slow: typeof slowToken, dec: typeof decimalToDouble, txt: typeof textField, dicts: (TextDict | null)[]): number {
+function chunked(buf: Uint8Array, start: number, stop: number, K: number, dialect: number, use: Uint8Array, cols: Float64Array[], seen: Uint8Array, fb: Float64Array, pw: Float64Array, body: typeof parseBody, slow: typeof slowToken, dec: typeof decimalToDouble, txt: typeof textField, dicts: (TextDict | null)[], miss: typeof missingCode): number {
   let row = 0;
   for (let s = start; s < stop && row >= 0;) {
     let e = s + 1048576 < stop ? buf.indexOf(10, s + 1048576) + 1 : stop;
@@ -594,7 +595,7 @@ function chunked(buf: Uint8Array, start: number, stop: number, K: number, dialec
         else { const g = new Float64Array(wide); g.set((old[k] as Float64Array).subarray(0, row)); cols[k] = g; }
       }
     }
-    row = body(buf, s, e, row, K, dialect, use, cols, seen, slow, dec, pw, fb, txt, dicts);
+    row = body(buf, s, e, row, K, dialect, use, cols, seen, slow, dec, pw, fb, txt, dicts, miss);
     s = e;
   }
   return row;
@@ -764,6 +765,15 @@ interface TextDict {
   last: Int32Array;
 }
 
+/**
+ * Are bytes [s, e) a missing code (`MISSING_CODE`: "NA", "NaN", ".", ".a"–".z")? Self-contained
+ * (it also runs in the worker). Bytes: 78 "N", 65 "A", 97 "a", 46 ".", 97–122 "a"–"z".
+ */
+function missingCode(buf: Uint8Array, s: number, e: number): boolean {
+  const L = e - s, b0 = buf[s] as number, b1 = L > 1 ? (buf[s + 1] as number) : 0;
+  return (L === 2 && b0 === 78 && b1 === 65) || (L === 3 && b0 === 78 && b1 === 97 && buf[s + 2] === 78) || (L === 1 && b0 === 46) || (L === 2 && b0 === 46 && b1 >= 97 && b1 <= 122);
+}
+
 /** An empty `TextDict`. Self-contained (it also runs in the worker). */
 function newTextDict(): TextDict {
   return { slots: new Int32Array(1024), start: new Int32Array(512), len: new Int32Array(512), hash: new Int32Array(512), count: new Float64Array(512), n: 0, arena: new Uint8Array(65536), used: 0, last: new Int32Array(1) };
@@ -872,9 +882,9 @@ function textField(buf: Uint8Array, i: number, n: number, dialect: number, d: Te
  * `dialect`: as `dialectOf` (a quoted field declines when its quote bit is 0; a leading "+" always
  * declines: DuckDB reads "+2" as text).
  * Bytes: `sep` the delimiter (44 ",", 9 tab, 59 ";", 124 "|"), 10 LF, 13 CR, 45 "-", 46 ".",
- * 48–57 digits, 43 "+", 101/69 "e"/"E"; missing codes 78 "N", 65 "A", 97 "a", 97–122 "a"–"z".
+ * 48–57 digits, 43 "+", 101/69 "e"/"E"; missing codes: `missingCode`.
  */
-function parseBody(buf: Uint8Array, start: number, stop: number, row0: number, K: number, dialect: number, use: Uint8Array, cols: Float64Array[], seen: Uint8Array, slow: typeof slowToken, dec: typeof decimalToDouble, pw: Float64Array, fb: Float64Array, txt: typeof textField, dicts: (TextDict | null)[]): number {
+function parseBody(buf: Uint8Array, start: number, stop: number, row0: number, K: number, dialect: number, use: Uint8Array, cols: Float64Array[], seen: Uint8Array, slow: typeof slowToken, dec: typeof decimalToDouble, pw: Float64Array, fb: Float64Array, txt: typeof textField, dicts: (TextDict | null)[], miss: typeof missingCode): number {
   const n = buf.length, dv = new DataView(buf.buffer, buf.byteOffset, n);
   const sep = dialect & 255, quotes = dialect >>> 8;
   let i = start, row = row0, k = 0, lineStart = start;
@@ -897,8 +907,7 @@ function parseBody(buf: Uint8Array, start: number, stop: number, row0: number, K
         if (buf[ts] === 43) return -1; // "+2": text for DuckDB
         v = slow(buf, ts, j, pw, dec, fb);
         if (v !== v) {
-          const L = j - ts, b0 = buf[ts] as number, b1 = L > 1 ? (buf[ts + 1] as number) : 0;
-          if (!((L === 2 && b0 === 78 && b1 === 65) || (L === 3 && b0 === 78 && b1 === 97 && buf[ts + 2] === 78) || (L === 1 && b0 === 46) || (L === 2 && b0 === 46 && b1 >= 97 && b1 <= 122))) return -1;
+          if (!miss(buf, ts, j)) return -1;
           seen[k] |= 2;
         } else if (use[k] === 1) seen[k] |= 1;
       }
@@ -918,8 +927,7 @@ function parseBody(buf: Uint8Array, start: number, stop: number, row0: number, K
         if ((c < 48 || c > 57) && c !== 46 && c !== 45 && c !== 43 && c !== 101 && c !== 69) {
           while (i < n && (c = buf[i] as number) !== sep && c !== 10 && c !== 13) i++;
           if (i >= n) c = 10;
-          const L = i - fieldStart, b0 = buf[fieldStart] as number, b1 = L > 1 ? (buf[fieldStart + 1] as number) : 0;
-          if (!((L === 2 && b0 === 78 && b1 === 65) || (L === 3 && b0 === 78 && b1 === 97 && buf[fieldStart + 2] === 78) || (L === 2 && b0 === 46 && b1 >= 97 && b1 <= 122))) return -1;
+          if (!miss(buf, fieldStart, i)) return -1;
           seen[k] |= 2;
           break;
         }
@@ -997,8 +1005,7 @@ function parseBody(buf: Uint8Array, start: number, stop: number, row0: number, K
         if (buf[fieldStart] === 43) return -1; // "+2": DuckDB reads the column as text
         v = slow(buf, fieldStart, i, pw, dec, fb);
         if (v !== v) {
-          const L = i - fieldStart, b0 = buf[fieldStart] as number, b1 = L > 1 ? (buf[fieldStart + 1] as number) : 0;
-          if (!((L === 2 && b0 === 78 && b1 === 65) || (L === 3 && b0 === 78 && b1 === 97 && buf[fieldStart + 2] === 78) || (L === 1 && b0 === 46) || (L === 2 && b0 === 46 && b1 >= 97 && b1 <= 122))) return -1;
+          if (!miss(buf, fieldStart, i)) return -1;
           seen[k] |= 2;
         } else seen[k] |= 1;
       }

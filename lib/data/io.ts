@@ -552,8 +552,9 @@ async function prepareCsv(file: string, enc: string): Promise<PreparedCsv> {
   const size = fs.statSync(file).size;
   // a large file is sniffed on its first 64 MB only, unless it has blank lines to cut
   // UTF-16 is read whole: its line breaks are two bytes, which the byte search for blank lines would miss
-  let partial = !gz && size > inMemoryBytes() && !startsWithUtf16Bom(file);
-  if (!gz && size >= 2 ** 31 && startsWithUtf16Bom(file))
+  const fileUtf16 = !gz && utf16Of(readHead(file, 2)) !== null;
+  let partial = !gz && size > inMemoryBytes() && !fileUtf16;
+  if (fileUtf16 && size >= 2 ** 31)
     throw new DataError(`is UTF-16 text of ${size} bytes, too large to transcode in memory; convert it to UTF-8 first (e.g. iconv -f UTF-16 -t UTF-8)`, { file });
   if (partial && (await mayHaveBlankLines(file))) {
     if (size >= 2 ** 31) throw new DataError(`has blank lines (empty or whitespace-only) and is too large (${size} bytes) to remove them in memory; remove them (e.g. grep -v '^[[:space:]]*$')`, { file });
@@ -574,7 +575,7 @@ async function prepareCsv(file: string, enc: string): Promise<PreparedCsv> {
   const bom = bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf;
   // a UTF-16 byte-order mark (Excel's "Unicode Text" .txt, tab-delimited): FF FE / FE FF can start
   // neither UTF-8 nor GB18030 text, so it decides the encoding
-  const utf16 = bytes.length >= 2 && bytes[0] === 0xff && bytes[1] === 0xfe ? "utf-16le" : bytes.length >= 2 && bytes[0] === 0xfe && bytes[1] === 0xff ? "utf-16be" : null;
+  const utf16 = utf16Of(bytes);
   let use = enc;
   if (enc === "auto" && utf16) use = utf16;
   else if (enc === "auto") {
@@ -637,16 +638,21 @@ async function prepareCsv(file: string, enc: string): Promise<PreparedCsv> {
  * it in 8 MB pieces looking for "\n\n", "\n\r\n", "\n " and "\n\t" (bytes that GBK/GB18030 never
  * use inside a character); false means certainly not.
  */
-/** Does the file start with a UTF-16 byte-order mark (FF FE or FE FF)? */
-function startsWithUtf16Bom(file: string): boolean {
-  const b = Buffer.alloc(2);
+/** The UTF-16 encoding whose byte-order mark (FF FE, FE FF) the bytes start with, or null. */
+function utf16Of(b: Buffer): "utf-16le" | "utf-16be" | null {
+  if (b.length < 2) return null;
+  return b[0] === 0xff && b[1] === 0xfe ? "utf-16le" : b[0] === 0xfe && b[1] === 0xff ? "utf-16be" : null;
+}
+
+/** The first `n` bytes of a file (fewer when it is shorter). */
+function readHead(file: string, n: number): Buffer {
+  const b = Buffer.alloc(n);
   const fd = fs.openSync(file, "r");
   try {
-    if (fs.readSync(fd, b, 0, 2, 0) < 2) return false;
+    return b.subarray(0, fs.readSync(fd, b, 0, n, 0));
   } finally {
     fs.closeSync(fd);
   }
-  return (b[0] === 0xff && b[1] === 0xfe) || (b[0] === 0xfe && b[1] === 0xff);
 }
 
 async function mayHaveBlankLines(file: string): Promise<boolean> {
