@@ -3,7 +3,8 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { generate, type GenerateOptions } from "../synth";
 import { writeTable } from "../data/io";
-import { ArgumentError } from "../util/errors";
+import { ArgumentError, DataError } from "../util/errors";
+import { displayPath } from "../util/paths";
 import { projectSeed } from "../util/seed";
 import {
   RECOVERY_PAPERS,
@@ -18,6 +19,7 @@ import {
   type LoadedRecovery,
 } from "./recovery";
 import { HEAP_FLAGS } from "../util/heap-flags";
+import { readSavedRecovery, recoveryInputsHash, RECOVERY_RESULTS_DIR, saveRecovery, type RecoveryKey } from "./recovery-saved";
 
 /**
  * The recovery study itself (used by `vagg recovery` and by the recovery notebooks): for each seed,
@@ -39,6 +41,8 @@ export interface RecoveryStudyOptions {
   readonly jobs?: number;
   /** Progress lines (default: none). */
   readonly log?: (line: string) => void;
+  /** Also save the draws with their key and provenance into this folder (`saveRecovery`; the CLI's `--save`: results/recovery). */
+  readonly saveDir?: string;
 }
 
 export interface RecoveryStudyResult {
@@ -47,6 +51,8 @@ export interface RecoveryStudyResult {
   readonly seeds: number[];
   readonly files: { readonly summary: string; readonly draws: string };
   readonly seconds: number;
+  /** The saved study's metadata file, when `saveDir` was given. */
+  readonly saved?: string;
 }
 
 /**
@@ -87,12 +93,37 @@ export async function runRecoveryStudy(o: RecoveryStudyOptions): Promise<Recover
       : await inWorkers(o.paper, o.scale, gen, seeds, jobs, progress);
   // replication order, whatever the worker that ran it: the CSVs do not depend on --jobs
   const draws: RecoveryDraw[] = perRep.flat();
-  const summary = recoverySummary(draws, undefined, o.scale);
-  fs.mkdirSync(o.outDir, { recursive: true });
-  const files = { summary: path.join(o.outDir, `${o.paper}-recovery.csv`), draws: path.join(o.outDir, `${o.paper}-recovery-draws.csv`) };
+  const seconds = (Date.now() - t0) / 1000;
+  const { summary, files } = await writeRecoveryCsvs(o.paper, o.scale, draws, o.outDir);
+  let saved: string | undefined;
+  if (o.saveDir !== undefined) {
+    const key: RecoveryKey = {
+      paper: o.paper,
+      scale: o.scale,
+      seeds: seeds.length,
+      baseSeed: o.baseSeed ?? projectSeed(),
+      inputs: recoveryInputsHash(),
+    };
+    const command = `npm run recovery -- --paper ${o.paper} --seeds ${seeds.length} --scale ${o.scale}${jobs > 1 ? ` --jobs ${jobs}` : ""} --save`;
+    await saveRecovery(o.saveDir, key, draws, { command, seconds, jobs });
+    saved = path.join(o.saveDir, `${o.paper}-${o.scale}.json`);
+  }
+  return { summary, draws, seeds, files, seconds, ...(saved ? { saved } : {}) };
+}
+
+/** The summary and draws CSVs of a study (`<paper>-recovery.csv`, `<paper>-recovery-draws.csv`) written into `outDir`. */
+async function writeRecoveryCsvs(
+  paper: string,
+  scale: string,
+  draws: readonly RecoveryDraw[],
+  outDir: string,
+): Promise<{ summary: RecoverySummaryRow[]; files: { summary: string; draws: string } }> {
+  const summary = recoverySummary(draws, undefined, scale);
+  fs.mkdirSync(outDir, { recursive: true });
+  const files = { summary: path.join(outDir, `${paper}-recovery.csv`), draws: path.join(outDir, `${paper}-recovery-draws.csv`) };
   await writeTable(recoverySummaryTable(summary), files.summary);
   await writeTable(recoveryDrawsTable(draws), files.draws);
-  return { summary, draws, seeds, files, seconds: (Date.now() - t0) / 1000 };
+  return { summary, files };
 }
 
 /** Run replications `reps` (indices into `seeds`) one after the other; returns their draws by replication index. */
@@ -198,33 +229,111 @@ if (require.main === module && process.send) workerMain();
  * The recovery study of a paper as a notebook runs it: `seeds` replications (default 50) at the
  * notebook's scale and seed (`env.scale`, the project seed), the two CSVs written into
  * `<env.exportsDir>/tables/` (`<paper>-recovery.csv`, `<paper>-recovery-draws.csv`), and the summary
- * returned in the shape of `loadRecovery`. Replications run one after the other (the reproduce
- * runner already executes two notebooks at a time on a 2-core machine).
+ * returned in the shape of `loadRecovery`, with where it came from (`origin`):
+ *
+ * - **saved**: the study saved in `results/recovery/` (recovery-saved.ts) is reused when its key
+ *   (paper, scale, seeds, base seed, the hash of lib/, the lock file and the public data) equals this
+ *   run's and its draws file is the one it wrote. One replication — chosen by the inputs hash, so
+ *   each code state audits another — is then re-run here, and every estimate, SE and true value it
+ *   gives must equal the saved draw bit for bit, or the notebook stops with a DataError;
+ * - **run**: otherwise (or with `VAGG_RECOVERY=run` / `fresh: true`) the study runs here, in `jobs`
+ *   worker processes, and at the papers' scale (`save`, default `env.scale === "paper"`) its draws are
+ *   saved for the next build.
  *
  * @example
- *   const rec = await recoveryStudy("rs", notebookEnv());   // 50 fresh synthetic data sets at env.scale
- *   showTable(recoveryReportTable(rec.rows, "RS recovery study"));
+ *   const rec = await recoveryStudy("eq", notebookEnv(), { seeds: 20, jobs: 2 });
+ *   showMarkdown(recoveryStatus(rec));   // "… reused the saved study … replication 7 re-run here: identical …"
  */
 export async function recoveryStudy(
   paper: string,
   env: { readonly scale: string; readonly exportsDir: string },
-  opts: { readonly seeds?: number; readonly jobs?: number } = {},
+  opts: {
+    readonly seeds?: number;
+    readonly jobs?: number;
+    readonly resultsDir?: string;
+    readonly save?: boolean;
+    readonly fresh?: boolean;
+  } = {},
 ): Promise<LoadedRecovery & { readonly seconds: number }> {
   if (!["small", "default", "paper"].includes(env.scale))
     throw new ArgumentError(`recovery: the synthetic scale must be small, default or paper, got "${env.scale}"`);
   const seeds = opts.seeds ?? 50;
+  const jobs = opts.jobs ?? 1;
+  const scale = env.scale as GenerateOptions["scale"];
+  const command = `npm run recovery -- --paper ${paper} --seeds ${seeds} --scale ${env.scale}${jobs > 1 ? ` --jobs ${jobs}` : ""} --save`;
+  const tables = path.join(env.exportsDir, "tables");
+  const dir = opts.resultsDir ?? RECOVERY_RESULTS_DIR;
+  const fresh = opts.fresh ?? process.env["VAGG_RECOVERY"] === "run";
+  const key: RecoveryKey = { paper, scale: env.scale, seeds, baseSeed: projectSeed(), inputs: recoveryInputsHash() };
+  let why = "VAGG_RECOVERY=run";
+  if (!fresh) {
+    const t0 = Date.now();
+    const saved = await readSavedRecovery(dir, key);
+    if ("draws" in saved) {
+      const check = await checkReplication(paper, scale, key, saved.draws, saved.file);
+      const { summary, files } = await writeRecoveryCsvs(paper, env.scale, saved.draws, tables);
+      return {
+        paper,
+        file: files.summary,
+        rows: summary,
+        command,
+        seconds: (Date.now() - t0) / 1000,
+        origin: { kind: "saved", file: displayPath(saved.file), seconds: saved.meta.seconds, command: saved.meta.command, check },
+      };
+    }
+    why = saved.reason;
+  }
   const r = await runRecoveryStudy({
     paper,
     seeds,
-    scale: env.scale as GenerateOptions["scale"],
-    outDir: path.join(env.exportsDir, "tables"),
-    jobs: opts.jobs ?? 1,
+    scale,
+    outDir: tables,
+    jobs,
+    ...((opts.save ?? env.scale === "paper") ? { saveDir: dir } : {}),
   });
   return {
     paper,
     file: r.files.summary,
     rows: r.summary,
-    command: `npm run recovery -- --paper ${paper} --seeds ${seeds} --scale ${env.scale}`,
+    command,
     seconds: r.seconds,
+    origin: { kind: "run", why, ...(r.saved ? { savedTo: displayPath(r.saved) } : {}) },
   };
+}
+
+/**
+ * Re-run one replication of a saved study (the one the inputs hash picks) and require its draws
+ * to equal the saved ones bit for bit (Object.is, so NaN equals NaN); a difference is a DataError
+ * naming the estimate. Returns what was checked.
+ */
+async function checkReplication(
+  paper: string,
+  scale: GenerateOptions["scale"],
+  key: RecoveryKey,
+  saved: readonly RecoveryDraw[],
+  file: string,
+): Promise<{ replication: number; seed: number; estimates: number }> {
+  const seeds = recoverySeeds(paper, key.seeds, key.baseSeed);
+  const r = parseInt(key.inputs.slice(0, 8), 16) % seeds.length;
+  const gen = RECOVERY_PAPERS[paper]?.generate ?? {};
+  const fresh = (await replicate(paper, scale, gen, seeds, [r], recoveryEstimator(paper), () => undefined))[r] as RecoveryDraw[];
+  const old = saved.filter((d) => d.replication === r);
+  const where = `replication ${r} (seed ${seeds[r]}) re-run here`;
+  if (fresh.length !== old.length)
+    throw new DataError(
+      `saved recovery study: ${where} gives ${fresh.length} estimates, the saved draws ${old.length}; rerun with VAGG_RECOVERY=run`,
+      {
+        file,
+      },
+    );
+  fresh.forEach((d, i) => {
+    const o = old[i] as RecoveryDraw;
+    for (const k of ["seed", "name", "estimate", "se", "truth"] as const)
+      if (!Object.is(d[k], o[k]))
+        throw new DataError(
+          `saved recovery study: ${where} gives ${k} ${String(d[k])} for "${d.name}", the saved draw ${String(o[k])}; the saved study does not come from this code: rerun with VAGG_RECOVERY=run`,
+          { file },
+        );
+  });
+  return { replication: r, seed: seeds[r] as number, estimates: fresh.length };
 }

@@ -250,7 +250,29 @@ export interface LoadedRecovery {
   readonly rows: RecoverySummaryRow[] | null;
   /** The command that creates the CSV. */
   readonly command: string;
+  /** Where the rows come from (`recoveryStudy`): run here, or a saved study reused after re-running one replication. */
+  readonly origin?: RecoveryOrigin;
 }
+
+/** How `recoveryStudy` obtained a study (see recovery-study.ts). */
+export type RecoveryOrigin =
+  | {
+      readonly kind: "run";
+      /** Why no saved study was reused. */
+      readonly why: string;
+      /** The saved study's metadata file, when this run was saved. */
+      readonly savedTo?: string;
+    }
+  | {
+      readonly kind: "saved";
+      /** The saved study's metadata file, relative to the repository. */
+      readonly file: string;
+      /** Its wall time and command when it was made. */
+      readonly seconds: number;
+      readonly command: string;
+      /** The replication re-run here, identical bit for bit. */
+      readonly check: { readonly replication: number; readonly seed: number; readonly estimates: number };
+    };
 
 /**
  * Find and read a paper's recovery CSV: `<exportsDir>/tables/<paper>-recovery.csv` (the run's
@@ -280,9 +302,16 @@ export function recoveryStatus(rec: LoadedRecovery): string {
   const seeds = Math.max(...rec.rows.map((r) => r.seeds));
   const scale = rec.rows[0]!.scale || "an unrecorded";
   const low = rec.rows.filter((r) => r.coverage < 0.9);
+  const o = rec.origin;
+  const origin = !o
+    ? ""
+    : o.kind === "saved"
+      ? `Reused the saved study \`${o.file}\` (made by \`${o.command}\` in ${Math.round(o.seconds)} s): its key — paper, scale, seeds, base seed and the hash of lib/, package-lock.json and data/raw/public — equals this build's, and replication ${o.check.replication} (seed ${o.check.seed}), re-run here, gave all ${o.check.estimates} estimates, SEs and true values bit for bit equal to the saved draws. `
+      : `Run here (${o.why})${o.savedTo ? `; saved as \`${o.savedTo}\` for the next build` : ""}. `;
   const far = low.filter((r) => 0.95 - r.coverage > 1.96 * Math.sqrt((0.95 * 0.05) / r.seeds));
   return (
     `**Recovery study:** ${rec.rows.length} estimates over ${seeds} fresh synthetic data sets at ${scale} scale (\`${path.basename(rec.file)}\`). ` +
+    origin +
     (low.length === 0
       ? "Every estimate's 95 % interval covers the realised truth in at least 90 % of the seeds."
       : `Coverage below 90 %: ${low.map((r) => `${r.name} (${r.coverage.toFixed(2)} ± ${r.coverageSe.toFixed(2)})`).join(", ")}; ` +

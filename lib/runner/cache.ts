@@ -1,6 +1,6 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { listFiles, sha256 } from "./provenance";
+import { sha256 } from "../util/file-hash";
 import type { DataFileHash } from "./provenance";
 
 /**
@@ -24,14 +24,6 @@ export interface CacheManifest {
   seconds: number;
   cells: number;
   at: string;
-}
-
-const LIB_EXT = /\.(ts|cts|mts|js|cjs|mjs|json)$/;
-
-/** One hash over every source under lib/ (path + content), node_modules and build output excluded. */
-export function hashLib(libDir: string): string {
-  const files = listFiles(libDir, libDir, (rel, isDir) => (isDir ? /(^|\/)(node_modules|dist)$/.test(rel) : !LIB_EXT.test(rel)));
-  return sha256(files.map((f) => `${f}\0${sha256(fs.readFileSync(path.join(libDir, f)))}`).join("\n"));
 }
 
 /**

@@ -1,8 +1,8 @@
 import { execFileSync } from "node:child_process";
-import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { sourceCommit } from "../util/source-date";
+import { listFiles, sha256File } from "../util/file-hash";
 
 /** Everything a reviewer needs to trace a report back to code, data and parameters. */
 export interface Provenance {
@@ -51,49 +51,6 @@ export function gitState(root: string): { commit: string | null; dirty: boolean 
     .map((l) => l.slice(3))
     .filter((f) => !/^"?exports\//.test(f));
   return { commit: source?.hash ?? head.trim(), dirty: files.length > 0, dirtyFiles: files };
-}
-
-/** SHA-256 of a file, streamed (data files can be gigabytes). */
-export function sha256File(file: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const h = createHash("sha256");
-    fs.createReadStream(file, { highWaterMark: 1 << 20 })
-      .on("data", (b) => h.update(b))
-      .on("error", reject)
-      .on("end", () => resolve(h.digest("hex")));
-  });
-}
-
-/**
- * The SHA-256 of a string or buffer, as hex.
- *
- * @example
- *   sha256("abc").slice(0, 8); // "ba7816bf"
- */
-export function sha256(s: string | Buffer): string {
-  return createHash("sha256").update(s).digest("hex");
-}
-
-/** Regular files under `dir`, recursively, sorted, as paths relative to `base`. */
-export function listFiles(dir: string, base: string, skip: (rel: string, isDir: boolean) => boolean = () => false): string[] {
-  const out: string[] = [];
-  const walk = (d: string): void => {
-    let ents: fs.Dirent[];
-    try {
-      ents = fs.readdirSync(d, { withFileTypes: true });
-    } catch {
-      return;
-    }
-    for (const e of ents) {
-      const abs = path.join(d, e.name);
-      const rel = path.relative(base, abs).split(path.sep).join("/");
-      if (e.isDirectory()) {
-        if (!skip(rel, true)) walk(abs);
-      } else if (e.isFile() && !skip(rel, false)) out.push(rel);
-    }
-  };
-  walk(dir);
-  return out.sort();
 }
 
 /**
@@ -176,11 +133,16 @@ export function toolVersions(root: string): Record<string, string> {
 /**
  * The data a run reads: the public files and the synthetic files of its scale
  * (`data/raw/synthetic/<scale>`), or the researcher's own folder when `VAGG_DATA_DIR` is set —
- * not the other scales' folders that happen to be on the machine.
+ * not the other scales' folders that happen to be on the machine — and the saved recovery
+ * studies the recovery notebooks reuse (`results/recovery`).
  */
 export function runDataDirs(root: string, scale: string, env: NodeJS.ProcessEnv = process.env): string[] {
   const own = env["VAGG_DATA_DIR"];
-  return [path.join(root, "data", "raw", "public"), own ? path.resolve(own) : path.join(root, "data", "raw", "synthetic", scale)];
+  return [
+    path.join(root, "data", "raw", "public"),
+    own ? path.resolve(own) : path.join(root, "data", "raw", "synthetic", scale),
+    path.join(root, "results", "recovery"),
+  ];
 }
 
 /**

@@ -5,6 +5,7 @@ import { parseArgs, helpText, type ArgSpec } from "../args";
 import { ArgumentError } from "../../util/errors";
 import { RECOVERY_PAPERS } from "../../papers/recovery";
 import { runRecoveryStudy } from "../../papers/recovery-study";
+import { RECOVERY_RESULTS_DIR } from "../../papers/recovery-saved";
 
 export { runRecoveryStudy, type RecoveryStudyOptions, type RecoveryStudyResult } from "../../papers/recovery-study";
 
@@ -15,6 +16,8 @@ export { runRecoveryStudy, type RecoveryStudyOptions, type RecoveryStudyResult }
  * (registry `RECOVERY_PAPERS`), deletes the folder, and finally writes
  * `<out>/<paper>-recovery.csv` (one row per estimate: seeds, truth, mean estimate, mean SE, SD,
  * bias, coverage, …) and `<out>/<paper>-recovery-draws.csv` (one row per seed and estimate).
+ * With `--save` the draws are also saved with their key and provenance in results/recovery/
+ * (`saveRecovery`), where the recovery notebooks reuse them after re-running one replication.
  */
 const SPEC: ArgSpec = {
   paper: { type: "string", help: `paper id (${Object.keys(RECOVERY_PAPERS).join(" | ")})`, required: true },
@@ -22,6 +25,10 @@ const SPEC: ArgSpec = {
   scale: { type: "string", help: "synthetic data scale: small | default | paper (default paper)" },
   out: { type: "string", help: "output folder of the CSVs (default exports/tables)" },
   jobs: { type: "number", help: "worker processes (default 1; 2 on a quiet 2-core machine); results do not depend on it" },
+  save: {
+    type: "boolean",
+    help: "also save the draws and their provenance in results/recovery/, where the recovery notebooks reuse them (checked) instead of rerunning the study",
+  },
   "base-seed": { type: "number", help: "seed the replication seeds derive from (default: the project seed / VAGG_SEED)" },
   help: { type: "boolean", help: "show this help" },
 };
@@ -61,9 +68,10 @@ export async function runRecovery(argv: string[]): Promise<number> {
     baseSeed: base as number | undefined,
     jobs: opts["jobs"] === undefined ? 1 : Number(opts["jobs"]),
     log: (l) => process.stderr.write(l + "\n"),
+    ...(opts["save"] ? { saveDir: RECOVERY_RESULTS_DIR } : {}),
   });
   console.log(
-    `vagg recovery: paper ${paper}, ${seeds} seeds at scale ${scale}, ${r.summary.length} estimates → ${r.files.summary} (+ ${path.basename(r.files.draws)}), ${r.seconds.toFixed(1)} s`,
+    `vagg recovery: paper ${paper}, ${seeds} seeds at scale ${scale}, ${r.summary.length} estimates → ${r.files.summary} (+ ${path.basename(r.files.draws)}), ${r.seconds.toFixed(1)} s${r.saved ? `; saved as ${path.relative(process.cwd(), r.saved)}` : ""}`,
   );
   return 0;
 }
