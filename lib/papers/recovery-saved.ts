@@ -1,4 +1,5 @@
 import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
 import { readTable, writeTable } from "../data/io";
 import { toRecords } from "../data/table";
@@ -14,13 +15,18 @@ import { recoveryDrawsTable, type RecoveryDraw } from "./recovery";
  * (the EQ study: ≈ 20 CPU minutes at the papers' scale) instead of rerunning it on every build —
  * the practice of the AEA template for simulations, with the reuse checked rather than trusted:
  *
- * - a study is reused only when its **key** equals the current one: paper, scale, number of seeds,
- *   base seed, and one hash over every input the numbers can depend on (`recoveryInputsHash`:
- *   every source under lib/, the lock file, the public data the generator reads). Any change to
- *   the code or the data makes the notebook run the study afresh;
+ * - a study is saved only by the explicit command `vagg recovery --save` (never by a notebook or a
+ *   build, which write nothing outside their exports folder), with one DuckDB thread (the
+ *   deterministic setting), and only if its inputs did not change while it ran;
+ * - it is reused only when its **key** equals the current one: paper, scale, number of seeds,
+ *   base seed, Node.js version and platform, and one hash over every input the numbers can depend
+ *   on (`recoveryInputsHash`: every source under lib/, the lock file, the public data the
+ *   generator reads). Any change to the code or the data makes the notebook run the study afresh;
  * - the draws file must still have the SHA-256 recorded beside it (no hand edits);
- * - the notebook re-runs one replication and requires its estimates, SEs and true values to equal
- *   the saved ones bit for bit (`recoveryStudy` in recovery-study.ts).
+ * - the notebook re-runs one replication and requires its estimates, SEs and true values,
+ *   written and read back as the saved ones were, to equal them bit for bit (`recoveryStudy` in
+ *   recovery-study.ts). That checks the environment and the file, not the other replications:
+ *   those rest on the key.
  */
 
 /** Where the committed studies live: `<repo>/results/recovery`. */
@@ -32,8 +38,31 @@ export interface RecoveryKey {
   readonly scale: string;
   readonly seeds: number;
   readonly baseSeed: number;
+  /** Node.js version and platform (`recoveryRuntime`): V8's math library and the native DuckDB build. */
+  readonly runtime: string;
   /** `recoveryInputsHash()` when the study was made. */
   readonly inputs: string;
+}
+
+/** The Node.js version and platform a study runs on, e.g. "v20.20.2 linux-x64". */
+export function recoveryRuntime(): string {
+  return `${process.version} ${process.platform}-${process.arch}`;
+}
+
+/**
+ * The key of a study with these parameters on this machine and these sources.
+ *
+ * @example recoveryKey({ paper: "eq", scale: "paper", seeds: 20, baseSeed: projectSeed() })
+ */
+export function recoveryKey(p: { paper: string; scale: string; seeds: number; baseSeed: number }, root: string = REPO_ROOT): RecoveryKey {
+  return {
+    paper: p.paper,
+    scale: p.scale,
+    seeds: p.seeds,
+    baseSeed: p.baseSeed,
+    runtime: recoveryRuntime(),
+    inputs: recoveryInputsHash(root),
+  };
 }
 
 /** The provenance file beside the draws (`<paper>-<scale>.json`). */
@@ -83,7 +112,7 @@ export function savedRecoveryFiles(dir: string, paper: string, scale: string): {
  * on an unreadable file.
  *
  * @example
- *   const s = await readSavedRecovery(RECOVERY_RESULTS_DIR, { paper: "eq", scale: "paper", seeds: 20, baseSeed: 20220707, inputs: recoveryInputsHash() });
+ *   const s = await readSavedRecovery(RECOVERY_RESULTS_DIR, recoveryKey({ paper: "eq", scale: "paper", seeds: 20, baseSeed: projectSeed() }));
  *   if ("reason" in s) console.log(s.reason);
  */
 export async function readSavedRecovery(dir: string, key: RecoveryKey): Promise<SavedRecovery> {
@@ -96,7 +125,9 @@ export async function readSavedRecovery(dir: string, key: RecoveryKey): Promise<
   } catch (e) {
     throw new DataError(`saved recovery study: not valid JSON (${(e as Error).message.split("\n")[0]})`, { file: f.meta });
   }
-  for (const k of ["paper", "scale", "seeds", "baseSeed"] as const)
+  if (meta.format !== 1)
+    return { reason: `the saved study (${rel}) has format ${String(meta.format)}, this code reads format 1`, file: f.meta };
+  for (const k of ["paper", "scale", "seeds", "baseSeed", "runtime"] as const)
     if (meta[k] !== key[k])
       return { reason: `the saved study (${rel}) has ${k} ${String(meta[k])}, this run ${String(key[k])}`, file: f.meta };
   if (meta.inputs !== key.inputs)
@@ -108,9 +139,17 @@ export async function readSavedRecovery(dir: string, key: RecoveryKey): Promise<
   const bytes = fs.readFileSync(f.draws);
   if (sha256(bytes) !== meta.draws?.sha256)
     return { reason: `${displayPath(f.draws)} is not the file the study wrote (its SHA-256 differs from ${rel})`, file: f.meta };
-  const rows = toRecords(await readTable(f.draws, { columns: ["replication", "seed", "name", "estimate", "se", "truth"] }));
+  const draws = await readDrawsCsv(f.draws);
+  if (draws.length !== meta.draws.rows)
+    throw new DataError(`saved recovery study: ${draws.length} draws read, ${meta.draws.rows} recorded`, { file: f.draws });
+  return { meta, draws, file: f.meta };
+}
+
+/** A draws CSV (`recoveryDrawsTable` written by `writeTable`) read back; empty cells are NaN. */
+async function readDrawsCsv(file: string): Promise<RecoveryDraw[]> {
+  const rows = toRecords(await readTable(file, { columns: ["replication", "seed", "name", "estimate", "se", "truth"] }));
   const num = (v: unknown): number => (v === null || v === undefined ? NaN : Number(v));
-  const draws: RecoveryDraw[] = rows.map((r) => ({
+  return rows.map((r) => ({
     replication: num(r["replication"]),
     seed: num(r["seed"]),
     name: String(r["name"]),
@@ -118,9 +157,23 @@ export async function readSavedRecovery(dir: string, key: RecoveryKey): Promise<
     se: num(r["se"]),
     truth: num(r["truth"]),
   }));
-  if (draws.length !== meta.draws.rows)
-    throw new DataError(`saved recovery study: ${draws.length} draws read, ${meta.draws.rows} recorded`, { file: f.draws });
-  return { meta, draws, file: f.meta };
+}
+
+/**
+ * Draws as a saved study holds them: written to a CSV and read back exactly as `saveRecovery` and
+ * `readSavedRecovery` do (so −0 reads as 0 and a missing value as NaN on both sides of a comparison).
+ *
+ * @example const same = (await asSaved(fresh)).every((d, i) => Object.is(d.estimate, saved[i].estimate));
+ */
+export async function asSaved(draws: readonly RecoveryDraw[]): Promise<RecoveryDraw[]> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "vagg-recovery-check-"));
+  try {
+    const f = path.join(dir, "draws.csv");
+    await writeTable(recoveryDrawsTable(draws), f);
+    return await readDrawsCsv(f);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 /**
@@ -143,6 +196,7 @@ export async function saveRecovery(
     scale: key.scale,
     seeds: key.seeds,
     baseSeed: key.baseSeed,
+    runtime: key.runtime,
     inputs: key.inputs,
     command: run.command,
     seconds: Math.round(run.seconds * 10) / 10,

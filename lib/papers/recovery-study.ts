@@ -5,7 +5,7 @@ import { generate, type GenerateOptions } from "../synth";
 import { writeTable } from "../data/io";
 import { ArgumentError, DataError } from "../util/errors";
 import { displayPath } from "../util/paths";
-import { projectSeed } from "../util/seed";
+import { PROJECT_SEED, projectSeed } from "../util/seed";
 import {
   RECOVERY_PAPERS,
   recoveryEstimator,
@@ -19,7 +19,17 @@ import {
   type LoadedRecovery,
 } from "./recovery";
 import { HEAP_FLAGS } from "../util/heap-flags";
-import { readSavedRecovery, recoveryInputsHash, RECOVERY_RESULTS_DIR, saveRecovery, type RecoveryKey } from "./recovery-saved";
+import {
+  asSaved,
+  readSavedRecovery,
+  recoveryInputsHash,
+  recoveryKey,
+  RECOVERY_RESULTS_DIR,
+  saveRecovery,
+  savedRecoveryFiles,
+  type RecoveryKey,
+} from "./recovery-saved";
+import { duckdbThreads } from "../data/duckdb";
 
 /**
  * The recovery study itself (used by `vagg recovery` and by the recovery notebooks): for each seed,
@@ -69,7 +79,20 @@ export async function runRecoveryStudy(o: RecoveryStudyOptions): Promise<Recover
     throw new ArgumentError(`recovery: unknown paper "${o.paper}" (registered: ${Object.keys(RECOVERY_PAPERS).join(", ")})`);
   const est = o.estimator ?? recoveryEstimator(o.paper);
   const gen = o.generateOptions ?? entry?.generate ?? {};
-  const seeds = recoverySeeds(o.paper, o.seeds, o.baseSeed ?? projectSeed());
+  const baseSeed = o.baseSeed ?? projectSeed();
+  const seeds = recoverySeeds(o.paper, o.seeds, baseSeed);
+  // a saved study must be what a notebook's re-run replication reproduces: the registered paper's
+  // estimate function and generator options, one DuckDB thread, and the inputs hashed before it runs
+  let key: RecoveryKey | null = null;
+  if (o.saveDir !== undefined) {
+    if (o.estimator || o.generateOptions)
+      throw new ArgumentError("recovery: --save needs the registered paper's own estimate function and generator options");
+    if (duckdbThreads() !== 1)
+      throw new ArgumentError(
+        `recovery: --save needs VAGG_DUCKDB_THREADS=1 (set: ${duckdbThreads()}); with more threads DuckDB's sums, and so the saved draws, vary in the last bits from run to run`,
+      );
+    key = recoveryKey({ paper: o.paper, scale: o.scale, seeds: seeds.length, baseSeed });
+  }
   const t0 = Date.now();
   const jobs = Math.max(1, Math.min(o.jobs ?? 1, seeds.length));
   if (jobs > 1 && o.estimator)
@@ -96,19 +119,22 @@ export async function runRecoveryStudy(o: RecoveryStudyOptions): Promise<Recover
   const seconds = (Date.now() - t0) / 1000;
   const { summary, files } = await writeRecoveryCsvs(o.paper, o.scale, draws, o.outDir);
   let saved: string | undefined;
-  if (o.saveDir !== undefined) {
-    const key: RecoveryKey = {
-      paper: o.paper,
-      scale: o.scale,
-      seeds: seeds.length,
-      baseSeed: o.baseSeed ?? projectSeed(),
-      inputs: recoveryInputsHash(),
-    };
-    const command = `npm run recovery -- --paper ${o.paper} --seeds ${seeds.length} --scale ${o.scale}${jobs > 1 ? ` --jobs ${jobs}` : ""} --save`;
-    await saveRecovery(o.saveDir, key, draws, { command, seconds, jobs });
-    saved = path.join(o.saveDir, `${o.paper}-${o.scale}.json`);
+  if (o.saveDir !== undefined && key) {
+    const meta = savedRecoveryFiles(o.saveDir, o.paper, o.scale).meta;
+    if (recoveryInputsHash() !== key.inputs)
+      throw new DataError(
+        "not saved: lib/, package-lock.json or data/raw/public changed while the study ran, so the draws may not come from the sources the key would name; run it again",
+        { file: meta },
+      );
+    await saveRecovery(o.saveDir, key, draws, { command: recoveryCommand(o.paper, seeds.length, o.scale, jobs, baseSeed), seconds, jobs });
+    saved = meta;
   }
   return { summary, draws, seeds, files, seconds, ...(saved ? { saved } : {}) };
+}
+
+/** The command that makes a saved study with these parameters (the base seed only when it is not the project's). */
+function recoveryCommand(paper: string, seeds: number, scale: string, jobs: number, baseSeed: number): string {
+  return `npm run recovery -- --paper ${paper} --seeds ${seeds} --scale ${scale}${jobs > 1 ? ` --jobs ${jobs}` : ""}${baseSeed !== PROJECT_SEED ? ` --base-seed ${baseSeed}` : ""} --save`;
 }
 
 /** The summary and draws CSVs of a study (`<paper>-recovery.csv`, `<paper>-recovery-draws.csv`) written into `outDir`. */
@@ -175,6 +201,8 @@ async function inWorkers(
         const child = fork(__filename, [], {
           execArgv: [...HEAP_FLAGS, "--require", require.resolve("tsx/cjs")],
           stdio: ["ignore", "inherit", "inherit", "ipc"],
+          // structured clone, not JSON: an infinite or NaN estimate arrives as the number it was
+          serialization: "advanced",
         });
         let failed: string | null = null;
         const handOut = (): void => {
@@ -231,44 +259,38 @@ if (require.main === module && process.send) workerMain();
  * `<env.exportsDir>/tables/` (`<paper>-recovery.csv`, `<paper>-recovery-draws.csv`), and the summary
  * returned in the shape of `loadRecovery`, with where it came from (`origin`):
  *
- * - **saved**: the study saved in `results/recovery/` (recovery-saved.ts) is reused when its key
- *   (paper, scale, seeds, base seed, the hash of lib/, the lock file and the public data) equals this
- *   run's and its draws file is the one it wrote. One replication — chosen by the inputs hash, so
- *   each code state audits another — is then re-run here, and every estimate, SE and true value it
- *   gives must equal the saved draw bit for bit, or the notebook stops with a DataError;
+ * - **saved**: the study saved in `results/recovery/` by `vagg recovery --save` (recovery-saved.ts)
+ *   is reused when its key (paper, scale, seeds, base seed, Node.js version and platform, the hash
+ *   of lib/, the lock file and the public data) equals this run's and its draws file is the one it
+ *   wrote. One replication — picked by the inputs hash, so each code state audits another — is then
+ *   re-run here, and every estimate, SE and true value it gives must equal the saved draw bit for
+ *   bit, or the notebook stops with a DataError;
  * - **run**: otherwise (or with `VAGG_RECOVERY=run` / `fresh: true`) the study runs here, in `jobs`
- *   worker processes, and at the papers' scale (`save`, default `env.scale === "paper"`) its draws are
- *   saved for the next build.
+ *   worker processes. Nothing is written outside the exports folder.
  *
  * @example
  *   const rec = await recoveryStudy("eq", notebookEnv(), { seeds: 20, jobs: 2 });
- *   showMarkdown(recoveryStatus(rec));   // "… reused the saved study … replication 7 re-run here: identical …"
+ *   showMarkdown(recoveryStatus(rec));   // "… Reused the saved study … replication 7 (seed …), re-run here, …"
  */
 export async function recoveryStudy(
   paper: string,
   env: { readonly scale: string; readonly exportsDir: string },
-  opts: {
-    readonly seeds?: number;
-    readonly jobs?: number;
-    readonly resultsDir?: string;
-    readonly save?: boolean;
-    readonly fresh?: boolean;
-  } = {},
+  opts: { readonly seeds?: number; readonly jobs?: number; readonly resultsDir?: string; readonly fresh?: boolean } = {},
 ): Promise<LoadedRecovery & { readonly seconds: number }> {
   if (!["small", "default", "paper"].includes(env.scale))
     throw new ArgumentError(`recovery: the synthetic scale must be small, default or paper, got "${env.scale}"`);
   const seeds = opts.seeds ?? 50;
   const jobs = opts.jobs ?? 1;
   const scale = env.scale as GenerateOptions["scale"];
-  const command = `npm run recovery -- --paper ${paper} --seeds ${seeds} --scale ${env.scale}${jobs > 1 ? ` --jobs ${jobs}` : ""} --save`;
+  const baseSeed = projectSeed();
+  const command = recoveryCommand(paper, seeds, env.scale, jobs, baseSeed);
   const tables = path.join(env.exportsDir, "tables");
-  const dir = opts.resultsDir ?? RECOVERY_RESULTS_DIR;
-  const fresh = opts.fresh ?? process.env["VAGG_RECOVERY"] === "run";
-  const key: RecoveryKey = { paper, scale: env.scale, seeds, baseSeed: projectSeed(), inputs: recoveryInputsHash() };
-  let why = "VAGG_RECOVERY=run";
-  if (!fresh) {
+  const fromEnv = process.env["VAGG_RECOVERY"] === "run";
+  let why = fromEnv ? "a fresh run was asked for: VAGG_RECOVERY=run" : "a fresh run was asked for";
+  if (!(opts.fresh ?? fromEnv)) {
     const t0 = Date.now();
-    const saved = await readSavedRecovery(dir, key);
+    const key = recoveryKey({ paper, scale: env.scale, seeds, baseSeed });
+    const saved = await readSavedRecovery(opts.resultsDir ?? RECOVERY_RESULTS_DIR, key);
     if ("draws" in saved) {
       const check = await checkReplication(paper, scale, key, saved.draws, saved.file);
       const { summary, files } = await writeRecoveryCsvs(paper, env.scale, saved.draws, tables);
@@ -278,27 +300,20 @@ export async function recoveryStudy(
         rows: summary,
         command,
         seconds: (Date.now() - t0) / 1000,
-        origin: { kind: "saved", file: displayPath(saved.file), seconds: saved.meta.seconds, command: saved.meta.command, check },
+        origin: {
+          kind: "saved",
+          file: displayPath(saved.file),
+          seconds: saved.meta.seconds,
+          command: saved.meta.command,
+          sha256: saved.meta.draws.sha256,
+          check,
+        },
       };
     }
     why = saved.reason;
   }
-  const r = await runRecoveryStudy({
-    paper,
-    seeds,
-    scale,
-    outDir: tables,
-    jobs,
-    ...((opts.save ?? env.scale === "paper") ? { saveDir: dir } : {}),
-  });
-  return {
-    paper,
-    file: r.files.summary,
-    rows: r.summary,
-    command,
-    seconds: r.seconds,
-    origin: { kind: "run", why, ...(r.saved ? { savedTo: displayPath(r.saved) } : {}) },
-  };
+  const r = await runRecoveryStudy({ paper, seeds, scale, outDir: tables, jobs });
+  return { paper, file: r.files.summary, rows: r.summary, command, seconds: r.seconds, origin: { kind: "run", why } };
 }
 
 /**
@@ -316,7 +331,10 @@ async function checkReplication(
   const seeds = recoverySeeds(paper, key.seeds, key.baseSeed);
   const r = parseInt(key.inputs.slice(0, 8), 16) % seeds.length;
   const gen = RECOVERY_PAPERS[paper]?.generate ?? {};
-  const fresh = (await replicate(paper, scale, gen, seeds, [r], recoveryEstimator(paper), () => undefined))[r] as RecoveryDraw[];
+  // the re-run draws written and read back as the saved ones were (−0 → 0, missing → NaN on both sides)
+  const fresh = await asSaved(
+    (await replicate(paper, scale, gen, seeds, [r], recoveryEstimator(paper), () => undefined))[r] as RecoveryDraw[],
+  );
   const old = saved.filter((d) => d.replication === r);
   const where = `replication ${r} (seed ${seeds[r]}) re-run here`;
   if (fresh.length !== old.length)

@@ -260,8 +260,6 @@ export type RecoveryOrigin =
       readonly kind: "run";
       /** Why no saved study was reused. */
       readonly why: string;
-      /** The saved study's metadata file, when this run was saved. */
-      readonly savedTo?: string;
     }
   | {
       readonly kind: "saved";
@@ -270,6 +268,8 @@ export type RecoveryOrigin =
       /** Its wall time and command when it was made. */
       readonly seconds: number;
       readonly command: string;
+      /** SHA-256 of its draws file. */
+      readonly sha256: string;
       /** The replication re-run here, identical bit for bit. */
       readonly check: { readonly replication: number; readonly seed: number; readonly estimates: number };
     };
@@ -306,8 +306,8 @@ export function recoveryStatus(rec: LoadedRecovery): string {
   const origin = !o
     ? ""
     : o.kind === "saved"
-      ? `Reused the saved study \`${o.file}\` (made by \`${o.command}\` in ${Math.round(o.seconds)} s): its key — paper, scale, seeds, base seed and the hash of lib/, package-lock.json and data/raw/public — equals this build's, and replication ${o.check.replication} (seed ${o.check.seed}), re-run here, gave all ${o.check.estimates} estimates, SEs and true values bit for bit equal to the saved draws. `
-      : `Run here (${o.why})${o.savedTo ? `; saved as \`${o.savedTo}\` for the next build` : ""}. `;
+      ? `Reused the saved study \`${o.file}\` (draws SHA-256 ${o.sha256.slice(0, 12)}…, made by \`${o.command}\` in ${Math.round(o.seconds)} s): its key — paper, scale, seeds, base seed, Node.js version and platform, and the hash of lib/, package-lock.json and data/raw/public — equals this build's, and replication ${o.check.replication} (seed ${o.check.seed}), re-run here, gave all ${o.check.estimates} estimates, SEs and true values bit for bit equal to the saved draws. `
+      : `Run here (${o.why}). `;
   const far = low.filter((r) => 0.95 - r.coverage > 1.96 * Math.sqrt((0.95 * 0.05) / r.seeds));
   return (
     `**Recovery study:** ${rec.rows.length} estimates over ${seeds} fresh synthetic data sets at ${scale} scale (\`${path.basename(rec.file)}\`). ` +

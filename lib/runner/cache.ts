@@ -54,7 +54,9 @@ export function cacheParts(nbPath: string, shared: { lib: string; data: string; 
     lib: shared.lib,
     data: shared.data,
     lock: shared.lock,
-    params: sha256(JSON.stringify({ scale: shared.scale, seed: shared.seed, node: process.version })),
+    params: sha256(
+      JSON.stringify({ scale: shared.scale, seed: shared.seed, node: process.version, recovery: process.env["VAGG_RECOVERY"] ?? "" }),
+    ),
   };
 }
 

@@ -133,16 +133,11 @@ export function toolVersions(root: string): Record<string, string> {
 /**
  * The data a run reads: the public files and the synthetic files of its scale
  * (`data/raw/synthetic/<scale>`), or the researcher's own folder when `VAGG_DATA_DIR` is set —
- * not the other scales' folders that happen to be on the machine — and the saved recovery
- * studies the recovery notebooks reuse (`results/recovery`).
+ * not the other scales' folders that happen to be on the machine.
  */
 export function runDataDirs(root: string, scale: string, env: NodeJS.ProcessEnv = process.env): string[] {
   const own = env["VAGG_DATA_DIR"];
-  return [
-    path.join(root, "data", "raw", "public"),
-    own ? path.resolve(own) : path.join(root, "data", "raw", "synthetic", scale),
-    path.join(root, "results", "recovery"),
-  ];
+  return [path.join(root, "data", "raw", "public"), own ? path.resolve(own) : path.join(root, "data", "raw", "synthetic", scale)];
 }
 
 /**

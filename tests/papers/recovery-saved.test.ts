@@ -9,11 +9,18 @@ import * as assert from "uvu/assert";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { readSavedRecovery, recoveryInputsHash, saveRecovery, savedRecoveryFiles, type RecoveryKey } from "../../lib/papers/recovery-saved";
+import {
+  asSaved,
+  readSavedRecovery,
+  recoveryInputsHash,
+  saveRecovery,
+  savedRecoveryFiles,
+  type RecoveryKey,
+} from "../../lib/papers/recovery-saved";
 import type { RecoveryDraw } from "../../lib/papers/recovery";
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "vagg-recovery-saved-"));
-const key: RecoveryKey = { paper: "toy", scale: "small", seeds: 2, baseSeed: 7, inputs: "ab".repeat(32) };
+const key: RecoveryKey = { paper: "toy", scale: "small", seeds: 2, baseSeed: 7, runtime: "v20.20.2 linux-x64", inputs: "ab".repeat(32) };
 // doubles that a decimal round trip with too few digits would move, a NaN and a name with a comma
 const draws: RecoveryDraw[] = [
   { replication: 0, seed: 3935028789, name: "T2 (4) baseline, city clusters", estimate: 0.1 + 0.2, se: 1e-300, truth: 0.3314568817257086 },
@@ -38,11 +45,12 @@ test("round trip: every draw read back bit for bit (NaN included), with the key 
   assert.equal(s.meta.inputs, key.inputs);
 });
 
-test("reused only under its own key: another scale, number of seeds, base seed or inputs hash gives the reason instead", async () => {
+test("reused only under its own key: another scale, number of seeds, base seed, runtime or inputs hash gives the reason instead", async () => {
   const variants: [Partial<RecoveryKey>, RegExp][] = [
     [{ scale: "paper" }, /no saved study/], // another scale is another file
     [{ seeds: 3 }, /has seeds 2, this run 3/],
     [{ baseSeed: 8 }, /has baseSeed 7, this run 8/],
+    [{ runtime: "v22.1.0 linux-x64" }, /has runtime v20.20.2 linux-x64, this run v22.1.0 linux-x64/],
     [{ inputs: "cd".repeat(32) }, /made from other inputs .*abababababab ≠ cdcdcdcdcdcd/],
   ];
   for (const [change, re] of variants) {
@@ -105,6 +113,31 @@ test("the inputs hash moves with lib/ sources, the lock file and data/raw/public
   assert.not.ok(moves("README.md", "# other\n"), "docs");
   put("lib/estimators/b.ts", "export const b = 1;\n");
   assert.is.not(recoveryInputsHash(root), h0, "a new lib source");
+});
+
+test("asSaved: fresh draws pass through the same CSV round trip as saved ones (signed zero, NaN, 17 digits)", async () => {
+  const d: RecoveryDraw[] = [
+    { replication: 0, seed: 1, name: "a", estimate: -0, se: NaN, truth: 0.1 + 0.2 },
+    { replication: 0, seed: 1, name: "b", estimate: 1.5, se: 0, truth: -2.5e-17 },
+  ];
+  const fresh = await asSaved(d);
+  await saveRecovery(dir, { ...key, paper: "neg" }, d, { command: "x", seconds: 1, jobs: 1 });
+  const back = await readSavedRecovery(dir, { ...key, paper: "neg" });
+  if (!("draws" in back)) throw new Error(back.reason);
+  fresh.forEach((r, i) => {
+    for (const k of ["replication", "seed", "name", "estimate", "se", "truth"] as const)
+      assert.ok(Object.is(r[k], back.draws[i]![k]), `${k}: ${String(r[k])} vs ${String(back.draws[i]![k])}`);
+  });
+  assert.ok(Number.isNaN(fresh[0]!.se) && fresh[0]!.truth === 0.30000000000000004 && fresh[1]!.truth === -2.5e-17);
+});
+
+test("a saved study of another format is not reused", async () => {
+  const f = savedRecoveryFiles(dir, "toy", "small");
+  const meta = fs.readFileSync(f.meta, "utf8");
+  fs.writeFileSync(f.meta, meta.replace('"format": 1', '"format": 2'));
+  const s = await readSavedRecovery(dir, key);
+  assert.ok("reason" in s && /has format 2, this code reads format 1/.test(s.reason));
+  fs.writeFileSync(f.meta, meta);
 });
 
 test.after(() => fs.rmSync(dir, { recursive: true, force: true }));

@@ -1,7 +1,8 @@
 /**
  * `recoveryStudy` (lib/papers/recovery-study.ts) as the recovery notebooks call it, on the RS
  * estimates at small scale with two seeds, in temporary folders (never exports/ or results/):
- * a run is saved; the next call reuses it only after re-running one replication bit for bit,
+ * a notebook's run saves nothing; a study saved by `runRecoveryStudy({ saveDir })` (`vagg
+ * recovery --save`) is reused only after re-running one replication bit for bit,
  * writes the same CSVs and says so; a saved draw that the code no longer reproduces stops the
  * notebook with one line; VAGG_RECOVERY=run and another number of seeds run the study afresh.
  */
@@ -10,7 +11,7 @@ import * as assert from "uvu/assert";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { recoveryStudy } from "../../lib/papers/recovery-study";
+import { recoveryStudy, runRecoveryStudy } from "../../lib/papers/recovery-study";
 import { recoveryStatus } from "../../lib/papers/recovery";
 import { savedRecoveryFiles } from "../../lib/papers/recovery-saved";
 import { sha256 } from "../../lib/util/file-hash";
@@ -21,13 +22,14 @@ const env1 = { scale: "small", exportsDir: path.join(root, "exp1") };
 const env2 = { scale: "small", exportsDir: path.join(root, "exp2") };
 const csv = (env: { exportsDir: string }, f: string) => fs.readFileSync(path.join(env.exportsDir, "tables", f), "utf8");
 
-test("run and save; then reuse after re-running one replication, with the same CSVs", async () => {
-  const a = await recoveryStudy("rs", env1, { seeds: 2, resultsDir: results, save: true });
-  assert.is(a.origin?.kind, "run");
-  if (a.origin?.kind === "run") {
-    assert.match(a.origin.why, /no saved study/);
-    assert.ok(a.origin.savedTo?.endsWith("rs-small.json"), a.origin.savedTo);
-  }
+test("a notebook's run saves nothing; `vagg recovery --save` saves; the next call reuses it after re-running one replication, with the same CSVs", async () => {
+  const a0 = await recoveryStudy("rs", env1, { seeds: 2, resultsDir: results });
+  assert.is(a0.origin?.kind, "run");
+  if (a0.origin?.kind === "run") assert.match(a0.origin.why, /no saved study/);
+  assert.not.ok(fs.existsSync(results), "a notebook writes nothing outside its exports folder");
+  const a = await runRecoveryStudy({ paper: "rs", seeds: 2, scale: "small", outDir: env1.exportsDir + "/tables", saveDir: results });
+  assert.ok(a.saved?.endsWith("rs-small.json"), a.saved);
+  assert.equal(a.summary, a0.rows);
   const f = savedRecoveryFiles(results, "rs", "small");
   assert.ok(fs.existsSync(f.meta) && fs.existsSync(f.draws));
   const b = await recoveryStudy("rs", env2, { seeds: 2, resultsDir: results });
@@ -37,7 +39,7 @@ test("run and save; then reuse after re-running one replication, with the same C
     assert.ok(b.origin.check.estimates > 5, "every estimate of the replication compared");
     assert.match(b.origin.command, /npm run recovery -- --paper rs --seeds 2 --scale small --save/);
   }
-  assert.equal(b.rows, a.rows);
+  assert.equal(b.rows, a.summary);
   assert.is(csv(env2, "rs-recovery.csv"), csv(env1, "rs-recovery.csv"));
   assert.is(csv(env2, "rs-recovery-draws.csv"), csv(env1, "rs-recovery-draws.csv"));
   const st = recoveryStatus(b);
@@ -78,15 +80,12 @@ test("a saved draw the code does not reproduce stops the notebook with one line 
   fs.writeFileSync(f.meta, JSON.stringify(meta, null, 2));
 });
 
-test("VAGG_RECOVERY=run runs afresh; another number of seeds is not reused; not saved unless asked below paper scale", async () => {
+test("VAGG_RECOVERY=run runs afresh; another number of seeds is not reused", async () => {
   process.env["VAGG_RECOVERY"] = "run";
   try {
     const c = await recoveryStudy("rs", env2, { seeds: 2, resultsDir: results });
     assert.is(c.origin?.kind, "run");
-    if (c.origin?.kind === "run") {
-      assert.is(c.origin.why, "VAGG_RECOVERY=run");
-      assert.is(c.origin.savedTo, undefined);
-    }
+    if (c.origin?.kind === "run") assert.is(c.origin.why, "a fresh run was asked for: VAGG_RECOVERY=run");
   } finally {
     delete process.env["VAGG_RECOVERY"];
   }
@@ -94,6 +93,37 @@ test("VAGG_RECOVERY=run runs afresh; another number of seeds is not reused; not 
   assert.is(d.origin?.kind, "run");
   if (d.origin?.kind === "run") assert.match(d.origin.why, /has seeds 2, this run 1/);
   assert.match(recoveryStatus(d), /Run here \(the saved study .* has seeds 2, this run 1\)/);
+});
+
+test("--save refuses what a notebook's check could not reproduce: a custom estimate function, other generator options, several DuckDB threads", async () => {
+  const msgs: string[] = [];
+  const tryRun = async (o: Partial<Parameters<typeof runRecoveryStudy>[0]>) => {
+    try {
+      await runRecoveryStudy({
+        paper: "rs",
+        seeds: 1,
+        scale: "small",
+        outDir: path.join(root, "x"),
+        saveDir: path.join(root, "nosave"),
+        ...o,
+      });
+      msgs.push("ran");
+    } catch (e) {
+      msgs.push((e as Error).message);
+    }
+  };
+  await tryRun({ estimator: () => [] });
+  await tryRun({ generateOptions: {} });
+  process.env["VAGG_DUCKDB_THREADS"] = "2";
+  try {
+    await tryRun({});
+  } finally {
+    delete process.env["VAGG_DUCKDB_THREADS"];
+  }
+  assert.match(msgs[0]!, /--save needs the registered paper's own estimate function/);
+  assert.match(msgs[1]!, /--save needs the registered paper's own estimate function and generator options/);
+  assert.match(msgs[2]!, /--save needs VAGG_DUCKDB_THREADS=1 \(set: 2\)/);
+  assert.not.ok(fs.existsSync(path.join(root, "nosave")));
 });
 
 test.after(() => fs.rmSync(root, { recursive: true, force: true }));

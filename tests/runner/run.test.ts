@@ -348,13 +348,9 @@ test("reproduce into the committed exports/ refuses a working tree that differs 
   fs.rmSync(repo, { recursive: true, force: true });
 });
 
-test("provenance hashes the data the run reads: public files, its scale's synthetic folder or VAGG_DATA_DIR, and the saved recovery studies", () => {
-  assert.equal(runDataDirs("/repo", "small", {}), ["/repo/data/raw/public", "/repo/data/raw/synthetic/small", "/repo/results/recovery"]);
-  assert.equal(runDataDirs("/repo", "paper", { VAGG_DATA_DIR: "/mnt/real" }), [
-    "/repo/data/raw/public",
-    "/mnt/real",
-    "/repo/results/recovery",
-  ]);
+test("provenance hashes the data the run reads: public files and its scale's synthetic folder, or VAGG_DATA_DIR", () => {
+  assert.equal(runDataDirs("/repo", "small", {}), ["/repo/data/raw/public", "/repo/data/raw/synthetic/small"]);
+  assert.equal(runDataDirs("/repo", "paper", { VAGG_DATA_DIR: "/mnt/real" }), ["/repo/data/raw/public", "/mnt/real"]);
 });
 
 test.run();

@@ -27,7 +27,7 @@ const SPEC: ArgSpec = {
   jobs: { type: "number", help: "worker processes (default 1; 2 on a quiet 2-core machine); results do not depend on it" },
   save: {
     type: "boolean",
-    help: "also save the draws and their provenance in results/recovery/, where the recovery notebooks reuse them (checked) instead of rerunning the study",
+    help: "also save the draws with their key and provenance in results/recovery/, where the recovery notebooks reuse them after re-running one replication bit for bit (needs the paper's default generator and VAGG_DUCKDB_THREADS unset or 1)",
   },
   "base-seed": { type: "number", help: "seed the replication seeds derive from (default: the project seed / VAGG_SEED)" },
   help: { type: "boolean", help: "show this help" },
