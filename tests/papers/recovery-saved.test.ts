@@ -10,6 +10,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import {
+  RECOVERY_RESULTS_DIR,
   asSaved,
   readSavedRecovery,
   recoveryInputsHash,
@@ -138,6 +139,30 @@ test("a saved study of another format is not reused", async () => {
   const s = await readSavedRecovery(dir, key);
   assert.ok("reason" in s && /has format 2, this code reads format 1/.test(s.reason));
   fs.writeFileSync(f.meta, meta);
+});
+
+test("the committed studies in results/recovery are whole: their draws file is the one recorded, one replication per seed, every estimate in each", async () => {
+  const metas = fs.existsSync(RECOVERY_RESULTS_DIR) ? fs.readdirSync(RECOVERY_RESULTS_DIR).filter((f) => f.endsWith(".json")) : [];
+  assert.ok(metas.length >= 2, `results/recovery holds ${metas.length} saved studies; the appendix reuses the EQ and RS ones`);
+  for (const f of metas) {
+    const meta = JSON.parse(fs.readFileSync(path.join(RECOVERY_RESULTS_DIR, f), "utf8")) as RecoveryKey & { command: string };
+    assert.match(
+      meta.command,
+      new RegExp(`^npm run recovery -- --paper ${meta.paper} --seeds ${meta.seeds} --scale ${meta.scale}\\b.* --save$`),
+      f,
+    );
+    const s = await readSavedRecovery(RECOVERY_RESULTS_DIR, meta);
+    if (!("draws" in s)) throw new Error(`${f}: ${s.reason}`);
+    const reps = new Map<number, string[]>();
+    for (const d of s.draws) reps.set(d.replication, [...(reps.get(d.replication) ?? []), d.name]);
+    assert.equal(
+      [...reps.keys()],
+      Array.from({ length: meta.seeds }, (_, r) => r),
+      `${f}: replications 0…${meta.seeds - 1} in order`,
+    );
+    const names = JSON.stringify(reps.get(0));
+    for (const [r, n] of reps) assert.is(JSON.stringify(n), names, `${f}: replication ${r} has other estimates than replication 0`);
+  }
 });
 
 test.after(() => fs.rmSync(dir, { recursive: true, force: true }));
